@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Top of the decoder: header, BARs, virtio identity, legacy layout. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_HEADER_TYPE_MASK 0x7f
+
+void vlp_finding(struct vlp_decode_state *st, enum vlp_severity sev, const char *section,
+		 int position, const char *fmt, ...)
+{
+	struct vlp_layout *l = st->layout;
+	struct vlp_finding *f;
+	va_list ap;
+
+	if (l->nfindings == st->findings_alloc) {
+		size_t n = st->findings_alloc ? st->findings_alloc * 2 : 8;
+
+		f = realloc(l->findings, n * sizeof(*f));
+		if (!f) {
+			st->out_of_memory = true;
+			return;
+		}
+		l->findings = f;
+		st->findings_alloc = n;
+	}
+	f = &l->findings[l->nfindings++];
+	f->severity = sev;
+	f->section = section;
+	f->position = position;
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+}
+
+struct vlp_cap *vlp_cap_append(struct vlp_decode_state *st)
+{
+	struct vlp_layout *l = st->layout;
+	struct vlp_cap *c;
+
+	if (l->ncaps == st->caps_alloc) {
+		size_t n = st->caps_alloc ? st->caps_alloc * 2 : 16;
+
+		c = realloc(l->caps, n * sizeof(*c));
+		if (!c) {
+			st->out_of_memory = true;
+			return NULL;
+		}
+		l->caps = c;
+		st->caps_alloc = n;
+	}
+	c = &l->caps[l->ncaps++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+static struct vlp_val val_u8(const struct vlp_device *dev, unsigned off)
+{
+	uint8_t v;
+	bool ok = !vlp_cfg_u8(dev, off, &v);
+
+	return (struct vlp_val){ ok ? v : 0, ok };
+}
+
+static struct vlp_val val_u16(const struct vlp_device *dev, unsigned off)
+{
+	uint16_t v;
+	bool ok = !vlp_cfg_u16(dev, off, &v);
+
+	return (struct vlp_val){ ok ? v : 0, ok };
+}
+
+static void decode_header(struct vlp_decode_state *st)
+{
+	const struct vlp_device *dev = st->dev;
+	struct vlp_header *h = &st->layout->header;
+	uint8_t cls[3];
+
+	h->vendor_id = val_u16(dev, 0x00);
+	h->device_id = val_u16(dev, 0x02);
+	h->command = val_u16(dev, 0x04);
+	h->status = val_u16(dev, 0x06);
+	h->revision = val_u8(dev, 0x08);
+	if (!vlp_device_read_config(dev, 0x09, 3, cls))
+		h->class_code = (struct vlp_val){ (uint64_t)cls[2] << 16 | cls[1] << 8 | cls[0], true };
+	h->header_type = val_u8(dev, 0x0e);
+	h->subsystem_vendor_id = val_u16(dev, 0x2c);
+	h->subsystem_id = val_u16(dev, 0x2e);
+	h->cap_ptr = val_u8(dev, 0x34);
+	h->interrupt_line = val_u8(dev, 0x3c);
+	h->interrupt_pin = val_u8(dev, 0x3d);
+}
+
+static void decode_bars(struct vlp_decode_state *st)
+{
+	const struct vlp_device *dev = st->dev;
+	struct vlp_layout *l = st->layout;
+	bool type0 = l->header.header_type.valid &&
+		     (l->header.header_type.value & PCI_HEADER_TYPE_MASK) == 0;
+	uint32_t raw, hi;
+
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
+		struct vlp_bar *b = &l->bars[i];
+		uint64_t size;
+
+		b->index = i;
+		if (!type0 || vlp_cfg_u32(dev, 0x10 + 4 * i, &raw))
+			continue; /* a bridge has two BARs; virtio devices are type 0 */
+		if (i > 0 && l->bars[i - 1].valid && l->bars[i - 1].is_64bit &&
+		    !l->bars[i - 1].upper_half) {
+			b->valid = true;
+			b->upper_half = true;
+			b->raw = raw;
+			continue;
+		}
+		b->valid = true;
+		b->raw = raw;
+		if (raw & 1) {
+			b->space = VLP_BAR_IO;
+			b->address = raw & ~3u;
+		} else {
+			b->space = VLP_BAR_MEMORY;
+			b->is_64bit = ((raw >> 1) & 3) == 2;
+			b->prefetchable = raw & 8;
+			b->address = raw & ~0xfu;
+			if (b->is_64bit) {
+				/* Both halves or nothing: a half address is wrong. */
+				if (i + 1 >= VLP_NUM_BARS || vlp_cfg_u32(dev, 0x10 + 4 * (i + 1), &hi)) {
+					b->valid = false;
+					continue;
+				}
+				b->address |= (uint64_t)hi << 32;
+			}
+		}
+		if (!vlp_device_bar_size(dev, i, &size)) {
+			b->size_known = true;
+			b->size = size;
+		}
+		/* An unassigned BAR reads its flags only; a zero register with
+		 * no known size is not implemented. */
+		b->present = raw != 0 || (b->size_known && b->size != 0);
+		if (b->size_known && b->size == 0)
+			b->present = false;
+	}
+}
+
+/* Transitional device IDs (4.1.2.1, table "Transitional PCI Device IDs"). */
+static int transitional_type(uint16_t device)
+{
+	switch (device) {
+	case 0x1000: return 1;
+	case 0x1001: return 2;
+	case 0x1002: return 5;
+	case 0x1003: return 3;
+	case 0x1004: return 8;
+	case 0x1005: return 4;
+	case 0x1009: return 9;
+	default: return -1;
+	}
+}
+
+static bool has_virtio_cap(const struct vlp_layout *l)
+{
+	for (size_t i = 0; i < l->ncaps; i++)
+		if (l->caps[i].kind == VLP_CAP_VIRTIO)
+			return true;
+	return false;
+}
+
+/* Identity before the chain is walked: is it virtio at all. */
+static void decode_virtio_ids(struct vlp_decode_state *st)
+{
+	struct vlp_layout *l = st->layout;
+	struct vlp_virtio_id *v = &l->virtio;
+	uint16_t device = (uint16_t)l->header.device_id.value;
+	int by_id;
+
+	if (!l->header.vendor_id.valid || !l->header.device_id.valid ||
+	    !vlp_is_virtio_id((uint16_t)l->header.vendor_id.value, device))
+		return;
+	v->is_virtio = true;
+	if (device >= VLP_VIRTIO_MODERN_BASE) {
+		/* 4.1.2.1: modern device ID = 0x1040 + virtio device ID. */
+		v->transport = VLP_TRANSPORT_MODERN;
+		v->device_type = (struct vlp_val){ device - VLP_VIRTIO_MODERN_BASE, true };
+	} else {
+		/* 4.1.2.3: legacy and transitional devices carry the virtio
+		 * device ID in the Subsystem Device ID. */
+		v->transport = VLP_TRANSPORT_LEGACY; /* refined after the chain */
+		by_id = transitional_type(device);
+		if (l->header.subsystem_id.valid)
+			v->device_type = (struct vlp_val){ l->header.subsystem_id.value, true };
+		else if (by_id >= 0)
+			v->device_type = (struct vlp_val){ (uint64_t)by_id, true };
+		if (by_id >= 0 && l->header.subsystem_id.valid &&
+		    l->header.subsystem_id.value != (uint64_t)by_id)
+			vlp_finding(st, VLP_SEV_WARNING, "4.1.2.3", -1,
+				    "transitional device ID 0x%04x means virtio device type %d, but the subsystem device ID says %u",
+				    device, by_id, (unsigned)l->header.subsystem_id.value);
+	}
+	if (v->device_type.valid)
+		v->type_name = vlp_virtio_type_name((unsigned)v->device_type.value);
+}
+
+static void decode_identity_rules(struct vlp_decode_state *st)
+{
+	struct vlp_layout *l = st->layout;
+	const struct vlp_header *h = &l->header;
+
+	if (l->virtio.transport == VLP_TRANSPORT_MODERN) {
+		if (h->revision.valid && h->revision.value < 1)
+			vlp_finding(st, VLP_SEV_WARNING, "4.1.2.1", -1,
+				    "non-transitional device has Revision ID 0 (should be 1 or higher)");
+		if (h->subsystem_id.valid && h->subsystem_id.value < 0x40)
+			vlp_finding(st, VLP_SEV_WARNING, "4.1.2.1", -1,
+				    "non-transitional device has Subsystem Device ID 0x%04x (should be 0x40 or higher)",
+				    (unsigned)h->subsystem_id.value);
+	} else if (l->virtio.transport == VLP_TRANSPORT_TRANSITIONAL) {
+		if (h->revision.valid && h->revision.value != 0)
+			vlp_finding(st, VLP_SEV_ERROR, "4.1.2.3", -1,
+				    "transitional device has Revision ID 0x%02x (must be 0)",
+				    (unsigned)h->revision.value);
+	}
+	if (l->virtio.device_type.valid && !l->virtio.type_name)
+		vlp_finding(st, VLP_SEV_WARNING, "5", -1, "virtio device type %u is not defined by the spec",
+			    (unsigned)l->virtio.device_type.value);
+}
+
+static void decode_legacy(struct vlp_decode_state *st)
+{
+	struct vlp_layout *l = st->layout;
+	struct vlp_legacy *lg = &l->legacy;
+
+	if (l->virtio.transport != VLP_TRANSPORT_LEGACY &&
+	    l->virtio.transport != VLP_TRANSPORT_TRANSITIONAL &&
+	    l->virtio.transport != VLP_TRANSPORT_PRE_MODERN)
+		return;
+	lg->present = true;
+	lg->bar0_is_io = l->bars[0].valid && l->bars[0].present && l->bars[0].space == VLP_BAR_IO;
+	if (l->bars[0].valid && !lg->bar0_is_io)
+		vlp_finding(st, VLP_SEV_ERROR, "4.1.5.1.1.1", -1,
+			    "%s device has no I/O BAR0 for the legacy interface",
+			    vlp_transport_name(l->virtio.transport));
+	/* The device-specific part moves from 20 to 24 while MSI-X is enabled
+	 * (4.1.4.10). */
+	if (l->msix_index >= 0 && l->caps[l->msix_index].complete) {
+		bool en = l->caps[l->msix_index].u.msix.enabled;
+
+		lg->msix_enabled = (struct vlp_val){ en, true };
+		lg->device_config_offset = (struct vlp_val){ en ? 24 : 20, true };
+	} else if (l->msix_index < 0 && vlp_device_config_valid(st->dev, 0, VLP_CONFIG_LEGACY)) {
+		lg->msix_enabled = (struct vlp_val){ 0, true };
+		lg->device_config_offset = (struct vlp_val){ 20, true };
+	}
+}
+
+int vlp_decode(struct vlp_ctx *ctx, const struct vlp_device *dev, struct vlp_layout **out)
+{
+	struct vlp_decode_state st = { 0 };
+	struct vlp_layout *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	st.layout = l;
+	st.dev = dev;
+	l->slot = *vlp_device_slot(dev);
+	l->msix_index = -1;
+	for (unsigned i = 0; i < VLP_CFG_TYPE_SLOTS; i++)
+		l->driver_uses[i] = -1;
+
+	decode_header(&st);
+	decode_bars(&st);
+	decode_virtio_ids(&st);
+	if (l->header.status.valid && (l->header.status.value & PCI_STATUS_CAP_LIST))
+		vlp_decode_cap_chain(&st);
+	vlp_decode_ecap_chain(&st);
+	if (l->virtio.transport == VLP_TRANSPORT_LEGACY) {
+		if (has_virtio_cap(l))
+			l->virtio.transport = VLP_TRANSPORT_TRANSITIONAL;
+		else if (st.chain_unreadable)
+			l->virtio.transport = VLP_TRANSPORT_PRE_MODERN;
+	}
+	decode_identity_rules(&st);
+	decode_legacy(&st);
+	if (l->virtio.is_virtio)
+		vlp_virtio_choose(&st);
+	vlp_build_bar_map(&st);
+
+	if (st.out_of_memory) {
+		vlp_layout_free(l);
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	}
+	*out = l;
+	return 0;
+}
+
+void vlp_layout_free(struct vlp_layout *l)
+{
+	if (!l)
+		return;
+	free(l->caps);
+	free(l->regions);
+	free(l->findings);
+	free(l);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Library-internal definitions shared between src/lib files.  Not installed. */
+#ifndef VLP_INTERNAL_H
+#define VLP_INTERNAL_H
+
+#include "vlp.h"
+
+#define VLP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define VLP_BAR_SIZE_UNKNOWN UINT64_MAX
+#define VLP_DRIVER_MAX 64
+#define VLP_SOURCE_NAME_MAX 256
+
+struct vlp_device {
+	struct vlp_slot slot;
+	enum vlp_origin origin;
+	enum vlp_config_limit limit;
+	unsigned config_size;               /* 64, 256 or 4096 */
+	uint8_t config[VLP_CONFIG_MAX];
+	uint8_t valid[VLP_CONFIG_MAX / 8];  /* bit i set: config[i] was read */
+	uint64_t bar_size[VLP_NUM_BARS];    /* VLP_BAR_SIZE_UNKNOWN when unknown */
+	char driver[VLP_DRIVER_MAX];        /* "" when unknown or none */
+};
+
+/* Allocates a device with no valid bytes, unknown BAR sizes, no driver. */
+struct vlp_device *vlp_device_alloc(void);
+/* Copy bytes into config space at off and mark them valid; grows
+ * config_size to 64/256/4096 to cover them.  off+len must be <= 4096. */
+void vlp_device_set_bytes(struct vlp_device *dev, unsigned off, const uint8_t *bytes, unsigned len);
+void vlp_device_set_driver(struct vlp_device *dev, const char *driver);
+
+/* Record a one-line message in ctx and return -err (err is a positive errno).
+ * Every failing public function goes through this. */
+int vlp_error(struct vlp_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Slot criteria only: lets a live source skip devices before reading
+ * their config space. */
+bool vlp_filter_match_slot_only(const struct vlp_filter *f, const struct vlp_slot *slot);
+
+/* Virtio PCI IDs (4.1.2): vendor 0x1af4, device 0x1000-0x107f. */
+static inline bool vlp_is_virtio_id(uint16_t vendor, uint16_t device)
+{
+	return vendor == VLP_VIRTIO_VENDOR && device >= VLP_VIRTIO_DEVICE_FIRST &&
+	       device <= VLP_VIRTIO_DEVICE_LAST;
+}
+
+/* Dump reader: parses a dump stream into devices, one at a time, keeping
+ * memory flat however long the input.  Errors name the input and the line. */
+struct vlp_dump_reader;
+int vlp_dump_reader_open(struct vlp_ctx *ctx, const char *path, enum vlp_dump_format fmt,
+			 struct vlp_dump_reader **out);
+/* Same, over an already open stream (name is used in messages; the stream
+ * is not closed by the reader). */
+int vlp_dump_reader_open_stream(struct vlp_ctx *ctx, FILE *stream, const char *name,
+				enum vlp_dump_format fmt, struct vlp_dump_reader **out);
+/* 1: *out is a new device (origin VLP_ORIGIN_DUMP); 0: end of input;
+ * <0: error with message in ctx. */
+int vlp_dump_reader_next(struct vlp_dump_reader *r, struct vlp_device **out);
+void vlp_dump_reader_close(struct vlp_dump_reader *r);
+
+#endif /* VLP_INTERNAL_H */

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libvlp: decoding library behind virtio-lspci.
+ *
+ * Sources (live through libpci, offline from dumps) produce devices; a device
+ * holds the config-space bytes that were read, with a map of which bytes are
+ * valid.  vlp_decode() turns a device into a layout: header, BARs, the
+ * capability chain with every virtio structure, MSI-X, the BAR map and the
+ * findings.  Register blocks are described once, in field tables, which the
+ * decoder, every printer and later the REPL read.
+ *
+ * Rules: the library never prints, exits or touches the terminal.  Functions
+ * return 0 (or a count) on success and a negative errno on failure, with a
+ * one-line message retrievable with vlp_ctx_error().
+ */
+#ifndef VLP_H
+#define VLP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VLP_VERSION "0.1.0"
+
+/* Public symbols are exported from the shared library; everything else in
+ * it is hidden (built with -fvisibility=hidden). */
+#define VLP_API __attribute__((visibility("default")))
+
+#define VLP_CONFIG_MAX 4096u    /* PCIe extended config space */
+#define VLP_CONFIG_LEGACY 256u  /* conventional PCI config space */
+#define VLP_CONFIG_HEADER 64u   /* type 0 header, all that sysfs gives non-root */
+#define VLP_NUM_BARS 6u
+
+#define VLP_VIRTIO_VENDOR 0x1af4u
+#define VLP_VIRTIO_DEVICE_FIRST 0x1000u
+#define VLP_VIRTIO_DEVICE_LAST 0x107fu
+#define VLP_VIRTIO_MODERN_BASE 0x1040u
+
+/* ------------------------------------------------------------------ */
+/* Context                                                             */
+/* ------------------------------------------------------------------ */
+
+struct vlp_ctx;
+
+VLP_API int vlp_ctx_new(struct vlp_ctx **out);
+VLP_API void vlp_ctx_free(struct vlp_ctx *ctx);
+/* Message of the last failure ("" if none).  Valid until the next call. */
+VLP_API const char *vlp_ctx_error(const struct vlp_ctx *ctx);
+
+/* Names from the PCI ID database (pci.ids, through libpci).  Return buf, or
+ * NULL when the database has no entry (the caller prints numbers then). */
+enum vlp_name_kind {
+	VLP_NAME_VENDOR,    /* a = vendor */
+	VLP_NAME_DEVICE,    /* a = vendor, b = device */
+	VLP_NAME_SUBSYSTEM, /* a = vendor, b = device, c = subvendor, d = subdevice */
+	VLP_NAME_CLASS,     /* a = class << 8 | subclass */
+};
+VLP_API const char *vlp_pci_name(struct vlp_ctx *ctx, enum vlp_name_kind kind, char *buf, size_t len,
+			 unsigned a, unsigned b, unsigned c, unsigned d);
+
+/* Names of libpci's access methods available in this build, NULL-terminated
+ * iteration: index 0.. until NULL. */
+VLP_API const char *vlp_access_method_name(unsigned index);
+
+/* ------------------------------------------------------------------ */
+/* Devices                                                             */
+/* ------------------------------------------------------------------ */
+
+struct vlp_device;
+
+struct vlp_slot {
+	int domain;
+	uint8_t bus, dev, func;
+};
+
+enum vlp_origin {
+	VLP_ORIGIN_LIVE,     /* read now through libpci */
+	VLP_ORIGIN_DUMP,     /* parsed from a hex dump or raw binary */
+	VLP_ORIGIN_SNAPSHOT, /* parsed from a virtio-lspci snapshot */
+};
+
+/* Why fewer bytes than the device has could be read. */
+enum vlp_config_limit {
+	VLP_LIMIT_NONE,       /* everything the device has was read */
+	VLP_LIMIT_PRIVILEGE,  /* live, not root: sysfs gives only the 64-byte header */
+	VLP_LIMIT_DUMP,       /* the dump holds only part of config space */
+	VLP_LIMIT_READ_ERROR, /* live read failed part way */
+};
+
+VLP_API void vlp_device_free(struct vlp_device *dev);
+VLP_API const struct vlp_slot *vlp_device_slot(const struct vlp_device *dev);
+VLP_API enum vlp_origin vlp_device_origin(const struct vlp_device *dev);
+VLP_API enum vlp_config_limit vlp_device_config_limit(const struct vlp_device *dev);
+/* Size of the config space the device has (64, 256 or 4096); for dumps the
+ * extent of the dump rounded up to one of those. */
+VLP_API unsigned vlp_device_config_size(const struct vlp_device *dev);
+/* true when every byte of [off, off+len) was read. */
+VLP_API bool vlp_device_config_valid(const struct vlp_device *dev, unsigned off, unsigned len);
+/* Copy [off, off+len); -ENODATA when any byte was not read, -ERANGE outside
+ * config space.  Values are little-endian in config space. */
+VLP_API int vlp_device_read_config(const struct vlp_device *dev, unsigned off, unsigned len, void *buf);
+VLP_API int vlp_cfg_u8(const struct vlp_device *dev, unsigned off, uint8_t *val);
+VLP_API int vlp_cfg_u16(const struct vlp_device *dev, unsigned off, uint16_t *val);
+VLP_API int vlp_cfg_u32(const struct vlp_device *dev, unsigned off, uint32_t *val);
+/* Kernel driver bound to the device (live), or the one the dump recorded;
+ * NULL when unknown or none. */
+VLP_API const char *vlp_device_driver(const struct vlp_device *dev);
+/* BAR size when known (live: sysfs resource; dump: lspci's "[size=...]");
+ * -ENODATA when unknown. */
+VLP_API int vlp_device_bar_size(const struct vlp_device *dev, unsigned bar, uint64_t *size);
+
+/* Build a device from bytes (tests, fuzzers, other front ends).  valid may be
+ * NULL (all len bytes valid).  bar_sizes may be NULL (all unknown); an entry
+ * of UINT64_MAX means unknown. */
+VLP_API int vlp_device_from_bytes(struct vlp_ctx *ctx, const struct vlp_slot *slot, const uint8_t *bytes,
+			  const uint8_t *valid, unsigned len, const uint64_t *bar_sizes,
+			  struct vlp_device **out);
+
+/* ------------------------------------------------------------------ */
+/* Sources: live enumeration or a dump stream, one device at a time    */
+/* ------------------------------------------------------------------ */
+
+enum vlp_dump_format {
+	VLP_FORMAT_AUTO,
+	VLP_FORMAT_LSPCI,   /* lspci -x/-xxx/-xxxx, optionally with -v text */
+	VLP_FORMAT_RAW,     /* raw binary config space: 64, 256 or 4096 bytes */
+	VLP_FORMAT_XXD,     /* xxd output of a raw config space */
+	VLP_FORMAT_HEXDUMP, /* hexdump -C output of a raw config space */
+};
+/* "auto", "lspci", "raw", "xxd", "hexdump"; -EINVAL for anything else. */
+VLP_API int vlp_dump_format_parse(const char *name, enum vlp_dump_format *out);
+VLP_API const char *vlp_dump_format_name(enum vlp_dump_format fmt);
+
+struct vlp_filter; /* slot and ID filter, libpci syntax */
+VLP_API int vlp_filter_new(struct vlp_ctx *ctx, struct vlp_filter **out);
+VLP_API void vlp_filter_free(struct vlp_filter *f);
+/* "[[[[<domain>]:]<bus>]:][<slot>][.[<func>]]", wildcards allowed. */
+VLP_API int vlp_filter_add_slot(struct vlp_ctx *ctx, struct vlp_filter *f, const char *spec);
+/* "[<vendor>]:[<device>][:<class>[:<prog_if>]]" */
+VLP_API int vlp_filter_add_id(struct vlp_ctx *ctx, struct vlp_filter *f, const char *spec);
+/* A device matches when it matches any slot criterion added and any id
+ * criterion added (a kind with no criterion matches everything). */
+VLP_API bool vlp_filter_match(const struct vlp_filter *f, const struct vlp_device *dev);
+
+struct vlp_source_opts {
+	const char *dump_path;         /* NULL: live; "-": standard input */
+	enum vlp_dump_format format;   /* dumps only */
+	const char *access_method;     /* live only: libpci method name, NULL = auto */
+	const struct vlp_filter *filter; /* NULL: no filter */
+	bool virtio_only;              /* skip devices that are not 1af4:1000-107f */
+};
+
+struct vlp_source;
+VLP_API int vlp_source_open(struct vlp_ctx *ctx, const struct vlp_source_opts *opts, struct vlp_source **out);
+/* 1 and *out set: a device (free with vlp_device_free); 0: end; <0: error
+ * (message in ctx; for dumps it names the file and line). */
+VLP_API int vlp_source_next(struct vlp_source *src, struct vlp_device **out);
+/* How many devices were skipped because they are not virtio. */
+VLP_API unsigned vlp_source_skipped(const struct vlp_source *src);
+VLP_API void vlp_source_close(struct vlp_source *src);
+
+/* ------------------------------------------------------------------ */
+/* Field tables: one per register block                                */
+/* ------------------------------------------------------------------ */
+
+enum vlp_access { VLP_RO, VLP_RW, VLP_WO };
+
+/* Selector a field's value depends on (the REPL and state readers save and
+ * restore these around reads). */
+enum vlp_selector {
+	VLP_SEL_NONE,
+	VLP_SEL_DEVICE_FEATURE, /* device_feature_select */
+	VLP_SEL_DRIVER_FEATURE, /* driver_feature_select */
+	VLP_SEL_QUEUE,          /* queue_select */
+};
+
+enum vlp_field_flags {
+	VLP_FIELD_READ_CLEARS = 1u << 0,  /* reading has a side effect (ISR, 4.1.4.5) */
+	VLP_FIELD_WRITE_RESETS = 1u << 1, /* writing 0 resets the device (2.4) */
+	VLP_FIELD_NOTIFIES = 1u << 2,     /* writing notifies the device */
+	VLP_FIELD_HEX = 1u << 3,          /* show in hex (default: hex for width>1) */
+	VLP_FIELD_DECIMAL = 1u << 4,      /* show in decimal */
+};
+
+enum vlp_names_kind { VLP_NAMES_ENUM, VLP_NAMES_BITS };
+
+struct vlp_name {
+	uint64_t value; /* enum value, or bit number for VLP_NAMES_BITS */
+	const char *name;
+};
+
+struct vlp_names {
+	enum vlp_names_kind kind;
+	const struct vlp_name *entries;
+	size_t count;
+};
+
+struct vlp_field {
+	const char *name;     /* spec name, e.g. "notify_off_multiplier" */
+	const char *json_key; /* snake_case JSON key */
+	uint16_t offset;      /* byte offset within the block */
+	uint8_t width;        /* access width in bytes: 1, 2 or 4 */
+	/* 64-bit fields are two 32-bit halves (4.1.3): non-zero hi_offset is
+	 * the high half's offset and the value is lo | hi << 32. */
+	uint16_t hi_offset;
+	enum vlp_access access;
+	enum vlp_selector selector;
+	unsigned flags;              /* enum vlp_field_flags */
+	const struct vlp_names *names; /* value decoder, or NULL */
+	const char *help;            /* one line */
+};
+
+struct vlp_field_table {
+	const char *name; /* e.g. "virtio_pci_cap" */
+	const struct vlp_field *fields;
+	size_t count;
+	unsigned size; /* bytes the block spans */
+};
+
+/* Name of value v under names (enum), NULL when unnamed. */
+VLP_API const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v);
+/* Read a field from config space at base; -ENODATA when bytes are missing. */
+VLP_API int vlp_field_read_config(const struct vlp_device *dev, unsigned base, const struct vlp_field *field,
+			  uint64_t *val);
+/* Look a field up by name or JSON key; NULL if absent. */
+VLP_API const struct vlp_field *vlp_field_find(const struct vlp_field_table *table, const char *name);
+
+/* The virtio capability structures (4.1.4): the table that applies to a
+ * cfg_type (the generic virtio_pci_cap for reserved types). */
+VLP_API const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type);
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+/* ------------------------------------------------------------------ */
+
+enum vlp_transport {
+	VLP_TRANSPORT_NONE,         /* not a virtio device */
+	VLP_TRANSPORT_LEGACY,       /* 0x1000-0x103f without virtio capabilities */
+	VLP_TRANSPORT_TRANSITIONAL, /* 0x1000-0x103f with virtio capabilities */
+	VLP_TRANSPORT_MODERN,       /* 0x1040-0x107f */
+	/* 0x1000-0x103f whose capability list could not be read (e.g. only
+	 * the 64-byte header is readable): legacy or transitional. */
+	VLP_TRANSPORT_PRE_MODERN,
+};
+
+enum vlp_cfg_type {
+	VLP_CFG_COMMON = 1,
+	VLP_CFG_NOTIFY = 2,
+	VLP_CFG_ISR = 3,
+	VLP_CFG_DEVICE = 4,
+	VLP_CFG_PCI = 5,
+	VLP_CFG_SHARED_MEMORY = 8,
+	VLP_CFG_VENDOR = 9,
+};
+
+VLP_API const char *vlp_transport_name(enum vlp_transport t);     /* "modern", ... */
+/* Short stable name of a virtio device ID ("network", "socket"), NULL unknown. */
+VLP_API const char *vlp_virtio_type_name(unsigned type);
+/* Spec's descriptive name ("Socket device"), NULL unknown. */
+VLP_API const char *vlp_virtio_type_title(unsigned type);
+/* "common", "notify", "isr", "device", "pci_cfg", "shared_memory", "vendor";
+ * NULL for reserved values. */
+VLP_API const char *vlp_cfg_type_name(unsigned cfg_type);
+/* lspci-style label: "CommonCfg", "Notify", "ISR", "DeviceCfg", "PCICfg",
+ * "SharedMemory", "VendorData"; NULL for reserved values. */
+VLP_API const char *vlp_cfg_type_label(unsigned cfg_type);
+/* Standard and extended capability names, NULL unknown. */
+VLP_API const char *vlp_cap_name(uint8_t id);
+VLP_API const char *vlp_ecap_name(uint16_t id);
+
+/* ------------------------------------------------------------------ */
+/* Decoded layout                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A value that may not have been read: printers show "<unavailable>" (text)
+ * or null (JSON) when !valid, never 0 or 0xff. */
+struct vlp_val {
+	uint64_t value;
+	bool valid;
+};
+
+enum vlp_severity { VLP_SEV_INFO, VLP_SEV_WARNING, VLP_SEV_ERROR };
+VLP_API const char *vlp_severity_name(enum vlp_severity s); /* "info", "warning", "error" */
+
+#define VLP_FINDING_MSG 200
+struct vlp_finding {
+	enum vlp_severity severity;
+	const char *section; /* virtio spec section ("4.1.4.3.1"), or NULL */
+	int position;        /* capability position, or -1 */
+	char message[VLP_FINDING_MSG];
+};
+
+struct vlp_header {
+	struct vlp_val vendor_id, device_id, command, status, revision;
+	struct vlp_val class_code; /* base << 16 | sub << 8 | prog_if */
+	struct vlp_val header_type, subsystem_vendor_id, subsystem_id;
+	struct vlp_val cap_ptr, interrupt_line, interrupt_pin;
+};
+
+enum vlp_bar_space { VLP_BAR_MEMORY, VLP_BAR_IO };
+
+struct vlp_bar {
+	unsigned index;
+	bool valid;       /* register bytes were read */
+	bool present;     /* register non-zero or a size is known */
+	bool upper_half;  /* high dword of the previous 64-bit BAR */
+	enum vlp_bar_space space;
+	bool is_64bit, prefetchable;
+	uint32_t raw;     /* low register as read */
+	uint64_t address; /* flags masked off */
+	bool size_known;
+	uint64_t size;
+};
+
+struct vlp_virtio_cap {
+	uint8_t cfg_type, cap_len;
+	const struct vlp_field_table *table; /* fields of this cfg_type */
+	struct vlp_val fields[16];           /* values, by table row */
+	/* Decoded for convenience (valid when has_location). */
+	bool has_location;    /* bar/offset/length are meaningful */
+	uint8_t bar, id;
+	uint64_t offset, length; /* 64-bit for shared memory */
+	bool has_multiplier;
+	uint32_t notify_off_multiplier;
+	bool has_vendor_id;
+	uint16_t vendor_id;
+	bool usable;          /* a spec-following driver would consider it (4.1.4.1) */
+	bool driver_uses;     /* first usable capability of its type */
+	const char *skip_reason; /* why not usable / not used, or NULL */
+};
+
+struct vlp_msix_cap {
+	unsigned table_size; /* entries (field + 1) */
+	bool enabled, function_mask;
+	uint8_t table_bar, pba_bar;
+	uint32_t table_offset, pba_offset;
+};
+
+struct vlp_pm_cap {
+	uint8_t version;
+	uint8_t power_state; /* 0..3 = D0..D3hot */
+};
+
+struct vlp_pcie_cap {
+	uint8_t version;
+	uint8_t port_type;
+	const char *port_type_name;
+};
+
+enum vlp_cap_kind { VLP_CAP_GENERIC, VLP_CAP_VIRTIO, VLP_CAP_MSIX, VLP_CAP_PM, VLP_CAP_PCIE };
+
+struct vlp_cap {
+	uint16_t position;
+	bool extended;   /* in extended config space (>= 0x100) */
+	uint16_t id;     /* 8-bit standard ID, 16-bit extended ID */
+	uint8_t version; /* extended capabilities */
+	uint16_t next;
+	bool complete;   /* every byte the decoder needed was available */
+	enum vlp_cap_kind kind;
+	union {
+		struct vlp_virtio_cap virtio;
+		struct vlp_msix_cap msix;
+		struct vlp_pm_cap pm;
+		struct vlp_pcie_cap pcie;
+	} u;
+};
+
+/* One range of a BAR occupied by a structure. */
+enum vlp_region_kind {
+	VLP_REGION_VIRTIO,     /* a virtio structure (cfg_type) */
+	VLP_REGION_MSIX_TABLE,
+	VLP_REGION_MSIX_PBA,
+	VLP_REGION_LEGACY,     /* the legacy I/O header in BAR0 (4.1.4.10) */
+};
+
+struct vlp_region {
+	unsigned bar;
+	uint64_t offset, length;
+	enum vlp_region_kind kind;
+	int position;      /* capability position, -1 for the legacy header */
+	uint8_t cfg_type;  /* VLP_REGION_VIRTIO */
+	bool overlaps;     /* overlaps another region of the same BAR */
+	bool outside_bar;  /* extends past the BAR's size (when known) */
+	bool bad_bar;      /* the BAR is missing, unimplemented or wrong kind */
+};
+
+/* "CommonCfg", "MSI-X table", "MSI-X PBA", "Legacy header". */
+VLP_API const char *vlp_region_name(const struct vlp_region *r);
+/* Stable kind names: "virtio", "msix_table", "msix_pba", "legacy". */
+VLP_API const char *vlp_region_kind_name(enum vlp_region_kind k);
+/* "privilege", "dump", "read_error"; NULL for VLP_LIMIT_NONE. */
+VLP_API const char *vlp_config_limit_name(enum vlp_config_limit l);
+
+struct vlp_virtio_id {
+	bool is_virtio;
+	enum vlp_transport transport;
+	struct vlp_val device_type; /* virtio device ID (chapter 5) */
+	const char *type_name;      /* short name, NULL unknown */
+};
+
+struct vlp_legacy {
+	bool present;            /* legacy or transitional: I/O BAR0 carries the legacy header */
+	bool bar0_is_io;
+	struct vlp_val msix_enabled;
+	struct vlp_val device_config_offset; /* 20, or 24 with MSI-X enabled (4.1.4.10) */
+};
+
+#define VLP_CFG_TYPE_SLOTS 10
+struct vlp_layout {
+	struct vlp_slot slot;
+	struct vlp_header header;
+	struct vlp_virtio_id virtio;
+	struct vlp_bar bars[VLP_NUM_BARS];
+	struct vlp_cap *caps; /* chain order; standard, then extended */
+	size_t ncaps;
+	/* Index into caps of the capability a driver uses, per cfg_type; -1 none. */
+	int driver_uses[VLP_CFG_TYPE_SLOTS];
+	int msix_index; /* index into caps of MSI-X, -1 none */
+	struct vlp_legacy legacy;
+	struct vlp_region *regions; /* sorted by bar, offset */
+	size_t nregions;
+	struct vlp_finding *findings;
+	size_t nfindings;
+};
+
+VLP_API int vlp_decode(struct vlp_ctx *ctx, const struct vlp_device *dev, struct vlp_layout **out);
+VLP_API void vlp_layout_free(struct vlp_layout *layout);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VLP_H */
