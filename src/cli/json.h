@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A small streaming JSON writer: keeps commas and nesting right so the
+ * printer only states keys and values. */
+#ifndef VLP_JSON_H
+#define VLP_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	FILE *f;
+	int depth;
+	bool first[JSON_MAX_DEPTH]; /* no member written yet at this depth */
+	bool pretty;
+};
+
+void json_init(struct json *j, FILE *f, bool pretty);
+void json_begin_object(struct json *j, const char *key); /* key NULL inside arrays / at top */
+void json_end_object(struct json *j);
+void json_begin_array(struct json *j, const char *key);
+void json_end_array(struct json *j);
+void json_uint(struct json *j, const char *key, uint64_t v);
+void json_int(struct json *j, const char *key, int64_t v);
+void json_bool(struct json *j, const char *key, bool v);
+void json_string(struct json *j, const char *key, const char *s); /* NULL -> null */
+void json_null(struct json *j, const char *key);
+
+#endif

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-lspci: option parsing and the device loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "vlp.h"
+
+#define PROG "virtio-lspci"
+
+enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+enum long_only { OPT_FORMAT = 0x100 };
+
+struct options {
+	struct output_opts out;
+	const struct printer *printer;
+	const char *dump_path;
+	enum vlp_dump_format format;
+	const char *access_method;
+	const char *slots[64];
+	unsigned nslots;
+	const char *ids[64];
+	unsigned nids;
+};
+
+static const char usage_text[] =
+	"Usage: " PROG " [OPTIONS] [SLOT...]\n"
+	"Inspect virtio devices on the PCI bus: identity, BARs, the Virtio Structure\n"
+	"capabilities and where they point, MSI-X, the legacy interface, findings.\n"
+	"\n"
+	"Selection:\n"
+	"  -s, --slot=[[[[DOMAIN]:]BUS]:][DEV][.[FUNC]]  only matching devices (repeatable;\n"
+	"                           a SLOT argument is the same)\n"
+	"  -d, --id=[VENDOR]:[DEVICE][:CLASS[:PROGIF]]   only devices with these IDs\n"
+	"Source:\n"
+	"  -F, --file=FILE          decode a dump instead of the live system (\"-\": stdin)\n"
+	"      --format=FORMAT      dump format: auto (default), lspci, raw, xxd, hexdump\n"
+	"  -A, --access-method=METHOD  libpci access method for live reads (\"-A help\")\n"
+	"Display:\n"
+	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
+	"                           -vv every field with its raw value, -vvv reasoning notes\n"
+	"  -n, --numeric            numeric IDs instead of names; -nn both\n"
+	"  -x, --hex                hex dump of config space in lspci's format:\n"
+	"                           -x 64 bytes, -xxx 256, -xxxx 4096\n"
+	"  -D, --domain             always show PCI domain numbers\n"
+	"  -J, --json               JSON output (same as -o json)\n"
+	"  -o, --output=FORMAT      text (default) or json\n"
+	"  -h, --help               this help\n"
+	"  -V, --version            version\n"
+	"\n"
+	"Exit status: 0 success, 1 runtime problem (bad dump, no such device, no\n"
+	"permission), 2 usage error.\n";
+
+static const struct option long_options[] = {
+	{ "slot", required_argument, NULL, 's' },
+	{ "id", required_argument, NULL, 'd' },
+	{ "file", required_argument, NULL, 'F' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "access-method", required_argument, NULL, 'A' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "hex", no_argument, NULL, 'x' },
+	{ "domain", no_argument, NULL, 'D' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+static int list_access_methods(void)
+{
+	const char *name;
+
+	for (unsigned i = 0; (name = vlp_access_method_name(i)); i++)
+		printf("%s\n", name);
+	return EXIT_OK;
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	o->printer = &text_printer;
+	while ((c = getopt_long(argc, argv, "s:d:F:A:vnxDJo:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
+				return usage_error("too many slots: %s", optarg);
+			o->slots[o->nslots++] = optarg;
+			break;
+		case 'd':
+			if (o->nids >= sizeof(o->ids) / sizeof(o->ids[0]))
+				return usage_error("too many IDs: %s", optarg);
+			o->ids[o->nids++] = optarg;
+			break;
+		case 'F':
+			o->dump_path = optarg;
+			break;
+		case OPT_FORMAT:
+			if (vlp_dump_format_parse(optarg, &o->format))
+				return usage_error("unknown dump format '%s' (auto, lspci, raw, xxd, hexdump)",
+						   optarg);
+			break;
+		case 'A':
+			if (!strcmp(optarg, "help"))
+				return list_access_methods();
+			o->access_method = optarg;
+			break;
+		case 'v':
+			o->out.verbose++;
+			break;
+		case 'n':
+			o->out.numeric++;
+			break;
+		case 'x':
+			o->out.hex++;
+			break;
+		case 'D':
+			o->out.domains = true;
+			break;
+		case 'J':
+			o->printer = &json_printer;
+			break;
+		case 'o':
+			if (!strcmp(optarg, "json"))
+				o->printer = &json_printer;
+			else if (!strcmp(optarg, "text"))
+				o->printer = &text_printer;
+			else
+				return usage_error("unknown output format '%s' (text, json)", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf(PROG " " VLP_VERSION "\n");
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
+			return usage_error("too many slots: %s", argv[i]);
+		o->slots[o->nslots++] = argv[i];
+	}
+	if (o->printer == &json_printer && o->out.hex)
+		return usage_error("%s", "-x (hex dump) cannot be combined with JSON output");
+	if (o->dump_path && o->access_method)
+		return usage_error("%s", "-A (access method) applies to live reads, not to -F dumps");
+	if (!o->dump_path && o->format != VLP_FORMAT_AUTO)
+		return usage_error("%s", "--format applies to -F dumps only");
+	return -1;
+}
+
+static int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out)
+{
+	struct vlp_filter *f;
+
+	*out = NULL;
+	if (!o->nslots && !o->nids)
+		return 0;
+	if (vlp_filter_new(ctx, &f))
+		return -1;
+	for (unsigned i = 0; i < o->nslots; i++)
+		if (vlp_filter_add_slot(ctx, f, o->slots[i]))
+			goto fail;
+	for (unsigned i = 0; i < o->nids; i++)
+		if (vlp_filter_add_id(ctx, f, o->ids[i]))
+			goto fail;
+	*out = f;
+	return 0;
+fail:
+	vlp_filter_free(f);
+	return -1;
+}
+
+static void describe_selection(const struct options *o, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < o->nslots && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->slots[i]);
+	for (unsigned i = 0; i < o->nids && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->ids[i]);
+}
+
+static int run(struct vlp_ctx *ctx, const struct options *o)
+{
+	struct vlp_source_opts sopts = { 0 };
+	struct vlp_filter *filter = NULL;
+	struct vlp_source *src = NULL;
+	struct output out = { stdout, ctx, o->out, 0, { 0 } };
+	bool privilege_noted = false;
+	int ret = EXIT_OK, err;
+
+	if (build_filter(ctx, o, &filter)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return EXIT_USAGE;
+	}
+	sopts.dump_path = o->dump_path;
+	sopts.format = o->format;
+	sopts.access_method = o->access_method;
+	sopts.filter = filter;
+	sopts.virtio_only = true;
+	if (vlp_source_open(ctx, &sopts, &src)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		vlp_filter_free(filter);
+		return EXIT_RUNTIME;
+	}
+	o->printer->begin(&out);
+	for (;;) {
+		struct vlp_device *dev;
+		struct vlp_layout *layout;
+
+		err = vlp_source_next(src, &dev);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !privilege_noted) {
+			fprintf(stderr, PROG ": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
+			privilege_noted = true;
+		}
+		if (vlp_decode(ctx, dev, &layout)) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			vlp_device_free(dev);
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		o->printer->device(&out, dev, layout);
+		out.devices++;
+		vlp_layout_free(layout);
+		vlp_device_free(dev);
+	}
+	o->printer->end(&out);
+	if (ret == EXIT_OK && out.devices == 0) {
+		char what[512];
+
+		describe_selection(o, what, sizeof(what));
+		if (what[0]) {
+			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
+			ret = EXIT_RUNTIME;
+		} else if (o->dump_path) {
+			fprintf(stderr, PROG ": %s: no virtio devices (%u non-virtio devices skipped)\n",
+				o->dump_path, vlp_source_skipped(src));
+		}
+	}
+	vlp_source_close(src);
+	vlp_filter_free(filter);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts = { 0 };
+	struct vlp_ctx *ctx;
+	int ret;
+
+	ret = parse_options(argc, argv, &opts);
+	if (ret >= 0)
+		return ret;
+	if (vlp_ctx_new(&ctx)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	ret = run(ctx, &opts);
+	vlp_ctx_free(ctx);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, PROG ": write error on standard output: %s\n", strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	return ret;
+}

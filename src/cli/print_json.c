@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* JSON output: the information of -vv, snake_case keys, numbers as numbers,
+ * null for what was not read.  Keys of register fields come from the field
+ * tables.  Stable within a schema_version: keys are added, never changed. */
+#include <stdio.h>
+
+#include "output.h"
+
+#define SCHEMA_VERSION 1
+
+static void json_val(struct json *j, const char *key, const struct vlp_val *v)
+{
+	if (v->valid)
+		json_uint(j, key, v->value);
+	else
+		json_null(j, key);
+}
+
+static void json_begin(struct output *o)
+{
+	json_init(&o->json, o->f, true);
+	json_begin_object(&o->json, NULL);
+	json_uint(&o->json, "schema_version", SCHEMA_VERSION);
+	json_begin_array(&o->json, "devices");
+}
+
+static void json_name(struct output *o, const char *key, enum vlp_name_kind kind, bool ok,
+		      unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	char buf[256];
+
+	json_string(&o->json, key,
+		    ok && o->opts.numeric != 1 ? vlp_pci_name(o->ctx, kind, buf, sizeof(buf), a, b, c, d)
+					       : NULL);
+}
+
+static void json_header(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l)
+{
+	struct json *j = &o->json;
+	const struct vlp_header *h = &l->header;
+	unsigned ven = (unsigned)h->vendor_id.value, did = (unsigned)h->device_id.value;
+	char slot[32];
+
+	format_slot(slot, sizeof(slot), &l->slot, true);
+	json_string(j, "slot", slot);
+	json_string(j, "source", vlp_device_origin(dev) == VLP_ORIGIN_LIVE ? "live" :
+				 vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT ? "snapshot" : "dump");
+	json_val(j, "vendor_id", &h->vendor_id);
+	json_val(j, "device_id", &h->device_id);
+	json_val(j, "revision", &h->revision);
+	json_val(j, "class", &h->class_code);
+	json_val(j, "subsystem_vendor_id", &h->subsystem_vendor_id);
+	json_val(j, "subsystem_id", &h->subsystem_id);
+	json_val(j, "command", &h->command);
+	json_val(j, "status", &h->status);
+	json_val(j, "header_type", &h->header_type);
+	json_val(j, "interrupt_pin", &h->interrupt_pin);
+	json_name(o, "vendor_name", VLP_NAME_VENDOR, h->vendor_id.valid, ven, 0, 0, 0);
+	json_name(o, "device_name", VLP_NAME_DEVICE, h->vendor_id.valid && h->device_id.valid, ven,
+		  did, 0, 0);
+	json_name(o, "subsystem_name", VLP_NAME_SUBSYSTEM,
+		  h->subsystem_vendor_id.valid && h->subsystem_id.valid, ven, did,
+		  (unsigned)h->subsystem_vendor_id.value, (unsigned)h->subsystem_id.value);
+	json_name(o, "class_name", VLP_NAME_CLASS, h->class_code.valid,
+		  (unsigned)(h->class_code.value >> 8), 0, 0, 0);
+	json_string(j, "driver", vlp_device_driver(dev));
+	json_uint(j, "config_size", vlp_device_config_size(dev));
+	json_string(j, "config_limit", vlp_config_limit_name(vlp_device_config_limit(dev)));
+}
+
+static void json_virtio(struct output *o, const struct vlp_layout *l)
+{
+	struct json *j = &o->json;
+	const struct vlp_legacy *lg = &l->legacy;
+
+	json_begin_object(j, "virtio");
+	json_val(j, "device_type", &l->virtio.device_type);
+	json_string(j, "device_type_name", l->virtio.type_name);
+	json_string(j, "device_type_title",
+		    l->virtio.device_type.valid
+			    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
+			    : NULL);
+	json_string(j, "transport", vlp_transport_name(l->virtio.transport));
+	json_begin_object(j, "driver_uses");
+	for (unsigned t = 0; t < VLP_CFG_TYPE_SLOTS; t++) {
+		if (!vlp_cfg_type_name(t) || t == VLP_CFG_VENDOR)
+			continue;
+		if (l->driver_uses[t] >= 0)
+			json_uint(j, vlp_cfg_type_name(t), l->caps[l->driver_uses[t]].position);
+		else
+			json_null(j, vlp_cfg_type_name(t));
+	}
+	json_end_object(j);
+	if (lg->present) {
+		json_begin_object(j, "legacy");
+		json_uint(j, "bar", 0);
+		json_bool(j, "bar_is_io", lg->bar0_is_io);
+		if (lg->msix_enabled.valid)
+			json_bool(j, "msix_enabled", lg->msix_enabled.value);
+		else
+			json_null(j, "msix_enabled");
+		json_val(j, "device_config_offset", &lg->device_config_offset);
+		json_end_object(j);
+	} else {
+		json_null(j, "legacy");
+	}
+	json_end_object(j);
+}
+
+static void json_bars(struct output *o, const struct vlp_layout *l)
+{
+	struct json *j = &o->json;
+
+	json_begin_array(j, "bars");
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
+		const struct vlp_bar *b = &l->bars[i];
+
+		if (!b->valid || b->upper_half || !b->present)
+			continue;
+		json_begin_object(j, NULL);
+		json_uint(j, "index", i);
+		json_string(j, "space", b->space == VLP_BAR_IO ? "io" : "memory");
+		json_bool(j, "is_64bit", b->is_64bit);
+		json_bool(j, "prefetchable", b->prefetchable);
+		json_uint(j, "address", b->address);
+		if (b->size_known)
+			json_uint(j, "size", b->size);
+		else
+			json_null(j, "size");
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void json_virtio_cap(struct output *o, const struct vlp_virtio_cap *v)
+{
+	struct json *j = &o->json;
+
+	json_begin_object(j, "virtio");
+	/* Every field of the capability's structure, keyed by its table. */
+	for (size_t i = 0; i < v->table->count && i < sizeof(v->fields) / sizeof(v->fields[0]); i++) {
+		const struct vlp_field *f = &v->table->fields[i];
+
+		if (v->fields[i].valid || f->offset < v->cap_len)
+			json_val(j, f->json_key, &v->fields[i]);
+	}
+	json_string(j, "cfg_type_name", vlp_cfg_type_name(v->cfg_type));
+	json_bool(j, "driver_uses", v->driver_uses);
+	json_string(j, "skip_reason", v->skip_reason);
+	json_end_object(j);
+}
+
+static void json_cap(struct output *o, const struct vlp_cap *c)
+{
+	struct json *j = &o->json;
+	const char *name = c->extended ? vlp_ecap_name(c->id) : vlp_cap_name((uint8_t)c->id);
+
+	json_begin_object(j, NULL);
+	json_uint(j, "position", c->position);
+	json_uint(j, "id", c->id);
+	json_string(j, "name", name);
+	json_uint(j, "next", c->next);
+	json_bool(j, "complete", c->complete);
+	switch (c->kind) {
+	case VLP_CAP_VIRTIO:
+		json_virtio_cap(o, &c->u.virtio);
+		break;
+	case VLP_CAP_MSIX:
+		json_begin_object(j, "msix");
+		json_uint(j, "table_size", c->u.msix.table_size);
+		json_bool(j, "enabled", c->u.msix.enabled);
+		json_bool(j, "function_mask", c->u.msix.function_mask);
+		json_uint(j, "table_bar", c->u.msix.table_bar);
+		json_uint(j, "table_offset", c->u.msix.table_offset);
+		json_uint(j, "pba_bar", c->u.msix.pba_bar);
+		json_uint(j, "pba_offset", c->u.msix.pba_offset);
+		json_end_object(j);
+		break;
+	case VLP_CAP_PM:
+		json_begin_object(j, "pm");
+		json_uint(j, "version", c->u.pm.version);
+		json_uint(j, "power_state", c->u.pm.power_state);
+		json_end_object(j);
+		break;
+	case VLP_CAP_PCIE:
+		json_begin_object(j, "pcie");
+		json_uint(j, "version", c->u.pcie.version);
+		json_uint(j, "port_type", c->u.pcie.port_type);
+		json_string(j, "port_type_name", c->u.pcie.port_type_name);
+		json_end_object(j);
+		break;
+	case VLP_CAP_GENERIC:
+		break;
+	}
+	json_end_object(j);
+}
+
+static void json_caps(struct output *o, const struct vlp_layout *l)
+{
+	struct json *j = &o->json;
+
+	json_begin_array(j, "capabilities");
+	for (size_t i = 0; i < l->ncaps; i++)
+		if (!l->caps[i].extended)
+			json_cap(o, &l->caps[i]);
+	json_end_array(j);
+	json_begin_array(j, "extended_capabilities");
+	for (size_t i = 0; i < l->ncaps; i++)
+		if (l->caps[i].extended) {
+			json_begin_object(j, NULL);
+			json_uint(j, "position", l->caps[i].position);
+			json_uint(j, "id", l->caps[i].id);
+			json_uint(j, "version", l->caps[i].version);
+			json_string(j, "name", vlp_ecap_name(l->caps[i].id));
+			json_uint(j, "next", l->caps[i].next);
+			json_end_object(j);
+		}
+	json_end_array(j);
+}
+
+static void json_bar_map(struct output *o, const struct vlp_layout *l)
+{
+	struct json *j = &o->json;
+
+	json_begin_array(j, "bar_map");
+	for (size_t i = 0; i < l->nregions; i++) {
+		const struct vlp_region *r = &l->regions[i];
+
+		json_begin_object(j, NULL);
+		json_uint(j, "bar", r->bar);
+		json_uint(j, "offset", r->offset);
+		json_uint(j, "length", r->length);
+		json_string(j, "kind", vlp_region_kind_name(r->kind));
+		json_string(j, "name", vlp_region_name(r));
+		json_string(j, "cfg_type_name",
+			    r->kind == VLP_REGION_VIRTIO ? vlp_cfg_type_name(r->cfg_type) : NULL);
+		if (r->position >= 0)
+			json_uint(j, "position", (unsigned)r->position);
+		else
+			json_null(j, "position");
+		json_bool(j, "overlaps", r->overlaps);
+		json_bool(j, "outside_bar", r->outside_bar);
+		json_bool(j, "bad_bar", r->bad_bar);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void json_findings(struct output *o, const struct vlp_layout *l)
+{
+	struct json *j = &o->json;
+
+	json_begin_array(j, "findings");
+	for (size_t i = 0; i < l->nfindings; i++) {
+		const struct vlp_finding *f = &l->findings[i];
+
+		json_begin_object(j, NULL);
+		json_string(j, "severity", vlp_severity_name(f->severity));
+		json_string(j, "section", f->section);
+		if (f->position >= 0)
+			json_uint(j, "position", (unsigned)f->position);
+		else
+			json_null(j, "position");
+		json_string(j, "message", f->message);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void json_device(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l)
+{
+	json_begin_object(&o->json, NULL);
+	json_header(o, dev, l);
+	json_virtio(o, l);
+	json_bars(o, l);
+	json_caps(o, l);
+	json_bar_map(o, l);
+	json_findings(o, l);
+	json_end_object(&o->json);
+}
+
+static void json_end(struct output *o)
+{
+	json_end_array(&o->json);
+	json_end_object(&o->json);
+}
+
+const struct printer json_printer = { "json", json_begin, json_device, json_end };
