@@ -1,0 +1,170 @@
+# virtio-lspci: build, install, run, check, bench.
+# `make run` and `make check` install what they need on Debian 12 (as root).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+VERSION := $(shell sed -n 's/^\#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp.h)
+SOMAJOR := 0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PCI_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpci 2>/dev/null)
+PCI_LIBS := $(shell $(PKG_CONFIG) --libs libpci 2>/dev/null || echo -lpci)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) -Isrc/lib -Isrc/cli
+LDLIBS := $(PCI_LIBS)
+
+B := build
+LIB_SRC := $(wildcard src/lib/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+LIB_PIC := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
+CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
+CLI_LIB_OBJ := $(filter-out $(B)/obj/cli/main.o,$(CLI_OBJ))
+
+STATIC_LIB := $(B)/libvlp.a
+SHARED_LIB := $(B)/libvlp.so.$(VERSION)
+SONAME := libvlp.so.$(SOMAJOR)
+
+.PHONY: all clean install uninstall run check bench deps test-deps lint \
+	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind
+
+all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
+
+$(B)/obj/%.o: src/%.c $(wildcard src/lib/*.h src/cli/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/pic/%.o: src/%.c $(wildcard src/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DVLP_SHARED -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_PIC) src/lib/libvlp.ver
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/libvlp.ver \
+		-o $@ $(LIB_PIC) $(LDFLAGS) $(LDLIBS)
+	ln -sf $(notdir $@) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libvlp.so
+
+$(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# The tool links the library statically: ./virtio-lspci runs from the tree.
+virtio-lspci: $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS)
+
+install: all
+	install -Dm755 virtio-lspci $(DESTDIR)$(BINDIR)/virtio-lspci
+	install -Dm644 man/virtio-lspci.8 $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8
+	install -Dm644 completions/virtio-lspci.bash $(DESTDIR)$(BASHCOMPDIR)/virtio-lspci
+	install -Dm644 completions/_virtio-lspci $(DESTDIR)$(ZSHCOMPDIR)/_virtio-lspci
+	install -Dm644 completions/virtio-lspci.fish $(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish
+	install -Dm644 src/lib/vlp.h $(DESTDIR)$(INCLUDEDIR)/vlp.h
+	install -Dm644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libvlp.a
+	install -Dm755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB))
+	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvlp.so
+	install -Dm644 $(B)/libvlp.pc $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/virtio-lspci $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/virtio-lspci $(DESTDIR)$(ZSHCOMPDIR)/_virtio-lspci \
+		$(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish $(DESTDIR)$(INCLUDEDIR)/vlp.h \
+		$(DESTDIR)$(LIBDIR)/libvlp.a $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB)) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libvlp.so \
+		$(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+
+# ---------------------------------------------------------------- set-up
+deps:
+	@tests/install-deps.sh build
+
+test-deps:
+	@tests/install-deps.sh test
+
+# The main job: the machine's virtio devices, or the bundled sample dump of
+# real devices when it has none.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@if [ -n "$$(./virtio-lspci 2>/dev/null)" ]; then \
+		echo "== virtio-lspci -vv (this machine's virtio devices)"; ./virtio-lspci -vv; \
+	else \
+		echo "== no virtio devices here; decoding the bundled sample dump tests/data/host-vm.lspci"; \
+		./virtio-lspci -vv -F tests/data/host-vm.lspci; \
+	fi
+
+# ---------------------------------------------------------------- tests
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+SAN_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san/%)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(B)/tests/%: tests/unit/%.c $(STATIC_LIB) $(CLI_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(LDLIBS) $(CMOCKA_LIBS)
+
+$(B)/san/%: tests/unit/%.c $(LIB_SRC) $(CLI_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
+		$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)) $(LDLIBS) $(CMOCKA_LIBS)
+
+unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+sanitize: $(SAN_BIN)
+	@echo "== unit tests under ASan+UBSan"
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit.sh $(SAN_BIN)
+
+golden: virtio-lspci
+	@tests/golden.sh ./virtio-lspci
+
+golden-update: virtio-lspci
+	@tests/golden.sh ./virtio-lspci --update
+
+crosscheck: virtio-lspci
+	@tests/crosscheck.sh ./virtio-lspci
+
+live: virtio-lspci
+	@tests/live.sh ./virtio-lspci
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+docs-check: virtio-lspci
+	@tests/check-docs.sh ./virtio-lspci
+
+valgrind: virtio-lspci $(UNIT_BIN)
+	@tests/valgrind.sh ./virtio-lspci $(UNIT_BIN)
+
+lint:
+	@tests/lint.sh
+
+# Every suite runs even when one fails; the summary says which failed.
+CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz
+check: test-deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@tests/run-suites.sh $(CHECK_SUITES)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/bench.sh ./virtio-lspci
+
+clean:
+	rm -rf $(B)/obj $(B)/pic $(B)/tests $(B)/san $(B)/fuzz $(B)/bench $(B)/*.a $(B)/*.so* $(B)/*.pc virtio-lspci

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a job needs, only those missing.
+#   tests/install-deps.sh build   compiler, make, pkg-config, libpci
+#   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer),
+#                                 groff, jq
+set -euo pipefail
+
+build_pkgs=(gcc make pkg-config libpci-dev pciutils)
+test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq)
+
+case "${1:-build}" in
+build) want=("${build_pkgs[@]}") ;;
+test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]} (run as root, or install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
