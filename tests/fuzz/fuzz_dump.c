@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libFuzzer target: the dump reader (auto-detection and every format), then
+ * the decoder on each device it returns.
+ *
+ * and the text and JSON printers on its result.  Built and run by
+ * tests/fuzz/run.sh (make fuzz).
+ *
+ * Adding -DDUMP_CHUNK=64 shrinks the reader's input chunk so that lines
+ * straddle chunk boundaries even in small inputs.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "internal.h"
+#include "output.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Both printers at full verbosity, into the void: they must not read
+ * anything the decoder did not vouch for. */
+static void print_all(struct vlp_ctx *ctx, const struct vlp_device *dev,
+		      const struct vlp_layout *layout)
+{
+	static FILE *sink;
+	struct output out = { 0 };
+
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	if (!sink)
+		return;
+	out.f = sink;
+	out.ctx = ctx;
+	out.opts.verbose = 3;
+	out.opts.numeric = 1; /* names come from pci.ids: not what is fuzzed */
+	out.opts.hex = 4;
+	text_printer.device(&out, dev, layout);
+	out.opts.hex = 0;
+	json_printer.begin(&out);
+	json_printer.device(&out, dev, layout);
+	json_printer.end(&out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct vlp_ctx *ctx;
+	struct vlp_dump_reader *r;
+	struct vlp_device *dev;
+	FILE *f;
+
+	if (!ctx && vlp_ctx_new(&ctx) < 0)
+		return 0;
+	/* fmemopen refuses an empty buffer on older glibc. */
+	f = size ? fmemopen((void *)data, size, "r") : fopen("/dev/null", "r");
+	if (!f)
+		return 0;
+	if (vlp_dump_reader_open_stream(ctx, f, "fuzz", VLP_FORMAT_AUTO, &r) == 0) {
+		while (vlp_dump_reader_next(r, &dev) == 1) {
+			struct vlp_layout *layout;
+
+			if (vlp_decode(ctx, dev, &layout) == 0) {
+				print_all(ctx, dev, layout);
+				vlp_layout_free(layout);
+			}
+			vlp_device_free(dev);
+		}
+		vlp_dump_reader_close(r);
+	}
+	fclose(f);
+	return 0;
+}

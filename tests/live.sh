@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Live read-only suite: the machine's own virtio devices, checked against
+# what the kernel says in sysfs (/sys/bus/pci/devices, /sys/bus/virtio).
+# Reads only; nothing is written to any device.  Skips when there are none.
+set -uo pipefail
+tool=$(realpath "$1")
+cd "$(dirname "$0")/.."
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Virtio PCI functions according to sysfs.
+sysfs_slots=()
+for d in /sys/bus/pci/devices/*; do
+	[ -r "$d/vendor" ] || continue
+	ven=$(cat "$d/vendor")
+	dev=$(cat "$d/device")
+	if [ "$ven" = 0x1af4 ] && [ $((dev)) -ge $((0x1000)) ] && [ $((dev)) -le $((0x107f)) ]; then
+		sysfs_slots+=("$(basename "$d")")
+	fi
+done
+if [ ${#sysfs_slots[@]} -eq 0 ]; then
+	echo "live: no virtio PCI devices on this machine: skipped"
+	echo "live: 0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+echo "live: ${#sysfs_slots[@]} virtio PCI devices: ${sysfs_slots[*]}"
+
+"$tool" -J >"$tmp/all.json" 2>"$tmp/err"
+check "exit status 0 for the live list" [ $? -eq 0 ]
+check "JSON parses" jq -e . "$tmp/all.json" >/dev/null
+ours=$(jq -r '.devices[].slot' "$tmp/all.json" | sort | tr '\n' ' ')
+theirs=$(printf '%s\n' "${sysfs_slots[@]}" | sort | tr '\n' ' ')
+check "the same virtio devices as sysfs ($theirs)" [ "$ours" = "$theirs" ]
+check "one list line per device" [ "$("$tool" | wc -l)" -eq ${#sysfs_slots[@]} ]
+
+root=0
+[ "$(id -u)" -eq 0 ] && root=1
+for slot in "${sysfs_slots[@]}"; do
+	d=/sys/bus/pci/devices/$slot
+	jq --arg s "$slot" '.devices[] | select(.slot == $s)' "$tmp/all.json" >"$tmp/dev.json"
+	get() { jq -r "$1" "$tmp/dev.json"; }
+	check "$slot vendor" [ "$(get .vendor_id)" = $(($(cat "$d/vendor"))) ]
+	check "$slot device" [ "$(get .device_id)" = $(($(cat "$d/device"))) ]
+	check "$slot subsystem" [ "$(get .subsystem_id)" = $(($(cat "$d/subsystem_device"))) ]
+	check "$slot revision" [ "$(get .revision)" = $(($(cat "$d/revision"))) ]
+	if [ -L "$d/driver" ]; then
+		check "$slot driver" [ "$(get .driver)" = "$(basename "$(readlink "$d/driver")")" ]
+	fi
+	# BAR sizes: sysfs resource lines are "start end flags".
+	i=0
+	while read -r start end _flags; do
+		if [ $i -lt 6 ] && [ $((start)) -ne 0 ]; then
+			size=$((end - start + 1))
+			check "$slot BAR$i size $size" [ "$(get ".bars[] | select(.index == $i) | .size")" = "$size" ]
+		fi
+		i=$((i + 1))
+	done <"$d/resource"
+	# The kernel's virtio device bound to this function has the same type.
+	for v in "$d"/virtio*; do
+		[ -e "$v/device" ] || continue
+		check "$slot virtio type = $(basename "$v")/device" \
+			[ "$(get .virtio.device_type)" = $(($(cat "$v/device"))) ]
+		# A bound, working device has a usable common cfg, notify and ISR.
+		status=$(($(cat "$v/status")))
+		if [ $root -eq 1 ] && [ $((status & 4)) -ne 0 ]; then
+			for t in common notify isr; do
+				check "$slot driver_uses.$t (kernel says DRIVER_OK)" \
+					[ "$(get ".virtio.driver_uses.$t")" != null ]
+			done
+		fi
+	done
+	if [ $root -eq 1 ]; then
+		check "$slot config_size = sysfs config size" [ "$(get .config_size)" = "$(stat -c %s "$d/config")" ]
+		# Same bytes as sysfs: our hex dump against od of the config file.
+		"$tool" -xxx -s "$slot" | grep -E '^[0-9a-f]{2}: ' | cut -d' ' -f2- | tr -d ' \n' >"$tmp/ours.hex"
+		head -c 256 "$d/config" | od -An -tx1 -v | tr -d ' \n' >"$tmp/sysfs.hex"
+		check "$slot -xxx bytes = sysfs config" cmp -s "$tmp/ours.hex" "$tmp/sysfs.hex"
+		check "$slot no error findings" [ "$(get '[.findings[] | select(.severity == "error")] | length')" = 0 ]
+	fi
+done
+
+# Missing device: one line, exit 1.
+"$tool" -s 1f.7 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "missing slot exits 1" [ $rc -eq 1 ]
+check "missing slot message" grep -qx "virtio-lspci: no virtio device matches 1f.7" "$tmp/err"
+"$tool" -A no-such-method >"$tmp/out" 2>"$tmp/err"
+check "unknown access method exits 1" [ $? -eq 1 ]
+check "unknown access method message" grep -q "unknown access method 'no-such-method'" "$tmp/err"
+"$tool" -A help >"$tmp/out"
+check "-A help lists linux-sysfs" grep -qx linux-sysfs "$tmp/out"
+"$tool" -A linux-sysfs -J >"$tmp/sysfs.json" 2>/dev/null
+check "-A linux-sysfs gives the default result" cmp -s "$tmp/sysfs.json" "$tmp/all.json"
+
+# Not root: only the 64-byte header; one note, exit 0, still decodes it.
+if [ $root -eq 1 ] && command -v setpriv >/dev/null; then
+	first=${sysfs_slots[0]}
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$tool" -v -s "$first" >"$tmp/out" 2>"$tmp/err"
+	check "non-root exits 0" [ $? -eq 0 ]
+	check "non-root note is one line" [ "$(wc -l <"$tmp/err")" -eq 1 ]
+	check "non-root note says so" grep -q "not root: only the 64-byte config header is readable" "$tmp/err"
+	check "non-root still shows the BARs" grep -q "Region 0:" "$tmp/out"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$tool" -J -s "$first" 2>/dev/null >"$tmp/nr.json"
+	check "non-root JSON config_limit" [ "$(jq -r '.devices[0].config_limit' "$tmp/nr.json")" = privilege ]
+fi
+summary live

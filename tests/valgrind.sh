@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# valgrind must be clean: the tool on every dump (text and JSON) and on the
+# live devices, and every unit test binary.  Any error or leak fails.
+set -uo pipefail
+tool=$(realpath "$1")
+shift
+cd "$(dirname "$0")/.."
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+
+shopt -s nullglob
+for dump in tests/data/*.lspci tests/data/*.bin tests/data/*.xxd tests/data/*.hexdump tests/data/broken/* tests/data/bad/*; do
+	for fmt in -vvv -J; do
+		"${vg[@]}" "$tool" -F "$dump" "$fmt" >/dev/null 2>/tmp/vg.$$
+		rc=$?
+		if [ $rc -eq 99 ]; then
+			cat /tmp/vg.$$
+			fail "valgrind: $dump $fmt"
+		else
+			pass
+		fi
+	done
+done
+"${vg[@]}" "$tool" -vvv >/dev/null 2>/tmp/vg.$$
+if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: live -vvv"; else pass; fi
+for bin in "$@"; do
+	"${vg[@]}" "$bin" >/dev/null 2>/tmp/vg.$$
+	if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: $bin"; else pass; fi
+done
+rm -f /tmp/vg.$$
+summary valgrind
