@@ -1,0 +1,89 @@
+# fish completion for virtio-lspci(8)
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Install as virtio-lspci.fish in a directory of $fish_complete_path
+# (e.g. /usr/share/fish/vendor_completions.d).
+
+# Slots of this machine's virtio PCI devices (vendor 0x1af4, device
+# 0x1000-0x107f), in the long (0000:00:04.0) and short (00:04.0) form.
+function __virtio_lspci_slots
+    for dir in /sys/bus/pci/devices/*
+        test -r $dir/vendor -a -r $dir/device; or continue
+        read -l vendor <$dir/vendor; or continue
+        read -l device <$dir/device; or continue
+        test "$vendor" = 0x1af4; or continue
+        # 0x1000-0x107f
+        string match -qr '^0x10[0-7][0-9a-fA-F]$' -- $device; or continue
+        set -l slot (string replace -r '.*/' '' -- $dir)
+        set -l id 1af4:(string replace 0x '' -- $device)
+        printf '%s\tvirtio device %s\n' $slot $id (string replace -r '^[^:]*:' '' -- $slot) $id
+    end
+end
+
+# vendor:device IDs of this machine's virtio devices, plus the bare vendor.
+function __virtio_lspci_ids
+    printf '%s\t%s\n' 1af4: 'any virtio device'
+    for dir in /sys/bus/pci/devices/*
+        test -r $dir/vendor -a -r $dir/device; or continue
+        read -l vendor <$dir/vendor; or continue
+        read -l device <$dir/device; or continue
+        test "$vendor" = 0x1af4; or continue
+        # 0x1000-0x107f
+        string match -qr '^0x10[0-7][0-9a-fA-F]$' -- $device; or continue
+        printf '%s\t%s\n' 1af4:(string replace 0x '' -- $device) 'virtio device ID on this machine'
+    end | sort -u
+end
+
+# libpci access methods: "virtio-lspci -A help" prints one name per line
+# (any heading lines are skipped); a static list if that fails.
+function __virtio_lspci_methods
+    set -l prog (commandline -opc)[1]
+    test -n "$prog"; or set prog virtio-lspci
+    set -l methods
+    if command -q -- $prog; and set -l out ($prog -A help 2>/dev/null)
+        set methods (string trim -- $out | string match -r '^[a-z0-9][a-z0-9_-]*$')
+    end
+    if test (count $methods) -eq 0
+        set methods linux-sysfs linux-proc intel-conf1 intel-conf2 dump
+    end
+    printf '%s\n' $methods
+    printf '%s\t%s\n' help 'list the access methods'
+end
+
+function __virtio_lspci_formats
+    printf '%s\t%s\n' \
+        auto 'Detect the format (default)' \
+        lspci 'lspci -x/-xxx/-xxxx output' \
+        raw 'Raw binary config space' \
+        xxd 'xxd output' \
+        hexdump 'hexdump -C output'
+end
+
+function __virtio_lspci_outputs
+    printf '%s\t%s\n' \
+        text 'Text for people (default)' \
+        json 'JSON, schema_version 1'
+end
+
+complete -c virtio-lspci -e
+# SLOT arguments (no file names).
+complete -c virtio-lspci -f -a '(__virtio_lspci_slots)'
+
+# Selection
+complete -c virtio-lspci -s s -l slot -x -a '(__virtio_lspci_slots)' -d 'Only devices in matching slots ([[[[DOMAIN]:]BUS]:][DEV][.[FUNC]])'
+complete -c virtio-lspci -s d -l id -x -a '(__virtio_lspci_ids)' -d 'Only devices with these IDs ([VENDOR]:[DEVICE][:CLASS[:PROGIF]])'
+
+# Source
+complete -c virtio-lspci -s F -l file -r -F -d 'Decode a dump instead of the live system (- reads stdin)'
+complete -c virtio-lspci -l format -x -a '(__virtio_lspci_formats)' -d 'Dump format'
+complete -c virtio-lspci -s A -l access-method -x -a '(__virtio_lspci_methods)' -d 'libpci access method for live reads'
+
+# Display
+complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
+complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
+complete -c virtio-lspci -s x -l hex -d 'Hex dump of config space (-x 64 bytes, -xxx 256, -xxxx 4096)'
+complete -c virtio-lspci -s D -l domain -d 'Always show PCI domain numbers'
+complete -c virtio-lspci -s J -l json -d 'JSON output (same as -o json)'
+complete -c virtio-lspci -s o -l output -x -a '(__virtio_lspci_outputs)' -d 'Output format'
+complete -c virtio-lspci -s h -l help -d 'Show the help'
+complete -c virtio-lspci -s V -l version -d 'Show the version'

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# check-docs.sh BINARY: check that every option BINARY --help lists is
+# documented and completed (in the spirit of util-linux's checkcompletion.sh
+# and checkmanpage.sh).
+#
+#   every --long option     in man/virtio-lspci.8 (as \-\-long\-name),
+#                           completions/virtio-lspci.bash, _virtio-lspci,
+#                           virtio-lspci.fish (as -l long-name) and README.md
+#   every short option -X   in man/virtio-lspci.8 (as \-X) and the bash
+#                           completion
+#   the man page            clean under groff -ww -z -man
+#
+# Prints one line per failed check, then "N passed, M failed" (one check per
+# option per file).  Exit status: 0 all passed, 1 some failed, 2 usage error.
+
+set -euo pipefail
+
+if [[ $# -ne 1 || $1 == -h || $1 == --help ]]; then
+    echo "usage: ${0##*/} BINARY" >&2
+    exit 2
+fi
+bin=$1
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+man=man/virtio-lspci.8
+bash_comp=completions/virtio-lspci.bash
+zsh_comp=completions/_virtio-lspci
+fish_comp=completions/virtio-lspci.fish
+readme=README.md
+
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail()
+{
+    failed=$((failed + 1))
+    printf 'FAIL: %s\n' "$*"
+}
+
+# has FILE PCRE: FILE (relative to the tree's root) matches the pattern.
+has()
+{
+    [[ -f $root/$1 ]] && grep -qP -- "$2" "$root/$1"
+}
+
+# check FILE WHAT PCRE
+check()
+{
+    local file=$1 what=$2 re=$3
+    if [[ ! -f $root/$file ]]; then
+        fail "$file: $what missing (no such file)"
+    elif has "$file" "$re"; then
+        pass
+    else
+        fail "$file: $what missing"
+    fi
+}
+
+if ! grep -qP 'x' <<<x 2>/dev/null; then
+    echo "${0##*/}: grep -P (PCRE) is needed" >&2
+    exit 2
+fi
+
+# --- the options, from --help -------------------------------------------
+
+help_rc=0
+help=$("$bin" --help 2>/dev/null) || help_rc=$?
+mapfile -t longs < <(grep -oE -- '--[[:alnum:]][[:alnum:]-]*' <<<"$help" | sed 's/^--//' | sort -u)
+mapfile -t shorts < <(sed -nE 's/^[[:space:]]+-([[:alnum:]])([,[:space:]=]|$).*/\1/p' <<<"$help" | sort -u)
+
+if [[ $help_rc -ne 0 ]]; then
+    fail "$bin --help: exit status $help_rc"
+elif [[ ${#longs[@]} -eq 0 ]]; then
+    fail "$bin --help: lists no --long options"
+else
+    pass
+fi
+
+# --- long options ---------------------------------------------------------
+
+for name in "${longs[@]}"; do
+    opt=--$name
+    # man: \-\-access\-method (every '-' escaped), not followed by more name.
+    man_name=${name//-/\\\\-}
+    check "$man" "$opt (as \\-\\-${name//-/\\-})" "\\\\-\\\\-${man_name}(?![[:alnum:]_]|\\\\-|-)"
+    # --access-method, not part of a longer option.
+    plain="(?<![[:alnum:]_-])--${name}(?![[:alnum:]_-])"
+    check "$bash_comp" "$opt" "$plain"
+    check "$zsh_comp" "$opt" "$plain"
+    # fish: -l access-method (or --long / --long-option).
+    check "$fish_comp" "$opt (as -l $name)" \
+        "(?<![[:alnum:]_-])(?:-l|--long(?:-option)?)(?:\\s+|=)['\"]?${name}(?![[:alnum:]_-])"
+    check "$readme" "$opt" "$plain"
+done
+
+# --- short options --------------------------------------------------------
+
+for letter in "${shorts[@]}"; do
+    opt=-$letter
+    # man: \-X standing alone (\fB\-s\fR, \-s, ...), not the tail of \-\-x.
+    check "$man" "$opt (as \\-$letter)" "(?<!-)\\\\-${letter}(?![[:alnum:]_])"
+    check "$bash_comp" "$opt" "(?<![[:alnum:]_-])-${letter}(?![[:alnum:]_-])"
+done
+
+# --- the man page renders without warnings --------------------------------
+
+if ! command -v groff >/dev/null 2>&1; then
+    fail "$man: groff not installed, cannot check it"
+elif [[ ! -f $root/$man ]]; then
+    fail "$man: groff check impossible (no such file)"
+else
+    groff_rc=0
+    warnings=$(groff -ww -z -man "$root/$man" 2>&1) || groff_rc=$?
+    if [[ $groff_rc -ne 0 ]]; then
+        fail "$man: groff -ww -z -man exits with status $groff_rc"
+        [[ -z $warnings ]] || printf '%s\n' "$warnings" | sed 's/^/    /'
+    elif [[ -n $warnings ]]; then
+        fail "$man: groff -ww -z -man warns"
+        printf '%s\n' "$warnings" | sed 's/^/    /'
+    else
+        pass
+    fi
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
