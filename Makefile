@@ -27,6 +27,14 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) -Isrc/lib -
 LDLIBS := $(PCI_LIBS)
 
 B := build
+# Short build lines; V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 LIB_SRC := $(wildcard src/lib/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -45,29 +53,34 @@ all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
 $(B)/obj/%.o: src/%.c $(wildcard src/lib/*.h src/cli/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/pic/%.o: src/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DVLP_SHARED -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DVLP_SHARED -c -o $@ $<
 
 $(STATIC_LIB): $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(SHARED_LIB): $(LIB_PIC) src/lib/libvlp.ver
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/libvlp.ver \
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/lib/libvlp.ver \
 		-o $@ $(LIB_PIC) $(LDFLAGS) $(LDLIBS)
-	ln -sf $(notdir $@) $(B)/$(SONAME)
-	ln -sf $(SONAME) $(B)/libvlp.so
+	$(Q)ln -sf $(notdir $@) $(B)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(B)/libvlp.so
 
 $(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		-e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # The tool links the library statically: ./virtio-lspci runs from the tree.
 virtio-lspci: $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS)
 
 install: all
 	install -Dm755 virtio-lspci $(DESTDIR)$(BINDIR)/virtio-lspci
@@ -116,11 +129,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 $(B)/tests/%: tests/unit/%.c $(STATIC_LIB) $(CLI_LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/san/%: tests/unit/%.c $(LIB_SRC) $(CLI_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
 		$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)) $(LDLIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BIN)

@@ -16,6 +16,15 @@ static void json_val(struct json *j, const char *key, const struct vlp_val *v)
 		json_null(j, key);
 }
 
+/* A capability position, or null for what has none (-1). */
+static void json_position(struct json *j, const char *key, int position)
+{
+	if (position >= 0)
+		json_uint(j, key, (unsigned)position);
+	else
+		json_null(j, key);
+}
+
 static void json_begin(struct output *o)
 {
 	json_init(&o->json, o->f, true);
@@ -85,10 +94,8 @@ static void json_virtio(struct output *o, const struct vlp_layout *l)
 	for (unsigned t = 0; t < VLP_CFG_TYPE_SLOTS; t++) {
 		if (!vlp_cfg_type_name(t) || t == VLP_CFG_VENDOR)
 			continue;
-		if (l->driver_uses[t] >= 0)
-			json_uint(j, vlp_cfg_type_name(t), l->caps[l->driver_uses[t]].position);
-		else
-			json_null(j, vlp_cfg_type_name(t));
+		json_position(j, vlp_cfg_type_name(t),
+			      l->driver_uses[t] >= 0 ? l->caps[l->driver_uses[t]].position : -1);
 	}
 	json_end_object(j);
 	if (lg->present) {
@@ -234,10 +241,7 @@ static void json_bar_map(struct output *o, const struct vlp_layout *l)
 		json_string(j, "name", vlp_region_name(r));
 		json_string(j, "cfg_type_name",
 			    r->kind == VLP_REGION_VIRTIO ? vlp_cfg_type_name(r->cfg_type) : NULL);
-		if (r->position >= 0)
-			json_uint(j, "position", (unsigned)r->position);
-		else
-			json_null(j, "position");
+		json_position(j, "position", r->position);
 		json_bool(j, "overlaps", r->overlaps);
 		json_bool(j, "outside_bar", r->outside_bar);
 		json_bool(j, "bad_bar", r->bad_bar);
@@ -257,10 +261,7 @@ static void json_findings(struct output *o, const struct vlp_layout *l)
 		json_begin_object(j, NULL);
 		json_string(j, "severity", vlp_severity_name(f->severity));
 		json_string(j, "section", f->section);
-		if (f->position >= 0)
-			json_uint(j, "position", (unsigned)f->position);
-		else
-			json_null(j, "position");
+		json_position(j, "position", f->position);
 		json_string(j, "message", f->message);
 		json_end_object(j);
 	}
