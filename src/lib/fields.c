@@ -73,27 +73,22 @@ static const struct vlp_names cfg_type_names = { VLP_NAMES_ENUM, cfg_type_entrie
 
 /* The header every virtio capability starts with (4.1.4). */
 #define CAP_HEADER_FIELDS                                                                          \
-	{ "cap_vndr", "cap_vndr", 0x0, 1, 0, VLP_RO, VLP_SEL_NONE, 0, NULL,                        \
-	  "capability ID: 0x09, vendor specific" },                                                \
-	{ "cap_next", "cap_next", 0x1, 1, 0, VLP_RO, VLP_SEL_NONE, 0, NULL,                        \
-	  "position of the next capability" },                                                     \
-	{ "cap_len", "cap_len", 0x2, 1, 0, VLP_RO, VLP_SEL_NONE, VLP_FIELD_DECIMAL, NULL,          \
-	  "length of this capability, extra data included" },                                      \
-	{ "cfg_type", "cfg_type", 0x3, 1, 0, VLP_RO, VLP_SEL_NONE, VLP_FIELD_DECIMAL,              \
-	  &cfg_type_names, "structure type" }
+	FIELD("cap_vndr", 0x0, 1, VLP_RO, 0, NULL, "capability ID: 0x09, vendor specific"),        \
+	FIELD("cap_next", 0x1, 1, VLP_RO, 0, NULL, "position of the next capability"),             \
+	FIELD("cap_len", 0x2, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL,                                  \
+	      "length of this capability, extra data included"),                                  \
+	FIELD("cfg_type", 0x3, 1, VLP_RO, VLP_FIELD_DECIMAL, &cfg_type_names, "structure type")
 
 /* bar/id/offset/length of struct virtio_pci_cap; access differs for the
  * PCI configuration access capability, whose bar, offset and length the
  * driver writes (4.1.4.9). */
 #define CAP_LOCATION_FIELDS(acc)                                                                   \
-	{ "bar", "bar", 0x4, 1, 0, acc, VLP_SEL_NONE, VLP_FIELD_DECIMAL, NULL,                     \
-	  "BAR holding the structure (0-5; other values reserved)" },                              \
-	{ "id", "id", 0x5, 1, 0, VLP_RO, VLP_SEL_NONE, VLP_FIELD_DECIMAL, NULL,                    \
-	  "identifies one of several capabilities of a type (1.2+)" },                             \
-	{ "offset", "offset", 0x8, 4, 0, acc, VLP_SEL_NONE, 0, NULL,                               \
-	  "offset of the structure within the BAR" },                                              \
-	{ "length", "length", 0xc, 4, 0, acc, VLP_SEL_NONE, 0, NULL,                               \
-	  "length of the structure in bytes" }
+	FIELD("bar", 0x4, 1, acc, VLP_FIELD_DECIMAL, NULL,                                         \
+	      "BAR holding the structure (0-5; other values reserved)"),                          \
+	FIELD("id", 0x5, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL,                                       \
+	      "identifies one of several capabilities of a type (1.2+)"),                         \
+	FIELD("offset", 0x8, 4, acc, 0, NULL, "offset of the structure within the BAR"),           \
+	FIELD("length", 0xc, 4, acc, 0, NULL, "length of the structure in bytes")
 
 static const struct vlp_field cap_fields[] = {
 	CAP_HEADER_FIELDS,
@@ -104,39 +99,37 @@ static const struct vlp_field cap_fields[] = {
 static const struct vlp_field notify_cap_fields[] = {
 	CAP_HEADER_FIELDS,
 	CAP_LOCATION_FIELDS(VLP_RO),
-	{ "notify_off_multiplier", "notify_off_multiplier", 0x10, 4, 0, VLP_RO, VLP_SEL_NONE, 0,
-	  NULL, "multiplier for queue_notify_off; 0: one notify address for all queues" },
+	FIELD("notify_off_multiplier", 0x10, 4, VLP_RO, 0, NULL,
+	      "multiplier for queue_notify_off; 0: one notify address for all queues"),
 };
 
 /* struct virtio_pci_cfg_cap (4.1.4.9). */
 static const struct vlp_field pci_cfg_cap_fields[] = {
 	CAP_HEADER_FIELDS,
 	CAP_LOCATION_FIELDS(VLP_RW),
-	{ "pci_cfg_data", "pci_cfg_data", 0x10, 4, 0, VLP_RW, VLP_SEL_NONE, 0, NULL,
-	  "window onto the BAR bytes selected by bar, offset and length" },
+	FIELD("pci_cfg_data", 0x10, 4, VLP_RW, 0, NULL,
+	      "window onto the BAR bytes selected by bar, offset and length"),
 };
 
 /* struct virtio_pci_cap64 (4.1.4.7): offset_hi at 0x10, length_hi at 0x14. */
 static const struct vlp_field shm_cap_fields[] = {
 	CAP_HEADER_FIELDS,
-	{ "bar", "bar", 0x4, 1, 0, VLP_RO, VLP_SEL_NONE, VLP_FIELD_DECIMAL, NULL,
-	  "BAR holding the shared memory region" },
-	{ "id", "id", 0x5, 1, 0, VLP_RO, VLP_SEL_NONE, VLP_FIELD_DECIMAL, NULL,
-	  "shared memory region ID, unique per device" },
-	{ "offset", "offset", 0x8, 4, 0x10, VLP_RO, VLP_SEL_NONE, 0, NULL,
-	  "64-bit offset of the region within the BAR (offset | offset_hi << 32)" },
-	{ "length", "length", 0xc, 4, 0x14, VLP_RO, VLP_SEL_NONE, 0, NULL,
-	  "64-bit length of the region (length | length_hi << 32)" },
+	FIELD("bar", 0x4, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL, "BAR holding the shared memory region"),
+	FIELD("id", 0x5, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL,
+	      "shared memory region ID, unique per device"),
+	FIELD64("offset", 0x8, 0x10, VLP_RO, 0,
+		"64-bit offset of the region within the BAR (offset | offset_hi << 32)"),
+	FIELD64("length", 0xc, 0x14, VLP_RO, 0,
+		"64-bit length of the region (length | length_hi << 32)"),
 };
 
 /* struct virtio_pci_vndr_data (4.1.4.8): no bar/offset/length. */
 static const struct vlp_field vendor_cap_fields[] = {
 	CAP_HEADER_FIELDS,
-	{ "vendor_id", "vendor_id", 0x4, 2, 0, VLP_RO, VLP_SEL_NONE, 0, NULL,
-	  "PCI-SIG vendor ID qualifying the vendor data (never 0x1AF4)" },
+	FIELD("vendor_id", 0x4, 2, VLP_RO, 0, NULL,
+	      "PCI-SIG vendor ID qualifying the vendor data (never 0x1AF4)"),
 };
 
-#define TABLE(tname, arr, sz) { tname, arr, VLP_ARRAY_SIZE(arr), sz }
 static const struct vlp_field_table cap_table = TABLE("virtio_pci_cap", cap_fields, 16);
 static const struct vlp_field_table notify_cap_table =
 	TABLE("virtio_pci_notify_cap", notify_cap_fields, 20);

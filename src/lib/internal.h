@@ -10,6 +10,18 @@
 #define VLP_DRIVER_MAX 64
 #define VLP_SOURCE_NAME_MAX 256
 
+/* Field table rows with designated initializers: members not named are 0.
+ * FIELD64: a 64-bit value read as two 32-bit halves, low at off, high at hi
+ * (4.1.3: "treated as two 32-bit fields"). */
+#define FIELD(n, off, w, acc, fl, nm, hlp)                                                         \
+	{ .name = n, .json_key = n, .offset = off, .width = w, .access = acc, .flags = fl,          \
+	  .names = nm, .help = hlp }
+#define FIELD64(n, off, hi, acc, fl, hlp)                                                          \
+	{ .name = n, .json_key = n, .offset = off, .width = 4, .hi_offset = hi, .access = acc,     \
+	  .flags = fl, .help = hlp }
+#define NAMES(kind, arr) { kind, arr, VLP_ARRAY_SIZE(arr) }
+#define TABLE(tname, arr, sz) { tname, arr, VLP_ARRAY_SIZE(arr), sz }
+
 struct vlp_device {
 	struct vlp_slot slot;
 	enum vlp_origin origin;

@@ -183,9 +183,18 @@ enum vlp_field_flags {
 	VLP_FIELD_READ_CLEARS = 1u << 0,  /* reading has a side effect (ISR, 4.1.4.5) */
 	VLP_FIELD_WRITE_RESETS = 1u << 1, /* writing 0 resets the device (2.4) */
 	VLP_FIELD_NOTIFIES = 1u << 2,     /* writing notifies the device */
-	VLP_FIELD_HEX = 1u << 3,          /* show in hex (default: hex for width>1) */
+	VLP_FIELD_HEX = 1u << 3,          /* show in hex (the default) */
 	VLP_FIELD_DECIMAL = 1u << 4,      /* show in decimal */
+	VLP_FIELD_STRING = 1u << 5,       /* u8 array holding a NUL-padded string */
+	VLP_FIELD_MAC = 1u << 6,          /* u8[6] shown as aa:bb:cc:dd:ee:ff */
+	VLP_FIELD_SIGNED = 1u << 7,       /* two's complement value */
+	VLP_FIELD_SELECTOR = 1u << 8,     /* this field is a selector others depend on */
 };
+
+/* A field that exists only when a feature bit is offered by the device:
+ * .feature = VLP_FEATURE(bit); 0 means always present. */
+#define VLP_FEATURE(bit) ((uint16_t)((bit) + 1))
+#define VLP_FEATURE_BIT(f) ((unsigned)(f) - 1)
 
 enum vlp_names_kind { VLP_NAMES_ENUM, VLP_NAMES_BITS };
 
@@ -213,6 +222,11 @@ struct vlp_field {
 	unsigned flags;              /* enum vlp_field_flags */
 	const struct vlp_names *names; /* value decoder, or NULL */
 	const char *help;            /* one line */
+	/* Arrays: count elements of width bytes each (0 or 1: a scalar). */
+	uint16_t count;
+	/* VLP_FEATURE(bit) when the field exists only if the device offers
+	 * that feature (device chapters, "exists only if"); 0: always. */
+	uint16_t feature;
 };
 
 struct vlp_field_table {
@@ -233,6 +247,25 @@ VLP_API const struct vlp_field *vlp_field_find(const struct vlp_field_table *tab
 /* The virtio capability structures (4.1.4): the table that applies to a
  * cfg_type (the generic virtio_pci_cap for reserved types). */
 VLP_API const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type);
+
+/* Register blocks behind the BARs. */
+VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);   /* 4.1.4.3 */
+VLP_API const struct vlp_field_table *vlp_legacy_header_table(void); /* 4.1.4.10 */
+VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);   /* PCI MSI-X table entry */
+/* Device-specific configuration layout of a virtio device type (chapter 5),
+ * NULL when the type has none or it is not described. */
+VLP_API const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
+/* Feature bits (kind VLP_NAMES_BITS, sorted by bit): those of a device
+ * type (its chapter; never NULL, possibly empty) and those of the transport
+ * and reserved range (chapter 6). */
+VLP_API const struct vlp_names *vlp_device_feature_names(unsigned device_type);
+VLP_API const struct vlp_names *vlp_transport_feature_names(void);
+/* Name of one feature bit for a device type ("VIRTIO_F_VERSION_1",
+ * "VIRTIO_NET_F_MAC"), NULL when unnamed.  Bits 24-41 and 43 are the
+ * transport's (6), the rest the device type's. */
+VLP_API const char *vlp_feature_name(unsigned device_type, unsigned bit);
+/* Device status bits (2.1), kind VLP_NAMES_BITS with bit numbers. */
+VLP_API const struct vlp_names *vlp_status_names(void);
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
