@@ -20,6 +20,11 @@ struct vlp_device *vlp_device_alloc(void)
 
 void vlp_device_free(struct vlp_device *dev)
 {
+	if (!dev)
+		return;
+	vlp_device_close_bars(dev);
+	vlp_snapshot_free(dev->snapshot);
+	vlp_snapshot_free(dev->recording);
 	free(dev);
 }
 

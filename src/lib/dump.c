@@ -743,8 +743,14 @@ static int next_text(struct vlp_dump_reader *r, struct vlp_device **out)
 			return ret;
 		if (ret == 0)
 			break;
-		if (line_is_comment(r))
+		if (line_is_comment(r)) {
+			/* A snapshot's register reads ride in comment lines,
+			 * which lspci -F skips. */
+			if (r->dev && !strncmp(r->line, "# vlp-", 6) &&
+			    vlp_snapshot_parse_line(r->dev, r->line) < 0)
+				return line_error(r, "malformed snapshot line");
 			continue;
+		}
 		if (r->fmt == VLP_FORMAT_AUTO) {
 			if (line_is_blank(r))
 				continue;

@@ -154,3 +154,142 @@ const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type)
 		return &cap_table;
 	}
 }
+
+/* Device status bits (2.1). */
+static const struct vlp_name status_entries[] = {
+	{ 0, "ACKNOWLEDGE" }, { 1, "DRIVER" },	  { 2, "DRIVER_OK" }, { 3, "FEATURES_OK" },
+	{ 4, "SUSPEND" },     { 6, "DEVICE_NEEDS_RESET" }, { 7, "FAILED" },
+};
+static const struct vlp_names status_names = NAMES(VLP_NAMES_BITS, status_entries);
+
+const struct vlp_names *vlp_status_names(void)
+{
+	return &status_names;
+}
+
+/* ISR status bits (4.1.4.5). */
+static const struct vlp_name isr_entries[] = {
+	{ 0, "QUEUE_INTERRUPT" },
+	{ 1, "CONFIG_INTERRUPT" },
+};
+static const struct vlp_names isr_names = NAMES(VLP_NAMES_BITS, isr_entries);
+
+#define QUEUE_FIELD(n, off, w, acc, fl, hlp)                                                       \
+	{ .name = n, .json_key = n, .offset = off, .width = w, .access = acc,                      \
+	  .selector = VLP_SEL_QUEUE, .flags = fl, .help = hlp }
+#define QUEUE_FIELD64(n, off, acc, hlp)                                                            \
+	{ .name = n, .json_key = n, .offset = off, .width = 4, .hi_offset = off + 4, .access = acc, \
+	  .selector = VLP_SEL_QUEUE, .help = hlp }
+
+/* struct virtio_pci_common_cfg (4.1.4.3).  Fields past 0x38 exist only with
+ * the feature negotiated and a long enough structure. */
+static const struct vlp_field common_cfg_fields[] = {
+	FIELD("device_feature_select", 0x00, 4, VLP_RW, VLP_FIELD_SELECTOR | VLP_FIELD_DECIMAL, NULL,
+	      "selects which 32 bits device_feature shows: 0 bits 0-31, 1 bits 32-63, ..."),
+	{ .name = "device_feature", .json_key = "device_feature", .offset = 0x04, .width = 4,
+	  .access = VLP_RO, .selector = VLP_SEL_DEVICE_FEATURE,
+	  .help = "feature bits the device offers, 32 at a time" },
+	FIELD("driver_feature_select", 0x08, 4, VLP_RW, VLP_FIELD_SELECTOR | VLP_FIELD_DECIMAL, NULL,
+	      "selects which 32 bits driver_feature shows"),
+	{ .name = "driver_feature", .json_key = "driver_feature", .offset = 0x0c, .width = 4,
+	  .access = VLP_RW, .selector = VLP_SEL_DRIVER_FEATURE,
+	  .help = "feature bits the driver accepted, 32 at a time" },
+	FIELD("config_msix_vector", 0x10, 2, VLP_RW, 0, NULL,
+	      "MSI-X vector for configuration change notifications (0xffff: none)"),
+	FIELD("num_queues", 0x12, 2, VLP_RO, VLP_FIELD_DECIMAL, NULL,
+	      "number of virtqueues, administration virtqueues excluded"),
+	FIELD("device_status", 0x14, 1, VLP_RW, VLP_FIELD_WRITE_RESETS, &status_names,
+	      "device status (2.1); writing 0 resets the device"),
+	FIELD("config_generation", 0x15, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL,
+	      "changes whenever the device configuration changes (4.1.4.3.1)"),
+	FIELD("queue_select", 0x16, 2, VLP_RW, VLP_FIELD_SELECTOR | VLP_FIELD_DECIMAL, NULL,
+	      "selects the virtqueue the queue_* fields refer to"),
+	QUEUE_FIELD("queue_size", 0x18, 2, VLP_RW, VLP_FIELD_DECIMAL,
+		    "queue size; maximum on reset, 0 if the queue is unavailable"),
+	QUEUE_FIELD("queue_msix_vector", 0x1a, 2, VLP_RW, 0,
+		    "MSI-X vector for this queue (0xffff: none)"),
+	QUEUE_FIELD("queue_enable", 0x1c, 2, VLP_RW, VLP_FIELD_DECIMAL, "1 when the queue is enabled"),
+	QUEUE_FIELD("queue_notify_off", 0x1e, 2, VLP_RO, VLP_FIELD_DECIMAL,
+		    "notification offset, in units of notify_off_multiplier"),
+	QUEUE_FIELD64("queue_desc", 0x20, VLP_RW, "physical address of the descriptor area"),
+	QUEUE_FIELD64("queue_driver", 0x28, VLP_RW, "physical address of the driver area"),
+	QUEUE_FIELD64("queue_device", 0x30, VLP_RW, "physical address of the device area"),
+	{ .name = "queue_notif_config_data", .json_key = "queue_notif_config_data", .offset = 0x38,
+	  .width = 2, .access = VLP_RO, .selector = VLP_SEL_QUEUE, .feature = VLP_FEATURE(39),
+	  .help = "data for notifications (only with VIRTIO_F_NOTIF_CONFIG_DATA)" },
+	{ .name = "queue_reset", .json_key = "queue_reset", .offset = 0x3a, .width = 2,
+	  .access = VLP_RW, .selector = VLP_SEL_QUEUE, .feature = VLP_FEATURE(40),
+	  .flags = VLP_FIELD_DECIMAL,
+	  .help = "1 while the queue is being reset (only with VIRTIO_F_RING_RESET)" },
+	{ .name = "admin_queue_index", .json_key = "admin_queue_index", .offset = 0x3c, .width = 2,
+	  .access = VLP_RO, .feature = VLP_FEATURE(41), .flags = VLP_FIELD_DECIMAL,
+	  .help = "index of the first administration virtqueue (only with VIRTIO_F_ADMIN_VQ)" },
+	{ .name = "admin_queue_num", .json_key = "admin_queue_num", .offset = 0x3e, .width = 2,
+	  .access = VLP_RO, .feature = VLP_FEATURE(41), .flags = VLP_FIELD_DECIMAL,
+	  .help = "number of administration virtqueues (only with VIRTIO_F_ADMIN_VQ)" },
+};
+static const struct vlp_field_table common_cfg_table =
+	TABLE("virtio_pci_common_cfg", common_cfg_fields, 0x40);
+
+const struct vlp_field_table *vlp_common_cfg_table(void)
+{
+	return &common_cfg_table;
+}
+
+/* The legacy interface in I/O BAR0 (4.1.4.10); the two MSI-X vector
+ * fields exist only while MSI-X is enabled, the device-specific part
+ * follows at 20 or 24. */
+static const struct vlp_field legacy_fields[] = {
+	{ .name = "host_features", .json_key = "host_features", .offset = 0x00, .width = 4,
+	  .access = VLP_RO, .help = "device feature bits 0-31" },
+	{ .name = "guest_features", .json_key = "guest_features", .offset = 0x04, .width = 4,
+	  .access = VLP_RW, .help = "driver feature bits 0-31" },
+	QUEUE_FIELD("queue_address", 0x08, 4, VLP_RW, 0,
+		    "page frame number (address / 4096) of the selected queue"),
+	QUEUE_FIELD("queue_size", 0x0c, 2, VLP_RO, VLP_FIELD_DECIMAL, "size of the selected queue"),
+	FIELD("queue_select", 0x0e, 2, VLP_RW, VLP_FIELD_SELECTOR | VLP_FIELD_DECIMAL, NULL,
+	      "selects the queue the queue_* fields refer to"),
+	FIELD("queue_notify", 0x10, 2, VLP_RW, VLP_FIELD_NOTIFIES | VLP_FIELD_DECIMAL, NULL,
+	      "writing a queue index notifies the device"),
+	FIELD("device_status", 0x12, 1, VLP_RW, VLP_FIELD_WRITE_RESETS, &status_names,
+	      "device status (2.1); writing 0 resets the device"),
+	FIELD("isr", 0x13, 1, VLP_RO, VLP_FIELD_READ_CLEARS, &isr_names,
+	      "ISR status; reading clears it"),
+	FIELD("config_msix_vector", 0x14, 2, VLP_RW, 0, NULL,
+	      "MSI-X vector for configuration changes (only with MSI-X enabled)"),
+	QUEUE_FIELD("queue_msix_vector", 0x16, 2, VLP_RW, 0,
+		    "MSI-X vector of the selected queue (only with MSI-X enabled)"),
+};
+static const struct vlp_field_table legacy_table = TABLE("virtio_legacy_header", legacy_fields, 24);
+
+const struct vlp_field_table *vlp_legacy_header_table(void)
+{
+	return &legacy_table;
+}
+
+/* An MSI-X table entry (PCI Local Bus 3.0, 6.8.2). */
+static const struct vlp_name vector_control_entries[] = { { 0, "MASKED" } };
+static const struct vlp_names vector_control_names = NAMES(VLP_NAMES_BITS, vector_control_entries);
+static const struct vlp_field msix_entry_fields[] = {
+	FIELD64("message_address", 0x0, 0x4, VLP_RW, 0, "address the vector's message is written to"),
+	FIELD("message_data", 0x8, 4, VLP_RW, 0, NULL, "data of the vector's message"),
+	FIELD("vector_control", 0xc, 4, VLP_RW, 0, &vector_control_names, "bit 0: vector masked"),
+};
+static const struct vlp_field_table msix_entry_table = TABLE("msix_table_entry", msix_entry_fields, 16);
+
+const struct vlp_field_table *vlp_msix_entry_table(void)
+{
+	return &msix_entry_table;
+}
+
+/* The ISR status byte (4.1.4.5): read only on request, reading clears it. */
+static const struct vlp_field isr_fields[] = {
+	FIELD("isr", 0x0, 1, VLP_RO, VLP_FIELD_READ_CLEARS, &isr_names,
+	      "bit 0: queue interrupt, bit 1: configuration change; reading clears it"),
+};
+static const struct vlp_field_table isr_table = TABLE("virtio_isr", isr_fields, 1);
+
+const struct vlp_field_table *vlp_isr_table(void)
+{
+	return &isr_table;
+}

@@ -22,6 +22,11 @@
 #define NAMES(kind, arr) { kind, arr, VLP_ARRAY_SIZE(arr) }
 #define TABLE(tname, arr, sz) { tname, arr, VLP_ARRAY_SIZE(arr), sz }
 
+struct pci_dev;
+struct vlp_pcilib;
+struct vlp_bars;      /* bar.c: open BAR access */
+struct vlp_snapshot;  /* snapshot.c: recorded register reads */
+
 struct vlp_device {
 	struct vlp_slot slot;
 	enum vlp_origin origin;
@@ -31,7 +36,32 @@ struct vlp_device {
 	uint8_t valid[VLP_CONFIG_MAX / 8];  /* bit i set: config[i] was read */
 	uint64_t bar_size[VLP_NUM_BARS];    /* VLP_BAR_SIZE_UNKNOWN when unknown */
 	char driver[VLP_DRIVER_MAX];        /* "" when unknown or none */
+	/* live: the libpci device and handle, valid while the source is open */
+	struct pci_dev *pci_dev;
+	struct vlp_pcilib *pci;
+	/* BAR access (vlp_device_open_bars) and what it cost */
+	struct vlp_bars *bars;
+	struct vlp_access_stats stats;
+	/* snapshot: register reads recorded at capture time (from a dump), or
+	 * being recorded now (for vlp_snapshot_write) */
+	struct vlp_snapshot *snapshot;
+	struct vlp_snapshot *recording;
 };
+
+/* bar.c: why direct (sysfs) access failed for some BAR, or NULL. */
+const char *vlp_bars_why(const struct vlp_device *dev);
+
+/* snapshot.c */
+struct vlp_snapshot *vlp_snapshot_new(void);
+void vlp_snapshot_free(struct vlp_snapshot *snap);
+/* Adds a read: key (bar, off, width, selector value or -1) -> value.  A
+ * later read of the same key replaces the value. */
+int vlp_snapshot_add(struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsigned width,
+		     int64_t selector, uint32_t value);
+int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off,
+			unsigned width, int64_t selector, uint32_t *value);
+/* Parses one "# vlp-..." line of a snapshot into dev; -EINVAL if malformed. */
+int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line);
 
 /* Allocates a device with no valid bytes, unknown BAR sizes, no driver. */
 struct vlp_device *vlp_device_alloc(void);

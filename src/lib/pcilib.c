@@ -10,13 +10,14 @@
 /* libpci's hooks carry no user pointer: the armed handle is per thread. */
 static _Thread_local struct vlp_pcilib *armed_handle;
 
-static void record(struct vlp_pcilib *h, const char *msg, va_list ap)
+__attribute__((format(printf, 2, 0))) static void record(struct vlp_pcilib *h, const char *msg,
+						       va_list ap)
 {
 	vsnprintf(h->message, sizeof(h->message), msg, ap);
 }
 
 /* Declared noreturn to match libpci's hook type. */
-__attribute__((noreturn)) static void hook_error(char *msg, ...)
+__attribute__((noreturn, format(printf, 1, 2))) static void hook_error(char *msg, ...)
 {
 	struct vlp_pcilib *h = armed_handle;
 	va_list ap;
@@ -30,7 +31,7 @@ __attribute__((noreturn)) static void hook_error(char *msg, ...)
 	longjmp(h->jump, 1);
 }
 
-static void hook_warning(char *msg, ...)
+__attribute__((format(printf, 1, 2))) static void hook_warning(char *msg, ...)
 {
 	struct vlp_pcilib *h = armed_handle;
 	va_list ap;

@@ -163,6 +163,9 @@ static int next_live(struct vlp_source *src, struct vlp_device **out)
 			return vlp_error(src->ctx, ENOMEM, "out of memory");
 		dev->slot = slot;
 		dev->origin = VLP_ORIGIN_LIVE;
+		/* BAR access goes through libpci while the source is open. */
+		dev->pci_dev = d;
+		dev->pci = &src->pci;
 		err = read_device(src, d, dev);
 		if (err) {
 			vlp_device_free(dev);

@@ -252,6 +252,7 @@ VLP_API const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type);
 VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);   /* 4.1.4.3 */
 VLP_API const struct vlp_field_table *vlp_legacy_header_table(void); /* 4.1.4.10 */
 VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);   /* PCI MSI-X table entry */
+VLP_API const struct vlp_field_table *vlp_isr_table(void);          /* 4.1.4.5 */
 /* Device-specific configuration layout of a virtio device type (chapter 5),
  * NULL when the type has none or it is not described. */
 VLP_API const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
@@ -463,6 +464,138 @@ struct vlp_layout {
 
 VLP_API int vlp_decode(struct vlp_ctx *ctx, const struct vlp_device *dev, struct vlp_layout **out);
 VLP_API void vlp_layout_free(struct vlp_layout *layout);
+
+/* ------------------------------------------------------------------ */
+/* BAR access: what lies behind the capabilities                       */
+/* ------------------------------------------------------------------ */
+
+enum vlp_access_mode {
+	VLP_ACCESS_AUTO,   /* mmap/pread of sysfs resourceN, else the window */
+	VLP_ACCESS_MMAP,   /* sysfs resourceN only (mmap memory BARs, pread I/O BARs) */
+	VLP_ACCESS_WINDOW, /* the PCI configuration access capability only (4.1.4.9) */
+};
+/* "auto", "mmap", "window" */
+VLP_API int vlp_access_mode_parse(const char *name, enum vlp_access_mode *out);
+
+struct vlp_bar_opts {
+	enum vlp_access_mode mode;
+	bool passive;  /* no writes at all, not even selectors */
+	bool writable; /* any register may be written (interactive use); otherwise
+			* only the selectors, to read selector-dependent fields */
+};
+
+/* Accesses made so far: config space through the window, and the BAR
+ * registers as the device sees them. */
+struct vlp_access_stats {
+	unsigned long config_reads, config_writes;
+	unsigned long bar_reads, bar_writes;
+};
+
+/* Opens BAR access for a device: live devices through sysfs or the window,
+ * snapshot devices through their recorded registers.  Takes an advisory
+ * lock per device so that two instances never interleave.  0, or a negative
+ * errno with a message (e.g. -EPERM when config writes are refused and no
+ * BAR can be mapped). */
+VLP_API int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
+				 const struct vlp_layout *layout, const struct vlp_bar_opts *opts);
+VLP_API void vlp_device_close_bars(struct vlp_device *dev);
+/* "mmap", "window", "mmap+window", "snapshot"; NULL when not open. */
+VLP_API const char *vlp_device_backend(const struct vlp_device *dev);
+/* How one BAR is reached: "mmap", "pio", "window", "snapshot", or NULL. */
+VLP_API const char *vlp_device_bar_backend(const struct vlp_device *dev, unsigned bar);
+/* One access of exactly width bytes (1, 2 or 4), little-endian. */
+VLP_API int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+			 uint32_t *val);
+VLP_API int vlp_bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+			  uint32_t val);
+VLP_API const struct vlp_access_stats *vlp_device_stats(const struct vlp_device *dev);
+/* true when (bar, off) is a selector register (feature or queue select). */
+VLP_API bool vlp_bar_is_selector(const struct vlp_device *dev, unsigned bar, uint64_t off);
+/* Writes a snapshot of the device: its config space in lspci -xxx(x)
+ * format, which lspci -F reads, and in comment lines the BAR sizes, the
+ * driver and every register read made since vlp_snapshot_start(). */
+VLP_API int vlp_snapshot_start(struct vlp_ctx *ctx, struct vlp_device *dev);
+VLP_API int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *dev,
+			       const char *title);
+
+/* ------------------------------------------------------------------ */
+/* Live state: the register blocks read through the BARs              */
+/* ------------------------------------------------------------------ */
+
+/* Values of a register block, one per table row. */
+struct vlp_field_value {
+	bool present;    /* the field exists here (structure length, features) */
+	bool valid;      /* and was read */
+	uint64_t value;  /* scalars */
+	uint8_t *bytes;  /* arrays (count > 1): count * width bytes, little-endian */
+};
+
+struct vlp_regs {
+	const struct vlp_field_table *table; /* NULL: block not read */
+	struct vlp_field_value *values;      /* table->count entries */
+	unsigned bar;
+	uint64_t offset;                     /* of the block within the BAR */
+	uint64_t length;                     /* bytes of the block that exist */
+};
+
+struct vlp_queue_state {
+	unsigned index;
+	struct vlp_regs regs;       /* queue_* rows of the common cfg (or legacy) table */
+	bool notify_known;          /* notify address computable */
+	unsigned notify_bar;
+	uint64_t notify_offset;     /* cap.offset + queue_notify_off * multiplier */
+	bool notify_inside;         /* the 2 (or 4) bytes lie inside the notify structure */
+};
+
+struct vlp_msix_entry {
+	struct vlp_field_value address, data, control;
+	bool pending, pending_valid;
+};
+
+#define VLP_FEATURE_WORDS 4 /* selects 0..3: bits 0-127 */
+
+struct vlp_state {
+	const char *backend; /* NULL: no BAR access (the reason is in the ctx message) */
+	bool passive;        /* no selector writes were made */
+	bool selectors_touched; /* selectors were written, then restored */
+	/* modern common configuration (current selection for per-queue rows) */
+	struct vlp_regs common;
+	struct vlp_val device_features[VLP_FEATURE_WORDS];
+	struct vlp_val driver_features[VLP_FEATURE_WORDS];
+	struct vlp_queue_state *queues;
+	size_t nqueues;
+	/* device-specific configuration, read within config_generation */
+	struct vlp_regs device;
+	unsigned generation_retries;
+	bool device_consistent; /* two equal config_generation reads around it */
+	/* ISR: only when asked (reading clears it, 4.1.4.5) */
+	struct vlp_regs isr;
+	/* MSI-X table and PBA */
+	struct vlp_msix_entry *msix;
+	size_t nmsix;
+	/* legacy I/O interface (transitional and legacy devices) */
+	struct vlp_regs legacy;
+	struct vlp_queue_state *legacy_queues;
+	size_t nlegacy_queues;
+	struct vlp_regs legacy_device; /* device config at 20/24, legacy layout */
+	/* problems met while reading */
+	struct vlp_finding *findings;
+	size_t nfindings;
+};
+
+struct vlp_state_opts {
+	bool passive;  /* write nothing: selector-dependent fields for the current selection only */
+	bool read_isr; /* read (and so clear) the ISR status byte */
+};
+
+/* Reads everything the layout points to through the device's BAR access
+ * (vlp_device_open_bars first).  Selectors are saved and restored. */
+VLP_API int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev,
+			   const struct vlp_layout *layout, const struct vlp_state_opts *opts,
+			   struct vlp_state **out);
+VLP_API void vlp_state_free(struct vlp_state *state);
+/* Device features (bits 0..127) as read; false when not read. */
+VLP_API bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, bool *on);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * BAR access behind the device handle.  Per BAR, one of:
+ *   mmap     sysfs resourceN mapped (memory BARs)
+ *   pio      pread/pwrite of sysfs resourceN (I/O BARs: in/out of that width)
+ *   window   the PCI configuration access capability (4.1.4.9), through
+ *            config space only: works where mapping is refused
+ *   snapshot register reads recorded at capture time
+ * Every access has the exact width asked for (4.1.3.1).  Accesses are
+ * counted; reads can be recorded for a snapshot, keyed by the value of the
+ * selector the register depends on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pcilib.h"
+
+#define SYSFS_DEVICES "/sys/bus/pci/devices"
+#define LOCK_DIR "/run/lock"
+#define LOCK_WAIT_MS 2000
+
+/* Offsets in struct virtio_pci_cfg_cap (4.1.4.9). */
+#define WIN_BAR 4
+#define WIN_OFFSET 8
+#define WIN_LENGTH 12
+#define WIN_DATA 16
+
+/* Selector registers: common cfg (4.1.4.3) and legacy header (4.1.4.10). */
+#define COMMON_DFSELECT 0x00
+#define COMMON_GFSELECT 0x08
+#define COMMON_Q_SELECT 0x16
+#define LEGACY_Q_SELECT 0x0e
+
+enum method { M_NONE, M_MMAP, M_PIO, M_WINDOW, M_SNAPSHOT };
+
+static const char *const method_names[] = {
+	[M_NONE] = NULL, [M_MMAP] = "mmap", [M_PIO] = "pio", [M_WINDOW] = "window",
+	[M_SNAPSHOT] = "snapshot",
+};
+
+struct bar_access {
+	enum method method;
+	volatile uint8_t *map;
+	uint64_t size; /* 0: unknown */
+	int fd;
+};
+
+/* The window's registers as we last wrote (or found) them. */
+struct window {
+	int pos; /* capability position, -1: none */
+	uint8_t bar, orig_bar;
+	uint32_t offset, length, orig_offset, orig_length;
+	bool touched;
+};
+
+struct selector {
+	bool known;
+	uint32_t value;
+};
+
+struct vlp_bars {
+	struct bar_access bar[VLP_NUM_BARS];
+	struct window win;
+	int lock_fd;
+	bool writable, passive;
+	char backend[32];
+	char why[512]; /* why sysfs access failed where it did */
+	/* where the selectors live, to key recorded reads */
+	bool have_common, have_legacy;
+	unsigned common_bar;
+	uint64_t common_off;
+	struct selector dfselect, gfselect, qselect, legacy_qselect;
+	/* virtio structure ranges: what the window may reach (4.1.4.9.2) */
+	struct vlp_region *regions;
+	size_t nregions;
+};
+
+int vlp_access_mode_parse(const char *name, enum vlp_access_mode *out)
+{
+	static const char *const names[] = { "auto", "mmap", "window" };
+
+	for (unsigned i = 0; i < VLP_ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i])) {
+			*out = (enum vlp_access_mode)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static void sysfs_path(char *buf, size_t len, const struct vlp_slot *s, const char *file)
+{
+	snprintf(buf, len, SYSFS_DEVICES "/%04x:%02x:%02x.%u/%s", (unsigned)s->domain, s->bus, s->dev,
+		 s->func, file);
+}
+
+/* ------------------------------------------------------------ locking */
+
+/* One advisory lock per device: two instances must never interleave
+ * selector or window accesses.  Where the lock directory cannot be used
+ * (not root), there is nothing to protect against: root alone can access
+ * BARs. */
+static int take_lock(struct vlp_ctx *ctx, struct vlp_bars *b, const struct vlp_slot *s)
+{
+	char path[128];
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+
+	b->lock_fd = -1;
+	snprintf(path, sizeof(path), LOCK_DIR "/virtio-lspci.%04x:%02x:%02x.%u.lock",
+		 (unsigned)s->domain, s->bus, s->dev, s->func);
+	b->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (b->lock_fd < 0)
+		return 0;
+	for (int waited = 0; flock(b->lock_fd, LOCK_EX | LOCK_NB) < 0; waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
+			close(b->lock_fd);
+			b->lock_fd = -1;
+			return vlp_error(ctx, EBUSY,
+					 "%04x:%02x:%02x.%u: another virtio-lspci holds the device lock %s",
+					 (unsigned)s->domain, s->bus, s->dev, s->func, path);
+		}
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ sysfs */
+
+static int open_sysfs_bar(struct vlp_device *dev, unsigned i, bool writable, char *why,
+			  size_t whylen)
+{
+	struct bar_access *a = &dev->bars->bar[i];
+	char path[160], name[16];
+	struct stat st;
+	int fd;
+
+	snprintf(name, sizeof(name), "resource%u", i);
+	sysfs_path(path, sizeof(path), &dev->slot, name);
+	fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s: %s", name, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		a->size = (uint64_t)st.st_size;
+	if (dev->bar_size[i] != VLP_BAR_SIZE_UNKNOWN)
+		a->size = dev->bar_size[i];
+	a->fd = fd;
+	if (i < VLP_NUM_BARS && (dev->config[0x10 + 4 * i] & 1)) {
+		a->method = M_PIO; /* I/O BAR: pread/pwrite become in/out */
+		return 0;
+	}
+	a->map = mmap(NULL, (size_t)a->size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED,
+		      fd, 0);
+	if (a->map == MAP_FAILED) {
+		int err = errno;
+
+		/* EINVAL: the kernel refuses mapping a region a driver claimed
+		 * (CONFIG_IO_STRICT_DEVMEM) unless booted with iomem=relaxed. */
+		snprintf(why, whylen, "mmap of %s: %s%s", name, strerror(err),
+			 err == EINVAL ? " (claimed by a driver: boot with iomem=relaxed or unbind it)"
+				       : "");
+		a->map = NULL;
+		close(fd);
+		a->fd = -1;
+		return -err;
+	}
+	a->method = M_MMAP;
+	return 0;
+}
+
+static int sysfs_read(struct bar_access *a, uint64_t off, unsigned width, uint32_t *val)
+{
+	uint8_t buf[4];
+
+	if (a->method == M_MMAP) {
+		/* One access of exactly this width: volatile, aligned. */
+		switch (width) {
+		case 1:
+			*val = *(volatile uint8_t *)(a->map + off);
+			return 0;
+		case 2:
+			*val = *(volatile uint16_t *)(void *)(a->map + off);
+			return 0;
+		default:
+			*val = *(volatile uint32_t *)(void *)(a->map + off);
+			return 0;
+		}
+	}
+	if (pread(a->fd, buf, width, (off_t)off) != (ssize_t)width)
+		return errno ? -errno : -EIO;
+	*val = 0;
+	for (unsigned i = 0; i < width; i++)
+		*val |= (uint32_t)buf[i] << (8 * i);
+	return 0;
+}
+
+static int sysfs_write(struct bar_access *a, uint64_t off, unsigned width, uint32_t val)
+{
+	uint8_t buf[4];
+
+	if (a->method == M_MMAP) {
+		switch (width) {
+		case 1:
+			*(volatile uint8_t *)(a->map + off) = (uint8_t)val;
+			return 0;
+		case 2:
+			*(volatile uint16_t *)(void *)(a->map + off) = (uint16_t)val;
+			return 0;
+		default:
+			*(volatile uint32_t *)(void *)(a->map + off) = val;
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < width; i++)
+		buf[i] = (uint8_t)(val >> (8 * i));
+	if (pwrite(a->fd, buf, width, (off_t)off) != (ssize_t)width)
+		return errno ? -errno : -EIO;
+	return 0;
+}
+
+/* ------------------------------------------------------------ window */
+
+/* Config accesses for the window, each alone in its libpci bracket. */
+static int cfg_write(struct vlp_device *dev, unsigned pos, unsigned width, uint32_t val)
+{
+	int ok;
+
+	dev->stats.config_writes++;
+	if (VLP_PCILIB_TRY(dev->pci))
+		return -EIO;
+	if (width == 1)
+		ok = pci_write_byte(dev->pci_dev, (int)pos, (uint8_t)val);
+	else if (width == 2)
+		ok = pci_write_word(dev->pci_dev, (int)pos, (uint16_t)val);
+	else
+		ok = pci_write_long(dev->pci_dev, (int)pos, val);
+	vlp_pcilib_untry(dev->pci);
+	/* libpci's sysfs backend reports a refused write as a warning and 0;
+	 * the kernel refuses with EPERM where config writes are not allowed. */
+	return ok ? 0 : -EPERM;
+}
+
+static int cfg_read(struct vlp_device *dev, unsigned pos, unsigned width, uint32_t *val)
+{
+	dev->stats.config_reads++;
+	if (VLP_PCILIB_TRY(dev->pci))
+		return -EIO;
+	if (width == 1)
+		*val = pci_read_byte(dev->pci_dev, (int)pos);
+	else if (width == 2)
+		*val = pci_read_word(dev->pci_dev, (int)pos);
+	else
+		*val = pci_read_long(dev->pci_dev, (int)pos);
+	vlp_pcilib_untry(dev->pci);
+	return 0;
+}
+
+/* 4.1.4.9.2: the window may only address bytes of a BAR range that another
+ * virtio capability describes. */
+static bool window_reaches(const struct vlp_bars *b, unsigned bar, uint64_t off, unsigned width)
+{
+	for (size_t i = 0; i < b->nregions; i++) {
+		const struct vlp_region *r = &b->regions[i];
+
+		if (r->kind == VLP_REGION_VIRTIO && r->bar == bar && off >= r->offset &&
+		    off + width <= r->offset + r->length)
+			return true;
+	}
+	return false;
+}
+
+/* Points the window at (bar, off, width), writing only the registers whose
+ * value changes: each config access is a trap into the hypervisor. */
+static int window_aim(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width)
+{
+	struct window *w = &dev->bars->win;
+	int err;
+
+	if (off > UINT32_MAX)
+		return -ERANGE;
+	if (w->bar != bar) {
+		err = cfg_write(dev, (unsigned)w->pos + WIN_BAR, 1, bar);
+		if (err)
+			return err;
+		w->bar = (uint8_t)bar;
+		w->touched = true;
+	}
+	if (w->length != width) {
+		err = cfg_write(dev, (unsigned)w->pos + WIN_LENGTH, 4, width);
+		if (err)
+			return err;
+		w->length = width;
+		w->touched = true;
+	}
+	/* 4.1.4.9.2: cap.offset a multiple of cap.length (our accesses are
+	 * naturally aligned). */
+	if (w->offset != off) {
+		err = cfg_write(dev, (unsigned)w->pos + WIN_OFFSET, 4, (uint32_t)off);
+		if (err)
+			return err;
+		w->offset = (uint32_t)off;
+		w->touched = true;
+	}
+	return 0;
+}
+
+static int window_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+		       uint32_t *val)
+{
+	int err = window_aim(dev, bar, off, width);
+
+	return err ? err : cfg_read(dev, (unsigned)dev->bars->win.pos + WIN_DATA, width, val);
+}
+
+static int window_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+			uint32_t val)
+{
+	int err = window_aim(dev, bar, off, width);
+
+	return err ? err : cfg_write(dev, (unsigned)dev->bars->win.pos + WIN_DATA, width, val);
+}
+
+/* Put the window's registers back as we found them. */
+static void window_restore(struct vlp_device *dev)
+{
+	struct window *w = &dev->bars->win;
+
+	if (w->pos < 0 || !w->touched)
+		return;
+	if (w->bar != w->orig_bar)
+		cfg_write(dev, (unsigned)w->pos + WIN_BAR, 1, w->orig_bar);
+	if (w->length != w->orig_length)
+		cfg_write(dev, (unsigned)w->pos + WIN_LENGTH, 4, w->orig_length);
+	if (w->offset != w->orig_offset)
+		cfg_write(dev, (unsigned)w->pos + WIN_OFFSET, 4, w->orig_offset);
+	w->touched = false;
+}
+
+/* ------------------------------------------------------------ selectors */
+
+/* The selector register a (bar, off) register depends on, or NULL. */
+static struct selector *selector_for(struct vlp_bars *b, unsigned bar, uint64_t off)
+{
+	const struct vlp_field_table *t;
+	uint64_t rel;
+
+	if (b->have_common && bar == b->common_bar && off >= b->common_off &&
+	    off < b->common_off + vlp_common_cfg_table()->size) {
+		rel = off - b->common_off;
+		t = vlp_common_cfg_table();
+	} else if (b->have_legacy && bar == 0 && off < vlp_legacy_header_table()->size) {
+		rel = off;
+		t = vlp_legacy_header_table();
+	} else {
+		return NULL;
+	}
+	for (size_t i = 0; i < t->count; i++) {
+		const struct vlp_field *f = &t->fields[i];
+
+		if (rel != f->offset && !(f->hi_offset && rel == f->hi_offset))
+			continue;
+		switch (f->selector) {
+		case VLP_SEL_DEVICE_FEATURE:
+			return &b->dfselect;
+		case VLP_SEL_DRIVER_FEATURE:
+			return &b->gfselect;
+		case VLP_SEL_QUEUE:
+			return t == vlp_common_cfg_table() ? &b->qselect : &b->legacy_qselect;
+		case VLP_SEL_NONE:
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* A register that is itself a selector: track its value. */
+static void track(struct vlp_bars *b, unsigned bar, uint64_t off, uint32_t val)
+{
+	struct selector *s = NULL;
+
+	if (b->have_common && bar == b->common_bar && off >= b->common_off) {
+		switch (off - b->common_off) {
+		case COMMON_DFSELECT:
+			s = &b->dfselect;
+			break;
+		case COMMON_GFSELECT:
+			s = &b->gfselect;
+			break;
+		case COMMON_Q_SELECT:
+			s = &b->qselect;
+			break;
+		}
+	}
+	if (b->have_legacy && bar == 0 && off == LEGACY_Q_SELECT)
+		s = &b->legacy_qselect;
+	if (s) {
+		s->known = true;
+		s->value = val;
+	}
+}
+
+static int64_t selector_key(struct vlp_bars *b, unsigned bar, uint64_t off)
+{
+	const struct selector *s = selector_for(b, bar, off);
+
+	return s && s->known ? (int64_t)s->value : -1;
+}
+
+/* ------------------------------------------------------------ open/close */
+
+static void describe_backend(struct vlp_bars *b)
+{
+	bool direct = false, window = false, snapshot = false;
+
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
+		direct |= b->bar[i].method == M_MMAP || b->bar[i].method == M_PIO;
+		window |= b->bar[i].method == M_WINDOW;
+		snapshot |= b->bar[i].method == M_SNAPSHOT;
+	}
+	snprintf(b->backend, sizeof(b->backend), "%s",
+		 snapshot ? "snapshot" : direct && window ? "mmap+window" : direct ? "mmap" : "window");
+}
+
+static bool bar_needed(const struct vlp_layout *l, unsigned bar)
+{
+	for (size_t i = 0; i < l->nregions; i++)
+		if (l->regions[i].bar == bar && !l->regions[i].bad_bar &&
+		    !(l->regions[i].kind == VLP_REGION_VIRTIO &&
+		      l->regions[i].cfg_type == VLP_CFG_SHARED_MEMORY))
+			return true;
+	return false;
+}
+
+static void setup_selectors(struct vlp_bars *b, const struct vlp_layout *l)
+{
+	int common = l->driver_uses[VLP_CFG_COMMON];
+
+	if (common >= 0) {
+		b->have_common = true;
+		b->common_bar = l->caps[common].u.virtio.bar;
+		b->common_off = l->caps[common].u.virtio.offset;
+	}
+	b->have_legacy = l->legacy.present && l->legacy.bar0_is_io;
+}
+
+static int open_live(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+		     const struct vlp_bar_opts *opts)
+{
+	struct vlp_bars *b = dev->bars;
+	char why[VLP_NUM_BARS][160];
+	char *all = b->why;
+	int window = l->driver_uses[VLP_CFG_PCI];
+	bool any = false;
+	size_t used = 0;
+	int err;
+
+	if (!dev->pci_dev)
+		return vlp_error(ctx, ENODEV, "no live device behind this handle");
+	err = take_lock(ctx, b, &dev->slot);
+	if (err)
+		return err;
+	if (window >= 0) {
+		const struct vlp_virtio_cap *v = &l->caps[window].u.virtio;
+
+		b->win.pos = l->caps[window].position;
+		b->win.bar = b->win.orig_bar = v->bar;
+		b->win.offset = b->win.orig_offset = (uint32_t)v->offset;
+		b->win.length = b->win.orig_length = (uint32_t)v->length;
+	}
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
+		why[i][0] = '\0';
+		if (!bar_needed(l, i))
+			continue;
+		if (opts->mode != VLP_ACCESS_WINDOW &&
+		    open_sysfs_bar(dev, i, !opts->passive, why[i], sizeof(why[i])) == 0) {
+			any = true;
+			continue;
+		}
+		if (opts->mode != VLP_ACCESS_MMAP && window >= 0 && opts->passive) {
+			/* Aiming the window is a config space write. */
+			snprintf(why[i] + strlen(why[i]), sizeof(why[i]) - strlen(why[i]),
+				 "%swindow: needs config space writes, which --passive forbids",
+				 why[i][0] ? "; " : "");
+		} else if (opts->mode != VLP_ACCESS_MMAP && window >= 0) {
+			b->bar[i].method = M_WINDOW;
+			any = true;
+		} else if (opts->mode != VLP_ACCESS_MMAP && !why[i][0]) {
+			snprintf(why[i], sizeof(why[i]), "no PCI configuration access capability");
+		}
+	}
+	/* Why direct access failed, for the message if the window fails too. */
+	for (unsigned i = 0; i < VLP_NUM_BARS && used < sizeof(b->why); i++)
+		if (why[i][0])
+			used += (size_t)snprintf(all + used, sizeof(b->why) - used, "%s%s",
+						 used ? "; " : "", why[i]);
+	if (!any)
+		return vlp_error(ctx, ENODEV, "no BAR access: %s", used ? all : "no BAR to read");
+	return 0;
+}
+
+int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
+			 const struct vlp_layout *layout, const struct vlp_bar_opts *opts)
+{
+	struct vlp_bars *b;
+	int err = 0;
+
+	if (dev->bars)
+		return 0;
+	b = calloc(1, sizeof(*b));
+	if (!b)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++)
+		b->bar[i].fd = -1;
+	b->win.pos = -1;
+	b->lock_fd = -1;
+	b->writable = opts->writable && !opts->passive;
+	b->passive = opts->passive;
+	if (layout->nregions) {
+		b->regions = malloc(layout->nregions * sizeof(*b->regions));
+		if (!b->regions) {
+			free(b);
+			return vlp_error(ctx, ENOMEM, "out of memory");
+		}
+		memcpy(b->regions, layout->regions, layout->nregions * sizeof(*b->regions));
+		b->nregions = layout->nregions;
+	}
+	setup_selectors(b, layout);
+	dev->bars = b;
+	if (dev->snapshot) {
+		if (opts->writable)
+			err = vlp_error(ctx, EROFS, "a snapshot is read-only");
+		for (unsigned i = 0; i < VLP_NUM_BARS; i++)
+			b->bar[i].method = M_SNAPSHOT;
+	} else if (dev->origin != VLP_ORIGIN_LIVE) {
+		err = vlp_error(ctx, ENODEV, "a dump holds config space only: no BAR contents");
+	} else {
+		err = open_live(ctx, dev, layout, opts);
+	}
+	if (err) {
+		vlp_device_close_bars(dev);
+		return err;
+	}
+	describe_backend(b);
+	return 0;
+}
+
+void vlp_device_close_bars(struct vlp_device *dev)
+{
+	struct vlp_bars *b = dev->bars;
+
+	if (!b)
+		return;
+	window_restore(dev);
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
+		if (b->bar[i].map)
+			munmap((void *)b->bar[i].map, (size_t)b->bar[i].size);
+		if (b->bar[i].fd >= 0)
+			close(b->bar[i].fd);
+	}
+	if (b->lock_fd >= 0)
+		close(b->lock_fd); /* releases the flock */
+	free(b->regions);
+	free(b);
+	dev->bars = NULL;
+}
+
+const char *vlp_device_backend(const struct vlp_device *dev)
+{
+	return dev->bars ? dev->bars->backend : NULL;
+}
+
+const char *vlp_device_bar_backend(const struct vlp_device *dev, unsigned bar)
+{
+	if (!dev->bars || bar >= VLP_NUM_BARS)
+		return NULL;
+	return method_names[dev->bars->bar[bar].method];
+}
+
+const struct vlp_access_stats *vlp_device_stats(const struct vlp_device *dev)
+{
+	return &dev->stats;
+}
+
+/* ------------------------------------------------------------ access */
+
+static int check_access(const struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width)
+{
+	const struct bar_access *a;
+
+	if (!dev->bars)
+		return -ENODEV;
+	if (bar >= VLP_NUM_BARS || (width != 1 && width != 2 && width != 4))
+		return -EINVAL;
+	if (off % width)
+		return -EINVAL; /* 4.1.3.1: aligned accesses only */
+	a = &dev->bars->bar[bar];
+	if (a->method == M_NONE)
+		return -ENODEV;
+	if ((a->method == M_MMAP || a->method == M_PIO) && a->size &&
+	    (off >= a->size || width > a->size - off))
+		return -ERANGE;
+	return 0;
+}
+
+int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t *val)
+{
+	struct vlp_bars *b = dev->bars;
+	int err = check_access(dev, bar, off, width);
+	int64_t key;
+
+	if (err)
+		return err;
+	key = selector_key(b, bar, off);
+	switch (b->bar[bar].method) {
+	case M_MMAP:
+	case M_PIO:
+		err = sysfs_read(&b->bar[bar], off, width, val);
+		break;
+	case M_WINDOW:
+		err = window_reaches(b, bar, off, width) ? window_read(dev, bar, off, width, val)
+							 : -EACCES;
+		break;
+	case M_SNAPSHOT:
+		err = vlp_snapshot_lookup(dev->snapshot, bar, off, width, key, val);
+		break;
+	case M_NONE:
+		err = -ENODEV;
+		break;
+	}
+	if (err)
+		return err;
+	dev->stats.bar_reads++;
+	track(b, bar, off, *val);
+	if (dev->recording && vlp_snapshot_add(dev->recording, bar, off, width, key, *val))
+		return -ENOMEM;
+	return 0;
+}
+
+int vlp_bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val)
+{
+	struct vlp_bars *b = dev->bars;
+	int err = check_access(dev, bar, off, width);
+
+	if (err)
+		return err;
+	/* Read-only use writes selectors only, and passive use nothing. */
+	if (b->passive || (!b->writable && !vlp_bar_is_selector(dev, bar, off)))
+		return -EROFS;
+	switch (b->bar[bar].method) {
+	case M_MMAP:
+	case M_PIO:
+		err = sysfs_write(&b->bar[bar], off, width, val);
+		break;
+	case M_WINDOW:
+		err = window_reaches(b, bar, off, width) ? window_write(dev, bar, off, width, val)
+							 : -EACCES;
+		break;
+	case M_SNAPSHOT:
+		/* Replaying: selector writes only steer which recorded
+		 * values later reads return. */
+		err = 0;
+		break;
+	case M_NONE:
+		err = -ENODEV;
+		break;
+	}
+	if (err)
+		return err;
+	dev->stats.bar_writes++;
+	track(b, bar, off, val);
+	return 0;
+}
+
+bool vlp_bar_is_selector(const struct vlp_device *dev, unsigned bar, uint64_t off)
+{
+	const struct vlp_bars *b = dev->bars;
+
+	if (!b)
+		return false;
+	if (b->have_common && bar == b->common_bar && off >= b->common_off) {
+		uint64_t rel = off - b->common_off;
+
+		if (rel == COMMON_DFSELECT || rel == COMMON_GFSELECT || rel == COMMON_Q_SELECT)
+			return true;
+	}
+	return b->have_legacy && bar == 0 && off == LEGACY_Q_SELECT;
+}
+
+const char *vlp_bars_why(const struct vlp_device *dev)
+{
+	return dev->bars && dev->bars->why[0] ? dev->bars->why : NULL;
+}
