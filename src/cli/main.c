@@ -14,7 +14,7 @@
 
 enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
-enum long_only { OPT_FORMAT = 0x100 };
+enum long_only { OPT_FORMAT = 0x100, OPT_ACCESS, OPT_PASSIVE, OPT_READ_ISR, OPT_SAVE, OPT_STATS };
 
 struct options {
 	struct output_opts out;
@@ -22,6 +22,9 @@ struct options {
 	const char *dump_path;
 	enum vlp_dump_format format;
 	const char *access_method;
+	enum vlp_access_mode access; /* BAR access */
+	bool passive, read_isr, stats;
+	const char *save_path;
 	const char *slots[64];
 	unsigned nslots;
 	const char *ids[64];
@@ -41,6 +44,15 @@ static const char usage_text[] =
 	"  -F, --file=FILE          decode a dump instead of the live system (\"-\": stdin)\n"
 	"      --format=FORMAT      dump format: auto (default), lspci, raw, xxd, hexdump\n"
 	"  -A, --access-method=METHOD  libpci access method for live reads (\"-A help\")\n"
+	"Registers behind the BARs (live devices and snapshots, with -v or -J):\n"
+	"      --access=MODE        auto (default: sysfs mmap, else the PCI configuration\n"
+	"                           access window), mmap, or window\n"
+	"      --passive            write nothing, not even selectors: selector-dependent\n"
+	"                           fields only for the current selection\n"
+	"      --read-isr           also read the ISR status (reading clears it)\n"
+	"      --save=FILE          write a snapshot (config space and every register\n"
+	"                           read) that -F decodes offline and lspci -F reads\n"
+	"      --stats              count config-space and BAR accesses (on stderr)\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -62,6 +74,11 @@ static const struct option long_options[] = {
 	{ "file", required_argument, NULL, 'F' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "access-method", required_argument, NULL, 'A' },
+	{ "access", required_argument, NULL, OPT_ACCESS },
+	{ "passive", no_argument, NULL, OPT_PASSIVE },
+	{ "read-isr", no_argument, NULL, OPT_READ_ISR },
+	{ "save", required_argument, NULL, OPT_SAVE },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
@@ -120,6 +137,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return usage_error("unknown dump format '%s' (auto, lspci, raw, xxd, hexdump)",
 						   optarg);
 			break;
+		case OPT_ACCESS:
+			if (vlp_access_mode_parse(optarg, &o->access))
+				return usage_error("unknown access mode '%s' (auto, mmap, window)", optarg);
+			break;
+		case OPT_PASSIVE:
+			o->passive = true;
+			break;
+		case OPT_READ_ISR:
+			o->read_isr = true;
+			break;
+		case OPT_SAVE:
+			o->save_path = optarg;
+			break;
+		case OPT_STATS:
+			o->stats = true;
+			break;
 		case 'A':
 			if (!strcmp(optarg, "help"))
 				return list_access_methods();
@@ -170,6 +203,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "-A (access method) applies to live reads, not to -F dumps");
 	if (!o->dump_path && o->format != VLP_FORMAT_AUTO)
 		return usage_error("%s", "--format applies to -F dumps only");
+	if (o->passive && o->read_isr)
+		return usage_error("%s", "--read-isr reads (and clears) a register: not with --passive");
 	return -1;
 }
 
@@ -206,13 +241,84 @@ static void describe_selection(const struct options *o, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->ids[i]);
 }
 
+/* Notes said once per run, on stderr. */
+struct notes {
+	bool privilege, no_bars;
+};
+
+/* The registers behind the BARs: live devices and snapshots, when the
+ * output shows them (-v, -J) or a snapshot is saved.  A failure is not an
+ * error of the run: the output falls back to config space. */
+static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o,
+				    struct vlp_device *dev, const struct vlp_layout *layout,
+				    struct notes *notes, char *why, size_t whylen)
+{
+	struct vlp_bar_opts bopts = { o->access, o->passive, false };
+	struct vlp_state_opts sopts = { o->passive, o->read_isr };
+	struct vlp_state *state = NULL;
+	char slot[32];
+
+	why[0] = '\0';
+	/* Nothing to read: a dump, or no structure known (e.g. only the
+	 * header was readable). */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio ||
+	    !layout->nregions)
+		return NULL;
+	if (o->out.verbose < 1 && o->printer != &json_printer && !o->save_path)
+		return NULL;
+	if (vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
+	    (!o->save_path || vlp_snapshot_start(ctx, dev) == 0) &&
+	    vlp_read_state(ctx, dev, layout, &sopts, &state) == 0) {
+		if (state->selectors_touched && vlp_device_driver(dev) &&
+		    vlp_device_origin(dev) == VLP_ORIGIN_LIVE) {
+			format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+			fprintf(stderr,
+				PROG ": note: %s: feature and queue selectors were changed to read and then restored while %s is bound (--passive avoids that)\n",
+				slot, vlp_device_driver(dev));
+		}
+		return state;
+	}
+	snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
+	if (!notes->no_bars) {
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		fprintf(stderr, PROG ": note: %s: %s; showing config space only\n", slot, why);
+		notes->no_bars = true;
+	}
+	return NULL;
+}
+
+static void print_stats(const struct vlp_device *dev)
+{
+	const struct vlp_access_stats *st = vlp_device_stats(dev);
+	char slot[32];
+
+	format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+	fprintf(stderr,
+		PROG ": stats: %s backend=%s config_reads=%lu config_writes=%lu bar_reads=%lu bar_writes=%lu\n",
+		slot, vlp_device_backend(dev) ? vlp_device_backend(dev) : "none", st->config_reads,
+		st->config_writes, st->bar_reads, st->bar_writes);
+}
+
+/* The summary text of a device, for the snapshot's device line. */
+static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
+{
+	const char *title = l->virtio.device_type.valid
+				    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
+				    : NULL;
+
+	snprintf(buf, len, "%s [%04x:%04x] (%s) virtio-lspci snapshot", title ? title : "Virtio device",
+		 (unsigned)l->header.vendor_id.value, (unsigned)l->header.device_id.value,
+		 vlp_transport_name(l->virtio.transport));
+}
+
 static int run(struct vlp_ctx *ctx, const struct options *o)
 {
 	struct vlp_source_opts sopts = { 0 };
 	struct vlp_filter *filter = NULL;
 	struct vlp_source *src = NULL;
 	struct output out = { stdout, ctx, o->out, 0, { 0 } };
-	bool privilege_noted = false;
+	struct notes notes = { false, false };
+	FILE *save = NULL;
 	int ret = EXIT_OK, err;
 
 	if (build_filter(ctx, o, &filter)) {
@@ -229,10 +335,19 @@ static int run(struct vlp_ctx *ctx, const struct options *o)
 		vlp_filter_free(filter);
 		return EXIT_RUNTIME;
 	}
+	if (o->save_path && !(save = fopen(o->save_path, "w"))) {
+		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
+		vlp_source_close(src);
+		vlp_filter_free(filter);
+		return EXIT_RUNTIME;
+	}
 	o->printer->begin(&out);
 	for (;;) {
+		struct device_view view = { 0 };
 		struct vlp_device *dev;
 		struct vlp_layout *layout;
+		struct vlp_state *state;
+		char why[256], title[160];
 
 		err = vlp_source_next(src, &dev);
 		if (err == 0)
@@ -242,9 +357,9 @@ static int run(struct vlp_ctx *ctx, const struct options *o)
 			ret = EXIT_RUNTIME;
 			break;
 		}
-		if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !privilege_noted) {
+		if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !notes.privilege) {
 			fprintf(stderr, PROG ": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
-			privilege_noted = true;
+			notes.privilege = true;
 		}
 		if (vlp_decode(ctx, dev, &layout)) {
 			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
@@ -252,10 +367,24 @@ static int run(struct vlp_ctx *ctx, const struct options *o)
 			ret = EXIT_RUNTIME;
 			break;
 		}
-		o->printer->device(&out, dev, layout);
+		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
+		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL };
+		o->printer->device(&out, &view);
 		out.devices++;
+		if (save) {
+			snapshot_title(title, sizeof(title), layout);
+			if (vlp_snapshot_write(ctx, save, dev, title)) {
+				fprintf(stderr, PROG ": %s: %s\n", o->save_path, vlp_ctx_error(ctx));
+				ret = EXIT_RUNTIME;
+			}
+		}
+		if (o->stats)
+			print_stats(dev);
+		vlp_state_free(state);
 		vlp_layout_free(layout);
 		vlp_device_free(dev);
+		if (ret != EXIT_OK)
+			break;
 	}
 	o->printer->end(&out);
 	if (ret == EXIT_OK && out.devices == 0) {
@@ -269,6 +398,10 @@ static int run(struct vlp_ctx *ctx, const struct options *o)
 			fprintf(stderr, PROG ": %s: no virtio devices (%u non-virtio devices skipped)\n",
 				o->dump_path, vlp_source_skipped(src));
 		}
+	}
+	if (save && fclose(save)) {
+		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
+		ret = EXIT_RUNTIME;
 	}
 	vlp_source_close(src);
 	vlp_filter_free(filter);

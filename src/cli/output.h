@@ -23,15 +23,28 @@ struct output {
 	struct json json;
 };
 
+/* What is known of one device: config space decoded, and the registers
+ * behind the BARs when they could be read. */
+struct device_view {
+	const struct vlp_device *dev;
+	const struct vlp_layout *layout;
+	const struct vlp_state *state; /* NULL: not read */
+	const char *state_error;       /* why not, when it was tried */
+};
+
 struct printer {
 	const char *name;
 	void (*begin)(struct output *o);
-	void (*device)(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l);
+	void (*device)(struct output *o, const struct device_view *v);
 	void (*end)(struct output *o);
 };
 
 extern const struct printer text_printer;
 extern const struct printer json_printer;
+
+/* The state behind the BARs (print_state.c). */
+void text_state(struct output *o, const struct device_view *v);
+void json_state(struct output *o, const struct device_view *v);
 
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);
@@ -40,5 +53,11 @@ void format_size(char *buf, size_t len, uint64_t size);
 /* Value of a table field as text: decimal or hex by the field's flags,
  * "<unavailable>" when not read. */
 void format_field(char *buf, size_t len, const struct vlp_field *f, const struct vlp_val *v);
+/* A register value read from a block: scalars like format_field, arrays
+ * as MAC, string or a list of elements. */
+void format_value(char *buf, size_t len, const struct vlp_field *f, const struct vlp_field_value *v);
+/* The same value as JSON: number, string (MAC, strings), array, or null. */
+void json_value(struct json *j, const char *key, const struct vlp_field *f,
+		const struct vlp_field_value *v);
 
 #endif

@@ -268,8 +268,11 @@ static void json_findings(struct output *o, const struct vlp_layout *l)
 	json_end_array(j);
 }
 
-static void json_device(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l)
+static void json_device(struct output *o, const struct device_view *v)
 {
+	const struct vlp_device *dev = v->dev;
+	const struct vlp_layout *l = v->layout;
+
 	json_begin_object(&o->json, NULL);
 	json_header(o, dev, l);
 	json_virtio(o, l);
@@ -277,6 +280,7 @@ static void json_device(struct output *o, const struct vlp_device *dev, const st
 	json_caps(o, l);
 	json_bar_map(o, l);
 	json_findings(o, l);
+	json_state(o, v);
 	json_end_object(&o->json);
 }
 

@@ -382,8 +382,10 @@ static void print_hex(struct output *o, const struct vlp_device *dev)
 	}
 }
 
-static void text_device(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l)
+static void text_device(struct output *o, const struct device_view *v)
 {
+	const struct vlp_device *dev = v->dev;
+	const struct vlp_layout *l = v->layout;
 	const char *driver = vlp_device_driver(dev);
 
 	print_summary(o, l);
@@ -403,6 +405,7 @@ static void text_device(struct output *o, const struct vlp_device *dev, const st
 		print_driver_uses(o, l);
 		print_legacy(o, l);
 		print_findings(o, l);
+		text_state(o, v);
 		if (driver)
 			fprintf(o->f, "\tKernel driver in use: %s\n", driver);
 	}

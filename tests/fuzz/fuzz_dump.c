@@ -24,6 +24,7 @@ static void print_all(struct vlp_ctx *ctx, const struct vlp_device *dev,
 {
 	static FILE *sink;
 	struct output out = { 0 };
+	struct device_view view = { dev, layout, NULL, NULL };
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
@@ -34,10 +35,10 @@ static void print_all(struct vlp_ctx *ctx, const struct vlp_device *dev,
 	out.opts.verbose = 3;
 	out.opts.numeric = 1; /* names come from pci.ids: not what is fuzzed */
 	out.opts.hex = 4;
-	text_printer.device(&out, dev, layout);
+	text_printer.device(&out, &view);
 	out.opts.hex = 0;
 	json_printer.begin(&out);
-	json_printer.device(&out, dev, layout);
+	json_printer.device(&out, &view);
 	json_printer.end(&out);
 }
 

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The registers behind the BARs, as text and as JSON.  Both walk the same
+ * field tables: a field's name, JSON key, width and value names come from
+ * one row.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "output.h"
+
+#define UNAVAILABLE "<unavailable>"
+
+/* ------------------------------------------------------- values */
+
+static uint64_t element(const struct vlp_field *f, const uint8_t *bytes, unsigned i)
+{
+	uint64_t v = 0;
+
+	for (unsigned b = 0; b < f->width; b++)
+		v |= (uint64_t)bytes[i * f->width + b] << (8 * b);
+	return v;
+}
+
+void format_value(char *buf, size_t len, const struct vlp_field *f, const struct vlp_field_value *v)
+{
+	unsigned count = f->count > 1 ? f->count : 1;
+	size_t used = 0;
+
+	if (!v->valid) {
+		snprintf(buf, len, UNAVAILABLE);
+		return;
+	}
+	if (count == 1) {
+		struct vlp_val val = { v->value, true };
+
+		format_field(buf, len, f, &val);
+		return;
+	}
+	if (f->flags & VLP_FIELD_STRING) {
+		/* A NUL-padded string: printable characters, others as \xNN. */
+		used += (size_t)snprintf(buf, len, "\"");
+		for (unsigned i = 0; i < count && v->bytes[i] && used < len; i++) {
+			uint8_t c = v->bytes[i];
+
+			used += (size_t)(c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+						 ? snprintf(buf + used, len - used, "%c", c)
+						 : snprintf(buf + used, len - used, "\\x%02x", c));
+		}
+		if (used < len)
+			snprintf(buf + used, len - used, "\"");
+		return;
+	}
+	for (unsigned i = 0; i < count && used < len; i++) {
+		if (f->flags & VLP_FIELD_MAC)
+			used += (size_t)snprintf(buf + used, len - used, "%s%02x", i ? ":" : "",
+						 v->bytes[i]);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%0*" PRIx64, i ? " " : "",
+						 f->width * 2, element(f, v->bytes, i));
+	}
+}
+
+void json_value(struct json *j, const char *key, const struct vlp_field *f,
+		const struct vlp_field_value *v)
+{
+	unsigned count = f->count > 1 ? f->count : 1;
+	char buf[512];
+
+	if (!v->valid) {
+		json_null(j, key);
+	} else if (count == 1) {
+		json_uint(j, key, v->value);
+	} else if (f->flags & (VLP_FIELD_STRING | VLP_FIELD_MAC)) {
+		format_value(buf, sizeof(buf), f, v);
+		if (f->flags & VLP_FIELD_STRING) {
+			/* JSON gets the characters, not our quoting. */
+			size_t n = strnlen((const char *)v->bytes, count);
+
+			snprintf(buf, sizeof(buf), "%.*s", (int)n, (const char *)v->bytes);
+		}
+		json_string(j, key, buf);
+	} else {
+		json_begin_array(j, key);
+		for (unsigned i = 0; i < count; i++)
+			json_uint(j, NULL, element(f, v->bytes, i));
+		json_end_array(j);
+	}
+}
+
+/* Names of the set bits of a bit-named value, separated by spaces. */
+static void bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64 && used < len; bit++) {
+		const char *name = NULL;
+
+		if (!((value >> bit) & 1))
+			continue;
+		for (size_t i = 0; names && i < names->count; i++)
+			if (names->entries[i].value == bit)
+				name = names->entries[i].name;
+		used += name ? (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
+			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "", bit);
+	}
+}
+
+/* Rows a reader leaves alone on purpose: write-only, notify registers, and
+ * the ISR unless asked (reading clears it). */
+static bool not_read_by_design(const struct vlp_field *f, const struct vlp_field_value *v)
+{
+	return f->access == VLP_WO || (f->flags & VLP_FIELD_NOTIFIES) ||
+	       ((f->flags & VLP_FIELD_READ_CLEARS) && !v->valid);
+}
+
+/* One block, "name=value" per present row, wrapped over lines that start
+ * with indent (the first line with first). */
+static void text_regs(struct output *o, const struct vlp_regs *regs, const char *first,
+		      const char *indent, enum vlp_selector only, bool all_rows)
+{
+	char buf[600], names[256];
+	size_t col = 0;
+	bool started = false;
+
+	for (size_t i = 0; i < regs->table->count; i++) {
+		const struct vlp_field *f = &regs->table->fields[i];
+		const struct vlp_field_value *v = &regs->values[i];
+
+		if (!v->present || f->selector != only || not_read_by_design(f, v))
+			continue;
+		if (!v->valid && !all_rows)
+			continue;
+		format_value(buf, sizeof(buf), f, v);
+		if (v->valid && f->names && f->names->kind == VLP_NAMES_BITS && f->count <= 1) {
+			bit_names(names, sizeof(names), f->names, v->value);
+			if (names[0])
+				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%s)", names);
+		}
+		if (col && col + strlen(f->name) + strlen(buf) + 2 > 90) {
+			fputc('\n', o->f);
+			col = 0;
+		}
+		if (!col) {
+			col = (size_t)fprintf(o->f, "%s", started ? indent : first);
+			started = true;
+		} else {
+			col += (size_t)fprintf(o->f, " ");
+		}
+		col += (size_t)fprintf(o->f, "%s=%s", f->name, buf);
+	}
+	if (col)
+		fputc('\n', o->f);
+}
+
+static void json_regs(struct json *j, const struct vlp_regs *regs, enum vlp_selector only)
+{
+	for (size_t i = 0; i < regs->table->count; i++) {
+		const struct vlp_field *f = &regs->table->fields[i];
+
+		if (regs->values[i].present && f->selector == only &&
+		    !not_read_by_design(f, &regs->values[i]))
+			json_value(j, f->json_key, f, &regs->values[i]);
+	}
+}
+
+/* ------------------------------------------------------- features */
+
+struct feature_set {
+	struct vlp_val words[VLP_FEATURE_WORDS];
+};
+
+static void features_of(const struct vlp_state *s, bool driver, struct feature_set *out)
+{
+	memcpy(out->words, driver ? s->driver_features : s->device_features, sizeof(out->words));
+}
+
+static void negotiated_of(const struct vlp_state *s, struct feature_set *out)
+{
+	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
+		out->words[w] = (struct vlp_val){ s->device_features[w].value & s->driver_features[w].value,
+						  s->device_features[w].valid &&
+							  s->driver_features[w].valid };
+}
+
+static bool any_word(const struct feature_set *fs)
+{
+	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
+		if (fs->words[w].valid)
+			return true;
+	return false;
+}
+
+static void text_features(struct output *o, const char *label, const struct feature_set *fs,
+			  unsigned type)
+{
+	size_t col;
+
+	if (!any_word(fs))
+		return;
+	fprintf(o->f, "\t\t%s:", label);
+	for (int w = VLP_FEATURE_WORDS - 1; w >= 0; w--) {
+		if (fs->words[w].valid)
+			fprintf(o->f, " %08" PRIx64, fs->words[w].value);
+		else
+			fprintf(o->f, " ????????");
+	}
+	fputc('\n', o->f);
+	col = 0;
+	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS; bit++) {
+		const struct vlp_val *w = &fs->words[bit / 32];
+		const char *name;
+		char unnamed[16];
+
+		if (!w->valid || !((w->value >> (bit % 32)) & 1))
+			continue;
+		name = vlp_feature_name(type, bit);
+		if (!name) {
+			snprintf(unnamed, sizeof(unnamed), "bit%u", bit);
+			name = unnamed;
+		}
+		if (col && col + strlen(name) > 90) {
+			fputc('\n', o->f);
+			col = 0;
+		}
+		col += (size_t)fprintf(o->f, "%s%s", col ? " " : "\t\t\t", name);
+	}
+	if (col)
+		fputc('\n', o->f);
+}
+
+static void json_features(struct json *j, const char *key, const struct feature_set *fs,
+			  unsigned type)
+{
+	char words_key[64], bits_key[64];
+
+	if (!any_word(fs)) {
+		json_null(j, key);
+		return;
+	}
+	snprintf(words_key, sizeof(words_key), "%s_words", key);
+	snprintf(bits_key, sizeof(bits_key), "%s_bits", key);
+	/* Names for people, bit numbers for scripts, words as read. */
+	json_begin_array(j, key);
+	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS; bit++) {
+		const struct vlp_val *w = &fs->words[bit / 32];
+		char unnamed[16];
+		const char *name;
+
+		if (!w->valid || !((w->value >> (bit % 32)) & 1))
+			continue;
+		name = vlp_feature_name(type, bit);
+		snprintf(unnamed, sizeof(unnamed), "bit%u", bit);
+		json_string(j, NULL, name ? name : unnamed);
+	}
+	json_end_array(j);
+	json_begin_array(j, bits_key);
+	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS; bit++)
+		if (fs->words[bit / 32].valid && ((fs->words[bit / 32].value >> (bit % 32)) & 1))
+			json_uint(j, NULL, bit);
+	json_end_array(j);
+	json_begin_array(j, words_key);
+	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
+		if (fs->words[w].valid)
+			json_uint(j, NULL, fs->words[w].value);
+		else
+			json_null(j, NULL);
+	}
+	json_end_array(j);
+}
+
+/* ------------------------------------------------------- MSI-X users */
+
+/* Which event a vector serves: the configuration change, queues. */
+static void vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector)
+{
+	const struct vlp_field_table *t = vlp_common_cfg_table();
+	const struct vlp_field *cfgv = vlp_field_find(t, "config_msix_vector");
+	const struct vlp_field *qv = vlp_field_find(t, "queue_msix_vector");
+	size_t used = 0, cfg_row = (size_t)(cfgv - t->fields), q_row = (size_t)(qv - t->fields);
+
+	buf[0] = '\0';
+	if (s->common.table && s->common.values[cfg_row].valid &&
+	    s->common.values[cfg_row].value == vector)
+		used += (size_t)snprintf(buf, len, "config");
+	for (size_t q = 0; q < s->nqueues && used < len; q++)
+		if (s->queues[q].regs.values[q_row].valid &&
+		    s->queues[q].regs.values[q_row].value == vector)
+			used += (size_t)snprintf(buf + used, len - used, "%squeue %u", used ? ", " : "",
+						 s->queues[q].index);
+}
+
+/* ------------------------------------------------------- text */
+
+static unsigned device_type(const struct device_view *v)
+{
+	const struct vlp_virtio_id *id = &v->layout->virtio;
+
+	return id->device_type.valid ? (unsigned)id->device_type.value : 0;
+}
+
+static void text_queue(struct output *o, const struct vlp_queue_state *q)
+{
+	char first[32];
+
+	snprintf(first, sizeof(first), "\t\tQueue %u: ", q->index);
+	text_regs(o, &q->regs, first, "\t\t\t", VLP_SEL_QUEUE, false);
+	if (q->notify_known)
+		fprintf(o->f, "\t\t\tnotify at BAR%u+0x%" PRIx64 "%s\n", q->notify_bar,
+			q->notify_offset, q->notify_inside ? "" : " OUTSIDE the notify structure");
+}
+
+static void text_msix(struct output *o, const struct vlp_state *s)
+{
+	const struct vlp_field_table *t = vlp_msix_entry_table();
+	char addr[64], data[64], users[256];
+
+	if (!s->nmsix)
+		return;
+	fprintf(o->f, "\tMSI-X vectors:\n");
+	for (size_t i = 0; i < s->nmsix; i++) {
+		const struct vlp_msix_entry *e = &s->msix[i];
+
+		format_value(addr, sizeof(addr), &t->fields[0], &e->address);
+		format_value(data, sizeof(data), &t->fields[1], &e->data);
+		vector_users(users, sizeof(users), s, (unsigned)i);
+		fprintf(o->f, "\t\t%zu: address=%s data=%s masked%c pending%c%s%s%s\n", i, addr, data,
+			!e->control.valid ? '?' : (e->control.value & 1) ? '+' : '-',
+			!e->pending_valid ? '?' : e->pending ? '+' : '-', users[0] ? " (" : "", users,
+			users[0] ? ")" : "");
+	}
+}
+
+void text_state(struct output *o, const struct device_view *v)
+{
+	const struct vlp_state *s = v->state;
+	unsigned type = device_type(v);
+	struct feature_set fs;
+
+	if (!s) {
+		if (v->state_error)
+			fprintf(o->f, "\tBAR access: unavailable (%s)\n", v->state_error);
+		return;
+	}
+	fprintf(o->f, "\tBAR access: %s%s\n", s->backend, s->passive ? ", passive" : "");
+	if (s->common.table) {
+		fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n", s->common.bar,
+			s->common.offset);
+		text_regs(o, &s->common, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
+		features_of(s, false, &fs);
+		text_features(o, "Device features", &fs, type);
+		features_of(s, true, &fs);
+		text_features(o, "Driver features", &fs, type);
+		negotiated_of(s, &fs);
+		text_features(o, "Negotiated", &fs, type);
+		if (o->opts.verbose >= 2)
+			for (size_t q = 0; q < s->nqueues; q++)
+				text_queue(o, &s->queues[q]);
+		else if (s->nqueues)
+			fprintf(o->f, "\t\tQueues: %zu read (-vv shows them)\n", s->nqueues);
+	}
+	if (s->device.table) {
+		fprintf(o->f, "\tDevice configuration (%s, BAR%u+0x%" PRIx64 "%s):\n",
+			s->device.table->name, s->device.bar, s->device.offset,
+			s->device_consistent ? "" : ", generation not confirmed");
+		text_regs(o, &s->device, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
+	}
+	if (s->isr.table)
+		text_regs(o, &s->isr, "\tISR status: ", "\t\t", VLP_SEL_NONE, true);
+	if (o->opts.verbose >= 2)
+		text_msix(o, s);
+	if (s->legacy.table) {
+		fprintf(o->f, "\tLegacy interface registers (BAR0):\n");
+		text_regs(o, &s->legacy, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
+		if (o->opts.verbose >= 2)
+			for (size_t q = 0; q < s->nlegacy_queues; q++)
+				text_queue(o, &s->legacy_queues[q]);
+		if (s->legacy_device.table) {
+			fprintf(o->f, "\t\tDevice configuration at offset %" PRIu64 ":\n",
+				s->legacy_device.offset);
+			text_regs(o, &s->legacy_device, "\t\t\t", "\t\t\t", VLP_SEL_NONE,
+				  o->opts.verbose >= 2);
+		}
+	}
+	for (size_t i = 0; i < s->nfindings; i++)
+		fprintf(o->f, "\t%s%s%s%s: %s\n",
+			s->findings[i].severity == VLP_SEV_ERROR     ? "Error"
+			: s->findings[i].severity == VLP_SEV_WARNING ? "Warning"
+								     : "Note",
+			s->findings[i].section ? " [" : "",
+			s->findings[i].section ? s->findings[i].section : "",
+			s->findings[i].section ? "]" : "", s->findings[i].message);
+}
+
+/* ------------------------------------------------------- JSON */
+
+static void json_queues(struct json *j, const char *key, const struct vlp_queue_state *qs, size_t n)
+{
+	json_begin_array(j, key);
+	for (size_t q = 0; q < n; q++) {
+		json_begin_object(j, NULL);
+		json_uint(j, "index", qs[q].index);
+		json_regs(j, &qs[q].regs, VLP_SEL_QUEUE);
+		if (qs[q].notify_known) {
+			json_begin_object(j, "notify_address");
+			json_uint(j, "bar", qs[q].notify_bar);
+			json_uint(j, "offset", qs[q].notify_offset);
+			json_bool(j, "inside", qs[q].notify_inside);
+			json_end_object(j);
+		} else {
+			json_null(j, "notify_address");
+		}
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+/* Opens the block's object with its location and fields and returns true
+ * (the caller adds more and closes it), or writes null and returns false. */
+static bool json_block(struct json *j, const char *key, const struct vlp_regs *regs)
+{
+	if (!regs->table) {
+		json_null(j, key);
+		return false;
+	}
+	json_begin_object(j, key);
+	json_string(j, "structure", regs->table->name);
+	json_uint(j, "bar", regs->bar);
+	json_uint(j, "offset", regs->offset);
+	json_begin_object(j, "fields");
+	json_regs(j, regs, VLP_SEL_NONE);
+	json_end_object(j);
+	return true;
+}
+
+void json_state(struct output *o, const struct device_view *v)
+{
+	struct json *j = &o->json;
+	const struct vlp_state *s = v->state;
+	unsigned type = device_type(v);
+	struct feature_set fs;
+	char users[256];
+
+	if (!s) {
+		json_null(j, "state");
+		json_string(j, "state_error", v->state_error);
+		return;
+	}
+	json_begin_object(j, "state");
+	json_string(j, "backend", s->backend);
+	json_bool(j, "passive", s->passive);
+	json_bool(j, "selectors_touched", s->selectors_touched);
+	if (json_block(j, "common", &s->common)) {
+		features_of(s, false, &fs);
+		json_features(j, "device_features", &fs, type);
+		features_of(s, true, &fs);
+		json_features(j, "driver_features", &fs, type);
+		negotiated_of(s, &fs);
+		json_features(j, "negotiated_features", &fs, type);
+		json_queues(j, "queues", s->queues, s->nqueues);
+		json_end_object(j);
+	}
+	if (json_block(j, "device_config", &s->device)) {
+		json_uint(j, "generation_retries", s->generation_retries);
+		json_bool(j, "consistent", s->device_consistent);
+		json_end_object(j);
+	}
+	if (s->isr.table && s->isr.values[0].valid)
+		json_uint(j, "isr", s->isr.values[0].value);
+	else
+		json_null(j, "isr");
+	json_begin_array(j, "msix");
+	for (size_t i = 0; i < s->nmsix; i++) {
+		const struct vlp_msix_entry *e = &s->msix[i];
+		const struct vlp_field_table *t = vlp_msix_entry_table();
+
+		json_begin_object(j, NULL);
+		json_uint(j, "vector", i);
+		json_value(j, "address", &t->fields[0], &e->address);
+		json_value(j, "data", &t->fields[1], &e->data);
+		if (e->control.valid)
+			json_bool(j, "masked", e->control.value & 1);
+		else
+			json_null(j, "masked");
+		if (e->pending_valid)
+			json_bool(j, "pending", e->pending);
+		else
+			json_null(j, "pending");
+		vector_users(users, sizeof(users), s, (unsigned)i);
+		json_string(j, "used_by", users[0] ? users : NULL);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	if (json_block(j, "legacy", &s->legacy)) {
+		json_queues(j, "queues", s->legacy_queues, s->nlegacy_queues);
+		if (json_block(j, "device_config", &s->legacy_device))
+			json_end_object(j);
+		json_end_object(j);
+	}
+	json_begin_array(j, "findings");
+	for (size_t i = 0; i < s->nfindings; i++) {
+		json_begin_object(j, NULL);
+		json_string(j, "severity", vlp_severity_name(s->findings[i].severity));
+		json_string(j, "section", s->findings[i].section);
+		json_string(j, "message", s->findings[i].message);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_end_object(j);
+}
