@@ -120,6 +120,19 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W 'text json' -- "$cur")
             return
             ;;
+        --access)
+            mapfile -t COMPREPLY < <(compgen -W 'auto mmap window' -- "$cur")
+            return
+            ;;
+        --save)
+            if declare -F _filedir >/dev/null 2>&1; then
+                _filedir
+            else
+                compopt -o filenames 2>/dev/null
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+            fi
+            return
+            ;;
         -h | --help | -V | --version)
             return
             ;;
@@ -129,6 +142,7 @@ _virtio_lspci()
 
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method
+            --access --passive --read-isr --save --stats
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

@@ -78,6 +78,13 @@ complete -c virtio-lspci -s F -l file -r -F -d 'Decode a dump instead of the liv
 complete -c virtio-lspci -l format -x -a '(__virtio_lspci_formats)' -d 'Dump format'
 complete -c virtio-lspci -s A -l access-method -x -a '(__virtio_lspci_methods)' -d 'libpci access method for live reads'
 
+# Registers behind the BARs
+complete -c virtio-lspci -l access -x -a 'auto\t"sysfs mmap, else the window (default)" mmap\t"sysfs resourceN only" window\t"PCI configuration access capability only"' -d 'How to reach the BARs'
+complete -c virtio-lspci -l passive -d 'Write nothing, not even selectors'
+complete -c virtio-lspci -l read-isr -d 'Also read the ISR status (reading clears it)'
+complete -c virtio-lspci -l save -r -F -d 'Write a snapshot (config space and every register read)'
+complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stderr)'
+
 # Display
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
 complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
