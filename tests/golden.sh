@@ -49,6 +49,25 @@ for dump in "${dumps[@]}"; do
 	fi
 done
 
+# Snapshots taken in QEMU guests (tests/qemu/capture-dumps.sh --snapshots):
+# replayed offline they print exactly what the live command printed while
+# the snapshot was taken, but for the backend, shown as snapshot.
+for snap in tests/data/snapshot-*.lspci; do
+	live=${snap%.lspci}.live
+	[ -f "$live" ] || continue
+	rel=${snap#tests/data/}
+	sed -E 's/^\tBAR access: (mmap|window|mmap\+window)/\tBAR access: snapshot/' "$live" >"$tmp/live.txt"
+	"$tool" -F "$snap" -vv >"$tmp/replay.txt" 2>"$tmp/err"
+	if diff -u "$tmp/live.txt" "$tmp/replay.txt" >"$tmp/diff" && [ ! -s "$tmp/err" ]; then
+		pass
+	else
+		head -30 "$tmp/diff" "$tmp/err"
+		fail "$rel replay differs from the live output captured with it"
+	fi
+	check "$rel: every device replays its state" \
+		[ "$(grep -c 'BAR access: snapshot' "$tmp/replay.txt")" -eq "$(grep -cE '^[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] ' "$tmp/live.txt")" ]
+done
+
 # Bad inputs: one line on stderr naming the input, exit status 1, no crash.
 for bad in tests/data/bad/*; do
 	rel=${bad#tests/data/}

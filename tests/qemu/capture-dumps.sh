@@ -8,6 +8,9 @@
 #   -j JOBS   guests booted in parallel (default 2: TCG runs one vCPU per host thread)
 #   -o DIR    output folder (default: tests/data)
 #   VARIANT   only these (default: all): transitional modern legacy msix-off notify pcie pc
+#   --snapshots  instead: run ./virtio-lspci -vv --save in each guest and write
+#             tests/data/snapshot-<variant>.lspci (the snapshot) and .live (the live -vv
+#             text printed while it was taken), the golden pair for snapshot replay
 #
 # .lspci: the guest's lspci output, unchanged (`lspci -F FILE` reads it).
 # .sysfs: '#' comment lines (the QEMU arguments), then "SLOT KEY VALUE" lines, SLOT as in
@@ -24,8 +27,10 @@ all_variants=(transitional modern legacy msix-off notify pcie pc)
 jobs=2
 outdir=$VLP_REPO_ROOT/tests/data
 variants=()
+snapshots=0
 while (($#)); do
 	case $1 in
+	--snapshots) snapshots=1; shift ;;
 	-j) jobs=${2:?}; shift 2 ;;
 	-o) outdir=${2:?}; shift 2 ;;
 	-h | --help) vlp_usage; exit 0 ;;
@@ -46,6 +51,19 @@ outdir=$(cd "$outdir" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-capture.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
+tool=$VLP_REPO_ROOT/virtio-lspci
+if ((snapshots)); then
+	[[ -x $tool ]] || vlp_die "--snapshots needs ./virtio-lspci: run make first"
+	# The tool's live output and its snapshot, taken in one run.
+	cat >"$work/guest.sh" <<'GUEST'
+virtio-lspci -vv --save /tmp/snap.txt >/tmp/live.txt 2>/tmp/err.txt
+echo "@@VLP snapshot"
+cat /tmp/snap.txt
+echo "@@VLP live"
+cat /tmp/live.txt
+echo "@@VLP end"
+GUEST
+else
 # The guest side: lspci of every 1af4 device, then the sysfs facts, between section lines.
 cat >"$work/guest.sh" <<'GUEST'
 echo "@@VLP lspci"
@@ -71,8 +89,11 @@ for p in /sys/bus/pci/devices/*; do
 done
 echo "@@VLP end"
 GUEST
+fi
 initrd=$work/initrd.cpio
-"$VLP_QEMU_DIR/mkinitramfs.sh" -o "$initrd" --test "$work/guest.sh" 2>/dev/null ||
+add=()
+((snapshots)) && add=(--add "$tool:/usr/bin/virtio-lspci")
+"$VLP_QEMU_DIR/mkinitramfs.sh" -o "$initrd" --test "$work/guest.sh" "${add[@]}" 2>/dev/null ||
 	vlp_die "mkinitramfs.sh failed (run it by hand to see why)"
 echo "capture: initramfs built"
 
@@ -232,6 +253,13 @@ for v in "${variants[@]}"; do
 	fi
 	out=$work/$v.out
 	grep -qx '@@VLP end' "$out" || { failed+=("$v"); echo "capture: $v: guest output truncated" >&2; continue; }
+	if ((snapshots)); then
+		sed -n '/^@@VLP snapshot$/,/^@@VLP live$/p' "$out" | sed '1d;$d' >"$outdir/snapshot-$v.lspci"
+		sed -n '/^@@VLP live$/,/^@@VLP end$/p' "$out" | sed '1d;$d' >"$outdir/snapshot-$v.live"
+		echo "capture: $v: $(grep -c '^# vlp-read' "$outdir/snapshot-$v.lspci") register reads ->" \
+			"${outdir#"$VLP_REPO_ROOT"/}/snapshot-$v.{lspci,live}"
+		continue
+	fi
 	sed -n '/^@@VLP lspci$/,/^@@VLP sysfs$/p' "$out" | sed '1d;$d' >"$outdir/qemu-$v.lspci"
 	{
 		sed 's/^/# /; s/^# # /# /' "$work/$v.args"
