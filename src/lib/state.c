@@ -202,6 +202,20 @@ static void read_row(struct reader *r, const struct vlp_regs *regs, size_t row)
 	v->valid = true;
 }
 
+/* Reads the rows that depend on selector sel, grouped by access width: the
+ * order of reads is free, and through the window every change of width
+ * costs a config write (cap.length, 4.1.4.9). */
+static void read_rows_by_width(struct reader *r, const struct vlp_regs *regs, enum vlp_selector sel)
+{
+	static const uint8_t widths[] = { 4, 2, 1 };
+
+	for (size_t w = 0; w < VLP_ARRAY_SIZE(widths); w++)
+		for (size_t i = 0; i < regs->table->count; i++)
+			if (regs->table->fields[i].width == widths[w] &&
+			    regs->table->fields[i].selector == sel && !regs->values[i].valid)
+				read_row(r, regs, i);
+}
+
 static size_t row_index(const struct vlp_field_table *t, unsigned offset)
 {
 	for (size_t i = 0; i < t->count; i++)
@@ -319,16 +333,12 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 			break;
 		}
 		s->nqueues++;
-		for (size_t i = 0; i < t->count; i++) {
-			const struct vlp_field *f = &t->fields[i];
-
-			if (f->selector != VLP_SEL_QUEUE)
-				continue;
-			/* 1.2 fields exist only when negotiated (4.1.4.3). */
-			if (f->feature && !negotiated(s, VLP_FEATURE_BIT(f->feature)))
+		/* 1.2 fields exist only when negotiated (4.1.4.3). */
+		for (size_t i = 0; i < t->count; i++)
+			if (t->fields[i].feature &&
+			    !negotiated(s, VLP_FEATURE_BIT(t->fields[i].feature)))
 				qs->regs.values[i].present = false;
-			read_row(r, &qs->regs, i);
-		}
+		read_rows_by_width(r, &qs->regs, VLP_SEL_QUEUE);
 		if (qs->regs.values[noff_row].valid)
 			notify_address(r->l, s, qs, qs->regs.values[noff_row].value);
 		if (qs->notify_known && !qs->notify_inside)
@@ -357,24 +367,23 @@ static void read_common(struct reader *r)
 		r->fatal = -ENOMEM;
 		return;
 	}
-	/* Selectors first: their values now are what we restore. */
-	rd(r, c->bar, c->offset + COMMON_DFSELECT, 4, &dfsel);
-	rd(r, c->bar, c->offset + COMMON_GFSELECT, 4, &gfsel);
-	if (row_end(&t->fields[row_index(t, COMMON_Q_SELECT)]) <= regs->length)
-		rd(r, c->bar, c->offset + COMMON_Q_SELECT, 2, &qsel);
+	/* The feature selectors first: their values now are what we restore. */
+	read_row(r, regs, row_index(t, COMMON_DFSELECT));
+	read_row(r, regs, row_index(t, COMMON_GFSELECT));
 	if (r->fatal)
 		return;
+	dfsel = (uint32_t)regs->values[row_index(t, COMMON_DFSELECT)].value;
+	gfsel = (uint32_t)regs->values[row_index(t, COMMON_GFSELECT)].value;
 	read_features(r, c->bar, c->offset, COMMON_DFSELECT, COMMON_DF, s->device_features, dfsel);
 	read_features(r, c->bar, c->offset, COMMON_GFSELECT, COMMON_GF, s->driver_features, gfsel);
-	/* Rows that do not depend on a selector (and the selectors). */
-	for (size_t i = 0; i < t->count; i++) {
-		const struct vlp_field *f = &t->fields[i];
-
-		if (f->feature && !negotiated(s, VLP_FEATURE_BIT(f->feature)))
+	/* Rows that do not depend on a selector, queue_select among them. */
+	for (size_t i = 0; i < t->count; i++)
+		if (t->fields[i].feature && !negotiated(s, VLP_FEATURE_BIT(t->fields[i].feature)))
 			regs->values[i].present = false;
-		if (f->selector == VLP_SEL_NONE)
-			read_row(r, regs, i);
-	}
+	read_rows_by_width(r, regs, VLP_SEL_NONE);
+	if (r->fatal)
+		return;
+	qsel = (uint32_t)regs->values[row_index(t, COMMON_Q_SELECT)].value;
 	/* The selected feature words as the selectors show them. */
 	if (dfsel < VLP_FEATURE_WORDS)
 		regs->values[row_index(t, COMMON_DF)] = (struct vlp_field_value){
@@ -408,8 +417,8 @@ static void read_device_rows(struct reader *r, struct vlp_regs *regs)
 
 		if (f->feature && vlp_state_feature(s, false, VLP_FEATURE_BIT(f->feature), &on) && !on)
 			regs->values[i].present = false;
-		read_row(r, regs, i);
 	}
+	read_rows_by_width(r, regs, VLP_SEL_NONE);
 }
 
 /* The type's layout, or 32-bit words (as many as the structure holds, up

@@ -11,6 +11,8 @@
 #   --snapshots  instead: run ./virtio-lspci -vv --save in each guest and write
 #             tests/data/snapshot-<variant>.lspci (the snapshot) and .live (the live -vv
 #             text printed while it was taken), the golden pair for snapshot replay
+#   --access-counts DIR  instead: run ./virtio-lspci -vv --stats in each guest through the
+#             mmap and the window backends and write DIR/access-<variant>.txt (make bench)
 #
 # .lspci: the guest's lspci output, unchanged (`lspci -F FILE` reads it).
 # .sysfs: '#' comment lines (the QEMU arguments), then "SLOT KEY VALUE" lines, SLOT as in
@@ -28,9 +30,11 @@ jobs=2
 outdir=$VLP_REPO_ROOT/tests/data
 variants=()
 snapshots=0
+counts_dir=
 while (($#)); do
 	case $1 in
 	--snapshots) snapshots=1; shift ;;
+	--access-counts) counts_dir=${2:?}; shift 2 ;;
 	-j) jobs=${2:?}; shift 2 ;;
 	-o) outdir=${2:?}; shift 2 ;;
 	-h | --help) vlp_usage; exit 0 ;;
@@ -52,7 +56,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-capture.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 tool=$VLP_REPO_ROOT/virtio-lspci
-if ((snapshots)); then
+if [[ -n $counts_dir ]]; then
+	[[ -x $tool ]] || vlp_die "--access-counts needs ./virtio-lspci: run make first"
+	mkdir -p "$counts_dir"
+	cat >"$work/guest.sh" <<'GUEST'
+echo "@@VLP counts"
+for access in mmap window; do
+	virtio-lspci -vv --access=$access --stats 2>&1 >/dev/null | grep 'stats:'
+done
+echo "@@VLP end"
+GUEST
+elif ((snapshots)); then
 	[[ -x $tool ]] || vlp_die "--snapshots needs ./virtio-lspci: run make first"
 	# The tool's live output and its snapshot, taken in one run.
 	cat >"$work/guest.sh" <<'GUEST'
@@ -92,7 +106,9 @@ GUEST
 fi
 initrd=$work/initrd.cpio
 add=()
-((snapshots)) && add=(--add "$tool:/usr/bin/virtio-lspci")
+if ((snapshots)) || [[ -n $counts_dir ]]; then
+	add=(--add "$tool:/usr/bin/virtio-lspci")
+fi
 "$VLP_QEMU_DIR/mkinitramfs.sh" -o "$initrd" --test "$work/guest.sh" "${add[@]}" 2>/dev/null ||
 	vlp_die "mkinitramfs.sh failed (run it by hand to see why)"
 echo "capture: initramfs built"
@@ -253,6 +269,10 @@ for v in "${variants[@]}"; do
 	fi
 	out=$work/$v.out
 	grep -qx '@@VLP end' "$out" || { failed+=("$v"); echo "capture: $v: guest output truncated" >&2; continue; }
+	if [[ -n $counts_dir ]]; then
+		sed -n '/^@@VLP counts$/,/^@@VLP end$/p' "$out" | sed '1d;$d' >"$counts_dir/access-$v.txt"
+		continue
+	fi
 	if ((snapshots)); then
 		sed -n '/^@@VLP snapshot$/,/^@@VLP live$/p' "$out" | sed '1d;$d' >"$outdir/snapshot-$v.lspci"
 		sed -n '/^@@VLP live$/,/^@@VLP end$/p' "$out" | sed '1d;$d' >"$outdir/snapshot-$v.live"
