@@ -19,12 +19,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Both printers at full verbosity, into the void: they must not read
  * anything the decoder did not vouch for. */
-static void print_all(struct vlp_ctx *ctx, const struct vlp_device *dev,
-		      const struct vlp_layout *layout)
+static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout)
 {
 	static FILE *sink;
 	struct output out = { 0 };
 	struct device_view view = { dev, layout, NULL, NULL };
+	struct vlp_bar_opts bopts = { VLP_ACCESS_AUTO, false, false };
+	struct vlp_state_opts sopts = { false, true };
+	struct vlp_state *state = NULL;
+
+	/* A snapshot replays its register reads through the state readers. */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT &&
+	    vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
+	    vlp_read_state(ctx, dev, layout, &sopts, &state) == 0)
+		view.state = state;
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
@@ -40,6 +48,7 @@ static void print_all(struct vlp_ctx *ctx, const struct vlp_device *dev,
 	json_printer.begin(&out);
 	json_printer.device(&out, &view);
 	json_printer.end(&out);
+	vlp_state_free(state);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
