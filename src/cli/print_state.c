@@ -171,17 +171,34 @@ struct feature_set {
 	struct vlp_val words[VLP_FEATURE_WORDS];
 };
 
-static void features_of(const struct vlp_state *s, bool driver, struct feature_set *out)
-{
-	memcpy(out->words, driver ? s->driver_features : s->device_features, sizeof(out->words));
-}
+/* The three sets every printer shows: offered, accepted, both. */
+enum feature_kind { FEATURES_DEVICE, FEATURES_DRIVER, FEATURES_NEGOTIATED, FEATURE_KINDS };
 
-static void negotiated_of(const struct vlp_state *s, struct feature_set *out)
+static const struct {
+	const char *title, *json_key;
+} feature_kinds[FEATURE_KINDS] = {
+	[FEATURES_DEVICE] = { "Device features", "device_features" },
+	[FEATURES_DRIVER] = { "Driver features", "driver_features" },
+	[FEATURES_NEGOTIATED] = { "Negotiated", "negotiated_features" },
+};
+
+static void features_of(const struct vlp_state *s, enum feature_kind kind, struct feature_set *out)
 {
-	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
-		out->words[w] = (struct vlp_val){ s->device_features[w].value & s->driver_features[w].value,
-						  s->device_features[w].valid &&
-							  s->driver_features[w].valid };
+	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
+		const struct vlp_val *dev = &s->device_features[w], *drv = &s->driver_features[w];
+
+		switch (kind) {
+		case FEATURES_DEVICE:
+			out->words[w] = *dev;
+			break;
+		case FEATURES_DRIVER:
+			out->words[w] = *drv;
+			break;
+		default:
+			out->words[w] = (struct vlp_val){ dev->value & drv->value, dev->valid && drv->valid };
+			break;
+		}
+	}
 }
 
 static bool any_word(const struct feature_set *fs)
@@ -348,12 +365,10 @@ void text_state(struct output *o, const struct device_view *v)
 		fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n", s->common.bar,
 			s->common.offset);
 		text_regs(o, &s->common, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
-		features_of(s, false, &fs);
-		text_features(o, "Device features", &fs, type);
-		features_of(s, true, &fs);
-		text_features(o, "Driver features", &fs, type);
-		negotiated_of(s, &fs);
-		text_features(o, "Negotiated", &fs, type);
+		for (unsigned k = 0; k < FEATURE_KINDS; k++) {
+			features_of(s, (enum feature_kind)k, &fs);
+			text_features(o, feature_kinds[k].title, &fs, type);
+		}
 		if (o->opts.verbose >= 2)
 			for (size_t q = 0; q < s->nqueues; q++)
 				text_queue(o, &s->queues[q]);
@@ -452,12 +467,10 @@ void json_state(struct output *o, const struct device_view *v)
 	json_bool(j, "passive", s->passive);
 	json_bool(j, "selectors_touched", s->selectors_touched);
 	if (json_block(j, "common", &s->common)) {
-		features_of(s, false, &fs);
-		json_features(j, "device_features", &fs, type);
-		features_of(s, true, &fs);
-		json_features(j, "driver_features", &fs, type);
-		negotiated_of(s, &fs);
-		json_features(j, "negotiated_features", &fs, type);
+		for (unsigned k = 0; k < FEATURE_KINDS; k++) {
+			features_of(s, (enum feature_kind)k, &fs);
+			json_features(j, feature_kinds[k].json_key, &fs, type);
+		}
 		json_queues(j, "queues", s->queues, s->nqueues);
 		json_end_object(j);
 	}
