@@ -308,6 +308,85 @@ static void vector_users(char *buf, size_t len, const struct vlp_state *s, unsig
 						 s->queues[q].index);
 }
 
+/* ------------------------------------------------------- virtio-input */
+
+/* The answers of a virtio-input device (5.8.4), by select value. */
+static const struct vlp_input_answer *input_answer(const struct vlp_state *s, uint8_t select)
+{
+	for (size_t i = 0; i < s->ninput; i++)
+		if (s->input[i].select == select && s->input[i].valid)
+			return &s->input[i];
+	return NULL;
+}
+
+static uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void text_input(struct output *o, const struct vlp_state *s)
+{
+	const struct vlp_input_answer *name = input_answer(s, 0x01), *serial = input_answer(s, 0x02);
+	const struct vlp_input_answer *ids = input_answer(s, 0x03), *props = input_answer(s, 0x10);
+
+	if (!name && !serial && !ids && !props)
+		return; /* not asked (passive) or not answered */
+	fprintf(o->f, "\t\tInput: name=\"%.*s\" serial=\"%.*s\"", name ? name->size : 0,
+		name ? (const char *)name->data : "", serial ? serial->size : 0,
+		serial ? (const char *)serial->data : "");
+	/* struct virtio_input_devids: bustype, vendor, product, version. */
+	if (ids && ids->size >= 8)
+		fprintf(o->f, " bustype=0x%04x vendor=0x%04x product=0x%04x version=0x%04x",
+			le16_at(ids->data), le16_at(ids->data + 2), le16_at(ids->data + 4),
+			le16_at(ids->data + 6));
+	if (props) {
+		fprintf(o->f, " prop_bits=");
+		for (unsigned i = 0; i < props->size; i++)
+			fprintf(o->f, "%02x", props->data[i]);
+		if (!props->size)
+			fprintf(o->f, "none");
+	}
+	fputc('\n', o->f);
+}
+
+static void json_input(struct json *j, const struct vlp_state *s)
+{
+	const struct vlp_input_answer *name = input_answer(s, 0x01), *serial = input_answer(s, 0x02);
+	const struct vlp_input_answer *ids = input_answer(s, 0x03), *props = input_answer(s, 0x10);
+	char buf[132];
+
+	if (!name && !serial && !ids && !props) {
+		json_null(j, "input");
+		return;
+	}
+	json_begin_object(j, "input");
+	snprintf(buf, sizeof(buf), "%.*s", name ? name->size : 0, name ? (const char *)name->data : "");
+	json_string(j, "name", name ? buf : NULL);
+	snprintf(buf, sizeof(buf), "%.*s", serial ? serial->size : 0,
+		 serial ? (const char *)serial->data : "");
+	json_string(j, "serial", serial ? buf : NULL);
+	if (ids && ids->size >= 8) {
+		json_begin_object(j, "devids");
+		json_uint(j, "bustype", le16_at(ids->data));
+		json_uint(j, "vendor", le16_at(ids->data + 2));
+		json_uint(j, "product", le16_at(ids->data + 4));
+		json_uint(j, "version", le16_at(ids->data + 6));
+		json_end_object(j);
+	} else {
+		json_null(j, "devids");
+	}
+	if (props) {
+		json_begin_array(j, "prop_bits");
+		for (unsigned bit = 0; bit < 8u * props->size; bit++)
+			if ((props->data[bit / 8] >> (bit % 8)) & 1)
+				json_uint(j, NULL, bit);
+		json_end_array(j);
+	} else {
+		json_null(j, "prop_bits");
+	}
+	json_end_object(j);
+}
+
 /* ------------------------------------------------------- text */
 
 static unsigned device_type(const struct device_view *v)
@@ -380,6 +459,7 @@ void text_state(struct output *o, const struct device_view *v)
 			s->device.table->name, s->device.bar, s->device.offset,
 			s->device_consistent ? "" : ", generation not confirmed");
 		text_regs(o, &s->device, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
+		text_input(o, s);
 	}
 	if (s->isr.table)
 		text_regs(o, &s->isr, "\tISR status: ", "\t\t", VLP_SEL_NONE, true);
@@ -477,6 +557,7 @@ void json_state(struct output *o, const struct device_view *v)
 	if (json_block(j, "device_config", &s->device)) {
 		json_uint(j, "generation_retries", s->generation_retries);
 		json_bool(j, "consistent", s->device_consistent);
+		json_input(j, s);
 		json_end_object(j);
 	}
 	if (s->isr.table && s->isr.values[0].valid)

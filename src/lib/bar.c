@@ -37,6 +37,13 @@
 #define COMMON_GFSELECT 0x08
 #define COMMON_Q_SELECT 0x16
 #define LEGACY_Q_SELECT 0x0e
+/* virtio-input device configuration (5.8.4): select, subsel, then size and
+ * the union u that depend on both. */
+#define VIRTIO_ID_INPUT 18
+#define INPUT_SELECT 0
+#define INPUT_SUBSEL 1
+#define INPUT_SIZE 2
+#define INPUT_END 0x88
 
 enum method { M_NONE, M_MMAP, M_PIO, M_WINDOW, M_SNAPSHOT };
 
@@ -73,10 +80,11 @@ struct vlp_bars {
 	char backend[32];
 	char why[512]; /* why sysfs access failed where it did */
 	/* where the selectors live, to key recorded reads */
-	bool have_common, have_legacy;
-	unsigned common_bar;
-	uint64_t common_off;
+	bool have_common, have_legacy, have_input;
+	unsigned common_bar, input_bar;
+	uint64_t common_off, input_off;
 	struct selector dfselect, gfselect, qselect, legacy_qselect;
+	struct selector input_select, input_subsel;
 	/* virtio structure ranges: what the window may reach (4.1.4.9.2) */
 	struct vlp_region *regions;
 	size_t nregions;
@@ -400,16 +408,32 @@ static void track(struct vlp_bars *b, unsigned bar, uint64_t off, uint32_t val)
 	}
 	if (b->have_legacy && bar == 0 && off == LEGACY_Q_SELECT)
 		s = &b->legacy_qselect;
+	if (b->have_input && bar == b->input_bar && off == b->input_off + INPUT_SELECT)
+		s = &b->input_select;
+	if (b->have_input && bar == b->input_bar && off == b->input_off + INPUT_SUBSEL)
+		s = &b->input_subsel;
 	if (s) {
 		s->known = true;
 		s->value = val;
 	}
 }
 
+static bool in_input_union(const struct vlp_bars *b, unsigned bar, uint64_t off)
+{
+	return b->have_input && bar == b->input_bar && off >= b->input_off + INPUT_SIZE &&
+	       off < b->input_off + INPUT_END;
+}
+
 static int64_t selector_key(struct vlp_bars *b, unsigned bar, uint64_t off)
 {
-	const struct selector *s = selector_for(b, bar, off);
+	const struct selector *s;
 
+	/* size and u of virtio-input depend on two selectors at once. */
+	if (in_input_union(b, bar, off))
+		return b->input_select.known && b->input_subsel.known
+			       ? (int64_t)(b->input_select.value << 8 | b->input_subsel.value)
+			       : -1;
+	s = selector_for(b, bar, off);
 	return s && s->known ? (int64_t)s->value : -1;
 }
 
@@ -448,6 +472,12 @@ static void setup_selectors(struct vlp_bars *b, const struct vlp_layout *l)
 		b->common_off = l->caps[common].u.virtio.offset;
 	}
 	b->have_legacy = l->legacy.present && l->legacy.bar0_is_io;
+	if (l->virtio.device_type.valid && l->virtio.device_type.value == VIRTIO_ID_INPUT &&
+	    l->driver_uses[VLP_CFG_DEVICE] >= 0) {
+		b->have_input = true;
+		b->input_bar = l->caps[l->driver_uses[VLP_CFG_DEVICE]].u.virtio.bar;
+		b->input_off = l->caps[l->driver_uses[VLP_CFG_DEVICE]].u.virtio.offset;
+	}
 }
 
 static int open_live(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
@@ -690,6 +720,9 @@ bool vlp_bar_is_selector(const struct vlp_device *dev, unsigned bar, uint64_t of
 		if (rel == COMMON_DFSELECT || rel == COMMON_GFSELECT || rel == COMMON_Q_SELECT)
 			return true;
 	}
+	if (b->have_input && bar == b->input_bar &&
+	    (off == b->input_off + INPUT_SELECT || off == b->input_off + INPUT_SUBSEL))
+		return true;
 	return b->have_legacy && bar == 0 && off == LEGACY_Q_SELECT;
 }
 

@@ -515,6 +515,58 @@ static void read_device(struct reader *r)
 		GENERATION_TRIES);
 }
 
+/* ------------------------------------------------------- virtio-input */
+
+#define VIRTIO_ID_INPUT 18
+
+/* The answers worth showing (5.8.4): select values with subsel 0. */
+static const uint8_t input_selects[] = {
+	0x01, /* VIRTIO_INPUT_CFG_ID_NAME */
+	0x02, /* VIRTIO_INPUT_CFG_ID_SERIAL */
+	0x03, /* VIRTIO_INPUT_CFG_ID_DEVIDS */
+	0x10, /* VIRTIO_INPUT_CFG_PROP_BITS */
+};
+
+/* Asks the device each question through select/subsel, then puts both back
+ * (the driver may be using them).  Not when passive: that writes. */
+static void read_input(struct reader *r)
+{
+	struct vlp_state *s = r->s;
+	const struct vlp_regs *d = &s->device;
+	uint32_t select, subsel, size, byte, cur_sel, cur_sub;
+
+	if (r->opts->passive || !d->table || !r->l->virtio.device_type.valid ||
+	    r->l->virtio.device_type.value != VIRTIO_ID_INPUT || d->length < 8 + 128)
+		return;
+	if (rd(r, d->bar, d->offset + 0, 1, &select) || rd(r, d->bar, d->offset + 1, 1, &subsel))
+		return;
+	s->input = calloc(VLP_ARRAY_SIZE(input_selects), sizeof(*s->input));
+	if (!s->input) {
+		r->fatal = -ENOMEM;
+		return;
+	}
+	cur_sel = select;
+	cur_sub = subsel;
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(input_selects) && !r->fatal; i++) {
+		struct vlp_input_answer *a = &s->input[s->ninput++];
+
+		a->select = input_selects[i];
+		if (select_value(r, d->bar, d->offset + 0, 1, &cur_sel, a->select) ||
+		    select_value(r, d->bar, d->offset + 1, 1, &cur_sub, 0) ||
+		    rd(r, d->bar, d->offset + 2, 1, &size))
+			break;
+		a->size = (uint8_t)(size > 128 ? 128 : size);
+		for (unsigned b = 0; b < a->size; b++) {
+			if (rd(r, d->bar, d->offset + 8 + b, 1, &byte))
+				return;
+			a->data[b] = (uint8_t)byte;
+		}
+		a->valid = true;
+	}
+	select_value(r, d->bar, d->offset + 0, 1, &cur_sel, select);
+	select_value(r, d->bar, d->offset + 1, 1, &cur_sub, subsel);
+}
+
 /* ------------------------------------------------------- ISR, MSI-X */
 
 static void read_isr(struct reader *r)
@@ -693,6 +745,7 @@ int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	s->passive = opts->passive;
 	read_common(&r);
 	read_device(&r);
+	read_input(&r);
 	read_isr(&r);
 	read_msix(&r);
 	read_legacy(&r);
@@ -718,6 +771,7 @@ void vlp_state_free(struct vlp_state *s)
 	free(s->queues);
 	regs_free(&s->device);
 	regs_free(&s->isr);
+	free(s->input);
 	free(s->msix);
 	regs_free(&s->legacy);
 	for (size_t i = 0; i < s->nlegacy_queues; i++)

@@ -554,6 +554,15 @@ struct vlp_msix_entry {
 
 #define VLP_FEATURE_WORDS 4 /* selects 0..3: bits 0-127 */
 
+/* One answer of a virtio-input device (5.8.4): what u holds for a select
+ * and subsel. */
+struct vlp_input_answer {
+	uint8_t select, subsel;
+	bool valid;
+	uint8_t size;      /* bytes of data that count; 0: not supported */
+	uint8_t data[128];
+};
+
 struct vlp_state {
 	const char *backend; /* NULL: no BAR access (the reason is in the ctx message) */
 	bool passive;        /* no selector writes were made */
@@ -568,6 +577,10 @@ struct vlp_state {
 	struct vlp_regs device;
 	unsigned generation_retries;
 	bool device_consistent; /* two equal config_generation reads around it */
+	/* virtio-input: name, serial, IDs and property bits, asked for one by
+	 * one through select/subsel (which are restored) */
+	struct vlp_input_answer *input;
+	size_t ninput;
 	/* ISR: only when asked (reading clears it, 4.1.4.5) */
 	struct vlp_regs isr;
 	/* MSI-X table and PBA */
