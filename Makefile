@@ -47,7 +47,7 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind
+	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -157,6 +157,11 @@ crosscheck: virtio-lspci
 live: virtio-lspci
 	@tests/live.sh ./virtio-lspci
 
+# The QEMU guest suite: everything behind the BARs, and everything that
+# writes, runs inside guests it boots itself (tests/qemu).
+qemu: virtio-lspci
+	@tests/qemu/suite.sh
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -171,7 +176,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz
+CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz qemu
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

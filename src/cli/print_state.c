@@ -289,23 +289,47 @@ static void json_features(struct json *j, const char *key, const struct feature_
 
 /* ------------------------------------------------------- MSI-X users */
 
-/* Which event a vector serves: the configuration change, queues. */
+/* The vector a field holds, when read. */
+static bool vector_of(const struct vlp_regs *regs, const char *name, uint64_t *v)
+{
+	const struct vlp_field *f = regs->table ? vlp_field_find(regs->table, name) : NULL;
+
+	if (!f || !regs->values[f - regs->table->fields].valid)
+		return false;
+	*v = regs->values[f - regs->table->fields].value;
+	return true;
+}
+
+/* Which events a vector serves: "config, queues 0-62, queue 64".  The
+ * modern registers when there are, else the legacy ones (4.1.4.10). */
 static void vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector)
 {
-	const struct vlp_field_table *t = vlp_common_cfg_table();
-	const struct vlp_field *cfgv = vlp_field_find(t, "config_msix_vector");
-	const struct vlp_field *qv = vlp_field_find(t, "queue_msix_vector");
-	size_t used = 0, cfg_row = (size_t)(cfgv - t->fields), q_row = (size_t)(qv - t->fields);
+	bool modern = s->common.table != NULL;
+	const struct vlp_regs *cfg = modern ? &s->common : &s->legacy;
+	const struct vlp_queue_state *qs = modern ? s->queues : s->legacy_queues;
+	size_t n = modern ? s->nqueues : s->nlegacy_queues, used = 0;
+	uint64_t v;
 
 	buf[0] = '\0';
-	if (s->common.table && s->common.values[cfg_row].valid &&
-	    s->common.values[cfg_row].value == vector)
+	if (vector_of(cfg, "config_msix_vector", &v) && v == vector)
 		used += (size_t)snprintf(buf, len, "config");
-	for (size_t q = 0; q < s->nqueues && used < len; q++)
-		if (s->queues[q].regs.values[q_row].valid &&
-		    s->queues[q].regs.values[q_row].value == vector)
+	for (size_t q = 0; q < n && used < len; q++) {
+		size_t last = q;
+
+		if (!vector_of(&qs[q].regs, "queue_msix_vector", &v) || v != vector)
+			continue;
+		/* A run of consecutive queues on one vector is one range. */
+		while (last + 1 < n && qs[last + 1].index == qs[last].index + 1 &&
+		       vector_of(&qs[last + 1].regs, "queue_msix_vector", &v) && v == vector)
+			last++;
+		if (last == q)
 			used += (size_t)snprintf(buf + used, len - used, "%squeue %u", used ? ", " : "",
-						 s->queues[q].index);
+						 qs[q].index);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%squeues %u-%u",
+						 used ? ", " : "", qs[q].index, qs[last].index);
+		q = last;
+	}
 }
 
 /* ------------------------------------------------------- virtio-input */

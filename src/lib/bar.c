@@ -525,11 +525,17 @@ static int open_live(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 			snprintf(why[i], sizeof(why[i]), "no PCI configuration access capability");
 		}
 	}
-	/* Why direct access failed, for the message if the window fails too. */
-	for (unsigned i = 0; i < VLP_NUM_BARS && used < sizeof(b->why); i++)
-		if (why[i][0])
+	/* Why direct access failed, for the message if the window fails too;
+	 * each reason once. */
+	for (unsigned i = 0; i < VLP_NUM_BARS && used < sizeof(b->why); i++) {
+		bool seen = false;
+
+		for (unsigned j = 0; j < i; j++)
+			seen |= !strcmp(why[i], why[j]);
+		if (why[i][0] && !seen)
 			used += (size_t)snprintf(all + used, sizeof(b->why) - used, "%s%s",
 						 used ? "; " : "", why[i]);
+	}
 	if (!any)
 		return vlp_error(ctx, ENODEV, "no BAR access: %s", used ? all : "no BAR to read");
 	return 0;

@@ -651,8 +651,13 @@ static void read_legacy(struct reader *r)
 	uint64_t dev_len;
 	const struct vlp_field_table *dt;
 
-	if (!l->legacy.present || !l->legacy.bar0_is_io || !how || !strcmp(how, "window"))
-		return; /* the window cannot reach the legacy header (4.1.4.9.2) */
+	if (!l->legacy.present || !l->legacy.bar0_is_io || !how)
+		return;
+	if (!strcmp(how, "window")) {
+		finding(r, VLP_SEV_INFO, "4.1.4.9.2",
+			"legacy registers in BAR0 not read: the PCI configuration access window reaches virtio structures only");
+		return;
+	}
 	if (regs_init(&s->legacy, t, 0, 0, header)) {
 		r->fatal = -ENOMEM;
 		return;
@@ -660,9 +665,24 @@ static void read_legacy(struct reader *r)
 	if (rd(r, 0, LEGACY_Q_SELECT, 2, &saved))
 		return;
 	current = saved;
-	for (size_t i = 0; i < t->count; i++)
+	for (size_t i = 0; i < t->count; i++) {
+		/* The ISR is read once at most: reading clears it (4.1.4.5). */
+		if ((t->fields[i].flags & VLP_FIELD_READ_CLEARS) && s->isr.table)
+			continue;
 		if (t->fields[i].selector == VLP_SEL_NONE)
 			read_row(r, &s->legacy, i);
+	}
+	/* A legacy-only device's ISR lives here: show it where the modern one
+	 * would be too. */
+	for (size_t i = 0; i < t->count; i++)
+		if ((t->fields[i].flags & VLP_FIELD_READ_CLEARS) && s->legacy.values[i].valid &&
+		    !s->isr.table) {
+			if (regs_init(&s->isr, vlp_isr_table(), 0, t->fields[i].offset, 1)) {
+				r->fatal = -ENOMEM;
+				return;
+			}
+			s->isr.values[0] = s->legacy.values[i];
+		}
 	/* Queues: as many as the modern interface says, or up to the first
 	 * of size 0 (legacy devices number their queues from 0). */
 	n = s->common.table && s->common.values[row_index(s->common.table, COMMON_NUMQ)].valid

@@ -46,5 +46,5 @@ for cmd in "$@"; do
 done
 fd=${QMP[1]}
 exec {fd}>&-
-wait "$QMP_PID" 2>/dev/null || true
+wait "${QMP_PID:-}" 2>/dev/null || true
 exit "$status"

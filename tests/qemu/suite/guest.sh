@@ -1,0 +1,68 @@
+#!/bin/sh
+# Guest side of tests/qemu/suite.sh (busybox sh; run by the harness's /init as /test.sh).
+# For every virtio PCI device: the guest kernel's sysfs view, then virtio-lspci through
+# each backend, passive before and after, and snapshots. Each device's files are sent as
+# a gzip'd tar in base64 between "@@VLP-DEV SLOT begin" and "@@VLP-DEV SLOT end" lines,
+# so console noise between lines cannot corrupt them unnoticed (gzip has a CRC).
+#
+# Files per device (NAME.out is stdout, NAME.err stderr, NAME.rc the exit code):
+#   sysfs              pci_driver, virtio, device, vendor, features, status, driver
+#   passive-before.*   --passive -J --stats, before anything else touched the device
+#   mmap.*             -J --access=mmap --stats --save snap-json.lspci
+#   window.*           -J --access=window --stats
+#   vv.*               -vv --access=mmap --save snap-vv.lspci
+#   passive-after.*    --passive -J --stats, after the full reads
+#   isr.*              -J --read-isr (only on slot $isr_slot, the virtio-rng)
+out=/tmp/vlp
+isr_slot=0000:00:05.0
+mkdir -p "$out"
+
+# run DIR NAME COMMAND...: stdout to DIR/NAME.out, stderr to .err, exit code to .rc.
+run() {
+	dir=$1 name=$2
+	shift 2
+	"$@" >"$dir/$name.out" 2>"$dir/$name.err"
+	echo $? >"$dir/$name.rc"
+}
+
+n=0
+for p in /sys/bus/pci/devices/*; do
+	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+	s=${p##*/}
+	d=$out/$s
+	mkdir -p "$d"
+	{
+		drv=none
+		[ -e "$p/driver" ] && drv=$(basename "$(readlink "$p/driver")")
+		echo "pci_driver $drv"
+		for v in "$p"/virtio*; do
+			[ -d "$v" ] || continue
+			echo "virtio ${v##*/}"
+			for k in device vendor features status; do
+				echo "$k $(cat "$v/$k")"
+			done
+			drv=none
+			[ -e "$v/driver" ] && drv=$(basename "$(readlink "$v/driver")")
+			echo "driver $drv"
+		done
+	} >"$d/sysfs"
+
+	run "$d" passive-before virtio-lspci --passive -J --stats -s "$s"
+	run "$d" mmap virtio-lspci -J --access=mmap --stats --save "$d/snap-json.lspci" -s "$s"
+	run "$d" window virtio-lspci -J --access=window --stats -s "$s"
+	run "$d" vv virtio-lspci -vv --access=mmap --save "$d/snap-vv.lspci" -s "$s"
+	if [ "$s" = "$isr_slot" ]; then
+		run "$d" isr virtio-lspci -J --read-isr -s "$s"
+	fi
+	run "$d" passive-after virtio-lspci --passive -J --stats -s "$s"
+	n=$((n + 1))
+done
+
+for d in "$out"/*; do
+	[ -d "$d" ] || continue
+	s=${d##*/}
+	echo "@@VLP-DEV $s begin"
+	tar -C "$out" -czf - "$s" | base64
+	echo "@@VLP-DEV $s end"
+done
+echo "@@VLP-DEVICES $n"
