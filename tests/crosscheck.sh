@@ -5,7 +5,7 @@
 # the ones virtio-lspci prints for the same dump.
 set -uo pipefail
 tool=$(realpath "$1")
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 tmp=$(mktemp -d)

@@ -7,7 +7,7 @@
 set -uo pipefail
 tool=$(realpath "$1")
 update=${2:-}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 tmp=$(mktemp -d)

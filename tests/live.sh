@@ -4,7 +4,7 @@
 # Reads only; nothing is written to any device.  Skips when there are none.
 set -uo pipefail
 tool=$(realpath "$1")
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 tmp=$(mktemp -d)

@@ -4,9 +4,10 @@
 set -uo pipefail
 tool=$(realpath "$1")
 shift
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
+# shellcheck disable=SC2054 # a comma-separated valgrind option, one word
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
 
 shopt -s nullglob
