@@ -4,7 +4,7 @@
 # Any crash, leak or sanitizer report fails; the input is kept in build/fuzz.
 set -uo pipefail
 seconds=${1:-60}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 out=build/fuzz
