@@ -42,3 +42,39 @@ void format_field(char *buf, size_t len, const struct vlp_field *f, const struct
 			 name ? name : "", name ? ")" : "");
 }
 
+
+void text_findings(struct output *o, const struct vlp_finding *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].severity == VLP_SEV_INFO && o->opts.verbose < 3)
+			continue; /* reasoning notes are for -vvv */
+		fprintf(o->f, "\t%s%s%s%s: %s\n",
+			f[i].severity == VLP_SEV_ERROR	   ? "Error"
+			: f[i].severity == VLP_SEV_WARNING ? "Warning"
+							   : "Note",
+			f[i].section ? " [" : "", f[i].section ? f[i].section : "",
+			f[i].section ? "]" : "", f[i].message);
+	}
+}
+
+void json_position(struct json *j, const char *key, int position)
+{
+	if (position >= 0)
+		json_uint(j, key, (unsigned)position);
+	else
+		json_null(j, key);
+}
+
+void json_finding_list(struct json *j, const char *key, const struct vlp_finding *f, size_t n)
+{
+	json_begin_array(j, key);
+	for (size_t i = 0; i < n; i++) {
+		json_begin_object(j, NULL);
+		json_string(j, "severity", vlp_severity_name(f[i].severity));
+		json_string(j, "section", f[i].section);
+		json_position(j, "position", f[i].position);
+		json_string(j, "message", f[i].message);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}

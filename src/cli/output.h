@@ -42,6 +42,13 @@ struct printer {
 extern const struct printer text_printer;
 extern const struct printer json_printer;
 
+/* Findings of the layout or of the state: errors and warnings always,
+ * info notes with -vvv (text); all of them in JSON. */
+void text_findings(struct output *o, const struct vlp_finding *f, size_t n);
+void json_finding_list(struct json *j, const char *key, const struct vlp_finding *f, size_t n);
+/* A capability position, or null for what has none (-1). */
+void json_position(struct json *j, const char *key, int position);
+
 /* The state behind the BARs (print_state.c). */
 void text_state(struct output *o, const struct device_view *v);
 void json_state(struct output *o, const struct device_view *v);

@@ -16,15 +16,6 @@ static void json_val(struct json *j, const char *key, const struct vlp_val *v)
 		json_null(j, key);
 }
 
-/* A capability position, or null for what has none (-1). */
-static void json_position(struct json *j, const char *key, int position)
-{
-	if (position >= 0)
-		json_uint(j, key, (unsigned)position);
-	else
-		json_null(j, key);
-}
-
 static void json_begin(struct output *o)
 {
 	json_init(&o->json, o->f, true);
@@ -250,24 +241,6 @@ static void json_bar_map(struct output *o, const struct vlp_layout *l)
 	json_end_array(j);
 }
 
-static void json_findings(struct output *o, const struct vlp_layout *l)
-{
-	struct json *j = &o->json;
-
-	json_begin_array(j, "findings");
-	for (size_t i = 0; i < l->nfindings; i++) {
-		const struct vlp_finding *f = &l->findings[i];
-
-		json_begin_object(j, NULL);
-		json_string(j, "severity", vlp_severity_name(f->severity));
-		json_string(j, "section", f->section);
-		json_position(j, "position", f->position);
-		json_string(j, "message", f->message);
-		json_end_object(j);
-	}
-	json_end_array(j);
-}
-
 static void json_device(struct output *o, const struct device_view *v)
 {
 	const struct vlp_device *dev = v->dev;
@@ -279,7 +252,7 @@ static void json_device(struct output *o, const struct device_view *v)
 	json_bars(o, l);
 	json_caps(o, l);
 	json_bar_map(o, l);
-	json_findings(o, l);
+	json_finding_list(&o->json, "findings", l->findings, l->nfindings);
 	json_state(o, v);
 	json_end_object(&o->json);
 }

@@ -502,14 +502,7 @@ void text_state(struct output *o, const struct device_view *v)
 				  o->opts.verbose >= 2);
 		}
 	}
-	for (size_t i = 0; i < s->nfindings; i++)
-		fprintf(o->f, "\t%s%s%s%s: %s\n",
-			s->findings[i].severity == VLP_SEV_ERROR     ? "Error"
-			: s->findings[i].severity == VLP_SEV_WARNING ? "Warning"
-								     : "Note",
-			s->findings[i].section ? " [" : "",
-			s->findings[i].section ? s->findings[i].section : "",
-			s->findings[i].section ? "]" : "", s->findings[i].message);
+	text_findings(o, s->findings, s->nfindings);
 }
 
 /* ------------------------------------------------------- JSON */
@@ -616,14 +609,6 @@ void json_state(struct output *o, const struct device_view *v)
 			json_end_object(j);
 		json_end_object(j);
 	}
-	json_begin_array(j, "findings");
-	for (size_t i = 0; i < s->nfindings; i++) {
-		json_begin_object(j, NULL);
-		json_string(j, "severity", vlp_severity_name(s->findings[i].severity));
-		json_string(j, "section", s->findings[i].section);
-		json_string(j, "message", s->findings[i].message);
-		json_end_object(j);
-	}
-	json_end_array(j);
+	json_finding_list(j, "findings", s->findings, s->nfindings);
 	json_end_object(j);
 }

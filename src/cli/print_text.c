@@ -348,20 +348,6 @@ static void print_legacy(struct output *o, const struct vlp_layout *l)
 	fputc('\n', o->f);
 }
 
-static void print_findings(struct output *o, const struct vlp_layout *l)
-{
-	for (size_t i = 0; i < l->nfindings; i++) {
-		const struct vlp_finding *f = &l->findings[i];
-
-		if (f->severity == VLP_SEV_INFO && o->opts.verbose < 3)
-			continue; /* reasoning notes are for -vvv */
-		fprintf(o->f, "\t%s%s%s%s: %s\n", f->severity == VLP_SEV_ERROR ? "Error" :
-						 f->severity == VLP_SEV_WARNING ? "Warning" : "Note",
-			f->section ? " [" : "", f->section ? f->section : "", f->section ? "]" : "",
-			f->message);
-	}
-}
-
 static void print_hex(struct output *o, const struct vlp_device *dev)
 {
 	unsigned limit = o->opts.hex >= 4 ? VLP_CONFIG_MAX
@@ -404,7 +390,7 @@ static void text_device(struct output *o, const struct device_view *v)
 		print_bar_map(o, l);
 		print_driver_uses(o, l);
 		print_legacy(o, l);
-		print_findings(o, l);
+		text_findings(o, l->findings, l->nfindings);
 		text_state(o, v);
 		if (driver)
 			fprintf(o->f, "\tKernel driver in use: %s\n", driver);

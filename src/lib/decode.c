@@ -141,7 +141,7 @@ static void decode_bars(struct vlp_decode_state *st)
 			b->size = size;
 		}
 		/* An unassigned BAR reads its flags only; a zero register with
-		 * no known size is not implemented. */
+		 * no known size is absent. */
 		b->present = raw != 0 || (b->size_known && b->size != 0);
 		if (b->size_known && b->size == 0)
 			b->present = false;

@@ -83,7 +83,7 @@ const struct vlp_bar *vlp_bar_for_structure(const struct vlp_layout *l, unsigned
 		return NULL;
 	}
 	if (!b->present) {
-		*why = "the BAR is not implemented";
+		*why = "the BAR is absent (no address, no size)";
 		return NULL;
 	}
 	return b;

@@ -420,7 +420,7 @@ struct vlp_region {
 	uint8_t cfg_type;  /* VLP_REGION_VIRTIO */
 	bool overlaps;     /* overlaps another region of the same BAR */
 	bool outside_bar;  /* extends past the BAR's size (when known) */
-	bool bad_bar;      /* the BAR is missing, unimplemented or wrong kind */
+	bool bad_bar;      /* the BAR is missing, absent or of the wrong kind */
 };
 
 /* "CommonCfg", "MSI-X table", "MSI-X PBA", "Legacy header". */
