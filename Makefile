@@ -93,7 +93,10 @@ install: all
 	install -Dm755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB))
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libvlp.so
-	install -Dm644 $(B)/libvlp.pc $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+	@# The .pc names the install's own PREFIX/LIBDIR, whatever the build used.
+	install -d $(DESTDIR)$(PKGCONFIGDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/virtio-lspci $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8 \
