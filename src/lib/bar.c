@@ -32,18 +32,19 @@
 #define WIN_LENGTH 12
 #define WIN_DATA 16
 
-/* Selector registers: common cfg (4.1.4.3) and legacy header (4.1.4.10). */
-#define COMMON_DFSELECT 0x00
-#define COMMON_GFSELECT 0x08
-#define COMMON_Q_SELECT 0x16
-#define LEGACY_Q_SELECT 0x0e
-/* virtio-input device configuration (5.8.4): select, subsel, then size and
- * the union u that depend on both. */
+/* Selector registers, by their field table names: common cfg (4.1.4.3),
+ * legacy header (4.1.4.10), and virtio-input's select and subsel (5.8.4),
+ * on which its size and union u depend. */
+#define COMMON_DFSELECT COMMON_OFF("device_feature_select")
+#define COMMON_GFSELECT COMMON_OFF("driver_feature_select")
+#define COMMON_Q_SELECT COMMON_OFF("queue_select")
+#define LEGACY_Q_SELECT LEGACY_OFF("queue_select")
 #define VIRTIO_ID_INPUT 18
-#define INPUT_SELECT 0
-#define INPUT_SUBSEL 1
-#define INPUT_SIZE 2
-#define INPUT_END 0x88
+#define INPUT_OFF(name) vlp_field_offset(vlp_device_config_table(VIRTIO_ID_INPUT), name)
+#define INPUT_SELECT INPUT_OFF("select")
+#define INPUT_SUBSEL INPUT_OFF("subsel")
+#define INPUT_SIZE INPUT_OFF("size")
+#define INPUT_END vlp_device_config_table(VIRTIO_ID_INPUT)->size
 
 enum method { M_NONE, M_MMAP, M_PIO, M_WINDOW, M_SNAPSHOT };
 
@@ -394,17 +395,14 @@ static void track(struct vlp_bars *b, unsigned bar, uint64_t off, uint32_t val)
 	struct selector *s = NULL;
 
 	if (b->have_common && bar == b->common_bar && off >= b->common_off) {
-		switch (off - b->common_off) {
-		case COMMON_DFSELECT:
+		uint64_t rel = off - b->common_off;
+
+		if (rel == COMMON_DFSELECT)
 			s = &b->dfselect;
-			break;
-		case COMMON_GFSELECT:
+		else if (rel == COMMON_GFSELECT)
 			s = &b->gfselect;
-			break;
-		case COMMON_Q_SELECT:
+		else if (rel == COMMON_Q_SELECT)
 			s = &b->qselect;
-			break;
-		}
 	}
 	if (b->have_legacy && bar == 0 && off == LEGACY_Q_SELECT)
 		s = &b->legacy_qselect;

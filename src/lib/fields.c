@@ -54,6 +54,13 @@ int vlp_field_read_config(const struct vlp_device *dev, unsigned base, const str
 	return 0;
 }
 
+unsigned vlp_field_offset(const struct vlp_field_table *table, const char *name)
+{
+	const struct vlp_field *f = vlp_field_find(table, name);
+
+	return f ? f->offset : 0; /* callers name rows that exist (test_state) */
+}
+
 const struct vlp_field *vlp_field_find(const struct vlp_field_table *table, const char *name)
 {
 	for (size_t i = 0; i < table->count; i++)

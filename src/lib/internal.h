@@ -48,6 +48,12 @@ struct vlp_device {
 	struct vlp_snapshot *recording;
 };
 
+/* Offset of a named row: register offsets come from the field tables, the
+ * one place they are written down. */
+unsigned vlp_field_offset(const struct vlp_field_table *table, const char *name);
+#define COMMON_OFF(name) vlp_field_offset(vlp_common_cfg_table(), name)
+#define LEGACY_OFF(name) vlp_field_offset(vlp_legacy_header_table(), name)
+
 /* bar.c: why direct (sysfs) access failed for some BAR, or NULL. */
 const char *vlp_bars_why(const struct vlp_device *dev);
 

@@ -23,18 +23,17 @@
 #define RAW_CONFIG_MAX 256  /* bytes shown of a configuration we have no table for */
 #define FEATURE_NOTIFICATION_DATA 38
 
-/* Offsets in struct virtio_pci_common_cfg (4.1.4.3). */
-#define COMMON_DFSELECT 0x00
-#define COMMON_DF 0x04
-#define COMMON_GFSELECT 0x08
-#define COMMON_GF 0x0c
-#define COMMON_NUMQ 0x12
-#define COMMON_CFGGENERATION 0x15
-#define COMMON_Q_SELECT 0x16
-#define COMMON_Q_NOFF 0x1e
-/* Legacy header (4.1.4.10). */
-#define LEGACY_Q_SIZE 0x0c
-#define LEGACY_Q_SELECT 0x0e
+/* Registers by their field table names (4.1.4.3, 4.1.4.10). */
+#define COMMON_DFSELECT COMMON_OFF("device_feature_select")
+#define COMMON_DF COMMON_OFF("device_feature")
+#define COMMON_GFSELECT COMMON_OFF("driver_feature_select")
+#define COMMON_GF COMMON_OFF("driver_feature")
+#define COMMON_NUMQ COMMON_OFF("num_queues")
+#define COMMON_CFGGENERATION COMMON_OFF("config_generation")
+#define COMMON_Q_SELECT COMMON_OFF("queue_select")
+#define COMMON_Q_NOFF COMMON_OFF("queue_notify_off")
+#define LEGACY_Q_SIZE LEGACY_OFF("queue_size")
+#define LEGACY_Q_SELECT LEGACY_OFF("queue_select")
 
 /* A raw block's single row, sized to the structure (state owns it). */
 struct raw_block {
@@ -518,6 +517,8 @@ static void read_device(struct reader *r)
 /* ------------------------------------------------------- virtio-input */
 
 #define VIRTIO_ID_INPUT 18
+/* virtio_input_config rows (5.8.4), by name. */
+#define INPUT_OFF(name) vlp_field_offset(vlp_device_config_table(VIRTIO_ID_INPUT), name)
 
 /* The answers worth showing (5.8.4): select values with subsel 0. */
 static const uint8_t input_selects[] = {
@@ -536,9 +537,10 @@ static void read_input(struct reader *r)
 	uint32_t select, subsel, size, byte, cur_sel, cur_sub;
 
 	if (r->opts->passive || !d->table || !r->l->virtio.device_type.valid ||
-	    r->l->virtio.device_type.value != VIRTIO_ID_INPUT || d->length < 8 + 128)
+	    r->l->virtio.device_type.value != VIRTIO_ID_INPUT || d->length < d->table->size)
 		return;
-	if (rd(r, d->bar, d->offset + 0, 1, &select) || rd(r, d->bar, d->offset + 1, 1, &subsel))
+	if (rd(r, d->bar, d->offset + INPUT_OFF("select"), 1, &select) ||
+	    rd(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &subsel))
 		return;
 	s->input = calloc(VLP_ARRAY_SIZE(input_selects), sizeof(*s->input));
 	if (!s->input) {
@@ -551,20 +553,20 @@ static void read_input(struct reader *r)
 		struct vlp_input_answer *a = &s->input[s->ninput++];
 
 		a->select = input_selects[i];
-		if (select_value(r, d->bar, d->offset + 0, 1, &cur_sel, a->select) ||
-		    select_value(r, d->bar, d->offset + 1, 1, &cur_sub, 0) ||
-		    rd(r, d->bar, d->offset + 2, 1, &size))
+		if (select_value(r, d->bar, d->offset + INPUT_OFF("select"), 1, &cur_sel, a->select) ||
+		    select_value(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &cur_sub, 0) ||
+		    rd(r, d->bar, d->offset + INPUT_OFF("size"), 1, &size))
 			break;
 		a->size = (uint8_t)(size > 128 ? 128 : size);
 		for (unsigned b = 0; b < a->size; b++) {
-			if (rd(r, d->bar, d->offset + 8 + b, 1, &byte))
+			if (rd(r, d->bar, d->offset + INPUT_OFF("u") + b, 1, &byte))
 				return;
 			a->data[b] = (uint8_t)byte;
 		}
 		a->valid = true;
 	}
-	select_value(r, d->bar, d->offset + 0, 1, &cur_sel, select);
-	select_value(r, d->bar, d->offset + 1, 1, &cur_sub, subsel);
+	select_value(r, d->bar, d->offset + INPUT_OFF("select"), 1, &cur_sel, select);
+	select_value(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &cur_sub, subsel);
 }
 
 /* ------------------------------------------------------- ISR, MSI-X */

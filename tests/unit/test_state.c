@@ -231,8 +231,26 @@ static void test_snapshot_bad_lines(void **state)
 static void test_names_and_tables(void **state)
 {
 	const struct vlp_field_table *c = vlp_common_cfg_table();
+	const struct vlp_field_table *input = vlp_device_config_table(18);
+	/* The rows the readers address by name exist where the spec puts them. */
+	static const struct {
+		const char *name;
+		unsigned offset;
+	} common_rows[] = { { "device_feature_select", 0x00 }, { "device_feature", 0x04 },
+			    { "driver_feature_select", 0x08 }, { "driver_feature", 0x0c },
+			    { "num_queues", 0x12 },	     { "config_generation", 0x15 },
+			    { "queue_select", 0x16 },	     { "queue_notify_off", 0x1e } };
 
 	(void)state;
+	for (size_t i = 0; i < sizeof(common_rows) / sizeof(common_rows[0]); i++)
+		assert_int_equal(vlp_field_find(c, common_rows[i].name)->offset, common_rows[i].offset);
+	assert_int_equal(vlp_field_find(vlp_legacy_header_table(), "queue_select")->offset, 0x0e);
+	assert_int_equal(vlp_field_find(vlp_legacy_header_table(), "queue_size")->offset, 0x0c);
+	assert_int_equal(vlp_field_find(input, "select")->offset, 0);
+	assert_int_equal(vlp_field_find(input, "subsel")->offset, 1);
+	assert_int_equal(vlp_field_find(input, "size")->offset, 2);
+	assert_int_equal(vlp_field_find(input, "u")->offset, 8);
+	assert_int_equal(input->size, 0x88);
 	assert_int_equal(c->size, 0x40);
 	assert_int_equal(vlp_field_find(c, "queue_desc")->hi_offset, 0x24);
 	assert_int_equal(vlp_field_find(c, "queue_size")->selector, VLP_SEL_QUEUE);
