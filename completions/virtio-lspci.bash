@@ -99,7 +99,7 @@ _virtio_lspci()
                 compopt -o nospace 2>/dev/null
             return
             ;;
-        -F | --file)
+        -F | --file | --save)
             if declare -F _filedir >/dev/null 2>&1; then
                 _filedir
             else
@@ -122,15 +122,6 @@ _virtio_lspci()
             ;;
         --access)
             mapfile -t COMPREPLY < <(compgen -W 'auto mmap window' -- "$cur")
-            return
-            ;;
-        --save)
-            if declare -F _filedir >/dev/null 2>&1; then
-                _filedir
-            else
-                compopt -o filenames 2>/dev/null
-                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-            fi
             return
             ;;
         -h | --help | -V | --version)

@@ -120,32 +120,6 @@ backing() {
 	truncate -s 64M "$work/$v-blk.img" "$work/$v-blk2.img"
 	truncate -s 64M "$work/$v-pmem.img"
 }
-# The standard set on the root bus: every kind once. $1 variant, $2 props for all, $3 props
-# for those with MSI-X (the ones with a "vectors" property).
-std_set() {
-	local v=$1 all=$2 vec=$3
-	A+=(-netdev user,id=n0 -device "virtio-net-pci,netdev=n0,addr=0x2$all$vec"
-		-drive "if=none,id=d0,format=raw,file=$work/$v-blk.img"
-		-device "virtio-blk-pci,drive=d0,num-queues=4,addr=0x3$all$vec"
-		-device "virtio-scsi-pci,addr=0x4$all$vec"
-		-device "virtio-rng-pci,addr=0x5$all$vec"
-		-device "virtio-balloon-pci,addr=0x6$all"
-		-device "virtio-serial-pci,id=ser0,addr=0x7$all$vec" -chardev null,id=cn0
-		-device virtconsole,chardev=cn0,bus=ser0.0
-		-fsdev "local,id=fs0,path=$work/9p,security_model=none,readonly=on"
-		-device "virtio-9p-pci,fsdev=fs0,mount_tag=share,addr=0x8$all$vec"
-		-device "virtio-gpu-pci,addr=0x9$all$vec"
-		-device "virtio-keyboard-pci,addr=0xa$all$vec"
-		-device "virtio-mouse-pci,addr=0xb$all$vec"
-		-device "virtio-tablet-pci,addr=0xc$all$vec"
-		-object cryptodev-backend-builtin,id=cr0
-		-device "virtio-crypto-pci,cryptodev=cr0,addr=0xd$all$vec"
-		-object memory-backend-ram,id=vmem0,size=256M
-		-device "virtio-mem-pci,memdev=vmem0,requested-size=128M,addr=0xe$all"
-		-object "memory-backend-file,id=pm0,share=on,mem-path=$work/$v-pmem.img,size=64M"
-		-device "virtio-pmem-pci,memdev=pm0,addr=0xf$all"
-		-device "virtio-iommu-pci,addr=0x10$all")
-}
 tap_ok=0
 if ip tuntap add dev "vlpprobe$$" mode tap multi_queue 2>/dev/null; then
 	ip link del "vlpprobe$$" 2>/dev/null || true
@@ -162,7 +136,7 @@ variant_args() {
 	case $v in
 	transitional) # QEMU defaults: transitional where the type allows it
 		MEM=1G,slots=4,maxmem=4G
-		std_set "$v" "" ""
+		vlp_std_set "$work" "$v" ""
 		A+=(-device virtio-vga,addr=0x12)
 		if ((tap_ok)); then
 			A+=(-netdev "tap,id=nt0,ifname=vlpmq$$,script=no,downscript=no,queues=4"
@@ -171,11 +145,11 @@ variant_args() {
 		;;
 	modern) # disable-legacy=on: modern only
 		MEM=1G,slots=4,maxmem=4G
-		std_set "$v" ",disable-legacy=on" ""
+		vlp_std_set "$work" "$v" ",disable-legacy=on"
 		;;
 	legacy) # disable-modern=on: legacy only (ignored by the virtio-1-only types)
 		MEM=1G,slots=4,maxmem=4G
-		std_set "$v" ",disable-modern=on" ""
+		vlp_std_set "$work" "$v" ",disable-modern=on"
 		;;
 	msix-off) # vectors=0 on every type that has MSI-X
 		A+=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,vectors=0,addr=0x2

@@ -31,3 +31,37 @@ vlp_load_kernel_env() {
 
 # Prints the comment block at the top of the calling script (its usage).
 vlp_usage() { awk 'NR == 1 || /^# shellcheck/ { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"; }
+
+# vlp_std_set DIR VARIANT PROPS: appends to the caller's array A the QEMU arguments of the
+# standard set, every virtio device kind once on the root bus at addr 0x2-0x10, with PROPS
+# (",disable-legacy=on" ...) on each. Device XX has id=vlpXX, so QMP's path
+# /machine/peripheral/vlpXX/virtio-backend is PCI slot 0000:00:XX.0. Backing files (disk
+# and pmem images, a 9p folder) are made in DIR, named after VARIANT (images take write
+# locks: one set per guest).
+# shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
+vlp_std_set() {
+	local dir=$1 v=$2 all=$3
+	mkdir -p "$dir/9p"
+	truncate -s 64M "$dir/$v-blk.img" "$dir/$v-pmem.img"
+	A+=(-netdev user,id=n02 -device "virtio-net-pci,netdev=n02,id=vlp02,addr=0x2$all"
+		-drive "if=none,id=d03,format=raw,file=$dir/$v-blk.img"
+		-device "virtio-blk-pci,drive=d03,num-queues=4,id=vlp03,addr=0x3$all"
+		-device "virtio-scsi-pci,id=vlp04,addr=0x4$all"
+		-device "virtio-rng-pci,id=vlp05,addr=0x5$all"
+		-device "virtio-balloon-pci,id=vlp06,addr=0x6$all"
+		-device "virtio-serial-pci,id=vlp07,addr=0x7$all" -chardev null,id=cn07
+		-device virtconsole,chardev=cn07,bus=vlp07.0
+		-fsdev "local,id=fs08,path=$dir/9p,security_model=none,readonly=on"
+		-device "virtio-9p-pci,fsdev=fs08,mount_tag=share,id=vlp08,addr=0x8$all"
+		-device "virtio-gpu-pci,id=vlp09,addr=0x9$all"
+		-device "virtio-keyboard-pci,id=vlp0a,addr=0xa$all"
+		-device "virtio-mouse-pci,id=vlp0b,addr=0xb$all"
+		-device "virtio-tablet-pci,id=vlp0c,addr=0xc$all"
+		-object cryptodev-backend-builtin,id=cr0d
+		-device "virtio-crypto-pci,cryptodev=cr0d,id=vlp0d,addr=0xd$all"
+		-object memory-backend-ram,id=mem0e,size=256M
+		-device "virtio-mem-pci,memdev=mem0e,requested-size=128M,id=vlp0e,addr=0xe$all"
+		-object "memory-backend-file,id=mem0f,share=on,mem-path=$dir/$v-pmem.img,size=64M"
+		-device "virtio-pmem-pci,memdev=mem0f,id=vlp0f,addr=0xf$all"
+		-device "virtio-iommu-pci,id=vlp10,addr=0x10$all")
+}

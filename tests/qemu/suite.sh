@@ -107,35 +107,8 @@ if [[ -z $from ]]; then
 fi
 
 # ---------------------------------------------------------------- the guests
-# Every device has id=vlpXX and addr=0xXX: QMP path /machine/peripheral/vlpXX/virtio-backend
-# is PCI slot 0000:00:XX.0.
-# std_set VARIANT PROPS: every kind once, PROPS (",disable-legacy=on" ...) on each.
-std_set() {
-	local v=$1 all=$2
-	mkdir -p "$work/9p"
-	truncate -s 16M "$work/$v-blk.img" "$work/$v-blk2.img" "$work/$v-pmem.img"
-	A+=(-netdev user,id=n02 -device "virtio-net-pci,netdev=n02,id=vlp02,addr=0x2$all"
-		-drive "if=none,id=d03,format=raw,file=$work/$v-blk.img"
-		-device "virtio-blk-pci,drive=d03,num-queues=4,id=vlp03,addr=0x3$all"
-		-device "virtio-scsi-pci,id=vlp04,addr=0x4$all"
-		-device "virtio-rng-pci,id=vlp05,addr=0x5$all"
-		-device "virtio-balloon-pci,id=vlp06,addr=0x6$all"
-		-device "virtio-serial-pci,id=vlp07,addr=0x7$all" -chardev null,id=cn07
-		-device virtconsole,chardev=cn07,bus=vlp07.0
-		-fsdev "local,id=fs08,path=$work/9p,security_model=none,readonly=on"
-		-device "virtio-9p-pci,fsdev=fs08,mount_tag=share,id=vlp08,addr=0x8$all"
-		-device "virtio-gpu-pci,id=vlp09,addr=0x9$all"
-		-device "virtio-keyboard-pci,id=vlp0a,addr=0xa$all"
-		-device "virtio-mouse-pci,id=vlp0b,addr=0xb$all"
-		-device "virtio-tablet-pci,id=vlp0c,addr=0xc$all"
-		-object cryptodev-backend-builtin,id=cr0d
-		-device "virtio-crypto-pci,cryptodev=cr0d,id=vlp0d,addr=0xd$all"
-		-object memory-backend-ram,id=mem0e,size=256M
-		-device "virtio-mem-pci,memdev=mem0e,requested-size=128M,id=vlp0e,addr=0xe$all"
-		-object "memory-backend-file,id=mem0f,share=on,mem-path=$work/$v-pmem.img,size=16M"
-		-device "virtio-pmem-pci,memdev=mem0f,id=vlp0f,addr=0xf$all"
-		-device "virtio-iommu-pci,id=vlp10,addr=0x10$all")
-}
+# Every device has id=vlpXX and addr=0xXX (the standard set from vlp_std_set in lib.sh): QMP
+# path /machine/peripheral/vlpXX/virtio-backend is PCI slot 0000:00:XX.0.
 # variant_args VARIANT: fills A with the QEMU arguments (machine q35, memory MEM).
 variant_args() {
 	local v=$1
@@ -143,7 +116,8 @@ variant_args() {
 	MEM=1G,slots=4,maxmem=4G
 	case $v in
 	default) # QEMU's defaults: transitional where the type allows it
-		std_set "$v" ""
+		vlp_std_set "$work" "$v" ""
+		truncate -s 16M "$work/$v-blk2.img"
 		A+=(-netdev user,id=n12 -device virtio-net-pci,netdev=n12,vectors=0,id=vlp12,addr=0x12
 			-drive "if=none,id=d13,format=raw,file=$work/$v-blk2.img"
 			-device virtio-blk-pci,drive=d13,vectors=0,id=vlp13,addr=0x13
@@ -154,12 +128,12 @@ variant_args() {
 		fi
 		;;
 	modern) # disable-legacy=on: modern only
-		std_set "$v" ",disable-legacy=on"
+		vlp_std_set "$work" "$v" ",disable-legacy=on"
 		A+=(-device virtio-scsi-pci,disable-legacy=on,vectors=0,id=vlp12,addr=0x12
 			-device virtio-rng-pci,disable-legacy=on,vectors=0,id=vlp13,addr=0x13)
 		;;
 	legacy) # disable-modern=on: legacy only (ignored by the virtio-1-only types)
-		std_set "$v" ",disable-modern=on"
+		vlp_std_set "$work" "$v" ",disable-modern=on"
 		A+=(-netdev user,id=n12 -device virtio-net-pci,netdev=n12,disable-modern=on,vectors=0,id=vlp12,addr=0x12
 			-device virtio-serial-pci,disable-modern=on,vectors=0,id=vlp13,addr=0x13)
 		;;
