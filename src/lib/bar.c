@@ -77,7 +77,7 @@ struct vlp_bars {
 	struct bar_access bar[VLP_NUM_BARS];
 	struct window win;
 	int lock_fd;
-	bool writable, passive;
+	bool passive;
 	char backend[32];
 	char why[512]; /* why sysfs access failed where it did */
 	/* where the selectors live, to key recorded reads */
@@ -437,6 +437,33 @@ static int64_t selector_key(struct vlp_bars *b, unsigned bar, uint64_t off)
 
 /* ------------------------------------------------------------ open/close */
 
+/* Writes other than selectors need an explicit mode, and no kernel driver
+ * bound unless forced: the tool must not fight a driver over the device. */
+static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts)
+{
+	char slot[32];
+	struct vlp_write_policy *b = &dev->policy;
+
+	snprintf(slot, sizeof(slot), "%04x:%02x:%02x.%u", (unsigned)dev->slot.domain, dev->slot.bus,
+		 dev->slot.dev, dev->slot.func);
+	b->writable = false;
+	b->dry_run = opts->dry_run;
+	b->refusal_err = EROFS;
+	if (opts->passive)
+		snprintf(b->write_refusal, sizeof(b->write_refusal), "--passive: nothing is written");
+	else if (dev->snapshot)
+		snprintf(b->write_refusal, sizeof(b->write_refusal), "a snapshot is read-only");
+	else if (!opts->writable)
+		snprintf(b->write_refusal, sizeof(b->write_refusal),
+			 "read-only access (writes need the REPL or batch mode)");
+	else if (dev->driver[0] && !opts->force && (b->refusal_err = EBUSY))
+		snprintf(b->write_refusal, sizeof(b->write_refusal),
+			 "driver %s is bound to %s: unbind it first (echo %s > /sys/bus/pci/drivers/%s/unbind) or use --force",
+			 dev->driver, slot, slot, dev->driver);
+	else
+		b->writable = true;
+}
+
 static void describe_backend(struct vlp_bars *b)
 {
 	bool direct = false, window = false, snapshot = false;
@@ -547,6 +574,7 @@ int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 
 	if (dev->bars)
 		return 0;
+	write_policy(dev, opts);
 	b = calloc(1, sizeof(*b));
 	if (!b)
 		return vlp_error(ctx, ENOMEM, "out of memory");
@@ -554,7 +582,6 @@ int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 		b->bar[i].fd = -1;
 	b->win.pos = -1;
 	b->lock_fd = -1;
-	b->writable = opts->writable && !opts->passive;
 	b->passive = opts->passive;
 	if (layout->nregions) {
 		b->regions = malloc(layout->nregions * sizeof(*b->regions));
@@ -568,8 +595,6 @@ int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 	setup_selectors(b, layout);
 	dev->bars = b;
 	if (dev->snapshot) {
-		if (opts->writable)
-			err = vlp_error(ctx, EROFS, "a snapshot is read-only");
 		for (unsigned i = 0; i < VLP_NUM_BARS; i++)
 			b->bar[i].method = M_SNAPSHOT;
 	} else if (dev->origin != VLP_ORIGIN_LIVE) {
@@ -672,43 +697,158 @@ int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned wi
 		return err;
 	dev->stats.bar_reads++;
 	track(b, bar, off, *val);
+	if (dev->policy.trace)
+		dev->policy.trace(dev->policy.trace_arg, &(struct vlp_access_event){ VLP_EVENT_BAR_READ, false,
+			vlp_bar_is_selector(dev, bar, off), bar, off, width, *val });
 	if (dev->recording && vlp_snapshot_add(dev->recording, bar, off, width, key, *val))
 		return -ENOMEM;
 	return 0;
 }
 
-int vlp_bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val)
+/* One write; dry-run reports it to the trace instead of making it, unless
+ * it is a selector move that reading needs (restored afterwards). */
+static int bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+		     uint32_t val, bool for_reading)
 {
 	struct vlp_bars *b = dev->bars;
+	bool selector = vlp_bar_is_selector(dev, bar, off);
+	bool dry = dev->policy.dry_run && !for_reading;
+	int err = 0;
+
+	if (!dry) {
+		switch (b->bar[bar].method) {
+		case M_MMAP:
+		case M_PIO:
+			err = sysfs_write(&b->bar[bar], off, width, val);
+			break;
+		case M_WINDOW:
+			err = window_reaches(b, bar, off, width) ? window_write(dev, bar, off, width, val)
+								 : -EACCES;
+			break;
+		case M_SNAPSHOT:
+			/* Replaying: selector writes only steer which recorded
+			 * values later reads return. */
+			break;
+		case M_NONE:
+			err = -ENODEV;
+			break;
+		}
+		if (err)
+			return err;
+		dev->stats.bar_writes++;
+		track(b, bar, off, val);
+	}
+	if (dev->policy.trace)
+		dev->policy.trace(dev->policy.trace_arg,
+				  &(struct vlp_access_event){ VLP_EVENT_BAR_WRITE, dry, selector, bar,
+							      off, width, val });
+	return 0;
+}
+
+int vlp_bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val)
+{
 	int err = check_access(dev, bar, off, width);
 
 	if (err)
 		return err;
 	/* Read-only use writes selectors only, and passive use nothing. */
-	if (b->passive || (!b->writable && !vlp_bar_is_selector(dev, bar, off)))
-		return -EROFS;
-	switch (b->bar[bar].method) {
-	case M_MMAP:
-	case M_PIO:
-		err = sysfs_write(&b->bar[bar], off, width, val);
-		break;
-	case M_WINDOW:
-		err = window_reaches(b, bar, off, width) ? window_write(dev, bar, off, width, val)
-							 : -EACCES;
-		break;
-	case M_SNAPSHOT:
-		/* Replaying: selector writes only steer which recorded
-		 * values later reads return. */
-		err = 0;
-		break;
-	case M_NONE:
-		err = -ENODEV;
-		break;
-	}
+	if (dev->bars->passive || (!dev->policy.writable && !vlp_bar_is_selector(dev, bar, off)))
+		return -dev->policy.refusal_err;
+	return bar_write(dev, bar, off, width, val, false);
+}
+
+int vlp_bar_select(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val)
+{
+	int err = check_access(dev, bar, off, width);
+
 	if (err)
 		return err;
-	dev->stats.bar_writes++;
-	track(b, bar, off, val);
+	if (dev->bars->passive || !vlp_bar_is_selector(dev, bar, off))
+		return -EROFS;
+	return bar_write(dev, bar, off, width, val, true);
+}
+
+const char *vlp_device_write_refusal(const struct vlp_device *dev)
+{
+	return dev->policy.writable ? NULL : dev->policy.write_refusal;
+}
+
+bool vlp_device_dry_run(const struct vlp_device *dev)
+{
+	return dev->policy.dry_run;
+}
+
+void vlp_device_set_trace(struct vlp_device *dev, vlp_trace_fn fn, void *arg)
+{
+	dev->policy.trace = fn;
+	dev->policy.trace_arg = arg;
+}
+
+/* ------------------------------------------------------------ config space */
+
+int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, unsigned width,
+		    uint32_t *val)
+{
+	uint8_t buf[4];
+	int err;
+
+	if ((width != 1 && width != 2 && width != 4) || off % width)
+		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u", off,
+				 width, width);
+	if (off + width > VLP_CONFIG_MAX)
+		return vlp_error(ctx, ERANGE, "config 0x%x: outside config space", off);
+	if (dev->pci_dev && (err = cfg_read(dev, off, width, val)) == 0) {
+		/* keep what the decoder sees in step with the device */
+		for (unsigned i = 0; i < width; i++)
+			buf[i] = (uint8_t)(*val >> (8 * i));
+		if (off + width <= dev->config_size)
+			vlp_device_set_bytes(dev, off, buf, width);
+	} else if (vlp_device_read_config(dev, off, width, buf)) {
+		return vlp_error(ctx, ENODATA, "config 0x%x: not in the %s", off,
+				 dev->origin == VLP_ORIGIN_LIVE ? "bytes read" : "dump");
+	} else {
+		*val = 0;
+		for (unsigned i = 0; i < width; i++)
+			*val |= (uint32_t)buf[i] << (8 * i);
+	}
+	if (dev->policy.trace)
+		dev->policy.trace(dev->policy.trace_arg,
+				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_READ, false, false, 0, off,
+							      width, *val });
+	return 0;
+}
+
+int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, unsigned width,
+		     uint32_t val)
+{
+	uint8_t buf[4];
+	int err;
+
+	if ((width != 1 && width != 2 && width != 4) || off % width)
+		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u", off,
+				 width, width);
+	if (off + width > VLP_CONFIG_MAX)
+		return vlp_error(ctx, ERANGE, "config 0x%x: outside config space", off);
+	if (!dev->pci_dev)
+		return vlp_error(ctx, EROFS, "config space of a dump or snapshot is read-only");
+	if (!dev->policy.writable)
+		return vlp_error(ctx, dev->policy.refusal_err, "config write refused: %s",
+				 dev->policy.write_refusal[0] ? dev->policy.write_refusal
+							      : "read-only access");
+	if (!dev->policy.dry_run) {
+		err = cfg_write(dev, off, width, val);
+		if (err)
+			return vlp_error(ctx, -err, "config 0x%x: write refused by the kernel (%s)", off,
+					 strerror(-err));
+		for (unsigned i = 0; i < width; i++)
+			buf[i] = (uint8_t)(val >> (8 * i));
+		if (off + width <= dev->config_size)
+			vlp_device_set_bytes(dev, off, buf, width);
+	}
+	if (dev->policy.trace)
+		dev->policy.trace(dev->policy.trace_arg,
+				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_WRITE, dev->policy.dry_run,
+							      false, 0, off, width, val });
 	return 0;
 }
 

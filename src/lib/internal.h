@@ -27,6 +27,16 @@ struct vlp_pcilib;
 struct vlp_bars;      /* bar.c: open BAR access */
 struct vlp_snapshot;  /* snapshot.c: recorded register reads */
 
+/* What may be written, and who is told of each access (bar.c). */
+struct vlp_write_policy {
+	bool writable;      /* registers other than selectors, and config space */
+	bool dry_run;       /* writes go to the trace only */
+	int refusal_err;    /* errno when !writable: EBUSY (driver bound) or EROFS */
+	char write_refusal[400]; /* why !writable, one line */
+	vlp_trace_fn trace;
+	void *trace_arg;
+};
+
 struct vlp_device {
 	struct vlp_slot slot;
 	enum vlp_origin origin;
@@ -42,6 +52,7 @@ struct vlp_device {
 	/* BAR access (vlp_device_open_bars) and what it cost */
 	struct vlp_bars *bars;
 	struct vlp_access_stats stats;
+	struct vlp_write_policy policy;
 	/* snapshot: register reads recorded at capture time (from a dump), or
 	 * being recorded now (for vlp_snapshot_write) */
 	struct vlp_snapshot *snapshot;
@@ -54,6 +65,9 @@ unsigned vlp_field_offset(const struct vlp_field_table *table, const char *name)
 #define COMMON_OFF(name) vlp_field_offset(vlp_common_cfg_table(), name)
 #define LEGACY_OFF(name) vlp_field_offset(vlp_legacy_header_table(), name)
 
+/* bar.c: a selector write made to read a selector-dependent register (and
+ * undone afterwards): made even in dry-run, refused when passive. */
+int vlp_bar_select(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val);
 /* bar.c: why direct (sysfs) access failed for some BAR, or NULL. */
 const char *vlp_bars_why(const struct vlp_device *dev);
 

@@ -112,7 +112,7 @@ static int wr(struct reader *r, unsigned bar, uint64_t off, unsigned width, uint
 
 	if (r->fatal)
 		return r->fatal;
-	err = vlp_bar_write(r->dev, bar, off, width, val);
+	err = vlp_bar_select(r->dev, bar, off, width, val);
 	if (err) {
 		r->fatal = err;
 		snprintf(r->fatal_msg, sizeof(r->fatal_msg), "writing a selector at BAR%u offset 0x%llx: %s",

@@ -482,7 +482,25 @@ struct vlp_bar_opts {
 	bool passive;  /* no writes at all, not even selectors */
 	bool writable; /* any register may be written (interactive use); otherwise
 			* only the selectors, to read selector-dependent fields */
+	bool force;    /* writable even while a kernel driver is bound */
+	bool dry_run;  /* writes are reported to the trace, not made (the
+			* selector moves that reading needs are still made) */
 };
+
+/* Every BAR and config access made through the device, for echoing and
+ * dry runs. */
+enum vlp_event_kind { VLP_EVENT_BAR_READ, VLP_EVENT_BAR_WRITE, VLP_EVENT_CONFIG_READ,
+		      VLP_EVENT_CONFIG_WRITE };
+struct vlp_access_event {
+	enum vlp_event_kind kind;
+	bool dry_run;   /* a write that was not made */
+	bool selector;  /* the register is a selector */
+	unsigned bar;   /* BAR accesses */
+	uint64_t offset; /* in the BAR, or in config space */
+	unsigned width;
+	uint32_t value;
+};
+typedef void (*vlp_trace_fn)(void *arg, const struct vlp_access_event *ev);
 
 /* Accesses made so far: config space through the window, and the BAR
  * registers as the device sees them. */
@@ -509,6 +527,20 @@ VLP_API int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, uns
 VLP_API int vlp_bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
 			  uint32_t val);
 VLP_API const struct vlp_access_stats *vlp_device_stats(const struct vlp_device *dev);
+/* Why registers other than selectors cannot be written (one line), or NULL
+ * when they can (set by vlp_device_open_bars from its options). */
+VLP_API const char *vlp_device_write_refusal(const struct vlp_device *dev);
+VLP_API bool vlp_device_dry_run(const struct vlp_device *dev);
+/* Calls fn for every access made from now on (NULL: stop). */
+VLP_API void vlp_device_set_trace(struct vlp_device *dev, vlp_trace_fn fn, void *arg);
+/* Config space, one access of width bytes at off: live devices read the
+ * device (and refresh the decoder's copy), dumps their bytes.  Writes obey
+ * the write policy of vlp_device_open_bars (driver bound, dry run); a
+ * write the kernel refuses is -EPERM with a message. */
+VLP_API int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, unsigned width,
+			    uint32_t *val);
+VLP_API int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off,
+			     unsigned width, uint32_t val);
 /* true when (bar, off) is a selector register (feature or queue select). */
 VLP_API bool vlp_bar_is_selector(const struct vlp_device *dev, unsigned bar, uint64_t off);
 /* Writes a snapshot of the device: its config space in lspci -xxx(x)
@@ -609,6 +641,94 @@ VLP_API int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev,
 VLP_API void vlp_state_free(struct vlp_state *state);
 /* Device features (bits 0..127) as read; false when not read. */
 VLP_API bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, bool *on);
+
+/* ------------------------------------------------------------------ */
+/* Registers by name: one field read or written (REPL, live view,      */
+/* checker)                                                            */
+/* ------------------------------------------------------------------ */
+
+enum vlp_block {
+	VLP_BLOCK_COMMON,        /* common configuration (4.1.4.3) */
+	VLP_BLOCK_DEVICE,        /* device-specific configuration (chapter 5) */
+	VLP_BLOCK_ISR,           /* ISR status (4.1.4.5) */
+	VLP_BLOCK_LEGACY,        /* legacy header in I/O BAR0 (4.1.4.10) */
+	VLP_BLOCK_LEGACY_DEVICE, /* device-specific part of the legacy layout */
+};
+#define VLP_BLOCK_COUNT 5
+/* "common", "device", "isr", "legacy", "legacy_device"; NULL otherwise. */
+VLP_API const char *vlp_block_name(enum vlp_block b);
+
+/* A field of a block, where the device has it. */
+struct vlp_reg {
+	enum vlp_block block;
+	const struct vlp_field_table *table;
+	const struct vlp_field *field; /* NULL: the block itself */
+	unsigned bar;
+	uint64_t base;   /* the block's offset in the BAR */
+	uint64_t length; /* bytes of the block that exist */
+	int element;     /* array element, -1: none given */
+};
+
+/* The selection selector-dependent fields are read and written under; the
+ * device's own selectors are moved there for the access and put back. */
+struct vlp_selection {
+	uint32_t queue;
+	uint32_t device_feature_select, driver_feature_select;
+};
+
+/* The block as a driver would use it (the capability it picks); -ENOENT
+ * with a message when the device has none. */
+VLP_API int vlp_block_find(struct vlp_ctx *ctx, const struct vlp_layout *layout, enum vlp_block b,
+			   struct vlp_reg *out);
+/* "[block.]field[[index]]", e.g. "queue_size", "device.mac[2]",
+ * "legacy.queue_address".  Without a block: common, device, isr, legacy
+ * (legacy devices: the legacy blocks). */
+VLP_API int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *layout, const char *name,
+			 struct vlp_reg *out);
+/* The field lies inside the structure's length. */
+VLP_API bool vlp_reg_exists(const struct vlp_reg *reg);
+
+#define VLP_REG_READ_CLEARS 1u /* allow reading a read-to-clear field (ISR) */
+/* One field (one element of an array): exact width, 64-bit as two 32-bit
+ * reads low first, selector saved/moved/restored, device configuration
+ * inside the config_generation loop. */
+VLP_API int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+			 const struct vlp_reg *reg, const struct vlp_selection *sel, unsigned flags,
+			 uint64_t *val);
+/* 0 when val may be written to the field: -EACCES for a field read-only
+ * for the driver (with the spec section), -ERANGE when it does not fit. */
+VLP_API int vlp_reg_check_value(struct vlp_ctx *ctx, const struct vlp_reg *reg, uint64_t val);
+/* A driver requirement the write would break (e.g. 0 to queue_enable,
+ * 4.1.4.3.2), as a sentence in buf; NULL when none. */
+VLP_API const char *vlp_reg_driver_rule(const struct vlp_reg *reg, uint64_t val, bool packed_ring,
+					char *buf, size_t len);
+/* Writes the field (checked as above; the device's write policy applies). */
+VLP_API int vlp_reg_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+			  const struct vlp_reg *reg, const struct vlp_selection *sel, uint64_t val);
+
+/* Feature words 0..3 (bits 0-127): the device's, or the driver's.  The
+ * legacy interface has word 0 only. */
+VLP_API int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev,
+			      const struct vlp_layout *layout, bool driver,
+			      uint32_t words[VLP_FEATURE_WORDS]);
+/* Writes every driver feature word (select restored). */
+VLP_API int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev,
+			       const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS]);
+VLP_API bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS]);
+/* Writes 0 to device_status and waits up to timeout_ms for it to read 0
+ * (4.1.4.3.2); -ETIMEDOUT otherwise. */
+VLP_API int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev,
+			     const struct vlp_layout *layout, unsigned timeout_ms, unsigned *waited_ms);
+
+/* The notification a driver makes for a queue (4.1.4.4). */
+struct vlp_notify {
+	unsigned bar;
+	uint64_t offset;
+	unsigned width; /* 2, or 4 with VIRTIO_F_NOTIFICATION_DATA */
+	uint32_t value; /* queue index, or queue_notif_config_data */
+};
+VLP_API int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev,
+			     const struct vlp_layout *layout, unsigned queue, struct vlp_notify *out);
 
 #ifdef __cplusplus
 }
