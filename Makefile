@@ -20,11 +20,17 @@ PKG_CONFIG ?= pkg-config
 PCI_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpci 2>/dev/null)
 PCI_LIBS := $(shell $(PKG_CONFIG) --libs libpci 2>/dev/null || echo -lpci)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) -Isrc/lib -Isrc/cli
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS) \
+	-Isrc/lib -Isrc/cli -Isrc/repl -Isrc/tui
+# The library needs libpci only; the faces add readline and ncurses.
 LDLIBS := $(PCI_LIBS)
+CLI_LDLIBS := $(PCI_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
 
 B := build
 # Short build lines; V=1 shows the commands.
@@ -36,7 +42,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 LIB_SRC := $(wildcard src/lib/*.c)
-CLI_SRC := $(wildcard src/cli/*.c)
+CLI_SRC := $(wildcard src/cli/*.c src/repl/*.c src/tui/*.c)
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
@@ -51,7 +57,7 @@ SONAME := libvlp.so.$(SOMAJOR)
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
-$(B)/obj/%.o: src/%.c $(wildcard src/lib/*.h src/cli/*.h)
+$(B)/obj/%.o: src/%.c $(wildcard src/lib/*.h src/cli/*.h src/repl/*.h src/tui/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -80,7 +86,7 @@ $(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
 # The tool links the library statically: ./virtio-lspci runs from the tree.
 virtio-lspci: $(CLI_OBJ) $(STATIC_LIB)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(CLI_LDLIBS)
 
 install: all
 	install -Dm755 virtio-lspci $(DESTDIR)$(BINDIR)/virtio-lspci
@@ -133,13 +139,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 $(B)/tests/%: tests/unit/%.c $(STATIC_LIB) $(CLI_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(LDLIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/san/%: tests/unit/%.c $(LIB_SRC) $(CLI_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
-		$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)) $(LDLIBS) $(CMOCKA_LIBS)
+		$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)

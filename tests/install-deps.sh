@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a job needs, only those missing.
-#   tests/install-deps.sh build   compiler, make, pkg-config, libpci
+#   tests/install-deps.sh build   compiler, make, pkg-config, libpci, readline, ncurses
 #   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer),
-#                                 groff, jq
+#                                 groff, jq, tmux (terminal tests)
 set -euo pipefail
 
-build_pkgs=(gcc make pkg-config libpci-dev pciutils)
-test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq)
+build_pkgs=(gcc make pkg-config libpci-dev pciutils libreadline-dev libncurses-dev)
+test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;

@@ -7,32 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
-#include "vlp.h"
+#include "options.h"
 
-#define PROG "virtio-lspci"
-
-enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
-
-enum long_only { OPT_FORMAT = 0x100, OPT_ACCESS, OPT_PASSIVE, OPT_READ_ISR, OPT_SAVE, OPT_STATS };
-
-struct options {
-	struct output_opts out;
-	const struct printer *printer;
-	const char *dump_path;
-	enum vlp_dump_format format;
-	const char *access_method;
-	enum vlp_access_mode access; /* BAR access */
-	bool passive, read_isr, stats;
-	const char *save_path;
-	const char *slots[64];
-	unsigned nslots;
-	const char *ids[64];
-	unsigned nids;
+enum long_only {
+	OPT_FORMAT = 0x100, OPT_ACCESS, OPT_PASSIVE, OPT_READ_ISR, OPT_SAVE, OPT_STATS, OPT_FORCE,
+	OPT_DRY_RUN, OPT_YES, OPT_TOP, OPT_INTERVAL, OPT_CHECK, OPT_ACTIVE, OPT_STRICT, OPT_DIFF,
+	OPT_LIST_CHECKS,
 };
 
 static const char usage_text[] =
 	"Usage: " PROG " [OPTIONS] [SLOT...]\n"
+	"       " PROG " -i|-c COMMANDS [OPTIONS] SLOT     commands on one device\n"
+	"       " PROG " --top [OPTIONS] [SLOT]            live view of one device\n"
+	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
+	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"Inspect virtio devices on the PCI bus: identity, BARs, the Virtio Structure\n"
 	"capabilities and where they point, MSI-X, the legacy interface, findings.\n"
 	"\n"
@@ -54,6 +42,24 @@ static const char usage_text[] =
 	"                           read) that -F decodes offline and lspci -F reads\n"
 	"      --stats              count BAR register accesses, and the config-space\n"
 	"                           accesses the window made for them (on stderr)\n"
+	"Interactive and batch commands (see 'help' inside):\n"
+	"  -i, --interactive        a command prompt on one device (readline); commands\n"
+	"                           are read from standard input when it is not a terminal\n"
+	"  -c, --command=COMMANDS   run these commands (separated by ';') and exit;\n"
+	"                           stops at the first failing one\n"
+	"      --force              allow writes while a kernel driver is bound\n"
+	"      --dry-run            print the writes instead of making them\n"
+	"  -y, --yes                do not ask before destructive writes\n"
+	"Live view:\n"
+	"  -w, --top, --watch       full-screen view of one device's registers, refreshed\n"
+	"      --interval=SECONDS   refresh interval (default 1, at least 0.1)\n"
+	"Conformance:\n"
+	"      --check              check devices against the virtio spec; exit 1 on errors\n"
+	"      --active             with --check: also the checks that write (reset, selects)\n"
+	"      --strict             with --check: warnings fail the run too\n"
+	"      --list-checks        list every check with its spec section\n"
+	"      --diff               compare two snapshots (or a snapshot and a live slot):\n"
+	"                           --diff A B; exit 1 when they differ\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -80,6 +86,19 @@ static const struct option long_options[] = {
 	{ "read-isr", no_argument, NULL, OPT_READ_ISR },
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "command", required_argument, NULL, 'c' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "yes", no_argument, NULL, 'y' },
+	{ "top", no_argument, NULL, 'w' },
+	{ "watch", no_argument, NULL, 'w' },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "active", no_argument, NULL, OPT_ACTIVE },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
@@ -112,14 +131,79 @@ static int list_access_methods(void)
 	return EXIT_OK;
 }
 
+static int set_mode(struct options *o, enum mode m, const char *opt)
+{
+	static const char *const names[] = {
+		[MODE_LIST] = "", [MODE_REPL] = "-i/-c", [MODE_TOP] = "--top",
+		[MODE_CHECK] = "--check", [MODE_DIFF] = "--diff", [MODE_LIST_CHECKS] = "--list-checks",
+	};
+
+	if (o->mode != MODE_LIST && o->mode != m)
+		return usage_error("%s cannot be combined with %s", opt, names[o->mode]);
+	o->mode = m;
+	return -1;
+}
+
+static int parse_interval(const char *arg, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0.1) || v > 3600)
+		return usage_error("--interval: '%s' is not a number of seconds from 0.1 to 3600", arg);
+	*out = v;
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	int c;
+	int c, ret;
 
 	o->printer = &text_printer;
-	while ((c = getopt_long(argc, argv, "s:d:F:A:vnxDJo:hV", long_options, NULL)) != -1) {
+	o->interval = 1.0;
+	while ((c = getopt_long(argc, argv, "s:d:F:A:vnxDJo:hVic:yw", long_options, NULL)) != -1) {
+		ret = -1;
 		switch (c) {
+		case 'i':
+			ret = set_mode(o, MODE_REPL, "-i");
+			break;
+		case 'c':
+			ret = set_mode(o, MODE_REPL, "-c");
+			o->commands = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		case 'y':
+			o->yes = true;
+			break;
+		case 'w':
+			ret = set_mode(o, MODE_TOP, "--top");
+			break;
+		case OPT_INTERVAL:
+			ret = parse_interval(optarg, &o->interval);
+			break;
+		case OPT_CHECK:
+			ret = set_mode(o, MODE_CHECK, "--check");
+			break;
+		case OPT_ACTIVE:
+			o->active = true;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case OPT_DIFF:
+			ret = set_mode(o, MODE_DIFF, "--diff");
+			break;
+		case OPT_LIST_CHECKS:
+			ret = set_mode(o, MODE_LIST_CHECKS, "--list-checks");
+			break;
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -173,8 +257,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'J':
 			o->printer = &json_printer;
+			o->json = true;
 			break;
 		case 'o':
+			o->json = !strcmp(optarg, "json");
 			if (!strcmp(optarg, "json"))
 				o->printer = &json_printer;
 			else if (!strcmp(optarg, "text"))
@@ -192,12 +278,27 @@ static int parse_options(int argc, char **argv, struct options *o)
 			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
 			return EXIT_USAGE;
 		}
+		if (ret >= 0)
+			return ret;
 	}
-	for (int i = optind; i < argc; i++) {
+	/* --diff takes its two operands from the arguments. */
+	for (int i = optind + (o->mode == MODE_DIFF ? 2 : 0); i < argc; i++) {
 		if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 			return usage_error("too many slots: %s", argv[i]);
 		o->slots[o->nslots++] = argv[i];
 	}
+	if (o->mode == MODE_DIFF && argc - optind != 2)
+		return usage_error("%s", "--diff compares two things: --diff A B (snapshot files or slots)");
+	if (o->mode == MODE_REPL && o->passive)
+		return usage_error("%s", "-i/-c write registers: not with --passive (use --dry-run to see the writes)");
+	if ((o->force || o->dry_run) && o->mode != MODE_REPL && !(o->mode == MODE_CHECK && o->active))
+		return usage_error("%s", "--force and --dry-run apply to -i/-c and --check --active");
+	if ((o->active || o->strict) && o->mode != MODE_CHECK)
+		return usage_error("%s", "--active and --strict apply to --check");
+	if (o->active && o->dump_path)
+		return usage_error("%s", "--check --active writes to a live device: not with -F");
+	if (o->mode != MODE_LIST && (o->save_path || o->out.hex))
+		return usage_error("%s", "--save and -x apply to the device listing only");
 	if (o->printer == &json_printer && o->out.hex)
 		return usage_error("%s", "-x (hex dump) cannot be combined with JSON output");
 	if (o->dump_path && o->access_method)
@@ -206,28 +307,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--format applies to -F dumps only");
 	if (o->passive && o->read_isr)
 		return usage_error("%s", "--read-isr reads (and clears) a register: not with --passive");
-	return -1;
-}
-
-static int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out)
-{
-	struct vlp_filter *f;
-
-	*out = NULL;
-	if (!o->nslots && !o->nids)
-		return 0;
-	if (vlp_filter_new(ctx, &f))
-		return -1;
-	for (unsigned i = 0; i < o->nslots; i++)
-		if (vlp_filter_add_slot(ctx, f, o->slots[i]))
-			goto fail;
-	for (unsigned i = 0; i < o->nids; i++)
-		if (vlp_filter_add_id(ctx, f, o->ids[i]))
-			goto fail;
-	*out = f;
-	return 0;
-fail:
-	vlp_filter_free(f);
 	return -1;
 }
 
@@ -254,7 +333,7 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 				    struct vlp_device *dev, const struct vlp_layout *layout,
 				    struct notes *notes, char *why, size_t whylen)
 {
-	struct vlp_bar_opts bopts = { o->access, o->passive, false };
+	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive };
 	struct vlp_state_opts sopts = { o->passive, o->read_isr };
 	struct vlp_state *state = NULL;
 	char slot[32];
@@ -422,7 +501,29 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	ret = run(ctx, &opts);
+	switch (opts.mode) {
+	case MODE_LIST:
+		ret = run(ctx, &opts);
+		break;
+	case MODE_REPL:
+		ret = repl_main(ctx, &opts);
+		break;
+	case MODE_TOP:
+		ret = tui_main(ctx, &opts);
+		break;
+	case MODE_CHECK:
+		ret = check_main(ctx, &opts);
+		break;
+	case MODE_DIFF:
+		ret = diff_main(ctx, &opts, argv[argc - 2], argv[argc - 1]);
+		break;
+	case MODE_LIST_CHECKS:
+		ret = list_checks_main(&opts);
+		break;
+	default:
+		ret = EXIT_USAGE;
+		break;
+	}
 	vlp_ctx_free(ctx);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error on standard output: %s\n", strerror(errno));

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The parsed command line, shared by every face (list, REPL, live view,
+ * checker, diff). */
+#ifndef VLP_OPTIONS_H
+#define VLP_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "output.h"
+#include "vlp.h"
+
+#define PROG "virtio-lspci"
+
+enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* What the run does; one per run. */
+enum mode {
+	MODE_LIST,        /* the default: decode and print devices */
+	MODE_REPL,        /* -i / -c: commands on one device */
+	MODE_TOP,         /* --top: the live view of one device */
+	MODE_CHECK,       /* --check: conformance findings */
+	MODE_DIFF,        /* --diff A B */
+	MODE_LIST_CHECKS, /* --list-checks */
+};
+
+#define MAX_SELECTORS 64
+
+struct options {
+	enum mode mode;
+	struct output_opts out;
+	const struct printer *printer;
+	bool json; /* -J / -o json */
+	const char *dump_path;
+	enum vlp_dump_format format;
+	const char *access_method;
+	enum vlp_access_mode access; /* BAR access */
+	bool passive, read_isr, stats;
+	const char *save_path;
+	const char *slots[MAX_SELECTORS];
+	unsigned nslots;
+	const char *ids[MAX_SELECTORS];
+	unsigned nids;
+	/* writes (REPL, --check --active) */
+	bool force, dry_run, yes;
+	const char *commands; /* -c: batch commands */
+	/* live view */
+	double interval; /* seconds */
+	/* checker */
+	bool active, strict;
+};
+
+/* One device a face works on: opened from the selection (slots, IDs, -F),
+ * decoded, with BAR access when it could be had. */
+struct session {
+	struct vlp_ctx *ctx;
+	struct vlp_source *src;
+	struct vlp_filter *filter;
+	struct vlp_device *dev;
+	struct vlp_layout *layout;
+	char name[32];         /* "0000:00:04.0" */
+	const char *origin;    /* "live", "dump" or "snapshot" */
+	bool bars;             /* BAR access is open */
+	char bars_error[512];  /* why not, when it was tried */
+};
+
+/* Opens the one device the options select (slots, IDs, -F); a message on
+ * stderr and an exit code when none or several match.  BAR access is opened
+ * with bopts (NULL: not at all); its failure is kept in bars_error, not an
+ * error.  Returns EXIT_OK or an exit code. */
+int session_open(struct session *s, struct vlp_ctx *ctx, const struct options *o,
+		 const struct vlp_bar_opts *bopts);
+/* Same, for an explicit source: a dump/snapshot path (NULL: live) and a
+ * slot (NULL: the only device). */
+int session_open_source(struct session *s, struct vlp_ctx *ctx, const char *dump_path,
+			const char *slot, const struct options *o, const struct vlp_bar_opts *bopts);
+/* Decodes config space again (after config writes); BAR access stays. */
+int session_redecode(struct session *s);
+void session_close(struct session *s);
+
+/* The virtio devices the selection matches, by slot name, for pickers and
+ * messages: calls fn for each; returns how many or -1 (message printed). */
+int session_list(struct vlp_ctx *ctx, const struct options *o,
+		 void (*fn)(void *arg, const char *slot, const char *summary), void *arg);
+
+/* The slot and ID criteria of the options as a filter (NULL: none). */
+int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out);
+
+/* The faces besides the default listing. */
+int repl_main(struct vlp_ctx *ctx, const struct options *o);
+int tui_main(struct vlp_ctx *ctx, const struct options *o);
+int check_main(struct vlp_ctx *ctx, const struct options *o);
+int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b);
+int list_checks_main(const struct options *o);
+
+#endif

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One device for the faces that work on one: REPL, live view, diff. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out)
+{
+	struct vlp_filter *f;
+
+	*out = NULL;
+	if (!o->nslots && !o->nids)
+		return 0;
+	if (vlp_filter_new(ctx, &f))
+		return -1;
+	for (unsigned i = 0; i < o->nslots; i++)
+		if (vlp_filter_add_slot(ctx, f, o->slots[i]))
+			goto fail;
+	for (unsigned i = 0; i < o->nids; i++)
+		if (vlp_filter_add_id(ctx, f, o->ids[i]))
+			goto fail;
+	*out = f;
+	return 0;
+fail:
+	vlp_filter_free(f);
+	return -1;
+}
+
+static const char *origin_name(enum vlp_origin origin)
+{
+	switch (origin) {
+	case VLP_ORIGIN_LIVE:
+		return "live";
+	case VLP_ORIGIN_DUMP:
+		return "dump";
+	case VLP_ORIGIN_SNAPSHOT:
+		return "snapshot";
+	}
+	return "?";
+}
+
+static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct options *o,
+			 const char *dump_path, struct vlp_filter *filter, const char *what)
+{
+	struct vlp_source_opts sopts = { 0 };
+	struct vlp_device *dev, *extra = NULL;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->ctx = ctx;
+	s->filter = filter;
+	sopts.dump_path = dump_path;
+	sopts.format = o->format;
+	sopts.access_method = dump_path ? NULL : o->access_method;
+	sopts.filter = filter;
+	sopts.virtio_only = true;
+	if (vlp_source_open(ctx, &sopts, &s->src)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		session_close(s);
+		return EXIT_RUNTIME;
+	}
+	err = vlp_source_next(s->src, &dev);
+	if (err > 0)
+		err = vlp_source_next(s->src, &extra);
+	if (err < 0) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		vlp_device_free(dev);
+		session_close(s);
+		return EXIT_RUNTIME;
+	}
+	if (!dev && !extra) {
+		if (what[0])
+			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
+		else
+			fprintf(stderr, PROG ": %s: no virtio devices\n", dump_path ? dump_path : "this system");
+		session_close(s);
+		return EXIT_RUNTIME;
+	}
+	if (extra) {
+		char a[32], b[32];
+
+		format_slot(a, sizeof(a), vlp_device_slot(dev), true);
+		format_slot(b, sizeof(b), vlp_device_slot(extra), true);
+		fprintf(stderr, PROG ": %s: several virtio devices match (%s, %s, ...): name one slot\n",
+			what[0] ? what : (dump_path ? dump_path : "this system"), a, b);
+		vlp_device_free(extra);
+		vlp_device_free(dev);
+		session_close(s);
+		return EXIT_USAGE;
+	}
+	s->dev = dev;
+	format_slot(s->name, sizeof(s->name), vlp_device_slot(dev), true);
+	s->origin = origin_name(vlp_device_origin(dev));
+	if (vlp_decode(ctx, dev, &s->layout)) {
+		fprintf(stderr, PROG ": %s: %s\n", s->name, vlp_ctx_error(ctx));
+		session_close(s);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+static void open_bars(struct session *s, const struct vlp_bar_opts *bopts)
+{
+	if (!bopts)
+		return;
+	if (vlp_device_origin(s->dev) == VLP_ORIGIN_DUMP) {
+		snprintf(s->bars_error, sizeof(s->bars_error),
+			 "a dump holds config space only: no BAR contents");
+		return;
+	}
+	if (!s->layout->virtio.is_virtio || !s->layout->nregions) {
+		snprintf(s->bars_error, sizeof(s->bars_error),
+			 "no virtio structure in BARs is known (capabilities not readable)");
+		return;
+	}
+	if (vlp_device_open_bars(s->ctx, s->dev, s->layout, bopts) == 0)
+		s->bars = true;
+	else
+		snprintf(s->bars_error, sizeof(s->bars_error), "%s", vlp_ctx_error(s->ctx));
+}
+
+static void describe(const struct options *o, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < o->nslots && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->slots[i]);
+	for (unsigned i = 0; i < o->nids && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->ids[i]);
+}
+
+int session_open(struct session *s, struct vlp_ctx *ctx, const struct options *o,
+		 const struct vlp_bar_opts *bopts)
+{
+	struct vlp_filter *filter;
+	char what[512];
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if (build_filter(ctx, o, &filter)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return EXIT_USAGE;
+	}
+	describe(o, what, sizeof(what));
+	ret = open_filtered(s, ctx, o, o->dump_path, filter, what);
+	if (ret == EXIT_OK)
+		open_bars(s, bopts);
+	return ret;
+}
+
+int session_open_source(struct session *s, struct vlp_ctx *ctx, const char *dump_path,
+			const char *slot, const struct options *o, const struct vlp_bar_opts *bopts)
+{
+	struct vlp_filter *filter = NULL;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if (slot && (vlp_filter_new(ctx, &filter) || vlp_filter_add_slot(ctx, filter, slot))) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		vlp_filter_free(filter);
+		return EXIT_USAGE;
+	}
+	ret = open_filtered(s, ctx, o, dump_path, filter, slot ? slot : "");
+	if (ret == EXIT_OK)
+		open_bars(s, bopts);
+	return ret;
+}
+
+int session_redecode(struct session *s)
+{
+	struct vlp_layout *l;
+
+	if (vlp_decode(s->ctx, s->dev, &l))
+		return -1;
+	vlp_layout_free(s->layout);
+	s->layout = l;
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	if (s->dev) {
+		vlp_device_close_bars(s->dev);
+		vlp_device_free(s->dev);
+	}
+	vlp_layout_free(s->layout);
+	vlp_source_close(s->src);
+	vlp_filter_free(s->filter);
+	memset(s, 0, sizeof(*s));
+}
+
+int session_list(struct vlp_ctx *ctx, const struct options *o,
+		 void (*fn)(void *arg, const char *slot, const char *summary), void *arg)
+{
+	struct vlp_source_opts sopts = { 0 };
+	struct vlp_filter *filter;
+	struct vlp_source *src;
+	struct vlp_device *dev;
+	int n = 0, err;
+
+	if (build_filter(ctx, o, &filter)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return -1;
+	}
+	sopts.dump_path = o->dump_path;
+	sopts.format = o->format;
+	sopts.access_method = o->dump_path ? NULL : o->access_method;
+	sopts.filter = filter;
+	sopts.virtio_only = true;
+	if (vlp_source_open(ctx, &sopts, &src)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		vlp_filter_free(filter);
+		return -1;
+	}
+	while ((err = vlp_source_next(src, &dev)) > 0) {
+		struct vlp_layout *l;
+		char slot[32], summary[160];
+		const char *title = NULL;
+
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		summary[0] = '\0';
+		if (vlp_decode(ctx, dev, &l) == 0) {
+			if (l->virtio.device_type.valid)
+				title = vlp_virtio_type_title((unsigned)l->virtio.device_type.value);
+			snprintf(summary, sizeof(summary), "%s [%04x:%04x] (%s)",
+				 title ? title : "Virtio device", (unsigned)l->header.vendor_id.value,
+				 (unsigned)l->header.device_id.value,
+				 vlp_transport_name(l->virtio.transport));
+			vlp_layout_free(l);
+		}
+		fn(arg, slot, summary);
+		n++;
+		vlp_device_free(dev);
+	}
+	if (err < 0) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		n = -1;
+	}
+	vlp_source_close(src);
+	vlp_filter_free(filter);
+	return n;
+}
