@@ -87,6 +87,9 @@ int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter
 
 /* The faces besides the default listing. */
 int repl_main(struct vlp_ctx *ctx, const struct options *o);
+/* The REPL on a session another face already holds (the live view's 'i'
+ * key): returns when the user quits it; the session stays open. */
+int repl_session(struct session *s, const struct options *o);
 int tui_main(struct vlp_ctx *ctx, const struct options *o);
 int check_main(struct vlp_ctx *ctx, const struct options *o);
 int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b);

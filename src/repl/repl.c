@@ -11,3 +11,11 @@ int repl_main(struct vlp_ctx *ctx, const struct options *o)
 	fprintf(stderr, PROG ": -i/-c is not built yet\n");
 	return EXIT_RUNTIME;
 }
+
+int repl_session(struct session *s, const struct options *o)
+{
+	(void)s;
+	(void)o;
+	fprintf(stderr, PROG ": -i/-c is not built yet\n");
+	return EXIT_RUNTIME;
+}
