@@ -334,7 +334,7 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 				    struct notes *notes, char *why, size_t whylen)
 {
 	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive };
-	struct vlp_state_opts sopts = { o->passive, o->read_isr };
+	struct vlp_state_opts sopts = { .passive = o->passive, .read_isr = o->read_isr };
 	struct vlp_state *state = NULL;
 	char slot[32];
 

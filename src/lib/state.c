@@ -311,6 +311,8 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 			MAX_QUEUES);
 		n = MAX_QUEUES;
 	}
+	if (r->opts->skip & VLP_STATE_SKIP_QUEUES)
+		return;
 	/* Passive: the selected queue only. */
 	first = r->opts->passive ? saved_qsel : 0;
 	last = r->opts->passive ? saved_qsel + 1 : n;
@@ -476,7 +478,7 @@ static void read_device(struct reader *r)
 	uint32_t g1, g2;
 	bool have_gen;
 
-	if (idx < 0 || !has_device_config(l))
+	if (idx < 0 || !has_device_config(l) || (r->opts->skip & VLP_STATE_SKIP_DEVICE))
 		return;
 	c = &l->caps[idx].u.virtio;
 	t = config_table_for(l, c->length);
@@ -536,7 +538,8 @@ static void read_input(struct reader *r)
 	const struct vlp_regs *d = &s->device;
 	uint32_t select, subsel, size, byte, cur_sel, cur_sub;
 
-	if (r->opts->passive || !d->table || !r->l->virtio.device_type.valid ||
+	if (r->opts->passive || (r->opts->skip & VLP_STATE_SKIP_INPUT) || !d->table ||
+	    !r->l->virtio.device_type.valid ||
 	    r->l->virtio.device_type.value != VIRTIO_ID_INPUT || d->length < d->table->size)
 		return;
 	if (rd(r, d->bar, d->offset + INPUT_OFF("select"), 1, &select) ||
@@ -595,7 +598,8 @@ static void read_msix(struct reader *r)
 	struct vlp_regs entry;
 	int err = 0;
 
-	if (l->msix_index < 0 || !l->caps[l->msix_index].complete)
+	if (l->msix_index < 0 || !l->caps[l->msix_index].complete ||
+	    (r->opts->skip & VLP_STATE_SKIP_MSIX))
 		return;
 	m = &l->caps[l->msix_index].u.msix;
 	s->msix = calloc(m->table_size, sizeof(*s->msix));
@@ -692,7 +696,7 @@ static void read_legacy(struct reader *r)
 		    : MAX_QUEUES;
 	if (n > MAX_QUEUES)
 		n = MAX_QUEUES;
-	if (r->opts->passive)
+	if (r->opts->passive || (r->opts->skip & VLP_STATE_SKIP_QUEUES))
 		n = 0;
 	s->legacy_queues = calloc(n ? n : 1, sizeof(*s->legacy_queues));
 	if (!s->legacy_queues) {
@@ -721,7 +725,7 @@ static void read_legacy(struct reader *r)
 		select_value(r, 0, LEGACY_Q_SELECT, 2, &current, saved);
 	/* The device-specific part follows the header (4.1.4.10), up to the
 	 * end of BAR0. */
-	if (!has_device_config(l))
+	if (!has_device_config(l) || (r->opts->skip & VLP_STATE_SKIP_DEVICE))
 		return;
 	dev_len = l->bars[0].size_known && l->bars[0].size > header ? l->bars[0].size - header
 								    : RAW_CONFIG_MAX;

@@ -628,9 +628,19 @@ struct vlp_state {
 	size_t nfindings;
 };
 
+/* Parts of the state a reader may leave out (a live view reads only what
+ * it shows).  The common configuration (status, features) is always read. */
+enum vlp_state_skip {
+	VLP_STATE_SKIP_QUEUES = 1u << 0, /* per-queue rows, modern and legacy */
+	VLP_STATE_SKIP_DEVICE = 1u << 1, /* device-specific configuration, both layouts */
+	VLP_STATE_SKIP_INPUT = 1u << 2,  /* virtio-input questions (they write select/subsel) */
+	VLP_STATE_SKIP_MSIX = 1u << 3,   /* MSI-X table and PBA */
+};
+
 struct vlp_state_opts {
 	bool passive;  /* write nothing: selector-dependent fields for the current selection only */
 	bool read_isr; /* read (and so clear) the ISR status byte */
+	unsigned skip; /* enum vlp_state_skip bits; 0 reads everything */
 };
 
 /* Reads everything the layout points to through the device's BAR access

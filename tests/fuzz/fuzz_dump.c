@@ -25,7 +25,7 @@ static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	struct output out = { 0 };
 	struct device_view view = { dev, layout, NULL, NULL };
 	struct vlp_bar_opts bopts = { VLP_ACCESS_AUTO, false, false };
-	struct vlp_state_opts sopts = { false, true };
+	struct vlp_state_opts sopts = { .read_isr = true };
 	struct vlp_state *state = NULL;
 
 	/* A snapshot replays its register reads through the state readers. */

@@ -63,7 +63,7 @@ static const struct vlp_field_value *field(const struct vlp_regs *regs, const ch
 static struct vlp_state *read_state(struct fixture *fx, bool passive)
 {
 	struct vlp_bar_opts bopts = { .mode = VLP_ACCESS_AUTO, .passive = passive };
-	struct vlp_state_opts sopts = { passive, false };
+	struct vlp_state_opts sopts = { .passive = passive };
 	struct vlp_state *s;
 
 	assert_int_equal(vlp_device_open_bars(ctx, fx->dev, fx->layout, &bopts), 0);
@@ -131,6 +131,32 @@ static void test_passive(void **state)
 	assert_int_equal(s->nqueues, 1);
 	assert_int_equal(s->queues[0].index, 2);
 	assert_int_equal(vlp_device_stats(fx.dev)->bar_writes, 0);
+	vlp_state_free(s);
+	close_net(&fx);
+}
+
+/* A live view reads only what it shows: skipped parts stay unread, the
+ * common configuration is always there. */
+static void test_skip_parts(void **state)
+{
+	struct vlp_state_opts sopts = { .skip = VLP_STATE_SKIP_QUEUES | VLP_STATE_SKIP_DEVICE |
+						VLP_STATE_SKIP_INPUT | VLP_STATE_SKIP_MSIX };
+	struct fixture fx;
+	struct vlp_state *s;
+	unsigned long all_reads;
+
+	(void)state;
+	open_net(&fx, SNAPSHOT);
+	s = read_state(&fx, false);
+	all_reads = vlp_device_stats(fx.dev)->bar_reads;
+	vlp_state_free(s);
+	assert_int_equal(vlp_read_state(ctx, fx.dev, fx.layout, &sopts, &s), 0);
+	assert_int_equal(field(&s->common, "device_status")->value, 0x0f);
+	assert_true(s->device_features[0].valid);
+	assert_int_equal(s->nqueues, 0);
+	assert_null(s->device.table);
+	assert_int_equal(s->nmsix, 0);
+	assert_true(vlp_device_stats(fx.dev)->bar_reads - all_reads < all_reads);
 	vlp_state_free(s);
 	close_net(&fx);
 }
@@ -280,6 +306,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_net),
 		cmocka_unit_test(test_passive),
+		cmocka_unit_test(test_skip_parts),
 		cmocka_unit_test(test_snapshot_round_trip),
 		cmocka_unit_test(test_snapshot_is_read_only),
 		cmocka_unit_test(test_snapshot_bad_lines),
