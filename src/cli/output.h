@@ -63,6 +63,12 @@ void format_field(char *buf, size_t len, const struct vlp_field *f, const struct
 /* A register value read from a block: scalars like format_field, arrays
  * as MAC, string or a list of elements. */
 void format_value(char *buf, size_t len, const struct vlp_field *f, const struct vlp_field_value *v);
+/* Names of the set bits of a bit-named value, space-separated ("bitN"
+ * for unnamed bits); "" when none is set. */
+void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value);
+/* The events an MSI-X vector serves: "config, queues 0-62, queue 64"; ""
+ * when none. */
+void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector);
 /* The same value as JSON: number, string (MAC, strings), array, or null. */
 void json_value(struct json *j, const char *key, const struct vlp_field *f,
 		const struct vlp_field_value *v);

@@ -89,7 +89,7 @@ void json_value(struct json *j, const char *key, const struct vlp_field *f,
 }
 
 /* Names of the set bits of a bit-named value, separated by spaces. */
-static void bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value)
+void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value)
 {
 	size_t used = 0;
 
@@ -134,7 +134,7 @@ static void text_regs(struct output *o, const struct vlp_regs *regs, const char 
 			continue;
 		format_value(buf, sizeof(buf), f, v);
 		if (v->valid && f->names && f->names->kind == VLP_NAMES_BITS && f->count <= 1) {
-			bit_names(names, sizeof(names), f->names, v->value);
+			format_bit_names(names, sizeof(names), f->names, v->value);
 			if (names[0])
 				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%s)", names);
 		}
@@ -302,7 +302,7 @@ static bool vector_of(const struct vlp_regs *regs, const char *name, uint64_t *v
 
 /* Which events a vector serves: "config, queues 0-62, queue 64".  The
  * modern registers when there are, else the legacy ones (4.1.4.10). */
-static void vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector)
+void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector)
 {
 	bool modern = s->common.table != NULL;
 	const struct vlp_regs *cfg = modern ? &s->common : &s->legacy;
@@ -444,7 +444,7 @@ static void text_msix(struct output *o, const struct vlp_state *s)
 
 		format_value(addr, sizeof(addr), &t->fields[0], &e->address);
 		format_value(data, sizeof(data), &t->fields[1], &e->data);
-		vector_users(users, sizeof(users), s, (unsigned)i);
+		format_vector_users(users, sizeof(users), s, (unsigned)i);
 		fprintf(o->f, "\t\t%zu: address=%s data=%s masked%c pending%c%s%s%s\n", i, addr, data,
 			!e->control.valid ? '?' : (e->control.value & 1) ? '+' : '-',
 			!e->pending_valid ? '?' : e->pending ? '+' : '-', users[0] ? " (" : "", users,
@@ -598,7 +598,7 @@ void json_state(struct output *o, const struct device_view *v)
 			json_bool(j, "pending", e->pending);
 		else
 			json_null(j, "pending");
-		vector_users(users, sizeof(users), s, (unsigned)i);
+		format_vector_users(users, sizeof(users), s, (unsigned)i);
 		json_string(j, "used_by", users[0] ? users : NULL);
 		json_end_object(j);
 	}
