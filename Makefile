@@ -53,7 +53,7 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu
+	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu tui
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -166,6 +166,10 @@ crosscheck: virtio-lspci
 live: virtio-lspci
 	@tests/live.sh ./virtio-lspci
 
+# The live view (--top) on snapshots, driven through tmux.
+tui: virtio-lspci
+	@tests/tui.sh ./virtio-lspci
+
 # The QEMU guest suite: everything behind the BARs, and everything that
 # writes, runs inside guests it boots itself (tests/qemu).
 qemu: virtio-lspci
@@ -185,7 +189,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz qemu
+CHECK_SUITES := unit sanitize golden crosscheck live tui docs-check valgrind fuzz qemu
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The live view (--top).  Split like htop and nvtop: collect.c reads the
+ * device and remembers what changed, draw.c turns that into curses panels,
+ * tui.c runs the loop (keys, timing, the device picker, the REPL key).
+ */
+#ifndef VLP_TUI_H
+#define VLP_TUI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "options.h"
+#include "output.h"
+
+/* How many refreshes a changed value stays highlighted. */
+#define TUI_HIGHLIGHT_REFRESHES 3
+
+/* One displayed value, by a hash of its key ("q0.queue_size"). */
+struct tui_change {
+	uint64_t key;      /* 0: empty slot */
+	uint64_t value;    /* hash of the text shown */
+	unsigned changed_at; /* refresh number of the last change, 0 never */
+};
+
+struct tui_data {
+	struct session *session;
+	const struct options *opts;
+	struct vlp_state *state;   /* the last read; NULL: none (values show N/A) */
+	char error[512];           /* why the last read failed or was partial; "" none */
+	bool gone;                 /* the device disappeared: the error panel */
+	bool is_static;            /* a snapshot: the values never change */
+	char driver[64];           /* driver bound now, "" none */
+	struct timespec read_at;   /* CLOCK_MONOTONIC of the last read */
+	unsigned refreshes;        /* reads made so far */
+	unsigned skipped;          /* enum vlp_state_skip of the last read */
+	/* Feature bits ever set by the device or the driver: the grid's rows,
+	 * kept so that a bit the driver clears stays visible (and marked). */
+	uint32_t features_seen[VLP_FEATURE_WORDS];
+	struct tui_change *changes; /* open-addressing hash table */
+	size_t nchanges, changes_cap;
+	char **map_lines;           /* the capability/BAR map as the text printer shows it */
+	size_t nmap_lines;
+};
+
+void tui_data_init(struct tui_data *d, struct session *s, const struct options *o);
+void tui_data_free(struct tui_data *d);
+/* Reads the device again, leaving out the parts in skip (enum
+ * vlp_state_skip); sets gone, error, driver and the read time. */
+void tui_collect(struct tui_data *d, unsigned skip);
+/* Renders the capability/BAR map again (after the REPL: config may have
+ * changed). */
+void tui_map_render(struct tui_data *d);
+/* Notes the text a value is shown as under key; true while it differs from
+ * what an earlier refresh showed, for TUI_HIGHLIGHT_REFRESHES refreshes. */
+bool tui_changed(struct tui_data *d, const char *key, const char *text);
+
+/* The register block holding status and features: modern common
+ * configuration, or the legacy header; NULL when not read. */
+const struct vlp_regs *tui_config_regs(const struct vlp_state *s);
+/* A row of a block by name; NULL when the block lacks it or it is absent. */
+const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, const char *name,
+				      const struct vlp_field **field);
+/* The queues and the device configuration, modern or legacy. */
+const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n);
+const struct vlp_regs *tui_device_regs(const struct vlp_state *s);
+/* Feature words of the device (offered) or of the driver (accepted). */
+void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[VLP_FEATURE_WORDS]);
+/* Seconds from a to b. */
+double tui_elapsed(const struct timespec *a, const struct timespec *b);
+
+/* ------------------------------------------------------- drawing */
+
+enum tui_panel { PANEL_FEATURES, PANEL_DEVICE, PANEL_QUEUES, PANEL_MSIX, PANEL_MAP, PANEL_COUNT };
+
+struct tui_view {
+	bool show_map, show_help, paused;
+	enum tui_panel focus;
+	int scroll[PANEL_COUNT];   /* first content row shown */
+	int hscroll;               /* columns of the queues table scrolled off to the left */
+	int page[PANEL_COUNT];     /* rows shown at the last draw (PgUp/PgDn) */
+	int content[PANEL_COUNT];  /* content rows at the last draw (scroll limit) */
+	double interval;           /* seconds */
+	bool color;                /* colours in use (not NO_COLOR, terminal has them) */
+	char message[160];         /* a one-off note for the status line */
+};
+
+/* Colour pairs or their monochrome stand-ins; honours NO_COLOR. */
+void tui_draw_init(struct tui_view *v);
+void tui_draw(struct tui_data *d, struct tui_view *v);
+/* The parts of the state the current view does not show. */
+unsigned tui_view_skip(const struct tui_view *v);
+/* The panels Tab moves through, in order; returns how many. */
+int tui_focus_order(const struct tui_view *v, enum tui_panel order[PANEL_COUNT]);
+
+#endif
