@@ -222,7 +222,7 @@ static int cmd_help(struct repl *r, const struct words *w)
 static int cmd_show(struct repl *r, const struct words *w)
 {
 	struct output out = { r->out, r->ctx, { 0 }, 0, { 0 } };
-	struct vlp_state_opts sopts = { false, false };
+	struct vlp_state_opts sopts = { 0 };
 	struct vlp_state *state = NULL;
 	struct device_view view = { r->s->dev, layout(r), NULL, NULL };
 
