@@ -128,8 +128,13 @@ wait_gone "PAUSED"
 pass
 # i: the REPL on the same device, then the view again.
 keys i
+wait_for "REPL on 0000:00:02.0"
+shows "i opens the REPL on the device" "quit it to return to the live view"
+keys "get num_queues" Enter
+wait_for "num_queues"
+keys quit Enter
 wait_for "REPL exited"
-shows "i returns to the view after the REPL" "REPL exited (status" "Queues" "MSI-X (4"
+shows "quitting the REPL returns to the view" "REPL exited (status 0)" "Queues" "MSI-X (4"
 
 # ---- resize: the same view redrawn for the new size
 "${T[@]}" resize-window -t tui -x 200 -y 50

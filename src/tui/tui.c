@@ -158,6 +158,34 @@ static void scroll_focus(struct tui_view *v, int rows)
 		*s = 0;
 }
 
+/* readline exports the terminal size as LINES and COLUMNS, which curses
+ * would then take over the real size on every resize: put them back. */
+struct size_env {
+	char *lines, *columns;
+};
+
+static void size_env_save(struct size_env *e)
+{
+	const char *l = getenv("LINES"), *c = getenv("COLUMNS");
+
+	e->lines = l ? strdup(l) : NULL;
+	e->columns = c ? strdup(c) : NULL;
+}
+
+static void size_env_restore(struct size_env *e)
+{
+	if (e->lines)
+		setenv("LINES", e->lines, 1);
+	else
+		unsetenv("LINES");
+	if (e->columns)
+		setenv("COLUMNS", e->columns, 1);
+	else
+		unsetenv("COLUMNS");
+	free(e->lines);
+	free(e->columns);
+}
+
 /* The REPL on the same device: curses steps aside, the REPL gets BAR
  * access that may write (its own write policy applies), and the view comes
  * back read-only when it quits. */
@@ -166,6 +194,8 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 	struct session *s = d->session;
 	struct vlp_bar_opts view_opts = { .mode = o->access, .passive = o->passive };
 	struct vlp_bar_opts repl_opts = { .mode = o->access, .writable = true };
+	struct sigaction curses_winch;
+	struct size_env env;
 	int rc;
 
 	if (o->passive) {
@@ -174,6 +204,9 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 	}
 	def_prog_mode();
 	endwin();
+	/* readline installs its own resize handler: curses gets its own back. */
+	sigaction(SIGWINCH, NULL, &curses_winch);
+	size_env_save(&env);
 	if (s->bars) {
 		vlp_device_close_bars(s->dev);
 		s->bars = vlp_device_open_bars(s->ctx, s->dev, s->layout, &repl_opts) == 0;
@@ -192,6 +225,8 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 			snprintf(s->bars_error, sizeof(s->bars_error), "%s", vlp_ctx_error(s->ctx));
 	}
 	tui_map_render(d);
+	sigaction(SIGWINCH, &curses_winch, NULL);
+	size_env_restore(&env);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	snprintf(v->message, sizeof(v->message), "REPL exited (status %d)", rc);
