@@ -124,6 +124,10 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W 'auto mmap window' -- "$cur")
             return
             ;;
+        --interval)
+            mapfile -t COMPREPLY < <(compgen -W '0.1 0.5 1 2 5 10' -- "$cur")
+            return
+            ;;
         -h | --help | -V | --version)
             return
             ;;
@@ -134,6 +138,7 @@ _virtio_lspci()
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats
+            -w --top --watch --interval
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

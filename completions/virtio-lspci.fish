@@ -85,6 +85,11 @@ complete -c virtio-lspci -l read-isr -d 'Also read the ISR status (reading clear
 complete -c virtio-lspci -l save -r -F -d 'Write a snapshot (config space and every register read)'
 complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stderr)'
 
+# Live view
+complete -c virtio-lspci -s w -l top -d 'Full-screen live view of one device'
+complete -c virtio-lspci -l watch -d 'Full-screen live view of one device (same as --top)'
+complete -c virtio-lspci -l interval -x -a '0.1 0.5 1 2 5 10' -d 'Live view refresh interval in seconds (default 1)'
+
 # Display
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
 complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
