@@ -40,6 +40,42 @@ echo "virtio-lspci -vv -F (32768): ${t_ours32} s, peak RSS ${rss32} KiB"
 awk -v a="$t_ours" -v b="$t_lspci" 'BEGIN { printf "time ratio (virtio-lspci / lspci, 8192 devices): %.3f (goal <= 0.5)\n", (b > 0 ? a / b : 0) }'
 awk -v a="$rss32" -v b="$rss8" 'BEGIN { printf "peak RSS growth 8192 -> 32768 devices: %+.1f%% (goal <= 20%%)\n", (a / b - 1) * 100 }'
 
+# CPU of the live view (--top) on a snapshot, at 1 s and 0.1 s, beside
+# procps top at the same delays as the peer, all four in detached tmux
+# panes over the same wall period: utime+stime from /proc/PID/stat, as % of
+# one core.  Goals: under 1% at 1 s, under 5% at 0.1 s.
+top_seconds=${BENCH_TOP_SECONDS:-60}
+if command -v tmux >/dev/null; then
+	tm=(tmux -L "vlp-bench-$$" -f /dev/null)
+	"${tm[@]}" new-session -d -s b -x 80 -y 24 "exec $tool -F tests/data/snapshot-modern.lspci --top --interval 1 00:02.0"
+	"${tm[@]}" new-window -t b "exec $tool -F tests/data/snapshot-modern.lspci --top --interval 0.1 00:02.0"
+	"${tm[@]}" new-window -t b "exec top -d 1"
+	"${tm[@]}" new-window -t b "exec top -d 0.1"
+	sleep 2 # past start-up: the steady state is measured
+	mapfile -t pids < <("${tm[@]}" list-panes -s -t b -F '#{pane_pid}')
+	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+	start=$(date +%s.%N)
+	t0=()
+	for p in "${pids[@]}"; do t0+=("$(cpu_ticks "$p")"); done
+	sleep "$top_seconds"
+	end=$(date +%s.%N)
+	pct=()
+	for i in "${!pids[@]}"; do
+		pct+=("$(awk -v a="${t0[$i]}" -v b="$(cpu_ticks "${pids[$i]}")" -v hz="$(getconf CLK_TCK)" \
+			-v w="$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')" \
+			'BEGIN { printf "%.3f", (b - a) / hz / w * 100 }')")
+	done
+	"${tm[@]}" kill-server
+	echo
+	echo "live view CPU over ${top_seconds} s (snapshot, 80x24), % of one core:"
+	printf '  virtio-lspci --top --interval 1:    %6.3f%%  (goal < 1%%)   top -d 1:   %6.3f%%\n' "${pct[0]}" "${pct[2]}"
+	printf '  virtio-lspci --top --interval 0.1:  %6.3f%%  (goal < 5%%)   top -d 0.1: %6.3f%%\n' "${pct[1]}" "${pct[3]}"
+	awk -v a="${pct[0]}" -v b="${pct[2]}" -v c="${pct[1]}" -v d="${pct[3]}" 'BEGIN {
+		printf "  ratio virtio-lspci --top / top: %.2f at 1 s, %.2f at 0.1 s\n", (b > 0 ? a / b : 0), (d > 0 ? c / d : 0) }'
+else
+	echo "live view CPU: tmux is not installed (tests/install-deps.sh test)"
+fi
+
 # Access counts of one -vv per device kind, in a QEMU guest (the transitional
 # set: every kind QEMU offers), through mmap and through the window.  The
 # least the spec's access rules allow through the window is two config
