@@ -245,6 +245,11 @@ void tui_collect(struct tui_data *d, unsigned skip)
 		snprintf(d->error, sizeof(d->error), "no register state: %.480s", s->bars_error);
 		return;
 	}
+	if (vlp_device_open_bars(s->ctx, s->dev, s->layout, &d->bar_opts)) {
+		snprintf(d->error, sizeof(d->error), "no BAR access: %s", vlp_ctx_error(s->ctx));
+		return;
+	}
+	snprintf(d->backend, sizeof(d->backend), "%s", vlp_device_backend(s->dev));
 	sa.sa_handler = on_bus_error;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &old);
@@ -260,6 +265,7 @@ void tui_collect(struct tui_data *d, unsigned skip)
 	}
 	err = vlp_read_state(s->ctx, s->dev, s->layout, &sopts, &state);
 	sigaction(SIGBUS, &old, NULL);
+	vlp_device_close_bars(s->dev);
 	if (err) {
 		snprintf(d->error, sizeof(d->error), "register state not readable: %s",
 			 vlp_ctx_error(s->ctx));
@@ -344,11 +350,17 @@ void tui_map_render(struct tui_data *d)
 	free(text);
 }
 
-void tui_data_init(struct tui_data *d, struct session *s, const struct options *o)
+void tui_data_init(struct tui_data *d, struct session *s, const struct options *o,
+		   const struct vlp_bar_opts *bar_opts)
 {
 	memset(d, 0, sizeof(*d));
 	d->session = s;
 	d->opts = o;
+	d->bar_opts = *bar_opts;
+	if (s->bars) {
+		snprintf(d->backend, sizeof(d->backend), "%s", vlp_device_backend(s->dev));
+		vlp_device_close_bars(s->dev);
+	}
 	d->is_static = vlp_device_origin(s->dev) != VLP_ORIGIN_LIVE;
 	tui_map_render(d);
 }

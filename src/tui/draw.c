@@ -172,7 +172,7 @@ static void draw_identity(struct tui_data *d, struct tui_view *v, int w)
 	const struct session *s = d->session;
 	const struct vlp_layout *l = s->layout;
 	const char *title = vlp_virtio_type_title(device_type(s));
-	const char *backend = s->bars ? vlp_device_backend(s->dev) : NULL;
+	const char *backend = s->bars && d->backend[0] ? d->backend : NULL;
 	char buf[256];
 	int x;
 

@@ -192,7 +192,6 @@ static void size_env_restore(struct size_env *e)
 static void run_repl(struct tui_data *d, struct tui_view *v, const struct options *o)
 {
 	struct session *s = d->session;
-	struct vlp_bar_opts view_opts = { .mode = o->access, .passive = o->passive };
 	struct vlp_bar_opts repl_opts = { .mode = o->access, .writable = true };
 	struct sigaction curses_winch;
 	struct size_env env;
@@ -207,23 +206,15 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 	/* readline installs its own resize handler: curses gets its own back. */
 	sigaction(SIGWINCH, NULL, &curses_winch);
 	size_env_save(&env);
-	if (s->bars) {
-		vlp_device_close_bars(s->dev);
-		s->bars = vlp_device_open_bars(s->ctx, s->dev, s->layout, &repl_opts) == 0;
-	}
+	/* Between reads the view holds no BAR access (nor the lock). */
+	if (s->bars && vlp_device_open_bars(s->ctx, s->dev, s->layout, &repl_opts))
+		printf(PROG ": no BAR access for the REPL: %s\n", vlp_ctx_error(s->ctx));
 	printf(PROG ": REPL on %s; quit it to return to the live view\n", s->name);
 	fflush(stdout);
 	rc = repl_session(s, o);
 	/* Config space may have been written: decode it again. */
 	session_redecode(s);
-	if (s->bars)
-		vlp_device_close_bars(s->dev);
-	s->bars = false;
-	if (s->layout->nregions) {
-		s->bars = vlp_device_open_bars(s->ctx, s->dev, s->layout, &view_opts) == 0;
-		if (!s->bars)
-			snprintf(s->bars_error, sizeof(s->bars_error), "%s", vlp_ctx_error(s->ctx));
-	}
+	vlp_device_close_bars(s->dev);
 	tui_map_render(d);
 	sigaction(SIGWINCH, &curses_winch, NULL);
 	size_env_restore(&env);
@@ -413,7 +404,7 @@ int tui_main(struct vlp_ctx *ctx, const struct options *o)
 		curses_start(&view);
 		curses_on = true;
 	}
-	tui_data_init(&data, &session, o);
+	tui_data_init(&data, &session, o, &bopts);
 	view_loop(&data, &view, o);
 	tui_data_free(&data);
 	session_close(&session);

@@ -32,6 +32,11 @@ struct tui_data {
 	bool gone;                 /* the device disappeared: the error panel */
 	bool is_static;            /* a snapshot: the values never change */
 	char driver[64];           /* driver bound now, "" none */
+	/* BAR access is opened for each read and closed after it, so that the
+	 * per-device lock is held as briefly as by the printers and other
+	 * instances (a REPL batch) can work on the device between reads. */
+	struct vlp_bar_opts bar_opts;
+	char backend[32];          /* how the last read reached the BARs, "" none */
 	struct timespec read_at;   /* CLOCK_MONOTONIC of the last read */
 	unsigned refreshes;        /* reads made so far */
 	unsigned skipped;          /* enum vlp_state_skip of the last read */
@@ -44,7 +49,10 @@ struct tui_data {
 	size_t nmap_lines;
 };
 
-void tui_data_init(struct tui_data *d, struct session *s, const struct options *o);
+/* s has BAR access open or not (s->bars); it is closed here and opened
+ * again for every read with bar_opts. */
+void tui_data_init(struct tui_data *d, struct session *s, const struct options *o,
+		   const struct vlp_bar_opts *bar_opts);
 void tui_data_free(struct tui_data *d);
 /* Reads the device again, leaving out the parts in skip (enum
  * vlp_state_skip); sets gone, error, driver and the read time. */
