@@ -48,9 +48,9 @@ top_seconds=${BENCH_TOP_SECONDS:-60}
 if command -v tmux >/dev/null; then
 	tm=(tmux -L "vlp-bench-$$" -f /dev/null)
 	"${tm[@]}" new-session -d -s b -x 80 -y 24 "exec $tool -F tests/data/snapshot-modern.lspci --top --interval 1 00:02.0"
-	"${tm[@]}" new-window -t b "exec $tool -F tests/data/snapshot-modern.lspci --top --interval 0.1 00:02.0"
-	"${tm[@]}" new-window -t b "exec top -d 1"
-	"${tm[@]}" new-window -t b "exec top -d 0.1"
+	"${tm[@]}" new-window -t b: "exec $tool -F tests/data/snapshot-modern.lspci --top --interval 0.1 00:02.0"
+	"${tm[@]}" new-window -t b: "exec top -d 1"
+	"${tm[@]}" new-window -t b: "exec top -d 0.1"
 	sleep 2 # past start-up: the steady state is measured
 	mapfile -t pids < <("${tm[@]}" list-panes -s -t b -F '#{pane_pid}')
 	cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
