@@ -53,7 +53,7 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu tui
+	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu tui qemu-tui
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -175,6 +175,10 @@ tui: virtio-lspci
 qemu: virtio-lspci
 	@tests/qemu/suite.sh
 
+# The live view on a live device in a guest, changed by a REPL batch meanwhile.
+qemu-tui: virtio-lspci
+	@tests/qemu/tui-suite.sh
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -189,7 +193,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live tui docs-check valgrind fuzz qemu
+CHECK_SUITES := unit sanitize golden crosscheck live tui docs-check valgrind fuzz qemu qemu-tui
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

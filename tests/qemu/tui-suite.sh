@@ -1,0 +1,71 @@
+#!/bin/bash
+# The live view in a QEMU guest: --top on a live virtio-net (driver unbound) in a
+# tmux pane at 80x24 while the REPL batch mode sets ACKNOWLEDGE in device_status;
+# the captured screen must show the change, highlighted.  One guest, ~30 s.
+#
+#   tests/qemu/tui-suite.sh [--keep DIR]
+#
+# Needs ./virtio-lspci, tmux and a terminfo entry for xterm on the host (they are
+# copied into the initramfs, with the C.UTF-8 locale tmux needs), and tests/qemu/setup.sh.
+# Output: FAIL lines, then "qemu-tui: N passed, M failed"; exit 1 on any failure.
+set -uo pipefail
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lib.sh
+. "$VLP_REPO_ROOT/tests/lib.sh"
+# shellcheck disable=SC2034 # read by lib.sh
+VLP_PROG=qemu-tui
+keep=
+while (($#)); do
+	case $1 in
+	--keep) keep=${2:?--keep needs a folder}; shift 2 ;;
+	-h | --help) vlp_usage; exit 0 ;;
+	*) vlp_die "unknown argument $1" ;;
+	esac
+done
+cd "$VLP_REPO_ROOT" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+terminfo=$(find /usr/share/terminfo /lib/terminfo -name xterm -path '*/x/*' 2>/dev/null | head -1)
+if [ ! -x ./virtio-lspci ] || ! command -v tmux >/dev/null || [ -z "$terminfo" ]; then
+	echo "FAIL: needs ./virtio-lspci, tmux and the xterm terminfo entry"
+	echo "qemu-tui: 0 passed, 1 failed"
+	exit 1
+fi
+if ! tests/qemu/setup.sh >"$tmp/setup.log" 2>&1; then
+	cat "$tmp/setup.log"
+	echo "FAIL: tests/qemu/setup.sh"
+	echo "qemu-tui: 0 passed, 1 failed"
+	exit 1
+fi
+tests/qemu/run-guest.sh --test tests/qemu/tui/guest.sh --unbind --timeout 90 \
+	--add ./virtio-lspci:/usr/bin/virtio-lspci --add "$(command -v tmux):/usr/bin/tmux" \
+	--add "$terminfo:/usr/share/terminfo/x/xterm" --add /usr/lib/locale/C.utf8 -o "$tmp/out" \
+	-- -device virtio-net-pci,netdev=n0,addr=02.0 -netdev user,id=n0
+rc=$?
+[ -n "$keep" ] && mkdir -p "$keep" && cp "$tmp/out" "$keep/guest.out"
+section() { # KIND NAME: the lines between the markers
+	awk -v b="@@$1 $2 begin" -v e="@@$1 $2 end" '$0 == e { p = 0 } p { print } $0 == b { p = 1 }' "$tmp/out"
+}
+check "guest ran (rc $rc)" [ "$rc" -eq 0 ]
+if grep '^@@FAIL' "$tmp/out"; then fail "guest checks"; else pass; fi
+section SCREEN before >"$tmp/before"
+section SCREEN after >"$tmp/after"
+section ESCAPES after >"$tmp/after.esc"
+check "before: the live device, driver unbound" grep -q "driver: none" "$tmp/before"
+check "before: status 0" grep -q "Status 0x00 ACKNOWLEDGE-" "$tmp/before"
+check "before: registers read through the BARs" grep -qE "access: (mmap|window|mmap\+window)" "$tmp/before"
+check "before: queues and MSI-X panels" grep -q "MSI-X (" "$tmp/before"
+check "after: the batch's change shown" grep -q "Status 0x01 ACKNOWLEDGE+" "$tmp/after"
+check "after: 80x24" [ "$(wc -l <"$tmp/after")" -eq 24 ]
+# The changed values carry the highlight (black on yellow, or reverse+bold).
+# The guest wrote ESC as '~'.
+if grep -qE '~\[[0-9;]*(43|7)m[^~]*ACKNOWLEDGE\+' "$tmp/after.esc" &&
+	grep -qE '~\[[0-9;]*(43|7)m[^~]*0x01' "$tmp/after.esc"; then
+	pass
+else
+	fail "after: ACKNOWLEDGE+ and 0x01 highlighted"
+fi
+echo "80x24 screen of the live device after 'status +ACKNOWLEDGE':"
+sed 's/^/  | /' "$tmp/after"
+summary qemu-tui
