@@ -53,7 +53,8 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu
+	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu qemu-repl \
+	repl-tty
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -171,6 +172,14 @@ live: virtio-lspci
 qemu: virtio-lspci
 	@tests/qemu/suite.sh
 
+# The write path (REPL batch mode) in a guest, checked against QEMU's view over QMP.
+qemu-repl: virtio-lspci
+	@tests/qemu/repl-suite.sh
+
+# The interactive REPL in tmux: completion, history, Ctrl-C.
+repl-tty: virtio-lspci
+	@tests/repl-tty.sh ./virtio-lspci
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -185,7 +194,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz qemu
+CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz qemu qemu-repl repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -46,6 +46,8 @@ static void history_path(char *buf, size_t len)
 
 	buf[0] = '\0';
 	if (state && state[0] == '/') {
+		/* $XDG_STATE_HOME may not exist yet (the spec says to create it) */
+		mkdir(state, 0700);
 		snprintf(buf, len, "%s/virtio-lspci", state);
 		mkdir(buf, 0700);
 		snprintf(buf, len, "%s/virtio-lspci/history", state);
@@ -182,6 +184,8 @@ static int interactive_loop(struct repl *r, const char *prompt)
 	if (hist[0])
 		read_history(hist);
 	rl_readline_name = "virtio-lspci";
+	/* a recalled line edited but not run stays as it was in the history */
+	rl_variable_bind("revert-all-at-newline", "on");
 	rl_attempted_completion_function = complete_line;
 	rl_completer_word_break_characters = " \t;";
 	completing = r;
@@ -214,9 +218,11 @@ static int interactive_loop(struct repl *r, const char *prompt)
 			if (interrupted) {
 				/* Ctrl-C: drop the line, fresh prompt */
 				interrupted = 0;
+				rl_revert_line(1, 0); /* a recalled history line as it was */
 				rl_free_line_state();
 				rl_callback_sigcleanup();
 				rl_replace_line("", 0);
+				history_set_pos(history_length);
 				fputc('\n', stdout);
 				rl_on_new_line();
 				rl_redisplay();
