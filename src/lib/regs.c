@@ -242,9 +242,13 @@ static int access_error(struct vlp_ctx *ctx, struct vlp_device *dev, int err, co
 	if ((err == -ENOENT || err == -ENODATA) && dev->snapshot)
 		return vlp_error(ctx, ENODATA, "%s: BAR%u+0x%llx was not recorded in the snapshot", what,
 				 reg->bar, (unsigned long long)off);
+	if (err == -EPERM)
+		return vlp_error(ctx, EPERM,
+				 "%s: no BAR access: %s%sthe PCI configuration access window needs config space writes, which are refused (EPERM)",
+				 what, vlp_bars_why(dev) ? vlp_bars_why(dev) : "",
+				 vlp_bars_why(dev) ? "; " : "");
 	return vlp_error(ctx, -err, "%s at BAR%u+0x%llx: %s", what, reg->bar,
-			 (unsigned long long)off,
-			 err == -EPERM ? "config space writes refused (EPERM)" : strerror(-err));
+			 (unsigned long long)off, strerror(-err));
 }
 
 /* Moves the block's selector for f to the selection, remembering the value
