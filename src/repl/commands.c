@@ -644,7 +644,6 @@ static int cmd_init(struct repl *r, const struct words *w)
 	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS];
 	struct vlp_reg reg;
 	bool modern = vlp_block_find(r->ctx, layout(r), VLP_BLOCK_COMMON, &reg) == 0;
-	uint64_t status;
 	unsigned n;
 
 	if (need_bars(r))
@@ -699,14 +698,12 @@ static int cmd_init(struct repl *r, const struct words *w)
 		if (find_reg(r, "common.queue_size", &qs) || find_reg(r, "common.queue_notify_off", &no) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &no, &sel, 0, &noff))
-			return vlp_ctx_error(r->ctx)[0] ? lib_fail(r) : -1;
+			return r->err[0] ? -1 : lib_fail(r);
 		fprintf(r->out, "  queue %u: max size %" PRIu64 ", notify_off %" PRIu64 "\n", q, size,
 			noff);
 	}
 	if (n > 64)
 		fprintf(r->out, "  ... %u queues in all\n", n);
-	if (status_reg(r, &reg) || vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &status))
-		return -1;
 	fprintf(r->out,
 		"next: set up each queue (queue N; set queue_desc/queue_driver/queue_device ADDR; set queue_enable 1), then 'status +DRIVER_OK' (step 8)\n");
 	return 0;

@@ -100,8 +100,10 @@ static char **complete_line(const char *text, int start, int end)
 {
 	char before[REPL_LINE_MAX], errbuf[64];
 	struct complete_ctx cc = { 0 };
+	struct vlp_reg reg;
 	struct words w;
 	const char *seg;
+	uint64_t n;
 
 	(void)end;
 	rl_attempted_completion_over = 1; /* never fall back to file names */
@@ -116,16 +118,10 @@ static char **complete_line(const char *text, int start, int end)
 	pending_next = 0;
 	cc.ctx = completing->ctx;
 	cc.layout = completing->s->layout;
-	cc.nqueues = completing->s->bars ? 0 : 0;
-	{
-		struct vlp_reg reg;
-		uint64_t n;
-
-		if (completing->s->bars &&
-		    vlp_reg_find(completing->ctx, cc.layout, "common.num_queues", &reg) == 0 &&
-		    vlp_reg_read(completing->ctx, completing->s->dev, cc.layout, &reg, NULL, 0, &n) == 0)
-			cc.nqueues = (unsigned)n;
-	}
+	if (completing->s->bars &&
+	    vlp_reg_find(completing->ctx, cc.layout, "common.num_queues", &reg) == 0 &&
+	    vlp_reg_read(completing->ctx, completing->s->dev, cc.layout, &reg, NULL, 0, &n) == 0)
+		cc.nqueues = (unsigned)n;
 	repl_complete(&cc, (const char *const *)w.w, w.n, text, add_candidate, &pending);
 	if (!pending.n)
 		return NULL;
