@@ -1091,7 +1091,7 @@ const struct command *repl_find_command(const char *name)
 int repl_run_command(struct repl *r, const char *cmd)
 {
 	const struct command *c;
-	struct words w;
+	struct words w = { .n = 0 };
 
 	r->err[0] = '\0';
 	if (split_words(cmd, &w, r->err, sizeof(r->err)))
