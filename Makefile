@@ -53,7 +53,8 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu
+	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
+	docs-check valgrind qemu
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -160,6 +161,13 @@ golden: virtio-lspci
 golden-update: virtio-lspci
 	@tests/golden.sh ./virtio-lspci --update
 
+# The conformance checker on every dump, snapshot and broken-corpus file.
+check-corpus: virtio-lspci
+	@tests/check.sh ./virtio-lspci
+
+check-corpus-update: virtio-lspci
+	@tests/check.sh ./virtio-lspci --update
+
 crosscheck: virtio-lspci
 	@tests/crosscheck.sh ./virtio-lspci
 
@@ -185,7 +193,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz qemu
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live docs-check valgrind fuzz qemu
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)
