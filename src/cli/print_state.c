@@ -463,33 +463,38 @@ void text_state(struct output *o, const struct device_view *v)
 			fprintf(o->f, "\tBAR access: unavailable (%s)\n", v->state_error);
 		return;
 	}
-	fprintf(o->f, "\tBAR access: %s%s\n", s->backend, s->passive ? ", passive" : "");
+	if (!o->opts.sections)
+		fprintf(o->f, "\tBAR access: %s%s\n", s->backend, s->passive ? ", passive" : "");
 	if (s->common.table) {
-		fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n", s->common.bar,
-			s->common.offset);
-		text_regs(o, &s->common, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
-		for (unsigned k = 0; k < FEATURE_KINDS; k++) {
+		if (!o->opts.sections)
+			fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n", s->common.bar,
+				s->common.offset);
+		if (show_section(&o->opts, SHOW_STATUS))
+			text_regs(o, &s->common, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
+		for (unsigned k = 0; k < FEATURE_KINDS && show_section(&o->opts, SHOW_FEATURES); k++) {
 			features_of(s, (enum feature_kind)k, &fs);
 			text_features(o, feature_kinds[k].title, &fs, type);
 		}
-		if (o->opts.verbose >= 2)
+		if (!show_section(&o->opts, SHOW_QUEUES))
+			;
+		else if (o->opts.verbose >= 2)
 			for (size_t q = 0; q < s->nqueues; q++)
 				text_queue(o, &s->queues[q]);
 		else if (s->nqueues)
 			fprintf(o->f, "\t\tQueues: %zu read (-vv shows them)\n", s->nqueues);
 	}
-	if (s->device.table) {
+	if (s->device.table && show_section(&o->opts, SHOW_DEVICE)) {
 		fprintf(o->f, "\tDevice configuration (%s, BAR%u+0x%" PRIx64 "%s):\n",
 			s->device.table->name, s->device.bar, s->device.offset,
 			s->device_consistent ? "" : ", generation not confirmed");
 		text_regs(o, &s->device, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
 		text_input(o, s);
 	}
-	if (s->isr.table)
+	if (s->isr.table && show_section(&o->opts, SHOW_STATUS))
 		text_regs(o, &s->isr, "\tISR status: ", "\t\t", VLP_SEL_NONE, true);
-	if (o->opts.verbose >= 2)
+	if (o->opts.verbose >= 2 && show_section(&o->opts, SHOW_MSIX))
 		text_msix(o, s);
-	if (s->legacy.table) {
+	if (s->legacy.table && show_section(&o->opts, SHOW_LEGACY)) {
 		fprintf(o->f, "\tLegacy interface registers (BAR0):\n");
 		text_regs(o, &s->legacy, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
 		if (o->opts.verbose >= 2)

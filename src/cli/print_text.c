@@ -374,8 +374,9 @@ static void text_device(struct output *o, const struct device_view *v)
 	const struct vlp_layout *l = v->layout;
 	const char *driver = vlp_device_driver(dev);
 
-	print_summary(o, l);
-	if (o->opts.verbose >= 1) {
+	if (!o->opts.sections)
+		print_summary(o, l);
+	if (o->opts.verbose >= 1 && show_section(&o->opts, SHOW_CAPS)) {
 		print_identity(o, l);
 		print_command_status(o, l);
 		print_bars(o, l);
@@ -387,12 +388,17 @@ static void text_device(struct output *o, const struct device_view *v)
 		     (l->header.cap_ptr.value >= VLP_CONFIG_HEADER &&
 		      !vlp_device_config_valid(dev, (unsigned)l->header.cap_ptr.value & ~3u, 2))))
 			fprintf(o->f, "\tCapabilities: " UNAVAILABLE "\n");
+	}
+	if (o->opts.verbose >= 1 && show_section(&o->opts, SHOW_MAP)) {
 		print_bar_map(o, l);
 		print_driver_uses(o, l);
 		print_legacy(o, l);
+	}
+	if (o->opts.verbose >= 1 && show_section(&o->opts, SHOW_CAPS))
 		text_findings(o, l->findings, l->nfindings);
+	if (o->opts.verbose >= 1) {
 		text_state(o, v);
-		if (driver)
+		if (driver && !o->opts.sections)
 			fprintf(o->f, "\tKernel driver in use: %s\n", driver);
 	}
 	if (o->opts.hex)

@@ -699,7 +699,7 @@ int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned wi
 	track(b, bar, off, *val);
 	if (dev->policy.trace)
 		dev->policy.trace(dev->policy.trace_arg, &(struct vlp_access_event){ VLP_EVENT_BAR_READ, false,
-			vlp_bar_is_selector(dev, bar, off), bar, off, width, *val });
+			vlp_bar_is_selector(dev, bar, off), false, bar, off, width, *val });
 	if (dev->recording && vlp_snapshot_add(dev->recording, bar, off, width, key, *val))
 		return -ENOMEM;
 	return 0;
@@ -740,8 +740,8 @@ static int bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigne
 	}
 	if (dev->policy.trace)
 		dev->policy.trace(dev->policy.trace_arg,
-				  &(struct vlp_access_event){ VLP_EVENT_BAR_WRITE, dry, selector, bar,
-							      off, width, val });
+				  &(struct vlp_access_event){ VLP_EVENT_BAR_WRITE, dry, selector,
+							      for_reading, bar, off, width, val });
 	return 0;
 }
 
@@ -813,8 +813,8 @@ int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, u
 	}
 	if (dev->policy.trace)
 		dev->policy.trace(dev->policy.trace_arg,
-				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_READ, false, false, 0, off,
-							      width, *val });
+				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_READ, false, false, false,
+							      0, off, width, *val });
 	return 0;
 }
 
@@ -848,7 +848,7 @@ int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, 
 	if (dev->policy.trace)
 		dev->policy.trace(dev->policy.trace_arg,
 				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_WRITE, dev->policy.dry_run,
-							      false, 0, off, width, val });
+							      false, false, 0, off, width, val });
 	return 0;
 }
 

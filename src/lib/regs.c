@@ -162,8 +162,11 @@ int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *na
 	for (size_t i = 0; i < norder; i++) {
 		const struct vlp_field *f;
 
-		if (vlp_block_find(ctx, l, order[i], out))
+		if (vlp_block_find(ctx, l, order[i], out)) {
+			if (dot)
+				return -ENOENT; /* the named block is missing: say so */
 			continue;
+		}
 		f = vlp_field_find(out->table, field);
 		if (!f)
 			continue;
@@ -236,7 +239,7 @@ static int access_error(struct vlp_ctx *ctx, struct vlp_device *dev, int err, co
 				 why);
 	if (err == -ENODEV)
 		return vlp_error(ctx, ENODEV, "%s: no access to BAR%u", what, reg->bar);
-	if (err == -ENOENT)
+	if ((err == -ENOENT || err == -ENODATA) && dev->snapshot)
 		return vlp_error(ctx, ENODATA, "%s: BAR%u+0x%llx was not recorded in the snapshot", what,
 				 reg->bar, (unsigned long long)off);
 	return vlp_error(ctx, -err, "%s at BAR%u+0x%llx: %s", what, reg->bar,

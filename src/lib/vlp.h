@@ -497,6 +497,7 @@ struct vlp_access_event {
 	enum vlp_event_kind kind;
 	bool dry_run;   /* a write that was not made */
 	bool selector;  /* the register is a selector */
+	bool internal;  /* a selector moved to reach a register, put back after */
 	unsigned bar;   /* BAR accesses */
 	uint64_t offset; /* in the BAR, or in config space */
 	unsigned width;

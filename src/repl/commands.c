@@ -1,0 +1,1083 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The REPL's commands.  Every register is named through the field tables
+ * and reached through the library's register API, which keeps the spec's
+ * access rules (widths, selectors saved and restored, config_generation,
+ * ISR only on request).  Every write echoes the access made (the trace) and
+ * the value read back.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "repl.h"
+
+#define RESET_TIMEOUT_MS 1000
+#define STATUS_FEATURES_OK 3 /* bit numbers of device_status (2.1) */
+#define STATUS_DEVICE_NEEDS_RESET 6
+
+const char *const repl_sections[] = { "all",    "caps",   "map",  "status", "features",
+				      "queues", "device", "msix", "legacy", NULL };
+
+__attribute__((format(printf, 2, 3))) static int fail(struct repl *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int lib_fail(struct repl *r)
+{
+	return fail(r, "%s", vlp_ctx_error(r->ctx));
+}
+
+static const struct vlp_layout *layout(const struct repl *r)
+{
+	return r->s->layout;
+}
+
+static int need_bars(struct repl *r)
+{
+	if (r->s->bars)
+		return 0;
+	return fail(r, "no BAR access: %s", r->s->bars_error[0] ? r->s->bars_error : "not opened");
+}
+
+/* Destructive writes ask first when a person is at the terminal. */
+static bool confirm(struct repl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool confirm(struct repl *r, const char *fmt, ...)
+{
+	char line[64];
+	va_list ap;
+
+	if (!r->interactive || r->o->yes || r->o->dry_run)
+		return true;
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputs(" [y/N] ", stdout);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	return line[0] == 'y' || line[0] == 'Y';
+}
+
+static int words_need(struct repl *r, const struct words *w, size_t min, size_t max)
+{
+	const struct command *c = repl_find_command(w->w[0]);
+
+	if (w->n - 1 < min || w->n - 1 > max)
+		return fail(r, "usage: %s", c ? c->synopsis : w->w[0]);
+	return 0;
+}
+
+/* ------------------------------------------------------------ values */
+
+static void bit_list(char *buf, size_t len, const struct vlp_names *names, uint64_t v)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64 && used < len; bit++) {
+		const char *name = NULL;
+
+		if (!(v >> bit & 1))
+			continue;
+		for (size_t i = 0; names && i < names->count; i++)
+			if (names->entries[i].value == bit)
+				name = names->entries[i].name;
+		used += name ? (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
+			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "", bit);
+	}
+}
+
+/* "0x01 (ACKNOWLEDGE)" style text of a scalar value of a field. */
+static void describe_value(char *buf, size_t len, const struct vlp_field *f, uint64_t v)
+{
+	struct vlp_field_value fv = { true, true, v, NULL };
+	struct vlp_field element = *f;
+	char names[256] = "";
+
+	/* one element of an array is shown as a scalar of its width */
+	element.count = 0;
+	element.flags &= ~(unsigned)(VLP_FIELD_STRING | VLP_FIELD_MAC);
+	f = &element;
+	format_value(buf, len, f, &fv);
+	if (f->names && f->names->kind == VLP_NAMES_BITS)
+		bit_list(names, sizeof(names), f->names, v);
+	else if (f->names && vlp_names_lookup(f->names, v))
+		snprintf(names, sizeof(names), "%s", vlp_names_lookup(f->names, v));
+	if (names[0] || (f->names && f->names->kind == VLP_NAMES_BITS))
+		snprintf(buf + strlen(buf), len - strlen(buf), " (%s)", names[0] ? names : "none");
+}
+
+static void reg_label(char *buf, size_t len, const struct repl *r, const struct vlp_reg *reg)
+{
+	int n = snprintf(buf, len, "%s.%s", vlp_block_name(reg->block), reg->field->name);
+
+	if (reg->element >= 0)
+		n += snprintf(buf + n, len - (size_t)n, "[%d]", reg->element);
+	switch (reg->field->selector) {
+	case VLP_SEL_QUEUE:
+		snprintf(buf + n, len - (size_t)n, " (queue %u)", r->sel.queue);
+		break;
+	case VLP_SEL_DEVICE_FEATURE:
+		snprintf(buf + n, len - (size_t)n, " (select %u)", r->sel.device_feature_select);
+		break;
+	case VLP_SEL_DRIVER_FEATURE:
+		snprintf(buf + n, len - (size_t)n, " (select %u)", r->sel.driver_feature_select);
+		break;
+	case VLP_SEL_NONE:
+		break;
+	}
+}
+
+/* Reads a field (arrays element by element) as its text. */
+static int read_text(struct repl *r, const struct vlp_reg *reg, char *buf, size_t len)
+{
+	const struct vlp_field *f = reg->field;
+	unsigned count = f->count > 1 ? f->count : 1;
+	uint64_t v;
+
+	if (f->count > 1 && reg->element < 0) {
+		struct vlp_field_value fv = { true, true, 0, NULL };
+		struct vlp_reg one = *reg;
+		uint8_t bytes[512];
+
+		if ((size_t)count * f->width > sizeof(bytes))
+			return fail(r, "%s: too large to show", f->name);
+		for (unsigned i = 0; i < count; i++) {
+			one.element = (int)i;
+			if (vlp_reg_read(r->ctx, r->s->dev, layout(r), &one, &r->sel, 0, &v))
+				return lib_fail(r);
+			for (unsigned b = 0; b < f->width; b++)
+				bytes[i * f->width + b] = (uint8_t)(v >> (8 * b));
+		}
+		fv.bytes = bytes;
+		format_value(buf, len, f, &fv);
+		return 0;
+	}
+	if (vlp_reg_read(r->ctx, r->s->dev, layout(r), reg, &r->sel, 0, &v))
+		return lib_fail(r);
+	describe_value(buf, len, f, v);
+	return 0;
+}
+
+static int find_reg(struct repl *r, const char *name, struct vlp_reg *reg)
+{
+	if (vlp_reg_find(r->ctx, layout(r), name, reg))
+		return lib_fail(r);
+	if (!vlp_reg_exists(reg))
+		return fail(r, "%s: at 0x%x, past the end of the %s structure (%" PRIu64 " bytes)",
+			    reg->field->name, reg->field->offset, vlp_block_name(reg->block), reg->length);
+	return 0;
+}
+
+/* The number of queues: num_queues, or the legacy header's count. */
+static unsigned queue_count(struct repl *r)
+{
+	struct vlp_reg reg;
+	uint64_t n = 0;
+
+	if (!r->s->bars)
+		return 0;
+	if (vlp_reg_find(r->ctx, layout(r), "common.num_queues", &reg) == 0 &&
+	    vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &n) == 0)
+		return (unsigned)n;
+	return 0;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int cmd_help(struct repl *r, const struct words *w)
+{
+	const struct command *c;
+
+	if (w->n > 1) {
+		c = repl_find_command(w->w[1]);
+		if (!c)
+			return fail(r, "no command '%s' (help lists them)", w->w[1]);
+		fprintf(r->out, "%s\n    %s\n", c->synopsis, c->help);
+		return 0;
+	}
+	for (size_t i = 0; i < repl_ncommands; i++)
+		fprintf(r->out, "  %-34s %s\n", repl_commands[i].synopsis, repl_commands[i].help);
+	fprintf(r->out,
+		"Fields are named as in the spec, optionally with their block: common.queue_size,\n"
+		"device.mac[2], legacy.queue_address.  Values: 0x hex, decimal, 0b binary, or names\n"
+		"(ACKNOWLEDGE|DRIVER).  Several commands on a line: separate them with ';'.\n");
+	return 0;
+}
+
+static int cmd_show(struct repl *r, const struct words *w)
+{
+	struct output out = { r->out, r->ctx, { 0 }, 0, { 0 } };
+	struct vlp_state_opts sopts = { false, false };
+	struct vlp_state *state = NULL;
+	struct device_view view = { r->s->dev, layout(r), NULL, NULL };
+
+	out.opts.verbose = 2;
+	out.opts.domains = true;
+	for (size_t i = 1; i < w->n; i++) {
+		size_t k;
+
+		for (k = 0; repl_sections[k] && strcasecmp(repl_sections[k], w->w[i]); k++)
+			;
+		if (!repl_sections[k])
+			return fail(r, "show: no section '%s' (all caps map status features queues device msix legacy)",
+				    w->w[i]);
+		/* "all" is index 0: no bit, everything */
+		if (k)
+			out.opts.sections |= 1u << (k - 1);
+	}
+	if (r->s->bars) {
+		if (vlp_read_state(r->ctx, r->s->dev, layout(r), &sopts, &state))
+			view.state_error = vlp_ctx_error(r->ctx);
+	} else {
+		view.state_error = r->s->bars_error;
+	}
+	view.state = state;
+	text_printer.device(&out, &view);
+	vlp_state_free(state);
+	return 0;
+}
+
+static int cmd_get(struct repl *r, const struct words *w)
+{
+	struct vlp_reg reg;
+	char label[96], text[700];
+
+	if (words_need(r, w, 1, REPL_MAX_WORDS) || need_bars(r))
+		return -1;
+	for (size_t i = 1; i < w->n; i++) {
+		if (find_reg(r, w->w[i], &reg))
+			return -1;
+		if (reg.field->flags & VLP_FIELD_READ_CLEARS)
+			return fail(r, "%s: reading clears it (4.1.4.5): use the isr command", w->w[i]);
+		if (read_text(r, &reg, text, sizeof(text)))
+			return -1;
+		reg_label(label, sizeof(label), r, &reg);
+		fprintf(r->out, "%s = %s\n", label, text);
+	}
+	return 0;
+}
+
+static bool is_destructive(const struct vlp_field *f)
+{
+	return (f->flags & (VLP_FIELD_WRITE_RESETS | VLP_FIELD_NOTIFIES)) ||
+	       !strcmp(f->name, "queue_enable") || !strcmp(f->name, "queue_reset");
+}
+
+static bool packed_ring(struct repl *r)
+{
+	uint32_t words[VLP_FEATURE_WORDS];
+
+	return vlp_features_read(r->ctx, r->s->dev, layout(r), true, words) == 0 &&
+	       vlp_packed_ring_negotiated(words);
+}
+
+static int do_reset(struct repl *r);
+
+/* Writes a field and reports what it reads back. */
+static int write_field(struct repl *r, const struct vlp_reg *reg, uint64_t v)
+{
+	const struct vlp_field *f = reg->field;
+	char label[96], rule[200], text[700];
+	uint64_t back;
+
+	if (vlp_reg_check_value(r->ctx, reg, v))
+		return lib_fail(r);
+	if (vlp_reg_driver_rule(reg, v, packed_ring(r), rule, sizeof(rule)) && !r->o->force)
+		return fail(r, "refused: %s (--force writes it anyway)", rule);
+	if ((f->flags & VLP_FIELD_WRITE_RESETS) && v == 0)
+		return do_reset(r);
+	reg_label(label, sizeof(label), r, reg);
+	if (is_destructive(f) && !confirm(r, "write 0x%" PRIx64 " to %s?", v, label))
+		return fail(r, "not confirmed: nothing written");
+	if (vlp_reg_write(r->ctx, r->s->dev, layout(r), reg, &r->sel, v))
+		return lib_fail(r);
+	/* A selector written by hand is the REPL's selection from now on. */
+	if (!strcmp(f->name, "queue_select"))
+		r->sel.queue = (uint32_t)v;
+	else if (!strcmp(f->name, "device_feature_select"))
+		r->sel.device_feature_select = (uint32_t)v;
+	else if (!strcmp(f->name, "driver_feature_select"))
+		r->sel.driver_feature_select = (uint32_t)v;
+	describe_value(text, sizeof(text), f, v);
+	if (vlp_device_dry_run(r->s->dev)) {
+		fprintf(r->out, "%s <- %s (dry run: not written)\n", label, text);
+		return 0;
+	}
+	if (f->access == VLP_WO || (f->flags & (VLP_FIELD_NOTIFIES | VLP_FIELD_READ_CLEARS))) {
+		fprintf(r->out, "%s <- %s\n", label, text);
+		return 0;
+	}
+	if (vlp_reg_read(r->ctx, r->s->dev, layout(r), reg, &r->sel, 0, &back))
+		return lib_fail(r);
+	fprintf(r->out, "%s <- %s; ", label, text);
+	describe_value(text, sizeof(text), f, back);
+	fprintf(r->out, "reads back %s%s\n", text, back == v ? "" : " (differs)");
+	return 0;
+}
+
+static int cmd_set(struct repl *r, const struct words *w)
+{
+	struct vlp_reg reg;
+	uint64_t v;
+
+	if (words_need(r, w, 2, 2) || need_bars(r) || find_reg(r, w->w[1], &reg))
+		return -1;
+	if (reg.field->count > 1 && reg.element < 0)
+		return fail(r, "%s is an array of %u: set one element, %s[0]", reg.field->name,
+			    reg.field->count, reg.field->name);
+	if (parse_field_value(w->w[2], reg.field->names, &v, r->err, sizeof(r->err)))
+		return -1;
+	return write_field(r, &reg, v);
+}
+
+/* A field that exists only with a feature (4.1.4.3: the 1.2 fields) when
+ * the driver has not accepted it. */
+static const char *missing_feature(struct repl *r, const struct vlp_field *f)
+{
+	uint32_t drv[VLP_FEATURE_WORDS];
+	unsigned bit;
+
+	if (!f->feature)
+		return NULL;
+	bit = VLP_FEATURE_BIT(f->feature);
+	if (vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv) ||
+	    drv[bit / 32] >> (bit % 32) & 1)
+		return NULL;
+	return vlp_feature_name(r->type, bit);
+}
+
+/* The queue_* rows of the block (common, or legacy without one). */
+static int show_queue(struct repl *r)
+{
+	struct vlp_reg block;
+	char label[96], text[700];
+	const char *needs;
+
+	if (vlp_block_find(r->ctx, layout(r), VLP_BLOCK_COMMON, &block) &&
+	    vlp_block_find(r->ctx, layout(r), VLP_BLOCK_LEGACY, &block))
+		return lib_fail(r);
+	fprintf(r->out, "queue %u:\n", r->sel.queue);
+	for (size_t i = 0; i < block.table->count; i++) {
+		struct vlp_reg reg = block;
+
+		reg.field = &block.table->fields[i];
+		if (reg.field->selector != VLP_SEL_QUEUE || !vlp_reg_exists(&reg))
+			continue;
+		if (reg.field->access == VLP_WO || (reg.field->flags & VLP_FIELD_NOTIFIES))
+			continue;
+		reg_label(label, sizeof(label), r, &reg);
+		if ((needs = missing_feature(r, reg.field)))
+			snprintf(text, sizeof(text), "n/a (%s not negotiated)", needs);
+		else if (read_text(r, &reg, text, sizeof(text)))
+			snprintf(text, sizeof(text), "<unavailable: %s>", r->err);
+		fprintf(r->out, "  %-28s %s\n", reg.field->name, text);
+	}
+	return 0;
+}
+
+static int cmd_queue(struct repl *r, const struct words *w)
+{
+	uint64_t q;
+	unsigned n;
+
+	if (words_need(r, w, 0, 1) || need_bars(r))
+		return -1;
+	if (w->n == 2) {
+		if (parse_number(w->w[1], &q))
+			return fail(r, "queue: '%s' is not a queue index", w->w[1]);
+		n = queue_count(r);
+		if (n && q >= n)
+			return fail(r, "queue %" PRIu64 ": the device has %u queues (0-%u)", q, n, n - 1);
+		if (q > UINT16_MAX)
+			return fail(r, "queue %" PRIu64 ": queue_select is 16 bits", q);
+		r->sel.queue = (uint32_t)q;
+	}
+	return show_queue(r);
+}
+
+static int read_both(struct repl *r, uint32_t dev[VLP_FEATURE_WORDS], uint32_t drv[VLP_FEATURE_WORDS])
+{
+	if (vlp_features_read(r->ctx, r->s->dev, layout(r), false, dev) ||
+	    vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv))
+		return lib_fail(r);
+	return 0;
+}
+
+static void print_feature_words(struct repl *r, const char *label, const uint32_t words[VLP_FEATURE_WORDS])
+{
+	fprintf(r->out, "%-11s", label);
+	for (int i = VLP_FEATURE_WORDS - 1; i >= 0; i--)
+		fprintf(r->out, " %08" PRIx32, words[i]);
+	fputc('\n', r->out);
+}
+
+static int cmd_features(struct repl *r, const struct words *w)
+{
+	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS], neg[VLP_FEATURE_WORDS];
+
+	if (words_need(r, w, 0, 0) || need_bars(r) || read_both(r, dev, drv))
+		return -1;
+	for (unsigned i = 0; i < VLP_FEATURE_WORDS; i++)
+		neg[i] = dev[i] & drv[i];
+	print_feature_words(r, "device:", dev);
+	print_feature_words(r, "driver:", drv);
+	print_feature_words(r, "negotiated:", neg);
+	fprintf(r->out, "  bit  %-34s device driver\n", "name");
+	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS; bit++) {
+		bool d = dev[bit / 32] >> (bit % 32) & 1, g = drv[bit / 32] >> (bit % 32) & 1;
+		const char *name = vlp_feature_name(r->type, bit);
+
+		if (d || g)
+			fprintf(r->out, "  %3u  %-34s %-6s %s%s\n", bit, name ? name : "(unnamed)",
+				d ? "+" : "-", g ? "+" : "-",
+				g && !d ? "   not offered: FEATURES_OK will not stick (2.2.1)" : "");
+	}
+	return 0;
+}
+
+static int cmd_feature(struct repl *r, const struct words *w)
+{
+	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS];
+	const char *name;
+
+	if (words_need(r, w, 1, REPL_MAX_WORDS) || need_bars(r) || read_both(r, dev, drv))
+		return -1;
+	for (size_t i = 1; i < w->n; i++) {
+		const char *arg = w->w[i];
+		int bit;
+
+		if (arg[0] == '=') {
+			uint64_t mask;
+			const char *v = arg[1] ? arg + 1 : (i + 1 < w->n ? w->w[++i] : "");
+
+			if (!strcasecmp(v, "device")) {
+				memcpy(drv, dev, sizeof(drv));
+				continue;
+			}
+			if (parse_number(v, &mask))
+				return fail(r, "feature =: '%s' is not a mask (a number, or 'device' for every offered bit)",
+					    v);
+			memset(drv, 0, sizeof(drv));
+			drv[0] = (uint32_t)mask;
+			drv[1] = (uint32_t)(mask >> 32);
+			continue;
+		}
+		if (arg[0] != '+' && arg[0] != '-')
+			return fail(r, "feature: '%s': give +NAME, -NAME or = MASK", arg);
+		bit = parse_feature(r->type, arg + 1);
+		if (bit < 0)
+			return fail(r, "feature: no feature '%s' for this device type (tab completes them)",
+				    arg + 1);
+		if (arg[0] == '+')
+			drv[bit / 32] |= 1u << (bit % 32);
+		else
+			drv[bit / 32] &= ~(1u << (bit % 32));
+		name = vlp_feature_name(r->type, (unsigned)bit);
+		if (arg[0] == '+' && !(dev[bit / 32] >> (bit % 32) & 1))
+			fprintf(r->out, "warning: %s (bit %d) is not offered by the device: it must not be accepted (2.2.1), FEATURES_OK will not stick\n",
+				name ? name : "feature", bit);
+	}
+	if (vlp_features_write(r->ctx, r->s->dev, layout(r), drv))
+		return lib_fail(r);
+	if (vlp_device_dry_run(r->s->dev)) {
+		print_feature_words(r, "driver <-", drv);
+		fprintf(r->out, "(dry run: not written)\n");
+		return 0;
+	}
+	if (vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv))
+		return lib_fail(r);
+	print_feature_words(r, "driver:", drv);
+	return 0;
+}
+
+static int status_reg(struct repl *r, struct vlp_reg *reg)
+{
+	return find_reg(r, "device_status", reg);
+}
+
+static int do_reset(struct repl *r)
+{
+	unsigned waited;
+
+	if (!confirm(r, "reset the device (device_status <- 0)?"))
+		return fail(r, "not confirmed: nothing written");
+	if (vlp_device_reset(r->ctx, r->s->dev, layout(r), RESET_TIMEOUT_MS, &waited))
+		return lib_fail(r);
+	if (vlp_device_dry_run(r->s->dev))
+		fprintf(r->out, "reset: device_status <- 0x00 (dry run: not written)\n");
+	else
+		fprintf(r->out, "reset: device_status <- 0x00; reads back 0x00 after %u ms (4.1.4.3.2)\n",
+			waited);
+	return 0;
+}
+
+/* Sets device_status and checks what stuck: FEATURES_OK not reading back
+ * means the device refused the features (3.1.1 step 6). */
+static int write_status(struct repl *r, uint64_t want, uint64_t was)
+{
+	const struct vlp_field *f;
+	struct vlp_reg reg;
+	char text[256];
+	uint64_t back;
+
+	if (status_reg(r, &reg))
+		return -1;
+	f = reg.field;
+	/* 2.1.1: the driver MUST NOT clear a device status bit. */
+	if ((was & ~want) && want != 0 && !r->o->force)
+		return fail(r, "refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
+	if (want == 0)
+		return do_reset(r);
+	describe_value(text, sizeof(text), f, want);
+	if (!confirm(r, "write %s to device_status?", text))
+		return fail(r, "not confirmed: nothing written");
+	if (vlp_reg_write(r->ctx, r->s->dev, layout(r), &reg, NULL, want))
+		return lib_fail(r);
+	if (vlp_device_dry_run(r->s->dev)) {
+		fprintf(r->out, "device_status <- %s (dry run: not written)\n", text);
+		return 0;
+	}
+	if (vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &back))
+		return lib_fail(r);
+	fprintf(r->out, "device_status <- %s; ", text);
+	describe_value(text, sizeof(text), f, back);
+	fprintf(r->out, "reads back %s\n", text);
+	if ((want >> STATUS_FEATURES_OK & 1) && !(back >> STATUS_FEATURES_OK & 1))
+		return fail(r, "FEATURES_OK did not stick: the device does not accept the driver features (3.1.1 step 6; 'features' shows them)");
+	if (back >> STATUS_DEVICE_NEEDS_RESET & 1)
+		return fail(r, "the device set DEVICE_NEEDS_RESET (2.1.2): reset it");
+	if ((back & want) != want)
+		return fail(r, "device_status reads back 0x%02" PRIx64 ", not 0x%02" PRIx64, back, want);
+	return 0;
+}
+
+static int cmd_status(struct repl *r, const struct words *w)
+{
+	struct vlp_reg reg;
+	uint64_t cur, v = 0;
+	char text[256];
+
+	if (need_bars(r) || status_reg(r, &reg))
+		return -1;
+	if (vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &cur))
+		return lib_fail(r);
+	if (w->n == 1) {
+		describe_value(text, sizeof(text), reg.field, cur);
+		fprintf(r->out, "device_status = %s\n", text);
+		return 0;
+	}
+	v = cur;
+	for (size_t i = 1; i < w->n; i++) {
+		const char *arg = w->w[i];
+		uint64_t bits;
+
+		if (arg[0] == '=') {
+			const char *val = arg[1] ? arg + 1 : (i + 1 < w->n ? w->w[++i] : "");
+
+			if (parse_field_value(val, reg.field->names, &v, r->err, sizeof(r->err)))
+				return -1;
+			if (v > 0xff)
+				return fail(r, "0x%" PRIx64 " does not fit device_status (8 bits)", v);
+			continue;
+		}
+		if ((arg[0] != '+' && arg[0] != '-') ||
+		    parse_field_value(arg + 1, reg.field->names, &bits, r->err, sizeof(r->err)))
+			return fail(r, "status: '%s': give +NAME, -NAME or = VALUE (names: ACKNOWLEDGE DRIVER FEATURES_OK DRIVER_OK FAILED ...)",
+				    arg);
+		if (bits > 0xff)
+			return fail(r, "0x%" PRIx64 " does not fit device_status (8 bits)", bits);
+		v = arg[0] == '+' ? v | bits : v & ~bits;
+	}
+	return write_status(r, v, cur);
+}
+
+static int cmd_reset(struct repl *r, const struct words *w)
+{
+	if (words_need(r, w, 0, 0) || need_bars(r))
+		return -1;
+	return do_reset(r);
+}
+
+/* 3.1.1: the driver's initialization sequence, one step at a time. */
+static int cmd_init(struct repl *r, const struct words *w)
+{
+	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS];
+	struct vlp_reg reg;
+	bool modern = vlp_block_find(r->ctx, layout(r), VLP_BLOCK_COMMON, &reg) == 0;
+	uint64_t status;
+	unsigned n;
+
+	if (need_bars(r))
+		return -1;
+	fprintf(r->out, "step 1 (3.1.1): reset\n");
+	if (do_reset(r))
+		return -1;
+	fprintf(r->out, "step 2: ACKNOWLEDGE (the guest noticed the device)\n");
+	if (write_status(r, 0x01, 0))
+		return -1;
+	fprintf(r->out, "step 3: DRIVER (the guest knows how to drive it)\n");
+	if (write_status(r, 0x03, 0x01))
+		return -1;
+	fprintf(r->out, "step 4: read the device features and choose\n");
+	if (read_both(r, dev, drv))
+		return -1;
+	print_feature_words(r, "device:", dev);
+	if (w->n > 1) {
+		memset(drv, 0, sizeof(drv));
+		for (size_t i = 1; i < w->n; i++) {
+			int bit = parse_feature(r->type, w->w[i][0] == '+' ? w->w[i] + 1 : w->w[i]);
+
+			if (bit < 0)
+				return fail(r, "init: no feature '%s' for this device type", w->w[i]);
+			drv[bit / 32] |= 1u << (bit % 32);
+		}
+	} else {
+		memcpy(drv, dev, sizeof(drv)); /* every offered feature */
+	}
+	if (!confirm(r, "accept features %08" PRIx32 " %08" PRIx32 " %08" PRIx32 " %08" PRIx32 "?",
+		     drv[3], drv[2], drv[1], drv[0]))
+		return fail(r, "not confirmed: stopped after step 3");
+	if (vlp_features_write(r->ctx, r->s->dev, layout(r), drv))
+		return lib_fail(r);
+	print_feature_words(r, "driver <-", drv);
+	if (!modern) {
+		fprintf(r->out, "legacy interface: no FEATURES_OK step (4.1.4.10)\n");
+	} else {
+		fprintf(r->out, "step 5: FEATURES_OK\n");
+		if (write_status(r, 0x0b, 0x03))
+			return -1;
+		fprintf(r->out, "step 6: FEATURES_OK re-read: it stuck\n");
+	}
+	fprintf(r->out, "step 7: queue discovery\n");
+	n = queue_count(r);
+	for (unsigned q = 0; q < n && q < 64; q++) {
+		struct vlp_selection sel = r->sel;
+		uint64_t size = 0, noff = 0;
+		struct vlp_reg qs, no;
+
+		sel.queue = q;
+		if (find_reg(r, "common.queue_size", &qs) || find_reg(r, "common.queue_notify_off", &no) ||
+		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size) ||
+		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &no, &sel, 0, &noff))
+			return vlp_ctx_error(r->ctx)[0] ? lib_fail(r) : -1;
+		fprintf(r->out, "  queue %u: max size %" PRIu64 ", notify_off %" PRIu64 "\n", q, size,
+			noff);
+	}
+	if (n > 64)
+		fprintf(r->out, "  ... %u queues in all\n", n);
+	if (status_reg(r, &reg) || vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &status))
+		return -1;
+	fprintf(r->out,
+		"next: set up each queue (queue N; set queue_desc/queue_driver/queue_device ADDR; set queue_enable 1), then 'status +DRIVER_OK' (step 8)\n");
+	return 0;
+}
+
+static int cmd_notify(struct repl *r, const struct words *w)
+{
+	struct vlp_notify n;
+	uint64_t q;
+
+	if (words_need(r, w, 1, 1) || need_bars(r))
+		return -1;
+	if (parse_number(w->w[1], &q) || q > UINT16_MAX)
+		return fail(r, "notify: '%s' is not a queue index", w->w[1]);
+	if (!confirm(r, "notify queue %" PRIu64 "?", q))
+		return fail(r, "not confirmed: nothing written");
+	if (vlp_queue_notify(r->ctx, r->s->dev, layout(r), (unsigned)q, &n))
+		return lib_fail(r);
+	fprintf(r->out, "notify queue %" PRIu64 ": wrote 0x%x (%u bytes) at BAR%u+0x%" PRIx64 "%s\n", q,
+		n.value, n.width, n.bar, n.offset,
+		vlp_device_dry_run(r->s->dev) ? " (dry run: not written)" : "");
+	return 0;
+}
+
+static int cmd_isr(struct repl *r, const struct words *w)
+{
+	struct vlp_reg reg;
+	char text[256];
+	uint64_t v;
+
+	if (words_need(r, w, 0, 0) || need_bars(r))
+		return -1;
+	if (vlp_reg_find(r->ctx, layout(r), "isr.isr", &reg) &&
+	    vlp_reg_find(r->ctx, layout(r), "legacy.isr", &reg))
+		return lib_fail(r);
+	fprintf(r->out, "warning: reading the ISR clears it and de-asserts the interrupt (4.1.4.5)\n");
+	if (!confirm(r, "read (and clear) the ISR?"))
+		return fail(r, "not confirmed: not read");
+	if (vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, VLP_REG_READ_CLEARS, &v))
+		return lib_fail(r);
+	describe_value(text, sizeof(text), reg.field, v);
+	fprintf(r->out, "isr = %s (now cleared)\n", text);
+	return 0;
+}
+
+static int parse_bar_args(struct repl *r, const struct words *w, unsigned *bar, uint64_t *off,
+			  unsigned *width)
+{
+	uint64_t b;
+
+	if (parse_number(w->w[1], &b) || b >= VLP_NUM_BARS)
+		return fail(r, "'%s' is not a BAR number (0-5)", w->w[1]);
+	if (parse_number(w->w[2], off))
+		return fail(r, "'%s' is not an offset", w->w[2]);
+	if (parse_width(w->w[3], width))
+		return fail(r, "'%s' is not a width (1, 2, 4 or b, w, l)", w->w[3]);
+	if (*off % *width)
+		return fail(r, "0x%" PRIx64 ": a %u-byte access must be aligned (4.1.3.1)", *off, *width);
+	*bar = (unsigned)b;
+	return 0;
+}
+
+static const char *bar_error(int err)
+{
+	switch (err) {
+	case -ENODEV:
+		return "this BAR is not accessible";
+	case -ERANGE:
+		return "outside the BAR";
+	case -EACCES:
+		return "the configuration access window reaches only virtio structures (4.1.4.9.2)";
+	case -ENOENT:
+		return "not recorded in the snapshot";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* Reading these has side effects: ISR (read clears) and notify registers. */
+static bool read_has_side_effects(const struct repl *r, unsigned bar, uint64_t off)
+{
+	const struct vlp_layout *l = layout(r);
+
+	for (size_t i = 0; i < l->nregions; i++) {
+		const struct vlp_region *g = &l->regions[i];
+
+		if (g->bar == bar && off >= g->offset && off < g->offset + g->length &&
+		    ((g->kind == VLP_REGION_VIRTIO &&
+		      (g->cfg_type == VLP_CFG_ISR || g->cfg_type == VLP_CFG_NOTIFY))))
+			return true;
+	}
+	/* legacy: the ISR byte at 19 (4.1.4.10) */
+	return l->legacy.present && bar == 0 && off <= 19 && off + 4 > 19;
+}
+
+static int cmd_read(struct repl *r, const struct words *w)
+{
+	unsigned bar, width;
+	uint64_t off;
+	uint32_t v;
+	int err;
+
+	if (words_need(r, w, 3, 3) || need_bars(r) || parse_bar_args(r, w, &bar, &off, &width))
+		return -1;
+	if (read_has_side_effects(r, bar, off) &&
+	    !confirm(r, "BAR%u+0x%" PRIx64 " is an ISR or notify register: reading may clear it; read?", bar, off))
+		return fail(r, "not confirmed: not read");
+	err = vlp_bar_read(r->s->dev, bar, off, width, &v);
+	if (err)
+		return fail(r, "read BAR%u+0x%" PRIx64 ": %s", bar, off, bar_error(err));
+	fprintf(r->out, "BAR%u+0x%" PRIx64 " = 0x%0*" PRIx32 "\n", bar, off, (int)width * 2, v);
+	return 0;
+}
+
+static int cmd_write(struct repl *r, const struct words *w)
+{
+	unsigned bar, width;
+	uint64_t off, v;
+	uint32_t back;
+	int err;
+
+	if (words_need(r, w, 4, 4) || need_bars(r) || parse_bar_args(r, w, &bar, &off, &width))
+		return -1;
+	if (parse_number(w->w[4], &v))
+		return fail(r, "'%s' is not a value", w->w[4]);
+	if (width < 8 && v >> (8 * width))
+		return fail(r, "0x%" PRIx64 " does not fit %u bytes", v, width);
+	if (!confirm(r, "raw write of 0x%" PRIx64 " to BAR%u+0x%" PRIx64 "?", v, bar, off))
+		return fail(r, "not confirmed: nothing written");
+	err = vlp_bar_write(r->s->dev, bar, off, width, (uint32_t)v);
+	if (err)
+		return fail(r, "write BAR%u+0x%" PRIx64 ": %s", bar, off,
+			    (err == -EROFS || err == -EBUSY) && vlp_device_write_refusal(r->s->dev)
+				    ? vlp_device_write_refusal(r->s->dev)
+				    : bar_error(err));
+	if (vlp_device_dry_run(r->s->dev) || read_has_side_effects(r, bar, off)) {
+		fprintf(r->out, "BAR%u+0x%" PRIx64 " <- 0x%0*" PRIx64 "%s\n", bar, off, (int)width * 2, v,
+			vlp_device_dry_run(r->s->dev) ? " (dry run: not written)" : " (not read back)");
+		return 0;
+	}
+	err = vlp_bar_read(r->s->dev, bar, off, width, &back);
+	if (err)
+		return fail(r, "read back BAR%u+0x%" PRIx64 ": %s", bar, off, bar_error(err));
+	fprintf(r->out, "BAR%u+0x%" PRIx64 " <- 0x%0*" PRIx64 "; reads back 0x%0*" PRIx32 "\n", bar, off,
+		(int)width * 2, v, (int)width * 2, back);
+	return 0;
+}
+
+static int cmd_cfg(struct repl *r, const struct words *w)
+{
+	struct cfg_access a;
+	bool write;
+	uint32_t v;
+
+	if (words_need(r, w, 2, 2))
+		return -1;
+	if (strcmp(w->w[1], "read") && strcmp(w->w[1], "write"))
+		return fail(r, "usage: cfg read REG[.B|.W|.L] | cfg write REG[.B|.W|.L]=VALUE");
+	write = !strcmp(w->w[1], "write");
+	if (parse_cfg_access(w->w[2], write, &a, r->err, sizeof(r->err)))
+		return -1;
+	if (!write) {
+		if (vlp_config_read(r->ctx, r->s->dev, a.offset, a.width, &v))
+			return lib_fail(r);
+		fprintf(r->out, "config 0x%03x.%c = 0x%0*" PRIx32 "\n", a.offset, "?BW?L"[a.width],
+			(int)a.width * 2, v);
+		return 0;
+	}
+	if (!confirm(r, "write 0x%0*" PRIx32 " to config space at 0x%03x?", (int)a.width * 2, a.value,
+		     a.offset))
+		return fail(r, "not confirmed: nothing written");
+	if (vlp_config_write(r->ctx, r->s->dev, a.offset, a.width, a.value))
+		return lib_fail(r);
+	if (vlp_device_dry_run(r->s->dev)) {
+		fprintf(r->out, "config 0x%03x <- 0x%0*" PRIx32 " (dry run: not written)\n", a.offset,
+			(int)a.width * 2, a.value);
+		return 0;
+	}
+	if (vlp_config_read(r->ctx, r->s->dev, a.offset, a.width, &v))
+		return lib_fail(r);
+	fprintf(r->out, "config 0x%03x <- 0x%0*" PRIx32 "; reads back 0x%0*" PRIx32 "\n", a.offset,
+		(int)a.width * 2, a.value, (int)a.width * 2, v);
+	/* The capability chain may have changed. */
+	if (session_redecode(r->s))
+		return lib_fail(r);
+	return 0;
+}
+
+/* A key pressed on the terminal within ms milliseconds. */
+static bool key_within(int ms)
+{
+	struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+	char c;
+
+	if (poll(&p, 1, ms) <= 0)
+		return false;
+	return read(STDIN_FILENO, &c, 1) >= 0;
+}
+
+static int cmd_watch(struct repl *r, const struct words *w)
+{
+	struct vlp_reg regs[REPL_MAX_WORDS];
+	char prev[REPL_MAX_WORDS][700], text[700];
+	uint64_t count = r->interactive ? UINT64_MAX : 1;
+	double interval = 1.0;
+	size_t nregs = 0, i = 1;
+	struct termios saved, raw;
+	bool raw_mode = false;
+	int ret = 0;
+
+	if (need_bars(r))
+		return -1;
+	for (; i < w->n && w->w[i][0] == '-'; i += 2) {
+		uint64_t v;
+
+		if (i + 1 >= w->n)
+			return fail(r, "usage: watch [-n COUNT] [-i SECONDS] FIELD...");
+		if (!strcmp(w->w[i], "-n") && !parse_number(w->w[i + 1], &v) && v)
+			count = v;
+		else if (!strcmp(w->w[i], "-i") && (interval = strtod(w->w[i + 1], NULL)) >= 0.1)
+			;
+		else
+			return fail(r, "watch: bad option %s %s (-n COUNT >= 1, -i SECONDS >= 0.1)",
+				    w->w[i], w->w[i + 1]);
+	}
+	for (; i < w->n; i++) {
+		if (find_reg(r, w->w[i], &regs[nregs]))
+			return -1;
+		if (regs[nregs].field->flags & VLP_FIELD_READ_CLEARS)
+			return fail(r, "%s: reading clears it (4.1.4.5): not watched", w->w[i]);
+		prev[nregs][0] = '\0';
+		nregs++;
+	}
+	if (!nregs)
+		return fail(r, "usage: watch [-n COUNT] [-i SECONDS] FIELD...");
+	if (r->interactive && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		raw = saved;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw_mode = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+		fprintf(r->out, "watching every %.1f s; press a key to stop\n", interval);
+	}
+	for (uint64_t n = 0; n < count; n++) {
+		size_t col = 0;
+
+		for (size_t k = 0; k < nregs; k++) {
+			char label[96];
+
+			if (read_text(r, &regs[k], text, sizeof(text))) {
+				ret = -1;
+				goto out;
+			}
+			reg_label(label, sizeof(label), r, &regs[k]);
+			/* a '*' marks a value that changed since the last read */
+			col += (size_t)fprintf(r->out, "%s%s=%s%s", col ? "  " : "", label, text,
+					       n && strcmp(prev[k], text) ? "*" : "");
+			snprintf(prev[k], sizeof(prev[k]), "%s", text);
+		}
+		fputc('\n', r->out);
+		fflush(r->out);
+		if (n + 1 < count) {
+			if (raw_mode ? key_within((int)(interval * 1000)) : false)
+				break;
+			if (!raw_mode) {
+				struct timespec ts = { (time_t)interval,
+						       (long)((interval - (double)(time_t)interval) * 1e9) };
+
+				nanosleep(&ts, NULL);
+			}
+		}
+	}
+out:
+	if (raw_mode)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	return ret;
+}
+
+static const char *const on_off[] = { "on", "off", NULL };
+
+static int cmd_trace(struct repl *r, const struct words *w)
+{
+	if (words_need(r, w, 0, 1))
+		return -1;
+	if (w->n == 2 && strcmp(w->w[1], "on") && strcmp(w->w[1], "off"))
+		return fail(r, "usage: trace [on|off]");
+	if (w->n == 2)
+		r->trace = !strcmp(w->w[1], "on");
+	fprintf(r->out, "trace %s: %s\n", r->trace ? "on" : "off",
+		r->trace ? "every access is shown" : "writes are shown");
+	return 0;
+}
+
+static int cmd_shell(struct repl *r, const struct words *w)
+{
+	char cmd[REPL_LINE_MAX] = "";
+	size_t used = 0;
+	int status;
+
+	if (words_need(r, w, 1, REPL_MAX_WORDS))
+		return -1;
+	for (size_t i = 1; i < w->n && used < sizeof(cmd); i++)
+		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s", i > 1 ? " " : "", w->w[i]);
+	fflush(r->out);
+	status = system(cmd);
+	if (status == -1)
+		return fail(r, "shell: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail(r, "shell: '%s' failed (status %d)", cmd,
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return 0;
+}
+
+static int cmd_echo(struct repl *r, const struct words *w)
+{
+	for (size_t i = 1; i < w->n; i++)
+		fprintf(r->out, "%s%s", i > 1 ? " " : "", w->w[i]);
+	fputc('\n', r->out);
+	return 0;
+}
+
+static int cmd_quit(struct repl *r, const struct words *w)
+{
+	(void)w;
+	r->quit = true;
+	return 0;
+}
+
+static const char *const cfg_words[] = { "read", "write", NULL };
+
+const struct command repl_commands[] = {
+	{ "help", "help [COMMAND]", "list the commands, or explain one", cmd_help, COMPLETE_COMMAND, NULL },
+	{ "show", "show [SECTION...]",
+	  "the -vv view, or sections of it: caps map status features queues device msix legacy",
+	  cmd_show, COMPLETE_SECTION, NULL },
+	{ "get", "get FIELD...", "read fields by name (common, device, legacy), e.g. get num_queues mac",
+	  cmd_get, COMPLETE_FIELD, NULL },
+	{ "set", "set FIELD VALUE",
+	  "write a field and read it back; read-only fields and values that do not fit are refused",
+	  cmd_set, COMPLETE_FIELD, NULL },
+	{ "queue", "queue [N]", "select queue N for the queue_* fields (N: 0..num_queues-1) and show it",
+	  cmd_queue, COMPLETE_QUEUE, NULL },
+	{ "features", "features", "device, driver and negotiated feature bits with their names",
+	  cmd_features, COMPLETE_NONE, NULL },
+	{ "feature", "feature +NAME|-NAME|= MASK...",
+	  "change the driver features (every select word), e.g. feature +VERSION_1 -NET_F_MQ; = device accepts all offered",
+	  cmd_feature, COMPLETE_FEATURE, NULL },
+	{ "status", "status [+NAME|-NAME|= VALUE...]",
+	  "show or change device_status by bit names; = 0 resets and waits for 0 (4.1.4.3.2)",
+	  cmd_status, COMPLETE_STATUS, NULL },
+	{ "reset", "reset", "write 0 to device_status and wait until it reads 0 (4.1.4.3.2)", cmd_reset,
+	  COMPLETE_NONE, NULL },
+	{ "init", "init [FEATURE...]",
+	  "the initialization sequence of 3.1.1 step by step: reset, ACKNOWLEDGE, DRIVER, features (all offered, or these), FEATURES_OK and its re-read, queue discovery",
+	  cmd_init, COMPLETE_FEATURE, NULL },
+	{ "notify", "notify N", "notify queue N: write its notification address (4.1.4.4)", cmd_notify,
+	  COMPLETE_QUEUE, NULL },
+	{ "isr", "isr", "read the ISR status; reading clears it (4.1.4.5)", cmd_isr, COMPLETE_NONE, NULL },
+	{ "read", "read BAR OFFSET WIDTH", "raw read of 1, 2 or 4 bytes (b, w, l) in a BAR", cmd_read,
+	  COMPLETE_NONE, NULL },
+	{ "write", "write BAR OFFSET WIDTH VALUE", "raw write, then read back", cmd_write, COMPLETE_NONE,
+	  NULL },
+	{ "cfg", "cfg read|write REG[.B|.W|.L][=VALUE]",
+	  "config space in setpci's syntax (hex): cfg read COMMAND, cfg write 4.w=0406", cmd_cfg,
+	  COMPLETE_WORDS, cfg_words },
+	{ "watch", "watch [-n COUNT] [-i SECONDS] FIELD...",
+	  "re-read fields until a key is pressed (batch: COUNT times); '*' marks changes", cmd_watch,
+	  COMPLETE_FIELD, NULL },
+	{ "trace", "trace [on|off]", "show every register access, reads too", cmd_trace, COMPLETE_WORDS,
+	  on_off },
+	{ "shell", "shell COMMAND...", "run a shell command (scripts: wait for something between steps)",
+	  cmd_shell, COMPLETE_NONE, NULL },
+	{ "echo", "echo TEXT...", "print the text (batch logs)", cmd_echo, COMPLETE_NONE, NULL },
+	{ "quit", "quit", "leave (also exit, Ctrl-D)", cmd_quit, COMPLETE_NONE, NULL },
+	{ "exit", "exit", "leave", cmd_quit, COMPLETE_NONE, NULL },
+};
+const size_t repl_ncommands = sizeof(repl_commands) / sizeof(repl_commands[0]);
+
+const struct command *repl_find_command(const char *name)
+{
+	for (size_t i = 0; i < repl_ncommands; i++)
+		if (!strcmp(repl_commands[i].name, name))
+			return &repl_commands[i];
+	return NULL;
+}
+
+int repl_run_command(struct repl *r, const char *cmd)
+{
+	const struct command *c;
+	struct words w;
+
+	r->err[0] = '\0';
+	if (split_words(cmd, &w, r->err, sizeof(r->err)))
+		return -1;
+	if (!w.n)
+		return 0;
+	c = repl_find_command(w.w[0]);
+	if (!c)
+		return fail(r, "unknown command '%s' (help lists them)", w.w[0]);
+	return c->run(r, &w);
+}
