@@ -134,6 +134,7 @@ _virtio_lspci()
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats
+            --check --active --strict --list-checks --diff
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
