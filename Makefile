@@ -54,7 +54,7 @@ SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
 	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
-	docs-check valgrind qemu
+	docs-check valgrind qemu qemu-active
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -179,6 +179,11 @@ live: virtio-lspci
 qemu: virtio-lspci
 	@tests/qemu/suite.sh
 
+# The checks that write (--check --active) and --diff around a batch command,
+# in a guest of their own whose devices are unbound.
+qemu-active: virtio-lspci
+	@tests/qemu/active.sh ./virtio-lspci
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -193,7 +198,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live docs-check valgrind fuzz qemu
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live docs-check valgrind fuzz qemu qemu-active
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)
