@@ -14,19 +14,6 @@ cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-compare() { # NAME EXPECTED ACTUAL
-	if [ "$update" = --update ]; then
-		mkdir -p "$(dirname "$2")"
-		cp "$3" "$2"
-		pass
-	elif diff -u "$2" "$3" >"$tmp/diff"; then
-		pass
-	else
-		head -30 "$tmp/diff"
-		fail "$1"
-	fi
-}
-
 shopt -s nullglob
 for dump in tests/data/*.lspci tests/data/broken/*.lspci; do
 	rel=${dump#tests/data/}
