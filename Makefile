@@ -54,7 +54,7 @@ SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
 	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
-	docs-check valgrind qemu qemu-active
+	docs-check valgrind qemu qemu-active qemu-repl repl-tty
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -184,6 +184,14 @@ qemu: virtio-lspci
 qemu-active: virtio-lspci
 	@tests/qemu/active.sh ./virtio-lspci
 
+# The write path (REPL batch mode) in a guest, checked against QEMU's view over QMP.
+qemu-repl: virtio-lspci
+	@tests/qemu/repl-suite.sh
+
+# The interactive REPL in tmux: completion, history, Ctrl-C.
+repl-tty: virtio-lspci
+	@tests/repl-tty.sh ./virtio-lspci
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -198,7 +206,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live docs-check valgrind fuzz qemu qemu-active
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live docs-check valgrind fuzz qemu qemu-repl qemu-active repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -124,6 +124,12 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W 'auto mmap window' -- "$cur")
             return
             ;;
+        -c | --command)
+            # commands for the REPL: the first word of each
+            mapfile -t COMPREPLY < <(compgen -W 'help show get set queue features feature
+                status reset init notify isr read write cfg watch trace shell echo quit exit' -- "$cur")
+            return
+            ;;
         -h | --help | -V | --version)
             return
             ;;
@@ -135,6 +141,7 @@ _virtio_lspci()
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats
             --check --active --strict --list-checks --diff
+            -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

@@ -85,6 +85,13 @@ complete -c virtio-lspci -l read-isr -d 'Also read the ISR status (reading clear
 complete -c virtio-lspci -l save -r -F -d 'Write a snapshot (config space and every register read)'
 complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stderr)'
 
+# Interactive and batch commands
+complete -c virtio-lspci -s i -l interactive -d 'Command prompt on one device (readline)'
+complete -c virtio-lspci -s c -l command -x -d 'Run these commands (separated by ;) and exit'
+complete -c virtio-lspci -l force -d 'Allow writes while a driver is bound, and writes breaking driver rules'
+complete -c virtio-lspci -l dry-run -d 'Print the writes instead of making them'
+complete -c virtio-lspci -s y -l yes -d 'Do not ask before destructive writes'
+
 # Display
 complete -c virtio-lspci -l check -d 'Check each device against the virtio spec'
 complete -c virtio-lspci -l active -d 'With --check: also the checks that write (unbound devices)'

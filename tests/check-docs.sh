@@ -128,6 +128,18 @@ else
         fi
     done <<<"$checks"
 fi
+# --- REPL commands: each in the man page's INTERACTIVE COMMANDS ---------
+
+snapshot=$root/tests/data/snapshot-modern.lspci
+mapfile -t commands < <("$bin" -F "$snapshot" -c help 00:02.0 2>/dev/null |
+    sed -nE 's/^  ([a-z]+)( .*)?$/\1/p' | sort -u)
+if [[ ${#commands[@]} -lt 10 ]]; then
+    fail "$bin -c help: lists ${#commands[@]} commands"
+fi
+for cmd in "${commands[@]}"; do
+    check "$man" "REPL command $cmd" "^\\.(?:B|BR) \"?${cmd}\b"
+    check "$bash_comp" "REPL command $cmd (after -c)" "\\b${cmd}\\b"
+done
 
 # --- the man page renders without warnings --------------------------------
 
