@@ -53,8 +53,8 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu qemu-repl \
-	repl-tty
+	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
+	docs-check valgrind qemu qemu-active qemu-repl repl-tty
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -161,6 +161,13 @@ golden: virtio-lspci
 golden-update: virtio-lspci
 	@tests/golden.sh ./virtio-lspci --update
 
+# The conformance checker on every dump, snapshot and broken-corpus file.
+check-corpus: virtio-lspci
+	@tests/check.sh ./virtio-lspci
+
+check-corpus-update: virtio-lspci
+	@tests/check.sh ./virtio-lspci --update
+
 crosscheck: virtio-lspci
 	@tests/crosscheck.sh ./virtio-lspci
 
@@ -171,6 +178,11 @@ live: virtio-lspci
 # writes, runs inside guests it boots itself (tests/qemu).
 qemu: virtio-lspci
 	@tests/qemu/suite.sh
+
+# The checks that write (--check --active) and --diff around a batch command,
+# in a guest of their own whose devices are unbound.
+qemu-active: virtio-lspci
+	@tests/qemu/active.sh ./virtio-lspci
 
 # The write path (REPL batch mode) in a guest, checked against QEMU's view over QMP.
 qemu-repl: virtio-lspci
@@ -194,7 +206,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live docs-check valgrind fuzz qemu qemu-repl repl-tty
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live docs-check valgrind fuzz qemu qemu-repl qemu-active repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -140,6 +140,7 @@ _virtio_lspci()
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats
+            --check --active --strict --list-checks --diff
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
