@@ -53,7 +53,8 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update crosscheck live fuzz docs-check valgrind qemu tui qemu-tui
+	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
+	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -160,6 +161,13 @@ golden: virtio-lspci
 golden-update: virtio-lspci
 	@tests/golden.sh ./virtio-lspci --update
 
+# The conformance checker on every dump, snapshot and broken-corpus file.
+check-corpus: virtio-lspci
+	@tests/check.sh ./virtio-lspci
+
+check-corpus-update: virtio-lspci
+	@tests/check.sh ./virtio-lspci --update
+
 crosscheck: virtio-lspci
 	@tests/crosscheck.sh ./virtio-lspci
 
@@ -179,6 +187,19 @@ qemu: virtio-lspci
 qemu-tui: virtio-lspci
 	@tests/qemu/tui-suite.sh
 
+# The checks that write (--check --active) and --diff around a batch command,
+# in a guest of their own whose devices are unbound.
+qemu-active: virtio-lspci
+	@tests/qemu/active.sh ./virtio-lspci
+
+# The write path (REPL batch mode) in a guest, checked against QEMU's view over QMP.
+qemu-repl: virtio-lspci
+	@tests/qemu/repl-suite.sh
+
+# The interactive REPL in tmux: completion, history, Ctrl-C.
+repl-tty: virtio-lspci
+	@tests/repl-tty.sh ./virtio-lspci
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -193,7 +214,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden crosscheck live tui docs-check valgrind fuzz qemu qemu-tui
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -128,6 +128,12 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W '0.1 0.5 1 2 5 10' -- "$cur")
             return
             ;;
+        -c | --command)
+            # commands for the REPL: the first word of each
+            mapfile -t COMPREPLY < <(compgen -W 'help show get set queue features feature
+                status reset init notify isr read write cfg watch trace shell echo quit exit' -- "$cur")
+            return
+            ;;
         -h | --help | -V | --version)
             return
             ;;
@@ -139,6 +145,8 @@ _virtio_lspci()
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats
             -w --top --watch --interval
+            --check --active --strict --list-checks --diff
+            -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

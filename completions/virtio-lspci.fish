@@ -89,8 +89,19 @@ complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stder
 complete -c virtio-lspci -s w -l top -d 'Full-screen live view of one device'
 complete -c virtio-lspci -l watch -d 'Full-screen live view of one device (same as --top)'
 complete -c virtio-lspci -l interval -x -a '0.1 0.5 1 2 5 10' -d 'Live view refresh interval in seconds (default 1)'
+# Interactive and batch commands
+complete -c virtio-lspci -s i -l interactive -d 'Command prompt on one device (readline)'
+complete -c virtio-lspci -s c -l command -x -d 'Run these commands (separated by ;) and exit'
+complete -c virtio-lspci -l force -d 'Allow writes while a driver is bound, and writes breaking driver rules'
+complete -c virtio-lspci -l dry-run -d 'Print the writes instead of making them'
+complete -c virtio-lspci -s y -l yes -d 'Do not ask before destructive writes'
 
 # Display
+complete -c virtio-lspci -l check -d 'Check each device against the virtio spec'
+complete -c virtio-lspci -l active -d 'With --check: also the checks that write (unbound devices)'
+complete -c virtio-lspci -l strict -d 'With --check: warnings fail the run too'
+complete -c virtio-lspci -l list-checks -d 'List every conformance check'
+complete -c virtio-lspci -l diff -r -d 'Compare two snapshots, dumps or slots field by field'
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
 complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
 complete -c virtio-lspci -s x -l hex -d 'Hex dump of config space (-x 64 bytes, -xxx 256, -xxxx 4096)'

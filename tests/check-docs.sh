@@ -11,6 +11,8 @@
 #   every short option -X   in man/virtio-lspci.8 (as \-X) and the bash
 #                           completion
 #   the man page            clean under groff -ww -z -man
+#   every check id          of BINARY --list-checks in the man page's CHECKS
+#                           section (as .BR id\-name), with its section
 #
 # Prints one line per failed check, then "N passed, M failed" (one check per
 # option per file).  Exit status: 0 all passed, 1 some failed, 2 usage error.
@@ -103,6 +105,40 @@ for letter in "${shorts[@]}"; do
     # man: \-X standing alone (\fB\-s\fR, \-s, ...), not the tail of \-\-x.
     check "$man" "$opt (as \\-$letter)" "(?<!-)\\\\-${letter}(?![[:alnum:]_])"
     check "$bash_comp" "$opt" "(?<![[:alnum:]_-])-${letter}(?![[:alnum:]_-])"
+done
+
+# --- every conformance check is in the man page's CHECKS section ----------
+
+checks_rc=0
+checks=$("$bin" --list-checks 2>/dev/null) || checks_rc=$?
+if [[ $checks_rc -ne 0 || -z $checks ]]; then
+    fail "$bin --list-checks: exit status $checks_rc or no checks"
+else
+    # --list-checks columns: id (26), severity (7), section (11), data, title.
+    while IFS= read -r line; do
+        id=$(sed -E 's/ +$//' <<<"${line:0:26}")
+        severity=$(sed -E 's/ +$//' <<<"${line:27:7}")
+        section=$(sed -E 's/ +$//' <<<"${line:35:11}")
+        [[ $section == - ]] && section="no section"
+        want=".BR ${id//-/\\-} \" ($severity, $section, "
+        if grep -qF -- "$want" "$root/$man"; then
+            pass
+        else
+            fail "$man: check $id missing from CHECKS (as: $want)"
+        fi
+    done <<<"$checks"
+fi
+# --- REPL commands: each in the man page's INTERACTIVE COMMANDS ---------
+
+snapshot=$root/tests/data/snapshot-modern.lspci
+mapfile -t commands < <("$bin" -F "$snapshot" -c help 00:02.0 2>/dev/null |
+    sed -nE 's/^  ([a-z]+)( .*)?$/\1/p' | sort -u)
+if [[ ${#commands[@]} -lt 10 ]]; then
+    fail "$bin -c help: lists ${#commands[@]} commands"
+fi
+for cmd in "${commands[@]}"; do
+    check "$man" "REPL command $cmd" "^\\.(?:B|BR) \"?${cmd}\b"
+    check "$bash_comp" "REPL command $cmd (after -c)" "\\b${cmd}\\b"
 done
 
 # --- the man page renders without warnings --------------------------------

@@ -13,19 +13,6 @@ cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-compare() { # NAME EXPECTED ACTUAL
-	if [ "$update" = --update ]; then
-		mkdir -p "$(dirname "$2")"
-		cp "$3" "$2"
-		pass
-	elif diff -u "$2" "$3" >"$tmp/diff"; then
-		pass
-	else
-		head -40 "$tmp/diff"
-		fail "$1"
-	fi
-}
-
 shopt -s nullglob
 dumps=(tests/data/*.lspci tests/data/*.bin tests/data/*.xxd tests/data/*.hexdump tests/data/broken/*)
 for dump in "${dumps[@]}"; do

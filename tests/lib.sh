@@ -21,3 +21,18 @@ summary() {
 	echo "$suite: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+# compare NAME EXPECTED ACTUAL: passes when the files are equal; with
+# update=--update (set by the suite) copies ACTUAL over EXPECTED instead.
+# Uses the suite's $tmp.
+compare() {
+	if [ "${update:-}" = --update ]; then
+		mkdir -p "$(dirname "$2")"
+		cp "$3" "$2"
+		pass
+	elif diff -u "$2" "$3" >"$tmp/diff"; then
+		pass
+	else
+		head -40 "$tmp/diff"
+		fail "$1"
+	fi
+}

@@ -25,6 +25,16 @@ for dump in tests/data/*.lspci tests/data/*.bin tests/data/*.xxd tests/data/*.he
 done
 "${vg[@]}" "$tool" -vvv >/dev/null 2>/tmp/vg.$$
 if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: live -vvv"; else pass; fi
+# The REPL in batch mode on a snapshot, failing commands included, and on a
+# live device without BAR access; commands from standard input too.
+repl='help; show; get num_queues mac mac[1]; queue 1; features; status; watch -n 2 -i 0.1 device_status; cfg read COMMAND; read 4 0 4; set num_queues 1'
+for args in "-F tests/data/snapshot-modern.lspci -c" "-F tests/data/snapshot-transitional.lspci -c"; do
+	# shellcheck disable=SC2086 # the words of args are separate options
+	"${vg[@]}" "$tool" $args "$repl" 00:02.0 >/dev/null 2>/tmp/vg.$$
+	if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: REPL $args"; else pass; fi
+done
+echo "get num_queues; status +ACKNOWLEDGE" | "${vg[@]}" "$tool" -i 00:03.0 >/dev/null 2>/tmp/vg.$$
+if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: REPL on a live device, stdin"; else pass; fi
 for bin in "$@"; do
 	"${vg[@]}" "$bin" >/dev/null 2>/tmp/vg.$$
 	if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: $bin"; else pass; fi

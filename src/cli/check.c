@@ -1,30 +1,449 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The conformance checker and diff faces (issue 6): placeholder until they land. */
+/* The conformance checker's face (--check, --list-checks) and the diff's
+ * (--diff): the rules and the comparison live in the library (check.c,
+ * diff.c); this prints them as text or JSON and sets the exit status. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "options.h"
 
-int check_main(struct vlp_ctx *ctx, const struct options *o)
+static const char *severity_word(enum vlp_severity s)
 {
-	(void)ctx;
-	(void)o;
-	fprintf(stderr, PROG ": --check is not built yet\n");
-	return EXIT_RUNTIME;
+	return vlp_severity_name(s);
 }
 
-int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b)
+/* ------------------------------------------------------------ --check */
+
+struct check_totals {
+	unsigned devices;
+	unsigned count[3];
+	bool input_problem; /* a device could not be checked at all */
+};
+
+static void device_title(char *buf, size_t len, const struct vlp_layout *l)
 {
-	(void)ctx;
-	(void)o;
-	(void)a;
-	(void)b;
-	fprintf(stderr, PROG ": --diff is not built yet\n");
-	return EXIT_RUNTIME;
+	const char *title = l->virtio.device_type.valid
+				    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
+				    : NULL;
+
+	snprintf(buf, len, "%s [%04x:%04x] (%s)", title ? title : "Virtio device",
+		 (unsigned)l->header.vendor_id.value, (unsigned)l->header.device_id.value,
+		 vlp_transport_name(l->virtio.transport));
+}
+
+static const char *plural(unsigned n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void text_report(FILE *f, const char *slot, const char *title, const char *origin,
+			const struct vlp_check_report *rep, bool active)
+{
+	fprintf(f, "%s %s, %s\n", slot, title, origin);
+	for (size_t i = 0; i < rep->nfindings; i++) {
+		const struct vlp_check_finding *cf = &rep->findings[i];
+
+		fprintf(f, "  %-7s %-11s %-18s %s: %s\n", severity_word(cf->finding.severity),
+			cf->finding.section ? cf->finding.section : "-", cf->where,
+			cf->check ? cf->check->id : "-", cf->finding.message);
+	}
+	/* Checks not made, grouped by reason (one line each). */
+	for (size_t i = 0; i < rep->nskipped; i++) {
+		bool first = true;
+
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
+				first = false;
+		if (!first)
+			continue;
+		fprintf(f, "  not checked (%s):", rep->skipped[i].reason);
+		for (size_t j = i; j < rep->nskipped; j++)
+			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
+				fprintf(f, " %s", rep->skipped[j].check->id);
+		fputc('\n', f);
+	}
+	if (active)
+		fprintf(f, "  %s\n", rep->reset_done ? "device left in reset (device_status 0) after the active checks"
+						     : "the device could not be reset after the active checks");
+	fprintf(f, "  %s: %u %s, %u %s, %u %s; %u checks made, %zu not made\n", slot,
+		rep->count[VLP_SEV_ERROR], plural(rep->count[VLP_SEV_ERROR], "error", "errors"),
+		rep->count[VLP_SEV_WARNING], plural(rep->count[VLP_SEV_WARNING], "warning", "warnings"),
+		rep->count[VLP_SEV_INFO], plural(rep->count[VLP_SEV_INFO], "note", "notes"),
+		rep->checks_run, rep->nskipped);
+}
+
+static void json_report(struct json *j, const char *slot, const struct vlp_layout *l,
+			const char *origin, const struct vlp_check_report *rep, bool active)
+{
+	json_begin_object(j, NULL);
+	json_string(j, "slot", slot);
+	json_string(j, "origin", origin);
+	json_uint(j, "vendor_id", l->header.vendor_id.value);
+	json_uint(j, "device_id", l->header.device_id.value);
+	json_string(j, "transport", vlp_transport_name(l->virtio.transport));
+	json_string(j, "type", l->virtio.type_name);
+	json_begin_array(j, "findings");
+	for (size_t i = 0; i < rep->nfindings; i++) {
+		const struct vlp_check_finding *cf = &rep->findings[i];
+
+		json_begin_object(j, NULL);
+		json_string(j, "check", cf->check ? cf->check->id : NULL);
+		json_string(j, "severity", vlp_severity_name(cf->finding.severity));
+		json_string(j, "section", cf->finding.section);
+		json_position(j, "position", cf->finding.position);
+		json_string(j, "where", cf->where);
+		json_string(j, "message", cf->finding.message);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_begin_array(j, "not_checked");
+	for (size_t i = 0; i < rep->nskipped; i++) {
+		json_begin_object(j, NULL);
+		json_string(j, "check", rep->skipped[i].check->id);
+		json_string(j, "reason", rep->skipped[i].reason);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_uint(j, "checks_made", rep->checks_run);
+	json_uint(j, "errors", rep->count[VLP_SEV_ERROR]);
+	json_uint(j, "warnings", rep->count[VLP_SEV_WARNING]);
+	json_uint(j, "infos", rep->count[VLP_SEV_INFO]);
+	if (active)
+		json_bool(j, "reset_after_active", rep->reset_done);
+	json_end_object(j);
+}
+
+/* The registers behind the BARs, for the register checks: NULL with the
+ * reason in why when they cannot be read. */
+static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *o, bool active,
+				     struct vlp_device *dev, const struct vlp_layout *l, char *why,
+				     size_t whylen)
+{
+	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive, .writable = active,
+				      .force = o->force, .dry_run = o->dry_run };
+	struct vlp_state_opts sopts = { .passive = o->passive };
+	struct vlp_state *state = NULL;
+
+	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP) {
+		snprintf(why, whylen, "a dump holds config space only: no BAR contents");
+		return NULL;
+	}
+	if (!l->virtio.is_virtio || !l->nregions) {
+		snprintf(why, whylen, "no virtio structure in a BAR is known");
+		return NULL;
+	}
+	if (vlp_device_open_bars(ctx, dev, l, &bopts) ||
+	    vlp_read_state(ctx, dev, l, &sopts, &state) || !state->backend) {
+		const char *msg = vlp_ctx_error(ctx);
+
+		snprintf(why, whylen, "%s%s", strncmp(msg, "no BAR access", 13) ? "no BAR access: " : "",
+			 msg);
+		vlp_state_free(state);
+		return NULL;
+	}
+	return state;
+}
+
+/* Checks one device; returns EXIT_OK, or EXIT_USAGE when it could not be
+ * checked as asked (--active refused). */
+static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+		     struct json *j, struct check_totals *t)
+{
+	struct vlp_layout *l = NULL;
+	struct vlp_state *state = NULL;
+	struct vlp_check_report *rep = NULL;
+	char slot[32], title[160], why[512] = "";
+	const char *origin, *driver = vlp_device_driver(dev);
+	bool active = o->active;
+	int ret = EXIT_OK;
+
+	format_slot(slot, sizeof(slot), vlp_device_slot(dev), o->out.domains || vlp_device_slot(dev)->domain);
+	origin = vlp_device_origin(dev) == VLP_ORIGIN_LIVE   ? "live"
+		 : vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "dump"
+							     : "snapshot";
+	if (vlp_decode(ctx, dev, &l)) {
+		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
+		return EXIT_USAGE;
+	}
+	/* Writes to a device a driver holds are refused before BAR access is
+	 * even opened writable; the passive checks still run. */
+	if (active && driver && !o->force) {
+		fprintf(stderr,
+			PROG ": %s: --active refused: driver %s is bound (unbind it, or --force)\n",
+			slot, driver);
+		active = false;
+		ret = EXIT_USAGE;
+	}
+	state = check_state(ctx, o, active, dev, l, why, sizeof(why));
+	if (vlp_check_device(ctx, dev, l, state, why[0] ? why : NULL, &rep)) {
+		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (active) {
+		if (!state) {
+			fprintf(stderr, PROG ": %s: --active needs BAR access: %s\n", slot, why);
+			ret = EXIT_USAGE;
+		} else if (vlp_check_active(ctx, dev, l, rep)) {
+			fprintf(stderr, PROG ": %s: --active: %s\n", slot, vlp_ctx_error(ctx));
+			ret = EXIT_USAGE;
+		}
+	}
+	device_title(title, sizeof(title), l);
+	if (j)
+		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK);
+	else
+		text_report(stdout, slot, title, origin, rep, active && ret == EXIT_OK);
+	t->devices++;
+	for (unsigned s = 0; s < 3; s++)
+		t->count[s] += rep->count[s];
+out:
+	vlp_check_report_free(rep);
+	vlp_state_free(state);
+	vlp_layout_free(l);
+	return ret;
+}
+
+int check_main(struct vlp_ctx *ctx, const struct options *o)
+{
+	struct vlp_source_opts sopts = { 0 };
+	struct vlp_filter *filter = NULL;
+	struct vlp_source *src = NULL;
+	struct check_totals t = { 0 };
+	struct json j;
+	int ret = EXIT_OK, err;
+
+	if (build_filter(ctx, o, &filter)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return EXIT_USAGE;
+	}
+	sopts.dump_path = o->dump_path;
+	sopts.format = o->format;
+	sopts.access_method = o->access_method;
+	sopts.filter = filter;
+	sopts.virtio_only = true;
+	if (vlp_source_open(ctx, &sopts, &src)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		vlp_filter_free(filter);
+		return EXIT_USAGE;
+	}
+	if (o->json) {
+		json_init(&j, stdout, true);
+		json_begin_object(&j, NULL);
+		json_uint(&j, "schema_version", 1);
+		json_begin_array(&j, "devices");
+	}
+	for (;;) {
+		struct vlp_device *dev;
+
+		err = vlp_source_next(src, &dev);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			t.input_problem = true;
+			break;
+		}
+		if (check_one(ctx, o, dev, o->json ? &j : NULL, &t) != EXIT_OK)
+			t.input_problem = true;
+		vlp_device_free(dev);
+	}
+	if (!t.devices && !t.input_problem) {
+		fprintf(stderr, PROG ": %s: no virtio device to check\n",
+			o->dump_path ? o->dump_path : (o->nslots || o->nids) ? "the selection" : "this system");
+		t.input_problem = true;
+	}
+	if (t.input_problem)
+		ret = EXIT_USAGE;
+	else if (t.count[VLP_SEV_ERROR] || (o->strict && t.count[VLP_SEV_WARNING]))
+		ret = EXIT_RUNTIME;
+	if (o->json) {
+		json_end_array(&j);
+		json_begin_object(&j, "summary");
+		json_uint(&j, "devices", t.devices);
+		json_uint(&j, "checks", vlp_check_count());
+		json_uint(&j, "errors", t.count[VLP_SEV_ERROR]);
+		json_uint(&j, "warnings", t.count[VLP_SEV_WARNING]);
+		json_uint(&j, "infos", t.count[VLP_SEV_INFO]);
+		json_bool(&j, "strict", o->strict);
+		json_uint(&j, "exit_status", (unsigned)ret);
+		json_end_object(&j);
+		json_end_object(&j);
+		fputc('\n', stdout);
+	} else {
+		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n", t.devices,
+		       plural(t.devices, "device", "devices"), t.count[VLP_SEV_ERROR],
+		       plural(t.count[VLP_SEV_ERROR], "error", "errors"), t.count[VLP_SEV_WARNING],
+		       plural(t.count[VLP_SEV_WARNING], "warning", "warnings"), t.count[VLP_SEV_INFO],
+		       plural(t.count[VLP_SEV_INFO], "note", "notes"), vlp_check_count(),
+		       o->strict ? "; --strict: warnings fail" : "");
+	}
+	vlp_source_close(src);
+	vlp_filter_free(filter);
+	return ret;
 }
 
 int list_checks_main(const struct options *o)
 {
-	(void)o;
-	fprintf(stderr, PROG ": --list-checks is not built yet\n");
-	return EXIT_RUNTIME;
+	struct json j;
+
+	if (o->json) {
+		json_init(&j, stdout, true);
+		json_begin_object(&j, NULL);
+		json_uint(&j, "schema_version", 1);
+		json_begin_array(&j, "checks");
+	}
+	for (size_t i = 0; i < vlp_check_count(); i++) {
+		const struct vlp_check *c = vlp_check_at(i);
+
+		if (o->json) {
+			json_begin_object(&j, NULL);
+			json_string(&j, "id", c->id);
+			json_string(&j, "severity", vlp_severity_name(c->severity));
+			json_string(&j, "section", c->section);
+			json_string(&j, "data", vlp_check_data_name(c->data));
+			json_string(&j, "where", c->where);
+			json_string(&j, "title", c->title);
+			json_end_object(&j);
+		} else {
+			printf("%-26s %-7s %-11s %-9s %s\n", c->id, vlp_severity_name(c->severity),
+			       c->section ? c->section : "-", vlp_check_data_name(c->data), c->title);
+		}
+	}
+	if (o->json) {
+		json_end_array(&j);
+		json_end_object(&j);
+		fputc('\n', stdout);
+	}
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------------ --diff */
+
+struct diff_side {
+	struct session s;
+	struct vlp_state *state;
+	const char *label;
+};
+
+/* An operand that names an existing file is a dump or snapshot (with -s
+ * picking a device in it); anything else is a live slot. */
+static int open_side(struct vlp_ctx *ctx, const struct options *o, const char *operand,
+		     struct diff_side *d)
+{
+	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive };
+	struct vlp_state_opts sopts = { .passive = o->passive };
+	struct stat st;
+	bool is_file = !strcmp(operand, "-") || stat(operand, &st) == 0 || strchr(operand, '/');
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->label = operand;
+	ret = session_open_source(&d->s, ctx, is_file ? operand : NULL,
+				  is_file ? (o->nslots ? o->slots[0] : NULL) : operand, o, &bopts);
+	if (ret != EXIT_OK)
+		return EXIT_USAGE;
+	if (d->s.bars && vlp_read_state(ctx, d->s.dev, d->s.layout, &sopts, &d->state)) {
+		fprintf(stderr, PROG ": %s: %s\n", operand, vlp_ctx_error(ctx));
+		d->state = NULL;
+	}
+	return EXIT_OK;
+}
+
+static void diff_value(char *buf, size_t len, const struct vlp_difference *x,
+		       const struct vlp_field_value *v)
+{
+	if (!v->present)
+		snprintf(buf, len, "<absent>");
+	else if (x->flag)
+		snprintf(buf, len, "%s", v->value ? "on" : "off");
+	else if (x->field)
+		format_value(buf, len, x->field, v);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)v->value);
+}
+
+static void json_diff_value(struct json *j, const char *key, const struct vlp_difference *x,
+			    const struct vlp_field_value *v)
+{
+	if (!v->present)
+		json_null(j, key);
+	else if (x->flag)
+		json_bool(j, key, v->value);
+	else if (x->field)
+		json_value(j, key, x->field, v);
+	else
+		json_uint(j, key, v->value);
+}
+
+int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b)
+{
+	struct diff_side da, db;
+	struct vlp_diff *diff = NULL;
+	char va[256], vb[256];
+	int ret;
+
+	if (o->nslots > 1 || o->nids) {
+		fprintf(stderr, PROG ": --diff takes two operands and at most one -s SLOT (a device in a file operand)\n");
+		return EXIT_USAGE;
+	}
+	if ((ret = open_side(ctx, o, a, &da)) != EXIT_OK)
+		return ret;
+	if ((ret = open_side(ctx, o, b, &db)) != EXIT_OK) {
+		vlp_state_free(da.state);
+		session_close(&da.s);
+		return ret;
+	}
+	if (vlp_diff_devices(ctx, da.s.layout, da.state, db.s.layout, db.state, &diff)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	if (o->json) {
+		struct json j;
+
+		json_init(&j, stdout, true);
+		json_begin_object(&j, NULL);
+		json_uint(&j, "schema_version", 1);
+		json_string(&j, "a", a);
+		json_string(&j, "b", b);
+		json_bool(&j, "registers_compared", da.state && db.state);
+		json_uint(&j, "fields_compared", diff->compared);
+		json_begin_array(&j, "differences");
+		for (size_t i = 0; i < diff->count; i++) {
+			const struct vlp_difference *x = &diff->items[i];
+
+			json_begin_object(&j, NULL);
+			json_string(&j, "field", x->name);
+			json_diff_value(&j, "a", x, &x->a);
+			json_diff_value(&j, "b", x, &x->b);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+		fputc('\n', stdout);
+	} else {
+		printf("--- %s (%s %s)\n+++ %s (%s %s)\n", a, da.s.origin, da.s.name, b, db.s.origin,
+		       db.s.name);
+		for (size_t i = 0; i < diff->count; i++) {
+			const struct vlp_difference *x = &diff->items[i];
+
+			diff_value(va, sizeof(va), x, &x->a);
+			diff_value(vb, sizeof(vb), x, &x->b);
+			printf("%-40s %s -> %s\n", x->name, va, vb);
+		}
+		printf("%zu %s in %u fields compared%s\n", diff->count,
+		       plural((unsigned)diff->count, "difference", "differences"), diff->compared,
+		       da.state && db.state ? "" : " (config space only: registers not read on both sides)");
+	}
+	ret = diff->count ? EXIT_RUNTIME : EXIT_OK;
+out:
+	vlp_diff_free(diff);
+	vlp_state_free(da.state);
+	vlp_state_free(db.state);
+	session_close(&da.s);
+	session_close(&db.s);
+	return ret;
 }

@@ -310,17 +310,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return -1;
 }
 
-static void describe_selection(const struct options *o, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < o->nslots && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->slots[i]);
-	for (unsigned i = 0; i < o->nids && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", o->ids[i]);
-}
-
 /* Notes said once per run, on stderr. */
 struct notes {
 	bool privilege, no_bars;

@@ -82,6 +82,8 @@ void session_close(struct session *s);
 int session_list(struct vlp_ctx *ctx, const struct options *o,
 		 void (*fn)(void *arg, const char *slot, const char *summary), void *arg);
 
+/* The slots and IDs asked for, as "00:04.0, 1af4:1041", for messages. */
+void describe_selection(const struct options *o, char *buf, size_t len);
 /* The slot and ID criteria of the options as a filter (NULL: none). */
 int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out);
 

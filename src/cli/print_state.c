@@ -475,12 +475,10 @@ void text_state(struct output *o, const struct device_view *v)
 			features_of(s, (enum feature_kind)k, &fs);
 			text_features(o, feature_kinds[k].title, &fs, type);
 		}
-		if (!show_section(&o->opts, SHOW_QUEUES))
-			;
-		else if (o->opts.verbose >= 2)
+		if (show_section(&o->opts, SHOW_QUEUES) && o->opts.verbose >= 2)
 			for (size_t q = 0; q < s->nqueues; q++)
 				text_queue(o, &s->queues[q]);
-		else if (s->nqueues)
+		else if (show_section(&o->opts, SHOW_QUEUES) && s->nqueues)
 			fprintf(o->f, "\t\tQueues: %zu read (-vv shows them)\n", s->nqueues);
 	}
 	if (s->device.table && show_section(&o->opts, SHOW_DEVICE)) {

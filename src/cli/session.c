@@ -122,7 +122,7 @@ static void open_bars(struct session *s, const struct vlp_bar_opts *bopts)
 		snprintf(s->bars_error, sizeof(s->bars_error), "%s", vlp_ctx_error(s->ctx));
 }
 
-static void describe(const struct options *o, char *buf, size_t len)
+void describe_selection(const struct options *o, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -145,7 +145,7 @@ int session_open(struct session *s, struct vlp_ctx *ctx, const struct options *o
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		return EXIT_USAGE;
 	}
-	describe(o, what, sizeof(what));
+	describe_selection(o, what, sizeof(what));
 	ret = open_filtered(s, ctx, o, o->dump_path, filter, what);
 	if (ret == EXIT_OK)
 		open_bars(s, bopts);

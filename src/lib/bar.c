@@ -668,6 +668,32 @@ static int check_access(const struct vlp_device *dev, unsigned bar, uint64_t off
 	return 0;
 }
 
+/* The access itself, by the BAR's backend. */
+static int dispatch(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t *val,
+		    bool write, int64_t key)
+{
+	struct vlp_bars *b = dev->bars;
+
+	switch (b->bar[bar].method) {
+	case M_MMAP:
+	case M_PIO:
+		return write ? sysfs_write(&b->bar[bar], off, width, *val)
+			     : sysfs_read(&b->bar[bar], off, width, val);
+	case M_WINDOW:
+		if (!window_reaches(b, bar, off, width))
+			return -EACCES;
+		return write ? window_write(dev, bar, off, width, *val)
+			     : window_read(dev, bar, off, width, val);
+	case M_SNAPSHOT:
+		/* Replaying: selector writes only steer which recorded values
+		 * later reads return. */
+		return write ? 0 : vlp_snapshot_lookup(dev->snapshot, bar, off, width, key, val);
+	case M_NONE:
+		break;
+	}
+	return -ENODEV;
+}
+
 int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t *val)
 {
 	struct vlp_bars *b = dev->bars;
@@ -677,22 +703,7 @@ int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned wi
 	if (err)
 		return err;
 	key = selector_key(b, bar, off);
-	switch (b->bar[bar].method) {
-	case M_MMAP:
-	case M_PIO:
-		err = sysfs_read(&b->bar[bar], off, width, val);
-		break;
-	case M_WINDOW:
-		err = window_reaches(b, bar, off, width) ? window_read(dev, bar, off, width, val)
-							 : -EACCES;
-		break;
-	case M_SNAPSHOT:
-		err = vlp_snapshot_lookup(dev->snapshot, bar, off, width, key, val);
-		break;
-	case M_NONE:
-		err = -ENODEV;
-		break;
-	}
+	err = dispatch(dev, bar, off, width, val, false, key);
 	if (err)
 		return err;
 	dev->stats.bar_reads++;
@@ -716,23 +727,7 @@ static int bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigne
 	int err = 0;
 
 	if (!dry) {
-		switch (b->bar[bar].method) {
-		case M_MMAP:
-		case M_PIO:
-			err = sysfs_write(&b->bar[bar], off, width, val);
-			break;
-		case M_WINDOW:
-			err = window_reaches(b, bar, off, width) ? window_write(dev, bar, off, width, val)
-								 : -EACCES;
-			break;
-		case M_SNAPSHOT:
-			/* Replaying: selector writes only steer which recorded
-			 * values later reads return. */
-			break;
-		case M_NONE:
-			err = -ENODEV;
-			break;
-		}
+		err = dispatch(dev, bar, off, width, &val, true, -1);
 		if (err)
 			return err;
 		dev->stats.bar_writes++;

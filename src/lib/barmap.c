@@ -136,13 +136,13 @@ static void check(struct vlp_decode_state *st)
 			r->bad_bar = true;
 			/* Virtio capabilities were reported as they were decoded. */
 			if (r->kind == VLP_REGION_MSIX_TABLE || r->kind == VLP_REGION_MSIX_PBA)
-				vlp_finding(st, VLP_SEV_ERROR, NULL, r->position, "%s in BAR%u: %s",
+				vlp_finding(st, "msix-bar", VLP_SEV_ERROR, NULL, r->position, "%s in BAR%u: %s",
 					    vlp_region_name(r), r->bar, why);
 			continue;
 		}
 		if (bar->size_known && (r->offset > bar->size || r->length > bar->size - r->offset)) {
 			r->outside_bar = true;
-			vlp_finding(st, VLP_SEV_ERROR, region_section(r), r->position,
+			vlp_finding(st, "struct-in-bar", VLP_SEV_ERROR, region_section(r), r->position,
 				    "%s at BAR%u offset 0x%llx length 0x%llx extends past the BAR's size 0x%llx",
 				    vlp_region_name(r), r->bar, (unsigned long long)r->offset,
 				    (unsigned long long)r->length, (unsigned long long)bar->size);
@@ -161,7 +161,7 @@ static void check(struct vlp_decode_state *st)
 			if (!b->length || !a->length || same_structure_twice(a, b))
 				continue;
 			a->overlaps = b->overlaps = true;
-			vlp_finding(st, VLP_SEV_ERROR, NULL, b->position,
+			vlp_finding(st, "struct-overlap", VLP_SEV_ERROR, NULL, b->position,
 				    "%s (BAR%u 0x%llx-0x%llx) overlaps %s (0x%llx-0x%llx)",
 				    vlp_region_name(b), b->bar, (unsigned long long)b->offset,
 				    (unsigned long long)(b->offset + b->length - 1), vlp_region_name(a),

@@ -82,16 +82,16 @@ static void decode_msix(struct vlp_decode_state *st, struct vlp_cap *cap)
 	if (l->msix_index < 0)
 		l->msix_index = (int)(cap - l->caps);
 	else
-		vlp_finding(st, VLP_SEV_ERROR, NULL, cap->position,
+		vlp_finding(st, "msix-unique", VLP_SEV_ERROR, NULL, cap->position,
 			    "second MSI-X capability (the first is at [%02x])",
 			    l->caps[l->msix_index].position);
 	if (m->table_bar > 5 || m->pba_bar > 5)
-		vlp_finding(st, VLP_SEV_ERROR, NULL, cap->position,
+		vlp_finding(st, "msix-bir", VLP_SEV_ERROR, NULL, cap->position,
 			    "MSI-X %s BIR %u is reserved", m->table_bar > 5 ? "table" : "PBA",
 			    m->table_bar > 5 ? m->table_bar : m->pba_bar);
 	/* 4.1.5.1.2.1: a device SHOULD support 2 or more vectors. */
 	if (m->table_size < 2 && st->layout->virtio.is_virtio)
-		vlp_finding(st, VLP_SEV_INFO, "4.1.5.1.2.1", cap->position,
+		vlp_finding(st, "msix-vectors", VLP_SEV_INFO, "4.1.5.1.2.1", cap->position,
 			    "MSI-X table has %u vector (devices should support at least 2)",
 			    m->table_size);
 }
@@ -147,20 +147,20 @@ void vlp_decode_cap_chain(struct vlp_decode_state *st)
 		struct vlp_cap *cap;
 
 		if (pos < VLP_CONFIG_HEADER) {
-			vlp_finding(st, VLP_SEV_ERROR, NULL, -1,
+			vlp_finding(st, "cap-chain-pointer", VLP_SEV_ERROR, NULL, -1,
 				    "capability pointer 0x%02x points into the standard header; chain ends there",
 				    pos);
 			break;
 		}
 		if (seen[pos / 8] & (1u << (pos % 8))) {
-			vlp_finding(st, VLP_SEV_ERROR, NULL, pos,
+			vlp_finding(st, "cap-chain-loop", VLP_SEV_ERROR, NULL, pos,
 				    "capability chain loops back to [%02x]; chain ends there", pos);
 			break;
 		}
 		seen[pos / 8] |= (uint8_t)(1u << (pos % 8));
 		if (vlp_cfg_u8(dev, pos, &id) || vlp_cfg_u8(dev, pos + 1u, &next)) {
 			st->chain_unreadable = true;
-			vlp_finding(st, VLP_SEV_INFO, NULL, pos,
+			vlp_finding(st, "data-incomplete", VLP_SEV_INFO, NULL, pos,
 				    "capability at [%02x] not decoded: %s", pos, why_unread(dev));
 			break;
 		}
@@ -175,7 +175,7 @@ void vlp_decode_cap_chain(struct vlp_decode_state *st)
 			if (cap_decoders[i].id == id)
 				cap_decoders[i].decode(st, cap);
 		if (!cap->complete)
-			vlp_finding(st, VLP_SEV_INFO, NULL, pos,
+			vlp_finding(st, "data-incomplete", VLP_SEV_INFO, NULL, pos,
 				    "capability at [%02x] only partly decoded: %s", pos,
 				    why_unread(dev));
 		pos = next & (uint8_t)~3u;
@@ -196,19 +196,19 @@ void vlp_decode_ecap_chain(struct vlp_decode_state *st)
 		struct vlp_cap *cap;
 
 		if (pos < ECAP_START) {
-			vlp_finding(st, VLP_SEV_ERROR, NULL, -1,
+			vlp_finding(st, "cap-chain-pointer", VLP_SEV_ERROR, NULL, -1,
 				    "extended capability pointer 0x%03x points below 0x100; chain ends there",
 				    pos);
 			break;
 		}
 		if (seen[pos / 4 / 8] & (1u << (pos / 4 % 8))) {
-			vlp_finding(st, VLP_SEV_ERROR, NULL, (int)pos,
+			vlp_finding(st, "cap-chain-loop", VLP_SEV_ERROR, NULL, (int)pos,
 				    "extended capability chain loops back to [%03x]; chain ends there", pos);
 			break;
 		}
 		seen[pos / 4 / 8] |= (uint8_t)(1u << (pos / 4 % 8));
 		if (vlp_cfg_u32(dev, pos, &header)) {
-			vlp_finding(st, VLP_SEV_INFO, NULL, (int)pos,
+			vlp_finding(st, "data-incomplete", VLP_SEV_INFO, NULL, (int)pos,
 				    "extended capability at [%03x] not decoded: %s", pos,
 				    why_unread(dev));
 			break;

@@ -10,8 +10,8 @@
 #define PCI_STATUS_CAP_LIST 0x10
 #define PCI_HEADER_TYPE_MASK 0x7f
 
-void vlp_finding(struct vlp_decode_state *st, enum vlp_severity sev, const char *section,
-		 int position, const char *fmt, ...)
+void vlp_finding(struct vlp_decode_state *st, const char *check, enum vlp_severity sev,
+		 const char *section, int position, const char *fmt, ...)
 {
 	struct vlp_layout *l = st->layout;
 	struct vlp_finding *f;
@@ -32,6 +32,7 @@ void vlp_finding(struct vlp_decode_state *st, enum vlp_severity sev, const char 
 	f->severity = sev;
 	f->section = section;
 	f->position = position;
+	f->check = check;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
@@ -198,7 +199,7 @@ static void decode_virtio_ids(struct vlp_decode_state *st)
 			v->device_type = (struct vlp_val){ (uint64_t)by_id, true };
 		if (by_id >= 0 && l->header.subsystem_id.valid &&
 		    l->header.subsystem_id.value != (uint64_t)by_id)
-			vlp_finding(st, VLP_SEV_WARNING, "4.1.2.3", -1,
+			vlp_finding(st, "id-transitional-subsystem", VLP_SEV_WARNING, "4.1.2.3", -1,
 				    "transitional device ID 0x%04x means virtio device type %d, but the subsystem device ID says %u",
 				    device, by_id, (unsigned)l->header.subsystem_id.value);
 	}
@@ -213,20 +214,20 @@ static void decode_identity_rules(struct vlp_decode_state *st)
 
 	if (l->virtio.transport == VLP_TRANSPORT_MODERN) {
 		if (h->revision.valid && h->revision.value < 1)
-			vlp_finding(st, VLP_SEV_WARNING, "4.1.2.1", -1,
+			vlp_finding(st, "id-modern-revision", VLP_SEV_WARNING, "4.1.2.1", -1,
 				    "non-transitional device has Revision ID 0 (should be 1 or higher)");
 		if (h->subsystem_id.valid && h->subsystem_id.value < 0x40)
-			vlp_finding(st, VLP_SEV_WARNING, "4.1.2.1", -1,
+			vlp_finding(st, "id-modern-subsystem", VLP_SEV_WARNING, "4.1.2.1", -1,
 				    "non-transitional device has Subsystem Device ID 0x%04x (should be 0x40 or higher)",
 				    (unsigned)h->subsystem_id.value);
 	} else if (l->virtio.transport == VLP_TRANSPORT_TRANSITIONAL) {
 		if (h->revision.valid && h->revision.value != 0)
-			vlp_finding(st, VLP_SEV_ERROR, "4.1.2.3", -1,
+			vlp_finding(st, "id-transitional-revision", VLP_SEV_ERROR, "4.1.2.3", -1,
 				    "transitional device has Revision ID 0x%02x (must be 0)",
 				    (unsigned)h->revision.value);
 	}
 	if (l->virtio.device_type.valid && !l->virtio.type_name)
-		vlp_finding(st, VLP_SEV_WARNING, "5", -1, "virtio device type %u is not defined by the spec",
+		vlp_finding(st, "id-device-type", VLP_SEV_WARNING, "5", -1, "virtio device type %u is not defined by the spec",
 			    (unsigned)l->virtio.device_type.value);
 }
 
@@ -242,7 +243,7 @@ static void decode_legacy(struct vlp_decode_state *st)
 	lg->present = true;
 	lg->bar0_is_io = l->bars[0].valid && l->bars[0].present && l->bars[0].space == VLP_BAR_IO;
 	if (l->bars[0].valid && !lg->bar0_is_io)
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.5.1.1.1", -1,
+		vlp_finding(st, "legacy-io-bar0", VLP_SEV_ERROR, "4.1.5.1.1.1", -1,
 			    "%s device has no I/O BAR0 for the legacy interface",
 			    vlp_transport_name(l->virtio.transport));
 	/* The device-specific part moves from 20 to 24 while MSI-X is enabled

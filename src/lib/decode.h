@@ -14,8 +14,11 @@ struct vlp_decode_state {
 	size_t caps_alloc, findings_alloc;
 };
 
-void vlp_finding(struct vlp_decode_state *st, enum vlp_severity sev, const char *section,
-		 int position, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Records a finding of conformance check `check` (an id of the check table
+ * in check.c, which lists every rule once). */
+void vlp_finding(struct vlp_decode_state *st, const char *check, enum vlp_severity sev,
+		 const char *section, int position, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* Appends a zeroed capability; NULL when out of memory. */
 struct vlp_cap *vlp_cap_append(struct vlp_decode_state *st);
 

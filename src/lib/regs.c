@@ -242,9 +242,13 @@ static int access_error(struct vlp_ctx *ctx, struct vlp_device *dev, int err, co
 	if ((err == -ENOENT || err == -ENODATA) && dev->snapshot)
 		return vlp_error(ctx, ENODATA, "%s: BAR%u+0x%llx was not recorded in the snapshot", what,
 				 reg->bar, (unsigned long long)off);
+	if (err == -EPERM)
+		return vlp_error(ctx, EPERM,
+				 "%s: no BAR access: %s%sthe PCI configuration access window needs config space writes, which are refused (EPERM)",
+				 what, vlp_bars_why(dev) ? vlp_bars_why(dev) : "",
+				 vlp_bars_why(dev) ? "; " : "");
 	return vlp_error(ctx, -err, "%s at BAR%u+0x%llx: %s", what, reg->bar,
-			 (unsigned long long)off,
-			 err == -EPERM ? "config space writes refused (EPERM)" : strerror(-err));
+			 (unsigned long long)off, strerror(-err));
 }
 
 /* Moves the block's selector for f to the selection, remembering the value
@@ -348,8 +352,8 @@ int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	int err;
 
 	err = check_reg(ctx, reg);
-	if (err)
-		return err;
+	if (err || !f)
+		return err ? err : -EINVAL;
 	if (f->access == VLP_WO || (f->flags & VLP_FIELD_NOTIFIES))
 		return vlp_error(ctx, EACCES, "%s is write-only", f->name);
 	/* 4.1.4.5: reading the ISR clears it and de-asserts the interrupt. */
@@ -477,7 +481,7 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 {
 	struct vlp_selection sel = { 0 };
 	struct vlp_reg reg;
-	uint64_t v;
+	uint64_t v = 0;
 	int err;
 
 	memset(words, 0, VLP_FEATURE_WORDS * sizeof(*words));
@@ -487,7 +491,7 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 		for (unsigned w = 0; !err && w < VLP_FEATURE_WORDS; w++) {
 			sel.device_feature_select = sel.driver_feature_select = w;
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
-			words[w] = (uint32_t)v;
+			words[w] = err ? 0 : (uint32_t)v;
 		}
 		return err;
 	}
@@ -495,7 +499,7 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	err = find_named(ctx, l, driver ? "legacy.guest_features" : "legacy.host_features", &reg);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
-	words[0] = (uint32_t)v;
+	words[0] = err ? 0 : (uint32_t)v;
 	return err;
 }
 

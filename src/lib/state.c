@@ -52,11 +52,11 @@ struct reader {
 	char fatal_msg[200];
 };
 
-static void finding(struct reader *r, enum vlp_severity sev, const char *section, const char *fmt,
-		    ...) __attribute__((format(printf, 4, 5)));
+static void finding(struct reader *r, const char *check, enum vlp_severity sev, const char *section,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void finding(struct reader *r, enum vlp_severity sev, const char *section, const char *fmt,
-		    ...)
+static void finding(struct reader *r, const char *check, enum vlp_severity sev, const char *section,
+		    const char *fmt, ...)
 {
 	struct vlp_state *s = r->s;
 	struct vlp_finding *f;
@@ -77,6 +77,7 @@ static void finding(struct reader *r, enum vlp_severity sev, const char *section
 	f->severity = sev;
 	f->section = section;
 	f->position = -1;
+	f->check = check;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
@@ -307,7 +308,7 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 	if (common->values[numq_row].valid)
 		n = (unsigned)common->values[numq_row].value;
 	if (n > MAX_QUEUES) {
-		finding(r, VLP_SEV_WARNING, "4.1.4.3", "num_queues is %u; only the first %u were read", n,
+		finding(r, "data-incomplete", VLP_SEV_WARNING, "4.1.4.3", "num_queues is %u; only the first %u were read", n,
 			MAX_QUEUES);
 		n = MAX_QUEUES;
 	}
@@ -343,7 +344,7 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 		if (qs->regs.values[noff_row].valid)
 			notify_address(r->l, s, qs, qs->regs.values[noff_row].value);
 		if (qs->notify_known && !qs->notify_inside)
-			finding(r, VLP_SEV_ERROR, "4.1.4.4.1",
+			finding(r, "notify-queue-offset", VLP_SEV_ERROR, "4.1.4.4.1",
 				"queue %u: notify address BAR%u+0x%llx lies outside the notification structure",
 				q, qs->notify_bar, (unsigned long long)qs->notify_offset);
 	}
@@ -511,7 +512,7 @@ static void read_device(struct reader *r)
 		}
 		s->generation_retries++;
 	}
-	finding(r, VLP_SEV_WARNING, "4.1.4.3.1",
+	finding(r, "config-generation-stable", VLP_SEV_WARNING, "4.1.4.3.1",
 		"config_generation kept changing over %d reads of the device configuration",
 		GENERATION_TRIES);
 }
@@ -635,7 +636,7 @@ static void read_msix(struct reader *r)
 		}
 	}
 	if (err)
-		finding(r, VLP_SEV_INFO, NULL,
+		finding(r, "data-incomplete", VLP_SEV_INFO, NULL,
 			"MSI-X table in BAR%u not read: %s", m->table_bar,
 			vlp_device_bar_backend(r->dev, m->table_bar) &&
 					!strcmp(vlp_device_bar_backend(r->dev, m->table_bar), "window")
@@ -660,7 +661,7 @@ static void read_legacy(struct reader *r)
 	if (!l->legacy.present || !l->legacy.bar0_is_io || !how)
 		return;
 	if (!strcmp(how, "window")) {
-		finding(r, VLP_SEV_INFO, "4.1.4.9.2",
+		finding(r, "data-incomplete", VLP_SEV_INFO, "4.1.4.9.2",
 			"legacy registers in BAR0 not read: the PCI configuration access window reaches virtio structures only");
 		return;
 	}

@@ -14,6 +14,9 @@ struct structure_rule {
 	uint64_t min_length;
 	const char *section;
 	const char *title;
+	/* Conformance checks reporting a misaligned offset and a short
+	 * length (NULL: no alignment rule). */
+	const char *align_check, *length_check;
 };
 
 static const struct structure_rule *rule_for(uint8_t cfg_type)
@@ -23,11 +26,16 @@ static const struct structure_rule *rule_for(uint8_t cfg_type)
 	 * VIRTIO_F_NOTIFICATION_DATA, which config space cannot tell), length
 	 * >= 2.  4.1.4.5.1: ISR at least one byte, any alignment.
 	 * 4.1.4.6.1: device config 4-aligned. */
-	static const struct structure_rule common = { 4, 0x38, "4.1.4.3.1", "common configuration" };
-	static const struct structure_rule notify = { 2, 2, "4.1.4.4.1", "notification" };
-	static const struct structure_rule isr = { 1, 1, "4.1.4.5.1", "ISR status" };
-	static const struct structure_rule device = { 4, 1, "4.1.4.6.1", "device configuration" };
-	static const struct structure_rule shm = { 1, 1, "4.1.4.7.1", "shared memory" };
+	static const struct structure_rule common = { 4, 0x38, "4.1.4.3.1", "common configuration",
+						      "common-align", "common-length" };
+	static const struct structure_rule notify = { 2, 2, "4.1.4.4.1", "notification",
+						      "notify-align", "notify-length" };
+	static const struct structure_rule isr = { 1, 1, "4.1.4.5.1", "ISR status", NULL,
+						   "isr-length" };
+	static const struct structure_rule device = { 4, 1, "4.1.4.6.1", "device configuration",
+						      "device-cfg-align", "device-cfg-length" };
+	static const struct structure_rule shm = { 1, 1, "4.1.4.7.1", "shared memory", NULL,
+						   "shm-length" };
 
 	switch (cfg_type) {
 	case VLP_CFG_COMMON:
@@ -108,35 +116,39 @@ static void check_location(struct vlp_decode_state *st, struct vlp_cap *cap)
 
 	bar = vlp_bar_for_structure(st->layout, v->bar, &why);
 	if (!bar) {
+		const char *bar_check = v->bar >= VLP_NUM_BARS ? "cap-bar-reserved"
+					: st->layout->bars[v->bar].upper_half ? "cap-bar-upper-half"
+									      : "cap-bar-missing";
+
 		unusable(v, why);
-		vlp_finding(st, v->bar >= VLP_NUM_BARS ? VLP_SEV_WARNING : VLP_SEV_ERROR, "4.1.4", pos,
+		vlp_finding(st, bar_check, v->bar >= VLP_NUM_BARS ? VLP_SEV_WARNING : VLP_SEV_ERROR, "4.1.4", pos,
 			    "%s capability at [%02x] points to BAR%u: %s", label, pos, v->bar, why);
 	}
 	if (!rule)
 		return;
 	if (v->offset % rule->align) {
 		unusable(v, "misaligned offset");
-		vlp_finding(st, VLP_SEV_ERROR, rule->section, pos,
+		vlp_finding(st, rule->align_check, VLP_SEV_ERROR, rule->section, pos,
 			    "%s structure offset 0x%llx is not %u-byte aligned", rule->title,
 			    (unsigned long long)v->offset, rule->align);
 	}
 	if (v->length < rule->min_length) {
 		unusable(v, "structure too short");
 		if (v->cfg_type == VLP_CFG_COMMON)
-			vlp_finding(st, VLP_SEV_ERROR, "4.1.4.3", pos,
+			vlp_finding(st, rule->length_check, VLP_SEV_ERROR, "4.1.4.3", pos,
 				    "common configuration length 0x%llx is shorter than the 0x38-byte structure (Linux: \"bad capability len\")",
 				    (unsigned long long)v->length);
 		else if (v->cfg_type == VLP_CFG_DEVICE)
-			vlp_finding(st, VLP_SEV_ERROR, rule->section, pos,
+			vlp_finding(st, rule->length_check, VLP_SEV_ERROR, rule->section, pos,
 				    "device configuration length is 0 (Linux refuses it: \"bad capability len 0\")");
 		else
-			vlp_finding(st, VLP_SEV_ERROR, rule->section, pos,
+			vlp_finding(st, rule->length_check, VLP_SEV_ERROR, rule->section, pos,
 				    "%s structure length %llu is below the minimum of %llu", rule->title,
 				    (unsigned long long)v->length, (unsigned long long)rule->min_length);
 	}
 	if (v->cfg_type != VLP_CFG_SHARED_MEMORY && v->offset + v->length > 0xffffffffull + 1) {
 		unusable(v, "offset + length wraps around");
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.4", pos,
+		vlp_finding(st, "struct-wrap", VLP_SEV_ERROR, "4.1.4", pos,
 			    "offset 0x%llx + length 0x%llx wraps around 32 bits",
 			    (unsigned long long)v->offset, (unsigned long long)v->length);
 	}
@@ -151,7 +163,7 @@ static void check_notify(struct vlp_decode_state *st, struct vlp_cap *cap)
 	/* 4.1.4.4.1: the multiplier is 0 or a power of 2 (an even one, or a
 	 * multiple of 4 with VIRTIO_F_NOTIFICATION_DATA). */
 	if (cap->u.virtio.has_multiplier && m != 0 && (m & (m - 1)))
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.4.4.1", cap->position,
+		vlp_finding(st, "notify-multiplier", VLP_SEV_ERROR, "4.1.4.4.1", cap->position,
 			    "notify_off_multiplier %u is neither 0 nor a power of 2", m);
 }
 
@@ -160,10 +172,10 @@ static void check_vendor(struct vlp_decode_state *st, struct vlp_cap *cap)
 	const struct vlp_virtio_cap *v = &cap->u.virtio;
 
 	if (v->has_vendor_id && v->vendor_id == VLP_VIRTIO_VENDOR)
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.4.8.1", cap->position,
+		vlp_finding(st, "vendor-data-id", VLP_SEV_ERROR, "4.1.4.8.1", cap->position,
 			    "vendor data capability uses vendor ID 0x1af4 (must be another vendor's)");
 	if (v->cap_len % 4)
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.4.8.1", cap->position,
+		vlp_finding(st, "vendor-data-length", VLP_SEV_ERROR, "4.1.4.8.1", cap->position,
 			    "vendor data capability length %u is not a multiple of 4", v->cap_len);
 }
 
@@ -194,7 +206,7 @@ void vlp_decode_virtio_cap(struct vlp_decode_state *st, struct vlp_cap *cap)
 	}
 	span = v->cap_len < v->table->size ? v->cap_len : v->table->size;
 	if (pos + span > VLP_CONFIG_LEGACY) {
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.4", (int)pos,
+		vlp_finding(st, "cap-config-space", VLP_SEV_ERROR, "4.1.4", (int)pos,
 			    "capability at [%02x] with cap_len %u extends past the end of config space",
 			    pos, v->cap_len);
 		cap->complete = false;
@@ -202,12 +214,12 @@ void vlp_decode_virtio_cap(struct vlp_decode_state *st, struct vlp_cap *cap)
 	v->usable = true;
 	if (!vlp_cfg_type_name(v->cfg_type)) {
 		unusable(v, "reserved cfg_type (4.1.4.1: drivers ignore it)");
-		vlp_finding(st, VLP_SEV_INFO, "4.1.4.1", (int)pos,
+		vlp_finding(st, "cap-cfg-type-reserved", VLP_SEV_INFO, "4.1.4.1", (int)pos,
 			    "cfg_type %u is reserved; drivers ignore this capability", v->cfg_type);
 	}
 	if (v->cap_len < v->table->size) {
 		unusable(v, "cap_len too short for its cfg_type");
-		vlp_finding(st, VLP_SEV_ERROR, "4.1.4.2", (int)pos,
+		vlp_finding(st, "cap-len", VLP_SEV_ERROR, "4.1.4.2", (int)pos,
 			    "cap_len %u is too short for a %s capability (%u bytes)", v->cap_len,
 			    vlp_cfg_type_label(v->cfg_type) ? vlp_cfg_type_label(v->cfg_type) : "virtio",
 			    v->table->size);
@@ -259,14 +271,15 @@ struct mandatory {
 	uint8_t cfg_type;
 	const char *section;
 	const char *title;
+	const char *check;
 };
 
 static const struct mandatory mandatory_caps[] = {
-	{ VLP_CFG_COMMON, "4.1.4.3.1", "common configuration" },
-	{ VLP_CFG_NOTIFY, "4.1.4.4.1", "notification" },
-	{ VLP_CFG_ISR, "4.1.4.5.1", "ISR status" },
-	{ VLP_CFG_PCI, "4.1.4.9.1", "PCI configuration access" },
-	{ VLP_CFG_DEVICE, "4.1.4.6.1", "device configuration" },
+	{ VLP_CFG_COMMON, "4.1.4.3.1", "common configuration", "common-present" },
+	{ VLP_CFG_NOTIFY, "4.1.4.4.1", "notification", "notify-present" },
+	{ VLP_CFG_ISR, "4.1.4.5.1", "ISR status", "isr-present" },
+	{ VLP_CFG_PCI, "4.1.4.9.1", "PCI configuration access", "pci-cfg-present" },
+	{ VLP_CFG_DEVICE, "4.1.4.6.1", "device configuration", "device-cfg-present" },
 };
 
 static void choose_shared_memory(struct vlp_decode_state *st)
@@ -285,7 +298,7 @@ static void choose_shared_memory(struct vlp_decode_state *st)
 
 			if (l->caps[j].kind == VLP_CAP_VIRTIO && w->cfg_type == VLP_CFG_SHARED_MEMORY &&
 			    w->usable && w->id == v->id) {
-				vlp_finding(st, VLP_SEV_ERROR, "4.1.4.7.1", l->caps[i].position,
+				vlp_finding(st, "shm-id-unique", VLP_SEV_ERROR, "4.1.4.7.1", l->caps[i].position,
 					    "shared memory id %u is used by [%02x] and [%02x]", v->id,
 					    l->caps[j].position, l->caps[i].position);
 				break;
@@ -325,7 +338,7 @@ void vlp_virtio_choose(struct vlp_decode_state *st)
 	    l->virtio.transport != VLP_TRANSPORT_TRANSITIONAL)
 		return;
 	if (st->chain_unreadable) {
-		vlp_finding(st, VLP_SEV_INFO, NULL, -1,
+		vlp_finding(st, "data-incomplete", VLP_SEV_INFO, NULL, -1,
 			    "capability list not fully read: mandatory capabilities not checked");
 		return;
 	}
@@ -343,7 +356,7 @@ void vlp_virtio_choose(struct vlp_decode_state *st)
 			if (l->caps[i].kind == VLP_CAP_VIRTIO &&
 			    l->caps[i].u.virtio.cfg_type == mc->cfg_type)
 				any = true;
-		vlp_finding(st, VLP_SEV_ERROR, mc->section, -1,
+		vlp_finding(st, mc->check, VLP_SEV_ERROR, mc->section, -1,
 			    any ? "no usable %s capability (every one present is unusable)"
 				: "no %s capability", mc->title);
 	}

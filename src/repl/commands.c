@@ -489,7 +489,7 @@ static int cmd_feature(struct repl *r, const struct words *w)
 			drv[bit / 32] &= ~(1u << (bit % 32));
 		name = vlp_feature_name(r->type, (unsigned)bit);
 		if (arg[0] == '+' && !(dev[bit / 32] >> (bit % 32) & 1))
-			fprintf(r->out, "warning: %s (bit %d) is not offered by the device: it must not be accepted (2.2.1), FEATURES_OK will not stick\n",
+			fprintf(r->out, "warning: %s (bit %d) is not offered by the device: the driver must not accept it (2.2.1) and the device must then refuse FEATURES_OK (2.2.2)\n",
 				name ? name : "feature", bit);
 	}
 	if (vlp_features_write(r->ctx, r->s->dev, layout(r), drv))
@@ -526,6 +526,29 @@ static int do_reset(struct repl *r)
 	return 0;
 }
 
+/* 2.2.2: a device MUST fail FEATURES_OK for a subset it cannot accept; one
+ * with bits it never offered is not a valid subset.  Say so when it stuck. */
+static void warn_unoffered(struct repl *r)
+{
+	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS];
+	char names[400] = "";
+	size_t used = 0;
+
+	if (vlp_features_read(r->ctx, r->s->dev, layout(r), false, dev) ||
+	    vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv))
+		return;
+	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS && used < sizeof(names); bit++) {
+		const char *name = vlp_feature_name(r->type, bit);
+
+		if (drv[bit / 32] >> (bit % 32) & 1 && !(dev[bit / 32] >> (bit % 32) & 1))
+			used += name ? (size_t)snprintf(names + used, sizeof(names) - used, " %s", name)
+				     : (size_t)snprintf(names + used, sizeof(names) - used, " bit%u", bit);
+	}
+	if (used)
+		fprintf(r->out, "warning: FEATURES_OK stuck although driver_feature holds bits the device does not offer:%s; the device should have refused FEATURES_OK (2.2.2)\n",
+			names);
+}
+
 /* Sets device_status and checks what stuck: FEATURES_OK not reading back
  * means the device refused the features (3.1.1 step 6). */
 static int write_status(struct repl *r, uint64_t want, uint64_t was)
@@ -559,6 +582,8 @@ static int write_status(struct repl *r, uint64_t want, uint64_t was)
 	fprintf(r->out, "reads back %s\n", text);
 	if ((want >> STATUS_FEATURES_OK & 1) && !(back >> STATUS_FEATURES_OK & 1))
 		return fail(r, "FEATURES_OK did not stick: the device does not accept the driver features (3.1.1 step 6; 'features' shows them)");
+	if ((want >> STATUS_FEATURES_OK & 1) && !(was >> STATUS_FEATURES_OK & 1))
+		warn_unoffered(r);
 	if (back >> STATUS_DEVICE_NEEDS_RESET & 1)
 		return fail(r, "the device set DEVICE_NEEDS_RESET (2.1.2): reset it");
 	if ((back & want) != want)
@@ -619,7 +644,6 @@ static int cmd_init(struct repl *r, const struct words *w)
 	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS];
 	struct vlp_reg reg;
 	bool modern = vlp_block_find(r->ctx, layout(r), VLP_BLOCK_COMMON, &reg) == 0;
-	uint64_t status;
 	unsigned n;
 
 	if (need_bars(r))
@@ -674,14 +698,12 @@ static int cmd_init(struct repl *r, const struct words *w)
 		if (find_reg(r, "common.queue_size", &qs) || find_reg(r, "common.queue_notify_off", &no) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &no, &sel, 0, &noff))
-			return vlp_ctx_error(r->ctx)[0] ? lib_fail(r) : -1;
+			return r->err[0] ? -1 : lib_fail(r);
 		fprintf(r->out, "  queue %u: max size %" PRIu64 ", notify_off %" PRIu64 "\n", q, size,
 			noff);
 	}
 	if (n > 64)
 		fprintf(r->out, "  ... %u queues in all\n", n);
-	if (status_reg(r, &reg) || vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &status))
-		return -1;
 	fprintf(r->out,
 		"next: set up each queue (queue N; set queue_desc/queue_driver/queue_device ADDR; set queue_enable 1), then 'status +DRIVER_OK' (step 8)\n");
 	return 0;
@@ -1069,7 +1091,7 @@ const struct command *repl_find_command(const char *name)
 int repl_run_command(struct repl *r, const char *cmd)
 {
 	const struct command *c;
-	struct words w;
+	struct words w = { .n = 0 };
 
 	r->err[0] = '\0';
 	if (split_words(cmd, &w, r->err, sizeof(r->err)))

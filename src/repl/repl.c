@@ -46,6 +46,8 @@ static void history_path(char *buf, size_t len)
 
 	buf[0] = '\0';
 	if (state && state[0] == '/') {
+		/* $XDG_STATE_HOME may not exist yet (the spec says to create it) */
+		mkdir(state, 0700);
 		snprintf(buf, len, "%s/virtio-lspci", state);
 		mkdir(buf, 0700);
 		snprintf(buf, len, "%s/virtio-lspci/history", state);
@@ -98,8 +100,10 @@ static char **complete_line(const char *text, int start, int end)
 {
 	char before[REPL_LINE_MAX], errbuf[64];
 	struct complete_ctx cc = { 0 };
+	struct vlp_reg reg;
 	struct words w;
 	const char *seg;
+	uint64_t n;
 
 	(void)end;
 	rl_attempted_completion_over = 1; /* never fall back to file names */
@@ -114,16 +118,10 @@ static char **complete_line(const char *text, int start, int end)
 	pending_next = 0;
 	cc.ctx = completing->ctx;
 	cc.layout = completing->s->layout;
-	cc.nqueues = completing->s->bars ? 0 : 0;
-	{
-		struct vlp_reg reg;
-		uint64_t n;
-
-		if (completing->s->bars &&
-		    vlp_reg_find(completing->ctx, cc.layout, "common.num_queues", &reg) == 0 &&
-		    vlp_reg_read(completing->ctx, completing->s->dev, cc.layout, &reg, NULL, 0, &n) == 0)
-			cc.nqueues = (unsigned)n;
-	}
+	if (completing->s->bars &&
+	    vlp_reg_find(completing->ctx, cc.layout, "common.num_queues", &reg) == 0 &&
+	    vlp_reg_read(completing->ctx, completing->s->dev, cc.layout, &reg, NULL, 0, &n) == 0)
+		cc.nqueues = (unsigned)n;
 	repl_complete(&cc, (const char *const *)w.w, w.n, text, add_candidate, &pending);
 	if (!pending.n)
 		return NULL;
@@ -182,6 +180,8 @@ static int interactive_loop(struct repl *r, const char *prompt)
 	if (hist[0])
 		read_history(hist);
 	rl_readline_name = "virtio-lspci";
+	/* a recalled line edited but not run stays as it was in the history */
+	rl_variable_bind("revert-all-at-newline", "on");
 	rl_attempted_completion_function = complete_line;
 	rl_completer_word_break_characters = " \t;";
 	completing = r;
@@ -214,9 +214,11 @@ static int interactive_loop(struct repl *r, const char *prompt)
 			if (interrupted) {
 				/* Ctrl-C: drop the line, fresh prompt */
 				interrupted = 0;
+				rl_revert_line(1, 0); /* a recalled history line as it was */
 				rl_free_line_state();
 				rl_callback_sigcleanup();
 				rl_replace_line("", 0);
+				history_set_pos(history_length);
 				fputc('\n', stdout);
 				rl_on_new_line();
 				rl_redisplay();

@@ -208,6 +208,7 @@ done
 #                  (without the "BAR access:" line); .lspci_err: lspci -F SNAP -vvv problems
 #   .sysfs         the guest kernel: /sys/bus/virtio/devices/virtioN/{device,status,features}
 #   .qmp           QEMU: x-query-virtio-status and -queue-status of this device, else null
+#   .chk           virtio-lspci --check -J (the device object of its report)
 #   .stats         the --stats lines of each run; .rc: exit codes
 # An expression gives true (pass), a string (fail: what differed) or null (not applicable).
 # Fields: "legacy only" devices (disable-modern=on) have no common configuration: their
@@ -217,6 +218,14 @@ checks=(
 	# --- the runs themselves
 	"runs" '[.rc | to_entries[] | select(.value != 0) | "\(.key) exited \(.value)"]
 		| if length == 0 then true else join(", ") end'
+	# --- the conformance checker: every QEMU device kind and variant is clean of
+	# errors, with the register checks made (not skipped for want of BARs).
+	"--check clean" 'if .chk == null then "no --check output" else
+		([.chk.findings[] | select(.severity == "error") | "\(.check): \(.message)"]
+		| if length == 0 then true else join("; ") end) end'
+	"--check made the register checks" 'if .chk == null then null else
+		([.chk.not_checked[] | select(.reason | startswith("no BAR access")) | .check]
+		| if length == 0 then true else "not checked: \(join(" "))" end) end'
 	"mmap reads the BARs" 'if .m.state != null then true else "state null: \(.m.state_error)" end'
 	# --- a. the two backends agree
 	"window reads the BARs" 'if .m.virtio.driver_uses.pci_cfg == null then
@@ -420,7 +429,7 @@ context() {
 		lspci_err="lspci -F exited non-zero: "
 	fi
 	lspci_err+=$(grep -v 'Unable to load libkmod resources' "$d/lspci.err" | head -n 3 | tr '\n' ' ' || true)
-	for n in passive-before mmap window vv passive-after isr; do
+	for n in passive-before mmap window vv passive-after isr check; do
 		[[ -e $d/$n.rc ]] || continue
 		rcs+="\"$n\": $(cat "$d/$n.rc"), "
 		stats+="\"${n//-/_}\": $(stats_of "$d/$n.err"), "
@@ -430,11 +439,11 @@ context() {
 	[[ -e $d/isr.out ]] && r=$(dev_of "$d/isr.out")
 	jq -n -c --argjson m "$(dev_of "$d/mmap.out")" --argjson w "$(dev_of "$d/window.out")" \
 		--argjson pb "$(dev_of "$d/passive-before.out")" --argjson pa "$(dev_of "$d/passive-after.out")" \
-		--argjson isr "$r" --argjson snap "$(dev_of "$d/replay.json")" --arg snap_err "$snap_err" \
+		--argjson isr "$r" --argjson chk "$(dev_of "$d/check.out")" --argjson snap "$(dev_of "$d/replay.json")" --arg snap_err "$snap_err" \
 		--arg vv_diff "$vv_diff" --arg lspci_err "$lspci_err" \
 		--argjson qmp "${qmp:-null}" --argjson stats "$stats" --argjson rc "$rcs" \
 		--rawfile sysfs "$d/sysfs" \
-		'{m: $m, w: $w, pb: $pb, pa: $pa, isr: $isr, snap: $snap, snap_err: $snap_err, vv_diff: $vv_diff,
+		'{m: $m, w: $w, pb: $pb, pa: $pa, isr: $isr, chk: $chk, snap: $snap, snap_err: $snap_err, vv_diff: $vv_diff,
 		  lspci_err: $lspci_err, qmp: $qmp, stats: $stats, rc: $rc,
 		  sysfs: ($sysfs | split("\n") | map(select(. != "") | capture("^(?<k>[^ ]+) (?<v>.*)$") | {(.k): .v}) | add)}' \
 		>"$d/ctx.json"

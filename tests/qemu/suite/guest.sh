@@ -13,6 +13,7 @@
 #   vv.*               -vv --access=mmap --save snap-vv.lspci
 #   passive-after.*    --passive -J --stats, after the full reads
 #   isr.*              -J --read-isr (only on slot $isr_slot, the virtio-rng)
+#   check.*            --check -J: the conformance checker on the live device
 out=/tmp/vlp
 isr_slot=0000:00:05.0
 mkdir -p "$out"
@@ -55,6 +56,7 @@ for p in /sys/bus/pci/devices/*; do
 		run "$d" isr virtio-lspci -J --read-isr -s "$s"
 	fi
 	run "$d" passive-after virtio-lspci --passive -J --stats -s "$s"
+	run "$d" check virtio-lspci --check -J -s "$s"
 	n=$((n + 1))
 done
 

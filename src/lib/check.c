@@ -1,0 +1,1093 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The conformance checker: one table of checks, each rule written once.
+ * Rules the decoder already applies while decoding (the capability walk,
+ * structure lengths, the BAR map, the state reader) report findings that
+ * carry their check id; the table gives them a row and no function.  The
+ * rest are functions here, run on the decoded layout and, when the
+ * registers could be read, on the state. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PCI_ECAP_SR_IOV 0x0010
+#define NO_VECTOR 0xffffu
+
+/* Feature bits (chapter 6). */
+#define F_NOTIFY_ON_EMPTY 24
+#define F_ANY_LAYOUT 27
+#define F_UNUSED_30 30
+#define F_VERSION_1 32
+#define F_ACCESS_PLATFORM 33
+#define F_RING_PACKED 34
+#define F_ORDER_PLATFORM 36
+#define F_SR_IOV 37
+#define F_NOTIFICATION_DATA 38
+#define F_NOTIF_CONFIG_DATA 39
+#define F_RING_RESET 40
+#define F_ADMIN_VQ 41
+
+/* Device status bits (2.1). */
+#define S_DRIVER_OK 0x04
+#define S_FEATURES_OK 0x08
+#define S_SUSPEND 0x10
+#define S_UNDEFINED 0x20
+#define S_NEEDS_RESET 0x40
+#define S_FAILED 0x80
+
+struct run {
+	struct vlp_ctx *ctx;
+	const struct vlp_device *dev;
+	const struct vlp_layout *l;
+	const struct vlp_state *s;
+	struct vlp_check_report *rep;
+	const struct vlp_check *check; /* the one running */
+	size_t findings_alloc, skipped_alloc;
+	bool out_of_memory;
+};
+
+/* A check function: NULL when it ran, else why it could not. */
+typedef const char *(*check_fn)(struct run *r);
+
+struct check_row {
+	struct vlp_check info;
+	check_fn fn; /* NULL: reported by the decoder or state reader */
+};
+
+static const char *check_transitional_device_id(struct run *r);
+static const char *check_bar_size_known(struct run *r);
+static const char *check_driver_choice(struct run *r);
+static const char *check_linux_probe(struct run *r);
+static const char *check_dpdk_choice(struct run *r);
+static const char *check_linux_shm_cap_len(struct run *r);
+static const char *check_notify_multiplier_even(struct run *r);
+static const char *check_notify_data_rules(struct run *r);
+static const char *check_notify_zero_multiplier(struct run *r);
+static const char *check_common_length_features(struct run *r);
+static const char *check_feature_version_1(struct run *r);
+static const char *check_feature_legacy_only(struct run *r);
+static const char *check_feature_sr_iov(struct run *r);
+static const char *check_feature_platform(struct run *r);
+static const char *check_queue_size_pow2(struct run *r);
+static const char *check_queue_count(struct run *r);
+static const char *check_status_bits(struct run *r);
+static const char *check_reset_state(struct run *r);
+
+#define C VLP_CHECK_CONFIG
+#define S VLP_CHECK_STATE
+#define A VLP_CHECK_ACTIVE
+#define E VLP_SEV_ERROR
+#define W VLP_SEV_WARNING
+#define I VLP_SEV_INFO
+
+/* The table: every rule the tool checks, in the order reports list them.
+ * The man page's CHECKS section lists the same ids (make docs-check). */
+static const struct check_row checks[] = {
+	/* PCI discovery and IDs (4.1.2) */
+	{ { "id-device-type", "5", W, C, "header", "the virtio device type is one the spec defines" }, NULL },
+	{ { "id-modern-revision", "4.1.2.1", W, C, "header", "non-transitional devices have Revision ID 1 or higher" }, NULL },
+	{ { "id-modern-subsystem", "4.1.2.1", W, C, "header", "non-transitional devices have Subsystem Device ID 0x40 or higher" }, NULL },
+	{ { "id-transitional-device", "4.1.2.1", W, C, "header", "transitional device IDs are those of the 4.1.2.1 table" }, check_transitional_device_id },
+	{ { "id-transitional-revision", "4.1.2.3", E, C, "header", "transitional devices have Revision ID 0" }, NULL },
+	{ { "id-transitional-subsystem", "4.1.2.3", W, C, "header", "a transitional device's Subsystem Device ID is its virtio device type" }, NULL },
+	{ { "legacy-io-bar0", "4.1.5.1.1.1", E, C, "BAR0", "legacy and transitional devices have the legacy interface in I/O BAR0" }, NULL },
+	/* The capability chain */
+	{ { "cap-chain-pointer", "PCI 6.7", E, C, "capability", "capability pointers stay out of the header (0x40+, extended 0x100+)" }, NULL },
+	{ { "cap-chain-loop", "PCI 6.7", E, C, "capability", "the capability chain has no loop" }, NULL },
+	{ { "cap-config-space", "4.1.4", E, C, "capability", "a capability fits in config space" }, NULL },
+	{ { "cap-len", "4.1.4.2", E, C, "capability", "cap_len covers the structure of the capability's cfg_type" }, NULL },
+	{ { "cap-cfg-type-reserved", "4.1.4.1", I, C, "capability", "cfg_type is a defined value (drivers ignore reserved ones)" }, NULL },
+	{ { "cap-bar-reserved", "4.1.4", W, C, "capability", "bar is 0-5 (drivers ignore a capability with a reserved BAR value)" }, NULL },
+	{ { "cap-bar-upper-half", "4.1.4", E, C, "capability", "bar does not name the upper half of a 64-bit BAR" }, NULL },
+	{ { "cap-bar-missing", "4.1.4", E, C, "capability", "bar names an implemented BAR" }, NULL },
+	/* Mandatory capabilities and the instance a driver uses */
+	{ { "common-present", "4.1.4.3.1", E, C, "capabilities", "a usable common configuration capability exists" }, NULL },
+	{ { "notify-present", "4.1.4.4.1", E, C, "capabilities", "a usable notification capability exists" }, NULL },
+	{ { "isr-present", "4.1.4.5.1", E, C, "capabilities", "a usable ISR status capability exists" }, NULL },
+	{ { "pci-cfg-present", "4.1.4.9.1", E, C, "capabilities", "a PCI configuration access capability exists" }, NULL },
+	{ { "device-cfg-present", "4.1.4.6.1", E, C, "capabilities", "a device configuration capability exists where the device type has a configuration" }, NULL },
+	{ { "driver-choice", "4.1.4.1", I, C, "capabilities", "which instance of each structure a driver uses, and why others are skipped" }, check_driver_choice },
+	/* Alignment and length per structure */
+	{ { "common-align", "4.1.4.3.1", E, C, "capability", "the common configuration offset is 4-byte aligned" }, NULL },
+	{ { "common-length", "4.1.4.3", E, C, "capability", "the common configuration is at least 0x38 bytes" }, NULL },
+	{ { "notify-align", "4.1.4.4.1", E, C, "capability", "the notification structure offset is 2-byte aligned" }, NULL },
+	{ { "notify-length", "4.1.4.4.1", E, C, "capability", "the notification structure is at least 2 bytes" }, NULL },
+	{ { "isr-length", "4.1.4.5.1", E, C, "capability", "the ISR status structure is at least 1 byte" }, NULL },
+	{ { "device-cfg-align", "4.1.4.6.1", E, C, "capability", "the device configuration offset is 4-byte aligned" }, NULL },
+	{ { "device-cfg-length", "4.1.4.6.1", E, C, "capability", "the device configuration length is not 0" }, NULL },
+	{ { "shm-length", "4.1.4.7.1", E, C, "capability", "a shared memory region is not empty" }, NULL },
+	/* Structures in their BARs */
+	{ { "struct-wrap", "4.1.4", E, C, "capability", "offset + length does not wrap around 32 bits" }, NULL },
+	{ { "struct-in-bar", "4.1.4", E, C, "BAR map", "every structure, MSI-X table and PBA lies inside its BAR" }, NULL },
+	{ { "bar-size-known", "4.1.4", I, C, "BAR map", "the size of every BAR holding a structure is known (else structures are not checked against it)" }, check_bar_size_known },
+	{ { "struct-overlap", "4.1.4", E, C, "BAR map", "structures, the MSI-X table and the PBA do not overlap" }, NULL },
+	/* Notifications */
+	{ { "notify-multiplier", "4.1.4.4.1", E, C, "capability", "notify_off_multiplier is 0 or a power of 2" }, NULL },
+	{ { "notify-multiplier-even", "4.1.4.4.1", W, C, "capability", "notify_off_multiplier is even (\"an even power of 2\"), so 2-byte notifications do not overlap" }, check_notify_multiplier_even },
+	{ { "notify-data-rules", "4.1.4.4.1", E, S, "capability", "with VIRTIO_F_NOTIFICATION_DATA: multiplier a multiple of 4, offset 4-aligned, length 4 or more" }, check_notify_data_rules },
+	{ { "notify-queue-offset", "4.1.4.4.1", E, S, "queue", "every queue's notify address lies inside the notification structure (Linux: \"bad notification offset\")" }, NULL },
+	{ { "notify-zero-multiplier", "4.1.4.4.1", W, S, "queue", "a zero notify_off_multiplier comes with queue_notify_off 0 for every queue" }, check_notify_zero_multiplier },
+	/* Shared memory and vendor data */
+	{ { "shm-id-unique", "4.1.4.7.1", E, C, "capability", "shared memory capability ids are unique" }, NULL },
+	{ { "linux-shm-cap-len", "4.1.4.7", W, C, "capability", "shared memory capabilities are exactly 24 bytes (Linux: \"shm cap with bad size\")" }, check_linux_shm_cap_len },
+	{ { "vendor-data-id", "4.1.4.8.1", E, C, "capability", "a vendor data capability's vendor ID is not 0x1AF4" }, NULL },
+	{ { "vendor-data-length", "4.1.4.8.1", E, C, "capability", "a vendor data capability's length is a multiple of 4" }, NULL },
+	/* MSI-X */
+	{ { "msix-unique", "PCI 6.8.2", E, C, "capability", "one MSI-X capability" }, NULL },
+	{ { "msix-bir", "PCI 6.8.2", E, C, "capability", "MSI-X table and PBA BIRs are 0-5" }, NULL },
+	{ { "msix-bar", "PCI 6.8.2", E, C, "BAR map", "MSI-X table and PBA lie in implemented BARs" }, NULL },
+	{ { "msix-vectors", "4.1.5.1.2.1", I, C, "capability", "the device supports at least 2 MSI-X vectors" }, NULL },
+	/* What known drivers do differently */
+	{ { "linux-probe", "4.1.4.1", W, C, "capabilities", "Linux's virtio_pci probe (first capability with an implemented BAR) accepts the device" }, check_linux_probe },
+	{ { "dpdk-cap-choice", "4.1.4.1", W, C, "capabilities", "DPDK's choice (the last capability of a type, all four required) matches the spec's" }, check_dpdk_choice },
+	/* Common configuration and features */
+	{ { "common-length-features", "4.1.4.3", E, S, "common", "the common configuration covers the fields of the offered features (Linux: \"common cfg size does not match the feature\")" }, check_common_length_features },
+	{ { "feature-version-1", "6.2", E, S, "features", "the modern interface offers VIRTIO_F_VERSION_1" }, check_feature_version_1 },
+	{ { "feature-legacy-only", "6.3", W, S, "features", "a non-transitional device offers no legacy-only feature bit (24, 27, 30)" }, check_feature_legacy_only },
+	{ { "feature-sr-iov", "6.2", E, S, "features", "VIRTIO_F_SR_IOV only with an SR-IOV extended capability" }, check_feature_sr_iov },
+	{ { "feature-platform", "6.2", I, S, "features", "add-in cards offer VIRTIO_F_ACCESS_PLATFORM and VIRTIO_F_ORDER_PLATFORM (recommended)" }, check_feature_platform },
+	/* Queues, status and reset */
+	{ { "queue-size-pow2", "4.1.4.3.1", E, S, "queue", "queue_size is 0 or a power of 2 unless VIRTIO_F_RING_PACKED" }, check_queue_size_pow2 },
+	{ { "queue-count", "4.1.4.3.1", W, S, "common", "num_queues is not 0 and the queues below it exist" }, check_queue_count },
+	{ { "status-bits", "2.1", W, S, "common", "device_status holds defined bits in a sensible combination" }, check_status_bits },
+	{ { "reset-state", "4.1.4.3.1", E, S, "common", "in reset (device_status 0): queues disabled, vectors unmapped" }, check_reset_state },
+	{ { "config-generation-stable", "4.1.4.3.1", W, S, "device", "config_generation settles while the device configuration is read" }, NULL },
+	/* Checks that write (--check --active) */
+	{ { "active-reset", "4.1.4.3.1", E, A, "common", "writing 0 to device_status resets the device: it reads back 0" }, NULL },
+	{ { "active-feature-window", "4.1.4.3.1", W, A, "common", "device_feature reads 0 for device_feature_select beyond the defined words (4-7)" }, NULL },
+	{ { "active-queue-size-max", "4.1.4.3", E, A, "queue", "after reset, queue_size reads the maximum again" }, NULL },
+	{ { "active-config-generation", "4.1.4.3.1", E, A, "common", "config_generation changes when the device configuration changes" }, NULL },
+	/* Not a rule: what could not be read, so what was not checked */
+	{ { "data-incomplete", NULL, I, C, "device", "data a check needs could not be read (the check is then not made)" }, NULL },
+};
+
+#undef C
+#undef S
+#undef A
+#undef E
+#undef W
+#undef I
+
+const char *vlp_check_data_name(enum vlp_check_data d)
+{
+	switch (d) {
+	case VLP_CHECK_CONFIG:
+		return "config";
+	case VLP_CHECK_STATE:
+		return "registers";
+	case VLP_CHECK_ACTIVE:
+		return "active";
+	}
+	return NULL;
+}
+
+size_t vlp_check_count(void)
+{
+	return VLP_ARRAY_SIZE(checks);
+}
+
+const struct vlp_check *vlp_check_at(size_t index)
+{
+	return index < VLP_ARRAY_SIZE(checks) ? &checks[index].info : NULL;
+}
+
+const struct vlp_check *vlp_check_find(const char *id)
+{
+	for (size_t i = 0; id && i < VLP_ARRAY_SIZE(checks); i++)
+		if (!strcmp(checks[i].info.id, id))
+			return &checks[i].info;
+	return NULL;
+}
+
+/* ------------------------------------------------------------ report */
+
+static void grow(void **arr, size_t *alloc, size_t used, size_t size, bool *oom)
+{
+	void *p;
+	size_t n;
+
+	if (used < *alloc)
+		return;
+	n = *alloc ? *alloc * 2 : 16;
+	p = realloc(*arr, n * size);
+	if (!p) {
+		*oom = true;
+		return;
+	}
+	*arr = p;
+	*alloc = n;
+}
+
+static void add_finding(struct run *r, const struct vlp_check *check, const struct vlp_finding *f,
+			const char *where)
+{
+	struct vlp_check_report *rep = r->rep;
+	struct vlp_check_finding *cf;
+
+	grow((void **)&rep->findings, &r->findings_alloc, rep->nfindings, sizeof(*cf),
+	     &r->out_of_memory);
+	if (r->out_of_memory)
+		return;
+	cf = &rep->findings[rep->nfindings++];
+	memset(cf, 0, sizeof(*cf));
+	cf->check = check;
+	cf->finding = *f;
+	if (!cf->finding.section && check)
+		cf->finding.section = check->section;
+	cf->finding.check = check ? check->id : f->check;
+	if (f->position >= 0)
+		snprintf(cf->where, sizeof(cf->where), f->position >= 0x100 ? "[%03x]" : "[%02x]",
+			 (unsigned)f->position);
+	else
+		snprintf(cf->where, sizeof(cf->where), "%s",
+			 where ? where : check ? check->where : "device");
+	rep->count[f->severity]++;
+}
+
+/* A finding of the running check. */
+__attribute__((format(printf, 5, 6))) static void report(struct run *r, enum vlp_severity sev,
+							  int position, const char *where,
+							  const char *fmt, ...)
+{
+	struct vlp_finding f = { .severity = sev, .position = position };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f.message, sizeof(f.message), fmt, ap);
+	va_end(ap);
+	add_finding(r, r->check, &f, where);
+}
+
+static void skip(struct run *r, const struct vlp_check *check, const char *reason)
+{
+	struct vlp_check_report *rep = r->rep;
+	struct vlp_check_skip *sk;
+
+	grow((void **)&rep->skipped, &r->skipped_alloc, rep->nskipped, sizeof(*sk), &r->out_of_memory);
+	if (r->out_of_memory)
+		return;
+	sk = &rep->skipped[rep->nskipped++];
+	sk->check = check;
+	snprintf(sk->reason, sizeof(sk->reason), "%s", reason);
+}
+
+static size_t table_index(const struct vlp_check *c)
+{
+	return c ? (size_t)((const struct check_row *)(const void *)c - checks) : VLP_ARRAY_SIZE(checks);
+}
+
+/* Findings in table order, in the order found within a check (insertion
+ * sort: stable, and reports are short). */
+static void sort_findings(struct vlp_check_report *rep)
+{
+	for (size_t i = 1; i < rep->nfindings; i++) {
+		struct vlp_check_finding tmp = rep->findings[i];
+		size_t key = table_index(tmp.check), j = i;
+
+		while (j > 0 && table_index(rep->findings[j - 1].check) > key) {
+			rep->findings[j] = rep->findings[j - 1];
+			j--;
+		}
+		rep->findings[j] = tmp;
+	}
+}
+
+void vlp_check_report_free(struct vlp_check_report *rep)
+{
+	if (!rep)
+		return;
+	free(rep->findings);
+	free(rep->skipped);
+	free(rep);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static bool is_modern_interface(const struct vlp_layout *l)
+{
+	return l->virtio.transport == VLP_TRANSPORT_MODERN ||
+	       l->virtio.transport == VLP_TRANSPORT_TRANSITIONAL;
+}
+
+static const struct vlp_virtio_cap *used_cap(const struct vlp_layout *l, uint8_t cfg_type)
+{
+	int i = l->driver_uses[cfg_type];
+
+	return i >= 0 ? &l->caps[i].u.virtio : NULL;
+}
+
+static bool regs_value(const struct vlp_regs *regs, const char *name, uint64_t *v)
+{
+	const struct vlp_field *f;
+	size_t i;
+
+	if (!regs->table || !(f = vlp_field_find(regs->table, name)))
+		return false;
+	i = (size_t)(f - regs->table->fields);
+	if (!regs->values[i].present || !regs->values[i].valid)
+		return false;
+	*v = regs->values[i].value;
+	return true;
+}
+
+/* Whether the device offers a feature bit: -1 when not read. */
+static int offered(const struct vlp_state *s, unsigned bit)
+{
+	bool on;
+
+	return vlp_state_feature(s, false, bit, &on) ? on : -1;
+}
+
+static const char *need_common(const struct run *r)
+{
+	if (!is_modern_interface(r->l))
+		return "a legacy device has no modern common configuration";
+	if (!r->s->common.table)
+		return "the common configuration was not read";
+	return NULL;
+}
+
+static const char *need_queues(const struct run *r)
+{
+	const char *why = need_common(r);
+
+	if (why)
+		return why;
+	if (!r->s->nqueues)
+		return r->s->passive ? "queues not read (--passive reads the selected queue only)"
+				     : "no queue was read";
+	return NULL;
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* --------------------------------------------------- config-space checks */
+
+static const char *check_transitional_device_id(struct run *r)
+{
+	static const uint16_t ids[] = { 0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1009 };
+	const struct vlp_header *h = &r->l->header;
+	uint16_t device = (uint16_t)h->device_id.value;
+
+	if (!r->l->virtio.is_virtio || device >= VLP_VIRTIO_MODERN_BASE)
+		return NULL;
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(ids); i++)
+		if (ids[i] == device)
+			return NULL;
+	/* 4.1.2.1 lists the transitional IDs; other 0x1000-0x103f IDs were
+	 * legacy-only assignments a transitional device should not use. */
+	report(r, r->l->virtio.transport == VLP_TRANSPORT_TRANSITIONAL ? VLP_SEV_WARNING : VLP_SEV_INFO,
+	       -1, NULL,
+	       "device ID 0x%04x is not one of the transitional IDs of 4.1.2.1 (0x1000-0x1005, 0x1009)",
+	       device);
+	return NULL;
+}
+
+static const char *check_bar_size_known(struct run *r)
+{
+	const struct vlp_layout *l = r->l;
+	bool said[VLP_NUM_BARS] = { false };
+	char where[16];
+
+	for (size_t i = 0; i < l->nregions; i++) {
+		const struct vlp_region *g = &l->regions[i];
+
+		if (g->bar >= VLP_NUM_BARS || said[g->bar] || g->bad_bar || l->bars[g->bar].size_known)
+			continue;
+		said[g->bar] = true;
+		snprintf(where, sizeof(where), "BAR%u", g->bar);
+		report(r, VLP_SEV_INFO, -1, where,
+		       "BAR%u size unknown: the structures in it are not checked against its end", g->bar);
+	}
+	return NULL;
+}
+
+static size_t count_type(const struct vlp_layout *l, uint8_t cfg_type)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->ncaps; i++)
+		n += l->caps[i].kind == VLP_CAP_VIRTIO && l->caps[i].u.virtio.cfg_type == cfg_type;
+	return n;
+}
+
+static const char *check_driver_choice(struct run *r)
+{
+	const struct vlp_layout *l = r->l;
+	static const uint8_t types[] = { VLP_CFG_COMMON, VLP_CFG_NOTIFY, VLP_CFG_ISR, VLP_CFG_DEVICE,
+					 VLP_CFG_PCI };
+
+	/* 4.1.4.1: the driver uses the first instance it can support; the
+	 * decoder recorded why each other one is skipped. */
+	for (size_t t = 0; t < VLP_ARRAY_SIZE(types); t++) {
+		int used = l->driver_uses[types[t]];
+
+		if (count_type(l, types[t]) < 2)
+			continue;
+		for (size_t i = 0; i < l->ncaps; i++) {
+			const struct vlp_cap *c = &l->caps[i];
+
+			if (c->kind != VLP_CAP_VIRTIO || c->u.virtio.cfg_type != types[t] || (int)i == used)
+				continue;
+			if (used >= 0)
+				report(r, VLP_SEV_INFO, c->position, NULL,
+				       "%s capability [%02x] is not used (driver uses [%02x]): %s",
+				       vlp_cfg_type_label(types[t]), c->position, l->caps[used].position,
+				       c->u.virtio.skip_reason ? c->u.virtio.skip_reason : "not usable");
+			else
+				report(r, VLP_SEV_INFO, c->position, NULL,
+				       "%s capability [%02x] is not used: %s", vlp_cfg_type_label(types[t]),
+				       c->position,
+				       c->u.virtio.skip_reason ? c->u.virtio.skip_reason : "not usable");
+		}
+	}
+	return NULL;
+}
+
+/* What Linux's vp_modern_map_capability() checks, with its parameters per
+ * structure (drivers/virtio/virtio_pci_modern_dev.c). */
+struct linux_map {
+	uint8_t cfg_type;
+	uint32_t minlen, align;
+};
+
+static const struct linux_map linux_maps[] = {
+	{ VLP_CFG_COMMON, 0x38, 4 },
+	{ VLP_CFG_ISR, 1, 1 },
+	{ VLP_CFG_NOTIFY, 2, 2 },
+	{ VLP_CFG_DEVICE, 0, 4 },
+};
+
+/* Linux's virtio_pci_find_capability(): the first capability of the type
+ * whose BAR is 0-5 and implemented; it never looks at cap_len. */
+static int linux_pick(const struct vlp_layout *l, uint8_t cfg_type)
+{
+	for (size_t i = 0; i < l->ncaps; i++) {
+		const struct vlp_virtio_cap *v = &l->caps[i].u.virtio;
+		const struct vlp_bar *b;
+
+		if (l->caps[i].kind != VLP_CAP_VIRTIO || v->cfg_type != cfg_type ||
+		    v->cap_len < 16 || v->bar >= VLP_NUM_BARS)
+			continue;
+		b = &l->bars[v->bar];
+		if (b->valid && b->present && !b->upper_half && !(b->size_known && b->size == 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+static const char *check_linux_probe(struct run *r)
+{
+	const struct vlp_layout *l = r->l;
+	int pick[VLP_CFG_TYPE_SLOTS];
+
+	if (!is_modern_interface(l))
+		return NULL;
+	for (size_t t = 0; t < VLP_ARRAY_SIZE(linux_maps); t++)
+		pick[linux_maps[t].cfg_type] = linux_pick(l, linux_maps[t].cfg_type);
+	if (pick[VLP_CFG_COMMON] < 0) {
+		report(r, VLP_SEV_WARNING, -1, NULL,
+		       "Linux finds no common configuration capability: \"virtio_pci: leaving for legacy driver\"%s",
+		       l->virtio.transport == VLP_TRANSPORT_MODERN ? " and the device stays without a driver" : "");
+		return NULL;
+	}
+	if (pick[VLP_CFG_ISR] < 0 || pick[VLP_CFG_NOTIFY] < 0) {
+		report(r, VLP_SEV_WARNING, -1, NULL,
+		       "Linux's probe fails: \"virtio_pci: missing capabilities %i/%i/%i\"",
+		       l->caps[pick[VLP_CFG_COMMON]].position,
+		       pick[VLP_CFG_ISR] < 0 ? 0 : l->caps[pick[VLP_CFG_ISR]].position,
+		       pick[VLP_CFG_NOTIFY] < 0 ? 0 : l->caps[pick[VLP_CFG_NOTIFY]].position);
+		return NULL;
+	}
+	for (size_t t = 0; t < VLP_ARRAY_SIZE(linux_maps); t++) {
+		const struct linux_map *m = &linux_maps[t];
+		const struct vlp_cap *c;
+		const struct vlp_virtio_cap *v;
+		const struct vlp_bar *b;
+		int spec = l->driver_uses[m->cfg_type];
+
+		if (pick[m->cfg_type] < 0)
+			continue;
+		c = &l->caps[pick[m->cfg_type]];
+		v = &c->u.virtio;
+		b = &l->bars[v->bar];
+		if (v->length == 0)
+			report(r, VLP_SEV_WARNING, c->position, NULL,
+			       "Linux's probe fails on %s [%02x]: \"virtio_pci: bad capability len %llu (>0 expected)\"",
+			       vlp_cfg_type_label(m->cfg_type), c->position, (unsigned long long)v->length);
+		else if (v->length < m->minlen)
+			report(r, VLP_SEV_WARNING, c->position, NULL,
+			       "Linux's probe fails on %s [%02x]: \"virtio_pci: bad capability len %llu (>=%u expected)\"",
+			       vlp_cfg_type_label(m->cfg_type), c->position, (unsigned long long)v->length,
+			       m->minlen);
+		else if (v->offset & (m->align - 1))
+			report(r, VLP_SEV_WARNING, c->position, NULL,
+			       "Linux's probe fails on %s [%02x]: \"virtio_pci: offset %llu not aligned to %u\"",
+			       vlp_cfg_type_label(m->cfg_type), c->position, (unsigned long long)v->offset,
+			       m->align);
+		else if (b->size_known && m->minlen + v->offset > b->size)
+			report(r, VLP_SEV_WARNING, c->position, NULL,
+			       "Linux's probe fails on %s [%02x]: \"virtio_pci: map virtio %u@%llu out of range on bar %u length %llu\"",
+			       vlp_cfg_type_label(m->cfg_type), c->position, m->minlen,
+			       (unsigned long long)v->offset, v->bar, (unsigned long long)b->size);
+		else if (spec >= 0 && spec != pick[m->cfg_type])
+			report(r, VLP_SEV_WARNING, c->position, NULL,
+			       "Linux uses %s [%02x] (the first with an implemented BAR), a spec-following driver [%02x]",
+			       vlp_cfg_type_label(m->cfg_type), c->position, l->caps[spec].position);
+	}
+	return NULL;
+}
+
+static const char *check_dpdk_choice(struct run *r)
+{
+	const struct vlp_layout *l = r->l;
+	static const uint8_t types[] = { VLP_CFG_COMMON, VLP_CFG_NOTIFY, VLP_CFG_DEVICE, VLP_CFG_ISR };
+	bool all = true;
+
+	if (!is_modern_interface(l))
+		return NULL;
+	/* DPDK's virtio_read_caps() keeps the last capability of each type
+	 * (4.1.4.1 says the first usable one) and needs all four. */
+	for (size_t t = 0; t < VLP_ARRAY_SIZE(types); t++) {
+		int last = -1, spec = l->driver_uses[types[t]];
+
+		for (size_t i = 0; i < l->ncaps; i++)
+			if (l->caps[i].kind == VLP_CAP_VIRTIO && l->caps[i].u.virtio.cfg_type == types[t] &&
+			    l->caps[i].u.virtio.bar < VLP_NUM_BARS)
+				last = (int)i;
+		if (last < 0) {
+			all = false;
+			continue;
+		}
+		if (spec >= 0 && spec != last)
+			report(r, VLP_SEV_WARNING, l->caps[last].position, NULL,
+			       "DPDK uses the last %s capability [%02x]; the spec's driver uses the first usable one [%02x]",
+			       vlp_cfg_type_label(types[t]), l->caps[last].position, l->caps[spec].position);
+		else if (spec < 0)
+			report(r, VLP_SEV_WARNING, l->caps[last].position, NULL,
+			       "DPDK uses %s capability [%02x], which a spec-following driver finds unusable: %s",
+			       vlp_cfg_type_label(types[t]), l->caps[last].position,
+			       l->caps[last].u.virtio.skip_reason ? l->caps[last].u.virtio.skip_reason : "");
+	}
+	if (!all)
+		report(r, VLP_SEV_WARNING, -1, NULL,
+		       "DPDK needs common, notify, device and ISR capabilities: \"no modern virtio pci device found.\" (it tries the legacy interface)");
+	return NULL;
+}
+
+static const char *check_linux_shm_cap_len(struct run *r)
+{
+	const struct vlp_layout *l = r->l;
+
+	for (size_t i = 0; i < l->ncaps; i++) {
+		const struct vlp_virtio_cap *v = &l->caps[i].u.virtio;
+
+		/* Linux's virtio_pci_find_shm_cap() wants sizeof(struct
+		 * virtio_pci_cap64) exactly; the spec allows more (4.1.4.2). */
+		if (l->caps[i].kind == VLP_CAP_VIRTIO && v->cfg_type == VLP_CFG_SHARED_MEMORY &&
+		    v->cap_len > 24)
+			report(r, VLP_SEV_WARNING, l->caps[i].position, NULL,
+			       "shared memory capability has cap_len %u; Linux accepts only 24 (\"shm cap with bad size\")",
+			       v->cap_len);
+	}
+	return NULL;
+}
+
+static const char *check_notify_multiplier_even(struct run *r)
+{
+	const struct vlp_layout *l = r->l;
+
+	for (size_t i = 0; i < l->ncaps; i++) {
+		const struct vlp_virtio_cap *v = &l->caps[i].u.virtio;
+
+		/* Multiplier 1 puts queue n+1's 2-byte register one byte after
+		 * queue n's. */
+		if (l->caps[i].kind == VLP_CAP_VIRTIO && v->has_multiplier && v->notify_off_multiplier == 1)
+			report(r, VLP_SEV_WARNING, l->caps[i].position, NULL,
+			       "notify_off_multiplier 1 is not even: the 2-byte notify registers of consecutive queue_notify_off values overlap");
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------ register checks */
+
+static const char *check_notify_data_rules(struct run *r)
+{
+	const struct vlp_virtio_cap *n = used_cap(r->l, VLP_CFG_NOTIFY);
+	int pos = r->l->driver_uses[VLP_CFG_NOTIFY];
+	const char *why = need_common(r);
+
+	if (why)
+		return why;
+	if (!n)
+		return "no notification capability is used";
+	if (offered(r->s, F_NOTIFICATION_DATA) < 0)
+		return "device features not read";
+	if (!offered(r->s, F_NOTIFICATION_DATA))
+		return NULL;
+	pos = r->l->caps[pos].position;
+	if (n->notify_off_multiplier % 4)
+		report(r, VLP_SEV_ERROR, pos, NULL,
+		       "VIRTIO_F_NOTIFICATION_DATA is offered but notify_off_multiplier %u is not a multiple of 4",
+		       n->notify_off_multiplier);
+	if (n->offset % 4)
+		report(r, VLP_SEV_ERROR, pos, NULL,
+		       "VIRTIO_F_NOTIFICATION_DATA is offered but the notification offset 0x%llx is not 4-byte aligned",
+		       (unsigned long long)n->offset);
+	if (n->length < 4)
+		report(r, VLP_SEV_ERROR, pos, NULL,
+		       "VIRTIO_F_NOTIFICATION_DATA is offered but the notification structure is %llu bytes (4 needed)",
+		       (unsigned long long)n->length);
+	return NULL;
+}
+
+static const char *check_notify_zero_multiplier(struct run *r)
+{
+	const struct vlp_virtio_cap *n = used_cap(r->l, VLP_CFG_NOTIFY);
+	const char *why = need_queues(r);
+	char where[16];
+	uint64_t off;
+
+	if (why)
+		return why;
+	if (!n || !n->has_multiplier)
+		return "no notification capability is used";
+	if (n->notify_off_multiplier)
+		return NULL;
+	for (size_t i = 0; i < r->s->nqueues; i++) {
+		const struct vlp_queue_state *q = &r->s->queues[i];
+
+		if (regs_value(&q->regs, "queue_notify_off", &off) && off) {
+			snprintf(where, sizeof(where), "queue %u", q->index);
+			report(r, VLP_SEV_WARNING, -1, where,
+			       "queue %u has queue_notify_off %llu but notify_off_multiplier is 0: every queue notifies at the same address, the offset is ignored",
+			       q->index, (unsigned long long)off);
+		}
+	}
+	return NULL;
+}
+
+static const char *check_common_length_features(struct run *r)
+{
+	/* Fields that exist only with a feature (4.1.4.3), and the length
+	 * Linux's vp_check_common_size() then wants. */
+	static const struct {
+		unsigned bit;
+		uint64_t need;
+		const char *name;
+	} needs[] = {
+		{ F_NOTIF_CONFIG_DATA, 0x3a, "VIRTIO_F_NOTIF_CONFIG_DATA" },
+		{ F_RING_RESET, 0x3c, "VIRTIO_F_RING_RESET" },
+		{ F_ADMIN_VQ, 0x40, "VIRTIO_F_ADMIN_VQ" },
+	};
+	const struct vlp_virtio_cap *c = used_cap(r->l, VLP_CFG_COMMON);
+	const char *why = need_common(r);
+
+	if (why)
+		return why;
+	if (!c)
+		return "no common configuration capability is used";
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(needs); i++) {
+		int on = offered(r->s, needs[i].bit);
+
+		if (on < 0)
+			return "device features not read";
+		if (on && c->length < needs[i].need)
+			report(r, VLP_SEV_ERROR, r->l->caps[r->l->driver_uses[VLP_CFG_COMMON]].position, NULL,
+			       "%s is offered but the common configuration is 0x%llx bytes (0x%llx needed); Linux: \"virtio: common cfg size(%llu) does not match the feature %s\"",
+			       needs[i].name, (unsigned long long)c->length,
+			       (unsigned long long)needs[i].need, (unsigned long long)c->length,
+			       needs[i].name);
+	}
+	return NULL;
+}
+
+static const char *check_feature_version_1(struct run *r)
+{
+	const char *why = need_common(r);
+	int on;
+
+	if (why)
+		return why;
+	if ((on = offered(r->s, F_VERSION_1)) < 0)
+		return "device features not read";
+	if (!on)
+		report(r, VLP_SEV_ERROR, -1, NULL,
+		       "VIRTIO_F_VERSION_1 is not offered through the modern interface (Linux: \"virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1\")");
+	return NULL;
+}
+
+static const char *check_feature_legacy_only(struct run *r)
+{
+	static const unsigned bits[] = { F_NOTIFY_ON_EMPTY, F_ANY_LAYOUT, F_UNUSED_30 };
+	const char *why = need_common(r);
+
+	if (why)
+		return why;
+	if (r->l->virtio.transport != VLP_TRANSPORT_MODERN)
+		return NULL; /* 6.3: transitional devices may offer them */
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(bits); i++) {
+		int on = offered(r->s, bits[i]);
+		const char *name = vlp_feature_name(0, bits[i]);
+
+		if (on < 0)
+			return "device features not read";
+		if (on)
+			report(r, VLP_SEV_WARNING, -1, NULL,
+			       "non-transitional device offers legacy-only feature bit %u (%s)", bits[i],
+			       name ? name : "legacy");
+	}
+	return NULL;
+}
+
+static bool has_ecap(const struct vlp_layout *l, uint16_t id)
+{
+	for (size_t i = 0; i < l->ncaps; i++)
+		if (l->caps[i].extended && l->caps[i].id == id)
+			return true;
+	return false;
+}
+
+static const char *check_feature_sr_iov(struct run *r)
+{
+	const char *why = need_common(r);
+	int on;
+
+	if (why)
+		return why;
+	if ((on = offered(r->s, F_SR_IOV)) < 0)
+		return "device features not read";
+	if (!on || has_ecap(r->l, PCI_ECAP_SR_IOV))
+		return NULL;
+	if (!vlp_device_config_valid(r->dev, 0x100, 4))
+		return "VIRTIO_F_SR_IOV is offered but extended config space was not read";
+	report(r, VLP_SEV_ERROR, -1, NULL,
+	       "VIRTIO_F_SR_IOV is offered but the device has no SR-IOV extended capability");
+	return NULL;
+}
+
+static const char *check_feature_platform(struct run *r)
+{
+	const struct vlp_header *h = &r->l->header;
+	const char *why = need_common(r);
+	int access, order;
+
+	if (why)
+		return why;
+	access = offered(r->s, F_ACCESS_PLATFORM);
+	order = offered(r->s, F_ORDER_PLATFORM);
+	if (access < 0 || order < 0)
+		return "device features not read";
+	/* 6.2 recommends both for add-in cards; a subsystem vendor other than
+	 * 0x1af4 is the sign of hardware rather than a hypervisor's device. */
+	if (h->subsystem_vendor_id.valid && h->subsystem_vendor_id.value != VLP_VIRTIO_VENDOR &&
+	    (!access || !order))
+		report(r, VLP_SEV_INFO, -1, NULL,
+		       "subsystem vendor 0x%04x suggests an add-in card, which should offer VIRTIO_F_ACCESS_PLATFORM (%s) and VIRTIO_F_ORDER_PLATFORM (%s)",
+		       (unsigned)h->subsystem_vendor_id.value, access ? "offered" : "not offered",
+		       order ? "offered" : "not offered");
+	return NULL;
+}
+
+static const char *check_queue_size_pow2(struct run *r)
+{
+	const char *why = need_queues(r);
+	uint64_t size;
+	char where[16];
+	int packed;
+
+	if (why)
+		return why;
+	packed = offered(r->s, F_RING_PACKED);
+	for (size_t i = 0; i < r->s->nqueues; i++) {
+		const struct vlp_queue_state *q = &r->s->queues[i];
+
+		if (!regs_value(&q->regs, "queue_size", &size) || size == 0 || is_pow2(size))
+			continue;
+		snprintf(where, sizeof(where), "queue %u", q->index);
+		/* 4.1.4.3.1: a power of 2 unless VIRTIO_F_RING_PACKED is
+		 * negotiated; a device offering it may be driven split. */
+		report(r, packed > 0 ? VLP_SEV_WARNING : VLP_SEV_ERROR, -1, where,
+		       "queue %u: queue_size %llu is not a power of 2%s", q->index,
+		       (unsigned long long)size,
+		       packed > 0 ? " (allowed with a packed ring only; a split-ring driver cannot use it)"
+				  : " and VIRTIO_F_RING_PACKED is not offered");
+	}
+	return NULL;
+}
+
+static const char *check_queue_count(struct run *r)
+{
+	const char *why = need_common(r);
+	uint64_t num, size;
+	char where[16];
+
+	if (why)
+		return why;
+	if (!regs_value(&r->s->common, "num_queues", &num))
+		return "num_queues was not read";
+	if (num == 0) {
+		report(r, VLP_SEV_WARNING, -1, "common.num_queues", "num_queues is 0: the device has no queue");
+		return NULL;
+	}
+	for (size_t i = 0; i < r->s->nqueues; i++) {
+		const struct vlp_queue_state *q = &r->s->queues[i];
+
+		if (q->index < num && regs_value(&q->regs, "queue_size", &size) && size == 0) {
+			snprintf(where, sizeof(where), "queue %u", q->index);
+			report(r, VLP_SEV_INFO, -1, where,
+			       "queue %u is below num_queues %llu but unavailable (queue_size 0)", q->index,
+			       (unsigned long long)num);
+		}
+	}
+	return NULL;
+}
+
+static const char *check_status_bits(struct run *r)
+{
+	const char *why = need_common(r);
+	uint64_t st;
+
+	if (why)
+		return why;
+	if (!regs_value(&r->s->common, "device_status", &st))
+		return "device_status was not read";
+	if (st & S_UNDEFINED)
+		report(r, VLP_SEV_WARNING, -1, "common.device_status",
+		       "device_status 0x%02llx has undefined bit 0x20 set", (unsigned long long)st);
+	if ((st & S_DRIVER_OK) && !(st & S_FEATURES_OK) && !(st & S_FAILED))
+		report(r, VLP_SEV_WARNING, -1, "common.device_status",
+		       "device_status 0x%02llx has DRIVER_OK without FEATURES_OK (3.1.1: a modern driver sets FEATURES_OK first)",
+		       (unsigned long long)st);
+	if (st & S_NEEDS_RESET)
+		report(r, VLP_SEV_WARNING, -1, "common.device_status",
+		       "device_status 0x%02llx: the device has set DEVICE_NEEDS_RESET (2.1.2)",
+		       (unsigned long long)st);
+	if (st & S_FAILED)
+		report(r, VLP_SEV_INFO, -1, "common.device_status",
+		       "device_status 0x%02llx: a driver gave up on the device (FAILED)",
+		       (unsigned long long)st);
+	return NULL;
+}
+
+static const char *check_reset_state(struct run *r)
+{
+	const char *why = need_common(r);
+	uint64_t st, v;
+	char where[16];
+
+	if (why)
+		return why;
+	if (!regs_value(&r->s->common, "device_status", &st))
+		return "device_status was not read";
+	if (st != 0)
+		return NULL; /* only a device in reset has known register values */
+	/* 4.1.4.3.1: queue_enable reads 0 after reset; 4.1.5.1.2.1: reset
+	 * unmaps every event from its MSI-X vector. */
+	if (regs_value(&r->s->common, "config_msix_vector", &v) && v != NO_VECTOR)
+		report(r, VLP_SEV_WARNING, -1, "common.config_msix_vector",
+		       "device in reset but config_msix_vector is 0x%04llx, not NO_VECTOR (0xffff)",
+		       (unsigned long long)v);
+	for (size_t i = 0; i < r->s->nqueues; i++) {
+		const struct vlp_queue_state *q = &r->s->queues[i];
+
+		snprintf(where, sizeof(where), "queue %u", q->index);
+		if (regs_value(&q->regs, "queue_enable", &v) && v != 0)
+			report(r, VLP_SEV_ERROR, -1, where, "device in reset but queue %u has queue_enable %llu",
+			       q->index, (unsigned long long)v);
+		if (regs_value(&q->regs, "queue_msix_vector", &v) && v != NO_VECTOR)
+			report(r, VLP_SEV_WARNING, -1, where,
+			       "device in reset but queue %u has queue_msix_vector 0x%04llx, not NO_VECTOR (0xffff)",
+			       q->index, (unsigned long long)v);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ running */
+
+static void collect(struct run *r, const struct vlp_finding *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		add_finding(r, vlp_check_find(f[i].check), &f[i], NULL);
+}
+
+int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev, const struct vlp_layout *l,
+		     const struct vlp_state *state, const char *no_state_reason,
+		     struct vlp_check_report **out)
+{
+	struct run r = { .ctx = ctx, .dev = dev, .l = l, .s = state };
+	bool header_only = !vlp_device_config_valid(dev, VLP_CONFIG_HEADER,
+						     VLP_CONFIG_LEGACY - VLP_CONFIG_HEADER);
+
+	r.rep = calloc(1, sizeof(*r.rep));
+	if (!r.rep)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	collect(&r, l->findings, l->nfindings);
+	if (state)
+		collect(&r, state->findings, state->nfindings);
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(checks); i++) {
+		const struct check_row *row = &checks[i];
+		const char *why = NULL;
+
+		r.check = &row->info;
+		if (row->info.data == VLP_CHECK_ACTIVE)
+			why = "writes to the device: --check --active";
+		else if (!l->virtio.is_virtio)
+			why = "not a virtio device";
+		else if (header_only && strcmp(row->info.where, "header"))
+			why = "only the 64-byte config header was read";
+		else if (row->info.data == VLP_CHECK_STATE && !state)
+			why = no_state_reason ? no_state_reason : "registers behind the BARs not read";
+		else if (row->fn)
+			why = row->fn(&r);
+		if (why)
+			skip(&r, &row->info, why);
+		else
+			r.rep->checks_run++;
+	}
+	if (r.out_of_memory) {
+		vlp_check_report_free(r.rep);
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	}
+	sort_findings(r.rep);
+	*out = r.rep;
+	return 0;
+}
+
+/* ------------------------------------------------------- active checks */
+
+static void unskip(struct vlp_check_report *rep, const struct vlp_check *c)
+{
+	for (size_t i = 0; i < rep->nskipped; i++)
+		if (rep->skipped[i].check == c) {
+			memmove(&rep->skipped[i], &rep->skipped[i + 1],
+				(rep->nskipped - i - 1) * sizeof(*rep->skipped));
+			rep->nskipped--;
+			return;
+		}
+}
+
+#define RESET_TIMEOUT_MS 1000
+#define BEYOND_FIRST VLP_FEATURE_WORDS
+#define BEYOND_LAST 7
+
+/* 4.1.4.3.1: the device resets on device_status = 0 and reads back 0. */
+static int active_reset(struct run *r, struct vlp_device *dev)
+{
+	unsigned waited;
+	int err = vlp_device_reset(r->ctx, dev, r->l, RESET_TIMEOUT_MS, &waited);
+
+	if (err == -ETIMEDOUT) {
+		report(r, VLP_SEV_ERROR, -1, NULL, "%s", vlp_ctx_error(r->ctx));
+		return 0;
+	}
+	return err;
+}
+
+static int active_feature_window(struct run *r, struct vlp_device *dev)
+{
+	struct vlp_reg reg;
+	int err;
+
+	if (!is_modern_interface(r->l))
+		return 1;
+	if ((err = vlp_reg_find(r->ctx, r->l, "common.device_feature", &reg)))
+		return err;
+	for (uint32_t w = BEYOND_FIRST; w <= BEYOND_LAST; w++) {
+		struct vlp_selection sel = { .device_feature_select = w };
+		uint64_t v;
+
+		if ((err = vlp_reg_read(r->ctx, dev, r->l, &reg, &sel, 0, &v)))
+			return err;
+		if (v)
+			report(r, VLP_SEV_WARNING, -1, "common.device_feature",
+			       "device_feature_select %u reads device_feature 0x%08llx: bits %u-%u are not defined by the spec",
+			       w, (unsigned long long)v, 32 * w, 32 * w + 31);
+	}
+	return 0;
+}
+
+/* "queue_size: On reset, specifies the maximum queue size supported by
+ * the device" (4.1.4.3): write a smaller size to queue 0, reset, read. */
+static int active_queue_size_max(struct run *r, struct vlp_device *dev)
+{
+	struct vlp_selection sel = { .queue = 0 };
+	struct vlp_reg num_reg, size_reg;
+	uint64_t num, max, after;
+	int err;
+
+	if (!is_modern_interface(r->l))
+		return 1;
+	if ((err = vlp_reg_find(r->ctx, r->l, "common.num_queues", &num_reg)) ||
+	    (err = vlp_reg_find(r->ctx, r->l, "common.queue_size", &size_reg)) ||
+	    (err = vlp_reg_read(r->ctx, dev, r->l, &num_reg, NULL, 0, &num)))
+		return err;
+	if (num == 0)
+		return 1;
+	if ((err = vlp_reg_read(r->ctx, dev, r->l, &size_reg, &sel, 0, &max)))
+		return err;
+	if (max < 2)
+		return 1;
+	if ((err = vlp_reg_write(r->ctx, dev, r->l, &size_reg, &sel, max / 2)) ||
+	    (err = active_reset(r, dev)) ||
+	    (err = vlp_reg_read(r->ctx, dev, r->l, &size_reg, &sel, 0, &after)))
+		return err;
+	if (after != max)
+		report(r, VLP_SEV_ERROR, -1, "queue 0",
+		       "queue 0: queue_size reads %llu after writing %llu and resetting; the maximum read before was %llu",
+		       (unsigned long long)after, (unsigned long long)(max / 2), (unsigned long long)max);
+	return 0;
+}
+
+int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+		     struct vlp_check_report *rep)
+{
+	struct run r = { .ctx = ctx, .dev = dev, .l = l, .rep = rep };
+	const char *refusal = vlp_device_write_refusal(dev);
+	static const struct {
+		const char *id;
+		int (*fn)(struct run *r, struct vlp_device *dev);
+		const char *not_applicable;
+	} steps[] = {
+		{ "active-reset", active_reset, NULL },
+		{ "active-feature-window", active_feature_window, "a legacy device has one feature word" },
+		{ "active-queue-size-max", active_queue_size_max, "no queue with a size of 2 or more" },
+	};
+	int err = 0;
+
+	if (refusal)
+		return vlp_error(ctx, EBUSY, "%s", refusal);
+	if (vlp_device_dry_run(dev))
+		return vlp_error(ctx, EINVAL, "--check --active makes its writes: not with --dry-run");
+	r.findings_alloc = rep->nfindings;
+	r.skipped_alloc = rep->nskipped;
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(steps) && !err; i++) {
+		r.check = vlp_check_find(steps[i].id);
+		unskip(rep, r.check);
+		err = steps[i].fn(&r, dev);
+		if (err == 1) {
+			skip(&r, r.check, steps[i].not_applicable);
+			err = 0;
+		} else if (!err) {
+			rep->checks_run++;
+		}
+	}
+	/* A config change the driver can provoke would need a device type
+	 * with a writable field whose change the device reports; the changes
+	 * worth testing come from the host (the QEMU suite's QMP hook). */
+	r.check = vlp_check_find("active-config-generation");
+	unskip(rep, r.check);
+	skip(&r, r.check, "no configuration change a driver can provoke (changes come from the host)");
+	/* Leave the device reset, whatever happened above. */
+	if (!vlp_device_reset(ctx, dev, l, RESET_TIMEOUT_MS, NULL))
+		rep->reset_done = true;
+	if (r.out_of_memory)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	sort_findings(rep);
+	return err;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Differences between two decoded devices (e.g. snapshots before and after
+ * a migration), field by field and by name: config-space header, BARs,
+ * capabilities, then the registers behind the BARs through the same field
+ * tables the printers use. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct builder {
+	struct vlp_diff *d;
+	size_t alloc;
+	bool out_of_memory;
+};
+
+static bool same(const struct vlp_field *f, const struct vlp_field_value *a,
+		 const struct vlp_field_value *b)
+{
+	if (a->present != b->present)
+		return false;
+	if (!a->present)
+		return true;
+	if (f && f->count > 1)
+		return a->bytes && b->bytes && !memcmp(a->bytes, b->bytes, (size_t)f->count * f->width);
+	return a->value == b->value;
+}
+
+/* Compares one value; fields that were not read on a side are not
+ * compared (a snapshot may hold fewer registers than a live read). */
+static void compare(struct builder *bd, const char *name, const struct vlp_field *f, bool flag,
+		    const struct vlp_field_value *a, const struct vlp_field_value *b)
+{
+	struct vlp_difference *x;
+
+	if ((a->present && !a->valid) || (b->present && !b->valid))
+		return;
+	bd->d->compared++;
+	if (same(f, a, b))
+		return;
+	if (bd->d->count == bd->alloc) {
+		size_t n = bd->alloc ? bd->alloc * 2 : 16;
+		void *p = realloc(bd->d->items, n * sizeof(*x));
+
+		if (!p) {
+			bd->out_of_memory = true;
+			return;
+		}
+		bd->d->items = p;
+		bd->alloc = n;
+	}
+	x = &bd->d->items[bd->d->count++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	x->field = f;
+	x->flag = flag;
+	x->a = *a;
+	x->b = *b;
+}
+
+static struct vlp_field_value from_val(struct vlp_val v, bool present)
+{
+	return (struct vlp_field_value){ .present = present, .valid = v.valid, .value = v.value };
+}
+
+static void compare_val(struct builder *bd, const char *name, struct vlp_val a, struct vlp_val b)
+{
+	struct vlp_field_value va = from_val(a, true), vb = from_val(b, true);
+
+	/* A header byte missing on one side (a shorter dump) is not compared. */
+	if (a.valid && b.valid)
+		compare(bd, name, NULL, false, &va, &vb);
+}
+
+static void compare_num(struct builder *bd, const char *name, uint64_t a, uint64_t b)
+{
+	struct vlp_field_value va = { true, true, a, NULL }, vb = { true, true, b, NULL };
+
+	compare(bd, name, NULL, false, &va, &vb);
+}
+
+static void diff_header(struct builder *bd, const struct vlp_layout *a, const struct vlp_layout *b)
+{
+	const struct vlp_header *x = &a->header, *y = &b->header;
+	char name[64];
+
+	compare_val(bd, "header.vendor_id", x->vendor_id, y->vendor_id);
+	compare_val(bd, "header.device_id", x->device_id, y->device_id);
+	compare_val(bd, "header.command", x->command, y->command);
+	compare_val(bd, "header.status", x->status, y->status);
+	compare_val(bd, "header.revision", x->revision, y->revision);
+	compare_val(bd, "header.class_code", x->class_code, y->class_code);
+	compare_val(bd, "header.header_type", x->header_type, y->header_type);
+	compare_val(bd, "header.subsystem_vendor_id", x->subsystem_vendor_id, y->subsystem_vendor_id);
+	compare_val(bd, "header.subsystem_id", x->subsystem_id, y->subsystem_id);
+	compare_val(bd, "header.cap_ptr", x->cap_ptr, y->cap_ptr);
+	compare_val(bd, "header.interrupt_line", x->interrupt_line, y->interrupt_line);
+	compare_val(bd, "header.interrupt_pin", x->interrupt_pin, y->interrupt_pin);
+	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
+		const struct vlp_bar *p = &a->bars[i], *q = &b->bars[i];
+
+		if (!p->valid || !q->valid)
+			continue;
+		snprintf(name, sizeof(name), "bar%u.register", i);
+		compare_num(bd, name, p->raw, q->raw);
+		if (p->size_known && q->size_known) {
+			snprintf(name, sizeof(name), "bar%u.size", i);
+			compare_num(bd, name, p->size, q->size);
+		}
+	}
+}
+
+static const struct vlp_cap *cap_at(const struct vlp_layout *l, uint16_t pos, bool extended)
+{
+	for (size_t i = 0; i < l->ncaps; i++)
+		if (l->caps[i].position == pos && l->caps[i].extended == extended)
+			return &l->caps[i];
+	return NULL;
+}
+
+static void diff_cap(struct builder *bd, const struct vlp_cap *p, const struct vlp_cap *q)
+{
+	char base[32], name[96];
+
+	snprintf(base, sizeof(base), p->extended ? "cap[%03x]" : "cap[%02x]", p->position);
+	snprintf(name, sizeof(name), "%s.id", base);
+	compare_num(bd, name, p->id, q->id);
+	snprintf(name, sizeof(name), "%s.next", base);
+	compare_num(bd, name, p->next, q->next);
+	if (p->id != q->id || p->kind != q->kind)
+		return;
+	if (p->kind == VLP_CAP_VIRTIO && p->u.virtio.table == q->u.virtio.table) {
+		const struct vlp_field_table *t = p->u.virtio.table;
+
+		for (size_t i = 0; i < t->count && i < VLP_ARRAY_SIZE(p->u.virtio.fields); i++) {
+			struct vlp_field_value va = from_val(p->u.virtio.fields[i], true);
+			struct vlp_field_value vb = from_val(q->u.virtio.fields[i], true);
+
+			if (!va.valid || !vb.valid)
+				continue;
+			snprintf(name, sizeof(name), "%s.%s", base, t->fields[i].name);
+			compare(bd, name, &t->fields[i], false, &va, &vb);
+		}
+	} else if (p->kind == VLP_CAP_MSIX) {
+		const struct vlp_msix_cap *x = &p->u.msix, *y = &q->u.msix;
+
+		snprintf(name, sizeof(name), "%s.msix_enable", base);
+		compare_num(bd, name, x->enabled, y->enabled);
+		snprintf(name, sizeof(name), "%s.function_mask", base);
+		compare_num(bd, name, x->function_mask, y->function_mask);
+		snprintf(name, sizeof(name), "%s.table_size", base);
+		compare_num(bd, name, x->table_size, y->table_size);
+		snprintf(name, sizeof(name), "%s.table_bir_offset", base);
+		compare_num(bd, name, x->table_offset | x->table_bar, y->table_offset | y->table_bar);
+		snprintf(name, sizeof(name), "%s.pba_bir_offset", base);
+		compare_num(bd, name, x->pba_offset | x->pba_bar, y->pba_offset | y->pba_bar);
+	} else if (p->kind == VLP_CAP_PM) {
+		snprintf(name, sizeof(name), "%s.power_state", base);
+		compare_num(bd, name, p->u.pm.power_state, q->u.pm.power_state);
+	}
+}
+
+static void diff_caps(struct builder *bd, const struct vlp_layout *a, const struct vlp_layout *b)
+{
+	char name[32];
+
+	for (size_t i = 0; i < a->ncaps; i++) {
+		const struct vlp_cap *p = &a->caps[i], *q = cap_at(b, p->position, p->extended);
+
+		if (q) {
+			diff_cap(bd, p, q);
+			continue;
+		}
+		snprintf(name, sizeof(name), p->extended ? "cap[%03x]" : "cap[%02x]", p->position);
+		compare(bd, name, NULL, false, &(struct vlp_field_value){ true, true, p->id, NULL },
+			&(struct vlp_field_value){ 0 });
+	}
+	for (size_t i = 0; i < b->ncaps; i++) {
+		const struct vlp_cap *q = &b->caps[i];
+
+		if (cap_at(a, q->position, q->extended))
+			continue;
+		snprintf(name, sizeof(name), q->extended ? "cap[%03x]" : "cap[%02x]", q->position);
+		compare(bd, name, NULL, false, &(struct vlp_field_value){ 0 },
+			&(struct vlp_field_value){ true, true, q->id, NULL });
+	}
+}
+
+/* Rows of a register block, by field name; rows of the kind skipped are
+ * compared elsewhere (per queue, features by name). */
+static void diff_regs(struct builder *bd, const char *prefix, const struct vlp_regs *a,
+		      const struct vlp_regs *b, bool queue_rows)
+{
+	char name[96];
+
+	if (!a->table || !b->table || a->table != b->table)
+		return;
+	for (size_t i = 0; i < a->table->count; i++) {
+		const struct vlp_field *f = &a->table->fields[i];
+		bool per_queue = f->selector == VLP_SEL_QUEUE;
+
+		if (per_queue != queue_rows || f->selector == VLP_SEL_DEVICE_FEATURE ||
+		    f->selector == VLP_SEL_DRIVER_FEATURE || (f->flags & VLP_FIELD_READ_CLEARS))
+			continue;
+		snprintf(name, sizeof(name), "%s.%s", prefix, f->name);
+		compare(bd, name, f, false, &a->values[i], &b->values[i]);
+	}
+}
+
+static void diff_features(struct builder *bd, unsigned type, const char *prefix,
+			  const struct vlp_val *a, const struct vlp_val *b)
+{
+	char name[96];
+
+	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
+		if (!a[w].valid || !b[w].valid)
+			continue;
+		for (unsigned bit = 32 * w; bit < 32 * w + 32; bit++) {
+			struct vlp_field_value va = { true, true, (a[w].value >> (bit % 32)) & 1, NULL };
+			struct vlp_field_value vb = { true, true, (b[w].value >> (bit % 32)) & 1, NULL };
+			const char *fname = vlp_feature_name(type, bit);
+
+			if (fname)
+				snprintf(name, sizeof(name), "%s.%s", prefix, fname);
+			else
+				snprintf(name, sizeof(name), "%s.bit%u", prefix, bit);
+			compare(bd, name, NULL, true, &va, &vb);
+		}
+	}
+}
+
+static const struct vlp_queue_state *queue_of(const struct vlp_queue_state *qs, size_t n,
+					      unsigned index)
+{
+	for (size_t i = 0; i < n; i++)
+		if (qs[i].index == index)
+			return &qs[i];
+	return NULL;
+}
+
+static void diff_queues(struct builder *bd, const char *prefix, const struct vlp_queue_state *qa,
+			size_t na, const struct vlp_queue_state *qb, size_t nb)
+{
+	char name[64];
+
+	for (size_t i = 0; i < na; i++) {
+		const struct vlp_queue_state *q = queue_of(qb, nb, qa[i].index);
+
+		snprintf(name, sizeof(name), "%s[%u]", prefix, qa[i].index);
+		if (q)
+			diff_regs(bd, name, &qa[i].regs, &q->regs, true);
+	}
+	/* A queue read on one side only (e.g. num_queues changed) is a
+	 * difference of num_queues, reported with the common rows. */
+}
+
+static void diff_msix(struct builder *bd, const struct vlp_state *a, const struct vlp_state *b)
+{
+	const struct vlp_field_table *t = vlp_msix_entry_table();
+	char name[96];
+
+	for (size_t i = 0; i < a->nmsix && i < b->nmsix; i++) {
+		const struct vlp_field_value *pa[] = { &a->msix[i].address, &a->msix[i].data,
+						       &a->msix[i].control };
+		const struct vlp_field_value *pb[] = { &b->msix[i].address, &b->msix[i].data,
+						       &b->msix[i].control };
+
+		for (size_t k = 0; k < 3 && k < t->count; k++) {
+			snprintf(name, sizeof(name), "msix[%zu].%s", i, t->fields[k].name);
+			compare(bd, name, &t->fields[k], false, pa[k], pb[k]);
+		}
+		if (a->msix[i].pending_valid && b->msix[i].pending_valid) {
+			snprintf(name, sizeof(name), "msix[%zu].pending", i);
+			compare_num(bd, name, a->msix[i].pending, b->msix[i].pending);
+		}
+	}
+	if (a->nmsix != b->nmsix)
+		compare_num(bd, "msix.entries_read", a->nmsix, b->nmsix);
+}
+
+int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const struct vlp_state *sa,
+		     const struct vlp_layout *b, const struct vlp_state *sb, struct vlp_diff **out)
+{
+	struct builder bd = { 0 };
+	unsigned type = a->virtio.device_type.valid ? (unsigned)a->virtio.device_type.value : 0;
+
+	bd.d = calloc(1, sizeof(*bd.d));
+	if (!bd.d)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	diff_header(&bd, a, b);
+	diff_caps(&bd, a, b);
+	if (sa && sb) {
+		diff_regs(&bd, "common", &sa->common, &sb->common, false);
+		diff_features(&bd, type, "device_features", sa->device_features, sb->device_features);
+		diff_features(&bd, type, "driver_features", sa->driver_features, sb->driver_features);
+		diff_queues(&bd, "queue", sa->queues, sa->nqueues, sb->queues, sb->nqueues);
+		diff_regs(&bd, "device", &sa->device, &sb->device, false);
+		diff_msix(&bd, sa, sb);
+		diff_regs(&bd, "legacy", &sa->legacy, &sb->legacy, false);
+		diff_queues(&bd, "legacy_queue", sa->legacy_queues, sa->nlegacy_queues, sb->legacy_queues,
+			    sb->nlegacy_queues);
+		diff_regs(&bd, "legacy_device", &sa->legacy_device, &sb->legacy_device, false);
+	}
+	if (bd.out_of_memory) {
+		vlp_diff_free(bd.d);
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	}
+	*out = bd.d;
+	return 0;
+}
+
+void vlp_diff_free(struct vlp_diff *d)
+{
+	if (!d)
+		return;
+	free(d->items);
+	free(d);
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests of the conformance checker: the table, the findings the
+ * decoder reports under check ids, and rules on synthetic config spaces. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vlp.h"
+
+struct cfg {
+	uint8_t b[4096];
+	uint8_t valid[4096];
+	uint64_t bar_sizes[6];
+};
+
+static struct vlp_ctx *ctx;
+
+static void put8(struct cfg *c, unsigned off, uint8_t v) { c->b[off] = v; }
+static void put16(struct cfg *c, unsigned off, uint16_t v)
+{
+	put8(c, off, v & 0xff);
+	put8(c, off + 1, v >> 8);
+}
+static void put32(struct cfg *c, unsigned off, uint32_t v)
+{
+	put16(c, off, v & 0xffff);
+	put16(c, off + 2, v >> 16);
+}
+
+static void cap(struct cfg *c, unsigned pos, unsigned next, uint8_t type, uint32_t offset,
+		uint32_t length, uint8_t cap_len)
+{
+	put8(c, pos, 0x09);
+	put8(c, pos + 1, (uint8_t)next);
+	put8(c, pos + 2, cap_len);
+	put8(c, pos + 3, type);
+	put8(c, pos + 4, 4);
+	put32(c, pos + 8, offset);
+	put32(c, pos + 12, length);
+}
+
+/* A modern device laid out like QEMU's: BAR4 of 16K holding common, ISR,
+ * device config, notify (multiplier 4); a PCI cfg cap at 0x84. */
+static void qemu_device(struct cfg *c, uint16_t device)
+{
+	memset(c, 0, sizeof(*c));
+	memset(c->valid, 1, 256);
+	for (int i = 0; i < 6; i++)
+		c->bar_sizes[i] = UINT64_MAX;
+	c->bar_sizes[4] = 0x4000;
+	put16(c, 0x00, 0x1af4);
+	put16(c, 0x02, device);
+	put16(c, 0x06, 0x0010);
+	put8(c, 0x08, 1);
+	put32(c, 0x20, 0xfe00000c);
+	put16(c, 0x2c, 0x1af4);
+	put16(c, 0x2e, 0x1100);
+	put8(c, 0x34, 0x40);
+	cap(c, 0x40, 0x50, 1, 0x0000, 0x1000, 16);
+	cap(c, 0x50, 0x60, 3, 0x1000, 0x1000, 16);
+	cap(c, 0x60, 0x70, 4, 0x2000, 0x1000, 16);
+	cap(c, 0x70, 0x84, 2, 0x3000, 0x1000, 20);
+	put32(c, 0x80, 4);
+	cap(c, 0x84, 0x00, 5, 0, 0, 20);
+	put8(c, 0x88, 0);
+}
+
+/* Decodes and checks c without registers. */
+static struct vlp_check_report *check(struct cfg *c, struct vlp_layout **lout)
+{
+	struct vlp_slot slot = { 0, 0, 4, 0 };
+	struct vlp_device *dev;
+	struct vlp_layout *l;
+	struct vlp_check_report *rep;
+
+	assert_int_equal(vlp_device_from_bytes(ctx, &slot, c->b, c->valid, 256, c->bar_sizes, &dev), 0);
+	assert_int_equal(vlp_decode(ctx, dev, &l), 0);
+	assert_int_equal(vlp_check_device(ctx, dev, l, NULL, "no registers in this test", &rep), 0);
+	vlp_device_free(dev);
+	if (lout)
+		*lout = l;
+	else
+		vlp_layout_free(l);
+	return rep;
+}
+
+static int count(const struct vlp_check_report *rep, const char *id)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rep->nfindings; i++)
+		n += rep->findings[i].check && !strcmp(rep->findings[i].check->id, id);
+	return n;
+}
+
+static const char *skip_reason(const struct vlp_check_report *rep, const char *id)
+{
+	for (size_t i = 0; i < rep->nskipped; i++)
+		if (!strcmp(rep->skipped[i].check->id, id))
+			return rep->skipped[i].reason;
+	return NULL;
+}
+
+static void test_table(void **state)
+{
+	(void)state;
+	assert_true(vlp_check_count() >= 60);
+	assert_null(vlp_check_at(vlp_check_count()));
+	assert_null(vlp_check_find("no-such-check"));
+	for (size_t i = 0; i < vlp_check_count(); i++) {
+		const struct vlp_check *c = vlp_check_at(i);
+
+		assert_non_null(c->id);
+		assert_non_null(c->title);
+		assert_non_null(c->where);
+		assert_non_null(vlp_check_data_name(c->data));
+		assert_ptr_equal(vlp_check_find(c->id), c);
+		/* Only the data-incomplete note is not a rule of a spec. */
+		if (strcmp(c->id, "data-incomplete"))
+			assert_non_null(c->section);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(vlp_check_at(j)->id, c->id);
+	}
+}
+
+static void test_clean_device(void **state)
+{
+	struct cfg c;
+	struct vlp_check_report *rep;
+
+	(void)state;
+	qemu_device(&c, 0x1041);
+	rep = check(&c, NULL);
+	for (size_t i = 0; i < rep->nfindings; i++)
+		print_message("unexpected: %s: %s\n", rep->findings[i].check->id,
+			      rep->findings[i].finding.message);
+	assert_int_equal(rep->nfindings, 0);
+	/* Register checks are not made without registers, and say why. */
+	assert_string_equal(skip_reason(rep, "queue-size-pow2"), "no registers in this test");
+	assert_non_null(skip_reason(rep, "active-reset"));
+	assert_null(skip_reason(rep, "notify-multiplier"));
+	assert_int_equal(rep->checks_run + rep->nskipped, vlp_check_count());
+	vlp_check_report_free(rep);
+}
+
+/* Every finding the decoder makes carries an id of the table. */
+static void test_decoder_findings_have_ids(void **state)
+{
+	struct cfg c;
+	struct vlp_layout *l;
+	struct vlp_check_report *rep;
+
+	(void)state;
+	qemu_device(&c, 0x1041);
+	put8(&c, 0x08, 0);          /* revision 0 */
+	put32(&c, 0x48, 2);         /* common cfg misaligned */
+	put32(&c, 0x80, 3);         /* multiplier 3 */
+	put8(&c, 0x87, 10);         /* reserved cfg_type */
+	rep = check(&c, &l);
+	for (size_t i = 0; i < l->nfindings; i++) {
+		assert_non_null(l->findings[i].check);
+		assert_non_null(vlp_check_find(l->findings[i].check));
+	}
+	assert_int_equal(count(rep, "id-modern-revision"), 1);
+	assert_int_equal(count(rep, "common-align"), 1);
+	assert_int_equal(count(rep, "notify-multiplier"), 1);
+	assert_int_equal(count(rep, "cap-cfg-type-reserved"), 1);
+	assert_int_equal(count(rep, "linux-probe"), 1);
+	assert_int_equal(count(rep, "common-present"), 1);
+	assert_int_equal(count(rep, "pci-cfg-present"), 1);
+	/* Findings come in table order. */
+	for (size_t i = 1; i < rep->nfindings; i++) {
+		size_t a = 0, b = 0;
+
+		while (vlp_check_at(a) != rep->findings[i - 1].check)
+			a++;
+		while (vlp_check_at(b) != rep->findings[i].check)
+			b++;
+		assert_true(a <= b);
+	}
+	vlp_check_report_free(rep);
+	vlp_layout_free(l);
+}
+
+/* Shared memory: unique ids (4.1.4.7.1), Linux's exact cap_len, length. */
+static void test_shared_memory(void **state)
+{
+	struct cfg c;
+	struct vlp_check_report *rep;
+
+	(void)state;
+	qemu_device(&c, 0x105a);
+	put8(&c, 0x85, 0xa0);
+	cap(&c, 0xa0, 0xc0, 8, 0x0, 0x1000, 28); /* 4 bytes more than Linux accepts */
+	put8(&c, 0xa5, 1);
+	cap(&c, 0xc0, 0x00, 8, 0x1000, 0, 24);   /* empty, same id */
+	put8(&c, 0xc5, 1);
+	rep = check(&c, NULL);
+	assert_int_equal(count(rep, "linux-shm-cap-len"), 1);
+	assert_int_equal(count(rep, "shm-length"), 1);
+	vlp_check_report_free(rep);
+
+	put32(&c, 0xcc, 0x1000); /* not empty now: both used, same id */
+	rep = check(&c, NULL);
+	assert_int_equal(count(rep, "shm-id-unique"), 1);
+	vlp_check_report_free(rep);
+}
+
+/* Two common cfg caps, the first misaligned: the spec's driver uses the
+ * second, Linux the first (and fails), DPDK the last. */
+static void test_driver_choices(void **state)
+{
+	struct cfg c;
+	struct vlp_check_report *rep;
+
+	(void)state;
+	qemu_device(&c, 0x1041);
+	put32(&c, 0x48, 2);
+	put8(&c, 0x89, 0); /* PCI cfg cap stays; add a common cfg at 0xa0 */
+	put8(&c, 0x85, 0xa0);
+	cap(&c, 0xa0, 0x00, 1, 0x0, 0x1000, 16);
+	rep = check(&c, NULL);
+	assert_int_equal(count(rep, "common-present"), 0);
+	assert_int_equal(count(rep, "driver-choice"), 1);
+	assert_int_equal(count(rep, "linux-probe"), 1);
+	for (size_t i = 0; i < rep->nfindings; i++)
+		if (!strcmp(rep->findings[i].check->id, "linux-probe"))
+			assert_non_null(strstr(rep->findings[i].finding.message, "offset 2 not aligned to 4"));
+	assert_int_equal(count(rep, "dpdk-cap-choice"), 0); /* last = the spec's choice */
+	vlp_check_report_free(rep);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return vlp_ctx_new(&ctx);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vlp_ctx_free(ctx);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_clean_device),
+		cmocka_unit_test(test_decoder_findings_have_ids),
+		cmocka_unit_test(test_shared_memory),
+		cmocka_unit_test(test_driver_choices),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

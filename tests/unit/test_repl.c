@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The REPL's command language (words, values, setpci syntax), completion
+ * from the field tables, and commands run against a real virtio-net
+ * snapshot (tests/data/snapshot-modern.lspci), bad commands included. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "repl.h"
+
+#define SNAPSHOT "tests/data/snapshot-modern.lspci"
+
+static struct vlp_ctx *ctx;
+
+static void test_split_words(void **state)
+{
+	struct words w;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(split_words("  set  device_status 'A B'\t\"x\"y ", &w, err, sizeof(err)), 0);
+	assert_int_equal(w.n, 4);
+	assert_string_equal(w.w[0], "set");
+	assert_string_equal(w.w[2], "A B");
+	assert_string_equal(w.w[3], "xy");
+	assert_int_equal(split_words("echo 'open", &w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unterminated"));
+	assert_int_equal(split_words("a b c d e f g h i j k l m n o p q", &w, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "too many words"));
+	assert_int_equal(split_words("   ", &w, err, sizeof(err)), 0);
+	assert_int_equal(w.n, 0);
+}
+
+struct collected {
+	char cmds[8][64];
+	int n;
+};
+
+static int collect(void *arg, const char *cmd)
+{
+	struct collected *c = arg;
+
+	snprintf(c->cmds[c->n++], sizeof(c->cmds[0]), "%s", cmd);
+	return c->n == 8 ? 1 : 0;
+}
+
+static void test_split_commands(void **state)
+{
+	struct collected c = { 0 };
+
+	(void)state;
+	assert_int_equal(split_commands("reset; status +ACKNOWLEDGE;;echo 'a;b' # comment; not run\nget x", collect, &c), 0);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.cmds[0], "reset");
+	assert_string_equal(c.cmds[1], " status +ACKNOWLEDGE");
+	assert_string_equal(c.cmds[2], "echo 'a;b' ");
+	assert_string_equal(c.cmds[3], "get x");
+}
+
+static void test_numbers(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_number("0x1F", &v), 0);
+	assert_int_equal(v, 31);
+	assert_int_equal(parse_number("0b101", &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(parse_number("42", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_number("18446744073709551615", &v), 0);
+	assert_int_equal(parse_number("18446744073709551616", &v), -1); /* 2^64 */
+	assert_int_equal(parse_number("-1", &v), -1);
+	assert_int_equal(parse_number("0x", &v), -1);
+	assert_int_equal(parse_number("12abc", &v), -1);
+	assert_int_equal(parse_number("", &v), -1);
+	assert_int_equal(parse_number(" 1", &v), -1);
+}
+
+static void test_field_values(void **state)
+{
+	char err[128];
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_field_value("ACKNOWLEDGE|DRIVER", vlp_status_names(), &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(parse_field_value("features_ok,driver_ok", vlp_status_names(), &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 0xc);
+	assert_int_equal(parse_field_value("0x80", vlp_status_names(), &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 0x80);
+	assert_int_equal(parse_field_value("DRIVER|BOGUS", vlp_status_names(), &v, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "BOGUS"));
+	assert_int_equal(parse_field_value("ACK", NULL, &v, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "not a number"));
+}
+
+static void test_features_by_name(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_feature(1, "VIRTIO_F_VERSION_1"), 32);
+	assert_int_equal(parse_feature(1, "version_1"), 32);
+	assert_int_equal(parse_feature(1, "VIRTIO_NET_F_MAC"), 5);
+	assert_int_equal(parse_feature(1, "MAC"), 5);
+	assert_int_equal(parse_feature(2, "MAC"), -1); /* not a block device bit */
+	assert_int_equal(parse_feature(1, "RING_PACKED"), 34);
+	assert_int_equal(parse_feature(1, "bit34"), 34);
+	assert_int_equal(parse_feature(1, "127"), 127);
+	assert_int_equal(parse_feature(1, "128"), -1);
+	assert_int_equal(parse_feature(1, "nonsense"), -1);
+}
+
+static void test_cfg_syntax(void **state)
+{
+	struct cfg_access a;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(parse_cfg_access("COMMAND", false, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.offset, 4);
+	assert_int_equal(a.width, 2);
+	assert_int_equal(parse_cfg_access("4.w=0406", true, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.offset, 4);
+	assert_int_equal(a.value, 0x406);
+	assert_int_equal(parse_cfg_access("0x40.L", false, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.offset, 0x40);
+	assert_int_equal(a.width, 4);
+	assert_int_equal(parse_cfg_access("3.w", false, &a, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "aligned"));
+	assert_int_equal(parse_cfg_access("40", false, &a, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "width"));
+	assert_int_equal(parse_cfg_access("8.b=1ff", true, &a, err, sizeof(err)), -1);
+	assert_int_equal(parse_cfg_access("8.b=1", false, &a, err, sizeof(err)), -1);
+	assert_int_equal(parse_cfg_access("1000.b", false, &a, err, sizeof(err)), -1);
+	assert_int_equal(parse_cfg_access("zz.b", false, &a, err, sizeof(err)), -1);
+}
+
+/* ------------------------------------------------------------ device */
+
+struct fixture {
+	struct session s;
+	struct options o;
+	struct repl r;
+	char *out;
+	size_t outlen;
+};
+
+static int setup(void **state)
+{
+	struct vlp_bar_opts bopts = { .mode = VLP_ACCESS_AUTO, .writable = true };
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	assert_non_null(fx);
+	assert_int_equal(session_open_source(&fx->s, ctx, SNAPSHOT, "00:02.0", &fx->o, &bopts), 0);
+	assert_true(fx->s.bars);
+	fx->r.s = &fx->s;
+	fx->r.o = &fx->o;
+	fx->r.ctx = ctx;
+	fx->r.type = 1;
+	fx->r.out = open_memstream(&fx->out, &fx->outlen);
+	assert_non_null(fx->r.out);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	fclose(fx->r.out);
+	free(fx->out);
+	session_close(&fx->s);
+	free(fx);
+	return 0;
+}
+
+static const char *run(struct fixture *fx, const char *cmd, int want)
+{
+	assert_int_equal(repl_run_command(&fx->r, cmd), want);
+	fflush(fx->r.out);
+	return want ? fx->r.err : fx->out;
+}
+
+static void test_commands(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_string_equal(run(fx, "get num_queues mac", 0),
+			    "common.num_queues = 3\ndevice.mac = 52:54:00:12:34:56\n");
+	assert_non_null(strstr(run(fx, "queue 1", 0), "queue_notify_off             1"));
+	assert_int_equal(fx->r.sel.queue, 1);
+	assert_non_null(strstr(run(fx, "get queue_size", 0), "common.queue_size (queue 1) = 256"));
+	assert_non_null(strstr(run(fx, "features", 0), "32  VIRTIO_F_VERSION_1"));
+	assert_non_null(strstr(run(fx, "status", 0), "device_status = 0x0f (ACKNOWLEDGE DRIVER DRIVER_OK FEATURES_OK)"));
+}
+
+static void test_bad_commands(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_string_equal(run(fx, "bogus", -1), "unknown command 'bogus' (help lists them)");
+	assert_string_equal(run(fx, "get", -1), "usage: get FIELD...");
+	assert_string_equal(run(fx, "get nonsense", -1), "no field 'nonsense' on this device");
+	assert_string_equal(run(fx, "set num_queues 1", -1),
+			    "num_queues is read-only for the driver (4.1.4.3.2)");
+	assert_string_equal(run(fx, "set queue_size 0x10000", -1),
+			    "0x10000 does not fit queue_size (16 bits)");
+	assert_string_equal(run(fx, "set queue_size 100", -1),
+			    "refused: queue_size 100 is not a power of 2 (4.1.4.3.2) (--force writes it anyway)");
+	assert_string_equal(run(fx, "set queue_enable 0", -1),
+			    "refused: the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset (--force writes it anyway)");
+	assert_string_equal(run(fx, "set device_status 1", -1),
+			    "device_status: writes refused: a snapshot is read-only");
+	assert_string_equal(run(fx, "set mac 1", -1), "mac is an array of 6: set one element, mac[0]");
+	assert_string_equal(run(fx, "get mac[6]", -1), "mac: index 6 out of range (6 elements)");
+	assert_string_equal(run(fx, "queue 3", -1), "queue 3: the device has 3 queues (0-2)");
+	assert_string_equal(run(fx, "feature VERSION_1", -1), "feature: 'VERSION_1': give +NAME, -NAME or = MASK");
+	assert_string_equal(run(fx, "feature +NOPE", -1),
+			    "feature: no feature 'NOPE' for this device type (tab completes them)");
+	assert_string_equal(run(fx, "status -DRIVER", -1),
+			    "refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
+	assert_string_equal(run(fx, "read 9 0 4", -1), "'9' is not a BAR number (0-5)");
+	assert_string_equal(run(fx, "read 4 2 4", -1), "0x2: a 4-byte access must be aligned (4.1.3.1)");
+	assert_string_equal(run(fx, "get isr", -1), "isr: reading clears it (4.1.4.5): use the isr command");
+	assert_string_equal(run(fx, "cfg poke 4.w", -1),
+			    "usage: cfg read REG[.B|.W|.L] | cfg write REG[.B|.W|.L]=VALUE");
+	assert_string_equal(run(fx, "show nothing", -1),
+			    "show: no section 'nothing' (all caps map status features queues device msix legacy)");
+}
+
+struct cands {
+	char v[64][64];
+	int n;
+};
+
+static void add(void *arg, const char *cand)
+{
+	struct cands *c = arg;
+
+	if (c->n < 64)
+		snprintf(c->v[c->n++], sizeof(c->v[0]), "%s", cand);
+}
+
+static bool has(const struct cands *c, const char *want)
+{
+	for (int i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i], want))
+			return true;
+	return false;
+}
+
+static struct cands complete(struct fixture *fx, const char *line, const char *text)
+{
+	struct complete_ctx cc = { ctx, fx->s.layout, 3 };
+	struct cands c = { .n = 0 };
+	char err[64];
+	struct words w;
+
+	assert_int_equal(split_words(line, &w, err, sizeof(err)), 0);
+	repl_complete(&cc, (const char *const *)w.w, w.n, text, add, &c);
+	return c;
+}
+
+static void test_completion(void **state)
+{
+	struct fixture *fx = *state;
+	struct cands c;
+
+	c = complete(fx, "", "fe");
+	assert_int_equal(c.n, 2);
+	assert_true(has(&c, "feature") && has(&c, "features"));
+	c = complete(fx, "get", "num_q");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "num_queues");
+	c = complete(fx, "watch", "device.st");
+	assert_true(has(&c, "device.status"));
+	c = complete(fx, "get", "");
+	assert_true(has(&c, "mac") && has(&c, "queue_desc") && has(&c, "common.") && has(&c, "device."));
+	assert_false(has(&c, "legacy.")); /* a modern device has no legacy header */
+	c = complete(fx, "feature", "+VIRTIO_NET_F_MA");
+	assert_true(has(&c, "+VIRTIO_NET_F_MAC"));
+	c = complete(fx, "feature", "-VIRTIO_F_VER");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "-VIRTIO_F_VERSION_1");
+	c = complete(fx, "status", "+FEAT");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "+FEATURES_OK");
+	c = complete(fx, "set device_status", "DRIVER_");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "DRIVER_OK");
+	c = complete(fx, "queue", "");
+	assert_int_equal(c.n, 3);
+	c = complete(fx, "show", "q");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "queues");
+	c = complete(fx, "help", "st");
+	assert_int_equal(c.n, 1);
+	c = complete(fx, "nosuchcommand", "");
+	assert_int_equal(c.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_words),
+		cmocka_unit_test(test_split_commands),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_field_values),
+		cmocka_unit_test(test_features_by_name),
+		cmocka_unit_test(test_cfg_syntax),
+		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_completion, setup, teardown),
+	};
+	int ret;
+
+	if (vlp_ctx_new(&ctx))
+		return 1;
+	ret = cmocka_run_group_tests_name("test_repl", tests, NULL, NULL);
+	vlp_ctx_free(ctx);
+	return ret;
+}
