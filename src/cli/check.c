@@ -208,7 +208,6 @@ out:
 
 int check_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	struct vlp_source_opts sopts = { 0 };
 	struct vlp_filter *filter = NULL;
 	struct vlp_source *src = NULL;
 	struct check_totals t = { 0 };
@@ -219,13 +218,7 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		return EXIT_USAGE;
 	}
-	sopts.dump_path = o->dump_path;
-	sopts.format = o->format;
-	sopts.access_method = o->access_method;
-	sopts.filter = filter;
-	sopts.virtio_only = true;
-	if (vlp_source_open(ctx, &sopts, &src)) {
-		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+	if (open_source(ctx, o, o->dump_path, filter, &src)) {
 		vlp_filter_free(filter);
 		return EXIT_USAGE;
 	}

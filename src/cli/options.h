@@ -82,6 +82,10 @@ void session_close(struct session *s);
 int session_list(struct vlp_ctx *ctx, const struct options *o,
 		 void (*fn)(void *arg, const char *slot, const char *summary), void *arg);
 
+/* The virtio devices of a dump (dump_path) or the live system, through
+ * filter; -1 with the message on stderr. */
+int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_path,
+		struct vlp_filter *filter, struct vlp_source **out);
 /* The slots and IDs asked for, as "00:04.0, 1af4:1041", for messages. */
 void describe_selection(const struct options *o, char *buf, size_t len);
 /* The slot and ID criteria of the options as a filter (NULL: none). */

@@ -29,6 +29,23 @@ fail:
 	return -1;
 }
 
+int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_path,
+		struct vlp_filter *filter, struct vlp_source **out)
+{
+	struct vlp_source_opts sopts = { 0 };
+
+	sopts.dump_path = dump_path;
+	sopts.format = o->format;
+	sopts.access_method = dump_path ? NULL : o->access_method;
+	sopts.filter = filter;
+	sopts.virtio_only = true;
+	if (vlp_source_open(ctx, &sopts, out)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return -1;
+	}
+	return 0;
+}
+
 static const char *origin_name(enum vlp_origin origin)
 {
 	switch (origin) {
@@ -45,20 +62,13 @@ static const char *origin_name(enum vlp_origin origin)
 static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct options *o,
 			 const char *dump_path, struct vlp_filter *filter, const char *what)
 {
-	struct vlp_source_opts sopts = { 0 };
-	struct vlp_device *dev, *extra = NULL;
+	struct vlp_device *dev = NULL, *extra = NULL;
 	int err;
 
 	memset(s, 0, sizeof(*s));
 	s->ctx = ctx;
 	s->filter = filter;
-	sopts.dump_path = dump_path;
-	sopts.format = o->format;
-	sopts.access_method = dump_path ? NULL : o->access_method;
-	sopts.filter = filter;
-	sopts.virtio_only = true;
-	if (vlp_source_open(ctx, &sopts, &s->src)) {
-		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+	if (open_source(ctx, o, dump_path, filter, &s->src)) {
 		session_close(s);
 		return EXIT_RUNTIME;
 	}
@@ -196,7 +206,6 @@ void session_close(struct session *s)
 int session_list(struct vlp_ctx *ctx, const struct options *o,
 		 void (*fn)(void *arg, const char *slot, const char *summary), void *arg)
 {
-	struct vlp_source_opts sopts = { 0 };
 	struct vlp_filter *filter;
 	struct vlp_source *src;
 	struct vlp_device *dev;
@@ -206,13 +215,7 @@ int session_list(struct vlp_ctx *ctx, const struct options *o,
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		return -1;
 	}
-	sopts.dump_path = o->dump_path;
-	sopts.format = o->format;
-	sopts.access_method = o->dump_path ? NULL : o->access_method;
-	sopts.filter = filter;
-	sopts.virtio_only = true;
-	if (vlp_source_open(ctx, &sopts, &src)) {
-		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+	if (open_source(ctx, o, o->dump_path, filter, &src)) {
 		vlp_filter_free(filter);
 		return -1;
 	}

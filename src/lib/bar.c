@@ -781,18 +781,26 @@ void vlp_device_set_trace(struct vlp_device *dev, vlp_trace_fn fn, void *arg)
 
 /* ------------------------------------------------------------ config space */
 
+static int config_access_ok(struct vlp_ctx *ctx, unsigned off, unsigned width)
+{
+	if ((width != 1 && width != 2 && width != 4) || off % width)
+		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u", off,
+				 width, width);
+	if (off + width > VLP_CONFIG_MAX)
+		return vlp_error(ctx, ERANGE, "config 0x%x: outside config space", off);
+	return 0;
+}
+
 int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, unsigned width,
 		    uint32_t *val)
 {
 	uint8_t buf[4];
 	int err;
 
-	if ((width != 1 && width != 2 && width != 4) || off % width)
-		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u", off,
-				 width, width);
-	if (off + width > VLP_CONFIG_MAX)
-		return vlp_error(ctx, ERANGE, "config 0x%x: outside config space", off);
-	if (dev->pci_dev && (err = cfg_read(dev, off, width, val)) == 0) {
+	err = config_access_ok(ctx, off, width);
+	if (err)
+		return err;
+	if (dev->pci_dev && cfg_read(dev, off, width, val) == 0) {
 		/* keep what the decoder sees in step with the device */
 		for (unsigned i = 0; i < width; i++)
 			buf[i] = (uint8_t)(*val >> (8 * i));
@@ -819,11 +827,9 @@ int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, 
 	uint8_t buf[4];
 	int err;
 
-	if ((width != 1 && width != 2 && width != 4) || off % width)
-		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u", off,
-				 width, width);
-	if (off + width > VLP_CONFIG_MAX)
-		return vlp_error(ctx, ERANGE, "config 0x%x: outside config space", off);
+	err = config_access_ok(ctx, off, width);
+	if (err)
+		return err;
 	if (!dev->pci_dev)
 		return vlp_error(ctx, EROFS, "config space of a dump or snapshot is read-only");
 	if (!dev->policy.writable)

@@ -83,24 +83,6 @@ static int words_need(struct repl *r, const struct words *w, size_t min, size_t 
 
 /* ------------------------------------------------------------ values */
 
-static void bit_list(char *buf, size_t len, const struct vlp_names *names, uint64_t v)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned bit = 0; bit < 64 && used < len; bit++) {
-		const char *name = NULL;
-
-		if (!(v >> bit & 1))
-			continue;
-		for (size_t i = 0; names && i < names->count; i++)
-			if (names->entries[i].value == bit)
-				name = names->entries[i].name;
-		used += name ? (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
-			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "", bit);
-	}
-}
-
 /* "0x01 (ACKNOWLEDGE)" style text of a scalar value of a field. */
 static void describe_value(char *buf, size_t len, const struct vlp_field *f, uint64_t v)
 {
@@ -114,7 +96,7 @@ static void describe_value(char *buf, size_t len, const struct vlp_field *f, uin
 	f = &element;
 	format_value(buf, len, f, &fv);
 	if (f->names && f->names->kind == VLP_NAMES_BITS)
-		bit_list(names, sizeof(names), f->names, v);
+		format_bit_names(names, sizeof(names), f->names, v);
 	else if (f->names && vlp_names_lookup(f->names, v))
 		snprintf(names, sizeof(names), "%s", vlp_names_lookup(f->names, v));
 	if (names[0] || (f->names && f->names->kind == VLP_NAMES_BITS))
