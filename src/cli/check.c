@@ -22,17 +22,6 @@ struct check_totals {
 	bool input_problem; /* a device could not be checked at all */
 };
 
-static void device_title(char *buf, size_t len, const struct vlp_layout *l)
-{
-	const char *title = l->virtio.device_type.valid
-				    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
-				    : NULL;
-
-	snprintf(buf, len, "%s [%04x:%04x] (%s)", title ? title : "Virtio device",
-		 (unsigned)l->header.vendor_id.value, (unsigned)l->header.device_id.value,
-		 vlp_transport_name(l->virtio.transport));
-}
-
 static const char *plural(unsigned n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -191,7 +180,7 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 			ret = EXIT_USAGE;
 		}
 	}
-	device_title(title, sizeof(title), l);
+	format_device_title(title, sizeof(title), l);
 	if (j)
 		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK);
 	else

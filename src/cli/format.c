@@ -78,3 +78,26 @@ void json_finding_list(struct json *j, const char *key, const struct vlp_finding
 	}
 	json_end_array(j);
 }
+
+void format_type_title(char *buf, size_t len, const struct vlp_layout *l)
+{
+	const char *title = l->virtio.device_type.valid
+				    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
+				    : NULL;
+
+	if (title)
+		snprintf(buf, len, "%s", title);
+	else if (l->virtio.device_type.valid)
+		snprintf(buf, len, "Virtio device type %u", (unsigned)l->virtio.device_type.value);
+	else
+		snprintf(buf, len, "Virtio device of unknown type");
+}
+
+void format_device_title(char *buf, size_t len, const struct vlp_layout *l)
+{
+	char title[96];
+
+	format_type_title(title, sizeof(title), l);
+	snprintf(buf, len, "%s [%04x:%04x] (%s)", title, (unsigned)l->header.vendor_id.value,
+		 (unsigned)l->header.device_id.value, vlp_transport_name(l->virtio.transport));
+}

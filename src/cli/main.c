@@ -371,13 +371,10 @@ static void print_stats(const struct vlp_device *dev)
 /* The summary text of a device, for the snapshot's device line. */
 static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
 {
-	const char *title = l->virtio.device_type.valid
-				    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
-				    : NULL;
+	char title[128];
 
-	snprintf(buf, len, "%s [%04x:%04x] (%s) virtio-lspci snapshot", title ? title : "Virtio device",
-		 (unsigned)l->header.vendor_id.value, (unsigned)l->header.device_id.value,
-		 vlp_transport_name(l->virtio.transport));
+	format_device_title(title, sizeof(title), l);
+	snprintf(buf, len, "%s virtio-lspci snapshot", title);
 }
 
 static int run(struct vlp_ctx *ctx, const struct options *o)

@@ -74,6 +74,10 @@ void json_state(struct output *o, const struct device_view *v);
 
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);
+/* The device type's title ("Network device", "Virtio device type 99"). */
+void format_type_title(char *buf, size_t len, const struct vlp_layout *l);
+/* "Network device [1af4:1041] (modern)": how every face names a device. */
+void format_device_title(char *buf, size_t len, const struct vlp_layout *l);
 /* lspci's size notation: 512K, 4M, 32. */
 void format_size(char *buf, size_t len, uint64_t size);
 /* Value of a table field as text: decimal or hex by the field's flags,

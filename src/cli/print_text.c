@@ -41,20 +41,6 @@ static void text_begin(struct output *o)
 	(void)o;
 }
 
-static void type_title(char *buf, size_t len, const struct vlp_layout *l)
-{
-	const char *title = l->virtio.device_type.valid
-				    ? vlp_virtio_type_title((unsigned)l->virtio.device_type.value)
-				    : NULL;
-
-	if (title)
-		snprintf(buf, len, "%s", title);
-	else if (l->virtio.device_type.valid)
-		snprintf(buf, len, "Virtio device type %u", (unsigned)l->virtio.device_type.value);
-	else
-		snprintf(buf, len, "Virtio device of unknown type");
-}
-
 /* The line every mode starts a device with; it also starts with the slot
  * and a space, so lspci -F reads our -x output. */
 static void print_summary(struct output *o, const struct vlp_layout *l)
@@ -63,7 +49,7 @@ static void print_summary(struct output *o, const struct vlp_layout *l)
 	char slot[32], title[96];
 
 	format_slot(slot, sizeof(slot), &l->slot, o->opts.domains || l->slot.domain != 0);
-	type_title(title, sizeof(title), l);
+	format_type_title(title, sizeof(title), l);
 	fprintf(o->f, "%s %s [%04x:%04x] (%s", slot, title, (unsigned)h->vendor_id.value,
 		(unsigned)h->device_id.value, vlp_transport_name(l->virtio.transport));
 	if (h->revision.valid)

@@ -222,17 +222,11 @@ int session_list(struct vlp_ctx *ctx, const struct options *o,
 	while ((err = vlp_source_next(src, &dev)) > 0) {
 		struct vlp_layout *l;
 		char slot[32], summary[160];
-		const char *title = NULL;
 
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		summary[0] = '\0';
 		if (vlp_decode(ctx, dev, &l) == 0) {
-			if (l->virtio.device_type.valid)
-				title = vlp_virtio_type_title((unsigned)l->virtio.device_type.value);
-			snprintf(summary, sizeof(summary), "%s [%04x:%04x] (%s)",
-				 title ? title : "Virtio device", (unsigned)l->header.vendor_id.value,
-				 (unsigned)l->header.device_id.value,
-				 vlp_transport_name(l->virtio.transport));
+			format_device_title(summary, sizeof(summary), l);
 			vlp_layout_free(l);
 		}
 		fn(arg, slot, summary);

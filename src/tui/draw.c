@@ -171,16 +171,14 @@ static void draw_identity(struct tui_data *d, struct tui_view *v, int w)
 {
 	const struct session *s = d->session;
 	const struct vlp_layout *l = s->layout;
-	const char *title = vlp_virtio_type_title(device_type(s));
 	const char *backend = s->bars && d->backend[0] ? d->backend : NULL;
-	char buf[256];
+	char buf[256], title[160];
 	int x;
 
 	(void)v;
 	bar(0, 0, w, style_title);
-	snprintf(buf, sizeof(buf), " virtio-lspci --top  %s  %s [%04x:%04x] (%s)", s->name,
-		 title ? title : "Virtio device", (unsigned)l->header.vendor_id.value,
-		 (unsigned)l->header.device_id.value, vlp_transport_name(l->virtio.transport));
+	format_device_title(title, sizeof(title), l);
+	snprintf(buf, sizeof(buf), " virtio-lspci --top  %s  %s", s->name, title);
 	cell(d, 0, 0, w, NULL, buf, style_title | A_BOLD);
 	x = cell(d, 1, 0, w, NULL, " driver: ", style_head);
 	x = cell(d, 1, x, w, "identity.driver", d->driver[0] ? d->driver : "none", A_NORMAL);
