@@ -203,14 +203,9 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 	struct json j;
 	int ret = EXIT_OK, err;
 
-	if (build_filter(ctx, o, &filter)) {
-		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+	/* A dump that cannot be opened is an input problem: exit 2. */
+	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
 		return EXIT_USAGE;
-	}
-	if (open_source(ctx, o, o->dump_path, filter, &src)) {
-		vlp_filter_free(filter);
-		return EXIT_USAGE;
-	}
 	if (o->json) {
 		json_init(&j, stdout, true);
 		json_begin_object(&j, NULL);

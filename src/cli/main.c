@@ -386,14 +386,9 @@ static int run(struct vlp_ctx *ctx, const struct options *o)
 	FILE *save = NULL;
 	int ret = EXIT_OK, err;
 
-	if (build_filter(ctx, o, &filter)) {
-		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-		return EXIT_USAGE;
-	}
-	if (open_source(ctx, o, o->dump_path, filter, &src)) {
-		vlp_filter_free(filter);
-		return EXIT_RUNTIME;
-	}
+	ret = open_selection(ctx, o, &filter, &src);
+	if (ret != EXIT_OK)
+		return ret;
 	if (o->save_path && !(save = fopen(o->save_path, "w"))) {
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
 		vlp_source_close(src);

@@ -86,6 +86,11 @@ int session_list(struct vlp_ctx *ctx, const struct options *o,
  * filter; -1 with the message on stderr. */
 int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_path,
 		struct vlp_filter *filter, struct vlp_source **out);
+/* The filter of the options and the source of the devices it selects:
+ * EXIT_OK, or EXIT_USAGE (bad slot or ID) / EXIT_RUNTIME (the source could
+ * not be opened) with the message on stderr and nothing left to free. */
+int open_selection(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **filter,
+		   struct vlp_source **src);
 /* The slots and IDs asked for, as "00:04.0, 1af4:1041", for messages. */
 void describe_selection(const struct options *o, char *buf, size_t len);
 /* The slot and ID criteria of the options as a filter (NULL: none). */

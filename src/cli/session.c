@@ -46,6 +46,21 @@ int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_p
 	return 0;
 }
 
+int open_selection(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **filter,
+		   struct vlp_source **src)
+{
+	if (build_filter(ctx, o, filter)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return EXIT_USAGE;
+	}
+	if (open_source(ctx, o, o->dump_path, *filter, src)) {
+		vlp_filter_free(*filter);
+		*filter = NULL;
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
 static const char *origin_name(enum vlp_origin origin)
 {
 	switch (origin) {
@@ -211,14 +226,8 @@ int session_list(struct vlp_ctx *ctx, const struct options *o,
 	struct vlp_device *dev;
 	int n = 0, err;
 
-	if (build_filter(ctx, o, &filter)) {
-		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
 		return -1;
-	}
-	if (open_source(ctx, o, o->dump_path, filter, &src)) {
-		vlp_filter_free(filter);
-		return -1;
-	}
 	while ((err = vlp_source_next(src, &dev)) > 0) {
 		struct vlp_layout *l;
 		char slot[32], summary[160];

@@ -165,7 +165,8 @@ static int find_reg(struct repl *r, const char *name, struct vlp_reg *reg)
 	return 0;
 }
 
-/* The number of queues: num_queues, or the legacy header's count. */
+/* num_queues of the common configuration; 0 when unknown (the legacy
+ * header has no count: queue indices are then not checked). */
 static unsigned queue_count(struct repl *r)
 {
 	struct vlp_reg reg;
