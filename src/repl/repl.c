@@ -149,7 +149,6 @@ static void line_handler(char *line)
 	rl_callback_handler_remove();
 }
 
-
 static int run_one(void *arg, const char *cmd)
 {
 	struct repl *r = arg;
