@@ -26,8 +26,14 @@ READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lrea
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS) \
-	-Isrc/lib -Isrc/cli -Isrc/repl -Isrc/tui
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS)
+# Each layer sees only what is below it: the library its own headers, the
+# shared view layer the library's, each face the view layer and its own
+# folder; src/main.c, which dispatches to the faces, sees them all.
+LIB_INC := -Isrc/lib
+VIEW_INC := $(LIB_INC) -Isrc/view
+FACE_INC = $(VIEW_INC) -I$(<D)
+MAIN_INC := $(VIEW_INC) -Isrc/cli -Isrc/repl -Isrc/tui
 # The library needs libpci only; the faces add readline and ncurses.
 LDLIBS := $(PCI_LIBS)
 CLI_LDLIBS := $(PCI_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
@@ -42,11 +48,14 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 LIB_SRC := $(wildcard src/lib/*.c)
-CLI_SRC := $(wildcard src/cli/*.c src/repl/*.c src/tui/*.c)
+VIEW_SRC := $(wildcard src/view/*.c)
+FACE_SRC := $(wildcard src/cli/*.c src/repl/*.c src/tui/*.c)
+CLI_SRC := $(VIEW_SRC) $(FACE_SRC) src/main.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
-CLI_LIB_OBJ := $(filter-out $(B)/obj/cli/main.o,$(CLI_OBJ))
+CLI_LIB_OBJ := $(filter-out $(B)/obj/main.o,$(CLI_OBJ))
+HEADERS := $(wildcard src/*/*.h)
 
 STATIC_LIB := $(B)/libvlp.a
 SHARED_LIB := $(B)/libvlp.so.$(VERSION)
@@ -58,15 +67,30 @@ SONAME := libvlp.so.$(SOMAJOR)
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
-$(B)/obj/%.o: src/%.c $(wildcard src/lib/*.h src/cli/*.h src/repl/*.h src/tui/*.h)
+$(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_INC) -c -o $@ $<
+
+$(B)/obj/view/%.o: src/view/%.c $(wildcard src/lib/*.h src/view/*.h)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(VIEW_INC) -c -o $@ $<
+
+$(B)/obj/main.o: src/main.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -c -o $@ $<
+
+$(B)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(FACE_INC) -c -o $@ $<
 
 $(B)/pic/%.o: src/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DVLP_SHARED -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_INC) -fPIC -fvisibility=hidden -DVLP_SHARED -c -o $@ $<
 
 $(STATIC_LIB): $(LIB_OBJ)
 	$(call say,AR,$@)
@@ -140,13 +164,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 $(B)/tests/%: tests/unit/%.c $(STATIC_LIB) $(CLI_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(CLI_LDLIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/san/%: tests/unit/%.c $(LIB_SRC) $(CLI_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
-		$(LIB_SRC) $(filter-out src/cli/main.c,$(CLI_SRC)) $(CLI_LDLIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
+		$(LIB_SRC) $(filter-out src/main.c,$(CLI_SRC)) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)

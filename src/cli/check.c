@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "options.h"
+#include "cli.h"
 
 static const char *severity_word(enum vlp_severity s)
 {

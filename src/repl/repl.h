@@ -62,4 +62,10 @@ struct complete_ctx {
 void repl_complete(const struct complete_ctx *c, const char *const *prev, size_t nprev,
 		   const char *text, void (*add)(void *arg, const char *cand), void *arg);
 
+/* The face's entry points (src/main.c): the REPL or batch commands on the
+ * device the options select, and the REPL on a session another face holds
+ * (reached through options.repl_session, never called by another face). */
+int repl_main(struct vlp_ctx *ctx, const struct options *o);
+int repl_session(struct session *s, const struct options *o);
+
 #endif

@@ -201,6 +201,10 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 		snprintf(v->message, sizeof(v->message), "i: the REPL writes registers; not with --passive");
 		return;
 	}
+	if (!o->repl_session) {
+		snprintf(v->message, sizeof(v->message), "i: no REPL in this program");
+		return;
+	}
 	def_prog_mode();
 	endwin();
 	/* readline installs its own resize handler: curses gets its own back. */
@@ -211,7 +215,7 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 		printf(PROG ": no BAR access for the REPL: %s\n", vlp_ctx_error(s->ctx));
 	printf(PROG ": REPL on %s; quit it to return to the live view\n", s->name);
 	fflush(stdout);
-	rc = repl_session(s, o);
+	rc = o->repl_session(s, o);
 	/* Config space may have been written: decode it again. */
 	session_redecode(s);
 	vlp_device_close_bars(s->dev);

@@ -102,4 +102,7 @@ unsigned tui_view_skip(const struct tui_view *v);
 /* The panels Tab moves through, in order; returns how many. */
 int tui_focus_order(const struct tui_view *v, enum tui_panel order[PANEL_COUNT]);
 
+/* The face's entry point (src/main.c). */
+int tui_main(struct vlp_ctx *ctx, const struct options *o);
+
 #endif

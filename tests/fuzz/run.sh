@@ -9,10 +9,10 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 out=build/fuzz
 mkdir -p "$out/corpus"
-src=(tests/fuzz/fuzz_dump.c src/lib/*.c src/cli/format.c src/cli/json.c src/cli/print_text.c src/cli/print_json.c src/cli/print_state.c)
+src=(tests/fuzz/fuzz_dump.c src/lib/*.c src/view/format.c src/view/json.c src/view/print_text.c src/view/print_json.c src/view/print_state.c)
 # shellcheck disable=SC2046
 if ! clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -Isrc/lib -Isrc/cli $(pkg-config --cflags libpci) \
+	-fno-sanitize-recover=undefined -Isrc/lib -Isrc/view $(pkg-config --cflags libpci) \
 	"${src[@]}" $(pkg-config --libs libpci) -o "$out/fuzz_dump"; then
 	fail "fuzz target builds"
 	summary fuzz

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The parsed command line, shared by every face (list, REPL, live view,
- * checker, diff). */
+/* The parsed command line and the device session, shared by every face
+ * (list, REPL, live view, checker, diff).  No face's entry point is
+ * declared here: each face has its own header, and only src/main.c knows
+ * them all. */
 #ifndef VLP_OPTIONS_H
 #define VLP_OPTIONS_H
 
@@ -25,6 +27,8 @@ enum mode {
 
 #define MAX_SELECTORS 64
 
+struct session;
+
 struct options {
 	enum mode mode;
 	struct output_opts out;
@@ -47,6 +51,9 @@ struct options {
 	double interval; /* seconds */
 	/* checker */
 	bool active, strict;
+	/* The REPL on a session another face holds (the live view's 'i' key),
+	 * set by main so that no face calls another directly; NULL: none. */
+	int (*repl_session)(struct session *s, const struct options *o);
 };
 
 /* One device a face works on: opened from the selection (slots, IDs, -F),
@@ -95,15 +102,5 @@ int open_selection(struct vlp_ctx *ctx, const struct options *o, struct vlp_filt
 void describe_selection(const struct options *o, char *buf, size_t len);
 /* The slot and ID criteria of the options as a filter (NULL: none). */
 int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out);
-
-/* The faces besides the default listing. */
-int repl_main(struct vlp_ctx *ctx, const struct options *o);
-/* The REPL on a session another face already holds (the live view's 'i'
- * key): returns when the user quits it; the session stays open. */
-int repl_session(struct session *s, const struct options *o);
-int tui_main(struct vlp_ctx *ctx, const struct options *o);
-int check_main(struct vlp_ctx *ctx, const struct options *o);
-int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b);
-int list_checks_main(const struct options *o);
 
 #endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command-line faces: the device listing, the conformance checker and
+ * the diff. */
+#ifndef VLP_CLI_H
+#define VLP_CLI_H
+
+#include "options.h"
+
+int list_main(struct vlp_ctx *ctx, const struct options *o);
+int check_main(struct vlp_ctx *ctx, const struct options *o);
+int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b);
+int list_checks_main(const struct options *o);
+
+#endif

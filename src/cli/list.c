@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The default face: decode and print the selected devices, optionally
+ * saving snapshots. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Notes said once per run, on stderr. */
+struct notes {
+	bool privilege, no_bars;
+};
+
+/* The registers behind the BARs: live devices and snapshots, when the
+ * output shows them (-v, -J) or a snapshot is saved.  A failure is not an
+ * error of the run: the output falls back to config space. */
+static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o,
+				    struct vlp_device *dev, const struct vlp_layout *layout,
+				    struct notes *notes, char *why, size_t whylen)
+{
+	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive };
+	struct vlp_state_opts sopts = { .passive = o->passive, .read_isr = o->read_isr };
+	struct vlp_state *state = NULL;
+	char slot[32];
+
+	why[0] = '\0';
+	/* Nothing to read: a dump, or no structure known (e.g. only the
+	 * header was readable). */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio ||
+	    !layout->nregions)
+		return NULL;
+	if (o->out.verbose < 1 && o->printer != &json_printer && !o->save_path)
+		return NULL;
+	if (vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
+	    (!o->save_path || vlp_snapshot_start(ctx, dev) == 0) &&
+	    vlp_read_state(ctx, dev, layout, &sopts, &state) == 0) {
+		if (state->selectors_touched && vlp_device_driver(dev) &&
+		    vlp_device_origin(dev) == VLP_ORIGIN_LIVE) {
+			format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+			fprintf(stderr,
+				PROG ": note: %s: feature and queue selectors were changed to read and then restored while %s is bound (--passive avoids that)\n",
+				slot, vlp_device_driver(dev));
+		}
+		return state;
+	}
+	snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
+	if (!notes->no_bars) {
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		fprintf(stderr, PROG ": note: %s: %s; showing config space only\n", slot, why);
+		notes->no_bars = true;
+	}
+	return NULL;
+}
+
+static void print_stats(const struct vlp_device *dev)
+{
+	const struct vlp_access_stats *st = vlp_device_stats(dev);
+	char slot[32];
+
+	format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+	fprintf(stderr,
+		PROG ": stats: %s backend=%s config_reads=%lu config_writes=%lu bar_reads=%lu bar_writes=%lu\n",
+		slot, vlp_device_backend(dev) ? vlp_device_backend(dev) : "none", st->config_reads,
+		st->config_writes, st->bar_reads, st->bar_writes);
+}
+
+/* The summary text of a device, for the snapshot's device line. */
+static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
+{
+	char title[128];
+
+	format_device_title(title, sizeof(title), l);
+	snprintf(buf, len, "%s virtio-lspci snapshot", title);
+}
+
+int list_main(struct vlp_ctx *ctx, const struct options *o)
+{
+	struct vlp_filter *filter = NULL;
+	struct vlp_source *src = NULL;
+	struct output out = { stdout, ctx, o->out, 0, { 0 } };
+	struct notes notes = { false, false };
+	FILE *save = NULL;
+	int ret = EXIT_OK, err;
+
+	ret = open_selection(ctx, o, &filter, &src);
+	if (ret != EXIT_OK)
+		return ret;
+	if (o->save_path && !(save = fopen(o->save_path, "w"))) {
+		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
+		vlp_source_close(src);
+		vlp_filter_free(filter);
+		return EXIT_RUNTIME;
+	}
+	o->printer->begin(&out);
+	for (;;) {
+		struct device_view view = { 0 };
+		struct vlp_device *dev;
+		struct vlp_layout *layout;
+		struct vlp_state *state;
+		char why[256], title[160];
+
+		err = vlp_source_next(src, &dev);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !notes.privilege) {
+			fprintf(stderr, PROG ": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
+			notes.privilege = true;
+		}
+		if (vlp_decode(ctx, dev, &layout)) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			vlp_device_free(dev);
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
+		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL };
+		o->printer->device(&out, &view);
+		out.devices++;
+		if (save) {
+			snapshot_title(title, sizeof(title), layout);
+			if (vlp_snapshot_write(ctx, save, dev, title)) {
+				fprintf(stderr, PROG ": %s: %s\n", o->save_path, vlp_ctx_error(ctx));
+				ret = EXIT_RUNTIME;
+			}
+		}
+		if (o->stats)
+			print_stats(dev);
+		vlp_state_free(state);
+		vlp_layout_free(layout);
+		vlp_device_free(dev);
+		if (ret != EXIT_OK)
+			break;
+	}
+	o->printer->end(&out);
+	if (ret == EXIT_OK && out.devices == 0) {
+		char what[512];
+
+		describe_selection(o, what, sizeof(what));
+		if (what[0]) {
+			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
+			ret = EXIT_RUNTIME;
+		} else if (o->dump_path) {
+			fprintf(stderr, PROG ": %s: no virtio devices (%u non-virtio devices skipped)\n",
+				o->dump_path, vlp_source_skipped(src));
+		}
+	}
+	if (save && fclose(save)) {
+		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	vlp_source_close(src);
+	vlp_filter_free(filter);
+	return ret;
+}
