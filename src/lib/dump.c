@@ -34,6 +34,7 @@ struct vlp_dump_reader {
 	enum vlp_dump_format fmt; /* VLP_FORMAT_AUTO until detected */
 	bool started;             /* first chunk read and sniffed */
 	bool raw_done;            /* raw: the one device was returned */
+	unsigned long devices;    /* devices returned so far */
 	int error;                /* sticky: once failed, always failed */
 
 	unsigned char *buf; /* input chunk */
@@ -292,6 +293,7 @@ static void take_device(struct vlp_dump_reader *r, struct vlp_device **out)
 	dev->limit = complete ? VLP_LIMIT_NONE : VLP_LIMIT_DUMP;
 	*out = dev;
 	r->dev = NULL;
+	r->devices++;
 }
 
 /* Store bytes read from one line, refusing to overwrite earlier ones. */
@@ -733,6 +735,23 @@ static int start(struct vlp_dump_reader *r)
 	return 0;
 }
 
+/* A dump that holds no device at all is a failed capture, not a system
+ * without virtio devices: say which, so that scripts see an error. */
+static int no_device(struct vlp_dump_reader *r)
+{
+	const char *why;
+
+	if (r->lineno == 0)
+		why = "empty input";
+	else if (r->fmt == VLP_FORMAT_AUTO)
+		why = "only blank or comment lines";
+	else if (r->fmt == VLP_FORMAT_LSPCI)
+		why = "no device header line such as \"00:04.0 ...\"";
+	else
+		why = r->fmt == VLP_FORMAT_XXD ? "no xxd data line" : "no hexdump data line";
+	return fail(r, vlp_error(r->ctx, EINVAL, "%s: no device in the dump (%s)", r->name, why));
+}
+
 static int next_text(struct vlp_dump_reader *r, struct vlp_device **out)
 {
 	int ret;
@@ -768,14 +787,13 @@ static int next_text(struct vlp_dump_reader *r, struct vlp_device **out)
 	/* End of input ends the last device. */
 	if (r->star_pending)
 		return line_error(r, "'*' not followed by an offset line");
-	if (!r->dev)
-		return 0;
-	if (r->fmt != VLP_FORMAT_LSPCI && !any_valid(r->dev, 0, VLP_CONFIG_MAX)) {
+	if (r->dev && r->fmt != VLP_FORMAT_LSPCI && !any_valid(r->dev, 0, VLP_CONFIG_MAX)) {
 		/* Only a length line: nothing was dumped. */
 		vlp_device_free(r->dev);
 		r->dev = NULL;
-		return 0;
 	}
+	if (!r->dev)
+		return r->devices ? 0 : no_device(r);
 	take_device(r, out);
 	return 1;
 }

@@ -523,27 +523,49 @@ static void test_not_recognised(void **state)
 	assert_error("f41a41100604100001000002\n", VLP_FORMAT_AUTO, message);   /* xxd -p */
 }
 
+/* A dump holding no device is a failed capture: an error naming the input,
+ * whatever the format, never an empty success. */
 static void test_empty_input(void **state)
 {
+	static const struct {
+		const char *text;
+		enum vlp_dump_format fmt;
+		const char *why;
+	} cases[] = {
+		{ "", VLP_FORMAT_AUTO, "empty input" },
+		{ "", VLP_FORMAT_LSPCI, "empty input" },
+		{ "", VLP_FORMAT_XXD, "empty input" },
+		{ "", VLP_FORMAT_HEXDUMP, "empty input" },
+		{ "\n\n# nothing\n\r\n", VLP_FORMAT_AUTO, "only blank or comment lines" },
+		{ "  \t \n", VLP_FORMAT_AUTO, "only blank or comment lines" },
+		{ "# vlp-snapshot 1\n", VLP_FORMAT_AUTO, "only blank or comment lines" },
+		{ "lspci: Unable to load libkmod resources: error -2\n", VLP_FORMAT_AUTO,
+		  "no device header line such as \"00:04.0 ...\"" },
+		{ "\n# x\n", VLP_FORMAT_LSPCI, "no device header line such as \"00:04.0 ...\"" },
+		{ "# x\n", VLP_FORMAT_XXD, "no xxd data line" },
+		{ "00000000\n", VLP_FORMAT_AUTO, "no hexdump data line" },
+		{ "00000000\n", VLP_FORMAT_HEXDUMP, "no hexdump data line" },
+	};
 	struct read_result res;
+	char want[160];
 
 	(void)state;
-	res = read_text("", VLP_FORMAT_AUTO);
-	assert_int_equal(res.ret, 0);
-	assert_int_equal(res.count, 0);
-	res = read_text("", VLP_FORMAT_LSPCI);
-	assert_int_equal(res.ret, 0);
-	assert_int_equal(res.count, 0);
-	res = read_text("\n\n# nothing\n\r\n", VLP_FORMAT_AUTO);
-	assert_int_equal(res.ret, 0);
-	assert_int_equal(res.count, 0);
-	res = read_text("", VLP_FORMAT_XXD);
-	assert_int_equal(res.ret, 0);
-	assert_int_equal(res.count, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		res = read_text(cases[i].text, cases[i].fmt);
+		assert_int_equal(res.ret, -EINVAL);
+		assert_int_equal(res.count, 0);
+		snprintf(want, sizeof(want), "dump.txt: no device in the dump (%s)", cases[i].why);
+		assert_string_equal(res.error, want);
+	}
 	res = read_text("", VLP_FORMAT_RAW);
 	assert_int_equal(res.ret, -EINVAL);
 	assert_string_equal(res.error,
 			    "dump.txt: empty input (raw config space must be 64, 256 or 4096 bytes)");
+	/* A device that is not virtio is still a device: no error here. */
+	res = read_text("00:01.0 Host bridge\n00: 86 80 37 12\n", VLP_FORMAT_AUTO);
+	assert_int_equal(res.ret, 0);
+	assert_int_equal(res.count, 1);
+	result_free(&res);
 }
 
 /* ------------------------------------------------------------------ */
