@@ -186,10 +186,28 @@ wait_for "q:quit"
 shows "picked device shown" "0000:00:03.0" "Block device [1af4:1042]"
 keys q
 
-# ---- a dump has no register state: said plainly, panels N/A
+# ---- a dump has no register state: it opens on the map, the header says why
 start 80 24 "$tool" -F tests/data/qemu-modern.lspci --top 00:02.0
 wait_for "q:quit"
-shows "dump: config space only" "a dump holds config space only" "Status N/A" "N/A"
+shows "dump opens on the map with the reason" "registers: none (dump: config space only)" \
+	">Capabilities and BAR map" "Capabilities: [98] MSI-X" "m: panels"
+lacks "dump: no status row of N/A" "Status N/A"
+lacks "dump: not called a snapshot" "SNAPSHOT"
+keys m
+wait_for ">Features"
+shows "dump: m shows the panels (N/A), the reason stays" "registers: none (dump: config space only)" \
+	"Queues" "N/A"
+keys m
+wait_for ">Capabilities and BAR map"
+shows "dump: m goes back to the map" "Capabilities: [98] MSI-X"
+keys q
+
+# ---- a snapshot has register state: it opens on the panels
+start 80 24 "$tool" -F "$snap" --top 00:03.0
+wait_for "q:quit"
+shows "snapshot opens on the panels" ">Features" "Queues" "Status 0x" "SNAPSHOT (static)"
+lacks "snapshot: no map at start" "Capabilities and BAR map"
+lacks "snapshot: registers present" "registers: none"
 keys q
 
 # ---- NO_COLOR: attributes only, no colour escapes

@@ -241,12 +241,18 @@ void tui_collect(struct tui_data *d, unsigned skip)
 	d->gone = !still_there(d);
 	if (d->gone)
 		return;
+	/* "registers: none (why)" is the line the view opens with, above the
+	 * capability/BAR map, when there is no register state. */
 	if (!s->bars) {
-		snprintf(d->error, sizeof(d->error), "no register state: %.480s", s->bars_error);
+		if (vlp_device_origin(s->dev) == VLP_ORIGIN_DUMP)
+			snprintf(d->error, sizeof(d->error), "registers: none (dump: config space only)");
+		else
+			snprintf(d->error, sizeof(d->error), "registers: none (%.480s)", s->bars_error);
 		return;
 	}
 	if (vlp_device_open_bars(s->ctx, s->dev, s->layout, &d->bar_opts)) {
-		snprintf(d->error, sizeof(d->error), "no BAR access: %s", vlp_ctx_error(s->ctx));
+		snprintf(d->error, sizeof(d->error), "registers: none (no BAR access: %.460s)",
+			 vlp_ctx_error(s->ctx));
 		return;
 	}
 	snprintf(d->backend, sizeof(d->backend), "%s", vlp_device_backend(s->dev));

@@ -188,7 +188,8 @@ static void draw_identity(struct tui_data *d, struct tui_view *v, int w)
 	x = cell(d, 1, x, w, NULL, buf, A_NORMAL);
 	x = cell(d, 1, x, w, NULL, "   origin: ", style_head);
 	x = cell(d, 1, x, w, NULL, s->origin, A_NORMAL);
-	if (d->is_static)
+	/* A dump has no values to hold still: "origin: dump" says it all. */
+	if (d->is_static && vlp_device_origin(s->dev) == VLP_ORIGIN_SNAPSHOT)
 		cell(d, 1, x + 3, w, NULL, " SNAPSHOT (static) ", style_error);
 }
 
@@ -730,7 +731,8 @@ static void draw_status_line(struct tui_data *d, struct tui_view *v, int y, int 
 		snprintf(buf, sizeof(buf), " %s ", v->message);
 		x = cell(d, y, x, w - 14, NULL, buf, style_title);
 	}
-	if (d->error[0]) {
+	/* Without register state the error is the header's line already. */
+	if (d->error[0] && (d->state || d->gone)) {
 		snprintf(buf, sizeof(buf), " %s ", d->error);
 		cell(d, y, x + 1, w - 14, NULL, buf, style_error);
 	}
@@ -752,12 +754,15 @@ void tui_draw(struct tui_data *d, struct tui_view *v)
 		return;
 	}
 	draw_identity(d, v, w);
-	srows = flow_status(d, 2, w, false);
-	flow_status(d, 2, w, true);
+	/* Without register state the status rows would be all N/A: the line
+	 * saying why takes their place. */
+	srows = d->state || d->gone ? flow_status(d, 2, w, false) : 0;
+	if (srows)
+		flow_status(d, 2, w, true);
 	top = 2 + srows;
-	if (!d->gone && !d->state && d->error[0] && !v->show_map) {
-		/* No register state at all (e.g. BARs not reachable): say why
-		 * plainly above the panels, which show N/A. */
+	if (!d->gone && !d->state && d->error[0]) {
+		/* No register state at all (a dump, BARs not reachable): say why
+		 * plainly above the map (or the panels, which show N/A). */
 		char buf[600];
 		size_t len = strlen(d->error), first = len < (size_t)w - 1 ? len : (size_t)w - 1;
 
@@ -775,7 +780,7 @@ void tui_draw(struct tui_data *d, struct tui_view *v)
 	if (d->gone)
 		draw_gone(d, top, h - 1 - top, w);
 	else if (v->show_map)
-		panel(d, v, PANEL_MAP, "Capabilities and BAR map (config space)", "m: back ",
+		panel(d, v, PANEL_MAP, "Capabilities and BAR map (config space)", "m: panels ",
 		      (struct rect){ top, 0, h - 1 - top, w }, (int)d->nmap_lines, 0, row_map);
 	else
 		draw_body(d, v, top, h - 1 - top, w);

@@ -253,6 +253,12 @@ static bool read_due(const struct tui_data *d, const struct tui_view *v)
 static void view_loop(struct tui_data *d, struct tui_view *v, const struct options *o)
 {
 	tui_collect(d, tui_view_skip(v));
+	/* No register state (a dump, no BAR access): the panels would be all
+	 * N/A, so open on what config space does hold, the map; 'm' toggles. */
+	if (!d->state && !d->gone) {
+		v->show_map = true;
+		v->focus = PANEL_MAP;
+	}
 	while (!quit_signal) {
 		int ch;
 
