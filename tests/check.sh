@@ -71,7 +71,19 @@ done
 check "qemu-notify (warnings only) exits 0" [ $? = 0 ]
 "$tool" --check --strict -F tests/data/qemu-notify.lspci >/dev/null 2>&1
 check "qemu-notify --strict exits 1" [ $? = 1 ]
+# Checks not made: counted by default, named with -v (JSON always names them).
+"$tool" --check -F tests/data/qemu-modern.lspci -s 00:02.0 >"$tmp/default.txt" 2>&1
+"$tool" --check -v -F tests/data/qemu-modern.lspci -s 00:02.0 >"$tmp/verbose.txt" 2>&1
+check "--check counts the checks not made" \
+	grep -qx '  13 checks not made (a dump holds config space only: no BAR contents); -v lists them' "$tmp/default.txt"
+check "--check does not name them by default" [ "$(grep -c 'reset-state' "$tmp/default.txt")" = 0 ]
+check "--check -v names them" grep -q '^  not checked (a dump holds config space only: no BAR contents):.* reset-state' "$tmp/verbose.txt"
 # Input problems: exit status 2.
+"$tool" --check -F tests/data/bad/empty.txt >/dev/null 2>"$tmp/err"
+check "an empty dump exits 2" [ $? = 2 ]
+check "an empty dump: one line naming it" grep -qx 'virtio-lspci: tests/data/bad/empty.txt: no device in the dump (empty input)' "$tmp/err"
+"$tool" --diff tests/data/bad/only-comments.txt tests/data/snapshot-modern.lspci -s 00:02.0 >/dev/null 2>&1
+check "--diff with a dump holding no device exits 2" [ $? = 2 ]
 "$tool" --check -F tests/data/bad/raw-100-bytes.bin >/dev/null 2>&1
 check "a bad dump exits 2" [ $? = 2 ]
 "$tool" --check -F /nonexistent >/dev/null 2>&1

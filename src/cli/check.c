@@ -28,7 +28,7 @@ static const char *plural(unsigned n, const char *one, const char *many)
 }
 
 static void text_report(FILE *f, const char *slot, const char *title, const char *origin,
-			const struct vlp_check_report *rep, bool active)
+			const struct vlp_check_report *rep, bool active, bool list_skipped)
 {
 	fprintf(f, "%s %s, %s\n", slot, title, origin);
 	for (size_t i = 0; i < rep->nfindings; i++) {
@@ -38,15 +38,25 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 			cf->finding.section ? cf->finding.section : "-", cf->where,
 			cf->check ? cf->check->id : "-", cf->finding.message);
 	}
-	/* Checks not made, grouped by reason (one line each). */
+	/* Checks not made, grouped by reason (one line each): how many by
+	 * default, their names with -v. */
 	for (size_t i = 0; i < rep->nskipped; i++) {
 		bool first = true;
+		unsigned n = 0;
 
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
 				first = false;
 		if (!first)
 			continue;
+		for (size_t j = i; j < rep->nskipped; j++)
+			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
+				n++;
+		if (!list_skipped) {
+			fprintf(f, "  %u %s not made (%s); -v lists them\n", n,
+				plural(n, "check", "checks"), rep->skipped[i].reason);
+			continue;
+		}
 		fprintf(f, "  not checked (%s):", rep->skipped[i].reason);
 		for (size_t j = i; j < rep->nskipped; j++)
 			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
@@ -184,7 +194,8 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 	if (j)
 		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK);
 	else
-		text_report(stdout, slot, title, origin, rep, active && ret == EXIT_OK);
+		text_report(stdout, slot, title, origin, rep, active && ret == EXIT_OK,
+			    o->out.verbose > 0);
 	t->devices++;
 	for (unsigned s = 0; s < 3; s++)
 		t->count[s] += rep->count[s];
