@@ -269,7 +269,7 @@ static bool packed_ring(struct repl *r)
 	       vlp_packed_ring_negotiated(words);
 }
 
-static int do_reset(struct repl *r);
+static int do_reset(struct repl *r, bool feature_note);
 
 /* Writes a field and reports what it reads back. */
 static int write_field(struct repl *r, const struct vlp_reg *reg, uint64_t v)
@@ -283,7 +283,7 @@ static int write_field(struct repl *r, const struct vlp_reg *reg, uint64_t v)
 	if (vlp_reg_driver_rule(reg, v, packed_ring(r), rule, sizeof(rule)) && !r->o->force)
 		return fail(r, "refused: %s (--force writes it anyway)", rule);
 	if ((f->flags & VLP_FIELD_WRITE_RESETS) && v == 0)
-		return do_reset(r);
+		return do_reset(r, true);
 	reg_label(label, sizeof(label), r, reg);
 	if (is_destructive(f) && !confirm(r, "write 0x%" PRIx64 " to %s?", v, label))
 		return fail(r, "not confirmed: nothing written");
@@ -493,19 +493,48 @@ static int status_reg(struct repl *r, struct vlp_reg *reg)
 	return find_reg(r, "device_status", reg);
 }
 
-static int do_reset(struct repl *r)
+bool repl_reset_feature_note(const uint32_t drv[VLP_FEATURE_WORDS], char *buf, size_t len)
 {
+	bool any = false;
+	size_t used;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < VLP_FEATURE_WORDS; i++)
+		any |= drv[i] != 0;
+	if (!any)
+		return false;
+	used = (size_t)snprintf(buf, len, "note: driver_feature still reads");
+	for (int i = VLP_FEATURE_WORDS - 1; i >= 0 && used < len; i--)
+		used += (size_t)snprintf(buf + used, len - used, " %08" PRIx32, drv[i]);
+	if (used < len)
+		snprintf(buf + used, len - used,
+			 " after the reset (the previous driver's bits: QEMU 7.2 keeps them), and 'feature +NAME' keeps them too; start from zero with 'feature = 0 +NAME'");
+	return true;
+}
+
+/* feature_note: say when driver_feature survived the reset.  The driver
+ * writes the whole subset it accepts (3.1.1 step 5), but 'feature +NAME'
+ * adds to what reads back, so old bits would be accepted silently.  init
+ * writes every word itself and passes false. */
+static int do_reset(struct repl *r, bool feature_note)
+{
+	uint32_t drv[VLP_FEATURE_WORDS];
+	char note[300];
 	unsigned waited;
 
 	if (!confirm(r, "reset the device (device_status <- 0)?"))
 		return fail(r, "not confirmed: nothing written");
 	if (vlp_device_reset(r->ctx, r->s->dev, layout(r), RESET_TIMEOUT_MS, &waited))
 		return lib_fail(r);
-	if (vlp_device_dry_run(r->s->dev))
+	if (vlp_device_dry_run(r->s->dev)) {
 		fprintf(r->out, "reset: device_status <- 0x00 (dry run: not written)\n");
-	else
-		fprintf(r->out, "reset: device_status <- 0x00; reads back 0x00 after %u ms (4.1.4.3.2)\n",
-			waited);
+		return 0;
+	}
+	fprintf(r->out, "reset: device_status <- 0x00; reads back 0x00 after %u ms (4.1.4.3.2)\n",
+		waited);
+	if (feature_note && vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv) == 0 &&
+	    repl_reset_feature_note(drv, note, sizeof(note)))
+		fprintf(r->out, "%s\n", note);
 	return 0;
 }
 
@@ -548,7 +577,7 @@ static int write_status(struct repl *r, uint64_t want, uint64_t was)
 	if ((was & ~want) && want != 0 && !r->o->force)
 		return fail(r, "refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
 	if (want == 0)
-		return do_reset(r);
+		return do_reset(r, true);
 	describe_value(text, sizeof(text), f, want);
 	if (!confirm(r, "write %s to device_status?", text))
 		return fail(r, "not confirmed: nothing written");
@@ -618,7 +647,7 @@ static int cmd_reset(struct repl *r, const struct words *w)
 {
 	if (words_need(r, w, 0, 0) || need_bars(r))
 		return -1;
-	return do_reset(r);
+	return do_reset(r, true);
 }
 
 /* 3.1.1: the driver's initialization sequence, one step at a time. */
@@ -632,7 +661,7 @@ static int cmd_init(struct repl *r, const struct words *w)
 	if (need_bars(r))
 		return -1;
 	fprintf(r->out, "step 1 (3.1.1): reset\n");
-	if (do_reset(r))
+	if (do_reset(r, false))
 		return -1;
 	fprintf(r->out, "step 2: ACKNOWLEDGE (the guest noticed the device)\n");
 	if (write_status(r, 0x01, 0))
@@ -1030,12 +1059,14 @@ const struct command repl_commands[] = {
 	{ "features", "features", "device, driver and negotiated feature bits with their names",
 	  cmd_features, COMPLETE_NONE, NULL },
 	{ "feature", "feature +NAME|-NAME|= MASK...",
-	  "change the driver features (every select word), e.g. feature +VERSION_1 -NET_F_MQ; = device accepts all offered",
+	  "change the driver features and write every select word: +NAME adds a bit, -NAME removes one (to what driver_feature reads now); = MASK sets the words to exactly MASK (= device: every offered bit), names after it add or remove bits, e.g. feature = 0 +VERSION_1 +NET_F_MAC",
 	  cmd_feature, COMPLETE_FEATURE, NULL },
 	{ "status", "status [+NAME|-NAME|= VALUE...]",
 	  "show or change device_status by bit names; = 0 resets and waits for 0 (4.1.4.3.2)",
 	  cmd_status, COMPLETE_STATUS, NULL },
-	{ "reset", "reset", "write 0 to device_status and wait until it reads 0 (4.1.4.3.2)", cmd_reset,
+	{ "reset", "reset",
+	  "write 0 to device_status and wait until it reads 0 (4.1.4.3.2); a note says when driver_feature still holds bits",
+	  cmd_reset,
 	  COMPLETE_NONE, NULL },
 	{ "init", "init [FEATURE...]",
 	  "the initialization sequence of 3.1.1 step by step: reset, ACKNOWLEDGE, DRIVER, features (all offered, or these), FEATURES_OK and its re-read, queue discovery",

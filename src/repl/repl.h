@@ -49,6 +49,10 @@ extern const size_t repl_ncommands;
 extern const char *const repl_sections[]; /* show's section names, NULL-ended */
 
 const struct command *repl_find_command(const char *name);
+/* After a reset: the driver feature words read back (word 0 first).  Writes
+ * the one-line note to give (no newline) and returns true when they are not
+ * all 0; false, and buf "", when they are. */
+bool repl_reset_feature_note(const uint32_t drv[VLP_FEATURE_WORDS], char *buf, size_t len);
 /* Runs one command (a line without ';'); 0, or -1 with r->err set. */
 int repl_run_command(struct repl *r, const char *cmd);
 

@@ -235,6 +235,33 @@ static void test_bad_commands(void **state)
 			    "show: no section 'nothing' (all caps map status features queues device msix legacy)");
 }
 
+/* QEMU 7.2 keeps the last driver's feature bits after a reset: the note the
+ * REPL gives then, fed the driver_feature words the snapshot recorded (a
+ * snapshot cannot be reset: it is read-only). */
+static void test_reset_feature_note(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t drv[VLP_FEATURE_WORDS];
+	char note[300];
+
+	assert_int_equal(vlp_features_read(ctx, fx->s.dev, fx->s.layout, true, drv), 0);
+	assert_true(repl_reset_feature_note(drv, note, sizeof(note)));
+	assert_string_equal(note,
+			    "note: driver_feature still reads 00000000 00000000 00000101 30af8024 after the reset (the previous driver's bits: QEMU 7.2 keeps them), and 'feature +NAME' keeps them too; start from zero with 'feature = 0 +NAME'");
+	memset(drv, 0, sizeof(drv));
+	assert_false(repl_reset_feature_note(drv, note, sizeof(note)));
+	assert_string_equal(note, "");
+	drv[3] = 1; /* any word counts */
+	assert_true(repl_reset_feature_note(drv, note, sizeof(note)));
+	assert_non_null(strstr(note, "still reads 00000001 00000000 00000000 00000000 after"));
+	/* A short buffer cuts the note, never overruns it. */
+	assert_true(repl_reset_feature_note(drv, note, 20));
+	assert_int_equal(strlen(note), 19);
+	/* The reset itself is refused on a snapshot, and says nothing more. */
+	assert_string_equal(run(fx, "reset", -1), "device_status: writes refused: a snapshot is read-only");
+	assert_string_equal(fx->out ? fx->out : "", "");
+}
+
 struct cands {
 	char v[64][64];
 	int n;
@@ -318,6 +345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_completion, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_feature_note, setup, teardown),
 	};
 	int ret;
 
