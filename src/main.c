@@ -58,6 +58,7 @@ static const char usage_text[] =
 	"      --interval=SECONDS   refresh interval (default 1, at least 0.1)\n"
 	"Conformance:\n"
 	"      --check              check devices against the virtio spec; exit 1 on errors\n"
+	"                           (-v names the checks that could not be made)\n"
 	"      --active             with --check: also the checks that write (reset, selects)\n"
 	"      --strict             with --check: warnings fail the run too\n"
 	"      --list-checks        list every check with its spec section\n"
