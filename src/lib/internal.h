@@ -116,7 +116,8 @@ int vlp_dump_reader_open(struct vlp_ctx *ctx, const char *path, enum vlp_dump_fo
 int vlp_dump_reader_open_stream(struct vlp_ctx *ctx, FILE *stream, const char *name,
 				enum vlp_dump_format fmt, struct vlp_dump_reader **out);
 /* 1: *out is a new device (origin VLP_ORIGIN_DUMP); 0: end of input;
- * <0: error with message in ctx. */
+ * <0: error with message in ctx (an input that holds no device at all is
+ * one: -EINVAL, "NAME: no device in the dump (why)"). */
 int vlp_dump_reader_next(struct vlp_dump_reader *r, struct vlp_device **out);
 void vlp_dump_reader_close(struct vlp_dump_reader *r);
 

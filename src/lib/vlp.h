@@ -158,7 +158,8 @@ struct vlp_source_opts {
 struct vlp_source;
 VLP_API int vlp_source_open(struct vlp_ctx *ctx, const struct vlp_source_opts *opts, struct vlp_source **out);
 /* 1 and *out set: a device (free with vlp_device_free); 0: end; <0: error
- * (message in ctx; for dumps it names the file and line). */
+ * (message in ctx; for dumps it names the file and line; a dump that holds
+ * no device at all is an error, one whose devices are all filtered out is not). */
 VLP_API int vlp_source_next(struct vlp_source *src, struct vlp_device **out);
 /* How many devices were skipped because they are not virtio. */
 VLP_API unsigned vlp_source_skipped(const struct vlp_source *src);
