@@ -89,6 +89,7 @@ void json_interrupts(struct output *o, const struct device_view *v)
 	for (size_t i = 0; i < irqs->count; i++) {
 		const struct vlp_irq *it = &irqs->items[i];
 		const struct vlp_msix_entry *e = msix_entry(v, it);
+		char users[256];
 
 		json_begin_object(j, NULL);
 		json_string(j, "kind", vlp_irq_kind_name(it->kind));
@@ -118,6 +119,11 @@ void json_interrupts(struct output *o, const struct device_view *v)
 			json_bool(j, "pending", e->pending);
 		else
 			json_null(j, "pending");
+		/* The same words as the MSI-X table's used_by (state.msix[]). */
+		users[0] = '\0';
+		if (v->state && it->entry >= 0)
+			format_vector_users(users, sizeof(users), v->state, (unsigned)it->entry);
+		json_string(j, "used_by", users[0] ? users : NULL);
 		json_end_object(j);
 	}
 	json_end_array(j);
