@@ -53,6 +53,27 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	return NULL;
 }
 
+/* Linux's view of a live device's interrupts (procfs and sysfs: no device
+ * access), when the output shows them (-v, -J).  Dumps and snapshots have
+ * no Linux to ask: their JSON says so. */
+static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
+				  const struct vlp_device *dev, char *why, size_t whylen)
+{
+	struct vlp_irqs *irqs = NULL;
+
+	why[0] = '\0';
+	if (o->out.verbose < 1 && o->printer != &json_printer)
+		return NULL;
+	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
+		snprintf(why, whylen, "%s: the Linux IRQs of the machine it was captured on are not recorded",
+			 vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "dump" : "snapshot");
+		return NULL;
+	}
+	if (vlp_irqs_read(ctx, vlp_device_slot(dev), NULL, &irqs))
+		snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
+	return irqs;
+}
+
 static void print_stats(const struct vlp_device *dev)
 {
 	const struct vlp_access_stats *st = vlp_device_stats(dev);
@@ -98,7 +119,8 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		struct vlp_device *dev;
 		struct vlp_layout *layout;
 		struct vlp_state *state;
-		char why[256], title[160];
+		struct vlp_irqs *irqs;
+		char why[256], irqs_why[256], title[160];
 
 		err = vlp_source_next(src, &dev);
 		if (err == 0)
@@ -119,7 +141,9 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 			break;
 		}
 		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
-		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL };
+		irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
+		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL, irqs,
+					     irqs_why[0] ? irqs_why : NULL };
 		o->printer->device(&out, &view);
 		out.devices++;
 		if (save) {
@@ -132,6 +156,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		if (o->stats)
 			print_stats(dev);
 		vlp_state_free(state);
+		vlp_irqs_free(irqs);
 		vlp_layout_free(layout);
 		vlp_device_free(dev);
 		if (ret != EXIT_OK)

@@ -834,6 +834,52 @@ VLP_API int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, co
 			     const struct vlp_layout *b, const struct vlp_state *sb, struct vlp_diff **out);
 VLP_API void vlp_diff_free(struct vlp_diff *diff);
 
+/* ------------------------------------------------------------------ */
+/* Interrupts as Linux sees them: no device access needed             */
+/* ------------------------------------------------------------------ */
+
+#define VLP_MSIX_MAX_ENTRIES 2048u /* Table Size is 11 bits (PCI 6.8.2.3) */
+
+enum vlp_irq_kind { VLP_IRQ_MSIX, VLP_IRQ_MSI, VLP_IRQ_INTX };
+/* "msix", "msi", "intx" */
+VLP_API const char *vlp_irq_kind_name(enum vlp_irq_kind k);
+
+/* One Linux IRQ of a device (sysfs msi_irqs/ or irq, /proc/interrupts,
+ * /proc/irq/N/smp_affinity_list). */
+struct vlp_irq {
+	unsigned linux_irq;
+	enum vlp_irq_kind kind;
+	int entry;          /* MSI-X table entry (MSI: vector), -1 unknown or INTx */
+	bool counted;       /* found in /proc/interrupts: chip, name and counts valid */
+	char chip[64];      /* "PCI-MSIX-0000:00:03.0", "IO-APIC" */
+	char name[128];     /* the handlers' names, "virtio2-input.0" */
+	uint64_t count;     /* sum over CPUs */
+	uint64_t *per_cpu;  /* ncpus counts */
+	unsigned ncpus;
+	char affinity[64];  /* smp_affinity_list ("0-1"), "" unknown */
+};
+
+struct vlp_irqs {
+	struct vlp_irq *items; /* by Linux IRQ number */
+	size_t count;
+	unsigned ncpus;        /* CPU columns of /proc/interrupts */
+};
+
+/* Where procfs and sysfs are (tests); NULL members: /proc and /sys. */
+struct vlp_irq_roots {
+	const char *proc;
+	const char *sys;
+};
+
+/* The IRQs Linux has for a live device: an empty list when it has none
+ * (no driver bound), -ENOENT when the slot is not in sysfs, and a message
+ * naming the file when procfs cannot be read. */
+VLP_API int vlp_irqs_read(struct vlp_ctx *ctx, const struct vlp_slot *slot,
+			  const struct vlp_irq_roots *roots, struct vlp_irqs **out);
+VLP_API void vlp_irqs_free(struct vlp_irqs *irqs);
+/* The IRQ serving an MSI-X (or MSI) entry, NULL when none. */
+VLP_API const struct vlp_irq *vlp_irqs_find_entry(const struct vlp_irqs *irqs, unsigned entry);
+
 #ifdef __cplusplus
 }
 #endif

@@ -207,7 +207,7 @@ static int cmd_show(struct repl *r, const struct words *w)
 	struct output out = { r->out, r->ctx, { 0 }, 0, { 0 } };
 	struct vlp_state_opts sopts = { 0 };
 	struct vlp_state *state = NULL;
-	struct device_view view = { r->s->dev, layout(r), NULL, NULL };
+	struct device_view view = { .dev = r->s->dev, .layout = layout(r) };
 
 	out.opts.verbose = 2;
 	out.opts.domains = true;

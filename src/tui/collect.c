@@ -314,7 +314,7 @@ void tui_map_render(struct tui_data *d)
 {
 	struct session *s = d->session;
 	struct output out = { 0 };
-	struct device_view view = { s->dev, s->layout, NULL, NULL };
+	struct device_view view = { .dev = s->dev, .layout = s->layout };
 	char *text = NULL, *line, *save = NULL;
 	size_t size = 0, n = 0;
 	FILE *f;

@@ -49,6 +49,8 @@ struct device_view {
 	const struct vlp_layout *layout;
 	const struct vlp_state *state; /* NULL: not read */
 	const char *state_error;       /* why not, when it was tried */
+	const struct vlp_irqs *irqs;   /* Linux's IRQs of a live device; NULL: not read */
+	const char *irqs_error;        /* why not, when it was tried */
 };
 
 struct printer {
@@ -71,6 +73,12 @@ void json_position(struct json *j, const char *key, int position);
 /* The state behind the BARs (print_state.c). */
 void text_state(struct output *o, const struct device_view *v);
 void json_state(struct output *o, const struct device_view *v);
+
+/* The device's interrupts as Linux sees them, with the MSI-X table's mask
+ * and pending bits and the events each vector serves where the state was
+ * read (print_irq.c). */
+void text_interrupts(struct output *o, const struct device_view *v);
+void json_interrupts(struct output *o, const struct device_view *v);
 
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);

@@ -254,6 +254,7 @@ static void json_device(struct output *o, const struct device_view *v)
 	json_bar_map(o, l);
 	json_finding_list(&o->json, "findings", l->findings, l->nfindings);
 	json_state(o, v);
+	json_interrupts(o, v);
 	json_end_object(&o->json);
 }
 

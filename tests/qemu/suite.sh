@@ -210,6 +210,8 @@ done
 #   .qmp           QEMU: x-query-virtio-status and -queue-status of this device, else null
 #   .chk           virtio-lspci --check -J (the device object of its report)
 #   .stats         the --stats lines of each run; .rc: exit codes
+#   .irqs          the guest kernel's IRQs of the device (sysfs msi_irqs, /proc/interrupts
+#                  before and after the mmap run), null when it has none
 # An expression gives true (pass), a string (fail: what differed) or null (not applicable).
 # Fields: "legacy only" devices (disable-modern=on) have no common configuration: their
 # status, features and queues are those of the legacy header in I/O BAR0.
@@ -296,8 +298,8 @@ checks=(
 		| if length == 0 then true else (.[0:3] | join("; ")) + (if length > 3 then "; ... (\(length))" else "" end) end end'
 	# --- d. snapshots
 	"snapshot -J = live -J" 'if .snap == null then "the snapshot does not decode: \(.snap_err)" else
-		(.m | del(.source) | .state.backend = null) as $live
-		| (.snap | del(.source) | .state.backend = null
+		(.m | del(.source, .interrupts, .interrupts_error) | .state.backend = null) as $live
+		| (.snap | del(.source, .interrupts, .interrupts_error) | .state.backend = null
 			| if .driver == null then .driver = $live.driver else . end) as $snap
 		| (.snap.source == "snapshot" and .snap.state.backend == "snapshot") as $marked
 		| diffline($live; $snap) | if . == "" and $marked then true
@@ -345,6 +347,27 @@ checks=(
 		   else [$s.legacy.fields.config_msix_vector, $s.legacy.queues] end) as [$cv, $qs]
 		| [$s.msix[] | msix_users($cv; $qs; .vector) as $want | select(.used_by != $want)
 			| "vector \(.vector): used_by \(.used_by | tojson), config/queue vectors say \($want | tojson)"]
+		| if length == 0 then true else (.[0:3] | join("; ")) end end'
+	# --- the interrupt path as Linux sees it: every IRQ of sysfs msi_irqs with the entry,
+	# name and affinity of /proc/interrupts, a count between the two reads around the
+	# run, and the mask/pending/used_by of the MSI-X table entry it serves.
+	"interrupts = /proc/interrupts" 'if .irqs == null then null
+		elif .m.interrupts == null then "interrupts null: \(.m.interrupts_error)" else
+		.m.interrupts as $t
+		| [ (if ($t | map(.linux_irq)) != (.irqs | map(.irq)) then "IRQs \($t | map(.linux_irq)) != msi_irqs \(.irqs | map(.irq))" else empty end),
+			(.irqs[] | . as $k | ($t[] | select(.linux_irq == $k.irq)) as $o
+			| (if $o.vector != $k.entry then "IRQ \($k.irq): vector \($o.vector) != hwirq \($k.entry)"
+			   elif $o.name != $k.name then "IRQ \($k.irq): name \($o.name) != \($k.name)"
+			   elif $o.kind != $k.kind then "IRQ \($k.irq): kind \($o.kind) != \($k.kind)"
+			   elif $o.affinity != $k.affinity then "IRQ \($k.irq): affinity \($o.affinity) != \($k.affinity)"
+			   elif $o.count < $k.before or $o.count > $k.after then "IRQ \($k.irq): count \($o.count) outside \($k.before)..\($k.after)"
+			   else empty end)) ]
+		| if length == 0 then true else (.[0:3] | join("; ")) end end'
+	"interrupts = MSI-X table" 'if .m.interrupts == null or (.m.state.msix // [] | length) == 0 then null else
+		.m.state.msix as $x
+		| [ .m.interrupts[] | select(.vector != null) | . as $i | $x[$i.vector] as $e
+			| select([$i.masked, $i.pending, $i.used_by] != [$e.masked, $e.pending, $e.used_by])
+			| "vector \($i.vector): masked/pending/used_by \([$i.masked, $i.pending, $i.used_by]) != MSI-X table \([$e.masked, $e.pending, $e.used_by])" ]
 		| if length == 0 then true else (.[0:3] | join("; ")) end end'
 	# --- g. the window backend counts config-space accesses
 	"--stats: window accesses" 'if .w.state == null then null
@@ -414,16 +437,44 @@ stats_of() {
 	done
 	echo "{${json%, }}"
 }
+# The guest's irqs file as a JSON array of {irq, kind, affinity, entry, name, before,
+# after} ("null" when the device has no MSI IRQs): entry and name from the /proc/interrupts
+# columns after the per-CPU counts (chip, HWIRQ-handler, name); Debian's 6.1 guest kernel
+# uses x86's global PCI-MSI domain, this project's development VM the per-device one.
+irqs_of() {
+	[[ -s $1 ]] || { echo null; return; }
+	awk '
+		$1 == "irq" { n++; irq[n] = $2; kind[$2] = $3; aff[$2] = $4; next }
+		$1 == "before" || $1 == "after" {
+			i = $2; sub(":", "", i); sum = 0; k = 3
+			while ($k ~ /^[0-9]+$/) { sum += $k; k++ }
+			# x86 global domain ("PCI-MSI"): hwirq = requester ID << 11 | entry
+			if ($1 == "before") { before[i] = sum; hw = $(k + 1); sub(/-.*/, "", hw)
+				entry[i] = ($k == "PCI-MSI" || $k == "IR-PCI-MSI") ? hw % 2048 : hw
+				name[i] = ""; for (m = k + 2; m <= NF; m++) name[i] = name[i] (name[i] == "" ? "" : " ") $m }
+			else after[i] = sum
+		}
+		END {
+			printf "["
+			for (j = 1; j <= n; j++) { i = irq[j]
+				printf "%s{\"irq\":%s,\"kind\":\"%s\",\"affinity\":\"%s\",\"entry\":%s,\"name\":\"%s\",\"before\":%s,\"after\":%s}",
+					(j > 1 ? "," : ""), i, kind[i], aff[i], (entry[i] == "" ? "null" : entry[i]), name[i],
+					(before[i] == "" ? "null" : before[i]), (after[i] == "" ? "null" : after[i]) }
+			print "]"
+		}' "$1"
+}
+vv_live_only=$'BAR access:|^\tInterrupts|^\t\t(Vector [0-9]+|INTx|MSI): IRQ|^\t\t\tper CPU:'
 # context VARIANT SLOT: writes DIR/ctx.json (see "checks" above).
 context() {
-	local v=$1 slot=$2 d=$work/res/$1/$2 n id qmp snap_err vv_diff lspci_err stats='' rcs='' r
+	local v=$1 slot=$2 d=$work/res/$1/$2 n id qmp snap_err vv_diff lspci_err stats='' rcs='' r irqs
 	id=vlp${slot:8:2}
 	qmp=$(jq -c --arg p "/machine/peripheral/$id/virtio-backend" 'select(.path == $p)' "$work/$v.qmp" 2>/dev/null | head -n1)
 	# d. The host replays the guest's snapshots.
 	"$tool" -F "$d/snap-json.lspci" -J >"$d/replay.json" 2>"$d/replay.err" || true
 	snap_err=$(head -c 300 "$d/replay.err")
-	vv_diff=$(diff <("$tool" -F "$d/snap-vv.lspci" -vv 2>&1 | grep -v 'BAR access:') \
-		<(grep -v 'BAR access:' "$d/vv.out") | head -n 6 | tr '\n\t' '  ' | cut -c1-400 || true)
+	# (a snapshot records no Linux IRQs: the live run's Interrupts block is left out)
+	vv_diff=$(diff <("$tool" -F "$d/snap-vv.lspci" -vv 2>&1 | grep -vE "$vv_live_only") \
+		<(grep -vE "$vv_live_only" "$d/vv.out") | head -n 6 | tr '\n\t' '  ' | cut -c1-400 || true)
 	lspci_err=
 	if ! lspci -F "$d/snap-json.lspci" -vvv >/dev/null 2>"$d/lspci.err"; then
 		lspci_err="lspci -F exited non-zero: "
@@ -437,14 +488,15 @@ context() {
 	rcs="{${rcs%, }}" stats="{${stats%, }}"
 	r=null
 	[[ -e $d/isr.out ]] && r=$(dev_of "$d/isr.out")
+	irqs=$(irqs_of "$d/irqs")
 	jq -n -c --argjson m "$(dev_of "$d/mmap.out")" --argjson w "$(dev_of "$d/window.out")" \
 		--argjson pb "$(dev_of "$d/passive-before.out")" --argjson pa "$(dev_of "$d/passive-after.out")" \
 		--argjson isr "$r" --argjson chk "$(dev_of "$d/check.out")" --argjson snap "$(dev_of "$d/replay.json")" --arg snap_err "$snap_err" \
 		--arg vv_diff "$vv_diff" --arg lspci_err "$lspci_err" \
-		--argjson qmp "${qmp:-null}" --argjson stats "$stats" --argjson rc "$rcs" \
+		--argjson qmp "${qmp:-null}" --argjson stats "$stats" --argjson rc "$rcs" --argjson irqs "$irqs" \
 		--rawfile sysfs "$d/sysfs" \
 		'{m: $m, w: $w, pb: $pb, pa: $pa, isr: $isr, chk: $chk, snap: $snap, snap_err: $snap_err, vv_diff: $vv_diff,
-		  lspci_err: $lspci_err, qmp: $qmp, stats: $stats, rc: $rc,
+		  lspci_err: $lspci_err, qmp: $qmp, stats: $stats, rc: $rc, irqs: $irqs,
 		  sysfs: ($sysfs | split("\n") | map(select(. != "") | capture("^(?<k>[^ ]+) (?<v>.*)$") | {(.k): .v}) | add)}' \
 		>"$d/ctx.json"
 }

@@ -8,6 +8,8 @@
 # Files per device (NAME.out is stdout, NAME.err stderr, NAME.rc the exit code):
 #   sysfs              pci_driver, virtio, device, vendor, features, status, driver
 #   passive-before.*   --passive -J --stats, before anything else touched the device
+#   irqs               "irq N KIND AFFINITY" per sysfs msi_irqs entry, and its
+#                      /proc/interrupts line "before"/"after" the mmap run
 #   mmap.*             -J --access=mmap --stats --save snap-json.lspci
 #   window.*           -J --access=window --stats
 #   vv.*               -vv --access=mmap --save snap-vv.lspci
@@ -49,7 +51,19 @@ for p in /sys/bus/pci/devices/*; do
 	} >"$d/sysfs"
 
 	run "$d" passive-before virtio-lspci --passive -J --stats -s "$s"
+	# The kernel's interrupts of the device around the mmap run: IRQ, then
+	# the /proc/interrupts line before and after ("irq N ..." lines).
+	for i in "$p"/msi_irqs/*; do
+		[ -e "$i" ] || continue
+		i=${i##*/}
+		echo "irq $i $(cat "$p/msi_irqs/$i") $(cat "/proc/irq/$i/smp_affinity_list" 2>/dev/null)"
+		grep -E "^ *$i:" /proc/interrupts | sed 's/^/before /'
+	done >"$d/irqs"
 	run "$d" mmap virtio-lspci -J --access=mmap --stats --save "$d/snap-json.lspci" -s "$s"
+	for i in "$p"/msi_irqs/*; do
+		[ -e "$i" ] || continue
+		grep -E "^ *${i##*/}:" /proc/interrupts | sed 's/^/after /'
+	done >>"$d/irqs"
 	run "$d" window virtio-lspci -J --access=window --stats -s "$s"
 	run "$d" vv virtio-lspci -vv --access=mmap --save "$d/snap-vv.lspci" -s "$s"
 	if [ "$s" = "$isr_slot" ]; then
