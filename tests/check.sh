@@ -25,6 +25,7 @@ for dump in tests/data/*.lspci tests/data/broken/*.lspci; do
 
 	"$tool" --check -J -F "$dump" >"$tmp/out.json" 2>/dev/null
 	jrc=$?
+	# shellcheck disable=SC2016 # $rc is jq's variable
 	check "$rel --check -J is valid JSON with the same exit status ($rc)" \
 		jq -e --argjson rc "$rc" '.schema_version == 1 and .summary.exit_status == $rc' "$tmp/out.json" >/dev/null
 	check "$rel --check -J exit status $jrc = $rc" [ "$jrc" = "$rc" ]
@@ -36,6 +37,7 @@ for dump in tests/data/*.lspci tests/data/broken/*.lspci; do
 		expect=$(sed -n 's/^# expect: //p' "$dump")
 		[ -n "$expect" ] || { [ "$name" = broken/truncated-dump ] || fail "$rel has no # expect: line"; continue; }
 		for id in $expect; do
+			# shellcheck disable=SC2016 # $id is jq's variable
 			check "$rel reports $id" jq -e --arg id "$id" \
 				'[.devices[].findings[].check] | index($id) != null' "$tmp/out.json" >/dev/null
 		done

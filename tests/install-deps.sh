@@ -2,8 +2,8 @@
 # Installs the Debian packages a job needs, only those missing.
 #   tests/install-deps.sh build   compiler, make, pkg-config, libpci, readline, ncurses
 #   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer),
-#                                 groff, jq, tmux (terminal tests), clang-format,
-#                                 shellcheck, cppcheck (make lint)
+#                                 groff, jq, tmux (terminal tests),
+#                                 clang-format, cppcheck, shellcheck (make lint)
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libpci-dev pciutils libreadline-dev libncurses-dev)

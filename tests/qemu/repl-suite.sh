@@ -79,10 +79,10 @@ expect "features: guest features" "$(at features '.net["guest-features"] | qemu_
 expect "FEATURES_OK: status" "$(status_at features_ok)" 11
 for q in 0 1; do
 	base=$((0x30000000 + q * 0x10000))
-	expect "queue $q: size" "$(at queues ".q$q[\"vring-num\"]")" 64
-	expect "queue $q: desc" "$(at queues ".q$q[\"vring-desc\"]")" "$base"
-	expect "queue $q: driver area" "$(at queues ".q$q[\"vring-avail\"]")" "$((base + 0x1000))"
-	expect "queue $q: device area" "$(at queues ".q$q[\"vring-used\"]")" "$((base + 0x2000))"
+	expect "queue $q: size" "$(at queues ".q${q}[\"vring-num\"]")" 64
+	expect "queue $q: desc" "$(at queues ".q${q}[\"vring-desc\"]")" "$base"
+	expect "queue $q: driver area" "$(at queues ".q${q}[\"vring-avail\"]")" "$((base + 0x1000))"
+	expect "queue $q: device area" "$(at queues ".q${q}[\"vring-used\"]")" "$((base + 0x2000))"
 done
 expect "DRIVER_OK: status" "$(status_at driver_ok)" 15
 expect "reset again: status" "$(status_at reset_again)" 0
