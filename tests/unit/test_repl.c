@@ -181,22 +181,35 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Runs one command; returns its own output (what it wrote after the
+ * commands before it) or, when it fails, its error message, so that an
+ * earlier command's text cannot satisfy a later assertion. */
 static const char *run(struct fixture *fx, const char *cmd, int want)
 {
+	size_t start;
+
+	fflush(fx->r.out);
+	start = fx->outlen;
 	assert_int_equal(repl_run_command(&fx->r, cmd), want);
 	fflush(fx->r.out);
-	return want ? fx->r.err : fx->out;
+	assert_true(fx->outlen >= start);
+	if (want) /* a refused command says so in its error only */
+		assert_int_equal(fx->outlen, start);
+	return want ? fx->r.err : fx->out + start;
 }
 
 static void test_commands(void **state)
 {
 	struct fixture *fx = *state;
+	const char *out;
 
 	assert_string_equal(run(fx, "get num_queues mac", 0),
 			    "common.num_queues = 3\ndevice.mac = 52:54:00:12:34:56\n");
 	assert_non_null(strstr(run(fx, "queue 1", 0), "queue_notify_off             1"));
 	assert_int_equal(fx->r.sel.queue, 1);
-	assert_non_null(strstr(run(fx, "get queue_size", 0), "common.queue_size (queue 1) = 256"));
+	out = run(fx, "get queue_size", 0);
+	assert_non_null(strstr(out, "common.queue_size (queue 1) = 256"));
+	assert_null(strstr(out, "queue_notify_off")); /* that was the queue command's */
 	assert_non_null(strstr(run(fx, "features", 0), "32  VIRTIO_F_VERSION_1"));
 	assert_non_null(strstr(run(fx, "status", 0), "device_status = 0x0f (ACKNOWLEDGE DRIVER DRIVER_OK FEATURES_OK)"));
 }
