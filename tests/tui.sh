@@ -126,8 +126,7 @@ keys - p
 wait_for "PAUSED"
 shows "p pauses" "every 0.1s" "PAUSED"
 keys p r
-wait_gone "PAUSED"
-pass
+check "p again resumes" wait_gone "PAUSED"
 # i: the REPL on the same device, then the view again.
 keys i
 wait_for "REPL on 0000:00:02.0"
