@@ -11,11 +11,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # The guest kernel and QEMU, as the other QEMU suites get them; QEMU that cannot be set
 # up here is a skip (counted apart by tests/run-suites.sh).
-"$here/setup.sh" >/dev/null || skip_suite active "QEMU unavailable: tests/qemu/setup.sh failed"
+vlp_setup_or_skip active
 
 "$here/run-guest.sh" --test "$here/suite/active-guest.sh" --add "$tool:/usr/bin/virtio-lspci" \
 	--unbind --timeout 170 -o "$out" -- \

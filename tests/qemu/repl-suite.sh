@@ -39,7 +39,7 @@ tool=$VLP_REPO_ROOT/virtio-lspci
 [[ -x $tool ]] || cant "$tool is missing: run make first"
 for c in jq socat; do command -v "$c" >/dev/null || cant "$c is missing"; done
 # QEMU that cannot be set up here is a skip (counted apart by tests/run-suites.sh).
-"$VLP_QEMU_DIR/setup.sh" >/dev/null || skip_suite qemu-repl "QEMU unavailable: tests/qemu/setup.sh failed"
+vlp_setup_or_skip qemu-repl
 work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-qemu-repl.XXXXXX")
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {

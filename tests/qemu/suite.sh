@@ -66,7 +66,6 @@ cant() {
 	echo "qemu: 0 passed, 1 failed"
 	exit 1
 }
-no_qemu() { skip_suite qemu "QEMU unavailable: $*"; }
 t0=$SECONDS
 tool=$VLP_REPO_ROOT/virtio-lspci
 suite=$VLP_QEMU_DIR/suite
@@ -80,8 +79,8 @@ if [[ -n $from ]]; then
 	keep=
 	rm -rf "$work/res"
 else
-	"$VLP_QEMU_DIR/setup.sh" >/dev/null || no_qemu "tests/qemu/setup.sh failed (QEMU or the guest kernel could not be installed)"
-	command -v qemu-system-x86_64 >/dev/null || no_qemu "qemu-system-x86_64 is not installed"
+	vlp_setup_or_skip qemu
+	command -v qemu-system-x86_64 >/dev/null || skip_suite qemu "QEMU unavailable: qemu-system-x86_64 is not installed"
 	work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-qemu-suite.XXXXXX")
 	trap cleanup EXIT
 fi

@@ -34,10 +34,7 @@ if [ ! -x ./virtio-lspci ] || ! command -v tmux >/dev/null || [ -z "$terminfo" ]
 	exit 1
 fi
 # QEMU that cannot be set up here is a skip (counted apart by tests/run-suites.sh).
-if ! tests/qemu/setup.sh >"$tmp/setup.log" 2>&1; then
-	cat "$tmp/setup.log"
-	skip_suite qemu-tui "QEMU unavailable: tests/qemu/setup.sh failed"
-fi
+vlp_setup_or_skip qemu-tui
 tests/qemu/run-guest.sh --test tests/qemu/tui/guest.sh --unbind --timeout 90 \
 	--add ./virtio-lspci:/usr/bin/virtio-lspci --add "$(command -v tmux):/usr/bin/tmux" \
 	--add "$terminfo:/usr/share/terminfo/x/xterm" --add /usr/lib/locale/C.utf8 -o "$tmp/out" \
