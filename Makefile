@@ -240,7 +240,7 @@ lint:
 
 # Applies .clang-format to the files `make lint` checks.
 format:
-	@git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'tests/unit/*.[ch]' | xargs clang-format -i --style=file
+	@git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'tests/unit/*.[ch]' | xargs -r clang-format -i --style=file
 
 # Every suite runs even when one fails; the summary says which failed.
 CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty

@@ -26,7 +26,7 @@ c_files() { files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'tests/unit/*.h' | grep -
 # Shell scripts: *.sh, *.bash and files whose first line names sh or bash.
 shell_files() {
 	files | while read -r f; do
-		case $f in
+		case ${f##*/} in
 		*.sh | *.bash) echo "$f" ;;
 		*.*) ;;
 		*) head -n1 "$f" 2>/dev/null | grep -qE '^#!.*/(env +)?(ba)?sh( |$)' && echo "$f" ;;
