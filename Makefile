@@ -61,7 +61,7 @@ STATIC_LIB := $(B)/libvlp.a
 SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
-.PHONY: all clean install uninstall run check bench deps test-deps lint \
+.PHONY: all clean install uninstall run check bench deps test-deps lint format \
 	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui
 
@@ -234,11 +234,16 @@ docs-check: virtio-lspci
 valgrind: virtio-lspci $(UNIT_BIN)
 	@tests/valgrind.sh ./virtio-lspci $(UNIT_BIN)
 
+# Static checks: clang-format (.clang-format), shellcheck, cppcheck; LINT_SKIP="TOOL ..." skips some.
 lint:
 	@tests/lint.sh
 
+# Applies .clang-format to the files `make lint` checks.
+format:
+	@git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'tests/unit/*.[ch]' | xargs -r clang-format -i --style=file
+
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -77,6 +77,8 @@ if [[ $help_rc -ne 0 ]]; then
     fail "$bin --help: exit status $help_rc"
 elif [[ ${#longs[@]} -eq 0 ]]; then
     fail "$bin --help: lists no --long options"
+elif [[ ${#shorts[@]} -eq 0 ]]; then
+    fail "$bin --help: lists no -X short options"
 else
     pass
 fi

@@ -15,7 +15,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 shopt -s nullglob
-for dump in tests/data/*.lspci tests/data/broken/*.lspci; do
+dumps=(tests/data/*.lspci tests/data/broken/*.lspci)
+check "there are dumps to check (${#dumps[@]})" [ ${#dumps[@]} -gt 0 ]
+for dump in "${dumps[@]}"; do
 	rel=${dump#tests/data/}
 	name=${rel%.*}
 	"$tool" --check -F "$dump" >"$tmp/out.txt" 2>&1
@@ -25,17 +27,21 @@ for dump in tests/data/*.lspci tests/data/broken/*.lspci; do
 
 	"$tool" --check -J -F "$dump" >"$tmp/out.json" 2>/dev/null
 	jrc=$?
+	# shellcheck disable=SC2016 # $rc is jq's variable
 	check "$rel --check -J is valid JSON with the same exit status ($rc)" \
 		jq -e --argjson rc "$rc" '.schema_version == 1 and .summary.exit_status == $rc' "$tmp/out.json" >/dev/null
 	check "$rel --check -J exit status $jrc = $rc" [ "$jrc" = "$rc" ]
 	errors=$(jq '.summary.errors' "$tmp/out.json")
-	check "$rel: exit status $rc matches $errors errors" [ "$([ "$errors" -gt 0 ] && echo 1 || echo 0)" = "$rc" ]
+	# (a missing count must not read as 0 errors)
+	check "$rel: exit status $rc matches $errors errors" \
+		[ "$([[ $errors =~ ^[0-9]+$ ]] && { [ "$errors" -gt 0 ] && echo 1 || echo 0; })" = "$rc" ]
 
 	case $rel in
 	broken/*)
 		expect=$(sed -n 's/^# expect: //p' "$dump")
 		[ -n "$expect" ] || { [ "$name" = broken/truncated-dump ] || fail "$rel has no # expect: line"; continue; }
 		for id in $expect; do
+			# shellcheck disable=SC2016 # $id is jq's variable
 			check "$rel reports $id" jq -e --arg id "$id" \
 				'[.devices[].findings[].check] | index($id) != null' "$tmp/out.json" >/dev/null
 		done

@@ -47,13 +47,17 @@ if ! command -v lspci >/dev/null; then
 	echo "crosscheck: lspci not installed"
 	exit 1
 fi
-for dump in tests/data/*.lspci; do
+dumps=(tests/data/*.lspci)
+check "there are lspci dumps to compare (${#dumps[@]})" [ ${#dumps[@]} -gt 0 ]
+for dump in "${dumps[@]}"; do
 	rel=${dump#tests/data/}
 	lspci -F "$dump" -vvv 2>/dev/null | normalise | sort >"$tmp/lspci"
 	"$tool" -F "$dump" -v 2>/dev/null | normalise | sort >"$tmp/ours"
 	n=$(grep -cE '] (CommonCfg|Notify|ISR|DeviceCfg|SharedMemory) BAR=' "$tmp/lspci")
 	# lspci's 3.9 "Region N: Memory at <unassigned>" for the upper half of a
 	# 64-bit BAR is dropped above; every other line must agree both ways.
+	# Two empty sides would agree: lspci's must have lines to compare.
+	check "$rel: lspci -F -vvv shows capabilities or regions ($(wc -l <"$tmp/lspci") lines)" [ -s "$tmp/lspci" ]
 	if diff -u "$tmp/lspci" "$tmp/ours" >"$tmp/diff"; then
 		pass
 		echo "crosscheck: $rel: $n virtio capabilities, $(grep -c MSI-X "$tmp/lspci") MSI-X lines, $(grep -c Region "$tmp/lspci") regions agree"

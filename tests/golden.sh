@@ -13,8 +13,17 @@ cd "$(dirname "$0")/.." || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# lspci (pciutils) is a test dependency: without it the round trips through
+# lspci's reader are not made, and that is a failure, not a silent pass.
+have_lspci=1
+if ! command -v lspci >/dev/null; then
+	have_lspci=0
+	fail "lspci is not installed (pciutils; make test-deps): -xxxx output is not read by lspci -F"
+fi
+
 shopt -s nullglob
 dumps=(tests/data/*.lspci tests/data/*.bin tests/data/*.xxd tests/data/*.hexdump tests/data/broken/*)
+check "there are dumps to decode (${#dumps[@]})" [ ${#dumps[@]} -gt 0 ]
 for dump in "${dumps[@]}"; do
 	rel=${dump#tests/data/}
 	name=${rel%.*}
@@ -27,10 +36,12 @@ for dump in "${dumps[@]}"; do
 	# -xxxx output is a dump again: ours and lspci's readers take it.
 	"$tool" -F "$dump" -xxxx >"$tmp/hex.txt" 2>/dev/null
 	"$tool" -F "$tmp/hex.txt" -xxxx >"$tmp/hex2.txt" 2>/dev/null
+	# Empty output would round-trip too: every dump holds a device.
+	slot_re='^([0-9a-f]{4,}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] '
+	n_ours=$(grep -cE "$slot_re" "$tmp/hex.txt")
+	check "$rel -xxxx shows devices ($n_ours)" [ "$n_ours" -gt 0 ]
 	check "$rel -xxxx round trip" cmp -s "$tmp/hex.txt" "$tmp/hex2.txt"
-	if command -v lspci >/dev/null; then
-		slot_re='^([0-9a-f]{4,}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] '
-		n_ours=$(grep -cE "$slot_re" "$tmp/hex.txt")
+	if [ $have_lspci -eq 1 ]; then
 		n_lspci=$(lspci -F "$tmp/hex.txt" 2>/dev/null | grep -cE "$slot_re")
 		check "$rel -xxxx read by lspci -F ($n_ours devices)" [ "$n_ours" = "$n_lspci" ]
 	fi
@@ -39,10 +50,15 @@ done
 # Snapshots taken in QEMU guests (tests/qemu/capture-dumps.sh --snapshots):
 # replayed offline they print exactly what the live command printed while
 # the snapshot was taken, but for the backend, shown as snapshot.
-for snap in tests/data/snapshot-*.lspci; do
+snaps=(tests/data/snapshot-*.lspci)
+check "there are snapshots to replay (${#snaps[@]})" [ ${#snaps[@]} -gt 0 ]
+for snap in "${snaps[@]}"; do
 	live=${snap%.lspci}.live
-	[ -f "$live" ] || continue
 	rel=${snap#tests/data/}
+	if [ ! -f "$live" ]; then
+		fail "$rel has no ${live#tests/data/} (tests/qemu/capture-dumps.sh --snapshots writes both)"
+		continue
+	fi
 	sed -E 's/^\tBAR access: (mmap|window|mmap\+window)/\tBAR access: snapshot/' "$live" >"$tmp/live.txt"
 	"$tool" -F "$snap" -vv >"$tmp/replay.txt" 2>"$tmp/err"
 	if diff -u "$tmp/live.txt" "$tmp/replay.txt" >"$tmp/diff" && [ ! -s "$tmp/err" ]; then
@@ -56,7 +72,9 @@ for snap in tests/data/snapshot-*.lspci; do
 done
 
 # Bad inputs: one line on stderr naming the input, exit status 1, no crash.
-for bad in tests/data/bad/*; do
+bads=(tests/data/bad/*)
+check "there are bad inputs (${#bads[@]})" [ ${#bads[@]} -gt 0 ]
+for bad in "${bads[@]}"; do
 	rel=${bad#tests/data/}
 	"$tool" -F "$bad" -vv >"$tmp/out" 2>"$tmp/err"
 	rc=$?

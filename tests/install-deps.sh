@@ -2,11 +2,12 @@
 # Installs the Debian packages a job needs, only those missing.
 #   tests/install-deps.sh build   compiler, make, pkg-config, libpci, readline, ncurses
 #   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer),
-#                                 groff, jq, tmux (terminal tests)
+#                                 groff, jq, tmux (terminal tests),
+#                                 clang-format, cppcheck, shellcheck (make lint)
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libpci-dev pciutils libreadline-dev libncurses-dev)
-test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux)
+test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux clang-format shellcheck cppcheck)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;

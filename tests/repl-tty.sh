@@ -4,6 +4,7 @@
 # Up arrow and the history file; Ctrl-C dropping the line; Ctrl-D quitting.
 #   tests/repl-tty.sh ./virtio-lspci
 set -euo pipefail
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,5 +75,5 @@ check "error shown" wait_for "error: num_queues is read-only for the driver (4.1
 # Ctrl-D quits; the history file keeps the commands.
 t send-keys -t vlp C-d
 check "Ctrl-D quits" wait_for "REPL-ENDED rc=0"
-if grep -q "^get num_queues" "$tmp/state/virtio-lspci/history" 2>/dev/null; then pass; else fail "history file: no 'get num_queues' in $tmp/state/virtio-lspci/history: $(cat "$tmp/state/virtio-lspci/history" 2>&1 | tr "\n" "|")"; fi
+if grep -q "^get num_queues" "$tmp/state/virtio-lspci/history" 2>/dev/null; then pass; else fail "history file: no 'get num_queues' in $tmp/state/virtio-lspci/history: $(tr "\n" "|" 2>&1 <"$tmp/state/virtio-lspci/history")"; fi
 summary repl-tty

@@ -126,8 +126,7 @@ keys - p
 wait_for "PAUSED"
 shows "p pauses" "every 0.1s" "PAUSED"
 keys p r
-wait_gone "PAUSED"
-pass
+check "p again resumes" wait_gone "PAUSED"
 # i: the REPL on the same device, then the view again.
 keys i
 wait_for "REPL on 0000:00:02.0"
@@ -219,12 +218,12 @@ if grep -qE $'\e\\[[0-9;]*(3[0-7]|4[0-7])m' "$tmp/escapes"; then
 else
 	pass
 fi
-grep -qE $'\e\\[[0-9;]*7m' "$tmp/escapes" && pass || fail "NO_COLOR: reverse video for the focus"
+check "NO_COLOR: reverse video for the focus" grep -qE $'\e\\[[0-9;]*7m' "$tmp/escapes"
 keys q
 start 80 24 "$tool" -F "$snap" --top 00:02.0
 wait_for "q:quit"
 "${T[@]}" capture-pane -e -p -t tui >"$tmp/escapes"
-grep -qE $'\e\\[[0-9;]*4[0-7]m' "$tmp/escapes" && pass || fail "colours used when allowed"
+check "colours used when allowed" grep -qE $'\e\\[[0-9;]*4[0-7]m' "$tmp/escapes"
 keys q
 
 # ---- not a terminal

@@ -7,11 +7,20 @@ shift
 cd "$(dirname "$0")/.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
+# Without valgrind every run below would "pass" (status 127, not 99).
+if ! command -v valgrind >/dev/null; then
+	fail "valgrind is not installed (make test-deps installs it)"
+	summary valgrind
+	exit 1
+fi
 # shellcheck disable=SC2054 # a comma-separated valgrind option, one word
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
 
 shopt -s nullglob
-for dump in tests/data/*.lspci tests/data/*.bin tests/data/*.xxd tests/data/*.hexdump tests/data/broken/* tests/data/bad/*; do
+dumps=(tests/data/*.lspci tests/data/*.bin tests/data/*.xxd tests/data/*.hexdump tests/data/broken/* tests/data/bad/*)
+check "there are dumps to run (${#dumps[@]})" [ ${#dumps[@]} -gt 0 ]
+check "there are unit test binaries to run ($#)" [ $# -gt 0 ]
+for dump in "${dumps[@]}"; do
 	for fmt in -vvv -J; do
 		"${vg[@]}" "$tool" -F "$dump" "$fmt" >/dev/null 2>/tmp/vg.$$
 		rc=$?

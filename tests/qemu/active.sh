@@ -2,7 +2,8 @@
 # The checks that write, in a guest of their own: --check --active on unbound devices
 # (a modern, a transitional and a legacy one) exits 0 and leaves the device reset; a
 # --diff of snapshots taken before and after 'status +ACKNOWLEDGE' (REPL batch mode)
-# shows exactly that change.  Prints "active: N passed, M failed".
+# shows exactly that change.  Prints "active: N passed, M failed" (", 1 skipped" and a
+# SKIP line when QEMU cannot be set up here).
 #   tests/qemu/active.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md)
 set -uo pipefail
 tool=$(realpath "${1:-./virtio-lspci}")
@@ -10,8 +11,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.." || exit 1
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+# The guest kernel and QEMU, as the other QEMU suites get them; QEMU that cannot be set
+# up here is a skip (counted apart by tests/run-suites.sh).
+vlp_setup_or_skip active
 
 "$here/run-guest.sh" --test "$here/suite/active-guest.sh" --add "$tool:/usr/bin/virtio-lspci" \
 	--unbind --timeout 170 -o "$out" -- \

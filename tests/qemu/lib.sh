@@ -65,3 +65,14 @@ vlp_std_set() {
 		-device "virtio-pmem-pci,memdev=mem0f,id=vlp0f,addr=0xf$all"
 		-device "virtio-iommu-pci,id=vlp10,addr=0x10$all")
 }
+
+# vlp_setup_or_skip SUITE: runs setup.sh (QEMU and the guest kernel); when that fails here
+# (not root, offline), the suite is skipped, not failed: "SKIP: reason" with setup's last
+# error line, counted apart by tests/run-suites.sh. Needs tests/lib.sh (skip_suite).
+vlp_setup_or_skip() {
+	local err
+	if ! err=$("$VLP_QEMU_DIR/setup.sh" 2>&1 >/dev/null); then
+		[[ -z $err ]] || printf '%s\n' "$err" >&2
+		skip_suite "$1" "QEMU unavailable: tests/qemu/setup.sh failed: ${err##*$'\n'}"
+	fi
+}

@@ -56,7 +56,9 @@ static void test_split_commands(void **state)
 	struct collected c = { 0 };
 
 	(void)state;
-	assert_int_equal(split_commands("reset; status +ACKNOWLEDGE;;echo 'a;b' # comment; not run\nget x", collect, &c), 0);
+	assert_int_equal(split_commands("reset; status +ACKNOWLEDGE;;echo 'a;b' # comment; not run\nget x",
+					collect, &c),
+			 0);
 	assert_int_equal(c.n, 4);
 	assert_string_equal(c.cmds[0], "reset");
 	assert_string_equal(c.cmds[1], " status +ACKNOWLEDGE");
@@ -90,13 +92,17 @@ static void test_field_values(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(parse_field_value("ACKNOWLEDGE|DRIVER", vlp_status_names(), &v, err, sizeof(err)), 0);
+	assert_int_equal(
+		parse_field_value("ACKNOWLEDGE|DRIVER", vlp_status_names(), &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 3);
-	assert_int_equal(parse_field_value("features_ok,driver_ok", vlp_status_names(), &v, err, sizeof(err)), 0);
+	assert_int_equal(parse_field_value("features_ok,driver_ok", vlp_status_names(), &v, err,
+					   sizeof(err)),
+			 0);
 	assert_int_equal(v, 0xc);
 	assert_int_equal(parse_field_value("0x80", vlp_status_names(), &v, err, sizeof(err)), 0);
 	assert_int_equal(v, 0x80);
-	assert_int_equal(parse_field_value("DRIVER|BOGUS", vlp_status_names(), &v, err, sizeof(err)), -1);
+	assert_int_equal(parse_field_value("DRIVER|BOGUS", vlp_status_names(), &v, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "BOGUS"));
 	assert_int_equal(parse_field_value("ACK", NULL, &v, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a number"));
@@ -181,24 +187,38 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Runs one command; returns its own output (what it wrote after the
+ * commands before it) or, when it fails, its error message, so that an
+ * earlier command's text cannot satisfy a later assertion. */
 static const char *run(struct fixture *fx, const char *cmd, int want)
 {
+	size_t start;
+
+	fflush(fx->r.out);
+	start = fx->outlen;
 	assert_int_equal(repl_run_command(&fx->r, cmd), want);
 	fflush(fx->r.out);
-	return want ? fx->r.err : fx->out;
+	assert_true(fx->outlen >= start);
+	if (want) /* a refused command says so in its error only */
+		assert_int_equal(fx->outlen, start);
+	return want ? fx->r.err : fx->out + start;
 }
 
 static void test_commands(void **state)
 {
 	struct fixture *fx = *state;
+	const char *out;
 
 	assert_string_equal(run(fx, "get num_queues mac", 0),
 			    "common.num_queues = 3\ndevice.mac = 52:54:00:12:34:56\n");
 	assert_non_null(strstr(run(fx, "queue 1", 0), "queue_notify_off             1"));
 	assert_int_equal(fx->r.sel.queue, 1);
-	assert_non_null(strstr(run(fx, "get queue_size", 0), "common.queue_size (queue 1) = 256"));
+	out = run(fx, "get queue_size", 0);
+	assert_non_null(strstr(out, "common.queue_size (queue 1) = 256"));
+	assert_null(strstr(out, "queue_notify_off")); /* that was the queue command's */
 	assert_non_null(strstr(run(fx, "features", 0), "32  VIRTIO_F_VERSION_1"));
-	assert_non_null(strstr(run(fx, "status", 0), "device_status = 0x0f (ACKNOWLEDGE DRIVER DRIVER_OK FEATURES_OK)"));
+	assert_non_null(strstr(run(fx, "status", 0),
+			       "device_status = 0x0f (ACKNOWLEDGE DRIVER DRIVER_OK FEATURES_OK)"));
 }
 
 static void test_bad_commands(void **state)
@@ -212,27 +232,34 @@ static void test_bad_commands(void **state)
 			    "num_queues is read-only for the driver (4.1.4.3.2)");
 	assert_string_equal(run(fx, "set queue_size 0x10000", -1),
 			    "0x10000 does not fit queue_size (16 bits)");
-	assert_string_equal(run(fx, "set queue_size 100", -1),
-			    "refused: queue_size 100 is not a power of 2 (4.1.4.3.2) (--force writes it anyway)");
-	assert_string_equal(run(fx, "set queue_enable 0", -1),
-			    "refused: the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset (--force writes it anyway)");
+	assert_string_equal(
+		run(fx, "set queue_size 100", -1),
+		"refused: queue_size 100 is not a power of 2 (4.1.4.3.2) (--force writes it anyway)");
+	assert_string_equal(
+		run(fx, "set queue_enable 0", -1),
+		"refused: the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset (--force writes it anyway)");
 	assert_string_equal(run(fx, "set device_status 1", -1),
 			    "device_status: writes refused: a snapshot is read-only");
 	assert_string_equal(run(fx, "set mac 1", -1), "mac is an array of 6: set one element, mac[0]");
 	assert_string_equal(run(fx, "get mac[6]", -1), "mac: index 6 out of range (6 elements)");
 	assert_string_equal(run(fx, "queue 3", -1), "queue 3: the device has 3 queues (0-2)");
-	assert_string_equal(run(fx, "feature VERSION_1", -1), "feature: 'VERSION_1': give +NAME, -NAME or = MASK");
+	assert_string_equal(run(fx, "feature VERSION_1", -1),
+			    "feature: 'VERSION_1': give +NAME, -NAME or = MASK");
 	assert_string_equal(run(fx, "feature +NOPE", -1),
 			    "feature: no feature 'NOPE' for this device type (tab completes them)");
-	assert_string_equal(run(fx, "status -DRIVER", -1),
-			    "refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
+	assert_string_equal(
+		run(fx, "status -DRIVER", -1),
+		"refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
 	assert_string_equal(run(fx, "read 9 0 4", -1), "'9' is not a BAR number (0-5)");
-	assert_string_equal(run(fx, "read 4 2 4", -1), "0x2: a 4-byte access must be aligned (4.1.3.1)");
-	assert_string_equal(run(fx, "get isr", -1), "isr: reading clears it (4.1.4.5): use the isr command");
+	assert_string_equal(run(fx, "read 4 2 4", -1),
+			    "0x2: a 4-byte access must be aligned (4.1.3.1)");
+	assert_string_equal(run(fx, "get isr", -1),
+			    "isr: reading clears it (4.1.4.5): use the isr command");
 	assert_string_equal(run(fx, "cfg poke 4.w", -1),
 			    "usage: cfg read REG[.B|.W|.L] | cfg write REG[.B|.W|.L]=VALUE");
-	assert_string_equal(run(fx, "show nothing", -1),
-			    "show: no section 'nothing' (all caps map status features queues device msix legacy)");
+	assert_string_equal(
+		run(fx, "show nothing", -1),
+		"show: no section 'nothing' (all caps map status features queues device msix legacy)");
 }
 
 /* QEMU 7.2 keeps the last driver's feature bits after a reset: the note the
@@ -309,7 +336,8 @@ static void test_completion(void **state)
 	c = complete(fx, "watch", "device.st");
 	assert_true(has(&c, "device.status"));
 	c = complete(fx, "get", "");
-	assert_true(has(&c, "mac") && has(&c, "queue_desc") && has(&c, "common.") && has(&c, "device."));
+	assert_true(has(&c, "mac") && has(&c, "queue_desc") && has(&c, "common.") &&
+		    has(&c, "device."));
 	assert_false(has(&c, "legacy.")); /* a modern device has no legacy header */
 	c = complete(fx, "feature", "+VIRTIO_NET_F_MA");
 	assert_true(has(&c, "+VIRTIO_NET_F_MAC"));
