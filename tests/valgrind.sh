@@ -42,7 +42,8 @@ for args in "-F tests/data/snapshot-modern.lspci -c" "-F tests/data/snapshot-tra
 	"${vg[@]}" "$tool" $args "$repl" 00:02.0 >/dev/null 2>/tmp/vg.$$
 	if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: REPL $args"; else pass; fi
 done
-echo "get num_queues; status +ACKNOWLEDGE" | "${vg[@]}" "$tool" -i 00:03.0 >/dev/null 2>/tmp/vg.$$
+# (reads only: this machine's own devices are never written)
+echo "get num_queues; features" | "${vg[@]}" "$tool" -i 00:03.0 >/dev/null 2>/tmp/vg.$$
 if [ $? -eq 99 ]; then cat /tmp/vg.$$; fail "valgrind: REPL on a live device, stdin"; else pass; fi
 for bin in "$@"; do
 	"${vg[@]}" "$bin" >/dev/null 2>/tmp/vg.$$
