@@ -1,5 +1,6 @@
-# virtio-lspci: build, install, run, check, bench.
+# virtio-lspci: build, install, run, check, bench, Debian packages.
 # `make run` and `make check` install what they need on Debian 12 (as root).
+# CPPFLAGS, CFLAGS and LDFLAGS are honoured as distributions pass them.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -24,9 +25,13 @@ CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
 
-WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+# Warnings are errors only with WERROR=1, which the test targets and `make
+# check` (so CI) set: a plain `make` with another compiler or flag set warns
+# and still builds.  Recursive (=) so that the test targets' WERROR applies.
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+	$(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS)
 # Each layer sees only what is below it: the library its own headers, the
 # shared view layer the library's, each face the view layer and its own
 # folder; src/main.c, which dispatches to the faces, sees them all.
@@ -36,7 +41,8 @@ FACE_INC = $(VIEW_INC) -I$(<D)
 MAIN_INC := $(VIEW_INC) -Isrc/cli -Isrc/repl -Isrc/tui
 # The library needs libpci only; the faces add readline and ncurses.
 LDLIBS := $(PCI_LIBS)
-CLI_LDLIBS := $(PCI_LIBS) $(READLINE_LIBS) $(CURSES_LIBS)
+FACE_LDLIBS := $(READLINE_LIBS) $(CURSES_LIBS)
+CLI_LDLIBS := $(PCI_LIBS) $(FACE_LDLIBS)
 
 B := build
 # Short build lines; V=1 shows the commands.
@@ -61,11 +67,27 @@ STATIC_LIB := $(B)/libvlp.a
 SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
+# The tool links the library statically by default, so ./virtio-lspci runs
+# from the tree.  VLP_LINK=shared links it against libvlp.so.$(SOMAJOR) instead
+# (the Debian package: one copy of the library, in libvlp$(SOMAJOR)); the tool
+# calls libpci only through the library, so it does not link libpci itself.
+VLP_LINK ?= static
+ifeq ($(VLP_LINK),shared)
+TOOL_LIB := $(SHARED_LIB)
+TOOL_LIBS := -L$(B) -lvlp $(FACE_LDLIBS)
+else
+TOOL_LIB := $(STATIC_LIB)
+TOOL_LIBS := $(STATIC_LIB) $(CLI_LDLIBS)
+endif
+# A build in another directory (B=build/clang) links its tool there too.
+TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
+
 .PHONY: all clean install uninstall run check bench deps test-deps lint format \
 	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
-	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui
+	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui \
+	build-clang deb deb-test
 
-all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
+all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
 $(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(dir $@)
@@ -108,13 +130,12 @@ $(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 		-e 's|@VERSION@|$(VERSION)|' $< > $@
 
-# The tool links the library statically: ./virtio-lspci runs from the tree.
-virtio-lspci: $(CLI_OBJ) $(STATIC_LIB)
+$(TOOL): $(CLI_OBJ) $(TOOL_LIB)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(CLI_LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(TOOL_LIBS)
 
 install: all
-	install -Dm755 virtio-lspci $(DESTDIR)$(BINDIR)/virtio-lspci
+	install -Dm755 $(TOOL) $(DESTDIR)$(BINDIR)/virtio-lspci
 	install -Dm644 man/virtio-lspci.8 $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8
 	install -Dm644 completions/virtio-lspci.bash $(DESTDIR)$(BASHCOMPDIR)/virtio-lspci
 	install -Dm644 completions/_virtio-lspci $(DESTDIR)$(ZSHCOMPDIR)/_virtio-lspci
@@ -164,12 +185,13 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 $(B)/tests/%: tests/unit/%.c $(STATIC_LIB) $(CLI_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) $(CLI_LDLIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(CLI_LIB_OBJ) $(STATIC_LIB) \
+		$(CLI_LDLIBS) $(CMOCKA_LIBS)
 
 $(B)/san/%: tests/unit/%.c $(LIB_SRC) $(CLI_SRC)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $< \
 		$(LIB_SRC) $(filter-out src/main.c,$(CLI_SRC)) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
 unit: $(UNIT_BIN)
@@ -242,11 +264,45 @@ lint:
 format:
 	@git ls-files --cached --others --exclude-standard -- 'src/*.[ch]' 'tests/unit/*.[ch]' | xargs -r clang-format -i --style=file
 
+# The same build with clang, warnings as errors, in a directory of its own:
+# library, tool and unit tests.
+CLANG_B := $(B)/clang
+build-clang:
+	@if $(MAKE) --no-print-directory B=$(CLANG_B) CC=clang WERROR=1 \
+		all $(UNIT_SRC:tests/unit/%.c=$(CLANG_B)/tests/%); then \
+		echo "build-clang: 1 passed, 0 failed"; \
+	else \
+		echo "build-clang: 0 passed, 1 failed"; exit 1; \
+	fi
+
+# Debian packages (virtio-lspci, libvlp0, libvlp-dev) with dpkg-buildpackage,
+# built in a copy of the files git knows (tracked, or new and not ignored),
+# so that no build product of this tree leaks in.  They land in $(DEB_DIR).
+DEB_DIR := $(B)/deb
+DEB_SRC := $(DEB_DIR)/virtio-lspci-$(VERSION)
+deb:
+	@tests/install-deps.sh deb
+	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "make deb: needs a git checkout" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -Jauto
+	@ls $(DEB_DIR)/*.deb
+
+# Builds the packages, then lints, installs, uses and removes them.
+deb-test:
+	@tests/deb.sh
+
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
+CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty build-clang deb-test
+# Warnings are errors for the tests (see WARN); WERROR=0 on the command line
+# turns that off.
+$(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1
 check: test-deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory $(UNIT_BIN)
+	@$(MAKE) --no-print-directory WERROR=$(WERROR) all
+	@$(MAKE) --no-print-directory WERROR=$(WERROR) $(UNIT_BIN)
 	@tests/run-suites.sh $(CHECK_SUITES)
 
 bench: deps
@@ -254,4 +310,5 @@ bench: deps
 	@tests/bench/bench.sh ./virtio-lspci
 
 clean:
-	rm -rf $(B)/obj $(B)/pic $(B)/tests $(B)/san $(B)/fuzz $(B)/bench $(B)/*.a $(B)/*.so* $(B)/*.pc virtio-lspci
+	rm -rf $(B)/obj $(B)/pic $(B)/tests $(B)/san $(B)/fuzz $(B)/bench $(B)/*.a $(B)/*.so* $(B)/*.pc $(TOOL) \
+		$(CLANG_B) $(DEB_DIR)

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a job needs, only those missing.
 #   tests/install-deps.sh build   compiler, make, pkg-config, libpci, readline, ncurses
-#   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer),
-#                                 groff, jq, tmux (terminal tests),
-#                                 clang-format, cppcheck, shellcheck (make lint)
+#   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer,
+#                                 build-clang), groff, jq, tmux (terminal tests),
+#                                 clang-format, cppcheck, shellcheck (make lint),
+#                                 deb + lintian, devscripts (hardening-check)
+#   tests/install-deps.sh deb     build + build-essential, dpkg-dev, debhelper,
+#                                 cmocka (make deb)
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libpci-dev pciutils libreadline-dev libncurses-dev)
-test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux clang-format shellcheck cppcheck)
+deb_pkgs=(build-essential dpkg-dev debhelper) # build-essential: dpkg-buildpackage requires it
+test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux clang-format shellcheck cppcheck
+	"${deb_pkgs[@]}" lintian devscripts)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+deb) want=("${build_pkgs[@]}" "${deb_pkgs[@]}" libcmocka-dev) ;; # the build runs the unit tests
+*) echo "usage: $0 build|test|deb" >&2; exit 2 ;;
 esac
 
 missing=()

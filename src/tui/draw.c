@@ -400,12 +400,13 @@ static void column_head(char *buf, size_t len, const char *name)
 	snprintf(buf, len, "%.*s", (int)strcspn(p, "_"), p);
 }
 
+/* A queue cell: the row's value, hex without its "0x" in a compact table. */
 static void queue_text(char *buf, size_t len, const struct vlp_field *f,
 		       const struct vlp_field_value *v, bool compact)
 {
 	value_text(buf, len, f, v);
 	if (compact && !strncmp(buf, "0x", 2))
-		memmove(buf, buf + 2, strlen(buf + 2) + 1);
+		memmove(buf, buf + 2, strlen(buf) - 1); /* the rest and its NUL */
 }
 
 /* The per-queue rows of the table (selector: queue), present in some queue. */
