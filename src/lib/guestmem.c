@@ -174,6 +174,7 @@ int vlp_guestmem_open_kcore(struct vlp_ctx *ctx, const char *path, struct vlp_gu
 	struct vlp_guestmem *mem;
 	int err;
 
+	*out = NULL;
 	if (!path)
 		path = VLP_KCORE_PATH;
 	err = gm_alloc(ctx, &mem);

@@ -196,7 +196,7 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 	unsigned pos = w->c ? w->c->position : 0;
 	uint64_t n = ind->len / DESC_BYTES;
 	uint8_t *tab, *seen;
-	unsigned i;
+	unsigned i, nested = 0, bad_flags = 0;
 
 	if (ind->len % DESC_BYTES || !n) {
 		if (!w->quiet)
@@ -257,12 +257,13 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 		}
 		decode_desc(d, tab + (size_t)i * DESC_BYTES, (uint16_t)i, x);
 		account(d, w, x, "indirect ");
-		if ((x->flags & VLP_DESC_F_INDIRECT) && !w->quiet)
+		/* Each fault once per table: a hostile table does not flood. */
+		if ((x->flags & VLP_DESC_F_INDIRECT) && !w->quiet && !nested++)
 			finding(d, VLP_SEV_ERROR, "ring-indirect-nested", sec_rule,
 				"chain %u: indirect entry %u sets INDIRECT (one table per descriptor)", pos, i);
 		if (d->packed) {
 			/* 2.8.19: only WRITE is valid inside an indirect table. */
-			if ((x->flags & ~(VLP_DESC_F_WRITE | VLP_DESC_F_INDIRECT)) && !w->quiet)
+			if ((x->flags & ~(VLP_DESC_F_WRITE | VLP_DESC_F_INDIRECT)) && !w->quiet && !bad_flags++)
 				finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.19",
 					"chain %u: indirect entry %u has flags 0x%x (only WRITE is valid there)", pos,
 					i, x->flags);
@@ -315,7 +316,9 @@ static void walk_split(struct dec *d, struct walk *w, uint16_t head, uint32_t nu
 	struct vlp_ring_chain *c = w->c;
 	unsigned i = head;
 
-	for (unsigned steps = 0; steps < d->size; steps++) {
+	/* size + 1 steps: with claims, the step after visiting every
+	 * descriptor meets a claimed one. */
+	for (unsigned steps = 0; steps <= d->size; steps++) {
 		struct vlp_ring_desc one, *x = &one;
 
 		if (number && d->claimed[i]) {
@@ -367,7 +370,7 @@ static void walk_split(struct dec *d, struct walk *w, uint16_t head, uint32_t nu
 		}
 		i = x->next;
 	}
-	/* Without claims (quiet), a chain of queue-size steps loops. */
+	/* Only without claims (quiet): more steps than descriptors, a loop. */
 	w->unknown = true;
 }
 
