@@ -464,7 +464,9 @@ static void decode_split(struct dec *d, unsigned last_used)
 	if (!d->avail || !d->used)
 		return;
 
-	/* 2.7.6/2.7.8: idx fields are free-running modulo 2^16. */
+	/* 2.7.6/2.7.8: idx fields are free-running modulo 2^16.  2.7: "if
+	 * Queue Size is 4 then at most 4 buffers can be queued at any given
+	 * time". */
 	r->in_flight = (uint16_t)(r->avail.idx - r->used.idx);
 	n = r->in_flight;
 	if (n > size) {
@@ -482,6 +484,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 			return;
 		c->position = pos;
 		c->head = c->id = r->avail.ring[pos % size];
+		/* 2.7.5: "The number of descriptors in the table is defined by
+		 * the queue size". */
 		if (c->head >= size) {
 			finding(d, VLP_SEV_ERROR, "ring-head-range", "2.7.5",
 				"chain %u: head %u is beyond the queue size %u", pos, c->head, size);

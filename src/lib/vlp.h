@@ -924,6 +924,8 @@ VLP_API const struct vlp_names *vlp_avail_flag_names(void);
 VLP_API const struct vlp_names *vlp_used_flag_names(void);
 VLP_API const struct vlp_names *vlp_event_flag_names(void); /* VLP_NAMES_ENUM */
 
+/* Fields are decoded little-endian, also for legacy rings, whose 2.7.3 byte
+ * order is the guest's own (x86, arm64 and other little-endian guests). */
 enum vlp_ring_format {
 	VLP_RING_SPLIT,        /* 2.7, addresses from queue_desc/driver/device */
 	VLP_RING_PACKED,       /* 2.8, VIRTIO_F_RING_PACKED negotiated */
@@ -947,7 +949,7 @@ struct vlp_ring_params {
 	uint64_t driver;     /* queue_driver: available ring / driver event suppression */
 	uint64_t device;     /* queue_device: used ring / device event suppression */
 	uint32_t pfn;        /* legacy: Queue Address (the three above are ignored) */
-	uint64_t negotiated; /* driver features: EVENT_IDX, INDIRECT_DESC, IN_ORDER */
+	uint64_t negotiated; /* driver features: EVENT_IDX and INDIRECT_DESC are read */
 	unsigned last_used;  /* used entries to keep (0: VLP_RING_LAST_USED) */
 };
 #define VLP_RING_LAST_USED 8u
