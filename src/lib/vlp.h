@@ -973,7 +973,11 @@ struct vlp_ring_desc {
 /* A chain made available and not yet used.  Split: positions used.idx ..
  * avail.idx - 1 (free-running, modulo 2^16).  With out-of-order completion
  * these are the newest in_flight chains, which may not be exactly the
- * outstanding ones (the used ring does not say which positions finished). */
+ * outstanding ones (the used ring does not say which positions finished).
+ * Packed: lists of descriptors whose AVAIL and USED bits differ (2.8.1),
+ * chained by NEXT.  The device writes one used descriptor per list (2.8.6),
+ * so the other slots of a list it used keep the driver's flags until the
+ * driver writes them again: such leftovers show as available too. */
 struct vlp_ring_chain {
 	uint16_t position;  /* split: avail index; packed: ring slot of the first descriptor */
 	uint16_t head;      /* split: avail.ring[position % size]; packed: = position */
