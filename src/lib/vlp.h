@@ -880,6 +880,210 @@ VLP_API void vlp_irqs_free(struct vlp_irqs *irqs);
 /* The IRQ serving an MSI-X (or MSI) entry, NULL when none. */
 VLP_API const struct vlp_irq *vlp_irqs_find_entry(const struct vlp_irqs *irqs, unsigned entry);
 
+/* Guest memory (guestmem.c)                                           */
+/* ------------------------------------------------------------------ */
+
+/* Read-only, bounded access to guest-physical memory: through /proc/kcore
+ * (its PT_LOAD program headers with a real p_paddr cover System RAM through
+ * the kernel's direct map), or from recorded (pa, bytes) ranges (snapshots,
+ * tests).  A read is served only when it lies wholly inside one segment or
+ * range: a hole or MMIO is never read. */
+struct vlp_guestmem;
+
+/* Largest single read: a descriptor table of 32768 entries (2.7). */
+#define VLP_GUESTMEM_READ_MAX (16u * 32768u)
+#define VLP_KCORE_PATH "/proc/kcore"
+
+/* Called after every read that succeeded, with the bytes read (--save
+ * stores them as ranges). */
+typedef void (*vlp_guestmem_record_fn)(void *arg, uint64_t pa, const void *bytes, size_t len);
+
+/* Opens an ELF64 little-endian core file (path NULL: /proc/kcore).  Errors
+ * have a one-line reason: -ENOENT no such file, -EACCES not root, -EPERM
+ * kernel lockdown or no CAP_SYS_RAWIO, -EINVAL not an ELF64 LE core or no
+ * segment with a physical address. */
+VLP_API int vlp_guestmem_open_kcore(struct vlp_ctx *ctx, const char *path, struct vlp_guestmem **out);
+/* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
+VLP_API int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);
+/* Copies len bytes at guest-physical pa (recorded memory only). */
+VLP_API int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa,
+				   const void *bytes, size_t len);
+/* Reads len (1..VLP_GUESTMEM_READ_MAX) bytes at pa: 0, or -EFAULT when the
+ * range is not wholly inside one segment/range, -E2BIG above the maximum,
+ * -EIO on a failed read; the message names the address. */
+VLP_API int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, void *buf,
+			      size_t len);
+VLP_API void vlp_guestmem_set_record(struct vlp_guestmem *mem, vlp_guestmem_record_fn fn, void *arg);
+/* Bytes served by vlp_guestmem_read so far. */
+VLP_API uint64_t vlp_guestmem_bytes_read(const struct vlp_guestmem *mem);
+/* The readable ranges (kcore segments or recorded ranges), in order of
+ * addition; vlp_guestmem_range_at gives -ERANGE past the end. */
+VLP_API size_t vlp_guestmem_range_count(const struct vlp_guestmem *mem);
+VLP_API int vlp_guestmem_range_at(const struct vlp_guestmem *mem, size_t i, uint64_t *pa, uint64_t *len);
+/* "kcore" or "recorded". */
+VLP_API const char *vlp_guestmem_kind(const struct vlp_guestmem *mem);
+VLP_API void vlp_guestmem_free(struct vlp_guestmem *mem);
+
+/* ------------------------------------------------------------------ */
+/* Virtqueue rings (ringfields.c, ring.c): 2.7 split, 2.8 packed       */
+/* ------------------------------------------------------------------ */
+
+/* Ring structures are guest memory, not registers: a field of width 8 is
+ * one little-endian 8-byte value (hi_offset 0).  An array row with count 0
+ * has Queue Size elements; a row after it is at its offset plus width x
+ * Queue Size (vlp_ring_field_offset).  Table size: the fixed bytes. */
+enum vlp_split_desc_row { VLP_DESC_ADDR, VLP_DESC_LEN, VLP_DESC_FLAGS, VLP_DESC_NEXT, VLP_DESC_ROWS };
+enum vlp_avail_row { VLP_AVAIL_FLAGS, VLP_AVAIL_IDX, VLP_AVAIL_RING, VLP_AVAIL_USED_EVENT, VLP_AVAIL_ROWS };
+enum vlp_used_row { VLP_USED_FLAGS, VLP_USED_IDX, VLP_USED_RING, VLP_USED_AVAIL_EVENT, VLP_USED_ROWS };
+enum vlp_used_elem_row { VLP_USED_ELEM_ID, VLP_USED_ELEM_LEN, VLP_USED_ELEM_ROWS };
+enum vlp_packed_desc_row { VLP_PDESC_ADDR, VLP_PDESC_LEN, VLP_PDESC_ID, VLP_PDESC_FLAGS, VLP_PDESC_ROWS };
+enum vlp_event_row { VLP_EVENT_DESC, VLP_EVENT_FLAGS, VLP_EVENT_ROWS };
+
+VLP_API const struct vlp_field_table *vlp_split_desc_table(void);   /* virtq_desc, 2.7.5 */
+VLP_API const struct vlp_field_table *vlp_avail_table(void);        /* virtq_avail, 2.7.6 */
+VLP_API const struct vlp_field_table *vlp_used_table(void);         /* virtq_used, 2.7.8 */
+VLP_API const struct vlp_field_table *vlp_used_elem_table(void);    /* virtq_used_elem, 2.7.8 */
+VLP_API const struct vlp_field_table *vlp_packed_desc_table(void);  /* pvirtq_desc, 2.8.13 */
+VLP_API const struct vlp_field_table *vlp_event_suppress_table(void); /* pvirtq_event_suppress, 2.8.14 */
+/* Offset of a row in a ring structure of queue_size entries. */
+VLP_API unsigned vlp_ring_field_offset(const struct vlp_field_table *table, const struct vlp_field *field,
+				       unsigned queue_size);
+/* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
+ * structure that starts at base (the caller has read the bytes it spans). */
+VLP_API uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
+
+/* Descriptor flag bits (VLP_NAMES_BITS): split NEXT, WRITE, INDIRECT
+ * (2.7.5); packed adds AVAIL (bit 7) and USED (bit 15) (2.8.1). */
+#define VLP_DESC_F_NEXT 0x1u
+#define VLP_DESC_F_WRITE 0x2u
+#define VLP_DESC_F_INDIRECT 0x4u
+#define VLP_DESC_F_AVAIL 0x80u
+#define VLP_DESC_F_USED 0x8000u
+#define VLP_AVAIL_F_NO_INTERRUPT 0x1u  /* 2.7.6 */
+#define VLP_USED_F_NO_NOTIFY 0x1u      /* 2.7.8 */
+#define VLP_EVENT_F_ENABLE 0x0u        /* 2.8.10: desc_event_flags values */
+#define VLP_EVENT_F_DISABLE 0x1u
+#define VLP_EVENT_F_DESC 0x2u
+VLP_API const struct vlp_names *vlp_split_desc_flag_names(void);
+VLP_API const struct vlp_names *vlp_packed_desc_flag_names(void);
+VLP_API const struct vlp_names *vlp_avail_flag_names(void);
+VLP_API const struct vlp_names *vlp_used_flag_names(void);
+VLP_API const struct vlp_names *vlp_event_flag_names(void); /* VLP_NAMES_ENUM */
+
+/* Fields are decoded little-endian, also for legacy rings, whose 2.7.3 byte
+ * order is the guest's own (x86, arm64 and other little-endian guests). */
+enum vlp_ring_format {
+	VLP_RING_SPLIT,        /* 2.7, addresses from queue_desc/driver/device */
+	VLP_RING_PACKED,       /* 2.8, VIRTIO_F_RING_PACKED negotiated */
+	VLP_RING_LEGACY_SPLIT, /* 2.7.2: one area at PFN x 4096 (legacy interface) */
+};
+/* "split", "packed", "legacy-split" */
+VLP_API const char *vlp_ring_format_name(enum vlp_ring_format f);
+/* The format in use: legacy interface (BAR0 of a legacy or transitional
+ * device driven as legacy), else packed when RING_PACKED is negotiated. */
+VLP_API enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interface);
+/* Legacy layout (2.7.2 with Queue Align 4096, 4.1.5.1.3.1): descriptors at
+ * pfn x 4096, the available ring right after them, the used ring at the
+ * next 4096 boundary after the available ring (including used_event). */
+VLP_API void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc, uint64_t *avail,
+				    uint64_t *used);
+
+struct vlp_ring_params {
+	enum vlp_ring_format format;
+	unsigned size;       /* queue_size: 1..32768 */
+	uint64_t desc;       /* split/packed: queue_desc */
+	uint64_t driver;     /* queue_driver: available ring / driver event suppression */
+	uint64_t device;     /* queue_device: used ring / device event suppression */
+	uint32_t pfn;        /* legacy: Queue Address (the three above are ignored) */
+	uint64_t negotiated; /* driver features: EVENT_IDX and INDIRECT_DESC are read */
+	unsigned last_used;  /* used entries to keep (0: VLP_RING_LAST_USED) */
+};
+#define VLP_RING_LAST_USED 8u
+#define VLP_RING_FINDINGS_MAX 100u
+/* Indirect tables followed per ring, in bytes: bounds a hostile ring. */
+#define VLP_RING_INDIRECT_BUDGET (8u << 20)
+#define VLP_RING_SIZE_MAX 32768u /* 2.7, 2.8: queue size at most 2^15 */
+
+struct vlp_ring_desc {
+	uint16_t index;        /* in the descriptor table / ring, or the indirect table */
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;        /* VLP_DESC_F_* */
+	uint16_t next;         /* split: next field; packed: 0 */
+	uint16_t id;           /* packed: buffer id; split: 0 */
+	/* INDIRECT: the table it refers to, as far as it could be followed */
+	struct vlp_ring_desc *indirect;
+	size_t nindirect;
+};
+
+/* A chain made available and not yet used.  Split: positions used.idx ..
+ * avail.idx - 1 (free-running, modulo 2^16).  With out-of-order completion
+ * these are the newest in_flight chains, which may not be exactly the
+ * outstanding ones (the used ring does not say which positions finished).
+ * Packed: lists of descriptors whose AVAIL and USED bits differ (2.8.1),
+ * chained by NEXT.  The device writes one used descriptor per list (2.8.6),
+ * so the other slots of a list it used keep the driver's flags until the
+ * driver writes them again: such leftovers show as available too. */
+struct vlp_ring_chain {
+	uint16_t position;  /* split: avail index; packed: ring slot of the first descriptor */
+	uint16_t head;      /* split: avail.ring[position % size]; packed: = position */
+	uint16_t id;        /* packed: buffer id of the last descriptor; split: head */
+	struct vlp_ring_desc *descs;
+	size_t ndescs;      /* direct descriptors (indirect tables hang off them) */
+	uint64_t readable, writable; /* bytes by direction, indirect tables included */
+	bool complete;      /* walked to its end with no fault */
+};
+
+struct vlp_ring_used_elem {
+	uint16_t position;  /* free-running used index */
+	uint32_t id, len;
+};
+
+struct vlp_ring {
+	enum vlp_ring_format format;
+	unsigned size;
+	uint64_t desc_addr, driver_addr, device_addr;
+	uint64_t negotiated;
+	bool desc_read, driver_read, device_read; /* each area was read */
+	/* split (2.7.6, 2.7.8) */
+	struct {
+		uint16_t flags, idx, used_event;
+		uint16_t *ring;         /* size entries, by slot; NULL when not read */
+	} avail;
+	struct {
+		uint16_t flags, idx, avail_event;
+		struct vlp_ring_used_elem *last; /* the newest entries, oldest first */
+		size_t nlast;
+	} used;
+	unsigned in_flight;     /* split: (avail.idx - used.idx) mod 2^16; packed: chains */
+	/* packed (2.8.10, 2.8.14): desc is off_wrap */
+	struct { uint16_t desc, flags; } driver_event, device_event;
+	struct vlp_ring_chain *chains;
+	size_t nchains;
+	/* packed: the driver's next slot and wrap counter as the AVAIL bits
+	 * show them (slots before it carry the current lap's AVAIL value) */
+	uint16_t next_avail;
+	bool avail_wrap;
+	struct vlp_finding *findings; /* .check: a vlp_ring_check_at() id; position -1 */
+	size_t nfindings;
+	size_t findings_omitted; /* beyond VLP_RING_FINDINGS_MAX */
+	uint64_t bytes_read;    /* guest memory read for this ring */
+};
+
+/* Reads the ring's areas once each (bounded), then decodes it.  Memory that
+ * cannot be read (outside RAM, or a read failure) is a "ring-memory"
+ * finding, not an error: *out is always set on 0.  <0 (message in ctx):
+ * bad parameters (size 0 or above 32768) or no memory.  Nothing loops or
+ * reads without bound, whatever the memory holds. */
+VLP_API int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vlp_ring_params *p,
+			  struct vlp_ring **out);
+VLP_API void vlp_ring_free(struct vlp_ring *ring);
+
+/* The ring checks the decoder reports (id, section of the split-ring rule;
+ * the packed rule's section is in each finding), for the checker's table. */
+VLP_API size_t vlp_ring_check_count(void);
+VLP_API const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
+
 #ifdef __cplusplus
 }
 #endif
