@@ -237,8 +237,12 @@ valgrind: virtio-lspci $(UNIT_BIN)
 lint:
 	@tests/lint.sh
 
+# No C string literal of a register row's name outside the field tables.
+row-literals:
+	@tests/row-literals.sh
+
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
+CHECK_SUITES := unit row-literals sanitize golden check-corpus crosscheck live tui docs-check valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

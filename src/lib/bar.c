@@ -32,19 +32,17 @@
 #define WIN_LENGTH 12
 #define WIN_DATA 16
 
-/* Selector registers, by their field table names: common cfg (4.1.4.3),
- * legacy header (4.1.4.10), and virtio-input's select and subsel (5.8.4),
- * on which its size and union u depend. */
-#define COMMON_DFSELECT COMMON_OFF("device_feature_select")
-#define COMMON_GFSELECT COMMON_OFF("driver_feature_select")
-#define COMMON_Q_SELECT COMMON_OFF("queue_select")
-#define LEGACY_Q_SELECT LEGACY_OFF("queue_select")
-#define VIRTIO_ID_INPUT 18
-#define INPUT_OFF(name) vlp_field_offset(vlp_device_config_table(VIRTIO_ID_INPUT), name)
-#define INPUT_SELECT INPUT_OFF("select")
-#define INPUT_SUBSEL INPUT_OFF("subsel")
-#define INPUT_SIZE INPUT_OFF("size")
-#define INPUT_END vlp_device_config_table(VIRTIO_ID_INPUT)->size
+/* Selector registers: common cfg (4.1.4.3), legacy header (4.1.4.10), and
+ * virtio-input's select and subsel (5.8.4), on which its size and union u
+ * depend. */
+#define COMMON_DFSELECT COMMON_OFF(VLP_COMMON_DEVICE_FEATURE_SELECT)
+#define COMMON_GFSELECT COMMON_OFF(VLP_COMMON_DRIVER_FEATURE_SELECT)
+#define COMMON_Q_SELECT COMMON_OFF(VLP_COMMON_QUEUE_SELECT)
+#define LEGACY_Q_SELECT LEGACY_OFF(VLP_LEGACY_QUEUE_SELECT)
+#define INPUT_SELECT INPUT_OFF(VLP_INPUT_SELECT)
+#define INPUT_SUBSEL INPUT_OFF(VLP_INPUT_SUBSEL)
+#define INPUT_SIZE INPUT_OFF(VLP_INPUT_SIZE)
+#define INPUT_END vlp_device_config_table(VLP_ID_INPUT)->size
 
 enum method { M_NONE, M_MMAP, M_PIO, M_WINDOW, M_SNAPSHOT };
 
@@ -497,7 +495,7 @@ static void setup_selectors(struct vlp_bars *b, const struct vlp_layout *l)
 		b->common_off = l->caps[common].u.virtio.offset;
 	}
 	b->have_legacy = l->legacy.present && l->legacy.bar0_is_io;
-	if (l->virtio.device_type.valid && l->virtio.device_type.value == VIRTIO_ID_INPUT &&
+	if (l->virtio.device_type.valid && l->virtio.device_type.value == VLP_ID_INPUT &&
 	    l->driver_uses[VLP_CFG_DEVICE] >= 0) {
 		b->have_input = true;
 		b->input_bar = l->caps[l->driver_uses[VLP_CFG_DEVICE]].u.virtio.bar;

@@ -6,8 +6,11 @@
 
 #include "decode.h"
 
-#define MSIX_ENTRY_SIZE 16u
-#define LEGACY_HEADER_NO_MSIX 20u
+/* Sizes from the field tables: an MSI-X entry, and the legacy header
+ * without its MSI-X vector fields, which exist only with MSI-X enabled
+ * (4.1.4.10). */
+#define MSIX_ENTRY_SIZE (vlp_msix_entry_table()->size)
+#define LEGACY_HEADER_NO_MSIX (LEGACY_OFF(VLP_LEGACY_CONFIG_MSIX_VECTOR))
 
 static struct vlp_region *add_region(struct vlp_decode_state *st, size_t *alloc)
 {

@@ -296,15 +296,16 @@ static const struct vlp_names input_select_names = ENUMS(input_select_vals);
 /* The driver writes select and subsel only (5.8.5.1); size and u depend on
  * them. */
 static const struct vlp_field input_fields[] = {
-	ROW("select", 0, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, &input_select_names, ALWAYS,
+	[VLP_INPUT_SELECT] = ROW("select", 0, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, &input_select_names, ALWAYS,
 	    "what to query (VIRTIO_INPUT_CFG_*)"),
-	ROW("subsel", 1, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, NULL, ALWAYS,
+	[VLP_INPUT_SUBSEL] = ROW("subsel", 1, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, NULL, ALWAYS,
 	    "sub-selector: event type or axis, depending on select"),
-	ROW("size", 2, 1, VLP_RO, DEC, NULL, ALWAYS,
+	[VLP_INPUT_SIZE] = ROW("size", 2, 1, VLP_RO, DEC, NULL, ALWAYS,
 	    "bytes of u valid for this select/subsel; 0 unsupported"),
-	ARR("u", 8, 1, 128, VLP_RO, HEX, ALWAYS,
+	[VLP_INPUT_U] = ARR("u", 8, 1, 128, VLP_RO, HEX, ALWAYS,
 	    "answer: string, bitmap, absinfo or devids, per select"),
 };
+_Static_assert(VLP_ARRAY_SIZE(input_fields) == VLP_INPUT_ROWS, "input_fields: one row per enum value");
 
 /* ------------------------------------------------------------------ */
 /* 5.9.5 Crypto device: struct virtio_crypto_config                    */

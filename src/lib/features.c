@@ -19,23 +19,25 @@
 /* 6 Reserved Feature Bits, and 6.3 Legacy Interface: Reserved Feature Bits
  * (24, 27, 30).  Bit 30 is "UNUSED" in the spec (QEMU: VIRTIO_F_BAD_FEATURE);
  * 43 (SUSPEND) is new in 1.4. */
+/* Built from the bit numbers of vlp.h (enum vlp_feature_bit). */
+#define TRANSPORT_BIT(n) { VLP_F_##n, "VIRTIO_F_" #n }
 static const struct vlp_name transport_bits[] = {
-	{ 24, "VIRTIO_F_NOTIFY_ON_EMPTY" },
-	{ 27, "VIRTIO_F_ANY_LAYOUT" },
-	{ 28, "VIRTIO_F_INDIRECT_DESC" },
-	{ 29, "VIRTIO_F_EVENT_IDX" },
-	{ 30, "VIRTIO_F_UNUSED" },
-	{ 32, "VIRTIO_F_VERSION_1" },
-	{ 33, "VIRTIO_F_ACCESS_PLATFORM" },
-	{ 34, "VIRTIO_F_RING_PACKED" },
-	{ 35, "VIRTIO_F_IN_ORDER" },
-	{ 36, "VIRTIO_F_ORDER_PLATFORM" },
-	{ 37, "VIRTIO_F_SR_IOV" },
-	{ 38, "VIRTIO_F_NOTIFICATION_DATA" },
-	{ 39, "VIRTIO_F_NOTIF_CONFIG_DATA" },
-	{ 40, "VIRTIO_F_RING_RESET" },
-	{ 41, "VIRTIO_F_ADMIN_VQ" },
-	{ 43, "VIRTIO_F_SUSPEND" },
+	TRANSPORT_BIT(NOTIFY_ON_EMPTY),
+	TRANSPORT_BIT(ANY_LAYOUT),
+	TRANSPORT_BIT(INDIRECT_DESC),
+	TRANSPORT_BIT(EVENT_IDX),
+	TRANSPORT_BIT(UNUSED),
+	TRANSPORT_BIT(VERSION_1),
+	TRANSPORT_BIT(ACCESS_PLATFORM),
+	TRANSPORT_BIT(RING_PACKED),
+	TRANSPORT_BIT(IN_ORDER),
+	TRANSPORT_BIT(ORDER_PLATFORM),
+	TRANSPORT_BIT(SR_IOV),
+	TRANSPORT_BIT(NOTIFICATION_DATA),
+	TRANSPORT_BIT(NOTIF_CONFIG_DATA),
+	TRANSPORT_BIT(RING_RESET),
+	TRANSPORT_BIT(ADMIN_VQ),
+	TRANSPORT_BIT(SUSPEND),
 };
 
 /* 5.1.3 Feature bits (network device), with 5.1.3.2 Legacy Interface:
@@ -290,7 +292,8 @@ static const char *bit_lookup(const struct vlp_names *names, unsigned bit)
 /* Bits 24-41 and 43 are the transport's (6); the rest the device type's. */
 static bool transport_bit(unsigned bit)
 {
-	return (bit >= 24 && bit <= 41) || bit == 43;
+	/* 2.2: 24-40 and 43 (with 41, VIRTIO_F_ADMIN_VQ) are the transport's. */
+	return (bit >= VLP_F_NOTIFY_ON_EMPTY && bit <= VLP_F_ADMIN_VQ) || bit == VLP_F_SUSPEND;
 }
 
 const char *vlp_feature_name(unsigned device_type, unsigned bit)

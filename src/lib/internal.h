@@ -59,11 +59,11 @@ struct vlp_device {
 	struct vlp_snapshot *recording;
 };
 
-/* Offset of a named row: register offsets come from the field tables, the
- * one place they are written down. */
-unsigned vlp_field_offset(const struct vlp_field_table *table, const char *name);
-#define COMMON_OFF(name) vlp_field_offset(vlp_common_cfg_table(), name)
-#define LEGACY_OFF(name) vlp_field_offset(vlp_legacy_header_table(), name)
+/* Offset of a row: register offsets come from the field tables, the one
+ * place they are written down; rows are named by their enum. */
+#define COMMON_OFF(row) (vlp_common_cfg_table()->fields[row].offset)
+#define LEGACY_OFF(row) (vlp_legacy_header_table()->fields[row].offset)
+#define INPUT_OFF(row) (vlp_device_config_table(VLP_ID_INPUT)->fields[row].offset)
 
 /* bar.c: a selector write made to read a selector-dependent register (and
  * undone afterwards): made even in dry-run, refused when passive. */

@@ -19,9 +19,6 @@
 #include "internal.h"
 
 #define GENERATION_TRIES 5
-#define FEATURE_NOTIFICATION_DATA 38 /* 6: VIRTIO_F_NOTIFICATION_DATA */
-#define FEATURE_NOTIF_CONFIG_DATA 39 /* 6: VIRTIO_F_NOTIF_CONFIG_DATA */
-#define FEATURE_RING_PACKED 34       /* 6: VIRTIO_F_RING_PACKED */
 #define RESET_POLL_NS 1000000L       /* 1 ms between reads of device_status */
 
 static const char *const block_names[VLP_BLOCK_COUNT] = {
@@ -195,19 +192,18 @@ bool vlp_reg_exists(const struct vlp_reg *reg)
 	return end <= reg->length;
 }
 
-/* Offset of a selector of the block, by its table name. */
-static int selector_reg(const struct vlp_reg *reg, const char **name)
+/* The selector row (of reg's table) the field depends on; -1 none. */
+static int selector_reg(const struct vlp_reg *reg)
 {
 	switch (reg->field->selector) {
 	case VLP_SEL_QUEUE:
-		*name = "queue_select";
-		return reg->block == VLP_BLOCK_COMMON || reg->block == VLP_BLOCK_LEGACY ? 0 : -1;
+		return reg->block == VLP_BLOCK_COMMON   ? VLP_COMMON_QUEUE_SELECT
+		       : reg->block == VLP_BLOCK_LEGACY ? VLP_LEGACY_QUEUE_SELECT
+							: -1;
 	case VLP_SEL_DEVICE_FEATURE:
-		*name = "device_feature_select";
-		return reg->block == VLP_BLOCK_COMMON ? 0 : -1;
+		return reg->block == VLP_BLOCK_COMMON ? VLP_COMMON_DEVICE_FEATURE_SELECT : -1;
 	case VLP_SEL_DRIVER_FEATURE:
-		*name = "driver_feature_select";
-		return reg->block == VLP_BLOCK_COMMON ? 0 : -1;
+		return reg->block == VLP_BLOCK_COMMON ? VLP_COMMON_DRIVER_FEATURE_SELECT : -1;
 	case VLP_SEL_NONE:
 		break;
 	}
@@ -265,13 +261,15 @@ static int move_selector(struct vlp_ctx *ctx, struct vlp_device *dev, const stru
 {
 	const struct vlp_field *sf;
 	const char *name;
+	int row = selector_reg(reg);
 	uint32_t want;
 	int err;
 
 	m->moved = false;
-	if (selector_reg(reg, &name))
+	if (row < 0)
 		return 0;
-	sf = vlp_field_find(reg->table, name);
+	sf = &reg->table->fields[row];
+	name = sf->name;
 	want = selection_for(reg->field, sel);
 	m->off = reg->base + sf->offset;
 	m->width = sf->width;
@@ -336,8 +334,8 @@ static bool generation_reg(struct vlp_ctx *ctx, const struct vlp_layout *l, stru
 {
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, g))
 		return false;
-	g->field = vlp_field_find(g->table, "config_generation");
-	return g->field && vlp_reg_exists(g);
+	g->field = &g->table->fields[VLP_COMMON_CONFIG_GENERATION];
+	return vlp_reg_exists(g);
 }
 
 int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
@@ -412,18 +410,18 @@ const char *vlp_reg_driver_rule(const struct vlp_reg *reg, uint64_t val, bool pa
 	if (!f || reg->block != VLP_BLOCK_COMMON)
 		return NULL;
 	/* 4.1.4.3.2: "The driver MUST NOT write a 0 to queue_enable." */
-	if (!strcmp(f->name, "queue_enable") && val == 0) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_ENABLE] && val == 0) {
 		snprintf(buf, len, "the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset");
 		return buf;
 	}
 	/* 4.1.4.3.2: queue_size a power of 2 unless the ring is packed, and
 	 * never 0 with a packed ring. */
-	if (!strcmp(f->name, "queue_size") && !packed_ring && (val == 0 || (val & (val - 1)))) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_SIZE] && !packed_ring && (val == 0 || (val & (val - 1)))) {
 		snprintf(buf, len, "queue_size %llu is not a power of 2 (4.1.4.3.2)",
 			 (unsigned long long)val);
 		return buf;
 	}
-	if (!strcmp(f->name, "queue_size") && packed_ring && val == 0) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_SIZE] && packed_ring && val == 0) {
 		snprintf(buf, len, "queue_size 0 with a packed ring (4.1.4.3.2)");
 		return buf;
 	}
@@ -466,14 +464,32 @@ int vlp_reg_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 
 /* ------------------------------------------------------------ operations */
 
-static int find_named(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *name,
-		      struct vlp_reg *out)
+int vlp_reg_row(struct vlp_ctx *ctx, const struct vlp_layout *l, enum vlp_block b, unsigned row,
+		struct vlp_reg *out)
 {
-	int err = vlp_reg_find(ctx, l, name, out);
+	int err = vlp_block_find(ctx, l, b, out);
 
-	if (!err && !vlp_reg_exists(out))
-		err = vlp_error(ctx, ERANGE, "%s: past the end of its structure", name);
-	return err;
+	if (err)
+		return err;
+	if (row >= out->table->count)
+		return vlp_error(ctx, EINVAL, "%s: no row %u", out->table->name, row);
+	out->field = &out->table->fields[row];
+	out->element = -1;
+	if (!vlp_reg_exists(out))
+		return vlp_error(ctx, ERANGE,
+				 "%s: at 0x%x, past the end of the %s structure (%llu bytes)",
+				 out->field->name, out->field->offset, block_names[b],
+				 (unsigned long long)out->length);
+	return 0;
+}
+
+/* device_status (2.1): the common configuration's, or the legacy header's
+ * on a device without one (4.1.4.10). */
+int vlp_reg_device_status(struct vlp_ctx *ctx, const struct vlp_layout *l, struct vlp_reg *out)
+{
+	if (used_cap(l, VLP_CFG_COMMON) == NULL && l->legacy.present)
+		return vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY, VLP_LEGACY_DEVICE_STATUS, out);
+	return vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_DEVICE_STATUS, out);
 }
 
 int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
@@ -486,8 +502,8 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 
 	memset(words, 0, VLP_FEATURE_WORDS * sizeof(*words));
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg) == 0) {
-		err = find_named(ctx, l, driver ? "common.driver_feature" : "common.device_feature",
-				 &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON,
+				  driver ? VLP_COMMON_DRIVER_FEATURE : VLP_COMMON_DEVICE_FEATURE, &reg);
 		for (unsigned w = 0; !err && w < VLP_FEATURE_WORDS; w++) {
 			sel.device_feature_select = sel.driver_feature_select = w;
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
@@ -496,7 +512,8 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 		return err;
 	}
 	/* Legacy: 32 feature bits only (4.1.4.10). */
-	err = find_named(ctx, l, driver ? "legacy.guest_features" : "legacy.host_features", &reg);
+	err = vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY,
+			  driver ? VLP_LEGACY_GUEST_FEATURES : VLP_LEGACY_HOST_FEATURES, &reg);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
 	words[0] = err ? 0 : (uint32_t)v;
@@ -511,7 +528,7 @@ int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct
 	int err;
 
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg) == 0) {
-		err = find_named(ctx, l, "common.driver_feature", &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_DRIVER_FEATURE, &reg);
 		for (unsigned w = 0; !err && w < VLP_FEATURE_WORDS; w++) {
 			sel.driver_feature_select = w;
 			err = vlp_reg_write(ctx, dev, l, &reg, &sel, words[w]);
@@ -522,7 +539,7 @@ int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct
 		if (words[w])
 			return vlp_error(ctx, ERANGE,
 					 "a legacy interface has feature bits 0-31 only (4.1.4.10)");
-	err = find_named(ctx, l, "legacy.guest_features", &reg);
+	err = vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY, VLP_LEGACY_GUEST_FEATURES, &reg);
 	return err ? err : vlp_reg_write(ctx, dev, l, &reg, &sel, words[0]);
 }
 
@@ -537,7 +554,7 @@ int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 
 	if (waited_ms)
 		*waited_ms = 0;
-	err = find_named(ctx, l, "device_status", &reg);
+	err = vlp_reg_device_status(ctx, l, &reg);
 	if (!err)
 		err = vlp_reg_write(ctx, dev, l, &reg, NULL, 0);
 	if (err || vlp_device_dry_run(dev))
@@ -575,7 +592,7 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	memset(out, 0, sizeof(*out));
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg)) {
 		/* Legacy: the queue index written to queue_notify (4.1.4.10). */
-		err = find_named(ctx, l, "legacy.queue_notify", &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY, VLP_LEGACY_QUEUE_NOTIFY, &reg);
 		if (err)
 			return err;
 		out->bar = 0;
@@ -583,11 +600,11 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		out->width = 2;
 		out->value = queue;
 		err = vlp_bar_write(dev, 0, out->offset, 2, queue);
-		return err ? access_error(ctx, dev, err, "queue_notify", &reg, out->offset) : 0;
+		return err ? access_error(ctx, dev, err, reg.field->name, &reg, out->offset) : 0;
 	}
 	if (!n || !n->has_multiplier)
 		return vlp_error(ctx, ENOENT, "the device has no notification structure a driver would use");
-	err = find_named(ctx, l, "common.num_queues", &num);
+	err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &num);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &num, NULL, 0, &nqueues);
 	if (err)
@@ -597,7 +614,7 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 				 (unsigned long long)nqueues);
 	err = vlp_features_read(ctx, dev, l, true, driver);
 	if (!err)
-		err = find_named(ctx, l, "common.queue_notify_off", &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIFY_OFF, &reg);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &noff);
 	if (err)
@@ -611,15 +628,15 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	 * writes queue_notif_config_data instead of the index; with
 	 * VIRTIO_F_NOTIFICATION_DATA the write is 32 bits (the rest 0 here:
 	 * no buffers were made available). */
-	if (driver[FEATURE_NOTIF_CONFIG_DATA / 32] >> (FEATURE_NOTIF_CONFIG_DATA % 32) & 1) {
-		err = find_named(ctx, l, "common.queue_notif_config_data", &reg);
+	if (driver[VLP_F_NOTIF_CONFIG_DATA / 32] >> (VLP_F_NOTIF_CONFIG_DATA % 32) & 1) {
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIF_CONFIG_DATA, &reg);
 		if (!err)
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &data);
 		if (err)
 			return err;
 		out->value = (uint32_t)data;
 	}
-	if (driver[FEATURE_NOTIFICATION_DATA / 32] >> (FEATURE_NOTIFICATION_DATA % 32) & 1)
+	if (driver[VLP_F_NOTIFICATION_DATA / 32] >> (VLP_F_NOTIFICATION_DATA % 32) & 1)
 		out->width = 4;
 	if (noff * n->notify_off_multiplier + out->width > n->length)
 		return vlp_error(ctx, ERANGE,
@@ -637,5 +654,5 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 
 bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS])
 {
-	return driver_words[FEATURE_RING_PACKED / 32] >> (FEATURE_RING_PACKED % 32) & 1;
+	return driver_words[VLP_F_RING_PACKED / 32] >> (VLP_F_RING_PACKED % 32) & 1;
 }

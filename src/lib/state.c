@@ -21,19 +21,18 @@
 #define MAX_QUEUES 1024     /* QEMU's VIRTQUEUE_MAX; more is reported, not read */
 #define GENERATION_TRIES 5
 #define RAW_CONFIG_MAX 256  /* bytes shown of a configuration we have no table for */
-#define FEATURE_NOTIFICATION_DATA 38
 
-/* Registers by their field table names (4.1.4.3, 4.1.4.10). */
-#define COMMON_DFSELECT COMMON_OFF("device_feature_select")
-#define COMMON_DF COMMON_OFF("device_feature")
-#define COMMON_GFSELECT COMMON_OFF("driver_feature_select")
-#define COMMON_GF COMMON_OFF("driver_feature")
-#define COMMON_NUMQ COMMON_OFF("num_queues")
-#define COMMON_CFGGENERATION COMMON_OFF("config_generation")
-#define COMMON_Q_SELECT COMMON_OFF("queue_select")
-#define COMMON_Q_NOFF COMMON_OFF("queue_notify_off")
-#define LEGACY_Q_SIZE LEGACY_OFF("queue_size")
-#define LEGACY_Q_SELECT LEGACY_OFF("queue_select")
+/* Registers by their rows (4.1.4.3, 4.1.4.10). */
+#define COMMON_DFSELECT COMMON_OFF(VLP_COMMON_DEVICE_FEATURE_SELECT)
+#define COMMON_DF COMMON_OFF(VLP_COMMON_DEVICE_FEATURE)
+#define COMMON_GFSELECT COMMON_OFF(VLP_COMMON_DRIVER_FEATURE_SELECT)
+#define COMMON_GF COMMON_OFF(VLP_COMMON_DRIVER_FEATURE)
+#define COMMON_NUMQ COMMON_OFF(VLP_COMMON_NUM_QUEUES)
+#define COMMON_CFGGENERATION COMMON_OFF(VLP_COMMON_CONFIG_GENERATION)
+#define COMMON_Q_SELECT COMMON_OFF(VLP_COMMON_QUEUE_SELECT)
+#define COMMON_Q_NOFF COMMON_OFF(VLP_COMMON_QUEUE_NOTIFY_OFF)
+#define LEGACY_Q_SIZE LEGACY_OFF(VLP_LEGACY_QUEUE_SIZE)
+#define LEGACY_Q_SELECT LEGACY_OFF(VLP_LEGACY_QUEUE_SELECT)
 
 /* A raw block's single row, sized to the structure (state owns it). */
 struct raw_block {
@@ -290,7 +289,7 @@ static void notify_address(const struct vlp_layout *l, const struct vlp_state *s
 	n = &l->caps[idx].u.virtio;
 	/* 4.1.4.4.1: cap.offset + queue_notify_off * notify_off_multiplier;
 	 * the device needs 2 bytes there, 4 with VIRTIO_F_NOTIFICATION_DATA. */
-	need = negotiated(s, FEATURE_NOTIFICATION_DATA) ? 4 : 2;
+	need = negotiated(s, VLP_F_NOTIFICATION_DATA) ? 4 : 2;
 	q->notify_known = true;
 	q->notify_bar = n->bar;
 	q->notify_offset = n->offset + notify_off * n->notify_off_multiplier;
@@ -519,9 +518,6 @@ static void read_device(struct reader *r)
 
 /* ------------------------------------------------------- virtio-input */
 
-#define VIRTIO_ID_INPUT 18
-/* virtio_input_config rows (5.8.4), by name. */
-#define INPUT_OFF(name) vlp_field_offset(vlp_device_config_table(VIRTIO_ID_INPUT), name)
 
 /* The answers worth showing (5.8.4): select values with subsel 0. */
 static const uint8_t input_selects[] = {
@@ -541,10 +537,10 @@ static void read_input(struct reader *r)
 
 	if (r->opts->passive || (r->opts->skip & VLP_STATE_SKIP_INPUT) || !d->table ||
 	    !r->l->virtio.device_type.valid ||
-	    r->l->virtio.device_type.value != VIRTIO_ID_INPUT || d->length < d->table->size)
+	    r->l->virtio.device_type.value != VLP_ID_INPUT || d->length < d->table->size)
 		return;
-	if (rd(r, d->bar, d->offset + INPUT_OFF("select"), 1, &select) ||
-	    rd(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &subsel))
+	if (rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SELECT), 1, &select) ||
+	    rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SUBSEL), 1, &subsel))
 		return;
 	s->input = calloc(VLP_ARRAY_SIZE(input_selects), sizeof(*s->input));
 	if (!s->input) {
@@ -557,20 +553,20 @@ static void read_input(struct reader *r)
 		struct vlp_input_answer *a = &s->input[s->ninput++];
 
 		a->select = input_selects[i];
-		if (select_value(r, d->bar, d->offset + INPUT_OFF("select"), 1, &cur_sel, a->select) ||
-		    select_value(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &cur_sub, 0) ||
-		    rd(r, d->bar, d->offset + INPUT_OFF("size"), 1, &size))
+		if (select_value(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SELECT), 1, &cur_sel, a->select) ||
+		    select_value(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SUBSEL), 1, &cur_sub, 0) ||
+		    rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SIZE), 1, &size))
 			break;
 		a->size = (uint8_t)(size > 128 ? 128 : size);
 		for (unsigned b = 0; b < a->size; b++) {
-			if (rd(r, d->bar, d->offset + INPUT_OFF("u") + b, 1, &byte))
+			if (rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_U) + b, 1, &byte))
 				return;
 			a->data[b] = (uint8_t)byte;
 		}
 		a->valid = true;
 	}
-	select_value(r, d->bar, d->offset + INPUT_OFF("select"), 1, &cur_sel, select);
-	select_value(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &cur_sub, subsel);
+	select_value(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SELECT), 1, &cur_sel, select);
+	select_value(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SUBSEL), 1, &cur_sub, subsel);
 }
 
 /* ------------------------------------------------------- ISR, MSI-X */
