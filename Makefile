@@ -61,7 +61,7 @@ STATIC_LIB := $(B)/libvlp.a
 SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
-.PHONY: all clean install uninstall run check bench deps test-deps lint \
+.PHONY: all clean install uninstall run check bench deps test-deps lint row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui
 

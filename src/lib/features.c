@@ -235,46 +235,25 @@ static const struct vlp_name rtc_bits[] = {
 };
 
 static const struct vlp_names transport_names = BITS(transport_bits);
-static const struct vlp_names net_names = BITS(net_bits);
-static const struct vlp_names blk_names = BITS(blk_bits);
-static const struct vlp_names console_names = BITS(console_bits);
-static const struct vlp_names balloon_names = BITS(balloon_bits);
-static const struct vlp_names scsi_names = BITS(scsi_bits);
-static const struct vlp_names p9_names = BITS(p9_bits);
-static const struct vlp_names gpu_names = BITS(gpu_bits);
-static const struct vlp_names crypto_names = BITS(crypto_bits);
-static const struct vlp_names vsock_names = BITS(vsock_bits);
-static const struct vlp_names fs_names = BITS(fs_bits);
-static const struct vlp_names iommu_names = BITS(iommu_bits);
-static const struct vlp_names sound_names = BITS(sound_bits);
-static const struct vlp_names mem_names = BITS(mem_bits);
-static const struct vlp_names i2c_names = BITS(i2c_bits);
-static const struct vlp_names scmi_names = BITS(scmi_bits);
-static const struct vlp_names gpio_names = BITS(gpio_bits);
-static const struct vlp_names pmem_names = BITS(pmem_bits);
-static const struct vlp_names can_names = BITS(can_bits);
-static const struct vlp_names rtc_names = BITS(rtc_bits);
-
-/* Types the spec describes without device-specific bits ("None"): entropy
- * (5.4.3), input (5.8.3), RPMB (5.12.3), SPI (5.21.3), media (5.22.3); and
- * every type without a chapter. */
-static const struct vlp_names no_names = { VLP_NAMES_BITS, NULL, 0 };
-
-/* Indexed by virtio device ID (chapter 5). */
-static const struct vlp_names *const device_names[] = {
-	[1] = &net_names,     [2] = &blk_names,    [3] = &console_names, [5] = &balloon_names,
-	[8] = &scsi_names,    [9] = &p9_names,     [16] = &gpu_names,    [17] = &rtc_names,
-	[19] = &vsock_names,  [20] = &crypto_names, [23] = &iommu_names, [24] = &mem_names,
-	[25] = &sound_names,  [26] = &fs_names,    [27] = &pmem_names,   [32] = &scmi_names,
-	[34] = &i2c_names,    [36] = &can_names,   [41] = &gpio_names,
-};
-
-const struct vlp_names *vlp_device_feature_names(unsigned device_type)
-{
-	if (device_type < VLP_ARRAY_SIZE(device_names) && device_names[device_type])
-		return device_names[device_type];
-	return &no_names;
-}
+const struct vlp_names vlp_features_net = BITS(net_bits);
+const struct vlp_names vlp_features_blk = BITS(blk_bits);
+const struct vlp_names vlp_features_console = BITS(console_bits);
+const struct vlp_names vlp_features_balloon = BITS(balloon_bits);
+const struct vlp_names vlp_features_scsi = BITS(scsi_bits);
+const struct vlp_names vlp_features_p9 = BITS(p9_bits);
+const struct vlp_names vlp_features_gpu = BITS(gpu_bits);
+const struct vlp_names vlp_features_crypto = BITS(crypto_bits);
+const struct vlp_names vlp_features_vsock = BITS(vsock_bits);
+const struct vlp_names vlp_features_fs = BITS(fs_bits);
+const struct vlp_names vlp_features_iommu = BITS(iommu_bits);
+const struct vlp_names vlp_features_sound = BITS(sound_bits);
+const struct vlp_names vlp_features_mem = BITS(mem_bits);
+const struct vlp_names vlp_features_i2c = BITS(i2c_bits);
+const struct vlp_names vlp_features_scmi = BITS(scmi_bits);
+const struct vlp_names vlp_features_gpio = BITS(gpio_bits);
+const struct vlp_names vlp_features_pmem = BITS(pmem_bits);
+const struct vlp_names vlp_features_can = BITS(can_bits);
+const struct vlp_names vlp_features_rtc = BITS(rtc_bits);
 
 const struct vlp_names *vlp_transport_feature_names(void)
 {

@@ -22,6 +22,51 @@
 #define NAMES(kind, arr) { kind, arr, VLP_ARRAY_SIZE(arr) }
 #define TABLE(tname, arr, sz) { tname, arr, VLP_ARRAY_SIZE(arr), sz }
 
+/* Device configuration tables (devcfg.c) and feature bit names
+ * (features.c) of the device types; types.c, the registry, points to them. */
+extern const struct vlp_field_table vlp_config_net;
+extern const struct vlp_field_table vlp_config_blk;
+extern const struct vlp_field_table vlp_config_console;
+extern const struct vlp_field_table vlp_config_balloon;
+extern const struct vlp_field_table vlp_config_scsi;
+extern const struct vlp_field_table vlp_config_p9;
+extern const struct vlp_field_table vlp_config_gpu;
+extern const struct vlp_field_table vlp_config_input;
+extern const struct vlp_field_table vlp_config_crypto;
+extern const struct vlp_field_table vlp_config_vsock;
+extern const struct vlp_field_table vlp_config_fs;
+extern const struct vlp_field_table vlp_config_rpmb;
+extern const struct vlp_field_table vlp_config_iommu;
+extern const struct vlp_field_table vlp_config_sound;
+extern const struct vlp_field_table vlp_config_mem;
+extern const struct vlp_field_table vlp_config_gpio;
+extern const struct vlp_field_table vlp_config_pmem;
+extern const struct vlp_field_table vlp_config_can;
+extern const struct vlp_field_table vlp_config_spi;
+extern const struct vlp_field_table vlp_config_media;
+extern const struct vlp_names vlp_features_net;
+extern const struct vlp_names vlp_features_blk;
+extern const struct vlp_names vlp_features_console;
+extern const struct vlp_names vlp_features_balloon;
+extern const struct vlp_names vlp_features_scsi;
+extern const struct vlp_names vlp_features_p9;
+extern const struct vlp_names vlp_features_gpu;
+extern const struct vlp_names vlp_features_crypto;
+extern const struct vlp_names vlp_features_vsock;
+extern const struct vlp_names vlp_features_fs;
+extern const struct vlp_names vlp_features_iommu;
+extern const struct vlp_names vlp_features_sound;
+extern const struct vlp_names vlp_features_mem;
+extern const struct vlp_names vlp_features_i2c;
+extern const struct vlp_names vlp_features_scmi;
+extern const struct vlp_names vlp_features_gpio;
+extern const struct vlp_names vlp_features_pmem;
+extern const struct vlp_names vlp_features_can;
+extern const struct vlp_names vlp_features_rtc;
+
+/* types.c: the bit of a device feature named in the registry, -1 none. */
+int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name);
+
 struct pci_dev;
 struct vlp_pcilib;
 struct vlp_bars;      /* bar.c: open BAR access */

@@ -451,15 +451,12 @@ static const struct vlp_field_table *config_table_for(const struct vlp_layout *l
  * without a decoder here are read raw. */
 static bool has_device_config(const struct vlp_layout *l)
 {
-	static const unsigned none_defined[] = { 4, 17, 32, 34 }; /* entropy, rtc, scmi, i2c */
-	unsigned type = (unsigned)l->virtio.device_type.value;
+	const struct vlp_device_type *t;
 
-	if (!l->virtio.device_type.valid || vlp_device_config_table(type))
+	if (!l->virtio.device_type.valid)
 		return true;
-	for (size_t i = 0; i < VLP_ARRAY_SIZE(none_defined); i++)
-		if (none_defined[i] == type)
-			return false;
-	return true;
+	t = vlp_device_type((unsigned)l->virtio.device_type.value);
+	return !t || !t->no_config;
 }
 
 static bool is_raw(const struct vlp_field_table *t)

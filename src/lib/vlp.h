@@ -195,6 +195,7 @@ enum vlp_field_flags {
  * .feature = VLP_FEATURE(bit); 0 means always present. */
 #define VLP_FEATURE(bit) ((uint16_t)((bit) + 1))
 #define VLP_FEATURE_BIT(f) ((unsigned)(f) - 1)
+#define VLP_FEATURE_WORDS 4 /* feature selects 0..3: bits 0-127 */
 
 /* Device-independent feature bit numbers (chapter 6 and 6.3, legacy 24, 27,
  * 30); defined here once, the name table (features.c) is built from them. */
@@ -383,6 +384,52 @@ VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);   /* 4.1.4.3 *
 VLP_API const struct vlp_field_table *vlp_legacy_header_table(void); /* 4.1.4.10 */
 VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);   /* PCI MSI-X table entry */
 VLP_API const struct vlp_field_table *vlp_isr_table(void);          /* 4.1.4.5 */
+/* The device-type registry (types.c): one row per virtio device ID. */
+enum vlp_queue_role {
+	VLP_QUEUE_OTHER,
+	VLP_QUEUE_RECEIVE,  /* the device writes buffers to the driver */
+	VLP_QUEUE_TRANSMIT, /* the driver sends buffers to the device */
+	VLP_QUEUE_CONTROL,
+	VLP_QUEUE_REQUEST,
+	VLP_QUEUE_EVENT,
+};
+struct vlp_queue_def {
+	const char *name;          /* as the chapter's "Virtqueues" names it; %u: numbered */
+	enum vlp_queue_role role;
+	const char *feature;       /* exists only with this device feature, NULL: always */
+};
+/* Queue N: the head queues from 0, then the group repeated (numbered from
+ * first), the tail queues last (counted back from num_queues). */
+struct vlp_queue_layout {
+	const struct vlp_queue_def *head;
+	size_t nhead;
+	const struct vlp_queue_def *group;
+	size_t ngroup;
+	unsigned first;
+	const struct vlp_queue_def *tail;
+	size_t ntail;
+};
+struct vlp_device_type {
+	unsigned id;                          /* enum vlp_device_id */
+	const char *name;                     /* short, stable: JSON and scripts ("network") */
+	const char *title;                    /* as chapter 5 names it ("Network device") */
+	const struct vlp_field_table *config; /* device configuration, NULL: none/not described */
+	bool spec_config;                     /* the chapter defines a configuration layout */
+	bool no_config;                       /* the chapter says there is none */
+	const struct vlp_names *features;     /* device feature bits, never NULL */
+	struct vlp_queue_layout queues;
+};
+/* The registry row of a device ID, NULL when the ID is unknown. */
+VLP_API const struct vlp_device_type *vlp_device_type(unsigned id);
+/* Name of queue index of a device type ("receiveq2", "controlq"), given
+ * num_queues (0: unknown) and the driver's feature words (NULL: none), in
+ * buf; "queueN" when the type does not name it.  *role (may be NULL) gets
+ * its role. */
+VLP_API const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_queues,
+				   const uint32_t driver_features[VLP_FEATURE_WORDS], char *buf,
+				   size_t len, enum vlp_queue_role *role);
+/* "receive", "transmit", "control", "request", "event", "other". */
+VLP_API const char *vlp_queue_role_name(enum vlp_queue_role role);
 /* Device-specific configuration layout of a virtio device type (chapter 5),
  * NULL when the type has none or it is not described. */
 VLP_API const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
@@ -717,7 +764,6 @@ struct vlp_msix_entry {
 	bool pending, pending_valid;
 };
 
-#define VLP_FEATURE_WORDS 4 /* selects 0..3: bits 0-127 */
 
 /* One answer of a virtio-input device (5.8.4): what u holds for a select
  * and subsel. */
