@@ -110,6 +110,39 @@ struct vlp_device {
 #define LEGACY_OFF(row) (vlp_legacy_header_table()->fields[row].offset)
 #define INPUT_OFF(row) (vlp_device_config_table(VLP_ID_INPUT)->fields[row].offset)
 
+/* access.c: the spec's access rules, shared by state.c, regs.c and bar.c. */
+#define VLP_GENERATION_TRIES 5
+/* Bit set in feature words (NULL: no words, false). */
+bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
+/* The feature set rules read: device & driver (the decision is in access.c). */
+void vlp_features_negotiated(const uint32_t device[VLP_FEATURE_WORDS],
+			     const uint32_t driver[VLP_FEATURE_WORDS],
+			     uint32_t out[VLP_FEATURE_WORDS]);
+/* 4.1.4.4: bar, offset and width of a queue's notification (value not
+ * set); *inside: within the structure (4.1.4.4.1).  -ENOENT: no usable
+ * notification capability. */
+struct vlp_notify;
+int vlp_notify_address(const struct vlp_layout *l, uint64_t queue_notify_off,
+		       const uint32_t negotiated[VLP_FEATURE_WORDS], struct vlp_notify *out,
+		       bool *inside);
+/* read(arg) between two equal config_generation reads at (gen_bar,
+ * gen_off): 0, -EAGAIN after VLP_GENERATION_TRIES, or the first error. */
+int vlp_read_consistent(struct vlp_device *dev, unsigned gen_bar, uint64_t gen_off,
+			int (*read)(void *arg), void *arg, unsigned *retries);
+struct vlp_sel_save {
+	unsigned bar;
+	uint64_t off;
+	unsigned width;
+	uint32_t saved, current;
+	bool moved;
+};
+void vlp_selector_init(struct vlp_sel_save *s, unsigned bar, uint64_t off, unsigned width,
+		       uint32_t value);
+int vlp_selector_save(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+		      struct vlp_sel_save *s);
+int vlp_selector_move(struct vlp_device *dev, struct vlp_sel_save *s, uint32_t want);
+int vlp_selector_restore(struct vlp_device *dev, struct vlp_sel_save *s);
+
 /* bar.c: a selector write made to read a selector-dependent register (and
  * undone afterwards): made even in dry-run, refused when passive. */
 int vlp_bar_select(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val);

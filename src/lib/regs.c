@@ -18,7 +18,6 @@
 
 #include "internal.h"
 
-#define GENERATION_TRIES 5
 #define RESET_POLL_NS 1000000L       /* 1 ms between reads of device_status */
 
 static const char *const block_names[VLP_BLOCK_COUNT] = {
@@ -249,46 +248,29 @@ static int access_error(struct vlp_ctx *ctx, struct vlp_device *dev, int err, co
 
 /* Moves the block's selector for f to the selection, remembering the value
  * to restore; nothing when the field has no selector. */
-struct moved {
-	bool moved;
-	uint64_t off;
-	unsigned width;
-	uint32_t saved;
-};
-
+/* The selector the field depends on, saved and moved to the selection
+ * (access.c); m->moved stays false when there is none. */
 static int move_selector(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_reg *reg,
-			 const struct vlp_selection *sel, struct moved *m)
+			 const struct vlp_selection *sel, struct vlp_sel_save *m)
 {
 	const struct vlp_field *sf;
-	const char *name;
 	int row = selector_reg(reg);
-	uint32_t want;
 	int err;
 
-	m->moved = false;
+	*m = (struct vlp_sel_save){ 0 };
 	if (row < 0)
 		return 0;
 	sf = &reg->table->fields[row];
-	name = sf->name;
-	want = selection_for(reg->field, sel);
-	m->off = reg->base + sf->offset;
-	m->width = sf->width;
-	err = vlp_bar_read(dev, reg->bar, m->off, m->width, &m->saved);
-	if (err)
-		return access_error(ctx, dev, err, name, reg, m->off);
-	if (m->saved == want)
-		return 0;
-	err = vlp_bar_select(dev, reg->bar, m->off, m->width, want);
-	if (err)
-		return access_error(ctx, dev, err, name, reg, m->off);
-	m->moved = true;
-	return 0;
+	err = vlp_selector_save(dev, reg->bar, reg->base + sf->offset, sf->width, m);
+	if (!err)
+		err = vlp_selector_move(dev, m, selection_for(reg->field, sel));
+	return err ? access_error(ctx, dev, err, sf->name, reg, m->off) : 0;
 }
 
-static void restore_selector(struct vlp_device *dev, const struct vlp_reg *reg, const struct moved *m)
+static void restore_selector(struct vlp_device *dev, struct vlp_sel_save *m)
 {
 	if (m->moved)
-		vlp_bar_select(dev, reg->bar, m->off, m->width, m->saved);
+		vlp_selector_restore(dev, m);
 }
 
 /* The access itself: one element, or the scalar (64-bit: low then high). */
@@ -328,6 +310,25 @@ static int check_reg(struct vlp_ctx *ctx, const struct vlp_reg *reg)
 	return 0;
 }
 
+/* One field read inside the generation loop; failed: the error is the
+ * field's and its message is already in ctx. */
+struct field_read {
+	struct vlp_ctx *ctx;
+	struct vlp_device *dev;
+	const struct vlp_reg *reg;
+	uint64_t *val;
+	bool failed;
+};
+
+static int read_field(void *arg)
+{
+	struct field_read *fr = arg;
+	int err = raw_read(fr->ctx, fr->dev, fr->reg, fr->val);
+
+	fr->failed = err != 0;
+	return err;
+}
+
 /* config_generation of the common configuration, for the device
  * configuration retry loop; false when there is none. */
 static bool generation_reg(struct vlp_ctx *ctx, const struct vlp_layout *l, struct vlp_reg *g)
@@ -345,8 +346,7 @@ int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	static const struct vlp_selection none = { 0 };
 	const struct vlp_field *f = reg->field;
 	struct vlp_reg gen;
-	struct moved m;
-	uint64_t g1, g2;
+	struct vlp_sel_save m;
 	int err;
 
 	err = check_reg(ctx, reg);
@@ -364,24 +364,20 @@ int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	if (reg->block != VLP_BLOCK_DEVICE || !generation_reg(ctx, l, &gen)) {
 		err = raw_read(ctx, dev, reg, val);
 	} else {
-		/* 2.5.1: a field wider than 32 bits (or several) must be read
-		 * between two equal config_generation values. */
-		err = -EAGAIN;
-		for (unsigned i = 0; i < GENERATION_TRIES && err == -EAGAIN; i++) {
-			err = raw_read(ctx, dev, &gen, &g1);
-			if (!err)
-				err = raw_read(ctx, dev, reg, val);
-			if (!err)
-				err = raw_read(ctx, dev, &gen, &g2);
-			if (!err && g1 != g2)
-				err = -EAGAIN;
-		}
+		/* 2.5.1: a field wider than 32 bits (or several) is read between
+		 * two equal config_generation values (access.c). */
+		struct field_read fr = { ctx, dev, reg, val, false };
+		uint64_t gen_off = gen.base + gen.field->offset;
+
+		err = vlp_read_consistent(dev, gen.bar, gen_off, read_field, &fr, NULL);
 		if (err == -EAGAIN)
 			err = vlp_error(ctx, EAGAIN,
 					"%s: config_generation kept changing over %d reads (2.5.1)",
-					f->name, GENERATION_TRIES);
+					f->name, VLP_GENERATION_TRIES);
+		else if (err && !fr.failed)
+			err = access_error(ctx, dev, err, gen.field->name, &gen, gen_off);
 	}
-	restore_selector(dev, reg, &m);
+	restore_selector(dev, &m);
 	return err;
 }
 
@@ -434,7 +430,7 @@ int vlp_reg_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 	static const struct vlp_selection none = { 0 };
 	const struct vlp_field *f = reg->field;
 	uint64_t off;
-	struct moved m;
+	struct vlp_sel_save m;
 	int err;
 
 	(void)l;
@@ -458,7 +454,7 @@ int vlp_reg_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 		if (err)
 			err = access_error(ctx, dev, err, f->name, reg, off);
 	}
-	restore_selector(dev, reg, &m);
+	restore_selector(dev, &m);
 	return err;
 }
 
@@ -584,9 +580,10 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 {
 	const struct vlp_virtio_cap *n = used_cap(l, VLP_CFG_NOTIFY);
 	struct vlp_selection sel = { .queue = queue };
-	uint32_t driver[VLP_FEATURE_WORDS];
+	uint32_t device[VLP_FEATURE_WORDS], driver[VLP_FEATURE_WORDS], features[VLP_FEATURE_WORDS];
 	struct vlp_reg reg, num;
 	uint64_t noff, nqueues, data;
+	bool inside;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -612,23 +609,24 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	if (queue >= nqueues)
 		return vlp_error(ctx, ERANGE, "queue %u: the device has %llu queues", queue,
 				 (unsigned long long)nqueues);
-	err = vlp_features_read(ctx, dev, l, true, driver);
+	/* The negotiated features decide (access.c). */
+	err = vlp_features_read(ctx, dev, l, false, device);
+	if (!err)
+		err = vlp_features_read(ctx, dev, l, true, driver);
+	vlp_features_negotiated(device, driver, features);
 	if (!err)
 		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIFY_OFF, &reg);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &noff);
 	if (err)
 		return err;
-	/* 4.1.4.4: cap.offset + queue_notify_off * notify_off_multiplier. */
-	out->bar = n->bar;
-	out->offset = n->offset + noff * n->notify_off_multiplier;
+	/* 4.1.4.4 (access.c); with VIRTIO_F_NOTIFICATION_DATA the rest of
+	 * the 32 bits is 0 here: no buffers were made available. */
+	vlp_notify_address(l, noff, features, out, &inside);
 	out->value = queue;
-	out->width = 2;
 	/* 4.1.4.5.2 / 4.1.5.2: with VIRTIO_F_NOTIF_CONFIG_DATA the driver
-	 * writes queue_notif_config_data instead of the index; with
-	 * VIRTIO_F_NOTIFICATION_DATA the write is 32 bits (the rest 0 here:
-	 * no buffers were made available). */
-	if (driver[VLP_F_NOTIF_CONFIG_DATA / 32] >> (VLP_F_NOTIF_CONFIG_DATA % 32) & 1) {
+	 * writes queue_notif_config_data instead of the index. */
+	if (vlp_feature_on(features, VLP_F_NOTIF_CONFIG_DATA)) {
 		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIF_CONFIG_DATA, &reg);
 		if (!err)
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &data);
@@ -636,9 +634,7 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 			return err;
 		out->value = (uint32_t)data;
 	}
-	if (driver[VLP_F_NOTIFICATION_DATA / 32] >> (VLP_F_NOTIFICATION_DATA % 32) & 1)
-		out->width = 4;
-	if (noff * n->notify_off_multiplier + out->width > n->length)
+	if (!inside)
 		return vlp_error(ctx, ERANGE,
 				 "queue %u: notify address BAR%u+0x%llx lies outside the notification structure (4.1.4.4.1)",
 				 queue, n->bar, (unsigned long long)out->offset);
@@ -654,5 +650,5 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 
 bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS])
 {
-	return driver_words[VLP_F_RING_PACKED / 32] >> (VLP_F_RING_PACKED % 32) & 1;
+	return vlp_feature_on(driver_words, VLP_F_RING_PACKED);
 }
