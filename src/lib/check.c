@@ -32,6 +32,7 @@ struct run {
 	const struct vlp_check *check; /* the one running */
 	size_t findings_alloc, skipped_alloc;
 	bool out_of_memory;
+	char why[64]; /* a reason built at run time (need_row) */
 };
 
 /* A check function: NULL when it ran, else why it could not. */
@@ -191,19 +192,8 @@ const struct vlp_check *vlp_check_find(const char *id)
 
 static void grow(void **arr, size_t *alloc, size_t used, size_t size, bool *oom)
 {
-	void *p;
-	size_t n;
-
-	if (used < *alloc)
-		return;
-	n = *alloc ? *alloc * 2 : 16;
-	p = realloc(*arr, n * size);
-	if (!p) {
+	if (vlp_grow(arr, alloc, used, size, 16))
 		*oom = true;
-		return;
-	}
-	*arr = p;
-	*alloc = n;
 }
 
 static void add_finding(struct run *r, const struct vlp_check *check, const struct vlp_finding *f,
@@ -340,6 +330,17 @@ static const char *need_common(const struct run *r)
 	if (!r->s->common.table)
 		return "the common configuration was not read";
 	return NULL;
+}
+
+/* A common configuration row as read, or why a check on it cannot run. */
+static const char *need_row(struct run *r, unsigned row, uint64_t *v)
+{
+	const char *why = need_common(r);
+
+	if (why || regs_value(&r->s->common, row, v))
+		return why;
+	snprintf(r->why, sizeof(r->why), "%s was not read", vlp_common_cfg_table()->fields[row].name);
+	return r->why;
 }
 
 static const char *need_queues(const struct run *r)
@@ -698,15 +699,27 @@ static const char *check_common_length_features(struct run *r)
 	return NULL;
 }
 
-static const char *check_feature_version_1(struct run *r)
+/* Whether the device offers bit, or why a check on it cannot run. */
+static const char *need_offered(struct run *r, unsigned bit, bool *on)
 {
 	const char *why = need_common(r);
-	int on;
+	int v;
 
 	if (why)
 		return why;
-	if ((on = offered(r->s, VLP_F_VERSION_1)) < 0)
+	if ((v = offered(r->s, bit)) < 0)
 		return "device features not read";
+	*on = v;
+	return NULL;
+}
+
+static const char *check_feature_version_1(struct run *r)
+{
+	bool on;
+	const char *why = need_offered(r, VLP_F_VERSION_1, &on);
+
+	if (why)
+		return why;
 	if (!on)
 		report(r, VLP_SEV_ERROR, -1, NULL,
 		       "VIRTIO_F_VERSION_1 is not offered through the modern interface (Linux: \"virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1\")");
@@ -746,13 +759,11 @@ static bool has_ecap(const struct vlp_layout *l, uint16_t id)
 
 static const char *check_feature_sr_iov(struct run *r)
 {
-	const char *why = need_common(r);
-	int on;
+	bool on;
+	const char *why = need_offered(r, VLP_F_SR_IOV, &on);
 
 	if (why)
 		return why;
-	if ((on = offered(r->s, VLP_F_SR_IOV)) < 0)
-		return "device features not read";
 	if (!on || has_ecap(r->l, PCI_EXT_CAP_ID_SRIOV))
 		return NULL;
 	if (!vlp_device_config_valid(r->dev, 0x100, 4))
@@ -815,14 +826,12 @@ static const char *check_queue_size_pow2(struct run *r)
 static const char *check_queue_count(struct run *r)
 {
 	char wbuf[48];
-	const char *why = need_common(r);
 	uint64_t num, size;
 	char where[16];
+	const char *why = need_row(r, VLP_COMMON_NUM_QUEUES, &num);
 
 	if (why)
 		return why;
-	if (!regs_value(&r->s->common, VLP_COMMON_NUM_QUEUES, &num))
-		return "num_queues was not read";
 	if (num == 0) {
 		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_NUM_QUEUES), "num_queues is 0: the device has no queue");
 		return NULL;
@@ -843,13 +852,11 @@ static const char *check_queue_count(struct run *r)
 static const char *check_status_bits(struct run *r)
 {
 	char wbuf[48];
-	const char *why = need_common(r);
 	uint64_t st;
+	const char *why = need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
 
 	if (why)
 		return why;
-	if (!regs_value(&r->s->common, VLP_COMMON_DEVICE_STATUS, &st))
-		return "device_status was not read";
 	if (st & S_UNDEFINED)
 		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx has undefined bit 0x20 set", (unsigned long long)st);
@@ -871,14 +878,12 @@ static const char *check_status_bits(struct run *r)
 static const char *check_reset_state(struct run *r)
 {
 	char wbuf[48];
-	const char *why = need_common(r);
 	uint64_t st, v;
 	char where[16];
+	const char *why = need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
 
 	if (why)
 		return why;
-	if (!regs_value(&r->s->common, VLP_COMMON_DEVICE_STATUS, &st))
-		return "device_status was not read";
 	if (st != 0)
 		return NULL; /* only a device in reset has known register values */
 	/* 4.1.4.3.1: queue_enable reads 0 after reset; 4.1.5.1.2.1: reset

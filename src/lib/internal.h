@@ -110,6 +110,16 @@ struct vlp_device {
 #define LEGACY_OFF(row) (vlp_legacy_header_table()->fields[row].offset)
 #define INPUT_OFF(row) (vlp_device_config_table(VLP_ID_INPUT)->fields[row].offset)
 
+/* util.c: room for element count of an array of *alloc elements of elem
+ * bytes, doubling (first when empty); -ENOMEM keeps the old array. */
+int vlp_grow(void **arr, size_t *alloc, size_t count, size_t elem, size_t first);
+/* Appends a finding with its message formatted from fmt; NULL when out of
+ * memory. */
+struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count, size_t *alloc,
+					const char *check, enum vlp_severity sev,
+					const char *section, int position, const char *fmt,
+					va_list ap) __attribute__((format(printf, 8, 0)));
+
 /* access.c: the spec's access rules, shared by state.c, regs.c and bar.c. */
 #define VLP_GENERATION_TRIES 5
 /* Bit set in feature words (NULL: no words, false). */

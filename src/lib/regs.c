@@ -20,26 +20,21 @@
 
 #define RESET_POLL_NS 1000000L       /* 1 ms between reads of device_status */
 
-static const char *const block_names[VLP_BLOCK_COUNT] = {
-	[VLP_BLOCK_COMMON] = "common",
-	[VLP_BLOCK_DEVICE] = "device",
-	[VLP_BLOCK_ISR] = "isr",
-	[VLP_BLOCK_LEGACY] = "legacy",
-	[VLP_BLOCK_LEGACY_DEVICE] = "legacy_device",
-};
-
-/* Where the spec says a field of the block is read-only for the driver. */
-static const char *const block_ro_sections[VLP_BLOCK_COUNT] = {
-	[VLP_BLOCK_COMMON] = "4.1.4.3.2",
-	[VLP_BLOCK_DEVICE] = "2.5",
-	[VLP_BLOCK_ISR] = "4.1.4.5",
-	[VLP_BLOCK_LEGACY] = "4.1.4.10",
-	[VLP_BLOCK_LEGACY_DEVICE] = "4.1.4.10",
+/* Each block's name (what the REPL takes before the dot) and where the
+ * spec says a field of the block is read-only for the driver. */
+static const struct {
+	const char *name, *ro_section;
+} blocks[VLP_BLOCK_COUNT] = {
+	[VLP_BLOCK_COMMON] = { "common", "4.1.4.3.2" },
+	[VLP_BLOCK_DEVICE] = { "device", "2.5" },
+	[VLP_BLOCK_ISR] = { "isr", "4.1.4.5" },
+	[VLP_BLOCK_LEGACY] = { "legacy", "4.1.4.10" },
+	[VLP_BLOCK_LEGACY_DEVICE] = { "legacy_device", "4.1.4.10" },
 };
 
 const char *vlp_block_name(enum vlp_block b)
 {
-	return (unsigned)b < VLP_BLOCK_COUNT ? block_names[b] : NULL;
+	return (unsigned)b < VLP_BLOCK_COUNT ? blocks[b].name : NULL;
 }
 
 static const struct vlp_virtio_cap *used_cap(const struct vlp_layout *l, unsigned cfg_type)
@@ -128,8 +123,8 @@ int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *na
 	if (dot) {
 		norder = 0;
 		for (unsigned b = 0; b < VLP_BLOCK_COUNT; b++)
-			if (strlen(block_names[b]) == (size_t)(dot - name) &&
-			    !strncmp(name, block_names[b], (size_t)(dot - name))) {
+			if (strlen(blocks[b].name) == (size_t)(dot - name) &&
+			    !strncmp(name, blocks[b].name, (size_t)(dot - name))) {
 				order = &modern_order[b];
 				norder = 1;
 			}
@@ -303,7 +298,7 @@ static int check_reg(struct vlp_ctx *ctx, const struct vlp_reg *reg)
 	if (!vlp_reg_exists(reg))
 		return vlp_error(ctx, ERANGE,
 				 "%s: at 0x%x, past the end of the %s structure (%llu bytes)", f->name,
-				 f->offset, block_names[reg->block], (unsigned long long)reg->length);
+				 f->offset, blocks[reg->block].name, (unsigned long long)reg->length);
 	if (f->count > 1 && reg->element < 0)
 		return vlp_error(ctx, EINVAL, "%s is an array of %u: give an element, %s[0]", f->name,
 				 f->count, f->name);
@@ -391,7 +386,7 @@ int vlp_reg_check_value(struct vlp_ctx *ctx, const struct vlp_reg *reg, uint64_t
 		return err;
 	if (f->access == VLP_RO)
 		return vlp_error(ctx, EACCES, "%s is read-only for the driver (%s)", f->name,
-				 block_ro_sections[reg->block]);
+				 blocks[reg->block].ro_section);
 	if (bits < 64 && val >> bits)
 		return vlp_error(ctx, ERANGE, "0x%llx does not fit %s (%u bits)",
 				 (unsigned long long)val, f->name, bits);
@@ -474,7 +469,7 @@ int vlp_reg_row(struct vlp_ctx *ctx, const struct vlp_layout *l, enum vlp_block 
 	if (!vlp_reg_exists(out))
 		return vlp_error(ctx, ERANGE,
 				 "%s: at 0x%x, past the end of the %s structure (%llu bytes)",
-				 out->field->name, out->field->offset, block_names[b],
+				 out->field->name, out->field->offset, blocks[b].name,
 				 (unsigned long long)out->length);
 	return 0;
 }

@@ -57,27 +57,12 @@ static void finding(struct reader *r, const char *check, enum vlp_severity sev, 
 		    const char *fmt, ...)
 {
 	struct vlp_state *s = r->s;
-	struct vlp_finding *f;
 	va_list ap;
 
-	if (s->nfindings == r->findings_alloc) {
-		size_t n = r->findings_alloc ? r->findings_alloc * 2 : 8;
-
-		f = realloc(s->findings, n * sizeof(*f));
-		if (!f) {
-			r->fatal = -ENOMEM;
-			return;
-		}
-		s->findings = f;
-		r->findings_alloc = n;
-	}
-	f = &s->findings[s->nfindings++];
-	f->severity = sev;
-	f->section = section;
-	f->position = -1;
-	f->check = check;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	if (!vlp_findings_append(&s->findings, &s->nfindings, &r->findings_alloc, check, sev,
+				 section, -1, fmt, ap))
+		r->fatal = -ENOMEM;
 	va_end(ap);
 }
 

@@ -15,168 +15,131 @@
 
 #include "internal.h"
 
-#define QUEUES(arr) arr, VLP_ARRAY_SIZE(arr)
-#define NO_QUEUES NULL, 0
+/* Queue roles, short. */
+#define RECEIVE VLP_QUEUE_RECEIVE
+#define TRANSMIT VLP_QUEUE_TRANSMIT
+#define CONTROL VLP_QUEUE_CONTROL
+#define REQUEST VLP_QUEUE_REQUEST
+#define EVENT VLP_QUEUE_EVENT
+
+/* A queue, and one that exists only with a device feature (by name). */
+#define Q(n, r)                                                                                    \
+	{                                                                                          \
+		.name = n, .role = r                                                               \
+	}
+#define QF(n, r, f)                                                                                \
+	{                                                                                          \
+		.name = n, .role = r, .feature = f                                                 \
+	}
+
+/* A registry row: ID, short name, title, then what the type has. */
+#define TYPE(idv, nm, ttl, ...) [idv] = { .id = idv, .name = nm, .title = ttl, __VA_ARGS__ }
+#define CONFIG(t) .config = &(t), .spec_config = true
+#define FEATURES(n) .features = &(n)
+#define HEAD(arr) .queues.head = arr, .queues.nhead = VLP_ARRAY_SIZE(arr)
+#define GROUP(arr, n) .queues.group = arr, .queues.ngroup = VLP_ARRAY_SIZE(arr), .queues.first = n
+#define TAIL(arr) .queues.tail = arr, .queues.ntail = VLP_ARRAY_SIZE(arr)
+#define NO_CONFIG .no_config = true
+#define NO_FEATURES FEATURES(no_features)
 
 /* 5.1.2: receiveqN/transmitqN pairs, controlq last (2N) with VIRTIO_NET_F_CTRL_VQ */
-static const struct vlp_queue_def net_group[] = {
-	{ "receiveq%u", VLP_QUEUE_RECEIVE, NULL },
-	{ "transmitq%u", VLP_QUEUE_TRANSMIT, NULL },
-};
-static const struct vlp_queue_def net_tail[] = {
-	{ "controlq", VLP_QUEUE_CONTROL, "VIRTIO_NET_F_CTRL_VQ" },
-};
+static const struct vlp_queue_def net_group[] = { Q("receiveq%u", RECEIVE),
+						  Q("transmitq%u", TRANSMIT) };
+static const struct vlp_queue_def net_tail[] = { QF("controlq", CONTROL, "VIRTIO_NET_F_CTRL_VQ") };
 
 /* 5.2.2 */
-static const struct vlp_queue_def blk_group[] = {
-	{ "requestq%u", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def blk_group[] = { Q("requestq%u", REQUEST) };
 
 /* 5.3.2: port 0, then the control queues and the ports 1.. with VIRTIO_CONSOLE_F_MULTIPORT */
 static const struct vlp_queue_def console_head[] = {
-	{ "receiveq(port0)", VLP_QUEUE_RECEIVE, NULL },
-	{ "transmitq(port0)", VLP_QUEUE_TRANSMIT, NULL },
-	{ "control receiveq", VLP_QUEUE_CONTROL, "VIRTIO_CONSOLE_F_MULTIPORT" },
-	{ "control transmitq", VLP_QUEUE_CONTROL, "VIRTIO_CONSOLE_F_MULTIPORT" },
+	Q("receiveq(port0)", RECEIVE), Q("transmitq(port0)", TRANSMIT),
+	QF("control receiveq", CONTROL, "VIRTIO_CONSOLE_F_MULTIPORT"),
+	QF("control transmitq", CONTROL, "VIRTIO_CONSOLE_F_MULTIPORT")
 };
 static const struct vlp_queue_def console_group[] = {
-	{ "receiveq(port%u)", VLP_QUEUE_RECEIVE, "VIRTIO_CONSOLE_F_MULTIPORT" },
-	{ "transmitq(port%u)", VLP_QUEUE_TRANSMIT, "VIRTIO_CONSOLE_F_MULTIPORT" },
+	QF("receiveq(port%u)", RECEIVE, "VIRTIO_CONSOLE_F_MULTIPORT"),
+	QF("transmitq(port%u)", TRANSMIT, "VIRTIO_CONSOLE_F_MULTIPORT")
 };
 
 /* 5.4.2 */
-static const struct vlp_queue_def entropy_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def entropy_head[] = { Q("requestq", REQUEST) };
 
 /* 5.5.2: statsq, free_page_vq, reporting_vq only with their features */
 static const struct vlp_queue_def balloon_head[] = {
-	{ "inflateq", VLP_QUEUE_TRANSMIT, NULL },
-	{ "deflateq", VLP_QUEUE_TRANSMIT, NULL },
-	{ "statsq", VLP_QUEUE_TRANSMIT, "VIRTIO_BALLOON_F_STATS_VQ" },
-	{ "free_page_vq", VLP_QUEUE_TRANSMIT, "VIRTIO_BALLOON_F_FREE_PAGE_HINT" },
-	{ "reporting_vq", VLP_QUEUE_TRANSMIT, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
+	Q("inflateq", TRANSMIT), Q("deflateq", TRANSMIT),
+	QF("statsq", TRANSMIT, "VIRTIO_BALLOON_F_STATS_VQ"),
+	QF("free_page_vq", TRANSMIT, "VIRTIO_BALLOON_F_FREE_PAGE_HINT"),
+	QF("reporting_vq", TRANSMIT, "VIRTIO_BALLOON_F_PAGE_REPORTING")
 };
 
 /* 5.6.2: request queues from 2 */
-static const struct vlp_queue_def scsi_head[] = {
-	{ "controlq", VLP_QUEUE_CONTROL, NULL },
-	{ "eventq", VLP_QUEUE_EVENT, NULL },
-};
-static const struct vlp_queue_def scsi_group[] = {
-	{ "requestq%u", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def scsi_head[] = { Q("controlq", CONTROL), Q("eventq", EVENT) };
+static const struct vlp_queue_def scsi_group[] = { Q("requestq%u", REQUEST) };
 
 /* 9P transport (no chapter in 1.x): one request queue */
-static const struct vlp_queue_def p9_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def p9_head[] = { Q("requestq", REQUEST) };
 
 /* 5.7.2 */
-static const struct vlp_queue_def gpu_head[] = {
-	{ "controlq", VLP_QUEUE_CONTROL, NULL },
-	{ "cursorq", VLP_QUEUE_CONTROL, NULL },
-};
+static const struct vlp_queue_def gpu_head[] = { Q("controlq", CONTROL), Q("cursorq", CONTROL) };
 
 /* 5.23.2: alarmq only with VIRTIO_RTC_F_ALARM */
-static const struct vlp_queue_def rtc_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-	{ "alarmq", VLP_QUEUE_EVENT, "VIRTIO_RTC_F_ALARM" },
-};
+static const struct vlp_queue_def rtc_head[] = { Q("requestq", REQUEST),
+						 QF("alarmq", EVENT, "VIRTIO_RTC_F_ALARM") };
 
 /* 5.8.2 */
-static const struct vlp_queue_def input_head[] = {
-	{ "eventq", VLP_QUEUE_EVENT, NULL },
-	{ "statusq", VLP_QUEUE_RECEIVE, NULL },
-};
+static const struct vlp_queue_def input_head[] = { Q("eventq", EVENT), Q("statusq", RECEIVE) };
 
 /* 5.10.2 */
-static const struct vlp_queue_def vsock_head[] = {
-	{ "rx", VLP_QUEUE_RECEIVE, NULL },
-	{ "tx", VLP_QUEUE_TRANSMIT, NULL },
-	{ "event", VLP_QUEUE_EVENT, NULL },
-};
+static const struct vlp_queue_def vsock_head[] = { Q("rx", RECEIVE), Q("tx", TRANSMIT),
+						   Q("event", EVENT) };
 
 /* 5.9.2: dataqN, controlq last */
-static const struct vlp_queue_def crypto_group[] = {
-	{ "dataq%u", VLP_QUEUE_REQUEST, NULL },
-};
-static const struct vlp_queue_def crypto_tail[] = {
-	{ "controlq", VLP_QUEUE_CONTROL, NULL },
-};
+static const struct vlp_queue_def crypto_group[] = { Q("dataq%u", REQUEST) };
+static const struct vlp_queue_def crypto_tail[] = { Q("controlq", CONTROL) };
 
 /* 5.13.2 */
-static const struct vlp_queue_def iommu_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-	{ "eventq", VLP_QUEUE_EVENT, NULL },
-};
+static const struct vlp_queue_def iommu_head[] = { Q("requestq", REQUEST), Q("eventq", EVENT) };
 
 /* 5.15.2 */
-static const struct vlp_queue_def mem_head[] = {
-	{ "guest-request", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def mem_head[] = { Q("guest-request", REQUEST) };
 
 /* 5.14.2 */
-static const struct vlp_queue_def sound_head[] = {
-	{ "controlq", VLP_QUEUE_CONTROL, NULL },
-	{ "eventq", VLP_QUEUE_EVENT, NULL },
-	{ "txq", VLP_QUEUE_TRANSMIT, NULL },
-	{ "rxq", VLP_QUEUE_RECEIVE, NULL },
-};
+static const struct vlp_queue_def sound_head[] = { Q("controlq", CONTROL), Q("eventq", EVENT),
+						   Q("txq", TRANSMIT), Q("rxq", RECEIVE) };
 
 /* 5.11.2: the notification queue only with VIRTIO_FS_F_NOTIFICATION */
 static const struct vlp_queue_def fs_head[] = {
-	{ "hiprio", VLP_QUEUE_REQUEST, NULL },
-	{ "notification queue", VLP_QUEUE_EVENT, "VIRTIO_FS_F_NOTIFICATION" },
+	Q("hiprio", REQUEST), QF("notification queue", EVENT, "VIRTIO_FS_F_NOTIFICATION")
 };
-static const struct vlp_queue_def fs_group[] = {
-	{ "requestq%u", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def fs_group[] = { Q("requestq%u", REQUEST) };
 
 /* 5.19.2 */
-static const struct vlp_queue_def pmem_head[] = {
-	{ "req_vq", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def pmem_head[] = { Q("req_vq", REQUEST) };
 
 /* 5.12.2 */
-static const struct vlp_queue_def rpmb_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def rpmb_head[] = { Q("requestq", REQUEST) };
 
 /* 5.17.2: eventq only with VIRTIO_SCMI_F_P2A_CHANNELS */
 static const struct vlp_queue_def scmi_head[] = {
-	{ "cmdq", VLP_QUEUE_REQUEST, NULL },
-	{ "eventq", VLP_QUEUE_EVENT, "VIRTIO_SCMI_F_P2A_CHANNELS" },
+	Q("cmdq", REQUEST), QF("eventq", EVENT, "VIRTIO_SCMI_F_P2A_CHANNELS")
 };
 
 /* 5.16.2 */
-static const struct vlp_queue_def i2c_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def i2c_head[] = { Q("requestq", REQUEST) };
 
 /* 5.20.2 */
-static const struct vlp_queue_def can_head[] = {
-	{ "txq", VLP_QUEUE_TRANSMIT, NULL },
-	{ "rxq", VLP_QUEUE_RECEIVE, NULL },
-	{ "controlq", VLP_QUEUE_CONTROL, NULL },
-};
+static const struct vlp_queue_def can_head[] = { Q("txq", TRANSMIT), Q("rxq", RECEIVE),
+						 Q("controlq", CONTROL) };
 
 /* 5.18.2: eventq only with VIRTIO_GPIO_F_IRQ */
-static const struct vlp_queue_def gpio_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-	{ "eventq", VLP_QUEUE_EVENT, "VIRTIO_GPIO_F_IRQ" },
-};
+static const struct vlp_queue_def gpio_head[] = { Q("requestq", REQUEST),
+						  QF("eventq", EVENT, "VIRTIO_GPIO_F_IRQ") };
 
 /* 5.21.2 */
-static const struct vlp_queue_def spi_head[] = {
-	{ "requestq", VLP_QUEUE_REQUEST, NULL },
-};
+static const struct vlp_queue_def spi_head[] = { Q("requestq", REQUEST) };
 
 /* 5.22.2 */
-static const struct vlp_queue_def media_head[] = {
-	{ "commandq", VLP_QUEUE_REQUEST, NULL },
-	{ "eventq", VLP_QUEUE_EVENT, NULL },
-};
+static const struct vlp_queue_def media_head[] = { Q("commandq", REQUEST), Q("eventq", EVENT) };
 
 /* Types the spec describes without device-specific bits, and every type
  * without a chapter. */
@@ -186,53 +149,78 @@ static const struct vlp_names no_features = { VLP_NAMES_BITS, NULL, 0 };
  * VIRTIO_ID_DMABUF (not in the spec).  spec_config: the chapter defines a
  * device configuration layout; no_config: it says there is none. */
 static const struct vlp_device_type types[] = {
-	[VLP_ID_NET] = { .id = VLP_ID_NET, .name = "network", .title = "Network device", .config = &vlp_config_net, .spec_config = true, .features = &vlp_features_net, .queues = { .head = NO_QUEUES, .group = QUEUES(net_group), .first = 1, .tail = QUEUES(net_tail) } },
-	[VLP_ID_BLOCK] = { .id = VLP_ID_BLOCK, .name = "block", .title = "Block device", .config = &vlp_config_blk, .spec_config = true, .features = &vlp_features_blk, .queues = { .head = NO_QUEUES, .group = QUEUES(blk_group), .first = 1 } },
-	[VLP_ID_CONSOLE] = { .id = VLP_ID_CONSOLE, .name = "console", .title = "Console device", .config = &vlp_config_console, .spec_config = true, .features = &vlp_features_console, .queues = { .head = QUEUES(console_head), .group = QUEUES(console_group), .first = 1 } },
-	[VLP_ID_ENTROPY] = { .id = VLP_ID_ENTROPY, .name = "entropy", .title = "Entropy device", .no_config = true, .features = &no_features, .queues = { .head = QUEUES(entropy_head) } },
-	[VLP_ID_BALLOON] = { .id = VLP_ID_BALLOON, .name = "balloon", .title = "Traditional memory balloon device", .config = &vlp_config_balloon, .spec_config = true, .features = &vlp_features_balloon, .queues = { .head = QUEUES(balloon_head) } },
-	[VLP_ID_IOMEMORY] = { .id = VLP_ID_IOMEMORY, .name = "iomemory", .title = "ioMemory device", .features = &no_features },
-	[VLP_ID_RPMSG] = { .id = VLP_ID_RPMSG, .name = "rpmsg", .title = "rpmsg device", .features = &no_features },
-	[VLP_ID_SCSI] = { .id = VLP_ID_SCSI, .name = "scsi", .title = "SCSI host device", .config = &vlp_config_scsi, .spec_config = true, .features = &vlp_features_scsi, .queues = { .head = QUEUES(scsi_head), .group = QUEUES(scsi_group), .first = 1 } },
-	[VLP_ID_9P] = { .id = VLP_ID_9P, .name = "9p", .title = "9P transport", .config = &vlp_config_p9, .spec_config = false, .features = &vlp_features_p9, .queues = { .head = QUEUES(p9_head) } },
-	[VLP_ID_MAC80211_WLAN] = { .id = VLP_ID_MAC80211_WLAN, .name = "mac80211_wlan", .title = "mac80211 wlan device", .features = &no_features },
-	[VLP_ID_RPROC_SERIAL] = { .id = VLP_ID_RPROC_SERIAL, .name = "rproc_serial", .title = "rproc serial device", .features = &no_features },
-	[VLP_ID_CAIF] = { .id = VLP_ID_CAIF, .name = "caif", .title = "virtio CAIF device", .features = &no_features },
-	[VLP_ID_MEMORY_BALLOON] = { .id = VLP_ID_MEMORY_BALLOON, .name = "memory_balloon", .title = "Memory balloon device", .features = &no_features },
-	[VLP_ID_GPU] = { .id = VLP_ID_GPU, .name = "gpu", .title = "GPU device", .config = &vlp_config_gpu, .spec_config = true, .features = &vlp_features_gpu, .queues = { .head = QUEUES(gpu_head) } },
-	[VLP_ID_RTC] = { .id = VLP_ID_RTC, .name = "rtc", .title = "RTC device", .no_config = true, .features = &vlp_features_rtc, .queues = { .head = QUEUES(rtc_head) } },
-	[VLP_ID_INPUT] = { .id = VLP_ID_INPUT, .name = "input", .title = "Input device", .config = &vlp_config_input, .spec_config = true, .features = &no_features, .queues = { .head = QUEUES(input_head) } },
-	[VLP_ID_VSOCK] = { .id = VLP_ID_VSOCK, .name = "socket", .title = "Socket device", .config = &vlp_config_vsock, .spec_config = true, .features = &vlp_features_vsock, .queues = { .head = QUEUES(vsock_head) } },
-	[VLP_ID_CRYPTO] = { .id = VLP_ID_CRYPTO, .name = "crypto", .title = "Crypto device", .config = &vlp_config_crypto, .spec_config = true, .features = &vlp_features_crypto, .queues = { .head = NO_QUEUES, .group = QUEUES(crypto_group), .first = 1, .tail = QUEUES(crypto_tail) } },
-	[VLP_ID_SIGNAL_DIST] = { .id = VLP_ID_SIGNAL_DIST, .name = "signal_dist", .title = "Signal Distribution Module", .features = &no_features },
-	[VLP_ID_PSTORE] = { .id = VLP_ID_PSTORE, .name = "pstore", .title = "pstore device", .features = &no_features },
-	[VLP_ID_IOMMU] = { .id = VLP_ID_IOMMU, .name = "iommu", .title = "IOMMU device", .config = &vlp_config_iommu, .spec_config = true, .features = &vlp_features_iommu, .queues = { .head = QUEUES(iommu_head) } },
-	[VLP_ID_MEM] = { .id = VLP_ID_MEM, .name = "memory", .title = "Memory device", .config = &vlp_config_mem, .spec_config = true, .features = &vlp_features_mem, .queues = { .head = QUEUES(mem_head) } },
-	[VLP_ID_SOUND] = { .id = VLP_ID_SOUND, .name = "sound", .title = "Sound device", .config = &vlp_config_sound, .spec_config = true, .features = &vlp_features_sound, .queues = { .head = QUEUES(sound_head) } },
-	[VLP_ID_FS] = { .id = VLP_ID_FS, .name = "fs", .title = "File system device", .config = &vlp_config_fs, .spec_config = true, .features = &vlp_features_fs, .queues = { .head = QUEUES(fs_head), .group = QUEUES(fs_group), .first = 1 } },
-	[VLP_ID_PMEM] = { .id = VLP_ID_PMEM, .name = "pmem", .title = "PMEM device", .config = &vlp_config_pmem, .spec_config = true, .features = &vlp_features_pmem, .queues = { .head = QUEUES(pmem_head) } },
-	[VLP_ID_RPMB] = { .id = VLP_ID_RPMB, .name = "rpmb", .title = "RPMB device", .config = &vlp_config_rpmb, .spec_config = true, .features = &no_features, .queues = { .head = QUEUES(rpmb_head) } },
-	[VLP_ID_MAC80211_HWSIM] = { .id = VLP_ID_MAC80211_HWSIM, .name = "mac80211_hwsim", .title = "mac80211 hwsim wireless simulation device", .features = &no_features },
-	[VLP_ID_VIDEO_ENCODER] = { .id = VLP_ID_VIDEO_ENCODER, .name = "video_encoder", .title = "Video encoder device", .features = &no_features },
-	[VLP_ID_VIDEO_DECODER] = { .id = VLP_ID_VIDEO_DECODER, .name = "video_decoder", .title = "Video decoder device", .features = &no_features },
-	[VLP_ID_SCMI] = { .id = VLP_ID_SCMI, .name = "scmi", .title = "SCMI device", .no_config = true, .features = &vlp_features_scmi, .queues = { .head = QUEUES(scmi_head) } },
-	[VLP_ID_NITRO_SEC_MOD] = { .id = VLP_ID_NITRO_SEC_MOD, .name = "nitro_sec_mod", .title = "NitroSecureModule", .features = &no_features },
-	[VLP_ID_I2C] = { .id = VLP_ID_I2C, .name = "i2c", .title = "I2C adapter", .no_config = true, .features = &vlp_features_i2c, .queues = { .head = QUEUES(i2c_head) } },
-	[VLP_ID_WATCHDOG] = { .id = VLP_ID_WATCHDOG, .name = "watchdog", .title = "Watchdog device", .features = &no_features },
-	[VLP_ID_CAN] = { .id = VLP_ID_CAN, .name = "can", .title = "CAN device", .config = &vlp_config_can, .spec_config = true, .features = &vlp_features_can, .queues = { .head = QUEUES(can_head) } },
-	[VLP_ID_DMABUF] = { .id = VLP_ID_DMABUF, .name = "dmabuf", .title = "dmabuf device (Linux, not in the spec)", .features = &no_features },
-	[VLP_ID_PARAM_SERV] = { .id = VLP_ID_PARAM_SERV, .name = "param_serv", .title = "Parameter Server", .features = &no_features },
-	[VLP_ID_AUDIO_POLICY] = { .id = VLP_ID_AUDIO_POLICY, .name = "audio_policy", .title = "Audio policy device", .features = &no_features },
-	[VLP_ID_BLUETOOTH] = { .id = VLP_ID_BLUETOOTH, .name = "bluetooth", .title = "Bluetooth device", .features = &no_features },
-	[VLP_ID_GPIO] = { .id = VLP_ID_GPIO, .name = "gpio", .title = "GPIO device", .config = &vlp_config_gpio, .spec_config = true, .features = &vlp_features_gpio, .queues = { .head = QUEUES(gpio_head) } },
-	[VLP_ID_RDMA] = { .id = VLP_ID_RDMA, .name = "rdma", .title = "RDMA device", .features = &no_features },
-	[VLP_ID_CAMERA] = { .id = VLP_ID_CAMERA, .name = "camera", .title = "Camera device", .features = &no_features },
-	[VLP_ID_ISM] = { .id = VLP_ID_ISM, .name = "ism", .title = "ISM device", .features = &no_features },
-	[VLP_ID_SPI] = { .id = VLP_ID_SPI, .name = "spi", .title = "SPI controller", .config = &vlp_config_spi, .spec_config = true, .features = &no_features, .queues = { .head = QUEUES(spi_head) } },
-	[VLP_ID_TEE] = { .id = VLP_ID_TEE, .name = "tee", .title = "TEE device", .features = &no_features },
-	[VLP_ID_CPU_BALLOON] = { .id = VLP_ID_CPU_BALLOON, .name = "cpu_balloon", .title = "CPU balloon device", .features = &no_features },
-	[VLP_ID_MEDIA] = { .id = VLP_ID_MEDIA, .name = "media", .title = "Media device", .config = &vlp_config_media, .spec_config = true, .features = &no_features, .queues = { .head = QUEUES(media_head) } },
-	[VLP_ID_USB] = { .id = VLP_ID_USB, .name = "usb", .title = "USB controller", .features = &no_features },
+	TYPE(VLP_ID_NET, "network", "Network device", CONFIG(vlp_config_net),
+	     FEATURES(vlp_features_net), GROUP(net_group, 1), TAIL(net_tail)),
+	TYPE(VLP_ID_BLOCK, "block", "Block device", CONFIG(vlp_config_blk),
+	     FEATURES(vlp_features_blk), GROUP(blk_group, 1)),
+	TYPE(VLP_ID_CONSOLE, "console", "Console device", CONFIG(vlp_config_console),
+	     FEATURES(vlp_features_console), HEAD(console_head), GROUP(console_group, 1)),
+	TYPE(VLP_ID_ENTROPY, "entropy", "Entropy device", NO_CONFIG, NO_FEATURES,
+	     HEAD(entropy_head)),
+	TYPE(VLP_ID_BALLOON, "balloon", "Traditional memory balloon device",
+	     CONFIG(vlp_config_balloon), FEATURES(vlp_features_balloon), HEAD(balloon_head)),
+	TYPE(VLP_ID_IOMEMORY, "iomemory", "ioMemory device", NO_FEATURES),
+	TYPE(VLP_ID_RPMSG, "rpmsg", "rpmsg device", NO_FEATURES),
+	TYPE(VLP_ID_SCSI, "scsi", "SCSI host device", CONFIG(vlp_config_scsi),
+	     FEATURES(vlp_features_scsi), HEAD(scsi_head), GROUP(scsi_group, 1)),
+	TYPE(VLP_ID_9P, "9p", "9P transport", .config = &vlp_config_p9, FEATURES(vlp_features_p9),
+	     HEAD(p9_head)),
+	TYPE(VLP_ID_MAC80211_WLAN, "mac80211_wlan", "mac80211 wlan device", NO_FEATURES),
+	TYPE(VLP_ID_RPROC_SERIAL, "rproc_serial", "rproc serial device", NO_FEATURES),
+	TYPE(VLP_ID_CAIF, "caif", "virtio CAIF device", NO_FEATURES),
+	TYPE(VLP_ID_MEMORY_BALLOON, "memory_balloon", "Memory balloon device", NO_FEATURES),
+	TYPE(VLP_ID_GPU, "gpu", "GPU device", CONFIG(vlp_config_gpu), FEATURES(vlp_features_gpu),
+	     HEAD(gpu_head)),
+	TYPE(VLP_ID_RTC, "rtc", "RTC device", NO_CONFIG, FEATURES(vlp_features_rtc),
+	     HEAD(rtc_head)),
+	TYPE(VLP_ID_INPUT, "input", "Input device", CONFIG(vlp_config_input), NO_FEATURES,
+	     HEAD(input_head)),
+	TYPE(VLP_ID_VSOCK, "socket", "Socket device", CONFIG(vlp_config_vsock),
+	     FEATURES(vlp_features_vsock), HEAD(vsock_head)),
+	TYPE(VLP_ID_CRYPTO, "crypto", "Crypto device", CONFIG(vlp_config_crypto),
+	     FEATURES(vlp_features_crypto), GROUP(crypto_group, 1), TAIL(crypto_tail)),
+	TYPE(VLP_ID_SIGNAL_DIST, "signal_dist", "Signal Distribution Module", NO_FEATURES),
+	TYPE(VLP_ID_PSTORE, "pstore", "pstore device", NO_FEATURES),
+	TYPE(VLP_ID_IOMMU, "iommu", "IOMMU device", CONFIG(vlp_config_iommu),
+	     FEATURES(vlp_features_iommu), HEAD(iommu_head)),
+	TYPE(VLP_ID_MEM, "memory", "Memory device", CONFIG(vlp_config_mem),
+	     FEATURES(vlp_features_mem), HEAD(mem_head)),
+	TYPE(VLP_ID_SOUND, "sound", "Sound device", CONFIG(vlp_config_sound),
+	     FEATURES(vlp_features_sound), HEAD(sound_head)),
+	TYPE(VLP_ID_FS, "fs", "File system device", CONFIG(vlp_config_fs),
+	     FEATURES(vlp_features_fs), HEAD(fs_head), GROUP(fs_group, 1)),
+	TYPE(VLP_ID_PMEM, "pmem", "PMEM device", CONFIG(vlp_config_pmem),
+	     FEATURES(vlp_features_pmem), HEAD(pmem_head)),
+	TYPE(VLP_ID_RPMB, "rpmb", "RPMB device", CONFIG(vlp_config_rpmb), NO_FEATURES,
+	     HEAD(rpmb_head)),
+	TYPE(VLP_ID_MAC80211_HWSIM, "mac80211_hwsim", "mac80211 hwsim wireless simulation device",
+	     NO_FEATURES),
+	TYPE(VLP_ID_VIDEO_ENCODER, "video_encoder", "Video encoder device", NO_FEATURES),
+	TYPE(VLP_ID_VIDEO_DECODER, "video_decoder", "Video decoder device", NO_FEATURES),
+	TYPE(VLP_ID_SCMI, "scmi", "SCMI device", NO_CONFIG, FEATURES(vlp_features_scmi),
+	     HEAD(scmi_head)),
+	TYPE(VLP_ID_NITRO_SEC_MOD, "nitro_sec_mod", "NitroSecureModule", NO_FEATURES),
+	TYPE(VLP_ID_I2C, "i2c", "I2C adapter", NO_CONFIG, FEATURES(vlp_features_i2c),
+	     HEAD(i2c_head)),
+	TYPE(VLP_ID_WATCHDOG, "watchdog", "Watchdog device", NO_FEATURES),
+	TYPE(VLP_ID_CAN, "can", "CAN device", CONFIG(vlp_config_can), FEATURES(vlp_features_can),
+	     HEAD(can_head)),
+	TYPE(VLP_ID_DMABUF, "dmabuf", "dmabuf device (Linux, not in the spec)", NO_FEATURES),
+	TYPE(VLP_ID_PARAM_SERV, "param_serv", "Parameter Server", NO_FEATURES),
+	TYPE(VLP_ID_AUDIO_POLICY, "audio_policy", "Audio policy device", NO_FEATURES),
+	TYPE(VLP_ID_BLUETOOTH, "bluetooth", "Bluetooth device", NO_FEATURES),
+	TYPE(VLP_ID_GPIO, "gpio", "GPIO device", CONFIG(vlp_config_gpio),
+	     FEATURES(vlp_features_gpio), HEAD(gpio_head)),
+	TYPE(VLP_ID_RDMA, "rdma", "RDMA device", NO_FEATURES),
+	TYPE(VLP_ID_CAMERA, "camera", "Camera device", NO_FEATURES),
+	TYPE(VLP_ID_ISM, "ism", "ISM device", NO_FEATURES),
+	TYPE(VLP_ID_SPI, "spi", "SPI controller", CONFIG(vlp_config_spi), NO_FEATURES,
+	     HEAD(spi_head)),
+	TYPE(VLP_ID_TEE, "tee", "TEE device", NO_FEATURES),
+	TYPE(VLP_ID_CPU_BALLOON, "cpu_balloon", "CPU balloon device", NO_FEATURES),
+	TYPE(VLP_ID_MEDIA, "media", "Media device", CONFIG(vlp_config_media), NO_FEATURES,
+	     HEAD(media_head)),
+	TYPE(VLP_ID_USB, "usb", "USB controller", NO_FEATURES),
 };
 
 const struct vlp_device_type *vlp_device_type(unsigned id)
@@ -343,8 +331,8 @@ const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_queues,
 
 			nth_present(t, ql->group, ql->ngroup, driver_features, 0, &ngroup);
 			if (ngroup) {
-				q = nth_present(t, ql->group, ql->ngroup, driver_features, g % ngroup,
-						&ngroup);
+				q = nth_present(t, ql->group, ql->ngroup, driver_features,
+						g % ngroup, &ngroup);
 				number = ql->first + g / ngroup;
 			} else if (!num_queues) {
 				/* No count known: the tail follows the head. */
@@ -363,19 +351,11 @@ const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_queues,
 
 const char *vlp_queue_role_name(enum vlp_queue_role role)
 {
-	switch (role) {
-	case VLP_QUEUE_RECEIVE:
-		return "receive";
-	case VLP_QUEUE_TRANSMIT:
-		return "transmit";
-	case VLP_QUEUE_CONTROL:
-		return "control";
-	case VLP_QUEUE_REQUEST:
-		return "request";
-	case VLP_QUEUE_EVENT:
-		return "event";
-	case VLP_QUEUE_OTHER:
-		break;
-	}
-	return "other";
+	static const char *const names[] = {
+		[VLP_QUEUE_OTHER] = "other",	   [VLP_QUEUE_RECEIVE] = "receive",
+		[VLP_QUEUE_TRANSMIT] = "transmit", [VLP_QUEUE_CONTROL] = "control",
+		[VLP_QUEUE_REQUEST] = "request",   [VLP_QUEUE_EVENT] = "event",
+	};
+
+	return (unsigned)role < VLP_ARRAY_SIZE(names) ? names[role] : names[VLP_QUEUE_OTHER];
 }

@@ -24,13 +24,18 @@ double tui_elapsed(const struct timespec *a, const struct timespec *b)
 
 /* ------------------------------------------------------- model access */
 
+/* The modern block when it was read, else the legacy one (4.1.4.10). */
+static const struct vlp_regs *modern_or_legacy(const struct vlp_regs *modern,
+					       const struct vlp_regs *legacy)
+{
+	if (modern->table)
+		return modern;
+	return legacy->table ? legacy : NULL;
+}
+
 const struct vlp_regs *tui_config_regs(const struct vlp_state *s)
 {
-	if (!s)
-		return NULL;
-	if (s->common.table)
-		return &s->common;
-	return s->legacy.table ? &s->legacy : NULL;
+	return s ? modern_or_legacy(&s->common, &s->legacy) : NULL;
 }
 
 const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
@@ -64,11 +69,7 @@ const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n)
 
 const struct vlp_regs *tui_device_regs(const struct vlp_state *s)
 {
-	if (!s)
-		return NULL;
-	if (s->device.table)
-		return &s->device;
-	return s->legacy_device.table ? &s->legacy_device : NULL;
+	return s ? modern_or_legacy(&s->device, &s->legacy_device) : NULL;
 }
 
 void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[VLP_FEATURE_WORDS])
