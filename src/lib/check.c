@@ -32,7 +32,8 @@ struct run {
 	const struct vlp_check *check; /* the one running */
 	size_t findings_alloc, skipped_alloc;
 	bool out_of_memory;
-	char why[64]; /* a reason built at run time (need_row) */
+	char why[64];   /* a reason built at run time (need_row) */
+	char where[48]; /* where a finding points, built for one report() */
 };
 
 /* A check function: NULL when it ran, else why it could not. */
@@ -296,13 +297,18 @@ static const struct vlp_virtio_cap *used_cap(const struct vlp_layout *l, uint8_t
 
 /* "common.<row name>": where a finding about a common configuration row
  * points (the name the REPL takes for it). */
-static const char *common_where(char *buf, size_t len, unsigned row)
+static const char *at_row(struct run *r, unsigned row)
 {
-	snprintf(buf, len, "%s.%s", vlp_block_name(VLP_BLOCK_COMMON),
+	snprintf(r->where, sizeof(r->where), "%s.%s", vlp_block_name(VLP_BLOCK_COMMON),
 		 vlp_common_cfg_table()->fields[row].name);
-	return buf;
+	return r->where;
 }
-#define COMMON_WHERE(row) common_where(wbuf, sizeof(wbuf), row)
+
+static const char *at_queue(struct run *r, unsigned index)
+{
+	snprintf(r->where, sizeof(r->where), "queue %u", index);
+	return r->where;
+}
 
 /* A common configuration row (enum vlp_common_row) as read. */
 static bool regs_value(const struct vlp_regs *regs, unsigned row, uint64_t *v)
@@ -644,7 +650,6 @@ static const char *check_notify_zero_multiplier(struct run *r)
 {
 	const struct vlp_virtio_cap *n = used_cap(r->l, VLP_CFG_NOTIFY);
 	const char *why = need_queues(r);
-	char where[16];
 	uint64_t off;
 
 	if (why)
@@ -657,8 +662,7 @@ static const char *check_notify_zero_multiplier(struct run *r)
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
 		if (regs_value(&q->regs, VLP_COMMON_QUEUE_NOTIFY_OFF, &off) && off) {
-			snprintf(where, sizeof(where), "queue %u", q->index);
-			report(r, VLP_SEV_WARNING, -1, where,
+			report(r, VLP_SEV_WARNING, -1, at_queue(r, q->index),
 			       "queue %u has queue_notify_off %llu but notify_off_multiplier is 0: every queue notifies at the same address, the offset is ignored",
 			       q->index, (unsigned long long)off);
 		}
@@ -800,7 +804,6 @@ static const char *check_queue_size_pow2(struct run *r)
 {
 	const char *why = need_queues(r);
 	uint64_t size;
-	char where[16];
 	int packed;
 
 	if (why)
@@ -811,10 +814,9 @@ static const char *check_queue_size_pow2(struct run *r)
 
 		if (!regs_value(&q->regs, VLP_COMMON_QUEUE_SIZE, &size) || size == 0 || is_pow2(size))
 			continue;
-		snprintf(where, sizeof(where), "queue %u", q->index);
 		/* 4.1.4.3.1: a power of 2 unless VIRTIO_F_RING_PACKED is
 		 * negotiated; a device offering it may be driven split. */
-		report(r, packed > 0 ? VLP_SEV_WARNING : VLP_SEV_ERROR, -1, where,
+		report(r, packed > 0 ? VLP_SEV_WARNING : VLP_SEV_ERROR, -1, at_queue(r, q->index),
 		       "queue %u: queue_size %llu is not a power of 2%s", q->index,
 		       (unsigned long long)size,
 		       packed > 0 ? " (allowed with a packed ring only; a split-ring driver cannot use it)"
@@ -825,23 +827,20 @@ static const char *check_queue_size_pow2(struct run *r)
 
 static const char *check_queue_count(struct run *r)
 {
-	char wbuf[48];
 	uint64_t num, size;
-	char where[16];
 	const char *why = need_row(r, VLP_COMMON_NUM_QUEUES, &num);
 
 	if (why)
 		return why;
 	if (num == 0) {
-		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_NUM_QUEUES), "num_queues is 0: the device has no queue");
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_NUM_QUEUES), "num_queues is 0: the device has no queue");
 		return NULL;
 	}
 	for (size_t i = 0; i < r->s->nqueues; i++) {
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
 		if (q->index < num && regs_value(&q->regs, VLP_COMMON_QUEUE_SIZE, &size) && size == 0) {
-			snprintf(where, sizeof(where), "queue %u", q->index);
-			report(r, VLP_SEV_INFO, -1, where,
+			report(r, VLP_SEV_INFO, -1, at_queue(r, q->index),
 			       "queue %u is below num_queues %llu but unavailable (queue_size 0)", q->index,
 			       (unsigned long long)num);
 		}
@@ -851,25 +850,24 @@ static const char *check_queue_count(struct run *r)
 
 static const char *check_status_bits(struct run *r)
 {
-	char wbuf[48];
 	uint64_t st;
 	const char *why = need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
 
 	if (why)
 		return why;
 	if (st & S_UNDEFINED)
-		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_DEVICE_STATUS),
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx has undefined bit 0x20 set", (unsigned long long)st);
 	if ((st & S_DRIVER_OK) && !(st & S_FEATURES_OK) && !(st & S_FAILED))
-		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_DEVICE_STATUS),
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx has DRIVER_OK without FEATURES_OK (3.1.1: a modern driver sets FEATURES_OK first)",
 		       (unsigned long long)st);
 	if (st & S_NEEDS_RESET)
-		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_DEVICE_STATUS),
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx: the device has set DEVICE_NEEDS_RESET (2.1.2)",
 		       (unsigned long long)st);
 	if (st & S_FAILED)
-		report(r, VLP_SEV_INFO, -1, COMMON_WHERE(VLP_COMMON_DEVICE_STATUS),
+		report(r, VLP_SEV_INFO, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx: a driver gave up on the device (FAILED)",
 		       (unsigned long long)st);
 	return NULL;
@@ -877,9 +875,7 @@ static const char *check_status_bits(struct run *r)
 
 static const char *check_reset_state(struct run *r)
 {
-	char wbuf[48];
 	uint64_t st, v;
-	char where[16];
 	const char *why = need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
 
 	if (why)
@@ -889,18 +885,17 @@ static const char *check_reset_state(struct run *r)
 	/* 4.1.4.3.1: queue_enable reads 0 after reset; 4.1.5.1.2.1: reset
 	 * unmaps every event from its MSI-X vector. */
 	if (regs_value(&r->s->common, VLP_COMMON_CONFIG_MSIX_VECTOR, &v) && v != NO_VECTOR)
-		report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_CONFIG_MSIX_VECTOR),
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_CONFIG_MSIX_VECTOR),
 		       "device in reset but config_msix_vector is 0x%04llx, not NO_VECTOR (0xffff)",
 		       (unsigned long long)v);
 	for (size_t i = 0; i < r->s->nqueues; i++) {
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
-		snprintf(where, sizeof(where), "queue %u", q->index);
 		if (regs_value(&q->regs, VLP_COMMON_QUEUE_ENABLE, &v) && v != 0)
-			report(r, VLP_SEV_ERROR, -1, where, "device in reset but queue %u has queue_enable %llu",
+			report(r, VLP_SEV_ERROR, -1, at_queue(r, q->index), "device in reset but queue %u has queue_enable %llu",
 			       q->index, (unsigned long long)v);
 		if (regs_value(&q->regs, VLP_COMMON_QUEUE_MSIX_VECTOR, &v) && v != NO_VECTOR)
-			report(r, VLP_SEV_WARNING, -1, where,
+			report(r, VLP_SEV_WARNING, -1, at_queue(r, q->index),
 			       "device in reset but queue %u has queue_msix_vector 0x%04llx, not NO_VECTOR (0xffff)",
 			       q->index, (unsigned long long)v);
 	}
@@ -990,7 +985,6 @@ static int active_reset(struct run *r, struct vlp_device *dev)
 
 static int active_feature_window(struct run *r, struct vlp_device *dev)
 {
-	char wbuf[48];
 	struct vlp_reg reg;
 	int err;
 
@@ -1005,7 +999,7 @@ static int active_feature_window(struct run *r, struct vlp_device *dev)
 		if ((err = vlp_reg_read(r->ctx, dev, r->l, &reg, &sel, 0, &v)))
 			return err;
 		if (v)
-			report(r, VLP_SEV_WARNING, -1, COMMON_WHERE(VLP_COMMON_DEVICE_FEATURE),
+			report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_FEATURE),
 			       "device_feature_select %u reads device_feature 0x%08llx: bits %u-%u are not defined by the spec",
 			       w, (unsigned long long)v, 32 * w, 32 * w + 31);
 	}
