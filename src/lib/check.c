@@ -16,10 +16,10 @@
 
 #define NO_VECTOR 0xffffu
 
-/* Device status masks (2.1); bit 5 is the one the spec leaves undefined. */
+/* Device status masks (2.1). */
 #define S_DRIVER_OK VLP_S_MASK(VLP_S_DRIVER_OK)
 #define S_FEATURES_OK VLP_S_MASK(VLP_S_FEATURES_OK)
-#define S_UNDEFINED VLP_S_MASK(5)
+#define S_UNDEFINED VLP_S_MASK(VLP_S_UNDEFINED_5)
 #define S_NEEDS_RESET VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET)
 #define S_FAILED VLP_S_MASK(VLP_S_FAILED)
 

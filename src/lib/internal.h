@@ -122,8 +122,6 @@ struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count,
 
 /* access.c: the spec's access rules, shared by state.c, regs.c and bar.c. */
 #define VLP_GENERATION_TRIES 5
-/* Bit set in feature words (NULL: no words, false). */
-bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
 /* The feature set rules read: device & driver (the decision is in access.c). */
 void vlp_features_negotiated(const uint32_t device[VLP_FEATURE_WORDS],
 			     const uint32_t driver[VLP_FEATURE_WORDS],

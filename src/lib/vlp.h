@@ -227,6 +227,7 @@ enum vlp_status_bit {
 	VLP_S_SUSPEND = 4,
 	VLP_S_DEVICE_NEEDS_RESET = 6,
 	VLP_S_FAILED = 7,
+	VLP_S_UNDEFINED_5 = 5, /* the one bit 2.1 does not define */
 };
 #define VLP_S_MASK(bit) (1u << (bit))
 
@@ -912,6 +913,9 @@ VLP_API int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev,
 VLP_API int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev,
 			       const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS]);
 VLP_API bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS]);
+/* Whether bit is set in feature words (false for NULL words or a bit past
+ * them). */
+VLP_API bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
 /* Writes 0 to device_status and waits up to timeout_ms for it to read 0
  * (4.1.4.3.2); -ETIMEDOUT otherwise. */
 VLP_API int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev,

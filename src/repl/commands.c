@@ -344,7 +344,7 @@ static const char *missing_feature(struct repl *r, const struct vlp_field *f)
 		return NULL;
 	bit = VLP_FEATURE_BIT(f->feature);
 	if (vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv) ||
-	    drv[bit / 32] >> (bit % 32) & 1)
+	    vlp_feature_on(drv, (unsigned)bit))
 		return NULL;
 	return vlp_feature_name(r->type, bit);
 }
@@ -427,7 +427,7 @@ static int cmd_features(struct repl *r, const struct words *w)
 	print_feature_words(r, "negotiated:", neg);
 	fprintf(r->out, "  bit  %-34s device driver\n", "name");
 	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS; bit++) {
-		bool d = dev[bit / 32] >> (bit % 32) & 1, g = drv[bit / 32] >> (bit % 32) & 1;
+		bool d = vlp_feature_on(dev, (unsigned)bit), g = vlp_feature_on(drv, (unsigned)bit);
 		const char *name = vlp_feature_name(r->type, bit);
 
 		if (d || g)
@@ -476,7 +476,7 @@ static int cmd_feature(struct repl *r, const struct words *w)
 		else
 			drv[bit / 32] &= ~(1u << (bit % 32));
 		name = vlp_feature_name(r->type, (unsigned)bit);
-		if (arg[0] == '+' && !(dev[bit / 32] >> (bit % 32) & 1))
+		if (arg[0] == '+' && !(vlp_feature_on(dev, (unsigned)bit)))
 			fprintf(r->out, "warning: %s (bit %d) is not offered by the device: the driver must not accept it (2.2.1) and the device must then refuse FEATURES_OK (2.2.2)\n",
 				name ? name : "feature", bit);
 	}
@@ -528,7 +528,7 @@ static void warn_unoffered(struct repl *r)
 	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS && used < sizeof(names); bit++) {
 		const char *name = vlp_feature_name(r->type, bit);
 
-		if (drv[bit / 32] >> (bit % 32) & 1 && !(dev[bit / 32] >> (bit % 32) & 1))
+		if (vlp_feature_on(drv, (unsigned)bit) && !(vlp_feature_on(dev, (unsigned)bit)))
 			used += name ? (size_t)snprintf(names + used, sizeof(names) - used, " %s", name)
 				     : (size_t)snprintf(names + used, sizeof(names) - used, " bit%u", bit);
 	}
