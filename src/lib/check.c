@@ -160,15 +160,13 @@ static const struct check_row checks[] = {
 
 const char *vlp_check_data_name(enum vlp_check_data d)
 {
-	switch (d) {
-	case VLP_CHECK_CONFIG:
-		return "config";
-	case VLP_CHECK_STATE:
-		return "registers";
-	case VLP_CHECK_ACTIVE:
-		return "active";
-	}
-	return NULL;
+	static const char *const names[] = {
+		[VLP_CHECK_CONFIG] = "config",
+		[VLP_CHECK_STATE] = "registers",
+		[VLP_CHECK_ACTIVE] = "active",
+	};
+
+	return (unsigned)d < VLP_ARRAY_SIZE(names) ? names[d] : NULL;
 }
 
 size_t vlp_check_count(void)

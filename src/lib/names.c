@@ -5,19 +5,15 @@
 
 const char *vlp_transport_name(enum vlp_transport t)
 {
-	switch (t) {
-	case VLP_TRANSPORT_LEGACY:
-		return "legacy";
-	case VLP_TRANSPORT_TRANSITIONAL:
-		return "transitional";
-	case VLP_TRANSPORT_MODERN:
-		return "modern";
-	case VLP_TRANSPORT_PRE_MODERN:
-		return "legacy-or-transitional";
-	case VLP_TRANSPORT_NONE:
-		break;
-	}
-	return "none";
+	static const char *const names[] = {
+		[VLP_TRANSPORT_NONE] = "none",
+		[VLP_TRANSPORT_LEGACY] = "legacy",
+		[VLP_TRANSPORT_TRANSITIONAL] = "transitional",
+		[VLP_TRANSPORT_MODERN] = "modern",
+		[VLP_TRANSPORT_PRE_MODERN] = "legacy-or-transitional",
+	};
+
+	return (unsigned)t < VLP_ARRAY_SIZE(names) ? names[t] : names[VLP_TRANSPORT_NONE];
 }
 
 struct cfg_type_names {
