@@ -12,12 +12,12 @@
 # the live view's cell labels (what a person types or reads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tables="src/lib/fields.c src/lib/devcfg.c"
-names=$(grep -ohE '(FIELD|FIELD64|QUEUE_FIELD|QUEUE_FIELD64|ROW|SUB|ARR|ROW64)\([A-Z_0-9]*,? *"[^"]+"|\.name = "[^"]+"' $tables |
+tables=(src/lib/fields.c src/lib/devcfg.c)
+names=$(grep -ohE '(FIELD|FIELD64|QUEUE_FIELD|QUEUE_FIELD64|ROW|SUB|ARR|ROW64)\([A-Z_0-9]*,? *"[^"]+"|\.name = "[^"]+"' "${tables[@]}" |
 	sed -E 's/.*"([^"]+)"/\1/' | sort -u)
 count=0
 while IFS= read -r file; do
-	case " $tables " in *" $file "*) continue ;; esac
+	case " ${tables[*]} " in *" $file "*) continue ;; esac
 	hits=$(awk -v names="$names" -v file="$file" '
 		BEGIN { n = split(names, a, "\n"); for (i = 1; i <= n; i++) row[a[i]] = 1 }
 		{
