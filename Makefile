@@ -82,7 +82,7 @@ endif
 # A build in another directory (B=build/clang) links its tool there too.
 TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
-.PHONY: all clean install uninstall run check bench deps test-deps lint format \
+.PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui \
 	build-clang deb deb-test
@@ -295,8 +295,12 @@ deb:
 deb-test:
 	@tests/deb.sh
 
+# No C string literal of a register row's name outside the field tables.
+row-literals:
+	@tests/row-literals.sh
+
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

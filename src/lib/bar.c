@@ -32,19 +32,17 @@
 #define WIN_LENGTH 12
 #define WIN_DATA 16
 
-/* Selector registers, by their field table names: common cfg (4.1.4.3),
- * legacy header (4.1.4.10), and virtio-input's select and subsel (5.8.4),
- * on which its size and union u depend. */
-#define COMMON_DFSELECT COMMON_OFF("device_feature_select")
-#define COMMON_GFSELECT COMMON_OFF("driver_feature_select")
-#define COMMON_Q_SELECT COMMON_OFF("queue_select")
-#define LEGACY_Q_SELECT LEGACY_OFF("queue_select")
-#define VIRTIO_ID_INPUT 18
-#define INPUT_OFF(name) vlp_field_offset(vlp_device_config_table(VIRTIO_ID_INPUT), name)
-#define INPUT_SELECT INPUT_OFF("select")
-#define INPUT_SUBSEL INPUT_OFF("subsel")
-#define INPUT_SIZE INPUT_OFF("size")
-#define INPUT_END vlp_device_config_table(VIRTIO_ID_INPUT)->size
+/* Selector registers: common cfg (4.1.4.3), legacy header (4.1.4.10), and
+ * virtio-input's select and subsel (5.8.4), on which its size and union u
+ * depend. */
+#define COMMON_DFSELECT COMMON_OFF(VLP_COMMON_DEVICE_FEATURE_SELECT)
+#define COMMON_GFSELECT COMMON_OFF(VLP_COMMON_DRIVER_FEATURE_SELECT)
+#define COMMON_Q_SELECT COMMON_OFF(VLP_COMMON_QUEUE_SELECT)
+#define LEGACY_Q_SELECT LEGACY_OFF(VLP_LEGACY_QUEUE_SELECT)
+#define INPUT_SELECT INPUT_OFF(VLP_INPUT_SELECT)
+#define INPUT_SUBSEL INPUT_OFF(VLP_INPUT_SUBSEL)
+#define INPUT_SIZE INPUT_OFF(VLP_INPUT_SIZE)
+#define INPUT_END vlp_device_config_table(VLP_ID_INPUT)->size
 
 enum method { M_NONE, M_MMAP, M_PIO, M_WINDOW, M_SNAPSHOT };
 
@@ -184,53 +182,42 @@ static int open_sysfs_bar(struct vlp_device *dev, unsigned i, bool writable, cha
 	return 0;
 }
 
-static int sysfs_read(struct bar_access *a, uint64_t off, unsigned width, uint32_t *val)
+/* One access of exactly width bytes, little-endian: volatile and aligned
+ * through the mapping, else pread/pwrite of the resource file (I/O BARs). */
+static int sysfs_access(struct bar_access *a, uint64_t off, unsigned width, uint32_t *val,
+			bool write)
 {
 	uint8_t buf[4];
+	ssize_t n;
 
 	if (a->method == M_MMAP) {
-		/* One access of exactly this width: volatile, aligned. */
-		switch (width) {
-		case 1:
-			*val = *(volatile uint8_t *)(a->map + off);
-			return 0;
-		case 2:
-			*val = *(volatile uint16_t *)(void *)(a->map + off);
-			return 0;
-		default:
-			*val = *(volatile uint32_t *)(void *)(a->map + off);
-			return 0;
-		}
-	}
-	if (pread(a->fd, buf, width, (off_t)off) != (ssize_t)width)
-		return errno ? -errno : -EIO;
-	*val = 0;
-	for (unsigned i = 0; i < width; i++)
-		*val |= (uint32_t)buf[i] << (8 * i);
-	return 0;
-}
+		volatile void *p = a->map + off;
 
-static int sysfs_write(struct bar_access *a, uint64_t off, unsigned width, uint32_t val)
-{
-	uint8_t buf[4];
-
-	if (a->method == M_MMAP) {
-		switch (width) {
-		case 1:
-			*(volatile uint8_t *)(a->map + off) = (uint8_t)val;
-			return 0;
-		case 2:
-			*(volatile uint16_t *)(void *)(a->map + off) = (uint16_t)val;
-			return 0;
-		default:
-			*(volatile uint32_t *)(void *)(a->map + off) = val;
-			return 0;
-		}
+		if (width == 1 && write)
+			*(volatile uint8_t *)p = (uint8_t)*val;
+		else if (width == 1)
+			*val = *(volatile uint8_t *)p;
+		else if (width == 2 && write)
+			*(volatile uint16_t *)p = (uint16_t)*val;
+		else if (width == 2)
+			*val = *(volatile uint16_t *)p;
+		else if (write)
+			*(volatile uint32_t *)p = *val;
+		else
+			*val = *(volatile uint32_t *)p;
+		return 0;
 	}
-	for (unsigned i = 0; i < width; i++)
-		buf[i] = (uint8_t)(val >> (8 * i));
-	if (pwrite(a->fd, buf, width, (off_t)off) != (ssize_t)width)
+	if (write)
+		for (unsigned i = 0; i < width; i++)
+			buf[i] = (uint8_t)(*val >> (8 * i));
+	n = write ? pwrite(a->fd, buf, width, (off_t)off) : pread(a->fd, buf, width, (off_t)off);
+	if (n != (ssize_t)width)
 		return errno ? -errno : -EIO;
+	if (!write) {
+		*val = 0;
+		for (unsigned i = 0; i < width; i++)
+			*val |= (uint32_t)buf[i] << (8 * i);
+	}
 	return 0;
 }
 
@@ -497,7 +484,7 @@ static void setup_selectors(struct vlp_bars *b, const struct vlp_layout *l)
 		b->common_off = l->caps[common].u.virtio.offset;
 	}
 	b->have_legacy = l->legacy.present && l->legacy.bar0_is_io;
-	if (l->virtio.device_type.valid && l->virtio.device_type.value == VIRTIO_ID_INPUT &&
+	if (l->virtio.device_type.valid && l->virtio.device_type.value == VLP_ID_INPUT &&
 	    l->driver_uses[VLP_CFG_DEVICE] >= 0) {
 		b->have_input = true;
 		b->input_bar = l->caps[l->driver_uses[VLP_CFG_DEVICE]].u.virtio.bar;
@@ -677,8 +664,7 @@ static int dispatch(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned
 	switch (b->bar[bar].method) {
 	case M_MMAP:
 	case M_PIO:
-		return write ? sysfs_write(&b->bar[bar], off, width, *val)
-			     : sysfs_read(&b->bar[bar], off, width, val);
+		return sysfs_access(&b->bar[bar], off, width, val, write);
 	case M_WINDOW:
 		if (!window_reaches(b, bar, off, width))
 			return -EACCES;

@@ -6,28 +6,25 @@
 
 #include "decode.h"
 
-#define MSIX_ENTRY_SIZE 16u
-#define LEGACY_HEADER_NO_MSIX 20u
+/* Sizes from the field tables: an MSI-X entry, and the legacy header
+ * without its MSI-X vector fields, which exist only with MSI-X enabled
+ * (4.1.4.10). */
+#define MSIX_ENTRY_SIZE (vlp_msix_entry_table()->size)
+#define LEGACY_HEADER_NO_MSIX (LEGACY_OFF(VLP_LEGACY_CONFIG_MSIX_VECTOR))
 
-static struct vlp_region *add_region(struct vlp_decode_state *st, size_t *alloc)
+/* Appends a region; false when out of memory. */
+static bool add_region(struct vlp_decode_state *st, size_t *alloc, enum vlp_region_kind kind,
+		       unsigned bar, uint64_t offset, uint64_t length, int position)
 {
 	struct vlp_layout *l = st->layout;
-	struct vlp_region *r;
 
-	if (l->nregions == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 8;
-
-		r = realloc(l->regions, n * sizeof(*r));
-		if (!r) {
-			st->out_of_memory = true;
-			return NULL;
-		}
-		l->regions = r;
-		*alloc = n;
+	if (vlp_grow((void **)&l->regions, alloc, l->nregions, sizeof(*l->regions), 8)) {
+		st->out_of_memory = true;
+		return false;
 	}
-	r = &l->regions[l->nregions++];
-	memset(r, 0, sizeof(*r));
-	return r;
+	l->regions[l->nregions++] = (struct vlp_region){ .kind = kind, .bar = bar, .offset = offset,
+							 .length = length, .position = position };
+	return true;
 }
 
 static const char *region_section(const struct vlp_region *r)
@@ -65,52 +62,35 @@ static void collect(struct vlp_decode_state *st)
 {
 	struct vlp_layout *l = st->layout;
 	size_t alloc = 0;
-	struct vlp_region *r;
 
 	for (size_t i = 0; i < l->ncaps; i++) {
 		const struct vlp_cap *c = &l->caps[i];
 
 		if (c->kind == VLP_CAP_VIRTIO && c->u.virtio.has_location &&
 		    c->u.virtio.cfg_type != VLP_CFG_PCI && vlp_cfg_type_name(c->u.virtio.cfg_type)) {
-			r = add_region(st, &alloc);
-			if (!r)
+			if (!add_region(st, &alloc, VLP_REGION_VIRTIO, c->u.virtio.bar,
+					c->u.virtio.offset, c->u.virtio.length, c->position))
 				return;
-			r->kind = VLP_REGION_VIRTIO;
-			r->bar = c->u.virtio.bar;
-			r->offset = c->u.virtio.offset;
-			r->length = c->u.virtio.length;
-			r->position = c->position;
-			r->cfg_type = c->u.virtio.cfg_type;
+			l->regions[l->nregions - 1].cfg_type = c->u.virtio.cfg_type;
 		} else if (c->kind == VLP_CAP_MSIX && (int)i == l->msix_index) {
 			const struct vlp_msix_cap *m = &c->u.msix;
 
-			r = add_region(st, &alloc);
-			if (!r)
+			/* the PBA: one bit per vector, in QWORDs */
+			if (!add_region(st, &alloc, VLP_REGION_MSIX_TABLE, m->table_bar,
+					m->table_offset, (uint64_t)m->table_size * MSIX_ENTRY_SIZE,
+					c->position) ||
+			    !add_region(st, &alloc, VLP_REGION_MSIX_PBA, m->pba_bar, m->pba_offset,
+					(m->table_size + 63u) / 64u * 8u, c->position))
 				return;
-			r->kind = VLP_REGION_MSIX_TABLE;
-			r->bar = m->table_bar;
-			r->offset = m->table_offset;
-			r->length = (uint64_t)m->table_size * MSIX_ENTRY_SIZE;
-			r->position = c->position;
-			r = add_region(st, &alloc);
-			if (!r)
-				return;
-			r->kind = VLP_REGION_MSIX_PBA;
-			r->bar = m->pba_bar;
-			r->offset = m->pba_offset;
-			r->length = (m->table_size + 63u) / 64u * 8u; /* one bit per vector, QWORDs */
-			r->position = c->position;
 		}
 	}
 	if (l->legacy.present && l->legacy.bar0_is_io) {
-		r = add_region(st, &alloc);
-		if (!r)
+		if (!add_region(st, &alloc, VLP_REGION_LEGACY, 0, 0,
+				l->legacy.device_config_offset.valid
+					? l->legacy.device_config_offset.value
+					: LEGACY_HEADER_NO_MSIX,
+				-1))
 			return;
-		r->kind = VLP_REGION_LEGACY;
-		r->bar = 0;
-		r->length = l->legacy.device_config_offset.valid ? l->legacy.device_config_offset.value
-								  : LEGACY_HEADER_NO_MSIX;
-		r->position = -1;
 	}
 }
 

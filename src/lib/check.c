@@ -10,32 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pci/header.h>
+
 #include "internal.h"
 
-#define PCI_ECAP_SR_IOV 0x0010
 #define NO_VECTOR 0xffffu
 
-/* Feature bits (chapter 6). */
-#define F_NOTIFY_ON_EMPTY 24
-#define F_ANY_LAYOUT 27
-#define F_UNUSED_30 30
-#define F_VERSION_1 32
-#define F_ACCESS_PLATFORM 33
-#define F_RING_PACKED 34
-#define F_ORDER_PLATFORM 36
-#define F_SR_IOV 37
-#define F_NOTIFICATION_DATA 38
-#define F_NOTIF_CONFIG_DATA 39
-#define F_RING_RESET 40
-#define F_ADMIN_VQ 41
-
-/* Device status bits (2.1). */
-#define S_DRIVER_OK 0x04
-#define S_FEATURES_OK 0x08
-#define S_SUSPEND 0x10
-#define S_UNDEFINED 0x20
-#define S_NEEDS_RESET 0x40
-#define S_FAILED 0x80
+/* Device status masks (2.1). */
+#define S_DRIVER_OK VLP_S_MASK(VLP_S_DRIVER_OK)
+#define S_FEATURES_OK VLP_S_MASK(VLP_S_FEATURES_OK)
+#define S_UNDEFINED VLP_S_MASK(VLP_S_UNDEFINED_5)
+#define S_NEEDS_RESET VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET)
+#define S_FAILED VLP_S_MASK(VLP_S_FAILED)
 
 struct run {
 	struct vlp_ctx *ctx;
@@ -46,6 +32,8 @@ struct run {
 	const struct vlp_check *check; /* the one running */
 	size_t findings_alloc, skipped_alloc;
 	bool out_of_memory;
+	char why[64];   /* a reason built at run time (need_row) */
+	char where[48]; /* where a finding points, built for one report() */
 };
 
 /* A check function: NULL when it ran, else why it could not. */
@@ -172,15 +160,13 @@ static const struct check_row checks[] = {
 
 const char *vlp_check_data_name(enum vlp_check_data d)
 {
-	switch (d) {
-	case VLP_CHECK_CONFIG:
-		return "config";
-	case VLP_CHECK_STATE:
-		return "registers";
-	case VLP_CHECK_ACTIVE:
-		return "active";
-	}
-	return NULL;
+	static const char *const names[] = {
+		[VLP_CHECK_CONFIG] = "config",
+		[VLP_CHECK_STATE] = "registers",
+		[VLP_CHECK_ACTIVE] = "active",
+	};
+
+	return (unsigned)d < VLP_ARRAY_SIZE(names) ? names[d] : NULL;
 }
 
 size_t vlp_check_count(void)
@@ -205,19 +191,8 @@ const struct vlp_check *vlp_check_find(const char *id)
 
 static void grow(void **arr, size_t *alloc, size_t used, size_t size, bool *oom)
 {
-	void *p;
-	size_t n;
-
-	if (used < *alloc)
-		return;
-	n = *alloc ? *alloc * 2 : 16;
-	p = realloc(*arr, n * size);
-	if (!p) {
+	if (vlp_grow(arr, alloc, used, size, 16))
 		*oom = true;
-		return;
-	}
-	*arr = p;
-	*alloc = n;
 }
 
 static void add_finding(struct run *r, const struct vlp_check *check, const struct vlp_finding *f,
@@ -318,17 +293,29 @@ static const struct vlp_virtio_cap *used_cap(const struct vlp_layout *l, uint8_t
 	return i >= 0 ? &l->caps[i].u.virtio : NULL;
 }
 
-static bool regs_value(const struct vlp_regs *regs, const char *name, uint64_t *v)
+/* "common.<row name>": where a finding about a common configuration row
+ * points (the name the REPL takes for it). */
+static const char *at_row(struct run *r, unsigned row)
 {
-	const struct vlp_field *f;
-	size_t i;
+	snprintf(r->where, sizeof(r->where), "%s.%s", vlp_block_name(VLP_BLOCK_COMMON),
+		 vlp_common_cfg_table()->fields[row].name);
+	return r->where;
+}
 
-	if (!regs->table || !(f = vlp_field_find(regs->table, name)))
+static const char *at_queue(struct run *r, unsigned index)
+{
+	snprintf(r->where, sizeof(r->where), "queue %u", index);
+	return r->where;
+}
+
+/* A common configuration row (enum vlp_common_row) as read. */
+static bool regs_value(const struct vlp_regs *regs, unsigned row, uint64_t *v)
+{
+	const struct vlp_field_value *fv = vlp_regs_row(regs, vlp_common_cfg_table(), row);
+
+	if (!fv || !fv->valid)
 		return false;
-	i = (size_t)(f - regs->table->fields);
-	if (!regs->values[i].present || !regs->values[i].valid)
-		return false;
-	*v = regs->values[i].value;
+	*v = fv->value;
 	return true;
 }
 
@@ -347,6 +334,17 @@ static const char *need_common(const struct run *r)
 	if (!r->s->common.table)
 		return "the common configuration was not read";
 	return NULL;
+}
+
+/* A common configuration row as read, or why a check on it cannot run. */
+static const char *need_row(struct run *r, unsigned row, uint64_t *v)
+{
+	const char *why = need_common(r);
+
+	if (why || regs_value(&r->s->common, row, v))
+		return why;
+	snprintf(r->why, sizeof(r->why), "%s was not read", vlp_common_cfg_table()->fields[row].name);
+	return r->why;
 }
 
 static const char *need_queues(const struct run *r)
@@ -626,9 +624,9 @@ static const char *check_notify_data_rules(struct run *r)
 		return why;
 	if (!n)
 		return "no notification capability is used";
-	if (offered(r->s, F_NOTIFICATION_DATA) < 0)
+	if (offered(r->s, VLP_F_NOTIFICATION_DATA) < 0)
 		return "device features not read";
-	if (!offered(r->s, F_NOTIFICATION_DATA))
+	if (!offered(r->s, VLP_F_NOTIFICATION_DATA))
 		return NULL;
 	pos = r->l->caps[pos].position;
 	if (n->notify_off_multiplier % 4)
@@ -650,7 +648,6 @@ static const char *check_notify_zero_multiplier(struct run *r)
 {
 	const struct vlp_virtio_cap *n = used_cap(r->l, VLP_CFG_NOTIFY);
 	const char *why = need_queues(r);
-	char where[16];
 	uint64_t off;
 
 	if (why)
@@ -662,9 +659,8 @@ static const char *check_notify_zero_multiplier(struct run *r)
 	for (size_t i = 0; i < r->s->nqueues; i++) {
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
-		if (regs_value(&q->regs, "queue_notify_off", &off) && off) {
-			snprintf(where, sizeof(where), "queue %u", q->index);
-			report(r, VLP_SEV_WARNING, -1, where,
+		if (regs_value(&q->regs, VLP_COMMON_QUEUE_NOTIFY_OFF, &off) && off) {
+			report(r, VLP_SEV_WARNING, -1, at_queue(r, q->index),
 			       "queue %u has queue_notify_off %llu but notify_off_multiplier is 0: every queue notifies at the same address, the offset is ignored",
 			       q->index, (unsigned long long)off);
 		}
@@ -674,17 +670,10 @@ static const char *check_notify_zero_multiplier(struct run *r)
 
 static const char *check_common_length_features(struct run *r)
 {
-	/* Fields that exist only with a feature (4.1.4.3), and the length
+	/* Fields that exist only with a feature (4.1.4.3), read from the
+	 * table: a feature's need is the end of its last row, the length
 	 * Linux's vp_check_common_size() then wants. */
-	static const struct {
-		unsigned bit;
-		uint64_t need;
-		const char *name;
-	} needs[] = {
-		{ F_NOTIF_CONFIG_DATA, 0x3a, "VIRTIO_F_NOTIF_CONFIG_DATA" },
-		{ F_RING_RESET, 0x3c, "VIRTIO_F_RING_RESET" },
-		{ F_ADMIN_VQ, 0x40, "VIRTIO_F_ADMIN_VQ" },
-	};
+	const struct vlp_field_table *t = vlp_common_cfg_table();
 	const struct vlp_virtio_cap *c = used_cap(r->l, VLP_CFG_COMMON);
 	const char *why = need_common(r);
 
@@ -692,30 +681,47 @@ static const char *check_common_length_features(struct run *r)
 		return why;
 	if (!c)
 		return "no common configuration capability is used";
-	for (size_t i = 0; i < VLP_ARRAY_SIZE(needs); i++) {
-		int on = offered(r->s, needs[i].bit);
+	for (size_t i = 0; i < t->count; i++) {
+		const struct vlp_field *f = &t->fields[i];
+		unsigned bit = VLP_FEATURE_BIT(f->feature);
+		uint64_t need = f->offset + f->width;
+		const char *name = vlp_feature_name(0, bit);
+		int on;
 
-		if (on < 0)
+		if (!f->feature || (i + 1 < t->count && t->fields[i + 1].feature == f->feature))
+			continue;
+		if ((on = offered(r->s, bit)) < 0)
 			return "device features not read";
-		if (on && c->length < needs[i].need)
+		if (on && c->length < need)
 			report(r, VLP_SEV_ERROR, r->l->caps[r->l->driver_uses[VLP_CFG_COMMON]].position, NULL,
 			       "%s is offered but the common configuration is 0x%llx bytes (0x%llx needed); Linux: \"virtio: common cfg size(%llu) does not match the feature %s\"",
-			       needs[i].name, (unsigned long long)c->length,
-			       (unsigned long long)needs[i].need, (unsigned long long)c->length,
-			       needs[i].name);
+			       name, (unsigned long long)c->length, (unsigned long long)need,
+			       (unsigned long long)c->length, name);
 	}
+	return NULL;
+}
+
+/* Whether the device offers bit, or why a check on it cannot run. */
+static const char *need_offered(struct run *r, unsigned bit, bool *on)
+{
+	const char *why = need_common(r);
+	int v;
+
+	if (why)
+		return why;
+	if ((v = offered(r->s, bit)) < 0)
+		return "device features not read";
+	*on = v;
 	return NULL;
 }
 
 static const char *check_feature_version_1(struct run *r)
 {
-	const char *why = need_common(r);
-	int on;
+	bool on;
+	const char *why = need_offered(r, VLP_F_VERSION_1, &on);
 
 	if (why)
 		return why;
-	if ((on = offered(r->s, F_VERSION_1)) < 0)
-		return "device features not read";
 	if (!on)
 		report(r, VLP_SEV_ERROR, -1, NULL,
 		       "VIRTIO_F_VERSION_1 is not offered through the modern interface (Linux: \"virtio: device uses modern interface but does not have VIRTIO_F_VERSION_1\")");
@@ -724,7 +730,7 @@ static const char *check_feature_version_1(struct run *r)
 
 static const char *check_feature_legacy_only(struct run *r)
 {
-	static const unsigned bits[] = { F_NOTIFY_ON_EMPTY, F_ANY_LAYOUT, F_UNUSED_30 };
+	static const unsigned bits[] = { VLP_F_NOTIFY_ON_EMPTY, VLP_F_ANY_LAYOUT, VLP_F_UNUSED };
 	const char *why = need_common(r);
 
 	if (why)
@@ -755,14 +761,12 @@ static bool has_ecap(const struct vlp_layout *l, uint16_t id)
 
 static const char *check_feature_sr_iov(struct run *r)
 {
-	const char *why = need_common(r);
-	int on;
+	bool on;
+	const char *why = need_offered(r, VLP_F_SR_IOV, &on);
 
 	if (why)
 		return why;
-	if ((on = offered(r->s, F_SR_IOV)) < 0)
-		return "device features not read";
-	if (!on || has_ecap(r->l, PCI_ECAP_SR_IOV))
+	if (!on || has_ecap(r->l, PCI_EXT_CAP_ID_SRIOV))
 		return NULL;
 	if (!vlp_device_config_valid(r->dev, 0x100, 4))
 		return "VIRTIO_F_SR_IOV is offered but extended config space was not read";
@@ -779,8 +783,8 @@ static const char *check_feature_platform(struct run *r)
 
 	if (why)
 		return why;
-	access = offered(r->s, F_ACCESS_PLATFORM);
-	order = offered(r->s, F_ORDER_PLATFORM);
+	access = offered(r->s, VLP_F_ACCESS_PLATFORM);
+	order = offered(r->s, VLP_F_ORDER_PLATFORM);
 	if (access < 0 || order < 0)
 		return "device features not read";
 	/* 6.2 recommends both for add-in cards; a subsystem vendor other than
@@ -798,21 +802,19 @@ static const char *check_queue_size_pow2(struct run *r)
 {
 	const char *why = need_queues(r);
 	uint64_t size;
-	char where[16];
 	int packed;
 
 	if (why)
 		return why;
-	packed = offered(r->s, F_RING_PACKED);
+	packed = offered(r->s, VLP_F_RING_PACKED);
 	for (size_t i = 0; i < r->s->nqueues; i++) {
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
-		if (!regs_value(&q->regs, "queue_size", &size) || size == 0 || is_pow2(size))
+		if (!regs_value(&q->regs, VLP_COMMON_QUEUE_SIZE, &size) || size == 0 || is_pow2(size))
 			continue;
-		snprintf(where, sizeof(where), "queue %u", q->index);
 		/* 4.1.4.3.1: a power of 2 unless VIRTIO_F_RING_PACKED is
 		 * negotiated; a device offering it may be driven split. */
-		report(r, packed > 0 ? VLP_SEV_WARNING : VLP_SEV_ERROR, -1, where,
+		report(r, packed > 0 ? VLP_SEV_WARNING : VLP_SEV_ERROR, -1, at_queue(r, q->index),
 		       "queue %u: queue_size %llu is not a power of 2%s", q->index,
 		       (unsigned long long)size,
 		       packed > 0 ? " (allowed with a packed ring only; a split-ring driver cannot use it)"
@@ -823,24 +825,20 @@ static const char *check_queue_size_pow2(struct run *r)
 
 static const char *check_queue_count(struct run *r)
 {
-	const char *why = need_common(r);
 	uint64_t num, size;
-	char where[16];
+	const char *why = need_row(r, VLP_COMMON_NUM_QUEUES, &num);
 
 	if (why)
 		return why;
-	if (!regs_value(&r->s->common, "num_queues", &num))
-		return "num_queues was not read";
 	if (num == 0) {
-		report(r, VLP_SEV_WARNING, -1, "common.num_queues", "num_queues is 0: the device has no queue");
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_NUM_QUEUES), "num_queues is 0: the device has no queue");
 		return NULL;
 	}
 	for (size_t i = 0; i < r->s->nqueues; i++) {
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
-		if (q->index < num && regs_value(&q->regs, "queue_size", &size) && size == 0) {
-			snprintf(where, sizeof(where), "queue %u", q->index);
-			report(r, VLP_SEV_INFO, -1, where,
+		if (q->index < num && regs_value(&q->regs, VLP_COMMON_QUEUE_SIZE, &size) && size == 0) {
+			report(r, VLP_SEV_INFO, -1, at_queue(r, q->index),
 			       "queue %u is below num_queues %llu but unavailable (queue_size 0)", q->index,
 			       (unsigned long long)num);
 		}
@@ -850,26 +848,24 @@ static const char *check_queue_count(struct run *r)
 
 static const char *check_status_bits(struct run *r)
 {
-	const char *why = need_common(r);
 	uint64_t st;
+	const char *why = need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
 
 	if (why)
 		return why;
-	if (!regs_value(&r->s->common, "device_status", &st))
-		return "device_status was not read";
 	if (st & S_UNDEFINED)
-		report(r, VLP_SEV_WARNING, -1, "common.device_status",
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx has undefined bit 0x20 set", (unsigned long long)st);
 	if ((st & S_DRIVER_OK) && !(st & S_FEATURES_OK) && !(st & S_FAILED))
-		report(r, VLP_SEV_WARNING, -1, "common.device_status",
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx has DRIVER_OK without FEATURES_OK (3.1.1: a modern driver sets FEATURES_OK first)",
 		       (unsigned long long)st);
 	if (st & S_NEEDS_RESET)
-		report(r, VLP_SEV_WARNING, -1, "common.device_status",
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx: the device has set DEVICE_NEEDS_RESET (2.1.2)",
 		       (unsigned long long)st);
 	if (st & S_FAILED)
-		report(r, VLP_SEV_INFO, -1, "common.device_status",
+		report(r, VLP_SEV_INFO, -1, at_row(r, VLP_COMMON_DEVICE_STATUS),
 		       "device_status 0x%02llx: a driver gave up on the device (FAILED)",
 		       (unsigned long long)st);
 	return NULL;
@@ -877,31 +873,27 @@ static const char *check_status_bits(struct run *r)
 
 static const char *check_reset_state(struct run *r)
 {
-	const char *why = need_common(r);
 	uint64_t st, v;
-	char where[16];
+	const char *why = need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
 
 	if (why)
 		return why;
-	if (!regs_value(&r->s->common, "device_status", &st))
-		return "device_status was not read";
 	if (st != 0)
 		return NULL; /* only a device in reset has known register values */
 	/* 4.1.4.3.1: queue_enable reads 0 after reset; 4.1.5.1.2.1: reset
 	 * unmaps every event from its MSI-X vector. */
-	if (regs_value(&r->s->common, "config_msix_vector", &v) && v != NO_VECTOR)
-		report(r, VLP_SEV_WARNING, -1, "common.config_msix_vector",
+	if (regs_value(&r->s->common, VLP_COMMON_CONFIG_MSIX_VECTOR, &v) && v != NO_VECTOR)
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_CONFIG_MSIX_VECTOR),
 		       "device in reset but config_msix_vector is 0x%04llx, not NO_VECTOR (0xffff)",
 		       (unsigned long long)v);
 	for (size_t i = 0; i < r->s->nqueues; i++) {
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
-		snprintf(where, sizeof(where), "queue %u", q->index);
-		if (regs_value(&q->regs, "queue_enable", &v) && v != 0)
-			report(r, VLP_SEV_ERROR, -1, where, "device in reset but queue %u has queue_enable %llu",
+		if (regs_value(&q->regs, VLP_COMMON_QUEUE_ENABLE, &v) && v != 0)
+			report(r, VLP_SEV_ERROR, -1, at_queue(r, q->index), "device in reset but queue %u has queue_enable %llu",
 			       q->index, (unsigned long long)v);
-		if (regs_value(&q->regs, "queue_msix_vector", &v) && v != NO_VECTOR)
-			report(r, VLP_SEV_WARNING, -1, where,
+		if (regs_value(&q->regs, VLP_COMMON_QUEUE_MSIX_VECTOR, &v) && v != NO_VECTOR)
+			report(r, VLP_SEV_WARNING, -1, at_queue(r, q->index),
 			       "device in reset but queue %u has queue_msix_vector 0x%04llx, not NO_VECTOR (0xffff)",
 			       q->index, (unsigned long long)v);
 	}
@@ -996,7 +988,7 @@ static int active_feature_window(struct run *r, struct vlp_device *dev)
 
 	if (!is_modern_interface(r->l))
 		return 1;
-	if ((err = vlp_reg_find(r->ctx, r->l, "common.device_feature", &reg)))
+	if ((err = vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_DEVICE_FEATURE, &reg)))
 		return err;
 	for (uint32_t w = BEYOND_FIRST; w <= BEYOND_LAST; w++) {
 		struct vlp_selection sel = { .device_feature_select = w };
@@ -1005,7 +997,7 @@ static int active_feature_window(struct run *r, struct vlp_device *dev)
 		if ((err = vlp_reg_read(r->ctx, dev, r->l, &reg, &sel, 0, &v)))
 			return err;
 		if (v)
-			report(r, VLP_SEV_WARNING, -1, "common.device_feature",
+			report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_DEVICE_FEATURE),
 			       "device_feature_select %u reads device_feature 0x%08llx: bits %u-%u are not defined by the spec",
 			       w, (unsigned long long)v, 32 * w, 32 * w + 31);
 	}
@@ -1023,8 +1015,8 @@ static int active_queue_size_max(struct run *r, struct vlp_device *dev)
 
 	if (!is_modern_interface(r->l))
 		return 1;
-	if ((err = vlp_reg_find(r->ctx, r->l, "common.num_queues", &num_reg)) ||
-	    (err = vlp_reg_find(r->ctx, r->l, "common.queue_size", &size_reg)) ||
+	if ((err = vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &num_reg)) ||
+	    (err = vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_SIZE, &size_reg)) ||
 	    (err = vlp_reg_read(r->ctx, dev, r->l, &num_reg, NULL, 0, &num)))
 		return err;
 	if (num == 0)

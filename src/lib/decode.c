@@ -14,27 +14,12 @@ void vlp_finding(struct vlp_decode_state *st, const char *check, enum vlp_severi
 		 const char *section, int position, const char *fmt, ...)
 {
 	struct vlp_layout *l = st->layout;
-	struct vlp_finding *f;
 	va_list ap;
 
-	if (l->nfindings == st->findings_alloc) {
-		size_t n = st->findings_alloc ? st->findings_alloc * 2 : 8;
-
-		f = realloc(l->findings, n * sizeof(*f));
-		if (!f) {
-			st->out_of_memory = true;
-			return;
-		}
-		l->findings = f;
-		st->findings_alloc = n;
-	}
-	f = &l->findings[l->nfindings++];
-	f->severity = sev;
-	f->section = section;
-	f->position = position;
-	f->check = check;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	if (!vlp_findings_append(&l->findings, &l->nfindings, &st->findings_alloc, check, sev,
+				 section, position, fmt, ap))
+		st->out_of_memory = true;
 	va_end(ap);
 }
 
@@ -43,16 +28,9 @@ struct vlp_cap *vlp_cap_append(struct vlp_decode_state *st)
 	struct vlp_layout *l = st->layout;
 	struct vlp_cap *c;
 
-	if (l->ncaps == st->caps_alloc) {
-		size_t n = st->caps_alloc ? st->caps_alloc * 2 : 16;
-
-		c = realloc(l->caps, n * sizeof(*c));
-		if (!c) {
-			st->out_of_memory = true;
-			return NULL;
-		}
-		l->caps = c;
-		st->caps_alloc = n;
+	if (vlp_grow((void **)&l->caps, &st->caps_alloc, l->ncaps, sizeof(*c), 16)) {
+		st->out_of_memory = true;
+		return NULL;
 	}
 	c = &l->caps[l->ncaps++];
 	memset(c, 0, sizeof(*c));

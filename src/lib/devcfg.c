@@ -296,15 +296,16 @@ static const struct vlp_names input_select_names = ENUMS(input_select_vals);
 /* The driver writes select and subsel only (5.8.5.1); size and u depend on
  * them. */
 static const struct vlp_field input_fields[] = {
-	ROW("select", 0, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, &input_select_names, ALWAYS,
+	[VLP_INPUT_SELECT] = ROW("select", 0, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, &input_select_names, ALWAYS,
 	    "what to query (VIRTIO_INPUT_CFG_*)"),
-	ROW("subsel", 1, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, NULL, ALWAYS,
+	[VLP_INPUT_SUBSEL] = ROW("subsel", 1, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, NULL, ALWAYS,
 	    "sub-selector: event type or axis, depending on select"),
-	ROW("size", 2, 1, VLP_RO, DEC, NULL, ALWAYS,
+	[VLP_INPUT_SIZE] = ROW("size", 2, 1, VLP_RO, DEC, NULL, ALWAYS,
 	    "bytes of u valid for this select/subsel; 0 unsupported"),
-	ARR("u", 8, 1, 128, VLP_RO, HEX, ALWAYS,
+	[VLP_INPUT_U] = ARR("u", 8, 1, 128, VLP_RO, HEX, ALWAYS,
 	    "answer: string, bitmap, absinfo or devids, per select"),
 };
+_Static_assert(VLP_ARRAY_SIZE(input_fields) == VLP_INPUT_ROWS, "input_fields: one row per enum value");
 
 /* ------------------------------------------------------------------ */
 /* 5.9.5 Crypto device: struct virtio_crypto_config                    */
@@ -592,43 +593,26 @@ static const struct vlp_field media_fields[] = {
 	ARR("card", 8, 1, 32, VLP_RO, VLP_FIELD_STRING, ALWAYS, "device name, UTF-8"),
 };
 
-static const struct vlp_field_table net_table = TABLE("virtio_net_config", net_fields, 28);
-static const struct vlp_field_table blk_table = TABLE("virtio_blk_config", blk_fields, 96);
-static const struct vlp_field_table console_table =
+const struct vlp_field_table vlp_config_net = TABLE("virtio_net_config", net_fields, 28);
+const struct vlp_field_table vlp_config_blk = TABLE("virtio_blk_config", blk_fields, 96);
+const struct vlp_field_table vlp_config_console =
 	TABLE("virtio_console_config", console_fields, 12);
-static const struct vlp_field_table balloon_table =
+const struct vlp_field_table vlp_config_balloon =
 	TABLE("virtio_balloon_config", balloon_fields, 16);
-static const struct vlp_field_table scsi_table = TABLE("virtio_scsi_config", scsi_fields, 36);
-static const struct vlp_field_table p9_table = TABLE("virtio_9p_config", p9_fields, 2);
-static const struct vlp_field_table gpu_table = TABLE("virtio_gpu_config", gpu_fields, 20);
-static const struct vlp_field_table input_table = TABLE("virtio_input_config", input_fields, 136);
-static const struct vlp_field_table crypto_table =
+const struct vlp_field_table vlp_config_scsi = TABLE("virtio_scsi_config", scsi_fields, 36);
+const struct vlp_field_table vlp_config_p9 = TABLE("virtio_9p_config", p9_fields, 2);
+const struct vlp_field_table vlp_config_gpu = TABLE("virtio_gpu_config", gpu_fields, 20);
+const struct vlp_field_table vlp_config_input = TABLE("virtio_input_config", input_fields, 136);
+const struct vlp_field_table vlp_config_crypto =
 	TABLE("virtio_crypto_config", crypto_fields, 56);
-static const struct vlp_field_table vsock_table = TABLE("virtio_vsock_config", vsock_fields, 8);
-static const struct vlp_field_table fs_table = TABLE("virtio_fs_config", fs_fields, 44);
-static const struct vlp_field_table rpmb_table = TABLE("virtio_rpmb_config", rpmb_fields, 3);
-static const struct vlp_field_table iommu_table = TABLE("virtio_iommu_config", iommu_fields, 40);
-static const struct vlp_field_table sound_table = TABLE("virtio_snd_config", sound_fields, 16);
-static const struct vlp_field_table mem_table = TABLE("virtio_mem_config", mem_fields, 56);
-static const struct vlp_field_table gpio_table = TABLE("virtio_gpio_config", gpio_fields, 8);
-static const struct vlp_field_table pmem_table = TABLE("virtio_pmem_config", pmem_fields, 16);
-static const struct vlp_field_table can_table = TABLE("virtio_can_config", can_fields, 2);
-static const struct vlp_field_table spi_table = TABLE("virtio_spi_config", spi_fields, 32);
-static const struct vlp_field_table media_table = TABLE("virtio_media_config", media_fields, 40);
-
-/* Indexed by virtio device ID.  No device configuration: entropy (5.4.4),
- * RTC (5.23.4), I2C (5.16.4), SCMI (5.17.4); types without a chapter are
- * not described. */
-static const struct vlp_field_table *const device_tables[] = {
-	[1] = &net_table,     [2] = &blk_table,     [3] = &console_table, [5] = &balloon_table,
-	[8] = &scsi_table,    [9] = &p9_table,      [16] = &gpu_table,    [18] = &input_table,
-	[19] = &vsock_table,  [20] = &crypto_table, [23] = &iommu_table,  [24] = &mem_table,
-	[25] = &sound_table,  [26] = &fs_table,     [27] = &pmem_table,   [28] = &rpmb_table,
-	[36] = &can_table,    [41] = &gpio_table,   [45] = &spi_table,    [48] = &media_table,
-};
-
-const struct vlp_field_table *vlp_device_config_table(unsigned device_type)
-{
-	return device_type < VLP_ARRAY_SIZE(device_tables) ? device_tables[device_type] : NULL;
-}
-
+const struct vlp_field_table vlp_config_vsock = TABLE("virtio_vsock_config", vsock_fields, 8);
+const struct vlp_field_table vlp_config_fs = TABLE("virtio_fs_config", fs_fields, 44);
+const struct vlp_field_table vlp_config_rpmb = TABLE("virtio_rpmb_config", rpmb_fields, 3);
+const struct vlp_field_table vlp_config_iommu = TABLE("virtio_iommu_config", iommu_fields, 40);
+const struct vlp_field_table vlp_config_sound = TABLE("virtio_snd_config", sound_fields, 16);
+const struct vlp_field_table vlp_config_mem = TABLE("virtio_mem_config", mem_fields, 56);
+const struct vlp_field_table vlp_config_gpio = TABLE("virtio_gpio_config", gpio_fields, 8);
+const struct vlp_field_table vlp_config_pmem = TABLE("virtio_pmem_config", pmem_fields, 16);
+const struct vlp_field_table vlp_config_can = TABLE("virtio_can_config", can_fields, 2);
+const struct vlp_field_table vlp_config_spi = TABLE("virtio_spi_config", spi_fields, 32);
+const struct vlp_field_table vlp_config_media = TABLE("virtio_media_config", media_fields, 40);

@@ -39,16 +39,9 @@ static void compare(struct builder *bd, const char *name, const struct vlp_field
 	bd->d->compared++;
 	if (same(f, a, b))
 		return;
-	if (bd->d->count == bd->alloc) {
-		size_t n = bd->alloc ? bd->alloc * 2 : 16;
-		void *p = realloc(bd->d->items, n * sizeof(*x));
-
-		if (!p) {
-			bd->out_of_memory = true;
-			return;
-		}
-		bd->d->items = p;
-		bd->alloc = n;
+	if (vlp_grow((void **)&bd->d->items, &bd->alloc, bd->d->count, sizeof(*x), 16)) {
+		bd->out_of_memory = true;
+		return;
 	}
 	x = &bd->d->items[bd->d->count++];
 	memset(x, 0, sizeof(*x));

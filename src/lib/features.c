@@ -19,23 +19,25 @@
 /* 6 Reserved Feature Bits, and 6.3 Legacy Interface: Reserved Feature Bits
  * (24, 27, 30).  Bit 30 is "UNUSED" in the spec (QEMU: VIRTIO_F_BAD_FEATURE);
  * 43 (SUSPEND) is new in 1.4. */
+/* Built from the bit numbers of vlp.h (enum vlp_feature_bit). */
+#define TRANSPORT_BIT(n) { VLP_F_##n, "VIRTIO_F_" #n }
 static const struct vlp_name transport_bits[] = {
-	{ 24, "VIRTIO_F_NOTIFY_ON_EMPTY" },
-	{ 27, "VIRTIO_F_ANY_LAYOUT" },
-	{ 28, "VIRTIO_F_INDIRECT_DESC" },
-	{ 29, "VIRTIO_F_EVENT_IDX" },
-	{ 30, "VIRTIO_F_UNUSED" },
-	{ 32, "VIRTIO_F_VERSION_1" },
-	{ 33, "VIRTIO_F_ACCESS_PLATFORM" },
-	{ 34, "VIRTIO_F_RING_PACKED" },
-	{ 35, "VIRTIO_F_IN_ORDER" },
-	{ 36, "VIRTIO_F_ORDER_PLATFORM" },
-	{ 37, "VIRTIO_F_SR_IOV" },
-	{ 38, "VIRTIO_F_NOTIFICATION_DATA" },
-	{ 39, "VIRTIO_F_NOTIF_CONFIG_DATA" },
-	{ 40, "VIRTIO_F_RING_RESET" },
-	{ 41, "VIRTIO_F_ADMIN_VQ" },
-	{ 43, "VIRTIO_F_SUSPEND" },
+	TRANSPORT_BIT(NOTIFY_ON_EMPTY),
+	TRANSPORT_BIT(ANY_LAYOUT),
+	TRANSPORT_BIT(INDIRECT_DESC),
+	TRANSPORT_BIT(EVENT_IDX),
+	TRANSPORT_BIT(UNUSED),
+	TRANSPORT_BIT(VERSION_1),
+	TRANSPORT_BIT(ACCESS_PLATFORM),
+	TRANSPORT_BIT(RING_PACKED),
+	TRANSPORT_BIT(IN_ORDER),
+	TRANSPORT_BIT(ORDER_PLATFORM),
+	TRANSPORT_BIT(SR_IOV),
+	TRANSPORT_BIT(NOTIFICATION_DATA),
+	TRANSPORT_BIT(NOTIF_CONFIG_DATA),
+	TRANSPORT_BIT(RING_RESET),
+	TRANSPORT_BIT(ADMIN_VQ),
+	TRANSPORT_BIT(SUSPEND),
 };
 
 /* 5.1.3 Feature bits (network device), with 5.1.3.2 Legacy Interface:
@@ -233,46 +235,25 @@ static const struct vlp_name rtc_bits[] = {
 };
 
 static const struct vlp_names transport_names = BITS(transport_bits);
-static const struct vlp_names net_names = BITS(net_bits);
-static const struct vlp_names blk_names = BITS(blk_bits);
-static const struct vlp_names console_names = BITS(console_bits);
-static const struct vlp_names balloon_names = BITS(balloon_bits);
-static const struct vlp_names scsi_names = BITS(scsi_bits);
-static const struct vlp_names p9_names = BITS(p9_bits);
-static const struct vlp_names gpu_names = BITS(gpu_bits);
-static const struct vlp_names crypto_names = BITS(crypto_bits);
-static const struct vlp_names vsock_names = BITS(vsock_bits);
-static const struct vlp_names fs_names = BITS(fs_bits);
-static const struct vlp_names iommu_names = BITS(iommu_bits);
-static const struct vlp_names sound_names = BITS(sound_bits);
-static const struct vlp_names mem_names = BITS(mem_bits);
-static const struct vlp_names i2c_names = BITS(i2c_bits);
-static const struct vlp_names scmi_names = BITS(scmi_bits);
-static const struct vlp_names gpio_names = BITS(gpio_bits);
-static const struct vlp_names pmem_names = BITS(pmem_bits);
-static const struct vlp_names can_names = BITS(can_bits);
-static const struct vlp_names rtc_names = BITS(rtc_bits);
-
-/* Types the spec describes without device-specific bits ("None"): entropy
- * (5.4.3), input (5.8.3), RPMB (5.12.3), SPI (5.21.3), media (5.22.3); and
- * every type without a chapter. */
-static const struct vlp_names no_names = { VLP_NAMES_BITS, NULL, 0 };
-
-/* Indexed by virtio device ID (chapter 5). */
-static const struct vlp_names *const device_names[] = {
-	[1] = &net_names,     [2] = &blk_names,    [3] = &console_names, [5] = &balloon_names,
-	[8] = &scsi_names,    [9] = &p9_names,     [16] = &gpu_names,    [17] = &rtc_names,
-	[19] = &vsock_names,  [20] = &crypto_names, [23] = &iommu_names, [24] = &mem_names,
-	[25] = &sound_names,  [26] = &fs_names,    [27] = &pmem_names,   [32] = &scmi_names,
-	[34] = &i2c_names,    [36] = &can_names,   [41] = &gpio_names,
-};
-
-const struct vlp_names *vlp_device_feature_names(unsigned device_type)
-{
-	if (device_type < VLP_ARRAY_SIZE(device_names) && device_names[device_type])
-		return device_names[device_type];
-	return &no_names;
-}
+const struct vlp_names vlp_features_net = BITS(net_bits);
+const struct vlp_names vlp_features_blk = BITS(blk_bits);
+const struct vlp_names vlp_features_console = BITS(console_bits);
+const struct vlp_names vlp_features_balloon = BITS(balloon_bits);
+const struct vlp_names vlp_features_scsi = BITS(scsi_bits);
+const struct vlp_names vlp_features_p9 = BITS(p9_bits);
+const struct vlp_names vlp_features_gpu = BITS(gpu_bits);
+const struct vlp_names vlp_features_crypto = BITS(crypto_bits);
+const struct vlp_names vlp_features_vsock = BITS(vsock_bits);
+const struct vlp_names vlp_features_fs = BITS(fs_bits);
+const struct vlp_names vlp_features_iommu = BITS(iommu_bits);
+const struct vlp_names vlp_features_sound = BITS(sound_bits);
+const struct vlp_names vlp_features_mem = BITS(mem_bits);
+const struct vlp_names vlp_features_i2c = BITS(i2c_bits);
+const struct vlp_names vlp_features_scmi = BITS(scmi_bits);
+const struct vlp_names vlp_features_gpio = BITS(gpio_bits);
+const struct vlp_names vlp_features_pmem = BITS(pmem_bits);
+const struct vlp_names vlp_features_can = BITS(can_bits);
+const struct vlp_names vlp_features_rtc = BITS(rtc_bits);
 
 const struct vlp_names *vlp_transport_feature_names(void)
 {
@@ -290,7 +271,8 @@ static const char *bit_lookup(const struct vlp_names *names, unsigned bit)
 /* Bits 24-41 and 43 are the transport's (6); the rest the device type's. */
 static bool transport_bit(unsigned bit)
 {
-	return (bit >= 24 && bit <= 41) || bit == 43;
+	/* 2.2: 24-40 and 43 (with 41, VIRTIO_F_ADMIN_VQ) are the transport's. */
+	return (bit >= VLP_F_NOTIFY_ON_EMPTY && bit <= VLP_F_ADMIN_VQ) || bit == VLP_F_SUSPEND;
 }
 
 const char *vlp_feature_name(unsigned device_type, unsigned bit)

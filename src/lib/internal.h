@@ -22,6 +22,51 @@
 #define NAMES(kind, arr) { kind, arr, VLP_ARRAY_SIZE(arr) }
 #define TABLE(tname, arr, sz) { tname, arr, VLP_ARRAY_SIZE(arr), sz }
 
+/* Device configuration tables (devcfg.c) and feature bit names
+ * (features.c) of the device types; types.c, the registry, points to them. */
+extern const struct vlp_field_table vlp_config_net;
+extern const struct vlp_field_table vlp_config_blk;
+extern const struct vlp_field_table vlp_config_console;
+extern const struct vlp_field_table vlp_config_balloon;
+extern const struct vlp_field_table vlp_config_scsi;
+extern const struct vlp_field_table vlp_config_p9;
+extern const struct vlp_field_table vlp_config_gpu;
+extern const struct vlp_field_table vlp_config_input;
+extern const struct vlp_field_table vlp_config_crypto;
+extern const struct vlp_field_table vlp_config_vsock;
+extern const struct vlp_field_table vlp_config_fs;
+extern const struct vlp_field_table vlp_config_rpmb;
+extern const struct vlp_field_table vlp_config_iommu;
+extern const struct vlp_field_table vlp_config_sound;
+extern const struct vlp_field_table vlp_config_mem;
+extern const struct vlp_field_table vlp_config_gpio;
+extern const struct vlp_field_table vlp_config_pmem;
+extern const struct vlp_field_table vlp_config_can;
+extern const struct vlp_field_table vlp_config_spi;
+extern const struct vlp_field_table vlp_config_media;
+extern const struct vlp_names vlp_features_net;
+extern const struct vlp_names vlp_features_blk;
+extern const struct vlp_names vlp_features_console;
+extern const struct vlp_names vlp_features_balloon;
+extern const struct vlp_names vlp_features_scsi;
+extern const struct vlp_names vlp_features_p9;
+extern const struct vlp_names vlp_features_gpu;
+extern const struct vlp_names vlp_features_crypto;
+extern const struct vlp_names vlp_features_vsock;
+extern const struct vlp_names vlp_features_fs;
+extern const struct vlp_names vlp_features_iommu;
+extern const struct vlp_names vlp_features_sound;
+extern const struct vlp_names vlp_features_mem;
+extern const struct vlp_names vlp_features_i2c;
+extern const struct vlp_names vlp_features_scmi;
+extern const struct vlp_names vlp_features_gpio;
+extern const struct vlp_names vlp_features_pmem;
+extern const struct vlp_names vlp_features_can;
+extern const struct vlp_names vlp_features_rtc;
+
+/* types.c: the bit of a device feature named in the registry, -1 none. */
+int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name);
+
 struct pci_dev;
 struct vlp_pcilib;
 struct vlp_bars;      /* bar.c: open BAR access */
@@ -59,11 +104,52 @@ struct vlp_device {
 	struct vlp_snapshot *recording;
 };
 
-/* Offset of a named row: register offsets come from the field tables, the
- * one place they are written down. */
-unsigned vlp_field_offset(const struct vlp_field_table *table, const char *name);
-#define COMMON_OFF(name) vlp_field_offset(vlp_common_cfg_table(), name)
-#define LEGACY_OFF(name) vlp_field_offset(vlp_legacy_header_table(), name)
+/* Offset of a row: register offsets come from the field tables, the one
+ * place they are written down; rows are named by their enum. */
+#define COMMON_OFF(row) (vlp_common_cfg_table()->fields[row].offset)
+#define LEGACY_OFF(row) (vlp_legacy_header_table()->fields[row].offset)
+#define INPUT_OFF(row) (vlp_device_config_table(VLP_ID_INPUT)->fields[row].offset)
+
+/* util.c: room for element count of an array of *alloc elements of elem
+ * bytes, doubling (first when empty); -ENOMEM keeps the old array. */
+int vlp_grow(void **arr, size_t *alloc, size_t count, size_t elem, size_t first);
+/* Appends a finding with its message formatted from fmt; NULL when out of
+ * memory. */
+struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count, size_t *alloc,
+					const char *check, enum vlp_severity sev,
+					const char *section, int position, const char *fmt,
+					va_list ap) __attribute__((format(printf, 8, 0)));
+
+/* access.c: the spec's access rules, shared by state.c, regs.c and bar.c. */
+#define VLP_GENERATION_TRIES 5
+/* The feature set rules read: device & driver (the decision is in access.c). */
+void vlp_features_negotiated(const uint32_t device[VLP_FEATURE_WORDS],
+			     const uint32_t driver[VLP_FEATURE_WORDS],
+			     uint32_t out[VLP_FEATURE_WORDS]);
+/* 4.1.4.4: bar, offset and width of a queue's notification (value not
+ * set); *inside: within the structure (4.1.4.4.1).  -ENOENT: no usable
+ * notification capability. */
+struct vlp_notify;
+int vlp_notify_address(const struct vlp_layout *l, uint64_t queue_notify_off,
+		       const uint32_t negotiated[VLP_FEATURE_WORDS], struct vlp_notify *out,
+		       bool *inside);
+/* read(arg) between two equal config_generation reads at (gen_bar,
+ * gen_off): 0, -EAGAIN after VLP_GENERATION_TRIES, or the first error. */
+int vlp_read_consistent(struct vlp_device *dev, unsigned gen_bar, uint64_t gen_off,
+			int (*read)(void *arg), void *arg, unsigned *retries);
+struct vlp_sel_save {
+	unsigned bar;
+	uint64_t off;
+	unsigned width;
+	uint32_t saved, current;
+	bool moved;
+};
+void vlp_selector_init(struct vlp_sel_save *s, unsigned bar, uint64_t off, unsigned width,
+		       uint32_t value);
+int vlp_selector_save(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+		      struct vlp_sel_save *s);
+int vlp_selector_move(struct vlp_device *dev, struct vlp_sel_save *s, uint32_t want);
+int vlp_selector_restore(struct vlp_device *dev, struct vlp_sel_save *s);
 
 /* bar.c: a selector write made to read a selector-dependent register (and
  * undone afterwards): made even in dry-run, refused when passive. */

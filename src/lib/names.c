@@ -1,89 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Name tables: virtio device types, cfg types, PCI capability IDs. */
+/* Name tables: transports, cfg types, PCI capability IDs (the device
+ * types are in the registry, types.c). */
 #include "internal.h"
-
-struct virtio_type {
-	const char *name;  /* short, stable: JSON and scripts */
-	const char *title; /* as the spec's chapter 5 names it */
-};
-
-/* Virtio device IDs, spec 1.4 chapter 5 ("Device Types"); 14 and 15 are
- * unassigned; 37 is Linux's VIRTIO_ID_DMABUF, not in the spec. */
-static const struct virtio_type virtio_types[] = {
-	[1] = { "network", "Network device" },
-	[2] = { "block", "Block device" },
-	[3] = { "console", "Console device" },
-	[4] = { "entropy", "Entropy device" },
-	[5] = { "balloon", "Traditional memory balloon device" },
-	[6] = { "iomemory", "ioMemory device" },
-	[7] = { "rpmsg", "rpmsg device" },
-	[8] = { "scsi", "SCSI host device" },
-	[9] = { "9p", "9P transport" },
-	[10] = { "mac80211_wlan", "mac80211 wlan device" },
-	[11] = { "rproc_serial", "rproc serial device" },
-	[12] = { "caif", "virtio CAIF device" },
-	[13] = { "memory_balloon", "Memory balloon device" },
-	[16] = { "gpu", "GPU device" },
-	[17] = { "rtc", "RTC device" },
-	[18] = { "input", "Input device" },
-	[19] = { "socket", "Socket device" },
-	[20] = { "crypto", "Crypto device" },
-	[21] = { "signal_dist", "Signal Distribution Module" },
-	[22] = { "pstore", "pstore device" },
-	[23] = { "iommu", "IOMMU device" },
-	[24] = { "memory", "Memory device" },
-	[25] = { "sound", "Sound device" },
-	[26] = { "fs", "File system device" },
-	[27] = { "pmem", "PMEM device" },
-	[28] = { "rpmb", "RPMB device" },
-	[29] = { "mac80211_hwsim", "mac80211 hwsim wireless simulation device" },
-	[30] = { "video_encoder", "Video encoder device" },
-	[31] = { "video_decoder", "Video decoder device" },
-	[32] = { "scmi", "SCMI device" },
-	[33] = { "nitro_sec_mod", "NitroSecureModule" },
-	[34] = { "i2c", "I2C adapter" },
-	[35] = { "watchdog", "Watchdog device" },
-	[36] = { "can", "CAN device" },
-	[37] = { "dmabuf", "dmabuf device (Linux, not in the spec)" },
-	[38] = { "param_serv", "Parameter Server" },
-	[39] = { "audio_policy", "Audio policy device" },
-	[40] = { "bluetooth", "Bluetooth device" },
-	[41] = { "gpio", "GPIO device" },
-	[42] = { "rdma", "RDMA device" },
-	[43] = { "camera", "Camera device" },
-	[44] = { "ism", "ISM device" },
-	[45] = { "spi", "SPI controller" },
-	[46] = { "tee", "TEE device" },
-	[47] = { "cpu_balloon", "CPU balloon device" },
-	[48] = { "media", "Media device" },
-	[49] = { "usb", "USB controller" },
-};
-
-const char *vlp_virtio_type_name(unsigned type)
-{
-	return type < VLP_ARRAY_SIZE(virtio_types) ? virtio_types[type].name : NULL;
-}
-
-const char *vlp_virtio_type_title(unsigned type)
-{
-	return type < VLP_ARRAY_SIZE(virtio_types) ? virtio_types[type].title : NULL;
-}
 
 const char *vlp_transport_name(enum vlp_transport t)
 {
-	switch (t) {
-	case VLP_TRANSPORT_LEGACY:
-		return "legacy";
-	case VLP_TRANSPORT_TRANSITIONAL:
-		return "transitional";
-	case VLP_TRANSPORT_MODERN:
-		return "modern";
-	case VLP_TRANSPORT_PRE_MODERN:
-		return "legacy-or-transitional";
-	case VLP_TRANSPORT_NONE:
-		break;
-	}
-	return "none";
+	static const char *const names[] = {
+		[VLP_TRANSPORT_NONE] = "none",
+		[VLP_TRANSPORT_LEGACY] = "legacy",
+		[VLP_TRANSPORT_TRANSITIONAL] = "transitional",
+		[VLP_TRANSPORT_MODERN] = "modern",
+		[VLP_TRANSPORT_PRE_MODERN] = "legacy-or-transitional",
+	};
+
+	return (unsigned)t < VLP_ARRAY_SIZE(names) ? names[t] : names[VLP_TRANSPORT_NONE];
 }
 
 struct cfg_type_names {

@@ -18,32 +18,23 @@
 
 #include "internal.h"
 
-#define GENERATION_TRIES 5
-#define FEATURE_NOTIFICATION_DATA 38 /* 6: VIRTIO_F_NOTIFICATION_DATA */
-#define FEATURE_NOTIF_CONFIG_DATA 39 /* 6: VIRTIO_F_NOTIF_CONFIG_DATA */
-#define FEATURE_RING_PACKED 34       /* 6: VIRTIO_F_RING_PACKED */
 #define RESET_POLL_NS 1000000L       /* 1 ms between reads of device_status */
 
-static const char *const block_names[VLP_BLOCK_COUNT] = {
-	[VLP_BLOCK_COMMON] = "common",
-	[VLP_BLOCK_DEVICE] = "device",
-	[VLP_BLOCK_ISR] = "isr",
-	[VLP_BLOCK_LEGACY] = "legacy",
-	[VLP_BLOCK_LEGACY_DEVICE] = "legacy_device",
-};
-
-/* Where the spec says a field of the block is read-only for the driver. */
-static const char *const block_ro_sections[VLP_BLOCK_COUNT] = {
-	[VLP_BLOCK_COMMON] = "4.1.4.3.2",
-	[VLP_BLOCK_DEVICE] = "2.5",
-	[VLP_BLOCK_ISR] = "4.1.4.5",
-	[VLP_BLOCK_LEGACY] = "4.1.4.10",
-	[VLP_BLOCK_LEGACY_DEVICE] = "4.1.4.10",
+/* Each block's name (what the REPL takes before the dot) and where the
+ * spec says a field of the block is read-only for the driver. */
+static const struct {
+	const char *name, *ro_section;
+} blocks[VLP_BLOCK_COUNT] = {
+	[VLP_BLOCK_COMMON] = { "common", "4.1.4.3.2" },
+	[VLP_BLOCK_DEVICE] = { "device", "2.5" },
+	[VLP_BLOCK_ISR] = { "isr", "4.1.4.5" },
+	[VLP_BLOCK_LEGACY] = { "legacy", "4.1.4.10" },
+	[VLP_BLOCK_LEGACY_DEVICE] = { "legacy_device", "4.1.4.10" },
 };
 
 const char *vlp_block_name(enum vlp_block b)
 {
-	return (unsigned)b < VLP_BLOCK_COUNT ? block_names[b] : NULL;
+	return (unsigned)b < VLP_BLOCK_COUNT ? blocks[b].name : NULL;
 }
 
 static const struct vlp_virtio_cap *used_cap(const struct vlp_layout *l, unsigned cfg_type)
@@ -132,8 +123,8 @@ int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *na
 	if (dot) {
 		norder = 0;
 		for (unsigned b = 0; b < VLP_BLOCK_COUNT; b++)
-			if (strlen(block_names[b]) == (size_t)(dot - name) &&
-			    !strncmp(name, block_names[b], (size_t)(dot - name))) {
+			if (strlen(blocks[b].name) == (size_t)(dot - name) &&
+			    !strncmp(name, blocks[b].name, (size_t)(dot - name))) {
 				order = &modern_order[b];
 				norder = 1;
 			}
@@ -195,19 +186,18 @@ bool vlp_reg_exists(const struct vlp_reg *reg)
 	return end <= reg->length;
 }
 
-/* Offset of a selector of the block, by its table name. */
-static int selector_reg(const struct vlp_reg *reg, const char **name)
+/* The selector row (of reg's table) the field depends on; -1 none. */
+static int selector_reg(const struct vlp_reg *reg)
 {
 	switch (reg->field->selector) {
 	case VLP_SEL_QUEUE:
-		*name = "queue_select";
-		return reg->block == VLP_BLOCK_COMMON || reg->block == VLP_BLOCK_LEGACY ? 0 : -1;
+		return reg->block == VLP_BLOCK_COMMON   ? VLP_COMMON_QUEUE_SELECT
+		       : reg->block == VLP_BLOCK_LEGACY ? VLP_LEGACY_QUEUE_SELECT
+							: -1;
 	case VLP_SEL_DEVICE_FEATURE:
-		*name = "device_feature_select";
-		return reg->block == VLP_BLOCK_COMMON ? 0 : -1;
+		return reg->block == VLP_BLOCK_COMMON ? VLP_COMMON_DEVICE_FEATURE_SELECT : -1;
 	case VLP_SEL_DRIVER_FEATURE:
-		*name = "driver_feature_select";
-		return reg->block == VLP_BLOCK_COMMON ? 0 : -1;
+		return reg->block == VLP_BLOCK_COMMON ? VLP_COMMON_DRIVER_FEATURE_SELECT : -1;
 	case VLP_SEL_NONE:
 		break;
 	}
@@ -253,44 +243,29 @@ static int access_error(struct vlp_ctx *ctx, struct vlp_device *dev, int err, co
 
 /* Moves the block's selector for f to the selection, remembering the value
  * to restore; nothing when the field has no selector. */
-struct moved {
-	bool moved;
-	uint64_t off;
-	unsigned width;
-	uint32_t saved;
-};
-
+/* The selector the field depends on, saved and moved to the selection
+ * (access.c); m->moved stays false when there is none. */
 static int move_selector(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_reg *reg,
-			 const struct vlp_selection *sel, struct moved *m)
+			 const struct vlp_selection *sel, struct vlp_sel_save *m)
 {
 	const struct vlp_field *sf;
-	const char *name;
-	uint32_t want;
+	int row = selector_reg(reg);
 	int err;
 
-	m->moved = false;
-	if (selector_reg(reg, &name))
+	*m = (struct vlp_sel_save){ 0 };
+	if (row < 0)
 		return 0;
-	sf = vlp_field_find(reg->table, name);
-	want = selection_for(reg->field, sel);
-	m->off = reg->base + sf->offset;
-	m->width = sf->width;
-	err = vlp_bar_read(dev, reg->bar, m->off, m->width, &m->saved);
-	if (err)
-		return access_error(ctx, dev, err, name, reg, m->off);
-	if (m->saved == want)
-		return 0;
-	err = vlp_bar_select(dev, reg->bar, m->off, m->width, want);
-	if (err)
-		return access_error(ctx, dev, err, name, reg, m->off);
-	m->moved = true;
-	return 0;
+	sf = &reg->table->fields[row];
+	err = vlp_selector_save(dev, reg->bar, reg->base + sf->offset, sf->width, m);
+	if (!err)
+		err = vlp_selector_move(dev, m, selection_for(reg->field, sel));
+	return err ? access_error(ctx, dev, err, sf->name, reg, m->off) : 0;
 }
 
-static void restore_selector(struct vlp_device *dev, const struct vlp_reg *reg, const struct moved *m)
+static void restore_selector(struct vlp_device *dev, struct vlp_sel_save *m)
 {
 	if (m->moved)
-		vlp_bar_select(dev, reg->bar, m->off, m->width, m->saved);
+		vlp_selector_restore(dev, m);
 }
 
 /* The access itself: one element, or the scalar (64-bit: low then high). */
@@ -323,11 +298,30 @@ static int check_reg(struct vlp_ctx *ctx, const struct vlp_reg *reg)
 	if (!vlp_reg_exists(reg))
 		return vlp_error(ctx, ERANGE,
 				 "%s: at 0x%x, past the end of the %s structure (%llu bytes)", f->name,
-				 f->offset, block_names[reg->block], (unsigned long long)reg->length);
+				 f->offset, blocks[reg->block].name, (unsigned long long)reg->length);
 	if (f->count > 1 && reg->element < 0)
 		return vlp_error(ctx, EINVAL, "%s is an array of %u: give an element, %s[0]", f->name,
 				 f->count, f->name);
 	return 0;
+}
+
+/* One field read inside the generation loop; failed: the error is the
+ * field's and its message is already in ctx. */
+struct field_read {
+	struct vlp_ctx *ctx;
+	struct vlp_device *dev;
+	const struct vlp_reg *reg;
+	uint64_t *val;
+	bool failed;
+};
+
+static int read_field(void *arg)
+{
+	struct field_read *fr = arg;
+	int err = raw_read(fr->ctx, fr->dev, fr->reg, fr->val);
+
+	fr->failed = err != 0;
+	return err;
 }
 
 /* config_generation of the common configuration, for the device
@@ -336,8 +330,8 @@ static bool generation_reg(struct vlp_ctx *ctx, const struct vlp_layout *l, stru
 {
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, g))
 		return false;
-	g->field = vlp_field_find(g->table, "config_generation");
-	return g->field && vlp_reg_exists(g);
+	g->field = &g->table->fields[VLP_COMMON_CONFIG_GENERATION];
+	return vlp_reg_exists(g);
 }
 
 int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
@@ -347,8 +341,7 @@ int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	static const struct vlp_selection none = { 0 };
 	const struct vlp_field *f = reg->field;
 	struct vlp_reg gen;
-	struct moved m;
-	uint64_t g1, g2;
+	struct vlp_sel_save m;
 	int err;
 
 	err = check_reg(ctx, reg);
@@ -366,24 +359,20 @@ int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	if (reg->block != VLP_BLOCK_DEVICE || !generation_reg(ctx, l, &gen)) {
 		err = raw_read(ctx, dev, reg, val);
 	} else {
-		/* 2.5.1: a field wider than 32 bits (or several) must be read
-		 * between two equal config_generation values. */
-		err = -EAGAIN;
-		for (unsigned i = 0; i < GENERATION_TRIES && err == -EAGAIN; i++) {
-			err = raw_read(ctx, dev, &gen, &g1);
-			if (!err)
-				err = raw_read(ctx, dev, reg, val);
-			if (!err)
-				err = raw_read(ctx, dev, &gen, &g2);
-			if (!err && g1 != g2)
-				err = -EAGAIN;
-		}
+		/* 2.5.1: a field wider than 32 bits (or several) is read between
+		 * two equal config_generation values (access.c). */
+		struct field_read fr = { ctx, dev, reg, val, false };
+		uint64_t gen_off = gen.base + gen.field->offset;
+
+		err = vlp_read_consistent(dev, gen.bar, gen_off, read_field, &fr, NULL);
 		if (err == -EAGAIN)
 			err = vlp_error(ctx, EAGAIN,
 					"%s: config_generation kept changing over %d reads (2.5.1)",
-					f->name, GENERATION_TRIES);
+					f->name, VLP_GENERATION_TRIES);
+		else if (err && !fr.failed)
+			err = access_error(ctx, dev, err, gen.field->name, &gen, gen_off);
 	}
-	restore_selector(dev, reg, &m);
+	restore_selector(dev, &m);
 	return err;
 }
 
@@ -397,7 +386,7 @@ int vlp_reg_check_value(struct vlp_ctx *ctx, const struct vlp_reg *reg, uint64_t
 		return err;
 	if (f->access == VLP_RO)
 		return vlp_error(ctx, EACCES, "%s is read-only for the driver (%s)", f->name,
-				 block_ro_sections[reg->block]);
+				 blocks[reg->block].ro_section);
 	if (bits < 64 && val >> bits)
 		return vlp_error(ctx, ERANGE, "0x%llx does not fit %s (%u bits)",
 				 (unsigned long long)val, f->name, bits);
@@ -412,18 +401,18 @@ const char *vlp_reg_driver_rule(const struct vlp_reg *reg, uint64_t val, bool pa
 	if (!f || reg->block != VLP_BLOCK_COMMON)
 		return NULL;
 	/* 4.1.4.3.2: "The driver MUST NOT write a 0 to queue_enable." */
-	if (!strcmp(f->name, "queue_enable") && val == 0) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_ENABLE] && val == 0) {
 		snprintf(buf, len, "the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset");
 		return buf;
 	}
 	/* 4.1.4.3.2: queue_size a power of 2 unless the ring is packed, and
 	 * never 0 with a packed ring. */
-	if (!strcmp(f->name, "queue_size") && !packed_ring && (val == 0 || (val & (val - 1)))) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_SIZE] && !packed_ring && (val == 0 || (val & (val - 1)))) {
 		snprintf(buf, len, "queue_size %llu is not a power of 2 (4.1.4.3.2)",
 			 (unsigned long long)val);
 		return buf;
 	}
-	if (!strcmp(f->name, "queue_size") && packed_ring && val == 0) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_SIZE] && packed_ring && val == 0) {
 		snprintf(buf, len, "queue_size 0 with a packed ring (4.1.4.3.2)");
 		return buf;
 	}
@@ -436,7 +425,7 @@ int vlp_reg_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 	static const struct vlp_selection none = { 0 };
 	const struct vlp_field *f = reg->field;
 	uint64_t off;
-	struct moved m;
+	struct vlp_sel_save m;
 	int err;
 
 	(void)l;
@@ -460,20 +449,38 @@ int vlp_reg_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 		if (err)
 			err = access_error(ctx, dev, err, f->name, reg, off);
 	}
-	restore_selector(dev, reg, &m);
+	restore_selector(dev, &m);
 	return err;
 }
 
 /* ------------------------------------------------------------ operations */
 
-static int find_named(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *name,
-		      struct vlp_reg *out)
+int vlp_reg_row(struct vlp_ctx *ctx, const struct vlp_layout *l, enum vlp_block b, unsigned row,
+		struct vlp_reg *out)
 {
-	int err = vlp_reg_find(ctx, l, name, out);
+	int err = vlp_block_find(ctx, l, b, out);
 
-	if (!err && !vlp_reg_exists(out))
-		err = vlp_error(ctx, ERANGE, "%s: past the end of its structure", name);
-	return err;
+	if (err)
+		return err;
+	if (row >= out->table->count)
+		return vlp_error(ctx, EINVAL, "%s: no row %u", out->table->name, row);
+	out->field = &out->table->fields[row];
+	out->element = -1;
+	if (!vlp_reg_exists(out))
+		return vlp_error(ctx, ERANGE,
+				 "%s: at 0x%x, past the end of the %s structure (%llu bytes)",
+				 out->field->name, out->field->offset, blocks[b].name,
+				 (unsigned long long)out->length);
+	return 0;
+}
+
+/* device_status (2.1): the common configuration's, or the legacy header's
+ * on a device without one (4.1.4.10). */
+int vlp_reg_device_status(struct vlp_ctx *ctx, const struct vlp_layout *l, struct vlp_reg *out)
+{
+	if (used_cap(l, VLP_CFG_COMMON) == NULL && l->legacy.present)
+		return vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY, VLP_LEGACY_DEVICE_STATUS, out);
+	return vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_DEVICE_STATUS, out);
 }
 
 int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
@@ -486,8 +493,8 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 
 	memset(words, 0, VLP_FEATURE_WORDS * sizeof(*words));
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg) == 0) {
-		err = find_named(ctx, l, driver ? "common.driver_feature" : "common.device_feature",
-				 &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON,
+				  driver ? VLP_COMMON_DRIVER_FEATURE : VLP_COMMON_DEVICE_FEATURE, &reg);
 		for (unsigned w = 0; !err && w < VLP_FEATURE_WORDS; w++) {
 			sel.device_feature_select = sel.driver_feature_select = w;
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
@@ -496,7 +503,8 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 		return err;
 	}
 	/* Legacy: 32 feature bits only (4.1.4.10). */
-	err = find_named(ctx, l, driver ? "legacy.guest_features" : "legacy.host_features", &reg);
+	err = vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY,
+			  driver ? VLP_LEGACY_GUEST_FEATURES : VLP_LEGACY_HOST_FEATURES, &reg);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
 	words[0] = err ? 0 : (uint32_t)v;
@@ -511,7 +519,7 @@ int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct
 	int err;
 
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg) == 0) {
-		err = find_named(ctx, l, "common.driver_feature", &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_DRIVER_FEATURE, &reg);
 		for (unsigned w = 0; !err && w < VLP_FEATURE_WORDS; w++) {
 			sel.driver_feature_select = w;
 			err = vlp_reg_write(ctx, dev, l, &reg, &sel, words[w]);
@@ -522,7 +530,7 @@ int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev, const struct
 		if (words[w])
 			return vlp_error(ctx, ERANGE,
 					 "a legacy interface has feature bits 0-31 only (4.1.4.10)");
-	err = find_named(ctx, l, "legacy.guest_features", &reg);
+	err = vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY, VLP_LEGACY_GUEST_FEATURES, &reg);
 	return err ? err : vlp_reg_write(ctx, dev, l, &reg, &sel, words[0]);
 }
 
@@ -537,7 +545,7 @@ int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 
 	if (waited_ms)
 		*waited_ms = 0;
-	err = find_named(ctx, l, "device_status", &reg);
+	err = vlp_reg_device_status(ctx, l, &reg);
 	if (!err)
 		err = vlp_reg_write(ctx, dev, l, &reg, NULL, 0);
 	if (err || vlp_device_dry_run(dev))
@@ -567,15 +575,16 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 {
 	const struct vlp_virtio_cap *n = used_cap(l, VLP_CFG_NOTIFY);
 	struct vlp_selection sel = { .queue = queue };
-	uint32_t driver[VLP_FEATURE_WORDS];
+	uint32_t device[VLP_FEATURE_WORDS], driver[VLP_FEATURE_WORDS], features[VLP_FEATURE_WORDS];
 	struct vlp_reg reg, num;
 	uint64_t noff, nqueues, data;
+	bool inside;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg)) {
 		/* Legacy: the queue index written to queue_notify (4.1.4.10). */
-		err = find_named(ctx, l, "legacy.queue_notify", &reg);
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_LEGACY, VLP_LEGACY_QUEUE_NOTIFY, &reg);
 		if (err)
 			return err;
 		out->bar = 0;
@@ -583,11 +592,11 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		out->width = 2;
 		out->value = queue;
 		err = vlp_bar_write(dev, 0, out->offset, 2, queue);
-		return err ? access_error(ctx, dev, err, "queue_notify", &reg, out->offset) : 0;
+		return err ? access_error(ctx, dev, err, reg.field->name, &reg, out->offset) : 0;
 	}
 	if (!n || !n->has_multiplier)
 		return vlp_error(ctx, ENOENT, "the device has no notification structure a driver would use");
-	err = find_named(ctx, l, "common.num_queues", &num);
+	err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &num);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &num, NULL, 0, &nqueues);
 	if (err)
@@ -595,33 +604,32 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	if (queue >= nqueues)
 		return vlp_error(ctx, ERANGE, "queue %u: the device has %llu queues", queue,
 				 (unsigned long long)nqueues);
-	err = vlp_features_read(ctx, dev, l, true, driver);
+	/* The negotiated features decide (access.c). */
+	err = vlp_features_read(ctx, dev, l, false, device);
 	if (!err)
-		err = find_named(ctx, l, "common.queue_notify_off", &reg);
+		err = vlp_features_read(ctx, dev, l, true, driver);
+	vlp_features_negotiated(device, driver, features);
+	if (!err)
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIFY_OFF, &reg);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &noff);
 	if (err)
 		return err;
-	/* 4.1.4.4: cap.offset + queue_notify_off * notify_off_multiplier. */
-	out->bar = n->bar;
-	out->offset = n->offset + noff * n->notify_off_multiplier;
+	/* 4.1.4.4 (access.c); with VIRTIO_F_NOTIFICATION_DATA the rest of
+	 * the 32 bits is 0 here: no buffers were made available. */
+	vlp_notify_address(l, noff, features, out, &inside);
 	out->value = queue;
-	out->width = 2;
 	/* 4.1.4.5.2 / 4.1.5.2: with VIRTIO_F_NOTIF_CONFIG_DATA the driver
-	 * writes queue_notif_config_data instead of the index; with
-	 * VIRTIO_F_NOTIFICATION_DATA the write is 32 bits (the rest 0 here:
-	 * no buffers were made available). */
-	if (driver[FEATURE_NOTIF_CONFIG_DATA / 32] >> (FEATURE_NOTIF_CONFIG_DATA % 32) & 1) {
-		err = find_named(ctx, l, "common.queue_notif_config_data", &reg);
+	 * writes queue_notif_config_data instead of the index. */
+	if (vlp_feature_on(features, VLP_F_NOTIF_CONFIG_DATA)) {
+		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIF_CONFIG_DATA, &reg);
 		if (!err)
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &data);
 		if (err)
 			return err;
 		out->value = (uint32_t)data;
 	}
-	if (driver[FEATURE_NOTIFICATION_DATA / 32] >> (FEATURE_NOTIFICATION_DATA % 32) & 1)
-		out->width = 4;
-	if (noff * n->notify_off_multiplier + out->width > n->length)
+	if (!inside)
 		return vlp_error(ctx, ERANGE,
 				 "queue %u: notify address BAR%u+0x%llx lies outside the notification structure (4.1.4.4.1)",
 				 queue, n->bar, (unsigned long long)out->offset);
@@ -637,5 +645,5 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 
 bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS])
 {
-	return driver_words[FEATURE_RING_PACKED / 32] >> (FEATURE_RING_PACKED % 32) & 1;
+	return vlp_feature_on(driver_words, VLP_F_RING_PACKED);
 }

@@ -70,15 +70,8 @@ int vlp_snapshot_add(struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsi
 		r->value = value;
 		return 0;
 	}
-	if (snap->count == snap->alloc) {
-		size_t n = snap->alloc ? snap->alloc * 2 : 64;
-
-		r = realloc(snap->records, n * sizeof(*r));
-		if (!r)
-			return -ENOMEM;
-		snap->records = r;
-		snap->alloc = n;
-	}
+	if (vlp_grow((void **)&snap->records, &snap->alloc, snap->count, sizeof(*r), 64))
+		return -ENOMEM;
 	snap->records[snap->count++] =
 		(struct record){ off, selector, value, (uint8_t)bar, (uint8_t)width };
 	return 0;

@@ -19,21 +19,19 @@
 #include "internal.h"
 
 #define MAX_QUEUES 1024     /* QEMU's VIRTQUEUE_MAX; more is reported, not read */
-#define GENERATION_TRIES 5
 #define RAW_CONFIG_MAX 256  /* bytes shown of a configuration we have no table for */
-#define FEATURE_NOTIFICATION_DATA 38
 
-/* Registers by their field table names (4.1.4.3, 4.1.4.10). */
-#define COMMON_DFSELECT COMMON_OFF("device_feature_select")
-#define COMMON_DF COMMON_OFF("device_feature")
-#define COMMON_GFSELECT COMMON_OFF("driver_feature_select")
-#define COMMON_GF COMMON_OFF("driver_feature")
-#define COMMON_NUMQ COMMON_OFF("num_queues")
-#define COMMON_CFGGENERATION COMMON_OFF("config_generation")
-#define COMMON_Q_SELECT COMMON_OFF("queue_select")
-#define COMMON_Q_NOFF COMMON_OFF("queue_notify_off")
-#define LEGACY_Q_SIZE LEGACY_OFF("queue_size")
-#define LEGACY_Q_SELECT LEGACY_OFF("queue_select")
+/* Registers by their rows (4.1.4.3, 4.1.4.10). */
+#define COMMON_DFSELECT COMMON_OFF(VLP_COMMON_DEVICE_FEATURE_SELECT)
+#define COMMON_DF COMMON_OFF(VLP_COMMON_DEVICE_FEATURE)
+#define COMMON_GFSELECT COMMON_OFF(VLP_COMMON_DRIVER_FEATURE_SELECT)
+#define COMMON_GF COMMON_OFF(VLP_COMMON_DRIVER_FEATURE)
+#define COMMON_NUMQ COMMON_OFF(VLP_COMMON_NUM_QUEUES)
+#define COMMON_CFGGENERATION COMMON_OFF(VLP_COMMON_CONFIG_GENERATION)
+#define COMMON_Q_SELECT COMMON_OFF(VLP_COMMON_QUEUE_SELECT)
+#define COMMON_Q_NOFF COMMON_OFF(VLP_COMMON_QUEUE_NOTIFY_OFF)
+#define LEGACY_Q_SIZE LEGACY_OFF(VLP_LEGACY_QUEUE_SIZE)
+#define LEGACY_Q_SELECT LEGACY_OFF(VLP_LEGACY_QUEUE_SELECT)
 
 /* A raw block's single row, sized to the structure (state owns it). */
 struct raw_block {
@@ -59,29 +57,16 @@ static void finding(struct reader *r, const char *check, enum vlp_severity sev, 
 		    const char *fmt, ...)
 {
 	struct vlp_state *s = r->s;
-	struct vlp_finding *f;
 	va_list ap;
 
-	if (s->nfindings == r->findings_alloc) {
-		size_t n = r->findings_alloc ? r->findings_alloc * 2 : 8;
-
-		f = realloc(s->findings, n * sizeof(*f));
-		if (!f) {
-			r->fatal = -ENOMEM;
-			return;
-		}
-		s->findings = f;
-		r->findings_alloc = n;
-	}
-	f = &s->findings[s->nfindings++];
-	f->severity = sev;
-	f->section = section;
-	f->position = -1;
-	f->check = check;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	if (!vlp_findings_append(&s->findings, &s->nfindings, &r->findings_alloc, check, sev,
+				 section, -1, fmt, ap))
+		r->fatal = -ENOMEM;
 	va_end(ap);
 }
+
+static void read_failed(struct reader *r, int err, unsigned bar, uint64_t off);
 
 static int rd(struct reader *r, unsigned bar, uint64_t off, unsigned width, uint32_t *val)
 {
@@ -90,8 +75,14 @@ static int rd(struct reader *r, unsigned bar, uint64_t off, unsigned width, uint
 	if (r->fatal)
 		return r->fatal;
 	err = vlp_bar_read(r->dev, bar, off, width, val);
-	/* A refused access ends all reading: every later one would fail the
-	 * same way. */
+	read_failed(r, err, bar, off);
+	return err;
+}
+
+/* A refused access ends all reading: every later one would fail the same
+ * way. */
+static void read_failed(struct reader *r, int err, unsigned bar, uint64_t off)
+{
 	if (err == -EPERM || err == -EIO) {
 		const char *why = vlp_bars_why(r->dev);
 
@@ -104,25 +95,6 @@ static int rd(struct reader *r, unsigned bar, uint64_t off, unsigned width, uint
 			snprintf(r->fatal_msg, sizeof(r->fatal_msg), "reading BAR%u offset 0x%llx: %s",
 				 bar, (unsigned long long)off, strerror(-err));
 	}
-	return err;
-}
-
-static int wr(struct reader *r, unsigned bar, uint64_t off, unsigned width, uint32_t val)
-{
-	int err;
-
-	if (r->fatal)
-		return r->fatal;
-	err = vlp_bar_select(r->dev, bar, off, width, val);
-	if (err) {
-		r->fatal = err;
-		snprintf(r->fatal_msg, sizeof(r->fatal_msg), "writing a selector at BAR%u offset 0x%llx: %s",
-			 bar, (unsigned long long)off,
-			 err == -EPERM ? "config space writes refused" : strerror(-err));
-		return err;
-	}
-	r->s->selectors_touched = true;
-	return 0;
 }
 
 static unsigned row_end(const struct vlp_field *f)
@@ -216,20 +188,24 @@ static void read_rows_by_width(struct reader *r, const struct vlp_regs *regs, en
 				read_row(r, regs, i);
 }
 
-static size_t row_index(const struct vlp_field_table *t, unsigned offset)
+/* The negotiated feature words (access.c); a word not read counts as 0. */
+static void negotiated_words(const struct vlp_state *s, uint32_t out[VLP_FEATURE_WORDS])
 {
-	for (size_t i = 0; i < t->count; i++)
-		if (t->fields[i].offset == offset)
-			return i;
-	return t->count;
+	uint32_t device[VLP_FEATURE_WORDS], driver[VLP_FEATURE_WORDS];
+
+	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
+		device[w] = s->device_features[w].valid ? (uint32_t)s->device_features[w].value : 0;
+		driver[w] = s->driver_features[w].valid ? (uint32_t)s->driver_features[w].value : 0;
+	}
+	vlp_features_negotiated(device, driver, out);
 }
 
 static bool negotiated(const struct vlp_state *s, unsigned bit)
 {
-	bool dev_on, drv_on;
+	uint32_t words[VLP_FEATURE_WORDS];
 
-	return vlp_state_feature(s, false, bit, &dev_on) && vlp_state_feature(s, true, bit, &drv_on) &&
-	       dev_on && drv_on;
+	negotiated_words(s, words);
+	return vlp_feature_on(words, bit);
 }
 
 bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, bool *on)
@@ -244,25 +220,34 @@ bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, boo
 
 /* ------------------------------------------------------- common config */
 
-/* Selector writes only when the value changes; nothing when passive. */
-static int select_value(struct reader *r, unsigned bar, uint64_t off, unsigned width,
-			uint32_t *current, uint32_t want)
+/* Moves a selector (access.c: written only when the value changes). */
+static int select_value(struct reader *r, struct vlp_sel_save *sv, uint32_t want)
 {
+	uint32_t before = sv->current;
 	int err;
 
-	if (*current == want)
-		return 0;
-	err = wr(r, bar, off, width, want);
-	if (!err)
-		*current = want;
-	return err;
+	if (r->fatal)
+		return r->fatal;
+	err = vlp_selector_move(r->dev, sv, want);
+	if (err) {
+		r->fatal = err;
+		snprintf(r->fatal_msg, sizeof(r->fatal_msg), "writing a selector at BAR%u offset 0x%llx: %s",
+			 sv->bar, (unsigned long long)sv->off,
+			 err == -EPERM ? "config space writes refused" : strerror(-err));
+		return err;
+	}
+	if (sv->current != before)
+		r->s->selectors_touched = true;
+	return 0;
 }
 
 static void read_features(struct reader *r, unsigned bar, uint64_t base, unsigned sel_off,
 			  unsigned val_off, struct vlp_val *words, uint32_t saved)
 {
-	uint32_t current = saved, v;
+	struct vlp_sel_save sv;
+	uint32_t v;
 
+	vlp_selector_init(&sv, bar, base + sel_off, 4, saved);
 	if (r->opts->passive) {
 		/* Only the word the selector shows now. */
 		if (saved < VLP_FEATURE_WORDS && !rd(r, bar, base + val_off, 4, &v))
@@ -270,40 +255,36 @@ static void read_features(struct reader *r, unsigned bar, uint64_t base, unsigne
 		return;
 	}
 	for (uint32_t w = 0; w < VLP_FEATURE_WORDS; w++) {
-		if (select_value(r, bar, base + sel_off, 4, &current, w))
+		if (select_value(r, &sv, w))
 			return;
 		if (!rd(r, bar, base + val_off, 4, &v))
 			words[w] = (struct vlp_val){ v, true };
 	}
-	select_value(r, bar, base + sel_off, 4, &current, saved);
+	select_value(r, &sv, saved);
 }
 
+/* 4.1.4.4 with the negotiated features (access.c). */
 static void notify_address(const struct vlp_layout *l, const struct vlp_state *s,
 			   struct vlp_queue_state *q, uint64_t notify_off)
 {
-	int idx = l->driver_uses[VLP_CFG_NOTIFY];
-	const struct vlp_virtio_cap *n;
-	unsigned need;
+	uint32_t features[VLP_FEATURE_WORDS];
+	struct vlp_notify n;
 
-	if (idx < 0 || !l->caps[idx].u.virtio.has_multiplier)
+	negotiated_words(s, features);
+	if (vlp_notify_address(l, notify_off, features, &n, &q->notify_inside))
 		return;
-	n = &l->caps[idx].u.virtio;
-	/* 4.1.4.4.1: cap.offset + queue_notify_off * notify_off_multiplier;
-	 * the device needs 2 bytes there, 4 with VIRTIO_F_NOTIFICATION_DATA. */
-	need = negotiated(s, FEATURE_NOTIFICATION_DATA) ? 4 : 2;
 	q->notify_known = true;
-	q->notify_bar = n->bar;
-	q->notify_offset = n->offset + notify_off * n->notify_off_multiplier;
-	q->notify_inside = notify_off * n->notify_off_multiplier + need <= n->length;
+	q->notify_bar = n.bar;
+	q->notify_offset = n.offset;
 }
 
 static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_t saved_qsel)
 {
 	struct vlp_state *s = r->s;
 	const struct vlp_field_table *t = common->table;
-	size_t numq_row = row_index(t, COMMON_NUMQ), noff_row = row_index(t, COMMON_Q_NOFF);
+	size_t numq_row = VLP_COMMON_NUM_QUEUES, noff_row = VLP_COMMON_QUEUE_NOTIFY_OFF;
 	unsigned n = 0, first, last;
-	uint32_t current = saved_qsel;
+	struct vlp_sel_save sv;
 
 	if (common->values[numq_row].valid)
 		n = (unsigned)common->values[numq_row].value;
@@ -319,6 +300,7 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 	last = r->opts->passive ? saved_qsel + 1 : n;
 	if (r->opts->passive && saved_qsel >= n)
 		return;
+	vlp_selector_init(&sv, common->bar, common->offset + COMMON_Q_SELECT, 2, saved_qsel);
 	s->queues = calloc(last - first ? last - first : 1, sizeof(*s->queues));
 	if (!s->queues) {
 		r->fatal = -ENOMEM;
@@ -327,7 +309,7 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 	for (unsigned q = first; q < last && !r->fatal; q++) {
 		struct vlp_queue_state *qs = &s->queues[s->nqueues];
 
-		if (select_value(r, common->bar, common->offset + COMMON_Q_SELECT, 2, &current, q))
+		if (select_value(r, &sv, q))
 			break;
 		qs->index = q;
 		if (regs_init(&qs->regs, t, common->bar, common->offset, common->length)) {
@@ -349,7 +331,7 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 				q, qs->notify_bar, (unsigned long long)qs->notify_offset);
 	}
 	if (!r->opts->passive)
-		select_value(r, common->bar, common->offset + COMMON_Q_SELECT, 2, &current, saved_qsel);
+		select_value(r, &sv, saved_qsel);
 }
 
 static void read_common(struct reader *r)
@@ -370,12 +352,12 @@ static void read_common(struct reader *r)
 		return;
 	}
 	/* The feature selectors first: their values now are what we restore. */
-	read_row(r, regs, row_index(t, COMMON_DFSELECT));
-	read_row(r, regs, row_index(t, COMMON_GFSELECT));
+	read_row(r, regs, VLP_COMMON_DEVICE_FEATURE_SELECT);
+	read_row(r, regs, VLP_COMMON_DRIVER_FEATURE_SELECT);
 	if (r->fatal)
 		return;
-	dfsel = (uint32_t)regs->values[row_index(t, COMMON_DFSELECT)].value;
-	gfsel = (uint32_t)regs->values[row_index(t, COMMON_GFSELECT)].value;
+	dfsel = (uint32_t)regs->values[VLP_COMMON_DEVICE_FEATURE_SELECT].value;
+	gfsel = (uint32_t)regs->values[VLP_COMMON_DRIVER_FEATURE_SELECT].value;
 	read_features(r, c->bar, c->offset, COMMON_DFSELECT, COMMON_DF, s->device_features, dfsel);
 	read_features(r, c->bar, c->offset, COMMON_GFSELECT, COMMON_GF, s->driver_features, gfsel);
 	/* Rows that do not depend on a selector, queue_select among them. */
@@ -385,13 +367,13 @@ static void read_common(struct reader *r)
 	read_rows_by_width(r, regs, VLP_SEL_NONE);
 	if (r->fatal)
 		return;
-	qsel = (uint32_t)regs->values[row_index(t, COMMON_Q_SELECT)].value;
+	qsel = (uint32_t)regs->values[VLP_COMMON_QUEUE_SELECT].value;
 	/* The selected feature words as the selectors show them. */
 	if (dfsel < VLP_FEATURE_WORDS)
-		regs->values[row_index(t, COMMON_DF)] = (struct vlp_field_value){
+		regs->values[VLP_COMMON_DEVICE_FEATURE] = (struct vlp_field_value){
 			true, s->device_features[dfsel].valid, s->device_features[dfsel].value, NULL };
 	if (gfsel < VLP_FEATURE_WORDS)
-		regs->values[row_index(t, COMMON_GF)] = (struct vlp_field_value){
+		regs->values[VLP_COMMON_DRIVER_FEATURE] = (struct vlp_field_value){
 			true, s->driver_features[gfsel].valid, s->driver_features[gfsel].value, NULL };
 	read_queues(r, regs, qsel);
 	/* The selected queue's rows, as the selector shows them. */
@@ -452,20 +434,25 @@ static const struct vlp_field_table *config_table_for(const struct vlp_layout *l
  * without a decoder here are read raw. */
 static bool has_device_config(const struct vlp_layout *l)
 {
-	static const unsigned none_defined[] = { 4, 17, 32, 34 }; /* entropy, rtc, scmi, i2c */
-	unsigned type = (unsigned)l->virtio.device_type.value;
+	const struct vlp_device_type *t;
 
-	if (!l->virtio.device_type.valid || vlp_device_config_table(type))
+	if (!l->virtio.device_type.valid)
 		return true;
-	for (size_t i = 0; i < VLP_ARRAY_SIZE(none_defined); i++)
-		if (none_defined[i] == type)
-			return false;
-	return true;
+	t = vlp_device_type((unsigned)l->virtio.device_type.value);
+	return !t || !t->no_config;
 }
 
 static bool is_raw(const struct vlp_field_table *t)
 {
 	return t && !strcmp(t->name, "device_config_raw");
+}
+
+static int read_device_rows_cb(void *arg)
+{
+	struct reader *r = arg;
+
+	read_device_rows(r, &r->s->device);
+	return r->fatal;
 }
 
 static void read_device(struct reader *r)
@@ -476,8 +463,8 @@ static void read_device(struct reader *r)
 	const struct vlp_virtio_cap *c;
 	const struct vlp_field_table *t;
 	uint64_t length;
-	uint32_t g1, g2;
 	bool have_gen;
+	int err;
 
 	if (idx < 0 || !has_device_config(l) || (r->opts->skip & VLP_STATE_SKIP_DEVICE))
 		return;
@@ -492,36 +479,29 @@ static void read_device(struct reader *r)
 		r->fatal = -ENOMEM;
 		return;
 	}
-	have_gen = s->common.table && s->common.values[row_index(s->common.table,
-								  COMMON_CFGGENERATION)].present;
-	/* 4.1.4.3.1 / 2.5.1: re-read until config_generation is the same
-	 * before and after, so the fields belong together. */
-	for (unsigned attempt = 0; attempt < GENERATION_TRIES && !r->fatal; attempt++) {
-		if (!have_gen) {
-			read_device_rows(r, &s->device);
-			return;
-		}
-		if (rd(r, s->common.bar, s->common.offset + COMMON_CFGGENERATION, 1, &g1))
-			return;
+	have_gen = s->common.table && s->common.values[VLP_COMMON_CONFIG_GENERATION].present;
+	if (!have_gen) {
 		read_device_rows(r, &s->device);
-		if (rd(r, s->common.bar, s->common.offset + COMMON_CFGGENERATION, 1, &g2))
-			return;
-		if (g1 == g2) {
-			s->device_consistent = true;
-			return;
-		}
-		s->generation_retries++;
+		return;
 	}
-	finding(r, "config-generation-stable", VLP_SEV_WARNING, "4.1.4.3.1",
-		"config_generation kept changing over %d reads of the device configuration",
-		GENERATION_TRIES);
+	if (r->fatal)
+		return;
+	/* 4.1.4.3.1 / 2.5.1: the rows are read between two equal
+	 * config_generation values (access.c). */
+	err = vlp_read_consistent(r->dev, s->common.bar, s->common.offset + COMMON_CFGGENERATION,
+				  read_device_rows_cb, r, &s->generation_retries);
+	if (!err)
+		s->device_consistent = true;
+	else if (err == -EAGAIN)
+		finding(r, "config-generation-stable", VLP_SEV_WARNING, "4.1.4.3.1",
+			"config_generation kept changing over %d reads of the device configuration",
+			VLP_GENERATION_TRIES);
+	else
+		read_failed(r, err, s->common.bar, s->common.offset + COMMON_CFGGENERATION);
 }
 
 /* ------------------------------------------------------- virtio-input */
 
-#define VIRTIO_ID_INPUT 18
-/* virtio_input_config rows (5.8.4), by name. */
-#define INPUT_OFF(name) vlp_field_offset(vlp_device_config_table(VIRTIO_ID_INPUT), name)
 
 /* The answers worth showing (5.8.4): select values with subsel 0. */
 static const uint8_t input_selects[] = {
@@ -537,40 +517,40 @@ static void read_input(struct reader *r)
 {
 	struct vlp_state *s = r->s;
 	const struct vlp_regs *d = &s->device;
-	uint32_t select, subsel, size, byte, cur_sel, cur_sub;
+	uint32_t select, subsel, size, byte;
+	struct vlp_sel_save sel, sub;
 
 	if (r->opts->passive || (r->opts->skip & VLP_STATE_SKIP_INPUT) || !d->table ||
 	    !r->l->virtio.device_type.valid ||
-	    r->l->virtio.device_type.value != VIRTIO_ID_INPUT || d->length < d->table->size)
+	    r->l->virtio.device_type.value != VLP_ID_INPUT || d->length < d->table->size)
 		return;
-	if (rd(r, d->bar, d->offset + INPUT_OFF("select"), 1, &select) ||
-	    rd(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &subsel))
+	if (rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SELECT), 1, &select) ||
+	    rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SUBSEL), 1, &subsel))
 		return;
 	s->input = calloc(VLP_ARRAY_SIZE(input_selects), sizeof(*s->input));
 	if (!s->input) {
 		r->fatal = -ENOMEM;
 		return;
 	}
-	cur_sel = select;
-	cur_sub = subsel;
+	vlp_selector_init(&sel, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SELECT), 1, select);
+	vlp_selector_init(&sub, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SUBSEL), 1, subsel);
 	for (size_t i = 0; i < VLP_ARRAY_SIZE(input_selects) && !r->fatal; i++) {
 		struct vlp_input_answer *a = &s->input[s->ninput++];
 
 		a->select = input_selects[i];
-		if (select_value(r, d->bar, d->offset + INPUT_OFF("select"), 1, &cur_sel, a->select) ||
-		    select_value(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &cur_sub, 0) ||
-		    rd(r, d->bar, d->offset + INPUT_OFF("size"), 1, &size))
+		if (select_value(r, &sel, a->select) || select_value(r, &sub, 0) ||
+		    rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SIZE), 1, &size))
 			break;
 		a->size = (uint8_t)(size > 128 ? 128 : size);
 		for (unsigned b = 0; b < a->size; b++) {
-			if (rd(r, d->bar, d->offset + INPUT_OFF("u") + b, 1, &byte))
+			if (rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_U) + b, 1, &byte))
 				return;
 			a->data[b] = (uint8_t)byte;
 		}
 		a->valid = true;
 	}
-	select_value(r, d->bar, d->offset + INPUT_OFF("select"), 1, &cur_sel, select);
-	select_value(r, d->bar, d->offset + INPUT_OFF("subsel"), 1, &cur_sub, subsel);
+	select_value(r, &sel, select);
+	select_value(r, &sub, subsel);
 }
 
 /* ------------------------------------------------------- ISR, MSI-X */
@@ -653,8 +633,10 @@ static void read_legacy(struct reader *r)
 	const struct vlp_field_table *t = vlp_legacy_header_table();
 	const char *how = vlp_device_bar_backend(r->dev, 0);
 	bool msix = l->legacy.msix_enabled.valid && l->legacy.msix_enabled.value;
-	unsigned header = msix ? 24 : 20, n;
-	uint32_t saved = 0, current, size;
+	/* 4.1.4.10: the MSI-X vector fields exist only with MSI-X enabled. */
+	unsigned header = msix ? t->size : LEGACY_OFF(VLP_LEGACY_CONFIG_MSIX_VECTOR), n;
+	uint32_t saved = 0, size;
+	struct vlp_sel_save sv;
 	uint64_t dev_len;
 	const struct vlp_field_table *dt;
 
@@ -671,7 +653,7 @@ static void read_legacy(struct reader *r)
 	}
 	if (rd(r, 0, LEGACY_Q_SELECT, 2, &saved))
 		return;
-	current = saved;
+	vlp_selector_init(&sv, 0, LEGACY_Q_SELECT, 2, saved);
 	for (size_t i = 0; i < t->count; i++) {
 		/* The ISR is read once at most: reading clears it (4.1.4.5). */
 		if ((t->fields[i].flags & VLP_FIELD_READ_CLEARS) && s->isr.table)
@@ -692,8 +674,8 @@ static void read_legacy(struct reader *r)
 		}
 	/* Queues: as many as the modern interface says, or up to the first
 	 * of size 0 (legacy devices number their queues from 0). */
-	n = s->common.table && s->common.values[row_index(s->common.table, COMMON_NUMQ)].valid
-		    ? (unsigned)s->common.values[row_index(s->common.table, COMMON_NUMQ)].value
+	n = s->common.table && s->common.values[VLP_COMMON_NUM_QUEUES].valid
+		    ? (unsigned)s->common.values[VLP_COMMON_NUM_QUEUES].value
 		    : MAX_QUEUES;
 	if (n > MAX_QUEUES)
 		n = MAX_QUEUES;
@@ -707,7 +689,7 @@ static void read_legacy(struct reader *r)
 	for (unsigned q = 0; q < n && !r->fatal; q++) {
 		struct vlp_queue_state *qs = &s->legacy_queues[s->nlegacy_queues];
 
-		if (select_value(r, 0, LEGACY_Q_SELECT, 2, &current, q) ||
+		if (select_value(r, &sv, q) ||
 		    rd(r, 0, LEGACY_Q_SIZE, 2, &size))
 			break;
 		if (size == 0 && !s->common.table)
@@ -723,7 +705,7 @@ static void read_legacy(struct reader *r)
 				read_row(r, &qs->regs, i);
 	}
 	if (!r->opts->passive)
-		select_value(r, 0, LEGACY_Q_SELECT, 2, &current, saved);
+		select_value(r, &sv, saved);
 	/* The device-specific part follows the header (4.1.4.10), up to the
 	 * end of BAR0. */
 	if (!has_device_config(l) || (r->opts->skip & VLP_STATE_SKIP_DEVICE))

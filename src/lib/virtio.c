@@ -53,14 +53,13 @@ static const struct structure_rule *rule_for(uint8_t cfg_type)
 	}
 }
 
-static bool field_value(const struct vlp_virtio_cap *v, const char *name, uint64_t *out)
+/* Row of v's table (enum vlp_cap_row; the caller knows which table v has). */
+static bool field_value(const struct vlp_virtio_cap *v, unsigned row, uint64_t *out)
 {
-	for (size_t i = 0; i < v->table->count && i < VLP_ARRAY_SIZE(v->fields); i++)
-		if (!strcmp(v->table->fields[i].name, name) && v->fields[i].valid) {
-			*out = v->fields[i].value;
-			return true;
-		}
-	return false;
+	if (row >= v->table->count || row >= VLP_ARRAY_SIZE(v->fields) || !v->fields[row].valid)
+		return false;
+	*out = v->fields[row].value;
+	return true;
 }
 
 static unsigned field_end(const struct vlp_field *f)
@@ -230,21 +229,22 @@ void vlp_decode_virtio_cap(struct vlp_decode_state *st, struct vlp_cap *cap)
 	if (v->cfg_type == VLP_CFG_VENDOR) {
 		/* Vendor data has no BAR location; drivers only report it. */
 		v->usable = false;
-		if (field_value(v, "vendor_id", &value)) {
+		if (field_value(v, VLP_CAP_VENDOR_ID, &value)) {
 			v->has_vendor_id = true;
 			v->vendor_id = (uint16_t)value;
 		}
 		check_vendor(st, cap);
 		return;
 	}
-	if (v->cap_len >= VIRTIO_CAP_MIN && field_value(v, "bar", &value)) {
+	if (v->cap_len >= VIRTIO_CAP_MIN && field_value(v, VLP_CAP_BAR, &value)) {
 		v->bar = (uint8_t)value;
-		v->has_location = field_value(v, "offset", &v->offset) &&
-				  field_value(v, "length", &v->length);
-		if (field_value(v, "id", &value))
+		v->has_location = field_value(v, VLP_CAP_OFFSET, &v->offset) &&
+				  field_value(v, VLP_CAP_LENGTH, &v->length);
+		if (field_value(v, VLP_CAP_ID, &value))
 			v->id = (uint8_t)value;
 	}
-	if (field_value(v, "notify_off_multiplier", &value)) {
+	if (v->cfg_type == VLP_CFG_NOTIFY &&
+	    field_value(v, VLP_CAP_NOTIFY_OFF_MULTIPLIER, &value)) {
 		v->has_multiplier = true;
 		v->notify_off_multiplier = (uint32_t)value;
 		check_notify(st, cap);

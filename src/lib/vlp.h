@@ -196,6 +196,64 @@ enum vlp_field_flags {
  * .feature = VLP_FEATURE(bit); 0 means always present. */
 #define VLP_FEATURE(bit) ((uint16_t)((bit) + 1))
 #define VLP_FEATURE_BIT(f) ((unsigned)(f) - 1)
+#define VLP_FEATURE_WORDS 4 /* feature selects 0..3: bits 0-127 */
+
+/* Device-independent feature bit numbers (chapter 6 and 6.3, legacy 24, 27,
+ * 30); defined here once, the name table (features.c) is built from them. */
+enum vlp_feature_bit {
+	VLP_F_NOTIFY_ON_EMPTY = 24,
+	VLP_F_ANY_LAYOUT = 27,
+	VLP_F_INDIRECT_DESC = 28,
+	VLP_F_EVENT_IDX = 29,
+	VLP_F_UNUSED = 30,
+	VLP_F_VERSION_1 = 32,
+	VLP_F_ACCESS_PLATFORM = 33,
+	VLP_F_RING_PACKED = 34,
+	VLP_F_IN_ORDER = 35,
+	VLP_F_ORDER_PLATFORM = 36,
+	VLP_F_SR_IOV = 37,
+	VLP_F_NOTIFICATION_DATA = 38,
+	VLP_F_NOTIF_CONFIG_DATA = 39,
+	VLP_F_RING_RESET = 40,
+	VLP_F_ADMIN_VQ = 41,
+	VLP_F_SUSPEND = 43,
+};
+
+/* Device status bit numbers (2.1); the mask of bit b is 1u << b. */
+enum vlp_status_bit {
+	VLP_S_ACKNOWLEDGE = 0,
+	VLP_S_DRIVER = 1,
+	VLP_S_DRIVER_OK = 2,
+	VLP_S_FEATURES_OK = 3,
+	VLP_S_SUSPEND = 4,
+	VLP_S_DEVICE_NEEDS_RESET = 6,
+	VLP_S_FAILED = 7,
+	VLP_S_UNDEFINED_5 = 5, /* the one bit 2.1 does not define */
+};
+#define VLP_S_MASK(bit) (1u << (bit))
+
+/* ISR status bit numbers (4.1.4.5). */
+enum vlp_isr_bit {
+	VLP_ISR_QUEUE_INTERRUPT = 0,
+	VLP_ISR_CONFIG_INTERRUPT = 1,
+};
+
+/* Virtio device IDs (chapter 5; 14 and 15 unassigned, 37 Linux's dmabuf). */
+enum vlp_device_id {
+	VLP_ID_NET = 1, VLP_ID_BLOCK = 2, VLP_ID_CONSOLE = 3, VLP_ID_ENTROPY = 4,
+	VLP_ID_BALLOON = 5, VLP_ID_IOMEMORY = 6, VLP_ID_RPMSG = 7, VLP_ID_SCSI = 8,
+	VLP_ID_9P = 9, VLP_ID_MAC80211_WLAN = 10, VLP_ID_RPROC_SERIAL = 11, VLP_ID_CAIF = 12,
+	VLP_ID_MEMORY_BALLOON = 13, VLP_ID_GPU = 16, VLP_ID_RTC = 17, VLP_ID_INPUT = 18,
+	VLP_ID_VSOCK = 19, VLP_ID_CRYPTO = 20, VLP_ID_SIGNAL_DIST = 21, VLP_ID_PSTORE = 22,
+	VLP_ID_IOMMU = 23, VLP_ID_MEM = 24, VLP_ID_SOUND = 25, VLP_ID_FS = 26, VLP_ID_PMEM = 27,
+	VLP_ID_RPMB = 28, VLP_ID_MAC80211_HWSIM = 29, VLP_ID_VIDEO_ENCODER = 30,
+	VLP_ID_VIDEO_DECODER = 31, VLP_ID_SCMI = 32, VLP_ID_NITRO_SEC_MOD = 33, VLP_ID_I2C = 34,
+	VLP_ID_WATCHDOG = 35, VLP_ID_CAN = 36, VLP_ID_DMABUF = 37, VLP_ID_PARAM_SERV = 38,
+	VLP_ID_AUDIO_POLICY = 39, VLP_ID_BLUETOOTH = 40, VLP_ID_GPIO = 41, VLP_ID_RDMA = 42,
+	VLP_ID_CAMERA = 43, VLP_ID_ISM = 44, VLP_ID_SPI = 45, VLP_ID_TEE = 46,
+	VLP_ID_CPU_BALLOON = 47, VLP_ID_MEDIA = 48, VLP_ID_USB = 49,
+	VLP_ID_COUNT /* one past the highest ID named */
+};
 
 enum vlp_names_kind { VLP_NAMES_ENUM, VLP_NAMES_BITS };
 
@@ -237,6 +295,80 @@ struct vlp_field_table {
 	unsigned size; /* bytes the block spans */
 };
 
+/* Row enums: code reaches a row as table->fields[VLP_COMMON_QUEUE_SELECT];
+ * each table has exactly one row per enum value (static asserts in
+ * fields.c), in this order.  Names are looked up only where a person types
+ * them (vlp_field_find). */
+enum vlp_common_row { /* struct virtio_pci_common_cfg (4.1.4.3) */
+	VLP_COMMON_DEVICE_FEATURE_SELECT,
+	VLP_COMMON_DEVICE_FEATURE,
+	VLP_COMMON_DRIVER_FEATURE_SELECT,
+	VLP_COMMON_DRIVER_FEATURE,
+	VLP_COMMON_CONFIG_MSIX_VECTOR,
+	VLP_COMMON_NUM_QUEUES,
+	VLP_COMMON_DEVICE_STATUS,
+	VLP_COMMON_CONFIG_GENERATION,
+	VLP_COMMON_QUEUE_SELECT,
+	VLP_COMMON_QUEUE_SIZE,
+	VLP_COMMON_QUEUE_MSIX_VECTOR,
+	VLP_COMMON_QUEUE_ENABLE,
+	VLP_COMMON_QUEUE_NOTIFY_OFF,
+	VLP_COMMON_QUEUE_DESC,
+	VLP_COMMON_QUEUE_DRIVER,
+	VLP_COMMON_QUEUE_DEVICE,
+	VLP_COMMON_QUEUE_NOTIF_CONFIG_DATA,
+	VLP_COMMON_QUEUE_RESET,
+	VLP_COMMON_ADMIN_QUEUE_INDEX,
+	VLP_COMMON_ADMIN_QUEUE_NUM,
+	VLP_COMMON_ROWS
+};
+enum vlp_legacy_row { /* legacy header in I/O BAR0 (4.1.4.10) */
+	VLP_LEGACY_HOST_FEATURES,
+	VLP_LEGACY_GUEST_FEATURES,
+	VLP_LEGACY_QUEUE_ADDRESS,
+	VLP_LEGACY_QUEUE_SIZE,
+	VLP_LEGACY_QUEUE_SELECT,
+	VLP_LEGACY_QUEUE_NOTIFY,
+	VLP_LEGACY_DEVICE_STATUS,
+	VLP_LEGACY_ISR,
+	VLP_LEGACY_CONFIG_MSIX_VECTOR,
+	VLP_LEGACY_QUEUE_MSIX_VECTOR,
+	VLP_LEGACY_ROWS
+};
+enum vlp_isr_row { VLP_ISR_ISR, VLP_ISR_ROWS }; /* 4.1.4.5 */
+enum vlp_msix_entry_row { /* MSI-X table entry (PCI Local Bus 3.0, 6.8.2) */
+	VLP_MSIX_ENTRY_MESSAGE_ADDRESS,
+	VLP_MSIX_ENTRY_MESSAGE_DATA,
+	VLP_MSIX_ENTRY_VECTOR_CONTROL,
+	VLP_MSIX_ENTRY_ROWS
+};
+/* The virtio capability structures (4.1.4): every table starts with the
+ * header rows; virtio_pci_cap, _notify_cap, _cfg_cap and _cap64 go on with
+ * bar, id, offset, length, then their own row. */
+enum vlp_cap_row {
+	VLP_CAP_CAP_VNDR,
+	VLP_CAP_CAP_NEXT,
+	VLP_CAP_CAP_LEN,
+	VLP_CAP_CFG_TYPE,
+	VLP_CAP_BAR,
+	VLP_CAP_ID,
+	VLP_CAP_OFFSET,
+	VLP_CAP_LENGTH,
+	VLP_CAP_ROWS,
+	VLP_CAP_NOTIFY_OFF_MULTIPLIER = VLP_CAP_ROWS, /* virtio_pci_notify_cap (4.1.4.4) */
+	VLP_CAP_PCI_CFG_DATA = VLP_CAP_ROWS,          /* virtio_pci_cfg_cap (4.1.4.9) */
+	VLP_CAP_VENDOR_ID = VLP_CAP_CFG_TYPE + 1,     /* virtio_pci_vndr_data (4.1.4.8) */
+};
+/* struct virtio_input_config (5.8.4). */
+enum vlp_input_row { VLP_INPUT_SELECT, VLP_INPUT_SUBSEL, VLP_INPUT_SIZE, VLP_INPUT_U, VLP_INPUT_ROWS };
+
+struct vlp_regs;
+struct vlp_field_value;
+/* The value of row (an enum of table's rows) in regs, NULL when regs holds
+ * another table or the field is not present. */
+VLP_API const struct vlp_field_value *vlp_regs_row(const struct vlp_regs *regs,
+						   const struct vlp_field_table *table, unsigned row);
+
 /* Name of value v under names (enum), NULL when unnamed. */
 VLP_API const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v);
 /* Read a field from config space at base; -ENODATA when bytes are missing. */
@@ -254,6 +386,52 @@ VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);   /* 4.1.4.3 *
 VLP_API const struct vlp_field_table *vlp_legacy_header_table(void); /* 4.1.4.10 */
 VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);   /* PCI MSI-X table entry */
 VLP_API const struct vlp_field_table *vlp_isr_table(void);          /* 4.1.4.5 */
+/* The device-type registry (types.c): one row per virtio device ID. */
+enum vlp_queue_role {
+	VLP_QUEUE_OTHER,
+	VLP_QUEUE_RECEIVE,  /* the device writes buffers to the driver */
+	VLP_QUEUE_TRANSMIT, /* the driver sends buffers to the device */
+	VLP_QUEUE_CONTROL,
+	VLP_QUEUE_REQUEST,
+	VLP_QUEUE_EVENT,
+};
+struct vlp_queue_def {
+	const char *name;          /* as the chapter's "Virtqueues" names it; %u: numbered */
+	enum vlp_queue_role role;
+	const char *feature;       /* exists only with this device feature, NULL: always */
+};
+/* Queue N: the head queues from 0, then the group repeated (numbered from
+ * first), the tail queues last (counted back from num_queues). */
+struct vlp_queue_layout {
+	const struct vlp_queue_def *head;
+	size_t nhead;
+	const struct vlp_queue_def *group;
+	size_t ngroup;
+	unsigned first;
+	const struct vlp_queue_def *tail;
+	size_t ntail;
+};
+struct vlp_device_type {
+	unsigned id;                          /* enum vlp_device_id */
+	const char *name;                     /* short, stable: JSON and scripts ("network") */
+	const char *title;                    /* as chapter 5 names it ("Network device") */
+	const struct vlp_field_table *config; /* device configuration, NULL: none/not described */
+	bool spec_config;                     /* the chapter defines a configuration layout */
+	bool no_config;                       /* the chapter says there is none */
+	const struct vlp_names *features;     /* device feature bits, never NULL */
+	struct vlp_queue_layout queues;
+};
+/* The registry row of a device ID, NULL when the ID is unknown. */
+VLP_API const struct vlp_device_type *vlp_device_type(unsigned id);
+/* Name of queue index of a device type ("receiveq2", "controlq"), given
+ * num_queues (0: unknown) and the driver's feature words (NULL: none), in
+ * buf; "queueN" when the type does not name it.  *role (may be NULL) gets
+ * its role. */
+VLP_API const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_queues,
+				   const uint32_t driver_features[VLP_FEATURE_WORDS], char *buf,
+				   size_t len, enum vlp_queue_role *role);
+/* "receive", "transmit", "control", "request", "event", "other". */
+VLP_API const char *vlp_queue_role_name(enum vlp_queue_role role);
 /* Device-specific configuration layout of a virtio device type (chapter 5),
  * NULL when the type has none or it is not described. */
 VLP_API const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
@@ -588,7 +766,6 @@ struct vlp_msix_entry {
 	bool pending, pending_valid;
 };
 
-#define VLP_FEATURE_WORDS 4 /* selects 0..3: bits 0-127 */
 
 /* One answer of a virtio-input device (5.8.4): what u holds for a select
  * and subsel. */
@@ -701,6 +878,14 @@ VLP_API int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *layout, c
 			 struct vlp_reg *out);
 /* The field lies inside the structure's length. */
 VLP_API bool vlp_reg_exists(const struct vlp_reg *reg);
+/* The row of a block (an enum of its table, e.g. VLP_COMMON_NUM_QUEUES):
+ * -ENOENT without the block, -ERANGE past the structure's end. */
+VLP_API int vlp_reg_row(struct vlp_ctx *ctx, const struct vlp_layout *layout, enum vlp_block b,
+			unsigned row, struct vlp_reg *out);
+/* device_status (2.1): the common configuration's, or on a device without
+ * one the legacy header's (4.1.4.10). */
+VLP_API int vlp_reg_device_status(struct vlp_ctx *ctx, const struct vlp_layout *layout,
+				  struct vlp_reg *out);
 
 #define VLP_REG_READ_CLEARS 1u /* allow reading a read-to-clear field (ISR) */
 /* One field (one element of an array): exact width, 64-bit as two 32-bit
@@ -729,6 +914,9 @@ VLP_API int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev,
 VLP_API int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev,
 			       const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS]);
 VLP_API bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS]);
+/* Whether bit is set in feature words (false for NULL words or a bit past
+ * them). */
+VLP_API bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
 /* Writes 0 to device_status and waits up to timeout_ms for it to read 0
  * (4.1.4.3.2); -ETIMEDOUT otherwise. */
 VLP_API int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev,

@@ -20,8 +20,6 @@
 #include "repl.h"
 
 #define RESET_TIMEOUT_MS 1000
-#define STATUS_FEATURES_OK 3 /* bit numbers of device_status (2.1) */
-#define STATUS_DEVICE_NEEDS_RESET 6
 
 const char *const repl_sections[] = { "all",    "caps",   "map",  "status", "features",
 				      "queues", "device", "msix", "legacy", NULL };
@@ -174,7 +172,7 @@ static unsigned queue_count(struct repl *r)
 
 	if (!r->s->bars)
 		return 0;
-	if (vlp_reg_find(r->ctx, layout(r), "common.num_queues", &reg) == 0 &&
+	if (vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &reg) == 0 &&
 	    vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &n) == 0)
 		return (unsigned)n;
 	return 0;
@@ -255,10 +253,16 @@ static int cmd_get(struct repl *r, const struct words *w)
 	return 0;
 }
 
+/* Whether f is row of the common configuration. */
+static bool common_row(const struct vlp_field *f, unsigned row)
+{
+	return f == &vlp_common_cfg_table()->fields[row];
+}
+
 static bool is_destructive(const struct vlp_field *f)
 {
 	return (f->flags & (VLP_FIELD_WRITE_RESETS | VLP_FIELD_NOTIFIES)) ||
-	       !strcmp(f->name, "queue_enable") || !strcmp(f->name, "queue_reset");
+	       common_row(f, VLP_COMMON_QUEUE_ENABLE) || common_row(f, VLP_COMMON_QUEUE_RESET);
 }
 
 static bool packed_ring(struct repl *r)
@@ -290,11 +294,12 @@ static int write_field(struct repl *r, const struct vlp_reg *reg, uint64_t v)
 	if (vlp_reg_write(r->ctx, r->s->dev, layout(r), reg, &r->sel, v))
 		return lib_fail(r);
 	/* A selector written by hand is the REPL's selection from now on. */
-	if (!strcmp(f->name, "queue_select"))
+	if (common_row(f, VLP_COMMON_QUEUE_SELECT) ||
+	    f == &vlp_legacy_header_table()->fields[VLP_LEGACY_QUEUE_SELECT])
 		r->sel.queue = (uint32_t)v;
-	else if (!strcmp(f->name, "device_feature_select"))
+	else if (common_row(f, VLP_COMMON_DEVICE_FEATURE_SELECT))
 		r->sel.device_feature_select = (uint32_t)v;
-	else if (!strcmp(f->name, "driver_feature_select"))
+	else if (common_row(f, VLP_COMMON_DRIVER_FEATURE_SELECT))
 		r->sel.driver_feature_select = (uint32_t)v;
 	describe_value(text, sizeof(text), f, v);
 	if (vlp_device_dry_run(r->s->dev)) {
@@ -339,7 +344,7 @@ static const char *missing_feature(struct repl *r, const struct vlp_field *f)
 		return NULL;
 	bit = VLP_FEATURE_BIT(f->feature);
 	if (vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv) ||
-	    drv[bit / 32] >> (bit % 32) & 1)
+	    vlp_feature_on(drv, (unsigned)bit))
 		return NULL;
 	return vlp_feature_name(r->type, bit);
 }
@@ -422,7 +427,7 @@ static int cmd_features(struct repl *r, const struct words *w)
 	print_feature_words(r, "negotiated:", neg);
 	fprintf(r->out, "  bit  %-34s device driver\n", "name");
 	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS; bit++) {
-		bool d = dev[bit / 32] >> (bit % 32) & 1, g = drv[bit / 32] >> (bit % 32) & 1;
+		bool d = vlp_feature_on(dev, (unsigned)bit), g = vlp_feature_on(drv, (unsigned)bit);
 		const char *name = vlp_feature_name(r->type, bit);
 
 		if (d || g)
@@ -471,7 +476,7 @@ static int cmd_feature(struct repl *r, const struct words *w)
 		else
 			drv[bit / 32] &= ~(1u << (bit % 32));
 		name = vlp_feature_name(r->type, (unsigned)bit);
-		if (arg[0] == '+' && !(dev[bit / 32] >> (bit % 32) & 1))
+		if (arg[0] == '+' && !(vlp_feature_on(dev, (unsigned)bit)))
 			fprintf(r->out, "warning: %s (bit %d) is not offered by the device: the driver must not accept it (2.2.1) and the device must then refuse FEATURES_OK (2.2.2)\n",
 				name ? name : "feature", bit);
 	}
@@ -490,7 +495,7 @@ static int cmd_feature(struct repl *r, const struct words *w)
 
 static int status_reg(struct repl *r, struct vlp_reg *reg)
 {
-	return find_reg(r, "device_status", reg);
+	return vlp_reg_device_status(r->ctx, layout(r), reg) ? lib_fail(r) : 0;
 }
 
 bool repl_reset_feature_note(const uint32_t drv[VLP_FEATURE_WORDS], char *buf, size_t len)
@@ -552,7 +557,7 @@ static void warn_unoffered(struct repl *r)
 	for (unsigned bit = 0; bit < 32 * VLP_FEATURE_WORDS && used < sizeof(names); bit++) {
 		const char *name = vlp_feature_name(r->type, bit);
 
-		if (drv[bit / 32] >> (bit % 32) & 1 && !(dev[bit / 32] >> (bit % 32) & 1))
+		if (vlp_feature_on(drv, (unsigned)bit) && !(vlp_feature_on(dev, (unsigned)bit)))
 			used += name ? (size_t)snprintf(names + used, sizeof(names) - used, " %s", name)
 				     : (size_t)snprintf(names + used, sizeof(names) - used, " bit%u", bit);
 	}
@@ -592,11 +597,11 @@ static int write_status(struct repl *r, uint64_t want, uint64_t was)
 	fprintf(r->out, "device_status <- %s; ", text);
 	describe_value(text, sizeof(text), f, back);
 	fprintf(r->out, "reads back %s\n", text);
-	if ((want >> STATUS_FEATURES_OK & 1) && !(back >> STATUS_FEATURES_OK & 1))
+	if ((want >> VLP_S_FEATURES_OK & 1) && !(back >> VLP_S_FEATURES_OK & 1))
 		return fail(r, "FEATURES_OK did not stick: the device does not accept the driver features (3.1.1 step 6; 'features' shows them)");
-	if ((want >> STATUS_FEATURES_OK & 1) && !(was >> STATUS_FEATURES_OK & 1))
+	if ((want >> VLP_S_FEATURES_OK & 1) && !(was >> VLP_S_FEATURES_OK & 1))
 		warn_unoffered(r);
-	if (back >> STATUS_DEVICE_NEEDS_RESET & 1)
+	if (back >> VLP_S_DEVICE_NEEDS_RESET & 1)
 		return fail(r, "the device set DEVICE_NEEDS_RESET (2.1.2): reset it");
 	if ((back & want) != want)
 		return fail(r, "device_status reads back 0x%02" PRIx64 ", not 0x%02" PRIx64, back, want);
@@ -707,7 +712,8 @@ static int cmd_init(struct repl *r, const struct words *w)
 		struct vlp_reg qs, no;
 
 		sel.queue = q;
-		if (find_reg(r, "common.queue_size", &qs) || find_reg(r, "common.queue_notify_off", &no) ||
+		if (vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_SIZE, &qs) ||
+		    vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIFY_OFF, &no) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &no, &sel, 0, &noff))
 			return r->err[0] ? -1 : lib_fail(r);
@@ -748,8 +754,8 @@ static int cmd_isr(struct repl *r, const struct words *w)
 
 	if (words_need(r, w, 0, 0) || need_bars(r))
 		return -1;
-	if (vlp_reg_find(r->ctx, layout(r), "isr.isr", &reg) &&
-	    vlp_reg_find(r->ctx, layout(r), "legacy.isr", &reg))
+	if (vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_ISR, VLP_ISR_ISR, &reg) &&
+	    vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_LEGACY, VLP_LEGACY_ISR, &reg))
 		return lib_fail(r);
 	fprintf(r->out, "warning: reading the ISR clears it and de-asserts the interrupt (4.1.4.5)\n");
 	if (!confirm(r, "read (and clear) the ISR?"))

@@ -119,7 +119,7 @@ static char **complete_line(const char *text, int start, int end)
 	cc.ctx = completing->ctx;
 	cc.layout = completing->s->layout;
 	if (completing->s->bars &&
-	    vlp_reg_find(completing->ctx, cc.layout, "common.num_queues", &reg) == 0 &&
+	    vlp_reg_row(completing->ctx, cc.layout, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &reg) == 0 &&
 	    vlp_reg_read(completing->ctx, completing->s->dev, cc.layout, &reg, NULL, 0, &n) == 0)
 		cc.nqueues = (unsigned)n;
 	repl_complete(&cc, (const char *const *)w.w, w.n, text, add_candidate, &pending);

@@ -24,19 +24,28 @@ double tui_elapsed(const struct timespec *a, const struct timespec *b)
 
 /* ------------------------------------------------------- model access */
 
-const struct vlp_regs *tui_config_regs(const struct vlp_state *s)
+/* The modern block when it was read, else the legacy one (4.1.4.10). */
+static const struct vlp_regs *modern_or_legacy(const struct vlp_regs *modern,
+					       const struct vlp_regs *legacy)
 {
-	if (!s)
-		return NULL;
-	if (s->common.table)
-		return &s->common;
-	return s->legacy.table ? &s->legacy : NULL;
+	if (modern->table)
+		return modern;
+	return legacy->table ? legacy : NULL;
 }
 
-const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, const char *name,
+const struct vlp_regs *tui_config_regs(const struct vlp_state *s)
+{
+	return s ? modern_or_legacy(&s->common, &s->legacy) : NULL;
+}
+
+const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
 				      const struct vlp_field **field)
 {
-	const struct vlp_field *f = regs && regs->table ? vlp_field_find(regs->table, name) : NULL;
+	int row = !regs || !regs->table			       ? -1
+		  : regs->table == vlp_common_cfg_table()      ? common_row
+		  : regs->table == vlp_legacy_header_table()   ? legacy_row
+							       : -1;
+	const struct vlp_field *f = row >= 0 ? &regs->table->fields[row] : NULL;
 
 	if (field)
 		*field = f;
@@ -60,11 +69,7 @@ const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n)
 
 const struct vlp_regs *tui_device_regs(const struct vlp_state *s)
 {
-	if (!s)
-		return NULL;
-	if (s->device.table)
-		return &s->device;
-	return s->legacy_device.table ? &s->legacy_device : NULL;
+	return s ? modern_or_legacy(&s->device, &s->legacy_device) : NULL;
 }
 
 void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[VLP_FEATURE_WORDS])
@@ -80,7 +85,8 @@ void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[V
 		return;
 	}
 	/* The legacy header has bits 0-31 only (4.1.4.10). */
-	v = tui_reg(&s->legacy, driver ? "guest_features" : "host_features", NULL);
+	v = tui_reg(&s->legacy, -1, driver ? VLP_LEGACY_GUEST_FEATURES : VLP_LEGACY_HOST_FEATURES,
+		    NULL);
 	if (v)
 		words[0] = (struct vlp_val){ v->value, v->valid };
 }
@@ -218,7 +224,8 @@ static void on_bus_error(int sig)
  * 0xff has every bit set, including FAILED and NEEDS_RESET together. */
 static bool reads_all_ones(const struct vlp_state *s)
 {
-	const struct vlp_field_value *status = tui_reg(tui_config_regs(s), "device_status", NULL);
+	const struct vlp_field_value *status = tui_reg(tui_config_regs(s), VLP_COMMON_DEVICE_STATUS,
+								      VLP_LEGACY_DEVICE_STATUS, NULL);
 
 	return status && status->valid && status->value == 0xff;
 }

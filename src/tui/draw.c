@@ -217,8 +217,15 @@ static void flow_cell(struct flow *f, const char *key, const char *text, attr_t 
 		f->x += (int)strlen(text);
 }
 
-static const char *const status_row_fields[] = { "config_generation", "config_msix_vector",
-						 "num_queues", "queue_select" };
+/* Rows of the status line: common configuration, legacy header (-1: none). */
+static const struct {
+	int common, legacy;
+} status_rows[] = {
+	{ VLP_COMMON_CONFIG_GENERATION, -1 },
+	{ VLP_COMMON_CONFIG_MSIX_VECTOR, VLP_LEGACY_CONFIG_MSIX_VECTOR },
+	{ VLP_COMMON_NUM_QUEUES, -1 },
+	{ VLP_COMMON_QUEUE_SELECT, VLP_LEGACY_QUEUE_SELECT },
+};
 
 /* Device status as named bits (2.1), then the generation and the config
  * vector; returns the rows used. */
@@ -226,7 +233,7 @@ static int flow_status(struct tui_data *d, int y, int w, bool draw)
 {
 	const struct vlp_regs *regs = tui_config_regs(d->state);
 	const struct vlp_field *f;
-	const struct vlp_field_value *status = tui_reg(regs, "device_status", &f);
+	const struct vlp_field_value *status = tui_reg(regs, VLP_COMMON_DEVICE_STATUS, VLP_LEGACY_DEVICE_STATUS, &f);
 	const struct vlp_names *names = vlp_status_names();
 	struct flow fl = { d, draw, y, y, 0, w };
 	char buf[128], key[64];
@@ -246,15 +253,17 @@ static int flow_status(struct tui_data *d, int y, int w, bool draw)
 		flow_cell(&fl, key, buf, on ? style_on : style_off, true);
 	}
 	fl.x += 1;
-	for (size_t i = 0; i < sizeof(status_row_fields) / sizeof(status_row_fields[0]); i++) {
-		const struct vlp_field_value *val = tui_reg(regs, status_row_fields[i], &f);
+	for (size_t i = 0; i < sizeof(status_rows) / sizeof(status_rows[0]); i++) {
+		const struct vlp_field_value *val =
+			tui_reg(regs, status_rows[i].common, status_rows[i].legacy, &f);
+		const char *name = vlp_common_cfg_table()->fields[status_rows[i].common].name;
 		char text[96];
 
 		if (!f && regs)
 			continue; /* the legacy header lacks the generation */
 		value_text(text, sizeof(text), f, val);
-		snprintf(buf, sizeof(buf), "%s=%s", status_row_fields[i], f ? text : NA);
-		snprintf(key, sizeof(key), "common.%s", status_row_fields[i]);
+		snprintf(buf, sizeof(buf), "%s=%s", name, f ? text : NA);
+		snprintf(key, sizeof(key), "common.%s", name);
 		flow_cell(&fl, key, buf, A_NORMAL, true);
 	}
 	return fl.y - y + 1;

@@ -67,8 +67,10 @@ bool tui_changed(struct tui_data *d, const char *key, const char *text);
 /* The register block holding status and features: modern common
  * configuration, or the legacy header; NULL when not read. */
 const struct vlp_regs *tui_config_regs(const struct vlp_state *s);
-/* A row of a block by name; NULL when the block lacks it or it is absent. */
-const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, const char *name,
+/* A row of tui_config_regs(): common_row when it is the common
+ * configuration, legacy_row (-1: none) when the legacy header; NULL when
+ * the block lacks it or it is absent. */
+const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
 				      const struct vlp_field **field);
 /* The queues and the device configuration, modern or legacy. */
 const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n);

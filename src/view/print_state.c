@@ -289,14 +289,18 @@ static void json_features(struct json *j, const char *key, const struct feature_
 
 /* ------------------------------------------------------- MSI-X users */
 
-/* The vector a field holds, when read. */
-static bool vector_of(const struct vlp_regs *regs, const char *name, uint64_t *v)
+/* The vector a row holds, when read: the modern row or the legacy one
+ * (4.1.4.10), whichever table regs has. */
+static bool vector_of(const struct vlp_regs *regs, unsigned common_row, unsigned legacy_row,
+		      uint64_t *v)
 {
-	const struct vlp_field *f = regs->table ? vlp_field_find(regs->table, name) : NULL;
+	const struct vlp_field_value *fv = vlp_regs_row(regs, vlp_common_cfg_table(), common_row);
 
-	if (!f || !regs->values[f - regs->table->fields].valid)
+	if (!fv)
+		fv = vlp_regs_row(regs, vlp_legacy_header_table(), legacy_row);
+	if (!fv || !fv->valid)
 		return false;
-	*v = regs->values[f - regs->table->fields].value;
+	*v = fv->value;
 	return true;
 }
 
@@ -311,16 +315,20 @@ void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsig
 	uint64_t v;
 
 	buf[0] = '\0';
-	if (vector_of(cfg, "config_msix_vector", &v) && v == vector)
+	if (vector_of(cfg, VLP_COMMON_CONFIG_MSIX_VECTOR, VLP_LEGACY_CONFIG_MSIX_VECTOR, &v) && v == vector)
 		used += (size_t)snprintf(buf, len, "config");
 	for (size_t q = 0; q < n && used < len; q++) {
 		size_t last = q;
 
-		if (!vector_of(&qs[q].regs, "queue_msix_vector", &v) || v != vector)
+		if (!vector_of(&qs[q].regs, VLP_COMMON_QUEUE_MSIX_VECTOR, VLP_LEGACY_QUEUE_MSIX_VECTOR,
+			       &v) ||
+		    v != vector)
 			continue;
 		/* A run of consecutive queues on one vector is one range. */
 		while (last + 1 < n && qs[last + 1].index == qs[last].index + 1 &&
-		       vector_of(&qs[last + 1].regs, "queue_msix_vector", &v) && v == vector)
+		       vector_of(&qs[last + 1].regs, VLP_COMMON_QUEUE_MSIX_VECTOR,
+				 VLP_LEGACY_QUEUE_MSIX_VECTOR, &v) &&
+		       v == vector)
 			last++;
 		if (last == q)
 			used += (size_t)snprintf(buf + used, len - used, "%squeue %u", used ? ", " : "",

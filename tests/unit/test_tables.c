@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the per-device-type tables: device configuration layouts
- * (devcfg.c) and feature bit names (features.c). */
+/* Unit tests of the tables: device configuration layouts (devcfg.c),
+ * feature bit names (features.c), the register and capability tables
+ * (fields.c) and the device-type registry (types.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -374,6 +375,212 @@ static void test_feature_names(void **state)
 	assert_string_equal(vlp_feature_name(1000, 33), "VIRTIO_F_ACCESS_PLATFORM");
 }
 
+
+/* ------------------------------------------------------- fields.c */
+
+/* Bytes [off, off + n) of the table, each claimed by one row only. */
+static void claim(uint8_t *owner, const struct vlp_field_table *t, size_t row, unsigned off,
+		  unsigned n)
+{
+	if (off + n > t->size)
+		fail_msg("%s row %zu %s: ends at %u past size %u", t->name, row, t->fields[row].name,
+			 off + n, t->size);
+	for (unsigned b = off; b < off + n; b++) {
+		if (owner[b])
+			fail_msg("%s row %zu %s: byte %u also in %s", t->name, row,
+				 t->fields[row].name, b, t->fields[owner[b] - 1].name);
+		owner[b] = (uint8_t)(row + 1);
+	}
+}
+
+/* The register and capability tables: rows within size, sorted by
+ * offset, no byte in two rows (64-bit rows: both halves), names and JSON
+ * keys unique, JSON keys snake_case, row count equal to the enum's. */
+static void check_block_table(const struct vlp_field_table *t, size_t rows)
+{
+	uint8_t owner[256] = { 0 };
+
+	assert_non_null(t->name);
+	assert_true(t->size <= sizeof(owner));
+	if (t->count != rows)
+		fail_msg("%s: %zu rows, enum has %zu", t->name, t->count, rows);
+	for (size_t i = 0; i < t->count; i++) {
+		const struct vlp_field *f = &t->fields[i];
+		unsigned n = f->count > 1 ? f->count : 1;
+
+		if (!f->name || !f->help || !f->help[0])
+			fail_msg("%s row %zu: no name or help", t->name, i);
+		if (!json_key_ok(f->json_key))
+			fail_msg("%s row %zu %s: bad json key", t->name, i, f->name);
+		if (f->width != 1 && f->width != 2 && f->width != 4)
+			fail_msg("%s row %zu %s: width %u", t->name, i, f->name, f->width);
+		if (f->offset % f->width)
+			fail_msg("%s row %zu %s: offset not aligned", t->name, i, f->name);
+		claim(owner, t, i, f->offset, (unsigned)f->width * n);
+		if (f->hi_offset) {
+			if (f->width != 4 || f->hi_offset % 4)
+				fail_msg("%s row %zu %s: bad 64-bit layout", t->name, i, f->name);
+			claim(owner, t, i, f->hi_offset, 4);
+		}
+		if (i > 0 && f->offset <= t->fields[i - 1].offset)
+			fail_msg("%s row %zu %s: not sorted by offset", t->name, i, f->name);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(t->fields[j].name, f->name) ||
+			    !strcmp(t->fields[j].json_key, f->json_key))
+				fail_msg("%s row %zu %s: duplicate name or key", t->name, i, f->name);
+		if (f->feature && !vlp_feature_name(0, VLP_FEATURE_BIT(f->feature)))
+			fail_msg("%s row %zu %s: feature bit unnamed", t->name, i, f->name);
+	}
+}
+
+static void test_block_tables(void **state)
+{
+	(void)state;
+	check_block_table(vlp_common_cfg_table(), VLP_COMMON_ROWS);
+	check_block_table(vlp_legacy_header_table(), VLP_LEGACY_ROWS);
+	check_block_table(vlp_isr_table(), VLP_ISR_ROWS);
+	check_block_table(vlp_msix_entry_table(), VLP_MSIX_ENTRY_ROWS);
+	check_block_table(vlp_virtio_cap_table(VLP_CFG_COMMON), VLP_CAP_ROWS);
+	check_block_table(vlp_virtio_cap_table(VLP_CFG_NOTIFY), VLP_CAP_NOTIFY_OFF_MULTIPLIER + 1);
+	check_block_table(vlp_virtio_cap_table(VLP_CFG_PCI), VLP_CAP_PCI_CFG_DATA + 1);
+	check_block_table(vlp_virtio_cap_table(VLP_CFG_SHARED_MEMORY), VLP_CAP_ROWS);
+	check_block_table(vlp_virtio_cap_table(VLP_CFG_VENDOR), VLP_CAP_VENDOR_ID + 1);
+	check_block_table(vlp_device_config_table(VLP_ID_INPUT), VLP_INPUT_ROWS);
+	/* The enums name the rows they index. */
+	assert_string_equal(vlp_common_cfg_table()->fields[VLP_COMMON_QUEUE_SELECT].name,
+			    "queue_select");
+	assert_string_equal(vlp_common_cfg_table()->fields[VLP_COMMON_ADMIN_QUEUE_NUM].name,
+			    "admin_queue_num");
+	assert_string_equal(vlp_legacy_header_table()->fields[VLP_LEGACY_ISR].name, "isr");
+	assert_string_equal(vlp_msix_entry_table()->fields[VLP_MSIX_ENTRY_VECTOR_CONTROL].name,
+			    "vector_control");
+	assert_string_equal(vlp_virtio_cap_table(VLP_CFG_NOTIFY)->fields[VLP_CAP_NOTIFY_OFF_MULTIPLIER].name,
+			    "notify_off_multiplier");
+	assert_string_equal(vlp_virtio_cap_table(VLP_CFG_VENDOR)->fields[VLP_CAP_VENDOR_ID].name,
+			    "vendor_id");
+	assert_string_equal(vlp_device_config_table(VLP_ID_INPUT)->fields[VLP_INPUT_SUBSEL].name,
+			    "subsel");
+	/* Bits defined once: the name tables are built from the constants. */
+	assert_string_equal(vlp_feature_name(VLP_ID_NET, VLP_F_NOTIFICATION_DATA),
+			    "VIRTIO_F_NOTIFICATION_DATA");
+	assert_string_equal(vlp_feature_name(VLP_ID_NET, VLP_F_ADMIN_VQ), "VIRTIO_F_ADMIN_VQ");
+	assert_string_equal(vlp_names_lookup(&(struct vlp_names){ VLP_NAMES_ENUM,
+							   vlp_status_names()->entries,
+							   vlp_status_names()->count },
+					     VLP_S_DEVICE_NEEDS_RESET),
+			    "DEVICE_NEEDS_RESET");
+}
+
+/* ------------------------------------------------------- registry */
+
+static bool feature_named(const struct vlp_names *n, const char *name)
+{
+	for (size_t i = 0; i < n->count; i++)
+		if (!strcmp(n->entries[i].name, name))
+			return true;
+	return false;
+}
+
+static void check_queue_defs(const struct vlp_device_type *t, const struct vlp_queue_def *q,
+			     size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(q[i].name);
+		if (q[i].feature && !feature_named(t->features, q[i].feature))
+			fail_msg("type %u queue %s: feature %s is not one of the type's", t->id,
+				 q[i].name, q[i].feature);
+	}
+}
+
+static void test_registry(void **state)
+{
+	unsigned n = 0;
+
+	(void)state;
+	for (unsigned id = 0; id < MAX_TYPE; id++) {
+		const struct vlp_device_type *t = vlp_device_type(id);
+
+		if (!t)
+			continue;
+		n++;
+		assert_int_equal(t->id, id);
+		assert_non_null(t->name);
+		assert_non_null(t->title);
+		assert_non_null(t->features);
+		assert_ptr_equal(vlp_device_feature_names(id), t->features);
+		assert_string_equal(vlp_virtio_type_name(id), t->name);
+		/* A chapter with a configuration layout needs its table. */
+		if (t->spec_config && !t->config)
+			fail_msg("type %u (%s): its chapter has a configuration layout but there is no table",
+				 id, t->name);
+		if (t->no_config && t->config)
+			fail_msg("type %u (%s): no configuration in its chapter, yet a table", id,
+				 t->name);
+		check_queue_defs(t, t->queues.head, t->queues.nhead);
+		check_queue_defs(t, t->queues.group, t->queues.ngroup);
+		check_queue_defs(t, t->queues.tail, t->queues.ntail);
+	}
+	assert_true(n >= 45);
+	assert_null(vlp_device_type(0));
+	assert_null(vlp_device_type(14));
+	assert_null(vlp_device_type(1000));
+	assert_true(vlp_device_type(VLP_ID_ENTROPY)->no_config);
+}
+
+static void expect_queue(unsigned type, unsigned index, unsigned num, const uint32_t *features,
+			 const char *name, enum vlp_queue_role role)
+{
+	char buf[48];
+	enum vlp_queue_role got;
+
+	assert_string_equal(vlp_queue_name(type, index, num, features, buf, sizeof(buf), &got), name);
+	assert_int_equal(got, role);
+}
+
+static void test_queue_names(void **state)
+{
+	uint32_t f[VLP_FEATURE_WORDS] = { 0 };
+
+	(void)state;
+	/* net, 2 pairs and the control queue (5.1.2): VIRTIO_NET_F_CTRL_VQ 17 */
+	f[0] = 1u << 17;
+	expect_queue(VLP_ID_NET, 0, 5, f, "receiveq1", VLP_QUEUE_RECEIVE);
+	expect_queue(VLP_ID_NET, 1, 5, f, "transmitq1", VLP_QUEUE_TRANSMIT);
+	expect_queue(VLP_ID_NET, 2, 5, f, "receiveq2", VLP_QUEUE_RECEIVE);
+	expect_queue(VLP_ID_NET, 3, 5, f, "transmitq2", VLP_QUEUE_TRANSMIT);
+	expect_queue(VLP_ID_NET, 4, 5, f, "controlq", VLP_QUEUE_CONTROL);
+	/* without the feature the last queue is a pair's */
+	expect_queue(VLP_ID_NET, 3, 4, NULL, "transmitq2", VLP_QUEUE_TRANSMIT);
+	/* blk (5.2.2) */
+	expect_queue(VLP_ID_BLOCK, 0, 4, NULL, "requestq1", VLP_QUEUE_REQUEST);
+	expect_queue(VLP_ID_BLOCK, 3, 4, NULL, "requestq4", VLP_QUEUE_REQUEST);
+	/* console with VIRTIO_CONSOLE_F_MULTIPORT 1 (5.3.2) */
+	f[0] = 1u << 1;
+	expect_queue(VLP_ID_CONSOLE, 0, 8, f, "receiveq(port0)", VLP_QUEUE_RECEIVE);
+	expect_queue(VLP_ID_CONSOLE, 1, 8, f, "transmitq(port0)", VLP_QUEUE_TRANSMIT);
+	expect_queue(VLP_ID_CONSOLE, 2, 8, f, "control receiveq", VLP_QUEUE_CONTROL);
+	expect_queue(VLP_ID_CONSOLE, 3, 8, f, "control transmitq", VLP_QUEUE_CONTROL);
+	expect_queue(VLP_ID_CONSOLE, 4, 8, f, "receiveq(port1)", VLP_QUEUE_RECEIVE);
+	expect_queue(VLP_ID_CONSOLE, 7, 8, f, "transmitq(port2)", VLP_QUEUE_TRANSMIT);
+	/* without it only port 0 */
+	expect_queue(VLP_ID_CONSOLE, 2, 2, NULL, "queue2", VLP_QUEUE_OTHER);
+	/* scsi (5.6.2): request queues from 2 */
+	expect_queue(VLP_ID_SCSI, 0, 4, NULL, "controlq", VLP_QUEUE_CONTROL);
+	expect_queue(VLP_ID_SCSI, 1, 4, NULL, "eventq", VLP_QUEUE_EVENT);
+	expect_queue(VLP_ID_SCSI, 2, 4, NULL, "requestq1", VLP_QUEUE_REQUEST);
+	expect_queue(VLP_ID_SCSI, 3, 4, NULL, "requestq2", VLP_QUEUE_REQUEST);
+	/* balloon: absent optional queues take no index (5.5.2); PAGE_REPORTING 5 */
+	f[0] = 1u << 5;
+	expect_queue(VLP_ID_BALLOON, 2, 3, f, "reporting_vq", VLP_QUEUE_TRANSMIT);
+	/* crypto (5.9.2): controlq last */
+	expect_queue(VLP_ID_CRYPTO, 1, 3, NULL, "dataq2", VLP_QUEUE_REQUEST);
+	expect_queue(VLP_ID_CRYPTO, 2, 3, NULL, "controlq", VLP_QUEUE_CONTROL);
+	/* fallbacks */
+	expect_queue(VLP_ID_ENTROPY, 1, 2, NULL, "queue1", VLP_QUEUE_OTHER);
+	expect_queue(63, 0, 1, NULL, "queue0", VLP_QUEUE_OTHER);
+	assert_string_equal(vlp_queue_role_name(VLP_QUEUE_RECEIVE), "receive");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +591,9 @@ int main(void)
 		cmocka_unit_test(test_other_layouts),
 		cmocka_unit_test(test_feature_tables),
 		cmocka_unit_test(test_feature_names),
+		cmocka_unit_test(test_block_tables),
+		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_queue_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
