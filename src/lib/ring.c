@@ -17,11 +17,6 @@
 
 #include "internal.h"
 
-/* moves to VLP_F_* when merged */
-#define F_INDIRECT_DESC 28 /* VIRTIO_F_INDIRECT_DESC (6) */
-#define F_EVENT_IDX 29     /* VIRTIO_F_EVENT_IDX (6) */
-#define F_RING_PACKED 34   /* VIRTIO_F_RING_PACKED (6) */
-
 #define DESC_BYTES 16u        /* virtq_desc and pvirtq_desc (2.7.5, 2.8.13) */
 #define LEGACY_ALIGN 4096u    /* Queue Align of the PCI legacy interface (4.1.5.1.3.1) */
 #define EVENT_FLAGS_MASK 0x3u /* desc_event_flags : 2 (2.8.14) */
@@ -292,7 +287,7 @@ static void indirect_rules(struct dec *d, struct walk *w, const struct vlp_ring_
 
 	if (w->quiet)
 		return;
-	if (!has(d, F_INDIRECT_DESC))
+	if (!has(d, VLP_F_INDIRECT_DESC))
 		finding(d, VLP_SEV_ERROR, "ring-indirect-feature", sec,
 			"chain %u: descriptor %u sets INDIRECT but VIRTIO_F_INDIRECT_DESC is not negotiated",
 			w->c->position, x->index);
@@ -418,7 +413,7 @@ static void check_used_len(struct dec *d, const struct vlp_ring_used_elem *e)
 static void check_split_flags(struct dec *d)
 {
 	struct vlp_ring *r = d->ring;
-	bool ev = has(d, F_EVENT_IDX);
+	bool ev = has(d, VLP_F_EVENT_IDX);
 
 	if (r->avail.flags > (ev ? 0 : 1))
 		finding(d, VLP_SEV_WARNING, "ring-flags", "2.7.7.1", "avail flags 0x%x (%s)", r->avail.flags,
@@ -549,7 +544,7 @@ static void check_event(struct dec *d, const char *which, uint16_t flags)
 	if (v == 3)
 		finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.10", "%s event suppression flags value 3 is reserved",
 			which);
-	if (v == VLP_EVENT_F_DESC && !has(d, F_EVENT_IDX))
+	if (v == VLP_EVENT_F_DESC && !has(d, VLP_F_EVENT_IDX))
 		finding(d, VLP_SEV_WARNING, "ring-event-idx", "2.8.10",
 			"%s event suppression uses DESC but VIRTIO_F_EVENT_IDX is not negotiated", which);
 }
@@ -688,7 +683,7 @@ enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interf
 	/* The legacy interface has 32 feature bits: no RING_PACKED (bit 34). */
 	if (legacy_interface)
 		return VLP_RING_LEGACY_SPLIT;
-	return negotiated >> F_RING_PACKED & 1 ? VLP_RING_PACKED : VLP_RING_SPLIT;
+	return negotiated >> VLP_F_RING_PACKED & 1 ? VLP_RING_PACKED : VLP_RING_SPLIT;
 }
 
 int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vlp_ring_params *p,

@@ -11,9 +11,6 @@
 
 #include "internal.h"
 
-/* moves to VLP_F_* when merged */
-#define F_EVENT_IDX 29 /* VIRTIO_F_EVENT_IDX, 6 */
-
 /* Memory fields: width 8 is one little-endian 8-byte value. */
 #define MFIELD(n, off, w, nm, fl, hlp)                                                             \
 	{ .name = n, .json_key = n, .offset = off, .width = w, .access = VLP_RO, .flags = fl,       \
@@ -64,7 +61,7 @@ static const struct vlp_field avail_fields[] = {
 	[VLP_AVAIL_RING] = MFIELD("ring", 4, 2, NULL, VLP_FIELD_DECIMAL, "heads of descriptor chains"),
 	[VLP_AVAIL_USED_EVENT] = { .name = "used_event", .json_key = "used_event", .offset = 4, .width = 2,
 				   .access = VLP_RO, .flags = VLP_FIELD_DECIMAL,
-				   .feature = VLP_FEATURE(F_EVENT_IDX),
+				   .feature = VLP_FEATURE(VLP_F_EVENT_IDX),
 				   .help = "notify the driver when used idx passes this (EVENT_IDX)" },
 };
 static_assert(VLP_ARRAY_SIZE(avail_fields) == VLP_AVAIL_ROWS, "one row per enum vlp_avail_row");
@@ -80,7 +77,7 @@ static const struct vlp_field used_fields[] = {
 	[VLP_USED_RING] = MFIELD("ring", 4, 8, NULL, VLP_FIELD_HEX, "used entries (virtq_used_elem)"),
 	[VLP_USED_AVAIL_EVENT] = { .name = "avail_event", .json_key = "avail_event", .offset = 4, .width = 2,
 				   .access = VLP_RO, .flags = VLP_FIELD_DECIMAL,
-				   .feature = VLP_FEATURE(F_EVENT_IDX),
+				   .feature = VLP_FEATURE(VLP_F_EVENT_IDX),
 				   .help = "notify the device when avail idx passes this (EVENT_IDX)" },
 };
 static_assert(VLP_ARRAY_SIZE(used_fields) == VLP_USED_ROWS, "one row per enum vlp_used_row");
