@@ -143,7 +143,7 @@ _virtio_lspci()
 
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method
-            --access --passive --read-isr --save --stats
+            --access --passive --read-isr --save --stats --rings
             -w --top --watch --interval
             --check --active --strict --list-checks --diff
             -i --interactive -c --command --force --dry-run -y --yes

@@ -84,6 +84,7 @@ complete -c virtio-lspci -l passive -d 'Write nothing, not even selectors'
 complete -c virtio-lspci -l read-isr -d 'Also read the ISR status (reading clears it)'
 complete -c virtio-lspci -l save -r -F -d 'Write a snapshot (config space and every register read)'
 complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stderr)'
+complete -c virtio-lspci -l rings -d 'Also read each queue ring from guest memory'
 
 # Live view
 complete -c virtio-lspci -s w -l top -d 'Full-screen live view of one device'

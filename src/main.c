@@ -15,7 +15,7 @@
 enum long_only {
 	OPT_FORMAT = 0x100, OPT_ACCESS, OPT_PASSIVE, OPT_READ_ISR, OPT_SAVE, OPT_STATS, OPT_FORCE,
 	OPT_DRY_RUN, OPT_YES, OPT_TOP, OPT_INTERVAL, OPT_CHECK, OPT_ACTIVE, OPT_STRICT, OPT_DIFF,
-	OPT_LIST_CHECKS,
+	OPT_LIST_CHECKS, OPT_RINGS,
 };
 
 static const char usage_text[] =
@@ -45,6 +45,9 @@ static const char usage_text[] =
 	"                           read) that -F decodes offline and lspci -F reads\n"
 	"      --stats              count BAR register accesses, and the config-space\n"
 	"                           accesses the window made for them (on stderr)\n"
+	"      --rings              also what each queue's ring holds, read from guest\n"
+	"                           memory (/proc/kcore; snapshots: what they recorded):\n"
+	"                           indices, in-flight chains (-vv), descriptors (-vvv)\n"
 	"Interactive and batch commands (see 'help' inside):\n"
 	"  -i, --interactive        a command prompt on one device (readline); commands\n"
 	"                           are read from standard input when it is not a terminal\n"
@@ -90,6 +93,7 @@ static const struct option long_options[] = {
 	{ "read-isr", no_argument, NULL, OPT_READ_ISR },
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "rings", no_argument, NULL, OPT_RINGS },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "command", required_argument, NULL, 'c' },
 	{ "force", no_argument, NULL, OPT_FORCE },
@@ -242,6 +246,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_STATS:
 			o->stats = true;
 			break;
+		case OPT_RINGS:
+			o->rings = true;
+			break;
 		case 'A':
 			if (!strcmp(optarg, "help"))
 				return list_access_methods();
@@ -311,6 +318,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--format applies to -F dumps only");
 	if (o->passive && o->read_isr)
 		return usage_error("%s", "--read-isr reads (and clears) a register: not with --passive");
+	if (o->rings && o->mode != MODE_LIST)
+		return usage_error("%s", "--rings applies to the device listing");
+	/* The rings are shown per queue, from -v on. */
+	if (o->rings && o->out.verbose < 1)
+		o->out.verbose = 1;
 	return -1;
 }
 

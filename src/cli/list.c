@@ -7,9 +7,13 @@
 
 #include "cli.h"
 
-/* Notes said once per run, on stderr. */
+/* Notes said once per run, on stderr, and what the run opens once: guest
+ * memory for --rings. */
 struct notes {
-	bool privilege, no_bars;
+	bool privilege, no_bars, no_rings;
+	bool mem_tried;
+	struct vlp_guestmem *mem;
+	char mem_error[256];
 };
 
 /* The registers behind the BARs: live devices and snapshots, when the
@@ -74,6 +78,39 @@ static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 	return irqs;
 }
 
+/* What the rings hold (--rings): live devices through /proc/kcore, opened
+ * once per run; snapshots from the ring memory they recorded.  Reading
+ * them needs the registers (where the rings are), so no state: no rings. */
+static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o,
+				    struct vlp_device *dev, const struct vlp_layout *layout,
+				    const struct vlp_state *state, struct notes *notes)
+{
+	struct vlp_rings_opts ropts = { 0 };
+	struct vlp_rings *rings = NULL;
+	char slot[32];
+
+	if (!o->rings || !state)
+		return NULL;
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && !notes->mem_tried) {
+		notes->mem_tried = true;
+		if (vlp_guestmem_open_kcore(ctx, NULL, &notes->mem))
+			snprintf(notes->mem_error, sizeof(notes->mem_error), "%s", vlp_ctx_error(ctx));
+	}
+	ropts.mem = notes->mem;
+	ropts.mem_error = notes->mem_error[0] ? notes->mem_error : NULL;
+	if (vlp_read_rings(ctx, dev, layout, state, &ropts, &rings)) {
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		fprintf(stderr, PROG ": %s: rings: %s\n", slot, vlp_ctx_error(ctx));
+		return NULL;
+	}
+	if (rings->error[0] && !notes->no_rings) {
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		fprintf(stderr, PROG ": note: %s: rings not read: %s\n", slot, rings->error);
+		notes->no_rings = true;
+	}
+	return rings;
+}
+
 static void print_stats(const struct vlp_device *dev)
 {
 	const struct vlp_access_stats *st = vlp_device_stats(dev);
@@ -100,7 +137,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 	struct vlp_filter *filter = NULL;
 	struct vlp_source *src = NULL;
 	struct output out = { stdout, ctx, o->out, 0, { 0 } };
-	struct notes notes = { false, false };
+	struct notes notes = { 0 };
 	FILE *save = NULL;
 	int ret = EXIT_OK, err;
 
@@ -120,6 +157,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		struct vlp_layout *layout;
 		struct vlp_state *state;
 		struct vlp_irqs *irqs;
+		struct vlp_rings *rings;
 		char why[256], irqs_why[256], title[160];
 
 		err = vlp_source_next(src, &dev);
@@ -142,8 +180,9 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		}
 		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
 		irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
+		rings = read_rings(ctx, o, dev, layout, state, &notes);
 		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL, irqs,
-					     irqs_why[0] ? irqs_why : NULL };
+					     irqs_why[0] ? irqs_why : NULL, o->rings, rings };
 		o->printer->device(&out, &view);
 		out.devices++;
 		if (save) {
@@ -155,6 +194,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		}
 		if (o->stats)
 			print_stats(dev);
+		vlp_rings_free(rings);
 		vlp_state_free(state);
 		vlp_irqs_free(irqs);
 		vlp_layout_free(layout);
@@ -179,6 +219,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
+	vlp_guestmem_free(notes.mem);
 	vlp_source_close(src);
 	vlp_filter_free(filter);
 	return ret;

@@ -361,7 +361,7 @@ const struct vlp_field_table *vlp_legacy_header_table(void)
 }
 
 /* An MSI-X table entry (PCI Local Bus 3.0, 6.8.2). */
-static const struct vlp_name vector_control_entries[] = { { 0, "MASKED" } };
+static const struct vlp_name vector_control_entries[] = { { VLP_MSIX_VECTOR_MASKED_BIT, "MASKED" } };
 static const struct vlp_names vector_control_names = NAMES(VLP_NAMES_BITS, vector_control_entries);
 static const struct vlp_field msix_entry_fields[] = {
 	[VLP_MSIX_ENTRY_MESSAGE_ADDRESS] = FIELD64("message_address", 0x0, 0x4, VLP_RW, 0,

@@ -168,6 +168,12 @@ int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t 
 			unsigned width, int64_t selector, uint32_t *value);
 /* Parses one "# vlp-..." line of a snapshot into dev; -EINVAL if malformed. */
 int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line);
+/* Guest memory bytes read for the rings, kept with a recording (--save)
+ * and replayed from a snapshot's "# vlp-mem" lines. */
+int vlp_snapshot_add_mem(struct vlp_snapshot *snap, uint64_t pa, const void *bytes, size_t len);
+/* The snapshot's ring memory as a recorded guest memory (owned by the
+ * device), NULL when it holds none. */
+struct vlp_guestmem *vlp_snapshot_guestmem(struct vlp_device *dev);
 
 /* Allocates a device with no valid bytes, unknown BAR sizes, no driver. */
 struct vlp_device *vlp_device_alloc(void);

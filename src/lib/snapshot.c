@@ -9,6 +9,8 @@
  *   # vlp-bar-size BAR SIZE
  *   # vlp-driver NAME
  *   # vlp-read BAR OFFSET WIDTH SELECTOR VALUE
+ *   # vlp-mem ADDRESS HEXBYTES      guest memory read for the rings (--rings),
+ *                                   at most VLP_MEM_LINE bytes a line
  * A register that depends on a selector (feature words, queue fields) is
  * keyed by the selector's value at the time of the read ("-": none), so
  * replaying the same reads with the same selector writes gives the same
@@ -30,10 +32,26 @@ struct record {
 	uint8_t bar, width;
 };
 
+/* Guest memory: contiguous bytes from pa on. */
+struct mem_range {
+	uint64_t pa;
+	uint8_t *bytes;
+	size_t len, alloc;
+};
+
+#define VLP_MEM_LINE 32u
+/* Ring memory a snapshot may hold: 64 queues of 32768 entries stay far
+ * below; a hostile file does not make us allocate without bound. */
+#define VLP_MEM_MAX (256u << 20)
+
 struct vlp_snapshot {
 	struct record *records;
 	size_t count, alloc;
 	char backend[32]; /* how the capture reached the BARs */
+	struct mem_range *mem;
+	size_t nmem, mem_alloc;
+	uint64_t mem_bytes;
+	struct vlp_guestmem *guestmem; /* replay: built from mem on first use */
 };
 
 struct vlp_snapshot *vlp_snapshot_new(void)
@@ -46,6 +64,10 @@ void vlp_snapshot_free(struct vlp_snapshot *snap)
 	if (!snap)
 		return;
 	free(snap->records);
+	for (size_t i = 0; i < snap->nmem; i++)
+		free(snap->mem[i].bytes);
+	free(snap->mem);
+	vlp_guestmem_free(snap->guestmem);
 	free(snap);
 }
 
@@ -88,6 +110,69 @@ int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t 
 	return 0;
 }
 
+int vlp_snapshot_add_mem(struct vlp_snapshot *snap, uint64_t pa, const void *bytes, size_t len)
+{
+	struct mem_range *m = snap->nmem ? &snap->mem[snap->nmem - 1] : NULL;
+
+	if (!len)
+		return 0;
+	if (snap->mem_bytes + len > VLP_MEM_MAX)
+		return -EFBIG;
+	/* Bytes that go on where the last range ends extend it, so that a
+	 * ring area read in one piece replays as one piece. */
+	if (!m || m->pa + m->len != pa) {
+		if (vlp_grow((void **)&snap->mem, &snap->mem_alloc, snap->nmem, sizeof(*m), 8))
+			return -ENOMEM;
+		m = &snap->mem[snap->nmem++];
+		*m = (struct mem_range){ .pa = pa };
+	}
+	while (m->len + len > m->alloc)
+		if (vlp_grow((void **)&m->bytes, &m->alloc, m->alloc, 1, 256))
+			return -ENOMEM;
+	memcpy(m->bytes + m->len, bytes, len);
+	m->len += len;
+	snap->mem_bytes += len;
+	return 0;
+}
+
+struct vlp_guestmem *vlp_snapshot_guestmem(struct vlp_device *dev)
+{
+	struct vlp_snapshot *snap = dev->snapshot;
+
+	if (!snap || !snap->nmem)
+		return NULL;
+	if (snap->guestmem)
+		return snap->guestmem;
+	if (vlp_guestmem_new_recorded(NULL, &snap->guestmem))
+		return NULL;
+	for (size_t i = 0; i < snap->nmem; i++)
+		if (vlp_guestmem_add_range(NULL, snap->guestmem, snap->mem[i].pa, snap->mem[i].bytes,
+					   snap->mem[i].len)) {
+			vlp_guestmem_free(snap->guestmem);
+			snap->guestmem = NULL;
+			return NULL;
+		}
+	return snap->guestmem;
+}
+
+static int parse_mem_line(struct vlp_snapshot *snap, const char *hex, uint64_t pa)
+{
+	uint8_t bytes[VLP_MEM_LINE];
+	size_t n = 0;
+
+	while (*hex && n < VLP_MEM_LINE) {
+		unsigned b;
+
+		if (sscanf(hex, "%2x", &b) != 1 || !hex[1])
+			return -EINVAL;
+		bytes[n++] = (uint8_t)b;
+		hex += 2;
+	}
+	if (*hex || !n)
+		return -EINVAL;
+	return vlp_snapshot_add_mem(snap, pa, bytes, n);
+}
+
 static struct vlp_snapshot *snapshot_of(struct vlp_device *dev)
 {
 	if (!dev->snapshot)
@@ -123,6 +208,8 @@ int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line)
 	}
 	if (sscanf(line, "# vlp-backend %31s%n", snap->backend, &n) == 1 && !line[n])
 		return 0;
+	if (sscanf(line, "# vlp-mem %" SCNx64 " %n", &off, &n) == 1 && line[n])
+		return parse_mem_line(snap, line + n, off);
 	if (sscanf(line, "# vlp-read %u %" SCNx64 " %u %23s %" SCNx32 "%n", &bar, &off, &width, sel,
 		   &value, &n) == 5 && !line[n]) {
 		if (bar >= VLP_NUM_BARS || (width != 1 && width != 2 && width != 4) || off % width)
@@ -183,6 +270,16 @@ int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *de
 				fprintf(f, "%" PRId64, r->selector);
 			fprintf(f, " 0x%0*" PRIx32 "\n", r->width * 2, r->value);
 		}
+	for (size_t i = 0; dev->recording && i < dev->recording->nmem; i++) {
+		const struct mem_range *m = &dev->recording->mem[i];
+
+		for (size_t off = 0; off < m->len; off += VLP_MEM_LINE) {
+			fprintf(f, "# vlp-mem 0x%" PRIx64 " ", m->pa + off);
+			for (size_t b = off; b < m->len && b < off + VLP_MEM_LINE; b++)
+				fprintf(f, "%02x", m->bytes[b]);
+			fputc('\n', f);
+		}
+	}
 	fputc('\n', f);
 	if (ferror(f))
 		return vlp_error(ctx, EIO, "writing the snapshot: %s", strerror(errno));

@@ -200,6 +200,11 @@ static void negotiated_words(const struct vlp_state *s, uint32_t out[VLP_FEATURE
 	vlp_features_negotiated(device, driver, out);
 }
 
+void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS])
+{
+	negotiated_words(s, words);
+}
+
 static bool negotiated(const struct vlp_state *s, unsigned bit)
 {
 	uint32_t words[VLP_FEATURE_WORDS];

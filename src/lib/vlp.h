@@ -342,6 +342,9 @@ enum vlp_msix_entry_row { /* MSI-X table entry (PCI Local Bus 3.0, 6.8.2) */
 	VLP_MSIX_ENTRY_VECTOR_CONTROL,
 	VLP_MSIX_ENTRY_ROWS
 };
+/* Vector Control bit 0: the vector is masked (PCI Local Bus 3.0, 6.8.2.9). */
+#define VLP_MSIX_VECTOR_MASKED_BIT 0
+#define VLP_MSIX_VECTOR_MASKED (1u << VLP_MSIX_VECTOR_MASKED_BIT)
 /* The virtio capability structures (4.1.4): every table starts with the
  * header rows; virtio_pci_cap, _notify_cap, _cfg_cap and _cap64 go on with
  * bar, id, offset, length, then their own row. */
@@ -1271,6 +1274,62 @@ VLP_API void vlp_ring_free(struct vlp_ring *ring);
  * the packed rule's section is in each finding), for the checker's table. */
 VLP_API size_t vlp_ring_check_count(void);
 VLP_API const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
+
+/* ------------------------------------------------------------------ */
+/* The rings of a device's queues (rings.c)                           */
+/* ------------------------------------------------------------------ */
+
+/* One queue: where its ring is (from the registers of a vlp_state), its
+ * name and role for the device type, and what the ring holds. */
+struct vlp_queue_ring {
+	unsigned index;
+	bool legacy;               /* the legacy interface (BAR0) describes it */
+	char name[32];             /* "receiveq0", "requestq0", "queue5" */
+	enum vlp_queue_role role;
+	bool enabled;              /* queue_enable 1, or a legacy Queue Address */
+	bool vector_valid;
+	uint16_t msix_vector;      /* queue_msix_vector (0xffff: none) */
+	struct vlp_ring_params params;
+	struct vlp_ring *ring;     /* NULL: not read (error says why) */
+	char error[200];           /* why this queue's ring was not read */
+};
+
+struct vlp_rings {
+	struct vlp_queue_ring *queues; /* the state's queues, same order */
+	size_t nqueues;
+	bool legacy;                   /* the driver uses the legacy interface */
+	const char *source;            /* "kcore", "recorded"; NULL: no memory */
+	char error[300];               /* why no ring could be read, "" otherwise */
+	/* private to rings.c: the memory read from, and what a sample keeps */
+	struct vlp_guestmem *mem;
+	unsigned last_used;
+};
+
+struct vlp_rings_opts {
+	/* Live devices: guest memory, normally vlp_guestmem_open_kcore(); NULL
+	 * with mem_error saying why it could not be opened.  Snapshots use the
+	 * ring memory they recorded. */
+	struct vlp_guestmem *mem;
+	const char *mem_error;
+	unsigned last_used;   /* used entries to keep per ring (0: VLP_RING_LAST_USED) */
+	const char *sys_root; /* where sysfs is (tests); NULL: /sys */
+};
+
+/* Reads the ring of every enabled queue of the state (no device access:
+ * registers come from state).  A ring that cannot be read is not an error:
+ * its error, or the device's when none can be (a dump, no guest memory,
+ * ring addresses that are IOVAs), says why.  With a snapshot recording
+ * started (vlp_snapshot_start), the memory read goes into the snapshot. */
+VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+			   const struct vlp_state *state, const struct vlp_rings_opts *opts,
+			   struct vlp_rings **out);
+/* Reads every ring read before again, from memory only (no register, no
+ * BAR access): the next sample. */
+VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
+VLP_API void vlp_rings_free(struct vlp_rings *rings);
+/* The negotiated feature words (device's AND driver's) of a state; a word
+ * not read counts as 0. */
+VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
 
 #ifdef __cplusplus
 }

@@ -39,6 +39,7 @@ struct options {
 	const char *access_method;
 	enum vlp_access_mode access; /* BAR access */
 	bool passive, read_isr, stats;
+	bool rings; /* --rings: read what the rings hold */
 	const char *save_path;
 	const char *slots[MAX_SELECTORS];
 	unsigned nslots;

@@ -51,6 +51,8 @@ struct device_view {
 	const char *state_error;       /* why not, when it was tried */
 	const struct vlp_irqs *irqs;   /* Linux's IRQs of a live device; NULL: not read */
 	const char *irqs_error;        /* why not, when it was tried */
+	bool rings_asked;              /* --rings: show what the rings hold */
+	const struct vlp_rings *rings; /* NULL: not read (no state, or not asked) */
 };
 
 struct printer {
@@ -79,6 +81,17 @@ void json_state(struct output *o, const struct device_view *v);
  * read (print_irq.c). */
 void text_interrupts(struct output *o, const struct device_view *v);
 void json_interrupts(struct output *o, const struct device_view *v);
+
+/* Inside the queues (print_rings.c): the keys each queue object gains
+ * (name, role, irq, and ring with --rings), and the text section of the
+ * rings. */
+void json_queue_extras(struct output *o, const struct device_view *v, bool legacy,
+		       const struct vlp_queue_state *q);
+void text_rings(struct output *o, const struct device_view *v);
+/* The spec's name of a queue for the device type ("receiveq0"), and its
+ * role. */
+void format_queue_name(char *buf, size_t len, const struct device_view *v, bool legacy,
+		       unsigned index, enum vlp_queue_role *role);
 
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);

@@ -59,7 +59,7 @@ void text_interrupts(struct output *o, const struct device_view *v)
 			fprintf(o->f, ", affinity %s", it->affinity);
 		if (e)
 			fprintf(o->f, ", masked%c pending%c",
-				!e->control.valid ? '?' : (e->control.value & 1) ? '+' : '-',
+				!e->control.valid ? '?' : (e->control.value & VLP_MSIX_VECTOR_MASKED) ? '+' : '-',
 				!e->pending_valid ? '?' : e->pending ? '+' : '-');
 		if (v->state && it->entry >= 0)
 			format_vector_users(users, sizeof(users), v->state, (unsigned)it->entry);
@@ -112,7 +112,7 @@ void json_interrupts(struct output *o, const struct device_view *v)
 		}
 		json_string(j, "affinity", it->affinity[0] ? it->affinity : NULL);
 		if (e && e->control.valid)
-			json_bool(j, "masked", e->control.value & 1);
+			json_bool(j, "masked", e->control.value & VLP_MSIX_VECTOR_MASKED);
 		else
 			json_null(j, "masked");
 		if (e && e->pending_valid)

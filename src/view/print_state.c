@@ -518,12 +518,16 @@ void text_state(struct output *o, const struct device_view *v)
 
 /* ------------------------------------------------------- JSON */
 
-static void json_queues(struct json *j, const char *key, const struct vlp_queue_state *qs, size_t n)
+static void json_queues(struct output *o, const struct device_view *v, bool legacy,
+			const struct vlp_queue_state *qs, size_t n)
 {
-	json_begin_array(j, key);
+	struct json *j = &o->json;
+
+	json_begin_array(j, "queues");
 	for (size_t q = 0; q < n; q++) {
 		json_begin_object(j, NULL);
 		json_uint(j, "index", qs[q].index);
+		json_queue_extras(o, v, legacy, &qs[q]);
 		json_regs(j, &qs[q].regs, VLP_SEL_QUEUE);
 		if (qs[q].notify_known) {
 			json_begin_object(j, "notify_address");
@@ -579,7 +583,7 @@ void json_state(struct output *o, const struct device_view *v)
 			features_of(s, (enum feature_kind)k, &fs);
 			json_features(j, feature_kinds[k].json_key, &fs, type);
 		}
-		json_queues(j, "queues", s->queues, s->nqueues);
+		json_queues(o, v, false, s->queues, s->nqueues);
 		json_end_object(j);
 	}
 	if (json_block(j, "device_config", &s->device)) {
@@ -615,7 +619,7 @@ void json_state(struct output *o, const struct device_view *v)
 	}
 	json_end_array(j);
 	if (json_block(j, "legacy", &s->legacy)) {
-		json_queues(j, "queues", s->legacy_queues, s->nlegacy_queues);
+		json_queues(o, v, true, s->legacy_queues, s->nlegacy_queues);
 		if (json_block(j, "device_config", &s->legacy_device))
 			json_end_object(j);
 		json_end_object(j);

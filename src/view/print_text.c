@@ -384,8 +384,10 @@ static void text_device(struct output *o, const struct device_view *v)
 		text_findings(o, l->findings, l->nfindings);
 	if (o->opts.verbose >= 1) {
 		text_state(o, v);
-		if (!o->opts.sections)
+		if (!o->opts.sections) {
+			text_rings(o, v);
 			text_interrupts(o, v);
+		}
 		if (driver && !o->opts.sections)
 			fprintf(o->f, "\tKernel driver in use: %s\n", driver);
 	}

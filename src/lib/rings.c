@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The rings of a device's queues: where each one lives (from the registers
+ * the state reader read), which interface and format the driver uses, and
+ * what the ring holds (ring.c), read from guest memory (guestmem.c).
+ *
+ * Nothing here touches the device: the registers come from the state, the
+ * rings from memory.  So sampling (vlp_rings_sample) costs no BAR access.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
+
+/* A legacy driver cannot set bit 32: without VERSION_1 in the driver's
+ * features a transitional device is driven through the legacy interface
+ * (6: VIRTIO_F_VERSION_1; 4.1.4.10). */
+static bool legacy_interface_in_use(const struct vlp_state *s)
+{
+	if (!s->common.table)
+		return s->legacy.table != NULL;
+	if (!s->legacy.table)
+		return false;
+	return !(s->driver_features[VLP_F_VERSION_1 / 32].valid &&
+		 (s->driver_features[VLP_F_VERSION_1 / 32].value >> (VLP_F_VERSION_1 % 32) & 1));
+}
+
+static bool row_value(const struct vlp_regs *regs, const struct vlp_field_table *t, unsigned row,
+		      uint64_t *v)
+{
+	const struct vlp_field_value *fv = vlp_regs_row(regs, t, row);
+
+	if (!fv || !fv->valid)
+		return false;
+	*v = fv->value;
+	return true;
+}
+
+/* Where ring addresses are IOVAs rather than guest-physical: the device
+ * negotiated VIRTIO_F_ACCESS_PLATFORM (6) and sits in an IOMMU group whose
+ * domain translates.  Without the feature the device uses physical
+ * addresses whatever the IOMMU does (6: "the device ... bypasses"). */
+static bool translated(const struct vlp_rings_opts *o, const struct vlp_slot *slot,
+		       uint64_t negotiated, char *why, size_t len)
+{
+	char path[512], link[64], type[32] = "";
+	const char *root = o && o->sys_root ? o->sys_root : "/sys";
+	ssize_t n;
+	FILE *f;
+
+	if (!(negotiated >> VLP_F_ACCESS_PLATFORM & 1))
+		return false;
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group", root,
+		 (unsigned)slot->domain, slot->bus, slot->dev, slot->func);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false; /* no IOMMU: addresses are physical */
+	link[n] = '\0';
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group/type", root,
+		 (unsigned)slot->domain, slot->bus, slot->dev, slot->func);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%31s", type) != 1)
+			type[0] = '\0';
+		fclose(f);
+	}
+	if (!strcmp(type, "identity"))
+		return false;
+	snprintf(why, len,
+		 "VIRTIO_F_ACCESS_PLATFORM is negotiated and the device is in IOMMU group %s (type %s): ring addresses are IOVAs, not guest-physical",
+		 strrchr(link, '/') ? strrchr(link, '/') + 1 : link, type[0] ? type : "unknown");
+	return true;
+}
+
+/* What the registers say of queue i: its ring parameters, or why there is
+ * no ring to read. */
+static void queue_params(struct vlp_queue_ring *q, const struct vlp_state *s, bool legacy,
+			 size_t i, uint64_t negotiated)
+{
+	const struct vlp_queue_state *qs = legacy ? &s->legacy_queues[i] : &s->queues[i];
+	uint64_t size = 0, enable = 0, pfn = 0, desc = 0, drv = 0, dev = 0, vec = 0;
+
+	q->index = qs->index;
+	q->legacy = legacy;
+	q->params.negotiated = negotiated;
+	q->params.format = vlp_ring_format_for(negotiated, legacy);
+	if (legacy) {
+		const struct vlp_field_table *t = vlp_legacy_header_table();
+
+		q->enabled = row_value(&qs->regs, t, VLP_LEGACY_QUEUE_ADDRESS, &pfn) && pfn != 0;
+		row_value(&qs->regs, t, VLP_LEGACY_QUEUE_SIZE, &size);
+		q->vector_valid = row_value(&qs->regs, t, VLP_LEGACY_QUEUE_MSIX_VECTOR, &vec);
+		q->params.pfn = (uint32_t)pfn;
+	} else {
+		const struct vlp_field_table *t = vlp_common_cfg_table();
+
+		q->enabled = row_value(&qs->regs, t, VLP_COMMON_QUEUE_ENABLE, &enable) && enable == 1;
+		row_value(&qs->regs, t, VLP_COMMON_QUEUE_SIZE, &size);
+		q->vector_valid = row_value(&qs->regs, t, VLP_COMMON_QUEUE_MSIX_VECTOR, &vec);
+		row_value(&qs->regs, t, VLP_COMMON_QUEUE_DESC, &desc);
+		row_value(&qs->regs, t, VLP_COMMON_QUEUE_DRIVER, &drv);
+		row_value(&qs->regs, t, VLP_COMMON_QUEUE_DEVICE, &dev);
+		q->params.desc = desc;
+		q->params.driver = drv;
+		q->params.device = dev;
+	}
+	if (q->vector_valid)
+		q->msix_vector = (uint16_t)vec;
+	q->params.size = (unsigned)size;
+	if (!q->enabled)
+		snprintf(q->error, sizeof(q->error), "%s",
+			 legacy ? "queue not set up (Queue Address 0)" : "queue not enabled (queue_enable 0)");
+	else if (size == 0 || size > VLP_RING_SIZE_MAX)
+		snprintf(q->error, sizeof(q->error), "queue size %" PRIu64 " is not a ring size (1..%u)",
+			 size, VLP_RING_SIZE_MAX);
+}
+
+/* Ring memory read for a snapshot (--save): kept with the device's
+ * recording. */
+static void record_ring_bytes(void *arg, uint64_t pa, const void *bytes, size_t len)
+{
+	vlp_snapshot_add_mem(arg, pa, bytes, len);
+}
+
+static int read_one(struct vlp_ctx *ctx, struct vlp_guestmem *mem, struct vlp_queue_ring *q,
+		    unsigned last_used)
+{
+	int err;
+
+	q->params.last_used = last_used;
+	vlp_ring_free(q->ring);
+	q->ring = NULL;
+	err = vlp_ring_read(ctx, mem, &q->params, &q->ring);
+	if (err) {
+		snprintf(q->error, sizeof(q->error), "%s", vlp_ctx_error(ctx));
+		return err == -ENOMEM ? err : 0;
+	}
+	return 0;
+}
+
+int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+		   const struct vlp_state *state, const struct vlp_rings_opts *opts,
+		   struct vlp_rings **out)
+{
+	uint32_t words[VLP_FEATURE_WORDS];
+	struct vlp_rings *r = calloc(1, sizeof(*r));
+	struct vlp_guestmem *mem = opts ? opts->mem : NULL;
+	unsigned type = layout->virtio.device_type.valid ? (unsigned)layout->virtio.device_type.value : 0;
+	uint64_t negotiated, num_queues = 0;
+	size_t n;
+	bool legacy;
+
+	*out = NULL;
+	if (!r)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	legacy = legacy_interface_in_use(state);
+	if (legacy) {
+		/* The legacy interface has one word of 32 bits: guest_features. */
+		uint64_t g = 0;
+
+		row_value(&state->legacy, vlp_legacy_header_table(), VLP_LEGACY_GUEST_FEATURES, &g);
+		memset(words, 0, sizeof(words));
+		words[0] = (uint32_t)g;
+		n = state->nlegacy_queues;
+	} else {
+		vlp_state_negotiated(state, words);
+		n = state->nqueues;
+		row_value(&state->common, vlp_common_cfg_table(), VLP_COMMON_NUM_QUEUES, &num_queues);
+	}
+	negotiated = (uint64_t)words[1] << 32 | words[0];
+	r->legacy = legacy;
+	r->queues = calloc(n ? n : 1, sizeof(*r->queues));
+	if (!r->queues) {
+		free(r);
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	}
+	r->nqueues = n;
+	for (size_t i = 0; i < n; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+
+		queue_params(q, state, legacy, i, negotiated);
+		vlp_queue_name(type, q->index, (unsigned)(num_queues ? num_queues : n), words, q->name,
+			       sizeof(q->name), &q->role);
+	}
+	/* Why no ring can be read at all, said once for the device. */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT) {
+		mem = vlp_snapshot_guestmem(dev);
+		if (!mem)
+			snprintf(r->error, sizeof(r->error), "the snapshot holds no ring memory");
+	} else if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
+		snprintf(r->error, sizeof(r->error), "a dump holds config space only");
+		mem = NULL;
+	} else if (!mem) {
+		snprintf(r->error, sizeof(r->error), "%s",
+			 opts && opts->mem_error ? opts->mem_error : "no guest memory access");
+	} else if (translated(opts, vlp_device_slot(dev), negotiated, r->error, sizeof(r->error))) {
+		mem = NULL;
+	}
+	r->source = mem ? vlp_guestmem_kind(mem) : NULL;
+	r->mem = mem;
+	if (mem && dev->recording)
+		vlp_guestmem_set_record(mem, record_ring_bytes, dev->recording);
+	for (size_t i = 0; mem && i < n; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+		int err;
+
+		if (q->error[0])
+			continue;
+		err = read_one(ctx, mem, q, opts && opts->last_used ? opts->last_used : 0);
+		if (err) {
+			vlp_guestmem_set_record(mem, NULL, NULL);
+			vlp_rings_free(r);
+			return err;
+		}
+	}
+	if (mem)
+		vlp_guestmem_set_record(mem, NULL, NULL);
+	r->last_used = opts ? opts->last_used : 0;
+	*out = r;
+	return 0;
+}
+
+int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
+{
+	if (!r->mem)
+		return vlp_error(ctx, ENODATA, "%s", r->error[0] ? r->error : "no ring memory");
+	for (size_t i = 0; i < r->nqueues; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+		int err;
+
+		if (!q->enabled || !q->ring)
+			continue;
+		err = read_one(ctx, r->mem, q, r->last_used);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void vlp_rings_free(struct vlp_rings *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nqueues; i++)
+		vlp_ring_free(r->queues[i].ring);
+	free(r->queues);
+	free(r);
+}

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Inside the queues: each queue's name and role, the interrupt that serves
+ * it, and with --rings what its ring holds (indices, in-flight chains, the
+ * last used entries, the ring's findings).  Text: a line per queue at -v,
+ * chains at -vv, descriptors at -vvv.  JSON: keys of each queue object.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output.h"
+
+#define NO_VECTOR 0xffffu /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
+
+/* The ring of queue index of the interface the driver uses, NULL when the
+ * rings were not read or the queue is another interface's. */
+static const struct vlp_queue_ring *ring_of(const struct device_view *v, bool legacy, unsigned index)
+{
+	const struct vlp_rings *r = v->rings;
+
+	if (!r || r->legacy != legacy)
+		return NULL;
+	for (size_t i = 0; i < r->nqueues; i++)
+		if (r->queues[i].index == index)
+			return &r->queues[i];
+	return NULL;
+}
+
+void format_queue_name(char *buf, size_t len, const struct device_view *v, bool legacy,
+		       unsigned index, enum vlp_queue_role *role)
+{
+	const struct vlp_queue_ring *q = ring_of(v, legacy, index);
+	uint32_t words[VLP_FEATURE_WORDS] = { 0 };
+	const struct vlp_field_value *nq;
+	unsigned type = v->layout->virtio.device_type.valid ? (unsigned)v->layout->virtio.device_type.value : 0;
+	unsigned num_queues = 0;
+
+	if (q) {
+		snprintf(buf, len, "%s", q->name);
+		if (role)
+			*role = q->role;
+		return;
+	}
+	if (v->state) {
+		if (legacy) {
+			const struct vlp_field_value *g =
+				vlp_regs_row(&v->state->legacy, vlp_legacy_header_table(), VLP_LEGACY_GUEST_FEATURES);
+
+			if (g && g->valid)
+				words[0] = (uint32_t)g->value;
+			num_queues = (unsigned)v->state->nlegacy_queues;
+		} else {
+			vlp_state_negotiated(v->state, words);
+			nq = vlp_regs_row(&v->state->common, vlp_common_cfg_table(), VLP_COMMON_NUM_QUEUES);
+			num_queues = nq && nq->valid ? (unsigned)nq->value : (unsigned)v->state->nqueues;
+		}
+	}
+	vlp_queue_name(type, index, num_queues, words, buf, len, role);
+}
+
+/* The vector a queue's register holds, when read. */
+static bool queue_vector(const struct vlp_queue_state *q, bool legacy, unsigned *vector)
+{
+	const struct vlp_field_value *fv =
+		legacy ? vlp_regs_row(&q->regs, vlp_legacy_header_table(), VLP_LEGACY_QUEUE_MSIX_VECTOR)
+		       : vlp_regs_row(&q->regs, vlp_common_cfg_table(), VLP_COMMON_QUEUE_MSIX_VECTOR);
+
+	if (!fv || !fv->valid)
+		return false;
+	*vector = (unsigned)fv->value;
+	return true;
+}
+
+static void json_irq(struct json *j, const struct device_view *v, const struct vlp_queue_state *q,
+		     bool legacy)
+{
+	const struct vlp_irq *irq;
+	unsigned vector;
+
+	if (!queue_vector(q, legacy, &vector) || vector == NO_VECTOR) {
+		json_null(j, "irq");
+		return;
+	}
+	irq = v->irqs ? vlp_irqs_find_entry(v->irqs, vector) : NULL;
+	json_begin_object(j, "irq");
+	json_uint(j, "vector", vector);
+	if (irq && irq->counted) {
+		json_uint(j, "linux_irq", irq->linux_irq);
+		json_string(j, "name", irq->name);
+		json_uint(j, "count", irq->count);
+	} else {
+		json_null(j, "linux_irq");
+		json_null(j, "name");
+		json_null(j, "count");
+	}
+	if (v->state && vector < v->state->nmsix && v->state->msix[vector].control.valid)
+		json_bool(j, "masked", v->state->msix[vector].control.value & VLP_MSIX_VECTOR_MASKED);
+	else
+		json_null(j, "masked");
+	if (v->state && vector < v->state->nmsix && v->state->msix[vector].pending_valid)
+		json_bool(j, "pending", v->state->msix[vector].pending);
+	else
+		json_null(j, "pending");
+	json_end_object(j);
+}
+
+static void json_flags(struct json *j, const char *key, const struct vlp_names *names, uint64_t flags)
+{
+	json_begin_array(j, key);
+	for (unsigned bit = 0; bit < 16; bit++) {
+		const char *name = NULL;
+
+		if (!(flags >> bit & 1))
+			continue;
+		for (size_t i = 0; i < names->count; i++)
+			if (names->entries[i].value == bit)
+				name = names->entries[i].name;
+		if (name) {
+			char lower[32];
+			size_t k;
+
+			for (k = 0; name[k] && k + 1 < sizeof(lower); k++)
+				lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a' : name[k]);
+			lower[k] = '\0';
+			json_string(j, NULL, lower);
+		} else {
+			char other[16];
+
+			snprintf(other, sizeof(other), "bit%u", bit);
+			json_string(j, NULL, other);
+		}
+	}
+	json_end_array(j);
+}
+
+static const struct vlp_names *desc_flag_names(const struct vlp_ring *r)
+{
+	return r->format == VLP_RING_PACKED ? vlp_packed_desc_flag_names() : vlp_split_desc_flag_names();
+}
+
+static void json_descs(struct json *j, const char *key, const struct vlp_ring *r,
+		       const struct vlp_ring_desc *d, size_t n)
+{
+	json_begin_array(j, key);
+	for (size_t i = 0; i < n; i++) {
+		json_begin_object(j, NULL);
+		json_uint(j, "index", d[i].index);
+		json_uint(j, "addr", d[i].addr);
+		json_uint(j, "len", d[i].len);
+		json_flags(j, "flags", desc_flag_names(r), d[i].flags);
+		if (r->format == VLP_RING_PACKED)
+			json_uint(j, "id", d[i].id);
+		else
+			json_uint(j, "next", d[i].next);
+		if (d[i].flags & VLP_DESC_F_INDIRECT)
+			json_descs(j, "indirect", r, d[i].indirect, d[i].nindirect);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void json_ring(struct json *j, const struct vlp_rings *rs, const struct vlp_queue_ring *q)
+{
+	const struct vlp_ring *r = q ? q->ring : NULL;
+
+	json_begin_object(j, "ring");
+	json_string(j, "format", q ? vlp_ring_format_name(q->params.format) : NULL);
+	json_string(j, "source", r ? rs->source : NULL);
+	json_string(j, "error", r ? NULL : rs->error[0] ? rs->error : q && q->error[0] ? q->error : "not read");
+	if (!r) {
+		json_end_object(j);
+		return;
+	}
+	if (r->format == VLP_RING_PACKED) {
+		json_begin_object(j, "driver_event");
+		json_uint(j, "off_wrap", r->driver_event.desc);
+		json_string(j, "flags", vlp_names_lookup(vlp_event_flag_names(), r->driver_event.flags));
+		json_end_object(j);
+		json_begin_object(j, "device_event");
+		json_uint(j, "off_wrap", r->device_event.desc);
+		json_string(j, "flags", vlp_names_lookup(vlp_event_flag_names(), r->device_event.flags));
+		json_end_object(j);
+		json_uint(j, "next_avail", r->next_avail);
+		json_bool(j, "avail_wrap", r->avail_wrap);
+	} else {
+		json_begin_object(j, "avail");
+		json_flags(j, "flags", vlp_avail_flag_names(), r->avail.flags);
+		json_uint(j, "idx", r->avail.idx);
+		json_uint(j, "used_event", r->avail.used_event);
+		json_begin_array(j, "ring");
+		for (unsigned i = 0; r->avail.ring && i < r->size; i++)
+			json_uint(j, NULL, r->avail.ring[i]);
+		json_end_array(j);
+		json_end_object(j);
+		json_begin_object(j, "used");
+		json_flags(j, "flags", vlp_used_flag_names(), r->used.flags);
+		json_uint(j, "idx", r->used.idx);
+		json_uint(j, "avail_event", r->used.avail_event);
+		json_begin_array(j, "ring");
+		for (size_t i = 0; i < r->used.nlast; i++) {
+			json_begin_object(j, NULL);
+			json_uint(j, "position", r->used.last[i].position);
+			json_uint(j, "id", r->used.last[i].id);
+			json_uint(j, "len", r->used.last[i].len);
+			json_end_object(j);
+		}
+		json_end_array(j);
+		json_end_object(j);
+	}
+	json_uint(j, "in_flight", r->in_flight);
+	json_begin_array(j, "chains");
+	for (size_t c = 0; c < r->nchains; c++) {
+		const struct vlp_ring_chain *ch = &r->chains[c];
+
+		json_begin_object(j, NULL);
+		json_uint(j, "position", ch->position);
+		json_uint(j, "head", ch->head);
+		if (r->format == VLP_RING_PACKED)
+			json_uint(j, "id", ch->id);
+		json_bool(j, "complete", ch->complete);
+		json_descs(j, "descriptors", r, ch->descs, ch->ndescs);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_finding_list(j, "findings", r->findings, r->nfindings);
+	json_uint(j, "bytes_read", r->bytes_read);
+	json_end_object(j);
+}
+
+void json_queue_extras(struct output *o, const struct device_view *v, bool legacy,
+		       const struct vlp_queue_state *q)
+{
+	struct json *j = &o->json;
+	enum vlp_queue_role role = VLP_QUEUE_OTHER;
+	char name[32];
+
+	format_queue_name(name, sizeof(name), v, legacy, q->index, &role);
+	json_string(j, "name", name);
+	json_string(j, "role", vlp_queue_role_name(role));
+	json_irq(j, v, q, legacy);
+	/* The ring only when asked (--rings): it reads guest memory. */
+	if (v->rings_asked && (!v->rings || v->rings->legacy == legacy))
+		json_ring(j, v->rings ? v->rings : &(struct vlp_rings){ 0 }, ring_of(v, legacy, q->index));
+}
+
+/* ------------------------------------------------------------------ text */
+
+static void text_descs(struct output *o, const struct vlp_ring *r, const struct vlp_ring_desc *d,
+		       size_t n, const char *indent)
+{
+	char flags[96];
+
+	for (size_t i = 0; i < n; i++) {
+		format_bit_names(flags, sizeof(flags), desc_flag_names(r), d[i].flags);
+		fprintf(o->f, "%sdesc %u: addr 0x%" PRIx64 " len %u%s%s", indent, d[i].index, d[i].addr,
+			d[i].len, flags[0] ? " " : "", flags);
+		if (r->format == VLP_RING_PACKED)
+			fprintf(o->f, " id %u\n", d[i].id);
+		else if (d[i].flags & VLP_DESC_F_NEXT)
+			fprintf(o->f, " next %u\n", d[i].next);
+		else
+			fputc('\n', o->f);
+		if (d[i].flags & VLP_DESC_F_INDIRECT) {
+			char deeper[16];
+
+			snprintf(deeper, sizeof(deeper), "%s\t", indent);
+			text_descs(o, r, d[i].indirect, d[i].nindirect, deeper);
+		}
+	}
+}
+
+/* Bytes the device reads and writes in a chain, indirect tables included. */
+static void chain_bytes(const struct vlp_ring_desc *d, size_t n, uint64_t *out, uint64_t *in,
+			size_t *count)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].flags & VLP_DESC_F_INDIRECT) {
+			chain_bytes(d[i].indirect, d[i].nindirect, out, in, count);
+			continue;
+		}
+		*count += 1;
+		if (d[i].flags & VLP_DESC_F_WRITE)
+			*in += d[i].len;
+		else
+			*out += d[i].len;
+	}
+}
+
+/* desc_event_flags by name (2.8.10); 3 is reserved. */
+static const char *event_flags(uint16_t flags)
+{
+	const char *name = vlp_names_lookup(vlp_event_flag_names(), flags);
+
+	return name ? name : "reserved";
+}
+
+static void text_ring(struct output *o, const struct vlp_queue_ring *q)
+{
+	const struct vlp_ring *r = q->ring;
+	char flags[64];
+
+	fprintf(o->f, "\t\tQueue %u %s (%s, %s, size %u): ", q->index, q->name,
+		vlp_queue_role_name(q->role), vlp_ring_format_name(q->params.format), q->params.size);
+	if (!r) {
+		fprintf(o->f, "%s\n", q->error[0] ? q->error : "not read");
+		return;
+	}
+	if (r->format == VLP_RING_PACKED)
+		fprintf(o->f, "next avail %u wrap %u, in flight %u\n", r->next_avail, r->avail_wrap,
+			r->in_flight);
+	else
+		fprintf(o->f, "avail %u, used %u, in flight %u\n", r->avail.idx, r->used.idx,
+			r->in_flight);
+	if (o->opts.verbose >= 2) {
+		if (r->format == VLP_RING_PACKED) {
+			fprintf(o->f, "\t\t\tdriver event %s off_wrap %u, device event %s off_wrap %u\n",
+				event_flags(r->driver_event.flags), r->driver_event.desc,
+				event_flags(r->device_event.flags), r->device_event.desc);
+		} else {
+			format_bit_names(flags, sizeof(flags), vlp_avail_flag_names(), r->avail.flags);
+			fprintf(o->f, "\t\t\tavail flags 0x%x%s%s%s used_event %u; ", r->avail.flags,
+				flags[0] ? " (" : "", flags, flags[0] ? ")" : "", r->avail.used_event);
+			format_bit_names(flags, sizeof(flags), vlp_used_flag_names(), r->used.flags);
+			fprintf(o->f, "used flags 0x%x%s%s%s avail_event %u\n", r->used.flags,
+				flags[0] ? " (" : "", flags, flags[0] ? ")" : "", r->used.avail_event);
+		}
+		for (size_t c = 0; c < r->nchains; c++) {
+			const struct vlp_ring_chain *ch = &r->chains[c];
+			uint64_t out = 0, in = 0;
+			size_t count = 0;
+
+			chain_bytes(ch->descs, ch->ndescs, &out, &in, &count);
+			fprintf(o->f, "\t\t\tchain at %u: head %u, %zu descriptor%s, %" PRIu64
+				" bytes to the device, %" PRIu64 " from it%s\n",
+				ch->position, ch->head, count, count == 1 ? "" : "s", out, in,
+				ch->complete ? "" : " (incomplete)");
+			if (o->opts.verbose >= 3)
+				text_descs(o, r, ch->descs, ch->ndescs, "\t\t\t\t");
+		}
+		if (r->nchains < r->in_flight)
+			fprintf(o->f, "\t\t\t(%zu of %u in-flight chains shown)\n", r->nchains, r->in_flight);
+		for (size_t i = 0; o->opts.verbose >= 3 && i < r->used.nlast; i++)
+			fprintf(o->f, "\t\t\tused at %u: id %u len %u\n", r->used.last[i].position,
+				r->used.last[i].id, r->used.last[i].len);
+	}
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct vlp_finding *f = &r->findings[i];
+
+		if (f->severity == VLP_SEV_INFO && o->opts.verbose < 3)
+			continue;
+		fprintf(o->f, "\t\t\t%s [%s]: %s\n",
+			f->severity == VLP_SEV_ERROR ? "Error" : f->severity == VLP_SEV_WARNING ? "Warning" : "Note",
+			f->section ? f->section : "-", f->message);
+	}
+	if (r->findings_omitted)
+		fprintf(o->f, "\t\t\t(%zu more findings)\n", r->findings_omitted);
+}
+
+void text_rings(struct output *o, const struct device_view *v)
+{
+	const struct vlp_rings *rs = v->rings;
+
+	if (!v->rings_asked)
+		return;
+	if (!rs) {
+		fprintf(o->f, "\tRings: unavailable (%s)\n", v->state_error ? v->state_error : "no register state");
+		return;
+	}
+	if (rs->error[0]) {
+		fprintf(o->f, "\tRings: unavailable (%s)\n", rs->error);
+		return;
+	}
+	fprintf(o->f, "\tRings (%s interface, guest memory: %s):\n", rs->legacy ? "legacy" : "modern",
+		rs->source);
+	for (size_t i = 0; i < rs->nqueues; i++) {
+		if (!rs->queues[i].enabled && o->opts.verbose < 2)
+			continue;
+		text_ring(o, &rs->queues[i]);
+	}
+}
