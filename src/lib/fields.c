@@ -50,7 +50,7 @@ int vlp_field_read_config(const struct vlp_device *dev, unsigned base, const str
 		if (err)
 			return err;
 	}
-	*val = (uint64_t)hi << 32 | lo;
+	*val = vlp_field_extract(field, (uint64_t)hi << 32 | lo);
 	return 0;
 }
 
