@@ -62,7 +62,7 @@ SHARED_LIB := $(B)/libvlp.so.$(VERSION)
 SONAME := libvlp.so.$(SOMAJOR)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint \
-	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
+	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui
 
 all: virtio-lspci $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -195,6 +195,10 @@ check-corpus-update: virtio-lspci
 crosscheck: virtio-lspci
 	@tests/crosscheck.sh ./virtio-lspci
 
+# One name per field: every name --diff -J prints is a key of -J -vv.
+diff-names: virtio-lspci
+	@tests/diff-names.sh ./virtio-lspci
+
 live: virtio-lspci
 	@tests/live.sh ./virtio-lspci
 
@@ -238,7 +242,7 @@ lint:
 	@tests/lint.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit sanitize golden check-corpus crosscheck live tui docs-check valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
+CHECK_SUITES := unit sanitize golden check-corpus diff-names crosscheck live tui docs-check valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty
 check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(UNIT_BIN)

@@ -278,8 +278,11 @@ const struct vlp_field_table *vlp_legacy_header_table(void)
 static const struct vlp_name vector_control_entries[] = { { 0, "MASKED" } };
 static const struct vlp_names vector_control_names = NAMES(VLP_NAMES_BITS, vector_control_entries);
 static const struct vlp_field msix_entry_fields[] = {
-	FIELD64("message_address", 0x0, 0x4, VLP_RW, 0, "address the vector's message is written to"),
-	FIELD("message_data", 0x8, 4, VLP_RW, 0, NULL, "data of the vector's message"),
+	/* JSON keys (and --diff names) "address" and "data", as in schema 1. */
+	{ .name = "message_address", .json_key = "address", .offset = 0x0, .width = 4,
+	  .hi_offset = 0x4, .access = VLP_RW, .help = "address the vector's message is written to" },
+	{ .name = "message_data", .json_key = "data", .offset = 0x8, .width = 4, .access = VLP_RW,
+	  .help = "data of the vector's message" },
 	FIELD("vector_control", 0xc, 4, VLP_RW, 0, &vector_control_names, "bit 0: vector masked"),
 };
 static const struct vlp_field_table msix_entry_table = TABLE("msix_table_entry", msix_entry_fields, 16);

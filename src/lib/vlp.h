@@ -868,8 +868,9 @@ VLP_API void vlp_check_report_free(struct vlp_check_report *report);
 
 /* One field that differs between two devices (a and b). */
 struct vlp_difference {
-	char name[96];                 /* "common.device_status", "queue[1].queue_size",
-					* "device_features.VIRTIO_F_VERSION_1", "cap[40].offset" */
+	char name[96];                 /* JSON keys as a path: "common.device_status",
+					* "queues[1].queue_size", "device_features.VIRTIO_F_VERSION_1",
+					* "capabilities[40].offset", "msix[0].address", "bars[4].register" */
 	const struct vlp_field *field; /* formats the values; NULL: a plain number */
 	bool flag;                     /* values are on (1) / off (0): feature bits */
 	struct vlp_field_value a, b;   /* !present: the field does not exist on that side.
