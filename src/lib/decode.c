@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <pci/pci.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,29 +67,12 @@ static struct vlp_val read_row(const struct vlp_device *dev, unsigned base,
 	return (struct vlp_val){ ok ? v : 0, ok };
 }
 
-/* Where each header row lands in struct vlp_header. */
-static const size_t header_member[] = {
-	[VLP_HDR_VENDOR_ID] = offsetof(struct vlp_header, vendor_id),
-	[VLP_HDR_DEVICE_ID] = offsetof(struct vlp_header, device_id),
-	[VLP_HDR_COMMAND] = offsetof(struct vlp_header, command),
-	[VLP_HDR_STATUS] = offsetof(struct vlp_header, status),
-	[VLP_HDR_REVISION] = offsetof(struct vlp_header, revision),
-	[VLP_HDR_CLASS] = offsetof(struct vlp_header, class_code),
-	[VLP_HDR_HEADER_TYPE] = offsetof(struct vlp_header, header_type),
-	[VLP_HDR_SUBSYSTEM_VENDOR_ID] = offsetof(struct vlp_header, subsystem_vendor_id),
-	[VLP_HDR_SUBSYSTEM_ID] = offsetof(struct vlp_header, subsystem_id),
-	[VLP_HDR_CAP_PTR] = offsetof(struct vlp_header, cap_ptr),
-	[VLP_HDR_INTERRUPT_LINE] = offsetof(struct vlp_header, interrupt_line),
-	[VLP_HDR_INTERRUPT_PIN] = offsetof(struct vlp_header, interrupt_pin),
-};
-_Static_assert(VLP_ARRAY_SIZE(header_member) == VLP_HDR_COUNT, "one member per header row");
-
 static void decode_header(struct vlp_decode_state *st)
 {
 	const struct vlp_field_table *t = vlp_pci_header_table();
 
 	for (size_t i = 0; i < t->count; i++)
-		*(struct vlp_val *)((char *)&st->layout->header + header_member[i]) =
+		*vlp_header_slot(&st->layout->header, (enum vlp_pci_header_row)i) =
 			read_row(st->dev, 0, &t->fields[i]);
 }
 

@@ -84,24 +84,14 @@ static void compare_num(struct builder *bd, const char *name, uint64_t a, uint64
  * fields as keys of its "bars" entries, index in brackets. */
 static void diff_header(struct builder *bd, const struct vlp_layout *a, const struct vlp_layout *b)
 {
-	const struct vlp_header *x = &a->header, *y = &b->header;
-	const struct vlp_field *hdr = vlp_pci_header_table()->fields;
+	const struct vlp_field_table *t = vlp_pci_header_table();
 	const struct vlp_field *bar = vlp_pci_bar_table()->fields;
 	char name[64];
 
-	compare_val(bd, hdr[VLP_HDR_VENDOR_ID].json_key, x->vendor_id, y->vendor_id);
-	compare_val(bd, hdr[VLP_HDR_DEVICE_ID].json_key, x->device_id, y->device_id);
-	compare_val(bd, hdr[VLP_HDR_COMMAND].json_key, x->command, y->command);
-	compare_val(bd, hdr[VLP_HDR_STATUS].json_key, x->status, y->status);
-	compare_val(bd, hdr[VLP_HDR_REVISION].json_key, x->revision, y->revision);
-	compare_val(bd, hdr[VLP_HDR_CLASS].json_key, x->class_code, y->class_code);
-	compare_val(bd, hdr[VLP_HDR_HEADER_TYPE].json_key, x->header_type, y->header_type);
-	compare_val(bd, hdr[VLP_HDR_SUBSYSTEM_VENDOR_ID].json_key, x->subsystem_vendor_id,
-		    y->subsystem_vendor_id);
-	compare_val(bd, hdr[VLP_HDR_SUBSYSTEM_ID].json_key, x->subsystem_id, y->subsystem_id);
-	compare_val(bd, hdr[VLP_HDR_CAP_PTR].json_key, x->cap_ptr, y->cap_ptr);
-	compare_val(bd, hdr[VLP_HDR_INTERRUPT_LINE].json_key, x->interrupt_line, y->interrupt_line);
-	compare_val(bd, hdr[VLP_HDR_INTERRUPT_PIN].json_key, x->interrupt_pin, y->interrupt_pin);
+	for (size_t i = 0; i < t->count; i++)
+		compare_val(bd, t->fields[i].json_key,
+			    vlp_header_value(&a->header, (enum vlp_pci_header_row)i),
+			    vlp_header_value(&b->header, (enum vlp_pci_header_row)i));
 	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
 		const struct vlp_bar *p = &a->bars[i], *q = &b->bars[i];
 

@@ -7,8 +7,9 @@
  * printers and --diff name a field the same way.
  */
 #include <pci/pci.h>
+#include <stddef.h>
 
-#include "internal.h"
+#include "decode.h"
 
 #define ROW(n, off, w, fl, hlp)                                                                    \
 	{ .name = n, .json_key = n, .offset = off, .width = w, .access = VLP_RO, .flags = fl,      \
@@ -51,6 +52,33 @@ static const struct vlp_field header_fields[] = {
 };
 _Static_assert(VLP_ARRAY_SIZE(header_fields) == VLP_HDR_COUNT, "one row per vlp_pci_header_row");
 static const struct vlp_field_table header_table = TABLE("pci_header_type0", header_fields, 0x40);
+
+/* Where each header row lands in struct vlp_header. */
+static const size_t header_member[] = {
+	[VLP_HDR_VENDOR_ID] = offsetof(struct vlp_header, vendor_id),
+	[VLP_HDR_DEVICE_ID] = offsetof(struct vlp_header, device_id),
+	[VLP_HDR_COMMAND] = offsetof(struct vlp_header, command),
+	[VLP_HDR_STATUS] = offsetof(struct vlp_header, status),
+	[VLP_HDR_REVISION] = offsetof(struct vlp_header, revision),
+	[VLP_HDR_CLASS] = offsetof(struct vlp_header, class_code),
+	[VLP_HDR_HEADER_TYPE] = offsetof(struct vlp_header, header_type),
+	[VLP_HDR_SUBSYSTEM_VENDOR_ID] = offsetof(struct vlp_header, subsystem_vendor_id),
+	[VLP_HDR_SUBSYSTEM_ID] = offsetof(struct vlp_header, subsystem_id),
+	[VLP_HDR_CAP_PTR] = offsetof(struct vlp_header, cap_ptr),
+	[VLP_HDR_INTERRUPT_LINE] = offsetof(struct vlp_header, interrupt_line),
+	[VLP_HDR_INTERRUPT_PIN] = offsetof(struct vlp_header, interrupt_pin),
+};
+_Static_assert(VLP_ARRAY_SIZE(header_member) == VLP_HDR_COUNT, "one member per header row");
+
+struct vlp_val *vlp_header_slot(struct vlp_header *h, enum vlp_pci_header_row row)
+{
+	return (struct vlp_val *)((char *)h + header_member[row]);
+}
+
+struct vlp_val vlp_header_value(const struct vlp_header *h, enum vlp_pci_header_row row)
+{
+	return *(const struct vlp_val *)((const char *)h + header_member[row]);
+}
 
 /* A Base Address Register (6.2.5.1); offsets from PCI_BASE_ADDRESS_0 + 4 * index. */
 static const struct vlp_name space_entries[] = { { PCI_BASE_ADDRESS_SPACE_MEMORY, "memory" },

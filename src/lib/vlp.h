@@ -523,6 +523,8 @@ struct vlp_layout {
 
 VLP_API int vlp_decode(struct vlp_ctx *ctx, const struct vlp_device *dev, struct vlp_layout **out);
 VLP_API void vlp_layout_free(struct vlp_layout *layout);
+/* The value of a row of vlp_pci_header_table() in h. */
+VLP_API struct vlp_val vlp_header_value(const struct vlp_header *h, enum vlp_pci_header_row row);
 
 /* ------------------------------------------------------------------ */
 /* BAR access: what lies behind the capabilities                       */

@@ -34,11 +34,16 @@ static void json_name(struct output *o, const char *key, enum vlp_name_kind kind
 					       : NULL);
 }
 
-/* A header row: its JSON key from the PCI header table. */
-static void json_hdr(struct json *j, enum vlp_pci_header_row row, const struct vlp_val *v)
-{
-	json_val(j, vlp_pci_header_table()->fields[row].json_key, v);
-}
+/* Header rows in the order of schema 1's keys (rows added later last):
+ * every row of the PCI header table, under its JSON key. */
+static const enum vlp_pci_header_row header_json_order[] = {
+	VLP_HDR_VENDOR_ID,	 VLP_HDR_DEVICE_ID,	 VLP_HDR_REVISION,
+	VLP_HDR_CLASS,		 VLP_HDR_SUBSYSTEM_VENDOR_ID, VLP_HDR_SUBSYSTEM_ID,
+	VLP_HDR_COMMAND,	 VLP_HDR_STATUS,	 VLP_HDR_HEADER_TYPE,
+	VLP_HDR_INTERRUPT_PIN,	 VLP_HDR_INTERRUPT_LINE, VLP_HDR_CAP_PTR,
+};
+_Static_assert(sizeof(header_json_order) / sizeof(header_json_order[0]) == VLP_HDR_COUNT,
+	       "every header row has its place in the JSON");
 
 static void json_header(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l)
 {
@@ -54,18 +59,12 @@ static void json_header(struct output *o, const struct vlp_device *dev, const st
 	json_string(j, "slot", slot);
 	json_string(j, "source", origin); /* schema 1; "origin" is the checker's name */
 	json_string(j, "origin", origin);
-	json_hdr(j, VLP_HDR_VENDOR_ID, &h->vendor_id);
-	json_hdr(j, VLP_HDR_DEVICE_ID, &h->device_id);
-	json_hdr(j, VLP_HDR_REVISION, &h->revision);
-	json_hdr(j, VLP_HDR_CLASS, &h->class_code);
-	json_hdr(j, VLP_HDR_SUBSYSTEM_VENDOR_ID, &h->subsystem_vendor_id);
-	json_hdr(j, VLP_HDR_SUBSYSTEM_ID, &h->subsystem_id);
-	json_hdr(j, VLP_HDR_COMMAND, &h->command);
-	json_hdr(j, VLP_HDR_STATUS, &h->status);
-	json_hdr(j, VLP_HDR_HEADER_TYPE, &h->header_type);
-	json_hdr(j, VLP_HDR_INTERRUPT_PIN, &h->interrupt_pin);
-	json_hdr(j, VLP_HDR_INTERRUPT_LINE, &h->interrupt_line);
-	json_hdr(j, VLP_HDR_CAP_PTR, &h->cap_ptr);
+	for (size_t i = 0; i < VLP_HDR_COUNT; i++) {
+		enum vlp_pci_header_row row = header_json_order[i];
+		struct vlp_val v = vlp_header_value(h, row);
+
+		json_val(j, vlp_pci_header_table()->fields[row].json_key, &v);
+	}
 	json_name(o, "vendor_name", VLP_NAME_VENDOR, h->vendor_id.valid, ven, 0, 0, 0);
 	json_name(o, "device_name", VLP_NAME_DEVICE, h->vendor_id.valid && h->device_id.valid, ven,
 		  did, 0, 0);
