@@ -10,7 +10,7 @@
 # the real dump against its config-space mutants.
 # Usage: tests/diff-names.sh ./virtio-lspci
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 tool=${1:-./virtio-lspci}
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
@@ -39,6 +39,17 @@ for f in tests/data/broken/*.lspci; do
 	00:02.0) pairs+=("tests/data/qemu-transitional.lspci $f $slot") ;;
 	esac
 done
+
+# The PCI capabilities with tables: PM to D3hot, PCIe Legacy Endpoint,
+# MSI-X function mask set, on the PCIe machine's virtio-net.
+awk '/^01:00.0 /{on=1} on&&/^$/{exit} on' tests/data/qemu-pcie.lspci |
+	sed -e 's/^80: 00 00/80: 03 00/' -e 's/^40: 10 00 02 00/40: 10 00 12 00/' \
+		-e 's/^\(d0: .*\) 11 c8 03 80$/\1 11 c8 03 c0/' >"$tmp/pcie.lspci"
+pairs+=("tests/data/qemu-pcie.lspci $tmp/pcie.lspci 01:00.0")
+"$tool" --diff -J -s 01:00.0 tests/data/qemu-pcie.lspci "$tmp/pcie.lspci" >"$tmp/pcie.json"
+check "--diff names PM, PCIe and MSI-X rows" jq -e '[.differences[].field] ==
+	["capabilities[dc].function_mask", "capabilities[7c].power_state", "capabilities[40].port_type"]' \
+	"$tmp/pcie.json" >/dev/null
 
 names=0
 offenders=()
