@@ -74,7 +74,7 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 	json_uint(j, hdr[VLP_HDR_VENDOR_ID].json_key, l->header.vendor_id.value);
 	json_uint(j, hdr[VLP_HDR_DEVICE_ID].json_key, l->header.device_id.value);
 	json_string(j, "transport", vlp_transport_name(l->virtio.transport));
-	json_string(j, "type", l->virtio.type_name); /* schema 1 */
+	json_string(j, "type", l->virtio.type_name);             /* schema 1 */
 	json_string(j, "device_type_name", l->virtio.type_name); /* the listing's name */
 	json_begin_array(j, "findings");
 	for (size_t i = 0; i < rep->nfindings; i++) {

@@ -137,7 +137,8 @@ void vlp_decode_cap_chain(struct vlp_decode_state *st)
 			break;
 		}
 		seen[pos / 8] |= (uint8_t)(1u << (pos % 8));
-		if (vlp_cfg_u8(dev, pos + PCI_CAP_LIST_ID, &id) || vlp_cfg_u8(dev, pos + PCI_CAP_LIST_NEXT, &next)) {
+		if (vlp_cfg_u8(dev, pos + PCI_CAP_LIST_ID, &id) ||
+		    vlp_cfg_u8(dev, pos + PCI_CAP_LIST_NEXT, &next)) {
 			st->chain_unreadable = true;
 			vlp_finding(st, "data-incomplete", VLP_SEV_INFO, NULL, pos,
 				    "capability at [%02x] not decoded: %s", pos, why_unread(dev));

@@ -58,8 +58,7 @@ struct vlp_cap *vlp_cap_append(struct vlp_decode_state *st)
 }
 
 /* A row of a config-space table at base; invalid when a byte was not read. */
-static struct vlp_val read_row(const struct vlp_device *dev, unsigned base,
-			       const struct vlp_field *f)
+static struct vlp_val read_row(const struct vlp_device *dev, unsigned base, const struct vlp_field *f)
 {
 	uint64_t v;
 	bool ok = !vlp_field_read_config(dev, base, f, &v);
@@ -115,7 +114,8 @@ static void decode_bars(struct vlp_decode_state *st)
 			if (b->is_64bit) {
 				/* Both halves or nothing: a half address is wrong. */
 				if (i + 1 >= VLP_NUM_BARS ||
-				    vlp_field_read_config(dev, base + 4, &row[VLP_BARREG_REGISTER], &hi)) {
+				    vlp_field_read_config(dev, base + 4, &row[VLP_BARREG_REGISTER],
+							  &hi)) {
 					b->valid = false;
 					continue;
 				}

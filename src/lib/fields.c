@@ -279,9 +279,18 @@ static const struct vlp_name vector_control_entries[] = { { 0, "MASKED" } };
 static const struct vlp_names vector_control_names = NAMES(VLP_NAMES_BITS, vector_control_entries);
 static const struct vlp_field msix_entry_fields[] = {
 	/* JSON keys (and --diff names) "address" and "data", as in schema 1. */
-	{ .name = "message_address", .json_key = "address", .offset = 0x0, .width = 4,
-	  .hi_offset = 0x4, .access = VLP_RW, .help = "address the vector's message is written to" },
-	{ .name = "message_data", .json_key = "data", .offset = 0x8, .width = 4, .access = VLP_RW,
+	{ .name = "message_address",
+	  .json_key = "address",
+	  .offset = 0x0,
+	  .width = 4,
+	  .hi_offset = 0x4,
+	  .access = VLP_RW,
+	  .help = "address the vector's message is written to" },
+	{ .name = "message_data",
+	  .json_key = "data",
+	  .offset = 0x8,
+	  .width = 4,
+	  .access = VLP_RW,
 	  .help = "data of the vector's message" },
 	FIELD("vector_control", 0xc, 4, VLP_RW, 0, &vector_control_names, "bit 0: vector masked"),
 };

@@ -12,12 +12,16 @@
 #include "decode.h"
 
 #define ROW(n, off, w, fl, hlp)                                                                    \
-	{ .name = n, .json_key = n, .offset = off, .width = w, .access = VLP_RO, .flags = fl,      \
-	  .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = n, .offset = off, .width = w, .access = VLP_RO,             \
+		.flags = fl, .help = hlp                                                           \
+	}
 /* A part of a register: (register >> sh) & m. */
 #define BITS(n, off, w, sh, m, fl, nm, hlp)                                                        \
-	{ .name = n, .json_key = n, .offset = off, .width = w, .access = VLP_RO, .flags = fl,      \
-	  .shift = sh, .mask = m, .names = nm, .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = n, .offset = off, .width = w, .access = VLP_RO,             \
+		.flags = fl, .shift = sh, .mask = m, .names = nm, .help = hlp                      \
+	}
 
 uint64_t vlp_field_extract(const struct vlp_field *f, uint64_t reg)
 {
@@ -39,12 +43,12 @@ static const struct vlp_field header_fields[] = {
 			       "class code: base class, subclass, programming interface"),
 	[VLP_HDR_HEADER_TYPE] = ROW("header_type", PCI_HEADER_TYPE, 1, 0,
 				    "header layout (bits 0-6), multi-function (bit 7)"),
-	[VLP_HDR_SUBSYSTEM_VENDOR_ID] = ROW("subsystem_vendor_id", PCI_SUBSYSTEM_VENDOR_ID, 2, 0,
-					    "subsystem vendor ID"),
+	[VLP_HDR_SUBSYSTEM_VENDOR_ID] =
+		ROW("subsystem_vendor_id", PCI_SUBSYSTEM_VENDOR_ID, 2, 0, "subsystem vendor ID"),
 	[VLP_HDR_SUBSYSTEM_ID] = ROW("subsystem_id", PCI_SUBSYSTEM_ID, 2, 0,
 				     "subsystem ID (4.1.2.3: the virtio type of legacy devices)"),
-	[VLP_HDR_CAP_PTR] = ROW("cap_ptr", PCI_CAPABILITY_LIST, 1, 0,
-				"position of the first capability"),
+	[VLP_HDR_CAP_PTR] =
+		ROW("cap_ptr", PCI_CAPABILITY_LIST, 1, 0, "position of the first capability"),
 	[VLP_HDR_INTERRUPT_LINE] = ROW("interrupt_line", PCI_INTERRUPT_LINE, 1, VLP_FIELD_DECIMAL,
 				       "interrupt line the system assigned"),
 	[VLP_HDR_INTERRUPT_PIN] = ROW("interrupt_pin", PCI_INTERRUPT_PIN, 1, VLP_FIELD_DECIMAL,
@@ -95,11 +99,11 @@ static const struct vlp_field bar_fields[] = {
 	[VLP_BARREG_REGISTER] = ROW("register", 0, 4, 0, "the register as read"),
 	[VLP_BARREG_SPACE] = BITS("space", 0, 4, 0, PCI_BASE_ADDRESS_SPACE, 0, &space_names,
 				  "memory or I/O space"),
-	[VLP_BARREG_MEMORY_TYPE] = BITS("memory_type", 0, 4, 1, PCI_BASE_ADDRESS_MEM_TYPE_MASK >> 1,
-					VLP_FIELD_DECIMAL, &mem_type_names,
-					"memory BARs: 0 32-bit, 2 64-bit (the next BAR is the high half)"),
-	[VLP_BARREG_PREFETCHABLE] = BITS("prefetchable", 0, 4, 3, 1, VLP_FIELD_BOOL, NULL,
-					 "memory BARs: prefetchable"),
+	[VLP_BARREG_MEMORY_TYPE] = BITS(
+		"memory_type", 0, 4, 1, PCI_BASE_ADDRESS_MEM_TYPE_MASK >> 1, VLP_FIELD_DECIMAL,
+		&mem_type_names, "memory BARs: 0 32-bit, 2 64-bit (the next BAR is the high half)"),
+	[VLP_BARREG_PREFETCHABLE] =
+		BITS("prefetchable", 0, 4, 3, 1, VLP_FIELD_BOOL, NULL, "memory BARs: prefetchable"),
 };
 _Static_assert(VLP_ARRAY_SIZE(bar_fields) == VLP_BARREG_COUNT, "one row per vlp_pci_bar_row");
 static const struct vlp_field_table bar_table = TABLE("pci_base_address", bar_fields, 4);

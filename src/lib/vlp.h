@@ -294,7 +294,7 @@ enum vlp_msix_cap_row {
 	VLP_MSIX_FUNCTION_MASK, /* Message Control bit 14 */
 	VLP_MSIX_TABLE_BAR,     /* Table BIR */
 	VLP_MSIX_TABLE_OFFSET,
-	VLP_MSIX_PBA_BAR,       /* PBA BIR */
+	VLP_MSIX_PBA_BAR, /* PBA BIR */
 	VLP_MSIX_PBA_OFFSET,
 	VLP_MSIX_COUNT
 };

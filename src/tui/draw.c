@@ -529,8 +529,8 @@ static void row_msix(struct tui_data *d, struct tui_view *v, int row, int y, int
 	(void)v;
 	if (row == 0) {
 		/* Column names are the JSON keys of the "msix" entries ("vec": vector). */
-		cell(d, y, x, end, NULL, " vec address            data       masked pending  used_by",
-		     style_head);
+		cell(d, y, x, end, NULL,
+		     " vec address            data       masked pending  used_by", style_head);
 		return;
 	}
 	if (!s || !s->nmsix) {
@@ -675,7 +675,8 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 			 : "");
 	if (m)
 		snprintf(msix_title, sizeof(msix_title), "MSI-X (%u vectors, %s%s)", m->table_size,
-			 m->enabled ? "enabled" : "disabled", m->function_mask ? ", function_mask" : "");
+			 m->enabled ? "enabled" : "disabled",
+			 m->function_mask ? ", function_mask" : "");
 	else
 		snprintf(msix_title, sizeof(msix_title), "MSI-X");
 	if (w >= WIDE_COLS) {

@@ -37,10 +37,9 @@ static void json_name(struct output *o, const char *key, enum vlp_name_kind kind
 /* Header rows in the order of schema 1's keys (rows added later last):
  * every row of the PCI header table, under its JSON key. */
 static const enum vlp_pci_header_row header_json_order[] = {
-	VLP_HDR_VENDOR_ID,	 VLP_HDR_DEVICE_ID,	 VLP_HDR_REVISION,
-	VLP_HDR_CLASS,		 VLP_HDR_SUBSYSTEM_VENDOR_ID, VLP_HDR_SUBSYSTEM_ID,
-	VLP_HDR_COMMAND,	 VLP_HDR_STATUS,	 VLP_HDR_HEADER_TYPE,
-	VLP_HDR_INTERRUPT_PIN,	 VLP_HDR_INTERRUPT_LINE, VLP_HDR_CAP_PTR,
+	VLP_HDR_VENDOR_ID,           VLP_HDR_DEVICE_ID,     VLP_HDR_REVISION,       VLP_HDR_CLASS,
+	VLP_HDR_SUBSYSTEM_VENDOR_ID, VLP_HDR_SUBSYSTEM_ID,  VLP_HDR_COMMAND,        VLP_HDR_STATUS,
+	VLP_HDR_HEADER_TYPE,         VLP_HDR_INTERRUPT_PIN, VLP_HDR_INTERRUPT_LINE, VLP_HDR_CAP_PTR,
 };
 _Static_assert(sizeof(header_json_order) / sizeof(header_json_order[0]) == VLP_HDR_COUNT,
 	       "every header row has its place in the JSON");
@@ -50,7 +49,7 @@ static void json_header(struct output *o, const struct vlp_device *dev, const st
 	struct json *j = &o->json;
 	const struct vlp_header *h = &l->header;
 	unsigned ven = (unsigned)h->vendor_id.value, did = (unsigned)h->device_id.value;
-	const char *origin = vlp_device_origin(dev) == VLP_ORIGIN_LIVE	   ? "live"
+	const char *origin = vlp_device_origin(dev) == VLP_ORIGIN_LIVE       ? "live"
 			     : vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT ? "snapshot"
 									     : "dump";
 	char slot[32];

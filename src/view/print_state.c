@@ -447,9 +447,13 @@ static void text_msix(struct output *o, const struct vlp_state *s)
 		format_vector_users(users, sizeof(users), s, (unsigned)i);
 		fprintf(o->f, "\t\t%zu: %s=%s %s=%s masked%c pending%c%s%s%s\n", i,
 			t->fields[0].json_key, addr, t->fields[1].json_key, data,
-			!e->control.valid ? '?' : (e->control.value & 1) ? '+' : '-',
-			!e->pending_valid ? '?' : e->pending ? '+' : '-', users[0] ? " (" : "", users,
-			users[0] ? ")" : "");
+			!e->control.valid        ? '?'
+			: (e->control.value & 1) ? '+'
+						 : '-',
+			!e->pending_valid ? '?'
+			: e->pending      ? '+'
+					  : '-',
+			users[0] ? " (" : "", users, users[0] ? ")" : "");
 	}
 }
 

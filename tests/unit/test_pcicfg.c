@@ -63,8 +63,7 @@ static void test_table_shapes(void **state)
 	assert_string_equal(vlp_pci_header_table()->fields[VLP_HDR_CAP_PTR].json_key, "cap_ptr");
 	assert_string_equal(vlp_pci_header_table()->fields[VLP_HDR_CLASS].json_key, "class");
 	assert_string_equal(vlp_pci_cap_table(0x11)->fields[VLP_MSIX_ENABLED].json_key, "enabled");
-	assert_string_equal(vlp_pci_cap_table(0x10)->fields[VLP_PCIE_PORT_TYPE].json_key,
-			    "port_type");
+	assert_string_equal(vlp_pci_cap_table(0x10)->fields[VLP_PCIE_PORT_TYPE].json_key, "port_type");
 	/* The MSI-X entry: --diff and JSON use "address", "data". */
 	assert_string_equal(vlp_msix_entry_table()->fields[0].json_key, "address");
 	assert_string_equal(vlp_msix_entry_table()->fields[1].json_key, "data");
@@ -126,9 +125,12 @@ static void test_decode_through_tables(void **state)
 	put32(b, 0x64, 0x4);
 	put32(b, 0x68, 0x804);
 	assert_int_equal(vlp_device_from_bytes(ctx, &slot, b, NULL, sizeof(b), NULL, &dev), 0);
-	assert_int_equal(vlp_field_read_config(dev, 0x60, &vlp_pci_cap_table(0x11)->fields[VLP_MSIX_TABLE_SIZE], &v), 0);
+	assert_int_equal(vlp_field_read_config(
+				 dev, 0x60, &vlp_pci_cap_table(0x11)->fields[VLP_MSIX_TABLE_SIZE], &v),
+			 0);
 	assert_int_equal(v, 3);
-	assert_int_equal(vlp_field_read_config(dev, 0, &vlp_pci_header_table()->fields[VLP_HDR_CLASS], &v), 0);
+	assert_int_equal(
+		vlp_field_read_config(dev, 0, &vlp_pci_header_table()->fields[VLP_HDR_CLASS], &v), 0);
 	assert_int_equal(v, 0x020000);
 	assert_int_equal(vlp_decode(ctx, dev, &l), 0);
 	assert_int_equal(l->header.class_code.value, 0x020000);
