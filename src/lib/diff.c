@@ -262,18 +262,18 @@ static void diff_msix(struct builder *bd, const struct vlp_state *a, const struc
 	char name[96];
 
 	for (size_t i = 0; i < n; i++) {
-		if (i >= a->nmsix || i >= b->nmsix) {
-			struct vlp_field_value here = { true, true, i, NULL }, absent = { 0 };
+		const struct vlp_msix_entry *ea = i < a->nmsix ? &a->msix[i] : NULL;
+		const struct vlp_msix_entry *eb = i < b->nmsix ? &b->msix[i] : NULL;
+		struct vlp_field_value here = { true, true, i, NULL }, absent = { 0 };
+		const struct vlp_field_value *pa[3], *pb[3];
 
+		if (!ea || !eb) {
 			snprintf(name, sizeof(name), "msix[%zu].vector", i);
-			compare(bd, name, NULL, false, i < a->nmsix ? &here : &absent,
-				i < b->nmsix ? &here : &absent);
+			compare(bd, name, NULL, false, ea ? &here : &absent, eb ? &here : &absent);
 			continue;
 		}
-		const struct vlp_field_value *pa[] = { &a->msix[i].address, &a->msix[i].data,
-						       &a->msix[i].control };
-		const struct vlp_field_value *pb[] = { &b->msix[i].address, &b->msix[i].data,
-						       &b->msix[i].control };
+		pa[0] = &ea->address, pa[1] = &ea->data, pa[2] = &ea->control;
+		pb[0] = &eb->address, pb[1] = &eb->data, pb[2] = &eb->control;
 
 		for (size_t k = 0; k < 3 && k < t->count; k++) {
 			snprintf(name, sizeof(name), "msix[%zu].%s", i, t->fields[k].json_key);
