@@ -83,7 +83,7 @@ endif
 TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
-	unit sanitize golden golden-update check-corpus check-corpus-update crosscheck live fuzz \
+	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl repl-tty tui qemu-tui \
 	build-clang deb deb-test
 
@@ -217,6 +217,10 @@ check-corpus-update: virtio-lspci
 crosscheck: virtio-lspci
 	@tests/crosscheck.sh ./virtio-lspci
 
+# One name per field: every name --diff -J prints is a key of -J -vv.
+diff-names: virtio-lspci
+	@tests/diff-names.sh ./virtio-lspci
+
 live: virtio-lspci
 	@tests/live.sh ./virtio-lspci
 
@@ -300,7 +304,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-tui repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

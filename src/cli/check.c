@@ -76,13 +76,16 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 static void json_report(struct json *j, const char *slot, const struct vlp_layout *l,
 			const char *origin, const struct vlp_check_report *rep, bool active)
 {
+	const struct vlp_field *hdr = vlp_pci_header_table()->fields;
+
 	json_begin_object(j, NULL);
 	json_string(j, "slot", slot);
 	json_string(j, "origin", origin);
-	json_uint(j, "vendor_id", l->header.vendor_id.value);
-	json_uint(j, "device_id", l->header.device_id.value);
+	json_uint(j, hdr[VLP_HDR_VENDOR_ID].json_key, l->header.vendor_id.value);
+	json_uint(j, hdr[VLP_HDR_DEVICE_ID].json_key, l->header.device_id.value);
 	json_string(j, "transport", vlp_transport_name(l->virtio.transport));
-	json_string(j, "type", l->virtio.type_name);
+	json_string(j, "type", l->virtio.type_name);             /* schema 1 */
+	json_string(j, "device_type_name", l->virtio.type_name); /* the listing's name */
 	json_begin_array(j, "findings");
 	for (size_t i = 0; i < rep->nfindings; i++) {
 		const struct vlp_check_finding *cf = &rep->findings[i];

@@ -2,83 +2,62 @@
 /* Capability chains, standard and extended, walked defensively: loops,
  * pointers into the header and bytes that were not read end the walk with
  * a finding, never with an out-of-bounds read.  Decoders by capability ID. */
+#include <pci/pci.h>
 #include <string.h>
 
 #include "decode.h"
 
-#define CAP_PTR 0x34
-#define CAP_ID_PM 0x01
-#define CAP_ID_VENDOR 0x09
-#define CAP_ID_PCIE 0x10
-#define CAP_ID_MSIX 0x11
-#define ECAP_START 0x100
+/* Reads every row of the capability's table into pci_fields; false (and
+ * the capability incomplete) when a byte was not read. */
+static bool read_pci_cap(struct vlp_decode_state *st, struct vlp_cap *cap)
+{
+	const struct vlp_field_table *t = vlp_pci_cap_table((uint8_t)cap->id);
+
+	for (size_t i = 0; i < t->count; i++)
+		if (vlp_field_read_config(st->dev, cap->position, &t->fields[i], &cap->pci_fields[i])) {
+			cap->complete = false;
+			return false;
+		}
+	cap->pci_table = t;
+	return true;
+}
 
 static void decode_pm(struct vlp_decode_state *st, struct vlp_cap *cap)
 {
-	uint16_t pmc, pmcsr;
-
-	if (vlp_cfg_u16(st->dev, cap->position + 2u, &pmc) ||
-	    vlp_cfg_u16(st->dev, cap->position + 4u, &pmcsr)) {
-		cap->complete = false;
+	if (!read_pci_cap(st, cap))
 		return;
-	}
 	cap->kind = VLP_CAP_PM;
-	cap->u.pm.version = pmc & 7;
-	cap->u.pm.power_state = pmcsr & 3;
-}
-
-static const char *pcie_port_type_name(unsigned type)
-{
-	static const char *const names[] = {
-		[0x0] = "Endpoint",
-		[0x1] = "Legacy Endpoint",
-		[0x4] = "Root Port",
-		[0x5] = "Upstream Port",
-		[0x6] = "Downstream Port",
-		[0x7] = "PCI-Express to PCI/PCI-X Bridge",
-		[0x8] = "PCI/PCI-X to PCI-Express Bridge",
-		[0x9] = "Root Complex Integrated Endpoint",
-		[0xa] = "Root Complex Event Collector",
-	};
-
-	return type < VLP_ARRAY_SIZE(names) ? names[type] : NULL;
+	cap->u.pm.version = (uint8_t)cap->pci_fields[VLP_PM_VERSION];
+	cap->u.pm.power_state = (uint8_t)cap->pci_fields[VLP_PM_POWER_STATE];
 }
 
 static void decode_pcie(struct vlp_decode_state *st, struct vlp_cap *cap)
 {
-	uint16_t flags;
-
-	if (vlp_cfg_u16(st->dev, cap->position + 2u, &flags)) {
-		cap->complete = false;
+	if (!read_pci_cap(st, cap))
 		return;
-	}
 	cap->kind = VLP_CAP_PCIE;
-	cap->u.pcie.version = flags & 0xf;
-	cap->u.pcie.port_type = (flags >> 4) & 0xf;
-	cap->u.pcie.port_type_name = pcie_port_type_name(cap->u.pcie.port_type);
+	cap->u.pcie.version = (uint8_t)cap->pci_fields[VLP_PCIE_VERSION];
+	cap->u.pcie.port_type = (uint8_t)cap->pci_fields[VLP_PCIE_PORT_TYPE];
+	cap->u.pcie.port_type_name = vlp_names_lookup(
+		cap->pci_table->fields[VLP_PCIE_PORT_TYPE].names, cap->u.pcie.port_type);
 }
 
 static void decode_msix(struct vlp_decode_state *st, struct vlp_cap *cap)
 {
 	struct vlp_layout *l = st->layout;
 	struct vlp_msix_cap *m = &cap->u.msix;
-	uint16_t ctrl;
-	uint32_t table, pba;
+	const uint64_t *v = cap->pci_fields;
 
-	if (vlp_cfg_u16(st->dev, cap->position + 2u, &ctrl) ||
-	    vlp_cfg_u32(st->dev, cap->position + 4u, &table) ||
-	    vlp_cfg_u32(st->dev, cap->position + 8u, &pba)) {
-		cap->complete = false;
+	if (!read_pci_cap(st, cap))
 		return;
-	}
 	cap->kind = VLP_CAP_MSIX;
-	m->table_size = (ctrl & 0x7ffu) + 1;
-	m->function_mask = ctrl & 0x4000;
-	m->enabled = ctrl & 0x8000;
-	m->table_bar = table & 7;
-	m->table_offset = table & ~7u;
-	m->pba_bar = pba & 7;
-	m->pba_offset = pba & ~7u;
+	m->table_size = (unsigned)v[VLP_MSIX_TABLE_SIZE];
+	m->function_mask = v[VLP_MSIX_FUNCTION_MASK];
+	m->enabled = v[VLP_MSIX_ENABLED];
+	m->table_bar = (uint8_t)v[VLP_MSIX_TABLE_BAR];
+	m->table_offset = (uint32_t)v[VLP_MSIX_TABLE_OFFSET];
+	m->pba_bar = (uint8_t)v[VLP_MSIX_PBA_BAR];
+	m->pba_offset = (uint32_t)v[VLP_MSIX_PBA_OFFSET];
 	if (l->msix_index < 0)
 		l->msix_index = (int)(cap - l->caps);
 	else
@@ -110,10 +89,10 @@ struct cap_decoder {
 };
 
 static const struct cap_decoder cap_decoders[] = {
-	{ CAP_ID_PM, decode_pm },
-	{ CAP_ID_VENDOR, decode_vendor },
-	{ CAP_ID_PCIE, decode_pcie },
-	{ CAP_ID_MSIX, decode_msix },
+	{ PCI_CAP_ID_PM, decode_pm },
+	{ PCI_CAP_ID_VNDR, decode_vendor },
+	{ PCI_CAP_ID_EXP, decode_pcie },
+	{ PCI_CAP_ID_MSIX, decode_msix },
 };
 
 static const char *why_unread(const struct vlp_device *dev)
@@ -138,7 +117,7 @@ void vlp_decode_cap_chain(struct vlp_decode_state *st)
 	uint8_t seen[VLP_CONFIG_LEGACY / 8] = { 0 };
 	uint8_t pos, id, next;
 
-	if (vlp_cfg_u8(dev, CAP_PTR, &pos)) {
+	if (vlp_cfg_u8(dev, PCI_CAPABILITY_LIST, &pos)) {
 		st->chain_unreadable = true;
 		return;
 	}
@@ -158,7 +137,8 @@ void vlp_decode_cap_chain(struct vlp_decode_state *st)
 			break;
 		}
 		seen[pos / 8] |= (uint8_t)(1u << (pos % 8));
-		if (vlp_cfg_u8(dev, pos, &id) || vlp_cfg_u8(dev, pos + 1u, &next)) {
+		if (vlp_cfg_u8(dev, pos + PCI_CAP_LIST_ID, &id) ||
+		    vlp_cfg_u8(dev, pos + PCI_CAP_LIST_NEXT, &next)) {
 			st->chain_unreadable = true;
 			vlp_finding(st, "data-incomplete", VLP_SEV_INFO, NULL, pos,
 				    "capability at [%02x] not decoded: %s", pos, why_unread(dev));
@@ -186,16 +166,16 @@ void vlp_decode_ecap_chain(struct vlp_decode_state *st)
 {
 	const struct vlp_device *dev = st->dev;
 	uint8_t seen[VLP_CONFIG_MAX / 4 / 8] = { 0 };
-	unsigned pos = ECAP_START;
+	unsigned pos = VLP_CONFIG_LEGACY;
 	uint32_t header;
 
 	/* Extended space exists only where all of it was read (PCIe). */
-	if (vlp_cfg_u32(dev, ECAP_START, &header) || header == 0 || header == 0xffffffffu)
+	if (vlp_cfg_u32(dev, VLP_CONFIG_LEGACY, &header) || header == 0 || header == 0xffffffffu)
 		return;
 	while (pos) {
 		struct vlp_cap *cap;
 
-		if (pos < ECAP_START) {
+		if (pos < VLP_CONFIG_LEGACY) {
 			vlp_finding(st, "cap-chain-pointer", VLP_SEV_ERROR, NULL, -1,
 				    "extended capability pointer 0x%03x points below 0x100; chain ends there",
 				    pos);

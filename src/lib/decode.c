@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Top of the decoder: header, BARs, virtio identity, legacy layout. */
 #include <errno.h>
+#include <pci/pci.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
-
-#define PCI_STATUS_CAP_LIST 0x10
-#define PCI_HEADER_TYPE_MASK 0x7f
 
 void vlp_finding(struct vlp_decode_state *st, const char *check, enum vlp_severity sev,
 		 const char *section, int position, const char *fmt, ...)
@@ -37,82 +35,69 @@ struct vlp_cap *vlp_cap_append(struct vlp_decode_state *st)
 	return c;
 }
 
-static struct vlp_val val_u8(const struct vlp_device *dev, unsigned off)
+/* A row of a config-space table at base; invalid when a byte was not read. */
+static struct vlp_val read_row(const struct vlp_device *dev, unsigned base, const struct vlp_field *f)
 {
-	uint8_t v;
-	bool ok = !vlp_cfg_u8(dev, off, &v);
-
-	return (struct vlp_val){ ok ? v : 0, ok };
-}
-
-static struct vlp_val val_u16(const struct vlp_device *dev, unsigned off)
-{
-	uint16_t v;
-	bool ok = !vlp_cfg_u16(dev, off, &v);
+	uint64_t v;
+	bool ok = !vlp_field_read_config(dev, base, f, &v);
 
 	return (struct vlp_val){ ok ? v : 0, ok };
 }
 
 static void decode_header(struct vlp_decode_state *st)
 {
-	const struct vlp_device *dev = st->dev;
-	struct vlp_header *h = &st->layout->header;
-	uint8_t cls[3];
+	const struct vlp_field_table *t = vlp_pci_header_table();
 
-	h->vendor_id = val_u16(dev, 0x00);
-	h->device_id = val_u16(dev, 0x02);
-	h->command = val_u16(dev, 0x04);
-	h->status = val_u16(dev, 0x06);
-	h->revision = val_u8(dev, 0x08);
-	if (!vlp_device_read_config(dev, 0x09, 3, cls))
-		h->class_code = (struct vlp_val){ (uint64_t)cls[2] << 16 | cls[1] << 8 | cls[0], true };
-	h->header_type = val_u8(dev, 0x0e);
-	h->subsystem_vendor_id = val_u16(dev, 0x2c);
-	h->subsystem_id = val_u16(dev, 0x2e);
-	h->cap_ptr = val_u8(dev, 0x34);
-	h->interrupt_line = val_u8(dev, 0x3c);
-	h->interrupt_pin = val_u8(dev, 0x3d);
+	for (size_t i = 0; i < t->count; i++)
+		*vlp_header_slot(&st->layout->header, (enum vlp_pci_header_row)i) =
+			read_row(st->dev, 0, &t->fields[i]);
 }
 
 static void decode_bars(struct vlp_decode_state *st)
 {
 	const struct vlp_device *dev = st->dev;
+	const struct vlp_field *row = vlp_pci_bar_table()->fields;
 	struct vlp_layout *l = st->layout;
+	/* Bits 0-6 of the header type are the layout; bit 7 says multi-function. */
 	bool type0 = l->header.header_type.valid &&
-		     (l->header.header_type.value & PCI_HEADER_TYPE_MASK) == 0;
-	uint32_t raw, hi;
+		     (l->header.header_type.value & 0x7f) == PCI_HEADER_TYPE_NORMAL;
+	uint64_t raw, hi;
 
 	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
 		struct vlp_bar *b = &l->bars[i];
+		unsigned base = PCI_BASE_ADDRESS_0 + 4 * i;
 		uint64_t size;
 
 		b->index = i;
-		if (!type0 || vlp_cfg_u32(dev, 0x10 + 4 * i, &raw))
+		if (!type0 || vlp_field_read_config(dev, base, &row[VLP_BARREG_REGISTER], &raw))
 			continue; /* a bridge has two BARs; virtio devices are type 0 */
 		if (i > 0 && l->bars[i - 1].valid && l->bars[i - 1].is_64bit &&
 		    !l->bars[i - 1].upper_half) {
 			b->valid = true;
 			b->upper_half = true;
-			b->raw = raw;
+			b->raw = (uint32_t)raw;
 			continue;
 		}
 		b->valid = true;
-		b->raw = raw;
-		if (raw & 1) {
+		b->raw = (uint32_t)raw;
+		if (vlp_field_extract(&row[VLP_BARREG_SPACE], raw) == PCI_BASE_ADDRESS_SPACE_IO) {
 			b->space = VLP_BAR_IO;
-			b->address = raw & ~3u;
+			b->address = raw & (uint32_t)PCI_BASE_ADDRESS_IO_MASK;
 		} else {
 			b->space = VLP_BAR_MEMORY;
-			b->is_64bit = ((raw >> 1) & 3) == 2;
-			b->prefetchable = raw & 8;
-			b->address = raw & ~0xfu;
+			b->is_64bit = vlp_field_extract(&row[VLP_BARREG_MEMORY_TYPE], raw) ==
+				      PCI_BASE_ADDRESS_MEM_TYPE_64 >> 1;
+			b->prefetchable = vlp_field_extract(&row[VLP_BARREG_PREFETCHABLE], raw);
+			b->address = raw & (uint32_t)PCI_BASE_ADDRESS_MEM_MASK;
 			if (b->is_64bit) {
 				/* Both halves or nothing: a half address is wrong. */
-				if (i + 1 >= VLP_NUM_BARS || vlp_cfg_u32(dev, 0x10 + 4 * (i + 1), &hi)) {
+				if (i + 1 >= VLP_NUM_BARS ||
+				    vlp_field_read_config(dev, base + 4, &row[VLP_BARREG_REGISTER],
+							  &hi)) {
 					b->valid = false;
 					continue;
 				}
-				b->address |= (uint64_t)hi << 32;
+				b->address |= hi << 32;
 			}
 		}
 		if (!vlp_device_bar_size(dev, i, &size)) {

@@ -22,6 +22,9 @@ void vlp_finding(struct vlp_decode_state *st, const char *check, enum vlp_severi
 /* Appends a zeroed capability; NULL when out of memory. */
 struct vlp_cap *vlp_cap_append(struct vlp_decode_state *st);
 
+/* The member of h that holds a row of vlp_pci_header_table() (pcicfg.c). */
+struct vlp_val *vlp_header_slot(struct vlp_header *h, enum vlp_pci_header_row row);
+
 void vlp_decode_cap_chain(struct vlp_decode_state *st);
 void vlp_decode_ecap_chain(struct vlp_decode_state *st);
 void vlp_decode_virtio_cap(struct vlp_decode_state *st, struct vlp_cap *cap);

@@ -73,32 +73,27 @@ static void compare_num(struct builder *bd, const char *name, uint64_t a, uint64
 	compare(bd, name, NULL, false, &va, &vb);
 }
 
+/* Names are the JSON keys of -J: header fields as the device's keys, BAR
+ * fields as keys of its "bars" entries, index in brackets. */
 static void diff_header(struct builder *bd, const struct vlp_layout *a, const struct vlp_layout *b)
 {
-	const struct vlp_header *x = &a->header, *y = &b->header;
+	const struct vlp_field_table *t = vlp_pci_header_table();
+	const struct vlp_field *bar = vlp_pci_bar_table()->fields;
 	char name[64];
 
-	compare_val(bd, "header.vendor_id", x->vendor_id, y->vendor_id);
-	compare_val(bd, "header.device_id", x->device_id, y->device_id);
-	compare_val(bd, "header.command", x->command, y->command);
-	compare_val(bd, "header.status", x->status, y->status);
-	compare_val(bd, "header.revision", x->revision, y->revision);
-	compare_val(bd, "header.class_code", x->class_code, y->class_code);
-	compare_val(bd, "header.header_type", x->header_type, y->header_type);
-	compare_val(bd, "header.subsystem_vendor_id", x->subsystem_vendor_id, y->subsystem_vendor_id);
-	compare_val(bd, "header.subsystem_id", x->subsystem_id, y->subsystem_id);
-	compare_val(bd, "header.cap_ptr", x->cap_ptr, y->cap_ptr);
-	compare_val(bd, "header.interrupt_line", x->interrupt_line, y->interrupt_line);
-	compare_val(bd, "header.interrupt_pin", x->interrupt_pin, y->interrupt_pin);
+	for (size_t i = 0; i < t->count; i++)
+		compare_val(bd, t->fields[i].json_key,
+			    vlp_header_value(&a->header, (enum vlp_pci_header_row)i),
+			    vlp_header_value(&b->header, (enum vlp_pci_header_row)i));
 	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
 		const struct vlp_bar *p = &a->bars[i], *q = &b->bars[i];
 
 		if (!p->valid || !q->valid)
 			continue;
-		snprintf(name, sizeof(name), "bar%u.register", i);
+		snprintf(name, sizeof(name), "bars[%u].%s", i, bar[VLP_BARREG_REGISTER].json_key);
 		compare_num(bd, name, p->raw, q->raw);
 		if (p->size_known && q->size_known) {
-			snprintf(name, sizeof(name), "bar%u.size", i);
+			snprintf(name, sizeof(name), "bars[%u].size", i);
 			compare_num(bd, name, p->size, q->size);
 		}
 	}
@@ -112,11 +107,18 @@ static const struct vlp_cap *cap_at(const struct vlp_layout *l, uint16_t pos, bo
 	return NULL;
 }
 
+/* "capabilities[40]" or "extended_capabilities[100]", as the JSON arrays. */
+static void cap_name(char *buf, size_t len, const struct vlp_cap *c)
+{
+	snprintf(buf, len, c->extended ? "extended_capabilities[%03x]" : "capabilities[%02x]",
+		 c->position);
+}
+
 static void diff_cap(struct builder *bd, const struct vlp_cap *p, const struct vlp_cap *q)
 {
-	char base[32], name[96];
+	char base[40], name[96];
 
-	snprintf(base, sizeof(base), p->extended ? "cap[%03x]" : "cap[%02x]", p->position);
+	cap_name(base, sizeof(base), p);
 	snprintf(name, sizeof(name), "%s.id", base);
 	compare_num(bd, name, p->id, q->id);
 	snprintf(name, sizeof(name), "%s.next", base);
@@ -132,31 +134,27 @@ static void diff_cap(struct builder *bd, const struct vlp_cap *p, const struct v
 
 			if (!va.valid || !vb.valid)
 				continue;
-			snprintf(name, sizeof(name), "%s.%s", base, t->fields[i].name);
+			snprintf(name, sizeof(name), "%s.%s", base, t->fields[i].json_key);
 			compare(bd, name, &t->fields[i], false, &va, &vb);
 		}
-	} else if (p->kind == VLP_CAP_MSIX) {
-		const struct vlp_msix_cap *x = &p->u.msix, *y = &q->u.msix;
+	} else if (p->pci_table && p->pci_table == q->pci_table) {
+		/* MSI-X, PM, PCIe: every row of the capability's table. */
+		const struct vlp_field_table *t = p->pci_table;
 
-		snprintf(name, sizeof(name), "%s.msix_enable", base);
-		compare_num(bd, name, x->enabled, y->enabled);
-		snprintf(name, sizeof(name), "%s.function_mask", base);
-		compare_num(bd, name, x->function_mask, y->function_mask);
-		snprintf(name, sizeof(name), "%s.table_size", base);
-		compare_num(bd, name, x->table_size, y->table_size);
-		snprintf(name, sizeof(name), "%s.table_bir_offset", base);
-		compare_num(bd, name, x->table_offset | x->table_bar, y->table_offset | y->table_bar);
-		snprintf(name, sizeof(name), "%s.pba_bir_offset", base);
-		compare_num(bd, name, x->pba_offset | x->pba_bar, y->pba_offset | y->pba_bar);
-	} else if (p->kind == VLP_CAP_PM) {
-		snprintf(name, sizeof(name), "%s.power_state", base);
-		compare_num(bd, name, p->u.pm.power_state, q->u.pm.power_state);
+		for (size_t i = 0; i < t->count; i++) {
+			struct vlp_field_value va = { true, true, p->pci_fields[i], NULL };
+			struct vlp_field_value vb = { true, true, q->pci_fields[i], NULL };
+
+			snprintf(name, sizeof(name), "%s.%s", base, t->fields[i].json_key);
+			compare(bd, name, &t->fields[i], (t->fields[i].flags & VLP_FIELD_BOOL) != 0,
+				&va, &vb);
+		}
 	}
 }
 
 static void diff_caps(struct builder *bd, const struct vlp_layout *a, const struct vlp_layout *b)
 {
-	char name[32];
+	char name[40];
 
 	for (size_t i = 0; i < a->ncaps; i++) {
 		const struct vlp_cap *p = &a->caps[i], *q = cap_at(b, p->position, p->extended);
@@ -165,7 +163,7 @@ static void diff_caps(struct builder *bd, const struct vlp_layout *a, const stru
 			diff_cap(bd, p, q);
 			continue;
 		}
-		snprintf(name, sizeof(name), p->extended ? "cap[%03x]" : "cap[%02x]", p->position);
+		cap_name(name, sizeof(name), p);
 		compare(bd, name, NULL, false, &(struct vlp_field_value){ true, true, p->id, NULL },
 			&(struct vlp_field_value){ 0 });
 	}
@@ -174,7 +172,7 @@ static void diff_caps(struct builder *bd, const struct vlp_layout *a, const stru
 
 		if (cap_at(a, q->position, q->extended))
 			continue;
-		snprintf(name, sizeof(name), q->extended ? "cap[%03x]" : "cap[%02x]", q->position);
+		cap_name(name, sizeof(name), q);
 		compare(bd, name, NULL, false, &(struct vlp_field_value){ 0 },
 			&(struct vlp_field_value){ true, true, q->id, NULL });
 	}
@@ -196,7 +194,7 @@ static void diff_regs(struct builder *bd, const char *prefix, const struct vlp_r
 		if (per_queue != queue_rows || f->selector == VLP_SEL_DEVICE_FEATURE ||
 		    f->selector == VLP_SEL_DRIVER_FEATURE || (f->flags & VLP_FIELD_READ_CLEARS))
 			continue;
-		snprintf(name, sizeof(name), "%s.%s", prefix, f->name);
+		snprintf(name, sizeof(name), "%s.%s", prefix, f->json_key);
 		compare(bd, name, f, false, &a->values[i], &b->values[i]);
 	}
 }
@@ -248,19 +246,30 @@ static void diff_queues(struct builder *bd, const char *prefix, const struct vlp
 	 * difference of num_queues, reported with the common rows. */
 }
 
+/* Entries by vector, named as the JSON's "msix" entries; an entry read on
+ * one side only differs in its "vector". */
 static void diff_msix(struct builder *bd, const struct vlp_state *a, const struct vlp_state *b)
 {
 	const struct vlp_field_table *t = vlp_msix_entry_table();
+	size_t n = a->nmsix > b->nmsix ? a->nmsix : b->nmsix;
 	char name[96];
 
-	for (size_t i = 0; i < a->nmsix && i < b->nmsix; i++) {
-		const struct vlp_field_value *pa[] = { &a->msix[i].address, &a->msix[i].data,
-						       &a->msix[i].control };
-		const struct vlp_field_value *pb[] = { &b->msix[i].address, &b->msix[i].data,
-						       &b->msix[i].control };
+	for (size_t i = 0; i < n; i++) {
+		const struct vlp_msix_entry *ea = i < a->nmsix ? &a->msix[i] : NULL;
+		const struct vlp_msix_entry *eb = i < b->nmsix ? &b->msix[i] : NULL;
+		struct vlp_field_value here = { true, true, i, NULL }, absent = { 0 };
+		const struct vlp_field_value *pa[3], *pb[3];
+
+		if (!ea || !eb) {
+			snprintf(name, sizeof(name), "msix[%zu].vector", i);
+			compare(bd, name, NULL, false, ea ? &here : &absent, eb ? &here : &absent);
+			continue;
+		}
+		pa[0] = &ea->address, pa[1] = &ea->data, pa[2] = &ea->control;
+		pb[0] = &eb->address, pb[1] = &eb->data, pb[2] = &eb->control;
 
 		for (size_t k = 0; k < 3 && k < t->count; k++) {
-			snprintf(name, sizeof(name), "msix[%zu].%s", i, t->fields[k].name);
+			snprintf(name, sizeof(name), "msix[%zu].%s", i, t->fields[k].json_key);
 			compare(bd, name, &t->fields[k], false, pa[k], pb[k]);
 		}
 		if (a->msix[i].pending_valid && b->msix[i].pending_valid) {
@@ -268,8 +277,6 @@ static void diff_msix(struct builder *bd, const struct vlp_state *a, const struc
 			compare_num(bd, name, a->msix[i].pending, b->msix[i].pending);
 		}
 	}
-	if (a->nmsix != b->nmsix)
-		compare_num(bd, "msix.entries_read", a->nmsix, b->nmsix);
 }
 
 int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const struct vlp_state *sa,
@@ -287,13 +294,14 @@ int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const stru
 		diff_regs(&bd, "common", &sa->common, &sb->common, false);
 		diff_features(&bd, type, "device_features", sa->device_features, sb->device_features);
 		diff_features(&bd, type, "driver_features", sa->driver_features, sb->driver_features);
-		diff_queues(&bd, "queue", sa->queues, sa->nqueues, sb->queues, sb->nqueues);
-		diff_regs(&bd, "device", &sa->device, &sb->device, false);
+		/* Prefixes are the keys of the blocks in -J's "state". */
+		diff_queues(&bd, "queues", sa->queues, sa->nqueues, sb->queues, sb->nqueues);
+		diff_regs(&bd, "device_config", &sa->device, &sb->device, false);
 		diff_msix(&bd, sa, sb);
 		diff_regs(&bd, "legacy", &sa->legacy, &sb->legacy, false);
-		diff_queues(&bd, "legacy_queue", sa->legacy_queues, sa->nlegacy_queues, sb->legacy_queues,
-			    sb->nlegacy_queues);
-		diff_regs(&bd, "legacy_device", &sa->legacy_device, &sb->legacy_device, false);
+		diff_queues(&bd, "legacy.queues", sa->legacy_queues, sa->nlegacy_queues,
+			    sb->legacy_queues, sb->nlegacy_queues);
+		diff_regs(&bd, "legacy.device_config", &sa->legacy_device, &sb->legacy_device, false);
 	}
 	if (bd.out_of_memory) {
 		vlp_diff_free(bd.d);

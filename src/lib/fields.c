@@ -54,7 +54,7 @@ int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
 		if (err)
 			return err;
 	}
-	*val = (uint64_t)hi << 32 | lo;
+	*val = vlp_field_extract(field, (uint64_t)hi << 32 | lo);
 	return 0;
 }
 
@@ -364,10 +364,12 @@ const struct vlp_field_table *vlp_legacy_header_table(void)
 static const struct vlp_name vector_control_entries[] = { { VLP_MSIX_VECTOR_MASKED_BIT, "MASKED" } };
 static const struct vlp_names vector_control_names = NAMES(VLP_NAMES_BITS, vector_control_entries);
 static const struct vlp_field msix_entry_fields[] = {
-	[VLP_MSIX_ENTRY_MESSAGE_ADDRESS] = FIELD64("message_address", 0x0, 0x4, VLP_RW, 0,
-						   "address the vector's message is written to"),
+	/* Message Address and Message Data of the PCI spec, named as the
+	 * JSON (schema 1) has always called them. */
+	[VLP_MSIX_ENTRY_MESSAGE_ADDRESS] = FIELD64("address", 0x0, 0x4, VLP_RW, 0,
+						   "Message Address: where the vector's message is written"),
 	[VLP_MSIX_ENTRY_MESSAGE_DATA] =
-		FIELD("message_data", 0x8, 4, VLP_RW, 0, NULL, "data of the vector's message"),
+		FIELD("data", 0x8, 4, VLP_RW, 0, NULL, "Message Data: data of the vector's message"),
 	[VLP_MSIX_ENTRY_VECTOR_CONTROL] = FIELD("vector_control", 0xc, 4, VLP_RW, 0,
 						&vector_control_names, "bit 0: vector masked"),
 };

@@ -190,6 +190,8 @@ enum vlp_field_flags {
 	VLP_FIELD_MAC = 1u << 6,          /* u8[6] shown as aa:bb:cc:dd:ee:ff */
 	VLP_FIELD_SIGNED = 1u << 7,       /* two's complement value */
 	VLP_FIELD_SELECTOR = 1u << 8,     /* this field is a selector others depend on */
+	VLP_FIELD_BOOL = 1u << 9,         /* one bit: JSON true/false, text +/- */
+	VLP_FIELD_PLUS_ONE = 1u << 10,    /* the bits hold the value minus one (MSI-X Table Size) */
 };
 
 /* A field that exists only when a feature bit is offered by the device:
@@ -286,6 +288,10 @@ struct vlp_field {
 	/* VLP_FEATURE(bit) when the field exists only if the device offers
 	 * that feature (device chapters, "exists only if"); 0: always. */
 	uint16_t feature;
+	/* Part of a register (PCI header and capabilities): the value is
+	 * (register >> shift) & mask; mask 0 means the whole register. */
+	uint8_t shift;
+	uint32_t mask;
 };
 
 struct vlp_field_table {
@@ -377,6 +383,9 @@ VLP_API const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v);
 /* Read a field from config space at base; -ENODATA when bytes are missing. */
 VLP_API int vlp_field_read_config(const struct vlp_device *dev, unsigned base, const struct vlp_field *field,
 			  uint64_t *val);
+/* The field's value within the register value reg: its bits (shift, mask)
+ * and VLP_FIELD_PLUS_ONE applied. */
+VLP_API uint64_t vlp_field_extract(const struct vlp_field *field, uint64_t reg);
 /* Look a field up by name or JSON key; NULL if absent. */
 VLP_API const struct vlp_field *vlp_field_find(const struct vlp_field_table *table, const char *name);
 
@@ -435,6 +444,50 @@ VLP_API const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_q
 				   size_t len, enum vlp_queue_role *role);
 /* "receive", "transmit", "control", "request", "event", "other". */
 VLP_API const char *vlp_queue_role_name(enum vlp_queue_role role);
+/* PCI configuration space (PCI Local Bus 3.0, 6.1-6.2, 6.7-6.8): the
+ * type 0 header, one Base Address Register (at 0x10 + 4 * index), and the
+ * PCI capabilities decoded (MSI-X, Power Management, PCI Express; offsets
+ * from the capability's position).  Every row's name is its JSON key. */
+enum vlp_pci_header_row {
+	VLP_HDR_VENDOR_ID,
+	VLP_HDR_DEVICE_ID,
+	VLP_HDR_COMMAND,
+	VLP_HDR_STATUS,
+	VLP_HDR_REVISION,
+	VLP_HDR_CLASS,
+	VLP_HDR_HEADER_TYPE,
+	VLP_HDR_SUBSYSTEM_VENDOR_ID,
+	VLP_HDR_SUBSYSTEM_ID,
+	VLP_HDR_CAP_PTR,
+	VLP_HDR_INTERRUPT_LINE,
+	VLP_HDR_INTERRUPT_PIN,
+	VLP_HDR_COUNT
+};
+enum vlp_pci_bar_row {
+	VLP_BARREG_REGISTER,     /* the 32-bit register as read */
+	VLP_BARREG_SPACE,        /* bit 0: 0 memory, 1 I/O */
+	VLP_BARREG_MEMORY_TYPE,  /* bits 1-2 (memory): 0 32-bit, 2 64-bit */
+	VLP_BARREG_PREFETCHABLE, /* bit 3 (memory) */
+	VLP_BARREG_COUNT
+};
+enum vlp_msix_cap_row {
+	VLP_MSIX_TABLE_SIZE,    /* Message Control bits 0-10, plus one */
+	VLP_MSIX_ENABLED,       /* Message Control bit 15 */
+	VLP_MSIX_FUNCTION_MASK, /* Message Control bit 14 */
+	VLP_MSIX_TABLE_BAR,     /* Table BIR */
+	VLP_MSIX_TABLE_OFFSET,
+	VLP_MSIX_PBA_BAR, /* PBA BIR */
+	VLP_MSIX_PBA_OFFSET,
+	VLP_MSIX_COUNT
+};
+enum vlp_pm_cap_row { VLP_PM_VERSION, VLP_PM_POWER_STATE, VLP_PM_COUNT };
+enum vlp_pcie_cap_row { VLP_PCIE_VERSION, VLP_PCIE_PORT_TYPE, VLP_PCIE_COUNT };
+#define VLP_PCI_CAP_ROWS 8 /* rows of the largest PCI capability table */
+VLP_API const struct vlp_field_table *vlp_pci_header_table(void);
+VLP_API const struct vlp_field_table *vlp_pci_bar_table(void);
+/* The table of a PCI capability ID (MSI-X, PM, PCIe); NULL for others. */
+VLP_API const struct vlp_field_table *vlp_pci_cap_table(uint8_t cap_id);
+
 /* Device-specific configuration layout of a virtio device type (chapter 5),
  * NULL when the type has none or it is not described. */
 VLP_API const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
@@ -580,6 +633,10 @@ struct vlp_cap {
 	uint16_t next;
 	bool complete;   /* every byte the decoder needed was available */
 	enum vlp_cap_kind kind;
+	/* MSI-X, PM and PCIe: their table (vlp_pci_cap_table) and the value
+	 * of each row; NULL for the others. */
+	const struct vlp_field_table *pci_table;
+	uint64_t pci_fields[VLP_PCI_CAP_ROWS];
 	union {
 		struct vlp_virtio_cap virtio;
 		struct vlp_msix_cap msix;
@@ -648,6 +705,8 @@ struct vlp_layout {
 
 VLP_API int vlp_decode(struct vlp_ctx *ctx, const struct vlp_device *dev, struct vlp_layout **out);
 VLP_API void vlp_layout_free(struct vlp_layout *layout);
+/* The value of a row of vlp_pci_header_table() in h. */
+VLP_API struct vlp_val vlp_header_value(const struct vlp_header *h, enum vlp_pci_header_row row);
 
 /* ------------------------------------------------------------------ */
 /* BAR access: what lies behind the capabilities                       */
@@ -1003,8 +1062,9 @@ VLP_API void vlp_check_report_free(struct vlp_check_report *report);
 
 /* One field that differs between two devices (a and b). */
 struct vlp_difference {
-	char name[96];                 /* "common.device_status", "queue[1].queue_size",
-					* "device_features.VIRTIO_F_VERSION_1", "cap[40].offset" */
+	char name[96];                 /* JSON keys as a path: "common.device_status",
+					* "queues[1].queue_size", "device_features.VIRTIO_F_VERSION_1",
+					* "capabilities[40].offset", "msix[0].address", "bars[4].register" */
 	const struct vlp_field *field; /* formats the values; NULL: a plain number */
 	bool flag;                     /* values are on (1) / off (0): feature bits */
 	struct vlp_field_value a, b;   /* !present: the field does not exist on that side.

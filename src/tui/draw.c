@@ -539,8 +539,9 @@ static void row_msix(struct tui_data *d, struct tui_view *v, int row, int y, int
 
 	(void)v;
 	if (row == 0) {
-		cell(d, y, x, end, NULL, " vec address            data       masked pending  used by",
-		     style_head);
+		/* Column names are the JSON keys of the "msix" entries ("vec": vector). */
+		cell(d, y, x, end, NULL,
+		     " vec address            data       masked pending  used_by", style_head);
 		return;
 	}
 	if (!s || !s->nmsix) {
@@ -579,7 +580,7 @@ static void row_msix(struct tui_data *d, struct tui_view *v, int row, int y, int
 		cx = cell(d, y, cx, end, key, buf, e->pending ? style_on : A_NORMAL);
 		format_vector_users(users, sizeof(users), s, i);
 		snprintf(buf, sizeof(buf), "  %s", users);
-		snprintf(key, sizeof(key), "msix.%u.users", i);
+		snprintf(key, sizeof(key), "msix.%u.used_by", i);
 		cell(d, y, cx, end, key, buf, A_NORMAL);
 	}
 }
@@ -685,7 +686,8 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 			 : "");
 	if (m)
 		snprintf(msix_title, sizeof(msix_title), "MSI-X (%u vectors, %s%s)", m->table_size,
-			 m->enabled ? "enabled" : "disabled", m->function_mask ? ", function masked" : "");
+			 m->enabled ? "enabled" : "disabled",
+			 m->function_mask ? ", function_mask" : "");
 	else
 		snprintf(msix_title, sizeof(msix_title), "MSI-X");
 	if (w >= WIDE_COLS) {

@@ -70,6 +70,7 @@ void json_finding_list(struct json *j, const char *key, const struct vlp_finding
 	json_begin_array(j, key);
 	for (size_t i = 0; i < n; i++) {
 		json_begin_object(j, NULL);
+		json_string(j, "check", f[i].check); /* as in the checker's findings */
 		json_string(j, "severity", vlp_severity_name(f[i].severity));
 		json_string(j, "section", f[i].section);
 		json_position(j, "position", f[i].position);

@@ -34,27 +34,36 @@ static void json_name(struct output *o, const char *key, enum vlp_name_kind kind
 					       : NULL);
 }
 
+/* Header rows in the order of schema 1's keys (rows added later last):
+ * every row of the PCI header table, under its JSON key. */
+static const enum vlp_pci_header_row header_json_order[] = {
+	VLP_HDR_VENDOR_ID,           VLP_HDR_DEVICE_ID,     VLP_HDR_REVISION,       VLP_HDR_CLASS,
+	VLP_HDR_SUBSYSTEM_VENDOR_ID, VLP_HDR_SUBSYSTEM_ID,  VLP_HDR_COMMAND,        VLP_HDR_STATUS,
+	VLP_HDR_HEADER_TYPE,         VLP_HDR_INTERRUPT_PIN, VLP_HDR_INTERRUPT_LINE, VLP_HDR_CAP_PTR,
+};
+_Static_assert(sizeof(header_json_order) / sizeof(header_json_order[0]) == VLP_HDR_COUNT,
+	       "every header row has its place in the JSON");
+
 static void json_header(struct output *o, const struct vlp_device *dev, const struct vlp_layout *l)
 {
 	struct json *j = &o->json;
 	const struct vlp_header *h = &l->header;
 	unsigned ven = (unsigned)h->vendor_id.value, did = (unsigned)h->device_id.value;
+	const char *origin = vlp_device_origin(dev) == VLP_ORIGIN_LIVE       ? "live"
+			     : vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT ? "snapshot"
+									     : "dump";
 	char slot[32];
 
 	format_slot(slot, sizeof(slot), &l->slot, true);
 	json_string(j, "slot", slot);
-	json_string(j, "source", vlp_device_origin(dev) == VLP_ORIGIN_LIVE ? "live" :
-				 vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT ? "snapshot" : "dump");
-	json_val(j, "vendor_id", &h->vendor_id);
-	json_val(j, "device_id", &h->device_id);
-	json_val(j, "revision", &h->revision);
-	json_val(j, "class", &h->class_code);
-	json_val(j, "subsystem_vendor_id", &h->subsystem_vendor_id);
-	json_val(j, "subsystem_id", &h->subsystem_id);
-	json_val(j, "command", &h->command);
-	json_val(j, "status", &h->status);
-	json_val(j, "header_type", &h->header_type);
-	json_val(j, "interrupt_pin", &h->interrupt_pin);
+	json_string(j, "source", origin); /* schema 1; "origin" is the checker's name */
+	json_string(j, "origin", origin);
+	for (size_t i = 0; i < VLP_HDR_COUNT; i++) {
+		enum vlp_pci_header_row row = header_json_order[i];
+		struct vlp_val v = vlp_header_value(h, row);
+
+		json_val(j, vlp_pci_header_table()->fields[row].json_key, &v);
+	}
 	json_name(o, "vendor_name", VLP_NAME_VENDOR, h->vendor_id.valid, ven, 0, 0, 0);
 	json_name(o, "device_name", VLP_NAME_DEVICE, h->vendor_id.valid && h->device_id.valid, ven,
 		  did, 0, 0);
@@ -108,6 +117,7 @@ static void json_virtio(struct output *o, const struct vlp_layout *l)
 static void json_bars(struct output *o, const struct vlp_layout *l)
 {
 	struct json *j = &o->json;
+	const struct vlp_field *row = vlp_pci_bar_table()->fields;
 
 	json_begin_array(j, "bars");
 	for (unsigned i = 0; i < VLP_NUM_BARS; i++) {
@@ -117,14 +127,17 @@ static void json_bars(struct output *o, const struct vlp_layout *l)
 			continue;
 		json_begin_object(j, NULL);
 		json_uint(j, "index", i);
-		json_string(j, "space", b->space == VLP_BAR_IO ? "io" : "memory");
+		json_string(j, row[VLP_BARREG_SPACE].json_key,
+			    vlp_names_lookup(row[VLP_BARREG_SPACE].names,
+					     vlp_field_extract(&row[VLP_BARREG_SPACE], b->raw)));
 		json_bool(j, "is_64bit", b->is_64bit);
-		json_bool(j, "prefetchable", b->prefetchable);
+		json_bool(j, row[VLP_BARREG_PREFETCHABLE].json_key, b->prefetchable);
 		json_uint(j, "address", b->address);
 		if (b->size_known)
 			json_uint(j, "size", b->size);
 		else
 			json_null(j, "size");
+		json_uint(j, row[VLP_BARREG_REGISTER].json_key, b->raw);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -148,6 +161,29 @@ static void json_virtio_cap(struct output *o, const struct vlp_virtio_cap *v)
 	json_end_object(j);
 }
 
+/* The JSON object of a PCI capability with a table: one key per row. */
+static const char *const pci_cap_key[] = {
+	[VLP_CAP_MSIX] = "msix",
+	[VLP_CAP_PM] = "pm",
+	[VLP_CAP_PCIE] = "pcie",
+};
+
+static void json_pci_cap(struct json *j, const struct vlp_cap *c)
+{
+	const struct vlp_field_table *t = c->pci_table;
+
+	json_begin_object(j, pci_cap_key[c->kind]);
+	for (size_t i = 0; t && i < t->count; i++) {
+		if (t->fields[i].flags & VLP_FIELD_BOOL)
+			json_bool(j, t->fields[i].json_key, c->pci_fields[i]);
+		else
+			json_uint(j, t->fields[i].json_key, c->pci_fields[i]);
+	}
+	if (c->kind == VLP_CAP_PCIE)
+		json_string(j, "port_type_name", c->u.pcie.port_type_name);
+	json_end_object(j);
+}
+
 static void json_cap(struct output *o, const struct vlp_cap *c)
 {
 	struct json *j = &o->json;
@@ -164,28 +200,9 @@ static void json_cap(struct output *o, const struct vlp_cap *c)
 		json_virtio_cap(o, &c->u.virtio);
 		break;
 	case VLP_CAP_MSIX:
-		json_begin_object(j, "msix");
-		json_uint(j, "table_size", c->u.msix.table_size);
-		json_bool(j, "enabled", c->u.msix.enabled);
-		json_bool(j, "function_mask", c->u.msix.function_mask);
-		json_uint(j, "table_bar", c->u.msix.table_bar);
-		json_uint(j, "table_offset", c->u.msix.table_offset);
-		json_uint(j, "pba_bar", c->u.msix.pba_bar);
-		json_uint(j, "pba_offset", c->u.msix.pba_offset);
-		json_end_object(j);
-		break;
 	case VLP_CAP_PM:
-		json_begin_object(j, "pm");
-		json_uint(j, "version", c->u.pm.version);
-		json_uint(j, "power_state", c->u.pm.power_state);
-		json_end_object(j);
-		break;
 	case VLP_CAP_PCIE:
-		json_begin_object(j, "pcie");
-		json_uint(j, "version", c->u.pcie.version);
-		json_uint(j, "port_type", c->u.pcie.port_type);
-		json_string(j, "port_type_name", c->u.pcie.port_type_name);
-		json_end_object(j);
+		json_pci_cap(j, c);
 		break;
 	case VLP_CAP_GENERIC:
 		break;

@@ -453,10 +453,15 @@ static void text_msix(struct output *o, const struct vlp_state *s)
 		format_value(addr, sizeof(addr), &t->fields[0], &e->address);
 		format_value(data, sizeof(data), &t->fields[1], &e->data);
 		format_vector_users(users, sizeof(users), s, (unsigned)i);
-		fprintf(o->f, "\t\t%zu: address=%s data=%s masked%c pending%c%s%s%s\n", i, addr, data,
-			!e->control.valid ? '?' : (e->control.value & 1) ? '+' : '-',
-			!e->pending_valid ? '?' : e->pending ? '+' : '-', users[0] ? " (" : "", users,
-			users[0] ? ")" : "");
+		fprintf(o->f, "\t\t%zu: %s=%s %s=%s masked%c pending%c%s%s%s\n", i,
+			t->fields[0].json_key, addr, t->fields[1].json_key, data,
+			!e->control.valid        ? '?'
+			: (e->control.value & 1) ? '+'
+						 : '-',
+			!e->pending_valid ? '?'
+			: e->pending      ? '+'
+					  : '-',
+			users[0] ? " (" : "", users, users[0] ? ")" : "");
 	}
 }
 
@@ -603,8 +608,10 @@ void json_state(struct output *o, const struct device_view *v)
 
 		json_begin_object(j, NULL);
 		json_uint(j, "vector", i);
-		json_value(j, "address", &t->fields[0], &e->address);
-		json_value(j, "data", &t->fields[1], &e->data);
+		json_value(j, t->fields[0].json_key, &t->fields[0], &e->address);
+		json_value(j, t->fields[1].json_key, &t->fields[1], &e->data);
+		json_value(j, t->fields[2].json_key, &t->fields[2], &e->control);
+		/* Vector Control bit 0 (PCI Local Bus 3.0, 6.8.2.9). */
 		if (e->control.valid)
 			json_bool(j, "masked", e->control.value & 1);
 		else

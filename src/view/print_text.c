@@ -368,7 +368,8 @@ static void text_device(struct output *o, const struct device_view *v)
 		print_bars(o, l);
 		for (size_t i = 0; i < l->ncaps; i++)
 			print_cap(o, &l->caps[i]);
-		/* lspci's "<access denied>": a list exists but was not read. */
+		/* lspci's "<access denied>": a list exists (Status bit 4,
+		 * Capabilities List) but was not read. */
 		if (l->header.status.valid && (l->header.status.value & 0x10) &&
 		    (!l->header.cap_ptr.valid ||
 		     (l->header.cap_ptr.value >= VLP_CONFIG_HEADER &&

@@ -247,7 +247,7 @@ checks=(
 	# differ only by being unread: MSI-X entries without values, no legacy block.
 	"mmap = window: the rest" 'if .w.state == null then null else
 		(.m.state | del(.backend, .selectors_touched, .common, .device_config, .findings)
-			| .msix |= map(.address = null | .data = null | .masked = null | .pending = null)
+			| .msix |= map(.address = null | .data = null | .vector_control = null | .masked = null | .pending = null)
 			| .legacy = null) as $m
 		| (.w.state | del(.backend, .selectors_touched, .common, .device_config, .findings)) as $w
 		| diffline($m; $w) | if . == "" then true else "window differs beyond what it cannot reach: \(.)" end end'
@@ -301,8 +301,8 @@ checks=(
 		| if length == 0 then true else (.[0:3] | join("; ")) + (if length > 3 then "; ... (\(length))" else "" end) end end'
 	# --- d. snapshots
 	"snapshot -J = live -J" 'if .snap == null then "the snapshot does not decode: \(.snap_err)" else
-		(.m | del(.source, .interrupts, .interrupts_error) | .state.backend = null) as $live
-		| (.snap | del(.source, .interrupts, .interrupts_error) | .state.backend = null
+		(.m | del(.source, .origin, .interrupts, .interrupts_error) | .state.backend = null) as $live
+		| (.snap | del(.source, .origin, .interrupts, .interrupts_error) | .state.backend = null
 			| if .driver == null then .driver = $live.driver else . end) as $snap
 		| (.snap.source == "snapshot" and .snap.state.backend == "snapshot") as $marked
 		| diffline($live; $snap) | if . == "" and $marked then true
