@@ -20,7 +20,6 @@
 #define DESC_BYTES 16u        /* virtq_desc and pvirtq_desc (2.7.5, 2.8.13) */
 #define LEGACY_ALIGN 4096u    /* Queue Align of the PCI legacy interface (4.1.5.1.3.1) */
 #define EVENT_FLAGS_MASK 0x3u /* desc_event_flags : 2 (2.8.14) */
-#define USED_LEN_CHECKS 16u   /* newest used entries whose len is judged (each walk <= size steps) */
 
 struct dec {
 	struct vlp_ctx *ctx;
@@ -394,19 +393,6 @@ static struct vlp_ring_chain *push_chain(struct dec *d)
  * buffer").  The chain is walked as the table holds it now, so only heads
  * that are free (not in a chain in flight) are judged; legacy devices are
  * not (2.7.8.1: len was often set incorrectly). */
-static void check_used_len(struct dec *d, const struct vlp_ring_used_elem *e)
-{
-	struct walk w = { .quiet = true };
-
-	if (d->legacy || !d->desc || e->id >= d->size || d->claimed[e->id])
-		return;
-	walk_split(d, &w, (uint16_t)e->id, 0);
-	if (!w.unknown && e->len > w.writable)
-		finding(d, VLP_SEV_WARNING, "ring-used-len", "2.7.8.2",
-			"used entry %u: len %u exceeds the %llu device-writable bytes of chain %u", e->position,
-			e->len, (unsigned long long)w.writable, e->id);
-}
-
 /* 2.7.7.1 (driver, avail flags) and 2.7.10.2 (device, used flags): 0 or 1
  * without EVENT_IDX, 0 with it; the event fields count only with it
  * (2.7.7.2 and 2.7.10.1: the other side "MUST ignore" them). */
@@ -514,8 +500,11 @@ static void decode_split(struct dec *d, unsigned last_used)
 			finding(d, VLP_SEV_ERROR, "ring-used-id", "2.7.8",
 				"used entry %u: id %u is not a descriptor chain head (queue size %u)", pos, e->id,
 				size);
-		else if (i + USED_LEN_CHECKS >= k)
-			check_used_len(d, e);
+		/* used.len against the chain's writable bytes (2.7.8.2) is not
+		 * judged here: once used, the driver may have freed the chain
+		 * (an indirect table is freed at once) or reused its head, so
+		 * one read shows stale descriptors.  Sampling judges it, with
+		 * the chain as it was while in flight (vlp_ring_used_len_check). */
 	}
 }
 

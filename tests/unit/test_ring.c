@@ -562,7 +562,10 @@ static void test_used_id(void **state)
 	vlp_ring_free(r);
 }
 
-static void test_used_len(void **state)
+/* One read judges no used.len: a used chain may be freed or reused by then
+ * (a real virtio-blk ring read in a QEMU guest showed recycled heads whose
+ * descriptors had no writable bytes left). */
+static void test_used_len_not_judged_on_one_read(void **state)
 {
 	struct split s = split_at(8);
 	struct vlp_ring *r;
@@ -574,12 +577,8 @@ static void test_used_len(void **state)
 	desc(s.desc, 1, 0x201000, 100, VLP_DESC_F_WRITE, 0);
 	used_elem(&s, 0, 0, 200);
 	r = read_split(&s, 0);
-	expect(r, "ring-used-len", "2.7.8.2");
-	vlp_ring_free(r);
-
-	used_elem(&s, 0, 0, 100); /* exactly the writable bytes: fine */
-	r = read_split(&s, 0);
 	no_findings(r);
+	assert_int_equal(r->used.last[0].len, 200);
 	vlp_ring_free(r);
 }
 
@@ -1085,7 +1084,7 @@ int main(void)
 		cmocka_unit_test_setup(test_indirect_feature, setup),
 		cmocka_unit_test_setup(test_write_order, setup),
 		cmocka_unit_test_setup(test_used_id, setup),
-		cmocka_unit_test_setup(test_used_len, setup),
+		cmocka_unit_test_setup(test_used_len_not_judged_on_one_read, setup),
 		cmocka_unit_test_setup(test_in_flight, setup),
 		cmocka_unit_test_setup(test_event_idx, setup),
 		cmocka_unit_test_setup(test_flags, setup),
