@@ -722,7 +722,8 @@ static int detect_text_format(struct vlp_dump_reader *r)
 	return 0;
 }
 
-static int start(struct vlp_dump_reader *r)
+/* The first fill, and the format sniffed from it when not given. */
+static int start_reading(struct vlp_dump_reader *r)
 {
 	int ret = fill(r);
 
@@ -863,7 +864,7 @@ int vlp_dump_reader_next(struct vlp_dump_reader *r, struct vlp_device **out)
 	if (r->error)
 		return r->error;
 	if (!r->started) {
-		ret = start(r);
+		ret = start_reading(r);
 		if (ret < 0)
 			return ret;
 	}

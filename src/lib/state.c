@@ -306,7 +306,7 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 	if (r->opts->passive && saved_qsel >= n)
 		return;
 	vlp_selector_init(&sv, common->bar, common->offset + COMMON_Q_SELECT, 2, saved_qsel);
-	s->queues = calloc(last - first ? last - first : 1, sizeof(*s->queues));
+	s->queues = calloc(last > first ? (last - first) : 1, sizeof(*s->queues));
 	if (!s->queues) {
 		r->fatal = -ENOMEM;
 		return;
