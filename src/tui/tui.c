@@ -196,7 +196,7 @@ static void open_chains(struct tui_data *d, struct tui_view *v)
 		snprintf(v->message, sizeof(v->message), "Enter: the chains need --rings");
 		return;
 	}
-	if (!d->rings) {
+	if (!d->rings || d->rings->error[0]) {
 		snprintf(v->message, sizeof(v->message), "Enter: rings not read (%.120s)",
 			 d->rings_error[0] ? d->rings_error : "no register state");
 		return;
@@ -206,6 +206,7 @@ static void open_chains(struct tui_data *d, struct tui_view *v)
 		return;
 	}
 	v->chains = (int)qs[v->queue_sel].index;
+	v->focus = PANEL_CHAINS;
 	v->scroll[PANEL_CHAINS] = 0;
 	d->chain_lines_at = 0; /* rendered afresh */
 }
@@ -335,6 +336,7 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 		/* The chains view: Esc or q goes back to the panels. */
 		if (v->chains >= 0 && (ch == 27 || ch == 'q' || ch == 'Q')) {
 			v->chains = -1;
+			v->focus = PANEL_QUEUES;
 			tui_collect(d, tui_view_skip(v));
 			continue;
 		}
