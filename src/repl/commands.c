@@ -1103,7 +1103,7 @@ static int ring_data_read(struct repl *r, const char *cmd, bool rings_wanted, bo
 		return fail(r, "%s: rings not read: %s", cmd,
 			    vlp_device_origin(r->s->dev) == VLP_ORIGIN_DUMP
 				    ? "a dump holds config space only"
-				    : "no BAR access (the ring addresses are registers)");
+				    : "no BAR access: the ring addresses are registers");
 	}
 	if (vlp_read_state(r->ctx, r->s->dev, layout(r), &sopts, &d->state)) {
 		snprintf(d->why, sizeof(d->why), "%s", vlp_ctx_error(r->ctx));

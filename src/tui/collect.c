@@ -527,7 +527,7 @@ static void collect_rings(struct tui_data *d)
 		snprintf(d->rings_error, sizeof(d->rings_error), "%s",
 			 vlp_device_origin(s->dev) == VLP_ORIGIN_DUMP
 				 ? "a dump holds config space only"
-				 : "no register state (the ring addresses are registers)");
+				 : "no register state: the ring addresses are registers");
 		return;
 	}
 	/* The queues were not read this time (map or help shown): the rings
