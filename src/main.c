@@ -47,7 +47,8 @@ static const char usage_text[] =
 	"                           accesses the window made for them (on stderr)\n"
 	"      --rings              also what each queue's ring holds, read from guest\n"
 	"                           memory (/proc/kcore; snapshots: what they recorded):\n"
-	"                           indices, in-flight chains (-vv), descriptors (-vvv)\n"
+	"                           indices, in-flight chains (-vv), descriptors (-vvv);\n"
+	"                           with --top, ring columns in the Queues panel\n"
 	"Interactive and batch commands (see 'help' inside):\n"
 	"  -i, --interactive        a command prompt on one device (readline); commands\n"
 	"                           are read from standard input when it is not a terminal\n"
@@ -318,8 +319,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--format applies to -F dumps only");
 	if (o->passive && o->read_isr)
 		return usage_error("%s", "--read-isr reads (and clears) a register: not with --passive");
-	if (o->rings && o->mode != MODE_LIST)
-		return usage_error("%s", "--rings applies to the device listing");
+	if (o->rings && o->mode != MODE_LIST && o->mode != MODE_TOP)
+		return usage_error("%s", "--rings applies to the device listing and --top");
 	/* The rings are shown per queue, from -v on. */
 	if (o->rings && o->out.verbose < 1)
 		o->out.verbose = 1;

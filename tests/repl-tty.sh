@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The interactive REPL on a real terminal (tmux): Tab completion of commands, field names,
-# feature and status bit names, queue indices; a command's output; history recall with the
+# The interactive REPL on a real terminal (tmux): Tab completion of commands (ring, chain
+# too), field names, feature and status bit names, queue indices; a command's output; history recall with the
 # Up arrow and the history file; Ctrl-C dropping the line; Ctrl-D quitting.
 #   tests/repl-tty.sh ./virtio-lspci
 set -euo pipefail
@@ -55,6 +55,8 @@ type_tab "status bit" "status +FEATURES_" "status +FEATURES_OK"
 type_tab "value name" "set device_status DRIVER_" "set device_status DRIVER_OK"
 type_tab "queue index" "queue 2" "queue 2"
 type_tab "show section" "show feat" "show features"
+type_tab "ring command" "rin" "ring"
+type_tab "chain queue index" "chain 2" "chain 2"
 t send-keys -t vlp -l "get num_q"
 t send-keys -t vlp Tab Enter
 check "command output" wait_for "common.num_queues = 3"

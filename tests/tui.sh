@@ -65,6 +65,7 @@ lacks() { # NAME TEXT
 	if grep -qF -- "$2" "$tmp/screen"; then fail "$1: '$2' on screen"; else pass; fi
 }
 pane_dead() { [ "$("${T[@]}" display-message -p -t tui '#{pane_dead}')" = 1 ]; }
+pane_alive() { ! pane_dead; }
 size_is() { # COLS LINES: the last screen has LINES rows and its status line ends at COLS
 	[ "$(wc -l <"$tmp/screen")" -eq "$2" ] &&
 		[ "$(tail -n 1 "$tmp/screen" | wc -L)" -eq "$1" ]
@@ -207,6 +208,62 @@ wait_for "q:quit"
 shows "snapshot opens on the panels" ">Features" "Queues" "Status 0x" "SNAPSHOT (static)"
 lacks "snapshot: no map at start" "Capabilities and BAR map"
 lacks "snapshot: registers present" "registers: none"
+keys q
+
+# ---- --rings: ring columns in the Queues panel (a ring snapshot captured in
+# a QEMU guest: 256 receive buffers posted), Enter opens a queue's chains
+rings=tests/data/rings/net-split.lspci
+start 80 24 "$tool" -F "$rings" --top --rings
+wait_for "q:quit"
+shows "--rings: ring columns, Queues focused" ">Queues" "name" "avail" "used" "in-flight" "avail/s" \
+	"used/s" "IRQ/s" "verdict" "receiveq1" "transmitq1" "controlq"
+check "--rings: receiveq1 selected, 256 in flight, waiting" \
+	grep -qE '^>  0 receiveq1 +256 +0 +256 +(-|0\.0) +(-|0\.0) +- waiting' "$tmp/screen"
+check "--rings: controlq idle" grep -qE '^   2 controlq +6 +6 +0 .* idle' "$tmp/screen"
+keys Enter
+wait_for "Chains of queue 0"
+shows "Enter opens the chains of receiveq1" "Chains of queue 0 receiveq1: 256 in flight" "Esc: back" \
+	"Queue 0 receiveq1 (receive, split, size 256): avail 256, used 0, in flight 256" \
+	"chain at 0: head 0, 1 descriptor, 0 bytes to the device, 1536 from it" \
+	"desc 0: addr 0x27b0000 len 1536 WRITE"
+lacks "chains view replaces the panels" "MSI-X (4"
+keys End
+wait_for "chain at 255"
+shows "End scrolls to the last chain" "desc 255: addr 0x3959200 len 1536 WRITE"
+keys Escape
+wait_gone "Chains of queue"
+shows "Esc returns to the panels" ">Queues" "receiveq1" "MSI-X (4"
+keys Down Enter
+wait_for "Chains of queue 1"
+shows "Down selects transmitq1, Enter opens it" "Chains of queue 1 transmitq1: 0 in flight" \
+	"avail 0, used 0, in flight 0"
+keys q
+wait_gone "Chains of queue"
+check "q in the chains view goes back, not out" wait_for ">Queues"
+check "q in the chains view: still running" pane_alive
+keys q
+# A dump: no ring to read; the panel says why, once.
+start 80 24 "$tool" -F tests/data/qemu-modern.lspci --top --rings 00:02.0
+wait_for "q:quit"
+keys m
+wait_for "rings: not read"
+shows "dump: the panel says why" "rings: not read (a dump holds config space only)"
+check "dump: said once" [ "$(grep -c 'rings: not read' "$tmp/screen")" -eq 1 ]
+keys q
+# A snapshot without ring memory: the reason, and Enter says it too.
+start 80 24 "$tool" -F "$snap" --top --rings 00:02.0
+wait_for "q:quit"
+shows "no ring memory: the panel says why" "rings: not read (the snapshot holds no ring memory)"
+check "no ring memory: said once" [ "$(grep -c 'rings: not read' "$tmp/screen")" -eq 1 ]
+keys Enter
+wait_for "Enter: rings not read"
+shows "no ring memory: Enter says why (the status line cuts it at 80 columns)" \
+	"Enter: rings not read (the snapshot holds"
+keys q
+# Without --rings the panel is as before: no ring columns.
+start 80 24 "$tool" -F "$rings" --top
+wait_for "q:quit"
+lacks "no --rings: no ring columns" "in-flight"
 keys q
 
 # ---- NO_COLOR: attributes only, no colour escapes

@@ -1048,6 +1048,285 @@ static int cmd_quit(struct repl *r, const struct words *w)
 	return 0;
 }
 
+/* ------------------------------------------------------------ rings */
+
+/* Text of a view printer, its first `tabs` tab stops taken off every line
+ * and deeper ones shown as two spaces (the REPL starts at the margin). */
+static void print_dedented(struct repl *r, const char *text, unsigned tabs)
+{
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		unsigned skip = 0;
+
+		while (skip < tabs && skip < len && p[skip] == '\t')
+			skip++;
+		for (size_t i = skip; i < len && p[i] == '\t'; i++, skip++)
+			fputs("  ", r->out);
+		fprintf(r->out, "%.*s\n", (int)(len - skip), p + skip);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* Guest memory, the state and the rings of the device, read afresh for
+ * one command (ring, chain, irq): with rings_wanted, -1 and the one-line
+ * reason when no ring can be read.  Free with ring_data_free. */
+struct ring_data {
+	struct vlp_state *state;
+	struct vlp_rings *rings;
+	struct vlp_guestmem *mem;
+	char why[600]; /* why there is no state */
+};
+
+static void ring_data_free(struct ring_data *d)
+{
+	vlp_rings_free(d->rings);
+	vlp_guestmem_free(d->mem);
+	vlp_state_free(d->state);
+	memset(d, 0, sizeof(*d));
+}
+
+static int ring_data_read(struct repl *r, const char *cmd, bool rings_wanted, bool live_memory,
+			  struct ring_data *d)
+{
+	/* Only what locating the rings and their vectors needs (virtio-input
+	 * answers need select writes: never here). */
+	struct vlp_state_opts sopts = { .skip = VLP_STATE_SKIP_DEVICE | VLP_STATE_SKIP_INPUT };
+	struct vlp_rings_opts ropts = { 0 };
+	char mem_error[256] = "";
+
+	memset(d, 0, sizeof(*d));
+	if (!r->s->bars) {
+		snprintf(d->why, sizeof(d->why), "no BAR access: %s", r->s->bars_error);
+		if (!rings_wanted)
+			return 0;
+		return fail(r, "%s: rings not read: %s", cmd,
+			    vlp_device_origin(r->s->dev) == VLP_ORIGIN_DUMP
+				    ? "a dump holds config space only"
+				    : "no BAR access: the ring addresses are registers");
+	}
+	if (vlp_read_state(r->ctx, r->s->dev, layout(r), &sopts, &d->state)) {
+		snprintf(d->why, sizeof(d->why), "%s", vlp_ctx_error(r->ctx));
+		d->state = NULL;
+		return rings_wanted ? fail(r, "%s: rings not read: %s", cmd, d->why) : 0;
+	}
+	if (live_memory && vlp_device_origin(r->s->dev) == VLP_ORIGIN_LIVE &&
+	    vlp_guestmem_open_kcore(r->ctx, NULL, &d->mem))
+		snprintf(mem_error, sizeof(mem_error), "%s", vlp_ctx_error(r->ctx));
+	ropts.mem = d->mem;
+	ropts.mem_error = mem_error[0] ? mem_error : NULL;
+	if (vlp_read_rings(r->ctx, r->s->dev, layout(r), d->state, &ropts, &d->rings)) {
+		ring_data_free(d);
+		return fail(r, "%s: rings: %s", cmd, vlp_ctx_error(r->ctx));
+	}
+	if (rings_wanted && d->rings->error[0]) {
+		fail(r, "%s: rings not read: %s", cmd, d->rings->error);
+		ring_data_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Queue Q of the rings: its index, or its name ("receiveq1"). */
+static const struct vlp_queue_ring *find_ring(struct repl *r, const char *cmd,
+					      const struct vlp_rings *rings, const char *q)
+{
+	char list[300];
+	size_t used = 0;
+	uint64_t n;
+	bool number = parse_number(q, &n) == 0;
+
+	for (size_t i = 0; i < rings->nqueues; i++)
+		if (number ? rings->queues[i].index == n : !strcasecmp(rings->queues[i].name, q))
+			return &rings->queues[i];
+	list[0] = '\0';
+	for (size_t i = 0; i < rings->nqueues && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u %s", i ? ", " : "",
+					 rings->queues[i].index, rings->queues[i].name);
+	if (!rings->nqueues)
+		fail(r, "%s: no queue '%s': the device has no queues", cmd, q);
+	else
+		fail(r, "%s: no queue '%s' (queues: %s)", cmd, q, list);
+	return NULL;
+}
+
+/* The text printer's output at a verbosity, dedented by tabs. */
+static int print_ring_text(struct repl *r, const struct vlp_queue_ring *q,
+			   const struct vlp_ring_chain *chain, int verbose, unsigned tabs)
+{
+	struct output out = { 0 };
+	char *text = NULL;
+	size_t size = 0;
+
+	out.f = open_memstream(&text, &size);
+	if (!out.f)
+		return fail(r, "out of memory");
+	out.ctx = r->ctx;
+	out.opts.verbose = verbose;
+	if (chain)
+		text_ring_chain(&out, q->ring, chain);
+	else
+		text_queue_ring(&out, q);
+	fclose(out.f);
+	print_dedented(r, text, tabs);
+	free(text);
+	return 0;
+}
+
+static int cmd_ring(struct repl *r, const struct words *w)
+{
+	struct ring_data d;
+	const struct vlp_queue_ring *q;
+	int ret;
+
+	if (words_need(r, w, 1, 1) || ring_data_read(r, "ring", true, true, &d))
+		return -1;
+	q = find_ring(r, "ring", d.rings, w->w[1]);
+	if (!q)
+		ret = -1;
+	else if (!q->ring)
+		ret = fail(r, "ring: queue %u %s: %s", q->index, q->name, q->error[0] ? q->error : "not read");
+	else
+		ret = print_ring_text(r, q, NULL, 2, 2);
+	ring_data_free(&d);
+	return ret;
+}
+
+static int cmd_chain(struct repl *r, const struct words *w)
+{
+	const struct vlp_queue_ring *q;
+	const struct vlp_ring *ring;
+	struct ring_data d;
+	uint64_t pos;
+	int ret = -1;
+
+	if (words_need(r, w, 2, 2))
+		return -1;
+	/* 2.7.6: avail positions are free-running 16-bit indices. */
+	if (parse_number(w->w[2], &pos) || pos > 0xffff)
+		return fail(r, "chain: '%s' is not a ring position (0-65535)", w->w[2]);
+	if (ring_data_read(r, "chain", true, true, &d))
+		return -1;
+	q = find_ring(r, "chain", d.rings, w->w[1]);
+	if (!q)
+		goto out;
+	ring = q->ring;
+	if (!ring) {
+		ret = fail(r, "chain: queue %u %s: %s", q->index, q->name, q->error[0] ? q->error : "not read");
+		goto out;
+	}
+	for (size_t c = 0; c < ring->nchains; c++)
+		if (ring->chains[c].position == pos) {
+			ret = print_ring_text(r, q, &ring->chains[c], 3, 3);
+			goto out;
+		}
+	if (!ring->nchains)
+		ret = fail(r, "chain: position %" PRIu64 " of %s is not in flight (nothing is in flight)", pos,
+			   q->name);
+	else
+		ret = fail(r, "chain: position %" PRIu64 " of %s is not in flight (%zu in flight: positions %u to %u)",
+			   pos, q->name, ring->nchains, ring->chains[0].position,
+			   ring->chains[ring->nchains - 1].position);
+out:
+	ring_data_free(&d);
+	return ret;
+}
+
+/* The IRQ line of an MSI-X vector (config or a queue): Linux's IRQ, its
+ * name and count when Linux has one. */
+static void print_vector_irq(struct repl *r, const struct vlp_irqs *irqs, bool vector_valid,
+			     unsigned vector)
+{
+	const struct vlp_irq *irq;
+
+	if (!vector_valid) {
+		fprintf(r->out, "vector not read\n");
+		return;
+	}
+	if (vector == 0xffff) { /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
+		fprintf(r->out, "no vector (NO_VECTOR)\n");
+		return;
+	}
+	fprintf(r->out, "vector %u", vector);
+	irq = irqs ? vlp_irqs_find_entry(irqs, vector) : NULL;
+	if (irq && irq->counted)
+		fprintf(r->out, ", IRQ %u %s, %" PRIu64 " interrupt%s\n", irq->linux_irq,
+			irq->name[0] ? irq->name : "(unnamed)", irq->count, irq->count == 1 ? "" : "s");
+	else if (irq)
+		fprintf(r->out, ", IRQ %u (not in /proc/interrupts)\n", irq->linux_irq);
+	else
+		fprintf(r->out, "%s\n", irqs ? ", no Linux IRQ" : "");
+}
+
+static int cmd_irq(struct repl *r, const struct words *w)
+{
+	struct output out = { 0 };
+	struct device_view view = { .dev = r->s->dev, .layout = layout(r) };
+	struct vlp_irqs *irqs = NULL;
+	const struct vlp_field_value *cv;
+	struct ring_data d;
+	bool live = vlp_device_origin(r->s->dev) == VLP_ORIGIN_LIVE;
+	char *text = NULL, why[256] = "";
+	size_t size = 0;
+
+	if (words_need(r, w, 0, 0))
+		return -1;
+	if (!live && !r->s->bars)
+		return fail(r, "irq: %s", vlp_device_origin(r->s->dev) == VLP_ORIGIN_DUMP
+						  ? "a dump holds config space only (no MSI-X table, no Linux IRQs)"
+						  : "no BAR access and no Linux to ask");
+	/* Queue vectors and names come with the rings' description; their
+	 * memory is not needed here. */
+	if (ring_data_read(r, "irq", false, false, &d))
+		return -1;
+	if (live && vlp_irqs_read(r->ctx, vlp_device_slot(r->s->dev), NULL, &irqs))
+		snprintf(why, sizeof(why), "%s", vlp_ctx_error(r->ctx));
+	view.state = d.state;
+	view.irqs = irqs;
+	view.rings = d.rings;
+	out.f = open_memstream(&text, &size);
+	if (!out.f) {
+		vlp_irqs_free(irqs);
+		ring_data_free(&d);
+		return fail(r, "out of memory");
+	}
+	out.ctx = r->ctx;
+	out.opts.verbose = 1;
+	if (irqs)
+		text_interrupts(&out, &view);
+	fclose(out.f);
+	if (irqs)
+		print_dedented(r, text, 1);
+	else if (live)
+		fprintf(r->out, "Interrupts: unavailable (%s)\n", why);
+	else
+		fprintf(r->out, "Interrupts: unavailable (snapshot: the Linux IRQs of the machine it was captured on are not recorded)\n");
+	free(text);
+	if (!d.state) {
+		fprintf(r->out, "Vectors: unknown (%s)\n", d.why);
+	} else if (layout(r)->msix_index < 0 || !layout(r)->caps[layout(r)->msix_index].u.msix.enabled) {
+		/* 4.1.5.1.2: without MSI-X every event is the INTx line and ISR. */
+		fprintf(r->out, "Vectors: none (MSI-X %s): config and queues interrupt through INTx\n",
+			layout(r)->msix_index < 0 ? "absent" : "disabled");
+	} else {
+		cv = d.rings->legacy ? vlp_regs_row(&d.state->legacy, vlp_legacy_header_table(),
+						    VLP_LEGACY_CONFIG_MSIX_VECTOR)
+				     : vlp_regs_row(&d.state->common, vlp_common_cfg_table(),
+						    VLP_COMMON_CONFIG_MSIX_VECTOR);
+		fprintf(r->out, "Config: ");
+		print_vector_irq(r, irqs, cv && cv->valid, cv ? (unsigned)cv->value : 0);
+		for (size_t i = 0; i < d.rings->nqueues; i++) {
+			const struct vlp_queue_ring *q = &d.rings->queues[i];
+
+			fprintf(r->out, "Queue %u %s: ", q->index, q->name);
+			print_vector_irq(r, irqs, q->vector_valid, q->msix_vector);
+		}
+	}
+	vlp_irqs_free(irqs);
+	ring_data_free(&d);
+	return 0;
+}
+
 static const char *const cfg_words[] = { "read", "write", NULL };
 
 const struct command repl_commands[] = {
@@ -1095,6 +1374,13 @@ const struct command repl_commands[] = {
 	{ "shell", "shell COMMAND...", "run a shell command (scripts: wait for something between steps)",
 	  cmd_shell, COMPLETE_NONE, NULL },
 	{ "echo", "echo TEXT...", "print the text (batch logs)", cmd_echo, COMPLETE_NONE, NULL },
+	{ "ring", "ring Q", "queue Q's ring (Q: index or name): indices, flags, event fields, in-flight chains, findings",
+	  cmd_ring, COMPLETE_QUEUE, NULL },
+	{ "chain", "chain Q POSITION",
+	  "one in-flight chain of queue Q at its avail position (packed: ring slot): its descriptors, indirect tables followed",
+	  cmd_chain, COMPLETE_QUEUE, NULL },
+	{ "irq", "irq", "the device's interrupts as Linux sees them, and the vector and IRQ of config and each queue",
+	  cmd_irq, COMPLETE_NONE, NULL },
 	{ "quit", "quit", "leave (also exit, Ctrl-D)", cmd_quit, COMPLETE_NONE, NULL },
 	{ "exit", "exit", "leave", cmd_quit, COMPLETE_NONE, NULL },
 };

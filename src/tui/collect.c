@@ -230,7 +230,7 @@ static bool reads_all_ones(const struct vlp_state *s)
 	return status && status->valid && status->value == 0xff;
 }
 
-void tui_collect(struct tui_data *d, unsigned skip)
+static void collect_state(struct tui_data *d, unsigned skip)
 {
 	struct session *s = d->session;
 	struct vlp_state_opts sopts = { .passive = d->opts->passive, .skip = skip };
@@ -306,44 +306,32 @@ void tui_collect(struct tui_data *d, unsigned skip)
 
 /* ------------------------------------------------------- the map */
 
-static void map_free(struct tui_data *d)
+static void lines_free(char ***lines, size_t *n)
 {
-	for (size_t i = 0; i < d->nmap_lines; i++)
-		free(d->map_lines[i]);
-	free(d->map_lines);
-	d->map_lines = NULL;
-	d->nmap_lines = 0;
+	for (size_t i = 0; i < *n; i++)
+		free((*lines)[i]);
+	free(*lines);
+	*lines = NULL;
+	*n = 0;
 }
 
-/* The text printer's -v output of the decoded config space (capabilities,
- * BAR map, which structures a driver uses), tabs as two spaces. */
-void tui_map_render(struct tui_data *d)
+/* A printer's text as screen lines: the first `strip` tabs of each line
+ * dropped, other tabs as two spaces.  Takes text (freed here). */
+static void lines_set(char ***lines, size_t *nlines, char *text, unsigned strip)
 {
-	struct session *s = d->session;
-	struct output out = { 0 };
-	struct device_view view = { .dev = s->dev, .layout = s->layout };
-	char *text = NULL, *line, *save = NULL;
-	size_t size = 0, n = 0;
-	FILE *f;
+	char *line, *save = NULL;
+	size_t n = 0;
 
-	map_free(d);
-	f = open_memstream(&text, &size);
-	if (!f)
-		return;
-	out.f = f;
-	out.ctx = s->ctx;
-	out.opts.verbose = 1;
-	out.opts.domains = true;
-	text_printer.device(&out, &view);
-	fclose(f);
+	lines_free(lines, nlines);
 	for (char *p = text; p && *p; p++)
 		n += *p == '\n';
-	d->map_lines = calloc(n + 1, sizeof(*d->map_lines));
-	for (line = d->map_lines ? strtok_r(text, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	*lines = calloc(n + 1, sizeof(**lines));
+	for (line = *lines ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
 		size_t tabs = 0, j = 0;
 		char *copy;
 
+		for (unsigned k = 0; k < strip && *line == '\t'; k++)
+			line++;
 		for (char *p = line; *p; p++)
 			tabs += *p == '\t';
 		copy = malloc(strlen(line) + tabs + 1);
@@ -358,9 +346,256 @@ void tui_map_render(struct tui_data *d)
 			}
 		}
 		copy[j] = '\0';
-		d->map_lines[d->nmap_lines++] = copy;
+		(*lines)[(*nlines)++] = copy;
 	}
 	free(text);
+}
+
+/* The text printer's -v output of the decoded config space (capabilities,
+ * BAR map, which structures a driver uses), tabs as two spaces. */
+void tui_map_render(struct tui_data *d)
+{
+	struct session *s = d->session;
+	struct output out = { 0 };
+	struct device_view view = { .dev = s->dev, .layout = s->layout };
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	lines_free(&d->map_lines, &d->nmap_lines);
+	f = open_memstream(&text, &size);
+	if (!f)
+		return;
+	out.f = f;
+	out.ctx = s->ctx;
+	out.opts.verbose = 1;
+	out.opts.domains = true;
+	text_printer.device(&out, &view);
+	fclose(f);
+	lines_set(&d->map_lines, &d->nmap_lines, text, 0);
+}
+
+/* ------------------------------------------------------- rings */
+
+const struct vlp_queue_state *tui_panel_queues(const struct tui_data *d, size_t *n)
+{
+	if (d->state && d->rings && d->rings->legacy && d->state->legacy.table) {
+		*n = d->state->nlegacy_queues;
+		return d->state->legacy_queues;
+	}
+	return tui_queues(d->state, n);
+}
+
+const struct vlp_queue_ring *tui_ring(const struct tui_data *d, unsigned index,
+				      const struct tui_ring_sample **sample)
+{
+	if (sample)
+		*sample = NULL;
+	for (size_t i = 0; d->rings && i < d->rings->nqueues; i++)
+		if (d->rings->queues[i].index == index) {
+			if (sample && i < d->nsamples)
+				*sample = &d->samples[i];
+			return &d->rings->queues[i];
+		}
+	return NULL;
+}
+
+const char *tui_queue_verdict(const struct tui_ring_sample *s)
+{
+	if (!s || !s->read)
+		return "-";
+	if (s->used_moved)
+		return "moving";
+	return s->in_flight ? "waiting" : "idle";
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++) {
+		h ^= (v >> (8 * i)) & 0xff;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t reg_value(const struct vlp_regs *regs, const struct vlp_field_table *t, unsigned row)
+{
+	const struct vlp_field_value *v = regs->table ? vlp_regs_row(regs, t, row) : NULL;
+
+	return v && v->valid ? v->value : ~0ull;
+}
+
+/* What the ring addresses depend on, hashed: config_generation (4.1.4.3),
+ * device_status (a reset or a new driver), each queue's queue_enable
+ * (legacy: its Queue Address, 4.1.4.10).  The registers are read at every
+ * refresh anyway; the rings are located again only when this changes. */
+static uint64_t rings_key(const struct vlp_state *s)
+{
+	const struct vlp_field_table *c = vlp_common_cfg_table(), *l = vlp_legacy_header_table();
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = mix(h, reg_value(&s->common, c, VLP_COMMON_CONFIG_GENERATION));
+	h = mix(h, reg_value(&s->common, c, VLP_COMMON_DEVICE_STATUS));
+	h = mix(h, reg_value(&s->legacy, l, VLP_LEGACY_DEVICE_STATUS));
+	h = mix(h, s->nqueues);
+	for (size_t i = 0; i < s->nqueues; i++)
+		h = mix(h, reg_value(&s->queues[i].regs, c, VLP_COMMON_QUEUE_ENABLE));
+	h = mix(h, s->nlegacy_queues);
+	for (size_t i = 0; i < s->nlegacy_queues; i++)
+		h = mix(h, reg_value(&s->legacy_queues[i].regs, l, VLP_LEGACY_QUEUE_ADDRESS));
+	return h;
+}
+
+/* Takes this refresh's sample of every ring and its rates against the
+ * previous one (dt seconds before). */
+static void take_samples(struct tui_data *d, bool keep, double dt)
+{
+	size_t n = d->rings->nqueues;
+
+	if (!keep || d->nsamples != n) {
+		free(d->samples);
+		d->samples = calloc(n ? n : 1, sizeof(*d->samples));
+		d->nsamples = d->samples ? n : 0;
+	}
+	for (size_t i = 0; i < d->nsamples; i++) {
+		const struct vlp_queue_ring *q = &d->rings->queues[i];
+		const struct vlp_ring *r = q->ring;
+		struct tui_ring_sample prev = d->samples[i], *s = &d->samples[i];
+		const struct vlp_irq *irq = NULL;
+
+		memset(s, 0, sizeof(*s));
+		/* 4.1.4.3: VIRTIO_MSI_NO_VECTOR (0xffff) has no IRQ. */
+		if (d->irqs && q->vector_valid && q->msix_vector != 0xffff)
+			irq = vlp_irqs_find_entry(d->irqs, q->msix_vector);
+		if (irq && irq->counted) {
+			s->irq_known = true;
+			s->irq_count = irq->count;
+		}
+		if (r) {
+			s->read = true;
+			s->packed = r->format == VLP_RING_PACKED;
+			s->avail = s->packed ? r->next_avail : r->avail.idx;
+			s->used = s->packed ? 0 : r->used.idx;
+			s->avail_wrap = r->avail_wrap;
+			s->in_flight = r->in_flight;
+		}
+		if (!s->read || !prev.read || prev.packed != s->packed || dt <= 0)
+			continue;
+		s->rates = !s->packed;
+		if (s->packed) {
+			/* No used index in a packed ring: the set of available
+			 * descriptors changing is the device's (or driver's) work. */
+			s->used_moved = prev.in_flight != s->in_flight || prev.avail != s->avail ||
+					prev.avail_wrap != s->avail_wrap;
+		} else {
+			/* 2.7.6, 2.7.8: free-running indices, modulo 2^16. */
+			s->avail_rate = (uint16_t)(s->avail - prev.avail) / dt;
+			s->used_rate = (uint16_t)(s->used - prev.used) / dt;
+			s->used_moved = s->used != prev.used;
+		}
+		if (s->irq_known && prev.irq_known && s->irq_count >= prev.irq_count) {
+			s->irq_rate_known = true;
+			s->irq_rate = (double)(s->irq_count - prev.irq_count) / dt;
+		}
+	}
+}
+
+static void rings_drop(struct tui_data *d)
+{
+	vlp_rings_free(d->rings);
+	d->rings = NULL;
+	free(d->samples);
+	d->samples = NULL;
+	d->nsamples = 0;
+}
+
+/* The rings at this refresh: located from the state just read when what
+ * they depend on changed, else read again from memory only. */
+static void collect_rings(struct tui_data *d)
+{
+	struct session *s = d->session;
+	struct vlp_rings_opts ropts = { 0 };
+	bool live = vlp_device_origin(s->dev) == VLP_ORIGIN_LIVE, keep = true;
+	struct timespec now;
+	uint64_t key;
+
+	if (!d->rings_on)
+		return;
+	d->rings_error[0] = '\0';
+	if (!d->state) {
+		rings_drop(d);
+		snprintf(d->rings_error, sizeof(d->rings_error), "%s",
+			 vlp_device_origin(s->dev) == VLP_ORIGIN_DUMP
+				 ? "a dump holds config space only"
+				 : "no register state: the ring addresses are registers");
+		return;
+	}
+	/* The queues were not read this time (map or help shown): the rings
+	 * stay as they were. */
+	if (d->skipped & VLP_STATE_SKIP_QUEUES) {
+		if (d->rings && d->rings->error[0])
+			snprintf(d->rings_error, sizeof(d->rings_error), "%s", d->rings->error);
+		return;
+	}
+	key = rings_key(d->state);
+	if (!d->rings || key != d->rings_key || d->rings_reread) {
+		keep = d->rings && key == d->rings_key;
+		if (live && !d->mem_tried) {
+			d->mem_tried = true;
+			if (vlp_guestmem_open_kcore(s->ctx, NULL, &d->mem))
+				snprintf(d->mem_error, sizeof(d->mem_error), "%s", vlp_ctx_error(s->ctx));
+		}
+		ropts.mem = d->mem;
+		ropts.mem_error = d->mem_error[0] ? d->mem_error : NULL;
+		vlp_rings_free(d->rings);
+		d->rings = NULL;
+		d->rings_reread = false;
+		if (vlp_read_rings(s->ctx, s->dev, s->layout, d->state, &ropts, &d->rings)) {
+			rings_drop(d);
+			snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
+			return;
+		}
+		d->rings_key = key;
+	} else if (d->rings->mem && vlp_rings_sample(s->ctx, d->rings)) {
+		rings_drop(d);
+		snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
+		return;
+	}
+	if (d->rings->error[0])
+		snprintf(d->rings_error, sizeof(d->rings_error), "%s", d->rings->error);
+	/* Linux's counts: procfs, no device access. */
+	vlp_irqs_free(d->irqs);
+	d->irqs = NULL;
+	if (live && vlp_irqs_read(s->ctx, vlp_device_slot(s->dev), NULL, &d->irqs))
+		d->irqs = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	take_samples(d, keep, d->rings_at.tv_sec || d->rings_at.tv_nsec ? tui_elapsed(&d->rings_at, &now) : 0);
+	d->rings_at = now;
+}
+
+void tui_chains_render(struct tui_data *d, unsigned index)
+{
+	const struct vlp_queue_ring *q = tui_ring(d, index, NULL);
+	struct output out = { 0 };
+	char *text = NULL;
+	size_t size = 0;
+
+	if (d->chain_lines_at == d->refreshes && d->chain_lines_queue == (int)index && d->chain_lines)
+		return;
+	d->chain_lines_at = d->refreshes;
+	d->chain_lines_queue = (int)index;
+	out.f = open_memstream(&text, &size);
+	if (!out.f)
+		return;
+	out.ctx = d->session->ctx;
+	out.opts.verbose = 3;
+	if (q)
+		text_queue_ring(&out, q);
+	else
+		fprintf(out.f, "Queue %u: ring not read (%s)\n", index,
+			d->rings_error[0] ? d->rings_error : "no such queue");
+	fclose(out.f);
+	lines_set(&d->chain_lines, &d->nchain_lines, text, 2);
 }
 
 void tui_data_init(struct tui_data *d, struct session *s, const struct options *o,
@@ -375,6 +610,8 @@ void tui_data_init(struct tui_data *d, struct session *s, const struct options *
 		vlp_device_close_bars(s->dev);
 	}
 	d->is_static = vlp_device_origin(s->dev) != VLP_ORIGIN_LIVE;
+	d->rings_on = o->rings;
+	d->chain_lines_queue = -1;
 	tui_map_render(d);
 }
 
@@ -382,6 +619,17 @@ void tui_data_free(struct tui_data *d)
 {
 	vlp_state_free(d->state);
 	free(d->changes);
-	map_free(d);
+	lines_free(&d->map_lines, &d->nmap_lines);
+	lines_free(&d->chain_lines, &d->nchain_lines);
+	rings_drop(d);
+	vlp_irqs_free(d->irqs);
+	vlp_guestmem_free(d->mem);
 	memset(d, 0, sizeof(*d));
+}
+
+void tui_collect(struct tui_data *d, unsigned skip)
+{
+	collect_state(d, skip);
+	if (!d->gone)
+		collect_rings(d);
 }

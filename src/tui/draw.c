@@ -459,16 +459,78 @@ static void queue_columns(const struct vlp_queue_state *qs, size_t nq, int avail
 	}
 }
 
+/* --rings: the ring columns, right after the queue's index and name, not
+ * scrolled sideways with the register columns. */
+enum { RC_AVAIL, RC_USED, RC_IN_FLIGHT, RC_AVAIL_RATE, RC_USED_RATE, RC_IRQ_RATE, RC_VERDICT, RING_COLS };
+static const char *const ring_heads[RING_COLS] = { "avail", "used",  "in-flight", "avail/s",
+						   "used/s", "IRQ/s", "verdict" };
+#define RING_COL_WIDTH 7 /* "waiting", "12345.6" */
+
+static void rate_text(char *buf, size_t len, bool known, double rate)
+{
+	if (!known)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, rate < 10 ? "%.1f" : "%.0f", rate);
+}
+
+/* The ring cells of queue index: its name and the RING_COLS values. */
+static void ring_texts(const struct tui_data *d, unsigned index, char *name, size_t name_len,
+		       char cols[RING_COLS][24])
+{
+	const struct tui_ring_sample *smp;
+	const struct vlp_queue_ring *q = tui_ring(d, index, &smp);
+	bool read = smp && smp->read;
+
+	snprintf(name, name_len, "%s", q ? q->name : "-");
+	for (int c = 0; c < RING_COLS; c++)
+		snprintf(cols[c], sizeof(cols[0]), "-");
+	if (!read)
+		return;
+	snprintf(cols[RC_AVAIL], sizeof(cols[0]), "%u", smp->avail);
+	if (!smp->packed)
+		snprintf(cols[RC_USED], sizeof(cols[0]), "%u", smp->used);
+	snprintf(cols[RC_IN_FLIGHT], sizeof(cols[0]), "%u", smp->in_flight);
+	rate_text(cols[RC_AVAIL_RATE], sizeof(cols[0]), smp->rates, smp->avail_rate);
+	rate_text(cols[RC_USED_RATE], sizeof(cols[0]), smp->rates, smp->used_rate);
+	rate_text(cols[RC_IRQ_RATE], sizeof(cols[0]), smp->irq_rate_known, smp->irq_rate);
+	snprintf(cols[RC_VERDICT], sizeof(cols[0]), "%s", tui_queue_verdict(smp));
+}
+
+/* Width of the name column: the longest queue name. */
+static int ring_name_width(const struct tui_data *d)
+{
+	int width = 4;
+
+	for (size_t i = 0; d->rings && i < d->rings->nqueues; i++)
+		if ((int)strlen(d->rings->queues[i].name) > width)
+			width = (int)strlen(d->rings->queues[i].name);
+	return width;
+}
+
+/* Rows above the queues that stay put: the column heads, and with --rings
+ * the line saying why no ring is shown. */
+static int queue_header_rows(const struct tui_data *d)
+{
+	return 1 + (d->rings_on && d->rings_error[0] ? 1 : 0);
+}
+
 static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, int x, int w)
 {
 	size_t nq;
-	const struct vlp_queue_state *qs = tui_queues(d->state, &nq);
+	const struct vlp_queue_state *qs = tui_panel_queues(d, &nq);
 	struct queue_cols c;
-	int end = x + w, first;
+	int end = x + w, first, hdr = queue_header_rows(d), name_w = ring_name_width(d);
+	int ring_w = d->rings_on ? 1 + name_w + RING_COLS * (1 + RING_COL_WIDTH) + 2 : 0;
 	char buf[96], key[64];
 
+	if (d->rings_on && row == 1 && hdr == 2) {
+		snprintf(buf, sizeof(buf), " rings: not read (%.70s)", d->rings_error);
+		cell(d, y, x, end, NULL, buf, style_error);
+		return;
+	}
 	if (!nq) {
-		if (row == 1)
+		if (row == hdr)
 			cell(d, y, x + 1, end, NULL,
 			     d->skipped & VLP_STATE_SKIP_QUEUES ? "not read (not shown)"
 			     : d->state && d->opts->passive	 ? "none read (--passive: the selected queue only)"
@@ -477,13 +539,23 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 			     A_NORMAL);
 		return;
 	}
-	queue_columns(qs, nq, w, &c);
+	queue_columns(qs, nq, w - ring_w, &c);
 	first = v->hscroll < c.n ? v->hscroll : (c.n ? c.n - 1 : 0);
 	if (first < 0)
 		first = 0;
 	if (row == 0) {
 		int cx = cell(d, y, x, end, NULL, "   q", style_head);
 
+		if (d->rings_on) {
+			snprintf(buf, sizeof(buf), " %-*s", name_w, "name");
+			cx = cell(d, y, cx, end, NULL, buf, style_head);
+			for (int k = 0; k < RING_COLS; k++) {
+				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -RING_COL_WIDTH : RING_COL_WIDTH,
+					 ring_heads[k]);
+				cx = cell(d, y, cx, end, NULL, buf, style_head);
+			}
+			cx = cell(d, y, cx, end, NULL, " |", style_head);
+		}
 		for (int k = first; k < c.n; k++) {
 			snprintf(buf, sizeof(buf), " %*s", c.width[k], c.head[k]);
 			cx = cell(d, y, cx, end, NULL, buf, style_head);
@@ -493,11 +565,29 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 		return;
 	}
 	{
-		const struct vlp_queue_state *q = &qs[row - 1];
+		const struct vlp_queue_state *q = &qs[row - hdr];
+		bool sel = d->rings_on && row - hdr == v->queue_sel;
+		attr_t attr = sel ? (v->focus == PANEL_QUEUES ? A_REVERSE : A_BOLD) : A_NORMAL;
 		int cx;
 
-		snprintf(buf, sizeof(buf), "%4u", q->index);
-		cx = cell(d, y, x, end, NULL, buf, A_NORMAL);
+		if (sel)
+			bar(y, x, w, attr);
+		snprintf(buf, sizeof(buf), "%c%3u", sel ? '>' : ' ', q->index);
+		cx = cell(d, y, x, end, NULL, buf, attr);
+		if (d->rings_on) {
+			char name[32], cols[RING_COLS][24];
+
+			ring_texts(d, q->index, name, sizeof(name), cols);
+			snprintf(buf, sizeof(buf), " %-*s", name_w, name);
+			cx = cell(d, y, cx, end, NULL, buf, attr);
+			for (int k = 0; k < RING_COLS; k++) {
+				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -RING_COL_WIDTH : RING_COL_WIDTH,
+					 cols[k]);
+				snprintf(key, sizeof(key), "q%u.ring.%s", q->index, ring_heads[k]);
+				cx = cell(d, y, cx, end, key, buf, attr);
+			}
+			cx = cell(d, y, cx, end, NULL, " |", attr);
+		}
 		for (int k = first; k < c.n; k++) {
 			const struct vlp_field *f = &q->regs.table->fields[c.row[k]];
 			char text[80];
@@ -508,7 +598,7 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 			/* right-aligned under its header */
 			cx += 1 + c.width[k] - (int)strlen(text);
 			snprintf(key, sizeof(key), "q%u.%s", q->index, f->name);
-			cx = cell(d, y, cx, end, key, text, A_NORMAL);
+			cx = cell(d, y, cx, end, key, text, attr);
 		}
 	}
 }
@@ -517,8 +607,32 @@ static int count_queues(const struct tui_data *d)
 {
 	size_t nq;
 
-	tui_queues(d->state, &nq);
-	return 1 + (nq ? (int)nq : 1);
+	tui_panel_queues(d, &nq);
+	return queue_header_rows(d) + (nq ? (int)nq : 1);
+}
+
+/* ------------------------------------------------------- chains */
+
+static void row_chains(struct tui_data *d, struct tui_view *v, int row, int y, int x, int w)
+{
+	(void)v;
+	cell(d, y, x, x + w, NULL, d->chain_lines[row], A_NORMAL);
+}
+
+static void draw_chains(struct tui_data *d, struct tui_view *v, int top, int h, int w)
+{
+	const struct vlp_queue_ring *q;
+	char title[128];
+
+	tui_chains_render(d, (unsigned)v->chains);
+	q = tui_ring(d, (unsigned)v->chains, NULL);
+	if (q && q->ring)
+		snprintf(title, sizeof(title), "Chains of queue %d %s: %u in flight", v->chains, q->name,
+			 q->ring->in_flight);
+	else
+		snprintf(title, sizeof(title), "Chains of queue %d", v->chains);
+	panel(d, v, PANEL_CHAINS, title, "Esc: back ", (struct rect){ top, 0, h, w },
+	      (int)d->nchain_lines, 0, row_chains);
 }
 
 /* ------------------------------------------------------- MSI-X */
@@ -610,6 +724,7 @@ static const char *const help_lines[] = {
 	"  PgUp, PgDn  scroll it by a page; Home, End",
 	"  Left, Right scroll the queues table sideways",
 	"  m           capability and BAR map on / off",
+	"  Enter       --rings: the selected queue's chains (Esc back)",
 	"  i           the REPL on this device; quit it to return",
 	"  ?           this help (any key closes it)",
 	"",
@@ -701,7 +816,8 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 		panel(d, v, PANEL_DEVICE, dev_title, NULL, (struct rect){ top, fw, rows[0], w - fw },
 		      count_device(d), 0, row_device);
 		panel(d, v, PANEL_QUEUES, "Queues", NULL,
-		      (struct rect){ top + rows[0], 0, rows[1], w - mw }, q_need, 1, row_queues);
+		      (struct rect){ top + rows[0], 0, rows[1], w - mw }, q_need, queue_header_rows(d),
+		      row_queues);
 		panel(d, v, PANEL_MSIX, msix_title, NULL, (struct rect){ top + rows[0], w - mw, rows[1], mw },
 		      m_need, 1, row_msix);
 		return;
@@ -716,7 +832,7 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 		panel(d, v, PANEL_DEVICE, dev_title, NULL, (struct rect){ top, fw, rows[0], w - fw },
 		      count_device(d), 0, row_device);
 		panel(d, v, PANEL_QUEUES, "Queues", NULL, (struct rect){ top + rows[0], 0, rows[1], w },
-		      q_need, 1, row_queues);
+		      q_need, queue_header_rows(d), row_queues);
 		panel(d, v, PANEL_MSIX, msix_title, NULL,
 		      (struct rect){ top + rows[0] + rows[1], 0, rows[2], w }, m_need, 1, row_msix);
 	}
@@ -791,6 +907,8 @@ void tui_draw(struct tui_data *d, struct tui_view *v)
 	}
 	if (d->gone)
 		draw_gone(d, top, h - 1 - top, w);
+	else if (v->chains >= 0)
+		draw_chains(d, v, top, h - 1 - top, w);
 	else if (v->show_map)
 		panel(d, v, PANEL_MAP, "Capabilities and BAR map (config space)", "m: panels ",
 		      (struct rect){ top, 0, h - 1 - top, w }, (int)d->nmap_lines, 0, row_map);
@@ -809,11 +927,18 @@ unsigned tui_view_skip(const struct tui_view *v)
 
 	if (v->show_map || v->show_help)
 		skip |= VLP_STATE_SKIP_QUEUES | VLP_STATE_SKIP_DEVICE | VLP_STATE_SKIP_MSIX;
+	/* The chains view needs the queues (where the rings are) only. */
+	else if (v->chains >= 0)
+		skip |= VLP_STATE_SKIP_DEVICE | VLP_STATE_SKIP_MSIX;
 	return skip;
 }
 
 int tui_focus_order(const struct tui_view *v, enum tui_panel order[PANEL_COUNT])
 {
+	if (v->chains >= 0) {
+		order[0] = PANEL_CHAINS;
+		return 1;
+	}
 	if (v->show_map) {
 		order[0] = PANEL_MAP;
 		return 1;

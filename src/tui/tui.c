@@ -32,6 +32,9 @@ static void curses_start(struct tui_view *v)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* Esc closes the chains view: no need to wait a second for an
+	 * escape sequence that is not coming. */
+	set_escdelay(25);
 	curs_set(0);
 	tui_draw_init(v);
 }
@@ -158,6 +161,56 @@ static void scroll_focus(struct tui_view *v, int rows)
 		*s = 0;
 }
 
+/* --rings: the Queues panel has a selected row (Enter opens its chains);
+ * the panel scrolls to keep it in sight. */
+static bool selecting(const struct tui_data *d, const struct tui_view *v)
+{
+	return d->rings_on && v->focus == PANEL_QUEUES && v->chains < 0;
+}
+
+static void select_queue(struct tui_data *d, struct tui_view *v, int rows)
+{
+	int *scroll = &v->scroll[PANEL_QUEUES], page = v->page[PANEL_QUEUES];
+	size_t n;
+
+	tui_panel_queues(d, &n);
+	if (!n)
+		return;
+	v->queue_sel += rows;
+	if (v->queue_sel >= (int)n)
+		v->queue_sel = (int)n - 1;
+	if (v->queue_sel < 0)
+		v->queue_sel = 0;
+	if (v->queue_sel < *scroll)
+		*scroll = v->queue_sel;
+	else if (page > 0 && v->queue_sel >= *scroll + page)
+		*scroll = v->queue_sel - page + 1;
+}
+
+static void open_chains(struct tui_data *d, struct tui_view *v)
+{
+	size_t n;
+	const struct vlp_queue_state *qs = tui_panel_queues(d, &n);
+
+	if (!d->rings_on) {
+		snprintf(v->message, sizeof(v->message), "Enter: the chains need --rings");
+		return;
+	}
+	if (!d->rings || d->rings->error[0]) {
+		snprintf(v->message, sizeof(v->message), "Enter: rings not read (%.120s)",
+			 d->rings_error[0] ? d->rings_error : "no register state");
+		return;
+	}
+	if (v->focus != PANEL_QUEUES || v->queue_sel >= (int)n) {
+		snprintf(v->message, sizeof(v->message), "Enter: select a queue in the Queues panel (Tab)");
+		return;
+	}
+	v->chains = (int)qs[v->queue_sel].index;
+	v->focus = PANEL_CHAINS;
+	v->scroll[PANEL_CHAINS] = 0;
+	d->chain_lines_at = 0; /* rendered afresh */
+}
+
 /* readline exports the terminal size as LINES and COLUMNS, which curses
  * would then take over the real size on every resize: put them back. */
 struct size_env {
@@ -258,6 +311,8 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 	if (!d->state && !d->gone) {
 		v->show_map = true;
 		v->focus = PANEL_MAP;
+	} else if (d->rings_on) {
+		v->focus = PANEL_QUEUES; /* what --rings is for */
 	}
 	while (!quit_signal) {
 		int ch;
@@ -278,12 +333,44 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 				continue;
 		}
 		v->message[0] = '\0';
+		/* The chains view: Esc or q goes back to the panels. */
+		if (v->chains >= 0 && (ch == 27 || ch == 'q' || ch == 'Q')) {
+			v->chains = -1;
+			v->focus = PANEL_QUEUES;
+			tui_collect(d, tui_view_skip(v));
+			continue;
+		}
+		if (selecting(d, v)) {
+			int page = v->page[PANEL_QUEUES] > 1 ? v->page[PANEL_QUEUES] - 1 : 1;
+			int rows = ch == KEY_UP || ch == 'k' ? -1
+				   : ch == KEY_DOWN || ch == 'j' ? 1
+				   : ch == KEY_PPAGE		  ? -page
+				   : ch == KEY_NPAGE		  ? page
+				   : ch == KEY_HOME		  ? -65536
+				   : ch == KEY_END		  ? 65536
+							  : 0;
+
+			if (rows) {
+				select_queue(d, v, rows);
+				continue;
+			}
+		}
 		switch (ch) {
 		case 'q':
 		case 'Q':
 			return;
+		case '\r':
+		case '\n':
+		case KEY_ENTER:
+			if (v->chains < 0)
+				open_chains(d, v);
+			if (v->chains >= 0)
+				tui_collect(d, tui_view_skip(v));
+			break;
 		case ' ':
 		case 'r':
+			/* The user's refresh also locates the rings again. */
+			d->rings_reread = true;
 			tui_collect(d, tui_view_skip(v));
 			break;
 		case '+':
@@ -333,6 +420,8 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 				v->hscroll++;
 			break;
 		case 'm':
+			if (v->chains >= 0)
+				break;
 			v->show_map = !v->show_map;
 			v->focus = v->show_map ? PANEL_MAP : PANEL_FEATURES;
 			tui_collect(d, tui_view_skip(v));
@@ -343,6 +432,7 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 			break;
 		case 'i':
 			run_repl(d, v, o);
+			d->rings_reread = true; /* the REPL may have moved them */
 			tui_collect(d, tui_view_skip(v));
 			break;
 		case KEY_RESIZE:
@@ -356,7 +446,7 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 int tui_main(struct vlp_ctx *ctx, const struct options *o)
 {
 	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive };
-	struct tui_view view = { .interval = o->interval > 0 ? o->interval : 1.0 };
+	struct tui_view view = { .interval = o->interval > 0 ? o->interval : 1.0, .chains = -1 };
 	struct pick_list list = { 0 };
 	struct sigaction sa = { 0 };
 	struct session session;

@@ -24,6 +24,23 @@ struct tui_change {
 	unsigned changed_at; /* refresh number of the last change, 0 never */
 };
 
+/* One queue's ring at the last refresh, against the refresh before
+ * (--rings).  Split rings give indices and rates; packed rings (2.8) have
+ * no indices in memory: the driver's next slot stands for avail. */
+struct tui_ring_sample {
+	bool read;             /* the ring was read at the last refresh */
+	bool packed;
+	uint16_t avail, used;  /* split: avail.idx, used.idx; packed: next_avail, 0 */
+	bool avail_wrap;       /* packed */
+	unsigned in_flight;
+	bool irq_known;        /* the queue's vector has a Linux IRQ with a count */
+	uint64_t irq_count;
+	bool rates;            /* the rates compare with a sample of the same ring */
+	bool irq_rate_known;
+	double avail_rate, used_rate, irq_rate; /* per second */
+	bool used_moved;       /* the device used buffers since the last refresh */
+};
+
 struct tui_data {
 	struct session *session;
 	const struct options *opts;
@@ -47,6 +64,26 @@ struct tui_data {
 	size_t nchanges, changes_cap;
 	char **map_lines;           /* the capability/BAR map as the text printer shows it */
 	size_t nmap_lines;
+	/* --rings: the rings, read from memory at every refresh (no BAR
+	 * access of their own: their addresses come from the registers the
+	 * view reads anyway, and are taken again only when config_generation,
+	 * device_status or a queue's queue_enable changed, or on 'r'). */
+	bool rings_on;
+	bool rings_reread;          /* take the ring addresses again at the next read */
+	struct vlp_guestmem *mem;   /* /proc/kcore, opened once (live devices) */
+	bool mem_tried;
+	char mem_error[256];
+	struct vlp_rings *rings;    /* NULL: not read (rings_error says why) */
+	uint64_t rings_key;         /* hash of the registers the addresses depend on */
+	char rings_error[320];      /* why no ring is shown, "" otherwise */
+	struct vlp_irqs *irqs;      /* Linux's IRQs (live), read with every sample */
+	struct tui_ring_sample *samples; /* by rings->queues */
+	size_t nsamples;
+	struct timespec rings_at;   /* when the samples were taken */
+	char **chain_lines;         /* the chains view's text */
+	size_t nchain_lines;
+	unsigned chain_lines_at;    /* refresh they were rendered for (0: never) */
+	int chain_lines_queue;      /* queue index they are of */
 };
 
 /* s has BAR access open or not (s->bars); it is closed here and opened
@@ -57,6 +94,20 @@ void tui_data_free(struct tui_data *d);
 /* Reads the device again, leaving out the parts in skip (enum
  * vlp_state_skip); sets gone, error, driver and the read time. */
 void tui_collect(struct tui_data *d, unsigned skip);
+/* --rings: the ring of queue index (of the interface the driver uses) and
+ * its sample; NULL when not read. */
+const struct vlp_queue_ring *tui_ring(const struct tui_data *d, unsigned index,
+				      const struct tui_ring_sample **sample);
+/* The queues the Queues panel lists: those of the interface the rings are
+ * read through when --rings read them, else tui_queues(). */
+const struct vlp_queue_state *tui_panel_queues(const struct tui_data *d, size_t *n);
+/* A queue's state in one word, from its sample.  The one place that
+ * decides it: "moving" (used advanced since the last refresh), "idle"
+ * (nothing in flight), "waiting" (in flight, used still), "-" (no ring). */
+const char *tui_queue_verdict(const struct tui_ring_sample *s);
+/* The chains view of queue index: the text printer's -vvv text of its
+ * ring, rendered again when a refresh read the ring anew. */
+void tui_chains_render(struct tui_data *d, unsigned index);
 /* Renders the capability/BAR map again (after the REPL: config may have
  * changed). */
 void tui_map_render(struct tui_data *d);
@@ -82,7 +133,7 @@ double tui_elapsed(const struct timespec *a, const struct timespec *b);
 
 /* ------------------------------------------------------- drawing */
 
-enum tui_panel { PANEL_FEATURES, PANEL_DEVICE, PANEL_QUEUES, PANEL_MSIX, PANEL_MAP, PANEL_COUNT };
+enum tui_panel { PANEL_FEATURES, PANEL_DEVICE, PANEL_QUEUES, PANEL_MSIX, PANEL_MAP, PANEL_CHAINS, PANEL_COUNT };
 
 struct tui_view {
 	bool show_map, show_help, paused;
@@ -94,6 +145,8 @@ struct tui_view {
 	double interval;           /* seconds */
 	bool color;                /* colours in use (not NO_COLOR, terminal has them) */
 	char message[160];         /* a one-off note for the status line */
+	int queue_sel;             /* --rings: the selected row of the Queues panel */
+	int chains;                /* the chains view's queue index, -1: closed */
 };
 
 /* Colour pairs or their monochrome stand-ins; honours NO_COLOR. */

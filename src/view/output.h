@@ -88,6 +88,11 @@ void json_interrupts(struct output *o, const struct device_view *v);
 void json_queue_extras(struct output *o, const struct device_view *v, bool legacy,
 		       const struct vlp_queue_state *q);
 void text_rings(struct output *o, const struct device_view *v);
+/* One queue of text_rings (two tabs in): its line, and from -vv on its
+ * flags, event fields, chains and findings (the REPL's ring, the live
+ * view's chains); one chain at three tabs, descriptors from -vvv. */
+void text_queue_ring(struct output *o, const struct vlp_queue_ring *q);
+void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vlp_ring_chain *ch);
 /* The spec's name of a queue for the device type ("receiveq0"), and its
  * role. */
 void format_queue_name(char *buf, size_t len, const struct device_view *v, bool legacy,

@@ -295,7 +295,21 @@ static const char *event_flags(uint16_t flags)
 	return name ? name : "reserved";
 }
 
-static void text_ring(struct output *o, const struct vlp_queue_ring *q)
+void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vlp_ring_chain *ch)
+{
+	uint64_t out = 0, in = 0;
+	size_t count = 0;
+
+	chain_bytes(ch->descs, ch->ndescs, &out, &in, &count);
+	fprintf(o->f, "\t\t\tchain at %u: head %u, %zu descriptor%s, %" PRIu64
+		" bytes to the device, %" PRIu64 " from it%s\n",
+		ch->position, ch->head, count, count == 1 ? "" : "s", out, in,
+		ch->complete ? "" : " (incomplete)");
+	if (o->opts.verbose >= 3)
+		text_descs(o, r, ch->descs, ch->ndescs, "\t\t\t\t");
+}
+
+void text_queue_ring(struct output *o, const struct vlp_queue_ring *q)
 {
 	const struct vlp_ring *r = q->ring;
 	char flags[64];
@@ -325,19 +339,8 @@ static void text_ring(struct output *o, const struct vlp_queue_ring *q)
 			fprintf(o->f, "used flags 0x%x%s%s%s avail_event %u\n", r->used.flags,
 				flags[0] ? " (" : "", flags, flags[0] ? ")" : "", r->used.avail_event);
 		}
-		for (size_t c = 0; c < r->nchains; c++) {
-			const struct vlp_ring_chain *ch = &r->chains[c];
-			uint64_t out = 0, in = 0;
-			size_t count = 0;
-
-			chain_bytes(ch->descs, ch->ndescs, &out, &in, &count);
-			fprintf(o->f, "\t\t\tchain at %u: head %u, %zu descriptor%s, %" PRIu64
-				" bytes to the device, %" PRIu64 " from it%s\n",
-				ch->position, ch->head, count, count == 1 ? "" : "s", out, in,
-				ch->complete ? "" : " (incomplete)");
-			if (o->opts.verbose >= 3)
-				text_descs(o, r, ch->descs, ch->ndescs, "\t\t\t\t");
-		}
+		for (size_t c = 0; c < r->nchains; c++)
+			text_ring_chain(o, r, &r->chains[c]);
 		if (r->nchains < r->in_flight)
 			fprintf(o->f, "\t\t\t(%zu of %u in-flight chains shown)\n", r->nchains, r->in_flight);
 		for (size_t i = 0; o->opts.verbose >= 3 && i < r->used.nlast; i++)
@@ -376,6 +379,6 @@ void text_rings(struct output *o, const struct device_view *v)
 	for (size_t i = 0; i < rs->nqueues; i++) {
 		if (!rs->queues[i].enabled && o->opts.verbose < 2)
 			continue;
-		text_ring(o, &rs->queues[i]);
+		text_queue_ring(o, &rs->queues[i]);
 	}
 }

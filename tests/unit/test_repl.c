@@ -262,6 +262,110 @@ static void test_bad_commands(void **state)
 		"show: no section 'nothing' (all caps map status features queues device msix legacy)");
 }
 
+/* ring, chain, irq on ring snapshots captured in a QEMU guest
+ * (tests/data/rings): split virtio-net with 256 posted receive buffers,
+ * packed virtio-net, legacy virtio-blk; and the refusals. */
+static struct fixture *open_fixture(const char *path, const char *slot)
+{
+	struct vlp_bar_opts bopts = { .mode = VLP_ACCESS_AUTO };
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	assert_non_null(fx);
+	assert_int_equal(session_open_source(&fx->s, ctx, path, slot, &fx->o, &bopts), 0);
+	fx->r.s = &fx->s;
+	fx->r.o = &fx->o;
+	fx->r.ctx = ctx;
+	fx->r.out = open_memstream(&fx->out, &fx->outlen);
+	assert_non_null(fx->r.out);
+	return fx;
+}
+
+static void test_rings(void **state)
+{
+	struct fixture *fx = open_fixture("tests/data/rings/net-split.lspci", NULL);
+	const char *out;
+	void *keep = fx;
+	static const char ring0[] =
+		"Queue 0 receiveq1 (receive, split, size 256): avail 256, used 0, in flight 256\n"
+		"  avail flags 0x0 used_event 0; used flags 0x0 avail_event 0\n"
+		"  chain at 0: head 0, 1 descriptor, 0 bytes to the device, 1536 from it\n";
+	static const char blk0[] =
+		"Queue 0 requestq1 (request, legacy-split, size 256): avail 9, used 9, in flight 0\n"
+		"  avail flags 0x0 used_event 9; used flags 0x0 avail_event 9\n";
+
+	(void)state;
+	out = run(fx, "ring 0", 0);
+	assert_true(!strncmp(out, ring0, strlen(ring0)));
+	assert_non_null(strstr(out, "\n  chain at 255: head 255, 1 descriptor"));
+	/* by name, case-insensitive */
+	assert_string_equal(run(fx, "ring CONTROLQ", 0),
+			    "Queue 2 controlq (control, split, size 64): avail 6, used 6, in flight 0\n"
+			    "  avail flags 0x0 used_event 0; used flags 0x0 avail_event 6\n");
+	assert_string_equal(run(fx, "chain receiveq1 3", 0),
+			    "chain at 3: head 3, 1 descriptor, 0 bytes to the device, 1536 from it\n"
+			    "  desc 3: addr 0x27b1200 len 1536 WRITE\n");
+	assert_string_equal(run(fx, "irq", 0),
+			    "Interrupts: unavailable (snapshot: the Linux IRQs of the machine it was captured on are not recorded)\n"
+			    "Config: vector 0\n"
+			    "Queue 0 receiveq1: vector 1\n"
+			    "Queue 1 transmitq1: vector 2\n"
+			    "Queue 2 controlq: no vector (NO_VECTOR)\n");
+	assert_string_equal(run(fx, "ring 7", -1),
+			    "ring: no queue '7' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
+	assert_string_equal(run(fx, "ring rxq", -1),
+			    "ring: no queue 'rxq' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
+	assert_string_equal(run(fx, "chain 9 0", -1),
+			    "chain: no queue '9' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
+	assert_string_equal(run(fx, "chain 0 300", -1),
+			    "chain: position 300 of receiveq1 is not in flight (256 in flight: positions 0 to 255)");
+	assert_string_equal(run(fx, "chain 2 5", -1),
+			    "chain: position 5 of controlq is not in flight (nothing is in flight)");
+	assert_string_equal(run(fx, "chain 0 65536", -1), "chain: '65536' is not a ring position (0-65535)");
+	assert_string_equal(run(fx, "chain 0", -1), "usage: chain Q POSITION");
+	assert_string_equal(run(fx, "ring", -1), "usage: ring Q");
+	assert_string_equal(run(fx, "irq 1", -1), "usage: irq");
+	teardown(&keep);
+
+	fx = open_fixture("tests/data/rings/blk-legacy.lspci", NULL);
+	keep = fx;
+	assert_string_equal(run(fx, "ring 0", 0), blk0);
+	assert_string_equal(run(fx, "ring requestq1", 0), blk0);
+	assert_string_equal(run(fx, "chain 0 9", -1),
+			    "chain: position 9 of requestq1 is not in flight (nothing is in flight)");
+	assert_string_equal(run(fx, "irq", 0),
+			    "Interrupts: unavailable (snapshot: the Linux IRQs of the machine it was captured on are not recorded)\n"
+			    "Config: vector 0\n"
+			    "Queue 0 requestq1: vector 1\n");
+	assert_string_equal(run(fx, "ring 1", -1), "ring: no queue '1' (queues: 0 requestq1)");
+	teardown(&keep);
+
+	/* Packed: positions are ring slots (2.8). */
+	fx = open_fixture("tests/data/rings/net-packed.lspci", NULL);
+	keep = fx;
+	assert_string_equal(run(fx, "chain 0 1", 0),
+			    "chain at 1: head 1, 1 descriptor, 0 bytes to the device, 1536 from it\n"
+			    "  desc 1: addr 0x3960600 len 1536 WRITE AVAIL id 1\n");
+	assert_non_null(strstr(run(fx, "ring 0", 0),
+			       "Queue 0 receiveq1 (receive, packed, size 256): next avail 0 wrap 0, in flight 256\n"
+			       "  driver event DESC off_wrap 32768, device event ENABLE off_wrap 0\n"));
+	assert_string_equal(run(fx, "chain 1 0", -1),
+			    "chain: position 0 of transmitq1 is not in flight (nothing is in flight)");
+	teardown(&keep);
+
+	/* No ring memory: a snapshot without it, a dump. */
+	fx = open_fixture(SNAPSHOT, "00:02.0");
+	keep = fx;
+	assert_string_equal(run(fx, "ring 0", -1), "ring: rings not read: the snapshot holds no ring memory");
+	assert_string_equal(run(fx, "chain 0 0", -1), "chain: rings not read: the snapshot holds no ring memory");
+	teardown(&keep);
+	fx = open_fixture("tests/data/qemu-modern.lspci", "00:02.0");
+	keep = fx;
+	assert_string_equal(run(fx, "ring 0", -1), "ring: rings not read: a dump holds config space only");
+	assert_string_equal(run(fx, "irq", -1),
+			    "irq: a dump holds config space only (no MSI-X table, no Linux IRQs)");
+	teardown(&keep);
+}
+
 /* QEMU 7.2 keeps the last driver's feature bits after a reset: the note the
  * REPL gives then, fed the driver_feature words the snapshot recorded (a
  * snapshot cannot be reset: it is read-only). */
@@ -357,6 +461,16 @@ static void test_completion(void **state)
 	assert_string_equal(c.v[0], "queues");
 	c = complete(fx, "help", "st");
 	assert_int_equal(c.n, 1);
+	c = complete(fx, "", "ri");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "ring");
+	c = complete(fx, "chain", "");
+	assert_int_equal(c.n, 3);
+	c = complete(fx, "chain 0", "");
+	assert_int_equal(c.n, 0);
+	c = complete(fx, "ir", "");
+	c = complete(fx, "", "ir");
+	assert_true(has(&c, "irq"));
 	c = complete(fx, "nosuchcommand", "");
 	assert_int_equal(c.n, 0);
 }
@@ -374,6 +488,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_completion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_feature_note, setup, teardown),
+		cmocka_unit_test(test_rings),
 	};
 	int ret;
 
