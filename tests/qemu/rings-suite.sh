@@ -220,6 +220,9 @@ checks=(
 	# nothing in flight: QEMU has popped everything, so its next pop is at avail.idx
 	"avail.idx = last-avail-idx (nothing in flight)" 'if $b == null or $packed or ($still | not) or $q.ring.in_flight != 0 then null
 		elif $q.ring.avail.idx == $b["last-avail-idx"] then true else "avail.idx \($q.ring.avail.idx) != last-avail-idx \($b["last-avail-idx"])" end'
+	# the element query reads avail.idx into shadow-avail-idx: afterwards they are equal
+	"avail.idx = shadow-avail-idx after the element queries" 'if $packed or ($still | not) or ($els | length) == 0 then null
+		elif $q.ring.avail.idx == $a["shadow-avail-idx"] then true else "avail.idx \($q.ring.avail.idx) != shadow-avail-idx \($a["shadow-avail-idx"])" end'
 	"in flight >= inuse" 'if $b == null or ($still | not) then null
 		elif $q.ring.in_flight >= $b.inuse then true else "in_flight \($q.ring.in_flight) < QEMU inuse \($b.inuse)" end'
 	"a QMP element per in-flight chain" 'if $packed or ($still | not) then null else
@@ -356,6 +359,10 @@ for v in "${booted[@]}"; do
 		nq=$((nq + $(jq -L "$dir" 'include "rings"; ring_queues(.g) | length' "$d/ctx.json")))
 	done
 	check "$v: every device of the guest decoded ($got of ${want:-?})" [ "$got" = "${want:-x}" ]
+	# The guest's virtio PCI devices are QEMU's virtio devices (QMP x-query-virtio).
+	q=$(jq -r 'select(.step == "finished") | .reply.return[]?.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort | tr '\n' ' ')
+	g=$(cd "$res" && printf '%s\n' */ | tr -d / | sort | tr '\n' ' ')
+	check "$v: the guest's virtio devices are QEMU's (x-query-virtio: $q)" [ "$q" = "$g" ]
 	check "$v: QMP block_set_io_throttle accepted" \
 		[ "$(jq -c 'select(.step == "throttle") | .reply' "$work/$v.qmp" 2>/dev/null)" = '{"return":{}}' ]
 	ndev=$((ndev + got))

@@ -10,7 +10,7 @@
 #                       each split queue the guest named (only there: a position outside
 #                       holds a stale head, QEMU decodes garbage), and every
 #                       queue-status again ("after": a queue that moved meanwhile is seen)
-#   STEP finished       nothing to ask
+#   STEP finished       x-query-virtio: QEMU's virtio devices (their QOM paths)
 # Appends one JSON line per step to $VLP_RINGS_QMP_OUT. Replies that are errors are kept.
 set -euo pipefail
 out=${VLP_RINGS_QMP_OUT:?} sock=${VLP_RINGS_SYNC:?}
@@ -64,6 +64,10 @@ while IFS= read -r line <&"${SYNC[0]}"; do
 		jq -cn --arg s "$slot" --arg g "${w[*]:2}" --argjson st "${status:-null}" --argjson b "$before" \
 			--argjson e "$elements" --argjson a "$after" \
 			'{step: "read", slot: $s, guest: $g, status: $st, before: $b, elements: $e, after: $a}' >>"$out"
+		;;
+	finished)
+		devs=$(qmp x-query-virtio)
+		jq -cn --argjson r "${devs:-null}" '{step: "finished", reply: $r}' >>"$out"
 		;;
 	esac
 	echo OK >&"${SYNC[1]}"
