@@ -371,6 +371,9 @@ for key in "${tally_keys[@]}"; do
 	read -r p f s <<<"${tallies[$key]}"
 	echo "qemu-rings: check \"$key\": $p passed, $f failed, $s not applicable"
 done
+if [[ " ${booted[*]} " == *" packed "* ]]; then
+	echo "qemu-rings: note: packed: QEMU 7.2 refuses x-query-virtio-queue-element on packed rings: their chains are checked by slot (used-idx) only"
+fi
 for key in "${note_keys[@]}"; do
 	echo "qemu-rings: note: $key:${notes[$key]}"
 done
