@@ -11,6 +11,7 @@
  * Whatever the memory holds, the decoder ends; faults become findings.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -767,4 +768,53 @@ void vlp_ring_free(struct vlp_ring *ring)
 	free(ring->used.last);
 	free(ring->findings);
 	free(ring);
+}
+
+/* 2.7.8.2: the device "MUST" have written at least len bytes "beginning at
+ * the first device-writable buffer": len beyond the chain's writable bytes
+ * is a fault.  One read cannot judge it (a used chain may already be freed
+ * or reused), two can: the chain as it was in flight before, its used
+ * entry after.  Split rings only; legacy devices are not judged (2.7.8.1:
+ * len was often set incorrectly). */
+int vlp_ring_used_len_check(const struct vlp_ring *before, const struct vlp_ring *after,
+			    struct vlp_finding **findings, size_t *nfindings)
+{
+	uint16_t from, count;
+
+	if (!before || !after || before->format != VLP_RING_SPLIT || after->format != VLP_RING_SPLIT ||
+	    before->size != after->size || !after->used.nlast)
+		return 0;
+	from = before->used.idx;
+	count = (uint16_t)(after->used.idx - from);
+	for (size_t i = 0; i < after->used.nlast; i++) {
+		const struct vlp_ring_used_elem *e = &after->used.last[i];
+		const struct vlp_ring_chain *c = NULL;
+		struct vlp_finding *f, *grown;
+
+		/* only entries the device wrote between the two reads */
+		if ((uint16_t)(e->position - from) >= count)
+			continue;
+		for (size_t k = 0; k < before->nchains && !c; k++)
+			if (before->chains[k].head == e->id && before->chains[k].complete)
+				c = &before->chains[k];
+		if (!c || e->len <= c->writable)
+			continue;
+		if (*nfindings >= VLP_RING_FINDINGS_MAX)
+			return 0;
+		grown = realloc(*findings, (*nfindings + 1) * sizeof(**findings));
+		if (!grown)
+			return -ENOMEM;
+		*findings = grown;
+		f = &grown[(*nfindings)++];
+		memset(f, 0, sizeof(*f));
+		f->severity = VLP_SEV_WARNING;
+		f->section = "2.7.8.2";
+		f->position = -1;
+		f->check = "ring-used-len";
+		snprintf(f->message, sizeof(f->message),
+			 "used entry %u: len %" PRIu32 " is larger than the %" PRIu64
+			 " device-writable bytes of chain %u (head %u) as it was in flight",
+			 e->position, e->len, c->writable, c->position, c->head);
+	}
+	return 0;
 }

@@ -53,6 +53,9 @@ struct device_view {
 	const char *irqs_error;        /* why not, when it was tried */
 	bool rings_asked;              /* --rings: show what the rings hold */
 	const struct vlp_rings *rings; /* NULL: not read (no state, or not asked) */
+	/* --sample: reads asked for and their spacing (0: a single read) */
+	unsigned sample_count, sample_interval_ms;
+	bool samples_repeat;           /* a snapshot: every read is the same moment */
 };
 
 struct printer {
