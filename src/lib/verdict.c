@@ -263,7 +263,7 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 		return;
 	}
 	set(v, VLP_VERDICT_NOTIFICATIONS_SUPPRESSED, sec_kick,
-	    "%s frozen %s with %u in flight; %s: the device asked for no kicks and does not poll", idx,
+	    "%s frozen %s with %u in flight; %s: the device asked for no kicks (it polls) yet used none", idx,
 	    over, last->in_flight, why);
 }
 
