@@ -46,7 +46,7 @@ for s in 00:03.0 00:04.0 00:05.0; do
 	echo "@@SAMPLE $s sample-stats"
 	grep 'stats:' /tmp/sample.err
 	echo "@@SAMPLE $s text"
-	virtio-lspci --sample 5x200ms -vv -s "$s" 2>&1 | sed -n '/Rings/,/^\tKernel driver/p' | grep -v '^\t\t\tchain at'
+	virtio-lspci --sample 5x200ms -vv -s "$s" 2>&1 | sed -n '/Rings/,/Kernel driver/p'
 done
 echo "@@SAMPLE end"
 GUEST
@@ -100,7 +100,7 @@ check "rng requestq is progressing (got $(q 00:05.0 '.devices[0].state.common.qu
 	[ "$(q 00:05.0 '.devices[0].state.common.queues[0].ring.verdict.state')" = progressing ]
 check "rng requestq used rate > 0" jq -e '.devices[0].state.common.queues[0].ring.verdict.rates.used_per_s > 0' "$work/00:05.0.json"
 for s in 00:03.0 00:04.0 00:05.0; do
-	echo "--- $s -vv"
-	section "$s" text
+	echo "--- $s -vv (the net receive queue's 256 chains left out)"
+	if [ "$s" = 00:03.0 ]; then section "$s" text | grep -v $'^\t\t\tchain at'; else section "$s" text; fi
 done
 summary sample-check
