@@ -77,7 +77,8 @@ static bool kick_wanted(const struct vlp_queue_sample *s)
 		if (s->device_event_flags == VLP_EVENT_F_DISABLE)
 			return false;
 		if (s->device_event_flags == VLP_EVENT_F_DESC)
-			return delta(s->avail, off_wrap_counter(s->device_event_off_wrap, s->size), m) <= s->size;
+			return delta(s->avail, off_wrap_counter(s->device_event_off_wrap, s->size),
+				     m) <= s->size;
 		return true;
 	}
 	if (s->event_idx)
@@ -97,13 +98,14 @@ static bool irq_wanted(const struct vlp_queue_sample *old, const struct vlp_queu
 		if (new->driver_event_flags == VLP_EVENT_F_DISABLE)
 			return false;
 		if (new->driver_event_flags == VLP_EVENT_F_DESC)
-			return need_event(off_wrap_counter(new->driver_event_off_wrap, new->size), new->used,
-					  old->used, m);
+			return need_event(off_wrap_counter(new->driver_event_off_wrap, new->size),
+					  new->used, old->used, m);
 		return true;
 	}
 	if (new->event_idx)
 		return need_event(new->used_event, new->used, old->used, m);
-	return !(new->avail_flags & VLP_AVAIL_F_NO_INTERRUPT) || !(old->avail_flags & VLP_AVAIL_F_NO_INTERRUPT);
+	return !(new->avail_flags &VLP_AVAIL_F_NO_INTERRUPT) ||
+	       !(old->avail_flags & VLP_AVAIL_F_NO_INTERRUPT);
 }
 
 /* "avail 6, used 4" or the packed counters. */
@@ -122,8 +124,8 @@ static void kick_reason(char *buf, size_t len, const struct vlp_queue_sample *s)
 	static const char *const ev[] = { "enable", "disable", "desc", "reserved" };
 
 	if (s->packed)
-		snprintf(buf, len, "device event suppression %s off_wrap %u", ev[s->device_event_flags & 3],
-			 s->device_event_off_wrap);
+		snprintf(buf, len, "device event suppression %s off_wrap %u",
+			 ev[s->device_event_flags & 3], s->device_event_off_wrap);
 	else if (s->event_idx)
 		snprintf(buf, len, "avail_event %u", s->avail_event);
 	else
@@ -135,18 +137,19 @@ static void irq_reason(char *buf, size_t len, const struct vlp_queue_sample *s)
 	static const char *const ev[] = { "enable", "disable", "desc", "reserved" };
 
 	if (s->packed)
-		snprintf(buf, len, "driver event suppression %s off_wrap %u", ev[s->driver_event_flags & 3],
-			 s->driver_event_off_wrap);
+		snprintf(buf, len, "driver event suppression %s off_wrap %u",
+			 ev[s->driver_event_flags & 3], s->driver_event_off_wrap);
 	else if (s->event_idx)
 		snprintf(buf, len, "used_event %u", s->used_event);
 	else
 		snprintf(buf, len, "avail.flags %u", s->avail_flags);
 }
 
-static void set(struct vlp_verdict *v, enum vlp_verdict_state st, const char *section, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void set(struct vlp_verdict *v, enum vlp_verdict_state st, const char *section,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void set(struct vlp_verdict *v, enum vlp_verdict_state st, const char *section, const char *fmt, ...)
+static void set(struct vlp_verdict *v, enum vlp_verdict_state st, const char *section,
+		const char *fmt, ...)
 {
 	va_list ap;
 
@@ -230,8 +233,9 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 			snprintf(why, sizeof(why), ", IRQ +%" PRIu64, dirq);
 		else
 			why[0] = '\0';
-		set(v, VLP_VERDICT_PROGRESSING, NULL, "avail +%" PRIu32 ", used +%" PRIu32 "%s %s; %s, %u in flight",
-		    da, du, why, over, idx, last->in_flight);
+		set(v, VLP_VERDICT_PROGRESSING, NULL,
+		    "avail +%" PRIu32 ", used +%" PRIu32 "%s %s; %s, %u in flight", da, du, why,
+		    over, idx, last->in_flight);
 		return;
 	}
 	/* used frozen from here on */
@@ -244,8 +248,8 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 		}
 		if (last->avail != 0 || last->used != 0 || da != 0) {
 			set(v, VLP_VERDICT_DRIVER_STALLED, NULL,
-			    "receive queue with 0 buffers posted %s (%s): the driver has not refilled it", over,
-			    idx);
+			    "receive queue with 0 buffers posted %s (%s): the driver has not refilled it",
+			    over, idx);
 			return;
 		}
 		set(v, VLP_VERDICT_IDLE, NULL, "receive queue never used (%s) %s", idx, over);
@@ -263,8 +267,8 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 		return;
 	}
 	set(v, VLP_VERDICT_NOTIFICATIONS_SUPPRESSED, sec_kick,
-	    "%s frozen %s with %u in flight; %s: the device asked for no kicks (it polls) yet used none", idx,
-	    over, last->in_flight, why);
+	    "%s frozen %s with %u in flight; %s: the device asked for no kicks (it polls) yet used none",
+	    idx, over, last->in_flight, why);
 }
 
 void vlp_queue_sample_from_ring(const struct vlp_ring *r, struct vlp_queue_sample *s)

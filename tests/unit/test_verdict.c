@@ -172,8 +172,9 @@ static void test_device_stalled(void **state)
 	x.s[9].t = 2.0;
 	assert_int_equal(judge(&x), VLP_VERDICT_DEVICE_STALLED);
 	assert_string_equal(x.v.section, "2.7.10");
-	assert_string_equal(x.v.evidence,
-			    "avail 6, used 4 frozen over 10 samples in 2.0 s with 2 in flight; used.flags 0: the device asks for kicks");
+	assert_string_equal(
+		x.v.evidence,
+		"avail 6, used 4 frozen over 10 samples in 2.0 s with 2 in flight; used.flags 0: the device asks for kicks");
 	/* EVENT_IDX: avail_event at avail.idx: the device has seen them all */
 	for (size_t k = 0; k < x.n; k++) {
 		x.s[k].event_idx = true;
@@ -399,8 +400,12 @@ static void test_used_len(void **state)
 	before.size = after.size = 256;
 	before.avail.idx = 12;
 	before.used.idx = 10;
-	chains[0] = (struct vlp_ring_chain){ .position = 10, .head = 3, .id = 3, .writable = 513, .complete = true };
-	chains[1] = (struct vlp_ring_chain){ .position = 11, .head = 7, .id = 7, .writable = 1, .complete = true };
+	chains[0] = (struct vlp_ring_chain){
+		.position = 10, .head = 3, .id = 3, .writable = 513, .complete = true
+	};
+	chains[1] = (struct vlp_ring_chain){
+		.position = 11, .head = 7, .id = 7, .writable = 1, .complete = true
+	};
 	before.chains = chains;
 	before.nchains = 2;
 	after.used.idx = 12;
@@ -418,7 +423,9 @@ static void test_used_len(void **state)
 	assert_string_equal(f[0].check, "ring-used-len");
 	assert_string_equal(f[0].section, "2.7.8.2");
 	assert_int_equal(f[0].severity, VLP_SEV_WARNING);
-	assert_non_null(strstr(f[0].message, "used entry 11: len 4096 is larger than the 513 device-writable bytes of chain 10 (head 3)"));
+	assert_non_null(strstr(
+		f[0].message,
+		"used entry 11: len 4096 is larger than the 513 device-writable bytes of chain 10 (head 3)"));
 	/* an incomplete chain (its writable bytes unknown) is not judged */
 	chains[0].complete = false;
 	assert_int_equal(vlp_ring_used_len_check(&before, &after, &f, &nf), 0);
@@ -448,7 +455,8 @@ static void test_used_len(void **state)
  * not judged. */
 static void test_sampling_snapshot_no_bar_access(void **state)
 {
-	struct vlp_source_opts opts = { .dump_path = "tests/data/rings/blk-split.lspci", .virtio_only = true };
+	struct vlp_source_opts opts = { .dump_path = "tests/data/rings/blk-split.lspci",
+					.virtio_only = true };
 	struct vlp_bar_opts bopts = { .mode = VLP_ACCESS_AUTO };
 	struct vlp_state_opts sopts = { 0 };
 	struct vlp_ctx *ctx;
@@ -487,8 +495,9 @@ static void test_sampling_snapshot_no_bar_access(void **state)
 		judged++;
 		assert_int_equal(rings->queues[i].nsamples, 10);
 		/* the recorded ring does not move: nothing in flight, idle */
-		assert_int_equal(rings->queues[i].verdict.state,
-				 rings->queues[i].ring->in_flight ? VLP_VERDICT_DEVICE_STALLED : VLP_VERDICT_IDLE);
+		assert_int_equal(rings->queues[i].verdict.state, rings->queues[i].ring->in_flight
+									 ? VLP_VERDICT_DEVICE_STALLED
+									 : VLP_VERDICT_IDLE);
 		assert_true(rings->queues[i].ring->used.nlast <= VLP_RING_LAST_USED);
 	}
 	assert_true(judged > 0);
