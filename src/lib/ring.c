@@ -774,30 +774,39 @@ void vlp_ring_free(struct vlp_ring *ring)
  * the first device-writable buffer": len beyond the chain's writable bytes
  * is a fault.  One read cannot judge it (a used chain may already be freed
  * or reused), two can: the chain as it was in flight before, its used
- * entry after.  Split rings only; legacy devices are not judged (2.7.8.1:
- * len was often set incorrectly). */
-int vlp_ring_used_len_check(const struct vlp_ring *before, const struct vlp_ring *after,
+ * entry after.  Only what the reads show for certain is judged:
+ *   - a chain published before the read ahead of before (positions below
+ *     settled): the descriptor table, read first, already held it;
+ *   - completed in order: the used entry at position u names the head of
+ *     the chain at avail position u (an out-of-order completion may have
+ *     freed a head that avail still shows in flight).
+ * Split rings only; legacy devices are not judged (2.7.8.1: len was often
+ * set incorrectly). */
+int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, const struct vlp_ring *after,
 			    struct vlp_finding **findings, size_t *nfindings)
 {
-	uint16_t from, count;
+	uint16_t from, count, published;
 
 	if (!before || !after || before->format != VLP_RING_SPLIT || after->format != VLP_RING_SPLIT ||
 	    before->size != after->size || !after->used.nlast)
 		return 0;
 	from = before->used.idx;
 	count = (uint16_t)(after->used.idx - from);
+	published = (uint16_t)(settled - from);
+	if (published > before->nchains)
+		published = (uint16_t)before->nchains;
 	for (size_t i = 0; i < after->used.nlast; i++) {
 		const struct vlp_ring_used_elem *e = &after->used.last[i];
-		const struct vlp_ring_chain *c = NULL;
+		uint16_t k = (uint16_t)(e->position - from);
+		const struct vlp_ring_chain *c;
 		struct vlp_finding *f, *grown;
 
-		/* only entries the device wrote between the two reads */
-		if ((uint16_t)(e->position - from) >= count)
+		/* entries the device wrote between the reads, for chains
+		 * settled before them (chains[k] is at avail position from + k) */
+		if (k >= count || k >= published)
 			continue;
-		for (size_t k = 0; k < before->nchains && !c; k++)
-			if (before->chains[k].head == e->id && before->chains[k].complete)
-				c = &before->chains[k];
-		if (!c || e->len <= c->writable)
+		c = &before->chains[k];
+		if (c->position != e->position || c->head != e->id || !c->complete || e->len <= c->writable)
 			continue;
 		if (*nfindings >= VLP_RING_FINDINGS_MAX)
 			return 0;

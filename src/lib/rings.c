@@ -261,7 +261,14 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 			snprintf(q->error, sizeof(q->error), "%s", vlp_ctx_error(ctx));
 			return err;
 		}
-		err = vlp_ring_used_len_check(before, q->ring, &q->sample_findings, &q->nsample_findings);
+		/* Chains judged: those published before the read ahead of
+		 * before (none at the first sample). */
+		err = vlp_ring_used_len_check(before, q->settled_valid ? q->settled_avail : before->used.idx,
+					      q->ring, &q->sample_findings, &q->nsample_findings);
+		if (before->format != VLP_RING_PACKED) {
+			q->settled_avail = before->avail.idx;
+			q->settled_valid = true;
+		}
 		vlp_ring_free(before);
 		trim_used(q->ring, keep);
 		q->params.last_used = r->last_used;

@@ -1406,10 +1406,13 @@ VLP_API void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_ve
 VLP_API void vlp_queue_sample_from_ring(const struct vlp_ring *ring, struct vlp_queue_sample *s);
 /* 2.7.8.2 across two reads of a split ring: a chain in flight in before
  * (head, device-writable bytes) whose used entry is in after with a larger
- * len.  Appends warnings (check "ring-used-len") to *findings (at most
- * VLP_RING_FINDINGS_MAX in all); after must keep the used entries since
- * before (last_used >= their count).  0, or -ENOMEM. */
-VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, const struct vlp_ring *after,
+ * len.  Judged: chains at avail positions below settled (published before
+ * the read ahead of before: their descriptors were in place when before
+ * read the table) that completed in order.  Appends warnings (check
+ * "ring-used-len") to *findings (at most VLP_RING_FINDINGS_MAX in all);
+ * after must keep the used entries since before (last_used >= their
+ * count).  0, or -ENOMEM. */
+VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, const struct vlp_ring *after,
 				    struct vlp_finding **findings, size_t *nfindings);
 
 /* ------------------------------------------------------------------ */
@@ -1436,6 +1439,9 @@ struct vlp_queue_ring {
 	/* Findings only a series of reads can make (ring-used-len, 2.7.8.2) */
 	struct vlp_finding *sample_findings;
 	size_t nsample_findings;
+	/* private to rings.c: avail.idx of the read before the last one */
+	uint16_t settled_avail;
+	bool settled_valid;
 };
 
 struct vlp_rings {
