@@ -258,7 +258,7 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 		err = vlp_ring_read(ctx, r->mem, &q->params, &q->ring);
 		if (err) {
 			q->ring = before;
-			snprintf(q->error, sizeof(q->error), "%s", vlp_ctx_error(ctx));
+			q->params.last_used = r->last_used;
 			return err;
 		}
 		/* Chains judged: those published before the read ahead of
