@@ -4,8 +4,8 @@
 #   - the host throttles the disk over QMP (block_set_io_throttle on the -drive id, bps=64,
 #     the other five limits 0) while the guest reads it (cat /dev/vda): the blk request
 #     queue is device-stalled with requests in flight;
-#   - eth0 is up with no traffic (IPv6 off): its receive queue, 256 buffers posted, is
-#     waiting-for-input;
+#   - eth0 (split ring) and eth1 (packed=on) are up with no traffic (IPv6 off): their
+#     receive queues, 256 buffers posted, are waiting-for-input;
 #   - the guest reads /dev/hwrng: the rng request queue is progressing;
 #   - --stats: a --sample run makes as many BAR reads as a single --rings read.
 # Prints "sample-check: N passed, M failed" (", 1 skipped" and a SKIP line when QEMU
@@ -28,6 +28,7 @@ cat >"$work/guest.sh" <<'GUEST'
 dmesg -n 1
 for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 >"$f"; done
 ip link set eth0 up
+ip link set eth1 up
 sleep 1
 # The host throttles the disk once it sees this line.
 echo "@@SAMPLE ready"
@@ -35,7 +36,7 @@ sleep 5
 cat /dev/vda >/dev/null &
 cat /dev/hwrng >/dev/null &
 sleep 2
-for s in 00:03.0 00:04.0 00:05.0; do
+for s in 00:03.0 00:04.0 00:05.0 00:06.0; do
 	virtio-lspci --rings -J --stats -s "$s" >/dev/null 2>/tmp/single.err
 	virtio-lspci --sample 5x200ms -J --stats -s "$s" >/tmp/sample.json 2>/tmp/sample.err
 	echo "@@SAMPLE $s rc $?"
@@ -69,7 +70,8 @@ truncate -s 64M "$work/blk.img"
 	--hook "$work/hook.sh" --hook-at start --timeout 170 -o "$work/out" -- \
 	-netdev user,id=n0 -device virtio-net-pci,netdev=n0,addr=0x3 \
 	-drive "if=none,id=d0,format=raw,file=$work/blk.img" -device virtio-blk-pci,drive=d0,addr=0x4 \
-	-device virtio-rng-pci,addr=0x5
+	-device virtio-rng-pci,addr=0x5 \
+	-netdev user,id=n1 -device virtio-net-pci,netdev=n1,addr=0x6,packed=on
 rc=$?
 check "guest ran (exit $rc)" [ "$rc" = 0 ]
 check "guest finished" grep -q '^@@SAMPLE end' "$work/out"
@@ -78,7 +80,7 @@ check "guest finished" grep -q '^@@SAMPLE end' "$work/out"
 section() { awk -v h="@@SAMPLE $1 $2" 'index($0, "@@SAMPLE") == 1 { on = ($0 == h); next } on' "$work/out"; }
 bar_reads() { section "$1" "$2" | sed -n 's/.* bar_reads=\([0-9]*\).*/\1/p'; }
 
-for s in 00:03.0 00:04.0 00:05.0; do
+for s in 00:03.0 00:04.0 00:05.0 00:06.0; do
 	section "$s" json >"$work/$s.json"
 	check "$s: --sample exits 0" grep -qx "@@SAMPLE $s rc 0" "$work/out"
 	check "$s: 5 samples of every ring read" \
@@ -96,11 +98,18 @@ check "blk requestq1 has requests in flight ($(q 00:04.0 '.devices[0].state.comm
 check "net receiveq1 is waiting-for-input (got $(q 00:03.0 '.devices[0].state.common.queues[0].ring.verdict.state'))" \
 	[ "$(q 00:03.0 '.devices[0].state.common.queues[0].ring.verdict.state')" = waiting-for-input ]
 check "net receiveq1 has buffers posted" [ "$(q 00:03.0 '.devices[0].state.common.queues[0].ring.in_flight')" -gt 0 ]
+check "packed net receiveq1 is waiting-for-input (got $(q 00:06.0 '.devices[0].state.common.queues[0].ring.verdict.state'))" \
+	[ "$(q 00:06.0 '.devices[0].state.common.queues[0].ring.format')/$(q 00:06.0 '.devices[0].state.common.queues[0].ring.verdict.state')" = packed/waiting-for-input ]
 check "rng requestq is progressing (got $(q 00:05.0 '.devices[0].state.common.queues[0].ring.verdict.state'))" \
 	[ "$(q 00:05.0 '.devices[0].state.common.queues[0].ring.verdict.state')" = progressing ]
 check "rng requestq used rate > 0" jq -e '.devices[0].state.common.queues[0].ring.verdict.rates.used_per_s > 0' "$work/00:05.0.json"
-for s in 00:03.0 00:04.0 00:05.0; do
-	echo "--- $s -vv (the net receive queue's 256 chains left out)"
-	if [ "$s" = 00:03.0 ]; then section "$s" text | grep -v $'^\t\t\tchain at'; else section "$s" text; fi
+for s in 00:03.0 00:04.0 00:05.0 00:06.0; do
+	if [ "$s" = 00:03.0 ] || [ "$s" = 00:06.0 ]; then
+		echo "--- $s -vv (the 256 receive chains left out)"
+		section "$s" text | grep -v $'^\t\t\tchain at'
+	else
+		echo "--- $s -vv"
+		section "$s" text
+	fi
 done
 summary sample-check
