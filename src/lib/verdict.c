@@ -207,7 +207,9 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 		v->irq_rate_valid = irq_known;
 		v->irq_per_s = irq_known ? (double)dirq / span : 0;
 	}
-	rx = in->role == VLP_QUEUE_RECEIVE;
+	/* Receive-type: the driver posts buffers the device fills when
+	 * something arrives (a packet, an event); until then they wait. */
+	rx = in->role == VLP_QUEUE_RECEIVE || in->role == VLP_QUEUE_EVENT;
 	sec_kick = last->packed ? "2.8.10" : "2.7.10";
 	sec_irq = last->packed ? "2.8.10" : "2.7.7";
 	indices(idx, sizeof(idx), last);
@@ -242,17 +244,18 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 	if (rx) {
 		if (last->in_flight > 0) {
 			set(v, VLP_VERDICT_WAITING_FOR_INPUT, NULL,
-			    "%u receive buffers posted, none used %s (%s): waiting for input, not a stall",
+			    "%u buffers posted for the device to fill, none used %s (%s): waiting for input, not a stall",
 			    last->in_flight, over, idx);
 			return;
 		}
 		if (last->avail != 0 || last->used != 0 || da != 0) {
 			set(v, VLP_VERDICT_DRIVER_STALLED, NULL,
-			    "receive queue with 0 buffers posted %s (%s): the driver has not refilled it",
-			    over, idx);
+			    "%s queue with 0 buffers posted %s (%s): the driver has not refilled it",
+			    vlp_queue_role_name(in->role), over, idx);
 			return;
 		}
-		set(v, VLP_VERDICT_IDLE, NULL, "receive queue never used (%s) %s", idx, over);
+		set(v, VLP_VERDICT_IDLE, NULL, "%s queue never used (%s) %s",
+		    vlp_queue_role_name(in->role), idx, over);
 		return;
 	}
 	if (last->in_flight == 0) {

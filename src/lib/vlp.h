@@ -1380,7 +1380,7 @@ VLP_API const char *vlp_verdict_state_name(enum vlp_verdict_state s);
 struct vlp_verdict_input {
 	const struct vlp_queue_sample *samples; /* oldest first */
 	size_t nsamples;
-	enum vlp_queue_role role;               /* RECEIVE: waiting is normal */
+	enum vlp_queue_role role;               /* RECEIVE, EVENT: waiting is normal */
 	/* The MSI-X entry of the queue's vector, as the first read saw it */
 	bool vector_valid;
 	unsigned vector;

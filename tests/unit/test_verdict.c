@@ -118,8 +118,15 @@ static void test_waiting_for_input(void **state)
 	split(&x, 10, 256, 0);
 	x.in.role = VLP_QUEUE_RECEIVE;
 	assert_int_equal(judge(&x), VLP_VERDICT_WAITING_FOR_INPUT);
-	assert_non_null(strstr(x.v.evidence, "256 receive buffers posted"));
+	assert_non_null(strstr(x.v.evidence, "256 buffers posted for the device to fill, none used"));
 	assert_null(x.v.section);
+	/* an event queue (scsi, input eventq) waits the same way */
+	split(&x, 4, 8, 0);
+	x.in.role = VLP_QUEUE_EVENT;
+	assert_int_equal(judge(&x), VLP_VERDICT_WAITING_FOR_INPUT);
+	/* a request queue holding the same is not waiting: it is stalled */
+	x.in.role = VLP_QUEUE_REQUEST;
+	assert_int_equal(judge(&x), VLP_VERDICT_DEVICE_STALLED);
 }
 
 static void test_progressing(void **state)
@@ -262,7 +269,7 @@ static void test_driver_stalled(void **state)
 	split(&x, 5, 512, 512);
 	x.in.role = VLP_QUEUE_RECEIVE;
 	assert_int_equal(judge(&x), VLP_VERDICT_DRIVER_STALLED);
-	assert_non_null(strstr(x.v.evidence, "0 buffers posted"));
+	assert_non_null(strstr(x.v.evidence, "receive queue with 0 buffers posted"));
 	/* ... also right at the wrap point */
 	split(&x, 5, 0, 0);
 	x.in.role = VLP_QUEUE_RECEIVE;
