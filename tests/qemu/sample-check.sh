@@ -88,6 +88,7 @@ for s in 00:03.0 00:04.0 00:05.0 00:06.0; do
 	single=$(bar_reads "$s" single-stats) sampled=$(bar_reads "$s" sample-stats)
 	check "$s: BAR reads of --sample 5x200ms ($sampled) == of one read ($single)" \
 		[ -n "$single" ] && [ "$single" = "$sampled" ]
+	echo "$s: BAR reads: one read $single, --sample 5x200ms $sampled"
 	echo "$s: $(jq -c '[.devices[0].state.common.queues[] | select(.ring.verdict != null) | {name, in_flight: .ring.in_flight, state: .ring.verdict.state, rates: .ring.verdict.rates}]' "$work/$s.json")"
 done
 q() { jq -r "$2" "$work/$1.json"; }
