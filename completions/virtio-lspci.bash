@@ -128,6 +128,10 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W '0.1 0.5 1 2 5 10' -- "$cur")
             return
             ;;
+        --sample)
+            mapfile -t COMPREPLY < <(compgen -W '3 5x200ms 10x200ms 5x1s 10x1s' -- "$cur")
+            return
+            ;;
         -c | --command)
             # commands for the REPL: the first word of each
             mapfile -t COMPREPLY < <(compgen -W 'help show get set queue features feature
@@ -143,7 +147,7 @@ _virtio_lspci()
 
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method
-            --access --passive --read-isr --save --stats --rings
+            --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --strict --list-checks --diff
             -i --interactive -c --command --force --dry-run -y --yes

@@ -85,6 +85,7 @@ complete -c virtio-lspci -l read-isr -d 'Also read the ISR status (reading clear
 complete -c virtio-lspci -l save -r -F -d 'Write a snapshot (config space and every register read)'
 complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stderr)'
 complete -c virtio-lspci -l rings -d 'Also read each queue ring from guest memory'
+complete -c virtio-lspci -l sample -x -a '3 5x200ms 10x200ms 5x1s 10x1s' -d 'Read rings and IRQ counts COUNT[xINTERVAL] times; a verdict per queue'
 
 # Live view
 complete -c virtio-lspci -s w -l top -d 'Full-screen live view of one device'

@@ -15,7 +15,7 @@
 enum long_only {
 	OPT_FORMAT = 0x100, OPT_ACCESS, OPT_PASSIVE, OPT_READ_ISR, OPT_SAVE, OPT_STATS, OPT_FORCE,
 	OPT_DRY_RUN, OPT_YES, OPT_TOP, OPT_INTERVAL, OPT_CHECK, OPT_ACTIVE, OPT_STRICT, OPT_DIFF,
-	OPT_LIST_CHECKS, OPT_RINGS,
+	OPT_LIST_CHECKS, OPT_RINGS, OPT_SAMPLE,
 };
 
 static const char usage_text[] =
@@ -49,6 +49,11 @@ static const char usage_text[] =
 	"                           memory (/proc/kcore; snapshots: what they recorded):\n"
 	"                           indices, in-flight chains (-vv), descriptors (-vvv);\n"
 	"                           with --top, ring columns in the Queues panel\n"
+	"      --sample=COUNT[xINTERVAL]  read rings and IRQ counts COUNT times,\n"
+	"                           INTERVAL apart (ms or s; default 200ms), with no BAR\n"
+	"                           access after the first read, and give each queue a\n"
+	"                           verdict (idle, progressing, device-stalled, ...);\n"
+	"                           implies --rings\n"
 	"Interactive and batch commands (see 'help' inside):\n"
 	"  -i, --interactive        a command prompt on one device (readline); commands\n"
 	"                           are read from standard input when it is not a terminal\n"
@@ -95,6 +100,7 @@ static const struct option long_options[] = {
 	{ "save", required_argument, NULL, OPT_SAVE },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "rings", no_argument, NULL, OPT_RINGS },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "interactive", no_argument, NULL, 'i' },
 	{ "command", required_argument, NULL, 'c' },
 	{ "force", no_argument, NULL, OPT_FORCE },
@@ -163,6 +169,38 @@ static int parse_interval(const char *arg, double *out)
 	if (errno || end == arg || *end || !(v >= 0.1) || v > 3600)
 		return usage_error("--interval: '%s' is not a number of seconds from 0.1 to 3600", arg);
 	*out = v;
+	return -1;
+}
+
+/* --sample=COUNT[xINTERVAL]: "10x200ms", "5x1s", "3" (200 ms apart). */
+static int parse_sample(const char *arg, unsigned *count, unsigned *interval_ms)
+{
+	static const char bad[] =
+		"--sample: '%s' is not COUNT[xINTERVAL] (COUNT 1 to %u, INTERVAL %u ms to %u s with a ms or s unit, e.g. 10x200ms)";
+	unsigned long n;
+	double v, ms;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *arg < '0' || *arg > '9' || n < 1 || n > SAMPLE_COUNT_MAX)
+		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS, SAMPLE_INTERVAL_MAX_MS / 1000);
+	*count = (unsigned)n;
+	*interval_ms = SAMPLE_INTERVAL_DEFAULT_MS;
+	if (!*end)
+		return -1;
+	if (*end != 'x' || end[1] < '0' || end[1] > '9')
+		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS, SAMPLE_INTERVAL_MAX_MS / 1000);
+	v = strtod(end + 1, &end);
+	if (!strcmp(end, "ms"))
+		ms = v;
+	else if (!strcmp(end, "s"))
+		ms = v * 1000;
+	else
+		ms = -1;
+	if (errno || !(ms >= SAMPLE_INTERVAL_MIN_MS) || ms > SAMPLE_INTERVAL_MAX_MS)
+		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS, SAMPLE_INTERVAL_MAX_MS / 1000);
+	*interval_ms = (unsigned)(ms + 0.5);
 	return -1;
 }
 
@@ -250,6 +288,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_RINGS:
 			o->rings = true;
 			break;
+		case OPT_SAMPLE:
+			ret = parse_sample(optarg, &o->sample_count, &o->sample_interval_ms);
+			o->rings = true;
+			break;
 		case 'A':
 			if (!strcmp(optarg, "help"))
 				return list_access_methods();
@@ -319,6 +361,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--format applies to -F dumps only");
 	if (o->passive && o->read_isr)
 		return usage_error("%s", "--read-isr reads (and clears) a register: not with --passive");
+	if (o->sample_count && o->mode != MODE_LIST)
+		return usage_error("%s", "--sample applies to the device listing");
 	if (o->rings && o->mode != MODE_LIST && o->mode != MODE_TOP)
 		return usage_error("%s", "--rings applies to the device listing and --top");
 	/* The rings are shown per queue, from -v on. */

@@ -217,9 +217,11 @@ start 80 24 "$tool" -F "$rings" --top --rings
 wait_for "q:quit"
 shows "--rings: ring columns, Queues focused" ">Queues" "name" "avail" "used" "in-flight" "avail/s" \
 	"used/s" "IRQ/s" "verdict" "receiveq1" "transmitq1" "controlq"
-check "--rings: receiveq1 selected, 256 in flight, waiting" \
-	grep -qE '^>  0 receiveq1 +256 +0 +256 +(-|0\.0) +(-|0\.0) +- waiting' "$tmp/screen"
-check "--rings: controlq idle" grep -qE '^   2 controlq +6 +6 +0 .* idle' "$tmp/screen"
+# A snapshot is one moment of ring memory: the verdict (as --sample's) says
+# it cannot judge, rather than calling a frozen copy idle or waiting.
+check "--rings: receiveq1 selected, 256 in flight, not-sampled" \
+	grep -qE '^>  0 receiveq1 +256 +0 +256 +(-|0\.0) +(-|0\.0) +- not-sampled' "$tmp/screen"
+check "--rings: controlq 6/6, not-sampled" grep -qE '^   2 controlq +6 +6 +0 .* not-sampled' "$tmp/screen"
 keys Enter
 wait_for "Chains of queue 0"
 shows "Enter opens the chains of receiveq1" "Chains of queue 0 receiveq1: 256 in flight" "Esc: back" \

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -111,6 +112,66 @@ static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o
 	return rings;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* --sample: the first read is the one made (state, IRQs, rings); then
+ * COUNT-1 more reads of ring memory and of Linux's IRQ counts (procfs),
+ * INTERVAL apart, and no BAR access at all.  A snapshot holds one moment:
+ * its reads repeat it, without waiting, and every verdict says so.  Each
+ * queue gets its verdict, not-sampled for a single read.  *irqs becomes
+ * the last read's. */
+static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+			 const struct vlp_state *state, struct vlp_rings *rings, struct vlp_irqs **irqs)
+{
+	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE;
+	char why[160], slot[32];
+	const char *unsampled = NULL;
+	double t0 = now_s();
+
+	if (!rings)
+		return;
+	if (vlp_rings_record(ctx, rings, *irqs, 0) == 0) {
+		for (unsigned k = 1; rings->mem && k < o->sample_count; k++) {
+			struct vlp_irqs *next = NULL;
+
+			if (live)
+				sleep_ms(o->sample_interval_ms);
+			if (vlp_rings_sample(ctx, rings)) {
+				format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+				fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, k + 1, vlp_ctx_error(ctx));
+				break;
+			}
+			if (live && *irqs && vlp_irqs_read(ctx, vlp_device_slot(dev), NULL, &next) == 0) {
+				vlp_irqs_free(*irqs);
+				*irqs = next;
+			}
+			if (vlp_rings_record(ctx, rings, live ? *irqs : NULL, now_s() - t0))
+				break;
+		}
+	}
+	if (o->sample_count > 1 && !live) {
+		snprintf(why, sizeof(why),
+			 "a snapshot holds one read of ring memory: its %u samples are the same moment",
+			 o->sample_count);
+		unsampled = why;
+	}
+	vlp_rings_judge(rings, state, unsampled);
+}
+
 static void print_stats(const struct vlp_device *dev)
 {
 	const struct vlp_access_stats *st = vlp_device_stats(dev);
@@ -181,8 +242,11 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
 		irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
 		rings = read_rings(ctx, o, dev, layout, state, &notes);
+		sample_rings(ctx, o, dev, state, rings, &irqs);
 		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL, irqs,
-					     irqs_why[0] ? irqs_why : NULL, o->rings, rings };
+					     irqs_why[0] ? irqs_why : NULL, o->rings, rings,
+					     o->sample_count, o->sample_interval_ms,
+					     o->sample_count > 1 && vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
 		o->printer->device(&out, &view);
 		out.devices++;
 		if (save) {

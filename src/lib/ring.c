@@ -11,6 +11,7 @@
  * Whatever the memory holds, the decoder ends; faults become findings.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -767,4 +768,62 @@ void vlp_ring_free(struct vlp_ring *ring)
 	free(ring->used.last);
 	free(ring->findings);
 	free(ring);
+}
+
+/* 2.7.8.2: the device "MUST" have written at least len bytes "beginning at
+ * the first device-writable buffer": len beyond the chain's writable bytes
+ * is a fault.  One read cannot judge it (a used chain may already be freed
+ * or reused), two can: the chain as it was in flight before, its used
+ * entry after.  Only what the reads show for certain is judged:
+ *   - a chain published before the read ahead of before (positions below
+ *     settled): the descriptor table, read first, already held it;
+ *   - completed in order: the used entry at position u names the head of
+ *     the chain at avail position u (an out-of-order completion may have
+ *     freed a head that avail still shows in flight).
+ * Split rings only; legacy devices are not judged (2.7.8.1: len was often
+ * set incorrectly). */
+int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, const struct vlp_ring *after,
+			    struct vlp_finding **findings, size_t *nfindings)
+{
+	uint16_t from, count, published;
+
+	if (!before || !after || before->format != VLP_RING_SPLIT || after->format != VLP_RING_SPLIT ||
+	    before->size != after->size || !after->used.nlast)
+		return 0;
+	from = before->used.idx;
+	count = (uint16_t)(after->used.idx - from);
+	published = (uint16_t)(settled - from);
+	if (published > before->nchains)
+		published = (uint16_t)before->nchains;
+	for (size_t i = 0; i < after->used.nlast; i++) {
+		const struct vlp_ring_used_elem *e = &after->used.last[i];
+		uint16_t k = (uint16_t)(e->position - from);
+		const struct vlp_ring_chain *c;
+		struct vlp_finding *f, *grown;
+
+		/* entries the device wrote between the reads, for chains
+		 * settled before them (chains[k] is at avail position from + k) */
+		if (k >= count || k >= published)
+			continue;
+		c = &before->chains[k];
+		if (c->position != e->position || c->head != e->id || !c->complete || e->len <= c->writable)
+			continue;
+		if (*nfindings >= VLP_RING_FINDINGS_MAX)
+			return 0;
+		grown = realloc(*findings, (*nfindings + 1) * sizeof(**findings));
+		if (!grown)
+			return -ENOMEM;
+		*findings = grown;
+		f = &grown[(*nfindings)++];
+		memset(f, 0, sizeof(*f));
+		f->severity = VLP_SEV_WARNING;
+		f->section = "2.7.8.2";
+		f->position = -1;
+		f->check = "ring-used-len";
+		snprintf(f->message, sizeof(f->message),
+			 "used entry %u: len %" PRIu32 " is larger than the %" PRIu64
+			 " device-writable bytes of chain %u (head %u) as it was in flight",
+			 e->position, e->len, c->writable, c->position, c->head);
+	}
+	return 0;
 }

@@ -226,29 +226,127 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	return 0;
 }
 
+/* Keeps the newest keep used entries of a ring read with more. */
+static void trim_used(struct vlp_ring *ring, unsigned keep)
+{
+	size_t drop;
+
+	if (ring->used.nlast <= keep)
+		return;
+	drop = ring->used.nlast - keep;
+	memmove(ring->used.last, ring->used.last + drop, keep * sizeof(*ring->used.last));
+	ring->used.nlast = keep;
+}
+
 int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 {
+	unsigned keep = r->last_used ? r->last_used : VLP_RING_LAST_USED;
+
 	if (!r->mem)
 		return vlp_error(ctx, ENODATA, "%s", r->error[0] ? r->error : "no ring memory");
 	for (size_t i = 0; i < r->nqueues; i++) {
 		struct vlp_queue_ring *q = &r->queues[i];
+		struct vlp_ring *before = q->ring;
 		int err;
 
-		if (!q->enabled || !q->ring)
+		if (!q->enabled || !before)
 			continue;
-		err = read_one(ctx, r->mem, q, r->last_used);
-		if (err)
+		/* Every used entry since the last read, for used.len (2.7.8.2):
+		 * the before ring is judged against them, then freed. */
+		q->ring = NULL;
+		q->params.last_used = q->params.size;
+		err = vlp_ring_read(ctx, r->mem, &q->params, &q->ring);
+		if (err) {
+			q->ring = before;
+			q->params.last_used = r->last_used;
 			return err;
+		}
+		/* Chains judged: those published before the read ahead of
+		 * before (none at the first sample). */
+		err = vlp_ring_used_len_check(before, q->settled_valid ? q->settled_avail : before->used.idx,
+					      q->ring, &q->sample_findings, &q->nsample_findings);
+		if (before->format != VLP_RING_PACKED) {
+			q->settled_avail = before->avail.idx;
+			q->settled_valid = true;
+		}
+		vlp_ring_free(before);
+		trim_used(q->ring, keep);
+		q->params.last_used = r->last_used;
+		if (err)
+			return vlp_error(ctx, ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/* Linux's count of the IRQ serving a queue's vector. */
+static bool irq_count(const struct vlp_queue_ring *q, const struct vlp_irqs *irqs, uint64_t *count)
+{
+	const struct vlp_irq *irq;
+
+	if (!irqs || !q->vector_valid || q->msix_vector == 0xffffu) /* VIRTIO_MSI_NO_VECTOR, 4.1.4.3 */
+		return false;
+	irq = vlp_irqs_find_entry(irqs, q->msix_vector);
+	if (!irq || !irq->counted)
+		return false;
+	*count = irq->count;
+	return true;
+}
+
+int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *r, const struct vlp_irqs *irqs, double t)
+{
+	for (size_t i = 0; i < r->nqueues; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+		struct vlp_queue_sample *grown, *s;
+
+		if (!q->ring)
+			continue;
+		grown = realloc(q->samples, (q->nsamples + 1) * sizeof(*q->samples));
+		if (!grown)
+			return vlp_error(ctx, ENOMEM, "out of memory");
+		q->samples = grown;
+		s = &grown[q->nsamples++];
+		vlp_queue_sample_from_ring(q->ring, s);
+		s->t = t;
+		s->irq_known = irq_count(q, irqs, &s->irq_count);
+	}
+	r->nsamples++;
+	return 0;
+}
+
+void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const char *unsampled_why)
+{
+	for (size_t i = 0; i < r->nqueues; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+		struct vlp_verdict_input in = {
+			.samples = q->samples,
+			.nsamples = q->nsamples,
+			.role = q->role,
+			.vector_valid = q->vector_valid && q->msix_vector != 0xffffu,
+			.vector = q->msix_vector,
+			.unsampled_why = unsampled_why,
+		};
+
+		if (in.vector_valid && state && q->msix_vector < state->nmsix) {
+			const struct vlp_msix_entry *e = &state->msix[q->msix_vector];
+
+			in.masked_valid = e->control.valid;
+			in.masked = e->control.value & VLP_MSIX_VECTOR_MASKED;
+			in.pending_valid = e->pending_valid;
+			in.pending = e->pending;
+		}
+		vlp_verdict_judge(&in, &q->verdict);
+	}
 }
 
 void vlp_rings_free(struct vlp_rings *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nqueues; i++)
+	for (size_t i = 0; i < r->nqueues; i++) {
 		vlp_ring_free(r->queues[i].ring);
+		free(r->queues[i].samples);
+		free(r->queues[i].sample_findings);
+	}
 	free(r->queues);
 	free(r);
 }

@@ -1336,6 +1336,86 @@ VLP_API size_t vlp_ring_check_count(void);
 VLP_API const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
 
 /* ------------------------------------------------------------------ */
+/* Sampling and the verdict (verdict.c): who is stuck, from plain numbers */
+/* ------------------------------------------------------------------ */
+
+/* What one read of a queue shows, as plain numbers (no memory needed:
+ * tests build series by hand).  Counters are free-running: split rings
+ * count avail.idx and used.idx modulo 2^16 (2.7.6, 2.7.8); packed rings
+ * count ring slots modulo 2 x size, the slot plus size when the wrap
+ * counter is 0 (2.8.1), and their used counter is the avail counter less
+ * the slots of the lists still in flight. */
+struct vlp_queue_sample {
+	double t;                /* seconds, any origin, increasing */
+	bool packed, event_idx;  /* RING_PACKED, EVENT_IDX negotiated */
+	unsigned size;           /* queue size */
+	uint32_t avail, used;    /* the counters above */
+	unsigned in_flight;      /* chains available and not used */
+	/* split (2.7.7, 2.7.10) */
+	uint16_t avail_flags, used_flags, used_event, avail_event;
+	/* packed event suppression (2.8.10): driver's and device's */
+	uint16_t driver_event_flags, driver_event_off_wrap;
+	uint16_t device_event_flags, device_event_off_wrap;
+	bool irq_known;          /* the Linux IRQ of the queue's vector was counted */
+	uint64_t irq_count;
+};
+
+enum vlp_verdict_state {
+	VLP_VERDICT_NOT_SAMPLED,
+	VLP_VERDICT_IDLE,
+	VLP_VERDICT_WAITING_FOR_INPUT,
+	VLP_VERDICT_PROGRESSING,
+	VLP_VERDICT_DEVICE_STALLED,
+	VLP_VERDICT_INTERRUPT_NOT_DELIVERED,
+	VLP_VERDICT_NOTIFICATIONS_SUPPRESSED,
+	VLP_VERDICT_DRIVER_STALLED,
+	VLP_VERDICT_STATES
+};
+/* "not-sampled", "idle", "waiting-for-input", "progressing",
+ * "device-stalled", "interrupt-not-delivered", "notifications-suppressed",
+ * "driver-stalled" */
+VLP_API const char *vlp_verdict_state_name(enum vlp_verdict_state s);
+
+/* Everything the verdict weighs for one queue. */
+struct vlp_verdict_input {
+	const struct vlp_queue_sample *samples; /* oldest first */
+	size_t nsamples;
+	enum vlp_queue_role role;               /* RECEIVE, EVENT: waiting is normal */
+	/* The MSI-X entry of the queue's vector, as the first read saw it */
+	bool vector_valid;
+	unsigned vector;
+	bool masked_valid, masked, pending_valid, pending;
+	/* Why a series cannot be judged (a snapshot: one moment), NULL: none */
+	const char *unsampled_why;
+};
+
+struct vlp_verdict {
+	enum vlp_verdict_state state;
+	const char *section;   /* the spec rule it rests on, NULL: none */
+	char evidence[320];    /* one sentence naming the numbers */
+	bool rates_valid;      /* two samples or more, time passed */
+	double avail_per_s, used_per_s;
+	bool irq_rate_valid;   /* and the IRQ was counted in each */
+	double irq_per_s;
+};
+
+/* The verdict of one queue over its samples: pure, no I/O. */
+VLP_API void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *out);
+/* The plain numbers of a decoded ring (t and the IRQ are left to the
+ * caller). */
+VLP_API void vlp_queue_sample_from_ring(const struct vlp_ring *ring, struct vlp_queue_sample *s);
+/* 2.7.8.2 across two reads of a split ring: a chain in flight in before
+ * (head, device-writable bytes) whose used entry is in after with a larger
+ * len.  Judged: chains at avail positions below settled (published before
+ * the read ahead of before: their descriptors were in place when before
+ * read the table) that completed in order.  Appends warnings (check
+ * "ring-used-len") to *findings (at most VLP_RING_FINDINGS_MAX in all);
+ * after must keep the used entries since before (last_used >= their
+ * count).  0, or -ENOMEM. */
+VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, const struct vlp_ring *after,
+				    struct vlp_finding **findings, size_t *nfindings);
+
+/* ------------------------------------------------------------------ */
 /* The rings of a device's queues (rings.c)                           */
 /* ------------------------------------------------------------------ */
 
@@ -1352,6 +1432,16 @@ struct vlp_queue_ring {
 	struct vlp_ring_params params;
 	struct vlp_ring *ring;     /* NULL: not read (error says why) */
 	char error[200];           /* why this queue's ring was not read */
+	/* Sampling (vlp_rings_record, vlp_rings_judge): one entry per read */
+	struct vlp_queue_sample *samples;
+	size_t nsamples;
+	struct vlp_verdict verdict;
+	/* Findings only a series of reads can make (ring-used-len, 2.7.8.2) */
+	struct vlp_finding *sample_findings;
+	size_t nsample_findings;
+	/* private to rings.c: avail.idx of the read before the last one */
+	uint16_t settled_avail;
+	bool settled_valid;
 };
 
 struct vlp_rings {
@@ -1360,6 +1450,7 @@ struct vlp_rings {
 	bool legacy;                   /* the driver uses the legacy interface */
 	const char *source;            /* "kcore", "recorded"; NULL: no memory */
 	char error[300];               /* why no ring could be read, "" otherwise */
+	size_t nsamples;               /* reads recorded (vlp_rings_record) */
 	/* private to rings.c: the memory read from, and what a sample keeps */
 	struct vlp_guestmem *mem;
 	unsigned last_used;
@@ -1386,6 +1477,15 @@ VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const st
 /* Reads every ring read before again, from memory only (no register, no
  * BAR access): the next sample. */
 VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
+/* Appends what every read queue shows now to its samples (t in seconds;
+ * irqs: Linux's counts now, NULL when unknown).  vlp_rings_sample judges
+ * used.len across the reads it makes (sample_findings). */
+VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings, const struct vlp_irqs *irqs,
+			     double t);
+/* Each queue's verdict over its samples; the MSI-X mask and pending bits
+ * come from state (the first read).  unsampled_why, when not NULL, makes
+ * every verdict not-sampled with that reason. */
+VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state, const char *unsampled_why);
 VLP_API void vlp_rings_free(struct vlp_rings *rings);
 /* The negotiated feature words (device's AND driver's) of a state; a word
  * not read counts as 0. */

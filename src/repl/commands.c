@@ -1166,7 +1166,7 @@ static int print_ring_text(struct repl *r, const struct vlp_queue_ring *q,
 	if (chain)
 		text_ring_chain(&out, q->ring, chain);
 	else
-		text_queue_ring(&out, q);
+		text_queue_ring(&out, q, false);
 	fclose(out.f);
 	print_dedented(r, text, tabs);
 	free(text);

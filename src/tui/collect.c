@@ -404,9 +404,48 @@ const char *tui_queue_verdict(const struct tui_ring_sample *s)
 {
 	if (!s || !s->read)
 		return "-";
-	if (s->used_moved)
-		return "moving";
-	return s->in_flight ? "waiting" : "idle";
+	return vlp_verdict_state_name(s->verdict);
+}
+
+/* Appends this refresh to the queue's window (dropping the oldest) and
+ * judges it as --sample does. */
+static void judge_window(struct tui_ring_sample *s, const struct tui_ring_sample *prev,
+			 const struct vlp_queue_ring *q, const struct vlp_state *state, double t,
+			 const char *unsampled)
+{
+	struct vlp_verdict_input in = { .role = q->role, .unsampled_why = unsampled };
+	struct vlp_verdict v;
+
+	if (prev->read && prev->packed == s->packed) {
+		memcpy(s->window, prev->window, sizeof(s->window));
+		s->nwindow = prev->nwindow;
+	}
+	if (s->nwindow == TUI_VERDICT_WINDOW) {
+		memmove(s->window, s->window + 1, (TUI_VERDICT_WINDOW - 1) * sizeof(s->window[0]));
+		s->nwindow--;
+	}
+	vlp_queue_sample_from_ring(q->ring, &s->window[s->nwindow]);
+	s->window[s->nwindow].t = t;
+	s->window[s->nwindow].irq_known = s->irq_known;
+	s->window[s->nwindow].irq_count = s->irq_count;
+	s->nwindow++;
+	in.samples = s->window;
+	in.nsamples = s->nwindow;
+	/* 4.1.4.3: VIRTIO_MSI_NO_VECTOR (0xffff) has no MSI-X entry. */
+	if (q->vector_valid && q->msix_vector != 0xffff) {
+		in.vector_valid = true;
+		in.vector = q->msix_vector;
+		if (state && q->msix_vector < state->nmsix) {
+			const struct vlp_msix_entry *e = &state->msix[q->msix_vector];
+
+			in.masked_valid = e->control.valid;
+			in.masked = e->control.value & VLP_MSIX_VECTOR_MASKED;
+			in.pending_valid = e->pending_valid;
+			in.pending = e->pending;
+		}
+	}
+	vlp_verdict_judge(&in, &v);
+	s->verdict = v.state;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -447,8 +486,8 @@ static uint64_t rings_key(const struct vlp_state *s)
 }
 
 /* Takes this refresh's sample of every ring and its rates against the
- * previous one (dt seconds before). */
-static void take_samples(struct tui_data *d, bool keep, double dt)
+ * previous one (dt seconds before), at t seconds. */
+static void take_samples(struct tui_data *d, bool keep, double dt, double t)
 {
 	size_t n = d->rings->nqueues;
 
@@ -478,6 +517,11 @@ static void take_samples(struct tui_data *d, bool keep, double dt)
 			s->used = s->packed ? 0 : r->used.idx;
 			s->avail_wrap = r->avail_wrap;
 			s->in_flight = r->in_flight;
+			/* A snapshot's refreshes read the same moment again. */
+			judge_window(s, &prev, q, d->state, t,
+				     vlp_device_origin(d->session->dev) == VLP_ORIGIN_LIVE
+					     ? NULL
+					     : "a snapshot holds one read of ring memory");
 		}
 		if (!s->read || !prev.read || prev.packed != s->packed || dt <= 0)
 			continue;
@@ -569,7 +613,8 @@ static void collect_rings(struct tui_data *d)
 	if (live && vlp_irqs_read(s->ctx, vlp_device_slot(s->dev), NULL, &d->irqs))
 		d->irqs = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	take_samples(d, keep, d->rings_at.tv_sec || d->rings_at.tv_nsec ? tui_elapsed(&d->rings_at, &now) : 0);
+	take_samples(d, keep, d->rings_at.tv_sec || d->rings_at.tv_nsec ? tui_elapsed(&d->rings_at, &now) : 0,
+		     (double)now.tv_sec + now.tv_nsec / 1e9);
 	d->rings_at = now;
 }
 
@@ -590,7 +635,7 @@ void tui_chains_render(struct tui_data *d, unsigned index)
 	out.ctx = d->session->ctx;
 	out.opts.verbose = 3;
 	if (q)
-		text_queue_ring(&out, q);
+		text_queue_ring(&out, q, false);
 	else
 		fprintf(out.f, "Queue %u: ring not read (%s)\n", index,
 			d->rings_error[0] ? d->rings_error : "no such queue");

@@ -464,7 +464,7 @@ static void queue_columns(const struct vlp_queue_state *qs, size_t nq, int avail
 enum { RC_AVAIL, RC_USED, RC_IN_FLIGHT, RC_AVAIL_RATE, RC_USED_RATE, RC_IRQ_RATE, RC_VERDICT, RING_COLS };
 static const char *const ring_heads[RING_COLS] = { "avail", "used",  "in-flight", "avail/s",
 						   "used/s", "IRQ/s", "verdict" };
-#define RING_COL_WIDTH 7 /* "waiting", "12345.6" */
+#define RING_COL_WIDTH 7 /* "12345.6"; the verdict column is as wide as its longest value */
 
 static void rate_text(char *buf, size_t len, bool known, double rate)
 {
@@ -508,6 +508,21 @@ static int ring_name_width(const struct tui_data *d)
 	return width;
 }
 
+/* Width of the verdict column: the longest verdict shown
+ * ("waiting-for-input"), at least a column's width. */
+static int ring_verdict_width(const struct tui_data *d)
+{
+	int width = RING_COL_WIDTH;
+
+	for (size_t i = 0; i < d->nsamples; i++) {
+		int n = (int)strlen(tui_queue_verdict(&d->samples[i]));
+
+		if (n > width)
+			width = n;
+	}
+	return width;
+}
+
 /* Rows above the queues that stay put: the column heads, and with --rings
  * the line saying why no ring is shown. */
 static int queue_header_rows(const struct tui_data *d)
@@ -521,7 +536,8 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 	const struct vlp_queue_state *qs = tui_panel_queues(d, &nq);
 	struct queue_cols c;
 	int end = x + w, first, hdr = queue_header_rows(d), name_w = ring_name_width(d);
-	int ring_w = d->rings_on ? 1 + name_w + RING_COLS * (1 + RING_COL_WIDTH) + 2 : 0;
+	int verdict_w = ring_verdict_width(d);
+	int ring_w = d->rings_on ? 1 + name_w + (RING_COLS - 1) * (1 + RING_COL_WIDTH) + 1 + verdict_w + 2 : 0;
 	char buf[96], key[64];
 
 	if (d->rings_on && row == 1 && hdr == 2) {
@@ -550,7 +566,7 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 			snprintf(buf, sizeof(buf), " %-*s", name_w, "name");
 			cx = cell(d, y, cx, end, NULL, buf, style_head);
 			for (int k = 0; k < RING_COLS; k++) {
-				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -RING_COL_WIDTH : RING_COL_WIDTH,
+				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -verdict_w : RING_COL_WIDTH,
 					 ring_heads[k]);
 				cx = cell(d, y, cx, end, NULL, buf, style_head);
 			}
@@ -581,7 +597,7 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 			snprintf(buf, sizeof(buf), " %-*s", name_w, name);
 			cx = cell(d, y, cx, end, NULL, buf, attr);
 			for (int k = 0; k < RING_COLS; k++) {
-				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -RING_COL_WIDTH : RING_COL_WIDTH,
+				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -verdict_w : RING_COL_WIDTH,
 					 cols[k]);
 				snprintf(key, sizeof(key), "q%u.ring.%s", q->index, ring_heads[k]);
 				cx = cell(d, y, cx, end, key, buf, attr);

@@ -27,6 +27,9 @@ struct tui_change {
 /* One queue's ring at the last refresh, against the refresh before
  * (--rings).  Split rings give indices and rates; packed rings (2.8) have
  * no indices in memory: the driver's next slot stands for avail. */
+/* Refreshes a queue's verdict weighs (at 1 s: the last 5 seconds). */
+#define TUI_VERDICT_WINDOW 5
+
 struct tui_ring_sample {
 	bool read;             /* the ring was read at the last refresh */
 	bool packed;
@@ -39,6 +42,11 @@ struct tui_ring_sample {
 	bool irq_rate_known;
 	double avail_rate, used_rate, irq_rate; /* per second */
 	bool used_moved;       /* the device used buffers since the last refresh */
+	/* The last refreshes' samples, oldest first, and the library's verdict
+	 * over them (the same rules as --sample). */
+	struct vlp_queue_sample window[TUI_VERDICT_WINDOW];
+	unsigned nwindow;
+	enum vlp_verdict_state verdict;
 };
 
 struct tui_data {
@@ -104,6 +112,8 @@ const struct vlp_queue_state *tui_panel_queues(const struct tui_data *d, size_t 
 /* A queue's state in one word, from its sample.  The one place that
  * decides it: "moving" (used advanced since the last refresh), "idle"
  * (nothing in flight), "waiting" (in flight, used still), "-" (no ring). */
+/* The verdict of the last refreshes (vlp_verdict_judge), "-" when the ring
+ * was not read. */
 const char *tui_queue_verdict(const struct tui_ring_sample *s);
 /* The chains view of queue index: the text printer's -vvv text of its
  * ring, rendered again when a refresh read the ring anew. */

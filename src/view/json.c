@@ -136,3 +136,13 @@ void json_null(struct json *j, const char *key)
 	member(j, key);
 	fputs("null", j->f);
 }
+
+/* A rate or a measure: at most 3 decimals; JSON has no NaN or infinity. */
+void json_real(struct json *j, const char *key, double v)
+{
+	member(j, key);
+	if (v != v || v > 1e15 || v < -1e15)
+		fputs("null", j->f);
+	else
+		fprintf(j->f, "%.3f", v);
+}

@@ -27,5 +27,6 @@ void json_int(struct json *j, const char *key, int64_t v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_string(struct json *j, const char *key, const char *s); /* NULL -> null */
 void json_null(struct json *j, const char *key);
+void json_real(struct json *j, const char *key, double v); /* %.3f, null when not finite */
 
 #endif

@@ -26,6 +26,10 @@ enum mode {
 };
 
 #define MAX_SELECTORS 64
+#define SAMPLE_COUNT_MAX 1000u
+#define SAMPLE_INTERVAL_MIN_MS 10u
+#define SAMPLE_INTERVAL_MAX_MS 60000u
+#define SAMPLE_INTERVAL_DEFAULT_MS 200u
 
 struct session;
 
@@ -40,6 +44,8 @@ struct options {
 	enum vlp_access_mode access; /* BAR access */
 	bool passive, read_isr, stats;
 	bool rings; /* --rings: read what the rings hold */
+	/* --sample=COUNT[xINTERVAL]: reads of the rings (0: not given) */
+	unsigned sample_count, sample_interval_ms;
 	const char *save_path;
 	const char *slots[MAX_SELECTORS];
 	unsigned nslots;

@@ -53,6 +53,9 @@ struct device_view {
 	const char *irqs_error;        /* why not, when it was tried */
 	bool rings_asked;              /* --rings: show what the rings hold */
 	const struct vlp_rings *rings; /* NULL: not read (no state, or not asked) */
+	/* --sample: reads asked for and their spacing (0: a single read) */
+	unsigned sample_count, sample_interval_ms;
+	bool samples_repeat;           /* a snapshot: every read is the same moment */
 };
 
 struct printer {
@@ -91,7 +94,9 @@ void text_rings(struct output *o, const struct device_view *v);
 /* One queue of text_rings (two tabs in): its line, and from -vv on its
  * flags, event fields, chains and findings (the REPL's ring, the live
  * view's chains); one chain at three tabs, descriptors from -vvv. */
-void text_queue_ring(struct output *o, const struct vlp_queue_ring *q);
+/* sampled: the queue's verdict from --sample follows its line (a single
+ * read's verdict is not-sampled and left out of the text). */
+void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool sampled);
 void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vlp_ring_chain *ch);
 /* The spec's name of a queue for the device type ("receiveq0"), and its
  * role. */

@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -160,6 +161,51 @@ static void json_descs(struct json *j, const char *key, const struct vlp_ring *r
 	json_end_array(j);
 }
 
+/* The ring's findings of its last read, then those only sampling makes
+ * (used.len across reads, 2.7.8.2): one list. */
+static void json_findings_of(struct json *j, const struct vlp_queue_ring *q)
+{
+	const struct vlp_ring *r = q->ring;
+	struct vlp_finding *all;
+	size_t n = r->nfindings + q->nsample_findings;
+
+	if (!q->nsample_findings || !(all = malloc(n * sizeof(*all)))) {
+		json_finding_list(j, "findings", r->findings, r->nfindings);
+		return;
+	}
+	if (r->nfindings)
+		memcpy(all, r->findings, r->nfindings * sizeof(*all));
+	memcpy(all + r->nfindings, q->sample_findings, q->nsample_findings * sizeof(*all));
+	json_finding_list(j, "findings", all, n);
+	free(all);
+}
+
+/* verdict: {state, section, evidence, samples, rates: {avail_per_s,
+ * used_per_s, irq_per_s}}; rates null for a single read. */
+static void json_verdict(struct json *j, const struct vlp_queue_ring *q)
+{
+	const struct vlp_verdict *vd = &q->verdict;
+
+	json_begin_object(j, "verdict");
+	json_string(j, "state", vlp_verdict_state_name(vd->state));
+	json_string(j, "section", vd->section);
+	json_string(j, "evidence", vd->evidence);
+	json_uint(j, "samples", q->nsamples);
+	if (!vd->rates_valid || vd->state == VLP_VERDICT_NOT_SAMPLED) {
+		json_null(j, "rates");
+	} else {
+		json_begin_object(j, "rates");
+		json_real(j, "avail_per_s", vd->avail_per_s);
+		json_real(j, "used_per_s", vd->used_per_s);
+		if (vd->irq_rate_valid)
+			json_real(j, "irq_per_s", vd->irq_per_s);
+		else
+			json_null(j, "irq_per_s");
+		json_end_object(j);
+	}
+	json_end_object(j);
+}
+
 static void json_ring(struct json *j, const struct vlp_rings *rs, const struct vlp_queue_ring *q)
 {
 	const struct vlp_ring *r = q ? q->ring : NULL;
@@ -223,8 +269,9 @@ static void json_ring(struct json *j, const struct vlp_rings *rs, const struct v
 		json_end_object(j);
 	}
 	json_end_array(j);
-	json_finding_list(j, "findings", r->findings, r->nfindings);
+	json_findings_of(j, q);
 	json_uint(j, "bytes_read", r->bytes_read);
+	json_verdict(j, q);
 	json_end_object(j);
 }
 
@@ -309,7 +356,30 @@ void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vl
 		text_descs(o, r, ch->descs, ch->ndescs, "\t\t\t\t");
 }
 
-void text_queue_ring(struct output *o, const struct vlp_queue_ring *q)
+static void text_finding(struct output *o, const struct vlp_finding *f)
+{
+	if (f->severity == VLP_SEV_INFO && o->opts.verbose < 3)
+		return;
+	fprintf(o->f, "\t\t\t%s [%s]: %s\n",
+		f->severity == VLP_SEV_ERROR ? "Error" : f->severity == VLP_SEV_WARNING ? "Warning" : "Note",
+		f->section ? f->section : "-", f->message);
+}
+
+/* ", progressing 12.0 used/s" at the end of the queue's line (--sample). */
+static void text_verdict(struct output *o, const struct vlp_queue_ring *q)
+{
+	const struct vlp_verdict *vd = &q->verdict;
+
+	fprintf(o->f, ", %s", vlp_verdict_state_name(vd->state));
+	if (vd->state == VLP_VERDICT_PROGRESSING && vd->rates_valid) {
+		fprintf(o->f, " (%.1f avail/s, %.1f used/s", vd->avail_per_s, vd->used_per_s);
+		if (vd->irq_rate_valid)
+			fprintf(o->f, ", %.1f IRQ/s", vd->irq_per_s);
+		fputc(')', o->f);
+	}
+}
+
+void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool sampled)
 {
 	const struct vlp_ring *r = q->ring;
 	char flags[64];
@@ -321,11 +391,18 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q)
 		return;
 	}
 	if (r->format == VLP_RING_PACKED)
-		fprintf(o->f, "next avail %u wrap %u, in flight %u\n", r->next_avail, r->avail_wrap,
+		fprintf(o->f, "next avail %u wrap %u, in flight %u", r->next_avail, r->avail_wrap,
 			r->in_flight);
 	else
-		fprintf(o->f, "avail %u, used %u, in flight %u\n", r->avail.idx, r->used.idx,
-			r->in_flight);
+		fprintf(o->f, "avail %u, used %u, in flight %u", r->avail.idx, r->used.idx, r->in_flight);
+	/* The verdict only when sampling was asked for: a single read's
+	 * text stays what it was (JSON always says not-sampled). */
+	if (sampled)
+		text_verdict(o, q);
+	fputc('\n', o->f);
+	if (sampled && o->opts.verbose >= 2)
+		fprintf(o->f, "\t\t\tverdict: %s%s%s%s\n", q->verdict.evidence, q->verdict.section ? " (" : "",
+			q->verdict.section ? q->verdict.section : "", q->verdict.section ? ")" : "");
 	if (o->opts.verbose >= 2) {
 		if (r->format == VLP_RING_PACKED) {
 			fprintf(o->f, "\t\t\tdriver event %s off_wrap %u, device event %s off_wrap %u\n",
@@ -347,15 +424,10 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q)
 			fprintf(o->f, "\t\t\tused at %u: id %u len %u\n", r->used.last[i].position,
 				r->used.last[i].id, r->used.last[i].len);
 	}
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct vlp_finding *f = &r->findings[i];
-
-		if (f->severity == VLP_SEV_INFO && o->opts.verbose < 3)
-			continue;
-		fprintf(o->f, "\t\t\t%s [%s]: %s\n",
-			f->severity == VLP_SEV_ERROR ? "Error" : f->severity == VLP_SEV_WARNING ? "Warning" : "Note",
-			f->section ? f->section : "-", f->message);
-	}
+	for (size_t i = 0; i < r->nfindings; i++)
+		text_finding(o, &r->findings[i]);
+	for (size_t i = 0; i < q->nsample_findings; i++)
+		text_finding(o, &q->sample_findings[i]);
 	if (r->findings_omitted)
 		fprintf(o->f, "\t\t\t(%zu more findings)\n", r->findings_omitted);
 }
@@ -376,9 +448,13 @@ void text_rings(struct output *o, const struct device_view *v)
 	}
 	fprintf(o->f, "\tRings (%s interface, guest memory: %s):\n", rs->legacy ? "legacy" : "modern",
 		rs->source);
+	if (v->sample_count)
+		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart%s\n", rs->nsamples, v->sample_count,
+			v->sample_interval_ms,
+			v->samples_repeat ? " (a snapshot: one moment, read again)" : ", no BAR access after the first");
 	for (size_t i = 0; i < rs->nqueues; i++) {
 		if (!rs->queues[i].enabled && o->opts.verbose < 2)
 			continue;
-		text_queue_ring(o, &rs->queues[i]);
+		text_queue_ring(o, &rs->queues[i], v->sample_count > 0);
 	}
 }

@@ -40,6 +40,14 @@ echo "virtio-lspci -vv -F (32768): ${t_ours32} s, peak RSS ${rss32} KiB"
 awk -v a="$t_ours" -v b="$t_lspci" 'BEGIN { printf "time ratio (virtio-lspci / lspci, 8192 devices): %.3f (goal <= 0.5)\n", (b > 0 ? a / b : 0) }'
 awk -v a="$rss32" -v b="$rss8" 'BEGIN { printf "peak RSS growth 8192 -> 32768 devices: %+.1f%% (goal <= 20%%)\n", (a / b - 1) * 100 }'
 
+# --sample: BAR accesses per sample after the first (goal 0), counted with
+# --stats on a ring snapshot: a single --rings read against 10 samples.
+bar_accesses() { "$tool" -F tests/data/rings/blk-split.lspci "$@" --stats -v 2>&1 >/dev/null |
+	sed -n 's/.* bar_reads=\([0-9]*\) bar_writes=\([0-9]*\).*/\1 \2/p' | awk '{ s += $1 + $2 } END { print s + 0 }'; }
+one=$(bar_accesses --rings)
+ten=$(bar_accesses --sample 10x10ms)
+awk -v a="$one" -v b="$ten" 'BEGIN { printf "--sample BAR accesses per sample after the first (ring snapshot, 10 samples): %.1f (goal 0; %d for the first read)\n", (b - a) / 9, a }'
+
 # CPU of the live view (--top) on a snapshot, at 1 s and 0.1 s, beside
 # procps top at the same delays as the peer, all four in detached tmux
 # panes over the same wall period: utime+stime from /proc/PID/stat, as % of
