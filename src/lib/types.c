@@ -89,8 +89,9 @@ static const struct vlp_queue_def gpu_head[] = { Q("controlq", CONTROL), Q("curs
 static const struct vlp_queue_def rtc_head[] = { Q("requestq", REQUEST),
 						 QF("alarmq", EVENT, "VIRTIO_RTC_F_ALARM") };
 
-/* 5.8.2 */
-static const struct vlp_queue_def input_head[] = { Q("eventq", EVENT), Q("statusq", RECEIVE) };
+/* 5.8.2: eventq carries input events to the driver, statusq LED and other
+ * status from the driver to the device. */
+static const struct vlp_queue_def input_head[] = { Q("eventq", EVENT), Q("statusq", TRANSMIT) };
 
 /* 5.10.2 */
 static const struct vlp_queue_def vsock_head[] = { Q("rx", RECEIVE), Q("tx", TRANSMIT),
