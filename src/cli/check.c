@@ -20,6 +20,10 @@ struct check_totals {
 	unsigned devices;
 	unsigned count[3];
 	bool input_problem; /* a device could not be checked at all */
+	/* guest memory for the ring checks of live devices, opened once */
+	bool mem_tried;
+	struct vlp_guestmem *mem;
+	char mem_error[256];
 };
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -148,6 +152,32 @@ static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *
 	return state;
 }
 
+/* The rings, for the ring checks: live devices through /proc/kcore,
+ * snapshots from the memory they recorded; NULL with why when they cannot
+ * be read at all (a ring the registers place badly is a finding). */
+static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
+				     const struct vlp_layout *l, const struct vlp_state *state,
+				     struct check_totals *t, char *why, size_t whylen)
+{
+	struct vlp_rings_opts ropts = { 0 };
+	struct vlp_rings *rings = NULL;
+
+	if (!state)
+		return NULL;
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && !t->mem_tried) {
+		t->mem_tried = true;
+		if (vlp_guestmem_open_kcore(ctx, NULL, &t->mem))
+			snprintf(t->mem_error, sizeof(t->mem_error), "%s", vlp_ctx_error(ctx));
+	}
+	ropts.mem = t->mem;
+	ropts.mem_error = t->mem_error[0] ? t->mem_error : NULL;
+	if (vlp_read_rings(ctx, dev, l, state, &ropts, &rings)) {
+		snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
+		return NULL;
+	}
+	return rings;
+}
+
 /* Checks one device; returns EXIT_OK, or EXIT_USAGE when it could not be
  * checked as asked (--active refused). */
 static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
@@ -155,8 +185,9 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 {
 	struct vlp_layout *l = NULL;
 	struct vlp_state *state = NULL;
+	struct vlp_rings *rings = NULL;
 	struct vlp_check_report *rep = NULL;
-	char slot[32], title[160], why[512] = "";
+	char slot[32], title[160], why[512] = "", rings_why[256] = "";
 	const char *origin, *driver = vlp_device_driver(dev);
 	bool active = o->active;
 	int ret = EXIT_OK;
@@ -179,7 +210,9 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 		ret = EXIT_USAGE;
 	}
 	state = check_state(ctx, o, active, dev, l, why, sizeof(why));
-	if (vlp_check_device(ctx, dev, l, state, why[0] ? why : NULL, &rep)) {
+	rings = check_rings(ctx, dev, l, state, t, rings_why, sizeof(rings_why));
+	if (vlp_check_device_rings(ctx, dev, l, state, why[0] ? why : NULL, rings,
+				   rings_why[0] ? rings_why : NULL, &rep)) {
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
 		ret = EXIT_USAGE;
 		goto out;
@@ -204,6 +237,7 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 		t->count[s] += rep->count[s];
 out:
 	vlp_check_report_free(rep);
+	vlp_rings_free(rings);
 	vlp_state_free(state);
 	vlp_layout_free(l);
 	return ret;
@@ -271,6 +305,7 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 		       plural(t.count[VLP_SEV_INFO], "note", "notes"), vlp_check_count(),
 		       o->strict ? "; --strict: warnings fail" : "");
 	}
+	vlp_guestmem_free(t.mem);
 	vlp_source_close(src);
 	vlp_filter_free(filter);
 	return ret;

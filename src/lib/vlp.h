@@ -1004,8 +1004,9 @@ enum vlp_check_data {
 	VLP_CHECK_CONFIG, /* config space: every dump, snapshot and live device */
 	VLP_CHECK_STATE,  /* the registers behind the BARs: snapshots, live with BAR access */
 	VLP_CHECK_ACTIVE, /* writes to the device: --check --active only */
+	VLP_CHECK_RINGS,  /* the rings in guest memory (and the registers locating them) */
 };
-/* "config", "registers", "active" */
+/* "config", "registers", "active", "rings" */
 VLP_API const char *vlp_check_data_name(enum vlp_check_data d);
 
 /* One rule of the table of checks: the decoder reports some of them while
@@ -1052,6 +1053,15 @@ struct vlp_check_report {
 VLP_API int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			     const struct vlp_layout *layout, const struct vlp_state *state,
 			     const char *no_state_reason, struct vlp_check_report **out);
+struct vlp_rings;
+/* The same with the device's rings (vlp_read_rings on that state): the
+ * ring checks report the decoder's findings per queue ("queue 2
+ * receiveq2"); with rings NULL, or rings whose error says none could be
+ * read, they are not made (no_rings_reason, or that error). */
+VLP_API int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
+				   const struct vlp_layout *layout, const struct vlp_state *state,
+				   const char *no_state_reason, const struct vlp_rings *rings,
+				   const char *no_rings_reason, struct vlp_check_report **out);
 /* The checks that write (reset, selects, queue_size), appended to report.
  * BAR access must be open writable (vlp_bar_opts.writable); the device is
  * reset at the end (report->reset_done).  -EBUSY with a message when the
