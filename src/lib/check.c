@@ -1099,8 +1099,10 @@ static void irq_vector_range(struct run *r, const struct irq_event *ev, size_t n
  * gets fewer than queues + 1), but the handler then scans every queue. */
 static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t n)
 {
+	enum { NAMED = 6 }; /* events named in a message; the rest counted */
+
 	for (size_t i = 0; i < n; i++) {
-		char list[160] = "";
+		char list[128] = "";
 		size_t len = 0, users = 0;
 		bool first = true;
 
@@ -1112,17 +1114,18 @@ static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t 
 		if (!first)
 			continue;
 		for (size_t j = i; j < n; j++) {
-			if (!ev[j].active || ev[j].vector != ev[i].vector)
-				continue;
-			users++;
-			if (len < sizeof(list) - 1) {
-				int k = ev[j].config ? snprintf(list + len, sizeof(list) - len, "%sconfig", len ? ", " : "")
-						     : snprintf(list + len, sizeof(list) - len, "%squeue %u",
-								len ? ", " : "", ev[j].queue);
+			int k;
 
-				len = k < 0 ? len : len + (size_t)k < sizeof(list) ? len + (size_t)k : sizeof(list) - 1;
-			}
+			if (!ev[j].active || ev[j].vector != ev[i].vector || users++ >= NAMED)
+				continue;
+			k = ev[j].config ? snprintf(list + len, sizeof(list) - len, "%sconfig", len ? ", " : "")
+					 : snprintf(list + len, sizeof(list) - len, "%squeue %u", len ? ", " : "",
+						    ev[j].queue);
+			if (k > 0 && len + (size_t)k < sizeof(list))
+				len += (size_t)k;
 		}
+		if (users > NAMED)
+			snprintf(list + len, sizeof(list) - len, " and %zu more", users - NAMED);
 		if (users > 1)
 			report(r, VLP_SEV_INFO, -1, at_event(r, &ev[i]),
 			       "vector %u is shared by %zu events (%s): its handler looks at each (Linux's fallback when it gets fewer vectors than queues + 1)",
