@@ -129,6 +129,26 @@ compare "--diff queue_size" tests/expected/check/diff-queue-size.txt "$tmp/diff.
 "$tool" --diff -J tests/data/snapshot-modern.lspci tests/data/broken/snap-no-version-1.lspci -s 00:02.0 >"$tmp/diff.json"
 check "--diff -J names the feature" jq -e \
 	'.differences == [{"field": "device_features.VIRTIO_F_VERSION_1", "a": true, "b": false}]' "$tmp/diff.json" >/dev/null
+# --diff of ring snapshots: indices with their virtio meaning.  A restore
+# that lost completions (used idx 4 -> 2, so 2 chains in flight again) and
+# a ring that made progress (avail idx 4 -> 13).
+ring=tests/data/rings/rng-split.lspci
+sed 's/^# vlp-mem 0x1afe40c0 00000400/# vlp-mem 0x1afe40c0 00000200/' "$ring" >"$tmp/backwards.lspci"
+{
+	"$tool" --diff "$ring" "$tmp/backwards.lspci"
+	echo "exit=$?"
+	"$tool" --diff "$ring" tests/data/broken/ring-in-flight.lspci
+	echo "exit=$?"
+	"$tool" --diff "$ring" "$ring"
+	echo "exit=$?"
+} 2>&1 | sed "s|$tmp/||" >"$tmp/diff-rings.txt"
+compare "--diff of ring snapshots" tests/expected/check/diff-rings.txt "$tmp/diff-rings.txt"
+"$tool" --diff -J "$ring" "$tmp/backwards.lspci" >"$tmp/diff.json"
+check "--diff -J flags a used idx that went backwards" jq -e '.rings_compared and
+	([.differences[] | select(.field == "queues[0].ring.used.idx")][0] | .a == 4 and .b == 2 and (.note | test("backwards")))' \
+	"$tmp/diff.json" >/dev/null
+"$tool" --diff -J tests/data/snapshot-modern.lspci tests/data/snapshot-modern.lspci -s 00:02.0 >"$tmp/diff.json"
+check "--diff -J without ring memory: rings not compared" jq -e '.rings_compared == false' "$tmp/diff.json" >/dev/null
 "$tool" --diff tests/data/snapshot-modern.lspci /nonexistent/file >/dev/null 2>&1
 check "--diff with a missing file exits 2" [ $? = 2 ]
 summary check

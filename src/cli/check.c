@@ -351,6 +351,8 @@ int list_checks_main(const struct options *o)
 struct diff_side {
 	struct session s;
 	struct vlp_state *state;
+	struct vlp_rings *rings; /* NULL: not read (a dump, no registers) */
+	struct vlp_guestmem *mem; /* live: /proc/kcore, while rings lives */
 	const char *label;
 };
 
@@ -374,6 +376,18 @@ static int open_side(struct vlp_ctx *ctx, const struct options *o, const char *o
 	if (d->s.bars && vlp_read_state(ctx, d->s.dev, d->s.layout, &sopts, &d->state)) {
 		fprintf(stderr, PROG ": %s: %s\n", operand, vlp_ctx_error(ctx));
 		d->state = NULL;
+	}
+	/* The rings: a snapshot's recorded memory, or a live device's through
+	 * /proc/kcore (tried once per side: a diff has two devices). */
+	if (d->state) {
+		struct vlp_rings_opts ropts = { 0 };
+
+		if (vlp_device_origin(d->s.dev) == VLP_ORIGIN_LIVE &&
+		    vlp_guestmem_open_kcore(ctx, NULL, &d->mem))
+			ropts.mem_error = vlp_ctx_error(ctx);
+		ropts.mem = d->mem;
+		if (vlp_read_rings(ctx, d->s.dev, d->s.layout, d->state, &ropts, &d->rings))
+			d->rings = NULL;
 	}
 	return EXIT_OK;
 }
@@ -409,6 +423,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 	struct diff_side da, db;
 	struct vlp_diff *diff = NULL;
 	char va[256], vb[256];
+	bool rings = false;
 	int ret;
 
 	if (o->nslots > 1 || o->nids) {
@@ -418,11 +433,14 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 	if ((ret = open_side(ctx, o, a, &da)) != EXIT_OK)
 		return ret;
 	if ((ret = open_side(ctx, o, b, &db)) != EXIT_OK) {
+		vlp_rings_free(da.rings);
+		vlp_guestmem_free(da.mem);
 		vlp_state_free(da.state);
 		session_close(&da.s);
 		return ret;
 	}
-	if (vlp_diff_devices(ctx, da.s.layout, da.state, db.s.layout, db.state, &diff)) {
+	if (vlp_diff_devices(ctx, da.s.layout, da.state, db.s.layout, db.state, &diff) ||
+	    vlp_diff_rings(ctx, diff, da.rings, db.rings, &rings)) {
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		ret = EXIT_USAGE;
 		goto out;
@@ -436,6 +454,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 		json_string(&j, "a", a);
 		json_string(&j, "b", b);
 		json_bool(&j, "registers_compared", da.state && db.state);
+		json_bool(&j, "rings_compared", rings);
 		json_uint(&j, "fields_compared", diff->compared);
 		json_begin_array(&j, "differences");
 		for (size_t i = 0; i < diff->count; i++) {
@@ -445,6 +464,8 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 			json_string(&j, "field", x->name);
 			json_diff_value(&j, "a", x, &x->a);
 			json_diff_value(&j, "b", x, &x->b);
+			if (x->note[0])
+				json_string(&j, "note", x->note);
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -458,15 +479,21 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 
 			diff_value(va, sizeof(va), x, &x->a);
 			diff_value(vb, sizeof(vb), x, &x->b);
-			printf("%-40s %s -> %s\n", x->name, va, vb);
+			printf("%-40s %s -> %s%s%s%s\n", x->name, va, vb, x->note[0] ? " (" : "", x->note,
+			       x->note[0] ? ")" : "");
 		}
-		printf("%zu %s in %u fields compared%s\n", diff->count,
+		printf("%zu %s in %u fields compared%s%s\n", diff->count,
 		       plural((unsigned)diff->count, "difference", "differences"), diff->compared,
-		       da.state && db.state ? "" : " (config space only: registers not read on both sides)");
+		       da.state && db.state ? "" : " (config space only: registers not read on both sides)",
+		       rings ? ", rings included" : "");
 	}
 	ret = diff->count ? EXIT_RUNTIME : EXIT_OK;
 out:
 	vlp_diff_free(diff);
+	vlp_rings_free(da.rings);
+	vlp_rings_free(db.rings);
+	vlp_guestmem_free(da.mem);
+	vlp_guestmem_free(db.mem);
 	vlp_state_free(da.state);
 	vlp_state_free(db.state);
 	session_close(&da.s);

@@ -1079,6 +1079,9 @@ struct vlp_difference {
 	bool flag;                     /* values are on (1) / off (0): feature bits */
 	struct vlp_field_value a, b;   /* !present: the field does not exist on that side.
 					* Array bytes point into the states compared. */
+	/* What the change means, "" when nothing more than a to b: ring
+	 * indices ("advanced by 3", "went backwards by 2 (modulo 2^16)"). */
+	char note[120];
 };
 
 struct vlp_diff {
@@ -1093,6 +1096,17 @@ struct vlp_diff {
  * header.  sa or sb may be NULL (then only config space is compared). */
 VLP_API int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const struct vlp_state *sa,
 			     const struct vlp_layout *b, const struct vlp_state *sb, struct vlp_diff **out);
+/* Adds the rings of both sides (vlp_read_rings of the states compared)
+ * with their virtio meaning, named as the keys of each queue's "ring"
+ * object ("queues[1].ring.used.idx", "legacy.queues[0].ring.in_flight"):
+ * avail and used indices, flags and event fields, in-flight count, packed
+ * event suppression.  used.idx and avail.idx are free-running modulo 2^16:
+ * a note says how far they advanced or that one went backwards (a device
+ * or a restore that lost requests), and that the ring moved when its
+ * addresses differ.  Queues whose ring was not read on a side are not
+ * compared; *compared says whether any ring was. */
+VLP_API int vlp_diff_rings(struct vlp_ctx *ctx, struct vlp_diff *diff, const struct vlp_rings *a,
+			   const struct vlp_rings *b, bool *compared);
 VLP_API void vlp_diff_free(struct vlp_diff *diff);
 
 /* ------------------------------------------------------------------ */
