@@ -41,9 +41,13 @@ for f in tests/data/broken/*.lspci; do
 done
 
 # Ring snapshots: the virtio-rng ring snapshot against its ring and
-# interrupt-path mutants (rings compared: names under "ring").
+# interrupt-path mutants, the packed virtio-net against its packed mutants
+# (rings compared: names under "ring").
 for f in tests/data/broken/ring-*.lspci tests/data/broken/irq-*.lspci; do
-	pairs+=("tests/data/rings/rng-split.lspci $f 00:06.0")
+	case $f in
+	*/ring-packed-*) pairs+=("tests/data/rings/net-packed.lspci $f 00:04.0") ;;
+	*) pairs+=("tests/data/rings/rng-split.lspci $f 00:06.0") ;;
+	esac
 done
 
 # The PCI capabilities with tables: PM to D3hot, PCIe Legacy Endpoint,

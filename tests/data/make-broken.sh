@@ -187,6 +187,13 @@ echo "$rbase" | rreg 4 0x18 2 0 0x0006 | mk ring-size "virtio-rng: queue_size 6 
 echo "$rbase" | rreg 4 0x28 4 0 0x02000000 | mk ring-memory "virtio-rng: queue_driver 0x2000000, outside the recorded (readable) guest memory" ring-memory
 echo "$rbase" | grep -v '^# vlp-mem' | mk ring-no-memory "virtio-rng snapshot without ring memory: the ring checks are not made"
 
+# Packed rings (2.8): the virtio-net of rings/net-packed.lspci, receiveq1
+# (queue 0, 256 receive buffers posted): descriptors at 0x1b99a000, driver
+# event suppression at 0x1b99b000.  The finding gives the 2.8 section.
+pbase=$(cat rings/net-packed.lspci)
+echo "$pbase" | mem 0x1b99b002 "$(le 3 2)" | mk ring-packed-event-flags "virtio-net packed: driver event suppression flags 3 (reserved, 2.8.10)" ring-flags
+echo "$pbase" | mem 0x1b99a00e "$(le $((0x80 | IND | N | W)) 2)" | mk ring-packed-indirect-next "virtio-net packed: descriptor 0 sets INDIRECT and NEXT (2.8.19)" ring-indirect-next
+
 # The interrupt path (register checks): the rng's MSI-X table of 2 entries
 # (BAR1: entry 1 Vector Control at 0x1c, PBA at 0x800), queue 0 on vector 1.
 echo "$rbase" | rreg 4 0x1a 2 0 0x0005 | mk irq-vector-range "virtio-rng: queue 0 mapped to vector 5 of a 2-entry MSI-X table" irq-vector-range
