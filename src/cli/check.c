@@ -351,7 +351,7 @@ int list_checks_main(const struct options *o)
 struct diff_side {
 	struct session s;
 	struct vlp_state *state;
-	struct vlp_rings *rings; /* NULL: not read (a dump, no registers) */
+	struct vlp_rings *rings;  /* NULL: not read (a dump, no registers) */
 	struct vlp_guestmem *mem; /* live: /proc/kcore, while rings lives */
 	const char *label;
 };
@@ -479,8 +479,8 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 
 			diff_value(va, sizeof(va), x, &x->a);
 			diff_value(vb, sizeof(vb), x, &x->b);
-			printf("%-40s %s -> %s%s%s%s\n", x->name, va, vb, x->note[0] ? " (" : "", x->note,
-			       x->note[0] ? ")" : "");
+			printf("%-40s %s -> %s%s%s%s\n", x->name, va, vb, x->note[0] ? " (" : "",
+			       x->note, x->note[0] ? ")" : "");
 		}
 		printf("%zu %s in %u fields compared%s%s\n", diff->count,
 		       plural((unsigned)diff->count, "difference", "differences"), diff->compared,

@@ -969,7 +969,6 @@ static const char *check_reset_state(struct run *r)
 	return NULL;
 }
 
-
 /* ------------------------------------------------------ interrupt path */
 
 /* One event a vector can be mapped to (4.1.5.1.2): the configuration
@@ -1031,17 +1030,21 @@ static const char *irq_events(struct run *r, struct irq_event *ev, size_t *n)
 	if (why)
 		return why;
 	if (!regs->table)
-		return legacy ? "the legacy registers were not read" : "the common configuration was not read";
+		return legacy ? "the legacy registers were not read"
+			      : "the common configuration was not read";
 	fv = vlp_regs_row(regs, t, config_row);
 	if (fv && fv->valid)
-		ev[(*n)++] = (struct irq_event){ .config = true, .active = true, .vector = (uint16_t)fv->value };
+		ev[(*n)++] = (struct irq_event){ .config = true,
+						 .active = true,
+						 .vector = (uint16_t)fv->value };
 	for (size_t i = 0; i < nq && *n < IRQ_EVENTS_MAX; i++) {
 		const struct vlp_field_value *vec = vlp_regs_row(&qs[i].regs, t, queue_row);
 		const struct vlp_field_value *on = vlp_regs_row(&qs[i].regs, t, active_row);
 
 		if (!vec || !vec->valid)
 			continue;
-		ev[(*n)++] = (struct irq_event){ .queue = qs[i].index, .active = on && on->valid && on->value != 0,
+		ev[(*n)++] = (struct irq_event){ .queue = qs[i].index,
+						 .active = on && on->valid && on->value != 0,
 						 .vector = (uint16_t)vec->value };
 	}
 	if (!*n)
@@ -1051,7 +1054,8 @@ static const char *irq_events(struct run *r, struct irq_event *ev, size_t *n)
 
 /* Runs fn over the events; the array is too large for the stack of a
  * library call on a small thread. */
-static const char *with_events(struct run *r, void (*fn)(struct run *r, const struct irq_event *ev, size_t n))
+static const char *with_events(struct run *r,
+			       void (*fn)(struct run *r, const struct irq_event *ev, size_t n))
 {
 	struct irq_event *ev = calloc(IRQ_EVENTS_MAX, sizeof(*ev));
 	const char *why;
@@ -1091,7 +1095,8 @@ static void irq_vector_range(struct run *r, const struct irq_event *ev, size_t n
 		if (ev[i].vector != NO_VECTOR && ev[i].vector >= size)
 			report(r, VLP_SEV_ERROR, -1, at_event(r, &ev[i]),
 			       "%s vector %u is beyond the MSI-X table (%u entries): its interrupt goes nowhere (a device answers NO_VECTOR to a mapping it cannot make)",
-			       ev[i].config ? "config_msix_vector:" : "queue_msix_vector:", ev[i].vector, size);
+			       ev[i].config ? "config_msix_vector:" : "queue_msix_vector:", ev[i].vector,
+			       size);
 }
 
 /* Several events on one vector: legitimate (4.1.5.1.2 lets any event map
@@ -1118,9 +1123,10 @@ static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t 
 
 			if (!ev[j].active || ev[j].vector != ev[i].vector || users++ >= NAMED)
 				continue;
-			k = ev[j].config ? snprintf(list + len, sizeof(list) - len, "%sconfig", len ? ", " : "")
-					 : snprintf(list + len, sizeof(list) - len, "%squeue %u", len ? ", " : "",
-						    ev[j].queue);
+			k = ev[j].config ? snprintf(list + len, sizeof(list) - len, "%sconfig",
+						    len ? ", " : "")
+					 : snprintf(list + len, sizeof(list) - len, "%squeue %u",
+						    len ? ", " : "", ev[j].queue);
 			if (k > 0 && len + (size_t)k < sizeof(list))
 				len += (size_t)k;
 		}
@@ -1215,7 +1221,8 @@ static const char *ring_row(struct run *r, const char *no_rings_reason)
 		 * ring: said under the check of its last finding. */
 		if (said && ring->findings_omitted && ring->nfindings &&
 		    !strcmp(ring->findings[ring->nfindings - 1].check, r->check->id))
-			report(r, VLP_SEV_INFO, -1, r->where, "%zu more ring findings of queue %u not listed",
+			report(r, VLP_SEV_INFO, -1, r->where,
+			       "%zu more ring findings of queue %u not listed",
 			       ring->findings_omitted, q->index);
 	}
 	return NULL;
@@ -1228,14 +1235,14 @@ int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev, const st
 	return vlp_check_device_rings(ctx, dev, l, state, no_state_reason, NULL, NULL, out);
 }
 
-int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev, const struct vlp_layout *l,
-			   const struct vlp_state *state, const char *no_state_reason,
-			   const struct vlp_rings *rings, const char *no_rings_reason,
-			   struct vlp_check_report **out)
+int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
+			   const struct vlp_layout *l, const struct vlp_state *state,
+			   const char *no_state_reason, const struct vlp_rings *rings,
+			   const char *no_rings_reason, struct vlp_check_report **out)
 {
 	struct run r = { .ctx = ctx, .dev = dev, .l = l, .s = state, .rings = rings };
 	bool header_only = !vlp_device_config_valid(dev, VLP_CONFIG_HEADER,
-						     VLP_CONFIG_LEGACY - VLP_CONFIG_HEADER);
+						    VLP_CONFIG_LEGACY - VLP_CONFIG_HEADER);
 
 	r.rep = calloc(1, sizeof(*r.rep));
 	if (!r.rep)

@@ -317,15 +317,27 @@ int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const stru
  * in-flight count and the packed ring's driver position, as -J names them
  * (print_rings.c). */
 static const struct vlp_field in_flight_field = {
-	.name = "in_flight", .json_key = "in_flight", .width = 2, .access = VLP_RO, .flags = VLP_FIELD_DECIMAL,
+	.name = "in_flight",
+	.json_key = "in_flight",
+	.width = 2,
+	.access = VLP_RO,
+	.flags = VLP_FIELD_DECIMAL,
 	.help = "chains made available and not yet used",
 };
 static const struct vlp_field next_avail_field = {
-	.name = "next_avail", .json_key = "next_avail", .width = 2, .access = VLP_RO, .flags = VLP_FIELD_DECIMAL,
+	.name = "next_avail",
+	.json_key = "next_avail",
+	.width = 2,
+	.access = VLP_RO,
+	.flags = VLP_FIELD_DECIMAL,
 	.help = "the driver's next slot (packed)",
 };
 static const struct vlp_field off_wrap_field = {
-	.name = "off_wrap", .json_key = "off_wrap", .width = 2, .access = VLP_RO, .flags = VLP_FIELD_HEX,
+	.name = "off_wrap",
+	.json_key = "off_wrap",
+	.width = 2,
+	.access = VLP_RO,
+	.flags = VLP_FIELD_HEX,
 	.help = "event offset and wrap counter (packed)",
 };
 
@@ -352,7 +364,8 @@ static void idx_note(struct vlp_difference *x, uint16_t a, uint16_t b, bool move
 	if (!x)
 		return;
 	if (moved)
-		snprintf(x->note, sizeof(x->note), "the ring moved (its addresses differ): not the same ring");
+		snprintf(x->note, sizeof(x->note),
+			 "the ring moved (its addresses differ): not the same ring");
 	else if (d < 0x8000)
 		snprintf(x->note, sizeof(x->note), "advanced by %u", d);
 	else
@@ -380,42 +393,48 @@ static void diff_ring(struct builder *bd, const char *base, const struct vlp_que
 						 { b->device_event.desc, b->device_event.flags } } };
 		const struct vlp_field *flags = &vlp_event_suppress_table()->fields[VLP_EVENT_FLAGS];
 
-		x = ring_value(bd, base, next_avail_field.json_key, &next_avail_field, false, a->next_avail,
-			       b->next_avail);
+		x = ring_value(bd, base, next_avail_field.json_key, &next_avail_field, false,
+			       a->next_avail, b->next_avail);
 		if (x && moved)
-			snprintf(x->note, sizeof(x->note), "the ring moved (its addresses differ): not the same ring");
+			snprintf(x->note, sizeof(x->note),
+				 "the ring moved (its addresses differ): not the same ring");
 		ring_value(bd, base, "avail_wrap", NULL, true, a->avail_wrap, b->avail_wrap);
 		for (unsigned k = 0; k < 2; k++) {
 			snprintf(part, sizeof(part), "%s.%s", base, sides[k]);
-			ring_value(bd, part, off_wrap_field.json_key, &off_wrap_field, false, ev[k][0][0], ev[k][1][0]);
+			ring_value(bd, part, off_wrap_field.json_key, &off_wrap_field, false,
+				   ev[k][0][0], ev[k][1][0]);
 			ring_value(bd, part, flags->json_key, flags, false, ev[k][0][1], ev[k][1][1]);
 		}
 	} else {
 		snprintf(part, sizeof(part), "%s.avail", base);
-		ring_value(bd, part, at[VLP_AVAIL_FLAGS].json_key, &at[VLP_AVAIL_FLAGS], false, a->avail.flags,
-			   b->avail.flags);
-		x = ring_value(bd, part, at[VLP_AVAIL_IDX].json_key, &at[VLP_AVAIL_IDX], false, a->avail.idx,
-			       b->avail.idx);
-		idx_note(x, a->avail.idx, b->avail.idx, moved, "buffers the driver made available were lost");
-		ring_value(bd, part, at[VLP_AVAIL_USED_EVENT].json_key, &at[VLP_AVAIL_USED_EVENT], false,
-			   a->avail.used_event, b->avail.used_event);
+		ring_value(bd, part, at[VLP_AVAIL_FLAGS].json_key, &at[VLP_AVAIL_FLAGS], false,
+			   a->avail.flags, b->avail.flags);
+		x = ring_value(bd, part, at[VLP_AVAIL_IDX].json_key, &at[VLP_AVAIL_IDX], false,
+			       a->avail.idx, b->avail.idx);
+		idx_note(x, a->avail.idx, b->avail.idx, moved,
+			 "buffers the driver made available were lost");
+		ring_value(bd, part, at[VLP_AVAIL_USED_EVENT].json_key, &at[VLP_AVAIL_USED_EVENT],
+			   false, a->avail.used_event, b->avail.used_event);
 		snprintf(part, sizeof(part), "%s.used", base);
-		ring_value(bd, part, ut[VLP_USED_FLAGS].json_key, &ut[VLP_USED_FLAGS], false, a->used.flags,
-			   b->used.flags);
-		x = ring_value(bd, part, ut[VLP_USED_IDX].json_key, &ut[VLP_USED_IDX], false, a->used.idx,
-			       b->used.idx);
-		idx_note(x, a->used.idx, b->used.idx, moved, "completions were lost, a used idx never goes back");
-		ring_value(bd, part, ut[VLP_USED_AVAIL_EVENT].json_key, &ut[VLP_USED_AVAIL_EVENT], false,
-			   a->used.avail_event, b->used.avail_event);
+		ring_value(bd, part, ut[VLP_USED_FLAGS].json_key, &ut[VLP_USED_FLAGS], false,
+			   a->used.flags, b->used.flags);
+		x = ring_value(bd, part, ut[VLP_USED_IDX].json_key, &ut[VLP_USED_IDX], false,
+			       a->used.idx, b->used.idx);
+		idx_note(x, a->used.idx, b->used.idx, moved,
+			 "completions were lost, a used idx never goes back");
+		ring_value(bd, part, ut[VLP_USED_AVAIL_EVENT].json_key, &ut[VLP_USED_AVAIL_EVENT],
+			   false, a->used.avail_event, b->used.avail_event);
 	}
-	x = ring_value(bd, base, in_flight_field.json_key, &in_flight_field, false, a->in_flight, b->in_flight);
+	x = ring_value(bd, base, in_flight_field.json_key, &in_flight_field, false, a->in_flight,
+		       b->in_flight);
 	if (x && !moved && a->format != VLP_RING_PACKED) {
 		uint16_t used = (uint16_t)(b->used.idx - a->used.idx);
 		uint16_t made = (uint16_t)(b->avail.idx - a->avail.idx);
 
 		if (used < 0x8000 && made < 0x8000)
-			snprintf(x->note, sizeof(x->note), "in flight not preserved: %u completed, %u made available",
-				 used, made);
+			snprintf(x->note, sizeof(x->note),
+				 "in flight not preserved: %u completed, %u made available", used,
+				 made);
 		else
 			snprintf(x->note, sizeof(x->note), "in flight not preserved");
 	}
@@ -439,7 +458,8 @@ int vlp_diff_rings(struct vlp_ctx *ctx, struct vlp_diff *diff, const struct vlp_
 		if (!qb || !qa->ring || !qb->ring)
 			continue;
 		/* The queue objects of -J's state that carry the ring. */
-		snprintf(base, sizeof(base), "%s[%u].ring", a->legacy ? "legacy.queues" : "queues", qa->index);
+		snprintf(base, sizeof(base), "%s[%u].ring", a->legacy ? "legacy.queues" : "queues",
+			 qa->index);
 		diff_ring(&bd, base, qa, qb);
 		*compared = true;
 	}
