@@ -175,6 +175,17 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 		snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
 		return NULL;
 	}
+	/* Live rings move while read: a fault counts when a second read
+	 * makes it too (a snapshot's recorded memory does not move). */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && rings->source) {
+		struct vlp_rings *again = NULL;
+
+		if (vlp_read_rings(ctx, dev, l, state, &ropts, &again) == 0) {
+			vlp_rings_keep_confirmed(again, rings);
+			vlp_rings_free(rings);
+			rings = again;
+		}
+	}
 	return rings;
 }
 

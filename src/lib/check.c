@@ -1228,6 +1228,39 @@ static const char *ring_row(struct run *r, const char *no_rings_reason)
 	return NULL;
 }
 
+static bool same_finding(const struct vlp_finding *a, const struct vlp_finding *b)
+{
+	return a->check && b->check && !strcmp(a->check, b->check) && !strcmp(a->message, b->message);
+}
+
+size_t vlp_rings_keep_confirmed(struct vlp_rings *rings, const struct vlp_rings *earlier)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; rings && i < rings->nqueues; i++) {
+		struct vlp_ring *now = rings->queues[i].ring;
+		const struct vlp_ring *before = NULL;
+		size_t kept = 0;
+
+		for (size_t k = 0; earlier && k < earlier->nqueues && !before; k++)
+			if (earlier->queues[k].index == rings->queues[i].index)
+				before = earlier->queues[k].ring;
+		for (size_t f = 0; now && f < now->nfindings; f++) {
+			bool seen = false;
+
+			for (size_t e = 0; before && e < before->nfindings && !seen; e++)
+				seen = same_finding(&now->findings[f], &before->findings[e]);
+			if (seen)
+				now->findings[kept++] = now->findings[f];
+			else
+				dropped++;
+		}
+		if (now)
+			now->nfindings = kept;
+	}
+	return dropped;
+}
+
 int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev, const struct vlp_layout *l,
 		     const struct vlp_state *state, const char *no_state_reason,
 		     struct vlp_check_report **out)

@@ -1062,6 +1062,13 @@ VLP_API int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device 
 				   const struct vlp_layout *layout, const struct vlp_state *state,
 				   const char *no_state_reason, const struct vlp_rings *rings,
 				   const char *no_rings_reason, struct vlp_check_report **out);
+/* Live rings change while they are read: the areas are read one after the
+ * other, so a ring the driver or device is updating can show a fault that
+ * is not there (used idx read after new completions, a chain read before
+ * the driver wrote it).  Keeps in rings only the findings that an earlier
+ * read of the same device also made (same queue, check and message);
+ * returns how many were dropped. */
+VLP_API size_t vlp_rings_keep_confirmed(struct vlp_rings *rings, const struct vlp_rings *earlier);
 /* The checks that write (reset, selects, queue_size), appended to report.
  * BAR access must be open writable (vlp_bar_opts.writable); the device is
  * reset at the end (report->reset_done).  -EBUSY with a message when the

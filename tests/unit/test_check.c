@@ -341,6 +341,27 @@ static void test_diff_rings(void **state)
 	assert_int_equal(d.count, 0);
 }
 
+/* A live ring fault counts when a second read makes it too. */
+static void test_rings_keep_confirmed(void **state)
+{
+	struct one_ring a, b;
+	struct vlp_finding fa[1] = { { .severity = VLP_SEV_ERROR, .check = "ring-chain-loop",
+				       .message = "chain 4: descriptor 0 is reached twice (a loop)" } };
+	struct vlp_finding fb[2] = { { .severity = VLP_SEV_ERROR, .check = "ring-in-flight",
+				       .message = "65535 chains in flight" },
+				     { .severity = VLP_SEV_ERROR, .check = "ring-chain-loop",
+				       .message = "chain 4: descriptor 0 is reached twice (a loop)" } };
+
+	(void)state;
+	one_ring(&a, 5, 4);
+	one_ring(&b, 5, 4);
+	a.ring.findings = fa, a.ring.nfindings = 1;
+	b.ring.findings = fb, b.ring.nfindings = 2;
+	assert_int_equal(vlp_rings_keep_confirmed(&b.rs, &a.rs), 1);
+	assert_int_equal(b.ring.nfindings, 1);
+	assert_string_equal(b.ring.findings[0].check, "ring-chain-loop");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -364,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_driver_choices),
 		cmocka_unit_test(test_ring_rows),
 		cmocka_unit_test(test_diff_rings),
+		cmocka_unit_test(test_rings_keep_confirmed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
