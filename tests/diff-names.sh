@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One name per field: every field name --diff -J prints is a JSON key of
-# the same device's -J -vv output.  A --diff name is a path of JSON keys
+# the same device's -J -vv --rings output.  A --diff name is a path of JSON keys
 # ("queues[2].queue_size", "capabilities[98].enabled"); each component,
 # index stripped, must be a key somewhere in the listing of A or B (a field
 # present on one side only is a key of that side).  Feature names, the one
@@ -40,6 +40,16 @@ for f in tests/data/broken/*.lspci; do
 	esac
 done
 
+# Ring snapshots: the virtio-rng ring snapshot against its ring and
+# interrupt-path mutants, the packed virtio-net against its packed mutants
+# (rings compared: names under "ring").
+for f in tests/data/broken/ring-*.lspci tests/data/broken/irq-*.lspci; do
+	case $f in
+	*/ring-packed-*) pairs+=("tests/data/rings/net-packed.lspci $f 00:04.0") ;;
+	*) pairs+=("tests/data/rings/rng-split.lspci $f 00:06.0") ;;
+	esac
+done
+
 # The PCI capabilities with tables: PM to D3hot, PCIe Legacy Endpoint,
 # MSI-X function mask set, on the PCIe machine's virtio-net.
 awk '/^01:00.0 /{on=1} on&&/^$/{exit} on' tests/data/qemu-pcie.lspci |
@@ -52,6 +62,7 @@ check "--diff names PM, PCIe and MSI-X rows" jq -e '[.differences[].field] ==
 	"$tmp/pcie.json" >/dev/null
 
 names=0
+ring_names=0
 offenders=()
 for p in "${pairs[@]}"; do
 	read -r a b slot <<<"$p"
@@ -62,8 +73,8 @@ for p in "${pairs[@]}"; do
 		continue
 	fi
 	[ "$rc" = 1 ] || continue # equal: no names to check
-	"$tool" -J -vv -F "$a" -s "$slot" >"$tmp/a.json" 2>/dev/null
-	"$tool" -J -vv -F "$b" -s "$slot" >"$tmp/b.json" 2>/dev/null
+	"$tool" -J -vv --rings -F "$a" -s "$slot" >"$tmp/a.json" 2>/dev/null
+	"$tool" -J -vv --rings -F "$b" -s "$slot" >"$tmp/b.json" 2>/dev/null
 	# Another device type at the slot is not the same device.
 	[ "$(jq -s '[.[].devices[0].virtio.device_type] | unique | length' "$tmp/a.json" "$tmp/b.json")" = 1 ] ||
 		continue
@@ -72,6 +83,7 @@ for p in "${pairs[@]}"; do
 		| (.device_features?, .driver_features?) | arrays | .[]] | unique[]' \
 		"$tmp/a.json" "$tmp/b.json" >"$tmp/keys"
 	jq -r '.differences[].field' "$tmp/diff.json" >"$tmp/fields"
+	ring_names=$((ring_names + $(grep -c '\.ring\.' "$tmp/fields")))
 	while read -r field; do
 		ok=true
 		IFS=. read -ra parts <<<"$field"
@@ -88,5 +100,6 @@ for p in "${pairs[@]}"; do
 done
 check "pairs compared" [ "${#pairs[@]}" -gt 50 ]
 check "names checked" [ "$names" -gt 100 ]
+check "ring names checked ($ring_names)" [ "$ring_names" -gt 10 ]
 echo "diff-names: ${#pairs[@]} pairs, $names name components, $(printf '%s\n' "${offenders[@]}" | sort -u | grep -c .) diff-only names"
 summary diff-names

@@ -96,6 +96,22 @@ for snap in "${rings[@]}"; do
 	compare "$rel --rings json" "tests/expected/${rel%.lspci}.json" "$tmp/out.json"
 done
 
+# The broken-ring corpus (tests/data/make-broken.sh: mutated ring memory of
+# rings/rng-split.lspci): decoded with --rings at every level and as JSON,
+# exit status 0 (a broken ring is a finding, not a failure), no crash, and
+# the JSON names the ring's findings' checks from the table.
+for snap in tests/data/broken/ring-*.lspci; do
+	rel=${snap#tests/data/}
+	for v in -v -vv -vvv; do
+		"$tool" -F "$snap" --rings $v >/dev/null 2>"$tmp/err"
+		rc=$?
+		check "$rel --rings $v exits 0 (got $rc)" [ "$rc" = 0 ]
+	done
+	"$tool" -F "$snap" --rings -J >"$tmp/out.json" 2>/dev/null
+	check "$rel --rings -J is valid JSON with the queue's ring" \
+		jq -e '.devices[0].state.common.queues[0].ring.format | IN("split", "packed")' "$tmp/out.json" >/dev/null
+done
+
 # Bad inputs: one line on stderr naming the input, exit status 1, no crash.
 bads=(tests/data/bad/*)
 check "there are bad inputs (${#bads[@]})" [ ${#bads[@]} -gt 0 ]

@@ -20,6 +20,10 @@ struct check_totals {
 	unsigned devices;
 	unsigned count[3];
 	bool input_problem; /* a device could not be checked at all */
+	/* guest memory for the ring checks of live devices, opened once */
+	bool mem_tried;
+	struct vlp_guestmem *mem;
+	char mem_error[256];
 };
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -148,6 +152,43 @@ static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *
 	return state;
 }
 
+/* The rings, for the ring checks: live devices through /proc/kcore,
+ * snapshots from the memory they recorded; NULL with why when they cannot
+ * be read at all (a ring the registers place badly is a finding). */
+static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
+				     const struct vlp_layout *l, const struct vlp_state *state,
+				     struct check_totals *t, char *why, size_t whylen)
+{
+	struct vlp_rings_opts ropts = { 0 };
+	struct vlp_rings *rings = NULL;
+
+	if (!state)
+		return NULL;
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && !t->mem_tried) {
+		t->mem_tried = true;
+		if (vlp_guestmem_open_kcore(ctx, NULL, &t->mem))
+			snprintf(t->mem_error, sizeof(t->mem_error), "%s", vlp_ctx_error(ctx));
+	}
+	ropts.mem = t->mem;
+	ropts.mem_error = t->mem_error[0] ? t->mem_error : NULL;
+	if (vlp_read_rings(ctx, dev, l, state, &ropts, &rings)) {
+		snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
+		return NULL;
+	}
+	/* Live rings move while read: a fault counts when a second read
+	 * makes it too (a snapshot's recorded memory does not move). */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && rings->source) {
+		struct vlp_rings *again = NULL;
+
+		if (vlp_read_rings(ctx, dev, l, state, &ropts, &again) == 0) {
+			vlp_rings_keep_confirmed(again, rings);
+			vlp_rings_free(rings);
+			rings = again;
+		}
+	}
+	return rings;
+}
+
 /* Checks one device; returns EXIT_OK, or EXIT_USAGE when it could not be
  * checked as asked (--active refused). */
 static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
@@ -155,8 +196,9 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 {
 	struct vlp_layout *l = NULL;
 	struct vlp_state *state = NULL;
+	struct vlp_rings *rings = NULL;
 	struct vlp_check_report *rep = NULL;
-	char slot[32], title[160], why[512] = "";
+	char slot[32], title[160], why[512] = "", rings_why[256] = "";
 	const char *origin, *driver = vlp_device_driver(dev);
 	bool active = o->active;
 	int ret = EXIT_OK;
@@ -179,7 +221,9 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 		ret = EXIT_USAGE;
 	}
 	state = check_state(ctx, o, active, dev, l, why, sizeof(why));
-	if (vlp_check_device(ctx, dev, l, state, why[0] ? why : NULL, &rep)) {
+	rings = check_rings(ctx, dev, l, state, t, rings_why, sizeof(rings_why));
+	if (vlp_check_device_rings(ctx, dev, l, state, why[0] ? why : NULL, rings,
+				   rings_why[0] ? rings_why : NULL, &rep)) {
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
 		ret = EXIT_USAGE;
 		goto out;
@@ -204,6 +248,7 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 		t->count[s] += rep->count[s];
 out:
 	vlp_check_report_free(rep);
+	vlp_rings_free(rings);
 	vlp_state_free(state);
 	vlp_layout_free(l);
 	return ret;
@@ -271,6 +316,7 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 		       plural(t.count[VLP_SEV_INFO], "note", "notes"), vlp_check_count(),
 		       o->strict ? "; --strict: warnings fail" : "");
 	}
+	vlp_guestmem_free(t.mem);
 	vlp_source_close(src);
 	vlp_filter_free(filter);
 	return ret;
@@ -316,6 +362,8 @@ int list_checks_main(const struct options *o)
 struct diff_side {
 	struct session s;
 	struct vlp_state *state;
+	struct vlp_rings *rings;  /* NULL: not read (a dump, no registers) */
+	struct vlp_guestmem *mem; /* live: /proc/kcore, while rings lives */
 	const char *label;
 };
 
@@ -339,6 +387,18 @@ static int open_side(struct vlp_ctx *ctx, const struct options *o, const char *o
 	if (d->s.bars && vlp_read_state(ctx, d->s.dev, d->s.layout, &sopts, &d->state)) {
 		fprintf(stderr, PROG ": %s: %s\n", operand, vlp_ctx_error(ctx));
 		d->state = NULL;
+	}
+	/* The rings: a snapshot's recorded memory, or a live device's through
+	 * /proc/kcore (tried once per side: a diff has two devices). */
+	if (d->state) {
+		struct vlp_rings_opts ropts = { 0 };
+
+		if (vlp_device_origin(d->s.dev) == VLP_ORIGIN_LIVE &&
+		    vlp_guestmem_open_kcore(ctx, NULL, &d->mem))
+			ropts.mem_error = vlp_ctx_error(ctx);
+		ropts.mem = d->mem;
+		if (vlp_read_rings(ctx, d->s.dev, d->s.layout, d->state, &ropts, &d->rings))
+			d->rings = NULL;
 	}
 	return EXIT_OK;
 }
@@ -374,6 +434,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 	struct diff_side da, db;
 	struct vlp_diff *diff = NULL;
 	char va[256], vb[256];
+	bool rings = false;
 	int ret;
 
 	if (o->nslots > 1 || o->nids) {
@@ -383,11 +444,14 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 	if ((ret = open_side(ctx, o, a, &da)) != EXIT_OK)
 		return ret;
 	if ((ret = open_side(ctx, o, b, &db)) != EXIT_OK) {
+		vlp_rings_free(da.rings);
+		vlp_guestmem_free(da.mem);
 		vlp_state_free(da.state);
 		session_close(&da.s);
 		return ret;
 	}
-	if (vlp_diff_devices(ctx, da.s.layout, da.state, db.s.layout, db.state, &diff)) {
+	if (vlp_diff_devices(ctx, da.s.layout, da.state, db.s.layout, db.state, &diff) ||
+	    vlp_diff_rings(ctx, diff, da.rings, db.rings, &rings)) {
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		ret = EXIT_USAGE;
 		goto out;
@@ -401,6 +465,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 		json_string(&j, "a", a);
 		json_string(&j, "b", b);
 		json_bool(&j, "registers_compared", da.state && db.state);
+		json_bool(&j, "rings_compared", rings);
 		json_uint(&j, "fields_compared", diff->compared);
 		json_begin_array(&j, "differences");
 		for (size_t i = 0; i < diff->count; i++) {
@@ -410,6 +475,8 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 			json_string(&j, "field", x->name);
 			json_diff_value(&j, "a", x, &x->a);
 			json_diff_value(&j, "b", x, &x->b);
+			if (x->note[0])
+				json_string(&j, "note", x->note);
 			json_end_object(&j);
 		}
 		json_end_array(&j);
@@ -423,15 +490,21 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 
 			diff_value(va, sizeof(va), x, &x->a);
 			diff_value(vb, sizeof(vb), x, &x->b);
-			printf("%-40s %s -> %s\n", x->name, va, vb);
+			printf("%-40s %s -> %s%s%s%s\n", x->name, va, vb, x->note[0] ? " (" : "",
+			       x->note, x->note[0] ? ")" : "");
 		}
-		printf("%zu %s in %u fields compared%s\n", diff->count,
+		printf("%zu %s in %u fields compared%s%s\n", diff->count,
 		       plural((unsigned)diff->count, "difference", "differences"), diff->compared,
-		       da.state && db.state ? "" : " (config space only: registers not read on both sides)");
+		       da.state && db.state ? "" : " (config space only: registers not read on both sides)",
+		       rings ? ", rings included" : "");
 	}
 	ret = diff->count ? EXIT_RUNTIME : EXIT_OK;
 out:
 	vlp_diff_free(diff);
+	vlp_rings_free(da.rings);
+	vlp_rings_free(db.rings);
+	vlp_guestmem_free(da.mem);
+	vlp_guestmem_free(db.mem);
 	vlp_state_free(da.state);
 	vlp_state_free(db.state);
 	session_close(&da.s);

@@ -28,6 +28,7 @@ struct run {
 	const struct vlp_device *dev;
 	const struct vlp_layout *l;
 	const struct vlp_state *s;
+	const struct vlp_rings *rings; /* NULL: not read */
 	struct vlp_check_report *rep;
 	const struct vlp_check *check; /* the one running */
 	size_t findings_alloc, skipped_alloc;
@@ -62,6 +63,10 @@ static const char *check_queue_size_pow2(struct run *r);
 static const char *check_queue_count(struct run *r);
 static const char *check_status_bits(struct run *r);
 static const char *check_reset_state(struct run *r);
+static const char *check_irq_queue_vector(struct run *r);
+static const char *check_irq_vector_range(struct run *r);
+static const char *check_irq_vector_shared(struct run *r);
+static const char *check_irq_masked_pending(struct run *r);
 
 #define C VLP_CHECK_CONFIG
 #define S VLP_CHECK_STATE
@@ -69,6 +74,8 @@ static const char *check_reset_state(struct run *r);
 #define E VLP_SEV_ERROR
 #define W VLP_SEV_WARNING
 #define I VLP_SEV_INFO
+/* Where the ring checks (vlp_ring_check_at) sit in the table's order. */
+#define RING_ROWS_HERE { { NULL, NULL, I, VLP_CHECK_RINGS, NULL, NULL }, NULL }
 
 /* The table: every rule the tool checks, in the order reports list them.
  * The man page's CHECKS section lists the same ids (make docs-check). */
@@ -142,6 +149,13 @@ static const struct check_row checks[] = {
 	{ { "status-bits", "2.1", W, S, "common", "device_status holds defined bits in a sensible combination" }, check_status_bits },
 	{ { "reset-state", "4.1.4.3.1", E, S, "common", "in reset (device_status 0): queues disabled, vectors unmapped" }, check_reset_state },
 	{ { "config-generation-stable", "4.1.4.3.1", W, S, "device", "config_generation settles while the device configuration is read" }, NULL },
+	/* The interrupt path: event -> vector -> MSI-X table entry -> PBA */
+	{ { "irq-queue-vector", "4.1.5.1.2", I, S, "queue", "with MSI-X enabled, an enabled queue is mapped to a vector (NO_VECTOR: no used buffer notification, the driver polls)" }, check_irq_queue_vector },
+	{ { "irq-vector-range", "4.1.5.1.2.1", E, S, "queue", "config and queue vectors index the MSI-X table (the device answers NO_VECTOR to a mapping it cannot make)" }, check_irq_vector_range },
+	{ { "irq-vector-shared", "4.1.5.1.2", I, S, "queue", "events share a vector (Linux's fallback when it gets fewer vectors than queues + 1)" }, check_irq_vector_shared },
+	{ { "irq-masked-pending", "PCI 6.8.2", W, S, "MSI-X", "no vector in use is masked with its pending bit set (an interrupt held back)" }, check_irq_masked_pending },
+	/* The rings in guest memory (ringfields.c: the decoder reports them) */
+	RING_ROWS_HERE,
 	/* Checks that write (--check --active) */
 	{ { "active-reset", "4.1.4.3.1", E, A, "common", "writing 0 to device_status resets the device: it reads back 0" }, NULL },
 	{ { "active-feature-window", "4.1.4.3.1", W, A, "common", "device_feature reads 0 for device_feature_select beyond the defined words (4-7)" }, NULL },
@@ -157,6 +171,7 @@ static const struct check_row checks[] = {
 #undef E
 #undef W
 #undef I
+#undef RING_ROWS_HERE
 
 const char *vlp_check_data_name(enum vlp_check_data d)
 {
@@ -164,26 +179,58 @@ const char *vlp_check_data_name(enum vlp_check_data d)
 		[VLP_CHECK_CONFIG] = "config",
 		[VLP_CHECK_STATE] = "registers",
 		[VLP_CHECK_ACTIVE] = "active",
+		[VLP_CHECK_RINGS] = "rings",
 	};
 
 	return (unsigned)d < VLP_ARRAY_SIZE(names) ? names[d] : NULL;
 }
 
+/* The table's order: checks[] up to the RING_ROWS_HERE row, the ring
+ * checks, then the rest of checks[]. */
+static size_t ring_rows_at(void)
+{
+	size_t i = 0;
+
+	while (i < VLP_ARRAY_SIZE(checks) && checks[i].info.id)
+		i++;
+	return i;
+}
+
 size_t vlp_check_count(void)
 {
-	return VLP_ARRAY_SIZE(checks);
+	return VLP_ARRAY_SIZE(checks) - 1 + vlp_ring_check_count();
+}
+
+static const struct check_row *row_at(size_t index)
+{
+	size_t at = ring_rows_at(), nring = vlp_ring_check_count();
+
+	if (index < at)
+		return &checks[index];
+	if (index < at + nring)
+		return NULL;
+	index = index - nring + 1;
+	return index < VLP_ARRAY_SIZE(checks) ? &checks[index] : NULL;
 }
 
 const struct vlp_check *vlp_check_at(size_t index)
 {
-	return index < VLP_ARRAY_SIZE(checks) ? &checks[index].info : NULL;
+	size_t at = ring_rows_at();
+	const struct check_row *row;
+
+	if (index >= at && index - at < vlp_ring_check_count())
+		return vlp_ring_check_at(index - at);
+	row = row_at(index);
+	return row ? &row->info : NULL;
 }
 
 const struct vlp_check *vlp_check_find(const char *id)
 {
-	for (size_t i = 0; id && i < VLP_ARRAY_SIZE(checks); i++)
-		if (!strcmp(checks[i].info.id, id))
-			return &checks[i].info;
+	const struct vlp_check *c;
+
+	for (size_t i = 0; id && (c = vlp_check_at(i)); i++)
+		if (!strcmp(c->id, id))
+			return c;
 	return NULL;
 }
 
@@ -248,25 +295,47 @@ static void skip(struct run *r, const struct vlp_check *check, const char *reaso
 	snprintf(sk->reason, sizeof(sk->reason), "%s", reason);
 }
 
+/* Position of a check in the table's order (vlp_check_at); past the end
+ * for none. */
 static size_t table_index(const struct vlp_check *c)
 {
-	return c ? (size_t)((const struct check_row *)(const void *)c - checks) : VLP_ARRAY_SIZE(checks);
+	const struct check_row *row = (const struct check_row *)(const void *)c;
+	size_t at = ring_rows_at(), nring = vlp_ring_check_count();
+
+	if (!c)
+		return vlp_check_count();
+	for (size_t i = 0; i < nring; i++)
+		if (vlp_ring_check_at(i) == c)
+			return at + i;
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(checks); i++)
+		if (row == &checks[i])
+			return i < at ? i : i - 1 + nring;
+	return vlp_check_count();
 }
 
 /* Findings in table order, in the order found within a check (insertion
  * sort: stable, and reports are short). */
 static void sort_findings(struct vlp_check_report *rep)
 {
+	size_t *keys = malloc((rep->nfindings ? rep->nfindings : 1) * sizeof(*keys));
+
+	for (size_t i = 0; keys && i < rep->nfindings; i++)
+		keys[i] = table_index(rep->findings[i].check);
 	for (size_t i = 1; i < rep->nfindings; i++) {
 		struct vlp_check_finding tmp = rep->findings[i];
-		size_t key = table_index(tmp.check), j = i;
+		size_t key = keys ? keys[i] : table_index(tmp.check), j = i;
 
-		while (j > 0 && table_index(rep->findings[j - 1].check) > key) {
+		while (j > 0 && (keys ? keys[j - 1] : table_index(rep->findings[j - 1].check)) > key) {
 			rep->findings[j] = rep->findings[j - 1];
+			if (keys)
+				keys[j] = keys[j - 1];
 			j--;
 		}
 		rep->findings[j] = tmp;
+		if (keys)
+			keys[j] = key;
 	}
+	free(keys);
 }
 
 void vlp_check_report_free(struct vlp_check_report *rep)
@@ -900,6 +969,222 @@ static const char *check_reset_state(struct run *r)
 	return NULL;
 }
 
+/* ------------------------------------------------------ interrupt path */
+
+/* One event a vector can be mapped to (4.1.5.1.2): the configuration
+ * change, or a queue. */
+struct irq_event {
+	bool config;
+	unsigned queue;
+	bool active; /* the queue is enabled (config: always) */
+	uint16_t vector;
+};
+
+#define IRQ_EVENTS_MAX 1025 /* the config event and at most 1024 queues read */
+
+/* "queue 2 receiveq2" when the rings named it, else "queue 2". */
+static const char *at_event(struct run *r, const struct irq_event *e)
+{
+	if (e->config) {
+		snprintf(r->where, sizeof(r->where), "config");
+		return r->where;
+	}
+	if (r->rings)
+		for (size_t i = 0; i < r->rings->nqueues; i++)
+			if (r->rings->queues[i].index == e->queue && r->rings->queues[i].name[0]) {
+				snprintf(r->where, sizeof(r->where), "queue %u %s", e->queue,
+					 r->rings->queues[i].name);
+				return r->where;
+			}
+	return at_queue(r, e->queue);
+}
+
+/* The MSI-X capability when enabled, or why vectors are not in use. */
+static const char *need_msix(const struct run *r, const struct vlp_msix_cap **out)
+{
+	if (r->l->msix_index < 0)
+		return "no MSI-X capability: the device interrupts through INTx";
+	*out = &r->l->caps[r->l->msix_index].u.msix;
+	if (!(*out)->enabled)
+		return "MSI-X is disabled: the device interrupts through INTx (no vectors)";
+	return NULL;
+}
+
+/* The vectors of the interface a driver uses (4.1.4.3 config_msix_vector,
+ * queue_msix_vector; 4.1.4.10 the legacy ones), or why they are unknown. */
+static const char *irq_events(struct run *r, struct irq_event *ev, size_t *n)
+{
+	const struct vlp_msix_cap *mc;
+	const char *why = need_msix(r, &mc);
+	bool legacy = vlp_legacy_interface_in_use(r->s);
+	const struct vlp_field_table *t = legacy ? vlp_legacy_header_table() : vlp_common_cfg_table();
+	const struct vlp_regs *regs = legacy ? &r->s->legacy : &r->s->common;
+	const struct vlp_queue_state *qs = legacy ? r->s->legacy_queues : r->s->queues;
+	size_t nq = legacy ? r->s->nlegacy_queues : r->s->nqueues;
+	unsigned config_row = legacy ? VLP_LEGACY_CONFIG_MSIX_VECTOR : VLP_COMMON_CONFIG_MSIX_VECTOR;
+	unsigned queue_row = legacy ? VLP_LEGACY_QUEUE_MSIX_VECTOR : VLP_COMMON_QUEUE_MSIX_VECTOR;
+	unsigned active_row = legacy ? VLP_LEGACY_QUEUE_ADDRESS : VLP_COMMON_QUEUE_ENABLE;
+	const struct vlp_field_value *fv;
+
+	*n = 0;
+	if (why)
+		return why;
+	if (!regs->table)
+		return legacy ? "the legacy registers were not read"
+			      : "the common configuration was not read";
+	fv = vlp_regs_row(regs, t, config_row);
+	if (fv && fv->valid)
+		ev[(*n)++] = (struct irq_event){ .config = true,
+						 .active = true,
+						 .vector = (uint16_t)fv->value };
+	for (size_t i = 0; i < nq && *n < IRQ_EVENTS_MAX; i++) {
+		const struct vlp_field_value *vec = vlp_regs_row(&qs[i].regs, t, queue_row);
+		const struct vlp_field_value *on = vlp_regs_row(&qs[i].regs, t, active_row);
+
+		if (!vec || !vec->valid)
+			continue;
+		ev[(*n)++] = (struct irq_event){ .queue = qs[i].index,
+						 .active = on && on->valid && on->value != 0,
+						 .vector = (uint16_t)vec->value };
+	}
+	if (!*n)
+		return "no vector register was read";
+	return NULL;
+}
+
+/* Runs fn over the events; the array is too large for the stack of a
+ * library call on a small thread. */
+static const char *with_events(struct run *r,
+			       void (*fn)(struct run *r, const struct irq_event *ev, size_t n))
+{
+	struct irq_event *ev = calloc(IRQ_EVENTS_MAX, sizeof(*ev));
+	const char *why;
+	size_t n;
+
+	if (!ev) {
+		r->out_of_memory = true;
+		return NULL;
+	}
+	why = irq_events(r, ev, &n);
+	if (!why)
+		fn(r, ev, n);
+	free(ev);
+	return why;
+}
+
+/* 4.1.5.1.2: NO_VECTOR "disables" the event's interrupt.  A driver may do
+ * that for a queue it polls (Linux maps no vector to a queue without a
+ * callback), so it is a note: a queue the driver waits on would stall. */
+static void irq_queue_vector(struct run *r, const struct irq_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!ev[i].config && ev[i].active && ev[i].vector == NO_VECTOR)
+			report(r, VLP_SEV_INFO, -1, at_event(r, &ev[i]),
+			       "queue %u is enabled with queue_msix_vector NO_VECTOR: the device sends it no used buffer notification, so the driver must poll it",
+			       ev[i].queue);
+}
+
+/* 4.1.5.1.2.2: the driver maps events only to vectors of the table;
+ * 4.1.5.1.2.1: the device reads back NO_VECTOR for a mapping it could not
+ * make.  A vector beyond Table Size read back breaks one of the two. */
+static void irq_vector_range(struct run *r, const struct irq_event *ev, size_t n)
+{
+	unsigned size = r->l->caps[r->l->msix_index].u.msix.table_size;
+
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].vector != NO_VECTOR && ev[i].vector >= size)
+			report(r, VLP_SEV_ERROR, -1, at_event(r, &ev[i]),
+			       "%s vector %u is beyond the MSI-X table (%u entries): its interrupt goes nowhere (a device answers NO_VECTOR to a mapping it cannot make)",
+			       ev[i].config ? "config_msix_vector:" : "queue_msix_vector:", ev[i].vector,
+			       size);
+}
+
+/* Several events on one vector: legitimate (4.1.5.1.2 lets any event map
+ * to any vector; Linux falls back to one vector for all queues when it
+ * gets fewer than queues + 1), but the handler then scans every queue. */
+static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t n)
+{
+	enum { NAMED = 6 }; /* events named in a message; the rest counted */
+
+	for (size_t i = 0; i < n; i++) {
+		char list[128] = "";
+		size_t len = 0, users = 0;
+		bool first = true;
+
+		if (!ev[i].active || ev[i].vector == NO_VECTOR)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (ev[j].active && ev[j].vector == ev[i].vector)
+				first = false;
+		if (!first)
+			continue;
+		for (size_t j = i; j < n; j++) {
+			int k;
+
+			if (!ev[j].active || ev[j].vector != ev[i].vector || users++ >= NAMED)
+				continue;
+			k = ev[j].config ? snprintf(list + len, sizeof(list) - len, "%sconfig",
+						    len ? ", " : "")
+					 : snprintf(list + len, sizeof(list) - len, "%squeue %u",
+						    len ? ", " : "", ev[j].queue);
+			if (k > 0 && len + (size_t)k < sizeof(list))
+				len += (size_t)k;
+		}
+		if (users > NAMED)
+			snprintf(list + len, sizeof(list) - len, " and %zu more", users - NAMED);
+		if (users > 1)
+			report(r, VLP_SEV_INFO, -1, at_event(r, &ev[i]),
+			       "vector %u is shared by %zu events (%s): its handler looks at each (Linux's fallback when it gets fewer vectors than queues + 1)",
+			       ev[i].vector, users, list);
+	}
+}
+
+/* PCI 6.8.2.9/6.8.2.10: a masked vector's message is held with its Pending
+ * Bit set until unmasked.  Pending behind a mask on a vector in use: an
+ * interrupt the driver is not getting. */
+static void irq_masked_pending(struct run *r, const struct irq_event *ev, size_t n)
+{
+	const struct vlp_msix_cap *mc = &r->l->caps[r->l->msix_index].u.msix;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct vlp_msix_entry *e;
+		bool masked;
+
+		if (!ev[i].active || ev[i].vector == NO_VECTOR || ev[i].vector >= r->s->nmsix)
+			continue;
+		e = &r->s->msix[ev[i].vector];
+		if (!e->pending_valid || !e->pending || !e->control.valid)
+			continue;
+		masked = (e->control.value & VLP_MSIX_VECTOR_MASKED) || mc->function_mask;
+		if (masked)
+			report(r, VLP_SEV_WARNING, -1, at_event(r, &ev[i]),
+			       "vector %u is masked (%s) with its pending bit set: an interrupt is held back until it is unmasked",
+			       ev[i].vector, mc->function_mask ? "Function Mask" : "Vector Control");
+	}
+}
+
+static const char *check_irq_queue_vector(struct run *r)
+{
+	return with_events(r, irq_queue_vector);
+}
+
+static const char *check_irq_vector_range(struct run *r)
+{
+	return with_events(r, irq_vector_range);
+}
+
+static const char *check_irq_vector_shared(struct run *r)
+{
+	return with_events(r, irq_vector_shared);
+}
+
+static const char *check_irq_masked_pending(struct run *r)
+{
+	if (r->l->msix_index >= 0 && r->l->caps[r->l->msix_index].u.msix.enabled && !r->s->nmsix)
+		return "the MSI-X table and PBA were not read";
+	return with_events(r, irq_masked_pending);
+}
+
 /* ------------------------------------------------------------ running */
 
 static void collect(struct run *r, const struct vlp_finding *f, size_t n)
@@ -908,13 +1193,89 @@ static void collect(struct run *r, const struct vlp_finding *f, size_t n)
 		add_finding(r, vlp_check_find(f[i].check), &f[i], NULL);
 }
 
+/* A ring check: the findings the decoder made under its id, per queue;
+ * NULL when the rings were read, else why not. */
+static const char *ring_row(struct run *r, const char *no_rings_reason)
+{
+	const struct vlp_rings *rs = r->rings;
+
+	if (!rs)
+		return no_rings_reason ? no_rings_reason : "rings not read";
+	if (rs->error[0])
+		return rs->error;
+	for (size_t i = 0; i < rs->nqueues; i++) {
+		const struct vlp_queue_ring *q = &rs->queues[i];
+		const struct vlp_ring *ring = q->ring;
+		bool said = false;
+
+		if (!ring)
+			continue;
+		for (size_t k = 0; k < ring->nfindings; k++) {
+			if (!ring->findings[k].check || strcmp(ring->findings[k].check, r->check->id))
+				continue;
+			snprintf(r->where, sizeof(r->where), "queue %u %s", q->index, q->name);
+			add_finding(r, r->check, &ring->findings[k], r->where);
+			said = true;
+		}
+		/* Beyond VLP_RING_FINDINGS_MAX the decoder counts, once per
+		 * ring: said under the check of its last finding. */
+		if (said && ring->findings_omitted && ring->nfindings &&
+		    !strcmp(ring->findings[ring->nfindings - 1].check, r->check->id))
+			report(r, VLP_SEV_INFO, -1, r->where,
+			       "%zu more ring findings of queue %u not listed",
+			       ring->findings_omitted, q->index);
+	}
+	return NULL;
+}
+
+static bool same_finding(const struct vlp_finding *a, const struct vlp_finding *b)
+{
+	return a->check && b->check && !strcmp(a->check, b->check) && !strcmp(a->message, b->message);
+}
+
+size_t vlp_rings_keep_confirmed(struct vlp_rings *rings, const struct vlp_rings *earlier)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; rings && i < rings->nqueues; i++) {
+		struct vlp_ring *now = rings->queues[i].ring;
+		const struct vlp_ring *before = NULL;
+		size_t kept = 0;
+
+		for (size_t k = 0; earlier && k < earlier->nqueues && !before; k++)
+			if (earlier->queues[k].index == rings->queues[i].index)
+				before = earlier->queues[k].ring;
+		for (size_t f = 0; now && f < now->nfindings; f++) {
+			bool seen = false;
+
+			for (size_t e = 0; before && e < before->nfindings && !seen; e++)
+				seen = same_finding(&now->findings[f], &before->findings[e]);
+			if (seen)
+				now->findings[kept++] = now->findings[f];
+			else
+				dropped++;
+		}
+		if (now)
+			now->nfindings = kept;
+	}
+	return dropped;
+}
+
 int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev, const struct vlp_layout *l,
 		     const struct vlp_state *state, const char *no_state_reason,
 		     struct vlp_check_report **out)
 {
-	struct run r = { .ctx = ctx, .dev = dev, .l = l, .s = state };
+	return vlp_check_device_rings(ctx, dev, l, state, no_state_reason, NULL, NULL, out);
+}
+
+int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
+			   const struct vlp_layout *l, const struct vlp_state *state,
+			   const char *no_state_reason, const struct vlp_rings *rings,
+			   const char *no_rings_reason, struct vlp_check_report **out)
+{
+	struct run r = { .ctx = ctx, .dev = dev, .l = l, .s = state, .rings = rings };
 	bool header_only = !vlp_device_config_valid(dev, VLP_CONFIG_HEADER,
-						     VLP_CONFIG_LEGACY - VLP_CONFIG_HEADER);
+						    VLP_CONFIG_LEGACY - VLP_CONFIG_HEADER);
 
 	r.rep = calloc(1, sizeof(*r.rep));
 	if (!r.rep)
@@ -922,23 +1283,26 @@ int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev, const st
 	collect(&r, l->findings, l->nfindings);
 	if (state)
 		collect(&r, state->findings, state->nfindings);
-	for (size_t i = 0; i < VLP_ARRAY_SIZE(checks); i++) {
-		const struct check_row *row = &checks[i];
+	for (size_t i = 0; i < vlp_check_count(); i++) {
+		const struct check_row *row = row_at(i); /* NULL: a ring check */
+		const struct vlp_check *c = vlp_check_at(i);
 		const char *why = NULL;
 
-		r.check = &row->info;
-		if (row->info.data == VLP_CHECK_ACTIVE)
+		r.check = c;
+		if (c->data == VLP_CHECK_ACTIVE)
 			why = "writes to the device: --check --active";
 		else if (!l->virtio.is_virtio)
 			why = "not a virtio device";
-		else if (header_only && strcmp(row->info.where, "header"))
+		else if (header_only && strcmp(c->where, "header"))
 			why = "only the 64-byte config header was read";
-		else if (row->info.data == VLP_CHECK_STATE && !state)
+		else if ((c->data == VLP_CHECK_STATE || c->data == VLP_CHECK_RINGS) && !state)
 			why = no_state_reason ? no_state_reason : "registers behind the BARs not read";
+		else if (!row)
+			why = ring_row(&r, no_rings_reason);
 		else if (row->fn)
 			why = row->fn(&r);
 		if (why)
-			skip(&r, &row->info, why);
+			skip(&r, c, why);
 		else
 			r.rep->checks_run++;
 	}

@@ -311,6 +311,163 @@ int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const stru
 	return 0;
 }
 
+/* ------------------------------------------------------------ rings */
+
+/* Ring values without a row of their own in the ring tables: the
+ * in-flight count and the packed ring's driver position, as -J names them
+ * (print_rings.c). */
+static const struct vlp_field in_flight_field = {
+	.name = "in_flight",
+	.json_key = "in_flight",
+	.width = 2,
+	.access = VLP_RO,
+	.flags = VLP_FIELD_DECIMAL,
+	.help = "chains made available and not yet used",
+};
+static const struct vlp_field next_avail_field = {
+	.name = "next_avail",
+	.json_key = "next_avail",
+	.width = 2,
+	.access = VLP_RO,
+	.flags = VLP_FIELD_DECIMAL,
+	.help = "the driver's next slot (packed)",
+};
+static const struct vlp_field off_wrap_field = {
+	.name = "off_wrap",
+	.json_key = "off_wrap",
+	.width = 2,
+	.access = VLP_RO,
+	.flags = VLP_FIELD_HEX,
+	.help = "event offset and wrap counter (packed)",
+};
+
+/* The last difference added, for its note; NULL when the values were equal. */
+static struct vlp_difference *ring_value(struct builder *bd, const char *base, const char *key,
+					 const struct vlp_field *f, bool flag, uint64_t a, uint64_t b)
+{
+	struct vlp_field_value va = { true, true, a, NULL }, vb = { true, true, b, NULL };
+	char name[96];
+	size_t before = bd->d->count;
+
+	snprintf(name, sizeof(name), "%s.%s", base, key);
+	compare(bd, name, f, flag, &va, &vb);
+	return bd->d->count > before ? &bd->d->items[bd->d->count - 1] : NULL;
+}
+
+/* 2.7.6, 2.7.8: idx fields are free-running modulo 2^16, so a - b says how
+ * far one moved; half the range or more is read as going backwards (a
+ * queue holds at most 32768 chains, 2.7). */
+static void idx_note(struct vlp_difference *x, uint16_t a, uint16_t b, bool moved, const char *lost)
+{
+	uint16_t d = (uint16_t)(b - a);
+
+	if (!x)
+		return;
+	if (moved)
+		snprintf(x->note, sizeof(x->note),
+			 "the ring moved (its addresses differ): not the same ring");
+	else if (d < 0x8000)
+		snprintf(x->note, sizeof(x->note), "advanced by %u", d);
+	else
+		snprintf(x->note, sizeof(x->note), "went backwards by %u modulo 2^16: %s",
+			 (unsigned)(uint16_t)(a - b), lost);
+}
+
+static void diff_ring(struct builder *bd, const char *base, const struct vlp_queue_ring *qa,
+		      const struct vlp_queue_ring *qb)
+{
+	const struct vlp_ring *a = qa->ring, *b = qb->ring;
+	const struct vlp_field *at = vlp_avail_table()->fields, *ut = vlp_used_table()->fields;
+	bool moved = qa->params.desc != qb->params.desc || qa->params.driver != qb->params.driver ||
+		     qa->params.device != qb->params.device || qa->params.pfn != qb->params.pfn;
+	struct vlp_difference *x;
+	char part[96];
+
+	if (a->format != b->format)
+		return; /* another ring format: the queue's registers and features differ */
+	if (a->format == VLP_RING_PACKED) {
+		static const char *const sides[] = { "driver_event", "device_event" };
+		const uint16_t ev[2][2][2] = { { { a->driver_event.desc, a->driver_event.flags },
+						 { b->driver_event.desc, b->driver_event.flags } },
+					       { { a->device_event.desc, a->device_event.flags },
+						 { b->device_event.desc, b->device_event.flags } } };
+		const struct vlp_field *flags = &vlp_event_suppress_table()->fields[VLP_EVENT_FLAGS];
+
+		x = ring_value(bd, base, next_avail_field.json_key, &next_avail_field, false,
+			       a->next_avail, b->next_avail);
+		if (x && moved)
+			snprintf(x->note, sizeof(x->note),
+				 "the ring moved (its addresses differ): not the same ring");
+		ring_value(bd, base, "avail_wrap", NULL, true, a->avail_wrap, b->avail_wrap);
+		for (unsigned k = 0; k < 2; k++) {
+			snprintf(part, sizeof(part), "%s.%s", base, sides[k]);
+			ring_value(bd, part, off_wrap_field.json_key, &off_wrap_field, false,
+				   ev[k][0][0], ev[k][1][0]);
+			ring_value(bd, part, flags->json_key, flags, false, ev[k][0][1], ev[k][1][1]);
+		}
+	} else {
+		snprintf(part, sizeof(part), "%s.avail", base);
+		ring_value(bd, part, at[VLP_AVAIL_FLAGS].json_key, &at[VLP_AVAIL_FLAGS], false,
+			   a->avail.flags, b->avail.flags);
+		x = ring_value(bd, part, at[VLP_AVAIL_IDX].json_key, &at[VLP_AVAIL_IDX], false,
+			       a->avail.idx, b->avail.idx);
+		idx_note(x, a->avail.idx, b->avail.idx, moved,
+			 "buffers the driver made available were lost");
+		ring_value(bd, part, at[VLP_AVAIL_USED_EVENT].json_key, &at[VLP_AVAIL_USED_EVENT],
+			   false, a->avail.used_event, b->avail.used_event);
+		snprintf(part, sizeof(part), "%s.used", base);
+		ring_value(bd, part, ut[VLP_USED_FLAGS].json_key, &ut[VLP_USED_FLAGS], false,
+			   a->used.flags, b->used.flags);
+		x = ring_value(bd, part, ut[VLP_USED_IDX].json_key, &ut[VLP_USED_IDX], false,
+			       a->used.idx, b->used.idx);
+		idx_note(x, a->used.idx, b->used.idx, moved,
+			 "completions were lost, a used idx never goes back");
+		ring_value(bd, part, ut[VLP_USED_AVAIL_EVENT].json_key, &ut[VLP_USED_AVAIL_EVENT],
+			   false, a->used.avail_event, b->used.avail_event);
+	}
+	x = ring_value(bd, base, in_flight_field.json_key, &in_flight_field, false, a->in_flight,
+		       b->in_flight);
+	if (x && !moved && a->format != VLP_RING_PACKED) {
+		uint16_t used = (uint16_t)(b->used.idx - a->used.idx);
+		uint16_t made = (uint16_t)(b->avail.idx - a->avail.idx);
+
+		if (used < 0x8000 && made < 0x8000)
+			snprintf(x->note, sizeof(x->note),
+				 "in flight not preserved: %u completed, %u made available", used,
+				 made);
+		else
+			snprintf(x->note, sizeof(x->note), "in flight not preserved");
+	}
+}
+
+int vlp_diff_rings(struct vlp_ctx *ctx, struct vlp_diff *diff, const struct vlp_rings *a,
+		   const struct vlp_rings *b, bool *compared)
+{
+	struct builder bd = { .d = diff, .alloc = diff->count };
+	char base[64];
+
+	*compared = false;
+	if (!a || !b || a->error[0] || b->error[0] || a->legacy != b->legacy)
+		return 0;
+	for (size_t i = 0; i < a->nqueues; i++) {
+		const struct vlp_queue_ring *qa = &a->queues[i], *qb = NULL;
+
+		for (size_t k = 0; k < b->nqueues && !qb; k++)
+			if (b->queues[k].index == qa->index)
+				qb = &b->queues[k];
+		if (!qb || !qa->ring || !qb->ring)
+			continue;
+		/* The queue objects of -J's state that carry the ring. */
+		snprintf(base, sizeof(base), "%s[%u].ring", a->legacy ? "legacy.queues" : "queues",
+			 qa->index);
+		diff_ring(&bd, base, qa, qb);
+		*compared = true;
+	}
+	if (bd.out_of_memory)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	return 0;
+}
+
 void vlp_diff_free(struct vlp_diff *d)
 {
 	if (!d)

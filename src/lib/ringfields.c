@@ -157,7 +157,7 @@ uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base)
 #define E VLP_SEV_ERROR
 #define W VLP_SEV_WARNING
 #define I VLP_SEV_INFO
-#define R VLP_CHECK_STATE /* read with the state (guest memory); a ring data kind may follow */
+#define R VLP_CHECK_RINGS
 
 /* Sections are those of split rings; a packed ring's finding names its own
  * (2.8.x) section. */

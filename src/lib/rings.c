@@ -21,7 +21,7 @@
 /* A legacy driver cannot set bit 32: without VERSION_1 in the driver's
  * features a transitional device is driven through the legacy interface
  * (6: VIRTIO_F_VERSION_1; 4.1.4.10). */
-static bool legacy_interface_in_use(const struct vlp_state *s)
+bool vlp_legacy_interface_in_use(const struct vlp_state *s)
 {
 	if (!s->common.table)
 		return s->legacy.table != NULL;
@@ -159,7 +159,7 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	*out = NULL;
 	if (!r)
 		return vlp_error(ctx, ENOMEM, "out of memory");
-	legacy = legacy_interface_in_use(state);
+	legacy = vlp_legacy_interface_in_use(state);
 	if (legacy) {
 		/* The legacy interface has one word of 32 bits: guest_features. */
 		uint64_t g = 0;

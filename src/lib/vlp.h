@@ -1004,8 +1004,9 @@ enum vlp_check_data {
 	VLP_CHECK_CONFIG, /* config space: every dump, snapshot and live device */
 	VLP_CHECK_STATE,  /* the registers behind the BARs: snapshots, live with BAR access */
 	VLP_CHECK_ACTIVE, /* writes to the device: --check --active only */
+	VLP_CHECK_RINGS,  /* the rings in guest memory (and the registers locating them) */
 };
-/* "config", "registers", "active" */
+/* "config", "registers", "active", "rings" */
 VLP_API const char *vlp_check_data_name(enum vlp_check_data d);
 
 /* One rule of the table of checks: the decoder reports some of them while
@@ -1052,6 +1053,22 @@ struct vlp_check_report {
 VLP_API int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			     const struct vlp_layout *layout, const struct vlp_state *state,
 			     const char *no_state_reason, struct vlp_check_report **out);
+struct vlp_rings;
+/* The same with the device's rings (vlp_read_rings on that state): the
+ * ring checks report the decoder's findings per queue ("queue 2
+ * receiveq2"); with rings NULL, or rings whose error says none could be
+ * read, they are not made (no_rings_reason, or that error). */
+VLP_API int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
+				   const struct vlp_layout *layout, const struct vlp_state *state,
+				   const char *no_state_reason, const struct vlp_rings *rings,
+				   const char *no_rings_reason, struct vlp_check_report **out);
+/* Live rings change while they are read: the areas are read one after the
+ * other, so a ring the driver or device is updating can show a fault that
+ * is not there (used idx read after new completions, a chain read before
+ * the driver wrote it).  Keeps in rings only the findings that an earlier
+ * read of the same device also made (same queue, check and message);
+ * returns how many were dropped. */
+VLP_API size_t vlp_rings_keep_confirmed(struct vlp_rings *rings, const struct vlp_rings *earlier);
 /* The checks that write (reset, selects, queue_size), appended to report.
  * BAR access must be open writable (vlp_bar_opts.writable); the device is
  * reset at the end (report->reset_done).  -EBUSY with a message when the
@@ -1069,6 +1086,9 @@ struct vlp_difference {
 	bool flag;                     /* values are on (1) / off (0): feature bits */
 	struct vlp_field_value a, b;   /* !present: the field does not exist on that side.
 					* Array bytes point into the states compared. */
+	/* What the change means, "" when nothing more than a to b: ring
+	 * indices ("advanced by 3", "went backwards by 2 (modulo 2^16)"). */
+	char note[120];
 };
 
 struct vlp_diff {
@@ -1083,6 +1103,17 @@ struct vlp_diff {
  * header.  sa or sb may be NULL (then only config space is compared). */
 VLP_API int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const struct vlp_state *sa,
 			     const struct vlp_layout *b, const struct vlp_state *sb, struct vlp_diff **out);
+/* Adds the rings of both sides (vlp_read_rings of the states compared)
+ * with their virtio meaning, named as the keys of each queue's "ring"
+ * object ("queues[1].ring.used.idx", "legacy.queues[0].ring.in_flight"):
+ * avail and used indices, flags and event fields, in-flight count, packed
+ * event suppression.  used.idx and avail.idx are free-running modulo 2^16:
+ * a note says how far they advanced or that one went backwards (a device
+ * or a restore that lost requests), and that the ring moved when its
+ * addresses differ.  Queues whose ring was not read on a side are not
+ * compared; *compared says whether any ring was. */
+VLP_API int vlp_diff_rings(struct vlp_ctx *ctx, struct vlp_diff *diff, const struct vlp_rings *a,
+			   const struct vlp_rings *b, bool *compared);
 VLP_API void vlp_diff_free(struct vlp_diff *diff);
 
 /* ------------------------------------------------------------------ */

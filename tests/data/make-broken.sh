@@ -103,3 +103,100 @@ echo "$sbase" | reg 0x14 1 - 0x07 | mk snap-driver-ok-no-features-ok "device_sta
 echo "$sbase" | reg 0x14 1 - 0x00 | mk snap-reset-queue-enabled "device_status 0 with queues still enabled and vectors mapped" reset-state
 echo "$sbase" | reg 0x12 2 - 0x0000 | mk snap-no-queues "num_queues 0" queue-count
 echo "$sbase" | poke 2c 34 12 | reg 0x4 4 1 0x00000101 | mk snap-add-in-card "subsystem vendor 0x1234 without ACCESS_PLATFORM/ORDER_PLATFORM" feature-platform
+
+# Ring rules (--check, data "rings"): the recorded ring memory of a virtio-rng
+# snapshot taken in a QEMU guest (rings/rng-split.lspci: one queue of 8,
+# descriptors at 0x1afe4000, avail ring 0x1afe4080, used ring 0x1afe40c0;
+# avail idx = used idx = 4, nothing in flight).  Each file edits the
+# "# vlp-mem ADDRESS HEX" lines: a chain made available at position 4 (avail
+# idx 5, avail.ring[4] = its head), its descriptors, an indirect table in a
+# memory range of its own (0x1b000000).
+rbase=$(cat rings/rng-split.lspci)
+# le VALUE BYTES: VALUE as little-endian hex.
+le() {
+	local v=$1 n=$2 out=""
+	for ((i = 0; i < n; i++)); do
+		out+=$(printf '%02x' $((v & 0xff)))
+		v=$((v >> 8))
+	done
+	echo "$out"
+}
+# desc ADDR LEN FLAGS NEXT: a 16-byte virtq_desc (2.7.5); flags NEXT 1,
+# WRITE 2, INDIRECT 4.
+desc() { echo "$(le "$1" 8)$(le "$2" 4)$(le "$3" 2)$(le "$4" 2)"; }
+# mem ADDRESS HEX: overwrite recorded guest memory (the bytes must lie in
+# recorded ranges) in the snapshot on stdin.
+mem() {
+	awk -v addr="$1" -v bytes="$2" '
+	function hex(s,   v, i) {
+		s = tolower(s); sub(/^0x/, "", s); v = 0
+		for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	BEGIN { a = hex(addr); n = length(bytes) / 2 }
+	$1 == "#" && $2 == "vlp-mem" {
+		base = hex($3); data = $4; len = length(data) / 2
+		for (i = 0; i < n; i++) {
+			p = a + i - base
+			if (p >= 0 && p < len) data = substr(data, 1, 2 * p) substr(bytes, 2 * i + 1, 2) substr(data, 2 * p + 3)
+		}
+		$4 = data
+	}
+	{ print }'
+}
+# addmem ADDRESS HEX: a new recorded memory range, 32 bytes a line as
+# --save writes them.
+addmem() {
+	local a=$(($1)) h=$2
+	cat
+	while [ -n "$h" ]; do
+		printf '# vlp-mem 0x%x %s\n' "$a" "${h:0:64}"
+		h=${h:64}
+		a=$((a + 32))
+	done
+}
+# avail HEAD...: the heads made available at positions 4, 5, ...
+avail() {
+	local ring="" n=$#
+	for h in "$@"; do ring+=$(le "$h" 2); done
+	mem 0x1afe4082 "$(le $((4 + n)) 2)" | mem 0x1afe408c "$ring"
+}
+# rreg BAR OFFSET WIDTH SELECTOR VALUE: a recorded register read.
+rreg() { sed -E "s/^# vlp-read $1 $2 $3 $4 0x[0-9a-f]+$/# vlp-read $1 $2 $3 $4 $5/"; }
+D=0x1afe4000 T=0x1b000000 B=0x1b95eb10
+W=2 N=1 IND=4
+echo "$rbase" | avail 9 | mk ring-head-range "virtio-rng: head 9 made available in a queue of 8" ring-head-range
+echo "$rbase" | avail 0 | mem $D "$(desc $B 64 $((N | W)) 12)" | mk ring-next-range "virtio-rng: descriptor 0 chains to next 12 in a queue of 8" ring-next-range
+echo "$rbase" | avail 0 | mem $D "$(desc $B 32 $((N | W)) 1)$(desc $B 32 $((N | W)) 0)" | mk ring-chain-loop "virtio-rng: descriptors 0 and 1 chain to each other" ring-chain-loop
+table=""
+for i in 0 1 2 3 4 5 6 7; do table+=$(desc $B 8 $((N | W)) $((i + 1))); done
+table+=$(desc $B 8 $W 0)
+echo "$rbase" | avail 0 | mem $D "$(desc $T 144 $IND 0)" | addmem $T "$table" | mk ring-chain-length "virtio-rng: an indirect table of 9 chained descriptors in a queue of 8" ring-chain-length
+echo "$rbase" | avail 0 | mem $D "$(desc $T 16 $IND 0)" | addmem $T "$(desc $B 64 $W 0)" | rreg 4 0xc 4 0 0x20000000 | mk ring-indirect-feature "virtio-rng: an indirect descriptor while the driver did not accept VIRTIO_F_INDIRECT_DESC" ring-indirect-feature
+echo "$rbase" | avail 0 | mem $D "$(desc $T 16 $((IND | N)) 1)$(desc $B 64 $W 0)" | addmem $T "$(desc $B 64 $W 0)" | mk ring-indirect-next "virtio-rng: descriptor 0 sets INDIRECT and NEXT" ring-indirect-next
+echo "$rbase" | avail 0 | mem $D "$(desc $T 16 $IND 0)" | addmem $T "$(desc $T 16 $IND 0)" | mk ring-indirect-nested "virtio-rng: an indirect table whose entry is indirect again" ring-indirect-nested
+echo "$rbase" | avail 0 | mem $D "$(desc $T 24 $IND 0)" | addmem $T "$(desc $B 64 $W 0)$(desc 0 0 0 0)" | mk ring-indirect-len "virtio-rng: an indirect table of 24 bytes (not a multiple of 16)" ring-indirect-len
+echo "$rbase" | avail 0 | mem $D "$(desc $B 32 $((N | W)) 1)$(desc $B 32 0 0)" | mk ring-write-order "virtio-rng: a device-readable descriptor after a device-writable one" ring-write-order
+echo "$rbase" | avail 0 1 | mem $D "$(desc $B 32 $((N | W)) 1)$(desc $B 32 $W 0)" | mk ring-chain-overlap "virtio-rng: chains 4 (heads 0) and 5 (head 1) share descriptor 1" ring-chain-overlap
+echo "$rbase" | mem 0x1afe40dc "$(le 8 4)" | mk ring-used-id "virtio-rng: used entry 3 names id 8 in a queue of 8" ring-used-id
+echo "$rbase" | mem 0x1afe4082 "$(le 13 2)" | mk ring-in-flight "virtio-rng: avail idx 13, used idx 4: 9 chains in flight in a queue of 8" ring-in-flight
+echo "$rbase" | mem 0x1afe4080 "$(le 2 2)" | mk ring-flags "virtio-rng: avail flags 2 (undefined; 0 with VIRTIO_F_EVENT_IDX)" ring-flags
+echo "$rbase" | rreg 4 0xc 4 0 0x10000000 | mk ring-event-idx "virtio-rng: used_event and avail_event set while the driver did not accept VIRTIO_F_EVENT_IDX" ring-event-idx
+echo "$rbase" | rreg 4 0x20 4 0 0x1afe4008 | mk ring-alignment "virtio-rng: queue_desc 0x1afe4008 (descriptors are 16-byte aligned)" ring-alignment
+echo "$rbase" | rreg 4 0x18 2 0 0x0006 | mk ring-size "virtio-rng: queue_size 6 on a split ring" ring-size queue-size-pow2
+echo "$rbase" | rreg 4 0x28 4 0 0x02000000 | mk ring-memory "virtio-rng: queue_driver 0x2000000, outside the recorded (readable) guest memory" ring-memory
+echo "$rbase" | grep -v '^# vlp-mem' | mk ring-no-memory "virtio-rng snapshot without ring memory: the ring checks are not made"
+
+# Packed rings (2.8): the virtio-net of rings/net-packed.lspci, receiveq1
+# (queue 0, 256 receive buffers posted): descriptors at 0x1b99a000, driver
+# event suppression at 0x1b99b000.  The finding gives the 2.8 section.
+pbase=$(cat rings/net-packed.lspci)
+echo "$pbase" | mem 0x1b99b002 "$(le 3 2)" | mk ring-packed-event-flags "virtio-net packed: driver event suppression flags 3 (reserved, 2.8.10)" ring-flags
+echo "$pbase" | mem 0x1b99a00e "$(le $((0x80 | IND | N | W)) 2)" | mk ring-packed-indirect-next "virtio-net packed: descriptor 0 sets INDIRECT and NEXT (2.8.19)" ring-indirect-next
+
+# The interrupt path (register checks): the rng's MSI-X table of 2 entries
+# (BAR1: entry 1 Vector Control at 0x1c, PBA at 0x800), queue 0 on vector 1.
+echo "$rbase" | rreg 4 0x1a 2 0 0x0005 | mk irq-vector-range "virtio-rng: queue 0 mapped to vector 5 of a 2-entry MSI-X table" irq-vector-range
+echo "$rbase" | rreg 4 0x1a 2 0 0x0000 | mk irq-vector-shared "virtio-rng: queue 0 and the config change share vector 0" irq-vector-shared
+echo "$rbase" | rreg 4 0x1a 2 0 0xffff | mk irq-queue-vector "virtio-rng: enabled queue 0 with NO_VECTOR" irq-queue-vector
+echo "$rbase" | rreg 1 0x1c 4 - 0x00000001 | rreg 1 0x800 4 - 0x00000002 | mk irq-masked-pending "virtio-rng: vector 1 (queue 0) masked with its pending bit set" irq-masked-pending

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: the dump reader (auto-detection and every format), then
- * the decoder on each device it returns.
- *
- * and the text and JSON printers on its result.  Built and run by
+ * the decoder on each device it returns, the state readers and the ring
+ * decoder on a snapshot's recorded registers and ring memory (# vlp-mem),
+ * the checker, and the text and JSON printers on the result.  Built and run by
  * tests/fuzz/run.sh (make fuzz).
  *
  * Adding -DDUMP_CHUNK=64 shrinks the reader's input chunk so that lines
@@ -27,12 +27,24 @@ static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	struct vlp_bar_opts bopts = { VLP_ACCESS_AUTO, false, false };
 	struct vlp_state_opts sopts = { .read_isr = true };
 	struct vlp_state *state = NULL;
+	struct vlp_rings *rings = NULL;
+	struct vlp_check_report *rep = NULL;
 
-	/* A snapshot replays its register reads through the state readers. */
+	/* A snapshot replays its register reads through the state readers,
+	 * and its recorded ring memory through the ring decoder: whatever
+	 * the # vlp-mem lines hold, nothing loops or reads out of bounds. */
 	if (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT &&
 	    vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
-	    vlp_read_state(ctx, dev, layout, &sopts, &state) == 0)
+	    vlp_read_state(ctx, dev, layout, &sopts, &state) == 0) {
 		view.state = state;
+		if (vlp_read_rings(ctx, dev, layout, state, NULL, &rings) == 0) {
+			view.rings_asked = true;
+			view.rings = rings;
+		}
+	}
+	/* The checker on the same data: ring findings per queue. */
+	if (vlp_check_device_rings(ctx, dev, layout, state, "no registers", rings, NULL, &rep) == 0)
+		vlp_check_report_free(rep);
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
@@ -48,6 +60,7 @@ static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	json_printer.begin(&out);
 	json_printer.device(&out, &view);
 	json_printer.end(&out);
+	vlp_rings_free(rings);
 	vlp_state_free(state);
 }
 

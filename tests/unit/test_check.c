@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -119,8 +120,9 @@ static void test_table(void **state)
 		assert_non_null(c->where);
 		assert_non_null(vlp_check_data_name(c->data));
 		assert_ptr_equal(vlp_check_find(c->id), c);
-		/* Only the data-incomplete note is not a rule of a spec. */
-		if (strcmp(c->id, "data-incomplete"))
+		/* Only the data-incomplete note and guest memory that could
+		 * not be read are not rules of a spec. */
+		if (strcmp(c->id, "data-incomplete") && strcmp(c->id, "ring-memory"))
 			assert_non_null(c->section);
 		for (size_t j = 0; j < i; j++)
 			assert_string_not_equal(vlp_check_at(j)->id, c->id);
@@ -234,6 +236,132 @@ static void test_driver_choices(void **state)
 	vlp_check_report_free(rep);
 }
 
+/* The table's order: ring checks (data "rings") between the register
+ * checks and the active ones, each once; every id found back. */
+static void test_ring_rows(void **state)
+{
+	size_t first = 0, last = 0, n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < vlp_check_count(); i++) {
+		const struct vlp_check *c = vlp_check_at(i);
+
+		if (c->data != VLP_CHECK_RINGS)
+			continue;
+		if (!n++)
+			first = i;
+		last = i;
+		assert_string_equal(vlp_check_data_name(c->data), "rings");
+	}
+	assert_int_equal(n, vlp_ring_check_count());
+	assert_int_equal(last - first + 1, n); /* one block */
+	for (size_t i = 0; i < vlp_ring_check_count(); i++)
+		assert_ptr_equal(vlp_check_find(vlp_ring_check_at(i)->id), vlp_ring_check_at(i));
+	assert_int_equal(vlp_check_at(last + 1)->data, VLP_CHECK_ACTIVE);
+}
+
+/* One split ring per side, its indices given. */
+struct one_ring {
+	struct vlp_ring ring;
+	struct vlp_queue_ring q;
+	struct vlp_rings rs;
+};
+
+static void one_ring(struct one_ring *o, uint16_t avail, uint16_t used)
+{
+	memset(o, 0, sizeof(*o));
+	o->ring.format = VLP_RING_SPLIT;
+	o->ring.size = 256;
+	o->ring.avail.idx = avail;
+	o->ring.used.idx = used;
+	o->ring.in_flight = (uint16_t)(avail - used);
+	o->q.index = 1;
+	o->q.enabled = true;
+	o->q.params.format = VLP_RING_SPLIT;
+	o->q.params.size = 256;
+	o->q.params.desc = 0x1000;
+	o->q.ring = &o->ring;
+	o->rs.queues = &o->q;
+	o->rs.nqueues = 1;
+}
+
+static const struct vlp_difference *find_diff(const struct vlp_diff *d, const char *name)
+{
+	for (size_t i = 0; i < d->count; i++)
+		if (!strcmp(d->items[i].name, name))
+			return &d->items[i];
+	return NULL;
+}
+
+/* 2.7.8: used idx is free-running modulo 2^16: 65534 -> 2 advanced by 4;
+ * 10 -> 6 went backwards; a moved ring says so. */
+static void test_diff_rings(void **state)
+{
+	struct one_ring a, b;
+	struct vlp_diff d = { 0 };
+	const struct vlp_difference *x;
+	bool compared;
+
+	(void)state;
+	one_ring(&a, 65535, 65534);
+	one_ring(&b, 3, 2);
+	assert_int_equal(vlp_diff_rings(ctx, &d, &a.rs, &b.rs, &compared), 0);
+	assert_true(compared);
+	assert_non_null(x = find_diff(&d, "queues[1].ring.used.idx"));
+	assert_string_equal(x->note, "advanced by 4");
+	assert_non_null(x = find_diff(&d, "queues[1].ring.avail.idx"));
+	assert_string_equal(x->note, "advanced by 4");
+	assert_null(find_diff(&d, "queues[1].ring.in_flight")); /* 1 and 1 */
+	free(d.items);
+
+	memset(&d, 0, sizeof(d));
+	one_ring(&a, 12, 10);
+	one_ring(&b, 12, 6);
+	assert_int_equal(vlp_diff_rings(ctx, &d, &a.rs, &b.rs, &compared), 0);
+	assert_non_null(x = find_diff(&d, "queues[1].ring.used.idx"));
+	assert_non_null(strstr(x->note, "went backwards by 4"));
+	assert_non_null(x = find_diff(&d, "queues[1].ring.in_flight"));
+	assert_string_equal(x->note, "in flight not preserved");
+	free(d.items);
+
+	memset(&d, 0, sizeof(d));
+	one_ring(&a, 12, 10);
+	one_ring(&b, 13, 10);
+	b.q.params.desc = 0x2000;
+	assert_int_equal(vlp_diff_rings(ctx, &d, &a.rs, &b.rs, &compared), 0);
+	assert_non_null(x = find_diff(&d, "queues[1].ring.avail.idx"));
+	assert_non_null(strstr(x->note, "the ring moved"));
+	free(d.items);
+
+	/* No ring memory on a side: nothing compared. */
+	memset(&d, 0, sizeof(d));
+	strcpy(b.rs.error, "the snapshot holds no ring memory");
+	assert_int_equal(vlp_diff_rings(ctx, &d, &a.rs, &b.rs, &compared), 0);
+	assert_false(compared);
+	assert_int_equal(d.count, 0);
+}
+
+/* A live ring fault counts when a second read makes it too. */
+static void test_rings_keep_confirmed(void **state)
+{
+	struct one_ring a, b;
+	struct vlp_finding fa[1] = { { .severity = VLP_SEV_ERROR, .check = "ring-chain-loop",
+				       .message = "chain 4: descriptor 0 is reached twice (a loop)" } };
+	struct vlp_finding fb[2] = { { .severity = VLP_SEV_ERROR, .check = "ring-in-flight",
+				       .message = "65535 chains in flight" },
+				     { .severity = VLP_SEV_ERROR, .check = "ring-chain-loop",
+				       .message = "chain 4: descriptor 0 is reached twice (a loop)" } };
+
+	(void)state;
+	one_ring(&a, 5, 4);
+	one_ring(&b, 5, 4);
+	a.ring.findings = fa, a.ring.nfindings = 1;
+	b.ring.findings = fb, b.ring.nfindings = 2;
+	assert_int_equal(vlp_rings_keep_confirmed(&b.rs, &a.rs), 1);
+	assert_int_equal(b.ring.nfindings, 1);
+	assert_string_equal(b.ring.findings[0].check, "ring-chain-loop");
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -255,6 +383,9 @@ int main(void)
 		cmocka_unit_test(test_decoder_findings_have_ids),
 		cmocka_unit_test(test_shared_memory),
 		cmocka_unit_test(test_driver_choices),
+		cmocka_unit_test(test_ring_rows),
+		cmocka_unit_test(test_diff_rings),
+		cmocka_unit_test(test_rings_keep_confirmed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
