@@ -13,9 +13,24 @@
 #include "tui.h"
 
 enum long_only {
-	OPT_FORMAT = 0x100, OPT_ACCESS, OPT_PASSIVE, OPT_READ_ISR, OPT_SAVE, OPT_STATS, OPT_FORCE,
-	OPT_DRY_RUN, OPT_YES, OPT_TOP, OPT_INTERVAL, OPT_CHECK, OPT_ACTIVE, OPT_STRICT, OPT_DIFF,
-	OPT_LIST_CHECKS, OPT_RINGS, OPT_SAMPLE,
+	OPT_FORMAT = 0x100,
+	OPT_ACCESS,
+	OPT_PASSIVE,
+	OPT_READ_ISR,
+	OPT_SAVE,
+	OPT_STATS,
+	OPT_FORCE,
+	OPT_DRY_RUN,
+	OPT_YES,
+	OPT_TOP,
+	OPT_INTERVAL,
+	OPT_CHECK,
+	OPT_ACTIVE,
+	OPT_STRICT,
+	OPT_DIFF,
+	OPT_LIST_CHECKS,
+	OPT_RINGS,
+	OPT_SAMPLE,
 };
 
 static const char usage_text[] =
@@ -149,8 +164,9 @@ static int list_access_methods(void)
 static int set_mode(struct options *o, enum mode m, const char *opt)
 {
 	static const char *const names[] = {
-		[MODE_LIST] = "", [MODE_REPL] = "-i/-c", [MODE_TOP] = "--top",
-		[MODE_CHECK] = "--check", [MODE_DIFF] = "--diff", [MODE_LIST_CHECKS] = "--list-checks",
+		[MODE_LIST] = "",       [MODE_REPL] = "-i/-c",
+		[MODE_TOP] = "--top",   [MODE_CHECK] = "--check",
+		[MODE_DIFF] = "--diff", [MODE_LIST_CHECKS] = "--list-checks",
 	};
 
 	if (o->mode != MODE_LIST && o->mode != m)
@@ -184,13 +200,15 @@ static int parse_sample(const char *arg, unsigned *count, unsigned *interval_ms)
 	errno = 0;
 	n = strtoul(arg, &end, 10);
 	if (errno || end == arg || *arg < '0' || *arg > '9' || n < 1 || n > SAMPLE_COUNT_MAX)
-		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS, SAMPLE_INTERVAL_MAX_MS / 1000);
+		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS,
+				   SAMPLE_INTERVAL_MAX_MS / 1000);
 	*count = (unsigned)n;
 	*interval_ms = SAMPLE_INTERVAL_DEFAULT_MS;
 	if (!*end)
 		return -1;
 	if (*end != 'x' || end[1] < '0' || end[1] > '9')
-		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS, SAMPLE_INTERVAL_MAX_MS / 1000);
+		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS,
+				   SAMPLE_INTERVAL_MAX_MS / 1000);
 	v = strtod(end + 1, &end);
 	if (!strcmp(end, "ms"))
 		ms = v;
@@ -199,7 +217,8 @@ static int parse_sample(const char *arg, unsigned *count, unsigned *interval_ms)
 	else
 		ms = -1;
 	if (errno || !(ms >= SAMPLE_INTERVAL_MIN_MS) || ms > SAMPLE_INTERVAL_MAX_MS)
-		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS, SAMPLE_INTERVAL_MAX_MS / 1000);
+		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS,
+				   SAMPLE_INTERVAL_MAX_MS / 1000);
 	*interval_ms = (unsigned)(ms + 0.5);
 	return -1;
 }
@@ -266,12 +285,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FORMAT:
 			if (vlp_dump_format_parse(optarg, &o->format))
-				return usage_error("unknown dump format '%s' (auto, lspci, raw, xxd, hexdump)",
-						   optarg);
+				return usage_error(
+					"unknown dump format '%s' (auto, lspci, raw, xxd, hexdump)",
+					optarg);
 			break;
 		case OPT_ACCESS:
 			if (vlp_access_mode_parse(optarg, &o->access))
-				return usage_error("unknown access mode '%s' (auto, mmap, window)", optarg);
+				return usage_error("unknown access mode '%s' (auto, mmap, window)",
+						   optarg);
 			break;
 		case OPT_PASSIVE:
 			o->passive = true;
@@ -342,9 +363,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->slots[o->nslots++] = argv[i];
 	}
 	if (o->mode == MODE_DIFF && argc - optind != 2)
-		return usage_error("%s", "--diff compares two things: --diff A B (snapshot files or slots)");
+		return usage_error(
+			"%s", "--diff compares two things: --diff A B (snapshot files or slots)");
 	if (o->mode == MODE_REPL && o->passive)
-		return usage_error("%s", "-i/-c write registers: not with --passive (use --dry-run to see the writes)");
+		return usage_error(
+			"%s",
+			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && !(o->mode == MODE_CHECK && o->active))
 		return usage_error("%s", "--force and --dry-run apply to -i/-c and --check --active");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)
@@ -360,7 +384,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (!o->dump_path && o->format != VLP_FORMAT_AUTO)
 		return usage_error("%s", "--format applies to -F dumps only");
 	if (o->passive && o->read_isr)
-		return usage_error("%s", "--read-isr reads (and clears) a register: not with --passive");
+		return usage_error("%s",
+				   "--read-isr reads (and clears) a register: not with --passive");
 	if (o->sample_count && o->mode != MODE_LIST)
 		return usage_error("%s", "--sample applies to the device listing");
 	if (o->rings && o->mode != MODE_LIST && o->mode != MODE_TOP)

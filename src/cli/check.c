@@ -68,13 +68,14 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 		fputc('\n', f);
 	}
 	if (active)
-		fprintf(f, "  %s\n", rep->reset_done ? "device left in reset (device_status 0) after the active checks"
-						     : "the device could not be reset after the active checks");
+		fprintf(f, "  %s\n",
+			rep->reset_done ? "device left in reset (device_status 0) after the active checks"
+					: "the device could not be reset after the active checks");
 	fprintf(f, "  %s: %u %s, %u %s, %u %s; %u checks made, %zu not made\n", slot,
 		rep->count[VLP_SEV_ERROR], plural(rep->count[VLP_SEV_ERROR], "error", "errors"),
-		rep->count[VLP_SEV_WARNING], plural(rep->count[VLP_SEV_WARNING], "warning", "warnings"),
-		rep->count[VLP_SEV_INFO], plural(rep->count[VLP_SEV_INFO], "note", "notes"),
-		rep->checks_run, rep->nskipped);
+		rep->count[VLP_SEV_WARNING],
+		plural(rep->count[VLP_SEV_WARNING], "warning", "warnings"), rep->count[VLP_SEV_INFO],
+		plural(rep->count[VLP_SEV_INFO], "note", "notes"), rep->checks_run, rep->nskipped);
 }
 
 static void json_report(struct json *j, const char *slot, const struct vlp_layout *l,
@@ -127,8 +128,11 @@ static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *
 				     struct vlp_device *dev, const struct vlp_layout *l, char *why,
 				     size_t whylen)
 {
-	struct vlp_bar_opts bopts = { .mode = o->access, .passive = o->passive, .writable = active,
-				      .force = o->force, .dry_run = o->dry_run };
+	struct vlp_bar_opts bopts = { .mode = o->access,
+				      .passive = o->passive,
+				      .writable = active,
+				      .force = o->force,
+				      .dry_run = o->dry_run };
 	struct vlp_state_opts sopts = { .passive = o->passive };
 	struct vlp_state *state = NULL;
 
@@ -144,8 +148,8 @@ static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *
 	    vlp_read_state(ctx, dev, l, &sopts, &state) || !state->backend) {
 		const char *msg = vlp_ctx_error(ctx);
 
-		snprintf(why, whylen, "%s%s", strncmp(msg, "no BAR access", 13) ? "no BAR access: " : "",
-			 msg);
+		snprintf(why, whylen, "%s%s",
+			 strncmp(msg, "no BAR access", 13) ? "no BAR access: " : "", msg);
 		vlp_state_free(state);
 		return NULL;
 	}
@@ -203,7 +207,8 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 	bool active = o->active;
 	int ret = EXIT_OK;
 
-	format_slot(slot, sizeof(slot), vlp_device_slot(dev), o->out.domains || vlp_device_slot(dev)->domain);
+	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
+		    o->out.domains || vlp_device_slot(dev)->domain);
 	origin = vlp_device_origin(dev) == VLP_ORIGIN_LIVE   ? "live"
 		 : vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "dump"
 							     : "snapshot";
@@ -288,7 +293,9 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 	}
 	if (!t.devices && !t.input_problem) {
 		fprintf(stderr, PROG ": %s: no virtio device to check\n",
-			o->dump_path ? o->dump_path : (o->nslots || o->nids) ? "the selection" : "this system");
+			o->dump_path             ? o->dump_path
+			: (o->nslots || o->nids) ? "the selection"
+						 : "this system");
 		t.input_problem = true;
 	}
 	if (t.input_problem)
@@ -309,12 +316,12 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 		json_end_object(&j);
 		fputc('\n', stdout);
 	} else {
-		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n", t.devices,
-		       plural(t.devices, "device", "devices"), t.count[VLP_SEV_ERROR],
+		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n",
+		       t.devices, plural(t.devices, "device", "devices"), t.count[VLP_SEV_ERROR],
 		       plural(t.count[VLP_SEV_ERROR], "error", "errors"), t.count[VLP_SEV_WARNING],
-		       plural(t.count[VLP_SEV_WARNING], "warning", "warnings"), t.count[VLP_SEV_INFO],
-		       plural(t.count[VLP_SEV_INFO], "note", "notes"), vlp_check_count(),
-		       o->strict ? "; --strict: warnings fail" : "");
+		       plural(t.count[VLP_SEV_WARNING], "warning", "warnings"),
+		       t.count[VLP_SEV_INFO], plural(t.count[VLP_SEV_INFO], "note", "notes"),
+		       vlp_check_count(), o->strict ? "; --strict: warnings fail" : "");
 	}
 	vlp_guestmem_free(t.mem);
 	vlp_source_close(src);
@@ -438,7 +445,8 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 	int ret;
 
 	if (o->nslots > 1 || o->nids) {
-		fprintf(stderr, PROG ": --diff takes two operands and at most one -s SLOT (a device in a file operand)\n");
+		fprintf(stderr, PROG
+			": --diff takes two operands and at most one -s SLOT (a device in a file operand)\n");
 		return EXIT_USAGE;
 	}
 	if ((ret = open_side(ctx, o, a, &da)) != EXIT_OK)
@@ -483,8 +491,8 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 		json_end_object(&j);
 		fputc('\n', stdout);
 	} else {
-		printf("--- %s (%s %s)\n+++ %s (%s %s)\n", a, da.s.origin, da.s.name, b, db.s.origin,
-		       db.s.name);
+		printf("--- %s (%s %s)\n+++ %s (%s %s)\n", a, da.s.origin, da.s.name, b,
+		       db.s.origin, db.s.name);
 		for (size_t i = 0; i < diff->count; i++) {
 			const struct vlp_difference *x = &diff->items[i];
 

@@ -32,8 +32,7 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	why[0] = '\0';
 	/* Nothing to read: a dump, or no structure known (e.g. only the
 	 * header was readable). */
-	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio ||
-	    !layout->nregions)
+	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio || !layout->nregions)
 		return NULL;
 	if (o->out.verbose < 1 && o->printer != &json_printer && !o->save_path)
 		return NULL;
@@ -44,7 +43,8 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 		    vlp_device_origin(dev) == VLP_ORIGIN_LIVE) {
 			format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 			fprintf(stderr,
-				PROG ": note: %s: feature and queue selectors were changed to read and then restored while %s is bound (--passive avoids that)\n",
+				PROG
+				": note: %s: feature and queue selectors were changed to read and then restored while %s is bound (--passive avoids that)\n",
 				slot, vlp_device_driver(dev));
 		}
 		return state;
@@ -70,7 +70,8 @@ static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 	if (o->out.verbose < 1 && o->printer != &json_printer)
 		return NULL;
 	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
-		snprintf(why, whylen, "%s: the Linux IRQs of the machine it was captured on are not recorded",
+		snprintf(why, whylen,
+			 "%s: the Linux IRQs of the machine it was captured on are not recorded",
 			 vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "dump" : "snapshot");
 		return NULL;
 	}
@@ -152,10 +153,12 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 				sleep_ms(o->sample_interval_ms);
 			if (vlp_rings_sample(ctx, rings)) {
 				format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
-				fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, k + 1, vlp_ctx_error(ctx));
+				fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, k + 1,
+					vlp_ctx_error(ctx));
 				break;
 			}
-			if (live && *irqs && vlp_irqs_read(ctx, vlp_device_slot(dev), NULL, &next) == 0) {
+			if (live && *irqs &&
+			    vlp_irqs_read(ctx, vlp_device_slot(dev), NULL, &next) == 0) {
 				vlp_irqs_free(*irqs);
 				*irqs = next;
 			}
@@ -179,7 +182,8 @@ static void print_stats(const struct vlp_device *dev)
 
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 	fprintf(stderr,
-		PROG ": stats: %s backend=%s config_reads=%lu config_writes=%lu bar_reads=%lu bar_writes=%lu\n",
+		PROG
+		": stats: %s backend=%s config_reads=%lu config_writes=%lu bar_reads=%lu bar_writes=%lu\n",
 		slot, vlp_device_backend(dev) ? vlp_device_backend(dev) : "none", st->config_reads,
 		st->config_writes, st->bar_reads, st->bar_writes);
 }
@@ -230,7 +234,8 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 			break;
 		}
 		if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !notes.privilege) {
-			fprintf(stderr, PROG ": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
+			fprintf(stderr, PROG
+				": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
 			notes.privilege = true;
 		}
 		if (vlp_decode(ctx, dev, &layout)) {
@@ -243,10 +248,18 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
 		rings = read_rings(ctx, o, dev, layout, state, &notes);
 		sample_rings(ctx, o, dev, state, rings, &irqs);
-		view = (struct device_view){ dev, layout, state, why[0] ? why : NULL, irqs,
-					     irqs_why[0] ? irqs_why : NULL, o->rings, rings,
-					     o->sample_count, o->sample_interval_ms,
-					     o->sample_count > 1 && vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
+		view = (struct device_view){ dev,
+					     layout,
+					     state,
+					     why[0] ? why : NULL,
+					     irqs,
+					     irqs_why[0] ? irqs_why : NULL,
+					     o->rings,
+					     rings,
+					     o->sample_count,
+					     o->sample_interval_ms,
+					     o->sample_count > 1 &&
+						     vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
 		o->printer->device(&out, &view);
 		out.devices++;
 		if (save) {
@@ -275,7 +288,8 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
 			ret = EXIT_RUNTIME;
 		} else if (o->dump_path) {
-			fprintf(stderr, PROG ": %s: no virtio devices (%u non-virtio devices skipped)\n",
+			fprintf(stderr,
+				PROG ": %s: no virtio devices (%u non-virtio devices skipped)\n",
 				o->dump_path, vlp_source_skipped(src));
 		}
 	}

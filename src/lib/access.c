@@ -24,8 +24,7 @@ bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit)
  * bits are still its proposal: the intersection is what the device would
  * apply once it accepts them. */
 void vlp_features_negotiated(const uint32_t device[VLP_FEATURE_WORDS],
-			     const uint32_t driver[VLP_FEATURE_WORDS],
-			     uint32_t out[VLP_FEATURE_WORDS])
+			     const uint32_t driver[VLP_FEATURE_WORDS], uint32_t out[VLP_FEATURE_WORDS])
 {
 	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
 		out[w] = device[w] & driver[w];
@@ -81,11 +80,11 @@ int vlp_read_consistent(struct vlp_device *dev, unsigned gen_bar, uint64_t gen_o
 /* A selector (feature select, queue_select, input select/subsel) moved to
  * reach the registers behind it and put back afterwards: the driver may be
  * using it.  value: what it holds now, the value to restore. */
-void vlp_selector_init(struct vlp_sel_save *s, unsigned bar, uint64_t off, unsigned width,
-		       uint32_t value)
+void vlp_selector_init(struct vlp_sel_save *s, unsigned bar, uint64_t off, unsigned width, uint32_t value)
 {
-	*s = (struct vlp_sel_save){ .bar = bar, .off = off, .width = width, .saved = value,
-				    .current = value };
+	*s = (struct vlp_sel_save){
+		.bar = bar, .off = off, .width = width, .saved = value, .current = value
+	};
 }
 
 /* The same, reading the value to restore. */

@@ -47,8 +47,8 @@
 enum method { M_NONE, M_MMAP, M_PIO, M_WINDOW, M_SNAPSHOT };
 
 static const char *const method_names[] = {
-	[M_NONE] = NULL, [M_MMAP] = "mmap", [M_PIO] = "pio", [M_WINDOW] = "window",
-	[M_SNAPSHOT] = "snapshot",
+	[M_NONE] = NULL,       [M_MMAP] = "mmap",         [M_PIO] = "pio",
+	[M_WINDOW] = "window", [M_SNAPSHOT] = "snapshot",
 };
 
 struct bar_access {
@@ -103,8 +103,8 @@ int vlp_access_mode_parse(const char *name, enum vlp_access_mode *out)
 
 static void sysfs_path(char *buf, size_t len, const struct vlp_slot *s, const char *file)
 {
-	snprintf(buf, len, SYSFS_DEVICES "/%04x:%02x:%02x.%u/%s", (unsigned)s->domain, s->bus, s->dev,
-		 s->func, file);
+	snprintf(buf, len, SYSFS_DEVICES "/%04x:%02x:%02x.%u/%s", (unsigned)s->domain, s->bus,
+		 s->dev, s->func, file);
 }
 
 /* ------------------------------------------------------------ locking */
@@ -128,9 +128,10 @@ static int take_lock(struct vlp_ctx *ctx, struct vlp_bars *b, const struct vlp_s
 		if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
 			close(b->lock_fd);
 			b->lock_fd = -1;
-			return vlp_error(ctx, EBUSY,
-					 "%04x:%02x:%02x.%u: another virtio-lspci holds the device lock %s",
-					 (unsigned)s->domain, s->bus, s->dev, s->func, path);
+			return vlp_error(
+				ctx, EBUSY,
+				"%04x:%02x:%02x.%u: another virtio-lspci holds the device lock %s",
+				(unsigned)s->domain, s->bus, s->dev, s->func, path);
 		}
 		nanosleep(&pause, NULL);
 	}
@@ -139,8 +140,7 @@ static int take_lock(struct vlp_ctx *ctx, struct vlp_bars *b, const struct vlp_s
 
 /* ------------------------------------------------------------ sysfs */
 
-static int open_sysfs_bar(struct vlp_device *dev, unsigned i, bool writable, char *why,
-			  size_t whylen)
+static int open_sysfs_bar(struct vlp_device *dev, unsigned i, bool writable, char *why, size_t whylen)
 {
 	struct bar_access *a = &dev->bars->bar[i];
 	char path[160], name[16];
@@ -184,8 +184,7 @@ static int open_sysfs_bar(struct vlp_device *dev, unsigned i, bool writable, cha
 
 /* One access of exactly width bytes, little-endian: volatile and aligned
  * through the mapping, else pread/pwrite of the resource file (I/O BARs). */
-static int sysfs_access(struct bar_access *a, uint64_t off, unsigned width, uint32_t *val,
-			bool write)
+static int sysfs_access(struct bar_access *a, uint64_t off, unsigned width, uint32_t *val, bool write)
 {
 	uint8_t buf[4];
 	ssize_t n;
@@ -307,16 +306,14 @@ static int window_aim(struct vlp_device *dev, unsigned bar, uint64_t off, unsign
 	return 0;
 }
 
-static int window_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
-		       uint32_t *val)
+static int window_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t *val)
 {
 	int err = window_aim(dev, bar, off, width);
 
 	return err ? err : cfg_read(dev, (unsigned)dev->bars->win.pos + WIN_DATA, width, val);
 }
 
-static int window_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
-			uint32_t val)
+static int window_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val)
 {
 	int err = window_aim(dev, bar, off, width);
 
@@ -461,7 +458,10 @@ static void describe_backend(struct vlp_bars *b)
 		snapshot |= b->bar[i].method == M_SNAPSHOT;
 	}
 	snprintf(b->backend, sizeof(b->backend), "%s",
-		 snapshot ? "snapshot" : direct && window ? "mmap+window" : direct ? "mmap" : "window");
+		 snapshot           ? "snapshot"
+		 : direct && window ? "mmap+window"
+		 : direct           ? "mmap"
+				    : "window");
 }
 
 static bool bar_needed(const struct vlp_layout *l, unsigned bar)
@@ -656,8 +656,8 @@ static int check_access(const struct vlp_device *dev, unsigned bar, uint64_t off
 }
 
 /* The access itself, by the BAR's backend. */
-static int dispatch(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t *val,
-		    bool write, int64_t key)
+static int dispatch(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
+		    uint32_t *val, bool write, int64_t key)
 {
 	struct vlp_bars *b = dev->bars;
 
@@ -695,8 +695,10 @@ int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned wi
 	dev->stats.bar_reads++;
 	track(b, bar, off, *val);
 	if (dev->policy.trace)
-		dev->policy.trace(dev->policy.trace_arg, &(struct vlp_access_event){ VLP_EVENT_BAR_READ, false,
-			vlp_bar_is_selector(dev, bar, off), false, bar, off, width, *val });
+		dev->policy.trace(dev->policy.trace_arg,
+				  &(struct vlp_access_event){ VLP_EVENT_BAR_READ, false,
+							      vlp_bar_is_selector(dev, bar, off),
+							      false, bar, off, width, *val });
 	if (dev->recording && vlp_snapshot_add(dev->recording, bar, off, width, key, *val))
 		return -ENOMEM;
 	return 0;
@@ -710,10 +712,10 @@ static int bar_write(struct vlp_device *dev, unsigned bar, uint64_t off, unsigne
 	struct vlp_bars *b = dev->bars;
 	bool selector = vlp_bar_is_selector(dev, bar, off);
 	bool dry = dev->policy.dry_run && !for_reading;
-	int err = 0;
 
 	if (!dry) {
-		err = dispatch(dev, bar, off, width, &val, true, -1);
+		int err = dispatch(dev, bar, off, width, &val, true, -1);
+
 		if (err)
 			return err;
 		dev->stats.bar_writes++;
@@ -770,8 +772,8 @@ void vlp_device_set_trace(struct vlp_device *dev, vlp_trace_fn fn, void *arg)
 static int config_access_ok(struct vlp_ctx *ctx, unsigned off, unsigned width)
 {
 	if ((width != 1 && width != 2 && width != 4) || off % width)
-		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u", off,
-				 width, width);
+		return vlp_error(ctx, EINVAL, "config 0x%x: a %u-byte access must be aligned to %u",
+				 off, width, width);
 	if (off + width > VLP_CONFIG_MAX)
 		return vlp_error(ctx, ERANGE, "config 0x%x: outside config space", off);
 	return 0;
@@ -802,8 +804,8 @@ int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, u
 	}
 	if (dev->policy.trace)
 		dev->policy.trace(dev->policy.trace_arg,
-				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_READ, false, false, false,
-							      0, off, width, *val });
+				  &(struct vlp_access_event){ VLP_EVENT_CONFIG_READ, false, false,
+							      false, 0, off, width, *val });
 	return 0;
 }
 
@@ -825,8 +827,8 @@ int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, 
 	if (!dev->policy.dry_run) {
 		err = cfg_write(dev, off, width, val);
 		if (err)
-			return vlp_error(ctx, -err, "config 0x%x: write refused by the kernel (%s)", off,
-					 strerror(-err));
+			return vlp_error(ctx, -err, "config 0x%x: write refused by the kernel (%s)",
+					 off, strerror(-err));
 		for (unsigned i = 0; i < width; i++)
 			buf[i] = (uint8_t)(val >> (8 * i));
 		if (off + width <= dev->config_size)

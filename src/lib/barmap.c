@@ -22,8 +22,9 @@ static bool add_region(struct vlp_decode_state *st, size_t *alloc, enum vlp_regi
 		st->out_of_memory = true;
 		return false;
 	}
-	l->regions[l->nregions++] = (struct vlp_region){ .kind = kind, .bar = bar, .offset = offset,
-							 .length = length, .position = position };
+	l->regions[l->nregions++] = (struct vlp_region){
+		.kind = kind, .bar = bar, .offset = offset, .length = length, .position = position
+	};
 	return true;
 }
 
@@ -76,9 +77,8 @@ static void collect(struct vlp_decode_state *st)
 			const struct vlp_msix_cap *m = &c->u.msix;
 
 			/* the PBA: one bit per vector, in QWORDs */
-			if (!add_region(st, &alloc, VLP_REGION_MSIX_TABLE, m->table_bar,
-					m->table_offset, (uint64_t)m->table_size * MSIX_ENTRY_SIZE,
-					c->position) ||
+			if (!add_region(st, &alloc, VLP_REGION_MSIX_TABLE, m->table_bar, m->table_offset,
+					(uint64_t)m->table_size * MSIX_ENTRY_SIZE, c->position) ||
 			    !add_region(st, &alloc, VLP_REGION_MSIX_PBA, m->pba_bar, m->pba_offset,
 					(m->table_size + 63u) / 64u * 8u, c->position))
 				return;
@@ -116,8 +116,8 @@ static void check(struct vlp_decode_state *st)
 			r->bad_bar = true;
 			/* Virtio capabilities were reported as they were decoded. */
 			if (r->kind == VLP_REGION_MSIX_TABLE || r->kind == VLP_REGION_MSIX_PBA)
-				vlp_finding(st, "msix-bar", VLP_SEV_ERROR, NULL, r->position, "%s in BAR%u: %s",
-					    vlp_region_name(r), r->bar, why);
+				vlp_finding(st, "msix-bar", VLP_SEV_ERROR, NULL, r->position,
+					    "%s in BAR%u: %s", vlp_region_name(r), r->bar, why);
 			continue;
 		}
 		if (bar->size_known && (r->offset > bar->size || r->length > bar->size - r->offset)) {
@@ -144,8 +144,8 @@ static void check(struct vlp_decode_state *st)
 			vlp_finding(st, "struct-overlap", VLP_SEV_ERROR, NULL, b->position,
 				    "%s (BAR%u 0x%llx-0x%llx) overlaps %s (0x%llx-0x%llx)",
 				    vlp_region_name(b), b->bar, (unsigned long long)b->offset,
-				    (unsigned long long)(b->offset + b->length - 1), vlp_region_name(a),
-				    (unsigned long long)a->offset,
+				    (unsigned long long)(b->offset + b->length - 1),
+				    vlp_region_name(a), (unsigned long long)a->offset,
 				    (unsigned long long)(a->offset + a->length - 1));
 		}
 	}

@@ -183,7 +183,8 @@ void vlp_decode_ecap_chain(struct vlp_decode_state *st)
 		}
 		if (seen[pos / 4 / 8] & (1u << (pos / 4 % 8))) {
 			vlp_finding(st, "cap-chain-loop", VLP_SEV_ERROR, NULL, (int)pos,
-				    "extended capability chain loops back to [%03x]; chain ends there", pos);
+				    "extended capability chain loops back to [%03x]; chain ends there",
+				    pos);
 			break;
 		}
 		seen[pos / 4 / 8] |= (uint8_t)(1u << (pos / 4 % 8));

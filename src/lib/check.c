@@ -75,94 +75,215 @@ static const char *check_irq_masked_pending(struct run *r);
 #define W VLP_SEV_WARNING
 #define I VLP_SEV_INFO
 /* Where the ring checks (vlp_ring_check_at) sit in the table's order. */
-#define RING_ROWS_HERE { { NULL, NULL, I, VLP_CHECK_RINGS, NULL, NULL }, NULL }
+#define RING_ROWS_HERE                                                                             \
+	{                                                                                          \
+		{ NULL, NULL, I, VLP_CHECK_RINGS, NULL, NULL }, NULL                               \
+	}
 
 /* The table: every rule the tool checks, in the order reports list them.
  * The man page's CHECKS section lists the same ids (make docs-check). */
 static const struct check_row checks[] = {
 	/* PCI discovery and IDs (4.1.2) */
-	{ { "id-device-type", "5", W, C, "header", "the virtio device type is one the spec defines" }, NULL },
-	{ { "id-modern-revision", "4.1.2.1", W, C, "header", "non-transitional devices have Revision ID 1 or higher" }, NULL },
-	{ { "id-modern-subsystem", "4.1.2.1", W, C, "header", "non-transitional devices have Subsystem Device ID 0x40 or higher" }, NULL },
-	{ { "id-transitional-device", "4.1.2.1", W, C, "header", "transitional device IDs are those of the 4.1.2.1 table" }, check_transitional_device_id },
-	{ { "id-transitional-revision", "4.1.2.3", E, C, "header", "transitional devices have Revision ID 0" }, NULL },
-	{ { "id-transitional-subsystem", "4.1.2.3", W, C, "header", "a transitional device's Subsystem Device ID is its virtio device type" }, NULL },
-	{ { "legacy-io-bar0", "4.1.5.1.1.1", E, C, "BAR0", "legacy and transitional devices have the legacy interface in I/O BAR0" }, NULL },
+	{ { "id-device-type", "5", W, C, "header", "the virtio device type is one the spec defines" },
+	  NULL },
+	{ { "id-modern-revision", "4.1.2.1", W, C, "header",
+	    "non-transitional devices have Revision ID 1 or higher" },
+	  NULL },
+	{ { "id-modern-subsystem", "4.1.2.1", W, C, "header",
+	    "non-transitional devices have Subsystem Device ID 0x40 or higher" },
+	  NULL },
+	{ { "id-transitional-device", "4.1.2.1", W, C, "header",
+	    "transitional device IDs are those of the 4.1.2.1 table" },
+	  check_transitional_device_id },
+	{ { "id-transitional-revision", "4.1.2.3", E, C, "header",
+	    "transitional devices have Revision ID 0" },
+	  NULL },
+	{ { "id-transitional-subsystem", "4.1.2.3", W, C, "header",
+	    "a transitional device's Subsystem Device ID is its virtio device type" },
+	  NULL },
+	{ { "legacy-io-bar0", "4.1.5.1.1.1", E, C, "BAR0",
+	    "legacy and transitional devices have the legacy interface in I/O BAR0" },
+	  NULL },
 	/* The capability chain */
-	{ { "cap-chain-pointer", "PCI 6.7", E, C, "capability", "capability pointers stay out of the header (0x40+, extended 0x100+)" }, NULL },
+	{ { "cap-chain-pointer", "PCI 6.7", E, C, "capability",
+	    "capability pointers stay out of the header (0x40+, extended 0x100+)" },
+	  NULL },
 	{ { "cap-chain-loop", "PCI 6.7", E, C, "capability", "the capability chain has no loop" }, NULL },
-	{ { "cap-config-space", "4.1.4", E, C, "capability", "a capability fits in config space" }, NULL },
-	{ { "cap-len", "4.1.4.2", E, C, "capability", "cap_len covers the structure of the capability's cfg_type" }, NULL },
-	{ { "cap-cfg-type-reserved", "4.1.4.1", I, C, "capability", "cfg_type is a defined value (drivers ignore reserved ones)" }, NULL },
-	{ { "cap-bar-reserved", "4.1.4", W, C, "capability", "bar is 0-5 (drivers ignore a capability with a reserved BAR value)" }, NULL },
-	{ { "cap-bar-upper-half", "4.1.4", E, C, "capability", "bar does not name the upper half of a 64-bit BAR" }, NULL },
+	{ { "cap-config-space", "4.1.4", E, C, "capability", "a capability fits in config space" },
+	  NULL },
+	{ { "cap-len", "4.1.4.2", E, C, "capability",
+	    "cap_len covers the structure of the capability's cfg_type" },
+	  NULL },
+	{ { "cap-cfg-type-reserved", "4.1.4.1", I, C, "capability",
+	    "cfg_type is a defined value (drivers ignore reserved ones)" },
+	  NULL },
+	{ { "cap-bar-reserved", "4.1.4", W, C, "capability",
+	    "bar is 0-5 (drivers ignore a capability with a reserved BAR value)" },
+	  NULL },
+	{ { "cap-bar-upper-half", "4.1.4", E, C, "capability",
+	    "bar does not name the upper half of a 64-bit BAR" },
+	  NULL },
 	{ { "cap-bar-missing", "4.1.4", E, C, "capability", "bar names an implemented BAR" }, NULL },
 	/* Mandatory capabilities and the instance a driver uses */
-	{ { "common-present", "4.1.4.3.1", E, C, "capabilities", "a usable common configuration capability exists" }, NULL },
-	{ { "notify-present", "4.1.4.4.1", E, C, "capabilities", "a usable notification capability exists" }, NULL },
-	{ { "isr-present", "4.1.4.5.1", E, C, "capabilities", "a usable ISR status capability exists" }, NULL },
-	{ { "pci-cfg-present", "4.1.4.9.1", E, C, "capabilities", "a PCI configuration access capability exists" }, NULL },
-	{ { "device-cfg-present", "4.1.4.6.1", E, C, "capabilities", "a device configuration capability exists where the device type has a configuration" }, NULL },
-	{ { "driver-choice", "4.1.4.1", I, C, "capabilities", "which instance of each structure a driver uses, and why others are skipped" }, check_driver_choice },
+	{ { "common-present", "4.1.4.3.1", E, C, "capabilities",
+	    "a usable common configuration capability exists" },
+	  NULL },
+	{ { "notify-present", "4.1.4.4.1", E, C, "capabilities",
+	    "a usable notification capability exists" },
+	  NULL },
+	{ { "isr-present", "4.1.4.5.1", E, C, "capabilities", "a usable ISR status capability exists" },
+	  NULL },
+	{ { "pci-cfg-present", "4.1.4.9.1", E, C, "capabilities",
+	    "a PCI configuration access capability exists" },
+	  NULL },
+	{ { "device-cfg-present", "4.1.4.6.1", E, C, "capabilities",
+	    "a device configuration capability exists where the device type has a configuration" },
+	  NULL },
+	{ { "driver-choice", "4.1.4.1", I, C, "capabilities",
+	    "which instance of each structure a driver uses, and why others are skipped" },
+	  check_driver_choice },
 	/* Alignment and length per structure */
-	{ { "common-align", "4.1.4.3.1", E, C, "capability", "the common configuration offset is 4-byte aligned" }, NULL },
-	{ { "common-length", "4.1.4.3", E, C, "capability", "the common configuration is at least 0x38 bytes" }, NULL },
-	{ { "notify-align", "4.1.4.4.1", E, C, "capability", "the notification structure offset is 2-byte aligned" }, NULL },
-	{ { "notify-length", "4.1.4.4.1", E, C, "capability", "the notification structure is at least 2 bytes" }, NULL },
-	{ { "isr-length", "4.1.4.5.1", E, C, "capability", "the ISR status structure is at least 1 byte" }, NULL },
-	{ { "device-cfg-align", "4.1.4.6.1", E, C, "capability", "the device configuration offset is 4-byte aligned" }, NULL },
-	{ { "device-cfg-length", "4.1.4.6.1", E, C, "capability", "the device configuration length is not 0" }, NULL },
-	{ { "shm-length", "4.1.4.7.1", E, C, "capability", "a shared memory region is not empty" }, NULL },
+	{ { "common-align", "4.1.4.3.1", E, C, "capability",
+	    "the common configuration offset is 4-byte aligned" },
+	  NULL },
+	{ { "common-length", "4.1.4.3", E, C, "capability",
+	    "the common configuration is at least 0x38 bytes" },
+	  NULL },
+	{ { "notify-align", "4.1.4.4.1", E, C, "capability",
+	    "the notification structure offset is 2-byte aligned" },
+	  NULL },
+	{ { "notify-length", "4.1.4.4.1", E, C, "capability",
+	    "the notification structure is at least 2 bytes" },
+	  NULL },
+	{ { "isr-length", "4.1.4.5.1", E, C, "capability", "the ISR status structure is at least 1 byte" },
+	  NULL },
+	{ { "device-cfg-align", "4.1.4.6.1", E, C, "capability",
+	    "the device configuration offset is 4-byte aligned" },
+	  NULL },
+	{ { "device-cfg-length", "4.1.4.6.1", E, C, "capability",
+	    "the device configuration length is not 0" },
+	  NULL },
+	{ { "shm-length", "4.1.4.7.1", E, C, "capability", "a shared memory region is not empty" },
+	  NULL },
 	/* Structures in their BARs */
-	{ { "struct-wrap", "4.1.4", E, C, "capability", "offset + length does not wrap around 32 bits" }, NULL },
-	{ { "struct-in-bar", "4.1.4", E, C, "BAR map", "every structure, MSI-X table and PBA lies inside its BAR" }, NULL },
-	{ { "bar-size-known", "4.1.4", I, C, "BAR map", "the size of every BAR holding a structure is known (else structures are not checked against it)" }, check_bar_size_known },
-	{ { "struct-overlap", "4.1.4", E, C, "BAR map", "structures, the MSI-X table and the PBA do not overlap" }, NULL },
+	{ { "struct-wrap", "4.1.4", E, C, "capability", "offset + length does not wrap around 32 bits" },
+	  NULL },
+	{ { "struct-in-bar", "4.1.4", E, C, "BAR map",
+	    "every structure, MSI-X table and PBA lies inside its BAR" },
+	  NULL },
+	{ { "bar-size-known", "4.1.4", I, C, "BAR map",
+	    "the size of every BAR holding a structure is known (else structures are not checked against it)" },
+	  check_bar_size_known },
+	{ { "struct-overlap", "4.1.4", E, C, "BAR map",
+	    "structures, the MSI-X table and the PBA do not overlap" },
+	  NULL },
 	/* Notifications */
-	{ { "notify-multiplier", "4.1.4.4.1", E, C, "capability", "notify_off_multiplier is 0 or a power of 2" }, NULL },
-	{ { "notify-multiplier-even", "4.1.4.4.1", W, C, "capability", "notify_off_multiplier is even (\"an even power of 2\"), so 2-byte notifications do not overlap" }, check_notify_multiplier_even },
-	{ { "notify-data-rules", "4.1.4.4.1", E, S, "capability", "with VIRTIO_F_NOTIFICATION_DATA: multiplier a multiple of 4, offset 4-aligned, length 4 or more" }, check_notify_data_rules },
-	{ { "notify-queue-offset", "4.1.4.4.1", E, S, "queue", "every queue's notify address lies inside the notification structure (Linux: \"bad notification offset\")" }, NULL },
-	{ { "notify-zero-multiplier", "4.1.4.4.1", W, S, "queue", "a zero notify_off_multiplier comes with queue_notify_off 0 for every queue" }, check_notify_zero_multiplier },
+	{ { "notify-multiplier", "4.1.4.4.1", E, C, "capability",
+	    "notify_off_multiplier is 0 or a power of 2" },
+	  NULL },
+	{ { "notify-multiplier-even", "4.1.4.4.1", W, C, "capability",
+	    "notify_off_multiplier is even (\"an even power of 2\"), so 2-byte notifications do not overlap" },
+	  check_notify_multiplier_even },
+	{ { "notify-data-rules", "4.1.4.4.1", E, S, "capability",
+	    "with VIRTIO_F_NOTIFICATION_DATA: multiplier a multiple of 4, offset 4-aligned, length 4 or more" },
+	  check_notify_data_rules },
+	{ { "notify-queue-offset", "4.1.4.4.1", E, S, "queue",
+	    "every queue's notify address lies inside the notification structure (Linux: \"bad notification offset\")" },
+	  NULL },
+	{ { "notify-zero-multiplier", "4.1.4.4.1", W, S, "queue",
+	    "a zero notify_off_multiplier comes with queue_notify_off 0 for every queue" },
+	  check_notify_zero_multiplier },
 	/* Shared memory and vendor data */
-	{ { "shm-id-unique", "4.1.4.7.1", E, C, "capability", "shared memory capability ids are unique" }, NULL },
-	{ { "linux-shm-cap-len", "4.1.4.7", W, C, "capability", "shared memory capabilities are exactly 24 bytes (Linux: \"shm cap with bad size\")" }, check_linux_shm_cap_len },
-	{ { "vendor-data-id", "4.1.4.8.1", E, C, "capability", "a vendor data capability's vendor ID is not 0x1AF4" }, NULL },
-	{ { "vendor-data-length", "4.1.4.8.1", E, C, "capability", "a vendor data capability's length is a multiple of 4" }, NULL },
+	{ { "shm-id-unique", "4.1.4.7.1", E, C, "capability", "shared memory capability ids are unique" },
+	  NULL },
+	{ { "linux-shm-cap-len", "4.1.4.7", W, C, "capability",
+	    "shared memory capabilities are exactly 24 bytes (Linux: \"shm cap with bad size\")" },
+	  check_linux_shm_cap_len },
+	{ { "vendor-data-id", "4.1.4.8.1", E, C, "capability",
+	    "a vendor data capability's vendor ID is not 0x1AF4" },
+	  NULL },
+	{ { "vendor-data-length", "4.1.4.8.1", E, C, "capability",
+	    "a vendor data capability's length is a multiple of 4" },
+	  NULL },
 	/* MSI-X */
 	{ { "msix-unique", "PCI 6.8.2", E, C, "capability", "one MSI-X capability" }, NULL },
 	{ { "msix-bir", "PCI 6.8.2", E, C, "capability", "MSI-X table and PBA BIRs are 0-5" }, NULL },
-	{ { "msix-bar", "PCI 6.8.2", E, C, "BAR map", "MSI-X table and PBA lie in implemented BARs" }, NULL },
-	{ { "msix-vectors", "4.1.5.1.2.1", I, C, "capability", "the device supports at least 2 MSI-X vectors" }, NULL },
+	{ { "msix-bar", "PCI 6.8.2", E, C, "BAR map", "MSI-X table and PBA lie in implemented BARs" },
+	  NULL },
+	{ { "msix-vectors", "4.1.5.1.2.1", I, C, "capability",
+	    "the device supports at least 2 MSI-X vectors" },
+	  NULL },
 	/* What known drivers do differently */
-	{ { "linux-probe", "4.1.4.1", W, C, "capabilities", "Linux's virtio_pci probe (first capability with an implemented BAR) accepts the device" }, check_linux_probe },
-	{ { "dpdk-cap-choice", "4.1.4.1", W, C, "capabilities", "DPDK's choice (the last capability of a type, all four required) matches the spec's" }, check_dpdk_choice },
+	{ { "linux-probe", "4.1.4.1", W, C, "capabilities",
+	    "Linux's virtio_pci probe (first capability with an implemented BAR) accepts the device" },
+	  check_linux_probe },
+	{ { "dpdk-cap-choice", "4.1.4.1", W, C, "capabilities",
+	    "DPDK's choice (the last capability of a type, all four required) matches the spec's" },
+	  check_dpdk_choice },
 	/* Common configuration and features */
-	{ { "common-length-features", "4.1.4.3", E, S, "common", "the common configuration covers the fields of the offered features (Linux: \"common cfg size does not match the feature\")" }, check_common_length_features },
-	{ { "feature-version-1", "6.2", E, S, "features", "the modern interface offers VIRTIO_F_VERSION_1" }, check_feature_version_1 },
-	{ { "feature-legacy-only", "6.3", W, S, "features", "a non-transitional device offers no legacy-only feature bit (24, 27, 30)" }, check_feature_legacy_only },
-	{ { "feature-sr-iov", "6.2", E, S, "features", "VIRTIO_F_SR_IOV only with an SR-IOV extended capability" }, check_feature_sr_iov },
-	{ { "feature-platform", "6.2", I, S, "features", "add-in cards offer VIRTIO_F_ACCESS_PLATFORM and VIRTIO_F_ORDER_PLATFORM (recommended)" }, check_feature_platform },
+	{ { "common-length-features", "4.1.4.3", E, S, "common",
+	    "the common configuration covers the fields of the offered features (Linux: \"common cfg size does not match the feature\")" },
+	  check_common_length_features },
+	{ { "feature-version-1", "6.2", E, S, "features",
+	    "the modern interface offers VIRTIO_F_VERSION_1" },
+	  check_feature_version_1 },
+	{ { "feature-legacy-only", "6.3", W, S, "features",
+	    "a non-transitional device offers no legacy-only feature bit (24, 27, 30)" },
+	  check_feature_legacy_only },
+	{ { "feature-sr-iov", "6.2", E, S, "features",
+	    "VIRTIO_F_SR_IOV only with an SR-IOV extended capability" },
+	  check_feature_sr_iov },
+	{ { "feature-platform", "6.2", I, S, "features",
+	    "add-in cards offer VIRTIO_F_ACCESS_PLATFORM and VIRTIO_F_ORDER_PLATFORM (recommended)" },
+	  check_feature_platform },
 	/* Queues, status and reset */
-	{ { "queue-size-pow2", "4.1.4.3.1", E, S, "queue", "queue_size is 0 or a power of 2 unless VIRTIO_F_RING_PACKED" }, check_queue_size_pow2 },
-	{ { "queue-count", "4.1.4.3.1", W, S, "common", "num_queues is not 0 and the queues below it exist" }, check_queue_count },
-	{ { "status-bits", "2.1", W, S, "common", "device_status holds defined bits in a sensible combination" }, check_status_bits },
-	{ { "reset-state", "4.1.4.3.1", E, S, "common", "in reset (device_status 0): queues disabled, vectors unmapped" }, check_reset_state },
-	{ { "config-generation-stable", "4.1.4.3.1", W, S, "device", "config_generation settles while the device configuration is read" }, NULL },
+	{ { "queue-size-pow2", "4.1.4.3.1", E, S, "queue",
+	    "queue_size is 0 or a power of 2 unless VIRTIO_F_RING_PACKED" },
+	  check_queue_size_pow2 },
+	{ { "queue-count", "4.1.4.3.1", W, S, "common",
+	    "num_queues is not 0 and the queues below it exist" },
+	  check_queue_count },
+	{ { "status-bits", "2.1", W, S, "common",
+	    "device_status holds defined bits in a sensible combination" },
+	  check_status_bits },
+	{ { "reset-state", "4.1.4.3.1", E, S, "common",
+	    "in reset (device_status 0): queues disabled, vectors unmapped" },
+	  check_reset_state },
+	{ { "config-generation-stable", "4.1.4.3.1", W, S, "device",
+	    "config_generation settles while the device configuration is read" },
+	  NULL },
 	/* The interrupt path: event -> vector -> MSI-X table entry -> PBA */
-	{ { "irq-queue-vector", "4.1.5.1.2", I, S, "queue", "with MSI-X enabled, an enabled queue is mapped to a vector (NO_VECTOR: no used buffer notification, the driver polls)" }, check_irq_queue_vector },
-	{ { "irq-vector-range", "4.1.5.1.2.1", E, S, "queue", "config and queue vectors index the MSI-X table (the device answers NO_VECTOR to a mapping it cannot make)" }, check_irq_vector_range },
-	{ { "irq-vector-shared", "4.1.5.1.2", I, S, "queue", "events share a vector (Linux's fallback when it gets fewer vectors than queues + 1)" }, check_irq_vector_shared },
-	{ { "irq-masked-pending", "PCI 6.8.2", W, S, "MSI-X", "no vector in use is masked with its pending bit set (an interrupt held back)" }, check_irq_masked_pending },
+	{ { "irq-queue-vector", "4.1.5.1.2", I, S, "queue",
+	    "with MSI-X enabled, an enabled queue is mapped to a vector (NO_VECTOR: no used buffer notification, the driver polls)" },
+	  check_irq_queue_vector },
+	{ { "irq-vector-range", "4.1.5.1.2.1", E, S, "queue",
+	    "config and queue vectors index the MSI-X table (the device answers NO_VECTOR to a mapping it cannot make)" },
+	  check_irq_vector_range },
+	{ { "irq-vector-shared", "4.1.5.1.2", I, S, "queue",
+	    "events share a vector (Linux's fallback when it gets fewer vectors than queues + 1)" },
+	  check_irq_vector_shared },
+	{ { "irq-masked-pending", "PCI 6.8.2", W, S, "MSI-X",
+	    "no vector in use is masked with its pending bit set (an interrupt held back)" },
+	  check_irq_masked_pending },
 	/* The rings in guest memory (ringfields.c: the decoder reports them) */
 	RING_ROWS_HERE,
 	/* Checks that write (--check --active) */
-	{ { "active-reset", "4.1.4.3.1", E, A, "common", "writing 0 to device_status resets the device: it reads back 0" }, NULL },
-	{ { "active-feature-window", "4.1.4.3.1", W, A, "common", "device_feature reads 0 for device_feature_select beyond the defined words (4-7)" }, NULL },
-	{ { "active-queue-size-max", "4.1.4.3", E, A, "queue", "after reset, queue_size reads the maximum again" }, NULL },
-	{ { "active-config-generation", "4.1.4.3.1", E, A, "common", "config_generation changes when the device configuration changes" }, NULL },
+	{ { "active-reset", "4.1.4.3.1", E, A, "common",
+	    "writing 0 to device_status resets the device: it reads back 0" },
+	  NULL },
+	{ { "active-feature-window", "4.1.4.3.1", W, A, "common",
+	    "device_feature reads 0 for device_feature_select beyond the defined words (4-7)" },
+	  NULL },
+	{ { "active-queue-size-max", "4.1.4.3", E, A, "queue",
+	    "after reset, queue_size reads the maximum again" },
+	  NULL },
+	{ { "active-config-generation", "4.1.4.3.1", E, A, "common",
+	    "config_generation changes when the device configuration changes" },
+	  NULL },
 	/* Not a rule: what could not be read, so what was not checked */
-	{ { "data-incomplete", NULL, I, C, "device", "data a check needs could not be read (the check is then not made)" }, NULL },
+	{ { "data-incomplete", NULL, I, C, "device",
+	    "data a check needs could not be read (the check is then not made)" },
+	  NULL },
 };
 
 #undef C
@@ -264,14 +385,15 @@ static void add_finding(struct run *r, const struct vlp_check *check, const stru
 			 (unsigned)f->position);
 	else
 		snprintf(cf->where, sizeof(cf->where), "%s",
-			 where ? where : check ? check->where : "device");
+			 where   ? where
+			 : check ? check->where
+				 : "device");
 	rep->count[f->severity]++;
 }
 
 /* A finding of the running check. */
-__attribute__((format(printf, 5, 6))) static void report(struct run *r, enum vlp_severity sev,
-							  int position, const char *where,
-							  const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+report(struct run *r, enum vlp_severity sev, int position, const char *where, const char *fmt, ...)
 {
 	struct vlp_finding f = { .severity = sev, .position = position };
 	va_list ap;
@@ -469,7 +591,8 @@ static const char *check_bar_size_known(struct run *r)
 		said[g->bar] = true;
 		snprintf(where, sizeof(where), "BAR%u", g->bar);
 		report(r, VLP_SEV_INFO, -1, where,
-		       "BAR%u size unknown: the structures in it are not checked against its end", g->bar);
+		       "BAR%u size unknown: the structures in it are not checked against its end",
+		       g->bar);
 	}
 	return NULL;
 }
@@ -486,8 +609,8 @@ static size_t count_type(const struct vlp_layout *l, uint8_t cfg_type)
 static const char *check_driver_choice(struct run *r)
 {
 	const struct vlp_layout *l = r->l;
-	static const uint8_t types[] = { VLP_CFG_COMMON, VLP_CFG_NOTIFY, VLP_CFG_ISR, VLP_CFG_DEVICE,
-					 VLP_CFG_PCI };
+	static const uint8_t types[] = { VLP_CFG_COMMON, VLP_CFG_NOTIFY, VLP_CFG_ISR,
+					 VLP_CFG_DEVICE, VLP_CFG_PCI };
 
 	/* 4.1.4.1: the driver uses the first instance it can support; the
 	 * decoder recorded why each other one is skipped. */
@@ -499,18 +622,22 @@ static const char *check_driver_choice(struct run *r)
 		for (size_t i = 0; i < l->ncaps; i++) {
 			const struct vlp_cap *c = &l->caps[i];
 
-			if (c->kind != VLP_CAP_VIRTIO || c->u.virtio.cfg_type != types[t] || (int)i == used)
+			if (c->kind != VLP_CAP_VIRTIO || c->u.virtio.cfg_type != types[t] ||
+			    (int)i == used)
 				continue;
 			if (used >= 0)
 				report(r, VLP_SEV_INFO, c->position, NULL,
 				       "%s capability [%02x] is not used (driver uses [%02x]): %s",
-				       vlp_cfg_type_label(types[t]), c->position, l->caps[used].position,
-				       c->u.virtio.skip_reason ? c->u.virtio.skip_reason : "not usable");
+				       vlp_cfg_type_label(types[t]), c->position,
+				       l->caps[used].position,
+				       c->u.virtio.skip_reason ? c->u.virtio.skip_reason
+							       : "not usable");
 			else
 				report(r, VLP_SEV_INFO, c->position, NULL,
-				       "%s capability [%02x] is not used: %s", vlp_cfg_type_label(types[t]),
-				       c->position,
-				       c->u.virtio.skip_reason ? c->u.virtio.skip_reason : "not usable");
+				       "%s capability [%02x] is not used: %s",
+				       vlp_cfg_type_label(types[t]), c->position,
+				       c->u.virtio.skip_reason ? c->u.virtio.skip_reason
+							       : "not usable");
 		}
 	}
 	return NULL;
@@ -560,7 +687,9 @@ static const char *check_linux_probe(struct run *r)
 	if (pick[VLP_CFG_COMMON] < 0) {
 		report(r, VLP_SEV_WARNING, -1, NULL,
 		       "Linux finds no common configuration capability: \"virtio_pci: leaving for legacy driver\"%s",
-		       l->virtio.transport == VLP_TRANSPORT_MODERN ? " and the device stays without a driver" : "");
+		       l->virtio.transport == VLP_TRANSPORT_MODERN
+			       ? " and the device stays without a driver"
+			       : "");
 		return NULL;
 	}
 	if (pick[VLP_CFG_ISR] < 0 || pick[VLP_CFG_NOTIFY] < 0) {
@@ -586,17 +715,18 @@ static const char *check_linux_probe(struct run *r)
 		if (v->length == 0)
 			report(r, VLP_SEV_WARNING, c->position, NULL,
 			       "Linux's probe fails on %s [%02x]: \"virtio_pci: bad capability len %llu (>0 expected)\"",
-			       vlp_cfg_type_label(m->cfg_type), c->position, (unsigned long long)v->length);
+			       vlp_cfg_type_label(m->cfg_type), c->position,
+			       (unsigned long long)v->length);
 		else if (v->length < m->minlen)
 			report(r, VLP_SEV_WARNING, c->position, NULL,
 			       "Linux's probe fails on %s [%02x]: \"virtio_pci: bad capability len %llu (>=%u expected)\"",
-			       vlp_cfg_type_label(m->cfg_type), c->position, (unsigned long long)v->length,
-			       m->minlen);
+			       vlp_cfg_type_label(m->cfg_type), c->position,
+			       (unsigned long long)v->length, m->minlen);
 		else if (v->offset & (m->align - 1))
 			report(r, VLP_SEV_WARNING, c->position, NULL,
 			       "Linux's probe fails on %s [%02x]: \"virtio_pci: offset %llu not aligned to %u\"",
-			       vlp_cfg_type_label(m->cfg_type), c->position, (unsigned long long)v->offset,
-			       m->align);
+			       vlp_cfg_type_label(m->cfg_type), c->position,
+			       (unsigned long long)v->offset, m->align);
 		else if (b->size_known && m->minlen + v->offset > b->size)
 			report(r, VLP_SEV_WARNING, c->position, NULL,
 			       "Linux's probe fails on %s [%02x]: \"virtio_pci: map virtio %u@%llu out of range on bar %u length %llu\"",
@@ -624,7 +754,8 @@ static const char *check_dpdk_choice(struct run *r)
 		int last = -1, spec = l->driver_uses[types[t]];
 
 		for (size_t i = 0; i < l->ncaps; i++)
-			if (l->caps[i].kind == VLP_CAP_VIRTIO && l->caps[i].u.virtio.cfg_type == types[t] &&
+			if (l->caps[i].kind == VLP_CAP_VIRTIO &&
+			    l->caps[i].u.virtio.cfg_type == types[t] &&
 			    l->caps[i].u.virtio.bar < VLP_NUM_BARS)
 				last = (int)i;
 		if (last < 0) {
@@ -634,12 +765,14 @@ static const char *check_dpdk_choice(struct run *r)
 		if (spec >= 0 && spec != last)
 			report(r, VLP_SEV_WARNING, l->caps[last].position, NULL,
 			       "DPDK uses the last %s capability [%02x]; the spec's driver uses the first usable one [%02x]",
-			       vlp_cfg_type_label(types[t]), l->caps[last].position, l->caps[spec].position);
+			       vlp_cfg_type_label(types[t]), l->caps[last].position,
+			       l->caps[spec].position);
 		else if (spec < 0)
 			report(r, VLP_SEV_WARNING, l->caps[last].position, NULL,
 			       "DPDK uses %s capability [%02x], which a spec-following driver finds unusable: %s",
 			       vlp_cfg_type_label(types[t]), l->caps[last].position,
-			       l->caps[last].u.virtio.skip_reason ? l->caps[last].u.virtio.skip_reason : "");
+			       l->caps[last].u.virtio.skip_reason ? l->caps[last].u.virtio.skip_reason
+								  : "");
 	}
 	if (!all)
 		report(r, VLP_SEV_WARNING, -1, NULL,
@@ -674,7 +807,8 @@ static const char *check_notify_multiplier_even(struct run *r)
 
 		/* Multiplier 1 puts queue n+1's 2-byte register one byte after
 		 * queue n's. */
-		if (l->caps[i].kind == VLP_CAP_VIRTIO && v->has_multiplier && v->notify_off_multiplier == 1)
+		if (l->caps[i].kind == VLP_CAP_VIRTIO && v->has_multiplier &&
+		    v->notify_off_multiplier == 1)
 			report(r, VLP_SEV_WARNING, l->caps[i].position, NULL,
 			       "notify_off_multiplier 1 is not even: the 2-byte notify registers of consecutive queue_notify_off values overlap");
 	}
@@ -762,7 +896,8 @@ static const char *check_common_length_features(struct run *r)
 		if ((on = offered(r->s, bit)) < 0)
 			return "device features not read";
 		if (on && c->length < need)
-			report(r, VLP_SEV_ERROR, r->l->caps[r->l->driver_uses[VLP_CFG_COMMON]].position, NULL,
+			report(r, VLP_SEV_ERROR,
+			       r->l->caps[r->l->driver_uses[VLP_CFG_COMMON]].position, NULL,
 			       "%s is offered but the common configuration is 0x%llx bytes (0x%llx needed); Linux: \"virtio: common cfg size(%llu) does not match the feature %s\"",
 			       name, (unsigned long long)c->length, (unsigned long long)need,
 			       (unsigned long long)c->length, name);
@@ -814,8 +949,8 @@ static const char *check_feature_legacy_only(struct run *r)
 			return "device features not read";
 		if (on)
 			report(r, VLP_SEV_WARNING, -1, NULL,
-			       "non-transitional device offers legacy-only feature bit %u (%s)", bits[i],
-			       name ? name : "legacy");
+			       "non-transitional device offers legacy-only feature bit %u (%s)",
+			       bits[i], name ? name : "legacy");
 	}
 	return NULL;
 }
@@ -900,7 +1035,8 @@ static const char *check_queue_count(struct run *r)
 	if (why)
 		return why;
 	if (num == 0) {
-		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_NUM_QUEUES), "num_queues is 0: the device has no queue");
+		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_NUM_QUEUES),
+		       "num_queues is 0: the device has no queue");
 		return NULL;
 	}
 	for (size_t i = 0; i < r->s->nqueues; i++) {
@@ -908,8 +1044,8 @@ static const char *check_queue_count(struct run *r)
 
 		if (q->index < num && regs_value(&q->regs, VLP_COMMON_QUEUE_SIZE, &size) && size == 0) {
 			report(r, VLP_SEV_INFO, -1, at_queue(r, q->index),
-			       "queue %u is below num_queues %llu but unavailable (queue_size 0)", q->index,
-			       (unsigned long long)num);
+			       "queue %u is below num_queues %llu but unavailable (queue_size 0)",
+			       q->index, (unsigned long long)num);
 		}
 	}
 	return NULL;
@@ -959,8 +1095,9 @@ static const char *check_reset_state(struct run *r)
 		const struct vlp_queue_state *q = &r->s->queues[i];
 
 		if (regs_value(&q->regs, VLP_COMMON_QUEUE_ENABLE, &v) && v != 0)
-			report(r, VLP_SEV_ERROR, -1, at_queue(r, q->index), "device in reset but queue %u has queue_enable %llu",
-			       q->index, (unsigned long long)v);
+			report(r, VLP_SEV_ERROR, -1, at_queue(r, q->index),
+			       "device in reset but queue %u has queue_enable %llu", q->index,
+			       (unsigned long long)v);
 		if (regs_value(&q->regs, VLP_COMMON_QUEUE_MSIX_VECTOR, &v) && v != NO_VECTOR)
 			report(r, VLP_SEV_WARNING, -1, at_queue(r, q->index),
 			       "device in reset but queue %u has queue_msix_vector 0x%04llx, not NO_VECTOR (0xffff)",
@@ -1396,7 +1533,8 @@ static int active_queue_size_max(struct run *r, struct vlp_device *dev)
 	if (after != max)
 		report(r, VLP_SEV_ERROR, -1, "queue 0",
 		       "queue 0: queue_size reads %llu after writing %llu and resetting; the maximum read before was %llu",
-		       (unsigned long long)after, (unsigned long long)(max / 2), (unsigned long long)max);
+		       (unsigned long long)after, (unsigned long long)(max / 2),
+		       (unsigned long long)max);
 	return 0;
 }
 
@@ -1411,7 +1549,8 @@ int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		const char *not_applicable;
 	} steps[] = {
 		{ "active-reset", active_reset, NULL },
-		{ "active-feature-window", active_feature_window, "a legacy device has one feature word" },
+		{ "active-feature-window", active_feature_window,
+		  "a legacy device has one feature word" },
 		{ "active-queue-size-max", active_queue_size_max, "no queue with a size of 2 or more" },
 	};
 	int err = 0;

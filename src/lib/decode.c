@@ -116,14 +116,22 @@ static void decode_bars(struct vlp_decode_state *st)
 static int transitional_type(uint16_t device)
 {
 	switch (device) {
-	case 0x1000: return 1;
-	case 0x1001: return 2;
-	case 0x1002: return 5;
-	case 0x1003: return 3;
-	case 0x1004: return 8;
-	case 0x1005: return 4;
-	case 0x1009: return 9;
-	default: return -1;
+	case 0x1000:
+		return 1;
+	case 0x1001:
+		return 2;
+	case 0x1002:
+		return 5;
+	case 0x1003:
+		return 3;
+	case 0x1004:
+		return 8;
+	case 0x1005:
+		return 4;
+	case 0x1009:
+		return 9;
+	default:
+		return -1;
 	}
 }
 
@@ -190,7 +198,8 @@ static void decode_identity_rules(struct vlp_decode_state *st)
 				    (unsigned)h->revision.value);
 	}
 	if (l->virtio.device_type.valid && !l->virtio.type_name)
-		vlp_finding(st, "id-device-type", VLP_SEV_WARNING, "5", -1, "virtio device type %u is not defined by the spec",
+		vlp_finding(st, "id-device-type", VLP_SEV_WARNING, "5", -1,
+			    "virtio device type %u is not defined by the spec",
 			    (unsigned)l->virtio.device_type.value);
 }
 

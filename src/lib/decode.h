@@ -34,7 +34,6 @@ void vlp_build_bar_map(struct vlp_decode_state *st);
 
 /* BAR a structure lives in, checked: NULL with *why set when a driver
  * could not use it. */
-const struct vlp_bar *vlp_bar_for_structure(const struct vlp_layout *l, unsigned bar,
-					    const char **why);
+const struct vlp_bar *vlp_bar_for_structure(const struct vlp_layout *l, unsigned bar, const char **why);
 
 #endif

@@ -19,20 +19,28 @@
 
 /* A scalar whose JSON key is its name. */
 #define ROW(n, off, w, acc, fl, nm, feat, hlp)                                                     \
-	{ .name = n, .json_key = n, .offset = off, .width = w, .access = acc, .flags = fl,          \
-	  .names = nm, .feature = feat, .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = n, .offset = off, .width = w, .access = acc, .flags = fl,   \
+		.names = nm, .feature = feat, .help = hlp                                          \
+	}
 /* A member of a nested struct: "outer.inner", JSON key "outer_inner". */
 #define SUB(n, key, off, w, acc, fl, nm, feat, hlp)                                                \
-	{ .name = n, .json_key = key, .offset = off, .width = w, .access = acc, .flags = fl,        \
-	  .names = nm, .feature = feat, .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = key, .offset = off, .width = w, .access = acc, .flags = fl, \
+		.names = nm, .feature = feat, .help = hlp                                          \
+	}
 /* cnt elements of w bytes each. */
 #define ARR(n, off, w, cnt, acc, fl, feat, hlp)                                                    \
-	{ .name = n, .json_key = n, .offset = off, .width = w, .count = cnt, .access = acc,        \
-	  .flags = fl, .feature = feat, .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = n, .offset = off, .width = w, .count = cnt, .access = acc,  \
+		.flags = fl, .feature = feat, .help = hlp                                          \
+	}
 /* A le64 read as two 32-bit halves, high half at off + 4 (4.1.3.1). */
 #define ROW64(n, key, off, acc, fl, feat, hlp)                                                     \
-	{ .name = n, .json_key = key, .offset = off, .width = 4, .hi_offset = (off) + 4,           \
-	  .access = acc, .flags = fl, .feature = feat, .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = key, .offset = off, .width = 4, .hi_offset = (off) + 4,     \
+		.access = acc, .flags = fl, .feature = feat, .help = hlp                           \
+	}
 
 #define ALWAYS 0
 #define F(bit) VLP_FEATURE(bit)
@@ -68,10 +76,10 @@ static const struct vlp_names net_duplex_names = ENUMS(net_duplex_vals);
 
 /* 5.1.6.4.3.1 Supported/enabled hash types. */
 static const struct vlp_name net_hash_type_bits[] = {
-	{ 0, "VIRTIO_NET_HASH_TYPE_IPv4" },  { 1, "VIRTIO_NET_HASH_TYPE_TCPv4" },
-	{ 2, "VIRTIO_NET_HASH_TYPE_UDPv4" }, { 3, "VIRTIO_NET_HASH_TYPE_IPv6" },
-	{ 4, "VIRTIO_NET_HASH_TYPE_TCPv6" }, { 5, "VIRTIO_NET_HASH_TYPE_UDPv6" },
-	{ 6, "VIRTIO_NET_HASH_TYPE_IP_EX" }, { 7, "VIRTIO_NET_HASH_TYPE_TCP_EX" },
+	{ 0, "VIRTIO_NET_HASH_TYPE_IPv4" },   { 1, "VIRTIO_NET_HASH_TYPE_TCPv4" },
+	{ 2, "VIRTIO_NET_HASH_TYPE_UDPv4" },  { 3, "VIRTIO_NET_HASH_TYPE_IPv6" },
+	{ 4, "VIRTIO_NET_HASH_TYPE_TCPv6" },  { 5, "VIRTIO_NET_HASH_TYPE_UDPv6" },
+	{ 6, "VIRTIO_NET_HASH_TYPE_IP_EX" },  { 7, "VIRTIO_NET_HASH_TYPE_TCP_EX" },
 	{ 8, "VIRTIO_NET_HASH_TYPE_UDP_EX" },
 };
 static const struct vlp_names net_hash_type_names = BITS(net_hash_type_bits);
@@ -93,8 +101,14 @@ static const struct vlp_names net_tunnel_type_names = BITS(net_tunnel_type_bits)
 /* All read-only for the driver (5.1.4.2); mac was driver-writable only in
  * the legacy interface (5.1.4.3). */
 static const struct vlp_field net_fields[] = {
-	{ .name = "mac", .json_key = "mac", .offset = 0, .width = 1, .count = 6, .access = VLP_RO,
-	  .flags = VLP_FIELD_MAC, .feature = F(5),
+	{ .name = "mac",
+	  .json_key = "mac",
+	  .offset = 0,
+	  .width = 1,
+	  .count = 6,
+	  .access = VLP_RO,
+	  .flags = VLP_FIELD_MAC,
+	  .feature = F(5),
 	  .help = "MAC address; always present, valid only with VIRTIO_NET_F_MAC" },
 	ROW("status", 6, 2, VLP_RO, HEX, &net_status_names, F(16),
 	    "link status: bit 0 link up, bit 1 announce needed"),
@@ -137,8 +151,7 @@ static const struct vlp_name blk_zoned_model_vals[] = {
 static const struct vlp_names blk_zoned_model_names = ENUMS(blk_zoned_model_vals);
 
 static const struct vlp_field blk_fields[] = {
-	ROW64("capacity", "capacity", 0, VLP_RO, DEC, ALWAYS,
-	      "device size in 512-byte sectors"),
+	ROW64("capacity", "capacity", 0, VLP_RO, DEC, ALWAYS, "device size in 512-byte sectors"),
 	ROW("size_max", 8, 4, VLP_RO, DEC, NULL, F(1), "maximum size of any single segment, bytes"),
 	ROW("seg_max", 12, 4, VLP_RO, DEC, NULL, F(2), "maximum number of segments in a request"),
 	SUB("geometry.cylinders", "geometry_cylinders", 16, 2, VLP_RO, DEC, NULL, F(4),
@@ -149,8 +162,8 @@ static const struct vlp_field blk_fields[] = {
 	ROW("blk_size", 20, 4, VLP_RO, DEC, NULL, F(6), "optimal block size in bytes"),
 	SUB("topology.physical_block_exp", "topology_physical_block_exp", 24, 1, VLP_RO, DEC, NULL,
 	    F(10), "logical blocks per physical block (log2)"),
-	SUB("topology.alignment_offset", "topology_alignment_offset", 25, 1, VLP_RO, DEC, NULL, F(10),
-	    "offset of the first aligned logical block"),
+	SUB("topology.alignment_offset", "topology_alignment_offset", 25, 1, VLP_RO, DEC, NULL,
+	    F(10), "offset of the first aligned logical block"),
 	SUB("topology.min_io_size", "topology_min_io_size", 26, 2, VLP_RO, DEC, NULL, F(10),
 	    "suggested minimum I/O size in blocks"),
 	SUB("topology.opt_io_size", "topology_opt_io_size", 28, 4, VLP_RO, DEC, NULL, F(10),
@@ -218,8 +231,7 @@ static const struct vlp_field balloon_fields[] = {
 	/* the driver updates actual after inflating or deflating (5.5.6.1) */
 	ROW("actual", 4, 4, VLP_RW, DEC, NULL, ALWAYS,
 	    "number of pages in the balloon, as reported by the driver"),
-	ROW("free_page_hint_cmd_id", 8, 4, VLP_RO, DEC, NULL, F(3),
-	    "free page hinting command ID"),
+	ROW("free_page_hint_cmd_id", 8, 4, VLP_RO, DEC, NULL, F(3), "free page hinting command ID"),
 	/* the driver writes the value it poisons pages with (5.5.5) */
 	ROW("poison_val", 12, 4, VLP_RW, HEX, NULL, F(4),
 	    "value the driver writes to pages after deflating them"),
@@ -234,8 +246,7 @@ static const struct vlp_field scsi_fields[] = {
 	ROW("num_queues", 0, 4, VLP_RO, DEC, NULL, ALWAYS, "number of request queues"),
 	ROW("seg_max", 4, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of segments in a command"),
 	ROW("max_sectors", 8, 4, VLP_RO, DEC, NULL, ALWAYS, "hint: maximum transfer size in sectors"),
-	ROW("cmd_per_lun", 12, 4, VLP_RO, DEC, NULL, ALWAYS,
-	    "maximum number of linked commands per LUN"),
+	ROW("cmd_per_lun", 12, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of linked commands per LUN"),
 	ROW("event_info_size", 16, 4, VLP_RO, DEC, NULL, ALWAYS,
 	    "maximum size the device fills in eventq buffers"),
 	ROW("sense_size", 20, 4, VLP_RW, DEC, NULL, ALWAYS,
@@ -255,8 +266,7 @@ static const struct vlp_field scsi_fields[] = {
 /* ------------------------------------------------------------------ */
 
 static const struct vlp_field p9_fields[] = {
-	ROW("tag_len", 0, 2, VLP_RO, DEC, NULL, F(0),
-	    "length of the mount tag that follows at offset 2"),
+	ROW("tag_len", 0, 2, VLP_RO, DEC, NULL, F(0), "length of the mount tag that follows at offset 2"),
 };
 
 /* ------------------------------------------------------------------ */
@@ -274,8 +284,7 @@ static const struct vlp_field gpu_fields[] = {
 	ROW("events_clear", 4, 4, VLP_WO, HEX, &gpu_event_names, ALWAYS,
 	    "write 1 to a bit to clear it in events_read"),
 	ROW("num_scanouts", 8, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of scanouts (1-16)"),
-	ROW("num_capsets", 12, 4, VLP_RO, DEC, NULL, ALWAYS,
-	    "maximum number of capability sets"),
+	ROW("num_capsets", 12, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of capability sets"),
 	/* new in 1.4 (VIRTIO_GPU_F_BLOB_ALIGNMENT) */
 	ROW("blob_alignment", 16, 4, VLP_RO, DEC, NULL, F(5),
 	    "required alignment of blob resource sizes and mappings, bytes"),
@@ -296,14 +305,14 @@ static const struct vlp_names input_select_names = ENUMS(input_select_vals);
 /* The driver writes select and subsel only (5.8.5.1); size and u depend on
  * them. */
 static const struct vlp_field input_fields[] = {
-	[VLP_INPUT_SELECT] = ROW("select", 0, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, &input_select_names, ALWAYS,
-	    "what to query (VIRTIO_INPUT_CFG_*)"),
+	[VLP_INPUT_SELECT] = ROW("select", 0, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR,
+				 &input_select_names, ALWAYS, "what to query (VIRTIO_INPUT_CFG_*)"),
 	[VLP_INPUT_SUBSEL] = ROW("subsel", 1, 1, VLP_RW, HEX | VLP_FIELD_SELECTOR, NULL, ALWAYS,
-	    "sub-selector: event type or axis, depending on select"),
+				 "sub-selector: event type or axis, depending on select"),
 	[VLP_INPUT_SIZE] = ROW("size", 2, 1, VLP_RO, DEC, NULL, ALWAYS,
-	    "bytes of u valid for this select/subsel; 0 unsupported"),
+			       "bytes of u valid for this select/subsel; 0 unsupported"),
 	[VLP_INPUT_U] = ARR("u", 8, 1, 128, VLP_RO, HEX, ALWAYS,
-	    "answer: string, bitmap, absinfo or devids, per select"),
+			    "answer: string, bitmap, absinfo or devids, per select"),
 };
 _Static_assert(VLP_ARRAY_SIZE(input_fields) == VLP_INPUT_ROWS, "input_fields: one row per enum value");
 
@@ -318,44 +327,50 @@ static const struct vlp_names crypto_status_names = BITS(crypto_status_bits);
 
 /* 5.9.4 Supported crypto services: the constants are bit numbers. */
 static const struct vlp_name crypto_service_bits[] = {
-	{ 0, "VIRTIO_CRYPTO_SERVICE_CIPHER" }, { 1, "VIRTIO_CRYPTO_SERVICE_HASH" },
-	{ 2, "VIRTIO_CRYPTO_SERVICE_MAC" },    { 3, "VIRTIO_CRYPTO_SERVICE_AEAD" },
+	{ 0, "VIRTIO_CRYPTO_SERVICE_CIPHER" },   { 1, "VIRTIO_CRYPTO_SERVICE_HASH" },
+	{ 2, "VIRTIO_CRYPTO_SERVICE_MAC" },      { 3, "VIRTIO_CRYPTO_SERVICE_AEAD" },
 	{ 4, "VIRTIO_CRYPTO_SERVICE_AKCIPHER" },
 };
 static const struct vlp_names crypto_service_names = BITS(crypto_service_bits);
 
 /* 5.9.4.1 CIPHER services (all below 32: cipher_algo_l). */
 static const struct vlp_name crypto_cipher_bits[] = {
-	{ 0, "VIRTIO_CRYPTO_NO_CIPHER" },          { 1, "VIRTIO_CRYPTO_CIPHER_ARC4" },
-	{ 2, "VIRTIO_CRYPTO_CIPHER_AES_ECB" },     { 3, "VIRTIO_CRYPTO_CIPHER_AES_CBC" },
-	{ 4, "VIRTIO_CRYPTO_CIPHER_AES_CTR" },     { 5, "VIRTIO_CRYPTO_CIPHER_DES_ECB" },
-	{ 6, "VIRTIO_CRYPTO_CIPHER_DES_CBC" },     { 7, "VIRTIO_CRYPTO_CIPHER_3DES_ECB" },
-	{ 8, "VIRTIO_CRYPTO_CIPHER_3DES_CBC" },    { 9, "VIRTIO_CRYPTO_CIPHER_3DES_CTR" },
-	{ 10, "VIRTIO_CRYPTO_CIPHER_KASUMI_F8" },  { 11, "VIRTIO_CRYPTO_CIPHER_SNOW3G_UEA2" },
-	{ 12, "VIRTIO_CRYPTO_CIPHER_AES_F8" },     { 13, "VIRTIO_CRYPTO_CIPHER_AES_XTS" },
+	{ 0, "VIRTIO_CRYPTO_NO_CIPHER" },         { 1, "VIRTIO_CRYPTO_CIPHER_ARC4" },
+	{ 2, "VIRTIO_CRYPTO_CIPHER_AES_ECB" },    { 3, "VIRTIO_CRYPTO_CIPHER_AES_CBC" },
+	{ 4, "VIRTIO_CRYPTO_CIPHER_AES_CTR" },    { 5, "VIRTIO_CRYPTO_CIPHER_DES_ECB" },
+	{ 6, "VIRTIO_CRYPTO_CIPHER_DES_CBC" },    { 7, "VIRTIO_CRYPTO_CIPHER_3DES_ECB" },
+	{ 8, "VIRTIO_CRYPTO_CIPHER_3DES_CBC" },   { 9, "VIRTIO_CRYPTO_CIPHER_3DES_CTR" },
+	{ 10, "VIRTIO_CRYPTO_CIPHER_KASUMI_F8" }, { 11, "VIRTIO_CRYPTO_CIPHER_SNOW3G_UEA2" },
+	{ 12, "VIRTIO_CRYPTO_CIPHER_AES_F8" },    { 13, "VIRTIO_CRYPTO_CIPHER_AES_XTS" },
 	{ 14, "VIRTIO_CRYPTO_CIPHER_ZUC_EEA3" },
 };
 static const struct vlp_names crypto_cipher_names = BITS(crypto_cipher_bits);
 
 /* 5.9.4.2 HASH services. */
 static const struct vlp_name crypto_hash_bits[] = {
-	{ 0, "VIRTIO_CRYPTO_NO_HASH" },           { 1, "VIRTIO_CRYPTO_HASH_MD5" },
-	{ 2, "VIRTIO_CRYPTO_HASH_SHA1" },         { 3, "VIRTIO_CRYPTO_HASH_SHA_224" },
-	{ 4, "VIRTIO_CRYPTO_HASH_SHA_256" },      { 5, "VIRTIO_CRYPTO_HASH_SHA_384" },
-	{ 6, "VIRTIO_CRYPTO_HASH_SHA_512" },      { 7, "VIRTIO_CRYPTO_HASH_SHA3_224" },
-	{ 8, "VIRTIO_CRYPTO_HASH_SHA3_256" },     { 9, "VIRTIO_CRYPTO_HASH_SHA3_384" },
-	{ 10, "VIRTIO_CRYPTO_HASH_SHA3_512" },    { 11, "VIRTIO_CRYPTO_HASH_SHA3_SHAKE128" },
+	{ 0, "VIRTIO_CRYPTO_NO_HASH" },
+	{ 1, "VIRTIO_CRYPTO_HASH_MD5" },
+	{ 2, "VIRTIO_CRYPTO_HASH_SHA1" },
+	{ 3, "VIRTIO_CRYPTO_HASH_SHA_224" },
+	{ 4, "VIRTIO_CRYPTO_HASH_SHA_256" },
+	{ 5, "VIRTIO_CRYPTO_HASH_SHA_384" },
+	{ 6, "VIRTIO_CRYPTO_HASH_SHA_512" },
+	{ 7, "VIRTIO_CRYPTO_HASH_SHA3_224" },
+	{ 8, "VIRTIO_CRYPTO_HASH_SHA3_256" },
+	{ 9, "VIRTIO_CRYPTO_HASH_SHA3_384" },
+	{ 10, "VIRTIO_CRYPTO_HASH_SHA3_512" },
+	{ 11, "VIRTIO_CRYPTO_HASH_SHA3_SHAKE128" },
 	{ 12, "VIRTIO_CRYPTO_HASH_SHA3_SHAKE256" },
 };
 static const struct vlp_names crypto_hash_names = BITS(crypto_hash_bits);
 
 /* 5.9.4.3 MAC services, bits 0-31 (mac_algo_l). */
 static const struct vlp_name crypto_mac_l_bits[] = {
-	{ 0, "VIRTIO_CRYPTO_NO_MAC" },                { 1, "VIRTIO_CRYPTO_MAC_HMAC_MD5" },
-	{ 2, "VIRTIO_CRYPTO_MAC_HMAC_SHA1" },         { 3, "VIRTIO_CRYPTO_MAC_HMAC_SHA_224" },
-	{ 4, "VIRTIO_CRYPTO_MAC_HMAC_SHA_256" },      { 5, "VIRTIO_CRYPTO_MAC_HMAC_SHA_384" },
-	{ 6, "VIRTIO_CRYPTO_MAC_HMAC_SHA_512" },      { 25, "VIRTIO_CRYPTO_MAC_CMAC_3DES" },
-	{ 26, "VIRTIO_CRYPTO_MAC_CMAC_AES" },         { 27, "VIRTIO_CRYPTO_MAC_KASUMI_F9" },
+	{ 0, "VIRTIO_CRYPTO_NO_MAC" },           { 1, "VIRTIO_CRYPTO_MAC_HMAC_MD5" },
+	{ 2, "VIRTIO_CRYPTO_MAC_HMAC_SHA1" },    { 3, "VIRTIO_CRYPTO_MAC_HMAC_SHA_224" },
+	{ 4, "VIRTIO_CRYPTO_MAC_HMAC_SHA_256" }, { 5, "VIRTIO_CRYPTO_MAC_HMAC_SHA_384" },
+	{ 6, "VIRTIO_CRYPTO_MAC_HMAC_SHA_512" }, { 25, "VIRTIO_CRYPTO_MAC_CMAC_3DES" },
+	{ 26, "VIRTIO_CRYPTO_MAC_CMAC_AES" },    { 27, "VIRTIO_CRYPTO_MAC_KASUMI_F9" },
 	{ 28, "VIRTIO_CRYPTO_MAC_SNOW3G_UIA2" },
 };
 static const struct vlp_names crypto_mac_l_names = BITS(crypto_mac_l_bits);
@@ -391,21 +406,17 @@ static const struct vlp_names crypto_akcipher_names = BITS(crypto_akcipher_bits)
 static const struct vlp_field crypto_fields[] = {
 	ROW("status", 0, 4, VLP_RO, HEX, &crypto_status_names, ALWAYS,
 	    "bit 0 VIRTIO_CRYPTO_S_HW_READY: ready to process requests"),
-	ROW("max_dataqueues", 4, 4, VLP_RO, DEC, NULL, ALWAYS,
-	    "maximum number of data queues (1-65535)"),
+	ROW("max_dataqueues", 4, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of data queues (1-65535)"),
 	ROW("crypto_services", 8, 4, VLP_RO, HEX, &crypto_service_names, ALWAYS,
 	    "bitmask of offered crypto services"),
 	ROW("cipher_algo_l", 12, 4, VLP_RO, HEX, &crypto_cipher_names, ALWAYS,
 	    "CIPHER algorithms, bits 0-31"),
 	ROW("cipher_algo_h", 16, 4, VLP_RO, HEX, NULL, ALWAYS, "CIPHER algorithms, bits 32-63"),
 	ROW("hash_algo", 20, 4, VLP_RO, HEX, &crypto_hash_names, ALWAYS, "HASH algorithms"),
-	ROW("mac_algo_l", 24, 4, VLP_RO, HEX, &crypto_mac_l_names, ALWAYS,
-	    "MAC algorithms, bits 0-31"),
-	ROW("mac_algo_h", 28, 4, VLP_RO, HEX, &crypto_mac_h_names, ALWAYS,
-	    "MAC algorithms, bits 32-63"),
+	ROW("mac_algo_l", 24, 4, VLP_RO, HEX, &crypto_mac_l_names, ALWAYS, "MAC algorithms, bits 0-31"),
+	ROW("mac_algo_h", 28, 4, VLP_RO, HEX, &crypto_mac_h_names, ALWAYS, "MAC algorithms, bits 32-63"),
 	ROW("aead_algo", 32, 4, VLP_RO, HEX, &crypto_aead_names, ALWAYS, "AEAD algorithms"),
-	ROW("max_cipher_key_len", 36, 4, VLP_RO, DEC, NULL, ALWAYS,
-	    "maximum cipher key length, bytes"),
+	ROW("max_cipher_key_len", 36, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum cipher key length, bytes"),
 	ROW("max_auth_key_len", 40, 4, VLP_RO, DEC, NULL, ALWAYS,
 	    "maximum authentication key length, bytes"),
 	ROW("akcipher_algo", 44, 4, VLP_RO, HEX, &crypto_akcipher_names, ALWAYS,
@@ -463,8 +474,7 @@ static const struct vlp_field iommu_fields[] = {
 	      "highest virtual address the IOMMU translates"),
 	SUB("domain_range.start", "domain_range_start", 24, 4, VLP_RO, DEC, NULL, F(1),
 	    "lowest domain ID"),
-	SUB("domain_range.end", "domain_range_end", 28, 4, VLP_RO, DEC, NULL, F(1),
-	    "highest domain ID"),
+	SUB("domain_range.end", "domain_range_end", 28, 4, VLP_RO, DEC, NULL, F(1), "highest domain ID"),
 	ROW("probe_size", 32, 4, VLP_RO, DEC, NULL, F(4),
 	    "size of the PROBE request's properties buffer, bytes"),
 	ROW("bypass", 36, 1, VLP_RW, DEC, NULL, F(6),
@@ -588,23 +598,19 @@ static const struct vlp_field spi_fields[] = {
 static const struct vlp_field media_fields[] = {
 	ROW("device_caps", 0, 4, VLP_RO, HEX, NULL, ALWAYS,
 	    "V4L2 device capabilities (struct v4l2_capability device_caps)"),
-	ROW("device_type", 4, 4, VLP_RO, DEC, NULL, ALWAYS,
-	    "V4L2 device node type (vfl_devnode_type)"),
+	ROW("device_type", 4, 4, VLP_RO, DEC, NULL, ALWAYS, "V4L2 device node type (vfl_devnode_type)"),
 	ARR("card", 8, 1, 32, VLP_RO, VLP_FIELD_STRING, ALWAYS, "device name, UTF-8"),
 };
 
 const struct vlp_field_table vlp_config_net = TABLE("virtio_net_config", net_fields, 28);
 const struct vlp_field_table vlp_config_blk = TABLE("virtio_blk_config", blk_fields, 96);
-const struct vlp_field_table vlp_config_console =
-	TABLE("virtio_console_config", console_fields, 12);
-const struct vlp_field_table vlp_config_balloon =
-	TABLE("virtio_balloon_config", balloon_fields, 16);
+const struct vlp_field_table vlp_config_console = TABLE("virtio_console_config", console_fields, 12);
+const struct vlp_field_table vlp_config_balloon = TABLE("virtio_balloon_config", balloon_fields, 16);
 const struct vlp_field_table vlp_config_scsi = TABLE("virtio_scsi_config", scsi_fields, 36);
 const struct vlp_field_table vlp_config_p9 = TABLE("virtio_9p_config", p9_fields, 2);
 const struct vlp_field_table vlp_config_gpu = TABLE("virtio_gpu_config", gpu_fields, 20);
 const struct vlp_field_table vlp_config_input = TABLE("virtio_input_config", input_fields, 136);
-const struct vlp_field_table vlp_config_crypto =
-	TABLE("virtio_crypto_config", crypto_fields, 56);
+const struct vlp_field_table vlp_config_crypto = TABLE("virtio_crypto_config", crypto_fields, 56);
 const struct vlp_field_table vlp_config_vsock = TABLE("virtio_vsock_config", vsock_fields, 8);
 const struct vlp_field_table vlp_config_fs = TABLE("virtio_fs_config", fs_fields, 44);
 const struct vlp_field_table vlp_config_rpmb = TABLE("virtio_rpmb_config", rpmb_fields, 3);

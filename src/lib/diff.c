@@ -23,7 +23,8 @@ static bool same(const struct vlp_field *f, const struct vlp_field_value *a,
 	if (!a->present)
 		return true;
 	if (f && f->count > 1)
-		return a->bytes && b->bytes && !memcmp(a->bytes, b->bytes, (size_t)f->count * f->width);
+		return a->bytes && b->bytes &&
+		       !memcmp(a->bytes, b->bytes, (size_t)f->count * f->width);
 	return a->value == b->value;
 }
 
@@ -221,8 +222,7 @@ static void diff_features(struct builder *bd, unsigned type, const char *prefix,
 	}
 }
 
-static const struct vlp_queue_state *queue_of(const struct vlp_queue_state *qs, size_t n,
-					      unsigned index)
+static const struct vlp_queue_state *queue_of(const struct vlp_queue_state *qs, size_t n, unsigned index)
 {
 	for (size_t i = 0; i < n; i++)
 		if (qs[i].index == index)

@@ -21,7 +21,7 @@
 #define DUMP_CHUNK (64u * 1024u)
 #endif
 #define DUMP_LINE_MAX 1024u
-#define DUMP_SNIFF_BYTES 64u         /* bytes looked at to tell binary from text */
+#define DUMP_SNIFF_BYTES 64u /* bytes looked at to tell binary from text */
 _Static_assert(DUMP_CHUNK >= DUMP_SNIFF_BYTES, "the first chunk must hold the sniffed bytes");
 #define DUMP_RAW_COUNT_MAX (1u << 20) /* raw input is counted this far for messages */
 #define DUMP_LSPCI_LINE_BYTES 16u
@@ -54,11 +54,8 @@ struct vlp_dump_reader {
 };
 
 static const char *const format_names[] = {
-	[VLP_FORMAT_AUTO] = "auto",
-	[VLP_FORMAT_LSPCI] = "lspci",
-	[VLP_FORMAT_RAW] = "raw",
-	[VLP_FORMAT_XXD] = "xxd",
-	[VLP_FORMAT_HEXDUMP] = "hexdump",
+	[VLP_FORMAT_AUTO] = "auto", [VLP_FORMAT_LSPCI] = "lspci",     [VLP_FORMAT_RAW] = "raw",
+	[VLP_FORMAT_XXD] = "xxd",   [VLP_FORMAT_HEXDUMP] = "hexdump",
 };
 
 int vlp_dump_format_parse(const char *name, enum vlp_dump_format *out)
@@ -90,10 +87,10 @@ const char *vlp_dump_format_name(enum vlp_dump_format fmt)
 
 /* Digit value plus one; 0 marks a character that is not a hex digit. */
 static const uint8_t hex_plus_one[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
-	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
-	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,
+	['6'] = 7,  ['7'] = 8,  ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 static inline bool is_hex(char c)
@@ -140,8 +137,8 @@ static int fail(struct vlp_dump_reader *r, int ret)
 }
 
 /* "name:line: problem", -EINVAL. */
-__attribute__((format(printf, 2, 3)))
-static int line_error(struct vlp_dump_reader *r, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int line_error(struct vlp_dump_reader *r,
+							    const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -353,8 +350,7 @@ static enum slot_match parse_slot(const char *p, const char *end, struct vlp_slo
 
 /* "hh: " or "hhh: " (lspci prints 2 digits below 0x100, 3 above);
  * min_digits lets format detection be stricter than parsing. */
-static bool is_lspci_data_line(const char *p, const char *end, size_t min_digits,
-			       size_t max_digits)
+static bool is_lspci_data_line(const char *p, const char *end, size_t min_digits, size_t max_digits)
 {
 	size_t n = hex_run(p, end);
 
@@ -511,8 +507,7 @@ static int parse_xxd_line(struct vlp_dump_reader *r, uint32_t *off, uint8_t *byt
 	const char *p = r->line, *end = r->line + r->line_len;
 	size_t digits = hex_run(p, end);
 
-	if (digits < 8 || end - p < (ptrdiff_t)digits + 2 || p[digits] != ':' ||
-	    p[digits + 1] != ' ')
+	if (digits < 8 || end - p < (ptrdiff_t)digits + 2 || p[digits] != ':' || p[digits + 1] != ' ')
 		return line_error(r, "malformed xxd line");
 	*off = hex_number(p, digits);
 	*n = 0;
@@ -538,8 +533,7 @@ static int parse_xxd_line(struct vlp_dump_reader *r, uint32_t *off, uint8_t *byt
 
 /* "00000090  00 00 ... 00  00 ... 00  |................|", or just the
  * offset (the total length, on the last line). */
-static int parse_hexdump_line(struct vlp_dump_reader *r, uint32_t *off, uint8_t *bytes,
-			      unsigned *n)
+static int parse_hexdump_line(struct vlp_dump_reader *r, uint32_t *off, uint8_t *bytes, unsigned *n)
 {
 	const char *p = r->line, *end = r->line + r->line_len;
 	size_t digits = hex_run(p, end);
@@ -573,8 +567,7 @@ static int expand_star(struct vlp_dump_reader *r, uint32_t off)
 	uint32_t at = r->prev_off + r->prev_len;
 
 	if (off < at)
-		return line_error(r, "offset %x after '*' is before the end of the previous line",
-				  off);
+		return line_error(r, "offset %x after '*' is before the end of the previous line", off);
 	if (off > VLP_CONFIG_MAX)
 		return line_error(r, "offset %x outside %u-byte config space", off, VLP_CONFIG_MAX);
 	while (at < off) {

@@ -20,7 +20,10 @@
  * (24, 27, 30).  Bit 30 is "UNUSED" in the spec (QEMU: VIRTIO_F_BAD_FEATURE);
  * 43 (SUSPEND) is new in 1.4. */
 /* Built from the bit numbers of vlp.h (enum vlp_feature_bit). */
-#define TRANSPORT_BIT(n) { VLP_F_##n, "VIRTIO_F_" #n }
+#define TRANSPORT_BIT(n)                                                                           \
+	{                                                                                          \
+		VLP_F_##n, "VIRTIO_F_" #n                                                          \
+	}
 static const struct vlp_name transport_bits[] = {
 	TRANSPORT_BIT(NOTIFY_ON_EMPTY),
 	TRANSPORT_BIT(ANY_LAYOUT),
@@ -123,12 +126,9 @@ static const struct vlp_name console_bits[] = {
 
 /* 5.5.3 Feature bits (traditional memory balloon device). */
 static const struct vlp_name balloon_bits[] = {
-	{ 0, "VIRTIO_BALLOON_F_MUST_TELL_HOST" },
-	{ 1, "VIRTIO_BALLOON_F_STATS_VQ" },
-	{ 2, "VIRTIO_BALLOON_F_DEFLATE_ON_OOM" },
-	{ 3, "VIRTIO_BALLOON_F_FREE_PAGE_HINT" },
-	{ 4, "VIRTIO_BALLOON_F_PAGE_POISON" },
-	{ 5, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
+	{ 0, "VIRTIO_BALLOON_F_MUST_TELL_HOST" }, { 1, "VIRTIO_BALLOON_F_STATS_VQ" },
+	{ 2, "VIRTIO_BALLOON_F_DEFLATE_ON_OOM" }, { 3, "VIRTIO_BALLOON_F_FREE_PAGE_HINT" },
+	{ 4, "VIRTIO_BALLOON_F_PAGE_POISON" },    { 5, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
 };
 
 /* 5.6.3 Feature bits (SCSI host device). */
@@ -147,12 +147,9 @@ static const struct vlp_name p9_bits[] = {
 
 /* 5.7.3 Feature bits (GPU device); BLOB_ALIGNMENT (5) is new in 1.4. */
 static const struct vlp_name gpu_bits[] = {
-	{ 0, "VIRTIO_GPU_F_VIRGL" },
-	{ 1, "VIRTIO_GPU_F_EDID" },
-	{ 2, "VIRTIO_GPU_F_RESOURCE_UUID" },
-	{ 3, "VIRTIO_GPU_F_RESOURCE_BLOB" },
-	{ 4, "VIRTIO_GPU_F_CONTEXT_INIT" },
-	{ 5, "VIRTIO_GPU_F_BLOB_ALIGNMENT" },
+	{ 0, "VIRTIO_GPU_F_VIRGL" },         { 1, "VIRTIO_GPU_F_EDID" },
+	{ 2, "VIRTIO_GPU_F_RESOURCE_UUID" }, { 3, "VIRTIO_GPU_F_RESOURCE_BLOB" },
+	{ 4, "VIRTIO_GPU_F_CONTEXT_INIT" },  { 5, "VIRTIO_GPU_F_BLOB_ALIGNMENT" },
 };
 
 /* 5.9.3 Feature bits (crypto device). */
@@ -179,12 +176,9 @@ static const struct vlp_name fs_bits[] = {
 
 /* 5.13.3 Feature bits (IOMMU device). */
 static const struct vlp_name iommu_bits[] = {
-	{ 0, "VIRTIO_IOMMU_F_INPUT_RANGE" },
-	{ 1, "VIRTIO_IOMMU_F_DOMAIN_RANGE" },
-	{ 2, "VIRTIO_IOMMU_F_MAP_UNMAP" },
-	{ 3, "VIRTIO_IOMMU_F_BYPASS" },
-	{ 4, "VIRTIO_IOMMU_F_PROBE" },
-	{ 5, "VIRTIO_IOMMU_F_MMIO" },
+	{ 0, "VIRTIO_IOMMU_F_INPUT_RANGE" },   { 1, "VIRTIO_IOMMU_F_DOMAIN_RANGE" },
+	{ 2, "VIRTIO_IOMMU_F_MAP_UNMAP" },     { 3, "VIRTIO_IOMMU_F_BYPASS" },
+	{ 4, "VIRTIO_IOMMU_F_PROBE" },         { 5, "VIRTIO_IOMMU_F_MMIO" },
 	{ 6, "VIRTIO_IOMMU_F_BYPASS_CONFIG" },
 };
 

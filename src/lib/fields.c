@@ -70,15 +70,14 @@ const struct vlp_field_value *vlp_regs_row(const struct vlp_regs *regs,
 const struct vlp_field *vlp_field_find(const struct vlp_field_table *table, const char *name)
 {
 	for (size_t i = 0; i < table->count; i++)
-		if (!strcmp(table->fields[i].name, name) ||
-		    !strcmp(table->fields[i].json_key, name))
+		if (!strcmp(table->fields[i].name, name) || !strcmp(table->fields[i].json_key, name))
 			return &table->fields[i];
 	return NULL;
 }
 
 static const struct vlp_name cfg_type_entries[] = {
 	{ VLP_CFG_COMMON, "common" }, { VLP_CFG_NOTIFY, "notify" },
-	{ VLP_CFG_ISR, "isr" },	      { VLP_CFG_DEVICE, "device" },
+	{ VLP_CFG_ISR, "isr" },       { VLP_CFG_DEVICE, "device" },
 	{ VLP_CFG_PCI, "pci_cfg" },   { VLP_CFG_SHARED_MEMORY, "shared_memory" },
 	{ VLP_CFG_VENDOR, "vendor" },
 };
@@ -86,14 +85,14 @@ static const struct vlp_names cfg_type_names = { VLP_NAMES_ENUM, cfg_type_entrie
 						 VLP_ARRAY_SIZE(cfg_type_entries) };
 
 /* The header every virtio capability starts with (4.1.4). */
-#define CAP_HEADER_FIELDS                                                                          \
-	[VLP_CAP_CAP_VNDR] = FIELD("cap_vndr", 0x0, 1, VLP_RO, 0, NULL,                            \
-				   "capability ID: 0x09, vendor specific"),                        \
-	[VLP_CAP_CAP_NEXT] =                                                                       \
-		FIELD("cap_next", 0x1, 1, VLP_RO, 0, NULL, "position of the next capability"),     \
-	[VLP_CAP_CAP_LEN] = FIELD("cap_len", 0x2, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL,              \
-				  "length of this capability, extra data included"),               \
-	[VLP_CAP_CFG_TYPE] = FIELD("cfg_type", 0x3, 1, VLP_RO, VLP_FIELD_DECIMAL, &cfg_type_names, \
+#define CAP_HEADER_FIELDS                                                                           \
+	[VLP_CAP_CAP_VNDR] =                                                                        \
+		FIELD("cap_vndr", 0x0, 1, VLP_RO, 0, NULL, "capability ID: 0x09, vendor specific"), \
+	[VLP_CAP_CAP_NEXT] =                                                                        \
+		FIELD("cap_next", 0x1, 1, VLP_RO, 0, NULL, "position of the next capability"),      \
+	[VLP_CAP_CAP_LEN] = FIELD("cap_len", 0x2, 1, VLP_RO, VLP_FIELD_DECIMAL, NULL,               \
+				  "length of this capability, extra data included"),                \
+	[VLP_CAP_CFG_TYPE] = FIELD("cfg_type", 0x3, 1, VLP_RO, VLP_FIELD_DECIMAL, &cfg_type_names,  \
 				   "structure type")
 
 /* bar/id/offset/length of struct virtio_pci_cap; access differs for the
@@ -106,8 +105,7 @@ static const struct vlp_names cfg_type_names = { VLP_NAMES_ENUM, cfg_type_entrie
 			     "identifies one of several capabilities of a type (1.2+)"),           \
 	[VLP_CAP_OFFSET] =                                                                         \
 		FIELD("offset", 0x8, 4, acc, 0, NULL, "offset of the structure within the BAR"),   \
-	[VLP_CAP_LENGTH] =                                                                         \
-		FIELD("length", 0xc, 4, acc, 0, NULL, "length of the structure in bytes")
+	[VLP_CAP_LENGTH] = FIELD("length", 0xc, 4, acc, 0, NULL, "length of the structure in bytes")
 
 /* Header and location: struct virtio_pci_cap. */
 #define CAP_FIELDS(acc) CAP_HEADER_FIELDS, CAP_LOCATION_FIELDS(acc)
@@ -127,9 +125,8 @@ ROWS_MATCH(notify_cap_fields, VLP_CAP_NOTIFY_OFF_MULTIPLIER + 1);
 /* struct virtio_pci_cfg_cap (4.1.4.9). */
 static const struct vlp_field pci_cfg_cap_fields[] = {
 	CAP_FIELDS(VLP_RW),
-	[VLP_CAP_PCI_CFG_DATA] =
-		FIELD("pci_cfg_data", 0x10, 4, VLP_RW, 0, NULL,
-		      "window onto the BAR bytes selected by bar, offset and length"),
+	[VLP_CAP_PCI_CFG_DATA] = FIELD("pci_cfg_data", 0x10, 4, VLP_RW, 0, NULL,
+				       "window onto the BAR bytes selected by bar, offset and length"),
 };
 ROWS_MATCH(pci_cfg_cap_fields, VLP_CAP_PCI_CFG_DATA + 1);
 
@@ -185,7 +182,7 @@ const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type)
 static const struct vlp_name status_entries[] = {
 	{ VLP_S_ACKNOWLEDGE, "ACKNOWLEDGE" }, { VLP_S_DRIVER, "DRIVER" },
 	{ VLP_S_DRIVER_OK, "DRIVER_OK" },     { VLP_S_FEATURES_OK, "FEATURES_OK" },
-	{ VLP_S_SUSPEND, "SUSPEND" },	      { VLP_S_DEVICE_NEEDS_RESET, "DEVICE_NEEDS_RESET" },
+	{ VLP_S_SUSPEND, "SUSPEND" },         { VLP_S_DEVICE_NEEDS_RESET, "DEVICE_NEEDS_RESET" },
 	{ VLP_S_FAILED, "FAILED" },
 };
 static const struct vlp_names status_names = NAMES(VLP_NAMES_BITS, status_entries);
@@ -260,8 +257,8 @@ static const struct vlp_field common_cfg_fields[] = {
 	[VLP_COMMON_QUEUE_NOTIFY_OFF] =
 		QUEUE_FIELD("queue_notify_off", 0x1e, 2, VLP_RO, VLP_FIELD_DECIMAL,
 			    "notification offset, in units of notify_off_multiplier"),
-	[VLP_COMMON_QUEUE_DESC] = QUEUE_FIELD64("queue_desc", 0x20, VLP_RW,
-						"physical address of the descriptor area"),
+	[VLP_COMMON_QUEUE_DESC] =
+		QUEUE_FIELD64("queue_desc", 0x20, VLP_RW, "physical address of the descriptor area"),
 	[VLP_COMMON_QUEUE_DRIVER] =
 		QUEUE_FIELD64("queue_driver", 0x28, VLP_RW, "physical address of the driver area"),
 	[VLP_COMMON_QUEUE_DEVICE] =
@@ -366,8 +363,9 @@ static const struct vlp_names vector_control_names = NAMES(VLP_NAMES_BITS, vecto
 static const struct vlp_field msix_entry_fields[] = {
 	/* Message Address and Message Data of the PCI spec, named as the
 	 * JSON (schema 1) has always called them. */
-	[VLP_MSIX_ENTRY_MESSAGE_ADDRESS] = FIELD64("address", 0x0, 0x4, VLP_RW, 0,
-						   "Message Address: where the vector's message is written"),
+	[VLP_MSIX_ENTRY_MESSAGE_ADDRESS] =
+		FIELD64("address", 0x0, 0x4, VLP_RW, 0,
+			"Message Address: where the vector's message is written"),
 	[VLP_MSIX_ENTRY_MESSAGE_DATA] =
 		FIELD("data", 0x8, 4, VLP_RW, 0, NULL, "Message Data: data of the vector's message"),
 	[VLP_MSIX_ENTRY_VECTOR_CONTROL] = FIELD("vector_control", 0xc, 4, VLP_RW, 0,
@@ -384,9 +382,8 @@ const struct vlp_field_table *vlp_msix_entry_table(void)
 
 /* The ISR status byte (4.1.4.5): read only on request, reading clears it. */
 static const struct vlp_field isr_fields[] = {
-	[VLP_ISR_ISR] =
-		FIELD("isr", 0x0, 1, VLP_RO, VLP_FIELD_READ_CLEARS, &isr_names,
-		      "bit 0: queue interrupt, bit 1: configuration change; reading clears it"),
+	[VLP_ISR_ISR] = FIELD("isr", 0x0, 1, VLP_RO, VLP_FIELD_READ_CLEARS, &isr_names,
+			      "bit 0: queue interrupt, bit 1: configuration change; reading clears it"),
 };
 ROWS_MATCH(isr_fields, VLP_ISR_ROWS);
 static const struct vlp_field_table isr_table = TABLE("virtio_isr", isr_fields, 1);

@@ -90,8 +90,7 @@ static bool match_id(const struct pci_filter *pf, const struct vlp_device *dev)
 	if (vlp_device_read_config(dev, 0x09, 3, class_bytes))
 		return false;
 	class16 = (unsigned)class_bytes[2] << 8 | class_bytes[1];
-	if (pf->device_class >= 0 &&
-	    ((class16 ^ (unsigned)pf->device_class) & pf->device_class_mask))
+	if (pf->device_class >= 0 && ((class16 ^ (unsigned)pf->device_class) & pf->device_class_mask))
 		return false;
 	return field_ok(pf->prog_if, class_bytes[0]);
 }

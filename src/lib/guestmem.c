@@ -87,9 +87,11 @@ static int open_error(struct vlp_ctx *ctx, const char *path, int err)
 	case ENOENT:
 		return vlp_error(ctx, err, "this machine has no %s", path);
 	case EACCES:
-		return vlp_error(ctx, err, "%s: permission denied (reading guest memory needs root)", path);
+		return vlp_error(ctx, err,
+				 "%s: permission denied (reading guest memory needs root)", path);
 	case EPERM:
-		return vlp_error(ctx, err, "%s: not permitted (kernel lockdown, or no CAP_SYS_RAWIO)", path);
+		return vlp_error(ctx, err,
+				 "%s: not permitted (kernel lockdown, or no CAP_SYS_RAWIO)", path);
 	default:
 		return vlp_error(ctx, err, "%s: %s", path, strerror(err));
 	}
@@ -134,8 +136,10 @@ static int parse_kcore(struct vlp_ctx *ctx, struct vlp_guestmem *mem)
 	phoff = le(eh + offsetof(Elf64_Ehdr, e_phoff), 8);
 	phentsize = (unsigned)le(eh + offsetof(Elf64_Ehdr, e_phentsize), 2);
 	phnum = (unsigned)le(eh + offsetof(Elf64_Ehdr, e_phnum), 2);
-	if (phentsize < sizeof(Elf64_Phdr) || phnum == 0 || phnum > KCORE_PHDR_MAX || phoff > INT64_MAX / 2)
-		return vlp_error(ctx, EINVAL, "%s: unusable program header table (%u entries of %u bytes)",
+	if (phentsize < sizeof(Elf64_Phdr) || phnum == 0 || phnum > KCORE_PHDR_MAX ||
+	    phoff > INT64_MAX / 2)
+		return vlp_error(ctx, EINVAL,
+				 "%s: unusable program header table (%u entries of %u bytes)",
 				 mem->path, phnum, phentsize);
 	for (unsigned i = 0; i < phnum; i++) {
 		struct gm_range r = { 0 };
@@ -143,7 +147,8 @@ static int parse_kcore(struct vlp_ctx *ctx, struct vlp_guestmem *mem)
 
 		err = full_pread(mem->fd, ph, sizeof(ph), phoff + (uint64_t)i * phentsize);
 		if (err)
-			return vlp_error(ctx, EINVAL, "%s: program header %u cannot be read", mem->path, i);
+			return vlp_error(ctx, EINVAL, "%s: program header %u cannot be read",
+					 mem->path, i);
 		if (le(ph + offsetof(Elf64_Phdr, p_type), 4) != PT_LOAD)
 			continue;
 		paddr = le(ph + offsetof(Elf64_Phdr, p_paddr), 8);
@@ -165,7 +170,8 @@ static int parse_kcore(struct vlp_ctx *ctx, struct vlp_guestmem *mem)
 			return err;
 	}
 	if (!mem->nranges)
-		return vlp_error(ctx, EINVAL, "%s: no PT_LOAD segment with a physical address", mem->path);
+		return vlp_error(ctx, EINVAL, "%s: no PT_LOAD segment with a physical address",
+				 mem->path);
 	return 0;
 }
 
@@ -206,8 +212,8 @@ int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out)
 	return err;
 }
 
-int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, const void *bytes,
-			   size_t len)
+int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa,
+			   const void *bytes, size_t len)
 {
 	struct gm_range r = { .pa = pa, .len = len };
 	int err;
@@ -233,8 +239,8 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 	int err;
 
 	if (!len || len > VLP_GUESTMEM_READ_MAX)
-		return vlp_error(ctx, E2BIG, "guest memory read of %zu bytes at 0x%llx refused (1..%u)", len,
-				 (unsigned long long)pa, VLP_GUESTMEM_READ_MAX);
+		return vlp_error(ctx, E2BIG, "guest memory read of %zu bytes at 0x%llx refused (1..%u)",
+				 len, (unsigned long long)pa, VLP_GUESTMEM_READ_MAX);
 	/* Wholly inside one segment or range; pa + len may not wrap. */
 	for (size_t i = 0; pa + len > pa && i < mem->nranges; i++) {
 		const struct gm_range *c = &mem->ranges[i];
@@ -245,13 +251,15 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 		}
 	}
 	if (!r)
-		return vlp_error(ctx, EFAULT, "guest memory 0x%llx-0x%llx is not inside one %s range: not read",
+		return vlp_error(ctx, EFAULT,
+				 "guest memory 0x%llx-0x%llx is not inside one %s range: not read",
 				 (unsigned long long)pa, (unsigned long long)(pa + len - 1),
 				 mem->kcore ? "System RAM" : "recorded");
 	if (mem->kcore) {
 		err = full_pread(mem->fd, buf, len, r->file_off + (pa - r->pa));
 		if (err)
-			return vlp_error(ctx, EIO, "%s: reading guest memory 0x%llx (%zu bytes) failed: %s",
+			return vlp_error(ctx, EIO,
+					 "%s: reading guest memory 0x%llx (%zu bytes) failed: %s",
 					 mem->path, (unsigned long long)pa, len, strerror(-err));
 	} else {
 		memcpy(buf, r->bytes + (pa - r->pa), len);

@@ -14,13 +14,23 @@
  * FIELD64: a 64-bit value read as two 32-bit halves, low at off, high at hi
  * (4.1.3: "treated as two 32-bit fields"). */
 #define FIELD(n, off, w, acc, fl, nm, hlp)                                                         \
-	{ .name = n, .json_key = n, .offset = off, .width = w, .access = acc, .flags = fl,          \
-	  .names = nm, .help = hlp }
+	{                                                                                          \
+		.name = n, .json_key = n, .offset = off, .width = w, .access = acc, .flags = fl,   \
+		.names = nm, .help = hlp                                                           \
+	}
 #define FIELD64(n, off, hi, acc, fl, hlp)                                                          \
-	{ .name = n, .json_key = n, .offset = off, .width = 4, .hi_offset = hi, .access = acc,     \
-	  .flags = fl, .help = hlp }
-#define NAMES(kind, arr) { kind, arr, VLP_ARRAY_SIZE(arr) }
-#define TABLE(tname, arr, sz) { tname, arr, VLP_ARRAY_SIZE(arr), sz }
+	{                                                                                          \
+		.name = n, .json_key = n, .offset = off, .width = 4, .hi_offset = hi,              \
+		.access = acc, .flags = fl, .help = hlp                                            \
+	}
+#define NAMES(kind, arr)                                                                           \
+	{                                                                                          \
+		kind, arr, VLP_ARRAY_SIZE(arr)                                                     \
+	}
+#define TABLE(tname, arr, sz)                                                                      \
+	{                                                                                          \
+		tname, arr, VLP_ARRAY_SIZE(arr), sz                                                \
+	}
 
 /* Device configuration tables (devcfg.c) and feature bit names
  * (features.c) of the device types; types.c, the registry, points to them. */
@@ -69,14 +79,14 @@ int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name);
 
 struct pci_dev;
 struct vlp_pcilib;
-struct vlp_bars;      /* bar.c: open BAR access */
-struct vlp_snapshot;  /* snapshot.c: recorded register reads */
+struct vlp_bars;     /* bar.c: open BAR access */
+struct vlp_snapshot; /* snapshot.c: recorded register reads */
 
 /* What may be written, and who is told of each access (bar.c). */
 struct vlp_write_policy {
-	bool writable;      /* registers other than selectors, and config space */
-	bool dry_run;       /* writes go to the trace only */
-	int refusal_err;    /* errno when !writable: EBUSY (driver bound) or EROFS */
+	bool writable;           /* registers other than selectors, and config space */
+	bool dry_run;            /* writes go to the trace only */
+	int refusal_err;         /* errno when !writable: EBUSY (driver bound) or EROFS */
 	char write_refusal[400]; /* why !writable, one line */
 	vlp_trace_fn trace;
 	void *trace_arg;
@@ -86,11 +96,11 @@ struct vlp_device {
 	struct vlp_slot slot;
 	enum vlp_origin origin;
 	enum vlp_config_limit limit;
-	unsigned config_size;               /* 64, 256 or 4096 */
+	unsigned config_size; /* 64, 256 or 4096 */
 	uint8_t config[VLP_CONFIG_MAX];
-	uint8_t valid[VLP_CONFIG_MAX / 8];  /* bit i set: config[i] was read */
-	uint64_t bar_size[VLP_NUM_BARS];    /* VLP_BAR_SIZE_UNKNOWN when unknown */
-	char driver[VLP_DRIVER_MAX];        /* "" when unknown or none */
+	uint8_t valid[VLP_CONFIG_MAX / 8]; /* bit i set: config[i] was read */
+	uint64_t bar_size[VLP_NUM_BARS];   /* VLP_BAR_SIZE_UNKNOWN when unknown */
+	char driver[VLP_DRIVER_MAX];       /* "" when unknown or none */
 	/* live: the libpci device and handle, valid while the source is open */
 	struct pci_dev *pci_dev;
 	struct vlp_pcilib *pci;
@@ -167,8 +177,8 @@ void vlp_snapshot_free(struct vlp_snapshot *snap);
  * later read of the same key replaces the value. */
 int vlp_snapshot_add(struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsigned width,
 		     int64_t selector, uint32_t value);
-int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off,
-			unsigned width, int64_t selector, uint32_t *value);
+int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsigned width,
+			int64_t selector, uint32_t *value);
 /* Parses one "# vlp-..." line of a snapshot into dev; -EINVAL if malformed. */
 int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line);
 /* Guest memory bytes read for the rings, kept with a recording (--save)

@@ -274,8 +274,8 @@ out:
 	return err;
 }
 
-int vlp_irqs_read(struct vlp_ctx *ctx, const struct vlp_slot *slot, const struct vlp_irq_roots *roots,
-		  struct vlp_irqs **out)
+int vlp_irqs_read(struct vlp_ctx *ctx, const struct vlp_slot *slot,
+		  const struct vlp_irq_roots *roots, struct vlp_irqs **out)
 {
 	struct vlp_irqs *irqs = calloc(1, sizeof(*irqs));
 	char dir[400], path[512];
@@ -287,7 +287,8 @@ int vlp_irqs_read(struct vlp_ctx *ctx, const struct vlp_slot *slot, const struct
 	device_dir(dir, sizeof(dir), roots, slot);
 	err = list_device_irqs(ctx, dir, irqs);
 	if (!err && irqs->count) {
-		snprintf(path, sizeof(path), "%s/interrupts", roots && roots->proc ? roots->proc : PROC_ROOT);
+		snprintf(path, sizeof(path), "%s/interrupts",
+			 roots && roots->proc ? roots->proc : PROC_ROOT);
 		err = read_interrupts(ctx, path, irqs);
 	}
 	for (size_t i = 0; !err && i < irqs->count; i++) {

@@ -11,7 +11,7 @@
 static _Thread_local struct vlp_pcilib *armed_handle;
 
 __attribute__((format(printf, 2, 0))) static void record(struct vlp_pcilib *h, const char *msg,
-						       va_list ap)
+							 va_list ap)
 {
 	vsnprintf(h->message, sizeof(h->message), msg, ap);
 }

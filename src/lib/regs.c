@@ -18,7 +18,7 @@
 
 #include "internal.h"
 
-#define RESET_POLL_NS 1000000L       /* 1 ms between reads of device_status */
+#define RESET_POLL_NS 1000000L /* 1 ms between reads of device_status */
 
 /* Each block's name (what the REPL takes before the dot) and where the
  * spec says a field of the block is read-only for the driver. */
@@ -81,7 +81,8 @@ int vlp_block_find(struct vlp_ctx *ctx, const struct vlp_layout *l, enum vlp_blo
 		 * while MSI-X is enabled. */
 		out->table = vlp_device_config_table(type);
 		if (!out->table || !l->legacy.device_config_offset.valid)
-			return vlp_error(ctx, ENOENT, "no legacy device configuration known for this device");
+			return vlp_error(ctx, ENOENT,
+					 "no legacy device configuration known for this device");
 		out->base = l->legacy.device_config_offset.value;
 		out->length = out->table->size;
 		return 0;
@@ -94,8 +95,8 @@ int vlp_block_find(struct vlp_ctx *ctx, const struct vlp_layout *l, enum vlp_blo
 						    : b == VLP_BLOCK_DEVICE ? VLP_CFG_DEVICE
 									    : VLP_CFG_ISR));
 	if (!t)
-		return vlp_error(ctx, ENOENT, "no field table for the configuration of device type %u",
-				 type);
+		return vlp_error(ctx, ENOENT,
+				 "no field table for the configuration of device type %u", type);
 	out->table = t;
 	out->bar = c->bar;
 	out->base = c->offset;
@@ -106,8 +107,7 @@ int vlp_block_find(struct vlp_ctx *ctx, const struct vlp_layout *l, enum vlp_blo
 /* "[block.]field[[index]]": without a block, the common configuration, the
  * device configuration, then the legacy header (legacy devices: the legacy
  * header and its device part first). */
-int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *name,
-		 struct vlp_reg *out)
+int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *name, struct vlp_reg *out)
 {
 	static const enum vlp_block modern_order[] = { VLP_BLOCK_COMMON, VLP_BLOCK_DEVICE,
 						       VLP_BLOCK_ISR, VLP_BLOCK_LEGACY,
@@ -129,7 +129,8 @@ int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *na
 				norder = 1;
 			}
 		if (!norder)
-			return vlp_error(ctx, ENOENT, "%s: unknown block (common, device, isr, legacy, legacy_device)",
+			return vlp_error(ctx, ENOENT,
+					 "%s: unknown block (common, device, isr, legacy, legacy_device)",
 					 name);
 		name = dot + 1;
 	} else if (used_cap(l, VLP_CFG_COMMON) == NULL && l->legacy.present) {
@@ -164,8 +165,8 @@ int vlp_reg_find(struct vlp_ctx *ctx, const struct vlp_layout *l, const char *na
 		out->field = f;
 		out->element = element;
 		if (element >= 0 && element >= (f->count > 1 ? f->count : 1))
-			return vlp_error(ctx, ERANGE, "%s: index %d out of range (%u elements)", field,
-					 element, f->count > 1 ? f->count : 1);
+			return vlp_error(ctx, ERANGE, "%s: index %d out of range (%u elements)",
+					 field, element, f->count > 1 ? f->count : 1);
 		if (element < 0 && f->count > 1)
 			out->element = -1; /* whole array: the caller reads elements */
 		return 0;
@@ -225,18 +226,19 @@ static int access_error(struct vlp_ctx *ctx, struct vlp_device *dev, int err, co
 	const char *why = vlp_device_write_refusal(dev);
 
 	if ((err == -EROFS || err == -EBUSY) && why)
-		return vlp_error(ctx, -err, "%s: writes refused: %s", reg->field ? reg->field->name : what,
-				 why);
+		return vlp_error(ctx, -err, "%s: writes refused: %s",
+				 reg->field ? reg->field->name : what, why);
 	if (err == -ENODEV)
 		return vlp_error(ctx, ENODEV, "%s: no access to BAR%u", what, reg->bar);
 	if ((err == -ENOENT || err == -ENODATA) && dev->snapshot)
-		return vlp_error(ctx, ENODATA, "%s: BAR%u+0x%llx was not recorded in the snapshot", what,
-				 reg->bar, (unsigned long long)off);
+		return vlp_error(ctx, ENODATA, "%s: BAR%u+0x%llx was not recorded in the snapshot",
+				 what, reg->bar, (unsigned long long)off);
 	if (err == -EPERM)
-		return vlp_error(ctx, EPERM,
-				 "%s: no BAR access: %s%sthe PCI configuration access window needs config space writes, which are refused (EPERM)",
-				 what, vlp_bars_why(dev) ? vlp_bars_why(dev) : "",
-				 vlp_bars_why(dev) ? "; " : "");
+		return vlp_error(
+			ctx, EPERM,
+			"%s: no BAR access: %s%sthe PCI configuration access window needs config space writes, which are refused (EPERM)",
+			what, vlp_bars_why(dev) ? vlp_bars_why(dev) : "",
+			vlp_bars_why(dev) ? "; " : "");
 	return vlp_error(ctx, -err, "%s at BAR%u+0x%llx: %s", what, reg->bar,
 			 (unsigned long long)off, strerror(-err));
 }
@@ -273,7 +275,8 @@ static int raw_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vl
 		    uint64_t *val)
 {
 	const struct vlp_field *f = reg->field;
-	uint64_t off = reg->base + f->offset + (reg->element > 0 ? (uint64_t)reg->element * f->width : 0);
+	uint64_t off =
+		reg->base + f->offset + (reg->element > 0 ? (uint64_t)reg->element * f->width : 0);
 	uint32_t lo, hi = 0;
 	int err;
 
@@ -300,8 +303,8 @@ static int check_reg(struct vlp_ctx *ctx, const struct vlp_reg *reg)
 				 "%s: at 0x%x, past the end of the %s structure (%llu bytes)", f->name,
 				 f->offset, blocks[reg->block].name, (unsigned long long)reg->length);
 	if (f->count > 1 && reg->element < 0)
-		return vlp_error(ctx, EINVAL, "%s is an array of %u: give an element, %s[0]", f->name,
-				 f->count, f->name);
+		return vlp_error(ctx, EINVAL, "%s is an array of %u: give an element, %s[0]",
+				 f->name, f->count, f->name);
 	return 0;
 }
 
@@ -351,8 +354,8 @@ int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 		return vlp_error(ctx, EACCES, "%s is write-only", f->name);
 	/* 4.1.4.5: reading the ISR clears it and de-asserts the interrupt. */
 	if ((f->flags & VLP_FIELD_READ_CLEARS) && !(flags & VLP_REG_READ_CLEARS))
-		return vlp_error(ctx, EACCES, "%s: reading clears it (4.1.4.5); not read unless asked",
-				 f->name);
+		return vlp_error(ctx, EACCES,
+				 "%s: reading clears it (4.1.4.5); not read unless asked", f->name);
 	err = move_selector(ctx, dev, reg, sel ? sel : &none, &m);
 	if (err)
 		return err;
@@ -402,12 +405,14 @@ const char *vlp_reg_driver_rule(const struct vlp_reg *reg, uint64_t val, bool pa
 		return NULL;
 	/* 4.1.4.3.2: "The driver MUST NOT write a 0 to queue_enable." */
 	if (f == &reg->table->fields[VLP_COMMON_QUEUE_ENABLE] && val == 0) {
-		snprintf(buf, len, "the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset");
+		snprintf(buf, len,
+			 "the driver must not write 0 to queue_enable (4.1.4.3.2): use queue_reset or a device reset");
 		return buf;
 	}
 	/* 4.1.4.3.2: queue_size a power of 2 unless the ring is packed, and
 	 * never 0 with a packed ring. */
-	if (f == &reg->table->fields[VLP_COMMON_QUEUE_SIZE] && !packed_ring && (val == 0 || (val & (val - 1)))) {
+	if (f == &reg->table->fields[VLP_COMMON_QUEUE_SIZE] && !packed_ring &&
+	    (val == 0 || (val & (val - 1)))) {
 		snprintf(buf, len, "queue_size %llu is not a power of 2 (4.1.4.3.2)",
 			 (unsigned long long)val);
 		return buf;
@@ -494,7 +499,8 @@ int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	memset(words, 0, VLP_FEATURE_WORDS * sizeof(*words));
 	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg) == 0) {
 		err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON,
-				  driver ? VLP_COMMON_DRIVER_FEATURE : VLP_COMMON_DEVICE_FEATURE, &reg);
+				  driver ? VLP_COMMON_DRIVER_FEATURE : VLP_COMMON_DEVICE_FEATURE,
+				  &reg);
 		for (unsigned w = 0; !err && w < VLP_FEATURE_WORDS; w++) {
 			sel.device_feature_select = sel.driver_feature_select = w;
 			err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &v);
@@ -559,9 +565,10 @@ int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		if (status == 0)
 			break;
 		if (waited >= timeout_ms)
-			return vlp_error(ctx, ETIMEDOUT,
-					 "reset: device_status still reads 0x%02llx after %u ms (4.1.4.3.2)",
-					 (unsigned long long)status, waited);
+			return vlp_error(
+				ctx, ETIMEDOUT,
+				"reset: device_status still reads 0x%02llx after %u ms (4.1.4.3.2)",
+				(unsigned long long)status, waited);
 		nanosleep(&pause, NULL);
 		waited++;
 	}
@@ -595,7 +602,8 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		return err ? access_error(ctx, dev, err, reg.field->name, &reg, out->offset) : 0;
 	}
 	if (!n || !n->has_multiplier)
-		return vlp_error(ctx, ENOENT, "the device has no notification structure a driver would use");
+		return vlp_error(ctx, ENOENT,
+				 "the device has no notification structure a driver would use");
 	err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &num);
 	if (!err)
 		err = vlp_reg_read(ctx, dev, l, &num, NULL, 0, &nqueues);
@@ -630,9 +638,10 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		out->value = (uint32_t)data;
 	}
 	if (!inside)
-		return vlp_error(ctx, ERANGE,
-				 "queue %u: notify address BAR%u+0x%llx lies outside the notification structure (4.1.4.4.1)",
-				 queue, n->bar, (unsigned long long)out->offset);
+		return vlp_error(
+			ctx, ERANGE,
+			"queue %u: notify address BAR%u+0x%llx lies outside the notification structure (4.1.4.4.1)",
+			queue, n->bar, (unsigned long long)out->offset);
 	if (vlp_device_write_refusal(dev))
 		return vlp_error(ctx, dev->policy.refusal_err, "notify: writes refused: %s",
 				 vlp_device_write_refusal(dev));

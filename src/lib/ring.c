@@ -28,11 +28,11 @@ struct dec {
 	struct vlp_ring *ring;
 	unsigned size;
 	bool packed, legacy;
-	int err;              /* -ENOMEM once allocation failed */
-	uint8_t *desc;        /* the descriptor area, NULL when unreadable */
+	int err;       /* -ENOMEM once allocation failed */
+	uint8_t *desc; /* the descriptor area, NULL when unreadable */
 	uint8_t *avail, *used;
-	uint32_t *claimed;    /* main-table descriptor -> chain number + 1 */
-	uint64_t budget;      /* indirect bytes left */
+	uint32_t *claimed; /* main-table descriptor -> chain number + 1 */
+	uint64_t budget;   /* indirect bytes left */
 	size_t fcap;
 };
 
@@ -91,7 +91,8 @@ static uint8_t *read_area(struct dec *d, const char *what, uint64_t pa, size_t l
 		return NULL;
 	}
 	if (vlp_guestmem_read(d->ctx, d->mem, pa, buf, len) < 0) {
-		finding(d, VLP_SEV_ERROR, "ring-memory", NULL, "%s not read: %s", what, vlp_ctx_error(d->ctx));
+		finding(d, VLP_SEV_ERROR, "ring-memory", NULL, "%s not read: %s", what,
+			vlp_ctx_error(d->ctx));
 		free(buf);
 		return NULL;
 	}
@@ -105,7 +106,8 @@ static uint64_t fld(const struct vlp_field_table *t, unsigned row, const uint8_t
 }
 
 /* A row that follows the Queue Size array (used_event, avail_event). */
-static uint64_t fld_sized(const struct vlp_field_table *t, unsigned row, unsigned size, const uint8_t *base)
+static uint64_t fld_sized(const struct vlp_field_table *t, unsigned row, unsigned size,
+			  const uint8_t *base)
 {
 	const struct vlp_field *f = &t->fields[row];
 
@@ -150,12 +152,12 @@ static void decode_desc(const struct dec *d, const uint8_t *p, uint16_t index, s
 /* State of one chain walk. */
 struct walk {
 	struct vlp_ring_chain *c;
-	bool quiet;          /* used.len check: no findings, no descriptors kept */
-	bool seen_write;     /* a device-writable descriptor was met */
+	bool quiet;      /* used.len check: no findings, no descriptors kept */
+	bool seen_write; /* a device-writable descriptor was met */
 	bool order_reported;
-	size_t total;        /* descriptors, indirect ones included */
+	size_t total; /* descriptors, indirect ones included */
 	uint64_t writable;
-	bool unknown;        /* quiet walk: writable bytes could not be counted */
+	bool unknown; /* quiet walk: writable bytes could not be counted */
 };
 
 /* Device-readable and device-writable bytes; readable after writable breaks
@@ -176,8 +178,8 @@ static void account(struct dec *d, struct walk *w, const struct vlp_ring_desc *d
 	if (w->seen_write && !w->order_reported && !w->quiet) {
 		w->order_reported = true;
 		finding(d, VLP_SEV_ERROR, "ring-write-order", SEC(d, "2.7.4.2", "2.8.17"),
-			"chain %u: device-readable descriptor %s%u after a device-writable one", w->c->position,
-			where, desc->index);
+			"chain %u: device-readable descriptor %s%u after a device-writable one",
+			w->c->position, where, desc->index);
 	}
 }
 
@@ -239,9 +241,10 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 
 		if (seen[i]) {
 			if (!w->quiet)
-				finding(d, VLP_SEV_ERROR, "ring-chain-loop", SEC(d, "2.7.5.2", "2.8.17"),
-					"chain %u: indirect table at 0x%llx loops back to entry %u", pos,
-					(unsigned long long)ind->addr, i);
+				finding(d, VLP_SEV_ERROR, "ring-chain-loop",
+					SEC(d, "2.7.5.2", "2.8.17"),
+					"chain %u: indirect table at 0x%llx loops back to entry %u",
+					pos, (unsigned long long)ind->addr, i);
 			break;
 		}
 		seen[i] = 1;
@@ -255,13 +258,15 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 		/* Each fault once per table: a hostile table does not flood. */
 		if ((x->flags & VLP_DESC_F_INDIRECT) && !w->quiet && !nested++)
 			finding(d, VLP_SEV_ERROR, "ring-indirect-nested", sec_rule,
-				"chain %u: indirect entry %u sets INDIRECT (one table per descriptor)", pos, i);
+				"chain %u: indirect entry %u sets INDIRECT (one table per descriptor)",
+				pos, i);
 		if (d->packed) {
 			/* 2.8.19: only WRITE is valid inside an indirect table. */
-			if ((x->flags & ~(VLP_DESC_F_WRITE | VLP_DESC_F_INDIRECT)) && !w->quiet && !bad_flags++)
+			if ((x->flags & ~(VLP_DESC_F_WRITE | VLP_DESC_F_INDIRECT)) && !w->quiet &&
+			    !bad_flags++)
 				finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.19",
-					"chain %u: indirect entry %u has flags 0x%x (only WRITE is valid there)", pos,
-					i, x->flags);
+					"chain %u: indirect entry %u has flags 0x%x (only WRITE is valid there)",
+					pos, i, x->flags);
 			i++;
 			continue;
 		}
@@ -270,8 +275,8 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 		if (x->next >= n) {
 			if (!w->quiet)
 				finding(d, VLP_SEV_ERROR, "ring-next-range", "2.7.5.3",
-					"chain %u: indirect entry %u has next %u beyond the table's %llu entries", pos,
-					i, x->next, (unsigned long long)n);
+					"chain %u: indirect entry %u has next %u beyond the table's %llu entries",
+					pos, i, x->next, (unsigned long long)n);
 			break;
 		}
 		i = x->next;
@@ -293,15 +298,16 @@ static void indirect_rules(struct dec *d, struct walk *w, const struct vlp_ring_
 			w->c->position, x->index);
 	if (in_list)
 		finding(d, VLP_SEV_ERROR, "ring-indirect-next", sec,
-			"chain %u: descriptor %u sets INDIRECT in a list chained by NEXT", w->c->position, x->index);
+			"chain %u: descriptor %u sets INDIRECT in a list chained by NEXT",
+			w->c->position, x->index);
 }
 
 static void check_length(struct dec *d, struct walk *w)
 {
 	if (!w->quiet && w->total > d->size)
 		finding(d, VLP_SEV_WARNING, "ring-chain-length", SEC(d, "2.7.5.3.1", "2.8.17"),
-			"chain %u: %zu descriptors, longer than the queue size %u", w->c->position, w->total,
-			d->size);
+			"chain %u: %zu descriptors, longer than the queue size %u", w->c->position,
+			w->total, d->size);
 }
 
 /* Split chain from head through the descriptor table (2.7.5).  number is
@@ -319,7 +325,8 @@ static void walk_split(struct dec *d, struct walk *w, uint16_t head, uint32_t nu
 		if (number && d->claimed[i]) {
 			if (d->claimed[i] == number)
 				finding(d, VLP_SEV_ERROR, "ring-chain-loop", "2.7.5.2",
-					"chain %u: descriptor %u is reached twice (a loop)", c->position, i);
+					"chain %u: descriptor %u is reached twice (a loop)",
+					c->position, i);
 			else
 				finding(d, VLP_SEV_WARNING, "ring-chain-overlap", "2.7.13.1",
 					"chain %u: descriptor %u already belongs to another chain in flight",
@@ -358,8 +365,8 @@ static void walk_split(struct dec *d, struct walk *w, uint16_t head, uint32_t nu
 		if (x->next >= d->size) {
 			if (!w->quiet)
 				finding(d, VLP_SEV_ERROR, "ring-next-range", "2.7.5",
-					"chain %u: descriptor %u has next %u, beyond the queue size %u", c->position, i,
-					x->next, d->size);
+					"chain %u: descriptor %u has next %u, beyond the queue size %u",
+					c->position, i, x->next, d->size);
 			w->unknown = true;
 			return;
 		}
@@ -403,11 +410,11 @@ static void check_split_flags(struct dec *d)
 	bool ev = has(d, VLP_F_EVENT_IDX);
 
 	if (r->avail.flags > (ev ? 0 : 1))
-		finding(d, VLP_SEV_WARNING, "ring-flags", "2.7.7.1", "avail flags 0x%x (%s)", r->avail.flags,
-			ev ? "must be 0 with VIRTIO_F_EVENT_IDX" : "must be 0 or 1");
+		finding(d, VLP_SEV_WARNING, "ring-flags", "2.7.7.1", "avail flags 0x%x (%s)",
+			r->avail.flags, ev ? "must be 0 with VIRTIO_F_EVENT_IDX" : "must be 0 or 1");
 	if (r->used.flags > (ev ? 0 : 1))
-		finding(d, VLP_SEV_WARNING, "ring-flags", "2.7.10.2", "used flags 0x%x (%s)", r->used.flags,
-			ev ? "must be 0 with VIRTIO_F_EVENT_IDX" : "must be 0 or 1");
+		finding(d, VLP_SEV_WARNING, "ring-flags", "2.7.10.2", "used flags 0x%x (%s)",
+			r->used.flags, ev ? "must be 0 with VIRTIO_F_EVENT_IDX" : "must be 0 or 1");
 	if (!ev && d->avail && r->avail.used_event)
 		finding(d, VLP_SEV_INFO, "ring-event-idx", "2.7.7.2",
 			"used_event %u is set but VIRTIO_F_EVENT_IDX is not negotiated: the device ignores it",
@@ -420,7 +427,8 @@ static void check_split_flags(struct dec *d)
 
 static void decode_split(struct dec *d, unsigned last_used)
 {
-	const struct vlp_field_table *at = vlp_avail_table(), *ut = vlp_used_table(), *et = vlp_used_elem_table();
+	const struct vlp_field_table *at = vlp_avail_table(), *ut = vlp_used_table(),
+				     *et = vlp_used_elem_table();
 	struct vlp_ring *r = d->ring;
 	unsigned size = d->size, n, k;
 
@@ -435,7 +443,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 		}
 		for (unsigned i = 0; i < size; i++)
 			r->avail.ring[i] = (uint16_t)vlp_field_read_mem(
-				&at->fields[VLP_AVAIL_RING], d->avail + (size_t)at->fields[VLP_AVAIL_RING].width * i);
+				&at->fields[VLP_AVAIL_RING],
+				d->avail + (size_t)at->fields[VLP_AVAIL_RING].width * i);
 	}
 	if (d->used) {
 		r->used.flags = (uint16_t)fld(ut, VLP_USED_FLAGS, d->used);
@@ -453,8 +462,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 	n = r->in_flight;
 	if (n > size) {
 		finding(d, VLP_SEV_ERROR, "ring-in-flight", "2.7",
-			"%u chains in flight (avail idx %u, used idx %u) but the queue holds at most %u", n,
-			r->avail.idx, r->used.idx, size);
+			"%u chains in flight (avail idx %u, used idx %u) but the queue holds at most %u",
+			n, r->avail.idx, r->used.idx, size);
 		n = size;
 	}
 	for (unsigned i = 0; i < n && !d->err; i++) {
@@ -491,7 +500,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 	for (unsigned i = 0; i < k; i++) {
 		struct vlp_ring_used_elem *e = &r->used.last[r->used.nlast++];
 		uint16_t pos = (uint16_t)(r->used.idx - k + i);
-		const uint8_t *p = d->used + ut->fields[VLP_USED_RING].offset + (size_t)(pos % size) * et->size;
+		const uint8_t *p =
+			d->used + ut->fields[VLP_USED_RING].offset + (size_t)(pos % size) * et->size;
 
 		e->position = pos;
 		e->id = (uint32_t)fld(et, VLP_USED_ELEM_ID, p);
@@ -499,8 +509,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 		/* 2.7.8: id "indicates the head entry of the descriptor chain". */
 		if (e->id >= size)
 			finding(d, VLP_SEV_ERROR, "ring-used-id", "2.7.8",
-				"used entry %u: id %u is not a descriptor chain head (queue size %u)", pos, e->id,
-				size);
+				"used entry %u: id %u is not a descriptor chain head (queue size %u)",
+				pos, e->id, size);
 		/* used.len against the chain's writable bytes (2.7.8.2) is not
 		 * judged here: once used, the driver may have freed the chain
 		 * (an indirect table is freed at once) or reused its head, so
@@ -529,14 +539,15 @@ static void check_event(struct dec *d, const char *which, uint16_t flags)
 	 * reserved, DESC "only valid if VIRTIO_F_EVENT_IDX has been
 	 * negotiated". */
 	if (flags & ~EVENT_FLAGS_MASK)
-		finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.14", "%s event suppression flags 0x%x set reserved bits",
-			which, flags);
+		finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.14",
+			"%s event suppression flags 0x%x set reserved bits", which, flags);
 	if (v == 3)
-		finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.10", "%s event suppression flags value 3 is reserved",
-			which);
+		finding(d, VLP_SEV_WARNING, "ring-flags", "2.8.10",
+			"%s event suppression flags value 3 is reserved", which);
 	if (v == VLP_EVENT_F_DESC && !has(d, VLP_F_EVENT_IDX))
 		finding(d, VLP_SEV_WARNING, "ring-event-idx", "2.8.10",
-			"%s event suppression uses DESC but VIRTIO_F_EVENT_IDX is not negotiated", which);
+			"%s event suppression uses DESC but VIRTIO_F_EVENT_IDX is not negotiated",
+			which);
 }
 
 static void decode_packed(struct dec *d)
@@ -604,7 +615,8 @@ static void decode_packed(struct dec *d)
 
 			if (steps == size) {
 				finding(d, VLP_SEV_WARNING, "ring-chain-length", "2.8.17",
-					"chain %u: the list runs through all %u descriptors of the ring", s, size);
+					"chain %u: the list runs through all %u descriptors of the ring",
+					s, size);
 				break;
 			}
 			x = push_desc(d, &c->descs, &c->ndescs);
@@ -632,7 +644,8 @@ static void decode_packed(struct dec *d)
 	}
 	if (any && !start_found)
 		finding(d, VLP_SEV_WARNING, "ring-chain-length", "2.8.17",
-			"every available descriptor continues with NEXT: a list longer than the queue size %u", size);
+			"every available descriptor continues with NEXT: a list longer than the queue size %u",
+			size);
 	r->in_flight = (unsigned)r->nchains;
 }
 
@@ -641,7 +654,8 @@ static bool aligned(uint64_t a, unsigned n)
 	return (a & (n - 1)) == 0;
 }
 
-void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc, uint64_t *avail, uint64_t *used)
+void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc, uint64_t *avail,
+			    uint64_t *used)
 {
 	/* 2.7.2: struct virtq { desc[Queue Size]; avail; pad to Queue Align;
 	 * used }, with the avail ring's 2 x (3 + Queue Size) bytes (flags,
@@ -684,7 +698,8 @@ int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vl
 	size_t avail_len, used_len;
 
 	*out = NULL;
-	if (p->format != VLP_RING_SPLIT && p->format != VLP_RING_PACKED && p->format != VLP_RING_LEGACY_SPLIT)
+	if (p->format != VLP_RING_SPLIT && p->format != VLP_RING_PACKED &&
+	    p->format != VLP_RING_LEGACY_SPLIT)
 		return vlp_error(ctx, EINVAL, "unknown ring format %d", (int)p->format);
 	/* 2.7: "The maximum Queue Size value is 32768"; 2.8: up to 2^15. */
 	if (p->size == 0 || p->size > VLP_RING_SIZE_MAX)
@@ -699,7 +714,8 @@ int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vl
 	r->size = p->size;
 	r->negotiated = p->negotiated;
 	if (d.legacy) {
-		vlp_ring_legacy_layout(p->pfn, p->size, &r->desc_addr, &r->driver_addr, &r->device_addr);
+		vlp_ring_legacy_layout(p->pfn, p->size, &r->desc_addr, &r->driver_addr,
+				       &r->device_addr);
 	} else {
 		r->desc_addr = p->desc;
 		r->driver_addr = p->driver;
@@ -709,22 +725,25 @@ int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vl
 	/* 2.7: a split queue size "is always a power of 2" (not so for packed,
 	 * 2.8.10.1). */
 	if (!d.packed && (p->size & (p->size - 1)))
-		finding(&d, VLP_SEV_WARNING, "ring-size", "2.7", "queue size %u is not a power of 2", p->size);
+		finding(&d, VLP_SEV_WARNING, "ring-size", "2.7",
+			"queue size %u is not a power of 2", p->size);
 	/* 2.7.1 and 2.8.11: alignment of each part (2.7 and 2.8.10.1 tables). */
 	if (!aligned(r->desc_addr, 16) || !aligned(r->driver_addr, d.packed ? 4 : 2) ||
 	    !aligned(r->device_addr, 4))
 		finding(&d, VLP_SEV_ERROR, "ring-alignment", SEC(&d, "2.7.1", "2.8.11"),
 			"ring parts misaligned: descriptors 0x%llx (16), %s 0x%llx (%u), %s 0x%llx (4)",
 			(unsigned long long)r->desc_addr, d.packed ? "driver area" : "avail",
-			(unsigned long long)r->driver_addr, d.packed ? 4 : 2, d.packed ? "device area" : "used",
-			(unsigned long long)r->device_addr);
+			(unsigned long long)r->driver_addr, d.packed ? 4 : 2,
+			d.packed ? "device area" : "used", (unsigned long long)r->device_addr);
 
 	/* Sizes from the 2.7 and 2.8.10.1 tables. */
 	avail_len = d.packed ? 4 : 6 + 2 * (size_t)p->size;
 	used_len = d.packed ? 4 : 6 + 8 * (size_t)p->size;
 	d.desc = read_area(&d, "descriptor table", r->desc_addr, (size_t)DESC_BYTES * p->size);
-	d.avail = read_area(&d, d.packed ? "driver event suppression" : "available ring", r->driver_addr, avail_len);
-	d.used = read_area(&d, d.packed ? "device event suppression" : "used ring", r->device_addr, used_len);
+	d.avail = read_area(&d, d.packed ? "driver event suppression" : "available ring",
+			    r->driver_addr, avail_len);
+	d.used = read_area(&d, d.packed ? "device event suppression" : "used ring", r->device_addr,
+			   used_len);
 	r->desc_read = d.desc != NULL;
 	r->driver_read = d.avail != NULL;
 	r->device_read = d.used != NULL;
@@ -782,13 +801,14 @@ void vlp_ring_free(struct vlp_ring *ring)
  *     freed a head that avail still shows in flight).
  * Split rings only; legacy devices are not judged (2.7.8.1: len was often
  * set incorrectly). */
-int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, const struct vlp_ring *after,
-			    struct vlp_finding **findings, size_t *nfindings)
+int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
+			    const struct vlp_ring *after, struct vlp_finding **findings,
+			    size_t *nfindings)
 {
 	uint16_t from, count, published;
 
-	if (!before || !after || before->format != VLP_RING_SPLIT || after->format != VLP_RING_SPLIT ||
-	    before->size != after->size || !after->used.nlast)
+	if (!before || !after || before->format != VLP_RING_SPLIT ||
+	    after->format != VLP_RING_SPLIT || before->size != after->size || !after->used.nlast)
 		return 0;
 	from = before->used.idx;
 	count = (uint16_t)(after->used.idx - from);
@@ -806,7 +826,8 @@ int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, con
 		if (k >= count || k >= published)
 			continue;
 		c = &before->chains[k];
-		if (c->position != e->position || c->head != e->id || !c->complete || e->len <= c->writable)
+		if (c->position != e->position || c->head != e->id || !c->complete ||
+		    e->len <= c->writable)
 			continue;
 		if (*nfindings >= VLP_RING_FINDINGS_MAX)
 			return 0;

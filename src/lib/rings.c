@@ -80,8 +80,8 @@ static bool translated(const struct vlp_rings_opts *o, const struct vlp_slot *sl
 
 /* What the registers say of queue i: its ring parameters, or why there is
  * no ring to read. */
-static void queue_params(struct vlp_queue_ring *q, const struct vlp_state *s, bool legacy,
-			 size_t i, uint64_t negotiated)
+static void queue_params(struct vlp_queue_ring *q, const struct vlp_state *s, bool legacy, size_t i,
+			 uint64_t negotiated)
 {
 	const struct vlp_queue_state *qs = legacy ? &s->legacy_queues[i] : &s->queues[i];
 	uint64_t size = 0, enable = 0, pfn = 0, desc = 0, drv = 0, dev = 0, vec = 0;
@@ -115,10 +115,11 @@ static void queue_params(struct vlp_queue_ring *q, const struct vlp_state *s, bo
 	q->params.size = (unsigned)size;
 	if (!q->enabled)
 		snprintf(q->error, sizeof(q->error), "%s",
-			 legacy ? "queue not set up (Queue Address 0)" : "queue not enabled (queue_enable 0)");
+			 legacy ? "queue not set up (Queue Address 0)"
+				: "queue not enabled (queue_enable 0)");
 	else if (size == 0 || size > VLP_RING_SIZE_MAX)
-		snprintf(q->error, sizeof(q->error), "queue size %" PRIu64 " is not a ring size (1..%u)",
-			 size, VLP_RING_SIZE_MAX);
+		snprintf(q->error, sizeof(q->error),
+			 "queue size %" PRIu64 " is not a ring size (1..%u)", size, VLP_RING_SIZE_MAX);
 }
 
 /* Ring memory read for a snapshot (--save): kept with the device's
@@ -151,7 +152,8 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	uint32_t words[VLP_FEATURE_WORDS];
 	struct vlp_rings *r = calloc(1, sizeof(*r));
 	struct vlp_guestmem *mem = opts ? opts->mem : NULL;
-	unsigned type = layout->virtio.device_type.valid ? (unsigned)layout->virtio.device_type.value : 0;
+	unsigned type =
+		layout->virtio.device_type.valid ? (unsigned)layout->virtio.device_type.value : 0;
 	uint64_t negotiated, num_queues = 0;
 	size_t n;
 	bool legacy;
@@ -185,8 +187,8 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 		struct vlp_queue_ring *q = &r->queues[i];
 
 		queue_params(q, state, legacy, i, negotiated);
-		vlp_queue_name(type, q->index, (unsigned)(num_queues ? num_queues : n), words, q->name,
-			       sizeof(q->name), &q->role);
+		vlp_queue_name(type, q->index, (unsigned)(num_queues ? num_queues : n), words,
+			       q->name, sizeof(q->name), &q->role);
 	}
 	/* Why no ring can be read at all, said once for the device. */
 	if (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT) {
@@ -263,7 +265,8 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 		}
 		/* Chains judged: those published before the read ahead of
 		 * before (none at the first sample). */
-		err = vlp_ring_used_len_check(before, q->settled_valid ? q->settled_avail : before->used.idx,
+		err = vlp_ring_used_len_check(before,
+					      q->settled_valid ? q->settled_avail : before->used.idx,
 					      q->ring, &q->sample_findings, &q->nsample_findings);
 		if (before->format != VLP_RING_PACKED) {
 			q->settled_avail = before->avail.idx;

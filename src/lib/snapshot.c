@@ -99,8 +99,8 @@ int vlp_snapshot_add(struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsi
 	return 0;
 }
 
-int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off,
-			unsigned width, int64_t selector, uint32_t *value)
+int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsigned width,
+			int64_t selector, uint32_t *value)
 {
 	const struct record *r = snap ? find(snap, bar, off, width, selector) : NULL;
 
@@ -146,8 +146,8 @@ struct vlp_guestmem *vlp_snapshot_guestmem(struct vlp_device *dev)
 	if (vlp_guestmem_new_recorded(NULL, &snap->guestmem))
 		return NULL;
 	for (size_t i = 0; i < snap->nmem; i++)
-		if (vlp_guestmem_add_range(NULL, snap->guestmem, snap->mem[i].pa, snap->mem[i].bytes,
-					   snap->mem[i].len)) {
+		if (vlp_guestmem_add_range(NULL, snap->guestmem, snap->mem[i].pa,
+					   snap->mem[i].bytes, snap->mem[i].len)) {
 			vlp_guestmem_free(snap->guestmem);
 			snap->guestmem = NULL;
 			return NULL;
@@ -224,7 +224,8 @@ int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line)
 	if (sscanf(line, "# vlp-mem %" SCNx64 " %n", &off, &n) == 1 && line[n])
 		return parse_mem_line(snap, line + n, off);
 	if (sscanf(line, "# vlp-read %u %" SCNx64 " %u %23s %" SCNx32 "%n", &bar, &off, &width, sel,
-		   &value, &n) == 5 && !line[n]) {
+		   &value, &n) == 5 &&
+	    !line[n]) {
 		if (bar >= VLP_NUM_BARS || (width != 1 && width != 2 && width != 4) || off % width)
 			return -EINVAL;
 		if (strcmp(sel, "-")) {
@@ -248,8 +249,7 @@ int vlp_snapshot_start(struct vlp_ctx *ctx, struct vlp_device *dev)
 	return dev->recording ? 0 : vlp_error(ctx, ENOMEM, "out of memory");
 }
 
-int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *dev,
-		       const char *title)
+int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *dev, const char *title)
 {
 	const struct vlp_slot *s = &dev->slot;
 	uint8_t line[16];

@@ -18,8 +18,8 @@
 
 #include "internal.h"
 
-#define MAX_QUEUES 1024     /* QEMU's VIRTQUEUE_MAX; more is reported, not read */
-#define RAW_CONFIG_MAX 256  /* bytes shown of a configuration we have no table for */
+#define MAX_QUEUES 1024    /* QEMU's VIRTQUEUE_MAX; more is reported, not read */
+#define RAW_CONFIG_MAX 256 /* bytes shown of a configuration we have no table for */
 
 /* Registers by their rows (4.1.4.3, 4.1.4.10). */
 #define COMMON_DFSELECT COMMON_OFF(VLP_COMMON_DEVICE_FEATURE_SELECT)
@@ -40,13 +40,12 @@ struct raw_block {
 };
 
 struct reader {
-	struct vlp_ctx *ctx;
 	struct vlp_device *dev;
 	const struct vlp_layout *l;
 	const struct vlp_state_opts *opts;
 	struct vlp_state *s;
 	size_t findings_alloc;
-	int fatal;        /* stop reading: access refused or out of memory */
+	int fatal; /* stop reading: access refused or out of memory */
 	char fatal_msg[200];
 };
 
@@ -156,8 +155,8 @@ static void read_row(struct reader *r, const struct vlp_regs *regs, size_t row)
 			return;
 		}
 		for (unsigned i = 0; i < count; i++) {
-			if (rd(r, regs->bar, regs->offset + f->offset + (uint64_t)i * f->width, f->width,
-			       &lo))
+			if (rd(r, regs->bar, regs->offset + f->offset + (uint64_t)i * f->width,
+			       f->width, &lo))
 				return;
 			for (unsigned b = 0; b < f->width; b++)
 				v->bytes[i * f->width + b] = (uint8_t)(lo >> (8 * b));
@@ -236,8 +235,9 @@ static int select_value(struct reader *r, struct vlp_sel_save *sv, uint32_t want
 	err = vlp_selector_move(r->dev, sv, want);
 	if (err) {
 		r->fatal = err;
-		snprintf(r->fatal_msg, sizeof(r->fatal_msg), "writing a selector at BAR%u offset 0x%llx: %s",
-			 sv->bar, (unsigned long long)sv->off,
+		snprintf(r->fatal_msg, sizeof(r->fatal_msg),
+			 "writing a selector at BAR%u offset 0x%llx: %s", sv->bar,
+			 (unsigned long long)sv->off,
 			 err == -EPERM ? "config space writes refused" : strerror(-err));
 		return err;
 	}
@@ -294,8 +294,8 @@ static void read_queues(struct reader *r, const struct vlp_regs *common, uint32_
 	if (common->values[numq_row].valid)
 		n = (unsigned)common->values[numq_row].value;
 	if (n > MAX_QUEUES) {
-		finding(r, "data-incomplete", VLP_SEV_WARNING, "4.1.4.3", "num_queues is %u; only the first %u were read", n,
-			MAX_QUEUES);
+		finding(r, "data-incomplete", VLP_SEV_WARNING, "4.1.4.3",
+			"num_queues is %u; only the first %u were read", n, MAX_QUEUES);
 		n = MAX_QUEUES;
 	}
 	if (r->opts->skip & VLP_STATE_SKIP_QUEUES)
@@ -375,11 +375,13 @@ static void read_common(struct reader *r)
 	qsel = (uint32_t)regs->values[VLP_COMMON_QUEUE_SELECT].value;
 	/* The selected feature words as the selectors show them. */
 	if (dfsel < VLP_FEATURE_WORDS)
-		regs->values[VLP_COMMON_DEVICE_FEATURE] = (struct vlp_field_value){
-			true, s->device_features[dfsel].valid, s->device_features[dfsel].value, NULL };
+		regs->values[VLP_COMMON_DEVICE_FEATURE] =
+			(struct vlp_field_value){ true, s->device_features[dfsel].valid,
+						  s->device_features[dfsel].value, NULL };
 	if (gfsel < VLP_FEATURE_WORDS)
-		regs->values[VLP_COMMON_DRIVER_FEATURE] = (struct vlp_field_value){
-			true, s->driver_features[gfsel].valid, s->driver_features[gfsel].value, NULL };
+		regs->values[VLP_COMMON_DRIVER_FEATURE] =
+			(struct vlp_field_value){ true, s->driver_features[gfsel].valid,
+						  s->driver_features[gfsel].value, NULL };
 	read_queues(r, regs, qsel);
 	/* The selected queue's rows, as the selector shows them. */
 	for (size_t q = 0; q < s->nqueues; q++)
@@ -389,7 +391,8 @@ static void read_common(struct reader *r)
 					regs->values[i] = (struct vlp_field_value){
 						s->queues[q].regs.values[i].present,
 						s->queues[q].regs.values[i].valid,
-						s->queues[q].regs.values[i].value, NULL };
+						s->queues[q].regs.values[i].value, NULL
+					};
 }
 
 /* ------------------------------------------------------- device config */
@@ -426,9 +429,13 @@ static const struct vlp_field_table *config_table_for(const struct vlp_layout *l
 		return NULL;
 	if (length > RAW_CONFIG_MAX)
 		length = RAW_CONFIG_MAX;
-	raw->field = (struct vlp_field){ .name = "raw", .json_key = "raw", .width = 4,
-					 .count = (uint16_t)(length / 4), .access = VLP_RO,
-					 .help = "device configuration without a decoder, as 32-bit words" };
+	raw->field =
+		(struct vlp_field){ .name = "raw",
+				    .json_key = "raw",
+				    .width = 4,
+				    .count = (uint16_t)(length / 4),
+				    .access = VLP_RO,
+				    .help = "device configuration without a decoder, as 32-bit words" };
 	raw->table = (struct vlp_field_table){ "device_config_raw", &raw->field,
 					       length >= 4 ? 1 : 0, (unsigned)(length & ~3ull) };
 	return &raw->table;
@@ -507,7 +514,6 @@ static void read_device(struct reader *r)
 
 /* ------------------------------------------------------- virtio-input */
 
-
 /* The answers worth showing (5.8.4): select values with subsel 0. */
 static const uint8_t input_selects[] = {
 	0x01, /* VIRTIO_INPUT_CFG_ID_NAME */
@@ -526,8 +532,8 @@ static void read_input(struct reader *r)
 	struct vlp_sel_save sel, sub;
 
 	if (r->opts->passive || (r->opts->skip & VLP_STATE_SKIP_INPUT) || !d->table ||
-	    !r->l->virtio.device_type.valid ||
-	    r->l->virtio.device_type.value != VLP_ID_INPUT || d->length < d->table->size)
+	    !r->l->virtio.device_type.valid || r->l->virtio.device_type.value != VLP_ID_INPUT ||
+	    d->length < d->table->size)
 		return;
 	if (rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SELECT), 1, &select) ||
 	    rd(r, d->bar, d->offset + INPUT_OFF(VLP_INPUT_SUBSEL), 1, &subsel))
@@ -694,8 +700,7 @@ static void read_legacy(struct reader *r)
 	for (unsigned q = 0; q < n && !r->fatal; q++) {
 		struct vlp_queue_state *qs = &s->legacy_queues[s->nlegacy_queues];
 
-		if (select_value(r, &sv, q) ||
-		    rd(r, 0, LEGACY_Q_SIZE, 2, &size))
+		if (select_value(r, &sv, q) || rd(r, 0, LEGACY_Q_SIZE, 2, &size))
 			break;
 		if (size == 0 && !s->common.table)
 			break;
@@ -746,7 +751,7 @@ static void read_legacy(struct reader *r)
 int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 		   const struct vlp_state_opts *opts, struct vlp_state **out)
 {
-	struct reader r = { ctx, dev, layout, opts, NULL, 0, 0, "" };
+	struct reader r = { .dev = dev, .l = layout, .opts = opts };
 	struct vlp_state *s;
 
 	if (!vlp_device_backend(dev))

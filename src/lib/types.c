@@ -112,9 +112,8 @@ static const struct vlp_queue_def sound_head[] = { Q("controlq", CONTROL), Q("ev
 						   Q("txq", TRANSMIT), Q("rxq", RECEIVE) };
 
 /* 5.11.2: the notification queue only with VIRTIO_FS_F_NOTIFICATION */
-static const struct vlp_queue_def fs_head[] = {
-	Q("hiprio", REQUEST), QF("notification queue", EVENT, "VIRTIO_FS_F_NOTIFICATION")
-};
+static const struct vlp_queue_def fs_head[] = { Q("hiprio", REQUEST), QF("notification queue", EVENT,
+									 "VIRTIO_FS_F_NOTIFICATION") };
 static const struct vlp_queue_def fs_group[] = { Q("requestq%u", REQUEST) };
 
 /* 5.19.2 */
@@ -124,9 +123,8 @@ static const struct vlp_queue_def pmem_head[] = { Q("req_vq", REQUEST) };
 static const struct vlp_queue_def rpmb_head[] = { Q("requestq", REQUEST) };
 
 /* 5.17.2: eventq only with VIRTIO_SCMI_F_P2A_CHANNELS */
-static const struct vlp_queue_def scmi_head[] = {
-	Q("cmdq", REQUEST), QF("eventq", EVENT, "VIRTIO_SCMI_F_P2A_CHANNELS")
-};
+static const struct vlp_queue_def scmi_head[] = { Q("cmdq", REQUEST),
+						  QF("eventq", EVENT, "VIRTIO_SCMI_F_P2A_CHANNELS") };
 
 /* 5.16.2 */
 static const struct vlp_queue_def i2c_head[] = { Q("requestq", REQUEST) };
@@ -159,8 +157,7 @@ static const struct vlp_device_type types[] = {
 	     FEATURES(vlp_features_blk), GROUP(blk_group, 1)),
 	TYPE(VLP_ID_CONSOLE, "console", "Console device", SPEC_CONFIG, CONFIG(vlp_config_console),
 	     FEATURES(vlp_features_console), HEAD(console_head), GROUP(console_group, 1)),
-	TYPE(VLP_ID_ENTROPY, "entropy", "Entropy device", NO_CONFIG, NO_FEATURES,
-	     HEAD(entropy_head)),
+	TYPE(VLP_ID_ENTROPY, "entropy", "Entropy device", NO_CONFIG, NO_FEATURES, HEAD(entropy_head)),
 	TYPE(VLP_ID_BALLOON, "balloon", "Traditional memory balloon device", SPEC_CONFIG,
 	     CONFIG(vlp_config_balloon), FEATURES(vlp_features_balloon), HEAD(balloon_head)),
 	TYPE(VLP_ID_IOMEMORY, "iomemory", "ioMemory device", NO_FEATURES),
@@ -175,8 +172,7 @@ static const struct vlp_device_type types[] = {
 	TYPE(VLP_ID_MEMORY_BALLOON, "memory_balloon", "Memory balloon device", NO_FEATURES),
 	TYPE(VLP_ID_GPU, "gpu", "GPU device", SPEC_CONFIG, CONFIG(vlp_config_gpu),
 	     FEATURES(vlp_features_gpu), HEAD(gpu_head)),
-	TYPE(VLP_ID_RTC, "rtc", "RTC device", NO_CONFIG, FEATURES(vlp_features_rtc),
-	     HEAD(rtc_head)),
+	TYPE(VLP_ID_RTC, "rtc", "RTC device", NO_CONFIG, FEATURES(vlp_features_rtc), HEAD(rtc_head)),
 	TYPE(VLP_ID_INPUT, "input", "Input device", SPEC_CONFIG, CONFIG(vlp_config_input),
 	     NO_FEATURES, HEAD(input_head)),
 	TYPE(VLP_ID_VSOCK, "socket", "Socket device", SPEC_CONFIG, CONFIG(vlp_config_vsock),
@@ -204,8 +200,7 @@ static const struct vlp_device_type types[] = {
 	TYPE(VLP_ID_SCMI, "scmi", "SCMI device", NO_CONFIG, FEATURES(vlp_features_scmi),
 	     HEAD(scmi_head)),
 	TYPE(VLP_ID_NITRO_SEC_MOD, "nitro_sec_mod", "NitroSecureModule", NO_FEATURES),
-	TYPE(VLP_ID_I2C, "i2c", "I2C adapter", NO_CONFIG, FEATURES(vlp_features_i2c),
-	     HEAD(i2c_head)),
+	TYPE(VLP_ID_I2C, "i2c", "I2C adapter", NO_CONFIG, FEATURES(vlp_features_i2c), HEAD(i2c_head)),
 	TYPE(VLP_ID_WATCHDOG, "watchdog", "Watchdog device", NO_FEATURES),
 	TYPE(VLP_ID_CAN, "can", "CAN device", SPEC_CONFIG, CONFIG(vlp_config_can),
 	     FEATURES(vlp_features_can), HEAD(can_head)),
@@ -356,7 +351,7 @@ const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_queues,
 const char *vlp_queue_role_name(enum vlp_queue_role role)
 {
 	static const char *const names[] = {
-		[VLP_QUEUE_OTHER] = "other",	   [VLP_QUEUE_RECEIVE] = "receive",
+		[VLP_QUEUE_OTHER] = "other",       [VLP_QUEUE_RECEIVE] = "receive",
 		[VLP_QUEUE_TRANSMIT] = "transmit", [VLP_QUEUE_CONTROL] = "control",
 		[VLP_QUEUE_REQUEST] = "request",   [VLP_QUEUE_EVENT] = "event",
 	};

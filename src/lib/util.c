@@ -26,9 +26,8 @@ int vlp_grow(void **arr, size_t *alloc, size_t count, size_t elem, size_t first)
 }
 
 struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count, size_t *alloc,
-					const char *check, enum vlp_severity sev,
-					const char *section, int position, const char *fmt,
-					va_list ap)
+					const char *check, enum vlp_severity sev, const char *section,
+					int position, const char *fmt, va_list ap)
 {
 	struct vlp_finding *f;
 

@@ -26,16 +26,19 @@ static const struct structure_rule *rule_for(uint8_t cfg_type)
 	 * VIRTIO_F_NOTIFICATION_DATA, which config space cannot tell), length
 	 * >= 2.  4.1.4.5.1: ISR at least one byte, any alignment.
 	 * 4.1.4.6.1: device config 4-aligned. */
-	static const struct structure_rule common = { 4, 0x38, "4.1.4.3.1", "common configuration",
-						      "common-align", "common-length" };
-	static const struct structure_rule notify = { 2, 2, "4.1.4.4.1", "notification",
-						      "notify-align", "notify-length" };
-	static const struct structure_rule isr = { 1, 1, "4.1.4.5.1", "ISR status", NULL,
-						   "isr-length" };
-	static const struct structure_rule device = { 4, 1, "4.1.4.6.1", "device configuration",
-						      "device-cfg-align", "device-cfg-length" };
-	static const struct structure_rule shm = { 1, 1, "4.1.4.7.1", "shared memory", NULL,
-						   "shm-length" };
+	static const struct structure_rule common = {
+		4, 0x38, "4.1.4.3.1", "common configuration", "common-align", "common-length"
+	};
+	static const struct structure_rule notify = {
+		2, 2, "4.1.4.4.1", "notification", "notify-align", "notify-length"
+	};
+	static const struct structure_rule isr = { 1,    1,           "4.1.4.5.1", "ISR status",
+						   NULL, "isr-length" };
+	static const struct structure_rule device = {
+		4, 1, "4.1.4.6.1", "device configuration", "device-cfg-align", "device-cfg-length"
+	};
+	static const struct structure_rule shm = { 1,    1,           "4.1.4.7.1", "shared memory",
+						   NULL, "shm-length" };
 
 	switch (cfg_type) {
 	case VLP_CFG_COMMON:
@@ -71,8 +74,7 @@ static unsigned field_end(const struct vlp_field *f)
 	return end;
 }
 
-const struct vlp_bar *vlp_bar_for_structure(const struct vlp_layout *l, unsigned bar,
-					    const char **why)
+const struct vlp_bar *vlp_bar_for_structure(const struct vlp_layout *l, unsigned bar, const char **why)
 {
 	const struct vlp_bar *b;
 
@@ -115,13 +117,14 @@ static void check_location(struct vlp_decode_state *st, struct vlp_cap *cap)
 
 	bar = vlp_bar_for_structure(st->layout, v->bar, &why);
 	if (!bar) {
-		const char *bar_check = v->bar >= VLP_NUM_BARS ? "cap-bar-reserved"
+		const char *bar_check = v->bar >= VLP_NUM_BARS                ? "cap-bar-reserved"
 					: st->layout->bars[v->bar].upper_half ? "cap-bar-upper-half"
 									      : "cap-bar-missing";
 
 		unusable(v, why);
-		vlp_finding(st, bar_check, v->bar >= VLP_NUM_BARS ? VLP_SEV_WARNING : VLP_SEV_ERROR, "4.1.4", pos,
-			    "%s capability at [%02x] points to BAR%u: %s", label, pos, v->bar, why);
+		vlp_finding(st, bar_check, v->bar >= VLP_NUM_BARS ? VLP_SEV_WARNING : VLP_SEV_ERROR,
+			    "4.1.4", pos, "%s capability at [%02x] points to BAR%u: %s", label, pos,
+			    v->bar, why);
 	}
 	if (!rule)
 		return;
@@ -142,8 +145,9 @@ static void check_location(struct vlp_decode_state *st, struct vlp_cap *cap)
 				    "device configuration length is 0 (Linux refuses it: \"bad capability len 0\")");
 		else
 			vlp_finding(st, rule->length_check, VLP_SEV_ERROR, rule->section, pos,
-				    "%s structure length %llu is below the minimum of %llu", rule->title,
-				    (unsigned long long)v->length, (unsigned long long)rule->min_length);
+				    "%s structure length %llu is below the minimum of %llu",
+				    rule->title, (unsigned long long)v->length,
+				    (unsigned long long)rule->min_length);
 	}
 	if (v->cfg_type != VLP_CFG_SHARED_MEMORY && v->offset + v->length > 0xffffffffull + 1) {
 		unusable(v, "offset + length wraps around");
@@ -243,8 +247,7 @@ void vlp_decode_virtio_cap(struct vlp_decode_state *st, struct vlp_cap *cap)
 		if (field_value(v, VLP_CAP_ID, &value))
 			v->id = (uint8_t)value;
 	}
-	if (v->cfg_type == VLP_CFG_NOTIFY &&
-	    field_value(v, VLP_CAP_NOTIFY_OFF_MULTIPLIER, &value)) {
+	if (v->cfg_type == VLP_CFG_NOTIFY && field_value(v, VLP_CAP_NOTIFY_OFF_MULTIPLIER, &value)) {
 		v->has_multiplier = true;
 		v->notify_off_multiplier = (uint32_t)value;
 		check_notify(st, cap);
@@ -259,7 +262,8 @@ void vlp_decode_virtio_cap(struct vlp_decode_state *st, struct vlp_cap *cap)
  * layout (4.1.4.6.1 requires a DEVICE_CFG capability for them). */
 static bool type_has_device_config(unsigned type)
 {
-	static const uint8_t types[] = { 1, 2, 3, 5, 8, 9, 16, 18, 19, 20, 23, 24, 25, 26, 27, 28, 41 };
+	static const uint8_t types[] = { 1,  2,  3,  5,  8,  9,  16, 18, 19,
+					 20, 23, 24, 25, 26, 27, 28, 41 };
 
 	for (size_t i = 0; i < sizeof(types); i++)
 		if (types[i] == type)
@@ -296,11 +300,12 @@ static void choose_shared_memory(struct vlp_decode_state *st)
 		for (size_t j = 0; j < i; j++) {
 			const struct vlp_virtio_cap *w = &l->caps[j].u.virtio;
 
-			if (l->caps[j].kind == VLP_CAP_VIRTIO && w->cfg_type == VLP_CFG_SHARED_MEMORY &&
-			    w->usable && w->id == v->id) {
-				vlp_finding(st, "shm-id-unique", VLP_SEV_ERROR, "4.1.4.7.1", l->caps[i].position,
-					    "shared memory id %u is used by [%02x] and [%02x]", v->id,
-					    l->caps[j].position, l->caps[i].position);
+			if (l->caps[j].kind == VLP_CAP_VIRTIO &&
+			    w->cfg_type == VLP_CFG_SHARED_MEMORY && w->usable && w->id == v->id) {
+				vlp_finding(st, "shm-id-unique", VLP_SEV_ERROR, "4.1.4.7.1",
+					    l->caps[i].position,
+					    "shared memory id %u is used by [%02x] and [%02x]",
+					    v->id, l->caps[j].position, l->caps[i].position);
 				break;
 			}
 		}
@@ -321,8 +326,7 @@ void vlp_virtio_choose(struct vlp_decode_state *st)
 		int *slot;
 
 		if (l->caps[i].kind != VLP_CAP_VIRTIO || v->cfg_type >= VLP_CFG_TYPE_SLOTS ||
-		    v->cfg_type == VLP_CFG_SHARED_MEMORY || v->cfg_type == VLP_CFG_VENDOR ||
-		    !v->usable)
+		    v->cfg_type == VLP_CFG_SHARED_MEMORY || v->cfg_type == VLP_CFG_VENDOR || !v->usable)
 			continue;
 		slot = &l->driver_uses[v->cfg_type];
 		if (*slot < 0) {
@@ -358,6 +362,7 @@ void vlp_virtio_choose(struct vlp_decode_state *st)
 				any = true;
 		vlp_finding(st, mc->check, VLP_SEV_ERROR, mc->section, -1,
 			    any ? "no usable %s capability (every one present is unusable)"
-				: "no %s capability", mc->title);
+				: "no %s capability",
+			    mc->title);
 	}
 }

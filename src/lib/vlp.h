@@ -31,9 +31,9 @@ extern "C" {
  * it is hidden (built with -fvisibility=hidden). */
 #define VLP_API __attribute__((visibility("default")))
 
-#define VLP_CONFIG_MAX 4096u    /* PCIe extended config space */
-#define VLP_CONFIG_LEGACY 256u  /* conventional PCI config space */
-#define VLP_CONFIG_HEADER 64u   /* type 0 header, all that sysfs gives non-root */
+#define VLP_CONFIG_MAX 4096u   /* PCIe extended config space */
+#define VLP_CONFIG_LEGACY 256u /* conventional PCI config space */
+#define VLP_CONFIG_HEADER 64u  /* type 0 header, all that sysfs gives non-root */
 #define VLP_NUM_BARS 6u
 
 #define VLP_VIRTIO_VENDOR 0x1af4u
@@ -60,8 +60,8 @@ enum vlp_name_kind {
 	VLP_NAME_SUBSYSTEM, /* a = vendor, b = device, c = subvendor, d = subdevice */
 	VLP_NAME_CLASS,     /* a = class << 8 | subclass */
 };
-VLP_API const char *vlp_pci_name(struct vlp_ctx *ctx, enum vlp_name_kind kind, char *buf, size_t len,
-			 unsigned a, unsigned b, unsigned c, unsigned d);
+VLP_API const char *vlp_pci_name(struct vlp_ctx *ctx, enum vlp_name_kind kind, char *buf,
+				 size_t len, unsigned a, unsigned b, unsigned c, unsigned d);
 
 /* Names of libpci's access methods available in this build, NULL-terminated
  * iteration: index 0.. until NULL. */
@@ -117,9 +117,9 @@ VLP_API int vlp_device_bar_size(const struct vlp_device *dev, unsigned bar, uint
 /* Build a device from bytes (tests, fuzzers, other front ends).  valid may be
  * NULL (all len bytes valid).  bar_sizes may be NULL (all unknown); an entry
  * of UINT64_MAX means unknown. */
-VLP_API int vlp_device_from_bytes(struct vlp_ctx *ctx, const struct vlp_slot *slot, const uint8_t *bytes,
-			  const uint8_t *valid, unsigned len, const uint64_t *bar_sizes,
-			  struct vlp_device **out);
+VLP_API int vlp_device_from_bytes(struct vlp_ctx *ctx, const struct vlp_slot *slot,
+				  const uint8_t *bytes, const uint8_t *valid, unsigned len,
+				  const uint64_t *bar_sizes, struct vlp_device **out);
 
 /* ------------------------------------------------------------------ */
 /* Sources: live enumeration or a dump stream, one device at a time    */
@@ -148,15 +148,16 @@ VLP_API int vlp_filter_add_id(struct vlp_ctx *ctx, struct vlp_filter *f, const c
 VLP_API bool vlp_filter_match(const struct vlp_filter *f, const struct vlp_device *dev);
 
 struct vlp_source_opts {
-	const char *dump_path;         /* NULL: live; "-": standard input */
-	enum vlp_dump_format format;   /* dumps only */
-	const char *access_method;     /* live only: libpci method name, NULL = auto */
+	const char *dump_path;           /* NULL: live; "-": standard input */
+	enum vlp_dump_format format;     /* dumps only */
+	const char *access_method;       /* live only: libpci method name, NULL = auto */
 	const struct vlp_filter *filter; /* NULL: no filter */
-	bool virtio_only;              /* skip devices that are not 1af4:1000-107f */
+	bool virtio_only;                /* skip devices that are not 1af4:1000-107f */
 };
 
 struct vlp_source;
-VLP_API int vlp_source_open(struct vlp_ctx *ctx, const struct vlp_source_opts *opts, struct vlp_source **out);
+VLP_API int vlp_source_open(struct vlp_ctx *ctx, const struct vlp_source_opts *opts,
+			    struct vlp_source **out);
 /* 1 and *out set: a device (free with vlp_device_free); 0: end; <0: error
  * (message in ctx; for dumps it names the file and line; a dump that holds
  * no device at all is an error, one whose devices are all filtered out is not). */
@@ -197,7 +198,7 @@ enum vlp_field_flags {
 /* A field that exists only when a feature bit is offered by the device:
  * .feature = VLP_FEATURE(bit); 0 means always present. */
 #define VLP_FEATURE(bit) ((uint16_t)((bit) + 1))
-#define VLP_FEATURE_BIT(f) ((unsigned)(f) - 1)
+#define VLP_FEATURE_BIT(f) ((unsigned)(f)-1)
 #define VLP_FEATURE_WORDS 4 /* feature selects 0..3: bits 0-127 */
 
 /* Device-independent feature bit numbers (chapter 6 and 6.3, legacy 24, 27,
@@ -242,18 +243,53 @@ enum vlp_isr_bit {
 
 /* Virtio device IDs (chapter 5; 14 and 15 unassigned, 37 Linux's dmabuf). */
 enum vlp_device_id {
-	VLP_ID_NET = 1, VLP_ID_BLOCK = 2, VLP_ID_CONSOLE = 3, VLP_ID_ENTROPY = 4,
-	VLP_ID_BALLOON = 5, VLP_ID_IOMEMORY = 6, VLP_ID_RPMSG = 7, VLP_ID_SCSI = 8,
-	VLP_ID_9P = 9, VLP_ID_MAC80211_WLAN = 10, VLP_ID_RPROC_SERIAL = 11, VLP_ID_CAIF = 12,
-	VLP_ID_MEMORY_BALLOON = 13, VLP_ID_GPU = 16, VLP_ID_RTC = 17, VLP_ID_INPUT = 18,
-	VLP_ID_VSOCK = 19, VLP_ID_CRYPTO = 20, VLP_ID_SIGNAL_DIST = 21, VLP_ID_PSTORE = 22,
-	VLP_ID_IOMMU = 23, VLP_ID_MEM = 24, VLP_ID_SOUND = 25, VLP_ID_FS = 26, VLP_ID_PMEM = 27,
-	VLP_ID_RPMB = 28, VLP_ID_MAC80211_HWSIM = 29, VLP_ID_VIDEO_ENCODER = 30,
-	VLP_ID_VIDEO_DECODER = 31, VLP_ID_SCMI = 32, VLP_ID_NITRO_SEC_MOD = 33, VLP_ID_I2C = 34,
-	VLP_ID_WATCHDOG = 35, VLP_ID_CAN = 36, VLP_ID_DMABUF = 37, VLP_ID_PARAM_SERV = 38,
-	VLP_ID_AUDIO_POLICY = 39, VLP_ID_BLUETOOTH = 40, VLP_ID_GPIO = 41, VLP_ID_RDMA = 42,
-	VLP_ID_CAMERA = 43, VLP_ID_ISM = 44, VLP_ID_SPI = 45, VLP_ID_TEE = 46,
-	VLP_ID_CPU_BALLOON = 47, VLP_ID_MEDIA = 48, VLP_ID_USB = 49,
+	VLP_ID_NET = 1,
+	VLP_ID_BLOCK = 2,
+	VLP_ID_CONSOLE = 3,
+	VLP_ID_ENTROPY = 4,
+	VLP_ID_BALLOON = 5,
+	VLP_ID_IOMEMORY = 6,
+	VLP_ID_RPMSG = 7,
+	VLP_ID_SCSI = 8,
+	VLP_ID_9P = 9,
+	VLP_ID_MAC80211_WLAN = 10,
+	VLP_ID_RPROC_SERIAL = 11,
+	VLP_ID_CAIF = 12,
+	VLP_ID_MEMORY_BALLOON = 13,
+	VLP_ID_GPU = 16,
+	VLP_ID_RTC = 17,
+	VLP_ID_INPUT = 18,
+	VLP_ID_VSOCK = 19,
+	VLP_ID_CRYPTO = 20,
+	VLP_ID_SIGNAL_DIST = 21,
+	VLP_ID_PSTORE = 22,
+	VLP_ID_IOMMU = 23,
+	VLP_ID_MEM = 24,
+	VLP_ID_SOUND = 25,
+	VLP_ID_FS = 26,
+	VLP_ID_PMEM = 27,
+	VLP_ID_RPMB = 28,
+	VLP_ID_MAC80211_HWSIM = 29,
+	VLP_ID_VIDEO_ENCODER = 30,
+	VLP_ID_VIDEO_DECODER = 31,
+	VLP_ID_SCMI = 32,
+	VLP_ID_NITRO_SEC_MOD = 33,
+	VLP_ID_I2C = 34,
+	VLP_ID_WATCHDOG = 35,
+	VLP_ID_CAN = 36,
+	VLP_ID_DMABUF = 37,
+	VLP_ID_PARAM_SERV = 38,
+	VLP_ID_AUDIO_POLICY = 39,
+	VLP_ID_BLUETOOTH = 40,
+	VLP_ID_GPIO = 41,
+	VLP_ID_RDMA = 42,
+	VLP_ID_CAMERA = 43,
+	VLP_ID_ISM = 44,
+	VLP_ID_SPI = 45,
+	VLP_ID_TEE = 46,
+	VLP_ID_CPU_BALLOON = 47,
+	VLP_ID_MEDIA = 48,
+	VLP_ID_USB = 49,
 	VLP_ID_COUNT /* one past the highest ID named */
 };
 
@@ -280,9 +316,9 @@ struct vlp_field {
 	uint16_t hi_offset;
 	enum vlp_access access;
 	enum vlp_selector selector;
-	unsigned flags;              /* enum vlp_field_flags */
+	unsigned flags;                /* enum vlp_field_flags */
 	const struct vlp_names *names; /* value decoder, or NULL */
-	const char *help;            /* one line */
+	const char *help;              /* one line */
 	/* Arrays: count elements of width bytes each (0 or 1: a scalar). */
 	uint16_t count;
 	/* VLP_FEATURE(bit) when the field exists only if the device offers
@@ -306,47 +342,47 @@ struct vlp_field_table {
  * fields.c), in this order.  Names are looked up only where a person types
  * them (vlp_field_find). */
 enum vlp_common_row { /* struct virtio_pci_common_cfg (4.1.4.3) */
-	VLP_COMMON_DEVICE_FEATURE_SELECT,
-	VLP_COMMON_DEVICE_FEATURE,
-	VLP_COMMON_DRIVER_FEATURE_SELECT,
-	VLP_COMMON_DRIVER_FEATURE,
-	VLP_COMMON_CONFIG_MSIX_VECTOR,
-	VLP_COMMON_NUM_QUEUES,
-	VLP_COMMON_DEVICE_STATUS,
-	VLP_COMMON_CONFIG_GENERATION,
-	VLP_COMMON_QUEUE_SELECT,
-	VLP_COMMON_QUEUE_SIZE,
-	VLP_COMMON_QUEUE_MSIX_VECTOR,
-	VLP_COMMON_QUEUE_ENABLE,
-	VLP_COMMON_QUEUE_NOTIFY_OFF,
-	VLP_COMMON_QUEUE_DESC,
-	VLP_COMMON_QUEUE_DRIVER,
-	VLP_COMMON_QUEUE_DEVICE,
-	VLP_COMMON_QUEUE_NOTIF_CONFIG_DATA,
-	VLP_COMMON_QUEUE_RESET,
-	VLP_COMMON_ADMIN_QUEUE_INDEX,
-	VLP_COMMON_ADMIN_QUEUE_NUM,
-	VLP_COMMON_ROWS
+		      VLP_COMMON_DEVICE_FEATURE_SELECT,
+		      VLP_COMMON_DEVICE_FEATURE,
+		      VLP_COMMON_DRIVER_FEATURE_SELECT,
+		      VLP_COMMON_DRIVER_FEATURE,
+		      VLP_COMMON_CONFIG_MSIX_VECTOR,
+		      VLP_COMMON_NUM_QUEUES,
+		      VLP_COMMON_DEVICE_STATUS,
+		      VLP_COMMON_CONFIG_GENERATION,
+		      VLP_COMMON_QUEUE_SELECT,
+		      VLP_COMMON_QUEUE_SIZE,
+		      VLP_COMMON_QUEUE_MSIX_VECTOR,
+		      VLP_COMMON_QUEUE_ENABLE,
+		      VLP_COMMON_QUEUE_NOTIFY_OFF,
+		      VLP_COMMON_QUEUE_DESC,
+		      VLP_COMMON_QUEUE_DRIVER,
+		      VLP_COMMON_QUEUE_DEVICE,
+		      VLP_COMMON_QUEUE_NOTIF_CONFIG_DATA,
+		      VLP_COMMON_QUEUE_RESET,
+		      VLP_COMMON_ADMIN_QUEUE_INDEX,
+		      VLP_COMMON_ADMIN_QUEUE_NUM,
+		      VLP_COMMON_ROWS
 };
 enum vlp_legacy_row { /* legacy header in I/O BAR0 (4.1.4.10) */
-	VLP_LEGACY_HOST_FEATURES,
-	VLP_LEGACY_GUEST_FEATURES,
-	VLP_LEGACY_QUEUE_ADDRESS,
-	VLP_LEGACY_QUEUE_SIZE,
-	VLP_LEGACY_QUEUE_SELECT,
-	VLP_LEGACY_QUEUE_NOTIFY,
-	VLP_LEGACY_DEVICE_STATUS,
-	VLP_LEGACY_ISR,
-	VLP_LEGACY_CONFIG_MSIX_VECTOR,
-	VLP_LEGACY_QUEUE_MSIX_VECTOR,
-	VLP_LEGACY_ROWS
+		      VLP_LEGACY_HOST_FEATURES,
+		      VLP_LEGACY_GUEST_FEATURES,
+		      VLP_LEGACY_QUEUE_ADDRESS,
+		      VLP_LEGACY_QUEUE_SIZE,
+		      VLP_LEGACY_QUEUE_SELECT,
+		      VLP_LEGACY_QUEUE_NOTIFY,
+		      VLP_LEGACY_DEVICE_STATUS,
+		      VLP_LEGACY_ISR,
+		      VLP_LEGACY_CONFIG_MSIX_VECTOR,
+		      VLP_LEGACY_QUEUE_MSIX_VECTOR,
+		      VLP_LEGACY_ROWS
 };
 enum vlp_isr_row { VLP_ISR_ISR, VLP_ISR_ROWS }; /* 4.1.4.5 */
-enum vlp_msix_entry_row { /* MSI-X table entry (PCI Local Bus 3.0, 6.8.2) */
-	VLP_MSIX_ENTRY_MESSAGE_ADDRESS,
-	VLP_MSIX_ENTRY_MESSAGE_DATA,
-	VLP_MSIX_ENTRY_VECTOR_CONTROL,
-	VLP_MSIX_ENTRY_ROWS
+enum vlp_msix_entry_row {                       /* MSI-X table entry (PCI Local Bus 3.0, 6.8.2) */
+			  VLP_MSIX_ENTRY_MESSAGE_ADDRESS,
+			  VLP_MSIX_ENTRY_MESSAGE_DATA,
+			  VLP_MSIX_ENTRY_VECTOR_CONTROL,
+			  VLP_MSIX_ENTRY_ROWS
 };
 /* Vector Control bit 0: the vector is masked (PCI Local Bus 3.0, 6.8.2.9). */
 #define VLP_MSIX_VECTOR_MASKED_BIT 0
@@ -369,7 +405,13 @@ enum vlp_cap_row {
 	VLP_CAP_VENDOR_ID = VLP_CAP_CFG_TYPE + 1,     /* virtio_pci_vndr_data (4.1.4.8) */
 };
 /* struct virtio_input_config (5.8.4). */
-enum vlp_input_row { VLP_INPUT_SELECT, VLP_INPUT_SUBSEL, VLP_INPUT_SIZE, VLP_INPUT_U, VLP_INPUT_ROWS };
+enum vlp_input_row {
+	VLP_INPUT_SELECT,
+	VLP_INPUT_SUBSEL,
+	VLP_INPUT_SIZE,
+	VLP_INPUT_U,
+	VLP_INPUT_ROWS
+};
 
 struct vlp_regs;
 struct vlp_field_value;
@@ -381,8 +423,8 @@ VLP_API const struct vlp_field_value *vlp_regs_row(const struct vlp_regs *regs,
 /* Name of value v under names (enum), NULL when unnamed. */
 VLP_API const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v);
 /* Read a field from config space at base; -ENODATA when bytes are missing. */
-VLP_API int vlp_field_read_config(const struct vlp_device *dev, unsigned base, const struct vlp_field *field,
-			  uint64_t *val);
+VLP_API int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
+				  const struct vlp_field *field, uint64_t *val);
 /* The field's value within the register value reg: its bits (shift, mask)
  * and VLP_FIELD_PLUS_ONE applied. */
 VLP_API uint64_t vlp_field_extract(const struct vlp_field *field, uint64_t reg);
@@ -394,10 +436,10 @@ VLP_API const struct vlp_field *vlp_field_find(const struct vlp_field_table *tab
 VLP_API const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type);
 
 /* Register blocks behind the BARs. */
-VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);   /* 4.1.4.3 */
+VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);    /* 4.1.4.3 */
 VLP_API const struct vlp_field_table *vlp_legacy_header_table(void); /* 4.1.4.10 */
-VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);   /* PCI MSI-X table entry */
-VLP_API const struct vlp_field_table *vlp_isr_table(void);          /* 4.1.4.5 */
+VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);    /* PCI MSI-X table entry */
+VLP_API const struct vlp_field_table *vlp_isr_table(void);           /* 4.1.4.5 */
 /* The device-type registry (types.c): one row per virtio device ID. */
 enum vlp_queue_role {
 	VLP_QUEUE_OTHER,
@@ -408,9 +450,9 @@ enum vlp_queue_role {
 	VLP_QUEUE_EVENT,
 };
 struct vlp_queue_def {
-	const char *name;          /* as the chapter's "Virtqueues" names it; %u: numbered */
+	const char *name; /* as the chapter's "Virtqueues" names it; %u: numbered */
 	enum vlp_queue_role role;
-	const char *feature;       /* exists only with this device feature, NULL: always */
+	const char *feature; /* exists only with this device feature, NULL: always */
 };
 /* Queue N: the head queues from 0, then the group repeated (numbered from
  * first), the tail queues last (counted back from num_queues). */
@@ -527,7 +569,7 @@ enum vlp_cfg_type {
 	VLP_CFG_VENDOR = 9,
 };
 
-VLP_API const char *vlp_transport_name(enum vlp_transport t);     /* "modern", ... */
+VLP_API const char *vlp_transport_name(enum vlp_transport t); /* "modern", ... */
 /* Short stable name of a virtio device ID ("network", "socket"), NULL unknown. */
 VLP_API const char *vlp_virtio_type_name(unsigned type);
 /* Spec's descriptive name ("Socket device"), NULL unknown. */
@@ -577,9 +619,9 @@ enum vlp_bar_space { VLP_BAR_MEMORY, VLP_BAR_IO };
 
 struct vlp_bar {
 	unsigned index;
-	bool valid;       /* register bytes were read */
-	bool present;     /* register non-zero or a size is known */
-	bool upper_half;  /* high dword of the previous 64-bit BAR */
+	bool valid;      /* register bytes were read */
+	bool present;    /* register non-zero or a size is known */
+	bool upper_half; /* high dword of the previous 64-bit BAR */
 	enum vlp_bar_space space;
 	bool is_64bit, prefetchable;
 	uint32_t raw;     /* low register as read */
@@ -593,15 +635,15 @@ struct vlp_virtio_cap {
 	const struct vlp_field_table *table; /* fields of this cfg_type */
 	struct vlp_val fields[16];           /* values, by table row */
 	/* Decoded for convenience (valid when has_location). */
-	bool has_location;    /* bar/offset/length are meaningful */
+	bool has_location; /* bar/offset/length are meaningful */
 	uint8_t bar, id;
 	uint64_t offset, length; /* 64-bit for shared memory */
 	bool has_multiplier;
 	uint32_t notify_off_multiplier;
 	bool has_vendor_id;
 	uint16_t vendor_id;
-	bool usable;          /* a spec-following driver would consider it (4.1.4.1) */
-	bool driver_uses;     /* first usable capability of its type */
+	bool usable;             /* a spec-following driver would consider it (4.1.4.1) */
+	bool driver_uses;        /* first usable capability of its type */
 	const char *skip_reason; /* why not usable / not used, or NULL */
 };
 
@@ -631,7 +673,7 @@ struct vlp_cap {
 	uint16_t id;     /* 8-bit standard ID, 16-bit extended ID */
 	uint8_t version; /* extended capabilities */
 	uint16_t next;
-	bool complete;   /* every byte the decoder needed was available */
+	bool complete; /* every byte the decoder needed was available */
 	enum vlp_cap_kind kind;
 	/* MSI-X, PM and PCIe: their table (vlp_pci_cap_table) and the value
 	 * of each row; NULL for the others. */
@@ -647,21 +689,21 @@ struct vlp_cap {
 
 /* One range of a BAR occupied by a structure. */
 enum vlp_region_kind {
-	VLP_REGION_VIRTIO,     /* a virtio structure (cfg_type) */
+	VLP_REGION_VIRTIO, /* a virtio structure (cfg_type) */
 	VLP_REGION_MSIX_TABLE,
 	VLP_REGION_MSIX_PBA,
-	VLP_REGION_LEGACY,     /* the legacy I/O header in BAR0 (4.1.4.10) */
+	VLP_REGION_LEGACY, /* the legacy I/O header in BAR0 (4.1.4.10) */
 };
 
 struct vlp_region {
 	unsigned bar;
 	uint64_t offset, length;
 	enum vlp_region_kind kind;
-	int position;      /* capability position, -1 for the legacy header */
-	uint8_t cfg_type;  /* VLP_REGION_VIRTIO */
-	bool overlaps;     /* overlaps another region of the same BAR */
-	bool outside_bar;  /* extends past the BAR's size (when known) */
-	bool bad_bar;      /* the BAR is missing, absent or of the wrong kind */
+	int position;     /* capability position, -1 for the legacy header */
+	uint8_t cfg_type; /* VLP_REGION_VIRTIO */
+	bool overlaps;    /* overlaps another region of the same BAR */
+	bool outside_bar; /* extends past the BAR's size (when known) */
+	bool bad_bar;     /* the BAR is missing, absent or of the wrong kind */
 };
 
 /* "CommonCfg", "MSI-X table", "MSI-X PBA", "Legacy header". */
@@ -679,7 +721,7 @@ struct vlp_virtio_id {
 };
 
 struct vlp_legacy {
-	bool present;            /* legacy or transitional: I/O BAR0 carries the legacy header */
+	bool present; /* legacy or transitional: I/O BAR0 carries the legacy header */
 	bool bar0_is_io;
 	struct vlp_val msix_enabled;
 	struct vlp_val device_config_offset; /* 20, or 24 with MSI-X enabled (4.1.4.10) */
@@ -732,14 +774,18 @@ struct vlp_bar_opts {
 
 /* Every BAR and config access made through the device, for echoing and
  * dry runs. */
-enum vlp_event_kind { VLP_EVENT_BAR_READ, VLP_EVENT_BAR_WRITE, VLP_EVENT_CONFIG_READ,
-		      VLP_EVENT_CONFIG_WRITE };
+enum vlp_event_kind {
+	VLP_EVENT_BAR_READ,
+	VLP_EVENT_BAR_WRITE,
+	VLP_EVENT_CONFIG_READ,
+	VLP_EVENT_CONFIG_WRITE
+};
 struct vlp_access_event {
 	enum vlp_event_kind kind;
-	bool dry_run;   /* a write that was not made */
-	bool selector;  /* the register is a selector */
-	bool internal;  /* a selector moved to reach a register, put back after */
-	unsigned bar;   /* BAR accesses */
+	bool dry_run;    /* a write that was not made */
+	bool selector;   /* the register is a selector */
+	bool internal;   /* a selector moved to reach a register, put back after */
+	unsigned bar;    /* BAR accesses */
 	uint64_t offset; /* in the BAR, or in config space */
 	unsigned width;
 	uint32_t value;
@@ -781,8 +827,8 @@ VLP_API void vlp_device_set_trace(struct vlp_device *dev, vlp_trace_fn fn, void 
  * device (and refresh the decoder's copy), dumps their bytes.  Writes obey
  * the write policy of vlp_device_open_bars (driver bound, dry run); a
  * write the kernel refuses is -EPERM with a message. */
-VLP_API int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off, unsigned width,
-			    uint32_t *val);
+VLP_API int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off,
+			    unsigned width, uint32_t *val);
 VLP_API int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off,
 			     unsigned width, uint32_t val);
 /* true when (bar, off) is a selector register (feature or queue select). */
@@ -800,27 +846,27 @@ VLP_API int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_de
 
 /* Values of a register block, one per table row. */
 struct vlp_field_value {
-	bool present;    /* the field exists here (structure length, features) */
-	bool valid;      /* and was read */
-	uint64_t value;  /* scalars */
-	uint8_t *bytes;  /* arrays (count > 1): count * width bytes, little-endian */
+	bool present;   /* the field exists here (structure length, features) */
+	bool valid;     /* and was read */
+	uint64_t value; /* scalars */
+	uint8_t *bytes; /* arrays (count > 1): count * width bytes, little-endian */
 };
 
 struct vlp_regs {
 	const struct vlp_field_table *table; /* NULL: block not read */
 	struct vlp_field_value *values;      /* table->count entries */
 	unsigned bar;
-	uint64_t offset;                     /* of the block within the BAR */
-	uint64_t length;                     /* bytes of the block that exist */
+	uint64_t offset; /* of the block within the BAR */
+	uint64_t length; /* bytes of the block that exist */
 };
 
 struct vlp_queue_state {
 	unsigned index;
-	struct vlp_regs regs;       /* queue_* rows of the common cfg (or legacy) table */
-	bool notify_known;          /* notify address computable */
+	struct vlp_regs regs; /* queue_* rows of the common cfg (or legacy) table */
+	bool notify_known;    /* notify address computable */
 	unsigned notify_bar;
-	uint64_t notify_offset;     /* cap.offset + queue_notify_off * multiplier */
-	bool notify_inside;         /* the 2 (or 4) bytes lie inside the notify structure */
+	uint64_t notify_offset; /* cap.offset + queue_notify_off * multiplier */
+	bool notify_inside;     /* the 2 (or 4) bytes lie inside the notify structure */
 };
 
 struct vlp_msix_entry {
@@ -828,19 +874,18 @@ struct vlp_msix_entry {
 	bool pending, pending_valid;
 };
 
-
 /* One answer of a virtio-input device (5.8.4): what u holds for a select
  * and subsel. */
 struct vlp_input_answer {
 	uint8_t select, subsel;
 	bool valid;
-	uint8_t size;      /* bytes of data that count; 0: not supported */
+	uint8_t size; /* bytes of data that count; 0: not supported */
 	uint8_t data[128];
 };
 
 struct vlp_state {
-	const char *backend; /* NULL: no BAR access (the reason is in the ctx message) */
-	bool passive;        /* no selector writes were made */
+	const char *backend;    /* NULL: no BAR access (the reason is in the ctx message) */
+	bool passive;           /* no selector writes were made */
 	bool selectors_touched; /* selectors were written, then restored */
 	/* modern common configuration (current selection for per-queue rows) */
 	struct vlp_regs common;
@@ -888,9 +933,8 @@ struct vlp_state_opts {
 
 /* Reads everything the layout points to through the device's BAR access
  * (vlp_device_open_bars first).  Selectors are saved and restored. */
-VLP_API int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev,
-			   const struct vlp_layout *layout, const struct vlp_state_opts *opts,
-			   struct vlp_state **out);
+VLP_API int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+			   const struct vlp_state_opts *opts, struct vlp_state **out);
 VLP_API void vlp_state_free(struct vlp_state *state);
 /* Device features (bits 0..127) as read; false when not read. */
 VLP_API bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, bool *on);
@@ -953,9 +997,9 @@ VLP_API int vlp_reg_device_status(struct vlp_ctx *ctx, const struct vlp_layout *
 /* One field (one element of an array): exact width, 64-bit as two 32-bit
  * reads low first, selector saved/moved/restored, device configuration
  * inside the config_generation loop. */
-VLP_API int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
-			 const struct vlp_reg *reg, const struct vlp_selection *sel, unsigned flags,
-			 uint64_t *val);
+VLP_API int vlp_reg_read(struct vlp_ctx *ctx, struct vlp_device *dev,
+			 const struct vlp_layout *layout, const struct vlp_reg *reg,
+			 const struct vlp_selection *sel, unsigned flags, uint64_t *val);
 /* 0 when val may be written to the field: -EACCES for a field read-only
  * for the driver (with the spec section), -ERANGE when it does not fit. */
 VLP_API int vlp_reg_check_value(struct vlp_ctx *ctx, const struct vlp_reg *reg, uint64_t val);
@@ -974,7 +1018,8 @@ VLP_API int vlp_features_read(struct vlp_ctx *ctx, struct vlp_device *dev,
 			      uint32_t words[VLP_FEATURE_WORDS]);
 /* Writes every driver feature word (select restored). */
 VLP_API int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev,
-			       const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS]);
+			       const struct vlp_layout *layout,
+			       const uint32_t words[VLP_FEATURE_WORDS]);
 VLP_API bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS]);
 /* Whether bit is set in feature words (false for NULL words or a bit past
  * them). */
@@ -982,7 +1027,8 @@ VLP_API bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bi
 /* Writes 0 to device_status and waits up to timeout_ms for it to read 0
  * (4.1.4.3.2); -ETIMEDOUT otherwise. */
 VLP_API int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev,
-			     const struct vlp_layout *layout, unsigned timeout_ms, unsigned *waited_ms);
+			     const struct vlp_layout *layout, unsigned timeout_ms,
+			     unsigned *waited_ms);
 
 /* The notification a driver makes for a queue (4.1.4.4). */
 struct vlp_notify {
@@ -1012,16 +1058,16 @@ VLP_API const char *vlp_check_data_name(enum vlp_check_data d);
 /* One rule of the table of checks: the decoder reports some of them while
  * decoding (their findings carry the id), the checker runs the rest. */
 struct vlp_check {
-	const char *id;              /* stable, e.g. "notify-multiplier" */
-	const char *section;         /* virtio spec section ("4.1.4.4.1"); "PCI ..." for PCI rules */
-	enum vlp_severity severity;  /* the worst it reports */
+	const char *id;             /* stable, e.g. "notify-multiplier" */
+	const char *section;        /* virtio spec section ("4.1.4.4.1"); "PCI ..." for PCI rules */
+	enum vlp_severity severity; /* the worst it reports */
 	enum vlp_check_data data;
-	const char *where;           /* what it looks at: "header", "capability", "common", ... */
-	const char *title;           /* one line */
+	const char *where; /* what it looks at: "header", "capability", "common", ... */
+	const char *title; /* one line */
 };
 
 VLP_API size_t vlp_check_count(void);
-VLP_API const struct vlp_check *vlp_check_at(size_t index); /* NULL past the end */
+VLP_API const struct vlp_check *vlp_check_at(size_t index);     /* NULL past the end */
 VLP_API const struct vlp_check *vlp_check_find(const char *id); /* NULL unknown */
 
 struct vlp_check_finding {
@@ -1101,8 +1147,9 @@ struct vlp_diff {
  * and, where both states were read, common configuration, features by
  * name, queues, device configuration by field, MSI-X and the legacy
  * header.  sa or sb may be NULL (then only config space is compared). */
-VLP_API int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a, const struct vlp_state *sa,
-			     const struct vlp_layout *b, const struct vlp_state *sb, struct vlp_diff **out);
+VLP_API int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a,
+			     const struct vlp_state *sa, const struct vlp_layout *b,
+			     const struct vlp_state *sb, struct vlp_diff **out);
 /* Adds the rings of both sides (vlp_read_rings of the states compared)
  * with their virtio meaning, named as the keys of each queue's "ring"
  * object ("queues[1].ring.used.idx", "legacy.queues[0].ring.in_flight"):
@@ -1131,20 +1178,20 @@ VLP_API const char *vlp_irq_kind_name(enum vlp_irq_kind k);
 struct vlp_irq {
 	unsigned linux_irq;
 	enum vlp_irq_kind kind;
-	int entry;          /* MSI-X table entry (MSI: vector), -1 unknown or INTx */
-	bool counted;       /* found in /proc/interrupts: chip, name and counts valid */
-	char chip[64];      /* "PCI-MSIX-0000:00:03.0", "IO-APIC" */
-	char name[128];     /* the handlers' names, "virtio2-input.0" */
-	uint64_t count;     /* sum over CPUs */
-	uint64_t *per_cpu;  /* ncpus counts */
+	int entry;         /* MSI-X table entry (MSI: vector), -1 unknown or INTx */
+	bool counted;      /* found in /proc/interrupts: chip, name and counts valid */
+	char chip[64];     /* "PCI-MSIX-0000:00:03.0", "IO-APIC" */
+	char name[128];    /* the handlers' names, "virtio2-input.0" */
+	uint64_t count;    /* sum over CPUs */
+	uint64_t *per_cpu; /* ncpus counts */
 	unsigned ncpus;
-	char affinity[64];  /* smp_affinity_list ("0-1"), "" unknown */
+	char affinity[64]; /* smp_affinity_list ("0-1"), "" unknown */
 };
 
 struct vlp_irqs {
 	struct vlp_irq *items; /* by Linux IRQ number */
 	size_t count;
-	unsigned ncpus;        /* CPU columns of /proc/interrupts */
+	unsigned ncpus; /* CPU columns of /proc/interrupts */
 };
 
 /* Where procfs and sysfs are (tests); NULL members: /proc and /sys. */
@@ -1201,7 +1248,8 @@ VLP_API uint64_t vlp_guestmem_bytes_read(const struct vlp_guestmem *mem);
 /* The readable ranges (kcore segments or recorded ranges), in order of
  * addition; vlp_guestmem_range_at gives -ERANGE past the end. */
 VLP_API size_t vlp_guestmem_range_count(const struct vlp_guestmem *mem);
-VLP_API int vlp_guestmem_range_at(const struct vlp_guestmem *mem, size_t i, uint64_t *pa, uint64_t *len);
+VLP_API int vlp_guestmem_range_at(const struct vlp_guestmem *mem, size_t i, uint64_t *pa,
+				  uint64_t *len);
 /* "kcore" or "recorded". */
 VLP_API const char *vlp_guestmem_kind(const struct vlp_guestmem *mem);
 VLP_API void vlp_guestmem_free(struct vlp_guestmem *mem);
@@ -1214,22 +1262,46 @@ VLP_API void vlp_guestmem_free(struct vlp_guestmem *mem);
  * one little-endian 8-byte value (hi_offset 0).  An array row with count 0
  * has Queue Size elements; a row after it is at its offset plus width x
  * Queue Size (vlp_ring_field_offset).  Table size: the fixed bytes. */
-enum vlp_split_desc_row { VLP_DESC_ADDR, VLP_DESC_LEN, VLP_DESC_FLAGS, VLP_DESC_NEXT, VLP_DESC_ROWS };
-enum vlp_avail_row { VLP_AVAIL_FLAGS, VLP_AVAIL_IDX, VLP_AVAIL_RING, VLP_AVAIL_USED_EVENT, VLP_AVAIL_ROWS };
-enum vlp_used_row { VLP_USED_FLAGS, VLP_USED_IDX, VLP_USED_RING, VLP_USED_AVAIL_EVENT, VLP_USED_ROWS };
+enum vlp_split_desc_row {
+	VLP_DESC_ADDR,
+	VLP_DESC_LEN,
+	VLP_DESC_FLAGS,
+	VLP_DESC_NEXT,
+	VLP_DESC_ROWS
+};
+enum vlp_avail_row {
+	VLP_AVAIL_FLAGS,
+	VLP_AVAIL_IDX,
+	VLP_AVAIL_RING,
+	VLP_AVAIL_USED_EVENT,
+	VLP_AVAIL_ROWS
+};
+enum vlp_used_row {
+	VLP_USED_FLAGS,
+	VLP_USED_IDX,
+	VLP_USED_RING,
+	VLP_USED_AVAIL_EVENT,
+	VLP_USED_ROWS
+};
 enum vlp_used_elem_row { VLP_USED_ELEM_ID, VLP_USED_ELEM_LEN, VLP_USED_ELEM_ROWS };
-enum vlp_packed_desc_row { VLP_PDESC_ADDR, VLP_PDESC_LEN, VLP_PDESC_ID, VLP_PDESC_FLAGS, VLP_PDESC_ROWS };
+enum vlp_packed_desc_row {
+	VLP_PDESC_ADDR,
+	VLP_PDESC_LEN,
+	VLP_PDESC_ID,
+	VLP_PDESC_FLAGS,
+	VLP_PDESC_ROWS
+};
 enum vlp_event_row { VLP_EVENT_DESC, VLP_EVENT_FLAGS, VLP_EVENT_ROWS };
 
-VLP_API const struct vlp_field_table *vlp_split_desc_table(void);   /* virtq_desc, 2.7.5 */
-VLP_API const struct vlp_field_table *vlp_avail_table(void);        /* virtq_avail, 2.7.6 */
-VLP_API const struct vlp_field_table *vlp_used_table(void);         /* virtq_used, 2.7.8 */
-VLP_API const struct vlp_field_table *vlp_used_elem_table(void);    /* virtq_used_elem, 2.7.8 */
-VLP_API const struct vlp_field_table *vlp_packed_desc_table(void);  /* pvirtq_desc, 2.8.13 */
+VLP_API const struct vlp_field_table *vlp_split_desc_table(void);  /* virtq_desc, 2.7.5 */
+VLP_API const struct vlp_field_table *vlp_avail_table(void);       /* virtq_avail, 2.7.6 */
+VLP_API const struct vlp_field_table *vlp_used_table(void);        /* virtq_used, 2.7.8 */
+VLP_API const struct vlp_field_table *vlp_used_elem_table(void);   /* virtq_used_elem, 2.7.8 */
+VLP_API const struct vlp_field_table *vlp_packed_desc_table(void); /* pvirtq_desc, 2.8.13 */
 VLP_API const struct vlp_field_table *vlp_event_suppress_table(void); /* pvirtq_event_suppress, 2.8.14 */
 /* Offset of a row in a ring structure of queue_size entries. */
-VLP_API unsigned vlp_ring_field_offset(const struct vlp_field_table *table, const struct vlp_field *field,
-				       unsigned queue_size);
+VLP_API unsigned vlp_ring_field_offset(const struct vlp_field_table *table,
+				       const struct vlp_field *field, unsigned queue_size);
 /* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
  * structure that starts at base (the caller has read the bytes it spans). */
 VLP_API uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
@@ -1241,9 +1313,9 @@ VLP_API uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t
 #define VLP_DESC_F_INDIRECT 0x4u
 #define VLP_DESC_F_AVAIL 0x80u
 #define VLP_DESC_F_USED 0x8000u
-#define VLP_AVAIL_F_NO_INTERRUPT 0x1u  /* 2.7.6 */
-#define VLP_USED_F_NO_NOTIFY 0x1u      /* 2.7.8 */
-#define VLP_EVENT_F_ENABLE 0x0u        /* 2.8.10: desc_event_flags values */
+#define VLP_AVAIL_F_NO_INTERRUPT 0x1u /* 2.7.6 */
+#define VLP_USED_F_NO_NOTIFY 0x1u     /* 2.7.8 */
+#define VLP_EVENT_F_ENABLE 0x0u       /* 2.8.10: desc_event_flags values */
 #define VLP_EVENT_F_DISABLE 0x1u
 #define VLP_EVENT_F_DESC 0x2u
 VLP_API const struct vlp_names *vlp_split_desc_flag_names(void);
@@ -1267,8 +1339,8 @@ VLP_API enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legac
 /* Legacy layout (2.7.2 with Queue Align 4096, 4.1.5.1.3.1): descriptors at
  * pfn x 4096, the available ring right after them, the used ring at the
  * next 4096 boundary after the available ring (including used_event). */
-VLP_API void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc, uint64_t *avail,
-				    uint64_t *used);
+VLP_API void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc,
+				    uint64_t *avail, uint64_t *used);
 
 struct vlp_ring_params {
 	enum vlp_ring_format format;
@@ -1287,12 +1359,12 @@ struct vlp_ring_params {
 #define VLP_RING_SIZE_MAX 32768u /* 2.7, 2.8: queue size at most 2^15 */
 
 struct vlp_ring_desc {
-	uint16_t index;        /* in the descriptor table / ring, or the indirect table */
+	uint16_t index; /* in the descriptor table / ring, or the indirect table */
 	uint64_t addr;
 	uint32_t len;
-	uint16_t flags;        /* VLP_DESC_F_* */
-	uint16_t next;         /* split: next field; packed: 0 */
-	uint16_t id;           /* packed: buffer id; split: 0 */
+	uint16_t flags; /* VLP_DESC_F_* */
+	uint16_t next;  /* split: next field; packed: 0 */
+	uint16_t id;    /* packed: buffer id; split: 0 */
 	/* INDIRECT: the table it refers to, as far as it could be followed */
 	struct vlp_ring_desc *indirect;
 	size_t nindirect;
@@ -1307,17 +1379,17 @@ struct vlp_ring_desc {
  * so the other slots of a list it used keep the driver's flags until the
  * driver writes them again: such leftovers show as available too. */
 struct vlp_ring_chain {
-	uint16_t position;  /* split: avail index; packed: ring slot of the first descriptor */
-	uint16_t head;      /* split: avail.ring[position % size]; packed: = position */
-	uint16_t id;        /* packed: buffer id of the last descriptor; split: head */
+	uint16_t position; /* split: avail index; packed: ring slot of the first descriptor */
+	uint16_t head;     /* split: avail.ring[position % size]; packed: = position */
+	uint16_t id;       /* packed: buffer id of the last descriptor; split: head */
 	struct vlp_ring_desc *descs;
-	size_t ndescs;      /* direct descriptors (indirect tables hang off them) */
+	size_t ndescs;               /* direct descriptors (indirect tables hang off them) */
 	uint64_t readable, writable; /* bytes by direction, indirect tables included */
-	bool complete;      /* walked to its end with no fault */
+	bool complete;               /* walked to its end with no fault */
 };
 
 struct vlp_ring_used_elem {
-	uint16_t position;  /* free-running used index */
+	uint16_t position; /* free-running used index */
 	uint32_t id, len;
 };
 
@@ -1330,16 +1402,18 @@ struct vlp_ring {
 	/* split (2.7.6, 2.7.8) */
 	struct {
 		uint16_t flags, idx, used_event;
-		uint16_t *ring;         /* size entries, by slot; NULL when not read */
+		uint16_t *ring; /* size entries, by slot; NULL when not read */
 	} avail;
 	struct {
 		uint16_t flags, idx, avail_event;
 		struct vlp_ring_used_elem *last; /* the newest entries, oldest first */
 		size_t nlast;
 	} used;
-	unsigned in_flight;     /* split: (avail.idx - used.idx) mod 2^16; packed: chains */
+	unsigned in_flight; /* split: (avail.idx - used.idx) mod 2^16; packed: chains */
 	/* packed (2.8.10, 2.8.14): desc is off_wrap */
-	struct { uint16_t desc, flags; } driver_event, device_event;
+	struct {
+		uint16_t desc, flags;
+	} driver_event, device_event;
 	struct vlp_ring_chain *chains;
 	size_t nchains;
 	/* packed: the driver's next slot and wrap counter as the AVAIL bits
@@ -1349,7 +1423,7 @@ struct vlp_ring {
 	struct vlp_finding *findings; /* .check: a vlp_ring_check_at() id; position -1 */
 	size_t nfindings;
 	size_t findings_omitted; /* beyond VLP_RING_FINDINGS_MAX */
-	uint64_t bytes_read;    /* guest memory read for this ring */
+	uint64_t bytes_read;     /* guest memory read for this ring */
 };
 
 /* Reads the ring's areas once each (bounded), then decodes it.  Memory that
@@ -1357,8 +1431,8 @@ struct vlp_ring {
  * finding, not an error: *out is always set on 0.  <0 (message in ctx):
  * bad parameters (size 0 or above 32768) or no memory.  Nothing loops or
  * reads without bound, whatever the memory holds. */
-VLP_API int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vlp_ring_params *p,
-			  struct vlp_ring **out);
+VLP_API int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem,
+			  const struct vlp_ring_params *p, struct vlp_ring **out);
 VLP_API void vlp_ring_free(struct vlp_ring *ring);
 
 /* The ring checks the decoder reports (id, section of the split-ring rule;
@@ -1377,17 +1451,17 @@ VLP_API const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past th
  * counter is 0 (2.8.1), and their used counter is the avail counter less
  * the slots of the lists still in flight. */
 struct vlp_queue_sample {
-	double t;                /* seconds, any origin, increasing */
-	bool packed, event_idx;  /* RING_PACKED, EVENT_IDX negotiated */
-	unsigned size;           /* queue size */
-	uint32_t avail, used;    /* the counters above */
-	unsigned in_flight;      /* chains available and not used */
+	double t;               /* seconds, any origin, increasing */
+	bool packed, event_idx; /* RING_PACKED, EVENT_IDX negotiated */
+	unsigned size;          /* queue size */
+	uint32_t avail, used;   /* the counters above */
+	unsigned in_flight;     /* chains available and not used */
 	/* split (2.7.7, 2.7.10) */
 	uint16_t avail_flags, used_flags, used_event, avail_event;
 	/* packed event suppression (2.8.10): driver's and device's */
 	uint16_t driver_event_flags, driver_event_off_wrap;
 	uint16_t device_event_flags, device_event_off_wrap;
-	bool irq_known;          /* the Linux IRQ of the queue's vector was counted */
+	bool irq_known; /* the Linux IRQ of the queue's vector was counted */
 	uint64_t irq_count;
 };
 
@@ -1411,7 +1485,7 @@ VLP_API const char *vlp_verdict_state_name(enum vlp_verdict_state s);
 struct vlp_verdict_input {
 	const struct vlp_queue_sample *samples; /* oldest first */
 	size_t nsamples;
-	enum vlp_queue_role role;               /* RECEIVE, EVENT: waiting is normal */
+	enum vlp_queue_role role; /* RECEIVE, EVENT: waiting is normal */
 	/* The MSI-X entry of the queue's vector, as the first read saw it */
 	bool vector_valid;
 	unsigned vector;
@@ -1422,11 +1496,11 @@ struct vlp_verdict_input {
 
 struct vlp_verdict {
 	enum vlp_verdict_state state;
-	const char *section;   /* the spec rule it rests on, NULL: none */
-	char evidence[320];    /* one sentence naming the numbers */
-	bool rates_valid;      /* two samples or more, time passed */
+	const char *section; /* the spec rule it rests on, NULL: none */
+	char evidence[320];  /* one sentence naming the numbers */
+	bool rates_valid;    /* two samples or more, time passed */
 	double avail_per_s, used_per_s;
-	bool irq_rate_valid;   /* and the IRQ was counted in each */
+	bool irq_rate_valid; /* and the IRQ was counted in each */
 	double irq_per_s;
 };
 
@@ -1443,8 +1517,9 @@ VLP_API void vlp_queue_sample_from_ring(const struct vlp_ring *ring, struct vlp_
  * "ring-used-len") to *findings (at most VLP_RING_FINDINGS_MAX in all);
  * after must keep the used entries since before (last_used >= their
  * count).  0, or -ENOMEM. */
-VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled, const struct vlp_ring *after,
-				    struct vlp_finding **findings, size_t *nfindings);
+VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
+				    const struct vlp_ring *after, struct vlp_finding **findings,
+				    size_t *nfindings);
 
 /* ------------------------------------------------------------------ */
 /* The rings of a device's queues (rings.c)                           */
@@ -1454,15 +1529,15 @@ VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t sett
  * name and role for the device type, and what the ring holds. */
 struct vlp_queue_ring {
 	unsigned index;
-	bool legacy;               /* the legacy interface (BAR0) describes it */
-	char name[32];             /* "receiveq0", "requestq0", "queue5" */
+	bool legacy;   /* the legacy interface (BAR0) describes it */
+	char name[32]; /* "receiveq0", "requestq0", "queue5" */
 	enum vlp_queue_role role;
-	bool enabled;              /* queue_enable 1, or a legacy Queue Address */
+	bool enabled; /* queue_enable 1, or a legacy Queue Address */
 	bool vector_valid;
-	uint16_t msix_vector;      /* queue_msix_vector (0xffff: none) */
+	uint16_t msix_vector; /* queue_msix_vector (0xffff: none) */
 	struct vlp_ring_params params;
-	struct vlp_ring *ring;     /* NULL: not read (error says why) */
-	char error[200];           /* why this queue's ring was not read */
+	struct vlp_ring *ring; /* NULL: not read (error says why) */
+	char error[200];       /* why this queue's ring was not read */
 	/* Sampling (vlp_rings_record, vlp_rings_judge): one entry per read */
 	struct vlp_queue_sample *samples;
 	size_t nsamples;
@@ -1478,10 +1553,10 @@ struct vlp_queue_ring {
 struct vlp_rings {
 	struct vlp_queue_ring *queues; /* the state's queues, same order */
 	size_t nqueues;
-	bool legacy;                   /* the driver uses the legacy interface */
-	const char *source;            /* "kcore", "recorded"; NULL: no memory */
-	char error[300];               /* why no ring could be read, "" otherwise */
-	size_t nsamples;               /* reads recorded (vlp_rings_record) */
+	bool legacy;        /* the driver uses the legacy interface */
+	const char *source; /* "kcore", "recorded"; NULL: no memory */
+	char error[300];    /* why no ring could be read, "" otherwise */
+	size_t nsamples;    /* reads recorded (vlp_rings_record) */
 	/* private to rings.c: the memory read from, and what a sample keeps */
 	struct vlp_guestmem *mem;
 	unsigned last_used;
@@ -1502,21 +1577,22 @@ struct vlp_rings_opts {
  * its error, or the device's when none can be (a dump, no guest memory,
  * ring addresses that are IOVAs), says why.  With a snapshot recording
  * started (vlp_snapshot_start), the memory read goes into the snapshot. */
-VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
-			   const struct vlp_state *state, const struct vlp_rings_opts *opts,
-			   struct vlp_rings **out);
+VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
+			   const struct vlp_layout *layout, const struct vlp_state *state,
+			   const struct vlp_rings_opts *opts, struct vlp_rings **out);
 /* Reads every ring read before again, from memory only (no register, no
  * BAR access): the next sample. */
 VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
 /* Appends what every read queue shows now to its samples (t in seconds;
  * irqs: Linux's counts now, NULL when unknown).  vlp_rings_sample judges
  * used.len across the reads it makes (sample_findings). */
-VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings, const struct vlp_irqs *irqs,
-			     double t);
+VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings,
+			     const struct vlp_irqs *irqs, double t);
 /* Each queue's verdict over its samples; the MSI-X mask and pending bits
  * come from state (the first read).  unsampled_why, when not NULL, makes
  * every verdict not-sampled with that reason. */
-VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state, const char *unsampled_why);
+VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state,
+			     const char *unsampled_why);
 VLP_API void vlp_rings_free(struct vlp_rings *rings);
 /* The negotiated feature words (device's AND driver's) of a state; a word
  * not read counts as 0. */

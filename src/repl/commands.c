@@ -159,7 +159,8 @@ static int find_reg(struct repl *r, const char *name, struct vlp_reg *reg)
 		return lib_fail(r);
 	if (!vlp_reg_exists(reg))
 		return fail(r, "%s: at 0x%x, past the end of the %s structure (%" PRIu64 " bytes)",
-			    reg->field->name, reg->field->offset, vlp_block_name(reg->block), reg->length);
+			    reg->field->name, reg->field->offset, vlp_block_name(reg->block),
+			    reg->length);
 	return 0;
 }
 
@@ -390,7 +391,8 @@ static int cmd_queue(struct repl *r, const struct words *w)
 			return fail(r, "queue: '%s' is not a queue index", w->w[1]);
 		n = queue_count(r);
 		if (n && q >= n)
-			return fail(r, "queue %" PRIu64 ": the device has %u queues (0-%u)", q, n, n - 1);
+			return fail(r, "queue %" PRIu64 ": the device has %u queues (0-%u)", q, n,
+				    n - 1);
 		if (q > UINT16_MAX)
 			return fail(r, "queue %" PRIu64 ": queue_select is 16 bits", q);
 		r->sel.queue = (uint32_t)q;
@@ -406,7 +408,8 @@ static int read_both(struct repl *r, uint32_t dev[VLP_FEATURE_WORDS], uint32_t d
 	return 0;
 }
 
-static void print_feature_words(struct repl *r, const char *label, const uint32_t words[VLP_FEATURE_WORDS])
+static void print_feature_words(struct repl *r, const char *label,
+				const uint32_t words[VLP_FEATURE_WORDS])
 {
 	fprintf(r->out, "%-11s", label);
 	for (int i = VLP_FEATURE_WORDS - 1; i >= 0; i--)
@@ -477,7 +480,8 @@ static int cmd_feature(struct repl *r, const struct words *w)
 			drv[bit / 32] &= ~(1u << (bit % 32));
 		name = vlp_feature_name(r->type, (unsigned)bit);
 		if (arg[0] == '+' && !(vlp_feature_on(dev, (unsigned)bit)))
-			fprintf(r->out, "warning: %s (bit %d) is not offered by the device: the driver must not accept it (2.2.1) and the device must then refuse FEATURES_OK (2.2.2)\n",
+			fprintf(r->out,
+				"warning: %s (bit %d) is not offered by the device: the driver must not accept it (2.2.1) and the device must then refuse FEATURES_OK (2.2.2)\n",
 				name ? name : "feature", bit);
 	}
 	if (vlp_features_write(r->ctx, r->s->dev, layout(r), drv))
@@ -559,10 +563,12 @@ static void warn_unoffered(struct repl *r)
 
 		if (vlp_feature_on(drv, (unsigned)bit) && !(vlp_feature_on(dev, (unsigned)bit)))
 			used += name ? (size_t)snprintf(names + used, sizeof(names) - used, " %s", name)
-				     : (size_t)snprintf(names + used, sizeof(names) - used, " bit%u", bit);
+				     : (size_t)snprintf(names + used, sizeof(names) - used,
+							" bit%u", bit);
 	}
 	if (used)
-		fprintf(r->out, "warning: FEATURES_OK stuck although driver_feature holds bits the device does not offer:%s; the device should have refused FEATURES_OK (2.2.2)\n",
+		fprintf(r->out,
+			"warning: FEATURES_OK stuck although driver_feature holds bits the device does not offer:%s; the device should have refused FEATURES_OK (2.2.2)\n",
 			names);
 }
 
@@ -604,7 +610,8 @@ static int write_status(struct repl *r, uint64_t want, uint64_t was)
 	if (back >> VLP_S_DEVICE_NEEDS_RESET & 1)
 		return fail(r, "the device set DEVICE_NEEDS_RESET (2.1.2): reset it");
 	if ((back & want) != want)
-		return fail(r, "device_status reads back 0x%02" PRIx64 ", not 0x%02" PRIx64, back, want);
+		return fail(r, "device_status reads back 0x%02" PRIx64 ", not 0x%02" PRIx64, back,
+			    want);
 	return 0;
 }
 
@@ -717,8 +724,8 @@ static int cmd_init(struct repl *r, const struct words *w)
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size) ||
 		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &no, &sel, 0, &noff))
 			return r->err[0] ? -1 : lib_fail(r);
-		fprintf(r->out, "  queue %u: max size %" PRIu64 ", notify_off %" PRIu64 "\n", q, size,
-			noff);
+		fprintf(r->out, "  queue %u: max size %" PRIu64 ", notify_off %" PRIu64 "\n", q,
+			size, noff);
 	}
 	if (n > 64)
 		fprintf(r->out, "  ... %u queues in all\n", n);
@@ -740,8 +747,8 @@ static int cmd_notify(struct repl *r, const struct words *w)
 		return fail(r, "not confirmed: nothing written");
 	if (vlp_queue_notify(r->ctx, r->s->dev, layout(r), (unsigned)q, &n))
 		return lib_fail(r);
-	fprintf(r->out, "notify queue %" PRIu64 ": wrote 0x%x (%u bytes) at BAR%u+0x%" PRIx64 "%s\n", q,
-		n.value, n.width, n.bar, n.offset,
+	fprintf(r->out, "notify queue %" PRIu64 ": wrote 0x%x (%u bytes) at BAR%u+0x%" PRIx64 "%s\n",
+		q, n.value, n.width, n.bar, n.offset,
 		vlp_device_dry_run(r->s->dev) ? " (dry run: not written)" : "");
 	return 0;
 }
@@ -779,7 +786,8 @@ static int parse_bar_args(struct repl *r, const struct words *w, unsigned *bar, 
 	if (parse_width(w->w[3], width))
 		return fail(r, "'%s' is not a width (1, 2, 4 or b, w, l)", w->w[3]);
 	if (*off % *width)
-		return fail(r, "0x%" PRIx64 ": a %u-byte access must be aligned (4.1.3.1)", *off, *width);
+		return fail(r, "0x%" PRIx64 ": a %u-byte access must be aligned (4.1.3.1)", *off,
+			    *width);
 	*bar = (unsigned)b;
 	return 0;
 }
@@ -827,7 +835,8 @@ static int cmd_read(struct repl *r, const struct words *w)
 	if (words_need(r, w, 3, 3) || need_bars(r) || parse_bar_args(r, w, &bar, &off, &width))
 		return -1;
 	if (read_has_side_effects(r, bar, off) &&
-	    !confirm(r, "BAR%u+0x%" PRIx64 " is an ISR or notify register: reading may clear it; read?", bar, off))
+	    !confirm(r, "BAR%u+0x%" PRIx64 " is an ISR or notify register: reading may clear it; read?",
+		     bar, off))
 		return fail(r, "not confirmed: not read");
 	err = vlp_bar_read(r->s->dev, bar, off, width, &v);
 	if (err)
@@ -858,15 +867,16 @@ static int cmd_write(struct repl *r, const struct words *w)
 				    ? vlp_device_write_refusal(r->s->dev)
 				    : bar_error(err));
 	if (vlp_device_dry_run(r->s->dev) || read_has_side_effects(r, bar, off)) {
-		fprintf(r->out, "BAR%u+0x%" PRIx64 " <- 0x%0*" PRIx64 "%s\n", bar, off, (int)width * 2, v,
+		fprintf(r->out, "BAR%u+0x%" PRIx64 " <- 0x%0*" PRIx64 "%s\n", bar, off,
+			(int)width * 2, v,
 			vlp_device_dry_run(r->s->dev) ? " (dry run: not written)" : " (not read back)");
 		return 0;
 	}
 	err = vlp_bar_read(r->s->dev, bar, off, width, &back);
 	if (err)
 		return fail(r, "read back BAR%u+0x%" PRIx64 ": %s", bar, off, bar_error(err));
-	fprintf(r->out, "BAR%u+0x%" PRIx64 " <- 0x%0*" PRIx64 "; reads back 0x%0*" PRIx32 "\n", bar, off,
-		(int)width * 2, v, (int)width * 2, back);
+	fprintf(r->out, "BAR%u+0x%" PRIx64 " <- 0x%0*" PRIx64 "; reads back 0x%0*" PRIx32 "\n", bar,
+		off, (int)width * 2, v, (int)width * 2, back);
 	return 0;
 }
 
@@ -890,14 +900,14 @@ static int cmd_cfg(struct repl *r, const struct words *w)
 			(int)a.width * 2, v);
 		return 0;
 	}
-	if (!confirm(r, "write 0x%0*" PRIx32 " to config space at 0x%03x?", (int)a.width * 2, a.value,
-		     a.offset))
+	if (!confirm(r, "write 0x%0*" PRIx32 " to config space at 0x%03x?", (int)a.width * 2,
+		     a.value, a.offset))
 		return fail(r, "not confirmed: nothing written");
 	if (vlp_config_write(r->ctx, r->s->dev, a.offset, a.width, a.value))
 		return lib_fail(r);
 	if (vlp_device_dry_run(r->s->dev)) {
-		fprintf(r->out, "config 0x%03x <- 0x%0*" PRIx32 " (dry run: not written)\n", a.offset,
-			(int)a.width * 2, a.value);
+		fprintf(r->out, "config 0x%03x <- 0x%0*" PRIx32 " (dry run: not written)\n",
+			a.offset, (int)a.width * 2, a.value);
 		return 0;
 	}
 	if (vlp_config_read(r->ctx, r->s->dev, a.offset, a.width, &v))
@@ -986,7 +996,8 @@ static int cmd_watch(struct repl *r, const struct words *w)
 				break;
 			if (!raw_mode) {
 				struct timespec ts = { (time_t)interval,
-						       (long)((interval - (double)(time_t)interval) * 1e9) };
+						       (long)((interval - (double)(time_t)interval) *
+							      1e9) };
 
 				nanosleep(&ts, NULL);
 			}
@@ -1022,7 +1033,8 @@ static int cmd_shell(struct repl *r, const struct words *w)
 	if (words_need(r, w, 1, REPL_MAX_WORDS))
 		return -1;
 	for (size_t i = 1; i < w->n && used < sizeof(cmd); i++)
-		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s", i > 1 ? " " : "", w->w[i]);
+		used += (size_t)snprintf(cmd + used, sizeof(cmd) - used, "%s%s", i > 1 ? " " : "",
+					 w->w[i]);
 	fflush(r->out);
 	status = system(cmd);
 	if (status == -1)
@@ -1185,7 +1197,8 @@ static int cmd_ring(struct repl *r, const struct words *w)
 	if (!q)
 		ret = -1;
 	else if (!q->ring)
-		ret = fail(r, "ring: queue %u %s: %s", q->index, q->name, q->error[0] ? q->error : "not read");
+		ret = fail(r, "ring: queue %u %s: %s", q->index, q->name,
+			   q->error[0] ? q->error : "not read");
 	else
 		ret = print_ring_text(r, q, NULL, 2, 2);
 	ring_data_free(&d);
@@ -1212,7 +1225,8 @@ static int cmd_chain(struct repl *r, const struct words *w)
 		goto out;
 	ring = q->ring;
 	if (!ring) {
-		ret = fail(r, "chain: queue %u %s: %s", q->index, q->name, q->error[0] ? q->error : "not read");
+		ret = fail(r, "chain: queue %u %s: %s", q->index, q->name,
+			   q->error[0] ? q->error : "not read");
 		goto out;
 	}
 	for (size_t c = 0; c < ring->nchains; c++)
@@ -1221,10 +1235,12 @@ static int cmd_chain(struct repl *r, const struct words *w)
 			goto out;
 		}
 	if (!ring->nchains)
-		ret = fail(r, "chain: position %" PRIu64 " of %s is not in flight (nothing is in flight)", pos,
-			   q->name);
+		ret = fail(r, "chain: position %" PRIu64 " of %s is not in flight (nothing is in flight)",
+			   pos, q->name);
 	else
-		ret = fail(r, "chain: position %" PRIu64 " of %s is not in flight (%zu in flight: positions %u to %u)",
+		ret = fail(r,
+			   "chain: position %" PRIu64
+			   " of %s is not in flight (%zu in flight: positions %u to %u)",
 			   pos, q->name, ring->nchains, ring->chains[0].position,
 			   ring->chains[ring->nchains - 1].position);
 out:
@@ -1251,7 +1267,8 @@ static void print_vector_irq(struct repl *r, const struct vlp_irqs *irqs, bool v
 	irq = irqs ? vlp_irqs_find_entry(irqs, vector) : NULL;
 	if (irq && irq->counted)
 		fprintf(r->out, ", IRQ %u %s, %" PRIu64 " interrupt%s\n", irq->linux_irq,
-			irq->name[0] ? irq->name : "(unnamed)", irq->count, irq->count == 1 ? "" : "s");
+			irq->name[0] ? irq->name : "(unnamed)", irq->count,
+			irq->count == 1 ? "" : "s");
 	else if (irq)
 		fprintf(r->out, ", IRQ %u (not in /proc/interrupts)\n", irq->linux_irq);
 	else
@@ -1272,9 +1289,10 @@ static int cmd_irq(struct repl *r, const struct words *w)
 	if (words_need(r, w, 0, 0))
 		return -1;
 	if (!live && !r->s->bars)
-		return fail(r, "irq: %s", vlp_device_origin(r->s->dev) == VLP_ORIGIN_DUMP
-						  ? "a dump holds config space only (no MSI-X table, no Linux IRQs)"
-						  : "no BAR access and no Linux to ask");
+		return fail(r, "irq: %s",
+			    vlp_device_origin(r->s->dev) == VLP_ORIGIN_DUMP
+				    ? "a dump holds config space only (no MSI-X table, no Linux IRQs)"
+				    : "no BAR access and no Linux to ask");
 	/* Queue vectors and names come with the rings' description; their
 	 * memory is not needed here. */
 	if (ring_data_read(r, "irq", false, false, &d))
@@ -1300,7 +1318,8 @@ static int cmd_irq(struct repl *r, const struct words *w)
 	else if (live)
 		fprintf(r->out, "Interrupts: unavailable (%s)\n", why);
 	else
-		fprintf(r->out, "Interrupts: unavailable (snapshot: the Linux IRQs of the machine it was captured on are not recorded)\n");
+		fprintf(r->out,
+			"Interrupts: unavailable (snapshot: the Linux IRQs of the machine it was captured on are not recorded)\n");
 	free(text);
 	if (!d.state) {
 		fprintf(r->out, "Vectors: unknown (%s)\n", d.why);
@@ -1330,7 +1349,8 @@ static int cmd_irq(struct repl *r, const struct words *w)
 static const char *const cfg_words[] = { "read", "write", NULL };
 
 const struct command repl_commands[] = {
-	{ "help", "help [COMMAND]", "list the commands, or explain one", cmd_help, COMPLETE_COMMAND, NULL },
+	{ "help", "help [COMMAND]", "list the commands, or explain one", cmd_help, COMPLETE_COMMAND,
+	  NULL },
 	{ "show", "show [SECTION...]",
 	  "the -vv view, or sections of it: caps map status features queues device msix legacy",
 	  cmd_show, COMPLETE_SECTION, NULL },
@@ -1351,35 +1371,37 @@ const struct command repl_commands[] = {
 	  cmd_status, COMPLETE_STATUS, NULL },
 	{ "reset", "reset",
 	  "write 0 to device_status and wait until it reads 0 (4.1.4.3.2); a note says when driver_feature still holds bits",
-	  cmd_reset,
-	  COMPLETE_NONE, NULL },
+	  cmd_reset, COMPLETE_NONE, NULL },
 	{ "init", "init [FEATURE...]",
 	  "the initialization sequence of 3.1.1 step by step: reset, ACKNOWLEDGE, DRIVER, features (all offered, or these), FEATURES_OK and its re-read, queue discovery",
 	  cmd_init, COMPLETE_FEATURE, NULL },
-	{ "notify", "notify N", "notify queue N: write its notification address (4.1.4.4)", cmd_notify,
-	  COMPLETE_QUEUE, NULL },
-	{ "isr", "isr", "read the ISR status; reading clears it (4.1.4.5)", cmd_isr, COMPLETE_NONE, NULL },
-	{ "read", "read BAR OFFSET WIDTH", "raw read of 1, 2 or 4 bytes (b, w, l) in a BAR", cmd_read,
-	  COMPLETE_NONE, NULL },
-	{ "write", "write BAR OFFSET WIDTH VALUE", "raw write, then read back", cmd_write, COMPLETE_NONE,
+	{ "notify", "notify N", "notify queue N: write its notification address (4.1.4.4)",
+	  cmd_notify, COMPLETE_QUEUE, NULL },
+	{ "isr", "isr", "read the ISR status; reading clears it (4.1.4.5)", cmd_isr, COMPLETE_NONE,
 	  NULL },
+	{ "read", "read BAR OFFSET WIDTH", "raw read of 1, 2 or 4 bytes (b, w, l) in a BAR",
+	  cmd_read, COMPLETE_NONE, NULL },
+	{ "write", "write BAR OFFSET WIDTH VALUE", "raw write, then read back", cmd_write,
+	  COMPLETE_NONE, NULL },
 	{ "cfg", "cfg read|write REG[.B|.W|.L][=VALUE]",
 	  "config space in setpci's syntax (hex): cfg read COMMAND, cfg write 4.w=0406", cmd_cfg,
 	  COMPLETE_WORDS, cfg_words },
 	{ "watch", "watch [-n COUNT] [-i SECONDS] FIELD...",
-	  "re-read fields until a key is pressed (batch: COUNT times); '*' marks changes", cmd_watch,
-	  COMPLETE_FIELD, NULL },
-	{ "trace", "trace [on|off]", "show every register access, reads too", cmd_trace, COMPLETE_WORDS,
-	  on_off },
+	  "re-read fields until a key is pressed (batch: COUNT times); '*' marks changes",
+	  cmd_watch, COMPLETE_FIELD, NULL },
+	{ "trace", "trace [on|off]", "show every register access, reads too", cmd_trace,
+	  COMPLETE_WORDS, on_off },
 	{ "shell", "shell COMMAND...", "run a shell command (scripts: wait for something between steps)",
 	  cmd_shell, COMPLETE_NONE, NULL },
 	{ "echo", "echo TEXT...", "print the text (batch logs)", cmd_echo, COMPLETE_NONE, NULL },
-	{ "ring", "ring Q", "queue Q's ring (Q: index or name): indices, flags, event fields, in-flight chains, findings",
+	{ "ring", "ring Q",
+	  "queue Q's ring (Q: index or name): indices, flags, event fields, in-flight chains, findings",
 	  cmd_ring, COMPLETE_QUEUE, NULL },
 	{ "chain", "chain Q POSITION",
 	  "one in-flight chain of queue Q at its avail position (packed: ring slot): its descriptors, indirect tables followed",
 	  cmd_chain, COMPLETE_QUEUE, NULL },
-	{ "irq", "irq", "the device's interrupts as Linux sees them, and the vector and IRQ of config and each queue",
+	{ "irq", "irq",
+	  "the device's interrupts as Linux sees them, and the vector and IRQ of config and each queue",
 	  cmd_irq, COMPLETE_NONE, NULL },
 	{ "quit", "quit", "leave (also exit, Ctrl-D)", cmd_quit, COMPLETE_NONE, NULL },
 	{ "exit", "exit", "leave", cmd_quit, COMPLETE_NONE, NULL },

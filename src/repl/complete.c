@@ -44,8 +44,8 @@ static void add_fields(const struct complete_ctx *c, const char *text,
 				if (!vlp_reg_exists(&reg))
 					continue;
 				if (dotted) {
-					snprintf(buf, sizeof(buf), "%s.%s", vlp_block_name(block.block),
-						 reg.field->name);
+					snprintf(buf, sizeof(buf), "%s.%s",
+						 vlp_block_name(block.block), reg.field->name);
 					add_if(text, buf, add, arg);
 				} else {
 					add_if(text, reg.field->name, add, arg);

@@ -49,7 +49,8 @@ int split_words(const char *cmd, struct words *out, char *err, size_t errlen)
 			return -1;
 		}
 		if (o == end) {
-			snprintf(err, errlen, "line too long (at most %d characters)", REPL_LINE_MAX - 1);
+			snprintf(err, errlen, "line too long (at most %d characters)",
+				 REPL_LINE_MAX - 1);
 			return -1;
 		}
 		*o++ = '\0';
@@ -215,18 +216,21 @@ static const struct {
 	const char *name;
 	unsigned offset, width;
 } cfg_names[] = {
-	{ "VENDOR_ID", 0x00, 2 },      { "DEVICE_ID", 0x02, 2 },     { "COMMAND", 0x04, 2 },
-	{ "STATUS", 0x06, 2 },         { "REVISION", 0x08, 1 },      { "CLASS_PROG", 0x09, 1 },
-	{ "CLASS_DEVICE", 0x0a, 2 },   { "CACHE_LINE_SIZE", 0x0c, 1 }, { "LATENCY_TIMER", 0x0d, 1 },
-	{ "HEADER_TYPE", 0x0e, 1 },    { "BIST", 0x0f, 1 },          { "BASE_ADDRESS_0", 0x10, 4 },
-	{ "BASE_ADDRESS_1", 0x14, 4 }, { "BASE_ADDRESS_2", 0x18, 4 }, { "BASE_ADDRESS_3", 0x1c, 4 },
-	{ "BASE_ADDRESS_4", 0x20, 4 }, { "BASE_ADDRESS_5", 0x24, 4 }, { "SUBSYSTEM_VENDOR_ID", 0x2c, 2 },
-	{ "SUBSYSTEM_ID", 0x2e, 2 },   { "ROM_ADDRESS", 0x30, 4 },   { "CAPABILITIES", 0x34, 1 },
-	{ "INTERRUPT_LINE", 0x3c, 1 }, { "INTERRUPT_PIN", 0x3d, 1 },
+	{ "VENDOR_ID", 0x00, 2 },      { "DEVICE_ID", 0x02, 2 },
+	{ "COMMAND", 0x04, 2 },        { "STATUS", 0x06, 2 },
+	{ "REVISION", 0x08, 1 },       { "CLASS_PROG", 0x09, 1 },
+	{ "CLASS_DEVICE", 0x0a, 2 },   { "CACHE_LINE_SIZE", 0x0c, 1 },
+	{ "LATENCY_TIMER", 0x0d, 1 },  { "HEADER_TYPE", 0x0e, 1 },
+	{ "BIST", 0x0f, 1 },           { "BASE_ADDRESS_0", 0x10, 4 },
+	{ "BASE_ADDRESS_1", 0x14, 4 }, { "BASE_ADDRESS_2", 0x18, 4 },
+	{ "BASE_ADDRESS_3", 0x1c, 4 }, { "BASE_ADDRESS_4", 0x20, 4 },
+	{ "BASE_ADDRESS_5", 0x24, 4 }, { "SUBSYSTEM_VENDOR_ID", 0x2c, 2 },
+	{ "SUBSYSTEM_ID", 0x2e, 2 },   { "ROM_ADDRESS", 0x30, 4 },
+	{ "CAPABILITIES", 0x34, 1 },   { "INTERRUPT_LINE", 0x3c, 1 },
+	{ "INTERRUPT_PIN", 0x3d, 1 },
 };
 
-int parse_cfg_access(const char *s, bool want_value, struct cfg_access *out, char *err,
-		     size_t errlen)
+int parse_cfg_access(const char *s, bool want_value, struct cfg_access *out, char *err, size_t errlen)
 {
 	char reg[64], *dot, *eq, *end;
 	const char *value = NULL;
@@ -258,13 +262,16 @@ int parse_cfg_access(const char *s, bool want_value, struct cfg_access *out, cha
 		unsigned long off = strtoul(reg, &end, 16);
 
 		if (end == reg || *end || off >= VLP_CONFIG_MAX) {
-			snprintf(err, errlen, "'%s': not a config space offset (hex, below 0x1000) or register name", reg);
+			snprintf(err, errlen,
+				 "'%s': not a config space offset (hex, below 0x1000) or register name",
+				 reg);
 			return -1;
 		}
 		out->offset = (unsigned)off;
 		out->width = 4;
 		if (!dot) {
-			snprintf(err, errlen, "'%s': give the width: %s.B, %s.W or %s.L", reg, reg, reg, reg);
+			snprintf(err, errlen, "'%s': give the width: %s.B, %s.W or %s.L", reg, reg,
+				 reg, reg);
 			return -1;
 		}
 	}
@@ -278,7 +285,8 @@ int parse_cfg_access(const char *s, bool want_value, struct cfg_access *out, cha
 		return -1;
 	}
 	if (want_value != (value != NULL)) {
-		snprintf(err, errlen, want_value ? "'%s': expected REG.W=VALUE" : "'%s': a read takes no value", s);
+		snprintf(err, errlen,
+			 want_value ? "'%s': expected REG.W=VALUE" : "'%s': a read takes no value", s);
 		return -1;
 	}
 	if (value) {

@@ -55,8 +55,7 @@ struct cfg_access {
 	bool has_value;
 	uint32_t value;
 };
-int parse_cfg_access(const char *s, bool want_value, struct cfg_access *out, char *err,
-		     size_t errlen);
+int parse_cfg_access(const char *s, bool want_value, struct cfg_access *out, char *err, size_t errlen);
 
 /* An access width: 1, 2, 4, or b, w, l (setpci's letters). */
 int parse_width(const char *s, unsigned *out);

@@ -35,9 +35,12 @@ static void echo_access(void *arg, const struct vlp_access_event *ev)
 		snprintf(where, sizeof(where), "config+0x%03" PRIx64, ev->offset);
 	else
 		snprintf(where, sizeof(where), "BAR%u+0x%04" PRIx64, ev->bar, ev->offset);
-	fprintf(r->out, "  %s %s %s.%c 0x%0*" PRIx32 "%s\n", ev->dry_run ? "would write" : write ? "write" : "read ",
-		write ? "->" : "<-", where, "?BW?L"[ev->width], (int)ev->width * 2, ev->value,
-		ev->internal ? " (selector, put back after)" : "");
+	fprintf(r->out, "  %s %s %s.%c 0x%0*" PRIx32 "%s\n",
+		ev->dry_run ? "would write"
+		: write     ? "write"
+			    : "read ",
+		write ? "->" : "<-", where, "?BW?L"[ev->width], (int)ev -> width * 2, ev -> value,
+		ev -> internal ? " (selector, put back after)" : "");
 }
 
 static void history_path(char *buf, size_t len)
@@ -296,7 +299,8 @@ static int run_session(struct session *s, const struct options *o, bool interact
 	r.ctx = s->ctx;
 	r.out = stdout;
 	r.interactive = interactive;
-	r.type = s->layout->virtio.device_type.valid ? (unsigned)s->layout->virtio.device_type.value : 0;
+	r.type = s->layout->virtio.device_type.valid ? (unsigned)s->layout->virtio.device_type.value
+						     : 0;
 	if (s->bars)
 		vlp_device_set_trace(s->dev, echo_access, &r);
 	snprintf(prompt, sizeof(prompt), "vlp %s> ", s->name + (strncmp(s->name, "0000:", 5) ? 0 : 5));
@@ -313,8 +317,9 @@ int repl_session(struct session *s, const struct options *o)
 
 int repl_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	struct vlp_bar_opts bopts = { .mode = o->access, .writable = true, .force = o->force,
-				      .dry_run = o->dry_run };
+	struct vlp_bar_opts bopts = {
+		.mode = o->access, .writable = true, .force = o->force, .dry_run = o->dry_run
+	};
 	struct session s;
 	int ret;
 

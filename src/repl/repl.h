@@ -15,24 +15,24 @@ struct repl {
 	const struct options *o;
 	struct vlp_ctx *ctx;
 	FILE *out;
-	unsigned type;             /* virtio device type, 0 unknown */
-	struct vlp_selection sel;  /* what selector-dependent fields refer to */
-	bool interactive;          /* a person at a terminal: confirmations, watch keys */
-	bool trace;                /* echo every access, reads too */
+	unsigned type;            /* virtio device type, 0 unknown */
+	struct vlp_selection sel; /* what selector-dependent fields refer to */
+	bool interactive;         /* a person at a terminal: confirmations, watch keys */
+	bool trace;               /* echo every access, reads too */
 	bool quit;
-	char err[512];             /* why the last command failed */
+	char err[512]; /* why the last command failed */
 };
 
 /* One command of the table: help text and completion come from here. */
 enum complete_kind {
 	COMPLETE_NONE,
-	COMPLETE_COMMAND,  /* help CMD */
-	COMPLETE_FIELD,    /* get, set, watch */
-	COMPLETE_FEATURE,  /* feature +NAME */
-	COMPLETE_STATUS,   /* status +NAME */
-	COMPLETE_QUEUE,    /* queue N, notify N */
-	COMPLETE_SECTION,  /* show SECTION */
-	COMPLETE_WORDS,    /* a fixed list: cfg read|write, trace on|off */
+	COMPLETE_COMMAND, /* help CMD */
+	COMPLETE_FIELD,   /* get, set, watch */
+	COMPLETE_FEATURE, /* feature +NAME */
+	COMPLETE_STATUS,  /* status +NAME */
+	COMPLETE_QUEUE,   /* queue N, notify N */
+	COMPLETE_SECTION, /* show SECTION */
+	COMPLETE_WORDS,   /* a fixed list: cfg read|write, trace on|off */
 };
 
 struct command {

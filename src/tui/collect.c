@@ -41,10 +41,10 @@ const struct vlp_regs *tui_config_regs(const struct vlp_state *s)
 const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
 				      const struct vlp_field **field)
 {
-	int row = !regs || !regs->table			       ? -1
-		  : regs->table == vlp_common_cfg_table()      ? common_row
-		  : regs->table == vlp_legacy_header_table()   ? legacy_row
-							       : -1;
+	int row = !regs || !regs->table                      ? -1
+		  : regs->table == vlp_common_cfg_table()    ? common_row
+		  : regs->table == vlp_legacy_header_table() ? legacy_row
+							     : -1;
 	const struct vlp_field *f = row >= 0 ? &regs->table->fields[row] : NULL;
 
 	if (field)
@@ -224,8 +224,8 @@ static void on_bus_error(int sig)
  * 0xff has every bit set, including FAILED and NEEDS_RESET together. */
 static bool reads_all_ones(const struct vlp_state *s)
 {
-	const struct vlp_field_value *status = tui_reg(tui_config_regs(s), VLP_COMMON_DEVICE_STATUS,
-								      VLP_LEGACY_DEVICE_STATUS, NULL);
+	const struct vlp_field_value *status =
+		tui_reg(tui_config_regs(s), VLP_COMMON_DEVICE_STATUS, VLP_LEGACY_DEVICE_STATUS, NULL);
 
 	return status && status->valid && status->value == 0xff;
 }
@@ -252,7 +252,8 @@ static void collect_state(struct tui_data *d, unsigned skip)
 	 * capability/BAR map, when there is no register state. */
 	if (!s->bars) {
 		if (vlp_device_origin(s->dev) == VLP_ORIGIN_DUMP)
-			snprintf(d->error, sizeof(d->error), "registers: none (dump: config space only)");
+			snprintf(d->error, sizeof(d->error),
+				 "registers: none (dump: config space only)");
 		else
 			snprintf(d->error, sizeof(d->error), "registers: none (%.480s)", s->bars_error);
 		return;
@@ -326,7 +327,8 @@ static void lines_set(char ***lines, size_t *nlines, char *text, unsigned strip)
 	for (char *p = text; p && *p; p++)
 		n += *p == '\n';
 	*lines = calloc(n + 1, sizeof(**lines));
-	for (line = *lines ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = *lines ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		size_t tabs = 0, j = 0;
 		char *copy;
 
@@ -587,7 +589,8 @@ static void collect_rings(struct tui_data *d)
 		if (live && !d->mem_tried) {
 			d->mem_tried = true;
 			if (vlp_guestmem_open_kcore(s->ctx, NULL, &d->mem))
-				snprintf(d->mem_error, sizeof(d->mem_error), "%s", vlp_ctx_error(s->ctx));
+				snprintf(d->mem_error, sizeof(d->mem_error), "%s",
+					 vlp_ctx_error(s->ctx));
 		}
 		ropts.mem = d->mem;
 		ropts.mem_error = d->mem_error[0] ? d->mem_error : NULL;
@@ -613,7 +616,8 @@ static void collect_rings(struct tui_data *d)
 	if (live && vlp_irqs_read(s->ctx, vlp_device_slot(s->dev), NULL, &d->irqs))
 		d->irqs = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	take_samples(d, keep, d->rings_at.tv_sec || d->rings_at.tv_nsec ? tui_elapsed(&d->rings_at, &now) : 0,
+	take_samples(d, keep,
+		     d->rings_at.tv_sec || d->rings_at.tv_nsec ? tui_elapsed(&d->rings_at, &now) : 0,
 		     (double)now.tv_sec + now.tv_nsec / 1e9);
 	d->rings_at = now;
 }

@@ -20,7 +20,7 @@
 #define NA "N/A"
 #define MIN_COLS 60
 #define MIN_LINES 16
-#define WIDE_COLS 140   /* queues and MSI-X side by side from here */
+#define WIDE_COLS 140    /* queues and MSI-X side by side from here */
 #define FEATURES_COLS 50 /* bit, the longest names, three flag columns */
 
 enum { PAIR_TITLE = 1, PAIR_FOCUS, PAIR_CHANGED, PAIR_ON, PAIR_ERROR };
@@ -64,8 +64,7 @@ struct rect {
 
 /* Text at (y, x), clipped at column end; highlighted while the value under
  * key (NULL: not tracked) changed recently.  Returns the column after it. */
-static int cell(struct tui_data *d, int y, int x, int end, const char *key, const char *text,
-		attr_t attr)
+static int cell(struct tui_data *d, int y, int x, int end, const char *key, const char *text, attr_t attr)
 {
 	int n = end - x, len = (int)strlen(text);
 
@@ -88,7 +87,8 @@ static void bar(int y, int x, int w, attr_t attr)
 }
 
 /* The value of a row, as the printers format it (named bits appended). */
-static void value_text(char *buf, size_t len, const struct vlp_field *f, const struct vlp_field_value *v)
+static void value_text(char *buf, size_t len, const struct vlp_field *f,
+		       const struct vlp_field_value *v)
 {
 	char names[256];
 
@@ -146,12 +146,13 @@ static void panel(struct tui_data *d, struct tui_view *v, enum tui_panel p, cons
 	bar(r.y, r.x, r.w, v->focus == p ? style_focus : style_title);
 	x = cell(d, r.y, r.x, r.x + r.w, NULL, v->focus == p ? ">" : " ",
 		 v->focus == p ? style_focus : style_title);
-	x = cell(d, r.y, x, r.x + r.w, NULL, title, (v->focus == p ? style_focus : style_title) | A_BOLD);
+	x = cell(d, r.y, x, r.x + r.w, NULL, title,
+		 (v->focus == p ? style_focus : style_title) | A_BOLD);
 	pos[0] = '\0';
 	if (count - header_rows > page && page > 0)
 		snprintf(pos, sizeof(pos), "  %d-%d/%d", v->scroll[p] + 1,
 			 v->scroll[p] + page < count - header_rows ? v->scroll[p] + page
-								  : count - header_rows,
+								   : count - header_rows,
 			 count - header_rows);
 	cell(d, r.y, x, r.x + r.w, NULL, pos, v->focus == p ? style_focus : style_title);
 	if (right && (int)strlen(right) < r.w - x + r.x)
@@ -198,7 +199,7 @@ static void draw_identity(struct tui_data *d, struct tui_view *v, int w)
 struct flow {
 	struct tui_data *d;
 	bool draw;
-	int y0, y, x, w;
+	int y, x, w;
 };
 
 static void flow_cell(struct flow *f, const char *key, const char *text, attr_t attr, bool space)
@@ -233,9 +234,10 @@ static int flow_status(struct tui_data *d, int y, int w, bool draw)
 {
 	const struct vlp_regs *regs = tui_config_regs(d->state);
 	const struct vlp_field *f;
-	const struct vlp_field_value *status = tui_reg(regs, VLP_COMMON_DEVICE_STATUS, VLP_LEGACY_DEVICE_STATUS, &f);
+	const struct vlp_field_value *status =
+		tui_reg(regs, VLP_COMMON_DEVICE_STATUS, VLP_LEGACY_DEVICE_STATUS, &f);
 	const struct vlp_names *names = vlp_status_names();
-	struct flow fl = { d, draw, y, y, 0, w };
+	struct flow fl = { .d = d, .draw = draw, .y = y, .x = 0, .w = w };
 	char buf[128], key[64];
 
 	flow_cell(&fl, NULL, " Status", style_head, false);
@@ -248,7 +250,9 @@ static int flow_status(struct tui_data *d, int y, int w, bool draw)
 		bool on = status && status->valid && ((status->value >> names->entries[i].value) & 1);
 
 		snprintf(buf, sizeof(buf), "%s%c", names->entries[i].name,
-			 !status || !status->valid ? '?' : on ? '+' : '-');
+			 !status || !status->valid ? '?'
+			 : on                      ? '+'
+						   : '-');
 		snprintf(key, sizeof(key), "status.%s", names->entries[i].name);
 		flow_cell(&fl, key, buf, on ? style_on : style_off, true);
 	}
@@ -324,7 +328,8 @@ static void row_features(struct tui_data *d, struct tui_view *v, int row, int y,
 		char text[2] = { flags[c], '\0' };
 
 		snprintf(key, sizeof(key), "feat.%u.%s", bit, col[c]);
-		cell(d, y, x + w - 11 + 4 * c, x + w, key, text, flags[c] == '+' ? style_on : style_off);
+		cell(d, y, x + w - 11 + 4 * c, x + w, key, text,
+		     flags[c] == '+' ? style_on : style_off);
 	}
 }
 
@@ -359,9 +364,9 @@ static void row_device(struct tui_data *d, struct tui_view *v, int row, int y, i
 	(void)v;
 	if (n == 0) {
 		const char *why = d->skipped & VLP_STATE_SKIP_DEVICE ? "not read (not shown)"
-				  : !d->state				? NA
-				  : regs				? "no fields"
-									: "none for this device";
+				  : !d->state                        ? NA
+				  : regs                             ? "no fields"
+								     : "none for this device";
 
 		cell(d, y, x + 1, x + w, NULL, why, A_NORMAL);
 		return;
@@ -448,7 +453,8 @@ static void queue_columns(const struct vlp_queue_state *qs, size_t nq, int avail
 
 			c->width[k] = (int)strlen(c->head[k]);
 			for (size_t q = 0; q < nq; q++) {
-				queue_text(buf, sizeof(buf), f, &qs[q].regs.values[c->row[k]], c->compact);
+				queue_text(buf, sizeof(buf), f, &qs[q].regs.values[c->row[k]],
+					   c->compact);
 				if ((int)strlen(buf) > c->width[k])
 					c->width[k] = (int)strlen(buf);
 			}
@@ -461,8 +467,17 @@ static void queue_columns(const struct vlp_queue_state *qs, size_t nq, int avail
 
 /* --rings: the ring columns, right after the queue's index and name, not
  * scrolled sideways with the register columns. */
-enum { RC_AVAIL, RC_USED, RC_IN_FLIGHT, RC_AVAIL_RATE, RC_USED_RATE, RC_IRQ_RATE, RC_VERDICT, RING_COLS };
-static const char *const ring_heads[RING_COLS] = { "avail", "used",  "in-flight", "avail/s",
+enum {
+	RC_AVAIL,
+	RC_USED,
+	RC_IN_FLIGHT,
+	RC_AVAIL_RATE,
+	RC_USED_RATE,
+	RC_IRQ_RATE,
+	RC_VERDICT,
+	RING_COLS
+};
+static const char *const ring_heads[RING_COLS] = { "avail",  "used",  "in-flight", "avail/s",
 						   "used/s", "IRQ/s", "verdict" };
 #define RING_COL_WIDTH 7 /* "12345.6"; the verdict column is as wide as its longest value */
 
@@ -537,7 +552,9 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 	struct queue_cols c;
 	int end = x + w, first, hdr = queue_header_rows(d), name_w = ring_name_width(d);
 	int verdict_w = ring_verdict_width(d);
-	int ring_w = d->rings_on ? 1 + name_w + (RING_COLS - 1) * (1 + RING_COL_WIDTH) + 1 + verdict_w + 2 : 0;
+	int ring_w = d->rings_on
+			     ? 1 + name_w + (RING_COLS - 1) * (1 + RING_COL_WIDTH) + 1 + verdict_w + 2
+			     : 0;
 	char buf[96], key[64];
 
 	if (d->rings_on && row == 1 && hdr == 2) {
@@ -549,9 +566,10 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 		if (row == hdr)
 			cell(d, y, x + 1, end, NULL,
 			     d->skipped & VLP_STATE_SKIP_QUEUES ? "not read (not shown)"
-			     : d->state && d->opts->passive	 ? "none read (--passive: the selected queue only)"
-			     : d->state				 ? "no queues"
-								 : NA,
+			     : d->state && d->opts->passive
+				     ? "none read (--passive: the selected queue only)"
+			     : d->state ? "no queues"
+					: NA,
 			     A_NORMAL);
 		return;
 	}
@@ -566,8 +584,8 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 			snprintf(buf, sizeof(buf), " %-*s", name_w, "name");
 			cx = cell(d, y, cx, end, NULL, buf, style_head);
 			for (int k = 0; k < RING_COLS; k++) {
-				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -verdict_w : RING_COL_WIDTH,
-					 ring_heads[k]);
+				snprintf(buf, sizeof(buf), " %*s",
+					 k == RC_VERDICT ? -verdict_w : RING_COL_WIDTH, ring_heads[k]);
 				cx = cell(d, y, cx, end, NULL, buf, style_head);
 			}
 			cx = cell(d, y, cx, end, NULL, " |", style_head);
@@ -597,8 +615,8 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 			snprintf(buf, sizeof(buf), " %-*s", name_w, name);
 			cx = cell(d, y, cx, end, NULL, buf, attr);
 			for (int k = 0; k < RING_COLS; k++) {
-				snprintf(buf, sizeof(buf), " %*s", k == RC_VERDICT ? -verdict_w : RING_COL_WIDTH,
-					 cols[k]);
+				snprintf(buf, sizeof(buf), " %*s",
+					 k == RC_VERDICT ? -verdict_w : RING_COL_WIDTH, cols[k]);
 				snprintf(key, sizeof(key), "q%u.ring.%s", q->index, ring_heads[k]);
 				cx = cell(d, y, cx, end, key, buf, attr);
 			}
@@ -643,8 +661,8 @@ static void draw_chains(struct tui_data *d, struct tui_view *v, int top, int h, 
 	tui_chains_render(d, (unsigned)v->chains);
 	q = tui_ring(d, (unsigned)v->chains, NULL);
 	if (q && q->ring)
-		snprintf(title, sizeof(title), "Chains of queue %d %s: %u in flight", v->chains, q->name,
-			 q->ring->in_flight);
+		snprintf(title, sizeof(title), "Chains of queue %d %s: %u in flight", v->chains,
+			 q->name, q->ring->in_flight);
 	else
 		snprintf(title, sizeof(title), "Chains of queue %d", v->chains);
 	panel(d, v, PANEL_CHAINS, title, "Esc: back ", (struct rect){ top, 0, h, w },
@@ -676,9 +694,9 @@ static void row_msix(struct tui_data *d, struct tui_view *v, int row, int y, int
 	}
 	if (!s || !s->nmsix) {
 		cell(d, y, x + 1, end, NULL,
-		     !msix_cap(d)			     ? "no MSI-X capability"
+		     !msix_cap(d)                       ? "no MSI-X capability"
 		     : d->skipped & VLP_STATE_SKIP_MSIX ? "not read (not shown)"
-							 : NA,
+							: NA,
 		     A_NORMAL);
 		return;
 	}
@@ -700,12 +718,16 @@ static void row_msix(struct tui_data *d, struct tui_view *v, int row, int y, int
 		snprintf(buf, sizeof(buf), " %-10s", data);
 		snprintf(key, sizeof(key), "msix.%u.data", i);
 		cx = cell(d, y, cx, end, key, buf, A_NORMAL);
-		snprintf(buf, sizeof(buf), " masked%c", !e->control.valid	 ? '?'
-						       : (e->control.value & 1) ? '+'
-										: '-');
+		snprintf(buf, sizeof(buf), " masked%c",
+			 !e->control.valid        ? '?'
+			 : (e->control.value & 1) ? '+'
+						  : '-');
 		snprintf(key, sizeof(key), "msix.%u.masked", i);
 		cx = cell(d, y, cx, end, key, buf, A_NORMAL);
-		snprintf(buf, sizeof(buf), " pending%c", !e->pending_valid ? '?' : e->pending ? '+' : '-');
+		snprintf(buf, sizeof(buf), " pending%c",
+			 !e->pending_valid ? '?'
+			 : e->pending      ? '+'
+					   : '-');
 		snprintf(key, sizeof(key), "msix.%u.pending", i);
 		cx = cell(d, y, cx, end, key, buf, e->pending ? style_on : A_NORMAL);
 		format_vector_users(users, sizeof(users), s, i);
@@ -812,9 +834,8 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 	if (count_device(d) > top_need)
 		top_need = count_device(d);
 	snprintf(dev_title, sizeof(dev_title), "Device %s%s", dev ? dev->table->name : "config",
-		 dev && d->state->device.table && !d->state->device_consistent
-			 ? " generation not confirmed"
-			 : "");
+		 dev && d->state->device.table && !d->state->device_consistent ? " generation not confirmed"
+									       : "");
 	if (m)
 		snprintf(msix_title, sizeof(msix_title), "MSI-X (%u vectors, %s%s)", m->table_size,
 			 m->enabled ? "enabled" : "disabled",
@@ -827,15 +848,15 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 		int mw = 62;
 
 		share_rows(h, 2, need, min, rows);
-		panel(d, v, PANEL_FEATURES, "Features", "dev drv neg ", (struct rect){ top, 0, rows[0], fw },
-		      count_features(d), 0, row_features);
-		panel(d, v, PANEL_DEVICE, dev_title, NULL, (struct rect){ top, fw, rows[0], w - fw },
-		      count_device(d), 0, row_device);
+		panel(d, v, PANEL_FEATURES, "Features", "dev drv neg ",
+		      (struct rect){ top, 0, rows[0], fw }, count_features(d), 0, row_features);
+		panel(d, v, PANEL_DEVICE, dev_title, NULL,
+		      (struct rect){ top, fw, rows[0], w - fw }, count_device(d), 0, row_device);
 		panel(d, v, PANEL_QUEUES, "Queues", NULL,
-		      (struct rect){ top + rows[0], 0, rows[1], w - mw }, q_need, queue_header_rows(d),
-		      row_queues);
-		panel(d, v, PANEL_MSIX, msix_title, NULL, (struct rect){ top + rows[0], w - mw, rows[1], mw },
-		      m_need, 1, row_msix);
+		      (struct rect){ top + rows[0], 0, rows[1], w - mw }, q_need,
+		      queue_header_rows(d), row_queues);
+		panel(d, v, PANEL_MSIX, msix_title, NULL,
+		      (struct rect){ top + rows[0], w - mw, rows[1], mw }, m_need, 1, row_msix);
 		return;
 	}
 	{
@@ -843,10 +864,10 @@ static void draw_body(struct tui_data *d, struct tui_view *v, int top, int h, in
 		int min[3] = { 4, 3, 3 };
 
 		share_rows(h, 3, need, min, rows);
-		panel(d, v, PANEL_FEATURES, "Features", "dev drv neg ", (struct rect){ top, 0, rows[0], fw },
-		      count_features(d), 0, row_features);
-		panel(d, v, PANEL_DEVICE, dev_title, NULL, (struct rect){ top, fw, rows[0], w - fw },
-		      count_device(d), 0, row_device);
+		panel(d, v, PANEL_FEATURES, "Features", "dev drv neg ",
+		      (struct rect){ top, 0, rows[0], fw }, count_features(d), 0, row_features);
+		panel(d, v, PANEL_DEVICE, dev_title, NULL,
+		      (struct rect){ top, fw, rows[0], w - fw }, count_device(d), 0, row_device);
 		panel(d, v, PANEL_QUEUES, "Queues", NULL, (struct rect){ top + rows[0], 0, rows[1], w },
 		      q_need, queue_header_rows(d), row_queues);
 		panel(d, v, PANEL_MSIX, msix_title, NULL,
@@ -891,8 +912,8 @@ void tui_draw(struct tui_data *d, struct tui_view *v)
 	if (h < MIN_LINES || w < MIN_COLS) {
 		char buf[80];
 
-		snprintf(buf, sizeof(buf), "terminal too small: %dx%d, the view needs %dx%d (q quits)", w,
-			 h, MIN_COLS, MIN_LINES);
+		snprintf(buf, sizeof(buf), "terminal too small: %dx%d, the view needs %dx%d (q quits)",
+			 w, h, MIN_COLS, MIN_LINES);
 		cell(d, 0, 0, w, NULL, buf, A_BOLD);
 		refresh();
 		return;

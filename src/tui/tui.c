@@ -80,7 +80,8 @@ static int pick(const struct pick_list *p)
 
 		erase();
 		attrset(A_BOLD);
-		mvaddnstr(0, 0, "virtio-lspci --top: pick a virtio device (Up/Down, Enter; q quits)", COLS);
+		mvaddnstr(0, 0, "virtio-lspci --top: pick a virtio device (Up/Down, Enter; q quits)",
+			  COLS);
 		attrset(A_NORMAL);
 		if (sel < first)
 			first = sel;
@@ -89,7 +90,8 @@ static int pick(const struct pick_list *p)
 		for (int i = 0; i < rows && first + i < (int)p->n; i++) {
 			char line[256];
 
-			snprintf(line, sizeof(line), " %s  %s", p->slot[first + i], p->summary[first + i]);
+			snprintf(line, sizeof(line), " %s  %s", p->slot[first + i],
+				 p->summary[first + i]);
 			attrset(first + i == sel ? A_REVERSE : A_NORMAL);
 			mvaddnstr(2 + i, 0, line, COLS);
 		}
@@ -202,7 +204,8 @@ static void open_chains(struct tui_data *d, struct tui_view *v)
 		return;
 	}
 	if (v->focus != PANEL_QUEUES || v->queue_sel >= (int)n) {
-		snprintf(v->message, sizeof(v->message), "Enter: select a queue in the Queues panel (Tab)");
+		snprintf(v->message, sizeof(v->message),
+			 "Enter: select a queue in the Queues panel (Tab)");
 		return;
 	}
 	v->chains = (int)qs[v->queue_sel].index;
@@ -251,7 +254,8 @@ static void run_repl(struct tui_data *d, struct tui_view *v, const struct option
 	int rc;
 
 	if (o->passive) {
-		snprintf(v->message, sizeof(v->message), "i: the REPL writes registers; not with --passive");
+		snprintf(v->message, sizeof(v->message),
+			 "i: the REPL writes registers; not with --passive");
 		return;
 	}
 	if (!o->repl_session) {
@@ -342,13 +346,13 @@ static void view_loop(struct tui_data *d, struct tui_view *v, const struct optio
 		}
 		if (selecting(d, v)) {
 			int page = v->page[PANEL_QUEUES] > 1 ? v->page[PANEL_QUEUES] - 1 : 1;
-			int rows = ch == KEY_UP || ch == 'k' ? -1
+			int rows = ch == KEY_UP || ch == 'k'     ? -1
 				   : ch == KEY_DOWN || ch == 'j' ? 1
-				   : ch == KEY_PPAGE		  ? -page
-				   : ch == KEY_NPAGE		  ? page
-				   : ch == KEY_HOME		  ? -65536
-				   : ch == KEY_END		  ? 65536
-							  : 0;
+				   : ch == KEY_PPAGE             ? -page
+				   : ch == KEY_NPAGE             ? page
+				   : ch == KEY_HOME              ? -65536
+				   : ch == KEY_END               ? 65536
+								 : 0;
 
 			if (rows) {
 				select_queue(d, v, rows);

@@ -19,8 +19,8 @@
 
 /* One displayed value, by a hash of its key ("q0.queue_size"). */
 struct tui_change {
-	uint64_t key;      /* 0: empty slot */
-	uint64_t value;    /* hash of the text shown */
+	uint64_t key;        /* 0: empty slot */
+	uint64_t value;      /* hash of the text shown */
 	unsigned changed_at; /* refresh number of the last change, 0 never */
 };
 
@@ -31,17 +31,17 @@ struct tui_change {
 #define TUI_VERDICT_WINDOW 5
 
 struct tui_ring_sample {
-	bool read;             /* the ring was read at the last refresh */
+	bool read; /* the ring was read at the last refresh */
 	bool packed;
-	uint16_t avail, used;  /* split: avail.idx, used.idx; packed: next_avail, 0 */
-	bool avail_wrap;       /* packed */
+	uint16_t avail, used; /* split: avail.idx, used.idx; packed: next_avail, 0 */
+	bool avail_wrap;      /* packed */
 	unsigned in_flight;
-	bool irq_known;        /* the queue's vector has a Linux IRQ with a count */
+	bool irq_known; /* the queue's vector has a Linux IRQ with a count */
 	uint64_t irq_count;
-	bool rates;            /* the rates compare with a sample of the same ring */
+	bool rates; /* the rates compare with a sample of the same ring */
 	bool irq_rate_known;
 	double avail_rate, used_rate, irq_rate; /* per second */
-	bool used_moved;       /* the device used buffers since the last refresh */
+	bool used_moved;                        /* the device used buffers since the last refresh */
 	/* The last refreshes' samples, oldest first, and the library's verdict
 	 * over them (the same rules as --sample). */
 	struct vlp_queue_sample window[TUI_VERDICT_WINDOW];
@@ -52,46 +52,46 @@ struct tui_ring_sample {
 struct tui_data {
 	struct session *session;
 	const struct options *opts;
-	struct vlp_state *state;   /* the last read; NULL: none (values show N/A) */
-	char error[512];           /* why the last read failed or was partial; "" none */
-	bool gone;                 /* the device disappeared: the error panel */
-	bool is_static;            /* a snapshot: the values never change */
-	char driver[64];           /* driver bound now, "" none */
+	struct vlp_state *state; /* the last read; NULL: none (values show N/A) */
+	char error[512];         /* why the last read failed or was partial; "" none */
+	bool gone;               /* the device disappeared: the error panel */
+	bool is_static;          /* a snapshot: the values never change */
+	char driver[64];         /* driver bound now, "" none */
 	/* BAR access is opened for each read and closed after it, so that the
 	 * per-device lock is held as briefly as by the printers and other
 	 * instances (a REPL batch) can work on the device between reads. */
 	struct vlp_bar_opts bar_opts;
-	char backend[32];          /* how the last read reached the BARs, "" none */
-	struct timespec read_at;   /* CLOCK_MONOTONIC of the last read */
-	unsigned refreshes;        /* reads made so far */
-	unsigned skipped;          /* enum vlp_state_skip of the last read */
+	char backend[32];        /* how the last read reached the BARs, "" none */
+	struct timespec read_at; /* CLOCK_MONOTONIC of the last read */
+	unsigned refreshes;      /* reads made so far */
+	unsigned skipped;        /* enum vlp_state_skip of the last read */
 	/* Feature bits ever set by the device or the driver: the grid's rows,
 	 * kept so that a bit the driver clears stays visible (and marked). */
 	uint32_t features_seen[VLP_FEATURE_WORDS];
 	struct tui_change *changes; /* open-addressing hash table */
 	size_t nchanges, changes_cap;
-	char **map_lines;           /* the capability/BAR map as the text printer shows it */
+	char **map_lines; /* the capability/BAR map as the text printer shows it */
 	size_t nmap_lines;
 	/* --rings: the rings, read from memory at every refresh (no BAR
 	 * access of their own: their addresses come from the registers the
 	 * view reads anyway, and are taken again only when config_generation,
 	 * device_status or a queue's queue_enable changed, or on 'r'). */
 	bool rings_on;
-	bool rings_reread;          /* take the ring addresses again at the next read */
-	struct vlp_guestmem *mem;   /* /proc/kcore, opened once (live devices) */
+	bool rings_reread;        /* take the ring addresses again at the next read */
+	struct vlp_guestmem *mem; /* /proc/kcore, opened once (live devices) */
 	bool mem_tried;
 	char mem_error[256];
-	struct vlp_rings *rings;    /* NULL: not read (rings_error says why) */
-	uint64_t rings_key;         /* hash of the registers the addresses depend on */
-	char rings_error[320];      /* why no ring is shown, "" otherwise */
-	struct vlp_irqs *irqs;      /* Linux's IRQs (live), read with every sample */
+	struct vlp_rings *rings;         /* NULL: not read (rings_error says why) */
+	uint64_t rings_key;              /* hash of the registers the addresses depend on */
+	char rings_error[320];           /* why no ring is shown, "" otherwise */
+	struct vlp_irqs *irqs;           /* Linux's IRQs (live), read with every sample */
 	struct tui_ring_sample *samples; /* by rings->queues */
 	size_t nsamples;
-	struct timespec rings_at;   /* when the samples were taken */
-	char **chain_lines;         /* the chains view's text */
+	struct timespec rings_at; /* when the samples were taken */
+	char **chain_lines;       /* the chains view's text */
 	size_t nchain_lines;
-	unsigned chain_lines_at;    /* refresh they were rendered for (0: never) */
-	int chain_lines_queue;      /* queue index they are of */
+	unsigned chain_lines_at; /* refresh they were rendered for (0: never) */
+	int chain_lines_queue;   /* queue index they are of */
 };
 
 /* s has BAR access open or not (s->bars); it is closed here and opened
@@ -143,20 +143,28 @@ double tui_elapsed(const struct timespec *a, const struct timespec *b);
 
 /* ------------------------------------------------------- drawing */
 
-enum tui_panel { PANEL_FEATURES, PANEL_DEVICE, PANEL_QUEUES, PANEL_MSIX, PANEL_MAP, PANEL_CHAINS, PANEL_COUNT };
+enum tui_panel {
+	PANEL_FEATURES,
+	PANEL_DEVICE,
+	PANEL_QUEUES,
+	PANEL_MSIX,
+	PANEL_MAP,
+	PANEL_CHAINS,
+	PANEL_COUNT
+};
 
 struct tui_view {
 	bool show_map, show_help, paused;
 	enum tui_panel focus;
-	int scroll[PANEL_COUNT];   /* first content row shown */
-	int hscroll;               /* columns of the queues table scrolled off to the left */
-	int page[PANEL_COUNT];     /* rows shown at the last draw (PgUp/PgDn) */
-	int content[PANEL_COUNT];  /* content rows at the last draw (scroll limit) */
-	double interval;           /* seconds */
-	bool color;                /* colours in use (not NO_COLOR, terminal has them) */
-	char message[160];         /* a one-off note for the status line */
-	int queue_sel;             /* --rings: the selected row of the Queues panel */
-	int chains;                /* the chains view's queue index, -1: closed */
+	int scroll[PANEL_COUNT];  /* first content row shown */
+	int hscroll;              /* columns of the queues table scrolled off to the left */
+	int page[PANEL_COUNT];    /* rows shown at the last draw (PgUp/PgDn) */
+	int content[PANEL_COUNT]; /* content rows at the last draw (scroll limit) */
+	double interval;          /* seconds */
+	bool color;               /* colours in use (not NO_COLOR, terminal has them) */
+	char message[160];        /* a one-off note for the status line */
+	int queue_sel;            /* --rings: the selected row of the Queues panel */
+	int chains;               /* the chains view's queue index, -1: closed */
 };
 
 /* Colour pairs or their monochrome stand-ins; honours NO_COLOR. */

@@ -35,13 +35,12 @@ void format_field(char *buf, size_t len, const struct vlp_field *f, const struct
 	}
 	name = vlp_names_lookup(f->names, v->value);
 	if (f->flags & VLP_FIELD_DECIMAL)
-		snprintf(buf, len, "%" PRIu64 "%s%s%s", v->value, name ? " (" : "", name ? name : "",
-			 name ? ")" : "");
+		snprintf(buf, len, "%" PRIu64 "%s%s%s", v->value, name ? " (" : "",
+			 name ? name : "", name ? ")" : "");
 	else
 		snprintf(buf, len, "0x%0*" PRIx64 "%s%s%s", digits, v->value, name ? " (" : "",
 			 name ? name : "", name ? ")" : "");
 }
-
 
 void text_findings(struct output *o, const struct vlp_finding *f, size_t n)
 {
@@ -49,7 +48,7 @@ void text_findings(struct output *o, const struct vlp_finding *f, size_t n)
 		if (f[i].severity == VLP_SEV_INFO && o->opts.verbose < 3)
 			continue; /* reasoning notes are for -vvv */
 		fprintf(o->f, "\t%s%s%s%s: %s\n",
-			f[i].severity == VLP_SEV_ERROR	   ? "Error"
+			f[i].severity == VLP_SEV_ERROR     ? "Error"
 			: f[i].severity == VLP_SEV_WARNING ? "Warning"
 							   : "Note",
 			f[i].section ? " [" : "", f[i].section ? f[i].section : "",

@@ -71,10 +71,10 @@ struct session {
 	struct vlp_filter *filter;
 	struct vlp_device *dev;
 	struct vlp_layout *layout;
-	char name[32];         /* "0000:00:04.0" */
-	const char *origin;    /* "live", "dump" or "snapshot" */
-	bool bars;             /* BAR access is open */
-	char bars_error[512];  /* why not, when it was tried */
+	char name[32];        /* "0000:00:04.0" */
+	const char *origin;   /* "live", "dump" or "snapshot" */
+	bool bars;            /* BAR access is open */
+	char bars_error[512]; /* why not, when it was tried */
 };
 
 /* Opens the one device the options select (slots, IDs, -F); a message on

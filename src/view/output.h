@@ -11,21 +11,21 @@
 /* Parts of a device's text view, for showing one at a time (the REPL's
  * show command); 0 shows everything. */
 enum show_section {
-	SHOW_CAPS = 1u << 0,     /* identity, BARs, capabilities, findings */
-	SHOW_MAP = 1u << 1,      /* BAR map and what a driver uses */
-	SHOW_STATUS = 1u << 2,   /* common configuration registers */
+	SHOW_CAPS = 1u << 0,   /* identity, BARs, capabilities, findings */
+	SHOW_MAP = 1u << 1,    /* BAR map and what a driver uses */
+	SHOW_STATUS = 1u << 2, /* common configuration registers */
 	SHOW_FEATURES = 1u << 3,
 	SHOW_QUEUES = 1u << 4,
-	SHOW_DEVICE = 1u << 5,   /* device-specific configuration */
+	SHOW_DEVICE = 1u << 5, /* device-specific configuration */
 	SHOW_MSIX = 1u << 6,
 	SHOW_LEGACY = 1u << 7,
 };
 
 struct output_opts {
-	int verbose;   /* -v count */
-	int numeric;   /* -n count */
-	int hex;       /* -x count */
-	bool domains;  /* -D */
+	int verbose;       /* -v count */
+	int numeric;       /* -n count */
+	int hex;           /* -x count */
+	bool domains;      /* -D */
 	unsigned sections; /* enum show_section mask; 0: all */
 };
 
@@ -55,7 +55,7 @@ struct device_view {
 	const struct vlp_rings *rings; /* NULL: not read (no state, or not asked) */
 	/* --sample: reads asked for and their spacing (0: a single read) */
 	unsigned sample_count, sample_interval_ms;
-	bool samples_repeat;           /* a snapshot: every read is the same moment */
+	bool samples_repeat; /* a snapshot: every read is the same moment */
 };
 
 struct printer {

@@ -37,8 +37,8 @@ void text_interrupts(struct output *o, const struct device_view *v)
 		fprintf(o->f, "\tInterrupts: none requested (no driver holds an IRQ)\n");
 		return;
 	}
-	fprintf(o->f, "\tInterrupts (Linux): %zu %s IRQ%s\n", irqs->count, kind_title(irqs->items[0].kind),
-		irqs->count == 1 ? "" : "s");
+	fprintf(o->f, "\tInterrupts (Linux): %zu %s IRQ%s\n", irqs->count,
+		kind_title(irqs->items[0].kind), irqs->count == 1 ? "" : "s");
 	for (size_t i = 0; i < irqs->count; i++) {
 		const struct vlp_irq *it = &irqs->items[i];
 		const struct vlp_msix_entry *e = msix_entry(v, it);
@@ -59,8 +59,12 @@ void text_interrupts(struct output *o, const struct device_view *v)
 			fprintf(o->f, ", affinity %s", it->affinity);
 		if (e)
 			fprintf(o->f, ", masked%c pending%c",
-				!e->control.valid ? '?' : (e->control.value & VLP_MSIX_VECTOR_MASKED) ? '+' : '-',
-				!e->pending_valid ? '?' : e->pending ? '+' : '-');
+				!e->control.valid                             ? '?'
+				: (e->control.value & VLP_MSIX_VECTOR_MASKED) ? '+'
+									      : '-',
+				!e->pending_valid ? '?'
+				: e->pending      ? '+'
+						  : '-');
 		if (v->state && it->entry >= 0)
 			format_vector_users(users, sizeof(users), v->state, (unsigned)it->entry);
 		if (users[0])

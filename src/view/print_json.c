@@ -30,8 +30,9 @@ static void json_name(struct output *o, const char *key, enum vlp_name_kind kind
 	char buf[256];
 
 	json_string(&o->json, key,
-		    ok && o->opts.numeric != 1 ? vlp_pci_name(o->ctx, kind, buf, sizeof(buf), a, b, c, d)
-					       : NULL);
+		    ok && o->opts.numeric != 1
+			    ? vlp_pci_name(o->ctx, kind, buf, sizeof(buf), a, b, c, d)
+			    : NULL);
 }
 
 /* Header rows in the order of schema 1's keys (rows added later last):
@@ -274,8 +275,10 @@ static void json_device(struct output *o, const struct device_view *v)
 	/* With --rings: why no queue object has its ring, when none has. */
 	if (v->rings_asked)
 		json_string(&o->json, "rings_error",
-			    v->rings ? (v->rings->error[0] ? v->rings->error : NULL)
-				     : v->state ? "no queue" : v->state_error ? v->state_error : "no register state");
+			    v->rings         ? (v->rings->error[0] ? v->rings->error : NULL)
+			    : v->state       ? "no queue"
+			    : v->state_error ? v->state_error
+					     : "no register state");
 	json_interrupts(o, v);
 	json_end_object(&o->json);
 }

@@ -34,7 +34,9 @@ void format_queue_name(char *buf, size_t len, const struct device_view *v, bool 
 	const struct vlp_queue_ring *q = ring_of(v, legacy, index);
 	uint32_t words[VLP_FEATURE_WORDS] = { 0 };
 	const struct vlp_field_value *nq;
-	unsigned type = v->layout->virtio.device_type.valid ? (unsigned)v->layout->virtio.device_type.value : 0;
+	unsigned type = v->layout->virtio.device_type.valid
+				? (unsigned)v->layout->virtio.device_type.value
+				: 0;
 	unsigned num_queues = 0;
 
 	if (q) {
@@ -46,15 +48,18 @@ void format_queue_name(char *buf, size_t len, const struct device_view *v, bool 
 	if (v->state) {
 		if (legacy) {
 			const struct vlp_field_value *g =
-				vlp_regs_row(&v->state->legacy, vlp_legacy_header_table(), VLP_LEGACY_GUEST_FEATURES);
+				vlp_regs_row(&v->state->legacy, vlp_legacy_header_table(),
+					     VLP_LEGACY_GUEST_FEATURES);
 
 			if (g && g->valid)
 				words[0] = (uint32_t)g->value;
 			num_queues = (unsigned)v->state->nlegacy_queues;
 		} else {
 			vlp_state_negotiated(v->state, words);
-			nq = vlp_regs_row(&v->state->common, vlp_common_cfg_table(), VLP_COMMON_NUM_QUEUES);
-			num_queues = nq && nq->valid ? (unsigned)nq->value : (unsigned)v->state->nqueues;
+			nq = vlp_regs_row(&v->state->common, vlp_common_cfg_table(),
+					  VLP_COMMON_NUM_QUEUES);
+			num_queues =
+				nq && nq->valid ? (unsigned)nq->value : (unsigned)v->state->nqueues;
 		}
 	}
 	vlp_queue_name(type, index, num_queues, words, buf, len, role);
@@ -122,7 +127,8 @@ static void json_flags(struct json *j, const char *key, const struct vlp_names *
 			size_t k;
 
 			for (k = 0; name[k] && k + 1 < sizeof(lower); k++)
-				lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a' : name[k]);
+				lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a'
+										   : name[k]);
 			lower[k] = '\0';
 			json_string(j, NULL, lower);
 		} else {
@@ -137,7 +143,8 @@ static void json_flags(struct json *j, const char *key, const struct vlp_names *
 
 static const struct vlp_names *desc_flag_names(const struct vlp_ring *r)
 {
-	return r->format == VLP_RING_PACKED ? vlp_packed_desc_flag_names() : vlp_split_desc_flag_names();
+	return r->format == VLP_RING_PACKED ? vlp_packed_desc_flag_names()
+					    : vlp_split_desc_flag_names();
 }
 
 static void json_descs(struct json *j, const char *key, const struct vlp_ring *r,
@@ -213,7 +220,11 @@ static void json_ring(struct json *j, const struct vlp_rings *rs, const struct v
 	json_begin_object(j, "ring");
 	json_string(j, "format", q ? vlp_ring_format_name(q->params.format) : NULL);
 	json_string(j, "source", r ? rs->source : NULL);
-	json_string(j, "error", r ? NULL : rs->error[0] ? rs->error : q && q->error[0] ? q->error : "not read");
+	json_string(j, "error",
+		    r                  ? NULL
+		    : rs->error[0]     ? rs->error
+		    : q && q->error[0] ? q->error
+				       : "not read");
 	if (!r) {
 		json_end_object(j);
 		return;
@@ -221,11 +232,13 @@ static void json_ring(struct json *j, const struct vlp_rings *rs, const struct v
 	if (r->format == VLP_RING_PACKED) {
 		json_begin_object(j, "driver_event");
 		json_uint(j, "off_wrap", r->driver_event.desc);
-		json_string(j, "flags", vlp_names_lookup(vlp_event_flag_names(), r->driver_event.flags));
+		json_string(j, "flags",
+			    vlp_names_lookup(vlp_event_flag_names(), r->driver_event.flags));
 		json_end_object(j);
 		json_begin_object(j, "device_event");
 		json_uint(j, "off_wrap", r->device_event.desc);
-		json_string(j, "flags", vlp_names_lookup(vlp_event_flag_names(), r->device_event.flags));
+		json_string(j, "flags",
+			    vlp_names_lookup(vlp_event_flag_names(), r->device_event.flags));
 		json_end_object(j);
 		json_uint(j, "next_avail", r->next_avail);
 		json_bool(j, "avail_wrap", r->avail_wrap);
@@ -288,7 +301,8 @@ void json_queue_extras(struct output *o, const struct device_view *v, bool legac
 	json_irq(j, v, q, legacy);
 	/* The ring only when asked (--rings): it reads guest memory. */
 	if (v->rings_asked && (!v->rings || v->rings->legacy == legacy))
-		json_ring(j, v->rings ? v->rings : &(struct vlp_rings){ 0 }, ring_of(v, legacy, q->index));
+		json_ring(j, v->rings ? v->rings : &(struct vlp_rings){ 0 },
+			  ring_of(v, legacy, q->index));
 }
 
 /* ------------------------------------------------------------------ text */
@@ -300,8 +314,8 @@ static void text_descs(struct output *o, const struct vlp_ring *r, const struct 
 
 	for (size_t i = 0; i < n; i++) {
 		format_bit_names(flags, sizeof(flags), desc_flag_names(r), d[i].flags);
-		fprintf(o->f, "%sdesc %u: addr 0x%" PRIx64 " len %u%s%s", indent, d[i].index, d[i].addr,
-			d[i].len, flags[0] ? " " : "", flags);
+		fprintf(o->f, "%sdesc %u: addr 0x%" PRIx64 " len %u%s%s", indent, d[i].index,
+			d[i].addr, d[i].len, flags[0] ? " " : "", flags);
 		if (r->format == VLP_RING_PACKED)
 			fprintf(o->f, " id %u\n", d[i].id);
 		else if (d[i].flags & VLP_DESC_F_NEXT)
@@ -348,7 +362,8 @@ void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vl
 	size_t count = 0;
 
 	chain_bytes(ch->descs, ch->ndescs, &out, &in, &count);
-	fprintf(o->f, "\t\t\tchain at %u: head %u, %zu descriptor%s, %" PRIu64
+	fprintf(o->f,
+		"\t\t\tchain at %u: head %u, %zu descriptor%s, %" PRIu64
 		" bytes to the device, %" PRIu64 " from it%s\n",
 		ch->position, ch->head, count, count == 1 ? "" : "s", out, in,
 		ch->complete ? "" : " (incomplete)");
@@ -361,7 +376,9 @@ static void text_finding(struct output *o, const struct vlp_finding *f)
 	if (f->severity == VLP_SEV_INFO && o->opts.verbose < 3)
 		return;
 	fprintf(o->f, "\t\t\t%s [%s]: %s\n",
-		f->severity == VLP_SEV_ERROR ? "Error" : f->severity == VLP_SEV_WARNING ? "Warning" : "Note",
+		f->severity == VLP_SEV_ERROR     ? "Error"
+		: f->severity == VLP_SEV_WARNING ? "Warning"
+						 : "Note",
 		f->section ? f->section : "-", f->message);
 }
 
@@ -394,18 +411,21 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool samp
 		fprintf(o->f, "next avail %u wrap %u, in flight %u", r->next_avail, r->avail_wrap,
 			r->in_flight);
 	else
-		fprintf(o->f, "avail %u, used %u, in flight %u", r->avail.idx, r->used.idx, r->in_flight);
+		fprintf(o->f, "avail %u, used %u, in flight %u", r->avail.idx, r->used.idx,
+			r->in_flight);
 	/* The verdict only when sampling was asked for: a single read's
 	 * text stays what it was (JSON always says not-sampled). */
 	if (sampled)
 		text_verdict(o, q);
 	fputc('\n', o->f);
 	if (sampled && o->opts.verbose >= 2)
-		fprintf(o->f, "\t\t\tverdict: %s%s%s%s\n", q->verdict.evidence, q->verdict.section ? " (" : "",
+		fprintf(o->f, "\t\t\tverdict: %s%s%s%s\n", q->verdict.evidence,
+			q->verdict.section ? " (" : "",
 			q->verdict.section ? q->verdict.section : "", q->verdict.section ? ")" : "");
 	if (o->opts.verbose >= 2) {
 		if (r->format == VLP_RING_PACKED) {
-			fprintf(o->f, "\t\t\tdriver event %s off_wrap %u, device event %s off_wrap %u\n",
+			fprintf(o->f,
+				"\t\t\tdriver event %s off_wrap %u, device event %s off_wrap %u\n",
 				event_flags(r->driver_event.flags), r->driver_event.desc,
 				event_flags(r->device_event.flags), r->device_event.desc);
 		} else {
@@ -419,7 +439,8 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool samp
 		for (size_t c = 0; c < r->nchains; c++)
 			text_ring_chain(o, r, &r->chains[c]);
 		if (r->nchains < r->in_flight)
-			fprintf(o->f, "\t\t\t(%zu of %u in-flight chains shown)\n", r->nchains, r->in_flight);
+			fprintf(o->f, "\t\t\t(%zu of %u in-flight chains shown)\n", r->nchains,
+				r->in_flight);
 		for (size_t i = 0; o->opts.verbose >= 3 && i < r->used.nlast; i++)
 			fprintf(o->f, "\t\t\tused at %u: id %u len %u\n", r->used.last[i].position,
 				r->used.last[i].id, r->used.last[i].len);
@@ -439,19 +460,21 @@ void text_rings(struct output *o, const struct device_view *v)
 	if (!v->rings_asked)
 		return;
 	if (!rs) {
-		fprintf(o->f, "\tRings: unavailable (%s)\n", v->state_error ? v->state_error : "no register state");
+		fprintf(o->f, "\tRings: unavailable (%s)\n",
+			v->state_error ? v->state_error : "no register state");
 		return;
 	}
 	if (rs->error[0]) {
 		fprintf(o->f, "\tRings: unavailable (%s)\n", rs->error);
 		return;
 	}
-	fprintf(o->f, "\tRings (%s interface, guest memory: %s):\n", rs->legacy ? "legacy" : "modern",
-		rs->source);
+	fprintf(o->f, "\tRings (%s interface, guest memory: %s):\n",
+		rs->legacy ? "legacy" : "modern", rs->source);
 	if (v->sample_count)
-		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart%s\n", rs->nsamples, v->sample_count,
-			v->sample_interval_ms,
-			v->samples_repeat ? " (a snapshot: one moment, read again)" : ", no BAR access after the first");
+		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart%s\n", rs->nsamples,
+			v->sample_count, v->sample_interval_ms,
+			v->samples_repeat ? " (a snapshot: one moment, read again)"
+					  : ", no BAR access after the first");
 	for (size_t i = 0; i < rs->nqueues; i++) {
 		if (!rs->queues[i].enabled && o->opts.verbose < 2)
 			continue;

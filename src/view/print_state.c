@@ -56,8 +56,8 @@ void format_value(char *buf, size_t len, const struct vlp_field *f, const struct
 			used += (size_t)snprintf(buf + used, len - used, "%s%02x", i ? ":" : "",
 						 v->bytes[i]);
 		else
-			used += (size_t)snprintf(buf + used, len - used, "%s%0*" PRIx64, i ? " " : "",
-						 f->width * 2, element(f, v->bytes, i));
+			used += (size_t)snprintf(buf + used, len - used, "%s%0*" PRIx64,
+						 i ? " " : "", f->width * 2, element(f, v->bytes, i));
 	}
 }
 
@@ -103,7 +103,8 @@ void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint
 			if (names->entries[i].value == bit)
 				name = names->entries[i].name;
 		used += name ? (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
-			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "", bit);
+			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "",
+						bit);
 	}
 }
 
@@ -195,7 +196,8 @@ static void features_of(const struct vlp_state *s, enum feature_kind kind, struc
 			out->words[w] = *drv;
 			break;
 		default:
-			out->words[w] = (struct vlp_val){ dev->value & drv->value, dev->valid && drv->valid };
+			out->words[w] =
+				(struct vlp_val){ dev->value & drv->value, dev->valid && drv->valid };
 			break;
 		}
 	}
@@ -247,8 +249,7 @@ static void text_features(struct output *o, const char *label, const struct feat
 		fputc('\n', o->f);
 }
 
-static void json_features(struct json *j, const char *key, const struct feature_set *fs,
-			  unsigned type)
+static void json_features(struct json *j, const char *key, const struct feature_set *fs, unsigned type)
 {
 	char words_key[64], bits_key[64];
 
@@ -315,13 +316,14 @@ void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsig
 	uint64_t v;
 
 	buf[0] = '\0';
-	if (vector_of(cfg, VLP_COMMON_CONFIG_MSIX_VECTOR, VLP_LEGACY_CONFIG_MSIX_VECTOR, &v) && v == vector)
+	if (vector_of(cfg, VLP_COMMON_CONFIG_MSIX_VECTOR, VLP_LEGACY_CONFIG_MSIX_VECTOR, &v) &&
+	    v == vector)
 		used += (size_t)snprintf(buf, len, "config");
 	for (size_t q = 0; q < n && used < len; q++) {
 		size_t last = q;
 
-		if (!vector_of(&qs[q].regs, VLP_COMMON_QUEUE_MSIX_VECTOR, VLP_LEGACY_QUEUE_MSIX_VECTOR,
-			       &v) ||
+		if (!vector_of(&qs[q].regs, VLP_COMMON_QUEUE_MSIX_VECTOR,
+			       VLP_LEGACY_QUEUE_MSIX_VECTOR, &v) ||
 		    v != vector)
 			continue;
 		/* A run of consecutive queues on one vector is one range. */
@@ -331,8 +333,8 @@ void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsig
 		       v == vector)
 			last++;
 		if (last == q)
-			used += (size_t)snprintf(buf + used, len - used, "%squeue %u", used ? ", " : "",
-						 qs[q].index);
+			used += (size_t)snprintf(buf + used, len - used, "%squeue %u",
+						 used ? ", " : "", qs[q].index);
 		else
 			used += (size_t)snprintf(buf + used, len - used, "%squeues %u-%u",
 						 used ? ", " : "", qs[q].index, qs[last].index);
@@ -480,8 +482,8 @@ void text_state(struct output *o, const struct device_view *v)
 		fprintf(o->f, "\tBAR access: %s%s\n", s->backend, s->passive ? ", passive" : "");
 	if (s->common.table) {
 		if (!o->opts.sections)
-			fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n", s->common.bar,
-				s->common.offset);
+			fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n",
+				s->common.bar, s->common.offset);
 		if (show_section(&o->opts, SHOW_STATUS))
 			text_regs(o, &s->common, "\t\t", "\t\t", VLP_SEL_NONE, o->opts.verbose >= 2);
 		for (unsigned k = 0; k < FEATURE_KINDS && show_section(&o->opts, SHOW_FEATURES); k++) {

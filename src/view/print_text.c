@@ -22,7 +22,8 @@ static const struct bit_name command_bits[] = {
 };
 
 static const struct bit_name status_bits_low[] = {
-	{ 0x010, "Cap" }, { 0x020, "66MHz" }, { 0x040, "UDF" }, { 0x080, "FastB2B" }, { 0x100, "ParErr" },
+	{ 0x010, "Cap" },     { 0x020, "66MHz" },  { 0x040, "UDF" },
+	{ 0x080, "FastB2B" }, { 0x100, "ParErr" },
 };
 
 static const struct bit_name status_bits_high[] = {
@@ -79,23 +80,27 @@ static void print_identity(struct output *o, const struct vlp_layout *l)
 	name = NULL;
 	if (o->opts.numeric != 1) {
 		char vendor[128], device[128];
-		const char *vn = vlp_pci_name(o->ctx, VLP_NAME_VENDOR, vendor, sizeof(vendor), ven, 0, 0, 0);
-		const char *dn = vlp_pci_name(o->ctx, VLP_NAME_DEVICE, device, sizeof(device), ven, dev, 0, 0);
+		const char *vn =
+			vlp_pci_name(o->ctx, VLP_NAME_VENDOR, vendor, sizeof(vendor), ven, 0, 0, 0);
+		const char *dn =
+			vlp_pci_name(o->ctx, VLP_NAME_DEVICE, device, sizeof(device), ven, dev, 0, 0);
 
 		/* Like lspci: "Vendor Device", each part only when known. */
 		if (vn || dn) {
-			snprintf(buf, sizeof(buf), "%s%s%s", vn ? vn : "", vn && dn ? " " : "", dn ? dn : "");
+			snprintf(buf, sizeof(buf), "%s%s%s", vn ? vn : "", vn && dn ? " " : "",
+				 dn ? dn : "");
 			name = buf;
 		}
 	}
 	print_named(o, "Device", name, num);
 	if (h->subsystem_vendor_id.valid && h->subsystem_id.valid) {
-		unsigned sv = (unsigned)h->subsystem_vendor_id.value, sd = (unsigned)h->subsystem_id.value;
+		unsigned sv = (unsigned)h->subsystem_vendor_id.value,
+			 sd = (unsigned)h->subsystem_id.value;
 
 		snprintf(num, sizeof(num), "%04x:%04x", sv, sd);
 		name = o->opts.numeric == 1 ? NULL
-					    : vlp_pci_name(o->ctx, VLP_NAME_SUBSYSTEM, buf, sizeof(buf), ven,
-							   dev, sv, sd);
+					    : vlp_pci_name(o->ctx, VLP_NAME_SUBSYSTEM, buf,
+							   sizeof(buf), ven, dev, sv, sd);
 		print_named(o, "Subsystem", name, num);
 	} else {
 		fprintf(o->f, "\tSubsystem: " UNAVAILABLE "\n");
@@ -104,8 +109,9 @@ static void print_identity(struct output *o, const struct vlp_layout *l)
 		unsigned cls = (unsigned)(h->class_code.value >> 8);
 
 		snprintf(num, sizeof(num), "%04x", cls);
-		name = o->opts.numeric == 1 ? NULL
-					    : vlp_pci_name(o->ctx, VLP_NAME_CLASS, buf, sizeof(buf), cls, 0, 0, 0);
+		name = o->opts.numeric == 1
+			       ? NULL
+			       : vlp_pci_name(o->ctx, VLP_NAME_CLASS, buf, sizeof(buf), cls, 0, 0, 0);
 		print_named(o, "Class", name, num);
 	}
 	fprintf(o->f, "\tVirtio: ");
@@ -205,8 +211,8 @@ static void print_virtio_cap(struct output *o, const struct vlp_cap *c)
 		if (v->has_vendor_id)
 			fprintf(o->f, "\t\tvendor=%04x len=%u\n", v->vendor_id, v->cap_len);
 	} else if (v->has_location && v->cfg_type == VLP_CFG_SHARED_MEMORY) {
-		fprintf(o->f, "\t\tBAR=%u offset=%016" PRIx64 " size=%016" PRIx64 " id=%u\n", v->bar,
-			v->offset, v->length, v->id);
+		fprintf(o->f, "\t\tBAR=%u offset=%016" PRIx64 " size=%016" PRIx64 " id=%u\n",
+			v->bar, v->offset, v->length, v->id);
 	} else if (v->has_location) {
 		fprintf(o->f, "\t\tBAR=%u offset=%08" PRIx64 " size=%08" PRIx64, v->bar, v->offset,
 			v->length);
@@ -217,7 +223,8 @@ static void print_virtio_cap(struct output *o, const struct vlp_cap *c)
 	if (o->opts.verbose >= 2)
 		print_field_line(o, v);
 	if (o->opts.verbose >= 3 && v->skip_reason)
-		fprintf(o->f, "\t\tNote: %s: %s\n", v->driver_uses ? "used" : "not used", v->skip_reason);
+		fprintf(o->f, "\t\tNote: %s: %s\n", v->driver_uses ? "used" : "not used",
+			v->skip_reason);
 }
 
 static void print_cap(struct output *o, const struct vlp_cap *c)
@@ -288,7 +295,8 @@ static void print_bar_map(struct output *o, const struct vlp_layout *l)
 			}
 			fputc('\n', o->f);
 		}
-		fprintf(o->f, "\t\t\t%08" PRIx64 "-%08" PRIx64 "  %s", r->offset, last, vlp_region_name(r));
+		fprintf(o->f, "\t\t\t%08" PRIx64 "-%08" PRIx64 "  %s", r->offset, last,
+			vlp_region_name(r));
 		if (r->position >= 0)
 			fprintf(o->f, " [%02x]", r->position);
 		if (r->overlaps)
@@ -336,8 +344,9 @@ static void print_legacy(struct output *o, const struct vlp_layout *l)
 
 static void print_hex(struct output *o, const struct vlp_device *dev)
 {
-	unsigned limit = o->opts.hex >= 4 ? VLP_CONFIG_MAX
-			 : o->opts.hex >= 3 ? VLP_CONFIG_LEGACY : VLP_CONFIG_HEADER;
+	unsigned limit = o->opts.hex >= 4   ? VLP_CONFIG_MAX
+			 : o->opts.hex >= 3 ? VLP_CONFIG_LEGACY
+					    : VLP_CONFIG_HEADER;
 	uint8_t line[16];
 
 	if (limit > vlp_device_config_size(dev))

@@ -100,7 +100,8 @@ static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct op
 		if (what[0])
 			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
 		else
-			fprintf(stderr, PROG ": %s: no virtio devices\n", dump_path ? dump_path : "this system");
+			fprintf(stderr, PROG ": %s: no virtio devices\n",
+				dump_path ? dump_path : "this system");
 		session_close(s);
 		return EXIT_RUNTIME;
 	}
@@ -109,7 +110,8 @@ static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct op
 
 		format_slot(a, sizeof(a), vlp_device_slot(dev), true);
 		format_slot(b, sizeof(b), vlp_device_slot(extra), true);
-		fprintf(stderr, PROG ": %s: several virtio devices match (%s, %s, ...): name one slot\n",
+		fprintf(stderr,
+			PROG ": %s: several virtio devices match (%s, %s, ...): name one slot\n",
 			what[0] ? what : (dump_path ? dump_path : "this system"), a, b);
 		vlp_device_free(extra);
 		vlp_device_free(dev);

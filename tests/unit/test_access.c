@@ -31,9 +31,9 @@ static void test_negotiated(void **state)
 	device[1] = 1u << (VLP_F_NOTIFICATION_DATA - 32) | 1u << (VLP_F_VERSION_1 - 32);
 	driver[1] = 1u << (VLP_F_NOTIFICATION_DATA - 32) | 1u << (VLP_F_NOTIF_CONFIG_DATA - 32);
 	vlp_features_negotiated(device, driver, out);
-	assert_true(vlp_feature_on(out, VLP_F_NOTIFICATION_DATA));   /* both */
-	assert_false(vlp_feature_on(out, VLP_F_NOTIF_CONFIG_DATA));  /* driver only */
-	assert_false(vlp_feature_on(out, VLP_F_VERSION_1));          /* device only */
+	assert_true(vlp_feature_on(out, VLP_F_NOTIFICATION_DATA));  /* both */
+	assert_false(vlp_feature_on(out, VLP_F_NOTIF_CONFIG_DATA)); /* driver only */
+	assert_false(vlp_feature_on(out, VLP_F_VERSION_1));         /* device only */
 	assert_false(vlp_feature_on(NULL, VLP_F_VERSION_1));
 	assert_false(vlp_feature_on(out, 32 * VLP_FEATURE_WORDS));
 }
@@ -185,8 +185,7 @@ static void test_generation_loop(void **state)
 	assert_int_equal(c.calls, 1);
 	assert_int_equal(retries, 0);
 	c.result = -EIO;
-	assert_int_equal(vlp_read_consistent(fx.dev, common->bar, gen, count_read, &c, &retries),
-			 -EIO);
+	assert_int_equal(vlp_read_consistent(fx.dev, common->bar, gen, count_read, &c, &retries), -EIO);
 	assert_int_equal(c.calls, 2);
 	close_net(&fx);
 }

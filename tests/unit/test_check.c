@@ -20,7 +20,10 @@ struct cfg {
 
 static struct vlp_ctx *ctx;
 
-static void put8(struct cfg *c, unsigned off, uint8_t v) { c->b[off] = v; }
+static void put8(struct cfg *c, unsigned off, uint8_t v)
+{
+	c->b[off] = v;
+}
 static void put16(struct cfg *c, unsigned off, uint16_t v)
 {
 	put8(c, off, v & 0xff);
@@ -158,10 +161,10 @@ static void test_decoder_findings_have_ids(void **state)
 
 	(void)state;
 	qemu_device(&c, 0x1041);
-	put8(&c, 0x08, 0);          /* revision 0 */
-	put32(&c, 0x48, 2);         /* common cfg misaligned */
-	put32(&c, 0x80, 3);         /* multiplier 3 */
-	put8(&c, 0x87, 10);         /* reserved cfg_type */
+	put8(&c, 0x08, 0);  /* revision 0 */
+	put32(&c, 0x48, 2); /* common cfg misaligned */
+	put32(&c, 0x80, 3); /* multiplier 3 */
+	put8(&c, 0x87, 10); /* reserved cfg_type */
 	rep = check(&c, &l);
 	for (size_t i = 0; i < l->nfindings; i++) {
 		assert_non_null(l->findings[i].check);
@@ -199,7 +202,7 @@ static void test_shared_memory(void **state)
 	put8(&c, 0x85, 0xa0);
 	cap(&c, 0xa0, 0xc0, 8, 0x0, 0x1000, 28); /* 4 bytes more than Linux accepts */
 	put8(&c, 0xa5, 1);
-	cap(&c, 0xc0, 0x00, 8, 0x1000, 0, 24);   /* empty, same id */
+	cap(&c, 0xc0, 0x00, 8, 0x1000, 0, 24); /* empty, same id */
 	put8(&c, 0xc5, 1);
 	rep = check(&c, NULL);
 	assert_int_equal(count(rep, "linux-shm-cap-len"), 1);
@@ -231,7 +234,8 @@ static void test_driver_choices(void **state)
 	assert_int_equal(count(rep, "linux-probe"), 1);
 	for (size_t i = 0; i < rep->nfindings; i++)
 		if (!strcmp(rep->findings[i].check->id, "linux-probe"))
-			assert_non_null(strstr(rep->findings[i].finding.message, "offset 2 not aligned to 4"));
+			assert_non_null(strstr(rep->findings[i].finding.message,
+					       "offset 2 not aligned to 4"));
 	assert_int_equal(count(rep, "dpdk-cap-choice"), 0); /* last = the spec's choice */
 	vlp_check_report_free(rep);
 }
@@ -345,11 +349,14 @@ static void test_diff_rings(void **state)
 static void test_rings_keep_confirmed(void **state)
 {
 	struct one_ring a, b;
-	struct vlp_finding fa[1] = { { .severity = VLP_SEV_ERROR, .check = "ring-chain-loop",
+	struct vlp_finding fa[1] = { { .severity = VLP_SEV_ERROR,
+				       .check = "ring-chain-loop",
 				       .message = "chain 4: descriptor 0 is reached twice (a loop)" } };
-	struct vlp_finding fb[2] = { { .severity = VLP_SEV_ERROR, .check = "ring-in-flight",
+	struct vlp_finding fb[2] = { { .severity = VLP_SEV_ERROR,
+				       .check = "ring-in-flight",
 				       .message = "65535 chains in flight" },
-				     { .severity = VLP_SEV_ERROR, .check = "ring-chain-loop",
+				     { .severity = VLP_SEV_ERROR,
+				       .check = "ring-chain-loop",
 				       .message = "chain 4: descriptor 0 is reached twice (a loop)" } };
 
 	(void)state;

@@ -18,7 +18,10 @@ struct cfg {
 	uint64_t bar_sizes[6];
 };
 
-static void put8(struct cfg *c, unsigned off, uint8_t v) { c->b[off] = v; }
+static void put8(struct cfg *c, unsigned off, uint8_t v)
+{
+	c->b[off] = v;
+}
 static void put16(struct cfg *c, unsigned off, uint16_t v)
 {
 	c->b[off] = v & 0xff;
@@ -83,7 +86,8 @@ static struct vlp_layout *decode(struct cfg *c)
 	struct vlp_device *dev;
 	struct vlp_layout *l;
 
-	assert_int_equal(vlp_device_from_bytes(ctx, &slot, c->b, c->valid, c->len, c->bar_sizes, &dev), 0);
+	assert_int_equal(
+		vlp_device_from_bytes(ctx, &slot, c->b, c->valid, c->len, c->bar_sizes, &dev), 0);
 	assert_int_equal(vlp_decode(ctx, dev, &l), 0);
 	vlp_device_free(dev);
 	return l;
@@ -108,10 +112,12 @@ static int problems(const struct vlp_layout *l)
 	/* Say what they are when a test fails on them. */
 	for (size_t i = 0; i < l->nfindings; i++)
 		if (l->findings[i].severity != VLP_SEV_INFO)
-			print_message("finding: %s [%s] %s\n", vlp_severity_name(l->findings[i].severity),
+			print_message("finding: %s [%s] %s\n",
+				      vlp_severity_name(l->findings[i].severity),
 				      l->findings[i].section ? l->findings[i].section : "-",
 				      l->findings[i].message);
-	return count_findings(l, VLP_SEV_ERROR, NULL, NULL) + count_findings(l, VLP_SEV_WARNING, NULL, NULL);
+	return count_findings(l, VLP_SEV_ERROR, NULL, NULL) +
+	       count_findings(l, VLP_SEV_WARNING, NULL, NULL);
 }
 
 static void test_modern_clean(void **state)
@@ -153,7 +159,7 @@ static void test_transitional_legacy_offset(void **state)
 	qemu_caps(&c);
 	put8(&c, 0x85, 0x98); /* chain on to MSI-X */
 	put8(&c, 0x98, 0x11);
-	put16(&c, 0x9a, 0x8000 | 1); /* enabled, 2 vectors */
+	put16(&c, 0x9a, 0x8000 | 1);  /* enabled, 2 vectors */
 	put32(&c, 0x9c, 0x1 | 0x000); /* table in BAR1 */
 	put32(&c, 0xa0, 0x1 | 0x800);
 	put32(&c, 0x14, 0xfebf1000);
@@ -168,7 +174,8 @@ static void test_transitional_legacy_offset(void **state)
 
 	put16(&c, 0x2e, 2); /* subsystem says block, device ID says network */
 	l = decode(&c);
-	assert_int_equal(count_findings(l, VLP_SEV_WARNING, "4.1.2.3", "means virtio device type 1"), 1);
+	assert_int_equal(count_findings(l, VLP_SEV_WARNING, "4.1.2.3", "means virtio device type 1"),
+			 1);
 	vlp_layout_free(l);
 	put16(&c, 0x2e, 1);
 
@@ -239,7 +246,8 @@ static void test_cap_len_too_short(void **state)
 	put8(&c, 0x72, 16); /* notify without its multiplier */
 	put8(&c, 0x86, 16); /* PCI cfg without its data window (cloud-hypervisor #8238) */
 	l = decode(&c);
-	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.2", "cap_len 16 is too short for a Notify"), 1);
+	assert_int_equal(
+		count_findings(l, VLP_SEV_ERROR, "4.1.4.2", "cap_len 16 is too short for a Notify"), 1);
 	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.2", "too short for a PCICfg"), 1);
 	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.4.1", "no usable notification"), 1);
 	assert_int_equal(l->driver_uses[VLP_CFG_NOTIFY], -1);
@@ -279,7 +287,8 @@ static void test_outside_bar_and_alignment(void **state)
 	l = decode(&c);
 	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.3.1", "not 4-byte aligned"), 1);
 	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.6", "extends past the BAR"), 1);
-	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.4.1", "neither 0 nor a power of 2"), 1);
+	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.4.1", "neither 0 nor a power of 2"),
+			 1);
 	assert_int_equal(l->driver_uses[VLP_CFG_DEVICE], -1);
 	vlp_layout_free(l);
 }
@@ -292,12 +301,14 @@ static void test_missing_mandatory(void **state)
 	(void)state;
 	modern_header(&c, 0x1041);
 	qemu_caps(&c);
-	put8(&c, 0x71, 0); /* chain ends before PCI cfg */
+	put8(&c, 0x71, 0);       /* chain ends before PCI cfg */
 	put32(&c, 0x60 + 12, 0); /* zero-length device cfg (openvmm #3925) */
 	l = decode(&c);
-	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.9.1", "no PCI configuration access"), 1);
+	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.9.1", "no PCI configuration access"),
+			 1);
 	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.6.1", "bad capability len 0"), 1);
-	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4.6.1", "no usable device configuration"), 1);
+	assert_int_equal(
+		count_findings(l, VLP_SEV_ERROR, "4.1.4.6.1", "no usable device configuration"), 1);
 	vlp_layout_free(l);
 }
 
@@ -395,7 +406,8 @@ static void test_overlap_and_cap_at_end(void **state)
 	l = decode(&c);
 	assert_true(l->caps[l->msix_index].complete);
 	assert_int_equal(count_findings(l, VLP_SEV_ERROR, NULL, "overlaps CommonCfg"), 1);
-	assert_int_equal(count_findings(l, VLP_SEV_ERROR, "4.1.4", "extends past the end of config space"), 1);
+	assert_int_equal(
+		count_findings(l, VLP_SEV_ERROR, "4.1.4", "extends past the end of config space"), 1);
 	vlp_layout_free(l);
 }
 

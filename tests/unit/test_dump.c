@@ -24,8 +24,8 @@
 #define MAX_DEVICES 8
 
 struct read_result {
-	int ret;              /* last return of vlp_dump_reader_next: 0 or <0 */
-	unsigned count;       /* devices returned before it */
+	int ret;        /* last return of vlp_dump_reader_next: 0 or <0 */
+	unsigned count; /* devices returned before it */
 	struct vlp_device *devs[MAX_DEVICES];
 	char error[256];
 };
@@ -129,8 +129,7 @@ static void assert_range_valid(const struct vlp_device *dev, unsigned off, unsig
 		assert_true(byte_valid(dev, i));
 }
 
-static void assert_slot(const struct vlp_device *dev, int domain, unsigned bus, unsigned d,
-			unsigned func)
+static void assert_slot(const struct vlp_device *dev, int domain, unsigned bus, unsigned d, unsigned func)
 {
 	assert_int_equal(dev->slot.domain, domain);
 	assert_int_equal(dev->slot.bus, bus);
@@ -274,20 +273,19 @@ static void test_lspci_several_devices(void **state)
 {
 	/* Next header ends a device as well as a blank line does; comments
 	 * and lspci's own warnings are skipped. */
-	static const char text[] =
-		"# captured on host A\n"
-		"lspci: Unable to load libkmod resources: error -2\n"
-		"0000:00:04.0 SCSI storage controller: Red Hat, Inc. Virtio SCSI\n"
-		"00: f4 1a 00 10 07 05 10 00 00 00 00 01 00 00 00 00\n"
-		"10: 01 c0 00 00 00 10 bd fe 00 00 00 00 00 00 00 00\n"
-		"10000:e1:1f.7 Ethernet controller: Something\n"
-		"00: f4 1a 41 10\n"
-		"# a comment inside a block does not end it\n"
-		"10: 01 02\n"
-		"\n"
-		"\n"
-		"ffff:ff:00.3 Bridge\n"
-		"00: 86 80 57 0d 00 00 00 00 00 00 00 06 00 00 00 00\n";
+	static const char text[] = "# captured on host A\n"
+				   "lspci: Unable to load libkmod resources: error -2\n"
+				   "0000:00:04.0 SCSI storage controller: Red Hat, Inc. Virtio SCSI\n"
+				   "00: f4 1a 00 10 07 05 10 00 00 00 00 01 00 00 00 00\n"
+				   "10: 01 c0 00 00 00 10 bd fe 00 00 00 00 00 00 00 00\n"
+				   "10000:e1:1f.7 Ethernet controller: Something\n"
+				   "00: f4 1a 41 10\n"
+				   "# a comment inside a block does not end it\n"
+				   "10: 01 02\n"
+				   "\n"
+				   "\n"
+				   "ffff:ff:00.3 Bridge\n"
+				   "00: 86 80 57 0d 00 00 00 00 00 00 00 06 00 00 00 00\n";
 	struct read_result res;
 
 	(void)state;
@@ -313,10 +311,9 @@ static void test_lspci_unavailable_bytes(void **state)
 {
 	/* Only 00 and 20: 0x10..0x1f and everything past 0x2f stay invalid,
 	 * never zero-filled. */
-	static const char text[] =
-		"00:05.0 Communication controller: Red Hat, Inc. Virtio console\n"
-		"00: f4 1a 43 10 06 04 10 00 01 00 80 07 00 00 00 00\n"
-		"20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 43 10\n";
+	static const char text[] = "00:05.0 Communication controller: Red Hat, Inc. Virtio console\n"
+				   "00: f4 1a 43 10 06 04 10 00 01 00 80 07 00 00 00 00\n"
+				   "20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 43 10\n";
 	struct read_result res;
 	const struct vlp_device *dev;
 
@@ -336,11 +333,10 @@ static void test_lspci_unavailable_bytes(void **state)
 
 static void test_lspci_header_without_data(void **state)
 {
-	static const char text[] =
-		"00:06.0 Unclassified device: Red Hat, Inc. Virtio RNG\n"
-		"\tSubsystem: Red Hat, Inc. Device 0004\n"
-		"\n"
-		"00:07.0 Unclassified device: Red Hat, Inc. Virtio RNG\n";
+	static const char text[] = "00:06.0 Unclassified device: Red Hat, Inc. Virtio RNG\n"
+				   "\tSubsystem: Red Hat, Inc. Device 0004\n"
+				   "\n"
+				   "00:07.0 Unclassified device: Red Hat, Inc. Virtio RNG\n";
 	struct read_result res;
 
 	(void)state;
@@ -465,10 +461,8 @@ static void test_lspci_errors(void **state)
 	/* Odd digit count in the middle. */
 	assert_error("00:01.0 X\n00: f4 1 45\n", VLP_FORMAT_AUTO,
 		     "dump.txt:2: malformed hex data line");
-	assert_error("00:01.0 X\n00: f4 zz\n", VLP_FORMAT_AUTO,
-		     "dump.txt:2: malformed hex data line");
-	assert_error("00:01.0 X\n00: f4  1a\n", VLP_FORMAT_AUTO,
-		     "dump.txt:2: malformed hex data line");
+	assert_error("00:01.0 X\n00: f4 zz\n", VLP_FORMAT_AUTO, "dump.txt:2: malformed hex data line");
+	assert_error("00:01.0 X\n00: f4  1a\n", VLP_FORMAT_AUTO, "dump.txt:2: malformed hex data line");
 	assert_error("00:01.0 X\n00:\n", VLP_FORMAT_AUTO, "dump.txt:2: malformed hex data line");
 	assert_error("00:01.0 X\n00: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10\n",
 		     VLP_FORMAT_AUTO, "dump.txt:2: malformed hex data line");
@@ -520,7 +514,7 @@ static void test_not_recognised(void **state)
 	assert_error("Hello, world\n00:01.0 X\n", VLP_FORMAT_AUTO, message);
 	assert_error("\n# only a comment before\n  00:01.0 indented\n", VLP_FORMAT_AUTO, message);
 	assert_error("0000000 1af4 1041 0406 0010\n", VLP_FORMAT_AUTO, message); /* hexdump */
-	assert_error("f41a41100604100001000002\n", VLP_FORMAT_AUTO, message);   /* xxd -p */
+	assert_error("f41a41100604100001000002\n", VLP_FORMAT_AUTO, message);    /* xxd -p */
 }
 
 /* A dump holding no device is a failed capture: an error naming the input,
@@ -746,8 +740,7 @@ static void test_hex_errors(void **state)
 	(void)state;
 	assert_error("00000000: f41a 4110 060  ...\n", VLP_FORMAT_AUTO,
 		     "dump.txt:1: malformed xxd line");
-	assert_error("00000000: f41a 4110\nhello\n", VLP_FORMAT_AUTO,
-		     "dump.txt:2: malformed xxd line");
+	assert_error("00000000: f41a 4110\nhello\n", VLP_FORMAT_AUTO, "dump.txt:2: malformed xxd line");
 	assert_error("00000ff8: 0001 0203 0405 0607 0809  ..........\n", VLP_FORMAT_AUTO,
 		     "dump.txt:1: offset ff8 outside 4096-byte config space");
 	assert_error("00000000: f41a\n00000000: f41a\n", VLP_FORMAT_AUTO,
@@ -873,9 +866,10 @@ static void test_pipe_many_devices(void **state)
 	(void)state;
 	assert_non_null(text);
 	for (unsigned d = 0; d < NDEV; d++) {
-		len += (size_t)sprintf(text + len, "%04x:%02x:%02x.%u Device %u\n"
-				       "\tKernel driver in use: drv%u\n", d >> 8, d & 0xff,
-				       d % 32, d % 8, d, d);
+		len += (size_t)sprintf(text + len,
+				       "%04x:%02x:%02x.%u Device %u\n"
+				       "\tKernel driver in use: drv%u\n",
+				       d >> 8, d & 0xff, d % 32, d % 8, d, d);
 		for (unsigned off = 0; off < 256; off += 16) {
 			len += (size_t)sprintf(text + len, "%02x:", off);
 			for (unsigned b = 0; b < 16; b++)

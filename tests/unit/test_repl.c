@@ -316,11 +316,13 @@ static void test_rings(void **state)
 			    "ring: no queue 'rxq' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
 	assert_string_equal(run(fx, "chain 9 0", -1),
 			    "chain: no queue '9' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
-	assert_string_equal(run(fx, "chain 0 300", -1),
-			    "chain: position 300 of receiveq1 is not in flight (256 in flight: positions 0 to 255)");
+	assert_string_equal(
+		run(fx, "chain 0 300", -1),
+		"chain: position 300 of receiveq1 is not in flight (256 in flight: positions 0 to 255)");
 	assert_string_equal(run(fx, "chain 2 5", -1),
 			    "chain: position 5 of controlq is not in flight (nothing is in flight)");
-	assert_string_equal(run(fx, "chain 0 65536", -1), "chain: '65536' is not a ring position (0-65535)");
+	assert_string_equal(run(fx, "chain 0 65536", -1),
+			    "chain: '65536' is not a ring position (0-65535)");
 	assert_string_equal(run(fx, "chain 0", -1), "usage: chain Q POSITION");
 	assert_string_equal(run(fx, "ring", -1), "usage: ring Q");
 	assert_string_equal(run(fx, "irq 1", -1), "usage: irq");
@@ -345,9 +347,10 @@ static void test_rings(void **state)
 	assert_string_equal(run(fx, "chain 0 1", 0),
 			    "chain at 1: head 1, 1 descriptor, 0 bytes to the device, 1536 from it\n"
 			    "  desc 1: addr 0x3960600 len 1536 WRITE AVAIL id 1\n");
-	assert_non_null(strstr(run(fx, "ring 0", 0),
-			       "Queue 0 receiveq1 (receive, packed, size 256): next avail 0 wrap 0, in flight 256\n"
-			       "  driver event DESC off_wrap 32768, device event ENABLE off_wrap 0\n"));
+	assert_non_null(strstr(
+		run(fx, "ring 0", 0),
+		"Queue 0 receiveq1 (receive, packed, size 256): next avail 0 wrap 0, in flight 256\n"
+		"  driver event DESC off_wrap 32768, device event ENABLE off_wrap 0\n"));
 	assert_string_equal(run(fx, "chain 1 0", -1),
 			    "chain: position 0 of transmitq1 is not in flight (nothing is in flight)");
 	teardown(&keep);
@@ -355,12 +358,15 @@ static void test_rings(void **state)
 	/* No ring memory: a snapshot without it, a dump. */
 	fx = open_fixture(SNAPSHOT, "00:02.0");
 	keep = fx;
-	assert_string_equal(run(fx, "ring 0", -1), "ring: rings not read: the snapshot holds no ring memory");
-	assert_string_equal(run(fx, "chain 0 0", -1), "chain: rings not read: the snapshot holds no ring memory");
+	assert_string_equal(run(fx, "ring 0", -1),
+			    "ring: rings not read: the snapshot holds no ring memory");
+	assert_string_equal(run(fx, "chain 0 0", -1),
+			    "chain: rings not read: the snapshot holds no ring memory");
 	teardown(&keep);
 	fx = open_fixture("tests/data/qemu-modern.lspci", "00:02.0");
 	keep = fx;
-	assert_string_equal(run(fx, "ring 0", -1), "ring: rings not read: a dump holds config space only");
+	assert_string_equal(run(fx, "ring 0", -1),
+			    "ring: rings not read: a dump holds config space only");
 	assert_string_equal(run(fx, "irq", -1),
 			    "irq: a dump holds config space only (no MSI-X table, no Linux IRQs)");
 	teardown(&keep);
@@ -377,8 +383,9 @@ static void test_reset_feature_note(void **state)
 
 	assert_int_equal(vlp_features_read(ctx, fx->s.dev, fx->s.layout, true, drv), 0);
 	assert_true(repl_reset_feature_note(drv, note, sizeof(note)));
-	assert_string_equal(note,
-			    "note: driver_feature still reads 00000000 00000000 00000101 30af8024 after the reset (the previous driver's bits: QEMU 7.2 keeps them), and 'feature +NAME' keeps them too; start from zero with 'feature = 0 +NAME'");
+	assert_string_equal(
+		note,
+		"note: driver_feature still reads 00000000 00000000 00000101 30af8024 after the reset (the previous driver's bits: QEMU 7.2 keeps them), and 'feature +NAME' keeps them too; start from zero with 'feature = 0 +NAME'");
 	memset(drv, 0, sizeof(drv));
 	assert_false(repl_reset_feature_note(drv, note, sizeof(note)));
 	assert_string_equal(note, "");
@@ -389,7 +396,8 @@ static void test_reset_feature_note(void **state)
 	assert_true(repl_reset_feature_note(drv, note, 20));
 	assert_int_equal(strlen(note), 19);
 	/* The reset itself is refused on a snapshot, and says nothing more. */
-	assert_string_equal(run(fx, "reset", -1), "device_status: writes refused: a snapshot is read-only");
+	assert_string_equal(run(fx, "reset", -1),
+			    "device_status: writes refused: a snapshot is read-only");
 	assert_string_equal(fx->out ? fx->out : "", "");
 }
 

@@ -22,13 +22,13 @@
 #define F_EVENT_IDX (1ull << 29)
 #define F_PACKED (1ull << 34)
 
-#define BASE 0x100000ull      /* guest-physical start of the synthetic memory */
-#define MEM_LEN (2u << 20)    /* 2 MiB: room for a 32768-entry ring */
-#define DESC (BASE)           /* split: 16 x size */
+#define BASE 0x100000ull   /* guest-physical start of the synthetic memory */
+#define MEM_LEN (2u << 20) /* 2 MiB: room for a 32768-entry ring */
+#define DESC (BASE)        /* split: 16 x size */
 #define INDIRECT_TAB (BASE + 0x180000)
 
 static struct vlp_ctx *ctx;
-static uint8_t *mem;          /* the bytes at BASE */
+static uint8_t *mem; /* the bytes at BASE */
 
 static void put(uint64_t pa, uint64_t v, unsigned width)
 {
@@ -104,8 +104,12 @@ static struct vlp_guestmem *memory(void)
 
 static struct vlp_ring *read_split(const struct split *s, uint64_t features)
 {
-	struct vlp_ring_params p = { .format = VLP_RING_SPLIT, .size = s->size, .desc = s->desc,
-				     .driver = s->avail, .device = s->used, .negotiated = features };
+	struct vlp_ring_params p = { .format = VLP_RING_SPLIT,
+				     .size = s->size,
+				     .desc = s->desc,
+				     .driver = s->avail,
+				     .device = s->used,
+				     .negotiated = features };
 	struct vlp_guestmem *gm = memory();
 	struct vlp_ring *r;
 
@@ -131,7 +135,8 @@ static const struct vlp_finding *expect(const struct vlp_ring *r, const char *ch
 
 	if (!f) {
 		for (size_t i = 0; i < r->nfindings; i++)
-			print_message("  finding %s: %s\n", r->findings[i].check, r->findings[i].message);
+			print_message("  finding %s: %s\n", r->findings[i].check,
+				      r->findings[i].message);
 		fail_msg("no %s finding", check);
 	}
 	for (size_t i = 0; i < r->nfindings; i++)
@@ -329,8 +334,11 @@ static void healthy_packed(uint64_t ring)
 
 static struct vlp_ring *read_packed(unsigned size, uint64_t features)
 {
-	struct vlp_ring_params p = { .format = VLP_RING_PACKED, .size = size, .desc = DESC,
-				     .driver = DESC + 16u * size, .device = DESC + 16u * size + 4,
+	struct vlp_ring_params p = { .format = VLP_RING_PACKED,
+				     .size = size,
+				     .desc = DESC,
+				     .driver = DESC + 16u * size,
+				     .device = DESC + 16u * size + 4,
 				     .negotiated = features | F_PACKED };
 	struct vlp_guestmem *gm = memory();
 	struct vlp_ring *r;
@@ -347,7 +355,7 @@ static void test_packed_healthy(void **state)
 
 	(void)state;
 	healthy_packed(DESC);
-	put(DESC + 128, 0x8003, 2);       /* driver: off 3, wrap 1 */
+	put(DESC + 128, 0x8003, 2); /* driver: off 3, wrap 1 */
 	put(DESC + 128 + 2, VLP_EVENT_F_ENABLE, 2);
 	put(DESC + 132 + 2, VLP_EVENT_F_DISABLE, 2);
 	r = read_packed(8, F_INDIRECT);
@@ -785,7 +793,8 @@ static void test_hostile(void **state)
 	r = read_split(&s, F_INDIRECT);
 	assert_non_null(find(r, "ring-chain-loop"));
 	assert_non_null(find(r, "ring-memory")); /* budget spent */
-	assert_true(r->bytes_read <= 16u * 32768 + 6 + 2 * 32768 + 6 + 8 * 32768 + VLP_RING_INDIRECT_BUDGET);
+	assert_true(r->bytes_read <=
+		    16u * 32768 + 6 + 2 * 32768 + 6 + 8 * 32768 + VLP_RING_INDIRECT_BUDGET);
 	vlp_ring_free(r);
 
 	/* packed: all 0xff (AVAIL == USED: nothing available), then every
@@ -795,7 +804,8 @@ static void test_hostile(void **state)
 	assert_int_equal(r->nchains, 0);
 	vlp_ring_free(r);
 	for (unsigned i = 0; i < 32768; i++)
-		pdesc(DESC, i, BASE, 0xffffffff, 0xffff, P_AVAIL | VLP_DESC_F_NEXT | VLP_DESC_F_INDIRECT);
+		pdesc(DESC, i, BASE, 0xffffffff, 0xffff,
+		      P_AVAIL | VLP_DESC_F_NEXT | VLP_DESC_F_INDIRECT);
 	r = read_packed(32768, F_INDIRECT);
 	expect(r, "ring-chain-length", "2.8.17");
 	assert_int_equal(r->nchains, 0);
@@ -830,7 +840,8 @@ static void test_params(void **state)
 static void test_tables(void **state)
 {
 	const struct vlp_field_table *t;
-	uint8_t b[16] = { 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x10, 0, 0, 0, 0x03, 0, 0x05, 0 };
+	uint8_t b[16] = { 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
+			  0x10, 0,    0,    0,    0x03, 0,    0x05, 0 };
 
 	(void)state;
 	t = vlp_split_desc_table();
@@ -889,7 +900,10 @@ static uint8_t file_byte(uint64_t off)
 static void write_core(const char *path, bool big_endian)
 {
 	static uint8_t f[0x4000];
-	struct { uint32_t type; uint64_t off, paddr, size; } ph[] = {
+	struct {
+		uint32_t type;
+		uint64_t off, paddr, size;
+	} ph[] = {
 		{ PT_NOTE, 0x200, 0, 0x10 },
 		{ PT_LOAD, 0x2000, UINT64_MAX, 0x1000 },
 		{ PT_LOAD, 0x1000, 0x1000, 0x1000 },
@@ -1014,8 +1028,9 @@ static void test_kcore_ring(void **state)
 {
 	char path[128];
 	struct vlp_guestmem *gm;
-	struct vlp_ring_params p = { .format = VLP_RING_SPLIT, .size = 8, .desc = 0x1000, .driver = 0x1080,
-				     .device = 0x1100 };
+	struct vlp_ring_params p = {
+		.format = VLP_RING_SPLIT, .size = 8, .desc = 0x1000, .driver = 0x1080, .device = 0x1100
+	};
 	struct vlp_ring *r;
 	static uint8_t f[0x4000];
 	FILE *out;
@@ -1029,9 +1044,9 @@ static void test_kcore_ring(void **state)
 	fclose(out);
 	/* segment pa 0x1000 at file 0x1000: zero it, one chain at head 1 */
 	memset(f + 0x1000, 0, 0x1000);
-	le_put(f + 0x1000 + 16 + 8, 64, 4);     /* desc 1: len 64, flags 0 */
-	le_put(f + 0x1080 + 2, 1, 2);           /* avail idx 1 */
-	le_put(f + 0x1080 + 4, 1, 2);           /* avail ring[0] = 1 */
+	le_put(f + 0x1000 + 16 + 8, 64, 4); /* desc 1: len 64, flags 0 */
+	le_put(f + 0x1080 + 2, 1, 2);       /* avail idx 1 */
+	le_put(f + 0x1080 + 4, 1, 2);       /* avail ring[0] = 1 */
 	out = fopen(path, "wb");
 	assert_non_null(out);
 	assert_int_equal(fwrite(f, 1, sizeof(f), out), sizeof(f));

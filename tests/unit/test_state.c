@@ -224,13 +224,11 @@ static void test_snapshot_is_read_only(void **state)
 static void test_snapshot_bad_lines(void **state)
 {
 	static const char *const bad[] = {
-		"# vlp-read 9 0x0 4 - 0x1",         /* BAR out of range */
-		"# vlp-read 4 0x2 4 - 0x1",         /* unaligned */
-		"# vlp-read 4 0x0 3 - 0x1",         /* width */
-		"# vlp-read 4 0x0 4 x 0x1",         /* selector */
-		"# vlp-bar-size 7 0x1000",
-		"# vlp-snapshot 2",
-		"# vlp-unknown",
+		"# vlp-read 9 0x0 4 - 0x1", /* BAR out of range */
+		"# vlp-read 4 0x2 4 - 0x1", /* unaligned */
+		"# vlp-read 4 0x0 3 - 0x1", /* width */
+		"# vlp-read 4 0x0 4 x 0x1", /* selector */
+		"# vlp-bar-size 7 0x1000",  "# vlp-snapshot 2", "# vlp-unknown",
 	};
 	char path[] = "/tmp/vlp-test-bad-XXXXXX";
 
@@ -243,7 +241,8 @@ static void test_snapshot_bad_lines(void **state)
 		FILE *f = fdopen(fd, "w");
 
 		assert_non_null(f);
-		fprintf(f, "00:02.0 net\n00: f4 1a 41 10 07 05 10 00 01 00 00 02 00 00 00 00\n%s\n\n", bad[i]);
+		fprintf(f, "00:02.0 net\n00: f4 1a 41 10 07 05 10 00 01 00 00 02 00 00 00 00\n%s\n\n",
+			bad[i]);
 		fclose(f);
 		opts.dump_path = path;
 		assert_int_equal(vlp_source_open(ctx, &opts, &src), 0);
@@ -263,10 +262,14 @@ static void test_names_and_tables(void **state)
 	static const struct {
 		const char *name;
 		unsigned offset;
-	} common_rows[] = { { "device_feature_select", 0x00 }, { "device_feature", 0x04 },
-			    { "driver_feature_select", 0x08 }, { "driver_feature", 0x0c },
-			    { "num_queues", 0x12 },	     { "config_generation", 0x15 },
-			    { "queue_select", 0x16 },	     { "queue_notify_off", 0x1e } };
+	} common_rows[] = { { "device_feature_select", 0x00 },
+			    { "device_feature", 0x04 },
+			    { "driver_feature_select", 0x08 },
+			    { "driver_feature", 0x0c },
+			    { "num_queues", 0x12 },
+			    { "config_generation", 0x15 },
+			    { "queue_select", 0x16 },
+			    { "queue_notify_off", 0x1e } };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(common_rows) / sizeof(common_rows[0]); i++)

@@ -152,8 +152,7 @@ static void expect_field(unsigned type, const char *name, unsigned off, unsigned
 	    (count <= 1 && f->count > 1))
 		fail_msg("type %u %s: offset %u width %u count %u", type, name, f->offset, f->width,
 			 f->count);
-	if (feature_bit < 0 ? f->feature != 0
-			    : f->feature != VLP_FEATURE((unsigned)feature_bit))
+	if (feature_bit < 0 ? f->feature != 0 : f->feature != VLP_FEATURE((unsigned)feature_bit))
 		fail_msg("type %u %s: feature %u", type, name, f->feature);
 }
 
@@ -375,16 +374,14 @@ static void test_feature_names(void **state)
 	assert_string_equal(vlp_feature_name(1000, 33), "VIRTIO_F_ACCESS_PLATFORM");
 }
 
-
 /* ------------------------------------------------------- fields.c */
 
 /* Bytes [off, off + n) of the table, each claimed by one row only. */
-static void claim(uint8_t *owner, const struct vlp_field_table *t, size_t row, unsigned off,
-		  unsigned n)
+static void claim(uint8_t *owner, const struct vlp_field_table *t, size_t row, unsigned off, unsigned n)
 {
 	if (off + n > t->size)
-		fail_msg("%s row %zu %s: ends at %u past size %u", t->name, row, t->fields[row].name,
-			 off + n, t->size);
+		fail_msg("%s row %zu %s: ends at %u past size %u", t->name, row,
+			 t->fields[row].name, off + n, t->size);
 	for (unsigned b = off; b < off + n; b++) {
 		if (owner[b])
 			fail_msg("%s row %zu %s: byte %u also in %s", t->name, row,
@@ -454,8 +451,9 @@ static void test_block_tables(void **state)
 	assert_string_equal(vlp_legacy_header_table()->fields[VLP_LEGACY_ISR].name, "isr");
 	assert_string_equal(vlp_msix_entry_table()->fields[VLP_MSIX_ENTRY_VECTOR_CONTROL].name,
 			    "vector_control");
-	assert_string_equal(vlp_virtio_cap_table(VLP_CFG_NOTIFY)->fields[VLP_CAP_NOTIFY_OFF_MULTIPLIER].name,
-			    "notify_off_multiplier");
+	assert_string_equal(
+		vlp_virtio_cap_table(VLP_CFG_NOTIFY)->fields[VLP_CAP_NOTIFY_OFF_MULTIPLIER].name,
+		"notify_off_multiplier");
 	assert_string_equal(vlp_virtio_cap_table(VLP_CFG_VENDOR)->fields[VLP_CAP_VENDOR_ID].name,
 			    "vendor_id");
 	assert_string_equal(vlp_device_config_table(VLP_ID_INPUT)->fields[VLP_INPUT_SUBSEL].name,
@@ -464,11 +462,11 @@ static void test_block_tables(void **state)
 	assert_string_equal(vlp_feature_name(VLP_ID_NET, VLP_F_NOTIFICATION_DATA),
 			    "VIRTIO_F_NOTIFICATION_DATA");
 	assert_string_equal(vlp_feature_name(VLP_ID_NET, VLP_F_ADMIN_VQ), "VIRTIO_F_ADMIN_VQ");
-	assert_string_equal(vlp_names_lookup(&(struct vlp_names){ VLP_NAMES_ENUM,
-							   vlp_status_names()->entries,
-							   vlp_status_names()->count },
-					     VLP_S_DEVICE_NEEDS_RESET),
-			    "DEVICE_NEEDS_RESET");
+	assert_string_equal(
+		vlp_names_lookup(&(struct vlp_names){ VLP_NAMES_ENUM, vlp_status_names()->entries,
+						      vlp_status_names()->count },
+				 VLP_S_DEVICE_NEEDS_RESET),
+		"DEVICE_NEEDS_RESET");
 }
 
 /* ------------------------------------------------------- registry */
@@ -481,8 +479,7 @@ static bool feature_named(const struct vlp_names *n, const char *name)
 	return false;
 }
 
-static void check_queue_defs(const struct vlp_device_type *t, const struct vlp_queue_def *q,
-			     size_t n)
+static void check_queue_defs(const struct vlp_device_type *t, const struct vlp_queue_def *q, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(q[i].name);
