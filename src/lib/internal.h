@@ -133,6 +133,12 @@ struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count,
 					const char *section, int position, const char *fmt,
 					va_list ap) __attribute__((format(printf, 8, 0)));
 
+/* rings.c: true (and why, in why) when the device's ring addresses are
+ * IOVAs: VIRTIO_F_ACCESS_PLATFORM negotiated and an IOMMU group whose type
+ * is not identity (sysfs under sys_root, NULL: /sys). */
+bool vlp_rings_iova(const char *sys_root, const struct vlp_slot *slot, uint64_t negotiated,
+		    char *why, size_t len);
+
 /* access.c: the spec's access rules, shared by state.c, regs.c and bar.c. */
 #define VLP_GENERATION_TRIES 5
 /* The feature set rules read: device & driver (the decision is in access.c). */

@@ -43,14 +43,14 @@ static bool row_value(const struct vlp_regs *regs, const struct vlp_field_table 
 }
 
 /* Where ring addresses are IOVAs rather than guest-physical: the device
- * negotiated VIRTIO_F_ACCESS_PLATFORM (6) and sits in an IOMMU group whose
- * domain translates.  Without the feature the device uses physical
- * addresses whatever the IOMMU does (6: "the device ... bypasses"). */
-static bool translated(const struct vlp_rings_opts *o, const struct vlp_slot *slot,
-		       uint64_t negotiated, char *why, size_t len)
+ * negotiated VIRTIO_F_ACCESS_PLATFORM and sits in an IOMMU group whose
+ * domain translates.  Without the feature "the device will always use
+ * physical addresses matching addresses used by the driver" (6). */
+bool vlp_rings_iova(const char *sys_root, const struct vlp_slot *slot, uint64_t negotiated,
+		    char *why, size_t len)
 {
 	char path[512], link[64], type[32] = "";
-	const char *root = o && o->sys_root ? o->sys_root : "/sys";
+	const char *root = sys_root ? sys_root : "/sys";
 	ssize_t n;
 	FILE *f;
 
@@ -201,7 +201,8 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	} else if (!mem) {
 		snprintf(r->error, sizeof(r->error), "%s",
 			 opts && opts->mem_error ? opts->mem_error : "no guest memory access");
-	} else if (translated(opts, vlp_device_slot(dev), negotiated, r->error, sizeof(r->error))) {
+	} else if (vlp_rings_iova(opts ? opts->sys_root : NULL, vlp_device_slot(dev), negotiated,
+				  r->error, sizeof(r->error))) {
 		mem = NULL;
 	}
 	r->source = mem ? vlp_guestmem_kind(mem) : NULL;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -224,6 +225,44 @@ static void test_selector(void **state)
 	close_net(&fx);
 }
 
+/* Ring addresses are IOVAs only with VIRTIO_F_ACCESS_PLATFORM negotiated
+ * and a translating IOMMU group (6): a synthetic sysfs tree. */
+static void test_rings_iova(void **state)
+{
+	char root[] = "/tmp/vlp-iova-XXXXXX", dir[256], path[320], why[300];
+	struct vlp_slot slot = { 0, 0, 4, 0 };
+	uint64_t ap = 1ull << VLP_F_ACCESS_PLATFORM;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/bus/pci/devices/0000:00:04.0", root);
+	snprintf(path, sizeof(path), "mkdir -p '%s' '%s/kernel/iommu_groups/7'", dir, root);
+	assert_int_equal(system(path), 0);
+	/* No IOMMU group: physical addresses, with or without the feature. */
+	assert_false(vlp_rings_iova(root, &slot, ap, why, sizeof(why)));
+	snprintf(path, sizeof(path), "%s/iommu_group", dir);
+	assert_int_equal(symlink("../../../../kernel/iommu_groups/7", path), 0);
+	snprintf(path, sizeof(path), "%s/kernel/iommu_groups/7/type", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("DMA-FQ\n", f);
+	fclose(f);
+	assert_true(vlp_rings_iova(root, &slot, ap, why, sizeof(why)));
+	assert_string_equal(why, "VIRTIO_F_ACCESS_PLATFORM is negotiated and the device is in IOMMU group 7 "
+				 "(type DMA-FQ): ring addresses are IOVAs, not guest-physical");
+	/* Without the feature the device uses physical addresses. */
+	assert_false(vlp_rings_iova(root, &slot, 0, why, sizeof(why)));
+	/* An identity domain does not translate. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("identity\n", f);
+	fclose(f);
+	assert_false(vlp_rings_iova(root, &slot, ap, why, sizeof(why)));
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_notify_same_in_both),
 		cmocka_unit_test(test_generation_loop),
 		cmocka_unit_test(test_selector),
+		cmocka_unit_test(test_rings_iova),
 	};
 	int rc;
 
