@@ -12,7 +12,7 @@
 # the live view's cell labels (what a person types or reads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tables=(src/lib/fields.c src/lib/devcfg.c)
+tables=(src/lib/fields.c src/lib/devcfg.c src/lib/pcicfg.c src/lib/ringfields.c)
 names=$(grep -ohE '(FIELD|FIELD64|QUEUE_FIELD|QUEUE_FIELD64|ROW|SUB|ARR|ROW64)\([A-Z_0-9]*,? *"[^"]+"|\.name = "[^"]+"' "${tables[@]}" |
 	sed -E 's/.*"([^"]+)"/\1/' | sort -u)
 count=0

@@ -191,6 +191,14 @@ const struct vlp_names *vlp_event_flag_names(void)
 	return &event_flag_names;
 }
 
+/* 2.8.10: 0 enable, 1 disable, 2 desc; 3 is reserved. */
+const char *vlp_event_flags_name(uint16_t flags)
+{
+	const char *name = vlp_names_lookup(vlp_event_flag_names(), flags);
+
+	return name ? name : "reserved";
+}
+
 unsigned vlp_ring_field_offset(const struct vlp_field_table *table, const struct vlp_field *field,
 			       unsigned queue_size)
 {

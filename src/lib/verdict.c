@@ -121,11 +121,9 @@ static void indices(char *buf, size_t len, const struct vlp_queue_sample *s)
 /* Why the device does (not) ask for kicks, in the ring's own terms. */
 static void kick_reason(char *buf, size_t len, const struct vlp_queue_sample *s)
 {
-	static const char *const ev[] = { "enable", "disable", "desc", "reserved" };
-
 	if (s->packed)
 		snprintf(buf, len, "device event suppression %s off_wrap %u",
-			 ev[s->device_event_flags & 3], s->device_event_off_wrap);
+			 vlp_event_flags_name(s->device_event_flags), s->device_event_off_wrap);
 	else if (s->event_idx)
 		snprintf(buf, len, "avail_event %u", s->avail_event);
 	else
@@ -134,11 +132,9 @@ static void kick_reason(char *buf, size_t len, const struct vlp_queue_sample *s)
 
 static void irq_reason(char *buf, size_t len, const struct vlp_queue_sample *s)
 {
-	static const char *const ev[] = { "enable", "disable", "desc", "reserved" };
-
 	if (s->packed)
 		snprintf(buf, len, "driver event suppression %s off_wrap %u",
-			 ev[s->driver_event_flags & 3], s->driver_event_off_wrap);
+			 vlp_event_flags_name(s->driver_event_flags), s->driver_event_off_wrap);
 	else if (s->event_idx)
 		snprintf(buf, len, "used_event %u", s->used_event);
 	else

@@ -1323,6 +1323,8 @@ VLP_API const struct vlp_names *vlp_packed_desc_flag_names(void);
 VLP_API const struct vlp_names *vlp_avail_flag_names(void);
 VLP_API const struct vlp_names *vlp_used_flag_names(void);
 VLP_API const struct vlp_names *vlp_event_flag_names(void); /* VLP_NAMES_ENUM */
+/* desc_event_flags by name: "ENABLE", "DISABLE", "DESC", or "reserved" (3). */
+VLP_API const char *vlp_event_flags_name(uint16_t flags);
 
 /* Fields are decoded little-endian, also for legacy rings, whose 2.7.3 byte
  * order is the guest's own (x86, arm64 and other little-endian guests). */

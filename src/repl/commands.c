@@ -1191,9 +1191,9 @@ static int cmd_ring(struct repl *r, const struct words *w)
 	const struct vlp_queue_ring *q;
 	int ret;
 
-	if (words_need(r, w, 1, 1) || ring_data_read(r, "ring", true, true, &d))
+	if (words_need(r, w, 1, 1) || ring_data_read(r, w->w[0], true, true, &d))
 		return -1;
-	q = find_ring(r, "ring", d.rings, w->w[1]);
+	q = find_ring(r, w->w[0], d.rings, w->w[1]);
 	if (!q)
 		ret = -1;
 	else if (!q->ring)
@@ -1218,9 +1218,9 @@ static int cmd_chain(struct repl *r, const struct words *w)
 	/* 2.7.6: avail positions are free-running 16-bit indices. */
 	if (parse_number(w->w[2], &pos) || pos > 0xffff)
 		return fail(r, "chain: '%s' is not a ring position (0-65535)", w->w[2]);
-	if (ring_data_read(r, "chain", true, true, &d))
+	if (ring_data_read(r, w->w[0], true, true, &d))
 		return -1;
-	q = find_ring(r, "chain", d.rings, w->w[1]);
+	q = find_ring(r, w->w[0], d.rings, w->w[1]);
 	if (!q)
 		goto out;
 	ring = q->ring;
@@ -1295,7 +1295,7 @@ static int cmd_irq(struct repl *r, const struct words *w)
 				    : "no BAR access and no Linux to ask");
 	/* Queue vectors and names come with the rings' description; their
 	 * memory is not needed here. */
-	if (ring_data_read(r, "irq", false, false, &d))
+	if (ring_data_read(r, w->w[0], false, false, &d))
 		return -1;
 	if (live && vlp_irqs_read(r->ctx, vlp_device_slot(r->s->dev), NULL, &irqs))
 		snprintf(why, sizeof(why), "%s", vlp_ctx_error(r->ctx));

@@ -348,14 +348,6 @@ static void chain_bytes(const struct vlp_ring_desc *d, size_t n, uint64_t *out, 
 	}
 }
 
-/* desc_event_flags by name (2.8.10); 3 is reserved. */
-static const char *event_flags(uint16_t flags)
-{
-	const char *name = vlp_names_lookup(vlp_event_flag_names(), flags);
-
-	return name ? name : "reserved";
-}
-
 void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vlp_ring_chain *ch)
 {
 	uint64_t out = 0, in = 0;
@@ -426,8 +418,8 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool samp
 		if (r->format == VLP_RING_PACKED) {
 			fprintf(o->f,
 				"\t\t\tdriver event %s off_wrap %u, device event %s off_wrap %u\n",
-				event_flags(r->driver_event.flags), r->driver_event.desc,
-				event_flags(r->device_event.flags), r->device_event.desc);
+				vlp_event_flags_name(r->driver_event.flags), r->driver_event.desc,
+				vlp_event_flags_name(r->device_event.flags), r->device_event.desc);
 		} else {
 			format_bit_names(flags, sizeof(flags), vlp_avail_flag_names(), r->avail.flags);
 			fprintf(o->f, "\t\t\tavail flags 0x%x%s%s%s used_event %u; ", r->avail.flags,
