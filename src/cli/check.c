@@ -21,9 +21,7 @@ struct check_totals {
 	unsigned count[3];
 	bool input_problem; /* a device could not be checked at all */
 	/* guest memory for the ring checks of live devices, opened once */
-	bool mem_tried;
-	struct vlp_guestmem *mem;
-	char mem_error[256];
+	struct ring_memory mem;
 };
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -163,19 +161,11 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 				     const struct vlp_layout *l, const struct vlp_state *state,
 				     struct check_totals *t, char *why, size_t whylen)
 {
-	struct vlp_rings_opts ropts = { 0 };
 	struct vlp_rings *rings = NULL;
 
 	if (!state)
 		return NULL;
-	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && !t->mem_tried) {
-		t->mem_tried = true;
-		if (vlp_guestmem_open_kcore(ctx, NULL, &t->mem))
-			snprintf(t->mem_error, sizeof(t->mem_error), "%s", vlp_ctx_error(ctx));
-	}
-	ropts.mem = t->mem;
-	ropts.mem_error = t->mem_error[0] ? t->mem_error : NULL;
-	if (vlp_read_rings(ctx, dev, l, state, &ropts, &rings)) {
+	if (ring_memory_read(ctx, &t->mem, dev, l, state, &rings)) {
 		snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
 		return NULL;
 	}
@@ -184,7 +174,7 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && rings->source) {
 		struct vlp_rings *again = NULL;
 
-		if (vlp_read_rings(ctx, dev, l, state, &ropts, &again) == 0) {
+		if (ring_memory_read(ctx, &t->mem, dev, l, state, &again) == 0) {
 			vlp_rings_keep_confirmed(again, rings);
 			vlp_rings_free(rings);
 			rings = again;
@@ -323,7 +313,7 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 		       t.count[VLP_SEV_INFO], plural(t.count[VLP_SEV_INFO], "note", "notes"),
 		       vlp_check_count(), o->strict ? "; --strict: warnings fail" : "");
 	}
-	vlp_guestmem_free(t.mem);
+	ring_memory_close(&t.mem);
 	vlp_source_close(src);
 	vlp_filter_free(filter);
 	return ret;
@@ -369,8 +359,8 @@ int list_checks_main(const struct options *o)
 struct diff_side {
 	struct session s;
 	struct vlp_state *state;
-	struct vlp_rings *rings;  /* NULL: not read (a dump, no registers) */
-	struct vlp_guestmem *mem; /* live: /proc/kcore, while rings lives */
+	struct vlp_rings *rings; /* NULL: not read (a dump, no registers) */
+	struct ring_memory mem;  /* live: /proc/kcore, while rings lives */
 	const char *label;
 };
 
@@ -396,17 +386,9 @@ static int open_side(struct vlp_ctx *ctx, const struct options *o, const char *o
 		d->state = NULL;
 	}
 	/* The rings: a snapshot's recorded memory, or a live device's through
-	 * /proc/kcore (tried once per side: a diff has two devices). */
-	if (d->state) {
-		struct vlp_rings_opts ropts = { 0 };
-
-		if (vlp_device_origin(d->s.dev) == VLP_ORIGIN_LIVE &&
-		    vlp_guestmem_open_kcore(ctx, NULL, &d->mem))
-			ropts.mem_error = vlp_ctx_error(ctx);
-		ropts.mem = d->mem;
-		if (vlp_read_rings(ctx, d->s.dev, d->s.layout, d->state, &ropts, &d->rings))
-			d->rings = NULL;
-	}
+	 * /proc/kcore (per side: a diff has two devices). */
+	if (d->state && ring_memory_read(ctx, &d->mem, d->s.dev, d->s.layout, d->state, &d->rings))
+		d->rings = NULL;
 	return EXIT_OK;
 }
 
@@ -453,7 +435,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 		return ret;
 	if ((ret = open_side(ctx, o, b, &db)) != EXIT_OK) {
 		vlp_rings_free(da.rings);
-		vlp_guestmem_free(da.mem);
+		ring_memory_close(&da.mem);
 		vlp_state_free(da.state);
 		session_close(&da.s);
 		return ret;
@@ -511,8 +493,8 @@ out:
 	vlp_diff_free(diff);
 	vlp_rings_free(da.rings);
 	vlp_rings_free(db.rings);
-	vlp_guestmem_free(da.mem);
-	vlp_guestmem_free(db.mem);
+	ring_memory_close(&da.mem);
+	ring_memory_close(&db.mem);
 	vlp_state_free(da.state);
 	vlp_state_free(db.state);
 	session_close(&da.s);

@@ -12,9 +12,7 @@
  * memory for --rings. */
 struct notes {
 	bool privilege, no_bars, no_rings;
-	bool mem_tried;
-	struct vlp_guestmem *mem;
-	char mem_error[256];
+	struct ring_memory mem;
 };
 
 /* The registers behind the BARs: live devices and snapshots, when the
@@ -87,20 +85,12 @@ static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o
 				    struct vlp_device *dev, const struct vlp_layout *layout,
 				    const struct vlp_state *state, struct notes *notes)
 {
-	struct vlp_rings_opts ropts = { 0 };
 	struct vlp_rings *rings = NULL;
 	char slot[32];
 
 	if (!o->rings || !state)
 		return NULL;
-	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && !notes->mem_tried) {
-		notes->mem_tried = true;
-		if (vlp_guestmem_open_kcore(ctx, NULL, &notes->mem))
-			snprintf(notes->mem_error, sizeof(notes->mem_error), "%s", vlp_ctx_error(ctx));
-	}
-	ropts.mem = notes->mem;
-	ropts.mem_error = notes->mem_error[0] ? notes->mem_error : NULL;
-	if (vlp_read_rings(ctx, dev, layout, state, &ropts, &rings)) {
+	if (ring_memory_read(ctx, &notes->mem, dev, layout, state, &rings)) {
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		fprintf(stderr, PROG ": %s: rings: %s\n", slot, vlp_ctx_error(ctx));
 		return NULL;
@@ -297,7 +287,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
-	vlp_guestmem_free(notes.mem);
+	ring_memory_close(&notes.mem);
 	vlp_source_close(src);
 	vlp_filter_free(filter);
 	return ret;

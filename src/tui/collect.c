@@ -560,7 +560,6 @@ static void rings_drop(struct tui_data *d)
 static void collect_rings(struct tui_data *d)
 {
 	struct session *s = d->session;
-	struct vlp_rings_opts ropts = { 0 };
 	bool live = vlp_device_origin(s->dev) == VLP_ORIGIN_LIVE, keep = true;
 	struct timespec now;
 	uint64_t key;
@@ -586,18 +585,10 @@ static void collect_rings(struct tui_data *d)
 	key = rings_key(d->state);
 	if (!d->rings || key != d->rings_key || d->rings_reread) {
 		keep = d->rings && key == d->rings_key;
-		if (live && !d->mem_tried) {
-			d->mem_tried = true;
-			if (vlp_guestmem_open_kcore(s->ctx, NULL, &d->mem))
-				snprintf(d->mem_error, sizeof(d->mem_error), "%s",
-					 vlp_ctx_error(s->ctx));
-		}
-		ropts.mem = d->mem;
-		ropts.mem_error = d->mem_error[0] ? d->mem_error : NULL;
 		vlp_rings_free(d->rings);
 		d->rings = NULL;
 		d->rings_reread = false;
-		if (vlp_read_rings(s->ctx, s->dev, s->layout, d->state, &ropts, &d->rings)) {
+		if (ring_memory_read(s->ctx, &d->mem, s->dev, s->layout, d->state, &d->rings)) {
 			rings_drop(d);
 			snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
 			return;
@@ -672,7 +663,7 @@ void tui_data_free(struct tui_data *d)
 	lines_free(&d->chain_lines, &d->nchain_lines);
 	rings_drop(d);
 	vlp_irqs_free(d->irqs);
-	vlp_guestmem_free(d->mem);
+	ring_memory_close(&d->mem);
 	memset(d, 0, sizeof(*d));
 }
 

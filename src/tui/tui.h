@@ -77,10 +77,8 @@ struct tui_data {
 	 * view reads anyway, and are taken again only when config_generation,
 	 * device_status or a queue's queue_enable changed, or on 'r'). */
 	bool rings_on;
-	bool rings_reread;        /* take the ring addresses again at the next read */
-	struct vlp_guestmem *mem; /* /proc/kcore, opened once (live devices) */
-	bool mem_tried;
-	char mem_error[256];
+	bool rings_reread;               /* take the ring addresses again at the next read */
+	struct ring_memory mem;          /* /proc/kcore, opened once (live devices) */
 	struct vlp_rings *rings;         /* NULL: not read (rings_error says why) */
 	uint64_t rings_key;              /* hash of the registers the addresses depend on */
 	char rings_error[320];           /* why no ring is shown, "" otherwise */

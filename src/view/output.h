@@ -103,6 +103,20 @@ void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vl
 void format_queue_name(char *buf, size_t len, const struct device_view *v, bool legacy,
 		       unsigned index, enum vlp_queue_role *role);
 
+/* Guest memory for the rings (ringmem.c): /proc/kcore for live devices,
+ * opened on the first read and kept until ring_memory_close; snapshots use
+ * the memory they recorded. */
+struct ring_memory {
+	bool tried;
+	struct vlp_guestmem *mem;
+	char error[256]; /* why kcore could not be opened */
+};
+/* vlp_read_rings with that memory: 0, or a negative errno (message in ctx). */
+int ring_memory_read(struct vlp_ctx *ctx, struct ring_memory *rm, struct vlp_device *dev,
+		     const struct vlp_layout *layout, const struct vlp_state *state,
+		     struct vlp_rings **out);
+void ring_memory_close(struct ring_memory *rm);
+
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);
 /* The device type's title ("Network device", "Virtio device type 99"). */
