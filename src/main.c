@@ -173,9 +173,12 @@ static int list_access_methods(void)
 static int set_mode(struct options *o, enum mode m, const char *opt)
 {
 	static const char *const names[] = {
-		[MODE_LIST] = "",       [MODE_REPL] = "-i/-c",
-		[MODE_TOP] = "--top",   [MODE_CHECK] = "--check",
-		[MODE_DIFF] = "--diff", [MODE_LIST_CHECKS] = "--list-checks",
+		[MODE_LIST] = "",
+		[MODE_REPL] = "-i/-c",
+		[MODE_TOP] = "--top",
+		[MODE_CHECK] = "--check",
+		[MODE_DIFF] = "--diff",
+		[MODE_LIST_CHECKS] = "--list-checks",
 		[MODE_NEGOTIATE] = "--negotiate",
 	};
 
@@ -384,13 +387,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
 	    !(o->mode == MODE_CHECK && o->active))
-		return usage_error("%s",
-				   "--force and --dry-run apply to -i/-c, --check --active and --negotiate");
+		return usage_error(
+			"%s", "--force and --dry-run apply to -i/-c, --check --active and --negotiate");
 	/* The probe resets devices: only those named. */
 	if (o->mode == MODE_NEGOTIATE && !o->nslots && !o->nids)
 		return usage_error("%s", "--negotiate writes to devices: name them (SLOT...)");
 	if (o->mode == MODE_NEGOTIATE && o->dry_run && o->json)
-		return usage_error("%s", "--negotiate --dry-run prints its writes as text: not with -J");
+		return usage_error("%s",
+				   "--negotiate --dry-run prints its writes as text: not with -J");
 	if (o->mode == MODE_NEGOTIATE && o->passive)
 		return usage_error("%s", "--negotiate writes registers: not with --passive");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)

@@ -86,8 +86,7 @@ static void text_report(const char *slot, const struct vlp_layout *l,
 	       r->resets, r->tries);
 }
 
-static void json_bits(struct json *j, const char *key, const uint32_t w[VLP_FEATURE_WORDS],
-		      unsigned type)
+static void json_bits(struct json *j, const char *key, const uint32_t w[VLP_FEATURE_WORDS], unsigned type)
 {
 	json_begin_array(j, key);
 	for (unsigned b = 0; b < VLP_FEATURE_WORDS * 32; b++) {

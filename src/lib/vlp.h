@@ -1605,8 +1605,7 @@ VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_
 /* One candidate feature set: *accepted when the device kept FEATURES_OK
  * (3.1.1 step 6).  A non-zero return (negative errno, message in ctx)
  * ends the search. */
-typedef int (*vlp_negotiate_try_fn)(void *arg, const uint32_t words[VLP_FEATURE_WORDS],
-				    bool *accepted);
+typedef int (*vlp_negotiate_try_fn)(void *arg, const uint32_t words[VLP_FEATURE_WORDS], bool *accepted);
 
 /* The most candidates one search tries (each costs vlp_negotiate a reset). */
 #define VLP_NEGOTIATE_MAX_TRIES 256u
@@ -1620,11 +1619,11 @@ struct vlp_negotiate_result {
 	 * it refuse (only searched when the full offered set is refused). */
 	uint32_t rejected[VLP_FEATURE_WORDS];
 	uint32_t accepted_set[VLP_FEATURE_WORDS]; /* the largest set accepted */
-	bool any_accepted; /* false: every candidate tried was refused */
-	unsigned tries;    /* candidate sets tried */
-	unsigned resets;   /* device resets written (vlp_negotiate) */
-	bool left_reset;   /* the final reset read back 0 (vlp_negotiate) */
-	bool dry_run;      /* vlp_negotiate: one candidate's writes traced */
+	bool any_accepted;                        /* false: every candidate tried was refused */
+	unsigned tries;                           /* candidate sets tried */
+	unsigned resets;                          /* device resets written (vlp_negotiate) */
+	bool left_reset;                          /* the final reset read back 0 (vlp_negotiate) */
+	bool dry_run;                             /* vlp_negotiate: one candidate's writes traced */
 };
 
 /* The search alone, against any "accepted?" oracle: the full offered set
@@ -1645,9 +1644,8 @@ VLP_API int vlp_negotiate_search(struct vlp_ctx *ctx, const uint32_t offered[VLP
  * interface (the legacy one has no FEATURES_OK) and writable BAR access.
  * Leaves the device mid-initialization: the caller resets it. */
 VLP_API int vlp_negotiate_try(struct vlp_ctx *ctx, struct vlp_device *dev,
-			      const struct vlp_layout *layout,
-			      const uint32_t words[VLP_FEATURE_WORDS], bool *accepted,
-			      uint8_t *status_out);
+			      const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS],
+			      bool *accepted, uint8_t *status_out);
 /* The probe: the offered bits, then vlp_negotiate_search with
  * VIRTIO_F_VERSION_1 pinned.  Refused before any write when the write
  * policy refuses writes (driver bound without force, snapshot, read-only).
