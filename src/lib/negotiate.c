@@ -161,7 +161,10 @@ int vlp_negotiate_search(struct vlp_ctx *ctx, const uint32_t offered[VLP_FEATURE
 	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
 		base[w] = offered[w] & (pinned ? pinned[w] : 0);
 
-	/* Everything offered: what a driver that understands it all writes. */
+	/* Every candidate is a subset of the offered bits: QEMU 7.2 masks
+	 * bits it never offered and keeps FEATURES_OK, which would hide
+	 * nothing but prove nothing either.  First everything offered: what
+	 * a driver that understands it all writes. */
 	copy_set(c, offered);
 	err = attempt(&s, c, &ok);
 	if (!err && !ok) {
