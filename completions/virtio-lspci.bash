@@ -149,7 +149,7 @@ _virtio_lspci()
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
-            --check --active --strict --list-checks --diff
+            --check --active --strict --list-checks --diff --negotiate
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'

@@ -104,6 +104,7 @@ complete -c virtio-lspci -l active -d 'With --check: also the checks that write 
 complete -c virtio-lspci -l strict -d 'With --check: warnings fail the run too'
 complete -c virtio-lspci -l list-checks -d 'List every conformance check'
 complete -c virtio-lspci -l diff -r -d 'Compare two snapshots, dumps or slots field by field'
+complete -c virtio-lspci -l negotiate -d 'Find the offered feature bits a device requires or rejects (resets it)'
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
 complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
 complete -c virtio-lspci -s x -l hex -d 'Hex dump of config space (-x 64 bytes, -xxx 256, -xxxx 4096)'

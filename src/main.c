@@ -31,6 +31,7 @@ enum long_only {
 	OPT_LIST_CHECKS,
 	OPT_RINGS,
 	OPT_SAMPLE,
+	OPT_NEGOTIATE,
 };
 
 static const char usage_text[] =
@@ -39,6 +40,7 @@ static const char usage_text[] =
 	"       " PROG " --top [OPTIONS] [SLOT]            live view of one device\n"
 	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
+	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
 	"Inspect virtio devices on the PCI bus: identity, BARs, the Virtio Structure\n"
 	"capabilities and where they point, MSI-X, the legacy interface, findings.\n"
 	"\n"
@@ -74,7 +76,8 @@ static const char usage_text[] =
 	"                           are read from standard input when it is not a terminal\n"
 	"  -c, --command=COMMANDS   run these commands (separated by ';') and exit;\n"
 	"                           stops at the first failing one\n"
-	"      --force              allow writes while a kernel driver is bound\n"
+	"      --force              allow writes while a kernel driver is bound (-i/-c,\n"
+	"                           --check --active, --negotiate)\n"
 	"      --dry-run            print the writes instead of making them\n"
 	"  -y, --yes                do not ask before destructive writes\n"
 	"Live view:\n"
@@ -88,6 +91,11 @@ static const char usage_text[] =
 	"      --list-checks        list every check with its spec section\n"
 	"      --diff               compare two snapshots (or a snapshot and a live slot):\n"
 	"                           --diff A B; exit 1 when they differ\n"
+	"Feature negotiation (writes; a device without a bound driver, or --force):\n"
+	"      --negotiate          reset the device and try feature sets until the offered\n"
+	"                           bits it requires and those it rejects are known (each\n"
+	"                           confirmed alone); the device is left reset; --dry-run\n"
+	"                           prints the first candidate's writes\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -129,6 +137,7 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
+	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
@@ -164,9 +173,13 @@ static int list_access_methods(void)
 static int set_mode(struct options *o, enum mode m, const char *opt)
 {
 	static const char *const names[] = {
-		[MODE_LIST] = "",       [MODE_REPL] = "-i/-c",
-		[MODE_TOP] = "--top",   [MODE_CHECK] = "--check",
-		[MODE_DIFF] = "--diff", [MODE_LIST_CHECKS] = "--list-checks",
+		[MODE_LIST] = "",
+		[MODE_REPL] = "-i/-c",
+		[MODE_TOP] = "--top",
+		[MODE_CHECK] = "--check",
+		[MODE_DIFF] = "--diff",
+		[MODE_LIST_CHECKS] = "--list-checks",
+		[MODE_NEGOTIATE] = "--negotiate",
 	};
 
 	if (o->mode != MODE_LIST && o->mode != m)
@@ -270,6 +283,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_LIST_CHECKS:
 			ret = set_mode(o, MODE_LIST_CHECKS, "--list-checks");
 			break;
+		case OPT_NEGOTIATE:
+			ret = set_mode(o, MODE_NEGOTIATE, "--negotiate");
+			break;
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -369,8 +385,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error(
 			"%s",
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
-	if ((o->force || o->dry_run) && o->mode != MODE_REPL && !(o->mode == MODE_CHECK && o->active))
-		return usage_error("%s", "--force and --dry-run apply to -i/-c and --check --active");
+	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
+	    !(o->mode == MODE_CHECK && o->active))
+		return usage_error(
+			"%s", "--force and --dry-run apply to -i/-c, --check --active and --negotiate");
+	/* The probe resets devices: only those named. */
+	if (o->mode == MODE_NEGOTIATE && !o->nslots && !o->nids)
+		return usage_error("%s", "--negotiate writes to devices: name them (SLOT...)");
+	if (o->mode == MODE_NEGOTIATE && o->dry_run && o->json)
+		return usage_error("%s",
+				   "--negotiate --dry-run prints its writes as text: not with -J");
+	if (o->mode == MODE_NEGOTIATE && o->passive)
+		return usage_error("%s", "--negotiate writes registers: not with --passive");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)
 		return usage_error("%s", "--active and --strict apply to --check");
 	if (o->active && o->dump_path)
@@ -428,6 +454,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_LIST_CHECKS:
 		ret = list_checks_main(&opts);
+		break;
+	case MODE_NEGOTIATE:
+		ret = negotiate_main(ctx, &opts);
 		break;
 	default:
 		ret = EXIT_USAGE;

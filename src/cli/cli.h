@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The command-line faces: the device listing, the conformance checker and
- * the diff. */
+/* The command-line faces: the device listing, the conformance checker,
+ * the diff and the feature probe. */
 #ifndef VLP_CLI_H
 #define VLP_CLI_H
 
@@ -10,5 +10,9 @@ int list_main(struct vlp_ctx *ctx, const struct options *o);
 int check_main(struct vlp_ctx *ctx, const struct options *o);
 int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b);
 int list_checks_main(const struct options *o);
+/* --negotiate: the feature probe on each slot asked for. */
+int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
+/* --stats: the device's access counts, one line on stderr. */
+void print_stats(const struct vlp_device *dev);
 
 #endif

@@ -165,7 +165,7 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 	vlp_rings_judge(rings, state, unsampled);
 }
 
-static void print_stats(const struct vlp_device *dev)
+void print_stats(const struct vlp_device *dev)
 {
 	const struct vlp_access_stats *st = vlp_device_stats(dev);
 	char slot[32];

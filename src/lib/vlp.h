@@ -1600,6 +1600,62 @@ VLP_API void vlp_rings_free(struct vlp_rings *rings);
  * not read counts as 0. */
 VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
 
+/* ------------------------------------------------------------------ */
+/* Feature negotiation probe (--negotiate)                            */
+/* ------------------------------------------------------------------ */
+
+/* One candidate feature set: *accepted when the device kept FEATURES_OK
+ * (3.1.1 step 6).  A non-zero return (negative errno, message in ctx)
+ * ends the search. */
+typedef int (*vlp_negotiate_try_fn)(void *arg, const uint32_t words[VLP_FEATURE_WORDS], bool *accepted);
+
+/* The most candidates one search tries (each costs vlp_negotiate a reset). */
+#define VLP_NEGOTIATE_MAX_TRIES 256u
+
+struct vlp_negotiate_result {
+	uint32_t offered[VLP_FEATURE_WORDS];
+	/* Offered bits whose removal alone from the largest accepted set
+	 * makes the device refuse FEATURES_OK (2.2.2). */
+	uint32_t required[VLP_FEATURE_WORDS];
+	/* Offered bits whose addition alone to the largest accepted set makes
+	 * it refuse (only searched when the full offered set is refused). */
+	uint32_t rejected[VLP_FEATURE_WORDS];
+	uint32_t accepted_set[VLP_FEATURE_WORDS]; /* the largest set accepted */
+	bool any_accepted;                        /* false: every candidate tried was refused */
+	unsigned tries;                           /* candidate sets tried */
+	unsigned resets;                          /* device resets written (vlp_negotiate) */
+	bool left_reset;                          /* the final reset read back 0 (vlp_negotiate) */
+	bool dry_run;                             /* vlp_negotiate: one candidate's writes traced */
+};
+
+/* The search alone, against any "accepted?" oracle: the full offered set
+ * first; when refused, the pinned bits alone (or none) as a base grown by
+ * bisection to the largest accepted set, the bits that cannot be added
+ * being "rejected"; then bisection over the accepted set's bits for the
+ * "required" ones.  Pinned bits stay in every bisection candidate (a
+ * driver must accept VIRTIO_F_VERSION_1, 6.1, and devices skip checks
+ * without it) and are tested one by one.  Each found bit is confirmed by
+ * a candidate of its own.  -E2BIG past max_tries candidates. */
+VLP_API int vlp_negotiate_search(struct vlp_ctx *ctx, const uint32_t offered[VLP_FEATURE_WORDS],
+				 const uint32_t pinned[VLP_FEATURE_WORDS], unsigned max_tries,
+				 vlp_negotiate_try_fn try_fn, void *arg,
+				 struct vlp_negotiate_result *out);
+/* One candidate on the device (3.1.1): reset (read back as 0),
+ * ACKNOWLEDGE, DRIVER, every driver feature word, FEATURES_OK, then
+ * device_status read back (*status_out, may be NULL).  Needs the modern
+ * interface (the legacy one has no FEATURES_OK) and writable BAR access.
+ * Leaves the device mid-initialization: the caller resets it. */
+VLP_API int vlp_negotiate_try(struct vlp_ctx *ctx, struct vlp_device *dev,
+			      const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS],
+			      bool *accepted, uint8_t *status_out);
+/* The probe: the offered bits, then vlp_negotiate_search with
+ * VIRTIO_F_VERSION_1 pinned.  Refused before any write when the write
+ * policy refuses writes (driver bound without force, snapshot, read-only).
+ * With a dry run, the first candidate only.  The device is reset (and the
+ * reset read back as 0) afterwards, on success and on every error. */
+VLP_API int vlp_negotiate(struct vlp_ctx *ctx, struct vlp_device *dev,
+			  const struct vlp_layout *layout, struct vlp_negotiate_result *out);
+
 #ifdef __cplusplus
 }
 #endif

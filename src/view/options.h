@@ -23,6 +23,7 @@ enum mode {
 	MODE_CHECK,       /* --check: conformance findings */
 	MODE_DIFF,        /* --diff A B */
 	MODE_LIST_CHECKS, /* --list-checks */
+	MODE_NEGOTIATE,   /* --negotiate SLOT...: the feature probe */
 };
 
 #define MAX_SELECTORS 64
@@ -51,7 +52,7 @@ struct options {
 	unsigned nslots;
 	const char *ids[MAX_SELECTORS];
 	unsigned nids;
-	/* writes (REPL, --check --active) */
+	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
 	const char *commands; /* -c: batch commands */
 	/* live view */
