@@ -48,7 +48,8 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 		return state;
 	}
 	snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
-	if (!notes->no_bars) {
+	/* With --rings the rings' note says it, with the rest of why. */
+	if (!notes->no_bars && !o->rings) {
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		fprintf(stderr, PROG ": note: %s: %s; showing config space only\n", slot, why);
 		notes->no_bars = true;
@@ -83,13 +84,31 @@ static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
  * them needs the registers (where the rings are), so no state: no rings. */
 static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o,
 				    struct vlp_device *dev, const struct vlp_layout *layout,
-				    const struct vlp_state *state, struct notes *notes)
+				    const struct vlp_state *state, const char *state_why,
+				    struct notes *notes, char *why, size_t whylen)
 {
 	struct vlp_rings *rings = NULL;
+	const char *mem_why;
 	char slot[32];
 
-	if (!o->rings || !state)
+	why[0] = '\0';
+	if (!o->rings)
 		return NULL;
+	if (!state) {
+		/* Both reasons, when both hold (this machine: no BAR access
+		 * and no /proc/kcore), said once for the run. */
+		mem_why = ring_memory_open(ctx, &notes->mem, dev);
+		snprintf(why, whylen, "%s%s%s",
+			 state_why && state_why[0] ? state_why : "a dump holds config space only",
+			 mem_why ? "; " : "", mem_why ? mem_why : "");
+		if (!notes->no_rings && vlp_device_origin(dev) == VLP_ORIGIN_LIVE) {
+			format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+			fprintf(stderr, PROG ": note: %s: rings not read: %s%s\n", slot, why,
+				state_why && state_why[0] ? "; showing config space only" : "");
+			notes->no_rings = true;
+		}
+		return NULL;
+	}
 	if (ring_memory_read(ctx, &notes->mem, dev, layout, state, &rings)) {
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		fprintf(stderr, PROG ": %s: rings: %s\n", slot, vlp_ctx_error(ctx));
@@ -213,7 +232,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		struct vlp_state *state;
 		struct vlp_irqs *irqs;
 		struct vlp_rings *rings;
-		char why[256], irqs_why[256], title[160];
+		char why[256], irqs_why[256], rings_why[600], title[160];
 
 		err = vlp_source_next(src, &dev);
 		if (err == 0)
@@ -236,7 +255,8 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		}
 		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
 		irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
-		rings = read_rings(ctx, o, dev, layout, state, &notes);
+		rings = read_rings(ctx, o, dev, layout, state, why, &notes, rings_why,
+				   sizeof(rings_why));
 		sample_rings(ctx, o, dev, state, rings, &irqs);
 		view = (struct device_view){ dev,
 					     layout,
@@ -246,6 +266,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 					     irqs_why[0] ? irqs_why : NULL,
 					     o->rings,
 					     rings,
+					     rings_why[0] ? rings_why : NULL,
 					     o->sample_count,
 					     o->sample_interval_ms,
 					     o->sample_count > 1 &&

@@ -53,6 +53,7 @@ struct device_view {
 	const char *irqs_error;        /* why not, when it was tried */
 	bool rings_asked;              /* --rings: show what the rings hold */
 	const struct vlp_rings *rings; /* NULL: not read (no state, or not asked) */
+	const char *rings_error;       /* why rings is NULL when asked */
 	/* --sample: reads asked for and their spacing (0: a single read) */
 	unsigned sample_count, sample_interval_ms;
 	bool samples_repeat; /* a snapshot: every read is the same moment */
@@ -111,6 +112,8 @@ struct ring_memory {
 	struct vlp_guestmem *mem;
 	char error[256]; /* why kcore could not be opened */
 };
+/* Opens it for a live device (once): why it cannot be had, or NULL. */
+const char *ring_memory_open(struct vlp_ctx *ctx, struct ring_memory *rm, const struct vlp_device *dev);
 /* vlp_read_rings with that memory: 0, or a negative errno (message in ctx). */
 int ring_memory_read(struct vlp_ctx *ctx, struct ring_memory *rm, struct vlp_device *dev,
 		     const struct vlp_layout *layout, const struct vlp_state *state,

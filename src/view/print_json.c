@@ -275,10 +275,8 @@ static void json_device(struct output *o, const struct device_view *v)
 	/* With --rings: why no queue object has its ring, when none has. */
 	if (v->rings_asked)
 		json_string(&o->json, "rings_error",
-			    v->rings         ? (v->rings->error[0] ? v->rings->error : NULL)
-			    : v->state       ? "no queue"
-			    : v->state_error ? v->state_error
-					     : "no register state");
+			    v->rings ? (v->rings->error[0] ? v->rings->error : NULL)
+				     : (v->rings_error ? v->rings_error : "no register state"));
 	json_interrupts(o, v);
 	json_end_object(&o->json);
 }

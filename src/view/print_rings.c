@@ -453,7 +453,7 @@ void text_rings(struct output *o, const struct device_view *v)
 		return;
 	if (!rs) {
 		fprintf(o->f, "\tRings: unavailable (%s)\n",
-			v->state_error ? v->state_error : "no register state");
+			v->rings_error ? v->rings_error : "no register state");
 		return;
 	}
 	if (rs->error[0]) {

@@ -6,17 +6,25 @@
 
 #include "output.h"
 
+const char *ring_memory_open(struct vlp_ctx *ctx, struct ring_memory *rm, const struct vlp_device *dev)
+{
+	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE)
+		return NULL;
+	if (!rm->tried) {
+		rm->tried = true;
+		if (vlp_guestmem_open_kcore(ctx, NULL, &rm->mem))
+			snprintf(rm->error, sizeof(rm->error), "%s", vlp_ctx_error(ctx));
+	}
+	return rm->error[0] ? rm->error : NULL;
+}
+
 int ring_memory_read(struct vlp_ctx *ctx, struct ring_memory *rm, struct vlp_device *dev,
 		     const struct vlp_layout *layout, const struct vlp_state *state,
 		     struct vlp_rings **out)
 {
 	struct vlp_rings_opts ropts = { 0 };
 
-	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && !rm->tried) {
-		rm->tried = true;
-		if (vlp_guestmem_open_kcore(ctx, NULL, &rm->mem))
-			snprintf(rm->error, sizeof(rm->error), "%s", vlp_ctx_error(ctx));
-	}
+	ring_memory_open(ctx, rm, dev);
 	ropts.mem = rm->mem;
 	ropts.mem_error = rm->error[0] ? rm->error : NULL;
 	return vlp_read_rings(ctx, dev, layout, state, &ropts, out);
