@@ -1672,9 +1672,11 @@ struct vlp_vq_used {
 enum vlp_vq_area { VLP_VQ_DESC, VLP_VQ_DRIVER, VLP_VQ_DEVICE };
 struct vlp_vq;
 /* A queue's memory, zeroed, with interrupts suppressed in the driver area
- * (the used ring is polled).  No device access. */
+ * (the used ring is polled; features: the negotiated bits 0-63, for
+ * VIRTIO_F_EVENT_IDX).  No device access. */
 VLP_API int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
-		       enum vlp_dma_kind kind, uint64_t plain_base, struct vlp_vq **out);
+		       uint64_t features, enum vlp_dma_kind kind, uint64_t plain_base,
+		       struct vlp_vq **out);
 VLP_API const struct vlp_vq_info *vlp_vq_info(const struct vlp_vq *vq);
 VLP_API uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
 /* Makes one buffer of len bytes available (data_len bytes of data copied

@@ -28,6 +28,9 @@
 #define VIRTQ_DESC_F_AVAIL (1u << 7)
 #define VIRTQ_DESC_F_USED (1u << 15)
 #define RING_EVENT_FLAGS_DISABLE 1
+/* used_event this far past the used entries seen: the device would
+ * interrupt only after 32768 more (2.7.7.2), more than can be in flight. */
+#define USED_EVENT_AHEAD 0x7fff
 
 #define NO_VECTOR 0xffff /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
 
@@ -76,6 +79,7 @@ struct vlp_vq {
 	/* packed (2.8.1): wrap counters and positions */
 	uint16_t next_avail, next_used;
 	bool avail_wrap, used_wrap;
+	bool event_idx; /* VIRTIO_F_EVENT_IDX negotiated */
 };
 
 int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
@@ -125,7 +129,7 @@ static int area_pa(struct vlp_ctx *ctx, struct vlp_vq *vq, size_t off, size_t le
 	return 0;
 }
 
-int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
+int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format, uint64_t features,
 	       enum vlp_dma_kind kind, uint64_t plain_base, struct vlp_vq **out)
 {
 	struct vlp_vq *vq;
@@ -161,8 +165,13 @@ int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
 			      &vq->info.device_pa, "device area");
 	if (err)
 		goto fail;
-	/* No interrupts are wanted: the used ring is polled (2.7.7, 2.8.10). */
-	if (format == VLP_RING_SPLIT)
+	/* No interrupts are wanted: the used ring is polled (2.7.7, 2.8.10).
+	 * With VIRTIO_F_EVENT_IDX avail.flags must stay 0 (2.7.7.1): used_event
+	 * is kept half the index space ahead instead (vlp_vq_reap). */
+	vq->event_idx = features >> VLP_F_EVENT_IDX & 1;
+	if (format == VLP_RING_SPLIT && vq->event_idx)
+		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * size, USED_EVENT_AHEAD);
+	else if (format == VLP_RING_SPLIT)
 		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER), VIRTQ_AVAIL_F_NO_INTERRUPT);
 	else
 		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, RING_EVENT_FLAGS_DISABLE);
@@ -327,6 +336,9 @@ int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out,
 			(*n)++;
 			vq->info.used_idx++;
 		}
+		if (vq->event_idx)
+			store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * vq->info.size,
+					(uint16_t)(vq->info.used_idx + USED_EVENT_AHEAD));
 		return 0;
 	}
 	while (*n < max && vq->info.in_flight) {
@@ -534,7 +546,8 @@ int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned s
 				 "queue %u: size %u is above the device's maximum %u (queue_size)",
 				 q, size, (unsigned)max);
 	/* Dry runs: plain memory at made-up addresses 0x10000000 + 1 MiB per queue. */
-	err = vlp_vq_new(ctx, size, format, v->plain ? VLP_DMA_PLAIN : VLP_DMA_LOCKED,
+	err = vlp_vq_new(ctx, size, format, drv[0] | (uint64_t)drv[1] << 32,
+			 v->plain ? VLP_DMA_PLAIN : VLP_DMA_LOCKED,
 			 0x10000000ull + ((uint64_t)q << 20), &vq);
 	if (err)
 		return err;

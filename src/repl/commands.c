@@ -239,11 +239,18 @@ static int setup_queue(struct repl *r, unsigned q, unsigned size)
 {
 	const struct vlp_vq_info *info;
 
+	bool before;
+
 	if (need_vqs(r))
 		return -1;
+	before = vlp_vqs_info(r->vqs, q) != NULL;
 	if (vlp_vqs_setup(r->ctx, r->vqs, q, size, &info))
 		return fail(r, "queue setup: %s", vlp_ctx_error(r->ctx));
-	print_plan(r, q, info);
+	if (before)
+		fprintf(r->out, "queue %u: set up already (size %u, descriptors 0x%09" PRIx64 ")\n",
+			q, info->size, info->desc_pa);
+	else
+		print_plan(r, q, info);
 	return 0;
 }
 

@@ -312,6 +312,8 @@ static int run_session(struct session *s, const struct options *o, bool interact
 	}
 	if (s->bars)
 		vlp_device_set_trace(s->dev, NULL, NULL);
+	if (o->stats)
+		print_access_stats(stderr, s->dev);
 	return ret;
 }
 

@@ -123,7 +123,9 @@ static void test_split_post_and_reap(void **state)
 
 	(void)state;
 	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 8, VLP_RING_SPLIT, VLP_DMA_PLAIN, 0x100000, &vq), 0);
+	assert_int_equal(vlp_vq_new(ctx, 8, VLP_RING_SPLIT, 1ull << VLP_F_VERSION_1, VLP_DMA_PLAIN,
+				    0x100000, &vq),
+			 0);
 	info = vlp_vq_info(vq);
 	assert_int_equal(info->desc_pa, 0x100000);
 	assert_int_equal(info->driver_pa, 0x101000);
@@ -198,6 +200,52 @@ static void test_split_post_and_reap(void **state)
 	vlp_ctx_free(ctx);
 }
 
+/* VIRTIO_F_EVENT_IDX: avail.flags stays 0 (2.7.7.1) and used_event is kept
+ * far ahead of the used entries seen; the decoder finds nothing wrong. */
+static void test_split_event_idx(void **state)
+{
+	struct vlp_ring_params p = { 0 };
+	struct vlp_guestmem *mem;
+	struct vlp_vq_used u[2];
+	struct vlp_ring *ring;
+	struct vlp_ctx *ctx;
+	struct vlp_vq *vq;
+	uint8_t *avail, *used;
+	uint64_t features = 1ull << VLP_F_VERSION_1 | 1ull << VLP_F_EVENT_IDX;
+	unsigned id;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vlp_ctx_new(&ctx), 0);
+	assert_int_equal(vlp_vq_new(ctx, 4, VLP_RING_SPLIT, features, VLP_DMA_PLAIN, 0, &vq), 0);
+	avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
+	used = vlp_vq_area(vq, VLP_VQ_DEVICE);
+	assert_int_equal(get16(avail), 0);
+	assert_int_equal(get16(avail + 4 + 2 * 4), 0x7fff);
+	assert_int_equal(vlp_vq_post(ctx, vq, true, NULL, 0, 16, &id), 0);
+	put32(used + 4, id);
+	put32(used + 8, 16);
+	put16(used + 2, 1);
+	assert_int_equal(vlp_vq_reap(ctx, vq, u, 2, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(get16(avail + 4 + 2 * 4), 0x8000);
+	assert_int_equal(vlp_guestmem_new_recorded(ctx, &mem), 0);
+	assert_int_equal(vlp_vq_add_to_guestmem(ctx, vq, mem), 0);
+	p.format = VLP_RING_SPLIT;
+	p.size = 4;
+	p.desc = vlp_vq_info(vq)->desc_pa;
+	p.driver = vlp_vq_info(vq)->driver_pa;
+	p.device = vlp_vq_info(vq)->device_pa;
+	p.negotiated = features;
+	assert_int_equal(vlp_ring_read(ctx, mem, &p, &ring), 0);
+	assert_int_equal(ring->nfindings, 0);
+	assert_int_equal(ring->used.idx, 1);
+	vlp_ring_free(ring);
+	vlp_guestmem_free(mem);
+	vlp_vq_free(vq);
+	vlp_ctx_free(ctx);
+}
+
 /* Packed (2.8.1): AVAIL = the wrap counter, USED = its inverse; the device
  * marks a descriptor used by making both equal to its wrap counter. */
 static void test_packed_post_and_reap(void **state)
@@ -211,7 +259,7 @@ static void test_packed_post_and_reap(void **state)
 
 	(void)state;
 	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 2, VLP_RING_PACKED, VLP_DMA_PLAIN, 0x200000, &vq), 0);
+	assert_int_equal(vlp_vq_new(ctx, 2, VLP_RING_PACKED, 0, VLP_DMA_PLAIN, 0x200000, &vq), 0);
 	desc = vlp_vq_area(vq, VLP_VQ_DESC);
 	/* 2.8.10: RING_EVENT_FLAGS_DISABLE in the driver area */
 	assert_int_equal(get16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2), 1);
@@ -320,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_plain_memory),
 		cmocka_unit_test(test_split_post_and_reap),
+		cmocka_unit_test(test_split_event_idx),
 		cmocka_unit_test(test_packed_post_and_reap),
 		cmocka_unit_test(test_iommu_refusal),
 		cmocka_unit_test(test_snapshot_refusals),
