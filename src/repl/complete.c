@@ -124,7 +124,8 @@ void repl_complete(const struct complete_ctx *c, const char *const *prev, size_t
 				snprintf(buf, sizeof(buf), "%u", q);
 				add_if(text, buf, add, arg);
 			}
-		if (nprev == 1 && !strcmp(cmd->name, "queue"))
+		/* queue s<Tab>: the subcommand (a bare Tab lists the indices) */
+		if (nprev == 1 && !strcmp(cmd->name, "queue") && text[0])
 			add_if(text, "setup", add, arg);
 		/* post Q in|out */
 		if (nprev == 2 && !strcmp(cmd->name, "post")) {
