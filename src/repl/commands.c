@@ -20,8 +20,8 @@
 #include "repl.h"
 
 #define RESET_TIMEOUT_MS 1000
-#define INIT_QUEUES_MAX 64  /* init sets up at most these */
-#define POLL_ENTRIES_MAX 64 /* used entries one poll takes */
+#define INIT_QUEUES_MAX 64u  /* init sets up at most these */
+#define POLL_ENTRIES_MAX 64u /* used entries one poll takes */
 
 const char *const repl_sections[] = { "all",    "caps",   "map",  "status", "features",
 				      "queues", "device", "msix", "legacy", NULL };
