@@ -602,6 +602,7 @@ int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned ti
 {
 	const struct timespec pause = { 0, 1000000 };
 	struct vlp_vq *vq = queue_of(ctx, v, q, "poll");
+	struct timespec t0, now;
 	unsigned waited = 0;
 	int err;
 
@@ -615,6 +616,7 @@ int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned ti
 				 VLP_VQ_POLL_MAX_MS);
 	if (!vq->info.in_flight)
 		return vlp_error(ctx, ENOENT, "poll: queue %u has no buffer in flight (post first)", q);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		err = vlp_vq_reap(ctx, vq, out, max, n);
 		if (err || *n)
@@ -628,7 +630,9 @@ int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned ti
 			break;
 		}
 		nanosleep(&pause, NULL);
-		waited++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (unsigned)((now.tv_sec - t0.tv_sec) * 1000 +
+				    (now.tv_nsec - t0.tv_nsec) / 1000000);
 	}
 	if (waited_ms)
 		*waited_ms = waited;
@@ -663,8 +667,9 @@ bool vlp_vqs_in_use(const struct vlp_vqs *v)
 
 int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 {
-	int err = 0, cerr = 0;
-	bool reset_ok;
+	char why[300];
+	bool freed;
+	int err, cerr = 0;
 
 	if (waited_ms)
 		*waited_ms = 0;
@@ -673,16 +678,23 @@ int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 	/* 4.1.4.3.2: reset, and wait for device_status to read 0; only
 	 * then does the device stop using the rings. */
 	err = vlp_device_reset(ctx, v->dev, v->layout, VQ_RESET_TIMEOUT_MS, waited_ms);
-	reset_ok = err == 0;
+	if (err)
+		snprintf(why, sizeof(why), "%s", vlp_ctx_error(ctx));
 	if (v->master_set)
 		cerr = vlp_config_write(ctx, v->dev, PCI_COMMAND, 2, v->command);
-	/* A device that did not reset may still write: its memory is kept
-	 * (locked until the process ends) unless bus mastering is off again. */
-	if (reset_ok || (v->master_set && cerr == 0) || v->plain) {
+	/* A device that did not reset may still write: its memory is freed
+	 * only when bus mastering is off again, else kept (locked until the
+	 * process ends). */
+	freed = err == 0 || (v->master_set && cerr == 0) || v->plain;
+	if (freed) {
 		for (unsigned i = 0; i < v->nq; i++)
 			vlp_vq_free(v->q[i]);
 		free(v->q);
 	}
 	free(v);
-	return err ? err : cerr;
+	if (err)
+		return vlp_error(ctx, -err, "%s; %s", why,
+				 freed ? "bus mastering is off again: queue memory freed"
+				       : "queue memory kept until the process ends (the device may still write it)");
+	return cerr;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,17 @@ static int need_vqs(struct repl *r)
 		return -1;
 	if (vlp_vqs_open(r->ctx, r->s->dev, layout(r), NULL, &r->vqs))
 		return lib_fail(r);
+	/* A signal that ends the process would free memory the device may
+	 * still write: held back until the queues are released (a person at
+	 * the prompt keeps Ctrl-C, which only cancels the line). */
+	sigemptyset(&r->held_signals);
+	sigaddset(&r->held_signals, SIGTERM);
+	sigaddset(&r->held_signals, SIGHUP);
+	sigaddset(&r->held_signals, SIGQUIT);
+	sigaddset(&r->held_signals, SIGPIPE);
+	if (!r->interactive)
+		sigaddset(&r->held_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &r->held_signals, &r->saved_mask);
 	return 0;
 }
 
@@ -205,10 +217,12 @@ int repl_release_queues(struct repl *r)
 		return 0;
 	if (vlp_vqs_close(r->ctx, r->vqs, &waited)) {
 		r->vqs = NULL;
-		return fail(r, "%s: queue memory kept (the device may still write it)",
-			    vlp_ctx_error(r->ctx));
+		/* signals stay held: the memory may still be in use */
+		return lib_fail(r);
 	}
 	r->vqs = NULL;
+	fflush(r->out);
+	sigprocmask(SIG_SETMASK, &r->saved_mask, NULL);
 	if (dry)
 		fprintf(r->out,
 			"reset: device_status <- 0x00 (dry run: not written); queue plan dropped\n");

@@ -3,6 +3,7 @@
 #ifndef VLP_REPL_H
 #define VLP_REPL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -21,6 +22,7 @@ struct repl {
 	bool trace;               /* echo every access, reads too */
 	bool quit;
 	struct vlp_vqs *vqs; /* queues set up here (queue setup, init); NULL: none */
+	sigset_t held_signals, saved_mask; /* blocked while vqs lives */
 	char err[512];       /* why the last command failed */
 };
 

@@ -7,7 +7,7 @@
 # afterwards QEMU shows status 0 (the reset before the memory went); a second run gives
 # other bytes; --dry-run prints the writes and the memory plan and writes nothing; a
 # device with a bound driver refuses without --force (one line, exit 1, --stats: nothing
-# written).
+# written). A third virtio-rng with packed=on is driven through a packed ring.
 #
 #   tests/qemu/dma.sh [--keep DIR]
 #
@@ -53,6 +53,7 @@ rc=0
 	--add "$tool:/usr/bin/virtio-lspci" --hook "$VLP_QEMU_DIR/dma/hook.sh" --hook-at start \
 	-o "$work/guest.out" --timeout 180 -- \
 	-device virtio-rng-pci,id=vlp03,addr=0x3 -device virtio-rng-pci,id=vlp04,addr=0x4 \
+	-device virtio-rng-pci,id=vlp05,addr=0x5,packed=on \
 	-chardev "socket,id=sync,path=$VLP_DMA_SYNC,server=on,wait=off" \
 	-serial mon:stdio -serial chardev:sync || rc=$?
 ((rc == 0)) || cant "the guest run failed (exit $rc): $(tail -5 "$work/guest.out" 2>/dev/null)"
@@ -91,6 +92,12 @@ expect "held: vring-num" "$(at held1 '.q0["vring-num"]')" 8
 expect "held: status DRIVER_OK" "$(at held1 '.rng.status | qemu_status')" 15
 has "held: ring 0 read from the REPL's own memory" "run 1" "Queue 0 requestq (request, split, size 8): avail 1, used 1, in flight 0"
 if [[ $(section "run 1") == *Warning* ]]; then fail "run 1: the ring decoder found a fault in the REPL's own ring"; else pass; fi
+has "packed: exit" "packed" "rc=0"
+has "packed: packed ring" "packed" "queue 0: packed ring of 8, locked memory"
+has "packed: used entry" "packed" "  used id 0 len 32"
+b=$(bytes_of packed)
+expect "packed: 32 bytes" "${#b}" 64
+if [[ $b =~ ^0+$ ]]; then fail "packed: the 32 bytes are all zero"; else pass; fi
 has "dry run: exit" "dry run" "rc=0"
 has "dry run: writes shown" "dry run" "would write -> BAR"
 has "dry run: plan" "dry run" "plain memory (dry run: not device-visible, addresses made up)"
