@@ -693,8 +693,9 @@ int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 	}
 	free(v);
 	if (err)
-		return vlp_error(ctx, -err, "%s; %s", why,
-				 freed ? "bus mastering is off again: queue memory freed"
-				       : "queue memory kept until the process ends (the device may still write it)");
+		return vlp_error(
+			ctx, -err, "%s; %s", why,
+			freed ? "bus mastering is off again: queue memory freed"
+			      : "queue memory kept until the process ends (the device may still write it)");
 	return cerr;
 }

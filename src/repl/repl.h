@@ -21,9 +21,9 @@ struct repl {
 	bool interactive;         /* a person at a terminal: confirmations, watch keys */
 	bool trace;               /* echo every access, reads too */
 	bool quit;
-	struct vlp_vqs *vqs; /* queues set up here (queue setup, init); NULL: none */
+	struct vlp_vqs *vqs;               /* queues set up here (queue setup, init); NULL: none */
 	sigset_t held_signals, saved_mask; /* blocked while vqs lives */
-	char err[512];       /* why the last command failed */
+	char err[512];                     /* why the last command failed */
 };
 
 /* One command of the table: help text and completion come from here. */
