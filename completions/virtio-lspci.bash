@@ -135,7 +135,7 @@ _virtio_lspci()
         -c | --command)
             # commands for the REPL: the first word of each
             mapfile -t COMPREPLY < <(compgen -W 'help show get set queue features feature
-                status reset init notify isr ring chain irq read write cfg watch trace shell echo quit exit' -- "$cur")
+                status reset init post kick poll notify isr ring chain irq read write cfg watch trace shell echo quit exit' -- "$cur")
             return
             ;;
         -h | --help | -V | --version)

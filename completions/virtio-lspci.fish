@@ -93,7 +93,7 @@ complete -c virtio-lspci -l watch -d 'Full-screen live view of one device (same 
 complete -c virtio-lspci -l interval -x -a '0.1 0.5 1 2 5 10' -d 'Live view refresh interval in seconds (default 1)'
 # Interactive and batch commands
 complete -c virtio-lspci -s i -l interactive -d 'Command prompt on one device (readline)'
-complete -c virtio-lspci -s c -l command -x -d 'Run these commands (separated by ;) and exit'
+complete -c virtio-lspci -s c -l command -x -a 'help show get set queue features feature status reset init post kick poll notify isr ring chain irq read write cfg watch trace shell echo quit exit' -d 'Run these commands (separated by ;) and exit'
 complete -c virtio-lspci -l force -d 'Allow writes while a driver is bound, and writes breaking driver rules'
 complete -c virtio-lspci -l dry-run -d 'Print the writes instead of making them'
 complete -c virtio-lspci -s y -l yes -d 'Do not ask before destructive writes'

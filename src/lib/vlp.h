@@ -1656,6 +1656,139 @@ VLP_API int vlp_negotiate_try(struct vlp_ctx *ctx, struct vlp_device *dev,
 VLP_API int vlp_negotiate(struct vlp_ctx *ctx, struct vlp_device *dev,
 			  const struct vlp_layout *layout, struct vlp_negotiate_result *out);
 
+/* Driving a device: DMA memory (dma.c) and virtqueues (vq.c)         */
+/* ------------------------------------------------------------------ */
+
+/* Memory a device reads and writes.  Only the write path uses it. */
+enum vlp_dma_kind {
+	VLP_DMA_HUGETLB, /* a huge page from the hugetlb pool: contiguous */
+	VLP_DMA_LOCKED,  /* anonymous pages locked with mlock */
+	VLP_DMA_PLAIN,   /* heap memory at made-up addresses: tests and dry runs */
+};
+#define VLP_DMA_MAX (2u * 1024 * 1024) /* largest allocation */
+struct vlp_dma;
+/* "hugetlb", "locked", "plain" */
+VLP_API const char *vlp_dma_kind_name(enum vlp_dma_kind k);
+/* len bytes, zeroed.  VLP_DMA_HUGETLB or _LOCKED: a huge page when len is
+ * above a page and the pool has one, else locked pages; physical addresses
+ * from /proc/self/pagemap (-EPERM with the reason when it hides them: not
+ * root).  VLP_DMA_PLAIN: addresses are plain_base + offset. */
+VLP_API int vlp_dma_alloc(struct vlp_ctx *ctx, size_t len, enum vlp_dma_kind kind,
+			  uint64_t plain_base, struct vlp_dma **out);
+VLP_API void *vlp_dma_ptr(const struct vlp_dma *m);
+VLP_API size_t vlp_dma_len(const struct vlp_dma *m);
+VLP_API enum vlp_dma_kind vlp_dma_kind(const struct vlp_dma *m);
+/* The physical address of len bytes at off: -ENOSPC when they are not
+ * physically contiguous, -ERANGE outside the allocation. */
+VLP_API int vlp_dma_pa(struct vlp_ctx *ctx, const struct vlp_dma *m, size_t off, size_t len,
+		       uint64_t *pa);
+VLP_API void vlp_dma_free(struct vlp_dma *m);
+/* 0 when the device sees physical addresses: no IOMMU group, or a group of
+ * type identity (sysfs, sys_root NULL: /sys); -EOPNOTSUPP with the reason
+ * when an IOMMU translates (the addresses would be IOVAs). */
+VLP_API int vlp_dma_check_device(struct vlp_ctx *ctx, const struct vlp_slot *slot,
+				 const char *sys_root);
+
+/* A virtqueue's memory: the ring areas and one buffer per descriptor. */
+#define VLP_VQ_SIZE_MAX 32768 /* 2.7, 2.8 */
+#define VLP_VQ_BUF_MAX 4096u  /* bytes of one posted buffer (one page) */
+#define VLP_VQ_PAGE 4096u
+#define VLP_VQ_POLL_MAX_MS 60000u
+struct vlp_vq_layout {
+	unsigned size;
+	enum vlp_ring_format format; /* split or packed */
+	/* offsets in the ring memory; each area starts a 4 KiB page */
+	size_t desc_off, desc_len;     /* descriptor area */
+	size_t driver_off, driver_len; /* split: available ring; packed: driver event suppression */
+	size_t device_off, device_len; /* split: used ring; packed: device event suppression */
+	size_t total;
+};
+/* The memory plan of a queue (no allocation). */
+VLP_API int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
+			  struct vlp_vq_layout *out);
+
+struct vlp_vq_info {
+	unsigned size;
+	enum vlp_ring_format format;
+	struct vlp_vq_layout layout;
+	enum vlp_dma_kind kind;
+	uint64_t desc_pa, driver_pa, device_pa; /* what queue_desc/driver/device get */
+	uint16_t avail_idx;                     /* buffers made available (free-running) */
+	uint16_t used_idx;                      /* used entries taken (free-running) */
+	unsigned in_flight;
+};
+/* One buffer the device gave back. */
+struct vlp_vq_used {
+	unsigned id;          /* the buffer (descriptor) id */
+	uint32_t len;         /* bytes the device says it wrote */
+	uint32_t buf_len;     /* bytes posted */
+	bool device_writable; /* an "in" buffer */
+	bool len_exceeds;     /* len above what it could write (2.7.8.1) */
+	const uint8_t *data;  /* the buffer, until it is posted again */
+};
+enum vlp_vq_area { VLP_VQ_DESC, VLP_VQ_DRIVER, VLP_VQ_DEVICE };
+struct vlp_vq;
+/* A queue's memory, zeroed, with interrupts suppressed in the driver area
+ * (the used ring is polled; features: the negotiated bits 0-63, for
+ * VIRTIO_F_EVENT_IDX).  No device access. */
+VLP_API int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
+		       uint64_t features, enum vlp_dma_kind kind, uint64_t plain_base,
+		       struct vlp_vq **out);
+VLP_API const struct vlp_vq_info *vlp_vq_info(const struct vlp_vq *vq);
+VLP_API uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
+/* Makes one buffer of len bytes available (data_len bytes of data copied
+ * into it): a descriptor, device-writable or not, then avail (2.7.13,
+ * 2.8.21).  *id: the buffer id the used entry will carry. */
+VLP_API int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable,
+			const void *data, size_t data_len, size_t len, unsigned *id);
+/* Takes the used entries that arrived (at most max): -EPROTO when the
+ * device returned an id not in flight or moved used.idx too far. */
+VLP_API int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out, size_t max,
+			size_t *n);
+/* Copies the rings and buffers into recorded guest memory (vlp_ring_read). */
+VLP_API int vlp_vq_add_to_guestmem(struct vlp_ctx *ctx, const struct vlp_vq *vq,
+				   struct vlp_guestmem *mem);
+VLP_API void vlp_vq_free(struct vlp_vq *vq);
+
+/* The queues of one live device, driven from here: the device must be
+ * writable (vlp_device_open_bars with writable, and force when a driver is
+ * bound), modern, and see physical addresses.  Opening enables bus
+ * mastering (PCI Command bit 2, through vlp_config_write); closing resets
+ * the device, waits for device_status 0, restores the Command register and
+ * only then frees the memory.  On a dry-run device the memory is plain and
+ * every write is only traced. */
+struct vlp_vqs;
+struct vlp_vqs_opts {
+	const char *sys_root; /* where sysfs is (tests); NULL: /sys */
+};
+VLP_API int vlp_vqs_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+			 const struct vlp_vqs_opts *opts, struct vlp_vqs **out);
+VLP_API unsigned vlp_vqs_count(const struct vlp_vqs *vqs); /* num_queues */
+VLP_API bool vlp_vqs_dry_run(const struct vlp_vqs *vqs);
+VLP_API bool vlp_vqs_in_use(const struct vlp_vqs *vqs); /* a queue is set up */
+/* NULL: queue q not set up. */
+VLP_API const struct vlp_vq_info *vlp_vqs_info(const struct vlp_vqs *vqs, unsigned q);
+/* 4.1.5.1.3: size (0: the device's maximum, at most 256), ring memory,
+ * queue_size, queue_msix_vector NO_VECTOR, queue_desc/driver/device,
+ * queue_enable 1.  Packed when VIRTIO_F_RING_PACKED is negotiated.  A
+ * queue set up already is kept when size is 0 or its size. */
+VLP_API int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, unsigned size,
+			  const struct vlp_vq_info **info);
+VLP_API int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool device_writable,
+			 const void *data, size_t data_len, size_t len, unsigned *id);
+/* The queue's notification (vlp_queue_notify) after a full barrier. */
+VLP_API int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, struct vlp_notify *n);
+/* Waits up to timeout_ms (at most VLP_VQ_POLL_MAX_MS) for used entries,
+ * polling every millisecond: -ETIMEDOUT when none came. */
+VLP_API int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, unsigned timeout_ms,
+			 struct vlp_vq_used *out, size_t max, size_t *n, unsigned *waited_ms);
+/* The queues' memory as recorded guest memory, for vlp_read_rings. */
+VLP_API int vlp_vqs_guestmem(struct vlp_ctx *ctx, const struct vlp_vqs *vqs, struct vlp_guestmem **out);
+/* Resets the device (waiting for 0), restores the Command register, frees
+ * everything.  When the reset fails the memory is freed only if bus
+ * mastering could be turned off again; the error is returned. */
+VLP_API int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned *waited_ms);
+
 #ifdef __cplusplus
 }
 #endif

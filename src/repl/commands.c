@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "repl.h"
 
 #define RESET_TIMEOUT_MS 1000
+#define INIT_QUEUES_MAX 64u  /* init sets up at most these */
+#define POLL_ENTRIES_MAX 64u /* used entries one poll takes */
 
 const char *const repl_sections[] = { "all",    "caps",   "map",  "status", "features",
 				      "queues", "device", "msix", "legacy", NULL };
@@ -176,6 +179,227 @@ static unsigned queue_count(struct repl *r)
 	if (vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &reg) == 0 &&
 	    vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &n) == 0)
 		return (unsigned)n;
+	return 0;
+}
+
+/* ------------------------------------------------------------ queues */
+
+/* The queues the REPL drives (4.1.5.1.3): opened with the first setup,
+ * which turns bus mastering on; released by a reset or at the end. */
+static int need_vqs(struct repl *r)
+{
+	if (r->vqs)
+		return 0;
+	if (need_bars(r))
+		return -1;
+	if (vlp_vqs_open(r->ctx, r->s->dev, layout(r), NULL, &r->vqs))
+		return lib_fail(r);
+	/* A signal that ends the process would free memory the device may
+	 * still write: held back until the queues are released (a person at
+	 * the prompt keeps Ctrl-C, which only cancels the line). */
+	sigemptyset(&r->held_signals);
+	sigaddset(&r->held_signals, SIGTERM);
+	sigaddset(&r->held_signals, SIGHUP);
+	sigaddset(&r->held_signals, SIGQUIT);
+	sigaddset(&r->held_signals, SIGPIPE);
+	if (!r->interactive)
+		sigaddset(&r->held_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &r->held_signals, &r->saved_mask);
+	return 0;
+}
+
+int repl_release_queues(struct repl *r)
+{
+	unsigned waited = 0;
+	bool dry = r->vqs && vlp_vqs_dry_run(r->vqs);
+
+	if (!r->vqs)
+		return 0;
+	if (vlp_vqs_close(r->ctx, r->vqs, &waited)) {
+		r->vqs = NULL;
+		/* signals stay held: the memory may still be in use */
+		return lib_fail(r);
+	}
+	r->vqs = NULL;
+	fflush(r->out);
+	sigprocmask(SIG_SETMASK, &r->saved_mask, NULL);
+	if (dry)
+		fprintf(r->out,
+			"reset: device_status <- 0x00 (dry run: not written); queue plan dropped\n");
+	else
+		fprintf(r->out,
+			"reset: device_status <- 0x00; reads back 0x00 after %u ms (4.1.4.3.2); queue memory freed, Command register restored\n",
+			waited);
+	return 0;
+}
+
+/* The memory plan of a queue set up: where each area is. */
+static void print_plan(struct repl *r, unsigned q, const struct vlp_vq_info *i)
+{
+	const struct vlp_vq_layout *l = &i->layout;
+
+	fprintf(r->out, "queue %u: %s ring of %u, %s memory%s\n", q,
+		vlp_ring_format_name(i->format), i->size, vlp_dma_kind_name(i->kind),
+		i->kind == VLP_DMA_PLAIN ? " (dry run: not device-visible, addresses made up)" : "");
+	fprintf(r->out,
+		"  descriptors 0x%09" PRIx64 " (%zu bytes), driver 0x%09" PRIx64
+		" (%zu bytes), device 0x%09" PRIx64 " (%zu bytes)\n",
+		i->desc_pa, l->desc_len, i->driver_pa, l->driver_len, i->device_pa, l->device_len);
+	fprintf(r->out, "  buffers: one %u-byte page per descriptor, allocated when posted\n",
+		VLP_VQ_BUF_MAX);
+}
+
+static int setup_queue(struct repl *r, unsigned q, unsigned size)
+{
+	const struct vlp_vq_info *info;
+
+	bool before;
+
+	if (need_vqs(r))
+		return -1;
+	before = vlp_vqs_info(r->vqs, q) != NULL;
+	if (vlp_vqs_setup(r->ctx, r->vqs, q, size, &info))
+		return fail(r, "queue setup: %s", vlp_ctx_error(r->ctx));
+	if (before)
+		fprintf(r->out, "queue %u: set up already (size %u, descriptors 0x%09" PRIx64 ")\n",
+			q, info->size, info->desc_pa);
+	else
+		print_plan(r, q, info);
+	return 0;
+}
+
+static int parse_queue(struct repl *r, const char *cmd, const char *arg, unsigned *q)
+{
+	uint64_t v;
+
+	if (parse_number(arg, &v) || v > UINT16_MAX)
+		return fail(r, "%s: '%s' is not a queue index", cmd, arg);
+	*q = (unsigned)v;
+	return 0;
+}
+
+static int queue_setup_cmd(struct repl *r, const struct words *w)
+{
+	uint64_t size = 0;
+	unsigned q = 0;
+
+	if (w->n < 3 || w->n > 4)
+		return fail(r, "usage: queue setup Q [SIZE]");
+	if (parse_queue(r, "queue setup", w->w[2], &q))
+		return -1;
+	if (w->n == 4 && (parse_number(w->w[3], &size) || size == 0 || size > VLP_VQ_SIZE_MAX))
+		return fail(r, "queue setup: '%s' is not a queue size (1-%u)", w->w[3],
+			    VLP_VQ_SIZE_MAX);
+	if (!confirm(r, "set up queue %u (its memory is given to the device)?", q))
+		return fail(r, "not confirmed: nothing written");
+	return setup_queue(r, q, (unsigned)size);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int cmd_post(struct repl *r, const struct words *w)
+{
+	uint8_t data[VLP_VQ_BUF_MAX];
+	size_t ndata = 0;
+	uint64_t len;
+	unsigned q = 0, id;
+	bool in;
+
+	if (words_need(r, w, 3, 4) || parse_queue(r, "post", w->w[1], &q))
+		return -1;
+	if (strcmp(w->w[2], "in") && strcmp(w->w[2], "out"))
+		return fail(r, "post: '%s': give in (the device writes) or out (the device reads)",
+			    w->w[2]);
+	in = !strcmp(w->w[2], "in");
+	if (parse_number(w->w[3], &len) || len == 0 || len > VLP_VQ_BUF_MAX)
+		return fail(r, "post: '%s' is not a length (1-%u)", w->w[3], VLP_VQ_BUF_MAX);
+	if (w->n == 5) {
+		const char *h = w->w[4] + (strncasecmp(w->w[4], "0x", 2) ? 0 : 2);
+		size_t hl = strlen(h);
+
+		if (hl % 2 || hl / 2 > len)
+			return fail(r,
+				    "post: '%s': give an even number of hex digits, at most %" PRIu64
+				    " bytes",
+				    w->w[4], len);
+		for (size_t i = 0; i < hl / 2; i++) {
+			int hi = hex_digit(h[2 * i]), lo = hex_digit(h[2 * i + 1]);
+
+			if (hi < 0 || lo < 0)
+				return fail(r, "post: '%s' is not hex", w->w[4]);
+			data[i] = (uint8_t)(hi << 4 | lo);
+		}
+		ndata = hl / 2;
+	}
+	if (!r->vqs || !vlp_vqs_info(r->vqs, q))
+		return fail(r, "post: queue %u is not set up (queue setup %u)", q, q);
+	if (vlp_vqs_post(r->ctx, r->vqs, q, in, data, ndata, (size_t)len, &id))
+		return lib_fail(r);
+	fprintf(r->out, "post queue %u: buffer %u, %" PRIu64 " bytes %s; avail.idx %u\n", q, id,
+		len, in ? "device-writable (in)" : "device-readable (out)",
+		vlp_vqs_info(r->vqs, q)->avail_idx);
+	return 0;
+}
+
+static int cmd_kick(struct repl *r, const struct words *w)
+{
+	struct vlp_notify n;
+	unsigned q = 0;
+
+	if (words_need(r, w, 1, 1) || parse_queue(r, "kick", w->w[1], &q))
+		return -1;
+	if (!r->vqs || !vlp_vqs_info(r->vqs, q))
+		return fail(r, "kick: queue %u is not set up (queue setup %u)", q, q);
+	if (vlp_vqs_kick(r->ctx, r->vqs, q, &n))
+		return lib_fail(r);
+	fprintf(r->out, "kick queue %u: wrote 0x%x (%u bytes) at BAR%u+0x%" PRIx64 "%s\n", q,
+		n.value, n.width, n.bar, n.offset,
+		vlp_device_dry_run(r->s->dev) ? " (dry run: not written)" : "");
+	return 0;
+}
+
+static int cmd_poll(struct repl *r, const struct words *w)
+{
+	struct vlp_vq_used used[POLL_ENTRIES_MAX];
+	uint64_t ms = 1000;
+	unsigned q = 0, waited;
+	size_t n;
+
+	if (words_need(r, w, 1, 2) || parse_queue(r, "poll", w->w[1], &q))
+		return -1;
+	if (w->n == 3 && (parse_number(w->w[2], &ms) || ms > VLP_VQ_POLL_MAX_MS))
+		return fail(r, "poll: '%s' is not a timeout in ms (0-%u)", w->w[2], VLP_VQ_POLL_MAX_MS);
+	if (!r->vqs || !vlp_vqs_info(r->vqs, q))
+		return fail(r, "poll: queue %u is not set up (queue setup %u)", q, q);
+	if (vlp_vqs_poll(r->ctx, r->vqs, q, (unsigned)ms, used, POLL_ENTRIES_MAX, &n, &waited))
+		return lib_fail(r);
+	fprintf(r->out, "poll queue %u: %zu used after %u ms; used.idx %u\n", q, n, waited,
+		vlp_vqs_info(r->vqs, q)->used_idx);
+	for (size_t i = 0; i < n; i++) {
+		const struct vlp_vq_used *u = &used[i];
+		uint32_t shown = u->len < u->buf_len ? u->len : u->buf_len;
+
+		fprintf(r->out, "  used id %u len %" PRIu32 "%s\n", u->id, u->len,
+			u->len_exceeds
+				? (u->device_writable
+					   ? " (more than the buffer holds, 2.7.8.1)"
+					   : " (a device-readable buffer: len should be 0, 2.7.8.1)")
+				: "");
+		if (!u->device_writable)
+			continue;
+		for (uint32_t off = 0; off < shown; off += 32) {
+			fprintf(r->out, "    %04" PRIx32 ":", off);
+			for (uint32_t b = off; b < shown && b < off + 32; b++)
+				fprintf(r->out, "%s%02x", (b - off) % 4 ? "" : " ", u->data[b]);
+			fputc('\n', r->out);
+		}
+	}
 	return 0;
 }
 
@@ -384,6 +608,8 @@ static int cmd_queue(struct repl *r, const struct words *w)
 	uint64_t q;
 	unsigned n;
 
+	if (w->n > 1 && !strcmp(w->w[1], "setup"))
+		return queue_setup_cmd(r, w);
 	if (words_need(r, w, 0, 1) || need_bars(r))
 		return -1;
 	if (w->n == 2) {
@@ -533,6 +759,12 @@ static int do_reset(struct repl *r, bool feature_note)
 
 	if (!confirm(r, "reset the device (device_status <- 0)?"))
 		return fail(r, "not confirmed: nothing written");
+	if (r->vqs) {
+		/* the queues' memory goes once the reset has read back 0 */
+		if (repl_release_queues(r))
+			return -1;
+		return 0;
+	}
 	if (vlp_device_reset(r->ctx, r->s->dev, layout(r), RESET_TIMEOUT_MS, &waited))
 		return lib_fail(r);
 	if (vlp_device_dry_run(r->s->dev)) {
@@ -711,27 +943,33 @@ static int cmd_init(struct repl *r, const struct words *w)
 			return -1;
 		fprintf(r->out, "step 6: FEATURES_OK re-read: it stuck\n");
 	}
-	fprintf(r->out, "step 7: queue discovery\n");
+	fprintf(r->out, "step 7: queue discovery and setup (4.1.5.1.3)\n");
+	if (!modern) {
+		fprintf(r->out,
+			"legacy interface: queues are set up through the modern interface only; stopped before DRIVER_OK\n");
+		return 0;
+	}
 	n = queue_count(r);
-	for (unsigned q = 0; q < n && q < 64; q++) {
+	if (n > INIT_QUEUES_MAX)
+		fprintf(r->out, "  %u queues: the first %u are set up\n", n, INIT_QUEUES_MAX);
+	for (unsigned q = 0; q < n && q < INIT_QUEUES_MAX; q++) {
 		struct vlp_selection sel = r->sel;
-		uint64_t size = 0, noff = 0;
-		struct vlp_reg qs, no;
+		uint64_t size = 0;
+		struct vlp_reg qs;
 
 		sel.queue = q;
 		if (vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_SIZE, &qs) ||
-		    vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_NOTIFY_OFF, &no) ||
-		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size) ||
-		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &no, &sel, 0, &noff))
-			return r->err[0] ? -1 : lib_fail(r);
-		fprintf(r->out, "  queue %u: max size %" PRIu64 ", notify_off %" PRIu64 "\n", q,
-			size, noff);
+		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size))
+			return lib_fail(r);
+		if (size == 0) { /* 4.1.5.1.3: not available */
+			fprintf(r->out, "  queue %u: not available (queue_size 0)\n", q);
+			continue;
+		}
+		if (setup_queue(r, q, 0))
+			return -1;
 	}
-	if (n > 64)
-		fprintf(r->out, "  ... %u queues in all\n", n);
-	fprintf(r->out,
-		"next: set up each queue (queue N; set queue_desc/queue_driver/queue_device ADDR; set queue_enable 1), then 'status +DRIVER_OK' (step 8)\n");
-	return 0;
+	fprintf(r->out, "step 8: DRIVER_OK\n");
+	return write_status(r, 0x0f, 0x0b);
 }
 
 static int cmd_notify(struct repl *r, const struct words *w)
@@ -1122,8 +1360,13 @@ static int ring_data_read(struct repl *r, const char *cmd, bool rings_wanted, bo
 		d->state = NULL;
 		return rings_wanted ? fail(r, "%s: rings not read: %s", cmd, d->why) : 0;
 	}
-	if (live_memory && vlp_device_origin(r->s->dev) == VLP_ORIGIN_LIVE &&
-	    vlp_guestmem_open_kcore(r->ctx, NULL, &d->mem))
+	/* Rings set up here are in this process: read them from its own
+	 * memory (recorded at their physical addresses), not /proc/kcore. */
+	if (live_memory && r->vqs && vlp_vqs_in_use(r->vqs) && !vlp_vqs_dry_run(r->vqs)) {
+		if (vlp_vqs_guestmem(r->ctx, r->vqs, &d->mem))
+			snprintf(mem_error, sizeof(mem_error), "%s", vlp_ctx_error(r->ctx));
+	} else if (live_memory && vlp_device_origin(r->s->dev) == VLP_ORIGIN_LIVE &&
+		   vlp_guestmem_open_kcore(r->ctx, NULL, &d->mem))
 		snprintf(mem_error, sizeof(mem_error), "%s", vlp_ctx_error(r->ctx));
 	ropts.mem = d->mem;
 	ropts.mem_error = mem_error[0] ? mem_error : NULL;
@@ -1359,7 +1602,8 @@ const struct command repl_commands[] = {
 	{ "set", "set FIELD VALUE",
 	  "write a field and read it back; read-only fields and values that do not fit are refused",
 	  cmd_set, COMPLETE_FIELD, NULL },
-	{ "queue", "queue [N]", "select queue N for the queue_* fields (N: 0..num_queues-1) and show it",
+	{ "queue", "queue [N] | queue setup Q [SIZE]",
+	  "select queue N for the queue_* fields (N: 0..num_queues-1) and show it; queue setup gives queue Q a ring in pinned memory of SIZE (default: the device's maximum, at most 256) and enables it (4.1.5.1.3, NO_VECTOR: polled)",
 	  cmd_queue, COMPLETE_QUEUE, NULL },
 	{ "features", "features", "device, driver and negotiated feature bits with their names",
 	  cmd_features, COMPLETE_NONE, NULL },
@@ -1373,8 +1617,16 @@ const struct command repl_commands[] = {
 	  "write 0 to device_status and wait until it reads 0 (4.1.4.3.2); a note says when driver_feature still holds bits",
 	  cmd_reset, COMPLETE_NONE, NULL },
 	{ "init", "init [FEATURE...]",
-	  "the initialization sequence of 3.1.1 step by step: reset, ACKNOWLEDGE, DRIVER, features (all offered, or these), FEATURES_OK and its re-read, queue discovery",
+	  "the initialization sequence of 3.1.1 step by step: reset, ACKNOWLEDGE, DRIVER, features (all offered, or these), FEATURES_OK and its re-read, every queue set up (as queue setup), DRIVER_OK",
 	  cmd_init, COMPLETE_FEATURE, NULL },
+	{ "post", "post Q in|out LEN [HEX]",
+	  "make a buffer of LEN bytes (at most 4096) available on queue Q set up here: in = the device writes it, out = the device reads it (HEX: its first bytes)",
+	  cmd_post, COMPLETE_QUEUE, NULL },
+	{ "kick", "kick Q", "notify queue Q set up here, after a memory barrier (4.1.5.2)",
+	  cmd_kick, COMPLETE_QUEUE, NULL },
+	{ "poll", "poll Q [MS]",
+	  "wait up to MS ms (default 1000) for used entries of queue Q set up here: id, len, and the bytes the device wrote into in buffers (hex)",
+	  cmd_poll, COMPLETE_QUEUE, NULL },
 	{ "notify", "notify N", "notify queue N: write its notification address (4.1.4.4)",
 	  cmd_notify, COMPLETE_QUEUE, NULL },
 	{ "isr", "isr", "read the ISR status; reading clears it (4.1.4.5)", cmd_isr, COMPLETE_NONE,

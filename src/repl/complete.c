@@ -117,11 +117,21 @@ void repl_complete(const struct complete_ctx *c, const char *const *prev, size_t
 		break;
 	}
 	case COMPLETE_QUEUE:
-		if (nprev == 1)
+		/* queue setup Q: the index after the word */
+		if (nprev == 1 ||
+		    (nprev == 2 && !strcmp(cmd->name, "queue") && !strcmp(prev[1], "setup")))
 			for (unsigned q = 0; q < c->nqueues; q++) {
 				snprintf(buf, sizeof(buf), "%u", q);
 				add_if(text, buf, add, arg);
 			}
+		/* queue s<Tab>: the subcommand (a bare Tab lists the indices) */
+		if (nprev == 1 && !strcmp(cmd->name, "queue") && text[0])
+			add_if(text, "setup", add, arg);
+		/* post Q in|out */
+		if (nprev == 2 && !strcmp(cmd->name, "post")) {
+			add_if(text, "in", add, arg);
+			add_if(text, "out", add, arg);
+		}
 		break;
 	case COMPLETE_SECTION:
 		for (size_t i = 0; repl_sections[i]; i++)

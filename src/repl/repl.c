@@ -305,8 +305,15 @@ static int run_session(struct session *s, const struct options *o, bool interact
 		vlp_device_set_trace(s->dev, echo_access, &r);
 	snprintf(prompt, sizeof(prompt), "vlp %s> ", s->name + (strncmp(s->name, "0000:", 5) ? 0 : 5));
 	ret = interactive ? interactive_loop(&r, prompt) : batch_loop(&r, o->commands);
+	/* Queues set up here: the device is reset before their memory goes. */
+	if (r.vqs && repl_release_queues(&r)) {
+		fprintf(stderr, PROG ": %s\n", r.err);
+		ret = EXIT_RUNTIME;
+	}
 	if (s->bars)
 		vlp_device_set_trace(s->dev, NULL, NULL);
+	if (o->stats)
+		print_access_stats(stderr, s->dev);
 	return ret;
 }
 

@@ -3,6 +3,7 @@
 #ifndef VLP_REPL_H
 #define VLP_REPL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -20,7 +21,9 @@ struct repl {
 	bool interactive;         /* a person at a terminal: confirmations, watch keys */
 	bool trace;               /* echo every access, reads too */
 	bool quit;
-	char err[512]; /* why the last command failed */
+	struct vlp_vqs *vqs;               /* queues set up here (queue setup, init); NULL: none */
+	sigset_t held_signals, saved_mask; /* blocked while vqs lives */
+	char err[512];                     /* why the last command failed */
 };
 
 /* One command of the table: help text and completion come from here. */
@@ -53,6 +56,9 @@ const struct command *repl_find_command(const char *name);
  * the one-line note to give (no newline) and returns true when they are not
  * all 0; false, and buf "", when they are. */
 bool repl_reset_feature_note(const uint32_t drv[VLP_FEATURE_WORDS], char *buf, size_t len);
+/* Resets the device and frees the queues set up here (the memory goes only
+ * after the reset read back 0); 0, or -1 with r->err set. */
+int repl_release_queues(struct repl *r);
 /* Runs one command (a line without ';'); 0, or -1 with r->err set. */
 int repl_run_command(struct repl *r, const char *cmd);
 

@@ -2,6 +2,7 @@
 /* Formatting helpers shared by the text and JSON printers. */
 #include <inttypes.h>
 
+#include "options.h"
 #include "output.h"
 
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain)
@@ -100,4 +101,15 @@ void format_device_title(char *buf, size_t len, const struct vlp_layout *l)
 	format_type_title(title, sizeof(title), l);
 	snprintf(buf, len, "%s [%04x:%04x] (%s)", title, (unsigned)l->header.vendor_id.value,
 		 (unsigned)l->header.device_id.value, vlp_transport_name(l->virtio.transport));
+}
+
+void print_access_stats(FILE *f, const struct vlp_device *dev)
+{
+	const struct vlp_access_stats *st = vlp_device_stats(dev);
+	char slot[32];
+
+	format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+	fprintf(f, PROG ": stats: %s backend=%s config_reads=%lu config_writes=%lu bar_reads=%lu bar_writes=%lu\n",
+		slot, vlp_device_backend(dev) ? vlp_device_backend(dev) : "none", st->config_reads,
+		st->config_writes, st->bar_reads, st->bar_writes);
 }

@@ -122,6 +122,10 @@ void ring_memory_close(struct ring_memory *rm);
 
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);
+/* --stats: the accesses made on a device, one line on f ("virtio-lspci:
+ * stats: SLOT backend=... config_reads=N config_writes=N bar_reads=N
+ * bar_writes=N"). */
+void print_access_stats(FILE *f, const struct vlp_device *dev);
 /* The device type's title ("Network device", "Virtio device type 99"). */
 void format_type_title(char *buf, size_t len, const struct vlp_layout *l);
 /* "Network device [1af4:1041] (modern)": how every face names a device. */

@@ -221,6 +221,37 @@ static void test_commands(void **state)
 			       "device_status = 0x0f (ACKNOWLEDGE DRIVER DRIVER_OK FEATURES_OK)"));
 }
 
+/* Queues driven from the REPL: a snapshot refuses them before anything is
+ * allocated or written; bad arguments are refused in one line. */
+static void test_queue_commands(void **state)
+{
+	struct fixture *fx = *state;
+	const struct vlp_access_stats *st = vlp_device_stats(fx->s.dev);
+
+	assert_string_equal(run(fx, "queue setup 0 8", -1), "queues refused: a snapshot is read-only");
+	assert_null(fx->r.vqs);
+	assert_string_equal(run(fx, "queue setup", -1), "usage: queue setup Q [SIZE]");
+	assert_string_equal(run(fx, "queue setup 0 0", -1),
+			    "queue setup: '0' is not a queue size (1-32768)");
+	assert_string_equal(run(fx, "queue setup x", -1), "queue setup: 'x' is not a queue index");
+	assert_string_equal(run(fx, "post 0 in 64", -1), "post: queue 0 is not set up (queue setup 0)");
+	assert_string_equal(run(fx, "post 0 sideways 4", -1),
+			    "post: 'sideways': give in (the device writes) or out (the device reads)");
+	assert_string_equal(run(fx, "post 0 in 5000", -1), "post: '5000' is not a length (1-4096)");
+	assert_string_equal(run(fx, "post 0 out 2 0102ff", -1),
+			    "post: '0102ff': give an even number of hex digits, at most 2 bytes");
+	assert_string_equal(run(fx, "post 0 out 2 zz", -1), "post: 'zz' is not hex");
+	assert_string_equal(run(fx, "post 0", -1), "usage: post Q in|out LEN [HEX]");
+	assert_string_equal(run(fx, "kick 0", -1), "kick: queue 0 is not set up (queue setup 0)");
+	assert_string_equal(run(fx, "poll 0 70000", -1),
+			    "poll: '70000' is not a timeout in ms (0-60000)");
+	assert_string_equal(run(fx, "poll 1", -1), "poll: queue 1 is not set up (queue setup 1)");
+	/* nothing was written, not even bus mastering */
+	assert_int_equal(st->bar_writes, 0);
+	assert_int_equal(st->config_writes, 0);
+	assert_int_equal(repl_release_queues(&fx->r), 0);
+}
+
 static void test_bad_commands(void **state)
 {
 	struct fixture *fx = *state;
@@ -464,6 +495,19 @@ static void test_completion(void **state)
 	assert_string_equal(c.v[0], "DRIVER_OK");
 	c = complete(fx, "queue", "");
 	assert_int_equal(c.n, 3);
+	c = complete(fx, "queue", "s");
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.v[0], "setup");
+	c = complete(fx, "queue setup", "");
+	assert_int_equal(c.n, 3);
+	c = complete(fx, "post 1", "");
+	assert_int_equal(c.n, 2);
+	assert_true(has(&c, "in"));
+	assert_true(has(&c, "out"));
+	c = complete(fx, "", "po");
+	assert_int_equal(c.n, 2);
+	assert_true(has(&c, "post"));
+	assert_true(has(&c, "poll"));
 	c = complete(fx, "show", "q");
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.v[0], "queues");
@@ -494,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_cfg_syntax),
 		cmocka_unit_test_setup_teardown(test_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_commands, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_completion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_feature_note, setup, teardown),
 		cmocka_unit_test(test_rings),

@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Virtqueues driven from user space: the rings in DMA memory (dma.c), the
+ * buffers posted into them, the used entries the device returns (vlp_vq:
+ * memory only, testable on plain memory), and a device's queues set up
+ * through its common configuration (vlp_vqs: 4.1.5.1.3), notified and
+ * polled without interrupts.  The memory of a vlp_vqs is freed only after
+ * the device was reset and device_status read back 0 (4.1.4.3.2): until
+ * then the device may still write it.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define VQ_DEFAULT_SIZE 256 /* every split area then fits in one 4 KiB page */
+#define VQ_RESET_TIMEOUT_MS 1000
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_MASTER 0x4
+
+/* 2.7.5 split descriptor flags, 2.7.6/2.7.8 ring flags */
+#define VIRTQ_DESC_F_WRITE 2
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
+/* 2.8.1, 2.8.14 packed descriptor and event suppression flags */
+#define VIRTQ_DESC_F_AVAIL (1u << 7)
+#define VIRTQ_DESC_F_USED (1u << 15)
+#define RING_EVENT_FLAGS_DISABLE 1
+/* used_event this far past the used entries seen: the device would
+ * interrupt only after 32768 more (2.7.7.2), more than can be in flight. */
+#define USED_EVENT_AHEAD 0x7fff
+
+#define NO_VECTOR 0xffff /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
+
+/* Ring fields are little-endian (2.7, 2.8 with VERSION_1). */
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	put_le16(p, (uint16_t)v);
+	put_le16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint16_t get_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	return (uint32_t)get_le16(p) | (uint32_t)get_le16(p + 2) << 16;
+}
+
+struct vq_buf {
+	struct vlp_dma *mem; /* VLP_VQ_BUF_MAX bytes, kept for the next post */
+	uint32_t len;
+	bool writable;
+	bool in_flight;
+};
+
+struct vlp_vq {
+	struct vlp_vq_info info;
+	struct vlp_dma *ring;
+	struct vq_buf *bufs; /* info.size */
+	enum vlp_dma_kind kind;
+	uint64_t plain_next; /* made-up addresses of plain buffers */
+	/* packed (2.8.1): wrap counters and positions */
+	uint16_t next_avail, next_used;
+	bool avail_wrap, used_wrap;
+	bool event_idx; /* VIRTIO_F_EVENT_IDX negotiated */
+};
+
+int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
+		  struct vlp_vq_layout *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (format == VLP_RING_LEGACY_SPLIT)
+		return vlp_error(
+			ctx, EOPNOTSUPP,
+			"queue setup: the legacy interface is not supported (modern only, 4.1.4.3)");
+	if (size == 0 || size > VLP_VQ_SIZE_MAX)
+		return vlp_error(ctx, EINVAL, "queue size %u: give 1 to %u", size, VLP_VQ_SIZE_MAX);
+	/* 2.7: a split ring's Queue Size is a power of 2 (2.8: any for packed). */
+	if (format == VLP_RING_SPLIT && (size & (size - 1)))
+		return vlp_error(ctx, EINVAL,
+				 "queue size %u: a split ring's size is a power of 2 (2.7)", size);
+	out->size = size;
+	out->format = format;
+	/* Each area at a page boundary: one of 4 KiB or less is then
+	 * physically contiguous on locked pages too; the alignments of 2.7
+	 * (16, 2, 4) and 2.8.10 (16, 4, 4) follow. */
+	out->desc_len = 16u * size;
+	if (format == VLP_RING_SPLIT) {
+		out->driver_len = 6u + 2u * size; /* flags, idx, ring[], used_event (2.7.6) */
+		out->device_len = 6u + 8u * size; /* flags, idx, ring[], avail_event (2.7.8) */
+	} else {
+		out->driver_len = 4; /* struct pvirtq_event_suppress (2.8.10) */
+		out->device_len = 4;
+	}
+	out->desc_off = 0;
+	out->driver_off = (out->desc_len + VLP_VQ_PAGE - 1) / VLP_VQ_PAGE * VLP_VQ_PAGE;
+	out->device_off =
+		out->driver_off + (out->driver_len + VLP_VQ_PAGE - 1) / VLP_VQ_PAGE * VLP_VQ_PAGE;
+	out->total = out->device_off + (out->device_len + VLP_VQ_PAGE - 1) / VLP_VQ_PAGE * VLP_VQ_PAGE;
+	return 0;
+}
+
+static int area_pa(struct vlp_ctx *ctx, struct vlp_vq *vq, size_t off, size_t len, uint64_t *pa,
+		   const char *what)
+{
+	if (vlp_dma_pa(ctx, vq->ring, off, len, pa))
+		return vlp_error(ctx, ENOSPC, "queue size %u: the %s (%zu bytes) %s", vq->info.size,
+				 what, len,
+				 strstr(vlp_ctx_error(ctx), "not physically contiguous")
+					 ? "is not physically contiguous (no free huge page): give a smaller size (256 fits in a page)"
+					 : vlp_ctx_error(ctx));
+	return 0;
+}
+
+int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format, uint64_t features,
+	       enum vlp_dma_kind kind, uint64_t plain_base, struct vlp_vq **out)
+{
+	struct vlp_vq *vq;
+	int err;
+
+	*out = NULL;
+	vq = calloc(1, sizeof(*vq));
+	if (!vq)
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	err = vlp_vq_layout(ctx, size, format, &vq->info.layout);
+	if (err)
+		goto fail;
+	vq->bufs = calloc(size, sizeof(*vq->bufs));
+	if (!vq->bufs) {
+		err = vlp_error(ctx, ENOMEM, "out of memory");
+		goto fail;
+	}
+	vq->kind = kind == VLP_DMA_PLAIN ? VLP_DMA_PLAIN : VLP_DMA_LOCKED;
+	vq->plain_next = plain_base + vq->info.layout.total;
+	err = vlp_dma_alloc(ctx, vq->info.layout.total, vq->kind, plain_base, &vq->ring);
+	if (err)
+		goto fail;
+	vq->info.size = size;
+	vq->info.format = format;
+	vq->info.kind = vlp_dma_kind(vq->ring);
+	err = area_pa(ctx, vq, vq->info.layout.desc_off, vq->info.layout.desc_len,
+		      &vq->info.desc_pa, "descriptor area");
+	if (!err)
+		err = area_pa(ctx, vq, vq->info.layout.driver_off, vq->info.layout.driver_len,
+			      &vq->info.driver_pa, "driver area");
+	if (!err)
+		err = area_pa(ctx, vq, vq->info.layout.device_off, vq->info.layout.device_len,
+			      &vq->info.device_pa, "device area");
+	if (err)
+		goto fail;
+	/* No interrupts are wanted: the used ring is polled (2.7.7, 2.8.10).
+	 * With VIRTIO_F_EVENT_IDX avail.flags must stay 0 (2.7.7.1): used_event
+	 * is kept half the index space ahead instead (vlp_vq_reap). */
+	vq->event_idx = features >> VLP_F_EVENT_IDX & 1;
+	if (format == VLP_RING_SPLIT && vq->event_idx)
+		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * size, USED_EVENT_AHEAD);
+	else if (format == VLP_RING_SPLIT)
+		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER), VIRTQ_AVAIL_F_NO_INTERRUPT);
+	else
+		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, RING_EVENT_FLAGS_DISABLE);
+	vq->avail_wrap = vq->used_wrap = true; /* 2.8.1: both start at 1 */
+	*out = vq;
+	return 0;
+fail:
+	vlp_vq_free(vq);
+	return err;
+}
+
+uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a)
+{
+	uint8_t *base = vlp_dma_ptr(vq->ring);
+
+	switch (a) {
+	case VLP_VQ_DESC:
+		return base + vq->info.layout.desc_off;
+	case VLP_VQ_DRIVER:
+		return base + vq->info.layout.driver_off;
+	case VLP_VQ_DEVICE:
+		return base + vq->info.layout.device_off;
+	}
+	return base;
+}
+
+const struct vlp_vq_info *vlp_vq_info(const struct vlp_vq *vq)
+{
+	return &vq->info;
+}
+
+/* A field the device writes: one 16-bit load (never torn), acquire, so
+ * what the device wrote before it is seen too (2.7.13, 2.8.21). */
+static uint16_t load16(const uint8_t *p)
+{
+	return le16toh(__atomic_load_n((const uint16_t *)(const void *)p, __ATOMIC_ACQUIRE));
+}
+
+/* A field that makes a buffer available: one 16-bit store with release,
+ * so the device sees the descriptor before it (2.7.13.3, 2.8.21). */
+static void store16_release(uint8_t *p, uint16_t v)
+{
+	__atomic_store_n((uint16_t *)(void *)p, htole16(v), __ATOMIC_RELEASE);
+}
+
+int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
+		size_t data_len, size_t len, unsigned *id_out)
+{
+	struct vq_buf *b = NULL;
+	unsigned id;
+	uint64_t pa;
+	uint8_t *d;
+	int err;
+
+	if (len == 0 || len > VLP_VQ_BUF_MAX)
+		return vlp_error(ctx, EINVAL, "post: length %zu: give 1 to %u", len, VLP_VQ_BUF_MAX);
+	if (data_len > len)
+		return vlp_error(ctx, EINVAL, "post: %zu data bytes do not fit a %zu-byte buffer",
+				 data_len, len);
+	for (id = 0; id < vq->info.size; id++)
+		if (!vq->bufs[id].in_flight) {
+			b = &vq->bufs[id];
+			break;
+		}
+	if (!b)
+		return vlp_error(ctx, ENOSPC, "post: all %u descriptors are in flight (poll first)",
+				 vq->info.size);
+	if (!b->mem) {
+		err = vlp_dma_alloc(ctx, VLP_VQ_BUF_MAX, vq->kind, vq->plain_next, &b->mem);
+		if (err)
+			return err;
+		vq->plain_next += VLP_VQ_BUF_MAX;
+	}
+	err = vlp_dma_pa(ctx, b->mem, 0, len, &pa);
+	if (err)
+		return err;
+	memset(vlp_dma_ptr(b->mem), 0, VLP_VQ_BUF_MAX);
+	if (data_len)
+		memcpy(vlp_dma_ptr(b->mem), data, data_len);
+	b->len = (uint32_t)len;
+	b->writable = device_writable;
+	b->in_flight = true;
+	if (vq->info.format == VLP_RING_SPLIT) {
+		uint16_t idx = vq->info.avail_idx;
+
+		/* 2.7.13.1: one descriptor per buffer, then its head in
+		 * avail.ring, then (2.7.13.3) avail.idx after a write barrier. */
+		d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * id;
+		put_le64(d, pa);
+		put_le32(d + 8, (uint32_t)len);
+		put_le16(d + 12, device_writable ? VIRTQ_DESC_F_WRITE : 0);
+		put_le16(d + 14, 0);
+		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * (idx % vq->info.size), (uint16_t)id);
+		store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, (uint16_t)(idx + 1));
+		vq->info.avail_idx = (uint16_t)(idx + 1);
+	} else {
+		uint16_t flags = device_writable ? VIRTQ_DESC_F_WRITE : 0;
+
+		/* 2.8.21: addr, len and id first; the flags (AVAIL = the wrap
+		 * counter, USED = its inverse, 2.8.1) last, after a barrier. */
+		d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * vq->next_avail;
+		put_le64(d, pa);
+		put_le32(d + 8, (uint32_t)len);
+		put_le16(d + 12, (uint16_t)id);
+		flags |= vq->avail_wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
+		store16_release(d + 14, flags);
+		if (++vq->next_avail == vq->info.size) {
+			vq->next_avail = 0;
+			vq->avail_wrap = !vq->avail_wrap;
+		}
+		vq->info.avail_idx++;
+	}
+	vq->info.in_flight++;
+	*id_out = id;
+	return 0;
+}
+
+/* One used entry's buffer: back to the free ones, described in u. */
+static int take_used(struct vlp_ctx *ctx, struct vlp_vq *vq, uint32_t id, uint32_t len,
+		     struct vlp_vq_used *u)
+{
+	struct vq_buf *b;
+
+	/* 2.7.8: id is the head of a chain the driver made available. */
+	if (id >= vq->info.size || !vq->bufs[id].in_flight)
+		return vlp_error(ctx, EPROTO,
+				 "used entry with id %u: not a buffer in flight (2.7.8, 2.8.21)", id);
+	b = &vq->bufs[id];
+	b->in_flight = false;
+	vq->info.in_flight--;
+	u->id = id;
+	u->len = len;
+	u->buf_len = b->len;
+	u->device_writable = b->writable;
+	u->data = vlp_dma_ptr(b->mem);
+	/* 2.7.8.1: len is at most what the device could write. */
+	u->len_exceeds = b->writable ? len > b->len : len != 0;
+	return 0;
+}
+
+int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out, size_t max, size_t *n)
+{
+	int err;
+
+	*n = 0;
+	if (vq->info.format == VLP_RING_SPLIT) {
+		const uint8_t *used = vlp_vq_area(vq, VLP_VQ_DEVICE);
+		uint16_t idx = load16(used + 2);
+
+		if ((uint16_t)(idx - vq->info.used_idx) > vq->info.in_flight)
+			return vlp_error(
+				ctx, EPROTO,
+				"used.idx %u is %u past the last seen (%u), with %u in flight (2.7.8)",
+				idx, (uint16_t)(idx - vq->info.used_idx), vq->info.used_idx,
+				vq->info.in_flight);
+		while (vq->info.used_idx != idx && *n < max) {
+			const uint8_t *e = used + 4 + 8u * (vq->info.used_idx % vq->info.size);
+
+			err = take_used(ctx, vq, get_le32(e), get_le32(e + 4), &out[*n]);
+			if (err)
+				return err;
+			(*n)++;
+			vq->info.used_idx++;
+		}
+		if (vq->event_idx)
+			store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * vq->info.size,
+					(uint16_t)(vq->info.used_idx + USED_EVENT_AHEAD));
+		return 0;
+	}
+	while (*n < max && vq->info.in_flight) {
+		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * vq->next_used;
+		uint16_t flags = load16(d + 14);
+		bool avail = flags & VIRTQ_DESC_F_AVAIL, used = flags & VIRTQ_DESC_F_USED;
+
+		/* 2.8.1: used when both bits equal the used wrap counter. */
+		if (avail != vq->used_wrap || used != vq->used_wrap)
+			break;
+		err = take_used(ctx, vq, get_le16(d + 12), get_le32(d + 8), &out[*n]);
+		if (err)
+			return err;
+		(*n)++;
+		vq->info.used_idx++;
+		if (++vq->next_used == vq->info.size) {
+			vq->next_used = 0;
+			vq->used_wrap = !vq->used_wrap;
+		}
+	}
+	return 0;
+}
+
+int vlp_vq_add_to_guestmem(struct vlp_ctx *ctx, const struct vlp_vq *vq, struct vlp_guestmem *mem)
+{
+	const struct vlp_vq_layout *l = &vq->info.layout;
+	const uint8_t *base = vlp_dma_ptr(vq->ring);
+	int err;
+
+	err = vlp_guestmem_add_range(ctx, mem, vq->info.desc_pa, base + l->desc_off, l->desc_len);
+	if (!err)
+		err = vlp_guestmem_add_range(ctx, mem, vq->info.driver_pa, base + l->driver_off,
+					     l->driver_len);
+	if (!err)
+		err = vlp_guestmem_add_range(ctx, mem, vq->info.device_pa, base + l->device_off,
+					     l->device_len);
+	for (unsigned i = 0; !err && i < vq->info.size; i++) {
+		uint64_t pa;
+
+		if (vq->bufs[i].mem && vlp_dma_pa(ctx, vq->bufs[i].mem, 0, VLP_VQ_BUF_MAX, &pa) == 0)
+			err = vlp_guestmem_add_range(ctx, mem, pa, vlp_dma_ptr(vq->bufs[i].mem),
+						     VLP_VQ_BUF_MAX);
+	}
+	return err;
+}
+
+void vlp_vq_free(struct vlp_vq *vq)
+{
+	if (!vq)
+		return;
+	for (unsigned i = 0; vq->bufs && i < vq->info.layout.size; i++)
+		vlp_dma_free(vq->bufs[i].mem);
+	free(vq->bufs);
+	vlp_dma_free(vq->ring);
+	free(vq);
+}
+
+/* ------------------------------------------------------------------ */
+/* A device's queues                                                  */
+/* ------------------------------------------------------------------ */
+
+struct vlp_vqs {
+	struct vlp_device *dev;
+	const struct vlp_layout *layout;
+	struct vlp_vq **q; /* by queue index */
+	unsigned nq;
+	bool plain; /* dry run: plain memory, nothing written */
+	bool command_valid;
+	bool master_set;  /* bus mastering was enabled here */
+	uint16_t command; /* the Command register before */
+};
+
+bool vlp_vqs_dry_run(const struct vlp_vqs *vqs)
+{
+	return vqs->plain;
+}
+
+int vlp_vqs_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+		 const struct vlp_vqs_opts *opts, struct vlp_vqs **out)
+{
+	struct vlp_reg reg;
+	struct vlp_vqs *v;
+	uint64_t n = 0;
+	uint32_t cmd;
+	int err;
+
+	*out = NULL;
+	if (vlp_device_write_refusal(dev))
+		return vlp_error(ctx, EROFS, "queues refused: %s", vlp_device_write_refusal(dev));
+	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE)
+		return vlp_error(ctx, EROFS,
+				 "queues refused: a device read from a file has no memory to DMA into");
+	if (vlp_block_find(ctx, layout, VLP_BLOCK_COMMON, &reg))
+		return vlp_error(
+			ctx, EOPNOTSUPP,
+			"queues refused: no common configuration (legacy interface only; modern rings are set up through 4.1.4.3)");
+	err = vlp_reg_row(ctx, layout, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &reg);
+	if (!err)
+		err = vlp_reg_read(ctx, dev, layout, &reg, NULL, 0, &n);
+	if (err)
+		return err;
+	if (!vlp_device_dry_run(dev)) {
+		err = vlp_dma_check_device(ctx, vlp_device_slot(dev), opts ? opts->sys_root : NULL);
+		if (err)
+			return err;
+	}
+	v = calloc(1, sizeof(*v));
+	if (!v || !(v->q = calloc(n ? n : 1, sizeof(*v->q)))) {
+		free(v);
+		return vlp_error(ctx, ENOMEM, "out of memory");
+	}
+	v->dev = dev;
+	v->layout = layout;
+	v->nq = (unsigned)n;
+	v->plain = vlp_device_dry_run(dev);
+	/* PCI Command bit 2: without bus mastering the device cannot reach
+	 * memory.  Enabled for the run, restored by vlp_vqs_close. */
+	err = vlp_config_read(ctx, dev, PCI_COMMAND, 2, &cmd);
+	if (!err) {
+		v->command_valid = true;
+		v->command = (uint16_t)cmd;
+		if (!(cmd & PCI_COMMAND_MASTER)) {
+			err = vlp_config_write(ctx, dev, PCI_COMMAND, 2, cmd | PCI_COMMAND_MASTER);
+			v->master_set = err == 0;
+		}
+	}
+	if (err) {
+		free(v->q);
+		free(v);
+		return err;
+	}
+	*out = v;
+	return 0;
+}
+
+const struct vlp_vq_info *vlp_vqs_info(const struct vlp_vqs *vqs, unsigned q)
+{
+	return q < vqs->nq && vqs->q[q] ? &vqs->q[q]->info : NULL;
+}
+
+unsigned vlp_vqs_count(const struct vlp_vqs *vqs)
+{
+	return vqs->nq;
+}
+
+static int write_row(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned row, unsigned q, uint64_t val)
+{
+	struct vlp_selection sel = { .queue = q };
+	struct vlp_reg reg;
+	int err = vlp_reg_row(ctx, v->layout, VLP_BLOCK_COMMON, row, &reg);
+
+	return err ? err : vlp_reg_write(ctx, v->dev, v->layout, &reg, &sel, val);
+}
+
+static int read_row(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned row, unsigned q, uint64_t *val)
+{
+	struct vlp_selection sel = { .queue = q };
+	struct vlp_reg reg;
+	int err = vlp_reg_row(ctx, v->layout, VLP_BLOCK_COMMON, row, &reg);
+
+	return err ? err : vlp_reg_read(ctx, v->dev, v->layout, &reg, &sel, 0, val);
+}
+
+int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned size,
+		  const struct vlp_vq_info **info)
+{
+	uint32_t drv[VLP_FEATURE_WORDS];
+	enum vlp_ring_format format;
+	uint64_t max = 0, enabled = 0;
+	struct vlp_vq *vq;
+	int err;
+
+	*info = NULL;
+	if (q >= v->nq)
+		return vlp_error(ctx, EINVAL, "queue %u: the device has %u queues", q, v->nq);
+	if (v->q[q]) {
+		if (size && size != v->q[q]->info.size)
+			return vlp_error(
+				ctx, EBUSY,
+				"queue %u is set up already (size %u): a new size needs a reset first (4.1.4.3.2)",
+				q, v->q[q]->info.size);
+		*info = &v->q[q]->info;
+		return 0;
+	}
+	err = vlp_features_read(ctx, v->dev, v->layout, true, drv);
+	if (!err)
+		err = read_row(ctx, v, VLP_COMMON_QUEUE_SIZE, q, &max);
+	if (!err)
+		err = read_row(ctx, v, VLP_COMMON_QUEUE_ENABLE, q, &enabled);
+	if (err)
+		return err;
+	format = vlp_packed_ring_negotiated(drv) ? VLP_RING_PACKED : VLP_RING_SPLIT;
+	/* 4.1.5.1.3: queue_size 0 means the queue is not available. */
+	if (max == 0)
+		return vlp_error(ctx, ENOENT,
+				 "queue %u is not available (queue_size reads 0, 4.1.5.1.3)", q);
+	if (enabled && !v->plain)
+		return vlp_error(
+			ctx, EBUSY,
+			"queue %u is enabled already (by another driver?): reset the device first", q);
+	if (!size)
+		size = max < VQ_DEFAULT_SIZE ? (unsigned)max : VQ_DEFAULT_SIZE;
+	if (size > max)
+		return vlp_error(ctx, EINVAL,
+				 "queue %u: size %u is above the device's maximum %u (queue_size)",
+				 q, size, (unsigned)max);
+	/* Dry runs: plain memory at made-up addresses 0x10000000 + 1 MiB per queue. */
+	err = vlp_vq_new(ctx, size, format, drv[0] | (uint64_t)drv[1] << 32,
+			 v->plain ? VLP_DMA_PLAIN : VLP_DMA_LOCKED,
+			 0x10000000ull + ((uint64_t)q << 20), &vq);
+	if (err)
+		return err;
+	/* Kept from here on: a device may use the addresses once written. */
+	v->q[q] = vq;
+	/* 4.1.5.1.3 (3.1.1 step 7): size, vector, the three areas, enable. */
+	if (size != max)
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_SIZE, q, size);
+	if (!err) /* 4.1.4.3: NO_VECTOR, the queue is polled */
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_MSIX_VECTOR, q, NO_VECTOR);
+	if (!err)
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_DESC, q, vq->info.desc_pa);
+	if (!err)
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_DRIVER, q, vq->info.driver_pa);
+	if (!err)
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_DEVICE, q, vq->info.device_pa);
+	if (!err)
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_ENABLE, q, 1);
+	if (err)
+		return err;
+	*info = &vq->info;
+	return 0;
+}
+
+static struct vlp_vq *queue_of(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, const char *what)
+{
+	if (q < v->nq && v->q[q])
+		return v->q[q];
+	vlp_error(ctx, ENOENT, "%s: queue %u is not set up (queue setup %u)", what, q, q);
+	return NULL;
+}
+
+int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool device_writable,
+		 const void *data, size_t data_len, size_t len, unsigned *id)
+{
+	struct vlp_vq *vq = queue_of(ctx, v, q, "post");
+
+	return vq ? vlp_vq_post(ctx, vq, device_writable, data, data_len, len, id) : -ENOENT;
+}
+
+int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)
+{
+	if (!queue_of(ctx, v, q, "kick"))
+		return -ENOENT;
+	/* 2.7.13.4 / 2.8.21.3: the ring writes are seen before the notify. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vlp_queue_notify(ctx, v->dev, v->layout, q, n);
+}
+
+int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned timeout_ms,
+		 struct vlp_vq_used *out, size_t max, size_t *n, unsigned *waited_ms)
+{
+	const struct timespec pause = { 0, 1000000 };
+	struct vlp_vq *vq = queue_of(ctx, v, q, "poll");
+	struct timespec t0, now;
+	unsigned waited = 0;
+	int err;
+
+	*n = 0;
+	if (waited_ms)
+		*waited_ms = 0;
+	if (!vq)
+		return -ENOENT;
+	if (timeout_ms > VLP_VQ_POLL_MAX_MS)
+		return vlp_error(ctx, EINVAL, "poll: %u ms: at most %u", timeout_ms,
+				 VLP_VQ_POLL_MAX_MS);
+	if (!vq->info.in_flight)
+		return vlp_error(ctx, ENOENT, "poll: queue %u has no buffer in flight (post first)", q);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		err = vlp_vq_reap(ctx, vq, out, max, n);
+		if (err || *n)
+			break;
+		if (v->plain || waited >= timeout_ms) {
+			err = vlp_error(
+				ctx, ETIMEDOUT,
+				"poll: queue %u: nothing used after %u ms (used.idx %u, %u in flight)%s",
+				q, waited, vq->info.used_idx, vq->info.in_flight,
+				v->plain ? " (dry run: nothing was written)" : "");
+			break;
+		}
+		nanosleep(&pause, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (unsigned)((now.tv_sec - t0.tv_sec) * 1000 +
+				    (now.tv_nsec - t0.tv_nsec) / 1000000);
+	}
+	if (waited_ms)
+		*waited_ms = waited;
+	return err;
+}
+
+int vlp_vqs_guestmem(struct vlp_ctx *ctx, const struct vlp_vqs *v, struct vlp_guestmem **out)
+{
+	struct vlp_guestmem *mem;
+	int err;
+
+	*out = NULL;
+	err = vlp_guestmem_new_recorded(ctx, &mem);
+	for (unsigned i = 0; !err && i < v->nq; i++)
+		if (v->q[i])
+			err = vlp_vq_add_to_guestmem(ctx, v->q[i], mem);
+	if (err) {
+		vlp_guestmem_free(mem);
+		return err;
+	}
+	*out = mem;
+	return 0;
+}
+
+bool vlp_vqs_in_use(const struct vlp_vqs *v)
+{
+	for (unsigned i = 0; v && i < v->nq; i++)
+		if (v->q[i])
+			return true;
+	return false;
+}
+
+int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
+{
+	char why[300];
+	bool freed;
+	int err, cerr = 0;
+
+	if (waited_ms)
+		*waited_ms = 0;
+	if (!v)
+		return 0;
+	/* 4.1.4.3.2: reset, and wait for device_status to read 0; only
+	 * then does the device stop using the rings. */
+	err = vlp_device_reset(ctx, v->dev, v->layout, VQ_RESET_TIMEOUT_MS, waited_ms);
+	if (err)
+		snprintf(why, sizeof(why), "%s", vlp_ctx_error(ctx));
+	if (v->master_set)
+		cerr = vlp_config_write(ctx, v->dev, PCI_COMMAND, 2, v->command);
+	/* A device that did not reset may still write: its memory is freed
+	 * only when bus mastering is off again, else kept (locked until the
+	 * process ends). */
+	freed = err == 0 || (v->master_set && cerr == 0) || v->plain;
+	if (freed) {
+		for (unsigned i = 0; i < v->nq; i++)
+			vlp_vq_free(v->q[i]);
+		free(v->q);
+	}
+	free(v);
+	if (err)
+		return vlp_error(
+			ctx, -err, "%s; %s", why,
+			freed ? "bus mastering is off again: queue memory freed"
+			      : "queue memory kept until the process ends (the device may still write it)");
+	return cerr;
+}
