@@ -12,7 +12,5 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 int list_checks_main(const struct options *o);
 /* --negotiate: the feature probe on each slot asked for. */
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
-/* --stats: the device's access counts, one line on stderr. */
-void print_stats(const struct vlp_device *dev);
 
 #endif

@@ -184,19 +184,6 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 	vlp_rings_judge(rings, state, unsampled);
 }
 
-void print_stats(const struct vlp_device *dev)
-{
-	const struct vlp_access_stats *st = vlp_device_stats(dev);
-	char slot[32];
-
-	format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
-	fprintf(stderr,
-		PROG
-		": stats: %s backend=%s config_reads=%lu config_writes=%lu bar_reads=%lu bar_writes=%lu\n",
-		slot, vlp_device_backend(dev) ? vlp_device_backend(dev) : "none", st->config_reads,
-		st->config_writes, st->bar_reads, st->bar_writes);
-}
-
 /* The summary text of a device, for the snapshot's device line. */
 static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
 {
@@ -281,7 +268,7 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 			}
 		}
 		if (o->stats)
-			print_stats(dev);
+			print_access_stats(stderr, dev);
 		vlp_rings_free(rings);
 		vlp_state_free(state);
 		vlp_irqs_free(irqs);

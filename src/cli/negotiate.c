@@ -179,7 +179,7 @@ static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vl
 		text_report(slot, l, &r);
 out:
 	if (o->stats)
-		print_stats(dev);
+		print_access_stats(stderr, dev);
 	vlp_layout_free(l);
 	return ret;
 }
