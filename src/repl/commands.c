@@ -84,24 +84,17 @@ static int words_need(struct repl *r, const struct words *w, size_t min, size_t 
 
 /* ------------------------------------------------------------ values */
 
-/* "0x01 (ACKNOWLEDGE)" style text of a scalar value of a field. */
+/* "0x01 (ACKNOWLEDGE)" style text of a scalar value of a field; "(none)"
+ * when a bit-named value has no bit set. */
 static void describe_value(char *buf, size_t len, const struct vlp_field *f, uint64_t v)
 {
 	struct vlp_field_value fv = { true, true, v, NULL };
 	struct vlp_field element = *f;
-	char names[256] = "";
 
 	/* one element of an array is shown as a scalar of its width */
 	element.count = 0;
 	element.flags &= ~(unsigned)(VLP_FIELD_STRING | VLP_FIELD_MAC);
-	f = &element;
-	format_value(buf, len, f, &fv);
-	if (f->names && f->names->kind == VLP_NAMES_BITS)
-		format_bit_names(names, sizeof(names), f->names, v);
-	else if (f->names && vlp_names_lookup(f->names, v))
-		snprintf(names, sizeof(names), "%s", vlp_names_lookup(f->names, v));
-	if (names[0] || (f->names && f->names->kind == VLP_NAMES_BITS))
-		snprintf(buf + strlen(buf), len - strlen(buf), " (%s)", names[0] ? names : "none");
+	format_named_value(buf, len, &element, &fv, true);
 }
 
 static void reg_label(char *buf, size_t len, const struct repl *r, const struct vlp_reg *reg)

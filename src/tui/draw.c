@@ -90,18 +90,11 @@ static void bar(int y, int x, int w, attr_t attr)
 static void value_text(char *buf, size_t len, const struct vlp_field *f,
 		       const struct vlp_field_value *v)
 {
-	char names[256];
-
 	if (!v || !v->valid) {
 		snprintf(buf, len, NA);
 		return;
 	}
-	format_value(buf, len, f, v);
-	if (f->names && f->names->kind == VLP_NAMES_BITS && f->count <= 1) {
-		format_bit_names(names, sizeof(names), f->names, v->value);
-		if (names[0] && strlen(buf) + strlen(names) + 4 < len)
-			snprintf(buf + strlen(buf), len - strlen(buf), " (%s)", names);
-	}
+	format_named_value(buf, len, f, v, false);
 }
 
 /* Rows a reader leaves alone on purpose (write-only, notify, ISR). */

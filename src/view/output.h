@@ -138,6 +138,11 @@ void format_field(char *buf, size_t len, const struct vlp_field *f, const struct
 /* A register value read from a block: scalars like format_field, arrays
  * as MAC, string or a list of elements. */
 void format_value(char *buf, size_t len, const struct vlp_field *f, const struct vlp_field_value *v);
+/* format_value, then for a bit-named scalar the names of its set bits:
+ * "0x0f (ACKNOWLEDGE DRIVER DRIVER_OK FEATURES_OK)"; with say_none, "(none)"
+ * when no bit is set.  (Enum names come with format_value already.) */
+void format_named_value(char *buf, size_t len, const struct vlp_field *f,
+			const struct vlp_field_value *v, bool say_none);
 /* Names of the set bits of a bit-named value, space-separated ("bitN"
  * for unnamed bits); "" when none is set. */
 void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value);

@@ -61,6 +61,19 @@ void format_value(char *buf, size_t len, const struct vlp_field *f, const struct
 	}
 }
 
+void format_named_value(char *buf, size_t len, const struct vlp_field *f,
+			const struct vlp_field_value *v, bool say_none)
+{
+	char names[256];
+
+	format_value(buf, len, f, v);
+	if (!v->valid || !f->names || f->names->kind != VLP_NAMES_BITS || f->count > 1)
+		return;
+	format_bit_names(names, sizeof(names), f->names, v->value);
+	if ((names[0] || say_none) && strlen(buf) + strlen(names) + 8 < len)
+		snprintf(buf + strlen(buf), len - strlen(buf), " (%s)", names[0] ? names : "none");
+}
+
 void json_value(struct json *j, const char *key, const struct vlp_field *f,
 		const struct vlp_field_value *v)
 {
@@ -121,7 +134,7 @@ static bool not_read_by_design(const struct vlp_field *f, const struct vlp_field
 static void text_regs(struct output *o, const struct vlp_regs *regs, const char *first,
 		      const char *indent, enum vlp_selector only, bool all_rows)
 {
-	char buf[600], names[256];
+	char buf[600];
 	size_t col = 0;
 	bool started = false;
 
@@ -133,12 +146,7 @@ static void text_regs(struct output *o, const struct vlp_regs *regs, const char 
 			continue;
 		if (!v->valid && !all_rows)
 			continue;
-		format_value(buf, sizeof(buf), f, v);
-		if (v->valid && f->names && f->names->kind == VLP_NAMES_BITS && f->count <= 1) {
-			format_bit_names(names, sizeof(names), f->names, v->value);
-			if (names[0])
-				snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " (%s)", names);
-		}
+		format_named_value(buf, sizeof(buf), f, v, false);
 		if (col && col + strlen(f->name) + strlen(buf) + 2 > 90) {
 			fputc('\n', o->f);
 			col = 0;
