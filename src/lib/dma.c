@@ -210,29 +210,12 @@ void vlp_dma_free(struct vlp_dma *m)
 
 int vlp_dma_check_device(struct vlp_ctx *ctx, const struct vlp_slot *slot, const char *sys_root)
 {
-	char path[512], link[PATH_MAX], type[32] = "";
-	const char *root = sys_root ? sys_root : "/sys";
-	ssize_t n;
-	FILE *f;
+	char group[64], type[32];
 
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group", root,
-		 (unsigned)slot->domain, slot->bus, slot->dev, slot->func);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return 0; /* no IOMMU group: the device sees physical addresses */
-	link[n] = '\0';
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group/type", root,
-		 (unsigned)slot->domain, slot->bus, slot->dev, slot->func);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%31s", type) != 1)
-			type[0] = '\0';
-		fclose(f);
-	}
-	if (!strcmp(type, "identity"))
+	if (!vlp_iommu_translates(sys_root, slot, group, sizeof(group), type, sizeof(type)))
 		return 0;
 	return vlp_error(
 		ctx, EOPNOTSUPP,
 		"DMA refused: the device is in IOMMU group %s (type %s): it would see IOVAs, not physical addresses",
-		strrchr(link, '/') ? strrchr(link, '/') + 1 : link, type[0] ? type : "unknown");
+		group, type[0] ? type : "unknown");
 }

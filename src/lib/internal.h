@@ -133,6 +133,11 @@ struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count,
 					const char *section, int position, const char *fmt,
 					va_list ap) __attribute__((format(printf, 8, 0)));
 
+/* util.c: true when an IOMMU translates the device's DMA addresses: it is
+ * in an IOMMU group (sysfs under sys_root, NULL: /sys) whose type is not
+ * identity; group and type get the group's number and type ("" unknown). */
+bool vlp_iommu_translates(const char *sys_root, const struct vlp_slot *slot, char *group,
+			  size_t glen, char *type, size_t tlen);
 /* rings.c: true (and why, in why) when the device's ring addresses are
  * IOVAs: VIRTIO_F_ACCESS_PLATFORM negotiated and an IOMMU group whose type
  * is not identity (sysfs under sys_root, NULL: /sys). */

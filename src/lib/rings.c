@@ -49,32 +49,14 @@ static bool row_value(const struct vlp_regs *regs, const struct vlp_field_table 
 bool vlp_rings_iova(const char *sys_root, const struct vlp_slot *slot, uint64_t negotiated,
 		    char *why, size_t len)
 {
-	char path[512], link[64], type[32] = "";
-	const char *root = sys_root ? sys_root : "/sys";
-	ssize_t n;
-	FILE *f;
+	char group[64], type[32];
 
-	if (!(negotiated >> VLP_F_ACCESS_PLATFORM & 1))
-		return false;
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group", root,
-		 (unsigned)slot->domain, slot->bus, slot->dev, slot->func);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return false; /* no IOMMU: addresses are physical */
-	link[n] = '\0';
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%04x:%02x:%02x.%u/iommu_group/type", root,
-		 (unsigned)slot->domain, slot->bus, slot->dev, slot->func);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%31s", type) != 1)
-			type[0] = '\0';
-		fclose(f);
-	}
-	if (!strcmp(type, "identity"))
+	if (!(negotiated >> VLP_F_ACCESS_PLATFORM & 1) ||
+	    !vlp_iommu_translates(sys_root, slot, group, sizeof(group), type, sizeof(type)))
 		return false;
 	snprintf(why, len,
 		 "VIRTIO_F_ACCESS_PLATFORM is negotiated and the device is in IOMMU group %s (type %s): ring addresses are IOVAs, not guest-physical",
-		 strrchr(link, '/') ? strrchr(link, '/') + 1 : link, type[0] ? type : "unknown");
+		 group, type[0] ? type : "unknown");
 	return true;
 }
 
