@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The kick probe's conclusion (vlp_nudge_judge) from the counters before
+ * the notification and after the poll: every conclusion, the idx wrap at
+ * 65536, a receive queue, and a ring not read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vlp.h"
+
+static struct vlp_nudge_counts counts(uint32_t avail, uint32_t used)
+{
+	struct vlp_nudge_counts c = { .valid = true, .avail = avail, .used = used };
+
+	c.in_flight = (uint16_t)(avail - used);
+	return c;
+}
+
+static enum vlp_nudge_conclusion judge(struct vlp_nudge_counts b, struct vlp_nudge_counts a,
+				       enum vlp_queue_role role)
+{
+	return vlp_nudge_judge(&b, &a, role);
+}
+
+/* In flight before, used moved after the kick, nothing new published. */
+static void test_kick_lost(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(counts(1, 0), counts(1, 1), VLP_QUEUE_REQUEST), VLP_NUDGE_KICK_LOST);
+	/* part of what was waiting is enough */
+	assert_int_equal(judge(counts(8, 2), counts(8, 3), VLP_QUEUE_TRANSMIT), VLP_NUDGE_KICK_LOST);
+	/* across the 2^16 wrap (2.7.6: free-running) */
+	assert_int_equal(judge(counts(2, 65534), counts(2, 1), VLP_QUEUE_REQUEST), VLP_NUDGE_KICK_LOST);
+	/* a receive queue that took its buffers after the kick, too */
+	assert_int_equal(judge(counts(4, 0), counts(4, 4), VLP_QUEUE_RECEIVE), VLP_NUDGE_KICK_LOST);
+}
+
+/* The timeout passed with used where it was. */
+static void test_no_progress(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(counts(3, 1), counts(3, 1), VLP_QUEUE_REQUEST), VLP_NUDGE_STUCK);
+	assert_int_equal(judge(counts(1, 1), counts(1, 1), VLP_QUEUE_REQUEST),
+			 VLP_NUDGE_NOTHING_AVAILABLE);
+	assert_int_equal(judge(counts(0, 0), counts(0, 0), VLP_QUEUE_TRANSMIT),
+			 VLP_NUDGE_NOTHING_AVAILABLE);
+	/* receive and event queues hold buffers until input comes */
+	assert_int_equal(judge(counts(256, 0), counts(256, 0), VLP_QUEUE_RECEIVE),
+			 VLP_NUDGE_WAITING_FOR_INPUT);
+	assert_int_equal(judge(counts(64, 0), counts(64, 0), VLP_QUEUE_EVENT),
+			 VLP_NUDGE_WAITING_FOR_INPUT);
+	/* the driver publishing meanwhile does not make a stuck device move */
+	assert_int_equal(judge(counts(3, 1), counts(5, 1), VLP_QUEUE_REQUEST), VLP_NUDGE_STUCK);
+}
+
+/* Used moved but the driver published too: its own kick may explain it. */
+static void test_driver_active(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(counts(3, 1), counts(4, 4), VLP_QUEUE_REQUEST), VLP_NUDGE_DRIVER_ACTIVE);
+	assert_int_equal(judge(counts(1, 1), counts(2, 2), VLP_QUEUE_REQUEST), VLP_NUDGE_DRIVER_ACTIVE);
+}
+
+/* Nothing in flight, avail unchanged, used moved: buffers never given. */
+static void test_used_past_avail(void **state)
+{
+	(void)state;
+	assert_int_equal(judge(counts(1, 1), counts(1, 2), VLP_QUEUE_REQUEST),
+			 VLP_NUDGE_USED_PAST_AVAIL);
+}
+
+/* A ring not read on either side: written, not judged. */
+static void test_not_judged(void **state)
+{
+	struct vlp_nudge_counts none = { 0 };
+
+	(void)state;
+	assert_int_equal(judge(none, none, VLP_QUEUE_REQUEST), VLP_NUDGE_NOT_JUDGED);
+	assert_int_equal(judge(counts(1, 0), none, VLP_QUEUE_REQUEST), VLP_NUDGE_NOT_JUDGED);
+	assert_int_equal(judge(none, counts(1, 1), VLP_QUEUE_REQUEST), VLP_NUDGE_NOT_JUDGED);
+}
+
+/* Every conclusion has a name and a sentence; none past the end. */
+static void test_names(void **state)
+{
+	(void)state;
+	for (unsigned c = 0; c < VLP_NUDGE_CONCLUSIONS; c++) {
+		assert_non_null(vlp_nudge_conclusion_name(c));
+		assert_non_null(vlp_nudge_conclusion_text(c));
+		for (unsigned d = 0; d < c; d++)
+			assert_string_not_equal(vlp_nudge_conclusion_name(c),
+						vlp_nudge_conclusion_name(d));
+	}
+	assert_null(vlp_nudge_conclusion_name(VLP_NUDGE_CONCLUSIONS));
+	assert_null(vlp_nudge_conclusion_text(VLP_NUDGE_CONCLUSIONS));
+	assert_string_equal(vlp_nudge_conclusion_name(VLP_NUDGE_KICK_LOST), "kick-lost");
+	assert_string_equal(vlp_nudge_conclusion_text(VLP_NUDGE_KICK_LOST),
+			    "the device was waiting for a kick: a kick was lost");
+	assert_string_equal(vlp_nudge_conclusion_text(VLP_NUDGE_NOTHING_AVAILABLE),
+			    "no progress after the kick: nothing was available");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kick_lost),     cmocka_unit_test(test_no_progress),
+		cmocka_unit_test(test_driver_active), cmocka_unit_test(test_used_past_avail),
+		cmocka_unit_test(test_not_judged),    cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
