@@ -3,10 +3,11 @@
 # unbound (--unbind), gets a 64-byte buffer posted by the REPL's batch mode without a kick
 # (`init; queue setup 0 8; post 0 in 64`); while the REPL holds the queue, --nudge=0 run
 # from its `shell` command reads the ring through /proc/kcore, writes the notification and
-# sees used go 0 -> 1 (advanced, "kick-lost"); QEMU's x-query-virtio-queue-status agrees
-# (used-idx 0 before, 1 after). --dry-run before it writes nothing (QMP: used-idx still 0);
-# a nudge once nothing is available reports no progress; a device with a bound driver
-# refuses without --force (one line, exit 1, --stats: nothing written).
+# sees used go 0 -> 1 (advanced, "a kick was lost"); QEMU's x-query-virtio-queue-status
+# agrees (used-idx 0 before, 1 after); a second buffer, nudged by queue name with -J, goes
+# 1 -> 2 (QMP: 2). --dry-run before them writes nothing (QMP: used-idx still 0); a nudge
+# once nothing is available reports no progress; a device with a bound driver refuses
+# without --force (one line, exit 1, --stats: nothing written).
 #
 #   tests/qemu/nudge.sh [--keep DIR]
 #
@@ -77,19 +78,25 @@ has "dry run: nothing written" "dry run" "(dry run: nothing written)"
 has "dry run: avail 1, used 0 before" "dry run" "before: avail 1, used 0, in flight 1"
 expect "QMP after the post and the dry run: used-idx" "$(at posted '.q0["used-idx"]')" 0
 expect "QMP after the post: last-avail-idx (not yet seen)" "$(at posted '.q0["last-avail-idx"]')" 0
+has "nudge: before" lost "before: avail 1, used 0, in flight 1"
+has "nudge: after" lost "avail 1, used 1, in flight 0"
+has "nudge: advanced" lost "used advanced by 1 in"
+has "nudge: conclusion" lost "conclusion: the device was waiting for a kick: a kick was lost"
+expect "QMP after the nudge: used-idx" "$(at nudged '.q0["used-idx"]')" 1
+expect "QMP after the nudge: status DRIVER_OK" "$(at nudged '.rng.status | qemu_status')" 15
 expect "nudge JSON: schema_version 1, one entry" "$(nj '.schema_version, (.nudge | length)' | tr '\n' ' ')" "1 1 "
 expect "nudge JSON: slot, queue, name" "$(nj '.nudge[0] | "\(.slot) \(.queue) \(.name)"')" "00:03.0 0 requestq"
-expect "nudge JSON: before" "$(nj '.nudge[0].before | "\(.avail) \(.used) \(.in_flight)"')" "1 0 1"
-expect "nudge JSON: after" "$(nj '.nudge[0].after | "\(.avail) \(.used) \(.in_flight)"')" "1 1 0"
+expect "nudge JSON: before" "$(nj '.nudge[0].before | "\(.avail) \(.used) \(.in_flight)"')" "2 1 1"
+expect "nudge JSON: after" "$(nj '.nudge[0].after | "\(.avail) \(.used) \(.in_flight)"')" "2 2 0"
 expect "nudge JSON: advanced" "$(nj '.nudge[0].advanced')" true
 expect "nudge JSON: conclusion" "$(nj '.nudge[0].conclusion')" kick-lost
 expect "nudge JSON: notify width 2, value 0 (queue index)" "$(nj '.nudge[0].notify | "\(.width) \(.value)"')" "2 0"
 w=$(nj '.nudge[0].waited_ms')
 if [[ $w =~ ^[0-9]+$ ]] && ((w < 1000)); then pass; else fail "nudge JSON: waited_ms '$w' not below the timeout"; fi
-expect "QMP after the nudge: used-idx" "$(at nudged '.q0["used-idx"]')" 1
-expect "QMP after the nudge: status DRIVER_OK" "$(at nudged '.rng.status | qemu_status')" 15
+expect "QMP after the JSON nudge: used-idx" "$(at nudged2 '.q0["used-idx"]')" 2
 has "REPL poll: the used entry" repl "  used id 0 len 64"
-has "nothing available: before" empty "before: avail 1, used 1, in flight 0"
+has "REPL poll: the second used entry" repl "  used id 0 len 32"
+has "nothing available: before" empty "before: avail 2, used 2, in flight 0"
 has "nothing available: no progress" empty "used did not move in"
 has "nothing available: conclusion" empty "conclusion: no progress after the kick: nothing was available"
 has "bound: exit 1" bound "rc=1"
