@@ -423,14 +423,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--timeout applies to --nudge");
 	if (!o->timeout_set)
 		o->timeout_ms = 1000;
+	if (o->mode == MODE_NUDGE && o->dump_path)
+		return usage_error("%s", "--nudge writes to a live device: not with -F");
 	if (o->mode == MODE_NUDGE && !o->nslots && !o->nids)
 		return usage_error("%s", "--nudge writes to devices: name them (SLOT...)");
 	if (o->mode == MODE_NUDGE && o->dry_run && o->json)
 		return usage_error("%s", "--nudge --dry-run prints its write as text: not with -J");
 	if (o->mode == MODE_NUDGE && o->passive)
 		return usage_error("%s", "--nudge writes a notification: not with --passive");
-	if (o->mode == MODE_NUDGE && o->dump_path)
-		return usage_error("%s", "--nudge writes to a live device: not with -F");
 	/* The probe resets devices: only those named. */
 	if (o->mode == MODE_NEGOTIATE && !o->nslots && !o->nids)
 		return usage_error("%s", "--negotiate writes to devices: name them (SLOT...)");
