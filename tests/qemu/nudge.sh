@@ -7,7 +7,8 @@
 # agrees (used-idx 0 before, 1 after); a second buffer, nudged by queue name with -J, goes
 # 1 -> 2 (QMP: 2). --dry-run before them writes nothing (QMP: used-idx still 0); a nudge
 # once nothing is available reports no progress; a device with a bound driver refuses
-# without --force (one line, exit 1, --stats: nothing written).
+# without --force (one line, exit 1, --stats: nothing written); with --force the nudge
+# reads the kernel driver's ring and writes.
 #
 #   tests/qemu/nudge.sh [--keep DIR]
 #
@@ -104,5 +105,13 @@ has "bound: refused" bound "virtio-lspci: 00:04.0: --nudge refused: driver virti
 expect "bound: one line" "$(section bound | grep -vc -e '^rc=' -e ': stats: ')" 1
 has "bound: nothing written (--stats)" bound "bar_writes=0"
 expect "bound: status untouched" "$(at bound '.bound.status | qemu_status')" 15
+# --force on the bound device: the kernel driver's ring read through /proc/kcore, the
+# notification written; what the device does with it depends on the driver's state.
+fj() { section forced | grep -v '^rc=' | jq -r "$1" 2>/dev/null; }
+has "forced: exit 0" forced "rc=0"
+expect "forced: the driver's ring was read" "$(fj '.nudge[0].before != null and .nudge[0].after != null')" true
+expect "forced: a conclusion" "$(fj '.nudge[0].conclusion | test("^(kick-lost|stuck|nothing-available|driver-active)$")')" true
+expect "forced: stderr is the --stats line alone" "$(section "forced stderr" | grep -vc ': stats: ')" 0
+if [[ $(section "forced stderr") == *"bar_writes=0"* ]]; then fail "forced: nothing written (--stats)"; else pass; fi
 echo "qemu-nudge: $((SECONDS - t0)) s"
 summary qemu-nudge

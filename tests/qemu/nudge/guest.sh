@@ -5,7 +5,8 @@
 # ring read through /proc/kcore, the REPL's queue memory being in its own process): first
 # a dry run, then the nudge (text); after the REPL took the used entry, a second buffer and
 # a nudge by queue name (JSON); then a nudge on a queue with nothing available. The host hook records QEMU's view at each `vlp-sync` step.
-# The virtio-rng at 00:04.0, bound again to virtio-pci, refuses without --force.
+# The virtio-rng at 00:04.0, bound again to virtio-pci, refuses without --force; with it,
+# the nudge reads the kernel driver's ring and writes.
 rng=0000:00:03.0
 bound=0000:00:04.0
 
@@ -35,4 +36,9 @@ echo "== bound"
 virtio-lspci --stats --nudge=0 "$bound" 2>&1
 echo "rc=$?"
 vlp-sync bound
+echo "== forced"
+virtio-lspci --stats --nudge=0 --force --timeout=100 -J "$bound" 2>/tmp/forced.err
+echo "rc=$?"
+echo "== forced stderr"
+cat /tmp/forced.err
 echo "== end"
