@@ -84,7 +84,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
-	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma repl-tty tui qemu-tui \
+	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge repl-tty tui qemu-tui \
 	build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -261,6 +261,11 @@ qemu-negotiate: virtio-lspci
 qemu-dma: virtio-lspci
 	@tests/qemu/dma.sh
 
+# --nudge (the kick probe) in a guest: a buffer the REPL posted without a kick is consumed
+# after the nudge, QMP's used-idx agrees; nothing available, dry run, bound device refused.
+qemu-nudge: virtio-lspci
+	@tests/qemu/nudge.sh
+
 # The interactive REPL in tmux: completion, history, Ctrl-C.
 repl-tty: virtio-lspci
 	@tests/repl-tty.sh ./virtio-lspci
@@ -327,7 +332,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-tui repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -128,6 +128,14 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W '0.1 0.5 1 2 5 10' -- "$cur")
             return
             ;;
+        --nudge)
+            mapfile -t COMPREPLY < <(compgen -W '0 1 2 requestq receiveq0 transmitq0 controlq' -- "$cur")
+            return
+            ;;
+        --timeout)
+            mapfile -t COMPREPLY < <(compgen -W '200 1000 5000' -- "$cur")
+            return
+            ;;
         --sample)
             mapfile -t COMPREPLY < <(compgen -W '3 5x200ms 10x200ms 5x1s 10x1s' -- "$cur")
             return
@@ -150,6 +158,7 @@ _virtio_lspci()
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --strict --list-checks --diff --negotiate
+            --nudge --timeout
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'

@@ -32,6 +32,8 @@ enum long_only {
 	OPT_RINGS,
 	OPT_SAMPLE,
 	OPT_NEGOTIATE,
+	OPT_NUDGE,
+	OPT_TIMEOUT,
 };
 
 static const char usage_text[] =
@@ -41,6 +43,7 @@ static const char usage_text[] =
 	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
+	"       " PROG " --nudge=Q [--timeout=MS] SLOT...  kick a queue: was a kick lost?\n"
 	"Inspect virtio devices on the PCI bus: identity, BARs, the Virtio Structure\n"
 	"capabilities and where they point, MSI-X, the legacy interface, findings.\n"
 	"\n"
@@ -96,6 +99,11 @@ static const char usage_text[] =
 	"                           bits it requires and those it rejects are known (each\n"
 	"                           confirmed alone); the device is left reset; --dry-run\n"
 	"                           prints the first candidate's writes\n"
+	"Kick probe (writes one notification; a bound driver needs --force):\n"
+	"      --nudge=Q            read queue Q's ring (Q: index or name, e.g. requestq),\n"
+	"                           notify the queue as its driver would, and poll used\n"
+	"                           in ring memory: did the device take what was waiting?\n"
+	"      --timeout=MS         how long --nudge polls (default 1000, at most 60000)\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -138,6 +146,8 @@ static const struct option long_options[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
+	{ "nudge", required_argument, NULL, OPT_NUDGE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
@@ -180,6 +190,7 @@ static int set_mode(struct options *o, enum mode m, const char *opt)
 		[MODE_DIFF] = "--diff",
 		[MODE_LIST_CHECKS] = "--list-checks",
 		[MODE_NEGOTIATE] = "--negotiate",
+		[MODE_NUDGE] = "--nudge",
 	};
 
 	if (o->mode != MODE_LIST && o->mode != m)
@@ -286,6 +297,24 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_NEGOTIATE:
 			ret = set_mode(o, MODE_NEGOTIATE, "--negotiate");
 			break;
+		case OPT_NUDGE:
+			ret = set_mode(o, MODE_NUDGE, "--nudge");
+			o->nudge_queue = optarg;
+			break;
+		case OPT_TIMEOUT: {
+			char *end;
+			unsigned long ms;
+
+			errno = 0;
+			ms = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg < '0' || *optarg > '9' ||
+			    ms > 60000)
+				return usage_error("--timeout: '%s' is not a number of ms from 0 to 60000",
+						   optarg);
+			o->timeout_ms = (unsigned)ms;
+			o->timeout_set = true;
+			break;
+		}
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -386,9 +415,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 			"%s",
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
-	    !(o->mode == MODE_CHECK && o->active))
+	    o->mode != MODE_NUDGE && !(o->mode == MODE_CHECK && o->active))
 		return usage_error(
-			"%s", "--force and --dry-run apply to -i/-c, --check --active and --negotiate");
+			"%s",
+			"--force and --dry-run apply to -i/-c, --check --active, --negotiate and --nudge");
+	if (o->timeout_set && o->mode != MODE_NUDGE)
+		return usage_error("%s", "--timeout applies to --nudge");
+	if (!o->timeout_set)
+		o->timeout_ms = 1000;
+	if (o->mode == MODE_NUDGE && o->dump_path)
+		return usage_error("%s", "--nudge writes to a live device: not with -F");
+	if (o->mode == MODE_NUDGE && !o->nslots && !o->nids)
+		return usage_error("%s", "--nudge writes to devices: name them (SLOT...)");
+	if (o->mode == MODE_NUDGE && o->dry_run && o->json)
+		return usage_error("%s", "--nudge --dry-run prints its write as text: not with -J");
+	if (o->mode == MODE_NUDGE && o->passive)
+		return usage_error("%s", "--nudge writes a notification: not with --passive");
 	/* The probe resets devices: only those named. */
 	if (o->mode == MODE_NEGOTIATE && !o->nslots && !o->nids)
 		return usage_error("%s", "--negotiate writes to devices: name them (SLOT...)");
@@ -457,6 +499,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_NEGOTIATE:
 		ret = negotiate_main(ctx, &opts);
+		break;
+	case MODE_NUDGE:
+		ret = nudge_main(ctx, &opts);
 		break;
 	default:
 		ret = EXIT_USAGE;

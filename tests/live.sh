@@ -165,6 +165,19 @@ if [ $root -eq 1 ]; then
 	fi
 fi
 
+# --nudge on a device with a bound driver, without --force: refused in one
+# line before any access (only slots with a driver: nothing is ever written).
+for slot in "${sysfs_slots[@]}"; do
+	[ -e "/sys/bus/pci/devices/$slot/driver" ] || continue
+	"$tool" --stats --nudge=0 "$slot" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	check "$slot --nudge without --force: exit 1, nothing on stdout" [ "$rc$(wc -c <"$tmp/out")" = 10 ]
+	check "$slot --nudge without --force: one line naming the driver" \
+		[ "$(grep -c -e '--nudge refused: driver .* is bound' "$tmp/err")$(grep -vc ': stats: ' "$tmp/err")" = 11 ]
+	check "$slot --nudge without --force: no access at all (--stats)" \
+		grep -q 'config_writes=0 bar_reads=0 bar_writes=0$' "$tmp/err"
+done
+
 # Missing device: one line, exit 1.
 "$tool" -s 1f.7 >"$tmp/out" 2>"$tmp/err"
 rc=$?

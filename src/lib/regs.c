@@ -577,8 +577,8 @@ int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	return 0;
 }
 
-int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
-		     unsigned queue, struct vlp_notify *out)
+static int queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+			unsigned queue, const uint16_t *next, struct vlp_notify *out)
 {
 	const struct vlp_virtio_cap *n = used_cap(l, VLP_CFG_NOTIFY);
 	struct vlp_selection sel = { .queue = queue };
@@ -623,9 +623,15 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		err = vlp_reg_read(ctx, dev, l, &reg, &sel, 0, &noff);
 	if (err)
 		return err;
-	/* 4.1.4.4 (access.c); with VIRTIO_F_NOTIFICATION_DATA the rest of
-	 * the 32 bits is 0 here: no buffers were made available. */
+	/* 4.1.4.4 (access.c); with VIRTIO_F_NOTIFICATION_DATA the high half
+	 * is next_off (15 bits) and next_wrap (bit 31), 4.1.5.2 / 2.9: the
+	 * caller's position, else 0 (no buffers were made available). */
 	vlp_notify_address(l, noff, features, out, &inside);
+	if (out->width == 4 && !next)
+		return vlp_error(
+			ctx, EINVAL,
+			"queue %u: VIRTIO_F_NOTIFICATION_DATA is negotiated and the next available position is not known (4.1.5.2)",
+			queue);
 	out->value = queue;
 	/* 4.1.4.5.2 / 4.1.5.2: with VIRTIO_F_NOTIF_CONFIG_DATA the driver
 	 * writes queue_notif_config_data instead of the index. */
@@ -637,6 +643,8 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 			return err;
 		out->value = (uint32_t)data;
 	}
+	if (out->width == 4)
+		out->value = (out->value & 0xffff) | (uint32_t)*next << 16;
 	if (!inside)
 		return vlp_error(
 			ctx, ERANGE,
@@ -650,6 +658,20 @@ int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		return vlp_error(ctx, -err, "notify at BAR%u+0x%llx: %s", out->bar,
 				 (unsigned long long)out->offset, strerror(-err));
 	return 0;
+}
+
+int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+		     unsigned queue, struct vlp_notify *out)
+{
+	static const uint16_t none;
+
+	return queue_notify(ctx, dev, l, queue, &none, out);
+}
+
+int vlp_queue_notify_next(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+			  unsigned queue, const uint16_t *next, struct vlp_notify *out)
+{
+	return queue_notify(ctx, dev, l, queue, next, out);
 }
 
 bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS])

@@ -1039,6 +1039,14 @@ struct vlp_notify {
 };
 VLP_API int vlp_queue_notify(struct vlp_ctx *ctx, struct vlp_device *dev,
 			     const struct vlp_layout *layout, unsigned queue, struct vlp_notify *out);
+/* The same with the position VIRTIO_F_NOTIFICATION_DATA carries in the
+ * high half (4.1.5.2, 2.9): split rings avail.idx (next_off its 15 low
+ * bits, next_wrap bit 15); packed rings the next slot | wrap counter <<
+ * 15.  next NULL: -EINVAL when that feature is negotiated (the position
+ * must not be guessed), otherwise the plain notification. */
+VLP_API int vlp_queue_notify_next(struct vlp_ctx *ctx, struct vlp_device *dev,
+				  const struct vlp_layout *layout, unsigned queue,
+				  const uint16_t *next, struct vlp_notify *out);
 
 /* ------------------------------------------------------------------ */
 /* Conformance checks (--check) and differences between two devices   */
@@ -1599,6 +1607,41 @@ VLP_API void vlp_rings_free(struct vlp_rings *rings);
 /* The negotiated feature words (device's AND driver's) of a state; a word
  * not read counts as 0. */
 VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
+
+/* ------------------------------------------------------------------ */
+/* The kick probe (--nudge, nudge.c): what a notification changed       */
+/* ------------------------------------------------------------------ */
+
+/* A queue's counters as one read of its ring shows them (vlp_queue_sample
+ * counters: split avail.idx and used.idx, packed slot counters). */
+struct vlp_nudge_counts {
+	bool valid; /* the ring was read */
+	uint32_t avail, used;
+	unsigned in_flight;
+};
+
+enum vlp_nudge_conclusion {
+	VLP_NUDGE_KICK_LOST,         /* in flight, used advanced after the kick alone */
+	VLP_NUDGE_STUCK,             /* in flight, no progress */
+	VLP_NUDGE_NOTHING_AVAILABLE, /* nothing in flight, no progress */
+	VLP_NUDGE_WAITING_FOR_INPUT, /* receive/event queue holding buffers: normal */
+	VLP_NUDGE_DRIVER_ACTIVE,     /* advanced, but the driver made buffers available too */
+	VLP_NUDGE_USED_PAST_AVAIL,   /* used moved beyond avail (2.7.8) */
+	VLP_NUDGE_NOT_JUDGED,        /* the ring was not read before and after */
+	VLP_NUDGE_CONCLUSIONS
+};
+/* "kick-lost", "stuck", "nothing-available", "waiting-for-input",
+ * "driver-active", "used-past-avail", "not-judged"; NULL past the end. */
+VLP_API const char *vlp_nudge_conclusion_name(enum vlp_nudge_conclusion c);
+/* The one-line conclusion, e.g. "the device was waiting for a kick: a kick
+ * was lost". */
+VLP_API const char *vlp_nudge_conclusion_text(enum vlp_nudge_conclusion c);
+/* What a kick changed: before (read just before the notification) and
+ * after (the last read of the poll, which ends when used moved or at the
+ * timeout).  Pure: no I/O. */
+VLP_API enum vlp_nudge_conclusion vlp_nudge_judge(const struct vlp_nudge_counts *before,
+						  const struct vlp_nudge_counts *after,
+						  enum vlp_queue_role role);
 
 /* ------------------------------------------------------------------ */
 /* Feature negotiation probe (--negotiate)                            */

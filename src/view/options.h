@@ -24,6 +24,7 @@ enum mode {
 	MODE_DIFF,        /* --diff A B */
 	MODE_LIST_CHECKS, /* --list-checks */
 	MODE_NEGOTIATE,   /* --negotiate SLOT...: the feature probe */
+	MODE_NUDGE,       /* --nudge=Q SLOT...: the kick probe */
 };
 
 #define MAX_SELECTORS 64
@@ -55,6 +56,10 @@ struct options {
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
 	const char *commands; /* -c: batch commands */
+	/* --nudge=Q: the queue (index or name), --timeout in ms */
+	const char *nudge_queue;
+	unsigned timeout_ms;
+	bool timeout_set;
 	/* live view */
 	double interval; /* seconds */
 	/* checker */
