@@ -590,11 +590,20 @@ int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool device
 
 int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)
 {
-	if (!queue_of(ctx, v, q, "kick"))
+	struct vlp_vq *vq = queue_of(ctx, v, q, "kick");
+	uint16_t next;
+
+	if (!vq)
 		return -ENOENT;
+	/* With VIRTIO_F_NOTIFICATION_DATA the notification carries where the
+	 * driver's next buffer goes (4.1.5.2, 2.9): split, avail.idx; packed,
+	 * the next slot with the wrap counter in bit 15. */
+	next = vq->info.format == VLP_RING_PACKED
+		       ? (uint16_t)(vq->next_avail | (vq->avail_wrap ? 0x8000u : 0))
+		       : vq->info.avail_idx;
 	/* 2.7.13.4 / 2.8.21.3: the ring writes are seen before the notify. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return vlp_queue_notify(ctx, v->dev, v->layout, q, n);
+	return vlp_queue_notify_next(ctx, v->dev, v->layout, q, &next, n);
 }
 
 int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned timeout_ms,
