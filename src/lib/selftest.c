@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Does the device work at all, without its driver?  The driver's
+ * initialization (3.1.1) up to DRIVER_OK with every queue set up in
+ * user-space memory (vq.c), then the test of the device's type from one
+ * table (what its chapter 5 section makes possible), then a reset read
+ * back as 0 before the memory goes (vlp_vqs_close), on every path.
+ * Each step is recorded with its outcome; nothing is printed here.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define RESET_TIMEOUT_MS 1000 /* as --negotiate waits (4.1.4.3.2) */
+#define POLL_MS 2000          /* how long a request may take */
+
+/* 5.3.3 console feature bits */
+#define CONSOLE_F_EMERG_WRITE 2
+#define CONSOLE_TRANSMITQ 1 /* port 0's transmitq (5.3.2) */
+#define ENTROPY_REQUESTQ 0  /* 5.4.2 */
+/* 5.2.6 block requests */
+#define BLK_REQUESTQ 0
+#define BLK_T_IN 0
+#define BLK_T_GET_ID 8
+#define BLK_S_OK 0
+#define BLK_S_IOERR 1
+#define BLK_S_UNSUPP 2
+#define BLK_ID_BYTES 20
+#define BLK_SECTOR 512u
+
+struct run {
+	struct vlp_ctx *ctx;
+	struct vlp_device *dev;
+	const struct vlp_layout *l;
+	struct vlp_vqs *vqs;
+	uint32_t drv[VLP_FEATURE_WORDS]; /* the accepted features */
+	struct vlp_selftest_result *out;
+};
+
+static bool step(struct run *r, const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool step(struct run *r, const char *name, bool ok, const char *fmt, ...)
+{
+	struct vlp_selftest_result *o = r->out;
+	struct vlp_selftest_step *s;
+	va_list ap;
+
+	if (!ok)
+		o->ok = false;
+	if (o->nsteps >= VLP_SELFTEST_STEPS_MAX)
+		return ok;
+	s = &o->steps[o->nsteps++];
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->ok = ok;
+	va_start(ap, fmt);
+	vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+/* A failed library call as a failed step: its message is the detail. */
+static bool lib_step(struct run *r, const char *name)
+{
+	return step(r, name, false, "%s", vlp_ctx_error(r->ctx));
+}
+
+void vlp_selftest_hex(char *buf, size_t len, const uint8_t *data, size_t n)
+{
+	size_t i;
+
+	if (!len)
+		return;
+	for (i = 0; i < n && 2 * i + 2 < len; i++)
+		snprintf(buf + 2 * i, 3, "%02x", data[i]);
+	buf[2 * i] = '\0';
+}
+
+/* ------------------------------------------------------------ one request */
+
+/* Posts one buffer on queue q, notifies, and waits for it to be used. */
+static int transfer(struct run *r, unsigned q, bool device_writable, const void *data,
+		    size_t data_len, size_t len, struct vlp_vq_used *u)
+{
+	struct vlp_notify n;
+	unsigned id, waited;
+	size_t got = 0;
+	int err;
+
+	err = vlp_vqs_post(r->ctx, r->vqs, q, device_writable, data, data_len, len, &id);
+	if (!err)
+		err = vlp_vqs_kick(r->ctx, r->vqs, q, &n);
+	if (!err)
+		err = vlp_vqs_poll(r->ctx, r->vqs, q, POLL_MS, u, 1, &got, &waited);
+	if (!err && (got != 1 || u->id != id))
+		err = vlp_error(r->ctx, EPROTO, "queue %u: the device used another buffer (id %u, posted %u)",
+				q, u->id, id);
+	if (!err && u->len_exceeds)
+		err = vlp_error(r->ctx, EPROTO,
+				"queue %u: used length %" PRIu32 " exceeds what the buffer allows (2.7.8.1)",
+				q, u->len);
+	return err;
+}
+
+/* ------------------------------------------------------------ per type */
+
+/* 5.4: each buffer in requestq is filled with random bytes. */
+static void test_entropy(struct run *r)
+{
+	struct vlp_selftest_result *o = r->out;
+	char hex[2 * VLP_SELFTEST_READ_LEN + 1];
+	struct vlp_vq_used u;
+
+	for (unsigned i = 0; i < 2; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "read %u", i + 1);
+		if (transfer(r, ENTROPY_REQUESTQ, true, NULL, 0, VLP_SELFTEST_READ_LEN, &u)) {
+			lib_step(r, name);
+			return;
+		}
+		if (u.len != VLP_SELFTEST_READ_LEN) {
+			step(r, name, false, "%" PRIu32 " bytes returned, %u asked for", u.len,
+			     VLP_SELFTEST_READ_LEN);
+			return;
+		}
+		memcpy(o->reads[i], u.data, VLP_SELFTEST_READ_LEN);
+		o->nreads++;
+		vlp_selftest_hex(hex, sizeof(hex), o->reads[i], VLP_SELFTEST_READ_LEN);
+		step(r, name, true, "%u bytes: %s", VLP_SELFTEST_READ_LEN, hex);
+	}
+	if (memcmp(o->reads[0], o->reads[1], VLP_SELFTEST_READ_LEN))
+		step(r, "reads differ", true, "the two reads differ");
+	else
+		step(r, "reads differ", false, "the two reads are equal: not random");
+}
+
+
+/* 5.2.6: struct virtio_blk_req's header: le32 type, le32 reserved, le64
+ * sector (in 512-byte units whatever blk_size says). */
+void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, uint64_t sector)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		hdr[i] = (uint8_t)(type >> (8 * i));
+		hdr[4 + i] = 0;
+	}
+	for (unsigned i = 0; i < 8; i++)
+		hdr[8 + i] = (uint8_t)(sector >> (8 * i));
+}
+
+static const char *blk_status_name(uint8_t s)
+{
+	switch (s) {
+	case BLK_S_OK:
+		return "VIRTIO_BLK_S_OK";
+	case BLK_S_IOERR:
+		return "VIRTIO_BLK_S_IOERR";
+	case BLK_S_UNSUPP:
+		return "VIRTIO_BLK_S_UNSUPP";
+	}
+	return "an undefined status";
+}
+
+/* One request (5.2.6): the header device-readable, then len bytes and the
+ * status byte device-writable, as one chain.  *status, and data copied. */
+static int blk_request(struct run *r, uint32_t type, uint64_t sector, uint8_t *data, size_t len,
+		       uint8_t *status)
+{
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR];
+	struct vlp_vq_seg segs[3] = {
+		{ false, hdr, sizeof(hdr), sizeof(hdr) },
+		{ true, NULL, 0, len },
+		{ true, NULL, 0, 1 },
+	};
+	struct vlp_notify n;
+	struct vlp_vq_used u;
+	unsigned id, waited;
+	size_t got = 0;
+	int err;
+
+	vlp_selftest_blk_header(hdr, type, sector);
+	err = vlp_vqs_post_chain(r->ctx, r->vqs, BLK_REQUESTQ, segs, 3, &id);
+	if (!err)
+		err = vlp_vqs_kick(r->ctx, r->vqs, BLK_REQUESTQ, &n);
+	if (!err)
+		err = vlp_vqs_poll(r->ctx, r->vqs, BLK_REQUESTQ, POLL_MS, &u, 1, &got, &waited);
+	if (err)
+		return err;
+	if (got != 1 || u.id != id || u.nsegs != 3)
+		return vlp_error(r->ctx, EPROTO, "the device used another buffer (id %u, posted %u)",
+				 u.id, id);
+	if (u.len_exceeds)
+		return vlp_error(r->ctx, EPROTO,
+				 "used length %" PRIu32 " exceeds the %zu writable bytes (2.7.8.1)",
+				 u.len, len + 1);
+	*status = u.seg_data[2][0];
+	memcpy(data, u.seg_data[1], len);
+	return 0;
+}
+
+/* 5.2: sector 0, the device ID, and the capacity of the configuration
+ * checked at its end: the last sector reads, the one after it does not. */
+static void test_block(struct run *r)
+{
+	struct vlp_selftest_result *o = r->out;
+	uint8_t buf[BLK_SECTOR], status = 0xff;
+	uint64_t cap = 0;
+	struct vlp_reg reg;
+	size_t n;
+
+	if (blk_request(r, BLK_T_IN, 0, o->sector0, BLK_SECTOR, &status)) {
+		lib_step(r, "read sector 0");
+	} else if (status != BLK_S_OK) {
+		step(r, "read sector 0", false, "VIRTIO_BLK_T_IN: status %u (%s)", status,
+		     blk_status_name(status));
+	} else {
+		o->has_sector0 = true;
+		step(r, "read sector 0", true, "VIRTIO_BLK_T_IN: %u bytes, VIRTIO_BLK_S_OK", BLK_SECTOR);
+	}
+	memset(buf, 0, sizeof(buf));
+	if (blk_request(r, BLK_T_GET_ID, 0, buf, BLK_ID_BYTES, &status)) {
+		lib_step(r, "get id");
+	} else if (status != BLK_S_OK) {
+		step(r, "get id", false, "VIRTIO_BLK_T_GET_ID: status %u (%s)", status,
+		     blk_status_name(status));
+	} else {
+		/* 5.2.6: NUL-terminated unless it fills all 20 bytes. */
+		for (n = 0; n < BLK_ID_BYTES && buf[n]; n++)
+			o->id[n] = (char)(buf[n] >= 0x20 && buf[n] < 0x7f ? buf[n] : '?');
+		o->id[n] = '\0';
+		o->has_id = true;
+		step(r, "get id", true, "VIRTIO_BLK_T_GET_ID: \"%s\"", o->id);
+	}
+	if (vlp_reg_find(r->ctx, r->l, "device.capacity", &reg) ||
+	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &cap)) {
+		lib_step(r, "capacity");
+		return;
+	}
+	o->capacity = cap;
+	if (cap == 0) {
+		step(r, "capacity", true, "0 sectors: nothing to read");
+		return;
+	}
+	if (blk_request(r, BLK_T_IN, cap - 1, buf, BLK_SECTOR, &status)) {
+		lib_step(r, "capacity");
+		return;
+	}
+	if (status != BLK_S_OK) {
+		step(r, "capacity", false, "the last sector %" PRIu64 " of capacity %" PRIu64 ": status %u (%s)",
+		     cap - 1, cap, status, blk_status_name(status));
+		return;
+	}
+	if (blk_request(r, BLK_T_IN, cap, buf, BLK_SECTOR, &status)) {
+		lib_step(r, "capacity");
+		return;
+	}
+	if (status == BLK_S_OK)
+		step(r, "capacity", false,
+		     "sector %" PRIu64 ", past the capacity of %" PRIu64 " sectors, read as well", cap, cap);
+	else
+		step(r, "capacity", true,
+		     "%" PRIu64 " sectors: sector %" PRIu64 " reads, sector %" PRIu64 " is refused (%s)", cap,
+		     cap - 1, cap, blk_status_name(status));
+}
+
+/* 5.3.6: without VIRTIO_CONSOLE_F_MULTIPORT, port 0's output goes through
+ * transmitq; the emergency write (5.3.4) outputs one character per write
+ * of emerg_wr, only when VIRTIO_CONSOLE_F_EMERG_WRITE was negotiated. */
+static void test_console(struct run *r)
+{
+	struct vlp_selftest_result *o = r->out;
+	struct vlp_vq_used u;
+	struct vlp_reg reg;
+	size_t len;
+
+	snprintf(o->written, sizeof(o->written), "%s", VLP_SELFTEST_CONSOLE_LINE);
+	len = strlen(o->written);
+	if (transfer(r, CONSOLE_TRANSMITQ, false, o->written, len, len, &u)) {
+		lib_step(r, "transmitq");
+		o->written[0] = '\0';
+		return;
+	}
+	step(r, "transmitq", true, "%zu bytes written to port 0 and used by the device", len);
+	if (!vlp_feature_on(r->drv, CONSOLE_F_EMERG_WRITE)) {
+		step(r, "emergency write", true, "skipped: VIRTIO_CONSOLE_F_EMERG_WRITE not offered");
+		return;
+	}
+	if (vlp_reg_find(r->ctx, r->l, "device.emerg_wr", &reg)) {
+		lib_step(r, "emergency write");
+		return;
+	}
+	len = strlen(VLP_SELFTEST_EMERG_LINE);
+	for (size_t i = 0; i < len; i++)
+		if (vlp_reg_write(r->ctx, r->dev, r->l, &reg, NULL,
+				  (uint8_t)VLP_SELFTEST_EMERG_LINE[i])) {
+			lib_step(r, "emergency write");
+			return;
+		}
+	snprintf(o->emerg_written, sizeof(o->emerg_written), "%s", VLP_SELFTEST_EMERG_LINE);
+	step(r, "emergency write", true, "%zu characters written to emerg_wr", len);
+}
+
+/* The per-type tests (chapter 5); a type not here gets initialization
+ * and reset only. */
+static const struct selftest_type {
+	unsigned type;
+	const char *test;
+	uint32_t want_word0; /* device feature bits 0-31 the test accepts when offered */
+	void (*run)(struct run *r);
+} TESTS[] = {
+	{ VLP_ID_ENTROPY, "entropy", 0, test_entropy },
+	{ VLP_ID_BLOCK, "block", 0, test_block },
+	{ VLP_ID_CONSOLE, "console", 1u << CONSOLE_F_EMERG_WRITE, test_console },
+};
+
+static const struct selftest_type *test_of(unsigned type)
+{
+	for (size_t i = 0; i < sizeof(TESTS) / sizeof(TESTS[0]); i++)
+		if (TESTS[i].type == type)
+			return &TESTS[i];
+	return NULL;
+}
+
+const char *vlp_selftest_test_name(unsigned device_type)
+{
+	const struct selftest_type *t = test_of(device_type);
+
+	return t ? t->test : "init";
+}
+
+/* ------------------------------------------------------------ the sequence */
+
+static int write_status(struct run *r, const struct vlp_reg *reg, unsigned bits, uint64_t *back)
+{
+	int err = vlp_reg_write(r->ctx, r->dev, r->l, reg, NULL, bits);
+
+	return err ? err : vlp_reg_read(r->ctx, r->dev, r->l, reg, NULL, 0, back);
+}
+
+/* 3.1.1 steps 1-8; false when a step failed (recorded). */
+static bool initialize(struct run *r, const struct selftest_type *t)
+{
+	const unsigned ack = VLP_S_MASK(VLP_S_ACKNOWLEDGE), drv = VLP_S_MASK(VLP_S_DRIVER);
+	const unsigned fok = VLP_S_MASK(VLP_S_FEATURES_OK), dok = VLP_S_MASK(VLP_S_DRIVER_OK);
+	uint32_t dev[VLP_FEATURE_WORDS];
+	unsigned waited = 0, set = 0, unavailable = 0, sizes = 0;
+	struct vlp_reg reg;
+	uint64_t back = 0;
+
+	if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_DEVICE_STATUS, &reg))
+		return lib_step(r, "reset");
+	if (vlp_device_reset(r->ctx, r->dev, r->l, RESET_TIMEOUT_MS, &waited))
+		return lib_step(r, "reset");
+	step(r, "reset", true, "device_status reads back 0 after %u ms (4.1.4.3.2)", waited);
+	if (write_status(r, &reg, ack, &back) || write_status(r, &reg, ack | drv, &back))
+		return lib_step(r, "acknowledge");
+	if ((back & (ack | drv)) != (ack | drv))
+		return step(r, "acknowledge", false,
+			    "device_status reads back 0x%02" PRIx64 " after ACKNOWLEDGE|DRIVER", back);
+	step(r, "acknowledge", true, "ACKNOWLEDGE, DRIVER set (3.1.1 steps 2-3)");
+	if (vlp_features_read(r->ctx, r->dev, r->l, false, dev))
+		return lib_step(r, "features");
+	/* 6.1: VIRTIO_F_VERSION_1 must be accepted; VIRTIO_F_ACCESS_PLATFORM is
+	 * accepted when offered, since addresses are physical ones (no
+	 * translating IOMMU: checked when the queues were opened).  No packed
+	 * rings, no event index: the plain split ring suffices. */
+	memset(r->drv, 0, sizeof(r->drv));
+	r->drv[0] = dev[0] & (t ? t->want_word0 : 0);
+	r->drv[1] = dev[1] & (1u << (VLP_F_VERSION_1 - 32) | 1u << (VLP_F_ACCESS_PLATFORM - 32));
+	if (vlp_features_write(r->ctx, r->dev, r->l, r->drv) ||
+	    write_status(r, &reg, ack | drv | fok, &back))
+		return lib_step(r, "features");
+	if (!(back & fok))
+		return step(r, "features", false,
+			    "FEATURES_OK not kept with features 0x%08" PRIx32 "%08" PRIx32
+			    ": the device refuses them (3.1.1 step 6)",
+			    r->drv[1], r->drv[0]);
+	step(r, "features", true, "0x%08" PRIx32 "%08" PRIx32 " accepted, FEATURES_OK kept (3.1.1 steps 4-6)",
+	     r->drv[1], r->drv[0]);
+	/* Step 7: every queue the device has (4.1.5.1.3). */
+	for (unsigned q = 0; q < vlp_vqs_count(r->vqs); q++) {
+		const struct vlp_vq_info *info;
+		struct vlp_selection sel = { .queue = q };
+		struct vlp_reg qs;
+		uint64_t size = 0;
+
+		if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_SIZE, &qs) ||
+		    vlp_reg_read(r->ctx, r->dev, r->l, &qs, &sel, 0, &size))
+			return lib_step(r, "queues");
+		if (size == 0) { /* not available */
+			unavailable++;
+			continue;
+		}
+		if (vlp_vqs_setup(r->ctx, r->vqs, q, 0, &info))
+			return lib_step(r, "queues");
+		set++;
+		sizes = info->size;
+	}
+	if (!set)
+		step(r, "queues", vlp_vqs_count(r->vqs) == 0, "no queue available (num_queues %u)",
+		     vlp_vqs_count(r->vqs));
+	else
+		step(r, "queues", true, "%u of %u set up (split rings, last of size %u)%s", set,
+		     vlp_vqs_count(r->vqs), sizes, unavailable ? "; the others have queue_size 0" : "");
+	if (write_status(r, &reg, ack | drv | fok | dok, &back))
+		return lib_step(r, "DRIVER_OK");
+	if (back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) || !(back & dok))
+		return step(r, "DRIVER_OK", false, "device_status reads back 0x%02" PRIx64 "%s", back,
+			    back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) ? ": DEVICE_NEEDS_RESET (2.1.2)" : "");
+	return step(r, "DRIVER_OK", true, "device_status reads back 0x%02" PRIx64 " (3.1.1 step 8)",
+		    back);
+}
+
+int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+		 const struct vlp_vqs_opts *opts, struct vlp_selftest_result *out)
+{
+	const struct selftest_type *t = test_of((unsigned)l->virtio.device_type.value);
+	struct run r = { .ctx = ctx, .dev = dev, .l = l, .out = out };
+	unsigned waited = 0;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->device_type = (unsigned)l->virtio.device_type.value;
+	out->test = t ? t->test : "init";
+	if (vlp_device_dry_run(dev))
+		return vlp_error(ctx, EINVAL, "a self-test needs the device: not a dry run");
+	/* Every refusal (no write access, a dump, a translating IOMMU, no
+	 * common configuration) comes from here, before anything is written
+	 * except the Command register's bus mastering, after the checks. */
+	err = vlp_vqs_open(ctx, dev, l, opts, &r.vqs);
+	if (err)
+		return err;
+	out->ok = true;
+	if (initialize(&r, t) && t)
+		t->run(&r);
+	/* 4.1.4.3.2: memory is freed only after the reset read back as 0. */
+	if (vlp_vqs_close(ctx, r.vqs, &waited)) {
+		lib_step(&r, "reset after");
+	} else {
+		out->left_reset = true;
+		step(&r, "reset after", true,
+		     "device_status reads back 0 after %u ms; then the queue memory was freed", waited);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ rebind */
+
+int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot, const char *sys_root,
+			char *driver, size_t len)
+{
+	char path[512], link[512], name[32];
+	ssize_t n;
+	FILE *f;
+
+	if (!sys_root)
+		sys_root = "/sys";
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", (unsigned)slot->domain, slot->bus, slot->dev,
+		 slot->func);
+	/* The kernel matches the device against every driver again. */
+	snprintf(path, sizeof(path), "%s/bus/pci/drivers_probe", sys_root);
+	f = fopen(path, "w");
+	if (!f)
+		return vlp_error(ctx, errno, "%s: %s", path, strerror(errno));
+	if (fputs(name, f) < 0 || fclose(f))
+		return vlp_error(ctx, errno ? errno : EIO, "%s <- %s: %s", path, name,
+				 strerror(errno ? errno : EIO));
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver", sys_root, name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return vlp_error(ctx, ENODEV, "%s: no driver bound after drivers_probe", name);
+	link[n] = '\0';
+	snprintf(driver, len, "%s", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+	return 0;
+}
