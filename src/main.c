@@ -32,6 +32,8 @@ enum long_only {
 	OPT_RINGS,
 	OPT_SAMPLE,
 	OPT_NEGOTIATE,
+	OPT_SELFTEST,
+	OPT_REBIND,
 };
 
 static const char usage_text[] =
@@ -41,6 +43,7 @@ static const char usage_text[] =
 	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
+	"       " PROG " --selftest [--rebind] [-J] SLOT...  does a device work without its driver\n"
 	"Inspect virtio devices on the PCI bus: identity, BARs, the Virtio Structure\n"
 	"capabilities and where they point, MSI-X, the legacy interface, findings.\n"
 	"\n"
@@ -96,6 +99,11 @@ static const char usage_text[] =
 	"                           bits it requires and those it rejects are known (each\n"
 	"                           confirmed alone); the device is left reset; --dry-run\n"
 	"                           prints the first candidate's writes\n"
+	"      --selftest           initialize the device to DRIVER_OK with every queue in\n"
+	"                           this process's memory, run its type's test (entropy,\n"
+	"                           block, console; others: initialization only), reset it;\n"
+	"                           exit 1 when a step failed (root, no translating IOMMU)\n"
+	"      --rebind             after --selftest, bind the kernel driver again\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -138,6 +146,8 @@ static const struct option long_options[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
+	{ "selftest", no_argument, NULL, OPT_SELFTEST },
+	{ "rebind", no_argument, NULL, OPT_REBIND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
@@ -180,6 +190,7 @@ static int set_mode(struct options *o, enum mode m, const char *opt)
 		[MODE_DIFF] = "--diff",
 		[MODE_LIST_CHECKS] = "--list-checks",
 		[MODE_NEGOTIATE] = "--negotiate",
+		[MODE_SELFTEST] = "--selftest",
 	};
 
 	if (o->mode != MODE_LIST && o->mode != m)
@@ -286,6 +297,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_NEGOTIATE:
 			ret = set_mode(o, MODE_NEGOTIATE, "--negotiate");
 			break;
+		case OPT_SELFTEST:
+			ret = set_mode(o, MODE_SELFTEST, "--selftest");
+			break;
+		case OPT_REBIND:
+			o->rebind = true;
+			break;
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -385,8 +402,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error(
 			"%s",
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
+	if (o->mode == MODE_SELFTEST && o->dry_run)
+		return usage_error("%s", "--selftest has no --dry-run: each step needs the device's answer");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
-	    !(o->mode == MODE_CHECK && o->active))
+	    !(o->mode == MODE_CHECK && o->active) &&
+	    o->mode != MODE_SELFTEST)
 		return usage_error(
 			"%s", "--force and --dry-run apply to -i/-c, --check --active and --negotiate");
 	/* The probe resets devices: only those named. */
@@ -397,6 +417,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 				   "--negotiate --dry-run prints its writes as text: not with -J");
 	if (o->mode == MODE_NEGOTIATE && o->passive)
 		return usage_error("%s", "--negotiate writes registers: not with --passive");
+	if (o->mode == MODE_SELFTEST && ((!o->nslots && !o->nids) || o->passive))
+		return usage_error("%s", "--selftest writes to devices: name them (SLOT...), not with --passive");
+	if (o->rebind && o->mode != MODE_SELFTEST)
+		return usage_error("%s", "--rebind applies to --selftest");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)
 		return usage_error("%s", "--active and --strict apply to --check");
 	if (o->active && o->dump_path)
@@ -457,6 +481,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_NEGOTIATE:
 		ret = negotiate_main(ctx, &opts);
+		break;
+	case MODE_SELFTEST:
+		ret = selftest_main(ctx, &opts);
 		break;
 	default:
 		ret = EXIT_USAGE;

@@ -12,5 +12,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 int list_checks_main(const struct options *o);
 /* --negotiate: the feature probe on each slot asked for. */
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
+/* --selftest: each slot asked for driven without its driver. */
+int selftest_main(struct vlp_ctx *ctx, const struct options *o);
 
 #endif

@@ -24,6 +24,7 @@ enum mode {
 	MODE_DIFF,        /* --diff A B */
 	MODE_LIST_CHECKS, /* --list-checks */
 	MODE_NEGOTIATE,   /* --negotiate SLOT...: the feature probe */
+	MODE_SELFTEST,    /* --selftest SLOT...: drive each device without its driver */
 };
 
 #define MAX_SELECTORS 64
@@ -54,6 +55,7 @@ struct options {
 	unsigned nids;
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
+	bool rebind; /* --selftest --rebind */
 	const char *commands; /* -c: batch commands */
 	/* live view */
 	double interval; /* seconds */
