@@ -88,6 +88,11 @@ static void json_report(struct json *j, const char *slot, const struct vlp_selft
 		json_string(j, "id", r->id);
 	if (r->device_type == VLP_ID_BLOCK && r->has_sector0)
 		json_uint(j, "capacity", r->capacity);
+	if (r->has_scsi) {
+		json_uint(j, "target", r->scsi_target);
+		json_string(j, "vendor", r->scsi_vendor);
+		json_string(j, "product", r->scsi_product);
+	}
 	if (r->written[0])
 		json_string(j, "written", r->written);
 	if (r->emerg_written[0])

@@ -33,6 +33,14 @@
 #define BLK_S_UNSUPP 2
 #define BLK_ID_BYTES 20
 #define BLK_SECTOR 512u
+/* 5.6 SCSI host */
+#define SCSI_REQUESTQ 2   /* the first request queue */
+#define SCSI_REQ_HDR 19   /* lun[8], id, task_attr, prio, crn */
+#define SCSI_RESP_HDR 12  /* sense_len, residual, status_qualifier, status, response */
+#define SCSI_CDB_MAX 64   /* the largest cdb_size taken from the configuration */
+#define SCSI_SENSE_MAX 256
+#define SCSI_INQUIRY_LEN 36 /* SPC standard INQUIRY data: vendor, product, revision */
+#define SCSI_TARGETS_MAX 256
 
 struct run {
 	struct vlp_ctx *ctx;
@@ -41,6 +49,7 @@ struct run {
 	struct vlp_vqs *vqs;
 	uint32_t drv[VLP_FEATURE_WORDS]; /* the accepted features */
 	struct vlp_selftest_result *out;
+	unsigned scsi_cdb_size, scsi_sense_size, scsi_tag;
 };
 
 static bool step(struct run *r, const char *name, bool ok, const char *fmt, ...)
@@ -167,6 +176,35 @@ static const char *blk_status_name(uint8_t s)
 	return "an undefined status";
 }
 
+/* Posts a chain on queue q, notifies, waits for it to be used; u then
+ * holds every buffer of it. */
+static int chain_transfer(struct run *r, unsigned q, const struct vlp_vq_seg *segs, unsigned n,
+			  struct vlp_vq_used *u)
+{
+	size_t writable = 0, got = 0;
+	struct vlp_notify nt;
+	unsigned id, waited;
+	int err;
+
+	for (unsigned i = 0; i < n; i++)
+		writable += segs[i].device_writable ? segs[i].len : 0;
+	err = vlp_vqs_post_chain(r->ctx, r->vqs, q, segs, n, &id);
+	if (!err)
+		err = vlp_vqs_kick(r->ctx, r->vqs, q, &nt);
+	if (!err)
+		err = vlp_vqs_poll(r->ctx, r->vqs, q, POLL_MS, u, 1, &got, &waited);
+	if (err)
+		return err;
+	if (got != 1 || u->id != id || u->nsegs != n)
+		return vlp_error(r->ctx, EPROTO, "queue %u: the device used another buffer (id %u, posted %u)",
+				 q, u->id, id);
+	if (u->len_exceeds)
+		return vlp_error(r->ctx, EPROTO,
+				 "queue %u: used length %" PRIu32 " exceeds the %zu writable bytes (2.7.8.1)",
+				 q, u->len, writable);
+	return 0;
+}
+
 /* One request (5.2.6): the header device-readable, then len bytes and the
  * status byte device-writable, as one chain.  *status, and data copied. */
 static int blk_request(struct run *r, uint32_t type, uint64_t sector, uint8_t *data, size_t len,
@@ -178,27 +216,13 @@ static int blk_request(struct run *r, uint32_t type, uint64_t sector, uint8_t *d
 		{ true, NULL, 0, len },
 		{ true, NULL, 0, 1 },
 	};
-	struct vlp_notify n;
 	struct vlp_vq_used u;
-	unsigned id, waited;
-	size_t got = 0;
 	int err;
 
 	vlp_selftest_blk_header(hdr, type, sector);
-	err = vlp_vqs_post_chain(r->ctx, r->vqs, BLK_REQUESTQ, segs, 3, &id);
-	if (!err)
-		err = vlp_vqs_kick(r->ctx, r->vqs, BLK_REQUESTQ, &n);
-	if (!err)
-		err = vlp_vqs_poll(r->ctx, r->vqs, BLK_REQUESTQ, POLL_MS, &u, 1, &got, &waited);
+	err = chain_transfer(r, BLK_REQUESTQ, segs, 3, &u);
 	if (err)
 		return err;
-	if (got != 1 || u.id != id || u.nsegs != 3)
-		return vlp_error(r->ctx, EPROTO, "the device used another buffer (id %u, posted %u)",
-				 u.id, id);
-	if (u.len_exceeds)
-		return vlp_error(r->ctx, EPROTO,
-				 "used length %" PRIu32 " exceeds the %zu writable bytes (2.7.8.1)",
-				 u.len, len + 1);
 	*status = u.seg_data[2][0];
 	memcpy(data, u.seg_data[1], len);
 	return 0;
@@ -306,6 +330,167 @@ static void test_console(struct run *r)
 	step(r, "emergency write", true, "%zu characters written to emerg_wr", len);
 }
 
+
+/* ------------------------------------------------------------ SCSI */
+
+void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned l)
+{
+	/* 5.6.6.1: 1, the target, then the LUN in the single-level (flat)
+	 * format of SAM: 0x40 | bits 8-13, bits 0-7; the rest 0. */
+	memset(lun, 0, 8);
+	lun[0] = 1;
+	lun[1] = (uint8_t)target;
+	lun[2] = (uint8_t)(0x40 | (l >> 8 & 0x3f));
+	lun[3] = (uint8_t)l;
+}
+
+static const char *scsi_response_name(uint8_t v)
+{
+	static const char *const names[] = {
+		"VIRTIO_SCSI_S_OK",	       "VIRTIO_SCSI_S_OVERRUN",
+		"VIRTIO_SCSI_S_ABORTED",       "VIRTIO_SCSI_S_BAD_TARGET",
+		"VIRTIO_SCSI_S_RESET",	       "VIRTIO_SCSI_S_BUSY",
+		"VIRTIO_SCSI_S_TRANSPORT_FAILURE", "VIRTIO_SCSI_S_TARGET_FAILURE",
+		"VIRTIO_SCSI_S_NEXUS_FAILURE", "VIRTIO_SCSI_S_FAILURE",
+	};
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "an undefined response";
+}
+
+struct scsi_answer {
+	uint8_t response, status;
+	uint8_t sense_key, asc, ascq; /* from the sense data when given */
+	uint8_t data[SCSI_INQUIRY_LEN];
+};
+
+/* 5.6.6: struct virtio_scsi_req_cmd (lun, id, task_attr, prio, crn, cdb of
+ * cdb_size) device-readable; struct virtio_scsi_resp_cmd (sense_len,
+ * residual, status_qualifier, status, response, sense of sense_size) and
+ * the data-in buffer device-writable. */
+static int scsi_command(struct run *r, unsigned target, const uint8_t *cdb, size_t cdb_len,
+			size_t data_len, struct scsi_answer *a)
+{
+	uint8_t req[SCSI_REQ_HDR + SCSI_CDB_MAX];
+	size_t req_len = SCSI_REQ_HDR + r->scsi_cdb_size;
+	struct vlp_vq_seg segs[3] = {
+		{ false, req, req_len, req_len },
+		{ true, NULL, 0, SCSI_RESP_HDR + r->scsi_sense_size },
+		{ true, NULL, 0, data_len },
+	};
+	struct vlp_vq_used u;
+	const uint8_t *resp, *sense;
+	uint32_t sense_len;
+	int err;
+
+	memset(req, 0, sizeof(req));
+	memset(a, 0, sizeof(*a));
+	vlp_selftest_scsi_lun(req, target, 0);
+	req[8] = (uint8_t)(++r->scsi_tag); /* the command's id, little-endian */
+	memcpy(req + SCSI_REQ_HDR, cdb, cdb_len);
+	err = chain_transfer(r, SCSI_REQUESTQ, segs, data_len ? 3 : 2, &u);
+	if (err)
+		return err;
+	resp = u.seg_data[1];
+	a->status = resp[10];
+	a->response = resp[11];
+	sense_len = (uint32_t)resp[0] | (uint32_t)resp[1] << 8 | (uint32_t)resp[2] << 16 |
+		    (uint32_t)resp[3] << 24;
+	sense = resp + SCSI_RESP_HDR;
+	/* SPC sense data: fixed (0x70/0x71) or descriptor (0x72/0x73) format */
+	if (sense_len >= 14 && (sense[0] & 0x7e) == 0x70) {
+		a->sense_key = sense[2] & 0xf;
+		a->asc = sense[12];
+		a->ascq = sense[13];
+	} else if (sense_len >= 4 && (sense[0] & 0x7e) == 0x72) {
+		a->sense_key = sense[1] & 0xf;
+		a->asc = sense[2];
+		a->ascq = sense[3];
+	}
+	if (data_len)
+		memcpy(a->data, u.seg_data[2], data_len < sizeof(a->data) ? data_len : sizeof(a->data));
+	return 0;
+}
+
+static void scsi_text(char *to, const uint8_t *from, size_t n)
+{
+	size_t len = n;
+
+	while (len && from[len - 1] == ' ')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		to[i] = (char)(from[i] >= 0x20 && from[i] < 0x7f ? from[i] : '?');
+	to[len] = '\0';
+}
+
+/* 5.6: INQUIRY on LUN 0 of each target up to max_target until one
+ * answers, then TEST UNIT READY on it (a unit attention after the reset,
+ * SPC's "power on, reset" condition, is reported and the command
+ * repeated). */
+static void test_scsi(struct run *r)
+{
+	static const uint8_t inquiry[6] = { 0x12, 0, 0, 0, SCSI_INQUIRY_LEN, 0 };
+	static const uint8_t tur[6] = { 0 };
+	struct vlp_selftest_result *o = r->out;
+	struct scsi_answer a;
+	uint64_t v = 0, max_target = 0;
+	struct vlp_reg reg;
+	unsigned t, tries;
+	bool found = false;
+
+	r->scsi_cdb_size = 32; /* 5.6.4: the defaults */
+	r->scsi_sense_size = 96;
+	if (vlp_reg_find(r->ctx, r->l, "device.cdb_size", &reg) == 0 &&
+	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 6 && v <= SCSI_CDB_MAX)
+		r->scsi_cdb_size = (unsigned)v;
+	if (vlp_reg_find(r->ctx, r->l, "device.sense_size", &reg) == 0 &&
+	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 14 && v <= SCSI_SENSE_MAX)
+		r->scsi_sense_size = (unsigned)v;
+	if (vlp_reg_find(r->ctx, r->l, "device.max_target", &reg) ||
+	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &max_target)) {
+		lib_step(r, "inquiry");
+		return;
+	}
+	if (max_target > SCSI_TARGETS_MAX - 1)
+		max_target = SCSI_TARGETS_MAX - 1;
+	for (t = 0; t <= max_target && !found; t++) {
+		if (scsi_command(r, t, inquiry, sizeof(inquiry), SCSI_INQUIRY_LEN, &a)) {
+			lib_step(r, "inquiry");
+			return;
+		}
+		found = a.response == 0 && a.status == 0;
+		if (!found && a.response != 3) { /* anything but VIRTIO_SCSI_S_BAD_TARGET */
+			step(r, "inquiry", false, "target %u: %s, SCSI status 0x%02x", t,
+			     scsi_response_name(a.response), a.status);
+			return;
+		}
+	}
+	if (!found) {
+		step(r, "inquiry", false, "no target answered among 0-%" PRIu64 " (LUN 0)", max_target);
+		return;
+	}
+	t--;
+	o->has_scsi = true;
+	o->scsi_target = t;
+	scsi_text(o->scsi_vendor, a.data + 8, 8);
+	scsi_text(o->scsi_product, a.data + 16, 16);
+	step(r, "inquiry", true, "target %u LUN 0: vendor \"%s\", product \"%s\", peripheral type 0x%02x",
+	     t, o->scsi_vendor, o->scsi_product, a.data[0] & 0x1f);
+	for (tries = 1; tries <= 3; tries++) {
+		if (scsi_command(r, t, tur, sizeof(tur), 0, &a)) {
+			lib_step(r, "test unit ready");
+			return;
+		}
+		if (a.response || a.status != 0x02 || a.sense_key != 6) /* UNIT ATTENTION */
+			break;
+	}
+	if (a.response == 0 && a.status == 0)
+		step(r, "test unit ready", true, "GOOD%s", tries > 1 ? " (after a unit attention)" : "");
+	else
+		step(r, "test unit ready", false,
+		     "%s, SCSI status 0x%02x, sense key 0x%x, ASC/ASCQ 0x%02x/0x%02x",
+		     scsi_response_name(a.response), a.status, a.sense_key, a.asc, a.ascq);
+}
+
 /* The per-type tests (chapter 5); a type not here gets initialization
  * and reset only. */
 static const struct selftest_type {
@@ -317,6 +502,7 @@ static const struct selftest_type {
 	{ VLP_ID_ENTROPY, "entropy", 0, test_entropy },
 	{ VLP_ID_BLOCK, "block", 0, test_block },
 	{ VLP_ID_CONSOLE, "console", 1u << CONSOLE_F_EMERG_WRITE, test_console },
+	{ VLP_ID_SCSI, "scsi", 0, test_scsi },
 };
 
 static const struct selftest_type *test_of(unsigned type)

@@ -1814,7 +1814,8 @@ VLP_API int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned *wa
 /* Does a device work without its driver?  Initialization to DRIVER_OK
  * with every queue set up (3.1.1), the test of its type (entropy: two
  * reads; block: sector 0, GET_ID, the capacity at its
- * end; console: a line through port 0's transmitq, and the emergency
+ * end; SCSI: INQUIRY and TEST UNIT READY on the first target;
+ * console: a line through port 0's transmitq, and the emergency
  * write when offered; other types: nothing more), then a reset read back
  * as 0 before the memory is freed, on every path. */
 #define VLP_SELFTEST_STEPS_MAX 16
@@ -1829,7 +1830,7 @@ struct vlp_selftest_step {
 };
 struct vlp_selftest_result {
 	unsigned device_type;
-	const char *test; /* "entropy", "console", "init" (initialization only) */
+	const char *test; /* "entropy", "block", "console", "scsi", "init" (initialization only) */
 	bool ok;          /* every step passed */
 	bool left_reset;  /* the final reset read back 0 */
 	unsigned nsteps;
@@ -1842,6 +1843,10 @@ struct vlp_selftest_result {
 	uint8_t sector0[512];
 	char id[21];
 	uint64_t capacity;
+	/* SCSI: the first target answering INQUIRY (LUN 0) */
+	bool has_scsi;
+	unsigned scsi_target;
+	char scsi_vendor[9], scsi_product[17];
 	/* console: what went out through transmitq and emerg_wr ("" none) */
 	char written[64];
 	char emerg_written[64];
@@ -1856,6 +1861,8 @@ VLP_API int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const stru
 			 const struct vlp_vqs_opts *opts, struct vlp_selftest_result *out);
 /* A block request's header (5.2.6): type, reserved 0, sector, little-endian. */
 VLP_API void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, uint64_t sector);
+/* A virtio-scsi request's lun field (5.6.6.1) for target and LUN. */
+VLP_API void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned lun_number);
 /* n bytes as lowercase hex into buf (cut to fit). */
 VLP_API void vlp_selftest_hex(char *buf, size_t len, const uint8_t *data, size_t n);
 /* Asks the kernel to bind a driver to the slot again (sysfs

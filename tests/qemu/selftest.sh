@@ -4,7 +4,8 @@
 # sector0_hex and its serial as id, then --rebind binds virtio-pci again and the guest
 # kernel reads the same sector through /dev/vda; a virtio-serial's virtconsole gets the
 # self-test's line, which appears in the host's chardev file; a virtio-balloon passes
-# initialization and reset; QEMU's view over QMP afterwards (x-query-virtio-status) has
+# initialization and reset; a virtio-scsi finds its disk on target 2 by INQUIRY (vendor
+# and product as QEMU was given them) and TEST UNIT READY passes; QEMU's view over QMP afterwards (x-query-virtio-status) has
 # status 0 on each device not rebound; a device bound again to its driver is refused in
 # one line, exit 1, nothing written (--stats).  Prints "selftest: N passed, M failed".
 #   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
@@ -25,7 +26,7 @@ out=$work/guest.out qmp=$work/qmp.json img=$work/disk.img con=$work/console.out
 # Sector 0: byte i is (i * 37 + 11 + 128 * (i >= 256)) mod 256: no two offsets of a
 # 256-byte half alike, and the halves differ byte for byte.
 pattern=$(for ((i = 0; i < 512; i++)); do printf '%02x' $(((i * 37 + 11 + 128 * (i >> 8)) % 256)); done)
-truncate -s 1M "$img"
+truncate -s 1M "$img" "$work/scsi.img"
 xxd -r -p <<<"$pattern" | dd of="$img" conv=notrunc status=none
 : >"$con"
 
@@ -39,7 +40,10 @@ VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/selftest/guest.sh" \
 	-device virtio-serial-pci,disable-legacy=on,id=vlp05,addr=0x05 \
 	-device virtconsole,chardev=con0 \
 	-device virtio-balloon-pci,disable-legacy=on,id=vlp06,addr=0x06 \
-	-device virtio-rng-pci,disable-legacy=on,id=vlp07,addr=0x07
+	-device virtio-rng-pci,disable-legacy=on,id=vlp07,addr=0x07 \
+	-device virtio-scsi-pci,disable-legacy=on,id=vlp08,addr=0x08 \
+	-drive "file=$work/scsi.img,format=raw,if=none,id=d1" \
+	-device scsi-hd,drive=d1,bus=vlp08.0,scsi-id=2,lun=0,vendor=VLPVEND,product=VLP-SELFTEST-HD
 rc=$?
 if [ -n "${VLP_SELFTEST_KEEP:-}" ]; then
 	mkdir -p "$VLP_SELFTEST_KEEP" && cp "$out" "$qmp" "$con" "$VLP_SELFTEST_KEEP/"
@@ -57,7 +61,7 @@ qstatus() { jq -rs --arg p "/machine/peripheral/$1/virtio-backend" \
 # jq -e FILTER on a run's JSON
 jsect() { jq -e "$2" <(section "$1") >/dev/null; }
 
-for t in rng blk console balloon; do
+for t in rng blk console balloon scsi; do
 	check "$t: text exit 0" [ "$(rc_of $t-text)" = 0 ]
 	check "$t: text ends passed" grep -q '^  passed: ' <(section $t-text)
 	check "$t: no FAIL line" test -z "$(section $t-text | grep '^  FAIL')"
@@ -93,9 +97,14 @@ fi
 check "balloon: JSON: init test, queues and DRIVER_OK ok" \
 	jsect balloon-json '.selftest[0] | .test == "init" and .ok and .left_reset
 		and ([.steps[].name] | index("queues") != null and index("DRIVER_OK") != null)'
-check "afterwards the guest reads device_status 0 on rng, console, balloon" \
-	jsect status-after '[.devices[].state.common.fields.device_status] == [0, 0, 0]'
-for id in vlp03 vlp05 vlp06; do
+check "scsi: INQUIRY finds target 2 with the vendor and product QEMU was given" \
+	jsect scsi-json '.selftest[0] | .test == "scsi" and .data.target == 2
+		and .data.vendor == "VLPVEND" and .data.product == "VLP-SELFTEST-HD"'
+check "scsi: TEST UNIT READY ok" \
+	jsect scsi-json '.selftest[0].steps[] | select(.name == "test unit ready") | .ok'
+check "afterwards the guest reads device_status 0 on rng, console, balloon, scsi" \
+	jsect status-after '[.devices[].state.common.fields.device_status] == [0, 0, 0, 0]'
+for id in vlp03 vlp05 vlp06 vlp08; do
 	st=$(qstatus $id)
 	check "QMP: $id status 0 (got: '$st')" test -z "$st"
 done

@@ -42,6 +42,7 @@ static void test_table(void **state)
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_ENTROPY), "entropy");
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_BLOCK), "block");
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_CONSOLE), "console");
+	assert_string_equal(vlp_selftest_test_name(VLP_ID_SCSI), "scsi");
 	/* every other type: initialization and reset only */
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_BALLOON), "init");
 	assert_string_equal(vlp_selftest_test_name(999), "init");
@@ -58,6 +59,20 @@ static void test_blk_header(void **state)
 	/* le32 type (VIRTIO_BLK_T_GET_ID = 8), le32 reserved, le64 sector */
 	vlp_selftest_blk_header(h, 8, 0x0123456789abcdefull);
 	assert_memory_equal(h, want, sizeof(want));
+}
+
+static void test_scsi_lun(void **state)
+{
+	static const uint8_t t2[8] = { 1, 2, 0x40, 0, 0, 0, 0, 0 };
+	static const uint8_t t255_lun300[8] = { 1, 255, 0x41, 0x2c, 0, 0, 0, 0 };
+	uint8_t lun[8];
+
+	(void)state;
+	/* 5.6.6.1: 1, target, then the flat single-level LUN */
+	vlp_selftest_scsi_lun(lun, 2, 0);
+	assert_memory_equal(lun, t2, 8);
+	vlp_selftest_scsi_lun(lun, 255, 300);
+	assert_memory_equal(lun, t255_lun300, 8);
 }
 
 static void test_hex(void **state)
@@ -205,7 +220,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),	  cmocka_unit_test(test_blk_header),
-		cmocka_unit_test(test_hex),	  cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_hex), cmocka_unit_test(test_scsi_lun),	  cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_chain_refusals), cmocka_unit_test(test_snapshot_refusal),
 	};
 
