@@ -88,6 +88,10 @@ static void json_report(struct json *j, const char *slot, const struct vlp_selft
 		json_string(j, "id", r->id);
 	if (r->device_type == VLP_ID_BLOCK && r->has_sector0)
 		json_uint(j, "capacity", r->capacity);
+	if (r->net_frame_hex[0] || r->net_ctrl_acks) {
+		json_uint(j, "ctrl_acks", r->net_ctrl_acks);
+		json_string(j, "frame_hex", r->net_frame_hex[0] ? r->net_frame_hex : NULL);
+	}
 	if (r->has_scsi) {
 		json_uint(j, "target", r->scsi_target);
 		json_string(j, "vendor", r->scsi_vendor);

@@ -33,6 +33,17 @@
 #define BLK_S_UNSUPP 2
 #define BLK_ID_BYTES 20
 #define BLK_SECTOR 512u
+/* 5.1 network */
+#define NET_F_MAC 5
+#define NET_F_CTRL_VQ 17
+#define NET_F_CTRL_RX 18
+#define NET_TRANSMITQ 1
+#define NET_CONTROLQ 2
+#define NET_CTRL_RX 0
+#define NET_CTRL_RX_PROMISC 0
+#define NET_OK 0
+#define NET_HDR_LEN VLP_SELFTEST_NET_HDR
+#define NET_FRAME_LEN 60u
 /* 5.6 SCSI host */
 #define SCSI_REQUESTQ 2   /* the first request queue */
 #define SCSI_REQ_HDR 19   /* lun[8], id, task_attr, prio, crn */
@@ -491,6 +502,103 @@ static void test_scsi(struct run *r)
 		     scsi_response_name(a.response), a.status, a.sense_key, a.asc, a.ascq);
 }
 
+
+/* ------------------------------------------------------------ network */
+
+size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6])
+{
+	static const char payload[] = VLP_SELFTEST_NET_PAYLOAD;
+	size_t n = NET_HDR_LEN + NET_FRAME_LEN;
+
+	if (len < n)
+		return 0;
+	memset(buf, 0, n);
+	/* 5.1.6: struct virtio_net_hdr, all 0 (no checksum or segmentation
+	 * offload; num_buffers 0 on transmit), then the frame: broadcast
+	 * destination, the source MAC, the local experimental EtherType
+	 * 0x88b5 (IEEE 802), the payload, padded to the 60-byte minimum. */
+	memset(buf + NET_HDR_LEN, 0xff, 6);
+	memcpy(buf + NET_HDR_LEN + 6, mac, 6);
+	buf[NET_HDR_LEN + 12] = 0x88;
+	buf[NET_HDR_LEN + 13] = 0xb5;
+	memcpy(buf + NET_HDR_LEN + 14, payload, sizeof(payload) - 1);
+	return n;
+}
+
+/* 5.1.6.5: struct virtio_net_ctrl: class, command, data device-readable,
+ * ack device-writable. */
+static int net_ctrl(struct run *r, unsigned q, uint8_t cls, uint8_t cmd, uint8_t data, uint8_t *ack)
+{
+	uint8_t req[3] = { cls, cmd, data };
+	struct vlp_vq_seg segs[2] = { { false, req, sizeof(req), sizeof(req) }, { true, NULL, 0, 1 } };
+	struct vlp_vq_used u;
+	int err = chain_transfer(r, q, segs, 2, &u);
+
+	if (!err)
+		*ack = u.seg_data[1][0];
+	return err;
+}
+
+/* 5.1: with VIRTIO_NET_F_CTRL_VQ and _CTRL_RX offered, promiscuous mode
+ * turned on and off again through the control queue, each acknowledged;
+ * then one frame through transmitq0. */
+static void test_net(struct run *r)
+{
+	struct vlp_selftest_result *o = r->out;
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x01 }; /* locally administered */
+	uint8_t frame[NET_HDR_LEN + NET_FRAME_LEN], ack = 0xff;
+	struct vlp_vq_used u;
+	struct vlp_reg reg;
+	size_t n;
+
+	if (!vlp_feature_on(r->drv, NET_F_CTRL_VQ) || !vlp_feature_on(r->drv, NET_F_CTRL_RX)) {
+		step(r, "control queue", true,
+		     "skipped: VIRTIO_NET_F_CTRL_VQ and VIRTIO_NET_F_CTRL_RX not both offered");
+	} else {
+		/* 5.1.2: without VIRTIO_NET_F_MQ the control queue is queue 2 */
+		static const uint8_t modes[] = { 1, 0 };
+
+		for (size_t i = 0; i < sizeof(modes); i++) {
+			uint8_t on = modes[i];
+			char name[24];
+
+			snprintf(name, sizeof(name), "promisc %s", on ? "on" : "off");
+			if (net_ctrl(r, NET_CONTROLQ, NET_CTRL_RX, NET_CTRL_RX_PROMISC, on, &ack)) {
+				lib_step(r, name);
+				return;
+			}
+			if (ack != NET_OK) {
+				step(r, name, false, "VIRTIO_NET_CTRL_RX_PROMISC %u: ack %u (VIRTIO_NET_ERR)", on, ack);
+				return;
+			}
+			o->net_ctrl_acks++;
+			step(r, name, true, "VIRTIO_NET_CTRL_RX_PROMISC %u: VIRTIO_NET_OK", on);
+		}
+	}
+	if (vlp_feature_on(r->drv, NET_F_MAC))
+		for (unsigned i = 0; i < 6; i++) {
+			char name[24];
+			uint64_t v = 0;
+
+			snprintf(name, sizeof(name), "device.mac[%u]", i);
+			if (vlp_reg_find(r->ctx, r->l, name, &reg) ||
+			    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v)) {
+				lib_step(r, "transmit");
+				return;
+			}
+			mac[i] = (uint8_t)v;
+		}
+	n = vlp_selftest_net_frame(frame, sizeof(frame), mac);
+	if (transfer(r, NET_TRANSMITQ, false, frame, n, n, &u)) {
+		lib_step(r, "transmit");
+		return;
+	}
+	vlp_selftest_hex(o->net_frame_hex, sizeof(o->net_frame_hex), frame + NET_HDR_LEN, NET_FRAME_LEN);
+	step(r, "transmit", true,
+	     "one %u-byte frame from %02x:%02x:%02x:%02x:%02x:%02x to ff:ff:ff:ff:ff:ff, EtherType 0x88b5, used by the device",
+	     NET_FRAME_LEN, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
 /* The per-type tests (chapter 5); a type not here gets initialization
  * and reset only. */
 static const struct selftest_type {
@@ -499,6 +607,7 @@ static const struct selftest_type {
 	uint32_t want_word0; /* device feature bits 0-31 the test accepts when offered */
 	void (*run)(struct run *r);
 } TESTS[] = {
+	{ VLP_ID_NET, "network", 1u << NET_F_MAC | 1u << NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX, test_net },
 	{ VLP_ID_ENTROPY, "entropy", 0, test_entropy },
 	{ VLP_ID_BLOCK, "block", 0, test_block },
 	{ VLP_ID_CONSOLE, "console", 1u << CONSOLE_F_EMERG_WRITE, test_console },

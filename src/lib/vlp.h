@@ -1813,13 +1813,16 @@ VLP_API int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned *wa
 
 /* Does a device work without its driver?  Initialization to DRIVER_OK
  * with every queue set up (3.1.1), the test of its type (entropy: two
- * reads; block: sector 0, GET_ID, the capacity at its
+ * reads; network: promiscuous mode on and off through the control
+ * queue, one frame transmitted; block: sector 0, GET_ID, the capacity at its
  * end; SCSI: INQUIRY and TEST UNIT READY on the first target;
  * console: a line through port 0's transmitq, and the emergency
  * write when offered; other types: nothing more), then a reset read back
  * as 0 before the memory is freed, on every path. */
 #define VLP_SELFTEST_STEPS_MAX 16
 #define VLP_SELFTEST_READ_LEN 64u
+#define VLP_SELFTEST_NET_HDR 12 /* struct virtio_net_hdr with VIRTIO_F_VERSION_1 (5.1.6) */
+#define VLP_SELFTEST_NET_PAYLOAD "virtio-lspci self-test frame"
 #define VLP_SELFTEST_BLK_HDR 16 /* struct virtio_blk_req's header (5.2.6) */
 #define VLP_SELFTEST_CONSOLE_LINE "virtio-lspci self-test: port 0 transmitq\n"
 #define VLP_SELFTEST_EMERG_LINE "virtio-lspci self-test: emergency write\n"
@@ -1830,7 +1833,7 @@ struct vlp_selftest_step {
 };
 struct vlp_selftest_result {
 	unsigned device_type;
-	const char *test; /* "entropy", "block", "console", "scsi", "init" (initialization only) */
+	const char *test; /* "network", "entropy", "block", "console", "scsi", "init" (initialization only) */
 	bool ok;          /* every step passed */
 	bool left_reset;  /* the final reset read back 0 */
 	unsigned nsteps;
@@ -1843,6 +1846,9 @@ struct vlp_selftest_result {
 	uint8_t sector0[512];
 	char id[21];
 	uint64_t capacity;
+	/* network: control commands acknowledged, the frame sent (hex) */
+	unsigned net_ctrl_acks;
+	char net_frame_hex[2 * 60 + 1];
 	/* SCSI: the first target answering INQUIRY (LUN 0) */
 	bool has_scsi;
 	unsigned scsi_target;
@@ -1861,6 +1867,9 @@ VLP_API int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const stru
 			 const struct vlp_vqs_opts *opts, struct vlp_selftest_result *out);
 /* A block request's header (5.2.6): type, reserved 0, sector, little-endian. */
 VLP_API void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, uint64_t sector);
+/* The self-test's frame with its virtio_net_hdr (5.1.6) into buf: the
+ * bytes written, 0 when len is too small. */
+VLP_API size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6]);
 /* A virtio-scsi request's lun field (5.6.6.1) for target and LUN. */
 VLP_API void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned lun_number);
 /* n bytes as lowercase hex into buf (cut to fit). */

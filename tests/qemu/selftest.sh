@@ -5,7 +5,8 @@
 # kernel reads the same sector through /dev/vda; a virtio-serial's virtconsole gets the
 # self-test's line, which appears in the host's chardev file; a virtio-balloon passes
 # initialization and reset; a virtio-scsi finds its disk on target 2 by INQUIRY (vendor
-# and product as QEMU was given them) and TEST UNIT READY passes; QEMU's view over QMP afterwards (x-query-virtio-status) has
+# and product as QEMU was given them) and TEST UNIT READY passes; a virtio-net
+# acknowledges promiscuous mode on and off and its frame reaches QEMU (filter-dump); QEMU's view over QMP afterwards (x-query-virtio-status) has
 # status 0 on each device not rebound; a device bound again to its driver is refused in
 # one line, exit 1, nothing written (--stats).  Prints "selftest: N passed, M failed".
 #   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
@@ -43,10 +44,12 @@ VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/selftest/guest.sh" \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp07,addr=0x07 \
 	-device virtio-scsi-pci,disable-legacy=on,id=vlp08,addr=0x08 \
 	-drive "file=$work/scsi.img,format=raw,if=none,id=d1" \
-	-device scsi-hd,drive=d1,bus=vlp08.0,scsi-id=2,lun=0,vendor=VLPVEND,product=VLP-SELFTEST-HD
+	-device scsi-hd,drive=d1,bus=vlp08.0,scsi-id=2,lun=0,vendor=VLPVEND,product=VLP-SELFTEST-HD \
+	-netdev user,id=n0 -object "filter-dump,id=fd0,netdev=n0,file=$work/net.pcap" \
+	-device virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:56,id=vlp09,addr=0x09
 rc=$?
 if [ -n "${VLP_SELFTEST_KEEP:-}" ]; then
-	mkdir -p "$VLP_SELFTEST_KEEP" && cp "$out" "$qmp" "$con" "$VLP_SELFTEST_KEEP/"
+	mkdir -p "$VLP_SELFTEST_KEEP" && cp "$out" "$qmp" "$con" "$work/net.pcap" "$VLP_SELFTEST_KEEP/"
 fi
 check "guest ran (exit $rc)" [ "$rc" = 0 ]
 check "guest finished" grep -q '^@@VLP-ST-END' "$out"
@@ -61,7 +64,7 @@ qstatus() { jq -rs --arg p "/machine/peripheral/$1/virtio-backend" \
 # jq -e FILTER on a run's JSON
 jsect() { jq -e "$2" <(section "$1") >/dev/null; }
 
-for t in rng blk console balloon scsi; do
+for t in rng blk console balloon scsi net; do
 	check "$t: text exit 0" [ "$(rc_of $t-text)" = 0 ]
 	check "$t: text ends passed" grep -q '^  passed: ' <(section $t-text)
 	check "$t: no FAIL line" test -z "$(section $t-text | grep '^  FAIL')"
@@ -102,9 +105,15 @@ check "scsi: INQUIRY finds target 2 with the vendor and product QEMU was given" 
 		and .data.vendor == "VLPVEND" and .data.product == "VLP-SELFTEST-HD"'
 check "scsi: TEST UNIT READY ok" \
 	jsect scsi-json '.selftest[0].steps[] | select(.name == "test unit ready") | .ok'
-check "afterwards the guest reads device_status 0 on rng, console, balloon, scsi" \
-	jsect status-after '[.devices[].state.common.fields.device_status] == [0, 0, 0, 0]'
-for id in vlp03 vlp05 vlp06 vlp08; do
+check "net: two control commands acknowledged (promisc on, off)" \
+	jsect net-json '.selftest[0] | .test == "network" and .data.ctrl_acks == 2'
+check "net: the frame comes from the configured MAC" \
+	jsect net-json '.selftest[0].data.frame_hex | startswith("ffffffffffff52540012345688b5")'
+check "net: the frame reached QEMU's network backend (filter-dump pcap, text and JSON run)" \
+	[ "$(grep -c 'virtio-lspci self-test frame' "$work/net.pcap")" -ge 1 ]
+check "afterwards the guest reads device_status 0 on rng, console, balloon, scsi, net" \
+	jsect status-after '[.devices[].state.common.fields.device_status] == [0, 0, 0, 0, 0]'
+for id in vlp03 vlp05 vlp06 vlp08 vlp09; do
 	st=$(qstatus $id)
 	check "QMP: $id status 0 (got: '$st')" test -z "$st"
 done

@@ -43,6 +43,7 @@ static void test_table(void **state)
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_BLOCK), "block");
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_CONSOLE), "console");
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_SCSI), "scsi");
+	assert_string_equal(vlp_selftest_test_name(VLP_ID_NET), "network");
 	/* every other type: initialization and reset only */
 	assert_string_equal(vlp_selftest_test_name(VLP_ID_BALLOON), "init");
 	assert_string_equal(vlp_selftest_test_name(999), "init");
@@ -73,6 +74,25 @@ static void test_scsi_lun(void **state)
 	assert_memory_equal(lun, t2, 8);
 	vlp_selftest_scsi_lun(lun, 255, 300);
 	assert_memory_equal(lun, t255_lun300, 8);
+}
+
+static void test_net_frame(void **state)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+	static const uint8_t head[14] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54,
+					  0,	0x12, 0x34, 0x56, 0x88, 0xb5 };
+	uint8_t buf[VLP_SELFTEST_NET_HDR + 60], zero[VLP_SELFTEST_NET_HDR] = { 0 };
+
+	(void)state;
+	assert_int_equal(vlp_selftest_net_frame(buf, sizeof(buf) - 1, mac), 0);
+	memset(buf, 0xaa, sizeof(buf));
+	assert_int_equal(vlp_selftest_net_frame(buf, sizeof(buf), mac), sizeof(buf));
+	/* the header all 0, then destination, source, EtherType, payload, padding */
+	assert_memory_equal(buf, zero, sizeof(zero));
+	assert_memory_equal(buf + VLP_SELFTEST_NET_HDR, head, sizeof(head));
+	assert_memory_equal(buf + VLP_SELFTEST_NET_HDR + 14, VLP_SELFTEST_NET_PAYLOAD,
+			    strlen(VLP_SELFTEST_NET_PAYLOAD));
+	assert_int_equal(buf[sizeof(buf) - 1], 0);
 }
 
 static void test_hex(void **state)
@@ -220,7 +240,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),	  cmocka_unit_test(test_blk_header),
-		cmocka_unit_test(test_hex), cmocka_unit_test(test_scsi_lun),	  cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_hex), cmocka_unit_test(test_scsi_lun), cmocka_unit_test(test_net_frame),	  cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_chain_refusals), cmocka_unit_test(test_snapshot_refusal),
 	};
 

@@ -2,7 +2,7 @@
 # Guest side of tests/qemu/selftest.sh (busybox sh, run as /test.sh in a guest booted with
 # --unbind): 00:03.0 virtio-rng, 00:04.0 virtio-blk, 00:05.0 virtio-serial with a
 # virtconsole, 00:06.0 virtio-balloon, 00:08.0 virtio-scsi (a disk on
-# target 2), 00:07.0 a virtio-rng bound again here (the
+# target 2), 00:09.0 virtio-net, 00:07.0 a virtio-rng bound again here (the
 # refusal).  Prints one "@@VLP-ST NAME RC" line per run, then its output lines prefixed
 # with "| ".
 show() { # NAME RC FILE
@@ -41,6 +41,8 @@ run balloon-text --selftest 00:06.0
 json balloon-json --selftest -J 00:06.0
 run scsi-text --selftest 00:08.0
 json scsi-json --selftest -J 00:08.0
+run net-text --selftest 00:09.0
+json net-json --selftest -J 00:09.0
 run bound --selftest --stats 00:07.0
-json status-after -s 00:03.0 -s 00:05.0 -s 00:06.0 -s 00:08.0 -J -v
+json status-after -s 00:03.0 -s 00:05.0 -s 00:06.0 -s 00:08.0 -s 00:09.0 -J -v
 echo "@@VLP-ST-END"
