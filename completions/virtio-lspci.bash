@@ -150,6 +150,7 @@ _virtio_lspci()
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --strict --list-checks --diff --negotiate
+            --selftest --rebind
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'
