@@ -403,12 +403,13 @@ static int parse_options(int argc, char **argv, struct options *o)
 			"%s",
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
 	if (o->mode == MODE_SELFTEST && o->dry_run)
-		return usage_error("%s", "--selftest has no --dry-run: each step needs the device's answer");
-	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
-	    !(o->mode == MODE_CHECK && o->active) &&
-	    o->mode != MODE_SELFTEST)
 		return usage_error(
-			"%s", "--force and --dry-run apply to -i/-c, --check --active and --negotiate");
+			"%s", "--selftest has no --dry-run: each step needs the device's answer");
+	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
+	    !(o->mode == MODE_CHECK && o->active) && o->mode != MODE_SELFTEST)
+		return usage_error(
+			"%s",
+			"--force and --dry-run apply to -i/-c, --check --active and --negotiate (--force also to --selftest)");
 	/* The probe resets devices: only those named. */
 	if (o->mode == MODE_NEGOTIATE && !o->nslots && !o->nids)
 		return usage_error("%s", "--negotiate writes to devices: name them (SLOT...)");
@@ -418,7 +419,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->mode == MODE_NEGOTIATE && o->passive)
 		return usage_error("%s", "--negotiate writes registers: not with --passive");
 	if (o->mode == MODE_SELFTEST && ((!o->nslots && !o->nids) || o->passive))
-		return usage_error("%s", "--selftest writes to devices: name them (SLOT...), not with --passive");
+		return usage_error(
+			"%s", "--selftest writes to devices: name them (SLOT...), not with --passive");
 	if (o->rebind && o->mode != MODE_SELFTEST)
 		return usage_error("%s", "--rebind applies to --selftest");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)

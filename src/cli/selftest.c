@@ -145,7 +145,8 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 	/* Physical addresses come from /proc/self/pagemap, root only. */
 	if (geteuid() != 0) {
 		fprintf(stderr,
-			PROG ": %s: --selftest needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
+			PROG
+			": %s: --selftest needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
 			slot);
 		goto out;
 	}

@@ -45,10 +45,10 @@
 #define NET_HDR_LEN VLP_SELFTEST_NET_HDR
 #define NET_FRAME_LEN 60u
 /* 5.6 SCSI host */
-#define SCSI_REQUESTQ 2   /* the first request queue */
-#define SCSI_REQ_HDR 19   /* lun[8], id, task_attr, prio, crn */
-#define SCSI_RESP_HDR 12  /* sense_len, residual, status_qualifier, status, response */
-#define SCSI_CDB_MAX 64   /* the largest cdb_size taken from the configuration */
+#define SCSI_REQUESTQ 2  /* the first request queue */
+#define SCSI_REQ_HDR 19  /* lun[8], id, task_attr, prio, crn */
+#define SCSI_RESP_HDR 12 /* sense_len, residual, status_qualifier, status, response */
+#define SCSI_CDB_MAX 64  /* the largest cdb_size taken from the configuration */
 #define SCSI_SENSE_MAX 256
 #define SCSI_INQUIRY_LEN 36 /* SPC standard INQUIRY data: vendor, product, revision */
 #define SCSI_TARGETS_MAX 256
@@ -119,11 +119,13 @@ static int transfer(struct run *r, unsigned q, bool device_writable, const void 
 	if (!err)
 		err = vlp_vqs_poll(r->ctx, r->vqs, q, POLL_MS, u, 1, &got, &waited);
 	if (!err && (got != 1 || u->id != id))
-		err = vlp_error(r->ctx, EPROTO, "queue %u: the device used another buffer (id %u, posted %u)",
-				q, u->id, id);
+		err = vlp_error(r->ctx, EPROTO,
+				"queue %u: the device used another buffer (id %u, posted %u)", q,
+				u->id, id);
 	if (!err && u->len_exceeds)
 		err = vlp_error(r->ctx, EPROTO,
-				"queue %u: used length %" PRIu32 " exceeds what the buffer allows (2.7.8.1)",
+				"queue %u: used length %" PRIu32
+				" exceeds what the buffer allows (2.7.8.1)",
 				q, u->len);
 	return err;
 }
@@ -160,7 +162,6 @@ static void test_entropy(struct run *r)
 	else
 		step(r, "reads differ", false, "the two reads are equal: not random");
 }
-
 
 /* 5.2.6: struct virtio_blk_req's header: le32 type, le32 reserved, le64
  * sector (in 512-byte units whatever blk_size says). */
@@ -207,11 +208,13 @@ static int chain_transfer(struct run *r, unsigned q, const struct vlp_vq_seg *se
 	if (err)
 		return err;
 	if (got != 1 || u->id != id || u->nsegs != n)
-		return vlp_error(r->ctx, EPROTO, "queue %u: the device used another buffer (id %u, posted %u)",
-				 q, u->id, id);
+		return vlp_error(r->ctx, EPROTO,
+				 "queue %u: the device used another buffer (id %u, posted %u)", q,
+				 u->id, id);
 	if (u->len_exceeds)
 		return vlp_error(r->ctx, EPROTO,
-				 "queue %u: used length %" PRIu32 " exceeds the %zu writable bytes (2.7.8.1)",
+				 "queue %u: used length %" PRIu32
+				 " exceeds the %zu writable bytes (2.7.8.1)",
 				 q, u->len, writable);
 	return 0;
 }
@@ -256,7 +259,8 @@ static void test_block(struct run *r)
 		     blk_status_name(status));
 	} else {
 		o->has_sector0 = true;
-		step(r, "read sector 0", true, "VIRTIO_BLK_T_IN: %u bytes, VIRTIO_BLK_S_OK", BLK_SECTOR);
+		step(r, "read sector 0", true, "VIRTIO_BLK_T_IN: %u bytes, VIRTIO_BLK_S_OK",
+		     BLK_SECTOR);
 	}
 	memset(buf, 0, sizeof(buf));
 	if (blk_request(r, BLK_T_GET_ID, 0, buf, BLK_ID_BYTES, &status)) {
@@ -287,8 +291,9 @@ static void test_block(struct run *r)
 		return;
 	}
 	if (status != BLK_S_OK) {
-		step(r, "capacity", false, "the last sector %" PRIu64 " of capacity %" PRIu64 ": status %u (%s)",
-		     cap - 1, cap, status, blk_status_name(status));
+		step(r, "capacity", false,
+		     "the last sector %" PRIu64 " of capacity %" PRIu64 ": status %u (%s)", cap - 1,
+		     cap, status, blk_status_name(status));
 		return;
 	}
 	if (blk_request(r, BLK_T_IN, cap, buf, BLK_SECTOR, &status)) {
@@ -297,11 +302,13 @@ static void test_block(struct run *r)
 	}
 	if (status == BLK_S_OK)
 		step(r, "capacity", false,
-		     "sector %" PRIu64 ", past the capacity of %" PRIu64 " sectors, read as well", cap, cap);
+		     "sector %" PRIu64 ", past the capacity of %" PRIu64 " sectors, read as well",
+		     cap, cap);
 	else
 		step(r, "capacity", true,
-		     "%" PRIu64 " sectors: sector %" PRIu64 " reads, sector %" PRIu64 " is refused (%s)", cap,
-		     cap - 1, cap, blk_status_name(status));
+		     "%" PRIu64 " sectors: sector %" PRIu64 " reads, sector %" PRIu64
+		     " is refused (%s)",
+		     cap, cap - 1, cap, blk_status_name(status));
 }
 
 /* 5.3.6: without VIRTIO_CONSOLE_F_MULTIPORT, port 0's output goes through
@@ -341,7 +348,6 @@ static void test_console(struct run *r)
 	step(r, "emergency write", true, "%zu characters written to emerg_wr", len);
 }
 
-
 /* ------------------------------------------------------------ SCSI */
 
 void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned l)
@@ -358,11 +364,16 @@ void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned l)
 static const char *scsi_response_name(uint8_t v)
 {
 	static const char *const names[] = {
-		"VIRTIO_SCSI_S_OK",	       "VIRTIO_SCSI_S_OVERRUN",
-		"VIRTIO_SCSI_S_ABORTED",       "VIRTIO_SCSI_S_BAD_TARGET",
-		"VIRTIO_SCSI_S_RESET",	       "VIRTIO_SCSI_S_BUSY",
-		"VIRTIO_SCSI_S_TRANSPORT_FAILURE", "VIRTIO_SCSI_S_TARGET_FAILURE",
-		"VIRTIO_SCSI_S_NEXUS_FAILURE", "VIRTIO_SCSI_S_FAILURE",
+		"VIRTIO_SCSI_S_OK",
+		"VIRTIO_SCSI_S_OVERRUN",
+		"VIRTIO_SCSI_S_ABORTED",
+		"VIRTIO_SCSI_S_BAD_TARGET",
+		"VIRTIO_SCSI_S_RESET",
+		"VIRTIO_SCSI_S_BUSY",
+		"VIRTIO_SCSI_S_TRANSPORT_FAILURE",
+		"VIRTIO_SCSI_S_TARGET_FAILURE",
+		"VIRTIO_SCSI_S_NEXUS_FAILURE",
+		"VIRTIO_SCSI_S_FAILURE",
 	};
 
 	return v < sizeof(names) / sizeof(names[0]) ? names[v] : "an undefined response";
@@ -484,8 +495,9 @@ static void test_scsi(struct run *r)
 	o->scsi_target = t;
 	scsi_text(o->scsi_vendor, a.data + 8, 8);
 	scsi_text(o->scsi_product, a.data + 16, 16);
-	step(r, "inquiry", true, "target %u LUN 0: vendor \"%s\", product \"%s\", peripheral type 0x%02x",
-	     t, o->scsi_vendor, o->scsi_product, a.data[0] & 0x1f);
+	step(r, "inquiry", true,
+	     "target %u LUN 0: vendor \"%s\", product \"%s\", peripheral type 0x%02x", t,
+	     o->scsi_vendor, o->scsi_product, a.data[0] & 0x1f);
 	for (tries = 1; tries <= 3; tries++) {
 		if (scsi_command(r, t, tur, sizeof(tur), 0, &a)) {
 			lib_step(r, "test unit ready");
@@ -495,13 +507,13 @@ static void test_scsi(struct run *r)
 			break;
 	}
 	if (a.response == 0 && a.status == 0)
-		step(r, "test unit ready", true, "GOOD%s", tries > 1 ? " (after a unit attention)" : "");
+		step(r, "test unit ready", true, "GOOD%s",
+		     tries > 1 ? " (after a unit attention)" : "");
 	else
 		step(r, "test unit ready", false,
 		     "%s, SCSI status 0x%02x, sense key 0x%x, ASC/ASCQ 0x%02x/0x%02x",
 		     scsi_response_name(a.response), a.status, a.sense_key, a.asc, a.ascq);
 }
-
 
 /* ------------------------------------------------------------ network */
 
@@ -568,7 +580,9 @@ static void test_net(struct run *r)
 				return;
 			}
 			if (ack != NET_OK) {
-				step(r, name, false, "VIRTIO_NET_CTRL_RX_PROMISC %u: ack %u (VIRTIO_NET_ERR)", on, ack);
+				step(r, name, false,
+				     "VIRTIO_NET_CTRL_RX_PROMISC %u: ack %u (VIRTIO_NET_ERR)", on,
+				     ack);
 				return;
 			}
 			o->net_ctrl_acks++;
@@ -593,7 +607,8 @@ static void test_net(struct run *r)
 		lib_step(r, "transmit");
 		return;
 	}
-	vlp_selftest_hex(o->net_frame_hex, sizeof(o->net_frame_hex), frame + NET_HDR_LEN, NET_FRAME_LEN);
+	vlp_selftest_hex(o->net_frame_hex, sizeof(o->net_frame_hex), frame + NET_HDR_LEN,
+			 NET_FRAME_LEN);
 	step(r, "transmit", true,
 	     "one %u-byte frame from %02x:%02x:%02x:%02x:%02x:%02x to ff:ff:ff:ff:ff:ff, EtherType 0x88b5, used by the device",
 	     NET_FRAME_LEN, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
@@ -676,8 +691,9 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 			    "FEATURES_OK not kept with features 0x%08" PRIx32 "%08" PRIx32
 			    ": the device refuses them (3.1.1 step 6)",
 			    r->drv[1], r->drv[0]);
-	step(r, "features", true, "0x%08" PRIx32 "%08" PRIx32 " accepted, FEATURES_OK kept (3.1.1 steps 4-6)",
-	     r->drv[1], r->drv[0]);
+	step(r, "features", true,
+	     "0x%08" PRIx32 "%08" PRIx32 " accepted, FEATURES_OK kept (3.1.1 steps 4-6)", r->drv[1],
+	     r->drv[0]);
 	/* Step 7: every queue the device has (4.1.5.1.3). */
 	for (unsigned q = 0; q < vlp_vqs_count(r->vqs); q++) {
 		const struct vlp_vq_info *info;
@@ -702,12 +718,14 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 		     vlp_vqs_count(r->vqs));
 	else
 		step(r, "queues", true, "%u of %u set up (split rings, last of size %u)%s", set,
-		     vlp_vqs_count(r->vqs), sizes, unavailable ? "; the others have queue_size 0" : "");
+		     vlp_vqs_count(r->vqs), sizes,
+		     unavailable ? "; the others have queue_size 0" : "");
 	if (write_status(r, &reg, ack | drv | fok | dok, &back))
 		return lib_step(r, "DRIVER_OK");
 	if (back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) || !(back & dok))
 		return step(r, "DRIVER_OK", false, "device_status reads back 0x%02" PRIx64 "%s", back,
-			    back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) ? ": DEVICE_NEEDS_RESET (2.1.2)" : "");
+			    back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) ? ": DEVICE_NEEDS_RESET (2.1.2)"
+									: "");
 	return step(r, "DRIVER_OK", true, "device_status reads back 0x%02" PRIx64 " (3.1.1 step 8)",
 		    back);
 }
@@ -740,7 +758,8 @@ int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	} else {
 		out->left_reset = true;
 		step(&r, "reset after", true,
-		     "device_status reads back 0 after %u ms; then the queue memory was freed", waited);
+		     "device_status reads back 0 after %u ms; then the queue memory was freed",
+		     waited);
 	}
 	return 0;
 }
@@ -756,8 +775,8 @@ int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot, const 
 
 	if (!sys_root)
 		sys_root = "/sys";
-	snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", (unsigned)slot->domain, slot->bus, slot->dev,
-		 slot->func);
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", (unsigned)slot->domain, slot->bus,
+		 slot->dev, slot->func);
 	/* The kernel matches the device against every driver again. */
 	snprintf(path, sizeof(path), "%s/bus/pci/drivers_probe", sys_root);
 	f = fopen(path, "w");

@@ -1834,8 +1834,8 @@ struct vlp_selftest_step {
 struct vlp_selftest_result {
 	unsigned device_type;
 	const char *test; /* "network", "entropy", "block", "console", "scsi", "init" (initialization only) */
-	bool ok;          /* every step passed */
-	bool left_reset;  /* the final reset read back 0 */
+	bool ok;         /* every step passed */
+	bool left_reset; /* the final reset read back 0 */
 	unsigned nsteps;
 	struct vlp_selftest_step steps[VLP_SELFTEST_STEPS_MAX];
 	/* entropy */
@@ -1877,8 +1877,8 @@ VLP_API void vlp_selftest_hex(char *buf, size_t len, const uint8_t *data, size_t
 /* Asks the kernel to bind a driver to the slot again (sysfs
  * bus/pci/drivers_probe; sys_root NULL: /sys) and names the driver now
  * bound: -ENODEV when none bound. */
-VLP_API int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot, const char *sys_root,
-				char *driver, size_t len);
+VLP_API int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot,
+				const char *sys_root, char *driver, size_t len);
 
 #ifdef __cplusplus
 }

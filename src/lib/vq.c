@@ -346,20 +346,22 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 		return vlp_error(ctx, EOPNOTSUPP, "post: chains are made on split rings only");
 	for (unsigned i = 0; i < n; i++) {
 		if (segs[i].len == 0 || segs[i].len > VLP_VQ_BUF_MAX || segs[i].data_len > segs[i].len)
-			return vlp_error(ctx, EINVAL, "post: chain buffer %u: length %zu (data %zu): give 1 to %u",
+			return vlp_error(ctx, EINVAL,
+					 "post: chain buffer %u: length %zu (data %zu): give 1 to %u",
 					 i, segs[i].len, segs[i].data_len, VLP_VQ_BUF_MAX);
 		/* 2.7.4.2: device-writable buffers after every device-readable one. */
 		if (i && segs[i - 1].device_writable && !segs[i].device_writable)
-			return vlp_error(ctx, EINVAL,
-					 "post: chain buffer %u is device-readable after a device-writable one (2.7.4.2)",
-					 i);
+			return vlp_error(
+				ctx, EINVAL,
+				"post: chain buffer %u is device-readable after a device-writable one (2.7.4.2)",
+				i);
 	}
 	for (unsigned id = 0; id < vq->info.size && found < n; id++)
 		if (!vq->bufs[id].in_flight)
 			ids[found++] = id;
 	if (found < n)
-		return vlp_error(ctx, ENOSPC, "post: %u free descriptors needed, %u free (poll first)",
-				 n, found);
+		return vlp_error(ctx, ENOSPC,
+				 "post: %u free descriptors needed, %u free (poll first)", n, found);
 	for (unsigned i = 0; i < n; i++) {
 		struct vq_buf *b = &vq->bufs[ids[i]];
 

@@ -55,7 +55,7 @@ struct options {
 	unsigned nids;
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
-	bool rebind; /* --selftest --rebind */
+	bool rebind;          /* --selftest --rebind */
 	const char *commands; /* -c: batch commands */
 	/* live view */
 	double interval; /* seconds */

@@ -52,8 +52,9 @@ static void test_table(void **state)
 static void test_blk_header(void **state)
 {
 	uint8_t h[VLP_SELFTEST_BLK_HDR];
-	static const uint8_t want[VLP_SELFTEST_BLK_HDR] = { 8, 0, 0, 0, 0, 0, 0, 0,
-							    0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01 };
+	static const uint8_t want[VLP_SELFTEST_BLK_HDR] = { 8,    0,    0,    0,    0,    0,
+							    0,    0,    0xef, 0xcd, 0xab, 0x89,
+							    0x67, 0x45, 0x23, 0x01 };
 
 	(void)state;
 	memset(h, 0xff, sizeof(h));
@@ -79,8 +80,8 @@ static void test_scsi_lun(void **state)
 static void test_net_frame(void **state)
 {
 	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
-	static const uint8_t head[14] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52, 0x54,
-					  0,	0x12, 0x34, 0x56, 0x88, 0xb5 };
+	static const uint8_t head[14] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x52,
+					  0x54, 0,    0x12, 0x34, 0x56, 0x88, 0xb5 };
 	uint8_t buf[VLP_SELFTEST_NET_HDR + 60], zero[VLP_SELFTEST_NET_HDR] = { 0 };
 
 	(void)state;
@@ -192,8 +193,9 @@ static void test_chain_refusals(void **state)
 	assert_int_equal(vlp_ctx_new(&ctx), 0);
 	assert_int_equal(vlp_vq_new(ctx, 2, VLP_RING_SPLIT, 0, VLP_DMA_PLAIN, 0, &vq), 0);
 	assert_int_equal(vlp_vq_post_chain(ctx, vq, bad_order, 2, &id), -22);
-	assert_string_equal(vlp_ctx_error(ctx),
-			    "post: chain buffer 1 is device-readable after a device-writable one (2.7.4.2)");
+	assert_string_equal(
+		vlp_ctx_error(ctx),
+		"post: chain buffer 1 is device-readable after a device-writable one (2.7.4.2)");
 	assert_int_equal(vlp_vq_post_chain(ctx, vq, two, 0, &id), -22);
 	assert_int_equal(vlp_vq_post_chain(ctx, vq, two, 2, &id), 0);
 	/* both descriptors in flight: no room for another chain */
@@ -239,9 +241,14 @@ static void test_snapshot_refusal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),	  cmocka_unit_test(test_blk_header),
-		cmocka_unit_test(test_hex), cmocka_unit_test(test_scsi_lun), cmocka_unit_test(test_net_frame),	  cmocka_unit_test(test_chain),
-		cmocka_unit_test(test_chain_refusals), cmocka_unit_test(test_snapshot_refusal),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_blk_header),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_scsi_lun),
+		cmocka_unit_test(test_net_frame),
+		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_chain_refusals),
+		cmocka_unit_test(test_snapshot_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
