@@ -132,6 +132,14 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 								  : "a snapshot is read-only");
 		goto out;
 	}
+	/* Physical addresses come from /proc/self/pagemap, root only. */
+	if (geteuid() != 0) {
+		fprintf(stderr,
+			PROG
+			": %s: --selftest needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
+			slot);
+		goto out;
+	}
 	if (driver && !o->force) {
 		fprintf(stderr,
 			PROG ": %s: --selftest refused: driver %s is bound (unbind it, or --force)\n",
@@ -140,14 +148,6 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 	}
 	if (!l->virtio.is_virtio || !l->nregions) {
 		fprintf(stderr, PROG ": %s: --selftest: no virtio structure in a BAR is known\n", slot);
-		goto out;
-	}
-	/* Physical addresses come from /proc/self/pagemap, root only. */
-	if (geteuid() != 0) {
-		fprintf(stderr,
-			PROG
-			": %s: --selftest needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
-			slot);
 		goto out;
 	}
 	if (vlp_device_open_bars(ctx, dev, l, &bopts)) {

@@ -8,7 +8,8 @@
 # and product as QEMU was given them) and TEST UNIT READY passes; a virtio-net
 # acknowledges promiscuous mode on and off and its frame reaches QEMU (filter-dump); QEMU's view over QMP afterwards (x-query-virtio-status) has
 # status 0 on each device not rebound; a device bound again to its driver is refused in
-# one line, exit 1, nothing written (--stats).  Prints "selftest: N passed, M failed".
+# one line, exit 1, nothing written (--stats), and so is a run as
+# another user than root.  Prints "selftest: N passed, M failed".
 #   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
 #   VLP_SELFTEST_KEEP=DIR keeps the guest's output, QEMU's replies and the console file)
 set -uo pipefail
@@ -124,6 +125,11 @@ check "bound device: one line besides --stats" [ "$(section bound | grep -vc ': 
 check "bound device: the line names the driver" \
 	grep -q '^virtio-lspci: 00:07.0: --selftest refused: driver virtio-pci is bound' <(section bound)
 check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(section bound)
+check "not root: exit 1" [ "$(rc_of not-root)" = 1 ]
+check "not root: one line naming root" \
+	[ "$(section not-root | grep -c '^virtio-lspci: 00:03.0: --selftest needs root')" = 1 ]
+check "not root: only that line and --stats, nothing written" \
+	[ "$(section not-root | grep -vc ': stats: ')" = 1 ] && grep -q 'bar_writes=0$' <(section not-root)
 st=$(qstatus vlp07)
 check "QMP: the bound device keeps its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
 summary selftest

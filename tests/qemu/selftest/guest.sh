@@ -44,5 +44,9 @@ json scsi-json --selftest -J 00:08.0
 run net-text --selftest 00:09.0
 json net-json --selftest -J 00:09.0
 run bound --selftest --stats 00:07.0
+# Not root: refused before anything (a user for busybox su).
+echo 'vlpuser:x:1000:1000::/tmp:/bin/sh' >>/etc/passwd
+su vlpuser -s /bin/sh -c 'virtio-lspci --selftest --stats 00:03.0' >/tmp/st.out 2>&1
+show not-root $? /tmp/st.out
 json status-after -s 00:03.0 -s 00:05.0 -s 00:06.0 -s 00:08.0 -s 00:09.0 -J -v
 echo "@@VLP-ST-END"
