@@ -4,6 +4,7 @@
  * device back to the kernel afterwards.  Writes only to a live device
  * without a bound driver (or with --force), as root; every refusal is one
  * line on stderr, exit 1, before anything is written. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,8 +118,9 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 	struct vlp_selftest_result r;
 	struct rebind rb = { .asked = o->rebind };
 	struct vlp_layout *l = NULL;
+	sigset_t held, saved;
 	char slot[32];
-	int ret = EXIT_RUNTIME;
+	int ret = EXIT_RUNTIME, err;
 
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
@@ -157,7 +159,19 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 			strncmp(msg, "no BAR access: ", 15) ? msg : msg + 15);
 		goto out;
 	}
-	if (vlp_selftest(ctx, dev, l, NULL, &r)) {
+	/* A signal that ended the process mid-test would hand the queues'
+	 * memory back to the kernel while the device may still write it: held
+	 * until the device has been reset (the waits are bounded). */
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGQUIT);
+	sigaddset(&held, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &held, &saved);
+	err = vlp_selftest(ctx, dev, l, NULL, &r);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (err) {
 		fprintf(stderr, PROG ": %s: --selftest refused: %s\n", slot, vlp_ctx_error(ctx));
 		goto out;
 	}
