@@ -84,7 +84,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
-	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge repl-tty tui qemu-tui \
+	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
 	build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -256,6 +256,12 @@ qemu-rings: virtio-lspci
 qemu-negotiate: virtio-lspci
 	@tests/qemu/negotiate.sh ./virtio-lspci
 
+# --selftest in one guest: rng reads, blk sector 0 against the image and through /dev/vda
+# after --rebind, the console line in the host's chardev file, balloon init + reset, QMP
+# status 0 afterwards, and the refusal on a bound device.
+qemu-selftest: virtio-lspci
+	@tests/qemu/selftest.sh ./virtio-lspci
+
 # User-space DMA (REPL queue setup, post, kick, poll) on a virtio-rng in a guest, checked
 # against QEMU's view over QMP (x-query-virtio-queue-status), and the refusals.
 qemu-dma: virtio-lspci
@@ -332,7 +338,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -129,7 +129,7 @@ _virtio_lspci()
             return
             ;;
         --nudge)
-            mapfile -t COMPREPLY < <(compgen -W '0 1 2 requestq receiveq0 transmitq0 controlq' -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W '0 1 2 requestq requestq1 receiveq1 transmitq1 controlq' -- "$cur")
             return
             ;;
         --timeout)
@@ -158,7 +158,7 @@ _virtio_lspci()
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --strict --list-checks --diff --negotiate
-            --nudge --timeout
+            --nudge --timeout --selftest --rebind
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output -h --help -V --version'

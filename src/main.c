@@ -34,6 +34,8 @@ enum long_only {
 	OPT_NEGOTIATE,
 	OPT_NUDGE,
 	OPT_TIMEOUT,
+	OPT_SELFTEST,
+	OPT_REBIND,
 };
 
 static const char usage_text[] =
@@ -44,6 +46,7 @@ static const char usage_text[] =
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
 	"       " PROG " --nudge=Q [--timeout=MS] SLOT...  kick a queue: was a kick lost?\n"
+	"       " PROG " --selftest [--rebind] [-J] SLOT...  does a device work without its driver\n"
 	"Inspect virtio devices on the PCI bus: identity, BARs, the Virtio Structure\n"
 	"capabilities and where they point, MSI-X, the legacy interface, findings.\n"
 	"\n"
@@ -104,6 +107,12 @@ static const char usage_text[] =
 	"                           notify the queue as its driver would, and poll used\n"
 	"                           in ring memory: did the device take what was waiting?\n"
 	"      --timeout=MS         how long --nudge polls (default 1000, at most 60000)\n"
+	"      --selftest           initialize the device to DRIVER_OK with every queue in\n"
+	"                           this process's memory, run its type's test (network,\n"
+	"                           entropy, block, console, scsi; others: initialization\n"
+	"                           only), reset it; exit 1 when a step failed (root, no\n"
+	"                           translating IOMMU)\n"
+	"      --rebind             after --selftest, bind the kernel driver again\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -148,6 +157,8 @@ static const struct option long_options[] = {
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
 	{ "nudge", required_argument, NULL, OPT_NUDGE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "selftest", no_argument, NULL, OPT_SELFTEST },
+	{ "rebind", no_argument, NULL, OPT_REBIND },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
@@ -191,6 +202,7 @@ static int set_mode(struct options *o, enum mode m, const char *opt)
 		[MODE_LIST_CHECKS] = "--list-checks",
 		[MODE_NEGOTIATE] = "--negotiate",
 		[MODE_NUDGE] = "--nudge",
+		[MODE_SELFTEST] = "--selftest",
 	};
 
 	if (o->mode != MODE_LIST && o->mode != m)
@@ -315,6 +327,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->timeout_set = true;
 			break;
 		}
+		case OPT_SELFTEST:
+			ret = set_mode(o, MODE_SELFTEST, "--selftest");
+			break;
+		case OPT_REBIND:
+			o->rebind = true;
+			break;
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -414,11 +432,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error(
 			"%s",
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
+	if (o->mode == MODE_SELFTEST && o->dry_run)
+		return usage_error(
+			"%s", "--selftest has no --dry-run: each step needs the device's answer");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
-	    o->mode != MODE_NUDGE && !(o->mode == MODE_CHECK && o->active))
+	    o->mode != MODE_NUDGE && o->mode != MODE_SELFTEST && !(o->mode == MODE_CHECK && o->active))
 		return usage_error(
 			"%s",
-			"--force and --dry-run apply to -i/-c, --check --active, --negotiate and --nudge");
+			"--force and --dry-run apply to -i/-c, --check --active, --negotiate and --nudge (--force also to --selftest)");
 	if (o->timeout_set && o->mode != MODE_NUDGE)
 		return usage_error("%s", "--timeout applies to --nudge");
 	if (!o->timeout_set)
@@ -439,6 +460,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 				   "--negotiate --dry-run prints its writes as text: not with -J");
 	if (o->mode == MODE_NEGOTIATE && o->passive)
 		return usage_error("%s", "--negotiate writes registers: not with --passive");
+	if (o->mode == MODE_SELFTEST && ((!o->nslots && !o->nids) || o->passive))
+		return usage_error(
+			"%s", "--selftest writes to devices: name them (SLOT...), not with --passive");
+	if (o->rebind && o->mode != MODE_SELFTEST)
+		return usage_error("%s", "--rebind applies to --selftest");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)
 		return usage_error("%s", "--active and --strict apply to --check");
 	if (o->active && o->dump_path)
@@ -502,6 +528,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_NUDGE:
 		ret = nudge_main(ctx, &opts);
+		break;
+	case MODE_SELFTEST:
+		ret = selftest_main(ctx, &opts);
 		break;
 	default:
 		ret = EXIT_USAGE;

@@ -14,5 +14,7 @@ int list_checks_main(const struct options *o);
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
 /* --nudge=Q: the kick probe on each slot asked for. */
 int nudge_main(struct vlp_ctx *ctx, const struct options *o);
+/* --selftest: each slot asked for driven without its driver. */
+int selftest_main(struct vlp_ctx *ctx, const struct options *o);
 
 #endif

@@ -101,36 +101,42 @@ static const struct vlp_names net_tunnel_type_names = BITS(net_tunnel_type_bits)
 /* All read-only for the driver (5.1.4.2); mac was driver-writable only in
  * the legacy interface (5.1.4.3). */
 static const struct vlp_field net_fields[] = {
-	{ .name = "mac",
-	  .json_key = "mac",
-	  .offset = 0,
-	  .width = 1,
-	  .count = 6,
-	  .access = VLP_RO,
-	  .flags = VLP_FIELD_MAC,
-	  .feature = F(5),
-	  .help = "MAC address; always present, valid only with VIRTIO_NET_F_MAC" },
-	ROW("status", 6, 2, VLP_RO, HEX, &net_status_names, F(16),
-	    "link status: bit 0 link up, bit 1 announce needed"),
+	[VLP_NET_MAC] = { .name = "mac",
+			  .json_key = "mac",
+			  .offset = 0,
+			  .width = 1,
+			  .count = 6,
+			  .access = VLP_RO,
+			  .flags = VLP_FIELD_MAC,
+			  .feature = F(5),
+			  .help = "MAC address; always present, valid only with VIRTIO_NET_F_MAC" },
+	[VLP_NET_STATUS] = ROW("status", 6, 2, VLP_RO, HEX, &net_status_names, F(16),
+			       "link status: bit 0 link up, bit 1 announce needed"),
 	/* exists with VIRTIO_NET_F_MQ (22) or VIRTIO_NET_F_RSS (60): MQ kept */
-	ROW("max_virtqueue_pairs", 8, 2, VLP_RO, DEC, NULL, F(22),
-	    "maximum number of receive/transmit queue pairs (1-0x8000)"),
-	ROW("mtu", 10, 2, VLP_RO, DEC, NULL, F(3), "maximum MTU the driver may use (68-65535)"),
-	ROW("speed", 12, 4, VLP_RO, DEC, &net_speed_names, F(63),
-	    "link speed in Mbit/s; 0xffffffff unknown"),
-	ROW("duplex", 16, 1, VLP_RO, HEX, &net_duplex_names, F(63),
-	    "duplex: 0x00 half, 0x01 full, 0xff unknown"),
+	[VLP_NET_MAX_VIRTQUEUE_PAIRS] =
+		ROW("max_virtqueue_pairs", 8, 2, VLP_RO, DEC, NULL, F(22),
+		    "maximum number of receive/transmit queue pairs (1-0x8000)"),
+	[VLP_NET_MTU] = ROW("mtu", 10, 2, VLP_RO, DEC, NULL, F(3),
+			    "maximum MTU the driver may use (68-65535)"),
+	[VLP_NET_SPEED] = ROW("speed", 12, 4, VLP_RO, DEC, &net_speed_names, F(63),
+			      "link speed in Mbit/s; 0xffffffff unknown"),
+	[VLP_NET_DUPLEX] = ROW("duplex", 16, 1, VLP_RO, HEX, &net_duplex_names, F(63),
+			       "duplex: 0x00 half, 0x01 full, 0xff unknown"),
 	/* exists with VIRTIO_NET_F_RSS (60) or VIRTIO_NET_F_HASH_REPORT (57): RSS kept */
-	ROW("rss_max_key_size", 17, 1, VLP_RO, DEC, NULL, F(60),
-	    "maximum RSS key length in bytes (at least 40)"),
-	ROW("rss_max_indirection_table_length", 18, 2, VLP_RO, DEC, NULL, F(60),
-	    "maximum number of 16-bit entries in the RSS indirection table"),
+	[VLP_NET_RSS_MAX_KEY_SIZE] = ROW("rss_max_key_size", 17, 1, VLP_RO, DEC, NULL, F(60),
+					 "maximum RSS key length in bytes (at least 40)"),
+	[VLP_NET_RSS_MAX_INDIRECTION_TABLE_LENGTH] =
+		ROW("rss_max_indirection_table_length", 18, 2, VLP_RO, DEC, NULL, F(60),
+		    "maximum number of 16-bit entries in the RSS indirection table"),
 	/* exists with VIRTIO_NET_F_RSS (60) or VIRTIO_NET_F_HASH_REPORT (57): RSS kept */
-	ROW("supported_hash_types", 20, 4, VLP_RO, HEX, &net_hash_type_names, F(60),
-	    "bitmask of supported hash types"),
-	ROW("supported_tunnel_types", 24, 4, VLP_RO, HEX, &net_tunnel_type_names, F(51),
-	    "bitmask of encapsulation types supported for inner header hash"),
+	[VLP_NET_SUPPORTED_HASH_TYPES] =
+		ROW("supported_hash_types", 20, 4, VLP_RO, HEX, &net_hash_type_names, F(60),
+		    "bitmask of supported hash types"),
+	[VLP_NET_SUPPORTED_TUNNEL_TYPES] =
+		ROW("supported_tunnel_types", 24, 4, VLP_RO, HEX, &net_tunnel_type_names, F(51),
+		    "bitmask of encapsulation types supported for inner header hash"),
 };
+ROWS_MATCH(net_fields, VLP_NET_ROWS);
 
 /* ------------------------------------------------------------------ */
 /* 5.2.4 Block device: struct virtio_blk_config                        */
@@ -151,60 +157,80 @@ static const struct vlp_name blk_zoned_model_vals[] = {
 static const struct vlp_names blk_zoned_model_names = ENUMS(blk_zoned_model_vals);
 
 static const struct vlp_field blk_fields[] = {
-	ROW64("capacity", "capacity", 0, VLP_RO, DEC, ALWAYS, "device size in 512-byte sectors"),
-	ROW("size_max", 8, 4, VLP_RO, DEC, NULL, F(1), "maximum size of any single segment, bytes"),
-	ROW("seg_max", 12, 4, VLP_RO, DEC, NULL, F(2), "maximum number of segments in a request"),
-	SUB("geometry.cylinders", "geometry_cylinders", 16, 2, VLP_RO, DEC, NULL, F(4),
-	    "disk geometry: cylinders"),
-	SUB("geometry.heads", "geometry_heads", 18, 1, VLP_RO, DEC, NULL, F(4), "disk geometry: heads"),
-	SUB("geometry.sectors", "geometry_sectors", 19, 1, VLP_RO, DEC, NULL, F(4),
-	    "disk geometry: sectors per track"),
-	ROW("blk_size", 20, 4, VLP_RO, DEC, NULL, F(6), "optimal block size in bytes"),
-	SUB("topology.physical_block_exp", "topology_physical_block_exp", 24, 1, VLP_RO, DEC, NULL,
-	    F(10), "logical blocks per physical block (log2)"),
-	SUB("topology.alignment_offset", "topology_alignment_offset", 25, 1, VLP_RO, DEC, NULL,
-	    F(10), "offset of the first aligned logical block"),
-	SUB("topology.min_io_size", "topology_min_io_size", 26, 2, VLP_RO, DEC, NULL, F(10),
-	    "suggested minimum I/O size in blocks"),
-	SUB("topology.opt_io_size", "topology_opt_io_size", 28, 4, VLP_RO, DEC, NULL, F(10),
-	    "optimal (suggested maximum) I/O size in blocks"),
+	[VLP_BLK_CAPACITY] = ROW64("capacity", "capacity", 0, VLP_RO, DEC, ALWAYS,
+				   "device size in 512-byte sectors"),
+	[VLP_BLK_SIZE_MAX] = ROW("size_max", 8, 4, VLP_RO, DEC, NULL, F(1),
+				 "maximum size of any single segment, bytes"),
+	[VLP_BLK_SEG_MAX] = ROW("seg_max", 12, 4, VLP_RO, DEC, NULL, F(2),
+				"maximum number of segments in a request"),
+	[VLP_BLK_GEOMETRY_CYLINDERS] = SUB("geometry.cylinders", "geometry_cylinders", 16, 2,
+					   VLP_RO, DEC, NULL, F(4), "disk geometry: cylinders"),
+	[VLP_BLK_GEOMETRY_HEADS] = SUB("geometry.heads", "geometry_heads", 18, 1, VLP_RO, DEC, NULL,
+				       F(4), "disk geometry: heads"),
+	[VLP_BLK_GEOMETRY_SECTORS] = SUB("geometry.sectors", "geometry_sectors", 19, 1, VLP_RO, DEC,
+					 NULL, F(4), "disk geometry: sectors per track"),
+	[VLP_BLK_BLK_SIZE] =
+		ROW("blk_size", 20, 4, VLP_RO, DEC, NULL, F(6), "optimal block size in bytes"),
+	[VLP_BLK_TOPOLOGY_PHYSICAL_BLOCK_EXP] =
+		SUB("topology.physical_block_exp", "topology_physical_block_exp", 24, 1, VLP_RO,
+		    DEC, NULL, F(10), "logical blocks per physical block (log2)"),
+	[VLP_BLK_TOPOLOGY_ALIGNMENT_OFFSET] =
+		SUB("topology.alignment_offset", "topology_alignment_offset", 25, 1, VLP_RO, DEC,
+		    NULL, F(10), "offset of the first aligned logical block"),
+	[VLP_BLK_TOPOLOGY_MIN_IO_SIZE] =
+		SUB("topology.min_io_size", "topology_min_io_size", 26, 2, VLP_RO, DEC, NULL, F(10),
+		    "suggested minimum I/O size in blocks"),
+	[VLP_BLK_TOPOLOGY_OPT_IO_SIZE] =
+		SUB("topology.opt_io_size", "topology_opt_io_size", 28, 4, VLP_RO, DEC, NULL, F(10),
+		    "optimal (suggested maximum) I/O size in blocks"),
 	/* the driver reads and sets the cache mode here (5.2.5) */
-	ROW("writeback", 32, 1, VLP_RW, DEC, &blk_writeback_names, F(11),
-	    "cache mode: 0 writethrough, 1 writeback (read after FEATURES_OK)"),
-	ROW("unused0", 33, 1, VLP_RO, HEX, NULL, ALWAYS, "padding; the device sets it to 0 (5.2.5.2)"),
-	ROW("num_queues", 34, 2, VLP_RO, DEC, NULL, F(12), "number of request queues"),
-	ROW("max_discard_sectors", 36, 4, VLP_RO, DEC, NULL, F(13),
-	    "maximum discard sectors in one segment (512-byte units)"),
-	ROW("max_discard_seg", 40, 4, VLP_RO, DEC, NULL, F(13),
-	    "maximum number of discard segments in a request"),
-	ROW("discard_sector_alignment", 44, 4, VLP_RO, DEC, NULL, F(13),
-	    "discard alignment (512-byte units)"),
-	ROW("max_write_zeroes_sectors", 48, 4, VLP_RO, DEC, NULL, F(14),
-	    "maximum write zeroes sectors in one segment (512-byte units)"),
-	ROW("max_write_zeroes_seg", 52, 4, VLP_RO, DEC, NULL, F(14),
-	    "maximum number of write zeroes segments in a request"),
-	ROW("write_zeroes_may_unmap", 56, 1, VLP_RO, DEC, NULL, F(14),
-	    "1: write zeroes may deallocate (unmap) sectors"),
-	ARR("unused1", 57, 1, 3, VLP_RO, HEX, ALWAYS, "padding; the device sets it to 0 (5.2.5.2)"),
-	ROW("max_secure_erase_sectors", 60, 4, VLP_RO, DEC, NULL, F(16),
-	    "maximum secure erase sectors in one segment (512-byte units)"),
-	ROW("max_secure_erase_seg", 64, 4, VLP_RO, DEC, NULL, F(16),
-	    "maximum number of secure erase segments in a request"),
-	ROW("secure_erase_sector_alignment", 68, 4, VLP_RO, DEC, NULL, F(16),
-	    "secure erase alignment (512-byte units)"),
-	SUB("zoned.zone_sectors", "zoned_zone_sectors", 72, 4, VLP_RO, DEC, NULL, F(17),
-	    "zone size in 512-byte sectors"),
-	SUB("zoned.max_open_zones", "zoned_max_open_zones", 76, 4, VLP_RO, DEC, NULL, F(17),
-	    "maximum number of open zones"),
-	SUB("zoned.max_active_zones", "zoned_max_active_zones", 80, 4, VLP_RO, DEC, NULL, F(17),
-	    "maximum number of active zones"),
-	SUB("zoned.max_append_sectors", "zoned_max_append_sectors", 84, 4, VLP_RO, DEC, NULL, F(17),
-	    "maximum zone append size in 512-byte sectors"),
-	SUB("zoned.write_granularity", "zoned_write_granularity", 88, 4, VLP_RO, DEC, NULL, F(17),
-	    "write granularity in bytes"),
-	SUB("zoned.model", "zoned_model", 92, 1, VLP_RO, DEC, &blk_zoned_model_names, F(17),
-	    "zoned model: 0 none, 1 host-managed, 2 host-aware"),
+	[VLP_BLK_WRITEBACK] = ROW("writeback", 32, 1, VLP_RW, DEC, &blk_writeback_names, F(11),
+				  "cache mode: 0 writethrough, 1 writeback (read after FEATURES_OK)"),
+	[VLP_BLK_UNUSED0] = ROW("unused0", 33, 1, VLP_RO, HEX, NULL, ALWAYS,
+				"padding; the device sets it to 0 (5.2.5.2)"),
+	[VLP_BLK_NUM_QUEUES] =
+		ROW("num_queues", 34, 2, VLP_RO, DEC, NULL, F(12), "number of request queues"),
+	[VLP_BLK_MAX_DISCARD_SECTORS] = ROW("max_discard_sectors", 36, 4, VLP_RO, DEC, NULL, F(13),
+					    "maximum discard sectors in one segment (512-byte units)"),
+	[VLP_BLK_MAX_DISCARD_SEG] = ROW("max_discard_seg", 40, 4, VLP_RO, DEC, NULL, F(13),
+					"maximum number of discard segments in a request"),
+	[VLP_BLK_DISCARD_SECTOR_ALIGNMENT] = ROW("discard_sector_alignment", 44, 4, VLP_RO, DEC,
+						 NULL, F(13), "discard alignment (512-byte units)"),
+	[VLP_BLK_MAX_WRITE_ZEROES_SECTORS] =
+		ROW("max_write_zeroes_sectors", 48, 4, VLP_RO, DEC, NULL, F(14),
+		    "maximum write zeroes sectors in one segment (512-byte units)"),
+	[VLP_BLK_MAX_WRITE_ZEROES_SEG] = ROW("max_write_zeroes_seg", 52, 4, VLP_RO, DEC, NULL, F(14),
+					     "maximum number of write zeroes segments in a request"),
+	[VLP_BLK_WRITE_ZEROES_MAY_UNMAP] = ROW("write_zeroes_may_unmap", 56, 1, VLP_RO, DEC, NULL,
+					       F(14), "1: write zeroes may deallocate (unmap) sectors"),
+	[VLP_BLK_UNUSED1] = ARR("unused1", 57, 1, 3, VLP_RO, HEX, ALWAYS,
+				"padding; the device sets it to 0 (5.2.5.2)"),
+	[VLP_BLK_MAX_SECURE_ERASE_SECTORS] =
+		ROW("max_secure_erase_sectors", 60, 4, VLP_RO, DEC, NULL, F(16),
+		    "maximum secure erase sectors in one segment (512-byte units)"),
+	[VLP_BLK_MAX_SECURE_ERASE_SEG] = ROW("max_secure_erase_seg", 64, 4, VLP_RO, DEC, NULL, F(16),
+					     "maximum number of secure erase segments in a request"),
+	[VLP_BLK_SECURE_ERASE_SECTOR_ALIGNMENT] =
+		ROW("secure_erase_sector_alignment", 68, 4, VLP_RO, DEC, NULL, F(16),
+		    "secure erase alignment (512-byte units)"),
+	[VLP_BLK_ZONED_ZONE_SECTORS] = SUB("zoned.zone_sectors", "zoned_zone_sectors", 72, 4, VLP_RO,
+					   DEC, NULL, F(17), "zone size in 512-byte sectors"),
+	[VLP_BLK_ZONED_MAX_OPEN_ZONES] = SUB("zoned.max_open_zones", "zoned_max_open_zones", 76, 4,
+					     VLP_RO, DEC, NULL, F(17), "maximum number of open zones"),
+	[VLP_BLK_ZONED_MAX_ACTIVE_ZONES] =
+		SUB("zoned.max_active_zones", "zoned_max_active_zones", 80, 4, VLP_RO, DEC, NULL,
+		    F(17), "maximum number of active zones"),
+	[VLP_BLK_ZONED_MAX_APPEND_SECTORS] =
+		SUB("zoned.max_append_sectors", "zoned_max_append_sectors", 84, 4, VLP_RO, DEC,
+		    NULL, F(17), "maximum zone append size in 512-byte sectors"),
+	[VLP_BLK_ZONED_WRITE_GRANULARITY] =
+		SUB("zoned.write_granularity", "zoned_write_granularity", 88, 4, VLP_RO, DEC, NULL,
+		    F(17), "write granularity in bytes"),
+	[VLP_BLK_ZONED_MODEL] =
+		SUB("zoned.model", "zoned_model", 92, 1, VLP_RO, DEC, &blk_zoned_model_names, F(17),
+		    "zoned model: 0 none, 1 host-managed, 2 host-aware"),
 };
+ROWS_MATCH(blk_fields, VLP_BLK_ROWS);
 
 /* ------------------------------------------------------------------ */
 /* 5.3.4 Console device: struct virtio_console_config                  */
@@ -213,13 +239,17 @@ static const struct vlp_field blk_fields[] = {
 /* cols before rows, as in the 1.4 text and Linux (some older texts of the
  * spec listed rows first). */
 static const struct vlp_field console_fields[] = {
-	ROW("cols", 0, 2, VLP_RO, DEC, NULL, F(0), "console width in columns (port 0)"),
-	ROW("rows", 2, 2, VLP_RO, DEC, NULL, F(0), "console height in rows (port 0)"),
-	ROW("max_nr_ports", 4, 4, VLP_RO, DEC, NULL, F(1), "maximum number of ports"),
+	[VLP_CONSOLE_NCOLS] =
+		ROW("cols", 0, 2, VLP_RO, DEC, NULL, F(0), "console width in columns (port 0)"),
+	[VLP_CONSOLE_NROWS] =
+		ROW("rows", 2, 2, VLP_RO, DEC, NULL, F(0), "console height in rows (port 0)"),
+	[VLP_CONSOLE_MAX_NR_PORTS] =
+		ROW("max_nr_ports", 4, 4, VLP_RO, DEC, NULL, F(1), "maximum number of ports"),
 	/* write-only: the driver writes a character, even before DRIVER_OK (5.3.5.1) */
-	ROW("emerg_wr", 8, 4, VLP_WO, HEX, NULL, F(2),
-	    "emergency write: the device outputs the low byte written"),
+	[VLP_CONSOLE_EMERG_WR] = ROW("emerg_wr", 8, 4, VLP_WO, HEX, NULL, F(2),
+				     "emergency write: the device outputs the low byte written"),
 };
+ROWS_MATCH(console_fields, VLP_CONSOLE_ROWS);
 
 /* ------------------------------------------------------------------ */
 /* 5.5.4 Traditional memory balloon: struct virtio_balloon_config      */
@@ -243,20 +273,28 @@ static const struct vlp_field balloon_fields[] = {
 
 /* The driver may write sense_size and cdb_size only (5.6.4.1). */
 static const struct vlp_field scsi_fields[] = {
-	ROW("num_queues", 0, 4, VLP_RO, DEC, NULL, ALWAYS, "number of request queues"),
-	ROW("seg_max", 4, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of segments in a command"),
-	ROW("max_sectors", 8, 4, VLP_RO, DEC, NULL, ALWAYS, "hint: maximum transfer size in sectors"),
-	ROW("cmd_per_lun", 12, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of linked commands per LUN"),
-	ROW("event_info_size", 16, 4, VLP_RO, DEC, NULL, ALWAYS,
-	    "maximum size the device fills in eventq buffers"),
-	ROW("sense_size", 20, 4, VLP_RW, DEC, NULL, ALWAYS,
-	    "maximum sense data size; 96 after reset, driver-writable"),
-	ROW("cdb_size", 24, 4, VLP_RW, DEC, NULL, ALWAYS,
-	    "maximum CDB size; 32 after reset, driver-writable"),
-	ROW("max_channel", 28, 2, VLP_RO, DEC, NULL, ALWAYS, "highest channel number (should be 0)"),
-	ROW("max_target", 30, 2, VLP_RO, DEC, NULL, ALWAYS, "highest target number (at most 255)"),
-	ROW("max_lun", 32, 4, VLP_RO, DEC, NULL, ALWAYS, "highest LUN (at most 16383)"),
+	[VLP_SCSI_NUM_QUEUES] =
+		ROW("num_queues", 0, 4, VLP_RO, DEC, NULL, ALWAYS, "number of request queues"),
+	[VLP_SCSI_SEG_MAX] = ROW("seg_max", 4, 4, VLP_RO, DEC, NULL, ALWAYS,
+				 "maximum number of segments in a command"),
+	[VLP_SCSI_MAX_SECTORS] = ROW("max_sectors", 8, 4, VLP_RO, DEC, NULL, ALWAYS,
+				     "hint: maximum transfer size in sectors"),
+	[VLP_SCSI_CMD_PER_LUN] = ROW("cmd_per_lun", 12, 4, VLP_RO, DEC, NULL, ALWAYS,
+				     "maximum number of linked commands per LUN"),
+	[VLP_SCSI_EVENT_INFO_SIZE] = ROW("event_info_size", 16, 4, VLP_RO, DEC, NULL, ALWAYS,
+					 "maximum size the device fills in eventq buffers"),
+	[VLP_SCSI_SENSE_SIZE] = ROW("sense_size", 20, 4, VLP_RW, DEC, NULL, ALWAYS,
+				    "maximum sense data size; 96 after reset, driver-writable"),
+	[VLP_SCSI_CDB_SIZE] = ROW("cdb_size", 24, 4, VLP_RW, DEC, NULL, ALWAYS,
+				  "maximum CDB size; 32 after reset, driver-writable"),
+	[VLP_SCSI_MAX_CHANNEL] = ROW("max_channel", 28, 2, VLP_RO, DEC, NULL, ALWAYS,
+				     "highest channel number (should be 0)"),
+	[VLP_SCSI_MAX_TARGET] = ROW("max_target", 30, 2, VLP_RO, DEC, NULL, ALWAYS,
+				    "highest target number (at most 255)"),
+	[VLP_SCSI_MAX_LUN] =
+		ROW("max_lun", 32, 4, VLP_RO, DEC, NULL, ALWAYS, "highest LUN (at most 16383)"),
 };
+ROWS_MATCH(scsi_fields, VLP_SCSI_ROWS);
 
 /* ------------------------------------------------------------------ */
 /* 9P transport (ID 9): no chapter in the spec; struct virtio_9p_config  */
@@ -314,7 +352,7 @@ static const struct vlp_field input_fields[] = {
 	[VLP_INPUT_U] = ARR("u", 8, 1, 128, VLP_RO, HEX, ALWAYS,
 			    "answer: string, bitmap, absinfo or devids, per select"),
 };
-_Static_assert(VLP_ARRAY_SIZE(input_fields) == VLP_INPUT_ROWS, "input_fields: one row per enum value");
+ROWS_MATCH(input_fields, VLP_INPUT_ROWS);
 
 /* ------------------------------------------------------------------ */
 /* 5.9.5 Crypto device: struct virtio_crypto_config                    */

@@ -10,8 +10,6 @@
 #include "internal.h"
 
 /* One row per enum value: a row left out would be a zeroed row. */
-#define ROWS_MATCH(arr, n)                                                                         \
-	_Static_assert(VLP_ARRAY_SIZE(arr) == (n), #arr ": one row per enum value")
 
 const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v)
 {

@@ -23,6 +23,9 @@
 		.name = n, .json_key = n, .offset = off, .width = 4, .hi_offset = hi,              \
 		.access = acc, .flags = fl, .help = hlp                                            \
 	}
+/* A table with exactly one row per value of its row enum (vlp.h). */
+#define ROWS_MATCH(arr, n)                                                                         \
+	_Static_assert(VLP_ARRAY_SIZE(arr) == (n), #arr ": one row per enum value")
 #define NAMES(kind, arr)                                                                           \
 	{                                                                                          \
 		kind, arr, VLP_ARRAY_SIZE(arr)                                                     \

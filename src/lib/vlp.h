@@ -404,6 +404,72 @@ enum vlp_cap_row {
 	VLP_CAP_PCI_CFG_DATA = VLP_CAP_ROWS,          /* virtio_pci_cfg_cap (4.1.4.9) */
 	VLP_CAP_VENDOR_ID = VLP_CAP_CFG_TYPE + 1,     /* virtio_pci_vndr_data (4.1.4.8) */
 };
+enum vlp_net_row { /* struct virtio_net_config (5.1.4) */
+		   VLP_NET_MAC,
+		   VLP_NET_STATUS,
+		   VLP_NET_MAX_VIRTQUEUE_PAIRS,
+		   VLP_NET_MTU,
+		   VLP_NET_SPEED,
+		   VLP_NET_DUPLEX,
+		   VLP_NET_RSS_MAX_KEY_SIZE,
+		   VLP_NET_RSS_MAX_INDIRECTION_TABLE_LENGTH,
+		   VLP_NET_SUPPORTED_HASH_TYPES,
+		   VLP_NET_SUPPORTED_TUNNEL_TYPES,
+		   VLP_NET_ROWS
+};
+enum vlp_blk_row { /* struct virtio_blk_config (5.2.4) */
+		   VLP_BLK_CAPACITY,
+		   VLP_BLK_SIZE_MAX,
+		   VLP_BLK_SEG_MAX,
+		   VLP_BLK_GEOMETRY_CYLINDERS,
+		   VLP_BLK_GEOMETRY_HEADS,
+		   VLP_BLK_GEOMETRY_SECTORS,
+		   VLP_BLK_BLK_SIZE,
+		   VLP_BLK_TOPOLOGY_PHYSICAL_BLOCK_EXP,
+		   VLP_BLK_TOPOLOGY_ALIGNMENT_OFFSET,
+		   VLP_BLK_TOPOLOGY_MIN_IO_SIZE,
+		   VLP_BLK_TOPOLOGY_OPT_IO_SIZE,
+		   VLP_BLK_WRITEBACK,
+		   VLP_BLK_UNUSED0,
+		   VLP_BLK_NUM_QUEUES,
+		   VLP_BLK_MAX_DISCARD_SECTORS,
+		   VLP_BLK_MAX_DISCARD_SEG,
+		   VLP_BLK_DISCARD_SECTOR_ALIGNMENT,
+		   VLP_BLK_MAX_WRITE_ZEROES_SECTORS,
+		   VLP_BLK_MAX_WRITE_ZEROES_SEG,
+		   VLP_BLK_WRITE_ZEROES_MAY_UNMAP,
+		   VLP_BLK_UNUSED1,
+		   VLP_BLK_MAX_SECURE_ERASE_SECTORS,
+		   VLP_BLK_MAX_SECURE_ERASE_SEG,
+		   VLP_BLK_SECURE_ERASE_SECTOR_ALIGNMENT,
+		   VLP_BLK_ZONED_ZONE_SECTORS,
+		   VLP_BLK_ZONED_MAX_OPEN_ZONES,
+		   VLP_BLK_ZONED_MAX_ACTIVE_ZONES,
+		   VLP_BLK_ZONED_MAX_APPEND_SECTORS,
+		   VLP_BLK_ZONED_WRITE_GRANULARITY,
+		   VLP_BLK_ZONED_MODEL,
+		   VLP_BLK_ROWS
+};
+enum vlp_console_row { /* struct virtio_console_config (5.3.4); cols and rows: N* */
+		       VLP_CONSOLE_NCOLS,
+		       VLP_CONSOLE_NROWS,
+		       VLP_CONSOLE_MAX_NR_PORTS,
+		       VLP_CONSOLE_EMERG_WR,
+		       VLP_CONSOLE_ROWS
+};
+enum vlp_scsi_row { /* struct virtio_scsi_config (5.6.4) */
+		    VLP_SCSI_NUM_QUEUES,
+		    VLP_SCSI_SEG_MAX,
+		    VLP_SCSI_MAX_SECTORS,
+		    VLP_SCSI_CMD_PER_LUN,
+		    VLP_SCSI_EVENT_INFO_SIZE,
+		    VLP_SCSI_SENSE_SIZE,
+		    VLP_SCSI_CDB_SIZE,
+		    VLP_SCSI_MAX_CHANNEL,
+		    VLP_SCSI_MAX_TARGET,
+		    VLP_SCSI_MAX_LUN,
+		    VLP_SCSI_ROWS
+};
 /* struct virtio_input_config (5.8.4). */
 enum vlp_input_row {
 	VLP_INPUT_SELECT,
@@ -1737,6 +1803,7 @@ VLP_API int vlp_dma_check_device(struct vlp_ctx *ctx, const struct vlp_slot *slo
 #define VLP_VQ_BUF_MAX 4096u  /* bytes of one posted buffer (one page) */
 #define VLP_VQ_PAGE 4096u
 #define VLP_VQ_POLL_MAX_MS 60000u
+#define VLP_VQ_CHAIN_MAX 4u /* buffers in one chain (vlp_vq_post_chain) */
 struct vlp_vq_layout {
 	unsigned size;
 	enum vlp_ring_format format; /* split or packed */
@@ -1768,6 +1835,17 @@ struct vlp_vq_used {
 	bool device_writable; /* an "in" buffer */
 	bool len_exceeds;     /* len above what it could write (2.7.8.1) */
 	const uint8_t *data;  /* the buffer, until it is posted again */
+	/* every buffer of a chain (vlp_vq_post_chain), the first is data */
+	unsigned nsegs;
+	const uint8_t *seg_data[VLP_VQ_CHAIN_MAX];
+	uint32_t seg_len[VLP_VQ_CHAIN_MAX];
+};
+/* One buffer of a chain. */
+struct vlp_vq_seg {
+	bool device_writable;
+	const void *data; /* data_len bytes copied in (may be NULL with 0) */
+	size_t data_len;
+	size_t len;
 };
 enum vlp_vq_area { VLP_VQ_DESC, VLP_VQ_DRIVER, VLP_VQ_DEVICE };
 struct vlp_vq;
@@ -1784,6 +1862,11 @@ VLP_API uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
  * 2.8.21).  *id: the buffer id the used entry will carry. */
 VLP_API int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable,
 			const void *data, size_t data_len, size_t len, unsigned *id);
+/* Makes a chain of n buffers available as one (2.7.5 NEXT, split rings
+ * only: -EOPNOTSUPP on a packed one); device-writable buffers last
+ * (2.7.4.2).  *id: the head, which the used entry will carry. */
+VLP_API int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
+			      unsigned n, unsigned *id);
 /* Takes the used entries that arrived (at most max): -EPROTO when the
  * device returned an id not in flight or moved used.idx too far. */
 VLP_API int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out, size_t max,
@@ -1819,6 +1902,8 @@ VLP_API int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, 
 			  const struct vlp_vq_info **info);
 VLP_API int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool device_writable,
 			 const void *data, size_t data_len, size_t len, unsigned *id);
+VLP_API int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
+			       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 /* The queue's notification (vlp_queue_notify) after a full barrier. */
 VLP_API int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, struct vlp_notify *n);
 /* Waits up to timeout_ms (at most VLP_VQ_POLL_MAX_MS) for used entries,
@@ -1831,6 +1916,78 @@ VLP_API int vlp_vqs_guestmem(struct vlp_ctx *ctx, const struct vlp_vqs *vqs, str
  * everything.  When the reset fails the memory is freed only if bus
  * mastering could be turned off again; the error is returned. */
 VLP_API int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned *waited_ms);
+
+/* Self-test (selftest.c)                                             */
+/* ------------------------------------------------------------------ */
+
+/* Does a device work without its driver?  Initialization to DRIVER_OK
+ * with every queue set up (3.1.1), the test of its type (entropy: two
+ * reads; network: promiscuous mode on and off through the control
+ * queue, one frame transmitted; block: sector 0, GET_ID, the capacity at its
+ * end; SCSI: INQUIRY and TEST UNIT READY on the first target;
+ * console: a line through port 0's transmitq, and the emergency
+ * write when offered; other types: nothing more), then a reset read back
+ * as 0 before the memory is freed, on every path. */
+#define VLP_SELFTEST_STEPS_MAX 16
+#define VLP_SELFTEST_READ_LEN 64u
+#define VLP_SELFTEST_NET_HDR 12 /* struct virtio_net_hdr with VIRTIO_F_VERSION_1 (5.1.6) */
+#define VLP_SELFTEST_NET_PAYLOAD "virtio-lspci self-test frame"
+#define VLP_SELFTEST_BLK_HDR 16 /* struct virtio_blk_req's header (5.2.6) */
+#define VLP_SELFTEST_CONSOLE_LINE "virtio-lspci self-test: port 0 transmitq\n"
+#define VLP_SELFTEST_EMERG_LINE "virtio-lspci self-test: emergency write\n"
+struct vlp_selftest_step {
+	char name[24];
+	bool ok;
+	char detail[200];
+};
+struct vlp_selftest_result {
+	unsigned device_type;
+	const char *test; /* "network", "entropy", "block", "console", "scsi", "init" (initialization only) */
+	bool ok;         /* every step passed */
+	bool left_reset; /* the final reset read back 0 */
+	unsigned nsteps;
+	struct vlp_selftest_step steps[VLP_SELFTEST_STEPS_MAX];
+	/* entropy */
+	unsigned nreads;
+	uint8_t reads[2][VLP_SELFTEST_READ_LEN];
+	/* block: sector 0, the device ID (GET_ID), the configured capacity */
+	bool has_sector0, has_id;
+	uint8_t sector0[512];
+	char id[21];
+	uint64_t capacity;
+	/* network: control commands acknowledged, the frame sent (hex) */
+	unsigned net_ctrl_acks;
+	char net_frame_hex[2 * 60 + 1];
+	/* SCSI: the first target answering INQUIRY (LUN 0) */
+	bool has_scsi;
+	unsigned scsi_target;
+	char scsi_vendor[9], scsi_product[17];
+	/* console: what went out through transmitq and emerg_wr ("" none) */
+	char written[64];
+	char emerg_written[64];
+};
+/* The name of the test a device type gets ("init" for initialization and
+ * reset only). */
+VLP_API const char *vlp_selftest_test_name(unsigned device_type);
+/* Runs the self-test; a negative errno (message in ctx) when refused
+ * before anything was written (vlp_vqs_open's refusals, a dry run),
+ * else 0 with every step, passed or not, in out. */
+VLP_API int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+			 const struct vlp_vqs_opts *opts, struct vlp_selftest_result *out);
+/* A block request's header (5.2.6): type, reserved 0, sector, little-endian. */
+VLP_API void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, uint64_t sector);
+/* The self-test's frame with its virtio_net_hdr (5.1.6) into buf: the
+ * bytes written, 0 when len is too small. */
+VLP_API size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6]);
+/* A virtio-scsi request's lun field (5.6.6.1) for target and LUN. */
+VLP_API void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned lun_number);
+/* n bytes as lowercase hex into buf (cut to fit). */
+VLP_API void vlp_selftest_hex(char *buf, size_t len, const uint8_t *data, size_t n);
+/* Asks the kernel to bind a driver to the slot again (sysfs
+ * bus/pci/drivers_probe; sys_root NULL: /sys) and names the driver now
+ * bound: -ENODEV when none bound. */
+VLP_API int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot,
+				const char *sys_root, char *driver, size_t len);
 
 #ifdef __cplusplus
 }

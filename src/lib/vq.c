@@ -22,6 +22,7 @@
 #define PCI_COMMAND_MASTER 0x4
 
 /* 2.7.5 split descriptor flags, 2.7.6/2.7.8 ring flags */
+#define VIRTQ_DESC_F_NEXT 1
 #define VIRTQ_DESC_F_WRITE 2
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
 /* 2.8.1, 2.8.14 packed descriptor and event suppression flags */
@@ -68,6 +69,8 @@ struct vq_buf {
 	uint32_t len;
 	bool writable;
 	bool in_flight;
+	bool has_next; /* chained (vlp_vq_post_chain): next is the following descriptor */
+	uint16_t next;
 };
 
 struct vlp_vq {
@@ -254,6 +257,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 	b->len = (uint32_t)len;
 	b->writable = device_writable;
 	b->in_flight = true;
+	b->has_next = false;
 	if (vq->info.format == VLP_RING_SPLIT) {
 		uint16_t idx = vq->info.avail_idx;
 
@@ -289,10 +293,12 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 	return 0;
 }
 
-/* One used entry's buffer: back to the free ones, described in u. */
+/* One used entry's buffer (every descriptor of its chain): back to the
+ * free ones, described in u. */
 static int take_used(struct vlp_ctx *ctx, struct vlp_vq *vq, uint32_t id, uint32_t len,
 		     struct vlp_vq_used *u)
 {
+	uint32_t writable = 0;
 	struct vq_buf *b;
 
 	/* 2.7.8: id is the head of a chain the driver made available. */
@@ -300,15 +306,100 @@ static int take_used(struct vlp_ctx *ctx, struct vlp_vq *vq, uint32_t id, uint32
 		return vlp_error(ctx, EPROTO,
 				 "used entry with id %u: not a buffer in flight (2.7.8, 2.8.21)", id);
 	b = &vq->bufs[id];
-	b->in_flight = false;
 	vq->info.in_flight--;
+	memset(u, 0, sizeof(*u));
 	u->id = id;
 	u->len = len;
-	u->buf_len = b->len;
 	u->device_writable = b->writable;
 	u->data = vlp_dma_ptr(b->mem);
+	for (;;) {
+		b->in_flight = false;
+		if (u->nsegs < VLP_VQ_CHAIN_MAX) {
+			u->seg_data[u->nsegs] = vlp_dma_ptr(b->mem);
+			u->seg_len[u->nsegs] = b->len;
+			u->nsegs++;
+		}
+		u->buf_len += b->len;
+		if (b->writable)
+			writable += b->len;
+		if (!b->has_next)
+			break;
+		b = &vq->bufs[b->next];
+	}
 	/* 2.7.8.1: len is at most what the device could write. */
-	u->len_exceeds = b->writable ? len > b->len : len != 0;
+	u->len_exceeds = len > writable;
+	return 0;
+}
+
+int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
+		      unsigned n, unsigned *id_out)
+{
+	unsigned ids[VLP_VQ_CHAIN_MAX], found = 0;
+	uint64_t pa[VLP_VQ_CHAIN_MAX];
+	uint16_t idx = vq->info.avail_idx;
+	int err;
+
+	if (n == 0 || n > VLP_VQ_CHAIN_MAX)
+		return vlp_error(ctx, EINVAL, "post: %u buffers in a chain: give 1 to %u", n,
+				 VLP_VQ_CHAIN_MAX);
+	if (vq->info.format != VLP_RING_SPLIT)
+		return vlp_error(ctx, EOPNOTSUPP, "post: chains are made on split rings only");
+	for (unsigned i = 0; i < n; i++) {
+		if (segs[i].len == 0 || segs[i].len > VLP_VQ_BUF_MAX || segs[i].data_len > segs[i].len)
+			return vlp_error(ctx, EINVAL,
+					 "post: chain buffer %u: length %zu (data %zu): give 1 to %u",
+					 i, segs[i].len, segs[i].data_len, VLP_VQ_BUF_MAX);
+		/* 2.7.4.2: device-writable buffers after every device-readable one. */
+		if (i && segs[i - 1].device_writable && !segs[i].device_writable)
+			return vlp_error(
+				ctx, EINVAL,
+				"post: chain buffer %u is device-readable after a device-writable one (2.7.4.2)",
+				i);
+	}
+	for (unsigned id = 0; id < vq->info.size && found < n; id++)
+		if (!vq->bufs[id].in_flight)
+			ids[found++] = id;
+	if (found < n)
+		return vlp_error(ctx, ENOSPC,
+				 "post: %u free descriptors needed, %u free (poll first)", n, found);
+	for (unsigned i = 0; i < n; i++) {
+		struct vq_buf *b = &vq->bufs[ids[i]];
+
+		if (!b->mem) {
+			err = vlp_dma_alloc(ctx, VLP_VQ_BUF_MAX, vq->kind, vq->plain_next, &b->mem);
+			if (err)
+				return err;
+			vq->plain_next += VLP_VQ_BUF_MAX;
+		}
+		err = vlp_dma_pa(ctx, b->mem, 0, segs[i].len, &pa[i]);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct vq_buf *b = &vq->bufs[ids[i]];
+		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * ids[i];
+		uint16_t flags = segs[i].device_writable ? VIRTQ_DESC_F_WRITE : 0;
+
+		memset(vlp_dma_ptr(b->mem), 0, VLP_VQ_BUF_MAX);
+		if (segs[i].data_len)
+			memcpy(vlp_dma_ptr(b->mem), segs[i].data, segs[i].data_len);
+		b->len = (uint32_t)segs[i].len;
+		b->writable = segs[i].device_writable;
+		b->in_flight = true;
+		b->has_next = i + 1 < n;
+		b->next = (uint16_t)(i + 1 < n ? ids[i + 1] : 0);
+		/* 2.7.5: NEXT and next link the chain's descriptors. */
+		put_le64(d, pa[i]);
+		put_le32(d + 8, (uint32_t)segs[i].len);
+		put_le16(d + 12, (uint16_t)(flags | (b->has_next ? VIRTQ_DESC_F_NEXT : 0)));
+		put_le16(d + 14, b->next);
+	}
+	/* 2.7.13.1-3: the head in avail.ring, then avail.idx after a barrier. */
+	put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * (idx % vq->info.size), (uint16_t)ids[0]);
+	store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, (uint16_t)(idx + 1));
+	vq->info.avail_idx = (uint16_t)(idx + 1);
+	vq->info.in_flight++;
+	*id_out = ids[0];
 	return 0;
 }
 
@@ -586,6 +677,14 @@ int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool device
 	struct vlp_vq *vq = queue_of(ctx, v, q, "post");
 
 	return vq ? vlp_vq_post(ctx, vq, device_writable, data, data_len, len, id) : -ENOENT;
+}
+
+int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q,
+		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id)
+{
+	struct vlp_vq *vq = queue_of(ctx, v, q, "post");
+
+	return vq ? vlp_vq_post_chain(ctx, vq, segs, n, id) : -ENOENT;
 }
 
 int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)

@@ -25,6 +25,7 @@ enum mode {
 	MODE_LIST_CHECKS, /* --list-checks */
 	MODE_NEGOTIATE,   /* --negotiate SLOT...: the feature probe */
 	MODE_NUDGE,       /* --nudge=Q SLOT...: the kick probe */
+	MODE_SELFTEST,    /* --selftest SLOT...: drive each device without its driver */
 };
 
 #define MAX_SELECTORS 64
@@ -55,6 +56,7 @@ struct options {
 	unsigned nids;
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
+	bool rebind;          /* --selftest --rebind */
 	const char *commands; /* -c: batch commands */
 	/* --nudge=Q: the queue (index or name), --timeout in ms */
 	const char *nudge_queue;

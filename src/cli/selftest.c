@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --selftest: each slot asked for driven without its driver (the
+ * library's vlp_selftest): one line per step, or JSON; --rebind hands the
+ * device back to the kernel afterwards.  Writes only to a live device
+ * without a bound driver (or with --force), as root; every refusal is one
+ * line on stderr, exit 1, before anything is written. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+
+#define HEX_LINE 32 /* bytes of sector 0 per text line */
+
+struct rebind {
+	bool asked, ok;
+	char driver[64];
+	char error[256];
+};
+
+static void text_report(const char *slot, const struct vlp_layout *l,
+			const struct vlp_selftest_result *r, const struct rebind *rb)
+{
+	char title[160], hex[2 * HEX_LINE + 1];
+	unsigned failed = 0;
+
+	format_device_title(title, sizeof(title), l);
+	printf("%s %s: self-test \"%s\"\n", slot, title, r->test);
+	for (unsigned i = 0; i < r->nsteps; i++) {
+		printf("  %-4s %s: %s\n", r->steps[i].ok ? "ok" : "FAIL", r->steps[i].name,
+		       r->steps[i].detail);
+		failed += !r->steps[i].ok;
+	}
+	if (r->has_sector0)
+		for (unsigned off = 0; off < sizeof(r->sector0); off += HEX_LINE) {
+			vlp_selftest_hex(hex, sizeof(hex), r->sector0 + off, HEX_LINE);
+			printf("  sector 0 +0x%03x: %s\n", off, hex);
+		}
+	if (rb->asked && rb->ok)
+		printf("  ok   rebind: driver %s bound again\n", rb->driver);
+	else if (rb->asked)
+		printf("  FAIL rebind: %s\n", rb->error);
+	printf("  %s: %u steps, %u failed\n", r->ok && (!rb->asked || rb->ok) ? "passed" : "FAILED",
+	       r->nsteps + rb->asked, failed + (rb->asked && !rb->ok));
+}
+
+static void json_report(struct json *j, const char *slot, const struct vlp_selftest_result *r,
+			const struct rebind *rb)
+{
+	char hex[2 * sizeof(r->sector0) + 1];
+
+	json_begin_object(j, NULL);
+	json_string(j, "slot", slot);
+	json_string(j, "device_type_name", vlp_virtio_type_name(r->device_type));
+	json_string(j, "test", r->test);
+	json_bool(j, "ok", r->ok && (!rb->asked || rb->ok));
+	json_begin_array(j, "steps");
+	for (unsigned i = 0; i < r->nsteps; i++) {
+		json_begin_object(j, NULL);
+		json_string(j, "name", r->steps[i].name);
+		json_bool(j, "ok", r->steps[i].ok);
+		json_string(j, "detail", r->steps[i].detail);
+		json_end_object(j);
+	}
+	if (rb->asked) {
+		json_begin_object(j, NULL);
+		json_string(j, "name", "rebind");
+		json_bool(j, "ok", rb->ok);
+		json_string(j, "detail", rb->ok ? rb->driver : rb->error);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_begin_object(j, "data");
+	if (r->nreads) {
+		json_begin_array(j, "reads");
+		for (unsigned i = 0; i < r->nreads; i++) {
+			vlp_selftest_hex(hex, sizeof(hex), r->reads[i], sizeof(r->reads[i]));
+			json_string(j, NULL, hex);
+		}
+		json_end_array(j);
+	}
+	if (r->has_sector0) {
+		vlp_selftest_hex(hex, sizeof(hex), r->sector0, sizeof(r->sector0));
+		json_string(j, "sector0_hex", hex);
+	}
+	if (r->has_id)
+		json_string(j, "id", r->id);
+	if (r->device_type == VLP_ID_BLOCK && r->has_sector0)
+		json_uint(j, "capacity", r->capacity);
+	if (r->net_frame_hex[0] || r->net_ctrl_acks) {
+		json_uint(j, "ctrl_acks", r->net_ctrl_acks);
+		json_string(j, "frame_hex", r->net_frame_hex[0] ? r->net_frame_hex : NULL);
+	}
+	if (r->has_scsi) {
+		json_uint(j, "target", r->scsi_target);
+		json_string(j, "vendor", r->scsi_vendor);
+		json_string(j, "product", r->scsi_product);
+	}
+	if (r->written[0])
+		json_string(j, "written", r->written);
+	if (r->emerg_written[0])
+		json_string(j, "emerg_written", r->emerg_written);
+	json_end_object(j);
+	json_bool(j, "left_reset", r->left_reset);
+	if (rb->asked)
+		json_string(j, "driver", rb->ok ? rb->driver : NULL);
+	json_end_object(j);
+}
+
+/* Refuses before any write; EXIT_OK when every step passed. */
+static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+			struct json *j)
+{
+	struct vlp_bar_opts bopts = { .mode = o->access, .writable = true, .force = o->force };
+	const char *driver = vlp_device_driver(dev);
+	struct vlp_selftest_result r;
+	struct rebind rb = { .asked = o->rebind };
+	struct vlp_layout *l = NULL;
+	sigset_t held, saved;
+	char slot[32];
+	int ret = EXIT_RUNTIME, err;
+
+	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
+		    o->out.domains || vlp_device_slot(dev)->domain);
+	if (vlp_decode(ctx, dev, &l)) {
+		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
+		return EXIT_RUNTIME;
+	}
+	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
+		fprintf(stderr, PROG ": %s: --selftest drives a live device: %s\n", slot,
+			vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "a dump holds config space only"
+								  : "a snapshot is read-only");
+		goto out;
+	}
+	/* Physical addresses come from /proc/self/pagemap, root only. */
+	if (geteuid() != 0) {
+		fprintf(stderr,
+			PROG
+			": %s: --selftest needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
+			slot);
+		goto out;
+	}
+	if (driver && !o->force) {
+		fprintf(stderr,
+			PROG ": %s: --selftest refused: driver %s is bound (unbind it, or --force)\n",
+			slot, driver);
+		goto out;
+	}
+	if (!l->virtio.is_virtio || !l->nregions) {
+		fprintf(stderr, PROG ": %s: --selftest: no virtio structure in a BAR is known\n", slot);
+		goto out;
+	}
+	if (vlp_device_open_bars(ctx, dev, l, &bopts)) {
+		const char *msg = vlp_ctx_error(ctx);
+
+		fprintf(stderr, PROG ": %s: --selftest needs BAR access: %s\n", slot,
+			strncmp(msg, "no BAR access: ", 15) ? msg : msg + 15);
+		goto out;
+	}
+	/* A signal that ended the process mid-test would hand the queues'
+	 * memory back to the kernel while the device may still write it: held
+	 * until the device has been reset (the waits are bounded). */
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGQUIT);
+	sigaddset(&held, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &held, &saved);
+	err = vlp_selftest(ctx, dev, l, NULL, &r);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	if (err) {
+		fprintf(stderr, PROG ": %s: --selftest refused: %s\n", slot, vlp_ctx_error(ctx));
+		goto out;
+	}
+	if (rb.asked) {
+		rb.ok = vlp_selftest_rebind(ctx, vlp_device_slot(dev), NULL, rb.driver,
+					    sizeof(rb.driver)) == 0;
+		if (!rb.ok)
+			snprintf(rb.error, sizeof(rb.error), "%s", vlp_ctx_error(ctx));
+	}
+	ret = r.ok && (!rb.asked || rb.ok) ? EXIT_OK : EXIT_RUNTIME;
+	if (j)
+		json_report(j, slot, &r, &rb);
+	else
+		text_report(slot, l, &r, &rb);
+out:
+	if (o->stats)
+		print_access_stats(stderr, dev);
+	vlp_layout_free(l);
+	return ret;
+}
+
+int selftest_main(struct vlp_ctx *ctx, const struct options *o)
+{
+	struct vlp_filter *filter = NULL;
+	struct vlp_source *src = NULL;
+	unsigned devices = 0;
+	struct json j;
+	int ret = EXIT_OK, err;
+
+	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
+		return EXIT_RUNTIME;
+	if (o->json) {
+		json_init(&j, stdout, true);
+		json_begin_object(&j, NULL);
+		json_uint(&j, "schema_version", 1);
+		json_begin_array(&j, "selftest");
+	}
+	for (;;) {
+		struct vlp_device *dev;
+
+		err = vlp_source_next(src, &dev);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			ret = EXIT_RUNTIME;
+			break;
+		}
+		devices++;
+		if (selftest_one(ctx, o, dev, o->json ? &j : NULL) != EXIT_OK)
+			ret = EXIT_RUNTIME;
+		vlp_device_free(dev);
+	}
+	if (!devices && ret == EXIT_OK) {
+		char sel[256];
+
+		describe_selection(o, sel, sizeof(sel));
+		fprintf(stderr, PROG ": %s: no such virtio device\n", sel);
+		ret = EXIT_RUNTIME;
+	}
+	if (o->json) {
+		json_end_array(&j);
+		json_end_object(&j);
+		fputc('\n', stdout);
+	}
+	vlp_source_close(src);
+	vlp_filter_free(filter);
+	return ret;
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# --selftest in one guest (booted with --unbind): a virtio-rng gives two different reads;
+# a virtio-blk on an image whose sector 0 this script writes reports that sector as
+# sector0_hex and its serial as id, then --rebind binds virtio-pci again and the guest
+# kernel reads the same sector through /dev/vda; a virtio-serial's virtconsole gets the
+# self-test's line, which appears in the host's chardev file; a virtio-balloon passes
+# initialization and reset; a virtio-scsi finds its disk on target 2 by INQUIRY (vendor
+# and product as QEMU was given them) and TEST UNIT READY passes; a virtio-net
+# acknowledges promiscuous mode on and off and its frame reaches QEMU (filter-dump); QEMU's view over QMP afterwards (x-query-virtio-status) has
+# status 0 on each device not rebound; a device bound again to its driver is refused in
+# one line, exit 1, nothing written (--stats), and so is a run as
+# another user than root.  Prints "selftest: N passed, M failed".
+#   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
+#   VLP_SELFTEST_KEEP=DIR keeps the guest's output, QEMU's replies and the console file)
+set -uo pipefail
+tool=$(realpath "${1:-./virtio-lspci}")
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
+work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-selftest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+vlp_setup_or_skip selftest
+out=$work/guest.out qmp=$work/qmp.json img=$work/disk.img con=$work/console.out
+
+# Sector 0: byte i is (i * 37 + 11 + 128 * (i >= 256)) mod 256: no two offsets of a
+# 256-byte half alike, and the halves differ byte for byte.
+pattern=$(for ((i = 0; i < 512; i++)); do printf '%02x' $(((i * 37 + 11 + 128 * (i >> 8)) % 256)); done)
+truncate -s 1M "$img" "$work/scsi.img"
+xxd -r -p <<<"$pattern" | dd of="$img" conv=notrunc status=none
+: >"$con"
+
+VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/selftest/guest.sh" \
+	--add "$tool:/usr/bin/virtio-lspci" --unbind --timeout 120 -o "$out" \
+	--hook "$here/suite/qmp-hook.sh" -- \
+	-device virtio-rng-pci,disable-legacy=on,id=vlp03,addr=0x03 \
+	-drive "file=$img,format=raw,if=none,id=d0" \
+	-device virtio-blk-pci,disable-legacy=on,drive=d0,serial=vlp-selftest-01,id=vlp04,addr=0x04 \
+	-chardev "file,id=con0,path=$con" \
+	-device virtio-serial-pci,disable-legacy=on,id=vlp05,addr=0x05 \
+	-device virtconsole,chardev=con0 \
+	-device virtio-balloon-pci,disable-legacy=on,id=vlp06,addr=0x06 \
+	-device virtio-rng-pci,disable-legacy=on,id=vlp07,addr=0x07 \
+	-device virtio-scsi-pci,disable-legacy=on,id=vlp08,addr=0x08 \
+	-drive "file=$work/scsi.img,format=raw,if=none,id=d1" \
+	-device scsi-hd,drive=d1,bus=vlp08.0,scsi-id=2,lun=0,vendor=VLPVEND,product=VLP-SELFTEST-HD \
+	-netdev user,id=n0 -object "filter-dump,id=fd0,netdev=n0,file=$work/net.pcap" \
+	-device virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:56,id=vlp09,addr=0x09
+rc=$?
+if [ -n "${VLP_SELFTEST_KEEP:-}" ]; then
+	mkdir -p "$VLP_SELFTEST_KEEP" && cp "$out" "$qmp" "$con" "$work/net.pcap" "$VLP_SELFTEST_KEEP/"
+fi
+check "guest ran (exit $rc)" [ "$rc" = 0 ]
+check "guest finished" grep -q '^@@VLP-ST-END' "$out"
+
+# section NAME: the output lines of one run; rc_of NAME: its exit status.
+section() { awk -v h="@@VLP-ST $1 " 'index($0, "@@VLP-ST") == 1 { on = index($0, h) == 1; next } on { print substr($0, 3) }' "$out"; }
+rc_of() { awk -v h="@@VLP-ST $1 " 'index($0, h) == 1 { print $NF }' "$out"; }
+# The QEMU status names of a device after the guest's runs ("missing", "no reply").
+qstatus() { jq -rs --arg p "/machine/peripheral/$1/virtio-backend" \
+	'map(select(.path == $p)) | if length == 0 then "missing" else
+		(.[0].status.return.status.statuses // ["no reply"] | map(sub(":.*"; "")) | join(" ")) end' "$qmp"; }
+# jq -e FILTER on a run's JSON
+jsect() { jq -e "$2" <(section "$1") >/dev/null; }
+
+for t in rng blk console balloon scsi net; do
+	check "$t: text exit 0" [ "$(rc_of $t-text)" = 0 ]
+	check "$t: text ends passed" grep -q '^  passed: ' <(section $t-text)
+	check "$t: no FAIL line" test -z "$(section $t-text | grep '^  FAIL')"
+	check "$t: text reaches DRIVER_OK and resets after" \
+		grep -q '^  ok   reset after: device_status reads back 0' <(section $t-text)
+done
+check "rng: JSON exit 0" [ "$(rc_of rng-json)" = 0 ]
+check "rng: two 64-byte reads that differ" \
+	jsect rng-json '.schema_version == 1 and (.selftest[0] | .slot == "00:03.0" and .ok
+		and .device_type_name == "entropy" and (.data.reads | length == 2)
+		and (.data.reads | map(length) == [128, 128]) and .data.reads[0] != .data.reads[1])'
+check "rng: every step named, ok, with a detail" \
+	jsect rng-json '[.selftest[0].steps[] | (.name | length > 0) and .ok and (.detail | length > 0)] | all'
+check "blk: JSON exit 0 (with --rebind)" [ "$(rc_of blk-json)" = 0 ]
+check "blk: sector0_hex is the pattern written" \
+	jsect blk-json ".selftest[0].data.sector0_hex == \"$pattern\""
+check "blk: id is the serial" jsect blk-json '.selftest[0].data.id == "vlp-selftest-01"'
+check "blk: capacity 2048 sectors" jsect blk-json '.selftest[0].data.capacity == 2048'
+check "blk: rebind step ok, driver virtio-pci" \
+	jsect blk-json '.selftest[0] | .driver == "virtio-pci" and (.steps[-1] | .name == "rebind" and .ok)'
+check "blk: /dev/vda reads the same sector 0 after --rebind" [ "$(section vda)" = "$pattern" ]
+check "console: JSON written names virtio-lspci" \
+	jsect console-json '.selftest[0].data.written | test("virtio-lspci")'
+line=$(section console-json | jq -r '.selftest[0].data.written | rtrimstr("\n")')
+check "console: the line is in the host chardev file (twice: text and JSON run)" \
+	[ "$(grep -cxF "$line" "$con")" = 2 ]
+check "console: the emergency write is there too when offered" \
+	jsect console-json '(.selftest[0].steps[] | select(.name == "emergency write") | .ok)'
+if section console-json | jq -e '.selftest[0].data.emerg_written' >/dev/null; then
+	check "console: emergency line in the chardev file" \
+		grep -qF "$(section console-json | jq -r '.selftest[0].data.emerg_written | rtrimstr("\n")')" "$con"
+fi
+check "balloon: JSON: init test, queues and DRIVER_OK ok" \
+	jsect balloon-json '.selftest[0] | .test == "init" and .ok and .left_reset
+		and ([.steps[].name] | index("queues") != null and index("DRIVER_OK") != null)'
+check "scsi: INQUIRY finds target 2 with the vendor and product QEMU was given" \
+	jsect scsi-json '.selftest[0] | .test == "scsi" and .data.target == 2
+		and .data.vendor == "VLPVEND" and .data.product == "VLP-SELFTEST-HD"'
+check "scsi: TEST UNIT READY ok" \
+	jsect scsi-json '.selftest[0].steps[] | select(.name == "test unit ready") | .ok'
+check "net: two control commands acknowledged (promisc on, off)" \
+	jsect net-json '.selftest[0] | .test == "network" and .data.ctrl_acks == 2'
+check "net: the frame comes from the configured MAC" \
+	jsect net-json '.selftest[0].data.frame_hex | startswith("ffffffffffff52540012345688b5")'
+check "net: the frame reached QEMU's network backend (filter-dump pcap, text and JSON run)" \
+	[ "$(grep -c 'virtio-lspci self-test frame' "$work/net.pcap")" -ge 1 ]
+check "afterwards the guest reads device_status 0 on rng, console, balloon, scsi, net" \
+	jsect status-after '[.devices[].state.common.fields.device_status] == [0, 0, 0, 0, 0]'
+for id in vlp03 vlp05 vlp06 vlp08 vlp09; do
+	st=$(qstatus $id)
+	check "QMP: $id status 0 (got: '$st')" test -z "$st"
+done
+st=$(qstatus vlp04)
+check "QMP: the rebound blk has its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
+check "bound device: exit 1" [ "$(rc_of bound)" = 1 ]
+check "bound device: one line besides --stats" [ "$(section bound | grep -vc ': stats: ')" = 1 ]
+check "bound device: the line names the driver" \
+	grep -q '^virtio-lspci: 00:07.0: --selftest refused: driver virtio-pci is bound' <(section bound)
+check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(section bound)
+check "not root: exit 1" [ "$(rc_of not-root)" = 1 ]
+check "not root: one line naming root" \
+	[ "$(section not-root | grep -c '^virtio-lspci: 00:03.0: --selftest needs root')" = 1 ]
+check "not root: only that line and --stats, nothing written" \
+	[ "$(section not-root | grep -vc ': stats: ')" = 1 ] && grep -q 'bar_writes=0$' <(section not-root)
+st=$(qstatus vlp07)
+check "QMP: the bound device keeps its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
+summary selftest
