@@ -178,6 +178,22 @@ for slot in "${sysfs_slots[@]}"; do
 		grep -q 'config_writes=0 bar_reads=0 bar_writes=0$' "$tmp/err"
 done
 
+# --selftest and --negotiate likewise: both refuse a device with a bound
+# driver before opening its BARs (nothing is read behind them, nothing is
+# written).
+for slot in "${sysfs_slots[@]}"; do
+	[ -e "/sys/bus/pci/devices/$slot/driver" ] || continue
+	for mode in selftest negotiate; do
+		"$tool" --stats --$mode "$slot" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		check "$slot --$mode without --force: exit 1, nothing on stdout" [ "$rc$(wc -c <"$tmp/out")" = 10 ]
+		check "$slot --$mode without --force: one line naming the driver" \
+			[ "$(grep -c -e "--$mode refused: driver .* is bound" "$tmp/err")$(grep -vc ': stats: ' "$tmp/err")" = 11 ]
+		check "$slot --$mode without --force: no access at all (--stats)" \
+			grep -q 'config_writes=0 bar_reads=0 bar_writes=0$' "$tmp/err"
+	done
+done
+
 # Missing device: one line, exit 1.
 "$tool" -s 1f.7 >"$tmp/out" 2>"$tmp/err"
 rc=$?
