@@ -111,7 +111,9 @@ static const char usage_text[] =
 	"                           this process's memory, run its type's test (network,\n"
 	"                           entropy, block, console, scsi; others: initialization\n"
 	"                           only), reset it; exit 1 when a step failed (root, no\n"
-	"                           translating IOMMU)\n"
+	"                           translating IOMMU); --dry-run: the queues' memory plan,\n"
+	"                           the writes up to DRIVER_OK and the requests the test\n"
+	"                           would post, nothing written\n"
 	"      --rebind             after --selftest, bind the kernel driver again\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
@@ -432,14 +434,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error(
 			"%s",
 			"-i/-c write registers: not with --passive (use --dry-run to see the writes)");
-	if (o->mode == MODE_SELFTEST && o->dry_run)
+	if (o->mode == MODE_SELFTEST && o->dry_run && (o->json || o->rebind))
 		return usage_error(
-			"%s", "--selftest has no --dry-run: each step needs the device's answer");
+			"%s",
+			"--selftest --dry-run prints its plan and writes as text: not with -J or --rebind");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
 	    o->mode != MODE_NUDGE && o->mode != MODE_SELFTEST && !(o->mode == MODE_CHECK && o->active))
 		return usage_error(
 			"%s",
-			"--force and --dry-run apply to -i/-c, --check --active, --negotiate and --nudge (--force also to --selftest)");
+			"--force and --dry-run apply to -i/-c, --check --active, --negotiate, --nudge and --selftest");
 	if (o->timeout_set && o->mode != MODE_NUDGE)
 		return usage_error("%s", "--timeout applies to --nudge");
 	if (!o->timeout_set)

@@ -10,6 +10,17 @@ int list_main(struct vlp_ctx *ctx, const struct options *o);
 int check_main(struct vlp_ctx *ctx, const struct options *o);
 int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const char *b);
 int list_checks_main(const struct options *o);
+/* --dry-run's printer of the writes not made (a vlp_trace_fn; arg a
+ * struct cli_dry), shared by --negotiate and --selftest: BAR writes
+ * named by the common configuration's fields, config-space writes. */
+struct cli_dry {
+	struct vlp_reg common;
+	bool has_common;
+};
+void cli_dry_begin(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+		   struct cli_dry *d);
+void cli_dry_write(void *arg, const struct vlp_access_event *ev);
+
 /* --negotiate: the feature probe on each slot asked for. */
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
 /* --nudge=Q: the kick probe on each slot asked for. */

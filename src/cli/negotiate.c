@@ -10,13 +10,7 @@
 #include "cli.h"
 #include "json.h"
 
-/* The common configuration, to name the dry run's writes. */
-struct dry {
-	struct vlp_reg common;
-	bool has_common;
-};
-
-static const char *common_field_at(const struct dry *d, unsigned bar, uint64_t off)
+static const char *common_field_at(const struct cli_dry *d, unsigned bar, uint64_t off)
 {
 	if (!d->has_common || d->common.bar != bar || off < d->common.base)
 		return NULL;
@@ -26,18 +20,33 @@ static const char *common_field_at(const struct dry *d, unsigned bar, uint64_t o
 	return NULL;
 }
 
-/* --dry-run: each write the probe would make, in order. */
-static void print_write(void *arg, const struct vlp_access_event *ev)
+/* --dry-run: each write, in order (a selector a read needed is made and
+ * put back, and says so). */
+void cli_dry_write(void *arg, const struct vlp_access_event *ev)
 {
-	const struct dry *d = arg;
+	const struct cli_dry *d = arg;
 	const char *name;
 
+	if (ev->kind == VLP_EVENT_CONFIG_WRITE) {
+		printf("  %s config 0x%03" PRIx64 " %-18s <- 0x%0*" PRIx32 "\n",
+		       ev->dry_run ? "would write" : "write", ev->offset, "", (int)ev->width * 2,
+		       ev->value);
+		return;
+	}
 	if (ev->kind != VLP_EVENT_BAR_WRITE)
 		return;
 	name = common_field_at(d, ev->bar, ev->offset);
 	printf("  %s BAR%u+0x%04" PRIx64 " %-22s <- 0x%0*" PRIx32 "%s\n",
 	       ev->dry_run ? "would write" : "write", ev->bar, ev->offset, name ? name : "",
 	       (int)ev->width * 2, ev->value, ev->internal ? " (selector, put back after)" : "");
+}
+
+/* Names the writes by the common configuration, and traces them. */
+void cli_dry_begin(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+		   struct cli_dry *d)
+{
+	d->has_common = vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &d->common) == 0;
+	vlp_device_set_trace(dev, cli_dry_write, d);
 }
 
 static void text_bits(const char *label, const uint32_t w[VLP_FEATURE_WORDS], unsigned type)
@@ -126,7 +135,7 @@ static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vl
 	const char *driver = vlp_device_driver(dev);
 	struct vlp_negotiate_result r;
 	struct vlp_layout *l = NULL;
-	struct dry d;
+	struct cli_dry d;
 	char slot[32];
 	int ret = EXIT_RUNTIME;
 
@@ -161,10 +170,9 @@ static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vl
 		goto out;
 	}
 	if (o->dry_run) {
-		d.has_common = vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &d.common) == 0;
 		printf("%s: dry run: the writes of the first candidate (every offered bit), then the final reset\n",
 		       slot);
-		vlp_device_set_trace(dev, print_write, &d);
+		cli_dry_begin(ctx, dev, l, &d);
 	}
 	if (vlp_negotiate(ctx, dev, l, &r)) {
 		vlp_device_set_trace(dev, NULL, NULL);

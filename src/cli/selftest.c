@@ -4,6 +4,7 @@
  * device back to the kernel afterwards.  Writes only to a live device
  * without a bound driver (or with --force), as root; every refusal is one
  * line on stderr, exit 1, before anything is written. */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +45,45 @@ static void text_report(const char *slot, const struct vlp_layout *l,
 		printf("  FAIL rebind: %s\n", rb->error);
 	printf("  %s: %u steps, %u failed\n", r->ok && (!rb->asked || rb->ok) ? "passed" : "FAILED",
 	       r->nsteps + rb->asked, failed + (rb->asked && !rb->ok));
+}
+
+static const char *format_name(enum vlp_ring_format f)
+{
+	return f == VLP_RING_PACKED ? "packed" : "split";
+}
+
+/* --dry-run: the steps as they would go, the memory plan, the requests. */
+static void dry_report(const char *slot, const struct vlp_layout *l,
+		       const struct vlp_selftest_result *r)
+{
+	char title[160];
+
+	format_device_title(title, sizeof(title), l);
+	printf("%s %s: self-test \"%s\" (dry run)\n", slot, title, r->test);
+	for (unsigned i = 0; i < r->nsteps; i++)
+		printf("  %-4s %s: %s\n", r->steps[i].ok ? "ok" : "FAIL", r->steps[i].name,
+		       r->steps[i].detail);
+	printf("  memory plan (dry run: plain memory, not device-visible, addresses made up):\n");
+	for (unsigned i = 0; i < r->nplan && i < VLP_SELFTEST_PLAN_MAX; i++) {
+		const struct vlp_vq_info *q = &r->plan[i].info;
+
+		printf("    queue %u: %s, size %u: descriptors %zu bytes at 0x%" PRIx64
+		       ", driver area %zu bytes at 0x%" PRIx64
+		       ", device area %zu bytes at 0x%" PRIx64 "\n",
+		       r->plan[i].queue, format_name(q->format), q->size, q->layout.desc_len,
+		       q->desc_pa, q->layout.driver_len, q->driver_pa, q->layout.device_len,
+		       q->device_pa);
+	}
+	if (r->nplan > VLP_SELFTEST_PLAN_MAX)
+		printf("    and %u more queues\n", r->nplan - VLP_SELFTEST_PLAN_MAX);
+	if (!r->nplan)
+		printf("    no queue\n");
+	printf("  requests the test would post after DRIVER_OK:\n");
+	if (!r->requests || !r->requests[0])
+		printf("    none (initialization and reset only)\n");
+	for (unsigned i = 0; r->requests && r->requests[i]; i++)
+		printf("    %s\n", r->requests[i]);
+	printf("  %s: dry run, nothing written\n", r->ok ? "planned" : "FAILED");
 }
 
 static void json_report(struct json *j, const char *slot, const struct vlp_selftest_result *r,
@@ -113,7 +153,10 @@ static void json_report(struct json *j, const char *slot, const struct vlp_selft
 static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			struct json *j)
 {
-	struct vlp_bar_opts bopts = { .mode = o->access, .writable = true, .force = o->force };
+	struct vlp_bar_opts bopts = {
+		.mode = o->access, .writable = true, .force = o->force, .dry_run = o->dry_run
+	};
+	struct cli_dry d;
 	const char *driver = vlp_device_driver(dev);
 	struct vlp_selftest_result r;
 	struct rebind rb = { .asked = o->rebind };
@@ -169,7 +212,13 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 	sigaddset(&held, SIGQUIT);
 	sigaddset(&held, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &held, &saved);
+	if (o->dry_run) {
+		printf("%s: dry run: the writes up to DRIVER_OK, then the reset after; nothing is written\n",
+		       slot);
+		cli_dry_begin(ctx, dev, l, &d);
+	}
 	err = vlp_selftest(ctx, dev, l, NULL, &r);
+	vlp_device_set_trace(dev, NULL, NULL);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	if (err) {
 		fprintf(stderr, PROG ": %s: --selftest refused: %s\n", slot, vlp_ctx_error(ctx));
@@ -182,7 +231,9 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 			snprintf(rb.error, sizeof(rb.error), "%s", vlp_ctx_error(ctx));
 	}
 	ret = r.ok && (!rb.asked || rb.ok) ? EXIT_OK : EXIT_RUNTIME;
-	if (j)
+	if (r.dry_run)
+		dry_report(slot, l, &r);
+	else if (j)
 		json_report(j, slot, &r, &rb);
 	else
 		text_report(slot, l, &r, &rb);

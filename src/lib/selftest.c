@@ -626,12 +626,32 @@ static const struct selftest_type {
 	const char *test;
 	uint32_t want_word0; /* device feature bits 0-31 the test accepts when offered */
 	void (*run)(struct run *r);
+	const char *const *requests; /* what run posts, for a dry run */
 } TESTS[] = {
-	{ VLP_ID_NET, "network", 1u << NET_F_MAC | 1u << NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX, test_net },
-	{ VLP_ID_ENTROPY, "entropy", 0, test_entropy },
-	{ VLP_ID_BLOCK, "block", 0, test_block },
-	{ VLP_ID_CONSOLE, "console", 1u << CONSOLE_F_EMERG_WRITE, test_console },
-	{ VLP_ID_SCSI, "scsi", 0, test_scsi },
+	{ VLP_ID_NET, "network", 1u << NET_F_MAC | 1u << NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX, test_net,
+	  (const char *const[]){
+		  "controlq (queue 2, with VIRTIO_NET_F_CTRL_VQ and VIRTIO_NET_F_CTRL_RX): VIRTIO_NET_CTRL_RX_PROMISC on, then off (2 bytes + 1 byte device-writable ack each)",
+		  "transmitq (queue 1): one 60-byte broadcast frame from the device's MAC after a 12-byte virtio_net_hdr",
+		  NULL } },
+	{ VLP_ID_ENTROPY, "entropy", 0, test_entropy,
+	  (const char *const[]){ "requestq (queue 0): a 64-byte device-writable buffer",
+				 "requestq (queue 0): a second 64-byte device-writable buffer", NULL } },
+	{ VLP_ID_BLOCK, "block", 0, test_block,
+	  (const char *const[]){
+		  "requestq (queue 0): VIRTIO_BLK_T_IN sector 0 (16-byte header, 512 bytes + status byte device-writable)",
+		  "requestq (queue 0): VIRTIO_BLK_T_GET_ID (20 bytes + status byte device-writable)",
+		  "requestq (queue 0): VIRTIO_BLK_T_IN of the last sector (capacity - 1): VIRTIO_BLK_S_OK expected",
+		  "requestq (queue 0): VIRTIO_BLK_T_IN of sector capacity: VIRTIO_BLK_S_IOERR expected",
+		  NULL } },
+	{ VLP_ID_CONSOLE, "console", 1u << CONSOLE_F_EMERG_WRITE, test_console,
+	  (const char *const[]){
+		  "transmitq (queue 1): the line \"virtio-lspci self-test: port 0 transmitq\"",
+		  "emerg_wr (with VIRTIO_CONSOLE_F_EMERG_WRITE): each byte of \"virtio-lspci self-test: emergency write\"",
+		  NULL } },
+	{ VLP_ID_SCSI, "scsi", 0, test_scsi,
+	  (const char *const[]){
+		  "request queue (queue 2): INQUIRY (36 bytes) to LUN 0 of each target until one answers",
+		  "request queue (queue 2): TEST UNIT READY to that target", NULL } },
 };
 
 static const struct selftest_type *test_of(unsigned type)
@@ -651,10 +671,15 @@ const char *vlp_selftest_test_name(unsigned device_type)
 
 /* ------------------------------------------------------------ the sequence */
 
+/* A dry run takes the bits as read back: nothing was written. */
 static int write_status(struct run *r, const struct vlp_reg *reg, unsigned bits, uint64_t *back)
 {
 	int err = vlp_reg_write(r->ctx, r->dev, r->l, reg, NULL, bits);
 
+	if (!err && vlp_device_dry_run(r->dev)) {
+		*back = bits;
+		return 0;
+	}
 	return err ? err : vlp_reg_read(r->ctx, r->dev, r->l, reg, NULL, 0, back);
 }
 
@@ -672,13 +697,17 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 		return lib_step(r, "reset");
 	if (vlp_device_reset(r->ctx, r->dev, r->l, RESET_TIMEOUT_MS, &waited))
 		return lib_step(r, "reset");
-	step(r, "reset", true, "device_status reads back 0 after %u ms (4.1.4.3.2)", waited);
+	if (vlp_device_dry_run(r->dev))
+		step(r, "reset", true, "device_status <- 0 (dry run: not written)");
+	else
+		step(r, "reset", true, "device_status reads back 0 after %u ms (4.1.4.3.2)", waited);
 	if (write_status(r, &reg, ack, &back) || write_status(r, &reg, ack | drv, &back))
 		return lib_step(r, "acknowledge");
 	if ((back & (ack | drv)) != (ack | drv))
 		return step(r, "acknowledge", false,
 			    "device_status reads back 0x%02" PRIx64 " after ACKNOWLEDGE|DRIVER", back);
-	step(r, "acknowledge", true, "ACKNOWLEDGE, DRIVER set (3.1.1 steps 2-3)");
+	step(r, "acknowledge", true, "ACKNOWLEDGE, DRIVER set (3.1.1 steps 2-3)%s",
+	     r->out->dry_run ? " (dry run: not written)" : "");
 	if (vlp_features_read(r->ctx, r->dev, r->l, false, dev))
 		return lib_step(r, "features");
 	/* 6.1: VIRTIO_F_VERSION_1 must be accepted; VIRTIO_F_ACCESS_PLATFORM is
@@ -696,9 +725,15 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 			    "FEATURES_OK not kept with features 0x%08" PRIx32 "%08" PRIx32
 			    ": the device refuses them (3.1.1 step 6)",
 			    r->drv[1], r->drv[0]);
-	step(r, "features", true,
-	     "0x%08" PRIx32 "%08" PRIx32 " accepted, FEATURES_OK kept (3.1.1 steps 4-6)", r->drv[1],
-	     r->drv[0]);
+	if (r->out->dry_run)
+		step(r, "features", true,
+		     "0x%08" PRIx32 "%08" PRIx32
+		     " chosen from the offered ones, then FEATURES_OK (dry run: not written)",
+		     r->drv[1], r->drv[0]);
+	else
+		step(r, "features", true,
+		     "0x%08" PRIx32 "%08" PRIx32 " accepted, FEATURES_OK kept (3.1.1 steps 4-6)",
+		     r->drv[1], r->drv[0]);
 	/* Step 7: every queue the device has (4.1.5.1.3). */
 	for (unsigned q = 0; q < vlp_vqs_count(r->vqs); q++) {
 		const struct vlp_vq_info *info;
@@ -717,6 +752,10 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 			return lib_step(r, "queues");
 		set++;
 		sizes = info->size;
+		if (r->out->dry_run && r->out->nplan < VLP_SELFTEST_PLAN_MAX)
+			r->out->plan[r->out->nplan] =
+				(struct vlp_selftest_plan){ .queue = q, .info = *info };
+		r->out->nplan += r->out->dry_run;
 	}
 	if (!set)
 		step(r, "queues", vlp_vqs_count(r->vqs) == 0, "no queue available (num_queues %u)",
@@ -731,6 +770,9 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 		return step(r, "DRIVER_OK", false, "device_status reads back 0x%02" PRIx64 "%s", back,
 			    back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) ? ": DEVICE_NEEDS_RESET (2.1.2)"
 									: "");
+	if (r->out->dry_run)
+		return step(r, "DRIVER_OK", true,
+			    "device_status <- 0x%02" PRIx64 " (dry run: not written)", back);
 	return step(r, "DRIVER_OK", true, "device_status reads back 0x%02" PRIx64 " (3.1.1 step 8)",
 		    back);
 }
@@ -746,8 +788,7 @@ int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	memset(out, 0, sizeof(*out));
 	out->device_type = (unsigned)l->virtio.device_type.value;
 	out->test = t ? t->test : "init";
-	if (vlp_device_dry_run(dev))
-		return vlp_error(ctx, EINVAL, "a self-test needs the device: not a dry run");
+	out->dry_run = vlp_device_dry_run(dev);
 	/* Every refusal (no write access, a dump, a translating IOMMU, no
 	 * common configuration) comes from here, before anything is written
 	 * except the Command register's bus mastering, after the checks. */
@@ -755,11 +796,20 @@ int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	if (err)
 		return err;
 	out->ok = true;
-	if (initialize(&r, t) && t)
-		t->run(&r);
+	/* A dry run stops after DRIVER_OK: each request needs the device's
+	 * answer.  What the test would post is named instead. */
+	if (initialize(&r, t) && t) {
+		if (out->dry_run)
+			out->requests = t->requests;
+		else
+			t->run(&r);
+	}
 	/* 4.1.4.3.2: memory is freed only after the reset read back as 0. */
 	if (vlp_vqs_close(ctx, r.vqs, &waited)) {
 		lib_step(&r, "reset after");
+	} else if (out->dry_run) {
+		step(&r, "reset after", true,
+		     "device_status <- 0 (dry run: not written); the plain memory freed");
 	} else {
 		out->left_reset = true;
 		step(&r, "reset after", true,

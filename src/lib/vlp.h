@@ -1930,6 +1930,7 @@ VLP_API int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned *wa
  * as 0 before the memory is freed, on every path. */
 #define VLP_SELFTEST_STEPS_MAX 16
 #define VLP_SELFTEST_READ_LEN 64u
+#define VLP_SELFTEST_PLAN_MAX 16
 #define VLP_SELFTEST_NET_HDR 12 /* struct virtio_net_hdr with VIRTIO_F_VERSION_1 (5.1.6) */
 #define VLP_SELFTEST_NET_PAYLOAD "virtio-lspci self-test frame"
 #define VLP_SELFTEST_BLK_HDR 16 /* struct virtio_blk_req's header (5.2.6) */
@@ -1965,13 +1966,24 @@ struct vlp_selftest_result {
 	/* console: what went out through transmitq and emerg_wr ("" none) */
 	char written[64];
 	char emerg_written[64];
+	/* dry run (vlp_device_dry_run): no step is checked against the
+	 * device; the memory plan of the queues it would set up (plain
+	 * memory, addresses made up) and the requests its test would post */
+	bool dry_run;
+	unsigned nplan; /* queues planned (only the first VLP_SELFTEST_PLAN_MAX kept) */
+	struct vlp_selftest_plan {
+		unsigned queue;
+		struct vlp_vq_info info;
+	} plan[VLP_SELFTEST_PLAN_MAX];
+	const char *const *requests; /* NULL-terminated, static text; NULL: no test */
 };
 /* The name of the test a device type gets ("init" for initialization and
  * reset only). */
 VLP_API const char *vlp_selftest_test_name(unsigned device_type);
 /* Runs the self-test; a negative errno (message in ctx) when refused
- * before anything was written (vlp_vqs_open's refusals, a dry run),
- * else 0 with every step, passed or not, in out. */
+ * before anything was written (vlp_vqs_open's refusals), else 0 with
+ * every step, passed or not, in out.  A dry run writes nothing (the
+ * trace sees each write) and stops after DRIVER_OK: see dry_run. */
 VLP_API int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 			 const struct vlp_vqs_opts *opts, struct vlp_selftest_result *out);
 /* A block request's header (5.2.6): type, reserved 0, sector, little-endian. */

@@ -6,8 +6,12 @@
 # self-test's line, which appears in the host's chardev file; a virtio-balloon passes
 # initialization and reset; a virtio-scsi finds its disk on target 2 by INQUIRY (vendor
 # and product as QEMU was given them) and TEST UNIT READY passes; a virtio-net
-# acknowledges promiscuous mode on and off and its frame reaches QEMU (filter-dump); QEMU's view over QMP afterwards (x-query-virtio-status) has
-# status 0 on each device not rebound; a device bound again to its driver is refused in
+# acknowledges promiscuous mode on and off and its frame reaches QEMU (filter-dump); a
+# second virtio-blk gets only --selftest --dry-run: the memory plan, the writes up to
+# DRIVER_OK and the block requests are printed, and the only BAR writes made are the
+# selector moves its reads need (put back), its registers read the same before and
+# after, and QMP shows the status the kernel's unbind left (ACKNOWLEDGE); QEMU's view over QMP afterwards
+# (x-query-virtio-status) has status 0 on each device not rebound; a device bound again to its driver is refused in
 # one line, exit 1, nothing written (--stats), and so is a run as
 # another user than root.  Prints "selftest: N passed, M failed".
 #   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
@@ -28,7 +32,7 @@ out=$work/guest.out qmp=$work/qmp.json img=$work/disk.img con=$work/console.out
 # Sector 0: byte i is (i * 37 + 11 + 128 * (i >= 256)) mod 256: no two offsets of a
 # 256-byte half alike, and the halves differ byte for byte.
 pattern=$(for ((i = 0; i < 512; i++)); do printf '%02x' $(((i * 37 + 11 + 128 * (i >> 8)) % 256)); done)
-truncate -s 1M "$img" "$work/scsi.img"
+truncate -s 1M "$img" "$work/scsi.img" "$work/dry.img"
 xxd -r -p <<<"$pattern" | dd of="$img" conv=notrunc status=none
 : >"$con"
 
@@ -47,7 +51,9 @@ VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/selftest/guest.sh" \
 	-drive "file=$work/scsi.img,format=raw,if=none,id=d1" \
 	-device scsi-hd,drive=d1,bus=vlp08.0,scsi-id=2,lun=0,vendor=VLPVEND,product=VLP-SELFTEST-HD \
 	-netdev user,id=n0 -object "filter-dump,id=fd0,netdev=n0,file=$work/net.pcap" \
-	-device virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:56,id=vlp09,addr=0x09
+	-device virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:56,id=vlp09,addr=0x09 \
+	-drive "file=$work/dry.img,format=raw,if=none,id=d2" \
+	-device virtio-blk-pci,disable-legacy=on,drive=d2,id=vlp0a,addr=0x0a
 rc=$?
 if [ -n "${VLP_SELFTEST_KEEP:-}" ]; then
 	mkdir -p "$VLP_SELFTEST_KEEP" && cp "$out" "$qmp" "$con" "$work/net.pcap" "$VLP_SELFTEST_KEEP/"
@@ -120,6 +126,38 @@ for id in vlp03 vlp05 vlp06 vlp08 vlp09; do
 done
 st=$(qstatus vlp04)
 check "QMP: the rebound blk has its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
+# --dry-run: nothing written but the selector moves its reads need (each printed as
+# "write ... (selector, put back after)"; --stats counts exactly those).
+dry=$(section blk-dry)
+check "dry run: exit 0" [ "$(rc_of blk-dry)" = 0 ]
+check "dry run: says so first" grep -q '^00:0a.0: dry run: the writes up to DRIVER_OK' <<<"$dry"
+check "dry run: the writes reach DRIVER_OK (device_status <- 0x0f)" \
+	grep -qE '^  would write BAR[0-9]\+0x[0-9a-f]+ device_status +<- 0x0f$' <<<"$dry"
+check "dry run: queues would be enabled" \
+	grep -qE '^  would write BAR[0-9]\+0x[0-9a-f]+ queue_enable +<- 0x0001$' <<<"$dry"
+check "dry run: bus mastering would be enabled (config 0x004)" \
+	grep -qE '^  would write config 0x004 ' <<<"$dry"
+check "dry run: memory plan of queue 0 with made-up addresses" \
+	grep -qE '^    queue 0: split, size [0-9]+: descriptors [0-9]+ bytes at 0x10000000, driver area' <<<"$dry"
+check "dry run: says the addresses are made up" grep -q 'addresses made up' <<<"$dry"
+check "dry run: the block requests (T_IN sector 0, GET_ID, the capacity reads)" \
+	[ "$(grep -cE 'VIRTIO_BLK_T_IN sector 0|VIRTIO_BLK_T_GET_ID|VIRTIO_BLK_T_IN of (the last sector|sector capacity)' <<<"$dry")" = 4 ]
+check "dry run: every write made is a selector put back" \
+	test -z "$(grep '^  write ' <<<"$dry" | grep -v '(selector, put back after)$')"
+nsel=$(grep -c '^  write ' <<<"$dry")
+check "dry run: --stats bar_writes = the $nsel selector moves, config_writes 0" \
+	grep -qE "config_writes=0 bar_reads=[0-9]+ bar_writes=$nsel\$" <<<"$dry"
+check "dry run: no step failed, ends planned" grep -q '^  planned: dry run, nothing written' <<<"$dry"
+# The kernel's unbind leaves ACKNOWLEDGE set (its virtio core acknowledges the device
+# again when the driver goes): the dry run must leave that as it was.
+regs='.devices[0].state.common | {s: .fields.device_status, q: [.queues[] | {queue_enable, queue_desc, queue_driver, queue_device, queue_size, queue_msix_vector}]}'
+check "dry run: device_status and every queue register as before it" \
+	cmp -s <(section blk-dry-before | jq -c "$regs") <(section blk-dry-after | jq -c "$regs")
+check "dry run: afterwards no queue enabled" \
+	jsect blk-dry-after '[.devices[0].state.common.queues[].queue_enable] | all(. == 0)'
+st=$(qstatus vlp0a)
+check "QMP: the dry-run blk keeps the unbind's status, ACKNOWLEDGE only (got: '$st')" \
+	[ "$st" = VIRTIO_CONFIG_S_ACKNOWLEDGE ]
 check "bound device: exit 1" [ "$(rc_of bound)" = 1 ]
 check "bound device: one line besides --stats" [ "$(section bound | grep -vc ': stats: ')" = 1 ]
 check "bound device: the line names the driver" \

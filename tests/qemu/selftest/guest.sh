@@ -2,7 +2,7 @@
 # Guest side of tests/qemu/selftest.sh (busybox sh, run as /test.sh in a guest booted with
 # --unbind): 00:03.0 virtio-rng, 00:04.0 virtio-blk, 00:05.0 virtio-serial with a
 # virtconsole, 00:06.0 virtio-balloon, 00:08.0 virtio-scsi (a disk on
-# target 2), 00:09.0 virtio-net, 00:07.0 a virtio-rng bound again here (the
+# target 2), 00:09.0 virtio-net, 00:0a.0 virtio-blk (--dry-run only), 00:07.0 a virtio-rng bound again here (the
 # refusal).  Prints one "@@VLP-ST NAME RC" line per run, then its output lines prefixed
 # with "| ".
 show() { # NAME RC FILE
@@ -22,6 +22,10 @@ json() { # NAME ARGS...: stdout only
 	show "$name" $? /tmp/st.json
 }
 echo 0000:00:07.0 >/sys/bus/pci/drivers/virtio-pci/bind
+# 00:0a.0, a second virtio-blk, only ever gets the dry run.
+json blk-dry-before -s 00:0a.0 -J -v
+run blk-dry --selftest --dry-run --stats 00:0a.0
+json blk-dry-after -s 00:0a.0 -J -v
 run rng-text --selftest 00:03.0
 json rng-json --selftest -J 00:03.0
 run blk-text --selftest 00:04.0
