@@ -109,9 +109,12 @@ qpid=$!
 # Console text without SeaBIOS/terminal escape sequences and \r.
 clean() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[()][A-Za-z0-9]//g' -e 's/\x1b[A-Za-z=>]//g' -e 's/\r//g' "$console"; }
 # The guest output between the markers (markers may follow other text on their line).
+# awk reads to the end: exiting at the end marker cut clean's sed short, and under
+# pipefail its SIGPIPE (141) became run-guest's exit code when much output was left.
 extract() {
 	clean | awk '
-		/===VLP-END=== rc=/ { exit }
+		/===VLP-END=== rc=/ { done = 1 }
+		done { next }
 		on { print }
 		/===VLP-BEGIN===/ { on = 1 }'
 }
