@@ -258,9 +258,10 @@ qemu-negotiate: virtio-lspci
 
 # --selftest in one guest: rng reads, blk sector 0 against the image and through /dev/vda
 # after --rebind, the console line in the host's chardev file, balloon init + reset, QMP
-# status 0 afterwards, and the refusal on a bound device.
+# status 0 afterwards, and the refusal on a bound device; then a second guest with
+# intel-iommu: --selftest refused naming the IOMMU group, --rings naming the IOVAs.
 qemu-selftest: virtio-lspci
-	@tests/qemu/selftest.sh ./virtio-lspci
+	@tests/qemu/selftest.sh ./virtio-lspci && tests/qemu/selftest-iommu.sh ./virtio-lspci
 
 # User-space DMA (REPL queue setup, post, kick, poll) on a virtio-rng in a guest, checked
 # against QEMU's view over QMP (x-query-virtio-queue-status), and the refusals.
