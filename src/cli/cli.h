@@ -21,6 +21,12 @@ void cli_dry_begin(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 		   struct cli_dry *d);
 void cli_dry_write(void *arg, const struct vlp_access_event *ev);
 
+/* Calls one for each device the options select, inside the JSON frame
+ * {"schema_version": 1, json_key: [...]} with -J (j NULL otherwise);
+ * EXIT_RUNTIME when any call failed or nothing matched (each.c). */
+int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const char *json_key,
+		    int (*one)(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+			       struct json *j));
 /* --negotiate: the feature probe on each slot asked for. */
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
 /* --nudge=Q: the kick probe on each slot asked for. */

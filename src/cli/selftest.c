@@ -246,49 +246,5 @@ out:
 
 int selftest_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	struct vlp_filter *filter = NULL;
-	struct vlp_source *src = NULL;
-	unsigned devices = 0;
-	struct json j;
-	int ret = EXIT_OK, err;
-
-	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
-		return EXIT_RUNTIME;
-	if (o->json) {
-		json_init(&j, stdout, true);
-		json_begin_object(&j, NULL);
-		json_uint(&j, "schema_version", 1);
-		json_begin_array(&j, "selftest");
-	}
-	for (;;) {
-		struct vlp_device *dev;
-
-		err = vlp_source_next(src, &dev);
-		if (err == 0)
-			break;
-		if (err < 0) {
-			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-			ret = EXIT_RUNTIME;
-			break;
-		}
-		devices++;
-		if (selftest_one(ctx, o, dev, o->json ? &j : NULL) != EXIT_OK)
-			ret = EXIT_RUNTIME;
-		vlp_device_free(dev);
-	}
-	if (!devices && ret == EXIT_OK) {
-		char sel[256];
-
-		describe_selection(o, sel, sizeof(sel));
-		fprintf(stderr, PROG ": %s: no such virtio device\n", sel);
-		ret = EXIT_RUNTIME;
-	}
-	if (o->json) {
-		json_end_array(&j);
-		json_end_object(&j);
-		fputc('\n', stdout);
-	}
-	vlp_source_close(src);
-	vlp_filter_free(filter);
-	return ret;
+	return cli_each_device(ctx, o, "selftest", selftest_one);
 }
