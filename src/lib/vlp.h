@@ -235,6 +235,15 @@ enum vlp_status_bit {
 };
 #define VLP_S_MASK(bit) (1u << (bit))
 
+/* VIRTIO_MSI_NO_VECTOR (4.1.4.3): no MSI-X vector mapped to the event; also what
+ * the device reads back for a mapping it could not make (4.1.5.1.2.1). */
+#define VLP_NO_VECTOR 0xffffu
+
+/* How long a driver waits for device_status to read back 0 after writing 0
+ * (4.1.4.3.2: "the driver MUST wait for a read of device_status to return
+ * 0"); the one timeout every reset in the library and its faces uses. */
+#define VLP_RESET_TIMEOUT_MS 1000u
+
 /* ISR status bit numbers (4.1.4.5). */
 enum vlp_isr_bit {
 	VLP_ISR_QUEUE_INTERRUPT = 0,
