@@ -581,6 +581,7 @@ int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 	}
 	setup_selectors(b, layout);
 	dev->bars = b;
+	dev->close_bars = vlp_device_close_bars;
 	if (dev->snapshot) {
 		for (unsigned i = 0; i < VLP_NUM_BARS; i++)
 			b->bar[i].method = M_SNAPSHOT;

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "barmap.h"
+#include "virtio.h"
 
 /* Sizes from the field tables: an MSI-X entry, and the legacy header
  * without its MSI-X vector fields, which exist only with MSI-X enabled

@@ -5,7 +5,8 @@
 #include <pci/pci.h>
 #include <string.h>
 
-#include "decode.h"
+#include "caps.h"
+#include "virtio.h"
 
 /* Reads every row of the capability's table into pci_fields; false (and
  * the capability incomplete) when a byte was not read. */

@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Library context: error messages and the libpci handle used for names. */
+/* Library context: its life, and the libpci handle used for names.  The
+ * error message it carries is error.c's. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "pcilib.h"
-
-int vlp_error(struct vlp_ctx *ctx, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ctx) {
-		va_start(ap, fmt);
-		vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
-		va_end(ap);
-	}
-	return err > 0 ? -err : (err ? err : -EINVAL);
-}
 
 int vlp_ctx_new(struct vlp_ctx **out)
 {
@@ -35,13 +23,11 @@ void vlp_ctx_free(struct vlp_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	vlp_pcilib_release(&ctx->names);
+	if (ctx->names) {
+		vlp_pcilib_release(ctx->names);
+		free(ctx->names);
+	}
 	free(ctx);
-}
-
-const char *vlp_ctx_error(const struct vlp_ctx *ctx)
-{
-	return ctx ? ctx->error : "";
 }
 
 /* Only the call inside the bracket: nothing here changes after setjmp. */
@@ -69,7 +55,12 @@ const char *vlp_pci_name(struct vlp_ctx *ctx, enum vlp_name_kind kind, char *buf
 
 	/* A names-only handle: created on first use, never initialised for
 	 * device access, so dump decoding touches no hardware. */
-	if (!ctx->names.pacc && vlp_pcilib_acquire(ctx, &ctx->names, NULL, false) < 0)
+	if (!ctx->names) {
+		ctx->names = calloc(1, sizeof(*ctx->names));
+		if (!ctx->names)
+			return NULL;
+	}
+	if (!ctx->names->pacc && vlp_pcilib_acquire(ctx, ctx->names, NULL, false) < 0)
 		return NULL;
 	if ((unsigned)kind >= VLP_ARRAY_SIZE(kind_flags) || len == 0)
 		return NULL;
@@ -77,7 +68,7 @@ const char *vlp_pci_name(struct vlp_ctx *ctx, enum vlp_name_kind kind, char *buf
 		len = INT32_MAX;
 	/* pci.ids only: libpci's udev hwdb path leaks a udev handle per
 	 * lookup (libpci 3.9) and is slow for thousands of devices. */
-	return lookup(&ctx->names, buf, (int)len,
+	return lookup(ctx->names, buf, (int)len,
 		      PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB | kind_flags[kind], a, b, c, d);
 }
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "records.h"
 
 struct vlp_device *vlp_device_alloc(void)
 {
@@ -22,7 +22,8 @@ void vlp_device_free(struct vlp_device *dev)
 {
 	if (!dev)
 		return;
-	vlp_device_close_bars(dev);
+	if (dev->close_bars)
+		dev->close_bars(dev);
 	vlp_snapshot_free(dev->snapshot);
 	vlp_snapshot_free(dev->recording);
 	free(dev);

@@ -10,6 +10,14 @@
 #define VLP_DRIVER_MAX 64
 #define VLP_SOURCE_NAME_MAX 256
 
+/* The library context: the last error message (error.c) and the libpci
+ * handle for names, made on first use (context.c). */
+struct vlp_pcilib;
+struct vlp_ctx {
+	char error[512];
+	struct vlp_pcilib *names; /* names-only handle (pci.ids); NULL until used */
+};
+
 /* Field table rows with designated initializers: members not named are 0.
  * FIELD64: a 64-bit value read as two 32-bit halves, low at off, high at hi
  * (4.1.3: "treated as two 32-bit fields"). */
@@ -83,7 +91,7 @@ int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name);
 struct pci_dev;
 struct vlp_pcilib;
 struct vlp_bars;     /* bar.c: open BAR access */
-struct vlp_snapshot; /* snapshot.c: recorded register reads */
+struct vlp_snapshot; /* records.c: recorded register reads */
 
 /* What may be written, and who is told of each access (bar.c). */
 struct vlp_write_policy {
@@ -109,6 +117,9 @@ struct vlp_device {
 	struct vlp_pcilib *pci;
 	/* BAR access (vlp_device_open_bars) and what it cost */
 	struct vlp_bars *bars;
+	/* set by the BAR backend that opened them (bar.c), so that the handle,
+	 * which sits below every backend, can close them without knowing them */
+	void (*close_bars)(struct vlp_device *dev);
 	struct vlp_access_stats stats;
 	struct vlp_write_policy policy;
 	/* snapshot: register reads recorded at capture time (from a dump), or
@@ -119,6 +130,9 @@ struct vlp_device {
 
 /* Offset of a row: register offsets come from the field tables, the one
  * place they are written down; rows are named by their enum. */
+/* The member of h that holds a row of vlp_pci_header_table() (pcicfg.c). */
+struct vlp_val *vlp_header_slot(struct vlp_header *h, enum vlp_pci_header_row row);
+
 #define COMMON_OFF(row) (vlp_common_cfg_table()->fields[row].offset)
 #define LEGACY_OFF(row) (vlp_legacy_header_table()->fields[row].offset)
 #define INPUT_OFF(row) (vlp_device_config_table(VLP_ID_INPUT)->fields[row].offset)
@@ -184,7 +198,7 @@ int vlp_bar_select(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned 
 /* bar.c: why direct (sysfs) access failed for some BAR, or NULL. */
 const char *vlp_bars_why(const struct vlp_device *dev);
 
-/* snapshot.c */
+/* records.c: the store behind snapshots */
 struct vlp_snapshot *vlp_snapshot_new(void);
 void vlp_snapshot_free(struct vlp_snapshot *snap);
 /* Adds a read: key (bar, off, width, selector value or -1) -> value.  A
@@ -193,14 +207,16 @@ int vlp_snapshot_add(struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsi
 		     int64_t selector, uint32_t value);
 int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsigned width,
 			int64_t selector, uint32_t *value);
-/* Parses one "# vlp-..." line of a snapshot into dev; -EINVAL if malformed. */
-int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line);
 /* Guest memory bytes read for the rings, kept with a recording (--save)
  * and replayed from a snapshot's "# vlp-mem" lines. */
 int vlp_snapshot_add_mem(struct vlp_snapshot *snap, uint64_t pa, const void *bytes, size_t len);
 /* The snapshot's ring memory as a recorded guest memory (owned by the
  * device), NULL when it holds none. */
 struct vlp_guestmem *vlp_snapshot_guestmem(struct vlp_device *dev);
+
+/* snapshot.c: the text format.  Parses one "# vlp-..." line of a snapshot
+ * into dev; -EINVAL if malformed. */
+int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line);
 
 /* Allocates a device with no valid bytes, unknown BAR sizes, no driver. */
 struct vlp_device *vlp_device_alloc(void);

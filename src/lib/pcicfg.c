@@ -9,7 +9,7 @@
 #include <pci/pci.h>
 #include <stddef.h>
 
-#include "decode.h"
+#include "internal.h"
 
 #define ROW(n, off, w, fl, hlp)                                                                    \
 	{                                                                                          \

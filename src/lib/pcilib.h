@@ -22,11 +22,6 @@ struct vlp_pcilib {
 	char message[256]; /* last error or warning from libpci */
 };
 
-struct vlp_ctx {
-	char error[512];
-	struct vlp_pcilib names; /* names-only handle (pci.ids) */
-};
-
 /* Allocate a libpci handle with our hooks; when init, select the access
  * method (NULL: libpci's auto choice) and pci_init() it. */
 int vlp_pcilib_acquire(struct vlp_ctx *ctx, struct vlp_pcilib *h, const char *method, bool init);

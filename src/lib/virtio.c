@@ -3,7 +3,7 @@
  * capability through its field table, and the choice a driver makes. */
 #include <string.h>
 
-#include "decode.h"
+#include "virtio.h"
 
 #define VIRTIO_CAP_MIN 16u /* struct virtio_pci_cap */
 

@@ -113,3 +113,30 @@ void print_access_stats(FILE *f, const struct vlp_device *dev)
 		slot, vlp_device_backend(dev) ? vlp_device_backend(dev) : "none", st->config_reads,
 		st->config_writes, st->bar_reads, st->bar_writes);
 }
+
+/* Names of the set bits of a bit-named value, separated by spaces. */
+void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64 && used < len; bit++) {
+		const char *name = NULL;
+
+		if (!((value >> bit) & 1))
+			continue;
+		for (size_t i = 0; names && i < names->count; i++)
+			if (names->entries[i].value == bit)
+				name = names->entries[i].name;
+		used += name ? (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
+			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "",
+						bit);
+	}
+}
+
+unsigned view_device_type(const struct device_view *v)
+{
+	const struct vlp_virtio_id *id = &v->layout->virtio;
+
+	return id->device_type.valid ? (unsigned)id->device_type.value : 0;
+}

@@ -146,6 +146,8 @@ void format_named_value(char *buf, size_t len, const struct vlp_field *f,
 /* Names of the set bits of a bit-named value, space-separated ("bitN"
  * for unnamed bits); "" when none is set. */
 void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value);
+/* The device's virtio type (5), 0 when unknown. */
+unsigned view_device_type(const struct device_view *v);
 /* The events an MSI-X vector serves: "config, queues 0-62, queue 64"; ""
  * when none. */
 void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector);

@@ -34,9 +34,7 @@ void format_queue_name(char *buf, size_t len, const struct device_view *v, bool 
 	const struct vlp_queue_ring *q = ring_of(v, legacy, index);
 	uint32_t words[VLP_FEATURE_WORDS] = { 0 };
 	const struct vlp_field_value *nq;
-	unsigned type = v->layout->virtio.device_type.valid
-				? (unsigned)v->layout->virtio.device_type.value
-				: 0;
+	unsigned type = view_device_type(v);
 	unsigned num_queues = 0;
 
 	if (q) {

@@ -101,26 +101,6 @@ void json_value(struct json *j, const char *key, const struct vlp_field *f,
 	}
 }
 
-/* Names of the set bits of a bit-named value, separated by spaces. */
-void format_bit_names(char *buf, size_t len, const struct vlp_names *names, uint64_t value)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned bit = 0; bit < 64 && used < len; bit++) {
-		const char *name = NULL;
-
-		if (!((value >> bit) & 1))
-			continue;
-		for (size_t i = 0; names && i < names->count; i++)
-			if (names->entries[i].value == bit)
-				name = names->entries[i].name;
-		used += name ? (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "", name)
-			     : (size_t)snprintf(buf + used, len - used, "%sbit%u", used ? " " : "",
-						bit);
-	}
-}
-
 /* Rows a reader leaves alone on purpose: write-only, notify registers, and
  * the ISR unless asked (reading clears it). */
 static bool not_read_by_design(const struct vlp_field *f, const struct vlp_field_value *v)
@@ -431,13 +411,6 @@ static void json_input(struct json *j, const struct vlp_state *s)
 
 /* ------------------------------------------------------- text */
 
-static unsigned device_type(const struct device_view *v)
-{
-	const struct vlp_virtio_id *id = &v->layout->virtio;
-
-	return id->device_type.valid ? (unsigned)id->device_type.value : 0;
-}
-
 static void text_queue(struct output *o, const struct vlp_queue_state *q)
 {
 	char first[32];
@@ -478,7 +451,7 @@ static void text_msix(struct output *o, const struct vlp_state *s)
 void text_state(struct output *o, const struct device_view *v)
 {
 	const struct vlp_state *s = v->state;
-	unsigned type = device_type(v);
+	unsigned type = view_device_type(v);
 	struct feature_set fs;
 
 	if (!s) {
@@ -580,7 +553,7 @@ void json_state(struct output *o, const struct device_view *v)
 {
 	struct json *j = &o->json;
 	const struct vlp_state *s = v->state;
-	unsigned type = device_type(v);
+	unsigned type = view_device_type(v);
 	struct feature_set fs;
 	char users[256];
 
