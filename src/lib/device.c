@@ -170,3 +170,40 @@ int vlp_device_bar_size(const struct vlp_device *dev, unsigned bar, uint64_t *si
 	*size = dev->bar_size[bar];
 	return 0;
 }
+
+/* A config-space structure's field through its table row (the table says
+ * where and how wide; the handle holds the bytes). */
+int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
+			  const struct vlp_field *field, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+	uint16_t w16;
+	uint8_t w8;
+	int err;
+
+	switch (field->width) {
+	case 1:
+		err = vlp_cfg_u8(dev, base + field->offset, &w8);
+		lo = w8;
+		break;
+	case 2:
+		err = vlp_cfg_u16(dev, base + field->offset, &w16);
+		lo = w16;
+		break;
+	case 4:
+		err = vlp_cfg_u32(dev, base + field->offset, &lo);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (err)
+		return err;
+	/* 64-bit fields are two 32-bit halves, low first (4.1.3). */
+	if (field->hi_offset) {
+		err = vlp_cfg_u32(dev, base + field->hi_offset, &hi);
+		if (err)
+			return err;
+	}
+	*val = vlp_field_extract(field, (uint64_t)hi << 32 | lo);
+	return 0;
+}

@@ -4,7 +4,6 @@
  * field reader.  Printers, JSON and the REPL read these tables: a field is
  * described here once.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "internal.h"
@@ -19,41 +18,6 @@ const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v)
 		if (names->entries[i].value == v)
 			return names->entries[i].name;
 	return NULL;
-}
-
-int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
-			  const struct vlp_field *field, uint64_t *val)
-{
-	uint32_t lo = 0, hi = 0;
-	uint16_t w16;
-	uint8_t w8;
-	int err;
-
-	switch (field->width) {
-	case 1:
-		err = vlp_cfg_u8(dev, base + field->offset, &w8);
-		lo = w8;
-		break;
-	case 2:
-		err = vlp_cfg_u16(dev, base + field->offset, &w16);
-		lo = w16;
-		break;
-	case 4:
-		err = vlp_cfg_u32(dev, base + field->offset, &lo);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (err)
-		return err;
-	/* 64-bit fields are two 32-bit halves, low first (4.1.3). */
-	if (field->hi_offset) {
-		err = vlp_cfg_u32(dev, base + field->hi_offset, &hi);
-		if (err)
-			return err;
-	}
-	*val = vlp_field_extract(field, (uint64_t)hi << 32 | lo);
-	return 0;
 }
 
 const struct vlp_field_value *vlp_regs_row(const struct vlp_regs *regs,
