@@ -15,8 +15,6 @@
 
 #include "internal.h"
 
-#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
-
 /* A legacy driver cannot set bit 32: without VERSION_1 in the driver's
  * features a transitional device is driven through the legacy interface
  * (6: VIRTIO_F_VERSION_1; 4.1.4.10). */

@@ -1292,6 +1292,30 @@ VLP_API void vlp_irqs_free(struct vlp_irqs *irqs);
 /* The IRQ serving an MSI-X (or MSI) entry, NULL when none. */
 VLP_API const struct vlp_irq *vlp_irqs_find_entry(const struct vlp_irqs *irqs, unsigned entry);
 
+/* ------------------------------------------------------------------ */
+/* Asking Linux (host.c): sysfs and procfs, one root each              */
+/* ------------------------------------------------------------------ */
+
+/* Every path under sysfs or procfs is made in host.c.  A sys_root names
+ * where sysfs is (unit tests: a synthetic tree); NULL: /sys. */
+
+/* "SYS/bus/pci/devices/SLOT", with "/leaf" when leaf is not NULL; returns
+ * what snprintf returns. */
+VLP_API int vlp_host_slot_path(char *buf, size_t len, const char *sys_root,
+			       const struct vlp_slot *slot, const char *leaf);
+/* The driver bound to the function now (the last component of its driver
+ * link): true, or false with driver "" when none is bound or the slot is
+ * not in sysfs. */
+VLP_API bool vlp_host_driver(const char *sys_root, const struct vlp_slot *slot, char *driver,
+			     size_t len);
+/* Whether sysfs still lists the function: 0, or -errno of the look-up;
+ * path gets the directory looked for. */
+VLP_API int vlp_host_slot_present(const char *sys_root, const struct vlp_slot *slot, char *path,
+				  size_t len);
+/* Linux's physical memory as an ELF core: /proc/kcore. */
+VLP_API const char *vlp_host_kcore_path(void);
+#define VLP_KCORE_PATH (vlp_host_kcore_path())
+
 /* Guest memory (guestmem.c)                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1304,7 +1328,6 @@ struct vlp_guestmem;
 
 /* Largest single read: a descriptor table of 32768 entries (2.7). */
 #define VLP_GUESTMEM_READ_MAX (16u * 32768u)
-#define VLP_KCORE_PATH "/proc/kcore"
 
 /* Called after every read that succeeded, with the bytes read (--save
  * stores them as ranges). */

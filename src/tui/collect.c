@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tui.h"
 
@@ -153,32 +151,17 @@ bool tui_changed(struct tui_data *d, const char *key, const char *text)
 
 /* ------------------------------------------------------- reading */
 
-static void sysfs_path(char *buf, size_t len, const struct session *s, const char *leaf)
-{
-	snprintf(buf, len, "/sys/bus/pci/devices/%s%s%s", s->name, leaf ? "/" : "", leaf ? leaf : "");
-}
-
 /* The driver bound now: drivers come and go while the view runs. */
 static void read_driver(struct tui_data *d)
 {
 	const struct session *s = d->session;
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *driver = vlp_device_driver(s->dev), *slash;
-	ssize_t n;
+	const char *driver = vlp_device_driver(s->dev);
 
 	if (vlp_device_origin(s->dev) != VLP_ORIGIN_LIVE) {
 		snprintf(d->driver, sizeof(d->driver), "%s", driver ? driver : "");
 		return;
 	}
-	sysfs_path(path, sizeof(path), s, "driver");
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0) {
-		d->driver[0] = '\0';
-		return;
-	}
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	snprintf(d->driver, sizeof(d->driver), "%.63s", slash ? slash + 1 : target);
+	vlp_host_driver(NULL, vlp_device_slot(s->dev), d->driver, sizeof(d->driver));
 }
 
 /* A live device is there while sysfs lists it and its vendor ID reads as
@@ -187,14 +170,14 @@ static bool still_there(struct tui_data *d)
 {
 	struct session *s = d->session;
 	char path[PATH_MAX];
-	struct stat st;
 	uint32_t vendor;
+	int err;
 
 	if (vlp_device_origin(s->dev) != VLP_ORIGIN_LIVE)
 		return true;
-	sysfs_path(path, sizeof(path), s, NULL);
-	if (stat(path, &st)) {
-		snprintf(d->error, sizeof(d->error), "%.200s is gone: %s", path, strerror(errno));
+	err = vlp_host_slot_present(NULL, vlp_device_slot(s->dev), path, sizeof(path));
+	if (err) {
+		snprintf(d->error, sizeof(d->error), "%.200s is gone: %s", path, strerror(-err));
 		return false;
 	}
 	if (vlp_config_read(s->ctx, s->dev, 0, 2, &vendor)) {
