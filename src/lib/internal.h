@@ -125,9 +125,6 @@ struct vlp_device {
 
 /* util.c: room for element count of an array of *alloc elements of elem
  * bytes, doubling (first when empty); -ENOMEM keeps the old array. */
-/* Whether a driver uses the legacy interface of the state's device
- * (rings.c): registers, rings and vectors are then BAR0's. */
-bool vlp_legacy_interface_in_use(const struct vlp_state *s);
 int vlp_grow(void **arr, size_t *alloc, size_t count, size_t elem, size_t first);
 /* Appends a finding with its message formatted from fmt; NULL when out of
  * memory. */

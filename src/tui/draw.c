@@ -499,9 +499,9 @@ static void ring_texts(const struct tui_data *d, unsigned index, char *name, siz
 	if (!smp->packed)
 		snprintf(cols[RC_USED], sizeof(cols[0]), "%u", smp->used);
 	snprintf(cols[RC_IN_FLIGHT], sizeof(cols[0]), "%u", smp->in_flight);
-	rate_text(cols[RC_AVAIL_RATE], sizeof(cols[0]), smp->rates, smp->avail_rate);
-	rate_text(cols[RC_USED_RATE], sizeof(cols[0]), smp->rates, smp->used_rate);
-	rate_text(cols[RC_IRQ_RATE], sizeof(cols[0]), smp->irq_rate_known, smp->irq_rate);
+	rate_text(cols[RC_AVAIL_RATE], sizeof(cols[0]), smp->rates.valid, smp->rates.avail_per_s);
+	rate_text(cols[RC_USED_RATE], sizeof(cols[0]), smp->rates.valid, smp->rates.used_per_s);
+	rate_text(cols[RC_IRQ_RATE], sizeof(cols[0]), smp->rates.irq_valid, smp->rates.irq_per_s);
 	snprintf(cols[RC_VERDICT], sizeof(cols[0]), "%s", tui_queue_verdict(smp));
 }
 

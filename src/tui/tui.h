@@ -34,18 +34,11 @@ struct tui_ring_sample {
 	bool read; /* the ring was read at the last refresh */
 	bool packed;
 	uint16_t avail, used; /* split: avail.idx, used.idx; packed: next_avail, 0 */
-	bool avail_wrap;      /* packed */
 	unsigned in_flight;
-	bool irq_known; /* the queue's vector has a Linux IRQ with a count */
-	uint64_t irq_count;
-	bool rates; /* the rates compare with a sample of the same ring */
-	bool irq_rate_known;
-	double avail_rate, used_rate, irq_rate; /* per second */
-	bool used_moved;                        /* the device used buffers since the last refresh */
-	/* The last refreshes' samples, oldest first, and the library's verdict
-	 * over them (the same rules as --sample). */
-	struct vlp_queue_sample window[TUI_VERDICT_WINDOW];
-	unsigned nwindow;
+	/* Against the refresh before (vlp_queue_rates) */
+	struct vlp_queue_rates rates;
+	/* The library's verdict over the last refreshes (vlp_rings_step: the
+	 * same rules as --sample). */
 	enum vlp_verdict_state verdict;
 };
 
@@ -85,7 +78,6 @@ struct tui_data {
 	struct vlp_irqs *irqs;           /* Linux's IRQs (live), read with every sample */
 	struct tui_ring_sample *samples; /* by rings->queues */
 	size_t nsamples;
-	struct timespec rings_at; /* when the samples were taken */
 	char **chain_lines;       /* the chains view's text */
 	size_t nchain_lines;
 	unsigned chain_lines_at; /* refresh they were rendered for (0: never) */
