@@ -22,18 +22,19 @@ double tui_elapsed(const struct timespec *a, const struct timespec *b)
 
 /* ------------------------------------------------------- model access */
 
-/* The modern block when it was read, else the legacy one (4.1.4.10). */
-static const struct vlp_regs *modern_or_legacy(const struct vlp_regs *modern,
-					       const struct vlp_regs *legacy)
+/* The block of the interface the driver uses (the library's one answer,
+ * vlp_legacy_interface_in_use), NULL when it was not read. */
+static const struct vlp_regs *in_use(const struct vlp_state *s, const struct vlp_regs *modern,
+				     const struct vlp_regs *legacy)
 {
-	if (modern->table)
-		return modern;
-	return legacy->table ? legacy : NULL;
+	const struct vlp_regs *r = vlp_legacy_interface_in_use(s) ? legacy : modern;
+
+	return r->table ? r : NULL;
 }
 
 const struct vlp_regs *tui_config_regs(const struct vlp_state *s)
 {
-	return s ? modern_or_legacy(&s->common, &s->legacy) : NULL;
+	return s ? in_use(s, &s->common, &s->legacy) : NULL;
 }
 
 const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
@@ -57,7 +58,7 @@ const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n)
 	*n = 0;
 	if (!s)
 		return NULL;
-	if (s->common.table) {
+	if (!vlp_legacy_interface_in_use(s)) {
 		*n = s->nqueues;
 		return s->queues;
 	}
@@ -67,7 +68,7 @@ const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n)
 
 const struct vlp_regs *tui_device_regs(const struct vlp_state *s)
 {
-	return s ? modern_or_legacy(&s->device, &s->legacy_device) : NULL;
+	return s ? in_use(s, &s->device, &s->legacy_device) : NULL;
 }
 
 void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[VLP_FEATURE_WORDS])
@@ -77,7 +78,7 @@ void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[V
 	memset(words, 0, sizeof(*words) * VLP_FEATURE_WORDS);
 	if (!s)
 		return;
-	if (s->common.table) {
+	if (!vlp_legacy_interface_in_use(s)) {
 		for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
 			words[w] = driver ? s->driver_features[w] : s->device_features[w];
 		return;
@@ -361,15 +362,6 @@ void tui_map_render(struct tui_data *d)
 }
 
 /* ------------------------------------------------------- rings */
-
-const struct vlp_queue_state *tui_panel_queues(const struct tui_data *d, size_t *n)
-{
-	if (d->state && d->rings && d->rings->legacy && d->state->legacy.table) {
-		*n = d->state->nlegacy_queues;
-		return d->state->legacy_queues;
-	}
-	return tui_queues(d->state, n);
-}
 
 const struct vlp_queue_ring *tui_ring(const struct tui_data *d, unsigned index,
 				      const struct tui_ring_sample **sample)

@@ -541,7 +541,7 @@ static int queue_header_rows(const struct tui_data *d)
 static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, int x, int w)
 {
 	size_t nq;
-	const struct vlp_queue_state *qs = tui_panel_queues(d, &nq);
+	const struct vlp_queue_state *qs = tui_queues(d->state, &nq);
 	struct queue_cols c;
 	int end = x + w, first, hdr = queue_header_rows(d), name_w = ring_name_width(d);
 	int verdict_w = ring_verdict_width(d);
@@ -634,7 +634,7 @@ static int count_queues(const struct tui_data *d)
 {
 	size_t nq;
 
-	tui_panel_queues(d, &nq);
+	tui_queues(d->state, &nq);
 	return queue_header_rows(d) + (nq ? (int)nq : 1);
 }
 
