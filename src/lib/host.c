@@ -38,9 +38,9 @@ const char *vlp_host_proc(const char *proc_root)
 int vlp_host_slot_path(char *buf, size_t len, const char *sys_root, const struct vlp_slot *slot,
 		       const char *leaf)
 {
-	return snprintf(buf, len, "%s/bus/pci/devices/%04x:%02x:%02x.%u%s%s", vlp_host_sys(sys_root),
-			(unsigned)slot->domain, slot->bus, slot->dev, slot->func, leaf ? "/" : "",
-			leaf ? leaf : "");
+	return snprintf(buf, len, "%s/bus/pci/devices/%04x:%02x:%02x.%u%s%s",
+			vlp_host_sys(sys_root), (unsigned)slot->domain, slot->bus, slot->dev,
+			slot->func, leaf ? "/" : "", leaf ? leaf : "");
 }
 
 void vlp_host_proc_path(char *buf, size_t len, const char *proc_root, const char *leaf)

@@ -118,8 +118,7 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			*failed = k + 1;
 			break;
 		}
-		if (live && *irqs &&
-		    vlp_irqs_read(ctx, vlp_device_slot(dev), opts->roots, &next) == 0) {
+		if (live && *irqs && vlp_irqs_read(ctx, vlp_device_slot(dev), opts->roots, &next) == 0) {
 			vlp_irqs_free(*irqs);
 			*irqs = next;
 		}
@@ -135,9 +134,8 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 	return err;
 }
 
-int vlp_rings_step(struct vlp_ctx *ctx, const struct vlp_device *dev,
-		   const struct vlp_state *state, struct vlp_rings *rings,
-		   const struct vlp_irqs *irqs, double t, unsigned window)
+int vlp_rings_step(struct vlp_ctx *ctx, const struct vlp_device *dev, const struct vlp_state *state,
+		   struct vlp_rings *rings, const struct vlp_irqs *irqs, double t, unsigned window)
 {
 	int err;
 
@@ -177,8 +175,7 @@ int vlp_rings_keep_samples(struct vlp_rings *rings, const struct vlp_rings *befo
 		struct vlp_queue_sample *copy;
 
 		for (size_t j = 0; j < before->nqueues && !b; j++)
-			if (before->queues[j].index == q->index &&
-			    before->queues[j].legacy == q->legacy)
+			if (before->queues[j].index == q->index && before->queues[j].legacy == q->legacy)
 				b = &before->queues[j];
 		if (!b || !b->nsamples || !q->ring ||
 		    b->samples[b->nsamples - 1].packed != (q->ring->format == VLP_RING_PACKED))

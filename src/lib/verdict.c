@@ -307,8 +307,7 @@ void vlp_queue_rates(const struct vlp_queue_sample *before, const struct vlp_que
 	uint32_t m = modulus(after);
 
 	memset(out, 0, sizeof(*out));
-	if (before->packed != after->packed || (after->packed && before->size != after->size) ||
-	    dt <= 0)
+	if (before->packed != after->packed || (after->packed && before->size != after->size) || dt <= 0)
 		return;
 	out->valid = true;
 	out->avail_per_s = delta(after->avail, before->avail, m) / dt;

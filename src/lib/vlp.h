@@ -1292,30 +1292,6 @@ VLP_API void vlp_irqs_free(struct vlp_irqs *irqs);
 /* The IRQ serving an MSI-X (or MSI) entry, NULL when none. */
 VLP_API const struct vlp_irq *vlp_irqs_find_entry(const struct vlp_irqs *irqs, unsigned entry);
 
-/* ------------------------------------------------------------------ */
-/* Asking Linux (host.c): sysfs and procfs, one root each              */
-/* ------------------------------------------------------------------ */
-
-/* Every path under sysfs or procfs is made in host.c.  A sys_root names
- * where sysfs is (unit tests: a synthetic tree); NULL: /sys. */
-
-/* "SYS/bus/pci/devices/SLOT", with "/leaf" when leaf is not NULL; returns
- * what snprintf returns. */
-VLP_API int vlp_host_slot_path(char *buf, size_t len, const char *sys_root,
-			       const struct vlp_slot *slot, const char *leaf);
-/* The driver bound to the function now (the last component of its driver
- * link): true, or false with driver "" when none is bound or the slot is
- * not in sysfs. */
-VLP_API bool vlp_host_driver(const char *sys_root, const struct vlp_slot *slot, char *driver,
-			     size_t len);
-/* Whether sysfs still lists the function: 0, or -errno of the look-up;
- * path gets the directory looked for. */
-VLP_API int vlp_host_slot_present(const char *sys_root, const struct vlp_slot *slot, char *path,
-				  size_t len);
-/* Linux's physical memory as an ELF core: /proc/kcore. */
-VLP_API const char *vlp_host_kcore_path(void);
-#define VLP_KCORE_PATH (vlp_host_kcore_path())
-
 /* Guest memory (guestmem.c)                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1689,22 +1665,37 @@ VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
 			   const struct vlp_layout *layout, const struct vlp_state *state,
 			   const struct vlp_rings_opts *opts, struct vlp_rings **out);
 /* Reads every ring read before again, from memory only (no register, no
- * BAR access): the next sample. */
+ * BAR access): the next sample.  It judges used.len across the reads it
+ * makes (sample_findings). */
 VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
-/* Appends what every read queue shows now to its samples (t in seconds;
- * irqs: Linux's counts now, NULL when unknown).  vlp_rings_sample judges
- * used.len across the reads it makes (sample_findings). */
-VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings,
-			     const struct vlp_irqs *irqs, double t);
-/* Each queue's verdict over its samples; the MSI-X mask and pending bits
- * come from state (the first read).  unsampled_why, when not NULL, makes
- * every verdict not-sampled with that reason. */
-VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state,
-			     const char *unsampled_why);
 VLP_API void vlp_rings_free(struct vlp_rings *rings);
 /* The negotiated feature words (device's AND driver's) of a state; a word
  * not read counts as 0. */
 VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
+
+/* ------------------------------------------------------------------ */
+/* Asking Linux (host.c): sysfs and procfs, one root each              */
+/* ------------------------------------------------------------------ */
+
+/* Every path under sysfs or procfs is made in host.c.  A sys_root names
+ * where sysfs is (unit tests: a synthetic tree); NULL: /sys. */
+
+/* "SYS/bus/pci/devices/SLOT", with "/leaf" when leaf is not NULL; returns
+ * what snprintf returns. */
+VLP_API int vlp_host_slot_path(char *buf, size_t len, const char *sys_root,
+			       const struct vlp_slot *slot, const char *leaf);
+/* The driver bound to the function now (the last component of its driver
+ * link): true, or false with driver "" when none is bound or the slot is
+ * not in sysfs. */
+VLP_API bool vlp_host_driver(const char *sys_root, const struct vlp_slot *slot, char *driver,
+			     size_t len);
+/* Whether sysfs still lists the function: 0, or -errno of the look-up;
+ * path gets the directory looked for. */
+VLP_API int vlp_host_slot_present(const char *sys_root, const struct vlp_slot *slot, char *path,
+				  size_t len);
+/* Linux's physical memory as an ELF core: /proc/kcore. */
+VLP_API const char *vlp_host_kcore_path(void);
+#define VLP_KCORE_PATH (vlp_host_kcore_path())
 
 /* ------------------------------------------------------------------ */
 /* The sampler (sampler.c): read, record, sample, judge                */
@@ -1730,9 +1721,20 @@ VLP_API void vlp_queue_rates(const struct vlp_queue_sample *before,
  * offer bit 32 (6; 4.1.4.10); a device with one interface has that one. */
 VLP_API bool vlp_legacy_interface_in_use(const struct vlp_state *s);
 
+/* Appends what every read queue shows now to its samples (t in seconds;
+ * irqs: Linux's counts now, NULL when unknown: the count of the IRQ of
+ * each queue's vector). */
+VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings,
+			     const struct vlp_irqs *irqs, double t);
+/* Each queue's verdict over its samples; the MSI-X mask and pending bits
+ * come from state (the first read).  unsampled_why, when not NULL, makes
+ * every verdict not-sampled with that reason. */
+VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state,
+			     const char *unsampled_why);
+
 struct vlp_sample_opts {
-	unsigned count;       /* reads in all, the one already made included */
-	unsigned interval_ms; /* between the reads of a live device */
+	unsigned count;                    /* reads in all, the one already made included */
+	unsigned interval_ms;              /* between the reads of a live device */
 	const struct vlp_irq_roots *roots; /* where procfs and sysfs are; NULL: /proc, /sys */
 };
 

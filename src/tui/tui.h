@@ -78,7 +78,7 @@ struct tui_data {
 	struct vlp_irqs *irqs;           /* Linux's IRQs (live), read with every sample */
 	struct tui_ring_sample *samples; /* by rings->queues */
 	size_t nsamples;
-	char **chain_lines;       /* the chains view's text */
+	char **chain_lines; /* the chains view's text */
 	size_t nchain_lines;
 	unsigned chain_lines_at; /* refresh they were rendered for (0: never) */
 	int chain_lines_queue;   /* queue index they are of */
