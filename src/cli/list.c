@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -122,66 +121,21 @@ static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o
 	return rings;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* --sample: the first read is the one made (state, IRQs, rings); then
- * COUNT-1 more reads of ring memory and of Linux's IRQ counts (procfs),
- * INTERVAL apart, and no BAR access at all.  A snapshot holds one moment:
- * its reads repeat it, without waiting, and every verdict says so.  Each
- * queue gets its verdict, not-sampled for a single read.  *irqs becomes
- * the last read's. */
+/* --sample: the library's series of reads (vlp_rings_sample_series); a
+ * read that failed is said here.  *irqs becomes the last read's. */
 static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			 const struct vlp_state *state, struct vlp_rings *rings, struct vlp_irqs **irqs)
 {
-	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE;
-	char why[160], slot[32];
-	const char *unsampled = NULL;
-	double t0 = now_s();
+	struct vlp_sample_opts so = { .count = o->sample_count, .interval_ms = o->sample_interval_ms };
+	unsigned failed;
+	char slot[32];
 
 	if (!rings)
 		return;
-	if (vlp_rings_record(ctx, rings, *irqs, 0) == 0) {
-		for (unsigned k = 1; rings->mem && k < o->sample_count; k++) {
-			struct vlp_irqs *next = NULL;
-
-			if (live)
-				sleep_ms(o->sample_interval_ms);
-			if (vlp_rings_sample(ctx, rings)) {
-				format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
-				fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, k + 1,
-					vlp_ctx_error(ctx));
-				break;
-			}
-			if (live && *irqs &&
-			    vlp_irqs_read(ctx, vlp_device_slot(dev), NULL, &next) == 0) {
-				vlp_irqs_free(*irqs);
-				*irqs = next;
-			}
-			if (vlp_rings_record(ctx, rings, live ? *irqs : NULL, now_s() - t0))
-				break;
-		}
+	if (vlp_rings_sample_series(ctx, dev, state, rings, &so, irqs, &failed) && failed) {
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, failed, vlp_ctx_error(ctx));
 	}
-	if (o->sample_count > 1 && !live) {
-		snprintf(why, sizeof(why),
-			 "a snapshot holds one read of ring memory: its %u samples are the same moment",
-			 o->sample_count);
-		unsampled = why;
-	}
-	vlp_rings_judge(rings, state, unsampled);
 }
 
 /* The summary text of a device, for the snapshot's device line. */

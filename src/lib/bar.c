@@ -22,7 +22,6 @@
 
 #include "pcilib.h"
 
-#define SYSFS_DEVICES "/sys/bus/pci/devices"
 #define LOCK_DIR "/run/lock"
 #define LOCK_WAIT_MS 2000
 
@@ -101,12 +100,6 @@ int vlp_access_mode_parse(const char *name, enum vlp_access_mode *out)
 	return -EINVAL;
 }
 
-static void sysfs_path(char *buf, size_t len, const struct vlp_slot *s, const char *file)
-{
-	snprintf(buf, len, SYSFS_DEVICES "/%04x:%02x:%02x.%u/%s", (unsigned)s->domain, s->bus,
-		 s->dev, s->func, file);
-}
-
 /* ------------------------------------------------------------ locking */
 
 /* One advisory lock per device: two instances must never interleave
@@ -148,7 +141,7 @@ static int open_sysfs_bar(struct vlp_device *dev, unsigned i, bool writable, cha
 	int fd;
 
 	snprintf(name, sizeof(name), "resource%u", i);
-	sysfs_path(path, sizeof(path), &dev->slot, name);
+	vlp_host_slot_path(path, sizeof(path), NULL, &dev->slot, name);
 	fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(why, whylen, "%s: %s", name, strerror(errno));

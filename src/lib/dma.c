@@ -57,9 +57,10 @@ static int read_pagemap(struct vlp_ctx *ctx, struct vlp_dma *m)
 	m->pa = calloc(n, sizeof(*m->pa));
 	if (!m->pa)
 		return vlp_error(ctx, ENOMEM, "DMA memory: out of memory");
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	fd = open(vlp_host_pagemap_path(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return vlp_error(ctx, errno, "DMA memory: /proc/self/pagemap: %s", strerror(errno));
+		return vlp_error(ctx, errno, "DMA memory: %s: %s", vlp_host_pagemap_path(),
+				 strerror(errno));
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t va = (uintptr_t)m->ptr + i * m->page;
 		off_t off = (off_t)(va / (uintptr_t)sys_page * 8);
@@ -67,7 +68,8 @@ static int read_pagemap(struct vlp_ctx *ctx, struct vlp_dma *m)
 
 		if (pread(fd, &e, sizeof(e), off) != (ssize_t)sizeof(e)) {
 			close(fd);
-			return vlp_error(ctx, EIO, "DMA memory: /proc/self/pagemap: short read");
+			return vlp_error(ctx, EIO, "DMA memory: %s: short read",
+					 vlp_host_pagemap_path());
 		}
 		if (!(e & PAGEMAP_PRESENT)) {
 			close(fd);
@@ -77,7 +79,8 @@ static int read_pagemap(struct vlp_ctx *ctx, struct vlp_dma *m)
 			close(fd);
 			return vlp_error(
 				ctx, EPERM,
-				"DMA memory: /proc/self/pagemap hides frame numbers (PFN 0): physical addresses need root (CAP_SYS_ADMIN)");
+				"DMA memory: %s hides frame numbers (PFN 0): physical addresses need root (CAP_SYS_ADMIN)",
+				vlp_host_pagemap_path());
 		}
 		m->pa[i] = (e & PAGEMAP_PFN_MASK) * (uint64_t)sys_page;
 	}
@@ -188,8 +191,8 @@ int vlp_dma_pa(struct vlp_ctx *ctx, const struct vlp_dma *m, size_t off, size_t 
 		if (m->pa[i + 1] != m->pa[i] + m->page)
 			return vlp_error(
 				ctx, ENOSPC,
-				"DMA memory: %zu bytes are not physically contiguous (no free huge page: /proc/sys/vm/nr_hugepages)",
-				len);
+				"DMA memory: %zu bytes are not physically contiguous (no free huge page: %s)",
+				len, vlp_host_hugepages_path());
 	*pa = m->pa[first] + off % m->page;
 	return 0;
 }

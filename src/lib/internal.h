@@ -139,9 +139,6 @@ struct vlp_val *vlp_header_slot(struct vlp_header *h, enum vlp_pci_header_row ro
 
 /* util.c: room for element count of an array of *alloc elements of elem
  * bytes, doubling (first when empty); -ENOMEM keeps the old array. */
-/* Whether a driver uses the legacy interface of the state's device
- * (rings.c): registers, rings and vectors are then BAR0's. */
-bool vlp_legacy_interface_in_use(const struct vlp_state *s);
 int vlp_grow(void **arr, size_t *alloc, size_t count, size_t elem, size_t first);
 /* Appends a finding with its message formatted from fmt; NULL when out of
  * memory. */
@@ -150,9 +147,22 @@ struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count,
 					const char *section, int position, const char *fmt,
 					va_list ap) __attribute__((format(printf, 8, 0)));
 
-/* util.c: true when an IOMMU translates the device's DMA addresses: it is
- * in an IOMMU group (sysfs under sys_root, NULL: /sys) whose type is not
- * identity; group and type get the group's number and type ("" unknown). */
+/* host.c: asking Linux, the library's side (vlp.h has the faces' side).
+ * sys_root, proc_root: where sysfs and procfs are (tests), NULL: /sys and
+ * /proc. */
+const char *vlp_host_sys(const char *sys_root);
+const char *vlp_host_proc(const char *proc_root);
+/* "PROC/leaf" ("interrupts", "irq/5/smp_affinity_list"). */
+void vlp_host_proc_path(char *buf, size_t len, const char *proc_root, const char *leaf);
+/* "SYS/bus/pci/drivers_probe": writing a slot's name there binds a driver. */
+void vlp_host_probe_path(char *buf, size_t len, const char *sys_root);
+/* /proc/self/pagemap (physical addresses of this process's pages) and
+ * /proc/sys/vm/nr_hugepages (the huge pages Linux keeps). */
+const char *vlp_host_pagemap_path(void);
+const char *vlp_host_hugepages_path(void);
+/* True when an IOMMU translates the device's DMA addresses: it is in an
+ * IOMMU group (sysfs under sys_root) whose type is not identity; group and
+ * type get the group's number and type ("" unknown). */
 bool vlp_iommu_translates(const char *sys_root, const struct vlp_slot *slot, char *group,
 			  size_t glen, char *type, size_t tlen);
 /* rings.c: true (and why, in why) when the device's ring addresses are

@@ -26,8 +26,6 @@
 
 #include "internal.h"
 
-#define PROC_ROOT "/proc"
-#define SYS_ROOT "/sys"
 /* x86's global PCI-MSI domain: hwirq = domain << 27 | bus << 19 |
  * devfn << 11 | entry (arch/x86/kernel/apic/msi.c). */
 #define LEGACY_MSI_ENTRY_BITS 11
@@ -64,14 +62,6 @@ const struct vlp_irq *vlp_irqs_find_entry(const struct vlp_irqs *irqs, unsigned 
 		if (irqs->items[i].kind != VLP_IRQ_INTX && irqs->items[i].entry == (int)entry)
 			return &irqs->items[i];
 	return NULL;
-}
-
-static void device_dir(char *buf, size_t len, const struct vlp_irq_roots *roots,
-		       const struct vlp_slot *s)
-{
-	snprintf(buf, len, "%s/bus/pci/devices/%04x:%02x:%02x.%u",
-		 roots && roots->sys ? roots->sys : SYS_ROOT, (unsigned)s->domain, s->bus, s->dev,
-		 s->func);
 }
 
 /* First line of a small file, trailing white space cut; false when absent. */
@@ -284,18 +274,18 @@ int vlp_irqs_read(struct vlp_ctx *ctx, const struct vlp_slot *slot,
 	*out = NULL;
 	if (!irqs)
 		return vlp_error(ctx, ENOMEM, "out of memory");
-	device_dir(dir, sizeof(dir), roots, slot);
+	vlp_host_slot_path(dir, sizeof(dir), roots ? roots->sys : NULL, slot, NULL);
 	err = list_device_irqs(ctx, dir, irqs);
 	if (!err && irqs->count) {
-		snprintf(path, sizeof(path), "%s/interrupts",
-			 roots && roots->proc ? roots->proc : PROC_ROOT);
+		vlp_host_proc_path(path, sizeof(path), roots ? roots->proc : NULL, "interrupts");
 		err = read_interrupts(ctx, path, irqs);
 	}
 	for (size_t i = 0; !err && i < irqs->count; i++) {
 		struct vlp_irq *it = &irqs->items[i];
+		char leaf[48];
 
-		snprintf(path, sizeof(path), "%s/irq/%u/smp_affinity_list",
-			 roots && roots->proc ? roots->proc : PROC_ROOT, it->linux_irq);
+		snprintf(leaf, sizeof(leaf), "irq/%u/smp_affinity_list", it->linux_irq);
+		vlp_host_proc_path(path, sizeof(path), roots ? roots->proc : NULL, leaf);
 		if (!read_line(path, it->affinity, sizeof(it->affinity)))
 			it->affinity[0] = '\0';
 	}

@@ -15,8 +15,6 @@
 
 #include "internal.h"
 
-#define SYSFS_PCI_DEVICES "/sys/bus/pci/devices"
-
 /* A legacy driver cannot set bit 32: without VERSION_1 in the driver's
  * features a transitional device is driven through the legacy interface
  * (6: VIRTIO_F_VERSION_1; 4.1.4.10). */
@@ -261,66 +259,6 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 			return vlp_error(ctx, ENOMEM, "out of memory");
 	}
 	return 0;
-}
-
-/* Linux's count of the IRQ serving a queue's vector. */
-static bool irq_count(const struct vlp_queue_ring *q, const struct vlp_irqs *irqs, uint64_t *count)
-{
-	const struct vlp_irq *irq;
-
-	if (!irqs || !q->vector_valid || q->msix_vector == 0xffffu) /* VIRTIO_MSI_NO_VECTOR, 4.1.4.3 */
-		return false;
-	irq = vlp_irqs_find_entry(irqs, q->msix_vector);
-	if (!irq || !irq->counted)
-		return false;
-	*count = irq->count;
-	return true;
-}
-
-int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *r, const struct vlp_irqs *irqs, double t)
-{
-	for (size_t i = 0; i < r->nqueues; i++) {
-		struct vlp_queue_ring *q = &r->queues[i];
-		struct vlp_queue_sample *grown, *s;
-
-		if (!q->ring)
-			continue;
-		grown = realloc(q->samples, (q->nsamples + 1) * sizeof(*q->samples));
-		if (!grown)
-			return vlp_error(ctx, ENOMEM, "out of memory");
-		q->samples = grown;
-		s = &grown[q->nsamples++];
-		vlp_queue_sample_from_ring(q->ring, s);
-		s->t = t;
-		s->irq_known = irq_count(q, irqs, &s->irq_count);
-	}
-	r->nsamples++;
-	return 0;
-}
-
-void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const char *unsampled_why)
-{
-	for (size_t i = 0; i < r->nqueues; i++) {
-		struct vlp_queue_ring *q = &r->queues[i];
-		struct vlp_verdict_input in = {
-			.samples = q->samples,
-			.nsamples = q->nsamples,
-			.role = q->role,
-			.vector_valid = q->vector_valid && q->msix_vector != 0xffffu,
-			.vector = q->msix_vector,
-			.unsampled_why = unsampled_why,
-		};
-
-		if (in.vector_valid && state && q->msix_vector < state->nmsix) {
-			const struct vlp_msix_entry *e = &state->msix[q->msix_vector];
-
-			in.masked_valid = e->control.valid;
-			in.masked = e->control.value & VLP_MSIX_VECTOR_MASKED;
-			in.pending_valid = e->pending_valid;
-			in.pending = e->pending;
-		}
-		vlp_verdict_judge(&in, &q->verdict);
-	}
 }
 
 void vlp_rings_free(struct vlp_rings *r)

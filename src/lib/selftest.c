@@ -824,27 +824,20 @@ int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot, const char *sys_root,
 			char *driver, size_t len)
 {
-	char path[512], link[512], name[32];
-	ssize_t n;
+	char path[512], name[32];
 	FILE *f;
 
-	if (!sys_root)
-		sys_root = "/sys";
 	snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", (unsigned)slot->domain, slot->bus,
 		 slot->dev, slot->func);
 	/* The kernel matches the device against every driver again. */
-	snprintf(path, sizeof(path), "%s/bus/pci/drivers_probe", sys_root);
+	vlp_host_probe_path(path, sizeof(path), sys_root);
 	f = fopen(path, "w");
 	if (!f)
 		return vlp_error(ctx, errno, "%s: %s", path, strerror(errno));
 	if (fputs(name, f) < 0 || fclose(f))
 		return vlp_error(ctx, errno ? errno : EIO, "%s <- %s: %s", path, name,
 				 strerror(errno ? errno : EIO));
-	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver", sys_root, name);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
+	if (!vlp_host_driver(sys_root, slot, driver, len))
 		return vlp_error(ctx, ENODEV, "%s: no driver bound after drivers_probe", name);
-	link[n] = '\0';
-	snprintf(driver, len, "%s", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
 	return 0;
 }

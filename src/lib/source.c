@@ -50,7 +50,7 @@ static int fill_info(struct vlp_source *src, struct pci_dev *d)
 	if (VLP_PCILIB_TRY(&src->pci))
 		return vlp_error(src->ctx, EIO, "%04x:%02x:%02x.%d: libpci: %s", d->domain, d->bus,
 				 d->dev, d->func, src->pci.message);
-	pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_BASES | PCI_FILL_SIZES | PCI_FILL_DRIVER);
+	pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_BASES | PCI_FILL_SIZES);
 	vlp_pcilib_untry(&src->pci);
 	return 0;
 }
@@ -59,11 +59,14 @@ static void read_live_config(struct vlp_device *dev, struct pci_dev *d);
 
 static int read_device(struct vlp_source *src, struct pci_dev *d, struct vlp_device *dev)
 {
+	char driver[sizeof(dev->driver)];
+
 	if (VLP_PCILIB_TRY(&src->pci))
 		return vlp_error(src->ctx, EIO, "%04x:%02x:%02x.%d: libpci: %s", d->domain, d->bus,
 				 d->dev, d->func, src->pci.message);
 	read_live_config(dev, d);
-	vlp_device_set_driver(dev, pci_get_string_property(d, PCI_FILL_DRIVER));
+	vlp_host_driver(NULL, &dev->slot, driver, sizeof(driver));
+	vlp_device_set_driver(dev, driver);
 	vlp_pcilib_untry(&src->pci);
 	return 0;
 }

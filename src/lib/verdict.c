@@ -299,3 +299,26 @@ void vlp_queue_sample_from_ring(const struct vlp_ring *r, struct vlp_queue_sampl
 		s->avail_event = r->used.avail_event;
 	}
 }
+
+void vlp_queue_rates(const struct vlp_queue_sample *before, const struct vlp_queue_sample *after,
+		     struct vlp_queue_rates *out)
+{
+	double dt = after->t - before->t;
+	uint32_t m = modulus(after);
+
+	memset(out, 0, sizeof(*out));
+	if (before->packed != after->packed || (after->packed && before->size != after->size) || dt <= 0)
+		return;
+	out->valid = true;
+	out->avail_per_s = delta(after->avail, before->avail, m) / dt;
+	out->used_per_s = delta(after->used, before->used, m) / dt;
+	/* Packed: the set of lists in flight changing is the device's (or the
+	 * driver's) work; split: used.idx (2.7.8). */
+	out->used_moved = after->packed ? after->in_flight != before->in_flight ||
+						  after->avail != before->avail
+					: after->used != before->used;
+	if (before->irq_known && after->irq_known && after->irq_count >= before->irq_count) {
+		out->irq_valid = true;
+		out->irq_per_s = (double)(after->irq_count - before->irq_count) / dt;
+	}
+}

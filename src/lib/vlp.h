@@ -1304,7 +1304,6 @@ struct vlp_guestmem;
 
 /* Largest single read: a descriptor table of 32768 entries (2.7). */
 #define VLP_GUESTMEM_READ_MAX (16u * 32768u)
-#define VLP_KCORE_PATH "/proc/kcore"
 
 /* Called after every read that succeeded, with the bytes read (--save
  * stores them as ranges). */
@@ -1619,7 +1618,7 @@ struct vlp_queue_ring {
 	enum vlp_queue_role role;
 	bool enabled; /* queue_enable 1, or a legacy Queue Address */
 	bool vector_valid;
-	uint16_t msix_vector; /* queue_msix_vector (0xffff: none) */
+	uint16_t msix_vector; /* queue_msix_vector (VLP_NO_VECTOR: none) */
 	struct vlp_ring_params params;
 	struct vlp_ring *ring; /* NULL: not read (error says why) */
 	char error[200];       /* why this queue's ring was not read */
@@ -1666,11 +1665,65 @@ VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
 			   const struct vlp_layout *layout, const struct vlp_state *state,
 			   const struct vlp_rings_opts *opts, struct vlp_rings **out);
 /* Reads every ring read before again, from memory only (no register, no
- * BAR access): the next sample. */
+ * BAR access): the next sample.  It judges used.len across the reads it
+ * makes (sample_findings). */
 VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
+VLP_API void vlp_rings_free(struct vlp_rings *rings);
+/* The negotiated feature words (device's AND driver's) of a state; a word
+ * not read counts as 0. */
+VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
+
+/* ------------------------------------------------------------------ */
+/* Asking Linux (host.c): sysfs and procfs, one root each              */
+/* ------------------------------------------------------------------ */
+
+/* Every path under sysfs or procfs is made in host.c.  A sys_root names
+ * where sysfs is (unit tests: a synthetic tree); NULL: /sys. */
+
+/* "SYS/bus/pci/devices/SLOT", with "/leaf" when leaf is not NULL; returns
+ * what snprintf returns. */
+VLP_API int vlp_host_slot_path(char *buf, size_t len, const char *sys_root,
+			       const struct vlp_slot *slot, const char *leaf);
+/* The driver bound to the function now (the last component of its driver
+ * link): true, or false with driver "" when none is bound or the slot is
+ * not in sysfs. */
+VLP_API bool vlp_host_driver(const char *sys_root, const struct vlp_slot *slot, char *driver,
+			     size_t len);
+/* Whether sysfs still lists the function: 0, or -errno of the look-up;
+ * path gets the directory looked for. */
+VLP_API int vlp_host_slot_present(const char *sys_root, const struct vlp_slot *slot, char *path,
+				  size_t len);
+/* Linux's physical memory as an ELF core: /proc/kcore. */
+VLP_API const char *vlp_host_kcore_path(void);
+#define VLP_KCORE_PATH (vlp_host_kcore_path())
+
+/* ------------------------------------------------------------------ */
+/* The sampler (sampler.c): read, record, sample, judge                */
+/* ------------------------------------------------------------------ */
+
+/* One queue between two samples (vlp_queue_sample counters: modulo 2^16
+ * split, 2 x size packed), per second. */
+struct vlp_queue_rates {
+	bool valid; /* the same ring format (and size), time passed */
+	double avail_per_s, used_per_s;
+	bool used_moved; /* split: used.idx moved; packed: the lists in flight changed */
+	bool irq_valid;  /* the vector's Linux IRQ was counted both times */
+	double irq_per_s;
+};
+/* Pure: no I/O (verdict.c). */
+VLP_API void vlp_queue_rates(const struct vlp_queue_sample *before,
+			     const struct vlp_queue_sample *after, struct vlp_queue_rates *out);
+
+/* Whether a driver uses the legacy interface of a state's device: the
+ * one answer to "legacy or modern?" for registers, queues, vectors and
+ * rings.  Without VIRTIO_F_VERSION_1 among the driver's features a
+ * transitional device is driven through the legacy interface, which cannot
+ * offer bit 32 (6; 4.1.4.10); a device with one interface has that one. */
+VLP_API bool vlp_legacy_interface_in_use(const struct vlp_state *s);
+
 /* Appends what every read queue shows now to its samples (t in seconds;
- * irqs: Linux's counts now, NULL when unknown).  vlp_rings_sample judges
- * used.len across the reads it makes (sample_findings). */
+ * irqs: Linux's counts now, NULL when unknown: the count of the IRQ of
+ * each queue's vector). */
 VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings,
 			     const struct vlp_irqs *irqs, double t);
 /* Each queue's verdict over its samples; the MSI-X mask and pending bits
@@ -1678,10 +1731,39 @@ VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings,
  * every verdict not-sampled with that reason. */
 VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state,
 			     const char *unsampled_why);
-VLP_API void vlp_rings_free(struct vlp_rings *rings);
-/* The negotiated feature words (device's AND driver's) of a state; a word
- * not read counts as 0. */
-VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
+
+struct vlp_sample_opts {
+	unsigned count;                    /* reads in all, the one already made included */
+	unsigned interval_ms;              /* between the reads of a live device */
+	const struct vlp_irq_roots *roots; /* where procfs and sysfs are; NULL: /proc, /sys */
+};
+
+/* A series of reads (--sample): the rings were just read with the state
+ * (the first read, recorded here with *irqs); then count-1 more reads of
+ * ring memory and of Linux's IRQ counts, interval_ms apart, and no BAR
+ * access.  A snapshot holds one moment: its reads repeat it without
+ * waiting, and every verdict says so.  Each queue is judged at the end
+ * (vlp_rings_judge), also after a failed read.  *irqs becomes the last
+ * read's (read again only when *irqs was given).  0, or the error of the
+ * read that failed: *failed its number (1-based), 0 when it was not a
+ * read of ring memory. */
+VLP_API int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
+				    const struct vlp_state *state, struct vlp_rings *rings,
+				    const struct vlp_sample_opts *opts, struct vlp_irqs **irqs,
+				    unsigned *failed);
+/* One step of a sliding series (the live view): records what every read
+ * ring shows now (t seconds; irqs: Linux's counts now, NULL unknown),
+ * keeps each queue's newest window samples (a ring not read, or read in
+ * another format, starts over) and judges each queue over them; a
+ * snapshot's steps repeat one moment and are judged not-sampled.  Rates
+ * between the last two samples: vlp_queue_rates. */
+VLP_API int vlp_rings_step(struct vlp_ctx *ctx, const struct vlp_device *dev,
+			   const struct vlp_state *state, struct vlp_rings *rings,
+			   const struct vlp_irqs *irqs, double t, unsigned window);
+/* Carries the samples of before's queues over to the same queues of rings
+ * (rings read again at the same addresses), where the ring was read in the
+ * same format.  0 or -ENOMEM. */
+VLP_API int vlp_rings_keep_samples(struct vlp_rings *rings, const struct vlp_rings *before);
 
 /* ------------------------------------------------------------------ */
 /* The kick probe (--nudge, nudge.c): what a notification changed       */

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tui.h"
 
@@ -24,18 +22,19 @@ double tui_elapsed(const struct timespec *a, const struct timespec *b)
 
 /* ------------------------------------------------------- model access */
 
-/* The modern block when it was read, else the legacy one (4.1.4.10). */
-static const struct vlp_regs *modern_or_legacy(const struct vlp_regs *modern,
-					       const struct vlp_regs *legacy)
+/* The block of the interface the driver uses (the library's one answer,
+ * vlp_legacy_interface_in_use), NULL when it was not read. */
+static const struct vlp_regs *in_use(const struct vlp_state *s, const struct vlp_regs *modern,
+				     const struct vlp_regs *legacy)
 {
-	if (modern->table)
-		return modern;
-	return legacy->table ? legacy : NULL;
+	const struct vlp_regs *r = vlp_legacy_interface_in_use(s) ? legacy : modern;
+
+	return r->table ? r : NULL;
 }
 
 const struct vlp_regs *tui_config_regs(const struct vlp_state *s)
 {
-	return s ? modern_or_legacy(&s->common, &s->legacy) : NULL;
+	return s ? in_use(s, &s->common, &s->legacy) : NULL;
 }
 
 const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
@@ -59,7 +58,7 @@ const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n)
 	*n = 0;
 	if (!s)
 		return NULL;
-	if (s->common.table) {
+	if (!vlp_legacy_interface_in_use(s)) {
 		*n = s->nqueues;
 		return s->queues;
 	}
@@ -69,7 +68,7 @@ const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n)
 
 const struct vlp_regs *tui_device_regs(const struct vlp_state *s)
 {
-	return s ? modern_or_legacy(&s->device, &s->legacy_device) : NULL;
+	return s ? in_use(s, &s->device, &s->legacy_device) : NULL;
 }
 
 void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[VLP_FEATURE_WORDS])
@@ -79,7 +78,7 @@ void tui_features(const struct vlp_state *s, bool driver, struct vlp_val words[V
 	memset(words, 0, sizeof(*words) * VLP_FEATURE_WORDS);
 	if (!s)
 		return;
-	if (s->common.table) {
+	if (!vlp_legacy_interface_in_use(s)) {
 		for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++)
 			words[w] = driver ? s->driver_features[w] : s->device_features[w];
 		return;
@@ -153,32 +152,17 @@ bool tui_changed(struct tui_data *d, const char *key, const char *text)
 
 /* ------------------------------------------------------- reading */
 
-static void sysfs_path(char *buf, size_t len, const struct session *s, const char *leaf)
-{
-	snprintf(buf, len, "/sys/bus/pci/devices/%s%s%s", s->name, leaf ? "/" : "", leaf ? leaf : "");
-}
-
 /* The driver bound now: drivers come and go while the view runs. */
 static void read_driver(struct tui_data *d)
 {
 	const struct session *s = d->session;
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *driver = vlp_device_driver(s->dev), *slash;
-	ssize_t n;
+	const char *driver = vlp_device_driver(s->dev);
 
 	if (vlp_device_origin(s->dev) != VLP_ORIGIN_LIVE) {
 		snprintf(d->driver, sizeof(d->driver), "%s", driver ? driver : "");
 		return;
 	}
-	sysfs_path(path, sizeof(path), s, "driver");
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0) {
-		d->driver[0] = '\0';
-		return;
-	}
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	snprintf(d->driver, sizeof(d->driver), "%.63s", slash ? slash + 1 : target);
+	vlp_host_driver(NULL, vlp_device_slot(s->dev), d->driver, sizeof(d->driver));
 }
 
 /* A live device is there while sysfs lists it and its vendor ID reads as
@@ -187,14 +171,14 @@ static bool still_there(struct tui_data *d)
 {
 	struct session *s = d->session;
 	char path[PATH_MAX];
-	struct stat st;
 	uint32_t vendor;
+	int err;
 
 	if (vlp_device_origin(s->dev) != VLP_ORIGIN_LIVE)
 		return true;
-	sysfs_path(path, sizeof(path), s, NULL);
-	if (stat(path, &st)) {
-		snprintf(d->error, sizeof(d->error), "%.200s is gone: %s", path, strerror(errno));
+	err = vlp_host_slot_present(NULL, vlp_device_slot(s->dev), path, sizeof(path));
+	if (err) {
+		snprintf(d->error, sizeof(d->error), "%.200s is gone: %s", path, strerror(-err));
 		return false;
 	}
 	if (vlp_config_read(s->ctx, s->dev, 0, 2, &vendor)) {
@@ -379,15 +363,6 @@ void tui_map_render(struct tui_data *d)
 
 /* ------------------------------------------------------- rings */
 
-const struct vlp_queue_state *tui_panel_queues(const struct tui_data *d, size_t *n)
-{
-	if (d->state && d->rings && d->rings->legacy && d->state->legacy.table) {
-		*n = d->state->nlegacy_queues;
-		return d->state->legacy_queues;
-	}
-	return tui_queues(d->state, n);
-}
-
 const struct vlp_queue_ring *tui_ring(const struct tui_data *d, unsigned index,
 				      const struct tui_ring_sample **sample)
 {
@@ -407,47 +382,6 @@ const char *tui_queue_verdict(const struct tui_ring_sample *s)
 	if (!s || !s->read)
 		return "-";
 	return vlp_verdict_state_name(s->verdict);
-}
-
-/* Appends this refresh to the queue's window (dropping the oldest) and
- * judges it as --sample does. */
-static void judge_window(struct tui_ring_sample *s, const struct tui_ring_sample *prev,
-			 const struct vlp_queue_ring *q, const struct vlp_state *state, double t,
-			 const char *unsampled)
-{
-	struct vlp_verdict_input in = { .role = q->role, .unsampled_why = unsampled };
-	struct vlp_verdict v;
-
-	if (prev->read && prev->packed == s->packed) {
-		memcpy(s->window, prev->window, sizeof(s->window));
-		s->nwindow = prev->nwindow;
-	}
-	if (s->nwindow == TUI_VERDICT_WINDOW) {
-		memmove(s->window, s->window + 1, (TUI_VERDICT_WINDOW - 1) * sizeof(s->window[0]));
-		s->nwindow--;
-	}
-	vlp_queue_sample_from_ring(q->ring, &s->window[s->nwindow]);
-	s->window[s->nwindow].t = t;
-	s->window[s->nwindow].irq_known = s->irq_known;
-	s->window[s->nwindow].irq_count = s->irq_count;
-	s->nwindow++;
-	in.samples = s->window;
-	in.nsamples = s->nwindow;
-	/* 4.1.4.3: VIRTIO_MSI_NO_VECTOR (0xffff) has no MSI-X entry. */
-	if (q->vector_valid && q->msix_vector != 0xffff) {
-		in.vector_valid = true;
-		in.vector = q->msix_vector;
-		if (state && q->msix_vector < state->nmsix) {
-			const struct vlp_msix_entry *e = &state->msix[q->msix_vector];
-
-			in.masked_valid = e->control.valid;
-			in.masked = e->control.value & VLP_MSIX_VECTOR_MASKED;
-			in.pending_valid = e->pending_valid;
-			in.pending = e->pending;
-		}
-	}
-	vlp_verdict_judge(&in, &v);
-	s->verdict = v.state;
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -487,62 +421,40 @@ static uint64_t rings_key(const struct vlp_state *s)
 	return h;
 }
 
-/* Takes this refresh's sample of every ring and its rates against the
- * previous one (dt seconds before), at t seconds. */
-static void take_samples(struct tui_data *d, bool keep, double dt, double t)
+/* This refresh's step of every ring's series (the library's sampler: the
+ * samples, Linux's counts, the verdict) and what the Queues panel shows of
+ * it: the indices read and the rates against the refresh before. */
+static void take_samples(struct tui_data *d, double t)
 {
+	struct session *s = d->session;
 	size_t n = d->rings->nqueues;
 
-	if (!keep || d->nsamples != n) {
+	if (d->nsamples != n) {
 		free(d->samples);
 		d->samples = calloc(n ? n : 1, sizeof(*d->samples));
 		d->nsamples = d->samples ? n : 0;
 	}
+	if (vlp_rings_step(s->ctx, s->dev, d->state, d->rings, d->irqs, t, TUI_VERDICT_WINDOW)) {
+		snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
+		return;
+	}
 	for (size_t i = 0; i < d->nsamples; i++) {
 		const struct vlp_queue_ring *q = &d->rings->queues[i];
 		const struct vlp_ring *r = q->ring;
-		struct tui_ring_sample prev = d->samples[i], *s = &d->samples[i];
-		const struct vlp_irq *irq = NULL;
+		struct tui_ring_sample *smp = &d->samples[i];
 
-		memset(s, 0, sizeof(*s));
-		/* 4.1.4.3: VIRTIO_MSI_NO_VECTOR (0xffff) has no IRQ. */
-		if (d->irqs && q->vector_valid && q->msix_vector != 0xffff)
-			irq = vlp_irqs_find_entry(d->irqs, q->msix_vector);
-		if (irq && irq->counted) {
-			s->irq_known = true;
-			s->irq_count = irq->count;
-		}
-		if (r) {
-			s->read = true;
-			s->packed = r->format == VLP_RING_PACKED;
-			s->avail = s->packed ? r->next_avail : r->avail.idx;
-			s->used = s->packed ? 0 : r->used.idx;
-			s->avail_wrap = r->avail_wrap;
-			s->in_flight = r->in_flight;
-			/* A snapshot's refreshes read the same moment again. */
-			judge_window(s, &prev, q, d->state, t,
-				     vlp_device_origin(d->session->dev) == VLP_ORIGIN_LIVE
-					     ? NULL
-					     : "a snapshot holds one read of ring memory");
-		}
-		if (!s->read || !prev.read || prev.packed != s->packed || dt <= 0)
+		memset(smp, 0, sizeof(*smp));
+		if (!r)
 			continue;
-		s->rates = !s->packed;
-		if (s->packed) {
-			/* No used index in a packed ring: the set of available
-			 * descriptors changing is the device's (or driver's) work. */
-			s->used_moved = prev.in_flight != s->in_flight || prev.avail != s->avail ||
-					prev.avail_wrap != s->avail_wrap;
-		} else {
-			/* 2.7.6, 2.7.8: free-running indices, modulo 2^16. */
-			s->avail_rate = (uint16_t)(s->avail - prev.avail) / dt;
-			s->used_rate = (uint16_t)(s->used - prev.used) / dt;
-			s->used_moved = s->used != prev.used;
-		}
-		if (s->irq_known && prev.irq_known && s->irq_count >= prev.irq_count) {
-			s->irq_rate_known = true;
-			s->irq_rate = (double)(s->irq_count - prev.irq_count) / dt;
-		}
+		smp->read = true;
+		smp->packed = r->format == VLP_RING_PACKED;
+		smp->avail = smp->packed ? r->next_avail : r->avail.idx;
+		smp->used = smp->packed ? 0 : r->used.idx;
+		smp->in_flight = r->in_flight;
+		if (q->nsamples >= 2)
+			vlp_queue_rates(&q->samples[q->nsamples - 2], &q->samples[q->nsamples - 1],
+					&smp->rates);
+		smp->verdict = q->verdict.state;
 	}
 }
 
@@ -560,7 +472,8 @@ static void rings_drop(struct tui_data *d)
 static void collect_rings(struct tui_data *d)
 {
 	struct session *s = d->session;
-	bool live = vlp_device_origin(s->dev) == VLP_ORIGIN_LIVE, keep = true;
+	bool live = vlp_device_origin(s->dev) == VLP_ORIGIN_LIVE;
+	struct vlp_rings *before;
 	struct timespec now;
 	uint64_t key;
 
@@ -584,16 +497,22 @@ static void collect_rings(struct tui_data *d)
 	}
 	key = rings_key(d->state);
 	if (!d->rings || key != d->rings_key || d->rings_reread) {
-		keep = d->rings && key == d->rings_key;
-		vlp_rings_free(d->rings);
+		/* Read again at the same addresses ('r'): the series go on. */
+		before = d->rings && key == d->rings_key ? d->rings : NULL;
+		if (!before)
+			vlp_rings_free(d->rings);
 		d->rings = NULL;
 		d->rings_reread = false;
 		if (ring_memory_read(s->ctx, &d->mem, s->dev, s->layout, d->state, &d->rings)) {
+			vlp_rings_free(before);
 			rings_drop(d);
 			snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
 			return;
 		}
 		d->rings_key = key;
+		/* Out of memory: those series start over. */
+		(void)vlp_rings_keep_samples(d->rings, before);
+		vlp_rings_free(before);
 	} else if (d->rings->mem && vlp_rings_sample(s->ctx, d->rings)) {
 		rings_drop(d);
 		snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
@@ -607,10 +526,7 @@ static void collect_rings(struct tui_data *d)
 	if (live && vlp_irqs_read(s->ctx, vlp_device_slot(s->dev), NULL, &d->irqs))
 		d->irqs = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	take_samples(d, keep,
-		     d->rings_at.tv_sec || d->rings_at.tv_nsec ? tui_elapsed(&d->rings_at, &now) : 0,
-		     (double)now.tv_sec + now.tv_nsec / 1e9);
-	d->rings_at = now;
+	take_samples(d, (double)now.tv_sec + now.tv_nsec / 1e9);
 }
 
 void tui_chains_render(struct tui_data *d, unsigned index)

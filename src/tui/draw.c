@@ -499,9 +499,9 @@ static void ring_texts(const struct tui_data *d, unsigned index, char *name, siz
 	if (!smp->packed)
 		snprintf(cols[RC_USED], sizeof(cols[0]), "%u", smp->used);
 	snprintf(cols[RC_IN_FLIGHT], sizeof(cols[0]), "%u", smp->in_flight);
-	rate_text(cols[RC_AVAIL_RATE], sizeof(cols[0]), smp->rates, smp->avail_rate);
-	rate_text(cols[RC_USED_RATE], sizeof(cols[0]), smp->rates, smp->used_rate);
-	rate_text(cols[RC_IRQ_RATE], sizeof(cols[0]), smp->irq_rate_known, smp->irq_rate);
+	rate_text(cols[RC_AVAIL_RATE], sizeof(cols[0]), smp->rates.valid, smp->rates.avail_per_s);
+	rate_text(cols[RC_USED_RATE], sizeof(cols[0]), smp->rates.valid, smp->rates.used_per_s);
+	rate_text(cols[RC_IRQ_RATE], sizeof(cols[0]), smp->rates.irq_valid, smp->rates.irq_per_s);
 	snprintf(cols[RC_VERDICT], sizeof(cols[0]), "%s", tui_queue_verdict(smp));
 }
 
@@ -541,7 +541,7 @@ static int queue_header_rows(const struct tui_data *d)
 static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, int x, int w)
 {
 	size_t nq;
-	const struct vlp_queue_state *qs = tui_panel_queues(d, &nq);
+	const struct vlp_queue_state *qs = tui_queues(d->state, &nq);
 	struct queue_cols c;
 	int end = x + w, first, hdr = queue_header_rows(d), name_w = ring_name_width(d);
 	int verdict_w = ring_verdict_width(d);
@@ -634,7 +634,7 @@ static int count_queues(const struct tui_data *d)
 {
 	size_t nq;
 
-	tui_panel_queues(d, &nq);
+	tui_queues(d->state, &nq);
 	return queue_header_rows(d) + (nq ? (int)nq : 1);
 }
 

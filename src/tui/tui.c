@@ -175,7 +175,7 @@ static void select_queue(struct tui_data *d, struct tui_view *v, int rows)
 	int *scroll = &v->scroll[PANEL_QUEUES], page = v->page[PANEL_QUEUES];
 	size_t n;
 
-	tui_panel_queues(d, &n);
+	tui_queues(d->state, &n);
 	if (!n)
 		return;
 	v->queue_sel += rows;
@@ -192,7 +192,7 @@ static void select_queue(struct tui_data *d, struct tui_view *v, int rows)
 static void open_chains(struct tui_data *d, struct tui_view *v)
 {
 	size_t n;
-	const struct vlp_queue_state *qs = tui_panel_queues(d, &n);
+	const struct vlp_queue_state *qs = tui_queues(d->state, &n);
 
 	if (!d->rings_on) {
 		snprintf(v->message, sizeof(v->message), "Enter: the chains need --rings");

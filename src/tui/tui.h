@@ -34,18 +34,11 @@ struct tui_ring_sample {
 	bool read; /* the ring was read at the last refresh */
 	bool packed;
 	uint16_t avail, used; /* split: avail.idx, used.idx; packed: next_avail, 0 */
-	bool avail_wrap;      /* packed */
 	unsigned in_flight;
-	bool irq_known; /* the queue's vector has a Linux IRQ with a count */
-	uint64_t irq_count;
-	bool rates; /* the rates compare with a sample of the same ring */
-	bool irq_rate_known;
-	double avail_rate, used_rate, irq_rate; /* per second */
-	bool used_moved;                        /* the device used buffers since the last refresh */
-	/* The last refreshes' samples, oldest first, and the library's verdict
-	 * over them (the same rules as --sample). */
-	struct vlp_queue_sample window[TUI_VERDICT_WINDOW];
-	unsigned nwindow;
+	/* Against the refresh before (vlp_queue_rates) */
+	struct vlp_queue_rates rates;
+	/* The library's verdict over the last refreshes (vlp_rings_step: the
+	 * same rules as --sample). */
 	enum vlp_verdict_state verdict;
 };
 
@@ -85,8 +78,7 @@ struct tui_data {
 	struct vlp_irqs *irqs;           /* Linux's IRQs (live), read with every sample */
 	struct tui_ring_sample *samples; /* by rings->queues */
 	size_t nsamples;
-	struct timespec rings_at; /* when the samples were taken */
-	char **chain_lines;       /* the chains view's text */
+	char **chain_lines; /* the chains view's text */
 	size_t nchain_lines;
 	unsigned chain_lines_at; /* refresh they were rendered for (0: never) */
 	int chain_lines_queue;   /* queue index they are of */
@@ -104,9 +96,6 @@ void tui_collect(struct tui_data *d, unsigned skip);
  * its sample; NULL when not read. */
 const struct vlp_queue_ring *tui_ring(const struct tui_data *d, unsigned index,
 				      const struct tui_ring_sample **sample);
-/* The queues the Queues panel lists: those of the interface the rings are
- * read through when --rings read them, else tui_queues(). */
-const struct vlp_queue_state *tui_panel_queues(const struct tui_data *d, size_t *n);
 /* A queue's state in one word, from its sample.  The one place that
  * decides it: "moving" (used advanced since the last refresh), "idle"
  * (nothing in flight), "waiting" (in flight, used still), "-" (no ring). */
@@ -124,14 +113,16 @@ void tui_map_render(struct tui_data *d);
 bool tui_changed(struct tui_data *d, const char *key, const char *text);
 
 /* The register block holding status and features: modern common
- * configuration, or the legacy header; NULL when not read. */
+ * configuration, or the legacy header when the driver uses the legacy
+ * interface (vlp_legacy_interface_in_use); NULL when not read. */
 const struct vlp_regs *tui_config_regs(const struct vlp_state *s);
 /* A row of tui_config_regs(): common_row when it is the common
  * configuration, legacy_row (-1: none) when the legacy header; NULL when
  * the block lacks it or it is absent. */
 const struct vlp_field_value *tui_reg(const struct vlp_regs *regs, int common_row, int legacy_row,
 				      const struct vlp_field **field);
-/* The queues and the device configuration, modern or legacy. */
+/* The queues and the device configuration of the interface the driver
+ * uses (vlp_legacy_interface_in_use): the Queues panel and the rings'. */
 const struct vlp_queue_state *tui_queues(const struct vlp_state *s, size_t *n);
 const struct vlp_regs *tui_device_regs(const struct vlp_state *s);
 /* Feature words of the device (offered) or of the driver (accepted). */

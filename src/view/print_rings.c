@@ -12,8 +12,6 @@
 
 #include "output.h"
 
-#define NO_VECTOR 0xffffu /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
-
 /* The ring of queue index of the interface the driver uses, NULL when the
  * rings were not read or the queue is another interface's. */
 static const struct vlp_queue_ring *ring_of(const struct device_view *v, bool legacy, unsigned index)
@@ -82,7 +80,7 @@ static void json_irq(struct json *j, const struct device_view *v, const struct v
 	const struct vlp_irq *irq;
 	unsigned vector;
 
-	if (!queue_vector(q, legacy, &vector) || vector == NO_VECTOR) {
+	if (!queue_vector(q, legacy, &vector) || vector == VLP_NO_VECTOR) {
 		json_null(j, "irq");
 		return;
 	}

@@ -294,10 +294,10 @@ static bool vector_of(const struct vlp_regs *regs, unsigned common_row, unsigned
 }
 
 /* Which events a vector serves: "config, queues 0-62, queue 64".  The
- * modern registers when there are, else the legacy ones (4.1.4.10). */
+ * registers of the interface the driver uses (4.1.4.10). */
 void format_vector_users(char *buf, size_t len, const struct vlp_state *s, unsigned vector)
 {
-	bool modern = s->common.table != NULL;
+	bool modern = !vlp_legacy_interface_in_use(s);
 	const struct vlp_regs *cfg = modern ? &s->common : &s->legacy;
 	const struct vlp_queue_state *qs = modern ? s->queues : s->legacy_queues;
 	size_t n = modern ? s->nqueues : s->nlegacy_queues, used = 0;

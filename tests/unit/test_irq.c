@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Linux's view of a device's interrupts (irq.c) on synthetic procfs and
  * sysfs trees: the per-device MSI domain of Linux 6.x, x86's older global
- * PCI-MSI domain, INTx, a device with no driver, and broken files. */
+ * PCI-MSI domain, INTx, a device with no driver, and broken files; and
+ * host.c's paths and bound driver on the same tree. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -227,6 +228,28 @@ static void test_broken_interrupts(void **state)
 	put(path, interrupts);
 }
 
+/* host.c on the same synthetic sysfs: the slot's path under the root, the
+ * bound driver (the last component of its link), a slot that is gone. */
+static void test_host(void **state)
+{
+	struct vlp_slot slot = { 0, 0, 3, 0 }, gone = { 0, 0, 9, 0 };
+	char path[512], target[512], driver[64];
+
+	(void)state;
+	vlp_host_slot_path(path, sizeof(path), sys, &slot, "driver");
+	snprintf(target, sizeof(target), "%s/bus/pci/devices/0000:00:03.0/driver", sys);
+	assert_string_equal(path, target);
+	assert_false(vlp_host_driver(sys, &slot, driver, sizeof(driver)));
+	assert_string_equal(driver, "");
+	assert_int_equal(symlink("../../../bus/pci/drivers/virtio-pci", path), 0);
+	assert_true(vlp_host_driver(sys, &slot, driver, sizeof(driver)));
+	assert_string_equal(driver, "virtio-pci");
+	unlink(path);
+	assert_int_equal(vlp_host_slot_present(sys, &slot, path, sizeof(path)), 0);
+	assert_int_equal(vlp_host_slot_present(sys, &gone, path, sizeof(path)), -ENOENT);
+	assert_non_null(strstr(path, "/sys/bus/pci/devices/0000:00:09.0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_intx),
 		cmocka_unit_test(test_no_driver_and_missing),
 		cmocka_unit_test(test_broken_interrupts),
+		cmocka_unit_test(test_host),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

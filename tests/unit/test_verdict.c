@@ -533,6 +533,50 @@ static void test_sampling_snapshot_no_bar_access(void **state)
 	vlp_ctx_free(ctx);
 }
 
+/* Rates between two samples (the live view's per refresh): modulo 2^16
+ * split, 2 x size packed; the IRQ only when counted both times. */
+static void test_rates(void **state)
+{
+	struct vlp_queue_sample a = {
+		.t = 1.0, .avail = 65534, .used = 65530, .size = 256, .irq_known = true, .irq_count = 10
+	};
+	struct vlp_queue_sample b = a;
+	struct vlp_queue_rates r;
+
+	(void)state;
+	b.t = 1.5;
+	b.avail = 2; /* +4 across the wrap */
+	b.used = 65534;
+	b.irq_count = 12;
+	vlp_queue_rates(&a, &b, &r);
+	assert_true(r.valid);
+	assert_true(r.used_moved);
+	assert_true(r.avail_per_s > 7.99 && r.avail_per_s < 8.01);
+	assert_true(r.used_per_s > 7.99 && r.used_per_s < 8.01);
+	assert_true(r.irq_valid);
+	assert_true(r.irq_per_s > 3.99 && r.irq_per_s < 4.01);
+	b.irq_known = false;
+	vlp_queue_rates(&a, &b, &r);
+	assert_false(r.irq_valid);
+	/* packed, size 4: counters modulo 8; 7 -> 1 is 2 slots */
+	a = (struct vlp_queue_sample){ .t = 0, .packed = true, .size = 4, .avail = 7, .used = 6 };
+	b = a;
+	b.t = 2;
+	b.avail = 1;
+	b.used = 0;
+	vlp_queue_rates(&a, &b, &r);
+	assert_true(r.valid);
+	assert_true(r.avail_per_s > 0.99 && r.avail_per_s < 1.01);
+	assert_true(r.used_per_s > 0.99 && r.used_per_s < 1.01);
+	/* another format, or no time passed: no rates */
+	b.packed = false;
+	vlp_queue_rates(&a, &b, &r);
+	assert_false(r.valid);
+	b = a;
+	vlp_queue_rates(&a, &b, &r);
+	assert_false(r.valid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -550,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_sample_from_ring),
 		cmocka_unit_test(test_used_len),
 		cmocka_unit_test(test_sampling_snapshot_no_bar_access),
+		cmocka_unit_test(test_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The sampler: read, record, sample, judge.  The rings were read once with
+ * the registers (rings.c); each sample reads ring memory again and Linux's
+ * IRQ counts (irq.c), never a BAR; each queue's series of samples is
+ * judged by the pure verdict (verdict.c).  --sample runs a fixed series
+ * (vlp_rings_sample_series), the live view a sliding one, a step per
+ * refresh (vlp_rings_step): the same recording and the same verdict input.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* Linux's count of the IRQ serving a queue's vector. */
+static bool irq_count(const struct vlp_queue_ring *q, const struct vlp_irqs *irqs, uint64_t *count)
+{
+	const struct vlp_irq *irq;
+
+	/* 4.1.4.3: VIRTIO_MSI_NO_VECTOR has no MSI-X entry, hence no IRQ. */
+	if (!irqs || !q->vector_valid || q->msix_vector == VLP_NO_VECTOR)
+		return false;
+	irq = vlp_irqs_find_entry(irqs, q->msix_vector);
+	if (!irq || !irq->counted)
+		return false;
+	*count = irq->count;
+	return true;
+}
+
+int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *r, const struct vlp_irqs *irqs, double t)
+{
+	for (size_t i = 0; i < r->nqueues; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+		struct vlp_queue_sample *grown, *s;
+
+		if (!q->ring)
+			continue;
+		grown = realloc(q->samples, (q->nsamples + 1) * sizeof(*q->samples));
+		if (!grown)
+			return vlp_error(ctx, ENOMEM, "out of memory");
+		q->samples = grown;
+		s = &grown[q->nsamples++];
+		vlp_queue_sample_from_ring(q->ring, s);
+		s->t = t;
+		s->irq_known = irq_count(q, irqs, &s->irq_count);
+	}
+	r->nsamples++;
+	return 0;
+}
+
+/* The verdict's input for a queue: built here only. */
+void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const char *unsampled_why)
+{
+	for (size_t i = 0; i < r->nqueues; i++) {
+		struct vlp_queue_ring *q = &r->queues[i];
+		struct vlp_verdict_input in = {
+			.samples = q->samples,
+			.nsamples = q->nsamples,
+			.role = q->role,
+			/* 4.1.4.3: NO_VECTOR maps the queue to no MSI-X entry. */
+			.vector_valid = q->vector_valid && q->msix_vector != VLP_NO_VECTOR,
+			.vector = q->msix_vector,
+			.unsampled_why = unsampled_why,
+		};
+
+		if (in.vector_valid && state && q->msix_vector < state->nmsix) {
+			const struct vlp_msix_entry *e = &state->msix[q->msix_vector];
+
+			in.masked_valid = e->control.valid;
+			in.masked = e->control.value & VLP_MSIX_VECTOR_MASKED;
+			in.pending_valid = e->pending_valid;
+			in.pending = e->pending;
+		}
+		vlp_verdict_judge(&in, &q->verdict);
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
+			    const struct vlp_state *state, struct vlp_rings *rings,
+			    const struct vlp_sample_opts *opts, struct vlp_irqs **irqs,
+			    unsigned *failed)
+{
+	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE;
+	unsigned count = opts ? opts->count : 1;
+	char why[160];
+	const char *unsampled = NULL;
+	double t0 = now_s();
+	int err;
+
+	*failed = 0;
+	err = vlp_rings_record(ctx, rings, *irqs, 0);
+	for (unsigned k = 1; !err && rings->mem && k < count; k++) {
+		struct vlp_irqs *next = NULL;
+
+		if (live)
+			sleep_ms(opts->interval_ms);
+		err = vlp_rings_sample(ctx, rings);
+		if (err) {
+			*failed = k + 1;
+			break;
+		}
+		if (live && *irqs && vlp_irqs_read(ctx, vlp_device_slot(dev), opts->roots, &next) == 0) {
+			vlp_irqs_free(*irqs);
+			*irqs = next;
+		}
+		err = vlp_rings_record(ctx, rings, live ? *irqs : NULL, now_s() - t0);
+	}
+	if (count > 1 && !live) {
+		snprintf(why, sizeof(why),
+			 "a snapshot holds one read of ring memory: its %u samples are the same moment",
+			 count);
+		unsampled = why;
+	}
+	vlp_rings_judge(rings, state, unsampled);
+	return err;
+}
+
+int vlp_rings_step(struct vlp_ctx *ctx, const struct vlp_device *dev, const struct vlp_state *state,
+		   struct vlp_rings *rings, const struct vlp_irqs *irqs, double t, unsigned window)
+{
+	int err;
+
+	for (size_t i = 0; i < rings->nqueues; i++) {
+		struct vlp_queue_ring *q = &rings->queues[i];
+
+		/* A series is of one ring, read at every step. */
+		if (!q->ring || (q->nsamples && q->samples[q->nsamples - 1].packed !=
+							(q->ring->format == VLP_RING_PACKED)))
+			q->nsamples = 0;
+	}
+	err = vlp_rings_record(ctx, rings, irqs, t);
+	if (err)
+		return err;
+	for (size_t i = 0; window && i < rings->nqueues; i++) {
+		struct vlp_queue_ring *q = &rings->queues[i];
+
+		if (q->nsamples > window) {
+			memmove(q->samples, q->samples + (q->nsamples - window),
+				window * sizeof(*q->samples));
+			q->nsamples = window;
+		}
+	}
+	/* A snapshot's steps read the same moment again. */
+	vlp_rings_judge(rings, state,
+			vlp_device_origin(dev) == VLP_ORIGIN_LIVE
+				? NULL
+				: "a snapshot holds one read of ring memory");
+	return 0;
+}
+
+int vlp_rings_keep_samples(struct vlp_rings *rings, const struct vlp_rings *before)
+{
+	for (size_t i = 0; before && i < rings->nqueues; i++) {
+		struct vlp_queue_ring *q = &rings->queues[i];
+		const struct vlp_queue_ring *b = NULL;
+		struct vlp_queue_sample *copy;
+
+		for (size_t j = 0; j < before->nqueues && !b; j++)
+			if (before->queues[j].index == q->index && before->queues[j].legacy == q->legacy)
+				b = &before->queues[j];
+		if (!b || !b->nsamples || !q->ring ||
+		    b->samples[b->nsamples - 1].packed != (q->ring->format == VLP_RING_PACKED))
+			continue;
+		copy = malloc(b->nsamples * sizeof(*copy));
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, b->samples, b->nsamples * sizeof(*copy));
+		free(q->samples);
+		q->samples = copy;
+		q->nsamples = b->nsamples;
+	}
+	return 0;
+}
