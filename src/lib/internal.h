@@ -77,9 +77,6 @@ extern const struct vlp_names vlp_features_pmem;
 extern const struct vlp_names vlp_features_can;
 extern const struct vlp_names vlp_features_rtc;
 
-/* types.c: the bit of a device feature named in the registry, -1 none. */
-int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name);
-
 struct pci_dev;
 struct vlp_pcilib;
 struct vlp_bars;     /* bar.c: open BAR access */

@@ -527,7 +527,7 @@ enum vlp_queue_role {
 struct vlp_queue_def {
 	const char *name; /* as the chapter's "Virtqueues" names it; %u: numbered */
 	enum vlp_queue_role role;
-	const char *feature; /* exists only with this device feature, NULL: always */
+	uint16_t feature; /* VLP_FEATURE(bit): exists only with that device feature; 0: always */
 };
 /* Queue N: the head queues from 0, then the group repeated (numbered from
  * first), the tail queues last (counted back from num_queues). */
