@@ -43,7 +43,7 @@
 	}
 
 #define ALWAYS 0
-#define F(bit) VLP_FEATURE(bit)
+#define F(bit) VLP_FEATURE(bit) /* bit: its vlp.h constant, e.g. VLP_NET_F_MAC */
 #define HEX VLP_FIELD_HEX
 #define DEC VLP_FIELD_DECIMAL
 #define ENUMS(arr) NAMES(VLP_NAMES_ENUM, arr)
@@ -108,32 +108,33 @@ static const struct vlp_field net_fields[] = {
 			  .count = 6,
 			  .access = VLP_RO,
 			  .flags = VLP_FIELD_MAC,
-			  .feature = F(5),
+			  .feature = F(VLP_NET_F_MAC),
 			  .help = "MAC address; always present, valid only with VIRTIO_NET_F_MAC" },
-	[VLP_NET_STATUS] = ROW("status", 6, 2, VLP_RO, HEX, &net_status_names, F(16),
+	[VLP_NET_STATUS] = ROW("status", 6, 2, VLP_RO, HEX, &net_status_names, F(VLP_NET_F_STATUS),
 			       "link status: bit 0 link up, bit 1 announce needed"),
 	/* exists with VIRTIO_NET_F_MQ (22) or VIRTIO_NET_F_RSS (60): MQ kept */
 	[VLP_NET_MAX_VIRTQUEUE_PAIRS] =
-		ROW("max_virtqueue_pairs", 8, 2, VLP_RO, DEC, NULL, F(22),
+		ROW("max_virtqueue_pairs", 8, 2, VLP_RO, DEC, NULL, F(VLP_NET_F_MQ),
 		    "maximum number of receive/transmit queue pairs (1-0x8000)"),
-	[VLP_NET_MTU] = ROW("mtu", 10, 2, VLP_RO, DEC, NULL, F(3),
+	[VLP_NET_MTU] = ROW("mtu", 10, 2, VLP_RO, DEC, NULL, F(VLP_NET_F_MTU),
 			    "maximum MTU the driver may use (68-65535)"),
-	[VLP_NET_SPEED] = ROW("speed", 12, 4, VLP_RO, DEC, &net_speed_names, F(63),
-			      "link speed in Mbit/s; 0xffffffff unknown"),
-	[VLP_NET_DUPLEX] = ROW("duplex", 16, 1, VLP_RO, HEX, &net_duplex_names, F(63),
-			       "duplex: 0x00 half, 0x01 full, 0xff unknown"),
+	[VLP_NET_SPEED] = ROW("speed", 12, 4, VLP_RO, DEC, &net_speed_names,
+			      F(VLP_NET_F_SPEED_DUPLEX), "link speed in Mbit/s; 0xffffffff unknown"),
+	[VLP_NET_DUPLEX] = ROW("duplex", 16, 1, VLP_RO, HEX, &net_duplex_names,
+			       F(VLP_NET_F_SPEED_DUPLEX), "duplex: 0x00 half, 0x01 full, 0xff unknown"),
 	/* exists with VIRTIO_NET_F_RSS (60) or VIRTIO_NET_F_HASH_REPORT (57): RSS kept */
-	[VLP_NET_RSS_MAX_KEY_SIZE] = ROW("rss_max_key_size", 17, 1, VLP_RO, DEC, NULL, F(60),
+	[VLP_NET_RSS_MAX_KEY_SIZE] = ROW("rss_max_key_size", 17, 1, VLP_RO, DEC, NULL, F(VLP_NET_F_RSS),
 					 "maximum RSS key length in bytes (at least 40)"),
 	[VLP_NET_RSS_MAX_INDIRECTION_TABLE_LENGTH] =
-		ROW("rss_max_indirection_table_length", 18, 2, VLP_RO, DEC, NULL, F(60),
+		ROW("rss_max_indirection_table_length", 18, 2, VLP_RO, DEC, NULL, F(VLP_NET_F_RSS),
 		    "maximum number of 16-bit entries in the RSS indirection table"),
 	/* exists with VIRTIO_NET_F_RSS (60) or VIRTIO_NET_F_HASH_REPORT (57): RSS kept */
 	[VLP_NET_SUPPORTED_HASH_TYPES] =
-		ROW("supported_hash_types", 20, 4, VLP_RO, HEX, &net_hash_type_names, F(60),
-		    "bitmask of supported hash types"),
+		ROW("supported_hash_types", 20, 4, VLP_RO, HEX, &net_hash_type_names,
+		    F(VLP_NET_F_RSS), "bitmask of supported hash types"),
 	[VLP_NET_SUPPORTED_TUNNEL_TYPES] =
-		ROW("supported_tunnel_types", 24, 4, VLP_RO, HEX, &net_tunnel_type_names, F(51),
+		ROW("supported_tunnel_types", 24, 4, VLP_RO, HEX, &net_tunnel_type_names,
+		    F(VLP_NET_F_HASH_TUNNEL),
 		    "bitmask of encapsulation types supported for inner header hash"),
 };
 ROWS_MATCH(net_fields, VLP_NET_ROWS);
@@ -159,76 +160,86 @@ static const struct vlp_names blk_zoned_model_names = ENUMS(blk_zoned_model_vals
 static const struct vlp_field blk_fields[] = {
 	[VLP_BLK_CAPACITY] = ROW64("capacity", "capacity", 0, VLP_RO, DEC, ALWAYS,
 				   "device size in 512-byte sectors"),
-	[VLP_BLK_SIZE_MAX] = ROW("size_max", 8, 4, VLP_RO, DEC, NULL, F(1),
+	[VLP_BLK_SIZE_MAX] = ROW("size_max", 8, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_SIZE_MAX),
 				 "maximum size of any single segment, bytes"),
-	[VLP_BLK_SEG_MAX] = ROW("seg_max", 12, 4, VLP_RO, DEC, NULL, F(2),
+	[VLP_BLK_SEG_MAX] = ROW("seg_max", 12, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_SEG_MAX),
 				"maximum number of segments in a request"),
-	[VLP_BLK_GEOMETRY_CYLINDERS] = SUB("geometry.cylinders", "geometry_cylinders", 16, 2,
-					   VLP_RO, DEC, NULL, F(4), "disk geometry: cylinders"),
+	[VLP_BLK_GEOMETRY_CYLINDERS] =
+		SUB("geometry.cylinders", "geometry_cylinders", 16, 2, VLP_RO, DEC, NULL,
+		    F(VLP_BLK_F_GEOMETRY), "disk geometry: cylinders"),
 	[VLP_BLK_GEOMETRY_HEADS] = SUB("geometry.heads", "geometry_heads", 18, 1, VLP_RO, DEC, NULL,
-				       F(4), "disk geometry: heads"),
-	[VLP_BLK_GEOMETRY_SECTORS] = SUB("geometry.sectors", "geometry_sectors", 19, 1, VLP_RO, DEC,
-					 NULL, F(4), "disk geometry: sectors per track"),
-	[VLP_BLK_BLK_SIZE] =
-		ROW("blk_size", 20, 4, VLP_RO, DEC, NULL, F(6), "optimal block size in bytes"),
+				       F(VLP_BLK_F_GEOMETRY), "disk geometry: heads"),
+	[VLP_BLK_GEOMETRY_SECTORS] = SUB("geometry.sectors", "geometry_sectors", 19, 1, VLP_RO, DEC, NULL,
+					 F(VLP_BLK_F_GEOMETRY), "disk geometry: sectors per track"),
+	[VLP_BLK_BLK_SIZE] = ROW("blk_size", 20, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_BLK_SIZE),
+				 "optimal block size in bytes"),
 	[VLP_BLK_TOPOLOGY_PHYSICAL_BLOCK_EXP] =
 		SUB("topology.physical_block_exp", "topology_physical_block_exp", 24, 1, VLP_RO,
-		    DEC, NULL, F(10), "logical blocks per physical block (log2)"),
+		    DEC, NULL, F(VLP_BLK_F_TOPOLOGY), "logical blocks per physical block (log2)"),
 	[VLP_BLK_TOPOLOGY_ALIGNMENT_OFFSET] =
 		SUB("topology.alignment_offset", "topology_alignment_offset", 25, 1, VLP_RO, DEC,
-		    NULL, F(10), "offset of the first aligned logical block"),
+		    NULL, F(VLP_BLK_F_TOPOLOGY), "offset of the first aligned logical block"),
 	[VLP_BLK_TOPOLOGY_MIN_IO_SIZE] =
-		SUB("topology.min_io_size", "topology_min_io_size", 26, 2, VLP_RO, DEC, NULL, F(10),
-		    "suggested minimum I/O size in blocks"),
+		SUB("topology.min_io_size", "topology_min_io_size", 26, 2, VLP_RO, DEC, NULL,
+		    F(VLP_BLK_F_TOPOLOGY), "suggested minimum I/O size in blocks"),
 	[VLP_BLK_TOPOLOGY_OPT_IO_SIZE] =
-		SUB("topology.opt_io_size", "topology_opt_io_size", 28, 4, VLP_RO, DEC, NULL, F(10),
-		    "optimal (suggested maximum) I/O size in blocks"),
+		SUB("topology.opt_io_size", "topology_opt_io_size", 28, 4, VLP_RO, DEC, NULL,
+		    F(VLP_BLK_F_TOPOLOGY), "optimal (suggested maximum) I/O size in blocks"),
 	/* the driver reads and sets the cache mode here (5.2.5) */
-	[VLP_BLK_WRITEBACK] = ROW("writeback", 32, 1, VLP_RW, DEC, &blk_writeback_names, F(11),
-				  "cache mode: 0 writethrough, 1 writeback (read after FEATURES_OK)"),
+	[VLP_BLK_WRITEBACK] =
+		ROW("writeback", 32, 1, VLP_RW, DEC, &blk_writeback_names, F(VLP_BLK_F_CONFIG_WCE),
+		    "cache mode: 0 writethrough, 1 writeback (read after FEATURES_OK)"),
 	[VLP_BLK_UNUSED0] = ROW("unused0", 33, 1, VLP_RO, HEX, NULL, ALWAYS,
 				"padding; the device sets it to 0 (5.2.5.2)"),
-	[VLP_BLK_NUM_QUEUES] =
-		ROW("num_queues", 34, 2, VLP_RO, DEC, NULL, F(12), "number of request queues"),
-	[VLP_BLK_MAX_DISCARD_SECTORS] = ROW("max_discard_sectors", 36, 4, VLP_RO, DEC, NULL, F(13),
-					    "maximum discard sectors in one segment (512-byte units)"),
-	[VLP_BLK_MAX_DISCARD_SEG] = ROW("max_discard_seg", 40, 4, VLP_RO, DEC, NULL, F(13),
-					"maximum number of discard segments in a request"),
-	[VLP_BLK_DISCARD_SECTOR_ALIGNMENT] = ROW("discard_sector_alignment", 44, 4, VLP_RO, DEC,
-						 NULL, F(13), "discard alignment (512-byte units)"),
+	[VLP_BLK_NUM_QUEUES] = ROW("num_queues", 34, 2, VLP_RO, DEC, NULL, F(VLP_BLK_F_MQ),
+				   "number of request queues"),
+	[VLP_BLK_MAX_DISCARD_SECTORS] =
+		ROW("max_discard_sectors", 36, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_DISCARD),
+		    "maximum discard sectors in one segment (512-byte units)"),
+	[VLP_BLK_MAX_DISCARD_SEG] =
+		ROW("max_discard_seg", 40, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_DISCARD),
+		    "maximum number of discard segments in a request"),
+	[VLP_BLK_DISCARD_SECTOR_ALIGNMENT] =
+		ROW("discard_sector_alignment", 44, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_DISCARD),
+		    "discard alignment (512-byte units)"),
 	[VLP_BLK_MAX_WRITE_ZEROES_SECTORS] =
-		ROW("max_write_zeroes_sectors", 48, 4, VLP_RO, DEC, NULL, F(14),
+		ROW("max_write_zeroes_sectors", 48, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_WRITE_ZEROES),
 		    "maximum write zeroes sectors in one segment (512-byte units)"),
-	[VLP_BLK_MAX_WRITE_ZEROES_SEG] = ROW("max_write_zeroes_seg", 52, 4, VLP_RO, DEC, NULL, F(14),
-					     "maximum number of write zeroes segments in a request"),
-	[VLP_BLK_WRITE_ZEROES_MAY_UNMAP] = ROW("write_zeroes_may_unmap", 56, 1, VLP_RO, DEC, NULL,
-					       F(14), "1: write zeroes may deallocate (unmap) sectors"),
+	[VLP_BLK_MAX_WRITE_ZEROES_SEG] =
+		ROW("max_write_zeroes_seg", 52, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_WRITE_ZEROES),
+		    "maximum number of write zeroes segments in a request"),
+	[VLP_BLK_WRITE_ZEROES_MAY_UNMAP] =
+		ROW("write_zeroes_may_unmap", 56, 1, VLP_RO, DEC, NULL, F(VLP_BLK_F_WRITE_ZEROES),
+		    "1: write zeroes may deallocate (unmap) sectors"),
 	[VLP_BLK_UNUSED1] = ARR("unused1", 57, 1, 3, VLP_RO, HEX, ALWAYS,
 				"padding; the device sets it to 0 (5.2.5.2)"),
 	[VLP_BLK_MAX_SECURE_ERASE_SECTORS] =
-		ROW("max_secure_erase_sectors", 60, 4, VLP_RO, DEC, NULL, F(16),
+		ROW("max_secure_erase_sectors", 60, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_SECURE_ERASE),
 		    "maximum secure erase sectors in one segment (512-byte units)"),
-	[VLP_BLK_MAX_SECURE_ERASE_SEG] = ROW("max_secure_erase_seg", 64, 4, VLP_RO, DEC, NULL, F(16),
-					     "maximum number of secure erase segments in a request"),
+	[VLP_BLK_MAX_SECURE_ERASE_SEG] =
+		ROW("max_secure_erase_seg", 64, 4, VLP_RO, DEC, NULL, F(VLP_BLK_F_SECURE_ERASE),
+		    "maximum number of secure erase segments in a request"),
 	[VLP_BLK_SECURE_ERASE_SECTOR_ALIGNMENT] =
-		ROW("secure_erase_sector_alignment", 68, 4, VLP_RO, DEC, NULL, F(16),
-		    "secure erase alignment (512-byte units)"),
-	[VLP_BLK_ZONED_ZONE_SECTORS] = SUB("zoned.zone_sectors", "zoned_zone_sectors", 72, 4, VLP_RO,
-					   DEC, NULL, F(17), "zone size in 512-byte sectors"),
-	[VLP_BLK_ZONED_MAX_OPEN_ZONES] = SUB("zoned.max_open_zones", "zoned_max_open_zones", 76, 4,
-					     VLP_RO, DEC, NULL, F(17), "maximum number of open zones"),
+		ROW("secure_erase_sector_alignment", 68, 4, VLP_RO, DEC, NULL,
+		    F(VLP_BLK_F_SECURE_ERASE), "secure erase alignment (512-byte units)"),
+	[VLP_BLK_ZONED_ZONE_SECTORS] =
+		SUB("zoned.zone_sectors", "zoned_zone_sectors", 72, 4, VLP_RO, DEC, NULL,
+		    F(VLP_BLK_F_ZONED), "zone size in 512-byte sectors"),
+	[VLP_BLK_ZONED_MAX_OPEN_ZONES] =
+		SUB("zoned.max_open_zones", "zoned_max_open_zones", 76, 4, VLP_RO, DEC, NULL,
+		    F(VLP_BLK_F_ZONED), "maximum number of open zones"),
 	[VLP_BLK_ZONED_MAX_ACTIVE_ZONES] =
 		SUB("zoned.max_active_zones", "zoned_max_active_zones", 80, 4, VLP_RO, DEC, NULL,
-		    F(17), "maximum number of active zones"),
+		    F(VLP_BLK_F_ZONED), "maximum number of active zones"),
 	[VLP_BLK_ZONED_MAX_APPEND_SECTORS] =
 		SUB("zoned.max_append_sectors", "zoned_max_append_sectors", 84, 4, VLP_RO, DEC,
-		    NULL, F(17), "maximum zone append size in 512-byte sectors"),
+		    NULL, F(VLP_BLK_F_ZONED), "maximum zone append size in 512-byte sectors"),
 	[VLP_BLK_ZONED_WRITE_GRANULARITY] =
 		SUB("zoned.write_granularity", "zoned_write_granularity", 88, 4, VLP_RO, DEC, NULL,
-		    F(17), "write granularity in bytes"),
+		    F(VLP_BLK_F_ZONED), "write granularity in bytes"),
 	[VLP_BLK_ZONED_MODEL] =
-		SUB("zoned.model", "zoned_model", 92, 1, VLP_RO, DEC, &blk_zoned_model_names, F(17),
-		    "zoned model: 0 none, 1 host-managed, 2 host-aware"),
+		SUB("zoned.model", "zoned_model", 92, 1, VLP_RO, DEC, &blk_zoned_model_names,
+		    F(VLP_BLK_F_ZONED), "zoned model: 0 none, 1 host-managed, 2 host-aware"),
 };
 ROWS_MATCH(blk_fields, VLP_BLK_ROWS);
 
@@ -239,14 +250,14 @@ ROWS_MATCH(blk_fields, VLP_BLK_ROWS);
 /* cols before rows, as in the 1.4 text and Linux (some older texts of the
  * spec listed rows first). */
 static const struct vlp_field console_fields[] = {
-	[VLP_CONSOLE_NCOLS] =
-		ROW("cols", 0, 2, VLP_RO, DEC, NULL, F(0), "console width in columns (port 0)"),
-	[VLP_CONSOLE_NROWS] =
-		ROW("rows", 2, 2, VLP_RO, DEC, NULL, F(0), "console height in rows (port 0)"),
-	[VLP_CONSOLE_MAX_NR_PORTS] =
-		ROW("max_nr_ports", 4, 4, VLP_RO, DEC, NULL, F(1), "maximum number of ports"),
+	[VLP_CONSOLE_NCOLS] = ROW("cols", 0, 2, VLP_RO, DEC, NULL, F(VLP_CONSOLE_F_SIZE),
+				  "console width in columns (port 0)"),
+	[VLP_CONSOLE_NROWS] = ROW("rows", 2, 2, VLP_RO, DEC, NULL, F(VLP_CONSOLE_F_SIZE),
+				  "console height in rows (port 0)"),
+	[VLP_CONSOLE_MAX_NR_PORTS] = ROW("max_nr_ports", 4, 4, VLP_RO, DEC, NULL,
+					 F(VLP_CONSOLE_F_MULTIPORT), "maximum number of ports"),
 	/* write-only: the driver writes a character, even before DRIVER_OK (5.3.5.1) */
-	[VLP_CONSOLE_EMERG_WR] = ROW("emerg_wr", 8, 4, VLP_WO, HEX, NULL, F(2),
+	[VLP_CONSOLE_EMERG_WR] = ROW("emerg_wr", 8, 4, VLP_WO, HEX, NULL, F(VLP_CONSOLE_F_EMERG_WRITE),
 				     "emergency write: the device outputs the low byte written"),
 };
 ROWS_MATCH(console_fields, VLP_CONSOLE_ROWS);
@@ -261,9 +272,10 @@ static const struct vlp_field balloon_fields[] = {
 	/* the driver updates actual after inflating or deflating (5.5.6.1) */
 	ROW("actual", 4, 4, VLP_RW, DEC, NULL, ALWAYS,
 	    "number of pages in the balloon, as reported by the driver"),
-	ROW("free_page_hint_cmd_id", 8, 4, VLP_RO, DEC, NULL, F(3), "free page hinting command ID"),
+	ROW("free_page_hint_cmd_id", 8, 4, VLP_RO, DEC, NULL, F(VLP_BALLOON_F_FREE_PAGE_HINT),
+	    "free page hinting command ID"),
 	/* the driver writes the value it poisons pages with (5.5.5) */
-	ROW("poison_val", 12, 4, VLP_RW, HEX, NULL, F(4),
+	ROW("poison_val", 12, 4, VLP_RW, HEX, NULL, F(VLP_BALLOON_F_PAGE_POISON),
 	    "value the driver writes to pages after deflating them"),
 };
 
@@ -304,7 +316,8 @@ ROWS_MATCH(scsi_fields, VLP_SCSI_ROWS);
 /* ------------------------------------------------------------------ */
 
 static const struct vlp_field p9_fields[] = {
-	ROW("tag_len", 0, 2, VLP_RO, DEC, NULL, F(0), "length of the mount tag that follows at offset 2"),
+	ROW("tag_len", 0, 2, VLP_RO, DEC, NULL, F(VLP_9P_MOUNT_TAG),
+	    "length of the mount tag that follows at offset 2"),
 };
 
 /* ------------------------------------------------------------------ */
@@ -324,7 +337,7 @@ static const struct vlp_field gpu_fields[] = {
 	ROW("num_scanouts", 8, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of scanouts (1-16)"),
 	ROW("num_capsets", 12, 4, VLP_RO, DEC, NULL, ALWAYS, "maximum number of capability sets"),
 	/* new in 1.4 (VIRTIO_GPU_F_BLOB_ALIGNMENT) */
-	ROW("blob_alignment", 16, 4, VLP_RO, DEC, NULL, F(5),
+	ROW("blob_alignment", 16, 4, VLP_RO, DEC, NULL, F(VLP_GPU_F_BLOB_ALIGNMENT),
 	    "required alignment of blob resource sizes and mappings, bytes"),
 };
 
@@ -481,7 +494,7 @@ static const struct vlp_field fs_fields[] = {
 	    "file system name, UTF-8, NUL-padded (not terminated when full)"),
 	ROW("num_request_queues", 36, 4, VLP_RO, DEC, NULL, ALWAYS,
 	    "number of request queues (at least 1)"),
-	ROW("notify_buf_size", 40, 4, VLP_RO, DEC, NULL, F(0),
+	ROW("notify_buf_size", 40, 4, VLP_RO, DEC, NULL, F(VLP_FS_F_NOTIFICATION),
 	    "minimum size of each notification queue buffer, bytes"),
 };
 
@@ -506,16 +519,17 @@ static const struct vlp_field rpmb_fields[] = {
 static const struct vlp_field iommu_fields[] = {
 	ROW64("page_size_mask", "page_size_mask", 0, VLP_RO, HEX, ALWAYS,
 	      "page sizes that can be mapped; lowest set bit is the granule"),
-	ROW64("input_range.start", "input_range_start", 8, VLP_RO, HEX, F(0),
+	ROW64("input_range.start", "input_range_start", 8, VLP_RO, HEX, F(VLP_IOMMU_F_INPUT_RANGE),
 	      "lowest virtual address the IOMMU translates"),
-	ROW64("input_range.end", "input_range_end", 16, VLP_RO, HEX, F(0),
+	ROW64("input_range.end", "input_range_end", 16, VLP_RO, HEX, F(VLP_IOMMU_F_INPUT_RANGE),
 	      "highest virtual address the IOMMU translates"),
-	SUB("domain_range.start", "domain_range_start", 24, 4, VLP_RO, DEC, NULL, F(1),
-	    "lowest domain ID"),
-	SUB("domain_range.end", "domain_range_end", 28, 4, VLP_RO, DEC, NULL, F(1), "highest domain ID"),
-	ROW("probe_size", 32, 4, VLP_RO, DEC, NULL, F(4),
+	SUB("domain_range.start", "domain_range_start", 24, 4, VLP_RO, DEC, NULL,
+	    F(VLP_IOMMU_F_DOMAIN_RANGE), "lowest domain ID"),
+	SUB("domain_range.end", "domain_range_end", 28, 4, VLP_RO, DEC, NULL,
+	    F(VLP_IOMMU_F_DOMAIN_RANGE), "highest domain ID"),
+	ROW("probe_size", 32, 4, VLP_RO, DEC, NULL, F(VLP_IOMMU_F_PROBE),
 	    "size of the PROBE request's properties buffer, bytes"),
-	ROW("bypass", 36, 1, VLP_RW, DEC, NULL, F(6),
+	ROW("bypass", 36, 1, VLP_RW, DEC, NULL, F(VLP_IOMMU_F_BYPASS_CONFIG),
 	    "1: endpoints not attached to a domain bypass the IOMMU"),
 };
 
@@ -528,7 +542,7 @@ static const struct vlp_field sound_fields[] = {
 	ROW("streams", 4, 4, VLP_RO, DEC, NULL, ALWAYS, "number of PCM streams"),
 	ROW("chmaps", 8, 4, VLP_RO, DEC, NULL, ALWAYS, "number of channel maps"),
 	/* the driver must not read it without VIRTIO_SND_F_CTLS (5.14.5.1) */
-	ROW("controls", 12, 4, VLP_RO, DEC, NULL, F(0), "number of control elements"),
+	ROW("controls", 12, 4, VLP_RO, DEC, NULL, F(VLP_SND_F_CTLS), "number of control elements"),
 };
 
 /* ------------------------------------------------------------------ */
@@ -538,7 +552,8 @@ static const struct vlp_field sound_fields[] = {
 static const struct vlp_field mem_fields[] = {
 	ROW64("block_size", "block_size", 0, VLP_RO, DEC, ALWAYS,
 	      "size and alignment of a memory block, bytes (power of 2)"),
-	ROW("node_id", 8, 2, VLP_RO, DEC, NULL, F(0), "ACPI proximity domain (PXM) of the memory"),
+	ROW("node_id", 8, 2, VLP_RO, DEC, NULL, F(VLP_MEM_F_ACPI_PXM),
+	    "ACPI proximity domain (PXM) of the memory"),
 	ROW64("addr", "addr", 16, VLP_RO, HEX, ALWAYS,
 	      "guest physical start address of the device-managed region"),
 	ROW64("region_size", "region_size", 24, VLP_RO, DEC, ALWAYS,

@@ -10,11 +10,23 @@
  * it there although 5.1.3.2 gives 41 to the legacy VIRTIO_NET_F_GUEST_RSC4);
  * vlp_feature_name() resolves 24-41 and 43 through the transport table.
  *
- * Every table is sorted by bit; tests/unit/test_tables.c checks that.
+ * The bit numbers are vlp.h's (enum vlp_feature_bit and one enum per
+ * device type): each row is made from its constant, the name being the
+ * constant's own spelling with VIRTIO_ for VLP_, so a name and its number
+ * cannot disagree.  Rows are listed, not indexed by bit ([bit] = ...): a
+ * table is a dense array sorted by bit that the REPL and the printers walk,
+ * and the bits have gaps.  Every table is sorted by bit and holds exactly
+ * the constants of its enum; tests/unit/test_features.c checks both.
  */
 #include "internal.h"
 
 #define BITS(arr) NAMES(VLP_NAMES_BITS, arr)
+/* A device type's bit from its vlp.h constant: TYPE_BIT(NET_F_MAC) is
+ * VLP_NET_F_MAC named "VIRTIO_NET_F_MAC". */
+#define TYPE_BIT(n)                                                                                \
+	{                                                                                          \
+		VLP_##n, "VIRTIO_" #n                                                              \
+	}
 
 /* 6 Reserved Feature Bits, and 6.3 Legacy Interface: Reserved Feature Bits
  * (24, 27, 30).  Bit 30 is "UNUSED" in the spec (QEMU: VIRTIO_F_BAD_FEATURE);
@@ -48,184 +60,170 @@ static const struct vlp_name transport_bits[] = {
  * 1.4 additions (UDP tunnel GSO, outer network header, IPsec); their
  * numbers match Linux include/uapi/linux/virtio_net.h. */
 static const struct vlp_name net_bits[] = {
-	{ 0, "VIRTIO_NET_F_CSUM" },
-	{ 1, "VIRTIO_NET_F_GUEST_CSUM" },
-	{ 2, "VIRTIO_NET_F_CTRL_GUEST_OFFLOADS" },
-	{ 3, "VIRTIO_NET_F_MTU" },
-	{ 5, "VIRTIO_NET_F_MAC" },
-	{ 6, "VIRTIO_NET_F_GSO" },
-	{ 7, "VIRTIO_NET_F_GUEST_TSO4" },
-	{ 8, "VIRTIO_NET_F_GUEST_TSO6" },
-	{ 9, "VIRTIO_NET_F_GUEST_ECN" },
-	{ 10, "VIRTIO_NET_F_GUEST_UFO" },
-	{ 11, "VIRTIO_NET_F_HOST_TSO4" },
-	{ 12, "VIRTIO_NET_F_HOST_TSO6" },
-	{ 13, "VIRTIO_NET_F_HOST_ECN" },
-	{ 14, "VIRTIO_NET_F_HOST_UFO" },
-	{ 15, "VIRTIO_NET_F_MRG_RXBUF" },
-	{ 16, "VIRTIO_NET_F_STATUS" },
-	{ 17, "VIRTIO_NET_F_CTRL_VQ" },
-	{ 18, "VIRTIO_NET_F_CTRL_RX" },
-	{ 19, "VIRTIO_NET_F_CTRL_VLAN" },
-	{ 20, "VIRTIO_NET_F_CTRL_RX_EXTRA" },
-	{ 21, "VIRTIO_NET_F_GUEST_ANNOUNCE" },
-	{ 22, "VIRTIO_NET_F_MQ" },
-	{ 23, "VIRTIO_NET_F_CTRL_MAC_ADDR" },
+	TYPE_BIT(NET_F_CSUM),
+	TYPE_BIT(NET_F_GUEST_CSUM),
+	TYPE_BIT(NET_F_CTRL_GUEST_OFFLOADS),
+	TYPE_BIT(NET_F_MTU),
+	TYPE_BIT(NET_F_MAC),
+	TYPE_BIT(NET_F_GSO),
+	TYPE_BIT(NET_F_GUEST_TSO4),
+	TYPE_BIT(NET_F_GUEST_TSO6),
+	TYPE_BIT(NET_F_GUEST_ECN),
+	TYPE_BIT(NET_F_GUEST_UFO),
+	TYPE_BIT(NET_F_HOST_TSO4),
+	TYPE_BIT(NET_F_HOST_TSO6),
+	TYPE_BIT(NET_F_HOST_ECN),
+	TYPE_BIT(NET_F_HOST_UFO),
+	TYPE_BIT(NET_F_MRG_RXBUF),
+	TYPE_BIT(NET_F_STATUS),
+	TYPE_BIT(NET_F_CTRL_VQ),
+	TYPE_BIT(NET_F_CTRL_RX),
+	TYPE_BIT(NET_F_CTRL_VLAN),
+	TYPE_BIT(NET_F_CTRL_RX_EXTRA),
+	TYPE_BIT(NET_F_GUEST_ANNOUNCE),
+	TYPE_BIT(NET_F_MQ),
+	TYPE_BIT(NET_F_CTRL_MAC_ADDR),
 	/* legacy; vlp_feature_name() reports 41 as VIRTIO_F_ADMIN_VQ (6) */
-	{ 41, "VIRTIO_NET_F_GUEST_RSC4" },
-	{ 42, "VIRTIO_NET_F_GUEST_RSC6" },
-	{ 50, "VIRTIO_NET_F_DEVICE_STATS" },
-	{ 51, "VIRTIO_NET_F_HASH_TUNNEL" },
-	{ 52, "VIRTIO_NET_F_VQ_NOTF_COAL" },
-	{ 53, "VIRTIO_NET_F_NOTF_COAL" },
-	{ 54, "VIRTIO_NET_F_GUEST_USO4" },
-	{ 55, "VIRTIO_NET_F_GUEST_USO6" },
-	{ 56, "VIRTIO_NET_F_HOST_USO" },
-	{ 57, "VIRTIO_NET_F_HASH_REPORT" },
-	{ 59, "VIRTIO_NET_F_GUEST_HDRLEN" },
-	{ 60, "VIRTIO_NET_F_RSS" },
-	{ 61, "VIRTIO_NET_F_RSC_EXT" },
-	{ 62, "VIRTIO_NET_F_STANDBY" },
-	{ 63, "VIRTIO_NET_F_SPEED_DUPLEX" },
-	{ 64, "VIRTIO_NET_F_RSS_CONTEXT" },
-	{ 65, "VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO" },
-	{ 66, "VIRTIO_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM" },
-	{ 67, "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO" },
-	{ 68, "VIRTIO_NET_F_HOST_UDP_TUNNEL_GSO_CSUM" },
-	{ 69, "VIRTIO_NET_F_OUT_NET_HEADER" },
-	{ 70, "VIRTIO_NET_F_IPSEC" },
+	TYPE_BIT(NET_F_GUEST_RSC4),
+	TYPE_BIT(NET_F_GUEST_RSC6),
+	TYPE_BIT(NET_F_DEVICE_STATS),
+	TYPE_BIT(NET_F_HASH_TUNNEL),
+	TYPE_BIT(NET_F_VQ_NOTF_COAL),
+	TYPE_BIT(NET_F_NOTF_COAL),
+	TYPE_BIT(NET_F_GUEST_USO4),
+	TYPE_BIT(NET_F_GUEST_USO6),
+	TYPE_BIT(NET_F_HOST_USO),
+	TYPE_BIT(NET_F_HASH_REPORT),
+	TYPE_BIT(NET_F_GUEST_HDRLEN),
+	TYPE_BIT(NET_F_RSS),
+	TYPE_BIT(NET_F_RSC_EXT),
+	TYPE_BIT(NET_F_STANDBY),
+	TYPE_BIT(NET_F_SPEED_DUPLEX),
+	TYPE_BIT(NET_F_RSS_CONTEXT),
+	TYPE_BIT(NET_F_GUEST_UDP_TUNNEL_GSO),
+	TYPE_BIT(NET_F_GUEST_UDP_TUNNEL_GSO_CSUM),
+	TYPE_BIT(NET_F_HOST_UDP_TUNNEL_GSO),
+	TYPE_BIT(NET_F_HOST_UDP_TUNNEL_GSO_CSUM),
+	TYPE_BIT(NET_F_OUT_NET_HEADER),
+	TYPE_BIT(NET_F_IPSEC),
 };
 
 /* 5.2.3 Feature bits (block device), with 5.2.3.1 Legacy Interface:
  * Feature bits (BARRIER 0, SCSI 7; FLUSH was also called WCE). */
 static const struct vlp_name blk_bits[] = {
-	{ 0, "VIRTIO_BLK_F_BARRIER" },
-	{ 1, "VIRTIO_BLK_F_SIZE_MAX" },
-	{ 2, "VIRTIO_BLK_F_SEG_MAX" },
-	{ 4, "VIRTIO_BLK_F_GEOMETRY" },
-	{ 5, "VIRTIO_BLK_F_RO" },
-	{ 6, "VIRTIO_BLK_F_BLK_SIZE" },
-	{ 7, "VIRTIO_BLK_F_SCSI" },
-	{ 9, "VIRTIO_BLK_F_FLUSH" },
-	{ 10, "VIRTIO_BLK_F_TOPOLOGY" },
-	{ 11, "VIRTIO_BLK_F_CONFIG_WCE" },
-	{ 12, "VIRTIO_BLK_F_MQ" },
-	{ 13, "VIRTIO_BLK_F_DISCARD" },
-	{ 14, "VIRTIO_BLK_F_WRITE_ZEROES" },
-	{ 15, "VIRTIO_BLK_F_LIFETIME" },
-	{ 16, "VIRTIO_BLK_F_SECURE_ERASE" },
-	{ 17, "VIRTIO_BLK_F_ZONED" },
+	TYPE_BIT(BLK_F_BARRIER),      TYPE_BIT(BLK_F_SIZE_MAX), TYPE_BIT(BLK_F_SEG_MAX),
+	TYPE_BIT(BLK_F_GEOMETRY),     TYPE_BIT(BLK_F_RO),       TYPE_BIT(BLK_F_BLK_SIZE),
+	TYPE_BIT(BLK_F_SCSI),         TYPE_BIT(BLK_F_FLUSH),    TYPE_BIT(BLK_F_TOPOLOGY),
+	TYPE_BIT(BLK_F_CONFIG_WCE),   TYPE_BIT(BLK_F_MQ),       TYPE_BIT(BLK_F_DISCARD),
+	TYPE_BIT(BLK_F_WRITE_ZEROES), TYPE_BIT(BLK_F_LIFETIME), TYPE_BIT(BLK_F_SECURE_ERASE),
+	TYPE_BIT(BLK_F_ZONED),
 };
 
 /* 5.3.3 Feature bits (console device). */
 static const struct vlp_name console_bits[] = {
-	{ 0, "VIRTIO_CONSOLE_F_SIZE" },
-	{ 1, "VIRTIO_CONSOLE_F_MULTIPORT" },
-	{ 2, "VIRTIO_CONSOLE_F_EMERG_WRITE" },
+	TYPE_BIT(CONSOLE_F_SIZE),
+	TYPE_BIT(CONSOLE_F_MULTIPORT),
+	TYPE_BIT(CONSOLE_F_EMERG_WRITE),
 };
 
 /* 5.5.3 Feature bits (traditional memory balloon device). */
 static const struct vlp_name balloon_bits[] = {
-	{ 0, "VIRTIO_BALLOON_F_MUST_TELL_HOST" }, { 1, "VIRTIO_BALLOON_F_STATS_VQ" },
-	{ 2, "VIRTIO_BALLOON_F_DEFLATE_ON_OOM" }, { 3, "VIRTIO_BALLOON_F_FREE_PAGE_HINT" },
-	{ 4, "VIRTIO_BALLOON_F_PAGE_POISON" },    { 5, "VIRTIO_BALLOON_F_PAGE_REPORTING" },
+	TYPE_BIT(BALLOON_F_MUST_TELL_HOST), TYPE_BIT(BALLOON_F_STATS_VQ),
+	TYPE_BIT(BALLOON_F_DEFLATE_ON_OOM), TYPE_BIT(BALLOON_F_FREE_PAGE_HINT),
+	TYPE_BIT(BALLOON_F_PAGE_POISON),    TYPE_BIT(BALLOON_F_PAGE_REPORTING),
 };
 
 /* 5.6.3 Feature bits (SCSI host device). */
 static const struct vlp_name scsi_bits[] = {
-	{ 0, "VIRTIO_SCSI_F_INOUT" },
-	{ 1, "VIRTIO_SCSI_F_HOTPLUG" },
-	{ 2, "VIRTIO_SCSI_F_CHANGE" },
-	{ 3, "VIRTIO_SCSI_F_T10_PI" },
+	TYPE_BIT(SCSI_F_INOUT),
+	TYPE_BIT(SCSI_F_HOTPLUG),
+	TYPE_BIT(SCSI_F_CHANGE),
+	TYPE_BIT(SCSI_F_T10_PI),
 };
 
 /* The 9P transport (ID 9) has no chapter in the spec: this bit comes from
  * Linux include/uapi/linux/virtio_9p.h (QEMU offers it). */
 static const struct vlp_name p9_bits[] = {
-	{ 0, "VIRTIO_9P_MOUNT_TAG" },
+	TYPE_BIT(9P_MOUNT_TAG),
 };
 
 /* 5.7.3 Feature bits (GPU device); BLOB_ALIGNMENT (5) is new in 1.4. */
 static const struct vlp_name gpu_bits[] = {
-	{ 0, "VIRTIO_GPU_F_VIRGL" },         { 1, "VIRTIO_GPU_F_EDID" },
-	{ 2, "VIRTIO_GPU_F_RESOURCE_UUID" }, { 3, "VIRTIO_GPU_F_RESOURCE_BLOB" },
-	{ 4, "VIRTIO_GPU_F_CONTEXT_INIT" },  { 5, "VIRTIO_GPU_F_BLOB_ALIGNMENT" },
+	TYPE_BIT(GPU_F_VIRGL),         TYPE_BIT(GPU_F_EDID),         TYPE_BIT(GPU_F_RESOURCE_UUID),
+	TYPE_BIT(GPU_F_RESOURCE_BLOB), TYPE_BIT(GPU_F_CONTEXT_INIT), TYPE_BIT(GPU_F_BLOB_ALIGNMENT),
 };
 
 /* 5.9.3 Feature bits (crypto device). */
 static const struct vlp_name crypto_bits[] = {
-	{ 0, "VIRTIO_CRYPTO_F_REVISION_1" },
-	{ 1, "VIRTIO_CRYPTO_F_CIPHER_STATELESS_MODE" },
-	{ 2, "VIRTIO_CRYPTO_F_HASH_STATELESS_MODE" },
-	{ 3, "VIRTIO_CRYPTO_F_MAC_STATELESS_MODE" },
-	{ 4, "VIRTIO_CRYPTO_F_AEAD_STATELESS_MODE" },
-	{ 5, "VIRTIO_CRYPTO_F_AKCIPHER_STATELESS_MODE" },
+	TYPE_BIT(CRYPTO_F_REVISION_1),          TYPE_BIT(CRYPTO_F_CIPHER_STATELESS_MODE),
+	TYPE_BIT(CRYPTO_F_HASH_STATELESS_MODE), TYPE_BIT(CRYPTO_F_MAC_STATELESS_MODE),
+	TYPE_BIT(CRYPTO_F_AEAD_STATELESS_MODE), TYPE_BIT(CRYPTO_F_AKCIPHER_STATELESS_MODE),
 };
 
 /* 5.10.3 Feature bits (socket device). */
 static const struct vlp_name vsock_bits[] = {
-	{ 0, "VIRTIO_VSOCK_F_STREAM" },
-	{ 1, "VIRTIO_VSOCK_F_SEQPACKET" },
-	{ 2, "VIRTIO_VSOCK_F_NO_IMPLIED_STREAM" },
+	TYPE_BIT(VSOCK_F_STREAM),
+	TYPE_BIT(VSOCK_F_SEQPACKET),
+	TYPE_BIT(VSOCK_F_NO_IMPLIED_STREAM),
 };
 
 /* 5.11.3 Feature bits (file system device). */
 static const struct vlp_name fs_bits[] = {
-	{ 0, "VIRTIO_FS_F_NOTIFICATION" },
+	TYPE_BIT(FS_F_NOTIFICATION),
 };
 
 /* 5.13.3 Feature bits (IOMMU device). */
 static const struct vlp_name iommu_bits[] = {
-	{ 0, "VIRTIO_IOMMU_F_INPUT_RANGE" },   { 1, "VIRTIO_IOMMU_F_DOMAIN_RANGE" },
-	{ 2, "VIRTIO_IOMMU_F_MAP_UNMAP" },     { 3, "VIRTIO_IOMMU_F_BYPASS" },
-	{ 4, "VIRTIO_IOMMU_F_PROBE" },         { 5, "VIRTIO_IOMMU_F_MMIO" },
-	{ 6, "VIRTIO_IOMMU_F_BYPASS_CONFIG" },
+	TYPE_BIT(IOMMU_F_INPUT_RANGE),   TYPE_BIT(IOMMU_F_DOMAIN_RANGE),
+	TYPE_BIT(IOMMU_F_MAP_UNMAP),     TYPE_BIT(IOMMU_F_BYPASS),
+	TYPE_BIT(IOMMU_F_PROBE),         TYPE_BIT(IOMMU_F_MMIO),
+	TYPE_BIT(IOMMU_F_BYPASS_CONFIG),
 };
 
 /* 5.14.3 Feature Bits (sound device). */
 static const struct vlp_name sound_bits[] = {
-	{ 0, "VIRTIO_SND_F_CTLS" },
+	TYPE_BIT(SND_F_CTLS),
 };
 
 /* 5.15.3 Feature bits (memory device). */
 static const struct vlp_name mem_bits[] = {
-	{ 0, "VIRTIO_MEM_F_ACPI_PXM" },
-	{ 1, "VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE" },
-	{ 2, "VIRTIO_MEM_F_PERSISTENT_SUSPEND" },
+	TYPE_BIT(MEM_F_ACPI_PXM),
+	TYPE_BIT(MEM_F_UNPLUGGED_INACCESSIBLE),
+	TYPE_BIT(MEM_F_PERSISTENT_SUSPEND),
 };
 
 /* 5.16.3 Feature bits (I2C adapter device). */
 static const struct vlp_name i2c_bits[] = {
-	{ 0, "VIRTIO_I2C_F_ZERO_LENGTH_REQUEST" },
+	TYPE_BIT(I2C_F_ZERO_LENGTH_REQUEST),
 };
 
 /* 5.17.3 Feature bits (SCMI device). */
 static const struct vlp_name scmi_bits[] = {
-	{ 0, "VIRTIO_SCMI_F_P2A_CHANNELS" },
-	{ 1, "VIRTIO_SCMI_F_SHARED_MEMORY" },
+	TYPE_BIT(SCMI_F_P2A_CHANNELS),
+	TYPE_BIT(SCMI_F_SHARED_MEMORY),
 };
 
 /* 5.18.3 Feature bits (GPIO device). */
 static const struct vlp_name gpio_bits[] = {
-	{ 0, "VIRTIO_GPIO_F_IRQ" },
+	TYPE_BIT(GPIO_F_IRQ),
 };
 
 /* 5.19.3 Feature bits (PMEM device). */
 static const struct vlp_name pmem_bits[] = {
-	{ 0, "VIRTIO_PMEM_F_SHMEM_REGION" },
+	TYPE_BIT(PMEM_F_SHMEM_REGION),
 };
 
 /* 5.20.3 Feature bits (CAN device). */
 static const struct vlp_name can_bits[] = {
-	{ 0, "VIRTIO_CAN_F_CAN_CLASSIC" },
-	{ 1, "VIRTIO_CAN_F_CAN_FD" },
-	{ 2, "VIRTIO_CAN_F_RTR_FRAMES" },
-	{ 3, "VIRTIO_CAN_F_LATE_TX_ACK" },
+	TYPE_BIT(CAN_F_CAN_CLASSIC),
+	TYPE_BIT(CAN_F_CAN_FD),
+	TYPE_BIT(CAN_F_RTR_FRAMES),
+	TYPE_BIT(CAN_F_LATE_TX_ACK),
 };
 
 /* 5.23.3 Feature bits (RTC device); matches Linux virtio_rtc.h. */
 static const struct vlp_name rtc_bits[] = {
-	{ 0, "VIRTIO_RTC_F_ALARM" },
+	TYPE_BIT(RTC_F_ALARM),
 };
 
 static const struct vlp_names transport_names = BITS(transport_bits);

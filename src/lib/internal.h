@@ -85,8 +85,16 @@ extern const struct vlp_names vlp_features_pmem;
 extern const struct vlp_names vlp_features_can;
 extern const struct vlp_names vlp_features_rtc;
 
-/* types.c: the bit of a device feature named in the registry, -1 none. */
-int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name);
+/* pcicfg.c: the bits of the PCI Command register (PCI Local Bus 3.0,
+ * 6.2.2) as rows (offset and width the register's), for the library's own
+ * writes (bus mastering for queues in user memory, vq.c). */
+enum vlp_pci_command_row {
+	VLP_CMD_IO_SPACE,
+	VLP_CMD_MEMORY_SPACE,
+	VLP_CMD_BUS_MASTER,
+	VLP_CMD_COUNT
+};
+const struct vlp_field_table *vlp_pci_command_table(void);
 
 struct pci_dev;
 struct vlp_pcilib;

@@ -84,6 +84,22 @@ struct vlp_val vlp_header_value(const struct vlp_header *h, enum vlp_pci_header_
 	return *(const struct vlp_val *)((const char *)h + header_member[row]);
 }
 
+/* Command register bits (PCI Local Bus 3.0, 6.2.2), for the library's own
+ * writes: each row is one bit of the register at PCI_COMMAND. */
+static const struct vlp_field command_fields[] = {
+	[VLP_CMD_IO_SPACE] = BITS("io_space", PCI_COMMAND, 2, 0, 1, VLP_FIELD_BOOL, NULL,
+				  "I/O Space: the device answers I/O accesses"),
+	[VLP_CMD_MEMORY_SPACE] = BITS("memory_space", PCI_COMMAND, 2, 1, 1, VLP_FIELD_BOOL, NULL,
+				      "Memory Space: the device answers memory accesses"),
+	[VLP_CMD_BUS_MASTER] = BITS("bus_master", PCI_COMMAND, 2, 2, 1, VLP_FIELD_BOOL, NULL,
+				    "Bus Master: the device may access memory (DMA)"),
+};
+_Static_assert(VLP_ARRAY_SIZE(command_fields) == VLP_CMD_COUNT, "one row per vlp_pci_command_row");
+_Static_assert(PCI_COMMAND_IO == 1u << 0 && PCI_COMMAND_MEMORY == 1u << 1 &&
+		       PCI_COMMAND_MASTER == 1u << 2,
+	       "the command rows' bits are libpci's");
+static const struct vlp_field_table command_table = TABLE("pci_command", command_fields, 0x40);
+
 /* A Base Address Register (6.2.5.1); offsets from PCI_BASE_ADDRESS_0 + 4 * index. */
 static const struct vlp_name space_entries[] = { { PCI_BASE_ADDRESS_SPACE_MEMORY, "memory" },
 						 { PCI_BASE_ADDRESS_SPACE_IO, "io" } };
@@ -165,6 +181,11 @@ static const struct vlp_field_table pcie_table = TABLE("pci_express_cap", pcie_f
 const struct vlp_field_table *vlp_pci_header_table(void)
 {
 	return &header_table;
+}
+
+const struct vlp_field_table *vlp_pci_command_table(void)
+{
+	return &command_table;
 }
 
 const struct vlp_field_table *vlp_pci_bar_table(void)

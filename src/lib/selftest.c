@@ -38,7 +38,6 @@
 #define BLK_SECTOR 512u
 /* 5.1 network */
 #define NET_F_MAC 5
-#define NET_F_CTRL_VQ 17
 #define NET_F_CTRL_RX 18
 #define NET_TRANSMITQ 1
 #define NET_CONTROLQ 2
@@ -566,7 +565,7 @@ static void test_net(struct run *r)
 	struct vlp_reg reg;
 	size_t n;
 
-	if (!vlp_feature_on(r->drv, NET_F_CTRL_VQ) || !vlp_feature_on(r->drv, NET_F_CTRL_RX)) {
+	if (!vlp_feature_on(r->drv, VLP_NET_F_CTRL_VQ) || !vlp_feature_on(r->drv, NET_F_CTRL_RX)) {
 		step(r, "control queue", true,
 		     "skipped: VIRTIO_NET_F_CTRL_VQ and VIRTIO_NET_F_CTRL_RX not both offered");
 	} else {
@@ -628,7 +627,8 @@ static const struct selftest_type {
 	void (*run)(struct run *r);
 	const char *const *requests; /* what run posts, for a dry run */
 } TESTS[] = {
-	{ VLP_ID_NET, "network", 1u << NET_F_MAC | 1u << NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX, test_net,
+	{ VLP_ID_NET, "network", 1u << NET_F_MAC | 1u << VLP_NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX,
+	  test_net,
 	  (const char *const[]){
 		  "controlq (queue 2, with VIRTIO_NET_F_CTRL_VQ and VIRTIO_NET_F_CTRL_RX): VIRTIO_NET_CTRL_RX_PROMISC on, then off (2 bytes + 1 byte device-writable ack each)",
 		  "transmitq (queue 1): one 60-byte broadcast frame from the device's MAC after a 12-byte virtio_net_hdr",

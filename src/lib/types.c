@@ -22,14 +22,15 @@
 #define REQUEST VLP_QUEUE_REQUEST
 #define EVENT VLP_QUEUE_EVENT
 
-/* A queue, and one that exists only with a device feature (by name). */
+/* A queue, and one that exists only with a device feature (its vlp.h
+ * constant, e.g. VLP_NET_F_CTRL_VQ). */
 #define Q(n, r)                                                                                    \
 	{                                                                                          \
 		.name = n, .role = r                                                               \
 	}
-#define QF(n, r, f)                                                                                \
+#define QF(n, r, bit)                                                                              \
 	{                                                                                          \
-		.name = n, .role = r, .feature = f                                                 \
+		.name = n, .role = r, .feature = VLP_FEATURE(bit)                                  \
 	}
 
 /* A registry row: ID, short name, title, then what the type has. */
@@ -48,7 +49,7 @@
 /* 5.1.2: receiveqN/transmitqN pairs, controlq last (2N) with VIRTIO_NET_F_CTRL_VQ */
 static const struct vlp_queue_def net_group[] = { Q("receiveq%u", RECEIVE),
 						  Q("transmitq%u", TRANSMIT) };
-static const struct vlp_queue_def net_tail[] = { QF("controlq", CONTROL, "VIRTIO_NET_F_CTRL_VQ") };
+static const struct vlp_queue_def net_tail[] = { QF("controlq", CONTROL, VLP_NET_F_CTRL_VQ) };
 
 /* 5.2.2 */
 static const struct vlp_queue_def blk_group[] = { Q("requestq%u", REQUEST) };
@@ -56,12 +57,12 @@ static const struct vlp_queue_def blk_group[] = { Q("requestq%u", REQUEST) };
 /* 5.3.2: port 0, then the control queues and the ports 1.. with VIRTIO_CONSOLE_F_MULTIPORT */
 static const struct vlp_queue_def console_head[] = {
 	Q("receiveq(port0)", RECEIVE), Q("transmitq(port0)", TRANSMIT),
-	QF("control receiveq", CONTROL, "VIRTIO_CONSOLE_F_MULTIPORT"),
-	QF("control transmitq", CONTROL, "VIRTIO_CONSOLE_F_MULTIPORT")
+	QF("control receiveq", CONTROL, VLP_CONSOLE_F_MULTIPORT),
+	QF("control transmitq", CONTROL, VLP_CONSOLE_F_MULTIPORT)
 };
 static const struct vlp_queue_def console_group[] = {
-	QF("receiveq(port%u)", RECEIVE, "VIRTIO_CONSOLE_F_MULTIPORT"),
-	QF("transmitq(port%u)", TRANSMIT, "VIRTIO_CONSOLE_F_MULTIPORT")
+	QF("receiveq(port%u)", RECEIVE, VLP_CONSOLE_F_MULTIPORT),
+	QF("transmitq(port%u)", TRANSMIT, VLP_CONSOLE_F_MULTIPORT)
 };
 
 /* 5.4.2 */
@@ -70,9 +71,9 @@ static const struct vlp_queue_def entropy_head[] = { Q("requestq", REQUEST) };
 /* 5.5.2: statsq, free_page_vq, reporting_vq only with their features */
 static const struct vlp_queue_def balloon_head[] = {
 	Q("inflateq", TRANSMIT), Q("deflateq", TRANSMIT),
-	QF("statsq", TRANSMIT, "VIRTIO_BALLOON_F_STATS_VQ"),
-	QF("free_page_vq", TRANSMIT, "VIRTIO_BALLOON_F_FREE_PAGE_HINT"),
-	QF("reporting_vq", TRANSMIT, "VIRTIO_BALLOON_F_PAGE_REPORTING")
+	QF("statsq", TRANSMIT, VLP_BALLOON_F_STATS_VQ),
+	QF("free_page_vq", TRANSMIT, VLP_BALLOON_F_FREE_PAGE_HINT),
+	QF("reporting_vq", TRANSMIT, VLP_BALLOON_F_PAGE_REPORTING)
 };
 
 /* 5.6.2: request queues from 2 */
@@ -87,7 +88,7 @@ static const struct vlp_queue_def gpu_head[] = { Q("controlq", CONTROL), Q("curs
 
 /* 5.23.2: alarmq only with VIRTIO_RTC_F_ALARM */
 static const struct vlp_queue_def rtc_head[] = { Q("requestq", REQUEST),
-						 QF("alarmq", EVENT, "VIRTIO_RTC_F_ALARM") };
+						 QF("alarmq", EVENT, VLP_RTC_F_ALARM) };
 
 /* 5.8.2: eventq carries input events to the driver, statusq LED and other
  * status from the driver to the device. */
@@ -113,7 +114,7 @@ static const struct vlp_queue_def sound_head[] = { Q("controlq", CONTROL), Q("ev
 
 /* 5.11.2: the notification queue only with VIRTIO_FS_F_NOTIFICATION */
 static const struct vlp_queue_def fs_head[] = { Q("hiprio", REQUEST), QF("notification queue", EVENT,
-									 "VIRTIO_FS_F_NOTIFICATION") };
+									 VLP_FS_F_NOTIFICATION) };
 static const struct vlp_queue_def fs_group[] = { Q("requestq%u", REQUEST) };
 
 /* 5.19.2 */
@@ -124,7 +125,7 @@ static const struct vlp_queue_def rpmb_head[] = { Q("requestq", REQUEST) };
 
 /* 5.17.2: eventq only with VIRTIO_SCMI_F_P2A_CHANNELS */
 static const struct vlp_queue_def scmi_head[] = { Q("cmdq", REQUEST),
-						  QF("eventq", EVENT, "VIRTIO_SCMI_F_P2A_CHANNELS") };
+						  QF("eventq", EVENT, VLP_SCMI_F_P2A_CHANNELS) };
 
 /* 5.16.2 */
 static const struct vlp_queue_def i2c_head[] = { Q("requestq", REQUEST) };
@@ -135,7 +136,7 @@ static const struct vlp_queue_def can_head[] = { Q("txq", TRANSMIT), Q("rxq", RE
 
 /* 5.18.2: eventq only with VIRTIO_GPIO_F_IRQ */
 static const struct vlp_queue_def gpio_head[] = { Q("requestq", REQUEST),
-						  QF("eventq", EVENT, "VIRTIO_GPIO_F_IRQ") };
+						  QF("eventq", EVENT, VLP_GPIO_F_IRQ) };
 
 /* 5.21.2 */
 static const struct vlp_queue_def spi_head[] = { Q("requestq", REQUEST) };
@@ -256,40 +257,22 @@ const struct vlp_names *vlp_device_feature_names(unsigned device_type)
 	return t ? t->features : &no_features;
 }
 
-/* Bit of a feature named in a queue definition, -1 when the type has no
- * such bit (tests/unit/test_tables.c checks that every name resolves). */
-int vlp_type_feature_bit(const struct vlp_device_type *t, const char *name)
-{
-	for (size_t i = 0; i < t->features->count; i++)
-		if (!strcmp(t->features->entries[i].name, name))
-			return (int)t->features->entries[i].value;
-	return -1;
-}
-
 /* A queue exists when it needs no feature or the feature is on.  Without
  * the driver's features (NULL), every optional queue counts as absent. */
-static bool queue_present(const struct vlp_device_type *t, const struct vlp_queue_def *q,
-			  const uint32_t *features)
+static bool queue_present(const struct vlp_queue_def *q, const uint32_t *features)
 {
-	int bit;
-
-	if (!q->feature)
-		return true;
-	bit = vlp_type_feature_bit(t, q->feature);
-	return features && bit >= 0 && (unsigned)bit < 32 * VLP_FEATURE_WORDS &&
-	       (features[bit / 32] >> (bit % 32) & 1);
+	return !q->feature || vlp_feature_on(features, VLP_FEATURE_BIT(q->feature));
 }
 
 /* The k-th present queue of defs, NULL past the last; *n counts them. */
-static const struct vlp_queue_def *nth_present(const struct vlp_device_type *t,
-					       const struct vlp_queue_def *defs, size_t ndefs,
+static const struct vlp_queue_def *nth_present(const struct vlp_queue_def *defs, size_t ndefs,
 					       const uint32_t *features, unsigned k, unsigned *n)
 {
 	const struct vlp_queue_def *found = NULL;
 
 	*n = 0;
 	for (size_t i = 0; i < ndefs; i++)
-		if (queue_present(t, &defs[i], features) && (*n)++ == k)
+		if (queue_present(&defs[i], features) && (*n)++ == k)
 			found = &defs[i];
 	return found;
 }
@@ -317,25 +300,25 @@ const char *vlp_queue_name(unsigned type, unsigned index, unsigned num_queues,
 	unsigned number = 0;
 
 	if (ql) {
-		q = nth_present(t, ql->head, ql->nhead, driver_features, index, &nhead);
+		q = nth_present(ql->head, ql->nhead, driver_features, index, &nhead);
 		if (!q && index >= nhead && num_queues && index < num_queues) {
 			/* The tail queues are the last ones (4.1.4.3: num_queues). */
-			nth_present(t, ql->tail, ql->ntail, driver_features, 0, &ntail);
+			nth_present(ql->tail, ql->ntail, driver_features, 0, &ntail);
 			if (ntail && index >= num_queues - ntail && num_queues >= nhead + ntail)
-				q = nth_present(t, ql->tail, ql->ntail, driver_features,
+				q = nth_present(ql->tail, ql->ntail, driver_features,
 						index - (num_queues - ntail), &ntail);
 		}
 		if (!q && index >= nhead) {
 			unsigned g = index - nhead;
 
-			nth_present(t, ql->group, ql->ngroup, driver_features, 0, &ngroup);
+			nth_present(ql->group, ql->ngroup, driver_features, 0, &ngroup);
 			if (ngroup) {
-				q = nth_present(t, ql->group, ql->ngroup, driver_features,
-						g % ngroup, &ngroup);
+				q = nth_present(ql->group, ql->ngroup, driver_features, g % ngroup,
+						&ngroup);
 				number = ql->first + g / ngroup;
 			} else if (!num_queues) {
 				/* No count known: the tail follows the head. */
-				q = nth_present(t, ql->tail, ql->ntail, driver_features, g, &ntail);
+				q = nth_present(ql->tail, ql->ntail, driver_features, g, &ntail);
 			}
 		}
 	}

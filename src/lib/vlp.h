@@ -527,7 +527,7 @@ enum vlp_queue_role {
 struct vlp_queue_def {
 	const char *name; /* as the chapter's "Virtqueues" names it; %u: numbered */
 	enum vlp_queue_role role;
-	const char *feature; /* exists only with this device feature, NULL: always */
+	uint16_t feature; /* VLP_FEATURE(bit): exists only with that device feature; 0: always */
 };
 /* Queue N: the head queues from 0, then the group repeated (numbered from
  * first), the tail queues last (counted back from num_queues). */
@@ -619,6 +619,206 @@ VLP_API const struct vlp_names *vlp_transport_feature_names(void);
 VLP_API const char *vlp_feature_name(unsigned device_type, unsigned bit);
 /* Device status bits (2.1), kind VLP_NAMES_BITS with bit numbers. */
 VLP_API const struct vlp_names *vlp_status_names(void);
+
+/* ------------------------------------------------------------------ */
+/* Device-specific feature bit numbers                                 */
+/* ------------------------------------------------------------------ */
+
+/* The feature bits of each device type (chapter 5, "Feature bits" of each
+ * device's chapter; 2.2: bits 0-23, 50-127 and, legacy net only, 41-42),
+ * named VLP_ for the spec's VIRTIO_.  Defined here once: the name tables
+ * of features.c are built from these constants (the name a table shows is
+ * the constant's own spelling), and code that means one bit names it. */
+
+/* 5.1.3 (network device); 5.1.3.2 legacy: GSO 6, GUEST_RSC4 41 (also
+ * VIRTIO_F_ADMIN_VQ of chapter 6, vlp_feature_name() says that), GUEST_RSC6 42 */
+enum vlp_net_feature_bit {
+	VLP_NET_F_CSUM = 0,
+	VLP_NET_F_GUEST_CSUM = 1,
+	VLP_NET_F_CTRL_GUEST_OFFLOADS = 2,
+	VLP_NET_F_MTU = 3,
+	VLP_NET_F_MAC = 5,
+	VLP_NET_F_GSO = 6,
+	VLP_NET_F_GUEST_TSO4 = 7,
+	VLP_NET_F_GUEST_TSO6 = 8,
+	VLP_NET_F_GUEST_ECN = 9,
+	VLP_NET_F_GUEST_UFO = 10,
+	VLP_NET_F_HOST_TSO4 = 11,
+	VLP_NET_F_HOST_TSO6 = 12,
+	VLP_NET_F_HOST_ECN = 13,
+	VLP_NET_F_HOST_UFO = 14,
+	VLP_NET_F_MRG_RXBUF = 15,
+	VLP_NET_F_STATUS = 16,
+	VLP_NET_F_CTRL_VQ = 17,
+	VLP_NET_F_CTRL_RX = 18,
+	VLP_NET_F_CTRL_VLAN = 19,
+	VLP_NET_F_CTRL_RX_EXTRA = 20,
+	VLP_NET_F_GUEST_ANNOUNCE = 21,
+	VLP_NET_F_MQ = 22,
+	VLP_NET_F_CTRL_MAC_ADDR = 23,
+	VLP_NET_F_GUEST_RSC4 = 41,
+	VLP_NET_F_GUEST_RSC6 = 42,
+	VLP_NET_F_DEVICE_STATS = 50,
+	VLP_NET_F_HASH_TUNNEL = 51,
+	VLP_NET_F_VQ_NOTF_COAL = 52,
+	VLP_NET_F_NOTF_COAL = 53,
+	VLP_NET_F_GUEST_USO4 = 54,
+	VLP_NET_F_GUEST_USO6 = 55,
+	VLP_NET_F_HOST_USO = 56,
+	VLP_NET_F_HASH_REPORT = 57,
+	VLP_NET_F_GUEST_HDRLEN = 59,
+	VLP_NET_F_RSS = 60,
+	VLP_NET_F_RSC_EXT = 61,
+	VLP_NET_F_STANDBY = 62,
+	VLP_NET_F_SPEED_DUPLEX = 63,
+	VLP_NET_F_RSS_CONTEXT = 64,
+	VLP_NET_F_GUEST_UDP_TUNNEL_GSO = 65,
+	VLP_NET_F_GUEST_UDP_TUNNEL_GSO_CSUM = 66,
+	VLP_NET_F_HOST_UDP_TUNNEL_GSO = 67,
+	VLP_NET_F_HOST_UDP_TUNNEL_GSO_CSUM = 68,
+	VLP_NET_F_OUT_NET_HEADER = 69,
+	VLP_NET_F_IPSEC = 70,
+};
+
+/* 5.2.3 (block device); 5.2.3.1 legacy: BARRIER 0, SCSI 7 */
+enum vlp_blk_feature_bit {
+	VLP_BLK_F_BARRIER = 0,
+	VLP_BLK_F_SIZE_MAX = 1,
+	VLP_BLK_F_SEG_MAX = 2,
+	VLP_BLK_F_GEOMETRY = 4,
+	VLP_BLK_F_RO = 5,
+	VLP_BLK_F_BLK_SIZE = 6,
+	VLP_BLK_F_SCSI = 7,
+	VLP_BLK_F_FLUSH = 9,
+	VLP_BLK_F_TOPOLOGY = 10,
+	VLP_BLK_F_CONFIG_WCE = 11,
+	VLP_BLK_F_MQ = 12,
+	VLP_BLK_F_DISCARD = 13,
+	VLP_BLK_F_WRITE_ZEROES = 14,
+	VLP_BLK_F_LIFETIME = 15,
+	VLP_BLK_F_SECURE_ERASE = 16,
+	VLP_BLK_F_ZONED = 17,
+};
+
+/* 5.3.3 (console device) */
+enum vlp_console_feature_bit {
+	VLP_CONSOLE_F_SIZE = 0,
+	VLP_CONSOLE_F_MULTIPORT = 1,
+	VLP_CONSOLE_F_EMERG_WRITE = 2,
+};
+
+/* 5.5.3 (traditional memory balloon device) */
+enum vlp_balloon_feature_bit {
+	VLP_BALLOON_F_MUST_TELL_HOST = 0,
+	VLP_BALLOON_F_STATS_VQ = 1,
+	VLP_BALLOON_F_DEFLATE_ON_OOM = 2,
+	VLP_BALLOON_F_FREE_PAGE_HINT = 3,
+	VLP_BALLOON_F_PAGE_POISON = 4,
+	VLP_BALLOON_F_PAGE_REPORTING = 5,
+};
+
+/* 5.6.3 (SCSI host device) */
+enum vlp_scsi_feature_bit {
+	VLP_SCSI_F_INOUT = 0,
+	VLP_SCSI_F_HOTPLUG = 1,
+	VLP_SCSI_F_CHANGE = 2,
+	VLP_SCSI_F_T10_PI = 3,
+};
+
+/* 9P transport (ID 9): no chapter in the spec; Linux include/uapi/linux/virtio_9p.h
+ * (Linux names it VIRTIO_9P_MOUNT_TAG, without _F_) */
+enum vlp_9p_feature_bit {
+	VLP_9P_MOUNT_TAG = 0,
+};
+
+/* 5.7.3 (GPU device) */
+enum vlp_gpu_feature_bit {
+	VLP_GPU_F_VIRGL = 0,
+	VLP_GPU_F_EDID = 1,
+	VLP_GPU_F_RESOURCE_UUID = 2,
+	VLP_GPU_F_RESOURCE_BLOB = 3,
+	VLP_GPU_F_CONTEXT_INIT = 4,
+	VLP_GPU_F_BLOB_ALIGNMENT = 5,
+};
+
+/* 5.9.3 (crypto device) */
+enum vlp_crypto_feature_bit {
+	VLP_CRYPTO_F_REVISION_1 = 0,
+	VLP_CRYPTO_F_CIPHER_STATELESS_MODE = 1,
+	VLP_CRYPTO_F_HASH_STATELESS_MODE = 2,
+	VLP_CRYPTO_F_MAC_STATELESS_MODE = 3,
+	VLP_CRYPTO_F_AEAD_STATELESS_MODE = 4,
+	VLP_CRYPTO_F_AKCIPHER_STATELESS_MODE = 5,
+};
+
+/* 5.10.3 (socket device) */
+enum vlp_vsock_feature_bit {
+	VLP_VSOCK_F_STREAM = 0,
+	VLP_VSOCK_F_SEQPACKET = 1,
+	VLP_VSOCK_F_NO_IMPLIED_STREAM = 2,
+};
+
+/* 5.11.3 (file system device) */
+enum vlp_fs_feature_bit {
+	VLP_FS_F_NOTIFICATION = 0,
+};
+
+/* 5.13.3 (IOMMU device) */
+enum vlp_iommu_feature_bit {
+	VLP_IOMMU_F_INPUT_RANGE = 0,
+	VLP_IOMMU_F_DOMAIN_RANGE = 1,
+	VLP_IOMMU_F_MAP_UNMAP = 2,
+	VLP_IOMMU_F_BYPASS = 3,
+	VLP_IOMMU_F_PROBE = 4,
+	VLP_IOMMU_F_MMIO = 5,
+	VLP_IOMMU_F_BYPASS_CONFIG = 6,
+};
+
+/* 5.14.3 (sound device; the spec spells the type SND) */
+enum vlp_sound_feature_bit {
+	VLP_SND_F_CTLS = 0,
+};
+
+/* 5.15.3 (memory device) */
+enum vlp_mem_feature_bit {
+	VLP_MEM_F_ACPI_PXM = 0,
+	VLP_MEM_F_UNPLUGGED_INACCESSIBLE = 1,
+	VLP_MEM_F_PERSISTENT_SUSPEND = 2,
+};
+
+/* 5.16.3 (I2C adapter device) */
+enum vlp_i2c_feature_bit {
+	VLP_I2C_F_ZERO_LENGTH_REQUEST = 0,
+};
+
+/* 5.17.3 (SCMI device) */
+enum vlp_scmi_feature_bit {
+	VLP_SCMI_F_P2A_CHANNELS = 0,
+	VLP_SCMI_F_SHARED_MEMORY = 1,
+};
+
+/* 5.18.3 (GPIO device) */
+enum vlp_gpio_feature_bit {
+	VLP_GPIO_F_IRQ = 0,
+};
+
+/* 5.19.3 (PMEM device) */
+enum vlp_pmem_feature_bit {
+	VLP_PMEM_F_SHMEM_REGION = 0,
+};
+
+/* 5.20.3 (CAN device) */
+enum vlp_can_feature_bit {
+	VLP_CAN_F_CAN_CLASSIC = 0,
+	VLP_CAN_F_CAN_FD = 1,
+	VLP_CAN_F_RTR_FRAMES = 2,
+	VLP_CAN_F_LATE_TX_ACK = 3,
+};
+
+/* 5.23.3 (RTC device) */
+enum vlp_rtc_feature_bit {
+	VLP_RTC_F_ALARM = 0,
+};
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */

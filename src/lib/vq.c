@@ -17,51 +17,44 @@
 #include "internal.h"
 
 #define VQ_DEFAULT_SIZE 256 /* every split area then fits in one 4 KiB page */
-#define VQ_RESET_TIMEOUT_MS 1000
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_MASTER 0x4
-
-/* 2.7.5 split descriptor flags, 2.7.6/2.7.8 ring flags */
-#define VIRTQ_DESC_F_NEXT 1
-#define VIRTQ_DESC_F_WRITE 2
-#define VIRTQ_AVAIL_F_NO_INTERRUPT 1
-/* 2.8.1, 2.8.14 packed descriptor and event suppression flags */
-#define VIRTQ_DESC_F_AVAIL (1u << 7)
-#define VIRTQ_DESC_F_USED (1u << 15)
-#define RING_EVENT_FLAGS_DISABLE 1
 /* used_event this far past the used entries seen: the device would
  * interrupt only after 32768 more (2.7.7.2), more than can be in flight. */
 #define USED_EVENT_AHEAD 0x7fff
 
-#define NO_VECTOR 0xffff /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
+/* The ring structures are laid out by the ring field tables (ringfields.c):
+ * a field's offset and width are its row's, reached by the row's enum; a
+ * structure's size is its table's.  The flags are vlp.h's VLP_*_F_*. */
+
+/* Where a row of the structure at base lies. */
+static uint8_t *at(uint8_t *base, const struct vlp_field_table *t, unsigned row)
+{
+	return base + t->fields[row].offset;
+}
+
+/* Entry i of a row that is an array of Queue Size entries (avail and used
+ * rings, 2.7.6, 2.7.8). */
+static uint8_t *entry(uint8_t *base, const struct vlp_field_table *t, unsigned row, unsigned i)
+{
+	return at(base, t, row) + (size_t)t->fields[row].width * i;
+}
 
 /* Ring fields are little-endian (2.7, 2.8 with VERSION_1). */
-static void put_le16(uint8_t *p, uint16_t v)
+static void put_le(uint8_t *p, unsigned width, uint64_t v)
 {
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
+	for (unsigned i = 0; i < width; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
+/* A row of the structure at base, written in its width. */
+static void put(uint8_t *base, const struct vlp_field_table *t, unsigned row, uint64_t v)
 {
-	put_le16(p, (uint16_t)v);
-	put_le16(p + 2, (uint16_t)(v >> 16));
+	put_le(at(base, t, row), t->fields[row].width, v);
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
+/* A row of the structure at base, read. */
+static uint64_t get(const uint8_t *base, const struct vlp_field_table *t, unsigned row)
 {
-	put_le32(p, (uint32_t)v);
-	put_le32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)get_le16(p) | (uint32_t)get_le16(p + 2) << 16;
+	return vlp_field_read_mem(&t->fields[row], base);
 }
 
 struct vq_buf {
@@ -104,13 +97,19 @@ int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format forma
 	/* Each area at a page boundary: one of 4 KiB or less is then
 	 * physically contiguous on locked pages too; the alignments of 2.7
 	 * (16, 2, 4) and 2.8.10 (16, 4, 4) follow. */
-	out->desc_len = 16u * size;
 	if (format == VLP_RING_SPLIT) {
-		out->driver_len = 6u + 2u * size; /* flags, idx, ring[], used_event (2.7.6) */
-		out->device_len = 6u + 8u * size; /* flags, idx, ring[], avail_event (2.7.8) */
+		const struct vlp_field_table *avail = vlp_avail_table(), *used = vlp_used_table();
+
+		out->desc_len = vlp_split_desc_table()->size * size;
+		/* flags, idx, used_event (the table's size) and ring[] (2.7.6) */
+		out->driver_len = avail->size + avail->fields[VLP_AVAIL_RING].width * size;
+		/* flags, idx, avail_event and ring[] (2.7.8) */
+		out->device_len = used->size + used->fields[VLP_USED_RING].width * size;
 	} else {
-		out->driver_len = 4; /* struct pvirtq_event_suppress (2.8.10) */
-		out->device_len = 4;
+		out->desc_len = vlp_packed_desc_table()->size * size;
+		/* struct pvirtq_event_suppress each (2.8.10) */
+		out->driver_len = vlp_event_suppress_table()->size;
+		out->device_len = vlp_event_suppress_table()->size;
 	}
 	out->desc_off = 0;
 	out->driver_off = (out->desc_len + VLP_VQ_PAGE - 1) / VLP_VQ_PAGE * VLP_VQ_PAGE;
@@ -130,6 +129,15 @@ static int area_pa(struct vlp_ctx *ctx, struct vlp_vq *vq, size_t off, size_t le
 					 ? "is not physically contiguous (no free huge page): give a smaller size (256 fits in a page)"
 					 : vlp_ctx_error(ctx));
 	return 0;
+}
+
+/* used_event, after the avail ring (2.7.6; split rings with EVENT_IDX). */
+static uint8_t *used_event(struct vlp_vq *vq)
+{
+	const struct vlp_field_table *t = vlp_avail_table();
+
+	return vlp_vq_area(vq, VLP_VQ_DRIVER) +
+	       vlp_ring_field_offset(t, &t->fields[VLP_AVAIL_USED_EVENT], vq->info.size);
 }
 
 int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format, uint64_t features,
@@ -173,11 +181,14 @@ int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format, 
 	 * is kept half the index space ahead instead (vlp_vq_reap). */
 	vq->event_idx = features >> VLP_F_EVENT_IDX & 1;
 	if (format == VLP_RING_SPLIT && vq->event_idx)
-		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * size, USED_EVENT_AHEAD);
+		put_le(used_event(vq), vlp_avail_table()->fields[VLP_AVAIL_USED_EVENT].width,
+		       USED_EVENT_AHEAD);
 	else if (format == VLP_RING_SPLIT)
-		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER), VIRTQ_AVAIL_F_NO_INTERRUPT);
+		put(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_avail_table(), VLP_AVAIL_FLAGS,
+		    VLP_AVAIL_F_NO_INTERRUPT);
 	else
-		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, RING_EVENT_FLAGS_DISABLE);
+		put(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_event_suppress_table(), VLP_EVENT_FLAGS,
+		    VLP_EVENT_F_DISABLE);
 	vq->avail_wrap = vq->used_wrap = true; /* 2.8.1: both start at 1 */
 	*out = vq;
 	return 0;
@@ -259,29 +270,33 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 	b->in_flight = true;
 	b->has_next = false;
 	if (vq->info.format == VLP_RING_SPLIT) {
+		const struct vlp_field_table *dt = vlp_split_desc_table(), *avt = vlp_avail_table();
+		uint8_t *avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
 		uint16_t idx = vq->info.avail_idx;
 
 		/* 2.7.13.1: one descriptor per buffer, then its head in
 		 * avail.ring, then (2.7.13.3) avail.idx after a write barrier. */
-		d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * id;
-		put_le64(d, pa);
-		put_le32(d + 8, (uint32_t)len);
-		put_le16(d + 12, device_writable ? VIRTQ_DESC_F_WRITE : 0);
-		put_le16(d + 14, 0);
-		put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * (idx % vq->info.size), (uint16_t)id);
-		store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, (uint16_t)(idx + 1));
+		d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * id;
+		put(d, dt, VLP_DESC_ADDR, pa);
+		put(d, dt, VLP_DESC_LEN, len);
+		put(d, dt, VLP_DESC_FLAGS, device_writable ? VLP_DESC_F_WRITE : 0);
+		put(d, dt, VLP_DESC_NEXT, 0);
+		put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
+		       avt->fields[VLP_AVAIL_RING].width, id);
+		store16_release(at(avail, avt, VLP_AVAIL_IDX), (uint16_t)(idx + 1));
 		vq->info.avail_idx = (uint16_t)(idx + 1);
 	} else {
-		uint16_t flags = device_writable ? VIRTQ_DESC_F_WRITE : 0;
+		const struct vlp_field_table *dt = vlp_packed_desc_table();
+		uint16_t flags = device_writable ? VLP_DESC_F_WRITE : 0;
 
 		/* 2.8.21: addr, len and id first; the flags (AVAIL = the wrap
 		 * counter, USED = its inverse, 2.8.1) last, after a barrier. */
-		d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * vq->next_avail;
-		put_le64(d, pa);
-		put_le32(d + 8, (uint32_t)len);
-		put_le16(d + 12, (uint16_t)id);
-		flags |= vq->avail_wrap ? VIRTQ_DESC_F_AVAIL : VIRTQ_DESC_F_USED;
-		store16_release(d + 14, flags);
+		d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
+		put(d, dt, VLP_PDESC_ADDR, pa);
+		put(d, dt, VLP_PDESC_LEN, len);
+		put(d, dt, VLP_PDESC_ID, id);
+		flags |= vq->avail_wrap ? VLP_DESC_F_AVAIL : VLP_DESC_F_USED;
+		store16_release(at(d, dt, VLP_PDESC_FLAGS), flags);
 		if (++vq->next_avail == vq->info.size) {
 			vq->next_avail = 0;
 			vq->avail_wrap = !vq->avail_wrap;
@@ -334,6 +349,8 @@ static int take_used(struct vlp_ctx *ctx, struct vlp_vq *vq, uint32_t id, uint32
 int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 		      unsigned n, unsigned *id_out)
 {
+	const struct vlp_field_table *dt = vlp_split_desc_table(), *avt = vlp_avail_table();
+	uint8_t *avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
 	unsigned ids[VLP_VQ_CHAIN_MAX], found = 0;
 	uint64_t pa[VLP_VQ_CHAIN_MAX];
 	uint16_t idx = vq->info.avail_idx;
@@ -377,8 +394,8 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct vq_buf *b = &vq->bufs[ids[i]];
-		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * ids[i];
-		uint16_t flags = segs[i].device_writable ? VIRTQ_DESC_F_WRITE : 0;
+		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * ids[i];
+		uint16_t flags = segs[i].device_writable ? VLP_DESC_F_WRITE : 0;
 
 		memset(vlp_dma_ptr(b->mem), 0, VLP_VQ_BUF_MAX);
 		if (segs[i].data_len)
@@ -389,14 +406,15 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 		b->has_next = i + 1 < n;
 		b->next = (uint16_t)(i + 1 < n ? ids[i + 1] : 0);
 		/* 2.7.5: NEXT and next link the chain's descriptors. */
-		put_le64(d, pa[i]);
-		put_le32(d + 8, (uint32_t)segs[i].len);
-		put_le16(d + 12, (uint16_t)(flags | (b->has_next ? VIRTQ_DESC_F_NEXT : 0)));
-		put_le16(d + 14, b->next);
+		put(d, dt, VLP_DESC_ADDR, pa[i]);
+		put(d, dt, VLP_DESC_LEN, segs[i].len);
+		put(d, dt, VLP_DESC_FLAGS, flags | (b->has_next ? VLP_DESC_F_NEXT : 0));
+		put(d, dt, VLP_DESC_NEXT, b->next);
 	}
 	/* 2.7.13.1-3: the head in avail.ring, then avail.idx after a barrier. */
-	put_le16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * (idx % vq->info.size), (uint16_t)ids[0]);
-	store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2, (uint16_t)(idx + 1));
+	put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
+	       avt->fields[VLP_AVAIL_RING].width, ids[0]);
+	store16_release(at(avail, avt, VLP_AVAIL_IDX), (uint16_t)(idx + 1));
 	vq->info.avail_idx = (uint16_t)(idx + 1);
 	vq->info.in_flight++;
 	*id_out = ids[0];
@@ -409,8 +427,9 @@ int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out,
 
 	*n = 0;
 	if (vq->info.format == VLP_RING_SPLIT) {
-		const uint8_t *used = vlp_vq_area(vq, VLP_VQ_DEVICE);
-		uint16_t idx = load16(used + 2);
+		const struct vlp_field_table *ut = vlp_used_table(), *et = vlp_used_elem_table();
+		uint8_t *used = vlp_vq_area(vq, VLP_VQ_DEVICE);
+		uint16_t idx = load16(at(used, ut, VLP_USED_IDX));
 
 		if ((uint16_t)(idx - vq->info.used_idx) > vq->info.in_flight)
 			return vlp_error(
@@ -419,28 +438,32 @@ int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out,
 				idx, (uint16_t)(idx - vq->info.used_idx), vq->info.used_idx,
 				vq->info.in_flight);
 		while (vq->info.used_idx != idx && *n < max) {
-			const uint8_t *e = used + 4 + 8u * (vq->info.used_idx % vq->info.size);
+			const uint8_t *e =
+				entry(used, ut, VLP_USED_RING, vq->info.used_idx % vq->info.size);
 
-			err = take_used(ctx, vq, get_le32(e), get_le32(e + 4), &out[*n]);
+			err = take_used(ctx, vq, (uint32_t)get(e, et, VLP_USED_ELEM_ID),
+					(uint32_t)get(e, et, VLP_USED_ELEM_LEN), &out[*n]);
 			if (err)
 				return err;
 			(*n)++;
 			vq->info.used_idx++;
 		}
 		if (vq->event_idx)
-			store16_release(vlp_vq_area(vq, VLP_VQ_DRIVER) + 4 + 2u * vq->info.size,
+			store16_release(used_event(vq),
 					(uint16_t)(vq->info.used_idx + USED_EVENT_AHEAD));
 		return 0;
 	}
 	while (*n < max && vq->info.in_flight) {
-		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + 16u * vq->next_used;
-		uint16_t flags = load16(d + 14);
-		bool avail = flags & VIRTQ_DESC_F_AVAIL, used = flags & VIRTQ_DESC_F_USED;
+		const struct vlp_field_table *dt = vlp_packed_desc_table();
+		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_used;
+		uint16_t flags = load16(at(d, dt, VLP_PDESC_FLAGS));
+		bool avail = flags & VLP_DESC_F_AVAIL, used = flags & VLP_DESC_F_USED;
 
 		/* 2.8.1: used when both bits equal the used wrap counter. */
 		if (avail != vq->used_wrap || used != vq->used_wrap)
 			break;
-		err = take_used(ctx, vq, get_le16(d + 12), get_le32(d + 8), &out[*n]);
+		err = take_used(ctx, vq, (uint32_t)get(d, dt, VLP_PDESC_ID),
+				(uint32_t)get(d, dt, VLP_PDESC_LEN), &out[*n]);
 		if (err)
 			return err;
 		(*n)++;
@@ -510,6 +533,7 @@ bool vlp_vqs_dry_run(const struct vlp_vqs *vqs)
 int vlp_vqs_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 		 const struct vlp_vqs_opts *opts, struct vlp_vqs **out)
 {
+	const struct vlp_field *master = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
 	struct vlp_reg reg;
 	struct vlp_vqs *v;
 	uint64_t n = 0;
@@ -547,12 +571,13 @@ int vlp_vqs_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_l
 	v->plain = vlp_device_dry_run(dev);
 	/* PCI Command bit 2: without bus mastering the device cannot reach
 	 * memory.  Enabled for the run, restored by vlp_vqs_close. */
-	err = vlp_config_read(ctx, dev, PCI_COMMAND, 2, &cmd);
+	err = vlp_config_read(ctx, dev, master->offset, master->width, &cmd);
 	if (!err) {
 		v->command_valid = true;
 		v->command = (uint16_t)cmd;
-		if (!(cmd & PCI_COMMAND_MASTER)) {
-			err = vlp_config_write(ctx, dev, PCI_COMMAND, 2, cmd | PCI_COMMAND_MASTER);
+		if (!vlp_field_extract(master, cmd)) {
+			err = vlp_config_write(ctx, dev, master->offset, master->width,
+					       cmd | master->mask << master->shift);
 			v->master_set = err == 0;
 		}
 	}
@@ -648,7 +673,7 @@ int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned s
 	if (size != max)
 		err = write_row(ctx, v, VLP_COMMON_QUEUE_SIZE, q, size);
 	if (!err) /* 4.1.4.3: NO_VECTOR, the queue is polled */
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_MSIX_VECTOR, q, NO_VECTOR);
+		err = write_row(ctx, v, VLP_COMMON_QUEUE_MSIX_VECTOR, q, VLP_NO_VECTOR);
 	if (!err)
 		err = write_row(ctx, v, VLP_COMMON_QUEUE_DESC, q, vq->info.desc_pa);
 	if (!err)
@@ -775,6 +800,7 @@ bool vlp_vqs_in_use(const struct vlp_vqs *v)
 
 int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 {
+	const struct vlp_field *master = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
 	char why[300];
 	bool freed;
 	int err, cerr = 0;
@@ -785,11 +811,11 @@ int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 		return 0;
 	/* 4.1.4.3.2: reset, and wait for device_status to read 0; only
 	 * then does the device stop using the rings. */
-	err = vlp_device_reset(ctx, v->dev, v->layout, VQ_RESET_TIMEOUT_MS, waited_ms);
+	err = vlp_device_reset(ctx, v->dev, v->layout, VLP_RESET_TIMEOUT_MS, waited_ms);
 	if (err)
 		snprintf(why, sizeof(why), "%s", vlp_ctx_error(ctx));
 	if (v->master_set)
-		cerr = vlp_config_write(ctx, v->dev, PCI_COMMAND, 2, v->command);
+		cerr = vlp_config_write(ctx, v->dev, master->offset, master->width, v->command);
 	/* A device that did not reset may still write: its memory is freed
 	 * only when bus mastering is off again, else kept (locked until the
 	 * process ends). */

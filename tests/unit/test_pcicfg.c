@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "vlp.h"
+#include "internal.h"
 
 static struct vlp_ctx *ctx;
 
@@ -59,6 +59,17 @@ static void test_table_shapes(void **state)
 	check_table(vlp_pci_cap_table(0x10), VLP_PCIE_COUNT);
 	assert_null(vlp_pci_cap_table(0x09)); /* vendor: the virtio tables */
 	assert_null(vlp_pci_cap_table(0x05)); /* MSI: not decoded */
+	/* The Command register's bits (the library's own, for bus mastering):
+	 * rows of the register the header row names, bit 2 Bus Master. */
+	check_table(vlp_pci_command_table(), VLP_CMD_COUNT);
+	for (size_t i = 0; i < VLP_CMD_COUNT; i++) {
+		const struct vlp_field *f = &vlp_pci_command_table()->fields[i];
+
+		assert_int_equal(f->offset, vlp_pci_header_table()->fields[VLP_HDR_COMMAND].offset);
+		assert_int_equal(f->width, vlp_pci_header_table()->fields[VLP_HDR_COMMAND].width);
+		assert_int_equal(f->mask << f->shift, 1u << i);
+	}
+	assert_string_equal(vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER].json_key, "bus_master");
 	/* Rows the faces reach by enum are the rows named so. */
 	assert_string_equal(vlp_pci_header_table()->fields[VLP_HDR_CAP_PTR].json_key, "cap_ptr");
 	assert_string_equal(vlp_pci_header_table()->fields[VLP_HDR_CLASS].json_key, "class");

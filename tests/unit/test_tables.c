@@ -471,10 +471,10 @@ static void test_block_tables(void **state)
 
 /* ------------------------------------------------------- registry */
 
-static bool feature_named(const struct vlp_names *n, const char *name)
+static bool feature_named(const struct vlp_names *n, unsigned bit)
 {
 	for (size_t i = 0; i < n->count; i++)
-		if (!strcmp(n->entries[i].name, name))
+		if (n->entries[i].value == bit)
 			return true;
 	return false;
 }
@@ -483,9 +483,9 @@ static void check_queue_defs(const struct vlp_device_type *t, const struct vlp_q
 {
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(q[i].name);
-		if (q[i].feature && !feature_named(t->features, q[i].feature))
-			fail_msg("type %u queue %s: feature %s is not one of the type's", t->id,
-				 q[i].name, q[i].feature);
+		if (q[i].feature && !feature_named(t->features, VLP_FEATURE_BIT(q[i].feature)))
+			fail_msg("type %u queue %s: feature bit %u is not one of the type's", t->id,
+				 q[i].name, VLP_FEATURE_BIT(q[i].feature));
 	}
 }
 
