@@ -180,6 +180,8 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 			 "a snapshot holds one read of ring memory: its %u samples are the same moment",
 			 o->sample_count);
 		unsampled = why;
+	} else if (o->sample_count <= 1) {
+		unsampled = "one read: sampling (--sample) tells a stall from progress";
 	}
 	vlp_rings_judge(rings, state, unsampled);
 }

@@ -14,8 +14,6 @@
 
 #include "internal.h"
 
-#define NO_VECTOR 0xffffu
-
 /* Device status masks (2.1). */
 #define S_DRIVER_OK VLP_S_MASK(VLP_S_DRIVER_OK)
 #define S_FEATURES_OK VLP_S_MASK(VLP_S_FEATURES_OK)
@@ -414,6 +412,7 @@ static void skip(struct run *r, const struct vlp_check *check, const char *reaso
 		return;
 	sk = &rep->skipped[rep->nskipped++];
 	sk->check = check;
+	sk->not_asked = false;
 	snprintf(sk->reason, sizeof(sk->reason), "%s", reason);
 }
 
@@ -545,7 +544,7 @@ static const char *need_queues(const struct run *r)
 	if (why)
 		return why;
 	if (!r->s->nqueues)
-		return r->s->passive ? "queues not read (--passive reads the selected queue only)"
+		return r->s->passive ? "queues not read (passive access reads the selected queue only)"
 				     : "no queue was read";
 	return NULL;
 }
@@ -1087,7 +1086,7 @@ static const char *check_reset_state(struct run *r)
 		return NULL; /* only a device in reset has known register values */
 	/* 4.1.4.3.1: queue_enable reads 0 after reset; 4.1.5.1.2.1: reset
 	 * unmaps every event from its MSI-X vector. */
-	if (regs_value(&r->s->common, VLP_COMMON_CONFIG_MSIX_VECTOR, &v) && v != NO_VECTOR)
+	if (regs_value(&r->s->common, VLP_COMMON_CONFIG_MSIX_VECTOR, &v) && v != VLP_NO_VECTOR)
 		report(r, VLP_SEV_WARNING, -1, at_row(r, VLP_COMMON_CONFIG_MSIX_VECTOR),
 		       "device in reset but config_msix_vector is 0x%04llx, not NO_VECTOR (0xffff)",
 		       (unsigned long long)v);
@@ -1098,7 +1097,7 @@ static const char *check_reset_state(struct run *r)
 			report(r, VLP_SEV_ERROR, -1, at_queue(r, q->index),
 			       "device in reset but queue %u has queue_enable %llu", q->index,
 			       (unsigned long long)v);
-		if (regs_value(&q->regs, VLP_COMMON_QUEUE_MSIX_VECTOR, &v) && v != NO_VECTOR)
+		if (regs_value(&q->regs, VLP_COMMON_QUEUE_MSIX_VECTOR, &v) && v != VLP_NO_VECTOR)
 			report(r, VLP_SEV_WARNING, -1, at_queue(r, q->index),
 			       "device in reset but queue %u has queue_msix_vector 0x%04llx, not NO_VECTOR (0xffff)",
 			       q->index, (unsigned long long)v);
@@ -1215,7 +1214,7 @@ static const char *with_events(struct run *r,
 static void irq_queue_vector(struct run *r, const struct irq_event *ev, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!ev[i].config && ev[i].active && ev[i].vector == NO_VECTOR)
+		if (!ev[i].config && ev[i].active && ev[i].vector == VLP_NO_VECTOR)
 			report(r, VLP_SEV_INFO, -1, at_event(r, &ev[i]),
 			       "queue %u is enabled with queue_msix_vector NO_VECTOR: the device sends it no used buffer notification, so the driver must poll it",
 			       ev[i].queue);
@@ -1229,7 +1228,7 @@ static void irq_vector_range(struct run *r, const struct irq_event *ev, size_t n
 	unsigned size = r->l->caps[r->l->msix_index].u.msix.table_size;
 
 	for (size_t i = 0; i < n; i++)
-		if (ev[i].vector != NO_VECTOR && ev[i].vector >= size)
+		if (ev[i].vector != VLP_NO_VECTOR && ev[i].vector >= size)
 			report(r, VLP_SEV_ERROR, -1, at_event(r, &ev[i]),
 			       "%s vector %u is beyond the MSI-X table (%u entries): its interrupt goes nowhere (a device answers NO_VECTOR to a mapping it cannot make)",
 			       ev[i].config ? "config_msix_vector:" : "queue_msix_vector:", ev[i].vector,
@@ -1248,7 +1247,7 @@ static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t 
 		size_t len = 0, users = 0;
 		bool first = true;
 
-		if (!ev[i].active || ev[i].vector == NO_VECTOR)
+		if (!ev[i].active || ev[i].vector == VLP_NO_VECTOR)
 			continue;
 		for (size_t j = 0; j < i; j++)
 			if (ev[j].active && ev[j].vector == ev[i].vector)
@@ -1287,7 +1286,7 @@ static void irq_masked_pending(struct run *r, const struct irq_event *ev, size_t
 		const struct vlp_msix_entry *e;
 		bool masked;
 
-		if (!ev[i].active || ev[i].vector == NO_VECTOR || ev[i].vector >= r->s->nmsix)
+		if (!ev[i].active || ev[i].vector == VLP_NO_VECTOR || ev[i].vector >= r->s->nmsix)
 			continue;
 		e = &r->s->msix[ev[i].vector];
 		if (!e->pending_valid || !e->pending || !e->control.valid)
@@ -1427,7 +1426,7 @@ int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
 
 		r.check = c;
 		if (c->data == VLP_CHECK_ACTIVE)
-			why = "writes to the device: --check --active";
+			why = "writes to the device"; /* made when asked: not_asked */
 		else if (!l->virtio.is_virtio)
 			why = "not a virtio device";
 		else if (header_only && strcmp(c->where, "header"))
@@ -1438,9 +1437,11 @@ int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			why = ring_row(&r, no_rings_reason);
 		else if (row->fn)
 			why = row->fn(&r);
-		if (why)
+		if (why) {
 			skip(&r, c, why);
-		else
+			if (c->data == VLP_CHECK_ACTIVE && !r.out_of_memory)
+				r.rep->skipped[r.rep->nskipped - 1].not_asked = true;
+		} else
 			r.rep->checks_run++;
 	}
 	if (r.out_of_memory) {
@@ -1465,15 +1466,18 @@ static void unskip(struct vlp_check_report *rep, const struct vlp_check *c)
 		}
 }
 
-#define RESET_TIMEOUT_MS 1000
 #define BEYOND_FIRST VLP_FEATURE_WORDS
 #define BEYOND_LAST 7
 
 /* 4.1.4.3.1: the device resets on device_status = 0 and reads back 0. */
 static int active_reset(struct run *r, struct vlp_device *dev)
 {
+	struct vlp_drive d;
 	unsigned waited;
-	int err = vlp_device_reset(r->ctx, dev, r->l, RESET_TIMEOUT_MS, &waited);
+	int err = vlp_drive_begin(r->ctx, dev, r->l, &d);
+
+	if (!err)
+		err = vlp_drive_reset(&d, &waited);
 
 	if (err == -ETIMEDOUT) {
 		report(r, VLP_SEV_ERROR, -1, NULL, "%s", vlp_ctx_error(r->ctx));
@@ -1555,10 +1559,13 @@ int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	};
 	int err = 0;
 
+	struct vlp_drive d;
+
+	/* The face refused first (vlp_drive_open); this holds for any caller. */
 	if (refusal)
 		return vlp_error(ctx, EBUSY, "%s", refusal);
 	if (vlp_device_dry_run(dev))
-		return vlp_error(ctx, EINVAL, "--check --active makes its writes: not with --dry-run");
+		return vlp_error(ctx, EINVAL, "the active checks make their writes: not in a dry run");
 	r.findings_alloc = rep->nfindings;
 	r.skipped_alloc = rep->nskipped;
 	for (size_t i = 0; i < VLP_ARRAY_SIZE(steps) && !err; i++) {
@@ -1579,7 +1586,7 @@ int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	unskip(rep, r.check);
 	skip(&r, r.check, "no configuration change a driver can provoke (changes come from the host)");
 	/* Leave the device reset, whatever happened above. */
-	if (!vlp_device_reset(ctx, dev, l, RESET_TIMEOUT_MS, NULL))
+	if (!vlp_drive_begin(ctx, dev, l, &d) && !vlp_drive_reset(&d, NULL))
 		rep->reset_done = true;
 	if (r.out_of_memory)
 		return vlp_error(ctx, ENOMEM, "out of memory");

@@ -17,7 +17,6 @@
 #include "internal.h"
 
 #define VQ_DEFAULT_SIZE 256 /* every split area then fits in one 4 KiB page */
-#define VQ_RESET_TIMEOUT_MS 1000
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_MASTER 0x4
 
@@ -785,7 +784,7 @@ int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 		return 0;
 	/* 4.1.4.3.2: reset, and wait for device_status to read 0; only
 	 * then does the device stop using the rings. */
-	err = vlp_device_reset(ctx, v->dev, v->layout, VQ_RESET_TIMEOUT_MS, waited_ms);
+	err = vlp_device_reset(ctx, v->dev, v->layout, VLP_RESET_TIMEOUT_MS, waited_ms);
 	if (err)
 		snprintf(why, sizeof(why), "%s", vlp_ctx_error(ctx));
 	if (v->master_set)
