@@ -29,6 +29,21 @@ static const char *plural(unsigned n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* Why a check was not made, in the tool's words: a check that writes was
+ * not asked for with --check --active. */
+static const char *skip_reason(const struct vlp_check_skip *sk, char *buf, size_t len)
+{
+	if (!sk->not_asked)
+		return sk->reason;
+	snprintf(buf, len, "%s: --check --active", sk->reason);
+	return buf;
+}
+
+static bool same_reason(const struct vlp_check_skip *a, const struct vlp_check_skip *b)
+{
+	return a->not_asked == b->not_asked && !strcmp(a->reason, b->reason);
+}
+
 static void text_report(FILE *f, const char *slot, const char *title, const char *origin,
 			const struct vlp_check_report *rep, bool active, bool list_skipped)
 {
@@ -43,25 +58,27 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 	/* Checks not made, grouped by reason (one line each): how many by
 	 * default, their names with -v. */
 	for (size_t i = 0; i < rep->nskipped; i++) {
+		char buf[200];
+		const char *reason = skip_reason(&rep->skipped[i], buf, sizeof(buf));
 		bool first = true;
 		unsigned n = 0;
 
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
+			if (same_reason(&rep->skipped[j], &rep->skipped[i]))
 				first = false;
 		if (!first)
 			continue;
 		for (size_t j = i; j < rep->nskipped; j++)
-			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
+			if (same_reason(&rep->skipped[j], &rep->skipped[i]))
 				n++;
 		if (!list_skipped) {
 			fprintf(f, "  %u %s not made (%s); -v lists them\n", n,
-				plural(n, "check", "checks"), rep->skipped[i].reason);
+				plural(n, "check", "checks"), reason);
 			continue;
 		}
-		fprintf(f, "  not checked (%s):", rep->skipped[i].reason);
+		fprintf(f, "  not checked (%s):", reason);
 		for (size_t j = i; j < rep->nskipped; j++)
-			if (!strcmp(rep->skipped[j].reason, rep->skipped[i].reason))
+			if (same_reason(&rep->skipped[j], &rep->skipped[i]))
 				fprintf(f, " %s", rep->skipped[j].check->id);
 		fputc('\n', f);
 	}
@@ -105,9 +122,11 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 	json_end_array(j);
 	json_begin_array(j, "not_checked");
 	for (size_t i = 0; i < rep->nskipped; i++) {
+		char buf[200];
+
 		json_begin_object(j, NULL);
 		json_string(j, "check", rep->skipped[i].check->id);
-		json_string(j, "reason", rep->skipped[i].reason);
+		json_string(j, "reason", skip_reason(&rep->skipped[i], buf, sizeof(buf)));
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -120,34 +139,76 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 	json_end_object(j);
 }
 
-/* The registers behind the BARs, for the register checks: NULL with the
- * reason in why when they cannot be read. */
-static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *o, bool active,
-				     struct vlp_device *dev, const struct vlp_layout *l, char *why,
-				     size_t whylen)
+/* The words of a refusal to open the BARs (vlp_drive_open), as the
+ * reason the register checks were not made. */
+static void refusal_words(char *why, size_t whylen, const struct vlp_drive_refused *ref, const char *msg)
 {
-	struct vlp_bar_opts bopts = { .mode = o->access,
-				      .passive = o->passive,
-				      .writable = active,
-				      .force = o->force,
-				      .dry_run = o->dry_run };
-	struct vlp_state_opts sopts = { .passive = o->passive };
-	struct vlp_state *state = NULL;
-
-	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP) {
+	switch (ref->cause) {
+	case VLP_DRIVE_DUMP:
 		snprintf(why, whylen, "a dump holds config space only: no BAR contents");
-		return NULL;
-	}
-	if (!l->virtio.is_virtio || !l->nregions) {
+		break;
+	case VLP_DRIVE_NO_STRUCTURE:
 		snprintf(why, whylen, "no virtio structure in a BAR is known");
+		break;
+	case VLP_DRIVE_NO_BAR_ACCESS:
+		snprintf(why, whylen, "no BAR access: %.*s", (int)(whylen > 16 ? whylen - 16 : 0),
+			 ref->reason);
+		break;
+	default:
+		snprintf(why, whylen, "%s", msg);
+		break;
+	}
+}
+
+/* The registers behind the BARs, for the register checks: NULL with the
+ * reason in why when they cannot be read.  --active opens them writable:
+ * refused (a driver bound, a snapshot, a dry run), that is said and the
+ * passive checks still run (*active false, *ret EXIT_USAGE). */
+static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *o, bool *active,
+				     int *ret, struct vlp_device *dev, const struct vlp_layout *l,
+				     const char *slot, char *why, size_t whylen)
+{
+	struct vlp_drive_opts dopts = { .bars = { .mode = o->access,
+						  .passive = o->passive,
+						  .writable = *active,
+						  .force = o->force,
+						  .dry_run = o->dry_run },
+					.no_dry_run = *active };
+	struct vlp_state_opts sopts = { .passive = o->passive };
+	struct vlp_drive_refused ref;
+	struct vlp_state *state = NULL;
+	int err = vlp_drive_open(ctx, dev, l, &dopts, &ref);
+
+	if (*active && err &&
+	    (ref.cause == VLP_DRIVE_DRIVER_BOUND || ref.cause == VLP_DRIVE_SNAPSHOT ||
+	     ref.cause == VLP_DRIVE_DRY_RUN)) {
+		if (ref.cause == VLP_DRIVE_DRIVER_BOUND)
+			fprintf(stderr,
+				PROG
+				": %s: --active refused: driver %s is bound (unbind it, or --force)\n",
+				slot, ref.driver);
+		else if (ref.cause == VLP_DRIVE_SNAPSHOT)
+			fprintf(stderr, PROG ": %s: --active: a snapshot is read-only\n", slot);
+		else
+			fprintf(stderr,
+				PROG
+				": %s: --active: --check --active makes its writes: not with --dry-run\n",
+				slot);
+		*active = false;
+		*ret = EXIT_USAGE;
+		dopts.bars.writable = false;
+		dopts.no_dry_run = false;
+		err = vlp_drive_open(ctx, dev, l, &dopts, &ref);
+	}
+	if (err) {
+		refusal_words(why, whylen, &ref, vlp_ctx_error(ctx));
 		return NULL;
 	}
-	if (vlp_device_open_bars(ctx, dev, l, &bopts) ||
-	    vlp_read_state(ctx, dev, l, &sopts, &state) || !state->backend) {
-		const char *msg = vlp_ctx_error(ctx);
-
+	err = vlp_read_state(ctx, dev, l, &sopts, &state);
+	if (err || !state->backend) {
+		/* -EPERM: the library's message says the BAR access was refused */
 		snprintf(why, whylen, "%s%s",
-			 strncmp(msg, "no BAR access", 13) ? "no BAR access: " : "", msg);
+			 err == -EPERM ? "" : "no BAR access: ", vlp_ctx_error(ctx));
 		vlp_state_free(state);
 		return NULL;
 	}
@@ -193,7 +254,7 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 	struct vlp_rings *rings = NULL;
 	struct vlp_check_report *rep = NULL;
 	char slot[32], title[160], why[512] = "", rings_why[256] = "";
-	const char *origin, *driver = vlp_device_driver(dev);
+	const char *origin;
 	bool active = o->active;
 	int ret = EXIT_OK;
 
@@ -208,14 +269,7 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 	}
 	/* Writes to a device a driver holds are refused before BAR access is
 	 * even opened writable; the passive checks still run. */
-	if (active && driver && !o->force) {
-		fprintf(stderr,
-			PROG ": %s: --active refused: driver %s is bound (unbind it, or --force)\n",
-			slot, driver);
-		active = false;
-		ret = EXIT_USAGE;
-	}
-	state = check_state(ctx, o, active, dev, l, why, sizeof(why));
+	state = check_state(ctx, o, &active, &ret, dev, l, slot, why, sizeof(why));
 	rings = check_rings(ctx, dev, l, state, t, rings_why, sizeof(rings_why));
 	if (vlp_check_device_rings(ctx, dev, l, state, why[0] ? why : NULL, rings,
 				   rings_why[0] ? rings_why : NULL, &rep)) {

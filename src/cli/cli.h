@@ -21,6 +21,14 @@ void cli_dry_begin(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 		   struct cli_dry *d);
 void cli_dry_write(void *arg, const struct vlp_access_event *ev);
 
+/* Opens a live device for writing (vlp_drive_open) as the options ask, and
+ * words a refusal on stderr: "PROG: SLOT: OPTION refused: driver X is
+ * bound BOUND_HINT", "OPTION LIVE_VERB a live device: ...", "OPTION needs
+ * BAR access: ..."; 0 when the BARs are open. */
+int cli_drive_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+		   const struct vlp_layout *l, const char *slot, const char *option,
+		   const char *live_verb, const char *bound_hint);
+
 /* Calls one for each device the options select, inside the JSON frame
  * {"schema_version": 1, json_key: [...]} with -J (j NULL otherwise);
  * EXIT_RUNTIME when any call failed or nothing matched (each.c). */

@@ -59,3 +59,38 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const char *js
 	vlp_filter_free(filter);
 	return ret;
 }
+
+int cli_drive_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+		   const struct vlp_layout *l, const char *slot, const char *option,
+		   const char *live_verb, const char *bound_hint)
+{
+	struct vlp_drive_opts dopts = {
+		.bars = { .mode = o->access, .writable = true, .force = o->force, .dry_run = o->dry_run }
+	};
+	struct vlp_drive_refused why;
+
+	if (vlp_drive_open(ctx, dev, l, &dopts, &why) == 0)
+		return 0;
+	switch (why.cause) {
+	case VLP_DRIVE_DUMP:
+	case VLP_DRIVE_SNAPSHOT:
+		fprintf(stderr, PROG ": %s: %s %s a live device: %s\n", slot, option, live_verb,
+			why.cause == VLP_DRIVE_DUMP ? "a dump holds config space only"
+						    : "a snapshot is read-only");
+		break;
+	case VLP_DRIVE_DRIVER_BOUND:
+		fprintf(stderr, PROG ": %s: %s refused: driver %s is bound %s\n", slot, option,
+			why.driver, bound_hint);
+		break;
+	case VLP_DRIVE_NO_STRUCTURE:
+		fprintf(stderr, PROG ": %s: %s: no virtio structure in a BAR is known\n", slot, option);
+		break;
+	case VLP_DRIVE_NO_BAR_ACCESS:
+		fprintf(stderr, PROG ": %s: %s needs BAR access: %s\n", slot, option, why.reason);
+		break;
+	default:
+		fprintf(stderr, PROG ": %s: %s: %s\n", slot, option, vlp_ctx_error(ctx));
+		break;
+	}
+	return -1;
+}

@@ -126,7 +126,11 @@ static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o
 static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			 const struct vlp_state *state, struct vlp_rings *rings, struct vlp_irqs **irqs)
 {
-	struct vlp_sample_opts so = { .count = o->sample_count, .interval_ms = o->sample_interval_ms };
+	struct vlp_sample_opts so = {
+		.count = o->sample_count,
+		.interval_ms = o->sample_interval_ms,
+		.one_read_why = "one read: sampling (--sample) tells a stall from progress",
+	};
 	unsigned failed;
 	char slot[32];
 

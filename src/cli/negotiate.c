@@ -129,10 +129,6 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			 struct json *j)
 {
-	struct vlp_bar_opts bopts = {
-		.mode = o->access, .writable = true, .force = o->force, .dry_run = o->dry_run
-	};
-	const char *driver = vlp_device_driver(dev);
 	struct vlp_negotiate_result r;
 	struct vlp_layout *l = NULL;
 	struct cli_dry d;
@@ -145,30 +141,8 @@ static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vl
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
 		return EXIT_RUNTIME;
 	}
-	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
-		fprintf(stderr, PROG ": %s: --negotiate writes to a live device: %s\n", slot,
-			vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "a dump holds config space only"
-								  : "a snapshot is read-only");
+	if (cli_drive_open(ctx, o, dev, l, slot, "--negotiate", "writes to", "(unbind it, or --force)"))
 		goto out;
-	}
-	if (driver && !o->force) {
-		fprintf(stderr,
-			PROG ": %s: --negotiate refused: driver %s is bound (unbind it, or --force)\n",
-			slot, driver);
-		goto out;
-	}
-	if (!l->virtio.is_virtio || !l->nregions) {
-		fprintf(stderr, PROG ": %s: --negotiate: no virtio structure in a BAR is known\n",
-			slot);
-		goto out;
-	}
-	if (vlp_device_open_bars(ctx, dev, l, &bopts)) {
-		const char *msg = vlp_ctx_error(ctx);
-
-		fprintf(stderr, PROG ": %s: --negotiate needs BAR access: %s\n", slot,
-			strncmp(msg, "no BAR access: ", 15) ? msg : msg + 15);
-		goto out;
-	}
 	if (o->dry_run) {
 		printf("%s: dry run: the writes of the first candidate (every offered bit), then the final reset\n",
 		       slot);

@@ -178,12 +178,8 @@ static void json_report(struct json *j, const struct nudge *nu)
 static int nudge_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 		     struct json *j)
 {
-	struct vlp_bar_opts bopts = {
-		.mode = o->access, .writable = true, .force = o->force, .dry_run = o->dry_run
-	};
 	struct vlp_state_opts sopts = { .skip = VLP_STATE_SKIP_DEVICE | VLP_STATE_SKIP_INPUT |
 						VLP_STATE_SKIP_MSIX };
-	const char *driver = vlp_device_driver(dev);
 	struct ring_memory rm = { 0 };
 	struct vlp_rings *rings = NULL;
 	struct vlp_state *st = NULL;
@@ -200,30 +196,9 @@ static int nudge_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 		fprintf(stderr, PROG ": %s: %s\n", nu.slot, vlp_ctx_error(ctx));
 		return EXIT_RUNTIME;
 	}
-	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
-		fprintf(stderr, PROG ": %s: --nudge writes to a live device: %s\n", nu.slot,
-			vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "a dump holds config space only"
-								  : "a snapshot is read-only");
+	if (cli_drive_open(ctx, o, dev, l, nu.slot, "--nudge", "writes to",
+			   "(a stuck device normally has its driver: --force)"))
 		goto out;
-	}
-	if (driver && !o->force) {
-		fprintf(stderr,
-			PROG
-			": %s: --nudge refused: driver %s is bound (a stuck device normally has its driver: --force)\n",
-			nu.slot, driver);
-		goto out;
-	}
-	if (!l->virtio.is_virtio || !l->nregions) {
-		fprintf(stderr, PROG ": %s: --nudge: no virtio structure in a BAR is known\n", nu.slot);
-		goto out;
-	}
-	if (vlp_device_open_bars(ctx, dev, l, &bopts)) {
-		const char *msg = vlp_ctx_error(ctx);
-
-		fprintf(stderr, PROG ": %s: --nudge needs BAR access: %s\n", nu.slot,
-			strncmp(msg, "no BAR access: ", 15) ? msg : msg + 15);
-		goto out;
-	}
 	if (vlp_read_state(ctx, dev, l, &sopts, &st) || ring_memory_read(ctx, &rm, dev, l, st, &rings)) {
 		fprintf(stderr, PROG ": %s: --nudge: %s\n", nu.slot, vlp_ctx_error(ctx));
 		goto out;

@@ -153,11 +153,7 @@ static void json_report(struct json *j, const char *slot, const struct vlp_selft
 static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			struct json *j)
 {
-	struct vlp_bar_opts bopts = {
-		.mode = o->access, .writable = true, .force = o->force, .dry_run = o->dry_run
-	};
 	struct cli_dry d;
-	const char *driver = vlp_device_driver(dev);
 	struct vlp_selftest_result r;
 	struct rebind rb = { .asked = o->rebind };
 	struct vlp_layout *l = NULL;
@@ -171,37 +167,16 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
 		return EXIT_RUNTIME;
 	}
-	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
-		fprintf(stderr, PROG ": %s: --selftest drives a live device: %s\n", slot,
-			vlp_device_origin(dev) == VLP_ORIGIN_DUMP ? "a dump holds config space only"
-								  : "a snapshot is read-only");
-		goto out;
-	}
 	/* Physical addresses come from /proc/self/pagemap, root only. */
-	if (geteuid() != 0) {
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && geteuid() != 0) {
 		fprintf(stderr,
 			PROG
 			": %s: --selftest needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
 			slot);
 		goto out;
 	}
-	if (driver && !o->force) {
-		fprintf(stderr,
-			PROG ": %s: --selftest refused: driver %s is bound (unbind it, or --force)\n",
-			slot, driver);
+	if (cli_drive_open(ctx, o, dev, l, slot, "--selftest", "drives", "(unbind it, or --force)"))
 		goto out;
-	}
-	if (!l->virtio.is_virtio || !l->nregions) {
-		fprintf(stderr, PROG ": %s: --selftest: no virtio structure in a BAR is known\n", slot);
-		goto out;
-	}
-	if (vlp_device_open_bars(ctx, dev, l, &bopts)) {
-		const char *msg = vlp_ctx_error(ctx);
-
-		fprintf(stderr, PROG ": %s: --selftest needs BAR access: %s\n", slot,
-			strncmp(msg, "no BAR access: ", 15) ? msg : msg + 15);
-		goto out;
-	}
 	/* A signal that ended the process mid-test would hand the queues'
 	 * memory back to the kernel while the device may still write it: held
 	 * until the device has been reset (the waits are bounded). */

@@ -427,7 +427,8 @@ static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts
 	b->dry_run = opts->dry_run;
 	b->refusal_err = EROFS;
 	if (opts->passive)
-		snprintf(b->write_refusal, sizeof(b->write_refusal), "--passive: nothing is written");
+		snprintf(b->write_refusal, sizeof(b->write_refusal),
+			 "passive access: nothing is written");
 	else if (dev->snapshot)
 		snprintf(b->write_refusal, sizeof(b->write_refusal), "a snapshot is read-only");
 	else if (!opts->writable)
@@ -435,7 +436,7 @@ static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts
 			 "read-only access (writes need the REPL or batch mode)");
 	else if (dev->driver[0] && !opts->force && (b->refusal_err = EBUSY))
 		snprintf(b->write_refusal, sizeof(b->write_refusal),
-			 "driver %s is bound to %s: unbind it first (echo %s > /sys/bus/pci/drivers/%s/unbind) or use --force",
+			 "driver %s is bound to %s: unbind it first (echo %s > /sys/bus/pci/drivers/%s/unbind) or force the writes",
 			 dev->driver, slot, slot, dev->driver);
 	else
 		b->writable = true;
@@ -486,7 +487,7 @@ static void setup_selectors(struct vlp_bars *b, const struct vlp_layout *l)
 }
 
 static int open_live(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
-		     const struct vlp_bar_opts *opts)
+		     const struct vlp_bar_opts *opts, char *reason, size_t reason_len)
 {
 	struct vlp_bars *b = dev->bars;
 	char why[VLP_NUM_BARS][160];
@@ -521,7 +522,7 @@ static int open_live(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 		if (opts->mode != VLP_ACCESS_MMAP && window >= 0 && opts->passive) {
 			/* Aiming the window is a config space write. */
 			snprintf(why[i] + strlen(why[i]), sizeof(why[i]) - strlen(why[i]),
-				 "%swindow: needs config space writes, which --passive forbids",
+				 "%swindow: needs config space writes, which passive access forbids",
 				 why[i][0] ? "; " : "");
 		} else if (opts->mode != VLP_ACCESS_MMAP && window >= 0) {
 			b->bar[i].method = M_WINDOW;
@@ -541,13 +542,22 @@ static int open_live(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 			used += (size_t)snprintf(all + used, sizeof(b->why) - used, "%s%s",
 						 used ? "; " : "", why[i]);
 	}
-	if (!any)
+	if (!any) {
+		if (reason)
+			snprintf(reason, reason_len, "%s", used ? all : "no BAR to read");
 		return vlp_error(ctx, ENODEV, "no BAR access: %s", used ? all : "no BAR to read");
+	}
 	return 0;
 }
 
 int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 			 const struct vlp_layout *layout, const struct vlp_bar_opts *opts)
+{
+	return vlp_bars_open_why(ctx, dev, layout, opts, NULL, 0);
+}
+
+int vlp_bars_open_why(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+		      const struct vlp_bar_opts *opts, char *reason, size_t reason_len)
 {
 	struct vlp_bars *b;
 	int err = 0;
@@ -581,7 +591,7 @@ int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 	} else if (dev->origin != VLP_ORIGIN_LIVE) {
 		err = vlp_error(ctx, ENODEV, "a dump holds config space only: no BAR contents");
 	} else {
-		err = open_live(ctx, dev, layout, opts);
+		err = open_live(ctx, dev, layout, opts, reason, reason_len);
 	}
 	if (err) {
 		vlp_device_close_bars(dev);

@@ -215,6 +215,10 @@ int vlp_selector_restore(struct vlp_device *dev, struct vlp_sel_save *s);
 int vlp_bar_select(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width, uint32_t val);
 /* bar.c: why direct (sysfs) access failed for some BAR, or NULL. */
 const char *vlp_bars_why(const struct vlp_device *dev);
+/* vlp_device_open_bars, with why no BAR could be opened into reason
+ * (without the "no BAR access" the message says; reason may be NULL). */
+int vlp_bars_open_why(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+		      const struct vlp_bar_opts *opts, char *reason, size_t reason_len);
 
 /* records.c: the store behind snapshots */
 struct vlp_snapshot *vlp_snapshot_new(void);

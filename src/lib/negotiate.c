@@ -16,7 +16,6 @@
 
 #include "internal.h"
 
-#define RESET_TIMEOUT_MS 1000 /* as --check --active waits (4.1.4.3.2) */
 #define MAX_BITS (VLP_FEATURE_WORDS * 32)
 
 /* ------------------------------------------------------------ the search */
@@ -203,51 +202,38 @@ done:
 
 /* ------------------------------------------------------------ the device */
 
-static int write_status(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
-			const struct vlp_reg *reg, unsigned bits)
-{
-	return vlp_reg_write(ctx, dev, l, reg, NULL, bits);
-}
-
 int vlp_negotiate_try(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
 		      const uint32_t words[VLP_FEATURE_WORDS], bool *accepted, uint8_t *status_out)
 {
-	const unsigned ack = VLP_S_MASK(VLP_S_ACKNOWLEDGE), drv = VLP_S_MASK(VLP_S_DRIVER);
-	const unsigned fok = VLP_S_MASK(VLP_S_FEATURES_OK);
-	struct vlp_reg reg;
+	struct vlp_drive d;
 	uint64_t v = 0;
 	int err;
 
 	*accepted = false;
 	if (status_out)
 		*status_out = 0;
-	if (vlp_block_find(ctx, l, VLP_BLOCK_COMMON, &reg))
+	err = vlp_drive_begin(ctx, dev, l, &d);
+	if (!err && !d.modern)
 		return vlp_error(
 			ctx, ENOTSUP,
 			"negotiate: the device has no common configuration: the legacy interface has no FEATURES_OK to refuse (3.1.2)");
-	err = vlp_reg_row(ctx, l, VLP_BLOCK_COMMON, VLP_COMMON_DEVICE_STATUS, &reg);
-	/* 3.1.1 step 1: reset, read back as 0 (4.1.4.3.2). */
+	/* 3.1.1 steps 1-3 */
 	if (!err)
-		err = vlp_device_reset(ctx, dev, l, RESET_TIMEOUT_MS, NULL);
-	/* Steps 2 and 3. */
+		err = vlp_drive_reset(&d, NULL);
 	if (!err)
-		err = write_status(ctx, dev, l, &reg, ack);
+		err = vlp_drive_set_status(&d, VLP_S_ACKNOWLEDGE, NULL);
 	if (!err)
-		err = write_status(ctx, dev, l, &reg, ack | drv);
-	/* Step 4: every word, since QEMU keeps the previous driver's bits
-	 * across a reset. */
+		err = vlp_drive_set_status(&d, VLP_S_DRIVER, NULL);
+	/* Step 4: the candidate. */
 	if (!err)
-		err = vlp_features_write(ctx, dev, l, words);
-	/* Step 5. */
+		err = vlp_drive_write_features(&d, words);
+	/* Steps 5-6: FEATURES_OK still set means the device accepted them. */
 	if (!err)
-		err = write_status(ctx, dev, l, &reg, ack | drv | fok);
-	if (err || vlp_device_dry_run(dev))
+		err = vlp_drive_features_ok(&d, accepted, &v);
+	if (err || vlp_device_dry_run(dev)) {
+		*accepted = false;
 		return err;
-	/* Step 6: FEATURES_OK still set means the device accepted them. */
-	err = vlp_reg_read(ctx, dev, l, &reg, NULL, 0, &v);
-	if (err)
-		return err;
-	*accepted = (v & fok) != 0;
+	}
 	if (status_out)
 		*status_out = (uint8_t)v;
 	return 0;
@@ -273,6 +259,7 @@ int vlp_negotiate(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 {
 	uint32_t pinned[VLP_FEATURE_WORDS] = { 0 };
 	struct device_try t = { ctx, dev, l, &out->resets };
+	struct vlp_drive d;
 	struct vlp_reg reg;
 	char first[512], second[512];
 	int err, rerr;
@@ -305,7 +292,9 @@ int vlp_negotiate(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_
 	/* Whatever happened: reset, and wait for it to read back as 0. */
 	snprintf(first, sizeof(first), "%s", err ? vlp_ctx_error(ctx) : "");
 	out->resets++;
-	rerr = vlp_device_reset(ctx, dev, l, RESET_TIMEOUT_MS, NULL);
+	rerr = vlp_drive_begin(ctx, dev, l, &d);
+	if (!rerr)
+		rerr = vlp_drive_reset(&d, NULL);
 	out->left_reset = rerr == 0 && !out->dry_run;
 	if (err && rerr) {
 		snprintf(second, sizeof(second), "%s", vlp_ctx_error(ctx));

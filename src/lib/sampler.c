@@ -129,6 +129,8 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			 "a snapshot holds one read of ring memory: its %u samples are the same moment",
 			 count);
 		unsampled = why;
+	} else if (count <= 1 && opts) {
+		unsampled = opts->one_read_why;
 	}
 	vlp_rings_judge(rings, state, unsampled);
 	return err;

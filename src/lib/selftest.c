@@ -20,8 +20,7 @@
 /* The block test's step that checks the capacity the config reports. */
 #define STEP_CAPACITY "capacity check"
 
-#define RESET_TIMEOUT_MS 1000 /* as --negotiate waits (4.1.4.3.2) */
-#define POLL_MS 2000          /* how long a request may take */
+#define POLL_MS 2000 /* how long a request may take */
 
 /* 5.3.3 console feature bits */
 #define CONSOLE_F_EMERG_WRITE 2
@@ -671,39 +670,28 @@ const char *vlp_selftest_test_name(unsigned device_type)
 
 /* ------------------------------------------------------------ the sequence */
 
-/* A dry run takes the bits as read back: nothing was written. */
-static int write_status(struct run *r, const struct vlp_reg *reg, unsigned bits, uint64_t *back)
-{
-	int err = vlp_reg_write(r->ctx, r->dev, r->l, reg, NULL, bits);
-
-	if (!err && vlp_device_dry_run(r->dev)) {
-		*back = bits;
-		return 0;
-	}
-	return err ? err : vlp_reg_read(r->ctx, r->dev, r->l, reg, NULL, 0, back);
-}
-
-/* 3.1.1 steps 1-8; false when a step failed (recorded). */
+/* 3.1.1 steps 1-8 through the driving layer (drive.c); false when a step
+ * failed (recorded).  A dry run takes the bits as read back: nothing was
+ * written. */
 static bool initialize(struct run *r, const struct selftest_type *t)
 {
-	const unsigned ack = VLP_S_MASK(VLP_S_ACKNOWLEDGE), drv = VLP_S_MASK(VLP_S_DRIVER);
-	const unsigned fok = VLP_S_MASK(VLP_S_FEATURES_OK), dok = VLP_S_MASK(VLP_S_DRIVER_OK);
+	const unsigned ack_drv = VLP_S_MASK(VLP_S_ACKNOWLEDGE) | VLP_S_MASK(VLP_S_DRIVER);
 	uint32_t dev[VLP_FEATURE_WORDS];
 	unsigned waited = 0, set = 0, unavailable = 0, sizes = 0;
-	struct vlp_reg reg;
+	struct vlp_drive d;
 	uint64_t back = 0;
+	bool accepted;
 
-	if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_DEVICE_STATUS, &reg))
-		return lib_step(r, "reset");
-	if (vlp_device_reset(r->ctx, r->dev, r->l, RESET_TIMEOUT_MS, &waited))
+	if (vlp_drive_begin(r->ctx, r->dev, r->l, &d) || vlp_drive_reset(&d, &waited))
 		return lib_step(r, "reset");
 	if (vlp_device_dry_run(r->dev))
 		step(r, "reset", true, "device_status <- 0 (dry run: not written)");
 	else
 		step(r, "reset", true, "device_status reads back 0 after %u ms (4.1.4.3.2)", waited);
-	if (write_status(r, &reg, ack, &back) || write_status(r, &reg, ack | drv, &back))
+	if (vlp_drive_set_status(&d, VLP_S_ACKNOWLEDGE, &back) ||
+	    vlp_drive_set_status(&d, VLP_S_DRIVER, &back))
 		return lib_step(r, "acknowledge");
-	if ((back & (ack | drv)) != (ack | drv))
+	if ((back & ack_drv) != ack_drv)
 		return step(r, "acknowledge", false,
 			    "device_status reads back 0x%02" PRIx64 " after ACKNOWLEDGE|DRIVER", back);
 	step(r, "acknowledge", true, "ACKNOWLEDGE, DRIVER set (3.1.1 steps 2-3)%s",
@@ -717,10 +705,9 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 	memset(r->drv, 0, sizeof(r->drv));
 	r->drv[0] = dev[0] & (t ? t->want_word0 : 0);
 	r->drv[1] = dev[1] & (1u << (VLP_F_VERSION_1 - 32) | 1u << (VLP_F_ACCESS_PLATFORM - 32));
-	if (vlp_features_write(r->ctx, r->dev, r->l, r->drv) ||
-	    write_status(r, &reg, ack | drv | fok, &back))
+	if (vlp_drive_write_features(&d, r->drv) || vlp_drive_features_ok(&d, &accepted, &back))
 		return lib_step(r, "features");
-	if (!(back & fok))
+	if (!accepted)
 		return step(r, "features", false,
 			    "FEATURES_OK not kept with features 0x%08" PRIx32 "%08" PRIx32
 			    ": the device refuses them (3.1.1 step 6)",
@@ -737,18 +724,15 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 	/* Step 7: every queue the device has (4.1.5.1.3). */
 	for (unsigned q = 0; q < vlp_vqs_count(r->vqs); q++) {
 		const struct vlp_vq_info *info;
-		struct vlp_selection sel = { .queue = q };
-		struct vlp_reg qs;
 		uint64_t size = 0;
 
-		if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_SIZE, &qs) ||
-		    vlp_reg_read(r->ctx, r->dev, r->l, &qs, &sel, 0, &size))
+		if (vlp_drive_queue_size(&d, q, &size))
 			return lib_step(r, "queues");
 		if (size == 0) { /* not available */
 			unavailable++;
 			continue;
 		}
-		if (vlp_vqs_setup(r->ctx, r->vqs, q, 0, &info))
+		if (vlp_drive_queue_setup(&d, r->vqs, q, 0, &info))
 			return lib_step(r, "queues");
 		set++;
 		sizes = info->size;
@@ -764,9 +748,9 @@ static bool initialize(struct run *r, const struct selftest_type *t)
 		step(r, "queues", true, "%u of %u set up (split rings, last of size %u)%s", set,
 		     vlp_vqs_count(r->vqs), sizes,
 		     unavailable ? "; the others have queue_size 0" : "");
-	if (write_status(r, &reg, ack | drv | fok | dok, &back))
+	if (vlp_drive_driver_ok(&d, &back))
 		return lib_step(r, "DRIVER_OK");
-	if (back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) || !(back & dok))
+	if (back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) || !(back & VLP_S_MASK(VLP_S_DRIVER_OK)))
 		return step(r, "DRIVER_OK", false, "device_status reads back 0x%02" PRIx64 "%s", back,
 			    back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET) ? ": DEVICE_NEEDS_RESET (2.1.2)"
 									: "");

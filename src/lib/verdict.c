@@ -171,7 +171,7 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 	if (in->unsampled_why || n < 2 || !in->samples) {
 		set(v, VLP_VERDICT_NOT_SAMPLED, NULL, "%s",
 		    in->unsampled_why ? in->unsampled_why
-				      : "one read: sampling (--sample) tells a stall from progress");
+				      : "one read: sampling tells a stall from progress");
 		return;
 	}
 	first = &in->samples[0];

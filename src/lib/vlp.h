@@ -1363,6 +1363,7 @@ struct vlp_check_finding {
 struct vlp_check_skip {
 	const struct vlp_check *check;
 	char reason[160];
+	bool not_asked; /* a check that writes to the device, made only when asked */
 };
 
 struct vlp_check_report {
@@ -1936,6 +1937,7 @@ struct vlp_sample_opts {
 	unsigned count;                    /* reads in all, the one already made included */
 	unsigned interval_ms;              /* between the reads of a live device */
 	const struct vlp_irq_roots *roots; /* where procfs and sysfs are; NULL: /proc, /sys */
+	const char *one_read_why; /* a face's words for a verdict from one read; NULL: the library's */
 };
 
 /* A series of reads (--sample): the rings were just read with the state
@@ -2291,6 +2293,87 @@ VLP_API void vlp_selftest_hex(char *buf, size_t len, const uint8_t *data, size_t
  * bound: -ENODEV when none bound. */
 VLP_API int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot,
 				const char *sys_root, char *driver, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Driving a device (drive.c)                                         */
+/* ------------------------------------------------------------------ */
+
+/* Every face that writes to a device (REPL init, --selftest, --negotiate,
+ * --nudge, --check --active) goes through here: one call that makes
+ * every refusal, then the driver's initialization (3.1.1) one step at a
+ * time.  A refusal is a cause with its detail: faces word it. */
+enum vlp_drive_refusal {
+	VLP_DRIVE_ALLOWED,       /* nothing refused: the BARs are open */
+	VLP_DRIVE_DUMP,          /* a dump holds config space only */
+	VLP_DRIVE_SNAPSHOT,      /* a snapshot is read-only */
+	VLP_DRIVE_DRIVER_BOUND,  /* a kernel driver (driver) is bound, not forced */
+	VLP_DRIVE_NO_STRUCTURE,  /* no virtio structure in a BAR is known */
+	VLP_DRIVE_NO_COMMON,     /* no common configuration: the legacy interface only */
+	VLP_DRIVE_DRY_RUN,       /* the writes must be made, and a dry run was asked */
+	VLP_DRIVE_NO_BAR_ACCESS, /* the backend opened no BAR (reason) */
+};
+
+struct vlp_drive_refused {
+	enum vlp_drive_refusal cause;
+	char driver[64];  /* VLP_DRIVE_DRIVER_BOUND: the driver's name */
+	char reason[512]; /* VLP_DRIVE_NO_BAR_ACCESS: why the backend could not */
+};
+
+struct vlp_drive_opts {
+	struct vlp_bar_opts bars; /* bars.writable: the face writes (a live device only) */
+	bool need_common;         /* refuse a device without a common configuration */
+	bool no_dry_run;          /* refuse a dry run (the face needs real answers) */
+};
+
+/* Makes every refusal, in this order: not live (only when writing: a
+ * snapshot's BARs are read; a dump has none), a driver bound without
+ * force (when writing), no virtio structure in a BAR, no common
+ * configuration (when asked), a dry run (when refused), and then opens
+ * the BARs (the backend's reason when it cannot).  0 with cause
+ * VLP_DRIVE_ALLOWED, or -errno with the cause in why and a message. */
+VLP_API int vlp_drive_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+			   const struct vlp_drive_opts *opts, struct vlp_drive_refused *why);
+
+/* One device being initialized: device_status (common or legacy) and
+ * the status bits the driver has set so far. */
+struct vlp_drive {
+	struct vlp_ctx *ctx;
+	struct vlp_device *dev;
+	const struct vlp_layout *l;
+	struct vlp_reg status; /* device_status */
+	bool modern;           /* a common configuration: FEATURES_OK, queues */
+	unsigned bits;         /* the device_status bits written last */
+};
+
+/* Finds device_status; BAR access must be open (vlp_drive_open). */
+VLP_API int vlp_drive_begin(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+			    struct vlp_drive *d);
+/* 3.1.1 step 1: reset (device_status <- 0), then wait up to
+ * VLP_RESET_TIMEOUT_MS for it to read back 0 (4.1.4.3.2); -ETIMEDOUT if
+ * it does not.  waited_ms may be NULL. */
+VLP_API int vlp_drive_reset(struct vlp_drive *d, unsigned *waited_ms);
+/* Writes device_status = bits and reads it back into back (may be NULL);
+ * in a dry run back is bits (nothing was written). */
+VLP_API int vlp_drive_write_status(struct vlp_drive *d, unsigned bits, uint64_t *back);
+/* 3.1.1 steps 2, 3, 5 and 8: sets one more status bit (VLP_S_*) on top
+ * of those set before, and reads device_status back. */
+VLP_API int vlp_drive_set_status(struct vlp_drive *d, enum vlp_status_bit bit, uint64_t *back);
+/* 3.1.1 step 4: writes the subset of features the driver accepts, every
+ * word (QEMU keeps the previous driver's bits across a reset). */
+VLP_API int vlp_drive_write_features(struct vlp_drive *d, const uint32_t words[VLP_FEATURE_WORDS]);
+/* 3.1.1 steps 5-6: FEATURES_OK, and device_status re-read: accepted when
+ * FEATURES_OK is still set (a dry run: true).  A legacy device has no
+ * FEATURES_OK (4.1.4.10): -ENOTSUP. */
+VLP_API int vlp_drive_features_ok(struct vlp_drive *d, bool *accepted, uint64_t *back);
+/* 3.1.1 step 7 (4.1.5.1.3): queue q's queue_size, 0 when the queue is not
+ * available. */
+VLP_API int vlp_drive_queue_size(struct vlp_drive *d, unsigned q, uint64_t *size);
+/* 3.1.1 step 7: gives queue q a ring in the memory of vqs (vq.c) and
+ * enables it; size 0: the device's maximum (at most VLP_VQ_SIZE_MAX). */
+VLP_API int vlp_drive_queue_setup(struct vlp_drive *d, struct vlp_vqs *vqs, unsigned q,
+				  unsigned size, const struct vlp_vq_info **info);
+/* 3.1.1 step 8: DRIVER_OK, and device_status read back. */
+VLP_API int vlp_drive_driver_ok(struct vlp_drive *d, uint64_t *back);
 
 #ifdef __cplusplus
 }

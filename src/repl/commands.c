@@ -20,7 +20,6 @@
 
 #include "repl.h"
 
-#define RESET_TIMEOUT_MS 1000
 #define INIT_QUEUES_MAX 64u  /* init sets up at most these */
 #define POLL_ENTRIES_MAX 64u /* used entries one poll takes */
 
@@ -747,6 +746,7 @@ bool repl_reset_feature_note(const uint32_t drv[VLP_FEATURE_WORDS], char *buf, s
 static int do_reset(struct repl *r, bool feature_note)
 {
 	uint32_t drv[VLP_FEATURE_WORDS];
+	struct vlp_drive d;
 	char note[300];
 	unsigned waited;
 
@@ -758,7 +758,7 @@ static int do_reset(struct repl *r, bool feature_note)
 			return -1;
 		return 0;
 	}
-	if (vlp_device_reset(r->ctx, r->s->dev, layout(r), RESET_TIMEOUT_MS, &waited))
+	if (vlp_drive_begin(r->ctx, r->s->dev, layout(r), &d) || vlp_drive_reset(&d, &waited))
 		return lib_fail(r);
 	if (vlp_device_dry_run(r->s->dev)) {
 		fprintf(r->out, "reset: device_status <- 0x00 (dry run: not written)\n");
@@ -797,47 +797,71 @@ static void warn_unoffered(struct repl *r)
 			names);
 }
 
-/* Sets device_status and checks what stuck: FEATURES_OK not reading back
- * means the device refused the features (3.1.1 step 6). */
-static int write_status(struct repl *r, uint64_t want, uint64_t was)
+/* Says what a write of device_status (want, over was) read back and
+ * judges it: FEATURES_OK not reading back means the device refused the
+ * features (3.1.1 step 6). */
+static int status_written(struct repl *r, const struct vlp_drive *d, uint64_t want, uint64_t was,
+			  uint64_t back)
 {
-	const struct vlp_field *f;
-	struct vlp_reg reg;
+	const struct vlp_field *f = d->status.field;
+	const uint64_t fok = VLP_S_MASK(VLP_S_FEATURES_OK);
 	char text[256];
-	uint64_t back;
 
-	if (status_reg(r, &reg))
-		return -1;
-	f = reg.field;
-	/* 2.1.1: the driver MUST NOT clear a device status bit. */
-	if ((was & ~want) && want != 0 && !r->o->force)
-		return fail(r, "refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
-	if (want == 0)
-		return do_reset(r, true);
 	describe_value(text, sizeof(text), f, want);
-	if (!confirm(r, "write %s to device_status?", text))
-		return fail(r, "not confirmed: nothing written");
-	if (vlp_reg_write(r->ctx, r->s->dev, layout(r), &reg, NULL, want))
-		return lib_fail(r);
 	if (vlp_device_dry_run(r->s->dev)) {
 		fprintf(r->out, "device_status <- %s (dry run: not written)\n", text);
 		return 0;
 	}
-	if (vlp_reg_read(r->ctx, r->s->dev, layout(r), &reg, NULL, 0, &back))
-		return lib_fail(r);
 	fprintf(r->out, "device_status <- %s; ", text);
 	describe_value(text, sizeof(text), f, back);
 	fprintf(r->out, "reads back %s\n", text);
-	if ((want >> VLP_S_FEATURES_OK & 1) && !(back >> VLP_S_FEATURES_OK & 1))
+	if ((want & fok) && !(back & fok))
 		return fail(r, "FEATURES_OK did not stick: the device does not accept the driver features (3.1.1 step 6; 'features' shows them)");
-	if ((want >> VLP_S_FEATURES_OK & 1) && !(was >> VLP_S_FEATURES_OK & 1))
+	if ((want & fok) && !(was & fok))
 		warn_unoffered(r);
-	if (back >> VLP_S_DEVICE_NEEDS_RESET & 1)
+	if (back & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET))
 		return fail(r, "the device set DEVICE_NEEDS_RESET (2.1.2): reset it");
 	if ((back & want) != want)
 		return fail(r, "device_status reads back 0x%02" PRIx64 ", not 0x%02" PRIx64, back,
 			    want);
 	return 0;
+}
+
+/* status: device_status <- want, over what reads now (was). */
+static int status_set(struct repl *r, uint64_t want, uint64_t was)
+{
+	struct vlp_drive d;
+	uint64_t back = 0;
+	char text[256];
+
+	if (vlp_drive_begin(r->ctx, r->s->dev, layout(r), &d))
+		return lib_fail(r);
+	/* 2.1.1: the driver MUST NOT clear a device status bit. */
+	if ((was & ~want) && want != 0 && !r->o->force)
+		return fail(r, "refused: the driver must not clear a status bit (2.1.1); reset instead (--force writes it anyway)");
+	if (want == 0)
+		return do_reset(r, true);
+	describe_value(text, sizeof(text), d.status.field, want);
+	if (!confirm(r, "write %s to device_status?", text))
+		return fail(r, "not confirmed: nothing written");
+	if (vlp_drive_write_status(&d, (unsigned)want, &back))
+		return lib_fail(r);
+	return status_written(r, &d, want, was, back);
+}
+
+/* init: the next status bit of 3.1.1 (steps 2, 3 and 8). */
+static int init_status(struct repl *r, struct vlp_drive *d, enum vlp_status_bit bit)
+{
+	uint64_t was = d->bits, back = 0;
+	char text[256];
+
+	describe_value(text, sizeof(text), d->status.field, was | VLP_S_MASK(bit));
+	if (!confirm(r, "write %s to device_status?", text))
+		return fail(r, "not confirmed: nothing written");
+	if (bit == VLP_S_DRIVER_OK ? vlp_drive_driver_ok(d, &back)
+				   : vlp_drive_set_status(d, bit, &back))
+		return lib_fail(r);
+	return status_written(r, d, d->bits, was, back);
 }
 
 static int cmd_status(struct repl *r, const struct words *w)
@@ -877,7 +901,7 @@ static int cmd_status(struct repl *r, const struct words *w)
 			return fail(r, "0x%" PRIx64 " does not fit device_status (8 bits)", bits);
 		v = arg[0] == '+' ? v | bits : v & ~bits;
 	}
-	return write_status(r, v, cur);
+	return status_set(r, v, cur);
 }
 
 static int cmd_reset(struct repl *r, const struct words *w)
@@ -887,24 +911,28 @@ static int cmd_reset(struct repl *r, const struct words *w)
 	return do_reset(r, true);
 }
 
-/* 3.1.1: the driver's initialization sequence, one step at a time. */
+/* 3.1.1: the driver's initialization sequence, one step at a time, each
+ * through the driving layer (drive.c). */
 static int cmd_init(struct repl *r, const struct words *w)
 {
 	uint32_t dev[VLP_FEATURE_WORDS], drv[VLP_FEATURE_WORDS];
-	struct vlp_reg reg;
-	bool modern = vlp_block_find(r->ctx, layout(r), VLP_BLOCK_COMMON, &reg) == 0;
+	struct vlp_drive d;
+	uint64_t was, back = 0;
+	bool accepted;
 	unsigned n;
 
 	if (need_bars(r))
 		return -1;
+	if (vlp_drive_begin(r->ctx, r->s->dev, layout(r), &d))
+		return lib_fail(r);
 	fprintf(r->out, "step 1 (3.1.1): reset\n");
 	if (do_reset(r, false))
 		return -1;
 	fprintf(r->out, "step 2: ACKNOWLEDGE (the guest noticed the device)\n");
-	if (write_status(r, 0x01, 0))
+	if (init_status(r, &d, VLP_S_ACKNOWLEDGE))
 		return -1;
 	fprintf(r->out, "step 3: DRIVER (the guest knows how to drive it)\n");
-	if (write_status(r, 0x03, 0x01))
+	if (init_status(r, &d, VLP_S_DRIVER))
 		return -1;
 	fprintf(r->out, "step 4: read the device features and choose\n");
 	if (read_both(r, dev, drv))
@@ -925,19 +953,22 @@ static int cmd_init(struct repl *r, const struct words *w)
 	if (!confirm(r, "accept features %08" PRIx32 " %08" PRIx32 " %08" PRIx32 " %08" PRIx32 "?",
 		     drv[3], drv[2], drv[1], drv[0]))
 		return fail(r, "not confirmed: stopped after step 3");
-	if (vlp_features_write(r->ctx, r->s->dev, layout(r), drv))
+	if (vlp_drive_write_features(&d, drv))
 		return lib_fail(r);
 	print_feature_words(r, "driver <-", drv);
-	if (!modern) {
+	if (!d.modern) {
 		fprintf(r->out, "legacy interface: no FEATURES_OK step (4.1.4.10)\n");
 	} else {
 		fprintf(r->out, "step 5: FEATURES_OK\n");
-		if (write_status(r, 0x0b, 0x03))
+		was = d.bits;
+		if (vlp_drive_features_ok(&d, &accepted, &back))
+			return lib_fail(r);
+		if (status_written(r, &d, d.bits, was, back))
 			return -1;
 		fprintf(r->out, "step 6: FEATURES_OK re-read: it stuck\n");
 	}
 	fprintf(r->out, "step 7: queue discovery and setup (4.1.5.1.3)\n");
-	if (!modern) {
+	if (!d.modern) {
 		fprintf(r->out,
 			"legacy interface: queues are set up through the modern interface only; stopped before DRIVER_OK\n");
 		return 0;
@@ -946,13 +977,9 @@ static int cmd_init(struct repl *r, const struct words *w)
 	if (n > INIT_QUEUES_MAX)
 		fprintf(r->out, "  %u queues: the first %u are set up\n", n, INIT_QUEUES_MAX);
 	for (unsigned q = 0; q < n && q < INIT_QUEUES_MAX; q++) {
-		struct vlp_selection sel = r->sel;
 		uint64_t size = 0;
-		struct vlp_reg qs;
 
-		sel.queue = q;
-		if (vlp_reg_row(r->ctx, layout(r), VLP_BLOCK_COMMON, VLP_COMMON_QUEUE_SIZE, &qs) ||
-		    vlp_reg_read(r->ctx, r->s->dev, layout(r), &qs, &sel, 0, &size))
+		if (vlp_drive_queue_size(&d, q, &size))
 			return lib_fail(r);
 		if (size == 0) { /* 4.1.5.1.3: not available */
 			fprintf(r->out, "  queue %u: not available (queue_size 0)\n", q);
@@ -962,7 +989,7 @@ static int cmd_init(struct repl *r, const struct words *w)
 			return -1;
 	}
 	fprintf(r->out, "step 8: DRIVER_OK\n");
-	return write_status(r, 0x0f, 0x0b);
+	return init_status(r, &d, VLP_S_DRIVER_OK);
 }
 
 static int cmd_notify(struct repl *r, const struct words *w)
@@ -1495,7 +1522,7 @@ static void print_vector_irq(struct repl *r, const struct vlp_irqs *irqs, bool v
 		fprintf(r->out, "vector not read\n");
 		return;
 	}
-	if (vector == 0xffff) { /* VIRTIO_MSI_NO_VECTOR (4.1.4.3) */
+	if (vector == VLP_NO_VECTOR) { /* 4.1.4.3 */
 		fprintf(r->out, "no vector (NO_VECTOR)\n");
 		return;
 	}
