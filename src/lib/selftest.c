@@ -22,8 +22,6 @@
 
 #define POLL_MS 2000 /* how long a request may take */
 
-/* 5.3.3 console feature bits */
-#define CONSOLE_F_EMERG_WRITE 2
 #define CONSOLE_TRANSMITQ 1 /* port 0's transmitq (5.3.2) */
 #define ENTROPY_REQUESTQ 0  /* 5.4.2 */
 /* 5.2.6 block requests */
@@ -36,8 +34,6 @@
 #define BLK_ID_BYTES 20
 #define BLK_SECTOR 512u
 /* 5.1 network */
-#define NET_F_MAC 5
-#define NET_F_CTRL_RX 18
 #define NET_TRANSMITQ 1
 #define NET_CONTROLQ 2
 #define NET_CTRL_RX 0
@@ -330,7 +326,7 @@ static void test_console(struct run *r)
 		return;
 	}
 	step(r, "transmitq", true, "%zu bytes written to port 0 and used by the device", len);
-	if (!vlp_feature_on(r->drv, CONSOLE_F_EMERG_WRITE)) {
+	if (!vlp_feature_on(r->drv, VLP_CONSOLE_F_EMERG_WRITE)) {
 		step(r, "emergency write", true, "skipped: VIRTIO_CONSOLE_F_EMERG_WRITE not offered");
 		return;
 	}
@@ -564,7 +560,7 @@ static void test_net(struct run *r)
 	struct vlp_reg reg;
 	size_t n;
 
-	if (!vlp_feature_on(r->drv, VLP_NET_F_CTRL_VQ) || !vlp_feature_on(r->drv, NET_F_CTRL_RX)) {
+	if (!vlp_feature_on(r->drv, VLP_NET_F_CTRL_VQ) || !vlp_feature_on(r->drv, VLP_NET_F_CTRL_RX)) {
 		step(r, "control queue", true,
 		     "skipped: VIRTIO_NET_F_CTRL_VQ and VIRTIO_NET_F_CTRL_RX not both offered");
 	} else {
@@ -590,7 +586,7 @@ static void test_net(struct run *r)
 			step(r, name, true, "VIRTIO_NET_CTRL_RX_PROMISC %u: VIRTIO_NET_OK", on);
 		}
 	}
-	if (vlp_feature_on(r->drv, NET_F_MAC))
+	if (vlp_feature_on(r->drv, VLP_NET_F_MAC))
 		for (unsigned i = 0; i < 6; i++) {
 			uint64_t v = 0;
 
@@ -626,8 +622,8 @@ static const struct selftest_type {
 	void (*run)(struct run *r);
 	const char *const *requests; /* what run posts, for a dry run */
 } TESTS[] = {
-	{ VLP_ID_NET, "network", 1u << NET_F_MAC | 1u << VLP_NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX,
-	  test_net,
+	{ VLP_ID_NET, "network",
+	  1u << VLP_NET_F_MAC | 1u << VLP_NET_F_CTRL_VQ | 1u << VLP_NET_F_CTRL_RX, test_net,
 	  (const char *const[]){
 		  "controlq (queue 2, with VIRTIO_NET_F_CTRL_VQ and VIRTIO_NET_F_CTRL_RX): VIRTIO_NET_CTRL_RX_PROMISC on, then off (2 bytes + 1 byte device-writable ack each)",
 		  "transmitq (queue 1): one 60-byte broadcast frame from the device's MAC after a 12-byte virtio_net_hdr",
@@ -642,7 +638,7 @@ static const struct selftest_type {
 		  "requestq (queue 0): VIRTIO_BLK_T_IN of the last sector (capacity - 1): VIRTIO_BLK_S_OK expected",
 		  "requestq (queue 0): VIRTIO_BLK_T_IN of sector capacity: VIRTIO_BLK_S_IOERR expected",
 		  NULL } },
-	{ VLP_ID_CONSOLE, "console", 1u << CONSOLE_F_EMERG_WRITE, test_console,
+	{ VLP_ID_CONSOLE, "console", 1u << VLP_CONSOLE_F_EMERG_WRITE, test_console,
 	  (const char *const[]){
 		  "transmitq (queue 1): the line \"virtio-lspci self-test: port 0 transmitq\"",
 		  "emerg_wr (with VIRTIO_CONSOLE_F_EMERG_WRITE): each byte of \"virtio-lspci self-test: emergency write\"",
