@@ -13,7 +13,7 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
-VERSION := $(shell sed -n 's/^\#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp.h)
+VERSION := $(shell sed -n 's/^\#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp/base.h)
 SOMAJOR := 0
 
 CC ?= cc
@@ -53,7 +53,7 @@ else
 Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
-LIB_SRC := $(wildcard src/lib/*.c)
+LIB_SRC := $(wildcard src/lib/*/*.c)
 VIEW_SRC := $(wildcard src/view/*.c)
 FACE_SRC := $(wildcard src/cli/*.c src/repl/*.c src/tui/*.c)
 CLI_SRC := $(VIEW_SRC) $(FACE_SRC) src/main.c
@@ -61,7 +61,8 @@ LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 LIB_PIC := $(LIB_SRC:src/%.c=$(B)/pic/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/obj/%.o)
 CLI_LIB_OBJ := $(filter-out $(B)/obj/main.o,$(CLI_OBJ))
-HEADERS := $(wildcard src/*/*.h)
+LIB_HEADERS := $(wildcard src/lib/*.h src/lib/*/*.h)
+HEADERS := $(wildcard src/*/*.h) $(LIB_HEADERS)
 
 STATIC_LIB := $(B)/libvlp.a
 SHARED_LIB := $(B)/libvlp.so.$(VERSION)
@@ -89,12 +90,12 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
-$(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
+$(B)/obj/lib/%.o: src/lib/%.c $(LIB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_INC) -c -o $@ $<
 
-$(B)/obj/view/%.o: src/view/%.c $(wildcard src/lib/*.h src/view/*.h)
+$(B)/obj/view/%.o: src/view/%.c $(LIB_HEADERS) $(wildcard src/view/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(VIEW_INC) -c -o $@ $<
@@ -109,7 +110,7 @@ $(B)/obj/%.o: src/%.c $(HEADERS)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(FACE_INC) -c -o $@ $<
 
-$(B)/pic/%.o: src/%.c $(wildcard src/lib/*.h)
+$(B)/pic/%.o: src/%.c $(LIB_HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_INC) -fPIC -fvisibility=hidden -DVLP_SHARED -c -o $@ $<
@@ -141,6 +142,7 @@ install: all
 	install -Dm644 completions/_virtio-lspci $(DESTDIR)$(ZSHCOMPDIR)/_virtio-lspci
 	install -Dm644 completions/virtio-lspci.fish $(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish
 	install -Dm644 src/lib/vlp.h $(DESTDIR)$(INCLUDEDIR)/vlp.h
+	install -Dm644 -t $(DESTDIR)$(INCLUDEDIR)/vlp src/lib/vlp/*.h
 	install -Dm644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libvlp.a
 	install -Dm755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB))
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -154,9 +156,11 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/virtio-lspci $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8 \
 		$(DESTDIR)$(BASHCOMPDIR)/virtio-lspci $(DESTDIR)$(ZSHCOMPDIR)/_virtio-lspci \
 		$(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish $(DESTDIR)$(INCLUDEDIR)/vlp.h \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/vlp/,$(notdir $(wildcard src/lib/vlp/*.h))) \
 		$(DESTDIR)$(LIBDIR)/libvlp.a $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB)) \
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libvlp.so \
 		$(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/vlp
 
 # ---------------------------------------------------------------- set-up
 deps:

@@ -37,7 +37,7 @@ finish() {
 #   packages are built from the upstream tree, not uploaded to Debian.
 lintian_ok='initial-upload-closes-no-bugs'
 
-version=$(sed -n 's/^#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp.h)
+version=$(sed -n 's/^#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp/base.h)
 debver=$(dpkg-parsechangelog -l debian/changelog -S Version)
 check "debian/changelog's version $debver is VLP_VERSION $version, Debian revision" \
 	[ "${debver%-*}" = "$version" ]

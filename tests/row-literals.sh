@@ -3,8 +3,8 @@
 # field tables: code reaches a row by its enum (VLP_COMMON_QUEUE_SELECT),
 # only what a person types is looked up by name.  Exits 1 when any is found.
 #
-# Row names: the first string of every row of src/lib/fields.c and
-# src/lib/devcfg.c, alone ("queue_size") or after a block name
+# Row names: the first string of every row of src/lib/tables/fields.c and
+# src/lib/tables/devcfg.c, alone ("queue_size") or after a block name
 # ("common.queue_size").  Not counted: comments; JSON keys (the output
 # schema, json_*(w, "key", ...)); name tables indexed by another enum
 # ([VLP_CFG_ISR] = "isr"); rows of other tables ({ "id", ... }: command-line
@@ -12,7 +12,7 @@
 # the live view's cell labels (what a person types or reads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tables=(src/lib/fields.c src/lib/devcfg.c src/lib/pcicfg.c src/lib/ringfields.c)
+tables=(src/lib/tables/fields.c src/lib/tables/devcfg.c src/lib/tables/pcicfg.c src/lib/tables/ringfields.c)
 names=$(grep -ohE '(FIELD|FIELD64|QUEUE_FIELD|QUEUE_FIELD64|ROW|SUB|ARR|ROW64)\([A-Z_0-9]*,? *"[^"]+"|\.name = "[^"]+"' "${tables[@]}" |
 	sed -E 's/.*"([^"]+)"/\1/' | sort -u)
 count=0

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 out=build/fuzz
 mkdir -p "$out/corpus"
-src=(tests/fuzz/fuzz_dump.c src/lib/*.c src/view/format.c src/view/json.c src/view/print_text.c src/view/print_json.c src/view/print_state.c
+src=(tests/fuzz/fuzz_dump.c src/lib/*/*.c src/view/format.c src/view/json.c src/view/print_text.c src/view/print_json.c src/view/print_state.c
 	src/view/print_rings.c src/view/print_irq.c)
 # shellcheck disable=SC2046
 if ! clang -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \

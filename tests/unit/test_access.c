@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The spec's access rules (src/lib/access.c), shared by the bulk reader
+/* The spec's access rules (src/lib/source/access.c), shared by the bulk reader
  * (state.c) and the single-field engine (regs.c): the feature set they
  * read, the notify address, the config_generation loop and selector
  * save/move/restore.  Devices: hand-made layouts, and the virtio-net of

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of the dump reader (src/lib/dump.c). */
+/* Unit tests of the dump reader (src/lib/source/dump.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pcilib.h"
+#include "core/pcilib.h"
 
 struct vlp_source {
 	struct vlp_ctx *ctx;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pcilib.h"
+#include "core/pcilib.h"
 
 #define FILTER_MAX 32
 

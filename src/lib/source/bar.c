@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pcilib.h"
+#include "core/pcilib.h"
 
 #define LOCK_DIR "/run/lock"
 #define LOCK_WAIT_MS 2000

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libvlp: conformance checks (--check) and differences between two devices (--diff).  Part of <vlp.h>. */
+#ifndef VLP_CHECKS_H
+#define VLP_CHECKS_H
+
+#include "base.h"
+#include "tables.h"
+#include "devices.h"
+#include "layout.h"
+#include "registers.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vlp_rings;
+/* ------------------------------------------------------------------ */
+/* Conformance checks (--check) and differences between two devices   */
+/* (--diff)                                                            */
+/* ------------------------------------------------------------------ */
+
+/* What a check needs to run. */
+enum vlp_check_data {
+	VLP_CHECK_CONFIG, /* config space: every dump, snapshot and live device */
+	VLP_CHECK_STATE,  /* the registers behind the BARs: snapshots, live with BAR access */
+	VLP_CHECK_ACTIVE, /* writes to the device: --check --active only */
+	VLP_CHECK_RINGS,  /* the rings in guest memory (and the registers locating them) */
+};
+/* "config", "registers", "active", "rings" */
+VLP_API const char *vlp_check_data_name(enum vlp_check_data d);
+
+/* One rule of the table of checks: the decoder reports some of them while
+ * decoding (their findings carry the id), the checker runs the rest. */
+struct vlp_check {
+	const char *id;             /* stable, e.g. "notify-multiplier" */
+	const char *section;        /* virtio spec section ("4.1.4.4.1"); "PCI ..." for PCI rules */
+	enum vlp_severity severity; /* the worst it reports */
+	enum vlp_check_data data;
+	const char *where; /* what it looks at: "header", "capability", "common", ... */
+	const char *title; /* one line */
+};
+
+VLP_API size_t vlp_check_count(void);
+VLP_API const struct vlp_check *vlp_check_at(size_t index);     /* NULL past the end */
+VLP_API const struct vlp_check *vlp_check_find(const char *id); /* NULL unknown */
+
+struct vlp_check_finding {
+	const struct vlp_check *check;
+	struct vlp_finding finding; /* section never NULL when the check has one */
+	char where[48];             /* "[70]" (capability), "queue 2", "common", "header" */
+};
+
+/* A check that could not run on this device, and why. */
+struct vlp_check_skip {
+	const struct vlp_check *check;
+	char reason[160];
+	bool not_asked; /* a check that writes to the device, made only when asked */
+};
+
+struct vlp_check_report {
+	struct vlp_check_finding *findings;
+	size_t nfindings;
+	struct vlp_check_skip *skipped;
+	size_t nskipped;
+	unsigned checks_run;
+	unsigned count[3]; /* findings by enum vlp_severity */
+	/* --active: the device was left reset (device_status 0) */
+	bool reset_done;
+};
+
+/* Runs every check the data allows: config-space checks always, register
+ * checks when state is not NULL (otherwise each is skipped with
+ * no_state_reason).  The report lists findings in table order. */
+VLP_API int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
+			     const struct vlp_layout *layout, const struct vlp_state *state,
+			     const char *no_state_reason, struct vlp_check_report **out);
+struct vlp_rings;
+/* The same with the device's rings (vlp_read_rings on that state): the
+ * ring checks report the decoder's findings per queue ("queue 2
+ * receiveq2"); with rings NULL, or rings whose error says none could be
+ * read, they are not made (no_rings_reason, or that error). */
+VLP_API int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
+				   const struct vlp_layout *layout, const struct vlp_state *state,
+				   const char *no_state_reason, const struct vlp_rings *rings,
+				   const char *no_rings_reason, struct vlp_check_report **out);
+/* Live rings change while they are read: the areas are read one after the
+ * other, so a ring the driver or device is updating can show a fault that
+ * is not there (used idx read after new completions, a chain read before
+ * the driver wrote it).  Keeps in rings only the findings that an earlier
+ * read of the same device also made (same queue, check and message);
+ * returns how many were dropped. */
+VLP_API size_t vlp_rings_keep_confirmed(struct vlp_rings *rings, const struct vlp_rings *earlier);
+/* The checks that write (reset, selects, queue_size), appended to report.
+ * BAR access must be open writable (vlp_bar_opts.writable); the device is
+ * reset at the end (report->reset_done).  -EBUSY with a message when the
+ * write policy refuses writes (driver bound without force). */
+VLP_API int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev,
+			     const struct vlp_layout *layout, struct vlp_check_report *report);
+VLP_API void vlp_check_report_free(struct vlp_check_report *report);
+
+/* One field that differs between two devices (a and b). */
+struct vlp_difference {
+	char name[96];                 /* JSON keys as a path: "common.device_status",
+					* "queues[1].queue_size", "device_features.VIRTIO_F_VERSION_1",
+					* "capabilities[40].offset", "msix[0].address", "bars[4].register" */
+	const struct vlp_field *field; /* formats the values; NULL: a plain number */
+	bool flag;                     /* values are on (1) / off (0): feature bits */
+	struct vlp_field_value a, b;   /* !present: the field does not exist on that side.
+					* Array bytes point into the states compared. */
+	/* What the change means, "" when nothing more than a to b: ring
+	 * indices ("advanced by 3", "went backwards by 2 (modulo 2^16)"). */
+	char note[120];
+};
+
+struct vlp_diff {
+	struct vlp_difference *items;
+	size_t count;
+	unsigned compared; /* fields compared */
+};
+
+/* Compares config space (header, BARs, capabilities by position and field)
+ * and, where both states were read, common configuration, features by
+ * name, queues, device configuration by field, MSI-X and the legacy
+ * header.  sa or sb may be NULL (then only config space is compared). */
+VLP_API int vlp_diff_devices(struct vlp_ctx *ctx, const struct vlp_layout *a,
+			     const struct vlp_state *sa, const struct vlp_layout *b,
+			     const struct vlp_state *sb, struct vlp_diff **out);
+/* Adds the rings of both sides (vlp_read_rings of the states compared)
+ * with their virtio meaning, named as the keys of each queue's "ring"
+ * object ("queues[1].ring.used.idx", "legacy.queues[0].ring.in_flight"):
+ * avail and used indices, flags and event fields, in-flight count, packed
+ * event suppression.  used.idx and avail.idx are free-running modulo 2^16:
+ * a note says how far they advanced or that one went backwards (a device
+ * or a restore that lost requests), and that the ring moved when its
+ * addresses differ.  Queues whose ring was not read on a side are not
+ * compared; *compared says whether any ring was. */
+VLP_API int vlp_diff_rings(struct vlp_ctx *ctx, struct vlp_diff *diff, const struct vlp_rings *a,
+			   const struct vlp_rings *b, bool *compared);
+VLP_API void vlp_diff_free(struct vlp_diff *diff);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VLP_CHECKS_H */

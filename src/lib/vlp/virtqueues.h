@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libvlp: virtqueue rings: their field tables, one ring decoded, the verdict of a queue from its samples, the rings of a device.  Part of <vlp.h>. */
+#ifndef VLP_VIRTQUEUES_H
+#define VLP_VIRTQUEUES_H
+
+#include "base.h"
+#include "spec.h"
+#include "tables.h"
+#include "devices.h"
+#include "layout.h"
+#include "registers.h"
+#include "checks.h"
+#include "linux.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Virtqueue rings (ringfields.c, ring.c): 2.7 split, 2.8 packed       */
+/* ------------------------------------------------------------------ */
+
+/* Ring structures are guest memory, not registers: a field of width 8 is
+ * one little-endian 8-byte value (hi_offset 0).  An array row with count 0
+ * has Queue Size elements; a row after it is at its offset plus width x
+ * Queue Size (vlp_ring_field_offset).  Table size: the fixed bytes. */
+enum vlp_split_desc_row {
+	VLP_DESC_ADDR,
+	VLP_DESC_LEN,
+	VLP_DESC_FLAGS,
+	VLP_DESC_NEXT,
+	VLP_DESC_ROWS
+};
+enum vlp_avail_row {
+	VLP_AVAIL_FLAGS,
+	VLP_AVAIL_IDX,
+	VLP_AVAIL_RING,
+	VLP_AVAIL_USED_EVENT,
+	VLP_AVAIL_ROWS
+};
+enum vlp_used_row {
+	VLP_USED_FLAGS,
+	VLP_USED_IDX,
+	VLP_USED_RING,
+	VLP_USED_AVAIL_EVENT,
+	VLP_USED_ROWS
+};
+enum vlp_used_elem_row { VLP_USED_ELEM_ID, VLP_USED_ELEM_LEN, VLP_USED_ELEM_ROWS };
+enum vlp_packed_desc_row {
+	VLP_PDESC_ADDR,
+	VLP_PDESC_LEN,
+	VLP_PDESC_ID,
+	VLP_PDESC_FLAGS,
+	VLP_PDESC_ROWS
+};
+enum vlp_event_row { VLP_EVENT_DESC, VLP_EVENT_FLAGS, VLP_EVENT_ROWS };
+
+VLP_API const struct vlp_field_table *vlp_split_desc_table(void);  /* virtq_desc, 2.7.5 */
+VLP_API const struct vlp_field_table *vlp_avail_table(void);       /* virtq_avail, 2.7.6 */
+VLP_API const struct vlp_field_table *vlp_used_table(void);        /* virtq_used, 2.7.8 */
+VLP_API const struct vlp_field_table *vlp_used_elem_table(void);   /* virtq_used_elem, 2.7.8 */
+VLP_API const struct vlp_field_table *vlp_packed_desc_table(void); /* pvirtq_desc, 2.8.13 */
+VLP_API const struct vlp_field_table *vlp_event_suppress_table(void); /* pvirtq_event_suppress, 2.8.14 */
+/* Offset of a row in a ring structure of queue_size entries. */
+VLP_API unsigned vlp_ring_field_offset(const struct vlp_field_table *table,
+				       const struct vlp_field *field, unsigned queue_size);
+/* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
+ * structure that starts at base (the caller has read the bytes it spans). */
+VLP_API uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
+
+VLP_API const struct vlp_names *vlp_split_desc_flag_names(void);
+VLP_API const struct vlp_names *vlp_packed_desc_flag_names(void);
+VLP_API const struct vlp_names *vlp_avail_flag_names(void);
+VLP_API const struct vlp_names *vlp_used_flag_names(void);
+VLP_API const struct vlp_names *vlp_event_flag_names(void); /* VLP_NAMES_ENUM */
+/* desc_event_flags by name: "ENABLE", "DISABLE", "DESC", or "reserved" (3). */
+VLP_API const char *vlp_event_flags_name(uint16_t flags);
+
+/* Fields are decoded little-endian, also for legacy rings, whose 2.7.3 byte
+ * order is the guest's own (x86, arm64 and other little-endian guests). */
+enum vlp_ring_format {
+	VLP_RING_SPLIT,        /* 2.7, addresses from queue_desc/driver/device */
+	VLP_RING_PACKED,       /* 2.8, VIRTIO_F_RING_PACKED negotiated */
+	VLP_RING_LEGACY_SPLIT, /* 2.7.2: one area at PFN x 4096 (legacy interface) */
+};
+/* "split", "packed", "legacy-split" */
+VLP_API const char *vlp_ring_format_name(enum vlp_ring_format f);
+/* The format in use: legacy interface (BAR0 of a legacy or transitional
+ * device driven as legacy), else packed when RING_PACKED is negotiated. */
+VLP_API enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interface);
+/* Legacy layout (2.7.2 with Queue Align 4096, 4.1.5.1.3.1): descriptors at
+ * pfn x 4096, the available ring right after them, the used ring at the
+ * next 4096 boundary after the available ring (including used_event). */
+VLP_API void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc,
+				    uint64_t *avail, uint64_t *used);
+
+struct vlp_ring_params {
+	enum vlp_ring_format format;
+	unsigned size;       /* queue_size: 1..32768 */
+	uint64_t desc;       /* split/packed: queue_desc */
+	uint64_t driver;     /* queue_driver: available ring / driver event suppression */
+	uint64_t device;     /* queue_device: used ring / device event suppression */
+	uint32_t pfn;        /* legacy: Queue Address (the three above are ignored) */
+	uint64_t negotiated; /* driver features: EVENT_IDX and INDIRECT_DESC are read */
+	unsigned last_used;  /* used entries to keep (0: VLP_RING_LAST_USED) */
+};
+#define VLP_RING_LAST_USED 8u
+#define VLP_RING_FINDINGS_MAX 100u
+/* Indirect tables followed per ring, in bytes: bounds a hostile ring. */
+#define VLP_RING_INDIRECT_BUDGET (8u << 20)
+#define VLP_RING_SIZE_MAX 32768u /* 2.7, 2.8: queue size at most 2^15 */
+
+struct vlp_ring_desc {
+	uint16_t index; /* in the descriptor table / ring, or the indirect table */
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags; /* VLP_DESC_F_* */
+	uint16_t next;  /* split: next field; packed: 0 */
+	uint16_t id;    /* packed: buffer id; split: 0 */
+	/* INDIRECT: the table it refers to, as far as it could be followed */
+	struct vlp_ring_desc *indirect;
+	size_t nindirect;
+};
+
+/* A chain made available and not yet used.  Split: positions used.idx ..
+ * avail.idx - 1 (free-running, modulo 2^16).  With out-of-order completion
+ * these are the newest in_flight chains, which may not be exactly the
+ * outstanding ones (the used ring does not say which positions finished).
+ * Packed: lists of descriptors whose AVAIL and USED bits differ (2.8.1),
+ * chained by NEXT.  The device writes one used descriptor per list (2.8.6),
+ * so the other slots of a list it used keep the driver's flags until the
+ * driver writes them again: such leftovers show as available too. */
+struct vlp_ring_chain {
+	uint16_t position; /* split: avail index; packed: ring slot of the first descriptor */
+	uint16_t head;     /* split: avail.ring[position % size]; packed: = position */
+	uint16_t id;       /* packed: buffer id of the last descriptor; split: head */
+	struct vlp_ring_desc *descs;
+	size_t ndescs;               /* direct descriptors (indirect tables hang off them) */
+	uint64_t readable, writable; /* bytes by direction, indirect tables included */
+	bool complete;               /* walked to its end with no fault */
+};
+
+struct vlp_ring_used_elem {
+	uint16_t position; /* free-running used index */
+	uint32_t id, len;
+};
+
+struct vlp_ring {
+	enum vlp_ring_format format;
+	unsigned size;
+	uint64_t desc_addr, driver_addr, device_addr;
+	uint64_t negotiated;
+	bool desc_read, driver_read, device_read; /* each area was read */
+	/* split (2.7.6, 2.7.8) */
+	struct {
+		uint16_t flags, idx, used_event;
+		uint16_t *ring; /* size entries, by slot; NULL when not read */
+	} avail;
+	struct {
+		uint16_t flags, idx, avail_event;
+		struct vlp_ring_used_elem *last; /* the newest entries, oldest first */
+		size_t nlast;
+	} used;
+	unsigned in_flight; /* split: (avail.idx - used.idx) mod 2^16; packed: chains */
+	/* packed (2.8.10, 2.8.14): desc is off_wrap */
+	struct {
+		uint16_t desc, flags;
+	} driver_event, device_event;
+	struct vlp_ring_chain *chains;
+	size_t nchains;
+	/* packed: the driver's next slot and wrap counter as the AVAIL bits
+	 * show them (slots before it carry the current lap's AVAIL value) */
+	uint16_t next_avail;
+	bool avail_wrap;
+	struct vlp_finding *findings; /* .check: a vlp_ring_check_at() id; position -1 */
+	size_t nfindings;
+	size_t findings_omitted; /* beyond VLP_RING_FINDINGS_MAX */
+	uint64_t bytes_read;     /* guest memory read for this ring */
+};
+
+/* Reads the ring's areas once each (bounded), then decodes it.  Memory that
+ * cannot be read (outside RAM, or a read failure) is a "ring-memory"
+ * finding, not an error: *out is always set on 0.  <0 (message in ctx):
+ * bad parameters (size 0 or above 32768) or no memory.  Nothing loops or
+ * reads without bound, whatever the memory holds. */
+VLP_API int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem,
+			  const struct vlp_ring_params *p, struct vlp_ring **out);
+VLP_API void vlp_ring_free(struct vlp_ring *ring);
+
+/* The ring checks the decoder reports (id, section of the split-ring rule;
+ * the packed rule's section is in each finding), for the checker's table. */
+VLP_API size_t vlp_ring_check_count(void);
+VLP_API const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
+
+/* ------------------------------------------------------------------ */
+/* Sampling and the verdict (verdict.c): who is stuck, from plain numbers */
+/* ------------------------------------------------------------------ */
+
+/* What one read of a queue shows, as plain numbers (no memory needed:
+ * tests build series by hand).  Counters are free-running: split rings
+ * count avail.idx and used.idx modulo 2^16 (2.7.6, 2.7.8); packed rings
+ * count ring slots modulo 2 x size, the slot plus size when the wrap
+ * counter is 0 (2.8.1), and their used counter is the avail counter less
+ * the slots of the lists still in flight. */
+struct vlp_queue_sample {
+	double t;               /* seconds, any origin, increasing */
+	bool packed, event_idx; /* RING_PACKED, EVENT_IDX negotiated */
+	unsigned size;          /* queue size */
+	uint32_t avail, used;   /* the counters above */
+	unsigned in_flight;     /* chains available and not used */
+	/* split (2.7.7, 2.7.10) */
+	uint16_t avail_flags, used_flags, used_event, avail_event;
+	/* packed event suppression (2.8.10): driver's and device's */
+	uint16_t driver_event_flags, driver_event_off_wrap;
+	uint16_t device_event_flags, device_event_off_wrap;
+	bool irq_known; /* the Linux IRQ of the queue's vector was counted */
+	uint64_t irq_count;
+};
+
+enum vlp_verdict_state {
+	VLP_VERDICT_NOT_SAMPLED,
+	VLP_VERDICT_IDLE,
+	VLP_VERDICT_WAITING_FOR_INPUT,
+	VLP_VERDICT_PROGRESSING,
+	VLP_VERDICT_DEVICE_STALLED,
+	VLP_VERDICT_INTERRUPT_NOT_DELIVERED,
+	VLP_VERDICT_NOTIFICATIONS_SUPPRESSED,
+	VLP_VERDICT_DRIVER_STALLED,
+	VLP_VERDICT_STATES
+};
+/* "not-sampled", "idle", "waiting-for-input", "progressing",
+ * "device-stalled", "interrupt-not-delivered", "notifications-suppressed",
+ * "driver-stalled" */
+VLP_API const char *vlp_verdict_state_name(enum vlp_verdict_state s);
+
+/* Everything the verdict weighs for one queue. */
+struct vlp_verdict_input {
+	const struct vlp_queue_sample *samples; /* oldest first */
+	size_t nsamples;
+	enum vlp_queue_role role; /* RECEIVE, EVENT: waiting is normal */
+	/* The MSI-X entry of the queue's vector, as the first read saw it */
+	bool vector_valid;
+	unsigned vector;
+	bool masked_valid, masked, pending_valid, pending;
+	/* Why a series cannot be judged (a snapshot: one moment), NULL: none */
+	const char *unsampled_why;
+};
+
+struct vlp_verdict {
+	enum vlp_verdict_state state;
+	const char *section; /* the spec rule it rests on, NULL: none */
+	char evidence[320];  /* one sentence naming the numbers */
+	bool rates_valid;    /* two samples or more, time passed */
+	double avail_per_s, used_per_s;
+	bool irq_rate_valid; /* and the IRQ was counted in each */
+	double irq_per_s;
+};
+
+/* The verdict of one queue over its samples: pure, no I/O. */
+VLP_API void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *out);
+/* The plain numbers of a decoded ring (t and the IRQ are left to the
+ * caller). */
+VLP_API void vlp_queue_sample_from_ring(const struct vlp_ring *ring, struct vlp_queue_sample *s);
+/* 2.7.8.2 across two reads of a split ring: a chain in flight in before
+ * (head, device-writable bytes) whose used entry is in after with a larger
+ * len.  Judged: chains at avail positions below settled (published before
+ * the read ahead of before: their descriptors were in place when before
+ * read the table) that completed in order.  Appends warnings (check
+ * "ring-used-len") to *findings (at most VLP_RING_FINDINGS_MAX in all);
+ * after must keep the used entries since before (last_used >= their
+ * count).  0, or -ENOMEM. */
+VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
+				    const struct vlp_ring *after, struct vlp_finding **findings,
+				    size_t *nfindings);
+
+/* ------------------------------------------------------------------ */
+/* The rings of a device's queues (rings.c)                           */
+/* ------------------------------------------------------------------ */
+
+/* One queue: where its ring is (from the registers of a vlp_state), its
+ * name and role for the device type, and what the ring holds. */
+struct vlp_queue_ring {
+	unsigned index;
+	bool legacy;   /* the legacy interface (BAR0) describes it */
+	char name[32]; /* "receiveq0", "requestq0", "queue5" */
+	enum vlp_queue_role role;
+	bool enabled; /* queue_enable 1, or a legacy Queue Address */
+	bool vector_valid;
+	uint16_t msix_vector; /* queue_msix_vector (VLP_NO_VECTOR: none) */
+	struct vlp_ring_params params;
+	struct vlp_ring *ring; /* NULL: not read (error says why) */
+	char error[200];       /* why this queue's ring was not read */
+	/* Sampling (vlp_rings_record, vlp_rings_judge): one entry per read */
+	struct vlp_queue_sample *samples;
+	size_t nsamples;
+	struct vlp_verdict verdict;
+	/* Findings only a series of reads can make (ring-used-len, 2.7.8.2) */
+	struct vlp_finding *sample_findings;
+	size_t nsample_findings;
+	/* private to rings.c: avail.idx of the read before the last one */
+	uint16_t settled_avail;
+	bool settled_valid;
+};
+
+struct vlp_rings {
+	struct vlp_queue_ring *queues; /* the state's queues, same order */
+	size_t nqueues;
+	bool legacy;        /* the driver uses the legacy interface */
+	const char *source; /* "kcore", "recorded"; NULL: no memory */
+	char error[300];    /* why no ring could be read, "" otherwise */
+	size_t nsamples;    /* reads recorded (vlp_rings_record) */
+	/* private to rings.c: the memory read from, and what a sample keeps */
+	struct vlp_guestmem *mem;
+	unsigned last_used;
+};
+
+struct vlp_rings_opts {
+	/* Live devices: guest memory, normally vlp_guestmem_open_kcore(); NULL
+	 * with mem_error saying why it could not be opened.  Snapshots use the
+	 * ring memory they recorded. */
+	struct vlp_guestmem *mem;
+	const char *mem_error;
+	unsigned last_used;   /* used entries to keep per ring (0: VLP_RING_LAST_USED) */
+	const char *sys_root; /* where sysfs is (tests); NULL: /sys */
+};
+
+/* Reads the ring of every enabled queue of the state (no device access:
+ * registers come from state).  A ring that cannot be read is not an error:
+ * its error, or the device's when none can be (a dump, no guest memory,
+ * ring addresses that are IOVAs), says why.  With a snapshot recording
+ * started (vlp_snapshot_start), the memory read goes into the snapshot. */
+VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
+			   const struct vlp_layout *layout, const struct vlp_state *state,
+			   const struct vlp_rings_opts *opts, struct vlp_rings **out);
+/* Reads every ring read before again, from memory only (no register, no
+ * BAR access): the next sample.  It judges used.len across the reads it
+ * makes (sample_findings). */
+VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
+VLP_API void vlp_rings_free(struct vlp_rings *rings);
+/* The negotiated feature words (device's AND driver's) of a state; a word
+ * not read counts as 0. */
+VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VLP_VIRTQUEUES_H */
