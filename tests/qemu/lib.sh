@@ -377,3 +377,29 @@ vlp_print_notes() {
 		echo "$VLP_PROG: note: $key:${vlp_notes[$key]}"
 	done
 }
+
+# ---- Host hooks of stepped guests (repl/hook.sh, dma/hook.sh, rings/hook.sh).
+# vlp_qmp COMMAND...: qmp.sh on the guest's QMP socket; its exit status is not used (it
+# ends non-zero when a reply is an error: replies that are errors are kept).
+vlp_qmp() { "$VLP_QMP" "$VLP_QMP_SOCKET" "$@" 2>/dev/null || true; }
+# vlp_qom ID: the QOM path of the virtio device of the PCI device with id=ID (vlp03).
+vlp_qom() { printf '/machine/peripheral/%s/virtio-backend\n' "$1"; }
+# vlp_qmp_virtio_status PATH, vlp_qmp_queue_status PATH QUEUE: the QMP commands.
+vlp_qmp_virtio_status() { printf '{"execute":"x-query-virtio-status","arguments":{"path":"%s"}}\n' "$1"; }
+vlp_qmp_queue_status() { printf '{"execute":"x-query-virtio-queue-status","arguments":{"path":"%s","queue":%s}}\n' "$1" "$2"; }
+# vlp_serve_steps SOCKET OUT HANDLER: serves a stepped guest (run-guest.sh --hook-at
+# start): waits for the sync port's socket SOCKET (vlp_sync_port), empties OUT, then for
+# each line "STEP WORDS" the guest writes there calls HANDLER "WORDS" (it appends its
+# JSON line to OUT) and answers OK.
+vlp_serve_steps() {
+	local sock=$1 file=$2 handler=$3 line _
+	for _ in $(seq 200); do [[ -S $sock ]] && break; sleep 0.1; done
+	: >"$file"
+	coproc SYNC { socat - "UNIX-CONNECT:$sock"; }
+	while IFS= read -r line <&"${SYNC[0]}"; do
+		line=${line%$'\r'}
+		[[ $line == "STEP "* ]] || continue
+		"$handler" "${line#STEP }"
+		echo OK >&"${SYNC[1]}"
+	done
+}
