@@ -14,6 +14,8 @@
 #   rings2.{json,err,rc}   the same read again after the host's QMP queries (stillness)
 #   sample.{json,err,rc}   --rings -J --sample 5x200ms (blk and net, when the tool has it)
 #   snap.lspci             the snapshot of the first read
+# shellcheck source=tests/qemu/guest-lib.sh
+. /lib/vlp-guest.sh
 out=/tmp/vlp
 blk=0000:00:03.0
 net=0000:00:02.0
@@ -78,11 +80,5 @@ for p in /sys/bus/pci/devices/*; do
 done
 step finished
 
-for d in "$out"/*; do
-	[ -d "$d" ] || continue
-	s=${d##*/}
-	echo "@@VLP-DEV $s begin"
-	tar -C "$out" -czf - "$s" | base64
-	echo "@@VLP-DEV $s end"
-done
+vlp_send_archives "$out"
 echo "@@VLP-DEVICES $n"

@@ -16,6 +16,8 @@
 #   passive-after.*    --passive -J --stats, after the full reads
 #   isr.*              -J --read-isr (only on slot $isr_slot, the virtio-rng)
 #   check.*            --check -J: the conformance checker on the live device
+# shellcheck source=tests/qemu/guest-lib.sh
+. /lib/vlp-guest.sh
 out=/tmp/vlp
 isr_slot=0000:00:05.0
 mkdir -p "$out"
@@ -74,11 +76,5 @@ for p in /sys/bus/pci/devices/*; do
 	n=$((n + 1))
 done
 
-for d in "$out"/*; do
-	[ -d "$d" ] || continue
-	s=${d##*/}
-	echo "@@VLP-DEV $s begin"
-	tar -C "$out" -czf - "$s" | base64
-	echo "@@VLP-DEV $s end"
-done
+vlp_send_archives "$out"
 echo "@@VLP-DEVICES $n"
