@@ -15,7 +15,7 @@ vlp_work
 vlp_setup_or_skip
 out=$work/guest.out vlp_mark=@@VLP-ACTIVE
 
-vlp_guest @@VLP-ACTIVE-END --test "$VLP_QEMU_DIR/suite/active-guest.sh" --add "$tool:/usr/bin/virtio-lspci" \
+vlp_guest @@VLP-ACTIVE-END --test "$VLP_QEMU_DIR/suite/active-guest.sh" \
 	--unbind --timeout 170 -- \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp03,addr=0x03 \
 	-netdev user,id=n4 -device virtio-net-pci,netdev=n4,id=vlp04,addr=0x04 \
@@ -45,4 +45,4 @@ for s in 0000:00:03.0 0000:00:04.0 0000:00:05.0; do
 	check "$s --diff shows nothing else (got: $changes)" \
 		[ "$(wc -l <<<"$changes")" = "$(wc -w <<<"$fields")" ]
 done
-summary active
+summary "$VLP_PROG"

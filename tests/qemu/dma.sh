@@ -17,16 +17,10 @@
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
-vlp_suite qemu-dma
-vlp_parse_keep "$@"
-vlp_need jq socat
-vlp_setup_or_skip
-vlp_work "$keep"
-
-export VLP_DMA_OUT=$work/qmp.jsonl VLP_DMA_SYNC=$work/sync.sock
-out=$work/guest.out qmp=$VLP_DMA_OUT
-vlp_guest_stepped "$VLP_DMA_SYNC" --test "$VLP_QEMU_DIR/dma/guest.sh" --unbind \
-	--add "$tool:/usr/bin/virtio-lspci" --hook "$VLP_QEMU_DIR/dma/hook.sh" --hook-at start \
+vlp_stepped_suite qemu-dma "$@"
+export VLP_DMA_OUT=$qmp VLP_DMA_SYNC=$sock
+vlp_guest_stepped --test "$VLP_QEMU_DIR/dma/guest.sh" --unbind \
+	--hook "$VLP_QEMU_DIR/dma/hook.sh" --hook-at start \
 	--timeout 180 -- \
 	-device virtio-rng-pci,id=vlp03,addr=0x3 -device virtio-rng-pci,id=vlp04,addr=0x4 \
 	-device virtio-rng-pci,id=vlp05,addr=0x5,packed=on
@@ -74,4 +68,4 @@ vlp_has "bound: no config write (--stats)" "bound" "config_writes=0 "
 vlp_has "bound: no BAR write (--stats)" "bound" "bar_writes=0"
 vlp_expect "bound: status untouched" "$(vlp_at bound '.bound.status | qemu_status')" 15
 echo "qemu-dma: $((SECONDS - VLP_T0)) s"
-summary qemu-dma
+summary "$VLP_PROG"

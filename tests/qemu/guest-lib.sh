@@ -35,15 +35,25 @@ vlp_sync() {
 	[ "$ack" = OK ]
 }
 
-# vlp_send_archives DIR: every folder of DIR as a gzip'd tar in base64 between the lines
-# "@@VLP-DEV NAME begin" and "@@VLP-DEV NAME end", decoded on the host by
-# vlp_decode_archives; console noise between lines cannot corrupt them unnoticed (gzip
-# has a CRC).
+# vlp_virtio_devices: the sysfs folders of the virtio PCI devices (vendor 0x1af4).
+vlp_virtio_devices() {
+	for vlp_p in /sys/bus/pci/devices/*; do
+		[ "$(cat "$vlp_p/vendor")" = 0x1af4 ] && echo "$vlp_p"
+	done
+}
+
+# vlp_send_archives DIR: every folder of DIR (one a device) as a gzip'd tar in base64
+# between the lines "@@VLP-DEV NAME begin" and "@@VLP-DEV NAME end", then their count,
+# "@@VLP-DEVICES N": decoded and checked on the host by vlp_decode_archives. Console
+# noise between lines cannot corrupt them unnoticed (gzip has a CRC).
 vlp_send_archives() {
+	vlp_n=0
 	for vlp_d in "$1"/*; do
 		[ -d "$vlp_d" ] || continue
 		echo "@@VLP-DEV ${vlp_d##*/} begin"
 		tar -C "$1" -czf - "${vlp_d##*/}" | base64
 		echo "@@VLP-DEV ${vlp_d##*/} end"
+		vlp_n=$((vlp_n + 1))
 	done
+	echo "@@VLP-DEVICES $vlp_n"
 }

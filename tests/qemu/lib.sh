@@ -152,12 +152,13 @@ vlp_parse_keep() {
 	esac
 }
 
-# vlp_guest END ARGS...: boots the suite's one guest (run-guest.sh ARGS, its output in $out)
-# and checks that it ran (exit 0) and finished: a line that starts with END.
+# vlp_guest END ARGS...: boots the suite's one guest (run-guest.sh ARGS, with $tool as
+# /usr/bin/virtio-lspci, its output in $out) and checks that it ran (exit 0) and
+# finished: a line that starts with END.
 vlp_guest() {
 	local end=$1 rc=0
 	shift
-	"$VLP_QEMU_DIR/run-guest.sh" -o "$out" "$@" || rc=$?
+	"$VLP_QEMU_DIR/run-guest.sh" -o "$out" --add "$tool:/usr/bin/virtio-lspci" "$@" || rc=$?
 	check "guest ran (exit $rc)" [ "$rc" = 0 ]
 	check "guest finished" grep -q "^$end" "$out"
 }
@@ -170,13 +171,28 @@ vlp_sync_port() {
 	A+=(-chardev "socket,id=sync,path=$1,server=on,wait=off" -serial mon:stdio -serial chardev:sync)
 }
 
-# vlp_guest_stepped SOCKET ARGS...: boots the suite's one guest (run-guest.sh ARGS, its
-# output in $out) with the second serial port on SOCKET; a guest that did not run to its
-# end (exit 0) is vlp_cant.
+# vlp_stepped_suite NAME ARGS...: the start of a suite whose one guest is driven step by
+# step while its hook asks QEMU for its view (repl-suite.sh, dma.sh, nudge.sh):
+# vlp_suite NAME, the options ARGS (vlp_parse_keep), jq and socat, QEMU set up (or the
+# suite skipped), vlp_work; in it $out (the guest output), $qmp (the hook's JSON lines)
+# and $sock (the socket of the second serial port).
+vlp_stepped_suite() {
+	vlp_suite "$1"
+	shift
+	vlp_parse_keep "$@"
+	vlp_need jq socat
+	vlp_setup_or_skip
+	vlp_work "$keep"
+	out=$work/guest.out qmp=$work/qmp.jsonl sock=$work/sync.sock
+}
+
+# vlp_guest_stepped ARGS...: boots the suite's one guest (run-guest.sh ARGS, with $tool as
+# /usr/bin/virtio-lspci, its output in $out) with the second serial port on $sock; a
+# guest that did not run to its end (exit 0) is vlp_cant.
 vlp_guest_stepped() {
-	local A=("${@:2}") rc=0
-	vlp_sync_port "$1"
-	"$VLP_QEMU_DIR/run-guest.sh" -o "$out" "${A[@]}" || rc=$?
+	local A=("$@") rc=0
+	vlp_sync_port "$sock"
+	"$VLP_QEMU_DIR/run-guest.sh" -o "$out" --add "$tool:/usr/bin/virtio-lspci" "${A[@]}" || rc=$?
 	((rc == 0)) || vlp_cant "the guest run failed (exit $rc): $(tail -5 "$out" 2>/dev/null)"
 }
 
@@ -316,7 +332,7 @@ vlp_boot_variants() {
 # base64 lines between the markers count, so a console line that slips in between is
 # dropped; one inside a line breaks gzip's CRC: a failure, the device's files removed.
 vlp_decode_archives() {
-	local v=$1 res=$work/res/$1 slot want got=0
+	local v=$1 res=$work/res/$1 slot want got
 	mkdir -p "$res"
 	while read -r slot; do
 		if ! awk -v s="$slot" '
@@ -329,10 +345,25 @@ vlp_decode_archives() {
 		fi
 	done < <(sed -n 's/^@@VLP-DEV \([0-9a-f:.]*\) begin$/\1/p' "$work/$v.out")
 	want=$(sed -n 's/^@@VLP-DEVICES //p' "$work/$v.out")
-	for slot in "$res"/*/; do
-		[[ -d $slot ]] && got=$((got + 1))
-	done
+	got=$(vlp_decoded "$v" | wc -l)
 	check "$v: every device of the guest decoded ($got of ${want:-?})" [ "$got" = "${want:-x}" ]
+}
+# vlp_decoded VARIANT: the slots of the devices of VARIANT that decoded, one a line.
+vlp_decoded() {
+	local d
+	for d in "$work/res/$1"/*/; do
+		if [[ -d $d ]]; then basename "$d"; fi
+	done
+}
+# vlp_each_device VARIANT FN: FN VARIANT SLOT for every device of VARIANT that decoded
+# (its files in $work/res/VARIANT/SLOT), in slot order; $vlp_devices: how many.
+vlp_each_device() {
+	local slot
+	vlp_devices=0
+	for slot in $(vlp_decoded "$1"); do
+		vlp_devices=$((vlp_devices + 1))
+		"$2" "$1" "$slot"
+	done
 }
 
 # vlp_dev_of FILE: the first device object of a virtio-lspci -J output, null when it is not JSON.

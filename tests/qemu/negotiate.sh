@@ -16,7 +16,7 @@ vlp_setup_or_skip
 out=$work/guest.out qmp=$work/qmp.json vlp_mark=@@VLP-NEG
 
 VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-NEG-END --test "$VLP_QEMU_DIR/negotiate/guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --unbind --timeout 170 \
+	--unbind --timeout 170 \
 	--hook "$VLP_QEMU_DIR/suite/qmp-hook.sh" -- \
 	-device virtio-rng-pci,disable-legacy=on,iommu_platform=on,id=vlp03,addr=0x03 \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp04,addr=0x04 \
@@ -57,4 +57,4 @@ check "bound device: the line names the driver" \
 check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(vlp_section bound)
 st=$(vlp_qmp_status vlp05)
 check "QMP: the bound device keeps its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
-summary negotiate
+summary "$VLP_PROG"

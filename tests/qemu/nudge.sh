@@ -18,18 +18,12 @@
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
-vlp_suite qemu-nudge
-vlp_parse_keep "$@"
-vlp_need jq socat
-vlp_setup_or_skip
-vlp_work "$keep"
-
+vlp_stepped_suite qemu-nudge "$@"
 # The DMA suite's hook serves the sync steps: QEMU's status of vlp03 and vlp04, and
 # vlp03's queue 0, one JSON line per step.
-export VLP_DMA_OUT=$work/qmp.jsonl VLP_DMA_SYNC=$work/sync.sock
-out=$work/guest.out qmp=$VLP_DMA_OUT
-vlp_guest_stepped "$VLP_DMA_SYNC" --test "$VLP_QEMU_DIR/nudge/guest.sh" --unbind \
-	--add "$tool:/usr/bin/virtio-lspci" --hook "$VLP_QEMU_DIR/dma/hook.sh" --hook-at start \
+export VLP_DMA_OUT=$qmp VLP_DMA_SYNC=$sock
+vlp_guest_stepped --test "$VLP_QEMU_DIR/nudge/guest.sh" --unbind \
+	--hook "$VLP_QEMU_DIR/dma/hook.sh" --hook-at start \
 	--timeout 120 -- \
 	-device virtio-rng-pci,id=vlp03,addr=0x3 -device virtio-rng-pci,id=vlp04,addr=0x4
 
@@ -77,4 +71,4 @@ vlp_expect "forced: a conclusion" "$(fj '.nudge[0].conclusion | test("^(kick-los
 vlp_expect "forced: stderr is the --stats line alone" "$(vlp_part "forced stderr" | grep -vc ': stats: ')" 0
 if [[ $(vlp_part "forced stderr") == *"bar_writes=0"* ]]; then fail "forced: nothing written (--stats)"; else pass; fi
 echo "qemu-nudge: $((SECONDS - VLP_T0)) s"
-summary qemu-nudge
+summary "$VLP_PROG"

@@ -18,17 +18,10 @@
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
-vlp_suite qemu-repl
-vlp_parse_keep "$@"
-vlp_need jq socat
-# QEMU that cannot be set up here is a skip (counted apart by tests/run-suites.sh).
-vlp_setup_or_skip
-vlp_work "$keep"
-
-export VLP_REPL_OUT=$work/qmp.jsonl VLP_REPL_SYNC=$work/sync.sock
-out=$work/guest.out qmp=$VLP_REPL_OUT
-vlp_guest_stepped "$VLP_REPL_SYNC" --test "$VLP_QEMU_DIR/repl/guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --hook "$VLP_QEMU_DIR/repl/hook.sh" --hook-at start \
+vlp_stepped_suite qemu-repl "$@"
+export VLP_REPL_OUT=$qmp VLP_REPL_SYNC=$sock
+vlp_guest_stepped --test "$VLP_QEMU_DIR/repl/guest.sh" \
+	--hook "$VLP_QEMU_DIR/repl/hook.sh" --hook-at start \
 	--append "mem=512M" --timeout 180 -- \
 	-netdev user,id=n02 -device virtio-net-pci,netdev=n02,disable-legacy=on,id=vlp02,addr=0x2 \
 	-device virtio-rng-pci,id=vlp03,addr=0x3 \
@@ -76,4 +69,4 @@ vlp_has "bound driver: exit" "driver bound" "rc=1"
 vlp_has "read-only field: refused" "read-only field, out of range, stdin batch" "num_queues is read-only for the driver (4.1.4.3.2)"
 vlp_has "out of range: refused" "read-only field, out of range, stdin batch" "0x10000 does not fit queue_size (16 bits)"
 echo "qemu-repl: $(wc -l <"$qmp") QMP views, $((SECONDS - VLP_T0)) s"
-summary qemu-repl
+summary "$VLP_PROG"

@@ -217,34 +217,32 @@ tally() {
 	case $2 in pass | note) p=$((p + 1)) ;; fail) f=$((f + 1)) ;; *) s=$((s + 1)) ;; esac
 	tallies[$1]="$p $f $s"
 }
+# check_device VARIANT SLOT: the device and queue checks on one device.
+check_device() {
+	local v=$1 slot=$2 d=$work/res/$1/$2 kind label queue verdict name detail what
+	context "$v" "$slot"
+	kind=$(jq -r '.g | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
+	label="$v ${slot#0000:} $kind"
+	while IFS=$'\t' read -r verdict name detail; do
+		tally "$name" "$verdict"
+		vlp_verdict "$verdict" "$label: $name: $detail"
+	done < <(jq -r -L "$dir" "$device_program" "$d/ctx.json" 2>&1 || printf 'fail\tjq\tthe device checks could not run\n')
+	while IFS=$'\t' read -r queue verdict name detail what; do
+		tally "$name" "$verdict"
+		vlp_verdict "$verdict" "$label $queue: $name: $detail" "$v: $name: $detail" "${slot#0000:} $what"
+	done < <(jq -r -L "$dir" "$queue_program" "$d/ctx.json" 2>&1 || printf 'q?\tfail\tjq\tthe queue checks could not run\n')
+	nq=$((nq + $(jq -L "$dir" 'include "rings"; ring_queues(.g) | length' "$d/ctx.json")))
+}
 ndev=0 nq=0
 for v in "${booted[@]}"; do
-	res=$work/res/$v
-	got=0
-	for d in "$res"/*/; do
-		[[ -d $d ]] || continue
-		slot=$(basename "$d")
-		got=$((got + 1))
-		context "$v" "$slot"
-		kind=$(jq -r '.g | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
-		label="$v ${slot#0000:} $kind"
-		while IFS=$'\t' read -r verdict name detail; do
-			tally "$name" "$verdict"
-			vlp_verdict "$verdict" "$label: $name: $detail"
-		done < <(jq -r -L "$dir" "$device_program" "$d/ctx.json" 2>&1 || printf 'fail\tjq\tthe device checks could not run\n')
-		while IFS=$'\t' read -r queue verdict name detail what; do
-			tally "$name" "$verdict"
-			vlp_verdict "$verdict" "$label $queue: $name: $detail" "$v: $name: $detail" "${slot#0000:} $what"
-		done < <(jq -r -L "$dir" "$queue_program" "$d/ctx.json" 2>&1 || printf 'q?\tfail\tjq\tthe queue checks could not run\n')
-		nq=$((nq + $(jq -L "$dir" 'include "rings"; ring_queues(.g) | length' "$d/ctx.json")))
-	done
+	vlp_each_device "$v" check_device
 	# The guest's virtio PCI devices are QEMU's virtio devices (QMP x-query-virtio).
 	q=$(jq -r 'select(.step == "finished") | .reply.return[]?.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort | tr '\n' ' ')
-	g=$(cd "$res" && printf '%s\n' */ | tr -d / | sort | tr '\n' ' ')
+	g=$(vlp_decoded "$v" | sort | tr '\n' ' ')
 	check "$v: the guest's virtio devices are QEMU's (x-query-virtio: $q)" [ "$q" = "$g" ]
 	check "$v: QMP block_set_io_throttle accepted" \
 		[ "$(jq -c 'select(.step == "throttle") | .reply' "$work/$v.qmp" 2>/dev/null)" = '{"return":{}}' ]
-	ndev=$((ndev + got))
+	ndev=$((ndev + vlp_devices))
 done
 for key in "${tally_keys[@]}"; do
 	read -r p f s <<<"${tallies[$key]}"
@@ -309,4 +307,4 @@ for v in "${booted[@]}"; do
 done
 
 echo "qemu-rings: ${#booted[@]} variants, $ndev devices, $nq queues, $((SECONDS - VLP_T0))s"
-summary qemu-rings
+summary "$VLP_PROG"

@@ -62,7 +62,7 @@ HOOK
 chmod +x "$work/hook.sh"
 truncate -s 64M "$work/blk.img"
 
-vlp_guest '@@SAMPLE end' --test "$work/guest.sh" --add "$tool:/usr/bin/virtio-lspci" \
+vlp_guest '@@SAMPLE end' --test "$work/guest.sh" \
 	--hook "$work/hook.sh" --hook-at start --timeout 170 -- \
 	-netdev user,id=n0 -device virtio-net-pci,netdev=n0,addr=0x3 \
 	-drive "if=none,id=d0,format=raw,file=$work/blk.img" -device virtio-blk-pci,drive=d0,addr=0x4 \
@@ -106,4 +106,4 @@ for s in 00:03.0 00:04.0 00:05.0 00:06.0; do
 		section "$s" text
 	fi
 done
-summary sample-check
+summary "$VLP_PROG"

@@ -16,7 +16,7 @@ vlp_setup_or_skip
 out=$work/guest.out vlp_mark=@@VLP-ST
 
 vlp_guest @@VLP-ST-END --test "$VLP_QEMU_DIR/selftest/iommu-guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --append intel_iommu=on --timeout 120 -- \
+	--append intel_iommu=on --timeout 120 -- \
 	-device intel-iommu \
 	-device virtio-rng-pci,disable-legacy=on,addr=0x03 \
 	-device virtio-rng-pci,disable-legacy=on,iommu_platform=on,addr=0x04
@@ -37,4 +37,4 @@ check "--rings: exit 0" [ "$(vlp_rc_of rings)" = 0 ]
 check "--rings: rings_error names VIRTIO_F_ACCESS_PLATFORM, group $group4 ($type4) and IOVAs" \
 	jq -e --arg g "IOMMU group $group4 (type $type4)" '.devices[0].rings_error
 		| test("VIRTIO_F_ACCESS_PLATFORM") and contains($g) and test("IOVAs")' <(vlp_section rings) >/dev/null
-summary selftest-iommu
+summary "$VLP_PROG"

@@ -32,7 +32,7 @@ xxd -r -p <<<"$pattern" | dd of="$img" conv=notrunc status=none
 : >"$con"
 
 VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-ST-END --test "$VLP_QEMU_DIR/selftest/guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --unbind --timeout 120 \
+	--unbind --timeout 120 \
 	--hook "$VLP_QEMU_DIR/suite/qmp-hook.sh" -- \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp03,addr=0x03 \
 	-drive "file=$img,format=raw,if=none,id=d0" \
@@ -152,4 +152,4 @@ check "not root: only that line and --stats, nothing written" \
 	[ "$(vlp_section not-root | grep -vc ': stats: ')" = 1 ] && grep -q 'bar_writes=0$' <(vlp_section not-root)
 st=$(vlp_qmp_status vlp07)
 check "QMP: the bound device keeps its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
-summary selftest
+summary "$VLP_PROG"

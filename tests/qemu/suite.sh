@@ -402,33 +402,31 @@ context() {
 		>"$d/ctx.json"
 }
 
+# check_device VARIANT SLOT: the checks on one device.
+check_device() {
+	local v=$1 slot=$2 d=$work/res/$1/$2 kind label verdict name detail what
+	context "$v" "$slot"
+	kind=$(jq -r '.m | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
+	label="$v ${slot#0000:} $kind"
+	while IFS=$'\t' read -r verdict name detail what; do
+		vlp_verdict "$verdict" "$label: $name: $detail" "$v: $name: $detail" "${slot#0000:} ($what)"
+	done < <(jq -r -L "$suite" "include \"suite\"; $program" "$d/ctx.json" 2>&1 ||
+		printf 'fail\tjq\tthe checks could not run\n')
+}
 declare -A devices_in
 ndev=0
 for v in "${booted[@]}"; do
-	res=$work/res/$v
-	got=0
-	for d in "$res"/*/; do
-		[[ -d $d ]] || continue
-		slot=$(basename "$d")
-		got=$((got + 1))
-		context "$v" "$slot"
-		kind=$(jq -r '.m | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
-		label="$v ${slot#0000:} $kind"
-		while IFS=$'\t' read -r verdict name detail what; do
-			vlp_verdict "$verdict" "$label: $name: $detail" "$v: $name: $detail" "${slot#0000:} ($what)"
-		done < <(jq -r -L "$suite" "include \"suite\"; $program" "$d/ctx.json" 2>&1 ||
-			printf 'fail\tjq\tthe checks could not run\n')
-	done
+	vlp_each_device "$v" check_device
 	# The guest's virtio PCI devices are QEMU's virtio devices (QMP x-query-virtio).
-	only_guest=$(comm -23 <(cd "$res" && printf '%s\n' */ | tr -d / | sort) \
+	only_guest=$(comm -23 <(vlp_decoded "$v" | sort) \
 		<(jq -r '.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort) | tr '\n' ' ')
-	only_qemu=$(comm -13 <(cd "$res" && printf '%s\n' */ | tr -d / | sort) \
+	only_qemu=$(comm -13 <(vlp_decoded "$v" | sort) \
 		<(jq -r '.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort) | tr '\n' ' ')
 	if [[ -z $only_guest$only_qemu ]]; then pass; else
 		fail "$v: the guest's virtio devices are not QEMU's: only in the guest: ${only_guest:-none}; only in QMP x-query-virtio: ${only_qemu:-none}"
 	fi
-	devices_in[$v]=$got
-	ndev=$((ndev + got))
+	devices_in[$v]=$vlp_devices
+	ndev=$((ndev + vlp_devices))
 done
 
 # Notes: expected differences, one line per variant and kind, with the devices.
@@ -486,4 +484,4 @@ done
 counts=()
 for v in "${booted[@]}"; do counts+=("$v ${devices_in[$v]}"); done
 echo "qemu: ${#booted[@]} variants, $ndev devices (${counts[*]}), $((SECONDS - VLP_T0))s"
-summary qemu
+summary "$VLP_PROG"

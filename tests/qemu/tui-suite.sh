@@ -50,4 +50,4 @@ else
 fi
 echo "80x24 screen of the live device after 'status +ACKNOWLEDGE':"
 sed 's/^/  | /' "$work/after"
-summary qemu-tui
+summary "$VLP_PROG"

@@ -61,9 +61,7 @@ sleep 2
 
 has_sample=0
 virtio-lspci --help 2>&1 | grep -q -- '--sample' && has_sample=1
-n=0
-for p in /sys/bus/pci/devices/*; do
-	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	d=$out/$s
 	mkdir -p "$d"
@@ -76,9 +74,7 @@ for p in /sys/bus/pci/devices/*; do
 		virtio-lspci --rings -J --sample 5x200ms -s "$s" >"$d/sample.json" 2>"$d/sample.err"
 		echo $? >"$d/sample.rc"
 	fi
-	n=$((n + 1))
 done
 step finished
 
 vlp_send_archives "$out"
-echo "@@VLP-DEVICES $n"

@@ -7,8 +7,7 @@
 # shellcheck source=tests/qemu/guest-lib.sh
 . /lib/vlp-guest.sh
 VLP_MARK=@@VLP-ACTIVE
-for p in /sys/bus/pci/devices/*; do
-	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	# show NAME RC FILE: the marked run "SLOT NAME"
 	show() { vlp_show "$s $1" "$2" "$3"; }

@@ -30,9 +30,7 @@ run() {
 	echo $? >"$dir/$name.rc"
 }
 
-n=0
-for p in /sys/bus/pci/devices/*; do
-	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	d=$out/$s
 	mkdir -p "$d"
@@ -73,8 +71,6 @@ for p in /sys/bus/pci/devices/*; do
 	fi
 	run "$d" passive-after virtio-lspci --passive -J --stats -s "$s"
 	run "$d" check virtio-lspci --check -J -s "$s"
-	n=$((n + 1))
 done
 
 vlp_send_archives "$out"
-echo "@@VLP-DEVICES $n"
