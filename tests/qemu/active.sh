@@ -3,15 +3,13 @@
 # (a modern, a transitional and a legacy one) exits 0 and leaves the device reset; a
 # --diff of snapshots taken before and after 'status +ACKNOWLEDGE' (REPL batch mode)
 # shows exactly that change.  Prints "active: N passed, M failed" (", 1 skipped" and a
-# SKIP line when QEMU cannot be set up here).
+# SKIP line when not run as root: QEMU guests need it).
 #   tests/qemu/active.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md)
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 vlp_suite active "${1:-}"
 vlp_work
-# The guest kernel and QEMU, as the other QEMU suites get them; QEMU that cannot be set
-# up here is a skip (counted apart by tests/run-suites.sh).
 vlp_setup_or_skip
 out=$work/guest.out vlp_mark=@@VLP-ACTIVE
 

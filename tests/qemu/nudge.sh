@@ -13,8 +13,9 @@
 #   tests/qemu/nudge.sh [--keep DIR]
 #
 # Needs ./virtio-lspci, root (tests/qemu/setup.sh), socat and jq. Output: FAIL lines, then
-# "qemu-nudge: N passed, M failed"; exit 0 only if every check passed. Without QEMU
-# (setup.sh fails): "SKIP: reason", "qemu-nudge: 0 passed, 0 failed, 1 skipped", exit 0.
+# "qemu-nudge: N passed, M failed"; exit 0 only if every check passed.
+# Not root: "SKIP: reason", "qemu-nudge: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -12,8 +12,9 @@
 #   tests/qemu/repl-suite.sh [--keep DIR]
 #
 # Needs ./virtio-lspci, root (tests/qemu/setup.sh), socat and jq. Output: FAIL lines, then
-# "qemu-repl: N passed, M failed"; exit 0 only if every check passed. Without QEMU (setup.sh
-# fails): "SKIP: reason", "qemu-repl: 0 passed, 0 failed, 1 skipped", exit 0.
+# "qemu-repl: N passed, M failed"; exit 0 only if every check passed.
+# Not root: "SKIP: reason", "qemu-repl: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh

@@ -19,8 +19,9 @@
 # bps=64) before the guest reads the disk: its requests stay in flight. The checks: the
 # "checks" array below. Output: FAIL lines, "note:" lines, then
 # "qemu-rings: V variants, D devices, Q queues" and "qemu-rings: N passed, M failed".
-# Exit 0 only if every check passed. Without QEMU (tests/qemu/setup.sh fails: not root,
-# offline): "SKIP: reason", "qemu-rings: 0 passed, 0 failed, 1 skipped", exit 0.
+# Exit 0 only if every check passed.
+# Not root: "SKIP: reason", "qemu-rings: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh

@@ -8,8 +8,8 @@
 #     receive queues, 256 buffers posted, are waiting-for-input;
 #   - the guest reads /dev/hwrng: the rng request queue is progressing;
 #   - --stats: a --sample run makes as many BAR reads as a single --rings read.
-# Prints "sample-check: N passed, M failed" (", 1 skipped" and a SKIP line when QEMU
-# cannot be set up here).  Not in CHECK_SUITES: run by hand (one guest, about 40 s).
+# Prints "sample-check: N passed, M failed" (", 1 skipped" and a SKIP line when not
+# run as root: QEMU guests need it).  Not in CHECK_SUITES: run by hand (one guest, about 40 s).
 #   tests/qemu/sample-check.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md)
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh

@@ -15,7 +15,8 @@
 # one line, exit 1, nothing written (--stats), and so is a run as
 # another user than root.  Prints "selftest: N passed, M failed".
 #   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
-#   VLP_SELFTEST_KEEP=DIR keeps the guest's output, QEMU's replies and the console file)
+#   VLP_SELFTEST_KEEP=DIR keeps the work folder there: the guest's output, QEMU's replies,
+#   the console file, the frames and the disk images)
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"

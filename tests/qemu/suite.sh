@@ -26,17 +26,16 @@
 #
 # Output: one FAIL line per failed check (variant, slot, device kind, what differed), a
 # few "note:" lines, then "qemu: V variants, D devices" and "qemu: N passed, M failed".
-# Exit status 0 only if every check passed; 1 also when a guest cannot be run. When QEMU
-# itself cannot be set up here (tests/qemu/setup.sh fails: not root, offline), the suite
-# prints "SKIP: reason" and "qemu: 0 passed, 0 failed, 1 skipped" and exits 0.
+# Exit status 0 only if every check passed; 1 also when a guest cannot be run.
+# Not root: "SKIP: reason", "qemu: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
 vlp_suite qemu
 vlp_parse_variants 2 "default modern legacy" "$@"
-# A missing piece the tree or make test-deps provides is a failure; QEMU that cannot be
-# set up on this machine is a skip, counted apart and listed by tests/run-suites.sh.
+# A missing piece the tree or make test-deps provides is a failure (vlp_cant).
 vlp_need jq lspci base64 tar
 suite=$VLP_QEMU_DIR/suite
 vlp_variant_work

@@ -7,8 +7,9 @@
 #
 # Needs ./virtio-lspci, tmux and a terminfo entry for xterm on the host (they are
 # copied into the initramfs, with the C.UTF-8 locale tmux needs), and tests/qemu/setup.sh.
-# Output: FAIL lines, then "qemu-tui: N passed, M failed"; exit 1 on any failure. Without
-# QEMU (setup.sh fails): "SKIP: reason", "qemu-tui: 0 passed, 0 failed, 1 skipped", exit 0.
+# Output: FAIL lines, then "qemu-tui: N passed, M failed"; exit 1 on any failure.
+# Not root: "SKIP: reason", "qemu-tui: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +18,6 @@ vlp_parse_keep "$@"
 terminfo=$(find /usr/share/terminfo /lib/terminfo -name xterm -path '*/x/*' 2>/dev/null | head -1)
 vlp_need tmux
 [ -n "$terminfo" ] || vlp_cant "needs the xterm terminfo entry"
-# QEMU that cannot be set up here is a skip (counted apart by tests/run-suites.sh).
 vlp_setup_or_skip
 vlp_work "$keep"
 out=$work/guest.out
