@@ -3,45 +3,32 @@
 # (a modern, a transitional and a legacy one) exits 0 and leaves the device reset; a
 # --diff of snapshots taken before and after 'status +ACKNOWLEDGE' (REPL batch mode)
 # shows exactly that change.  Prints "active: N passed, M failed" (", 1 skipped" and a
-# SKIP line when QEMU cannot be set up here).
+# SKIP line when not run as root: QEMU guests need it).
 #   tests/qemu/active.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md)
 set -uo pipefail
-tool=$(realpath "${1:-./virtio-lspci}")
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 1
-# shellcheck source=tests/lib.sh
-. tests/lib.sh
 # shellcheck source=tests/qemu/lib.sh
-. tests/qemu/lib.sh
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-# The guest kernel and QEMU, as the other QEMU suites get them; QEMU that cannot be set
-# up here is a skip (counted apart by tests/run-suites.sh).
-vlp_setup_or_skip active
+. "$(dirname "$0")/lib.sh"
+vlp_suite active "${1:-}"
+vlp_work
+vlp_setup_or_skip
+out=$work/guest.out vlp_mark=@@VLP-ACTIVE
 
-"$here/run-guest.sh" --test "$here/suite/active-guest.sh" --add "$tool:/usr/bin/virtio-lspci" \
-	--unbind --timeout 170 -o "$out" -- \
+vlp_guest @@VLP-ACTIVE-END --test "$VLP_QEMU_DIR/suite/active-guest.sh" \
+	--unbind --timeout 170 -- \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp03,addr=0x03 \
 	-netdev user,id=n4 -device virtio-net-pci,netdev=n4,id=vlp04,addr=0x04 \
 	-device virtio-rng-pci,disable-modern=on,id=vlp05,addr=0x05
-rc=$?
-check "guest ran (exit $rc)" [ "$rc" = 0 ]
-check "guest finished" grep -q '^@@VLP-ACTIVE-END' "$out"
-
-# section SLOT NAME: the output lines of one result.
-section() { awk -v h="@@VLP-ACTIVE $1 $2 " 'index($0, "@@VLP-ACTIVE") == 1 { on = index($0, h) == 1; next } on { print substr($0, 3) }' "$out"; }
-rc_of() { awk -v h="@@VLP-ACTIVE $1 $2 " 'index($0, h) == 1 { print $NF }' "$out"; }
 
 for s in 0000:00:03.0 0000:00:04.0 0000:00:05.0; do
-	check "$s --check --active exits 0 (got $(rc_of "$s" check-active))" [ "$(rc_of "$s" check-active)" = 0 ]
+	check "$s --check --active exits 0 (got $(vlp_rc_of "$s" check-active))" [ "$(vlp_rc_of "$s" check-active)" = 0 ]
 	check "$s --check --active says the device was left reset" \
-		grep -q 'device left in reset' <(section "$s" check-active)
+		grep -q 'device left in reset' <(vlp_section "$s" check-active)
 	check "$s --check --active made the active checks" \
 		jq -e '.devices[0] | (.reset_after_active == true) and ([.not_checked[].check] | index("active-reset") == null)' \
-		<(section "$s" check-active-json) >/dev/null
-	check "$s batch 'status +ACKNOWLEDGE' exits 0" [ "$(rc_of "$s" batch)" = 0 ]
-	check "$s --diff exits 1 (they differ)" [ "$(rc_of "$s" diff)" = 1 ]
-	changes=$(section "$s" diff | grep -vE '^(---|\+\+\+) |differences? in ')
+		<(vlp_section "$s" check-active-json) >/dev/null
+	check "$s batch 'status +ACKNOWLEDGE' exits 0" [ "$(vlp_rc_of "$s" batch)" = 0 ]
+	check "$s --diff exits 1 (they differ)" [ "$(vlp_rc_of "$s" diff)" = 1 ]
+	changes=$(vlp_section "$s" diff | grep -vE '^(---|\+\+\+) |differences? in ')
 	# The status register as each interface the device has shows it: the
 	# modern common configuration, the legacy header, or both (transitional).
 	case $s in
@@ -56,4 +43,4 @@ for s in 0000:00:03.0 0000:00:04.0 0000:00:05.0; do
 	check "$s --diff shows nothing else (got: $changes)" \
 		[ "$(wc -l <<<"$changes")" = "$(wc -w <<<"$fields")" ]
 done
-summary active
+summary "$VLP_PROG"

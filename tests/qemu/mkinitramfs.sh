@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the guest initramfs (uncompressed cpio newc): busybox, the virtio modules with
 # their dependency closure, the host's lspci with its libraries and pci.ids, an /init, the
-# guest test script as /test.sh and any extra files.
+# guest test script as /test.sh, the guest scripts' helpers (guest-lib.sh as
+# /lib/vlp-guest.sh, /bin/vlp-sync) and any extra files.
 #
 #   tests/qemu/mkinitramfs.sh [-o OUT] [--test SCRIPT] [--add HOSTPATH[:GUESTPATH]]...
 #                             [--module NAME]...
@@ -145,6 +146,11 @@ if [[ -n $test_script ]]; then
 	put "$test_script" /test.sh
 	chmod 755 "$root/test.sh"
 fi
+
+# The guest scripts' helpers, and the one a command of its own.
+put "$VLP_QEMU_DIR/guest-lib.sh" /lib/vlp-guest.sh
+printf '#!/bin/sh\n. /lib/vlp-guest.sh\nvlp_sync "$@"\n' >"$root/bin/vlp-sync"
+chmod 755 "$root/bin/vlp-sync"
 
 cat >"$root/init" <<'INIT'
 #!/bin/sh

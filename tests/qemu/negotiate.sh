@@ -8,70 +8,53 @@
 #   tests/qemu/negotiate.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
 #   VLP_NEGOTIATE_KEEP=DIR keeps the guest's output and QEMU's replies there)
 set -uo pipefail
-tool=$(realpath "${1:-./virtio-lspci}")
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 1
-# shellcheck source=tests/lib.sh
-. tests/lib.sh
 # shellcheck source=tests/qemu/lib.sh
-. tests/qemu/lib.sh
-out=$(mktemp) qmp=$(mktemp)
-trap 'rm -f "$out" "$qmp"' EXIT
-vlp_setup_or_skip negotiate
+. "$(dirname "$0")/lib.sh"
+vlp_suite negotiate "${1:-}"
+vlp_work "${VLP_NEGOTIATE_KEEP:-}"
+vlp_setup_or_skip
+out=$work/guest.out qmp=$work/qmp.json vlp_mark=@@VLP-NEG
 
-VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/negotiate/guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --unbind --timeout 170 -o "$out" \
-	--hook "$here/suite/qmp-hook.sh" -- \
+VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-NEG-END --test "$VLP_QEMU_DIR/negotiate/guest.sh" \
+	--unbind --timeout 170 \
+	--hook "$VLP_QEMU_DIR/suite/qmp-hook.sh" -- \
 	-device virtio-rng-pci,disable-legacy=on,iommu_platform=on,id=vlp03,addr=0x03 \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp04,addr=0x04 \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp05,addr=0x05
-rc=$?
-if [ -n "${VLP_NEGOTIATE_KEEP:-}" ]; then
-	mkdir -p "$VLP_NEGOTIATE_KEEP" && cp "$out" "$VLP_NEGOTIATE_KEEP/guest.out" && cp "$qmp" "$VLP_NEGOTIATE_KEEP/qmp.json"
-fi
-check "guest ran (exit $rc)" [ "$rc" = 0 ]
-check "guest finished" grep -q '^@@VLP-NEG-END' "$out"
 
-# section NAME: the output lines of one run; rc_of NAME: its exit status.
-section() { awk -v h="@@VLP-NEG $1 " 'index($0, "@@VLP-NEG") == 1 { on = index($0, h) == 1; next } on { print substr($0, 3) }' "$out"; }
-rc_of() { awk -v h="@@VLP-NEG $1 " 'index($0, h) == 1 { print $NF }' "$out"; }
-# The QEMU status names of a device after the guest's runs.
-qstatus() { jq -r --arg p "/machine/peripheral/$1/virtio-backend" \
-	'select(.path == $p) | .status.return.status.statuses // [] | map(sub(":.*"; "")) | join(" ")' "$qmp"; }
-
-check "iommu_platform=on: exit 0" [ "$(rc_of iommu-text)" = 0 ]
+check "iommu_platform=on: exit 0" [ "$(vlp_rc_of iommu-text)" = 0 ]
 check "iommu_platform=on: text names bit 33" \
-	grep -qx '  requires bit 33 VIRTIO_F_ACCESS_PLATFORM' <(section iommu-text)
+	grep -qx '  requires bit 33 VIRTIO_F_ACCESS_PLATFORM' <(vlp_section iommu-text)
 check "iommu_platform=on: JSON required is [33 VIRTIO_F_ACCESS_PLATFORM], offered holds 33, nothing rejected" \
 	jq -e '.schema_version == 1 and (.negotiate | length == 1) and (.negotiate[0] |
 		.slot == "00:03.0" and .required == [{"bit": 33, "name": "VIRTIO_F_ACCESS_PLATFORM"}]
 		and .rejected == [] and ([.offered[].bit] | index(33) != null)
-		and .resets > 2 and .left_reset == true)' <(section iommu-json) >/dev/null
+		and .resets > 2 and .left_reset == true)' <(vlp_section iommu-json) >/dev/null
 check "without iommu_platform: exit 0, requires nothing" \
 	jq -e '.negotiate[0] | .slot == "00:04.0" and .required == [] and .rejected == []
-		and ([.offered[].bit] | index(33) == null) and .left_reset' <(section plain-json) >/dev/null
+		and ([.offered[].bit] | index(33) == null) and .left_reset' <(vlp_section plain-json) >/dev/null
 check "without iommu_platform: text says so" \
-	grep -q '^  requires: nothing' <(section plain-text)
+	grep -q '^  requires: nothing' <(vlp_section plain-text)
 # --dry-run: the status and feature writes are printed, not made; the only writes made
 # are the selector moves (put back after) that every read of a feature word needs.
-dry_selectors=$(section dry-run | grep -c '^  write .*(selector, put back after)$')
-check "--dry-run: exit 0" [ "$(rc_of dry-run)" = 0 ]
+dry_selectors=$(vlp_section dry-run | grep -c '^  write .*(selector, put back after)$')
+check "--dry-run: exit 0" [ "$(vlp_rc_of dry-run)" = 0 ]
 check "--dry-run: would write FEATURES_OK (0x0b) to device_status" \
-	grep -q '^  would write BAR4+0x0014 device_status *<- 0x0b$' <(section dry-run)
+	grep -q '^  would write BAR4+0x0014 device_status *<- 0x0b$' <(vlp_section dry-run)
 check "--dry-run: the writes made are the $dry_selectors selector moves only (--stats)" \
-	grep -q "bar_writes=$dry_selectors\$" <(section dry-run)
+	grep -q "bar_writes=$dry_selectors\$" <(vlp_section dry-run)
 check "afterwards the guest reads device_status 0 on both" \
-	jq -e '[.devices[].state.common.fields.device_status] == [0, 0]' <(section status-after) >/dev/null
+	jq -e '[.devices[].state.common.fields.device_status] == [0, 0]' <(vlp_section status-after) >/dev/null
 for id in vlp03 vlp04; do
-	st=$(qstatus $id)
+	st=$(vlp_qmp_status $id)
 	check "QMP: $id status has no DRIVER/FEATURES_OK/DRIVER_OK (got: '$st')" \
 		test -z "$(grep -oE 'S_(DRIVER|FEATURES_OK|DRIVER_OK)\b' <<<"$st")"
 done
-check "bound device: exit 1" [ "$(rc_of bound)" = 1 ]
-check "bound device: one line besides --stats" [ "$(section bound | grep -vc ': stats: ')" = 1 ]
+check "bound device: exit 1" [ "$(vlp_rc_of bound)" = 1 ]
+check "bound device: one line besides --stats" [ "$(vlp_section bound | grep -vc ': stats: ')" = 1 ]
 check "bound device: the line names the driver" \
-	grep -q '^virtio-lspci: 00:05.0: --negotiate refused: driver virtio-pci is bound' <(section bound)
-check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(section bound)
-st=$(qstatus vlp05)
+	grep -q '^virtio-lspci: 00:05.0: --negotiate refused: driver virtio-pci is bound' <(vlp_section bound)
+check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(vlp_section bound)
+st=$(vlp_qmp_status vlp05)
 check "QMP: the bound device keeps its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
-summary negotiate
+summary "$VLP_PROG"

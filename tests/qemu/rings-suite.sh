@@ -19,70 +19,18 @@
 # bps=64) before the guest reads the disk: its requests stay in flight. The checks: the
 # "checks" array below. Output: FAIL lines, "note:" lines, then
 # "qemu-rings: V variants, D devices, Q queues" and "qemu-rings: N passed, M failed".
-# Exit 0 only if every check passed. Without QEMU (tests/qemu/setup.sh fails: not root,
-# offline): "SKIP: reason", "qemu-rings: 0 passed, 0 failed, 1 skipped", exit 0.
+# Exit 0 only if every check passed.
+# Not root: "SKIP: reason", "qemu-rings: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/lib.sh
-. "$VLP_REPO_ROOT/tests/lib.sh"
-# shellcheck disable=SC2034 # read by lib.sh
-VLP_PROG=qemu-rings
-
-all_variants=(modern transitional legacy packed)
-jobs=1
-keep=
-from=
-variants=()
-while (($#)); do
-	case $1 in
-	-j) jobs=${2:?-j needs a number}; shift 2 ;;
-	--keep) keep=${2:?--keep needs a folder}; shift 2 ;;
-	--from) from=${2:?--from needs a folder}; shift 2 ;;
-	-h | --help) vlp_usage; exit 0 ;;
-	-*) vlp_die "unknown option $1" ;;
-	*) variants+=("$1"); shift ;;
-	esac
-done
-((${#variants[@]})) || variants=("${all_variants[@]}")
-for v in "${variants[@]}"; do
-	[[ " ${all_variants[*]} " == *" $v "* ]] || vlp_die "unknown variant $v (known: ${all_variants[*]})"
-done
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || vlp_die "-j needs a positive number"
-
-cant() {
-	echo "qemu-rings: cannot run the QEMU ring suite: $*"
-	echo "qemu-rings: 0 passed, 1 failed"
-	exit 1
-}
-t0=$SECONDS
-tool=$VLP_REPO_ROOT/virtio-lspci
+vlp_suite qemu-rings
+vlp_parse_variants 1 "modern transitional legacy packed" "$@"
+vlp_need jq base64 tar socat
 dir=$VLP_QEMU_DIR/rings
-[[ -x $tool ]] || cant "$tool is missing: run make first"
-for c in jq base64 tar socat; do
-	command -v "$c" >/dev/null || cant "$c is missing (make test-deps installs jq; tests/qemu/setup.sh socat)"
-done
-if [[ -n $from ]]; then
-	[[ -d $from ]] || cant "--from $from: no such folder"
-	work=$(cd "$from" && pwd)
-	keep=
-	rm -rf "$work/res"
-else
-	vlp_setup_or_skip qemu-rings
-	command -v qemu-system-x86_64 >/dev/null || skip_suite qemu-rings "QEMU unavailable: qemu-system-x86_64 is not installed"
-	work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-qemu-rings.XXXXXX")
-	trap cleanup EXIT
-fi
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	if [[ -n $keep ]]; then
-		mkdir -p "$keep"
-		cp -a "$work/." "$keep/"
-		echo "qemu-rings: raw results kept in $keep"
-	fi
-	rm -rf "$work"
-}
+vlp_variant_work
 
 # ---------------------------------------------------------------- the guests
 # Device XX has id=vlpXX at addr=0xXX: QMP path /machine/peripheral/vlpXX/virtio-backend is
@@ -109,68 +57,22 @@ variant_args() {
 		-device "virtio-keyboard-pci,id=vlp08,addr=0x8$pl"
 		-device "virtio-tablet-pci,id=vlp09,addr=0x9$pl")
 }
-# boot VARIANT: one guest; leaves $work/$v.{out,log,err,qmp,time}.
+# boot VARIANT: one guest; leaves $work/$v.{out,log,err,qmp}.
 boot() {
-	local v=$1 s=$SECONDS rc=0
+	local v=$1
 	variant_args "$v"
+	vlp_sync_port "$work/$v.sync"
 	VLP_RINGS_QMP_OUT=$work/$v.qmp VLP_RINGS_SYNC=$work/$v.sync \
 		"$VLP_QEMU_DIR/run-guest.sh" --initrd "$initrd" --timeout 150 \
 		--hook "$dir/hook.sh" --hook-at start -o "$work/$v.out" --log "$work/$v.log" -- "${A[@]}" \
-		-chardev "socket,id=sync,path=$work/$v.sync,server=on,wait=off" \
-		-serial mon:stdio -serial chardev:sync 2>"$work/$v.err" || rc=$?
-	echo "$((SECONDS - s))" >"$work/$v.time"
-	return "$rc"
+		2>"$work/$v.err"
 }
-
-booted=()
-if [[ -n $from ]]; then
-	for v in "${variants[@]}"; do
-		[[ -e $work/$v.out ]] && booted+=("$v")
-	done
-else
-	initrd=$work/initrd.cpio
-	"$VLP_QEMU_DIR/mkinitramfs.sh" -o "$initrd" --test "$dir/guest.sh" \
-		--add "$tool:/usr/bin/virtio-lspci" 2>"$work/mkinitramfs.err" ||
-		cant "mkinitramfs.sh failed: $(cat "$work/mkinitramfs.err")"
-	declare -A pid_of
-	for v in "${variants[@]}"; do
-		while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
-		boot "$v" &
-		pid_of[$v]=$!
-	done
-	for v in "${variants[@]}"; do
-		if ! wait "${pid_of[$v]}"; then
-			fail "$v: the guest failed: $(tr '\n' ' ' <"$work/$v.err" | cut -c1-600)"
-			tail -n 15 "$work/$v.log" 2>/dev/null | sed 's/^/qemu-rings:   console: /' || true
-			continue
-		fi
-		booted+=("$v")
-		echo "qemu-rings: $v: guest ran in $(cat "$work/$v.time")s"
-	done
-fi
-((${#booted[@]})) || {
-	summary qemu-rings || true
-	exit 1
-}
+[[ -n $from ]] || vlp_initrd "$dir/guest.sh"
+vlp_boot_variants boot
 
 # ---------------------------------------------------------------- decoding
-# Only base64 lines between the markers count (gzip's CRC catches a console line inside one).
-extract() {
-	local v=$1 res=$work/res/$1 slot
-	mkdir -p "$res"
-	while read -r slot; do
-		if ! awk -v s="$slot" '
-			$0 == "@@VLP-DEV " s " begin" { on = 1; next }
-			$0 == "@@VLP-DEV " s " end" { exit }
-			on && /^[A-Za-z0-9+\/=]+$/ { print }' "$work/$v.out" |
-			base64 -d 2>/dev/null | tar -xzf - -C "$res" 2>/dev/null; then
-			fail "$v $slot: the guest's archive of this device does not decode (console noise?)"
-			rm -rf "${res:?}/$slot"
-		fi
-	done < <(sed -n 's/^@@VLP-DEV \([0-9a-f:.]*\) begin$/\1/p' "$work/$v.out")
-}
 for v in "${booted[@]}"; do
-	extract "$v"
+	vlp_decode_archives "$v"
 done
 
 # ---------------------------------------------------------------- checks
@@ -261,13 +163,7 @@ checks=(
 		  else "used.idx first read, QEMU before, after, second read = \($i): out of order" end end'
 )
 
-program='[ '
-for ((i = 0; i < ${#checks[@]}; i += 2)); do
-	((i)) && program+=', '
-	program+="{n: $(jq -n --arg n "${checks[i]}" '$n'), r: (try (${checks[i + 1]}) catch \"jq error: \\(.)\")}"
-done
-program+=' ] | .[] | if .r == true then "pass\t\(.n)" elif .r == null then "skip\t\(.n)"
-	elif (.r | type) == "object" then "note\t\(.n)\t\(.r.note)\t\(.r.what)" else "fail\t\(.n)\t\(.r)" end'
+program=$(vlp_check_program "${checks[@]}")
 # The per-queue loop around the checks: binds $q, $q2, $b, $a, $berr, $els, $still, $packed.
 # shellcheck disable=SC2016
 queue_program='include "rings";
@@ -300,20 +196,19 @@ device_program='include "rings";
 		else "differs: \([($c.g | replayable | [paths(scalars)] ) - ($c.replay | replayable | [paths(scalars)])][0][0:3] | tojson)" end)}
 	] | .[] | if .r == true then "pass\t\(.n)" elif .r == null then "skip\t\(.n)" else "fail\t\(.n)\t\(.r)" end'
 
-dev_of() { jq -c '.devices[0] // null' "$1" 2>/dev/null || echo null; }
 # context VARIANT SLOT: DIR/ctx.json with g g2 rc rc2 err qmp replay replay_err.
 context() {
 	local v=$1 slot=$2 d=$work/res/$1/$2 qmp
 	qmp=$(jq -c --arg s "$slot" 'select(.step == "read" and .slot == $s)' "$work/$v.qmp" 2>/dev/null | head -n1)
 	"$tool" -F "$d/snap.lspci" --rings -J >"$d/replay.json" 2>"$d/replay.err" || true
-	jq -n -c --argjson g "$(dev_of "$d/rings.json")" --argjson g2 "$(dev_of "$d/rings2.json")" \
+	jq -n -c --argjson g "$(vlp_dev_of "$d/rings.json")" --argjson g2 "$(vlp_dev_of "$d/rings2.json")" \
 		--argjson rc "$(cat "$d/rings.rc" 2>/dev/null || echo null)" --argjson rc2 "$(cat "$d/rings2.rc" 2>/dev/null || echo null)" \
 		--arg err "$(head -c 300 "$d/rings.err" 2>/dev/null)" --argjson qmp "${qmp:-null}" \
-		--argjson replay "$(dev_of "$d/replay.json")" --arg replay_err "$(head -c 300 "$d/replay.err")" \
+		--argjson replay "$(vlp_dev_of "$d/replay.json")" --arg replay_err "$(head -c 300 "$d/replay.err")" \
 		'{g: $g, g2: $g2, rc: $rc, rc2: $rc2, err: $err, qmp: $qmp, replay: $replay, replay_err: $replay_err}' >"$d/ctx.json"
 }
 
-declare -A notes tallies
+declare -A tallies
 tally_keys=()
 # tally NAME VERDICT: counts per check name, printed at the end (what each check covered).
 tally() {
@@ -323,49 +218,32 @@ tally() {
 	case $2 in pass | note) p=$((p + 1)) ;; fail) f=$((f + 1)) ;; *) s=$((s + 1)) ;; esac
 	tallies[$1]="$p $f $s"
 }
-note_keys=()
+# check_device VARIANT SLOT: the device and queue checks on one device.
+check_device() {
+	local v=$1 slot=$2 d=$work/res/$1/$2 kind label queue verdict name detail what
+	context "$v" "$slot"
+	kind=$(jq -r '.g | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
+	label="$v ${slot#0000:} $kind"
+	while IFS=$'\t' read -r verdict name detail; do
+		tally "$name" "$verdict"
+		vlp_verdict "$verdict" "$label: $name: $detail"
+	done < <(jq -r -L "$dir" "$device_program" "$d/ctx.json" 2>&1 || printf 'fail\tjq\tthe device checks could not run\n')
+	while IFS=$'\t' read -r queue verdict name detail what; do
+		tally "$name" "$verdict"
+		vlp_verdict "$verdict" "$label $queue: $name: $detail" "$v: $name: $detail" "${slot#0000:} $what"
+	done < <(jq -r -L "$dir" "$queue_program" "$d/ctx.json" 2>&1 || printf 'q?\tfail\tjq\tthe queue checks could not run\n')
+	nq=$((nq + $(jq -L "$dir" 'include "rings"; ring_queues(.g) | length' "$d/ctx.json")))
+}
 ndev=0 nq=0
 for v in "${booted[@]}"; do
-	res=$work/res/$v
-	want=$(sed -n 's/^@@VLP-DEVICES //p' "$work/$v.out")
-	got=0
-	for d in "$res"/*/; do
-		[[ -d $d ]] || continue
-		slot=$(basename "$d")
-		got=$((got + 1))
-		context "$v" "$slot"
-		kind=$(jq -r '.g | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
-		label="$v ${slot#0000:} $kind"
-		while IFS=$'\t' read -r verdict name detail; do
-			tally "$name" "$verdict"
-			case $verdict in
-			pass) pass ;;
-			fail) fail "$label: $name: $detail" ;;
-			esac
-		done < <(jq -r -L "$dir" "$device_program" "$d/ctx.json" 2>&1 || printf 'fail\tjq\tthe device checks could not run\n')
-		while IFS=$'\t' read -r queue verdict name detail what; do
-			tally "$name" "$verdict"
-			case $verdict in
-			pass) pass ;;
-			note)
-				pass
-				key="$v: $name: $detail"
-				[[ -z ${notes[$key]:-} ]] && note_keys+=("$key")
-				notes[$key]+=" ${slot#0000:} $what"
-				;;
-			fail) fail "$label $queue: $name: $detail" ;;
-			esac
-		done < <(jq -r -L "$dir" "$queue_program" "$d/ctx.json" 2>&1 || printf 'q?\tfail\tjq\tthe queue checks could not run\n')
-		nq=$((nq + $(jq -L "$dir" 'include "rings"; ring_queues(.g) | length' "$d/ctx.json")))
-	done
-	check "$v: every device of the guest decoded ($got of ${want:-?})" [ "$got" = "${want:-x}" ]
+	vlp_each_device "$v" check_device
 	# The guest's virtio PCI devices are QEMU's virtio devices (QMP x-query-virtio).
 	q=$(jq -r 'select(.step == "finished") | .reply.return[]?.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort | tr '\n' ' ')
-	g=$(cd "$res" && printf '%s\n' */ | tr -d / | sort | tr '\n' ' ')
+	g=$(vlp_decoded "$v" | sort | tr '\n' ' ')
 	check "$v: the guest's virtio devices are QEMU's (x-query-virtio: $q)" [ "$q" = "$g" ]
 	check "$v: QMP block_set_io_throttle accepted" \
 		[ "$(jq -c 'select(.step == "throttle") | .reply' "$work/$v.qmp" 2>/dev/null)" = '{"return":{}}' ]
-	ndev=$((ndev + got))
+	ndev=$((ndev + vlp_devices))
 done
 for key in "${tally_keys[@]}"; do
 	read -r p f s <<<"${tallies[$key]}"
@@ -374,9 +252,7 @@ done
 if [[ " ${booted[*]} " == *" packed "* ]]; then
 	echo "qemu-rings: note: packed: QEMU 7.2 refuses x-query-virtio-queue-element on packed rings: their chains are checked by slot (used-idx) only"
 fi
-for key in "${note_keys[@]}"; do
-	echo "qemu-rings: note: $key:${notes[$key]}"
-done
+vlp_print_notes
 
 # ---------------------------------------------------------------- held and idle queues
 # held_checks VARIANT: the throttled virtio-blk (00:03.0 queue 0) has requests in flight,
@@ -431,5 +307,5 @@ for v in "${booted[@]}"; do
 	((has_sample == 0)) || verdict_checks "$v"
 done
 
-echo "qemu-rings: ${#booted[@]} variants, $ndev devices, $nq queues, $((SECONDS - t0))s"
-summary qemu-rings
+echo "qemu-rings: ${#booted[@]} variants, $ndev devices, $nq queues, $((SECONDS - VLP_T0))s"
+summary "$VLP_PROG"

@@ -8,44 +8,33 @@
 # Prints "selftest-iommu: N passed, M failed".
 #   tests/qemu/selftest-iommu.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md)
 set -uo pipefail
-tool=$(realpath "${1:-./virtio-lspci}")
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 1
-# shellcheck source=tests/lib.sh
-. tests/lib.sh
 # shellcheck source=tests/qemu/lib.sh
-. tests/qemu/lib.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-selftest-iommu.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-vlp_setup_or_skip selftest-iommu
-out=$work/guest.out
+. "$(dirname "$0")/lib.sh"
+vlp_suite selftest-iommu "${1:-}"
+vlp_work
+vlp_setup_or_skip
+out=$work/guest.out vlp_mark=@@VLP-ST
 
-"$here/run-guest.sh" --test "$here/selftest/iommu-guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --append intel_iommu=on --timeout 120 -o "$out" -- \
+vlp_guest @@VLP-ST-END --test "$VLP_QEMU_DIR/selftest/iommu-guest.sh" \
+	--append intel_iommu=on --timeout 120 -- \
 	-device intel-iommu \
 	-device virtio-rng-pci,disable-legacy=on,addr=0x03 \
 	-device virtio-rng-pci,disable-legacy=on,iommu_platform=on,addr=0x04
-rc=$?
-check "guest ran (exit $rc)" [ "$rc" = 0 ]
-check "guest finished" grep -q '^@@VLP-ST-END' "$out"
 
-section() { awk -v h="@@VLP-ST $1 " 'index($0, "@@VLP-ST") == 1 { on = index($0, h) == 1; next } on { print substr($0, 3) }' "$out"; }
-rc_of() { awk -v h="@@VLP-ST $1 " 'index($0, h) == 1 { print $NF }' "$out"; }
-
-read -r group type <<<"$(section group-00:03.0)"
+read -r group type <<<"$(vlp_section group-00:03.0)"
 check "00:03.0 is in an IOMMU group with a DMA domain (got: '$group $type')" \
 	grep -qE '^[0-9]+ DMA' <<<"$group $type"
-err=$(section selftest-err)
-check "--selftest: exit 1" [ "$(rc_of selftest-err)" = 1 ]
-check "--selftest: nothing on stdout" [ -z "$(section selftest-out)" ]
+err=$(vlp_section selftest-err)
+check "--selftest: exit 1" [ "$(vlp_rc_of selftest-err)" = 1 ]
+check "--selftest: nothing on stdout" [ -z "$(vlp_section selftest-out)" ]
 check "--selftest: one line besides --stats" [ "$(grep -vc ': stats: ' <<<"$err")" = 1 ]
 check "--selftest: the line names the IOMMU group and its type" \
 	grep -qF "00:03.0: --selftest refused: DMA refused: the device is in IOMMU group $group (type $type)" <<<"$err"
 check "--selftest: nothing written (--stats)" grep -q 'config_writes=0 bar_reads=[0-9]* bar_writes=0$' <<<"$err"
-read -r group4 type4 <<<"$(section group-00:04.0)"
-check "--rings: exit 0" [ "$(rc_of rings)" = 0 ]
+read -r group4 type4 <<<"$(vlp_section group-00:04.0)"
+check "--rings: exit 0" [ "$(vlp_rc_of rings)" = 0 ]
 # shellcheck disable=SC2016 # $g is jq's
 check "--rings: rings_error names VIRTIO_F_ACCESS_PLATFORM, group $group4 ($type4) and IOVAs" \
 	jq -e --arg g "IOMMU group $group4 (type $type4)" '.devices[0].rings_error
-		| test("VIRTIO_F_ACCESS_PLATFORM") and contains($g) and test("IOVAs")' <(section rings) >/dev/null
-summary selftest-iommu
+		| test("VIRTIO_F_ACCESS_PLATFORM") and contains($g) and test("IOVAs")' <(vlp_section rings) >/dev/null
+summary "$VLP_PROG"

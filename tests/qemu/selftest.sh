@@ -15,19 +15,15 @@
 # one line, exit 1, nothing written (--stats), and so is a run as
 # another user than root.  Prints "selftest: N passed, M failed".
 #   tests/qemu/selftest.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
-#   VLP_SELFTEST_KEEP=DIR keeps the guest's output, QEMU's replies and the console file)
+#   VLP_SELFTEST_KEEP=DIR keeps the work folder there: the guest's output, QEMU's replies,
+#   the console file, the frames and the disk images)
 set -uo pipefail
-tool=$(realpath "${1:-./virtio-lspci}")
-here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.." || exit 1
-# shellcheck source=tests/lib.sh
-. tests/lib.sh
 # shellcheck source=tests/qemu/lib.sh
-. tests/qemu/lib.sh
-work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-selftest.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-vlp_setup_or_skip selftest
-out=$work/guest.out qmp=$work/qmp.json img=$work/disk.img con=$work/console.out
+. "$(dirname "$0")/lib.sh"
+vlp_suite selftest "${1:-}"
+vlp_work "${VLP_SELFTEST_KEEP:-}"
+vlp_setup_or_skip
+out=$work/guest.out qmp=$work/qmp.json img=$work/disk.img con=$work/console.out vlp_mark=@@VLP-ST
 
 # Sector 0: byte i is (i * 37 + 11 + 128 * (i >= 256)) mod 256: no two offsets of a
 # 256-byte half alike, and the halves differ byte for byte.
@@ -36,9 +32,9 @@ truncate -s 1M "$img" "$work/scsi.img" "$work/dry.img"
 xxd -r -p <<<"$pattern" | dd of="$img" conv=notrunc status=none
 : >"$con"
 
-VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/selftest/guest.sh" \
-	--add "$tool:/usr/bin/virtio-lspci" --unbind --timeout 120 -o "$out" \
-	--hook "$here/suite/qmp-hook.sh" -- \
+VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-ST-END --test "$VLP_QEMU_DIR/selftest/guest.sh" \
+	--unbind --timeout 120 \
+	--hook "$VLP_QEMU_DIR/suite/qmp-hook.sh" -- \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp03,addr=0x03 \
 	-drive "file=$img,format=raw,if=none,id=d0" \
 	-device virtio-blk-pci,disable-legacy=on,drive=d0,serial=vlp-selftest-01,id=vlp04,addr=0x04 \
@@ -54,55 +50,42 @@ VLP_SUITE_QMP_OUT=$qmp "$here/run-guest.sh" --test "$here/selftest/guest.sh" \
 	-device virtio-net-pci,disable-legacy=on,netdev=n0,mac=52:54:00:12:34:56,id=vlp09,addr=0x09 \
 	-drive "file=$work/dry.img,format=raw,if=none,id=d2" \
 	-device virtio-blk-pci,disable-legacy=on,drive=d2,id=vlp0a,addr=0x0a
-rc=$?
-if [ -n "${VLP_SELFTEST_KEEP:-}" ]; then
-	mkdir -p "$VLP_SELFTEST_KEEP" && cp "$out" "$qmp" "$con" "$work/net.pcap" "$VLP_SELFTEST_KEEP/"
-fi
-check "guest ran (exit $rc)" [ "$rc" = 0 ]
-check "guest finished" grep -q '^@@VLP-ST-END' "$out"
 
-# section NAME: the output lines of one run; rc_of NAME: its exit status.
-section() { awk -v h="@@VLP-ST $1 " 'index($0, "@@VLP-ST") == 1 { on = index($0, h) == 1; next } on { print substr($0, 3) }' "$out"; }
-rc_of() { awk -v h="@@VLP-ST $1 " 'index($0, h) == 1 { print $NF }' "$out"; }
-# The QEMU status names of a device after the guest's runs ("missing", "no reply").
-qstatus() { jq -rs --arg p "/machine/peripheral/$1/virtio-backend" \
-	'map(select(.path == $p)) | if length == 0 then "missing" else
-		(.[0].status.return.status.statuses // ["no reply"] | map(sub(":.*"; "")) | join(" ")) end' "$qmp"; }
 # jq -e FILTER on a run's JSON
-jsect() { jq -e "$2" <(section "$1") >/dev/null; }
+jsect() { jq -e "$2" <(vlp_section "$1") >/dev/null; }
 
 for t in rng blk console balloon scsi net; do
-	check "$t: text exit 0" [ "$(rc_of $t-text)" = 0 ]
-	check "$t: text ends passed" grep -q '^  passed: ' <(section $t-text)
-	check "$t: no FAIL line" test -z "$(section $t-text | grep '^  FAIL')"
+	check "$t: text exit 0" [ "$(vlp_rc_of $t-text)" = 0 ]
+	check "$t: text ends passed" grep -q '^  passed: ' <(vlp_section $t-text)
+	check "$t: no FAIL line" test -z "$(vlp_section $t-text | grep '^  FAIL')"
 	check "$t: text reaches DRIVER_OK and resets after" \
-		grep -q '^  ok   reset after: device_status reads back 0' <(section $t-text)
+		grep -q '^  ok   reset after: device_status reads back 0' <(vlp_section $t-text)
 done
-check "rng: JSON exit 0" [ "$(rc_of rng-json)" = 0 ]
+check "rng: JSON exit 0" [ "$(vlp_rc_of rng-json)" = 0 ]
 check "rng: two 64-byte reads that differ" \
 	jsect rng-json '.schema_version == 1 and (.selftest[0] | .slot == "00:03.0" and .ok
 		and .device_type_name == "entropy" and (.data.reads | length == 2)
 		and (.data.reads | map(length) == [128, 128]) and .data.reads[0] != .data.reads[1])'
 check "rng: every step named, ok, with a detail" \
 	jsect rng-json '[.selftest[0].steps[] | (.name | length > 0) and .ok and (.detail | length > 0)] | all'
-check "blk: JSON exit 0 (with --rebind)" [ "$(rc_of blk-json)" = 0 ]
+check "blk: JSON exit 0 (with --rebind)" [ "$(vlp_rc_of blk-json)" = 0 ]
 check "blk: sector0_hex is the pattern written" \
 	jsect blk-json ".selftest[0].data.sector0_hex == \"$pattern\""
 check "blk: id is the serial" jsect blk-json '.selftest[0].data.id == "vlp-selftest-01"'
 check "blk: capacity 2048 sectors" jsect blk-json '.selftest[0].data.capacity == 2048'
 check "blk: rebind step ok, driver virtio-pci" \
 	jsect blk-json '.selftest[0] | .driver == "virtio-pci" and (.steps[-1] | .name == "rebind" and .ok)'
-check "blk: /dev/vda reads the same sector 0 after --rebind" [ "$(section vda)" = "$pattern" ]
+check "blk: /dev/vda reads the same sector 0 after --rebind" [ "$(vlp_section vda)" = "$pattern" ]
 check "console: JSON written names virtio-lspci" \
 	jsect console-json '.selftest[0].data.written | test("virtio-lspci")'
-line=$(section console-json | jq -r '.selftest[0].data.written | rtrimstr("\n")')
+line=$(vlp_section console-json | jq -r '.selftest[0].data.written | rtrimstr("\n")')
 check "console: the line is in the host chardev file (twice: text and JSON run)" \
 	[ "$(grep -cxF "$line" "$con")" = 2 ]
 check "console: the emergency write is there too when offered" \
 	jsect console-json '(.selftest[0].steps[] | select(.name == "emergency write") | .ok)'
-if section console-json | jq -e '.selftest[0].data.emerg_written' >/dev/null; then
+if vlp_section console-json | jq -e '.selftest[0].data.emerg_written' >/dev/null; then
 	check "console: emergency line in the chardev file" \
-		grep -qF "$(section console-json | jq -r '.selftest[0].data.emerg_written | rtrimstr("\n")')" "$con"
+		grep -qF "$(vlp_section console-json | jq -r '.selftest[0].data.emerg_written | rtrimstr("\n")')" "$con"
 fi
 check "balloon: JSON: init test, queues and DRIVER_OK ok" \
 	jsect balloon-json '.selftest[0] | .test == "init" and .ok and .left_reset
@@ -121,15 +104,15 @@ check "net: the frame reached QEMU's network backend (filter-dump pcap, text and
 check "afterwards the guest reads device_status 0 on rng, console, balloon, scsi, net" \
 	jsect status-after '[.devices[].state.common.fields.device_status] == [0, 0, 0, 0, 0]'
 for id in vlp03 vlp05 vlp06 vlp08 vlp09; do
-	st=$(qstatus $id)
+	st=$(vlp_qmp_status $id)
 	check "QMP: $id status 0 (got: '$st')" test -z "$st"
 done
-st=$(qstatus vlp04)
+st=$(vlp_qmp_status vlp04)
 check "QMP: the rebound blk has its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
 # --dry-run: nothing written but the selector moves its reads need (each printed as
 # "write ... (selector, put back after)"; --stats counts exactly those).
-dry=$(section blk-dry)
-check "dry run: exit 0" [ "$(rc_of blk-dry)" = 0 ]
+dry=$(vlp_section blk-dry)
+check "dry run: exit 0" [ "$(vlp_rc_of blk-dry)" = 0 ]
 check "dry run: says so first" grep -q '^00:0a.0: dry run: the writes up to DRIVER_OK' <<<"$dry"
 check "dry run: the writes reach DRIVER_OK (device_status <- 0x0f)" \
 	grep -qE '^  would write BAR[0-9]\+0x[0-9a-f]+ device_status +<- 0x0f$' <<<"$dry"
@@ -152,22 +135,22 @@ check "dry run: no step failed, ends planned" grep -q '^  planned: dry run, noth
 # again when the driver goes): the dry run must leave that as it was.
 regs='.devices[0].state.common | {s: .fields.device_status, q: [.queues[] | {queue_enable, queue_desc, queue_driver, queue_device, queue_size, queue_msix_vector}]}'
 check "dry run: device_status and every queue register as before it" \
-	cmp -s <(section blk-dry-before | jq -c "$regs") <(section blk-dry-after | jq -c "$regs")
+	cmp -s <(vlp_section blk-dry-before | jq -c "$regs") <(vlp_section blk-dry-after | jq -c "$regs")
 check "dry run: afterwards no queue enabled" \
 	jsect blk-dry-after '[.devices[0].state.common.queues[].queue_enable] | all(. == 0)'
-st=$(qstatus vlp0a)
+st=$(vlp_qmp_status vlp0a)
 check "QMP: the dry-run blk keeps the unbind's status, ACKNOWLEDGE only (got: '$st')" \
 	[ "$st" = VIRTIO_CONFIG_S_ACKNOWLEDGE ]
-check "bound device: exit 1" [ "$(rc_of bound)" = 1 ]
-check "bound device: one line besides --stats" [ "$(section bound | grep -vc ': stats: ')" = 1 ]
+check "bound device: exit 1" [ "$(vlp_rc_of bound)" = 1 ]
+check "bound device: one line besides --stats" [ "$(vlp_section bound | grep -vc ': stats: ')" = 1 ]
 check "bound device: the line names the driver" \
-	grep -q '^virtio-lspci: 00:07.0: --selftest refused: driver virtio-pci is bound' <(section bound)
-check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(section bound)
-check "not root: exit 1" [ "$(rc_of not-root)" = 1 ]
+	grep -q '^virtio-lspci: 00:07.0: --selftest refused: driver virtio-pci is bound' <(vlp_section bound)
+check "bound device: nothing written (--stats)" grep -q 'bar_writes=0$' <(vlp_section bound)
+check "not root: exit 1" [ "$(vlp_rc_of not-root)" = 1 ]
 check "not root: one line naming root" \
-	[ "$(section not-root | grep -c '^virtio-lspci: 00:03.0: --selftest needs root')" = 1 ]
+	[ "$(vlp_section not-root | grep -c '^virtio-lspci: 00:03.0: --selftest needs root')" = 1 ]
 check "not root: only that line and --stats, nothing written" \
-	[ "$(section not-root | grep -vc ': stats: ')" = 1 ] && grep -q 'bar_writes=0$' <(section not-root)
-st=$(qstatus vlp07)
+	[ "$(vlp_section not-root | grep -vc ': stats: ')" = 1 ] && grep -q 'bar_writes=0$' <(vlp_section not-root)
+st=$(vlp_qmp_status vlp07)
 check "QMP: the bound device keeps its driver's DRIVER_OK (got: '$st')" grep -q 'S_DRIVER_OK' <<<"$st"
-summary selftest
+summary "$VLP_PROG"

@@ -26,73 +26,19 @@
 #
 # Output: one FAIL line per failed check (variant, slot, device kind, what differed), a
 # few "note:" lines, then "qemu: V variants, D devices" and "qemu: N passed, M failed".
-# Exit status 0 only if every check passed; 1 also when a guest cannot be run. When QEMU
-# itself cannot be set up here (tests/qemu/setup.sh fails: not root, offline), the suite
-# prints "SKIP: reason" and "qemu: 0 passed, 0 failed, 1 skipped" and exits 0.
+# Exit status 0 only if every check passed; 1 also when a guest cannot be run.
+# Not root: "SKIP: reason", "qemu: 0 passed, 0 failed, 1 skipped", exit 0
+# (vlp_setup_or_skip in lib.sh; as root, a tests/qemu/setup.sh that fails fails the suite).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=tests/lib.sh
-. "$VLP_REPO_ROOT/tests/lib.sh"
-# shellcheck disable=SC2034 # read by lib.sh
-VLP_PROG=qemu
-
-all_variants=(default modern legacy)
-jobs=2
-keep=
-from=
-variants=()
-while (($#)); do
-	case $1 in
-	-j) jobs=${2:?-j needs a number}; shift 2 ;;
-	--keep) keep=${2:?--keep needs a folder}; shift 2 ;;
-	--from) from=${2:?--from needs a folder}; shift 2 ;;
-	-h | --help) vlp_usage; exit 0 ;;
-	-*) vlp_die "unknown option $1" ;;
-	*) variants+=("$1"); shift ;;
-	esac
-done
-((${#variants[@]})) || variants=("${all_variants[@]}")
-for v in "${variants[@]}"; do
-	[[ " ${all_variants[*]} " == *" $v "* ]] || vlp_die "unknown variant $v (known: ${all_variants[*]})"
-done
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || vlp_die "-j needs a positive number"
-
-# A missing piece the tree or make test-deps provides is a failure; QEMU that cannot be
-# set up on this machine is a skip, counted apart and listed by tests/run-suites.sh.
-cant() {
-	echo "qemu: cannot run the QEMU suite: $*"
-	echo "qemu: 0 passed, 1 failed"
-	exit 1
-}
-t0=$SECONDS
-tool=$VLP_REPO_ROOT/virtio-lspci
+vlp_suite qemu
+vlp_parse_variants 2 "default modern legacy" "$@"
+# A missing piece the tree or make test-deps provides is a failure (vlp_cant).
+vlp_need jq lspci base64 tar
 suite=$VLP_QEMU_DIR/suite
-[[ -x $tool ]] || cant "$tool is missing: run make first"
-for c in jq lspci base64 tar; do
-	command -v "$c" >/dev/null || cant "$c is missing (make test-deps installs jq and lspci)"
-done
-if [[ -n $from ]]; then
-	[[ -d $from ]] || cant "--from $from: no such folder"
-	work=$(cd "$from" && pwd)
-	keep=
-	rm -rf "$work/res"
-else
-	vlp_setup_or_skip qemu
-	command -v qemu-system-x86_64 >/dev/null || skip_suite qemu "QEMU unavailable: qemu-system-x86_64 is not installed"
-	work=$(mktemp -d "${TMPDIR:-/tmp}/vlp-qemu-suite.XXXXXX")
-	trap cleanup EXIT
-fi
-# shellcheck disable=SC2317 # called by the EXIT trap
-cleanup() {
-	if [[ -n $keep ]]; then
-		mkdir -p "$keep"
-		cp -a "$work/." "$keep/"
-		echo "qemu: raw results kept in $keep"
-	fi
-	rm -rf "$work"
-}
+vlp_variant_work
 
 # Multiqueue virtio-net needs a tap netdev with queues=4 (root, /dev/net/tun).
 tap_ok=0
@@ -103,10 +49,7 @@ if [[ -z $from ]]; then
 	else
 		skip "no multiqueue tap here: the mq=on virtio-net (default variant, 00:11.0) is left out"
 	fi
-	initrd=$work/initrd.cpio
-	"$VLP_QEMU_DIR/mkinitramfs.sh" -o "$initrd" --test "$suite/guest.sh" \
-		--add "$tool:/usr/bin/virtio-lspci" 2>"$work/mkinitramfs.err" ||
-		cant "mkinitramfs.sh failed: $(cat "$work/mkinitramfs.err")"
+	vlp_initrd "$suite/guest.sh"
 fi
 
 # ---------------------------------------------------------------- the guests
@@ -142,63 +85,19 @@ variant_args() {
 		;;
 	esac
 }
-# boot VARIANT: one guest; leaves $work/$v.{out,log,err,qmp,time}.
+# boot VARIANT: one guest; leaves $work/$v.{out,log,err,qmp}.
 boot() {
-	local v=$1 s=$SECONDS rc=0
+	local v=$1
 	variant_args "$v"
 	VLP_SUITE_QMP_OUT=$work/$v.qmp "$VLP_QEMU_DIR/run-guest.sh" --initrd "$initrd" \
 		--mem "$MEM" --timeout 170 --hook "$suite/qmp-hook.sh" \
-		-o "$work/$v.out" --log "$work/$v.log" -- "${A[@]}" 2>"$work/$v.err" || rc=$?
-	echo "$((SECONDS - s))" >"$work/$v.time"
-	return "$rc"
+		-o "$work/$v.out" --log "$work/$v.log" -- "${A[@]}" 2>"$work/$v.err"
 }
-
-booted=()
-if [[ -n $from ]]; then
-	for v in "${variants[@]}"; do
-		[[ -e $work/$v.out ]] && booted+=("$v")
-	done
-else
-	declare -A pid_of
-	for v in "${variants[@]}"; do
-		while (($(jobs -rp | wc -l) >= jobs)); do wait -n || true; done
-		boot "$v" &
-		pid_of[$v]=$!
-	done
-	for v in "${variants[@]}"; do
-		if ! wait "${pid_of[$v]}"; then
-			fail "$v: the guest failed: $(tr '\n' ' ' <"$work/$v.err" | cut -c1-600)"
-			tail -n 15 "$work/$v.log" 2>/dev/null | sed 's/^/qemu:   console: /' || true
-			continue
-		fi
-		booted+=("$v")
-		echo "qemu: $v: guest ran in $(cat "$work/$v.time")s"
-	done
-fi
-((${#booted[@]})) || {
-	summary qemu || true
-	exit 1
-}
+vlp_boot_variants boot
 
 # ---------------------------------------------------------------- decoding
-# The guest's per-device archives: only base64 lines between the markers count, so a
-# console line that slips in between is dropped; one inside a line breaks gzip's CRC.
-extract() {
-	local v=$1 res=$work/res/$1 slot
-	mkdir -p "$res"
-	while read -r slot; do
-		if ! awk -v s="$slot" '
-			$0 == "@@VLP-DEV " s " begin" { on = 1; next }
-			$0 == "@@VLP-DEV " s " end" { exit }
-			on && /^[A-Za-z0-9+\/=]+$/ { print }' "$work/$v.out" |
-			base64 -d 2>/dev/null | tar -xzf - -C "$res" 2>/dev/null; then
-			fail "$v $slot: the guest's archive of this device does not decode (console noise?)"
-			rm -rf "${res:?}/$slot"
-		fi
-	done < <(sed -n 's/^@@VLP-DEV \([0-9a-f:.]*\) begin$/\1/p' "$work/$v.out")
-}
 for v in "${booted[@]}"; do
-	extract "$v"
+	vlp_decode_archives "$v"
 done
 
 # ---------------------------------------------------------------- checks
@@ -422,16 +321,8 @@ def selectors($d): {common: ($d.state.common.fields // {} | {device_feature_sele
 # 27 ANY_LAYOUT, 30 BAD_FEATURE; virtio-net adds 6, GSO): the modern device_feature hides them.
 def legacy_only_bits($d): [24, 27, 30] + (if $d.virtio.device_type == 1 then [6] else [] end) | sort;
 '
-program=$defs'[ '
-for ((i = 0; i < ${#checks[@]}; i += 2)); do
-	((i)) && program+=', '
-	program+="{n: $(jq -n --arg n "${checks[i]}" '$n'), r: (try (${checks[i + 1]}) catch \"jq error: \\(.)\")}"
-done
-program+=' ] | .[] | if .r == true then "pass\t\(.n)" elif .r == null then "skip\t\(.n)"
-	elif (.r | type) == "object" then "note\t\(.n)\t\(.r.note)\t\(.r.what)" else "fail\t\(.n)\t\(.r)" end'
+program=$defs$(vlp_check_program "${checks[@]}")
 
-# First device object of a virtio-lspci -J output, or null when it is not JSON.
-dev_of() { jq -c '.devices[0] // null' "$1" 2>/dev/null || echo null; }
 # The --stats line of a run's stderr as a JSON object ("null" without one).
 stats_of() {
 	local line kv json=
@@ -496,11 +387,11 @@ context() {
 	done
 	rcs="{${rcs%, }}" stats="{${stats%, }}"
 	r=null
-	[[ -e $d/isr.out ]] && r=$(dev_of "$d/isr.out")
+	[[ -e $d/isr.out ]] && r=$(vlp_dev_of "$d/isr.out")
 	irqs=$(irqs_of "$d/irqs")
-	jq -n -c --argjson m "$(dev_of "$d/mmap.out")" --argjson w "$(dev_of "$d/window.out")" \
-		--argjson pb "$(dev_of "$d/passive-before.out")" --argjson pa "$(dev_of "$d/passive-after.out")" \
-		--argjson isr "$r" --argjson chk "$(dev_of "$d/check.out")" --argjson snap "$(dev_of "$d/replay.json")" --arg snap_err "$snap_err" \
+	jq -n -c --argjson m "$(vlp_dev_of "$d/mmap.out")" --argjson w "$(vlp_dev_of "$d/window.out")" \
+		--argjson pb "$(vlp_dev_of "$d/passive-before.out")" --argjson pa "$(vlp_dev_of "$d/passive-after.out")" \
+		--argjson isr "$r" --argjson chk "$(vlp_dev_of "$d/check.out")" --argjson snap "$(vlp_dev_of "$d/replay.json")" --arg snap_err "$snap_err" \
 		--arg vv_diff "$vv_diff" --arg lspci_err "$lspci_err" \
 		--argjson qmp "${qmp:-null}" --argjson stats "$stats" --argjson rc "$rcs" --argjson irqs "$irqs" \
 		--rawfile sysfs "$d/sysfs" \
@@ -510,51 +401,35 @@ context() {
 		>"$d/ctx.json"
 }
 
-declare -A devices_in notes
-note_keys=()
+# check_device VARIANT SLOT: the checks on one device.
+check_device() {
+	local v=$1 slot=$2 d=$work/res/$1/$2 kind label verdict name detail what
+	context "$v" "$slot"
+	kind=$(jq -r '.m | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
+	label="$v ${slot#0000:} $kind"
+	while IFS=$'\t' read -r verdict name detail what; do
+		vlp_verdict "$verdict" "$label: $name: $detail" "$v: $name: $detail" "${slot#0000:} ($what)"
+	done < <(jq -r -L "$suite" "include \"suite\"; $program" "$d/ctx.json" 2>&1 ||
+		printf 'fail\tjq\tthe checks could not run\n')
+}
+declare -A devices_in
 ndev=0
 for v in "${booted[@]}"; do
-	res=$work/res/$v
-	want=$(sed -n 's/^@@VLP-DEVICES //p' "$work/$v.out")
-	got=0
-	for d in "$res"/*/; do
-		[[ -d $d ]] || continue
-		slot=$(basename "$d")
-		got=$((got + 1))
-		context "$v" "$slot"
-		kind=$(jq -r '.m | "\(.virtio.device_type_name // "?")/\(.virtio.transport // "?")"' "$d/ctx.json")
-		label="$v ${slot#0000:} $kind"
-		while IFS=$'\t' read -r verdict name detail what; do
-			case $verdict in
-			pass) pass ;;
-			note)
-				pass
-				key="$v: $name: $detail"
-				[[ -z ${notes[$key]:-} ]] && note_keys+=("$key")
-				notes[$key]+=" ${slot#0000:} ($what)"
-				;;
-			fail) fail "$label: $name: $detail" ;;
-			esac
-		done < <(jq -r -L "$suite" "include \"suite\"; $program" "$d/ctx.json" 2>&1 ||
-			printf 'fail\tjq\tthe checks could not run\n')
-	done
-	check "$v: every device of the guest decoded ($got of ${want:-?})" [ "$got" = "${want:-x}" ]
+	vlp_each_device "$v" check_device
 	# The guest's virtio PCI devices are QEMU's virtio devices (QMP x-query-virtio).
-	only_guest=$(comm -23 <(cd "$res" && printf '%s\n' */ | tr -d / | sort) \
+	only_guest=$(comm -23 <(vlp_decoded "$v" | sort) \
 		<(jq -r '.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort) | tr '\n' ' ')
-	only_qemu=$(comm -13 <(cd "$res" && printf '%s\n' */ | tr -d / | sort) \
+	only_qemu=$(comm -13 <(vlp_decoded "$v" | sort) \
 		<(jq -r '.path | capture("/vlp(?<d>[0-9a-f]{2})/") | "0000:00:\(.d).0"' "$work/$v.qmp" 2>/dev/null | sort) | tr '\n' ' ')
 	if [[ -z $only_guest$only_qemu ]]; then pass; else
 		fail "$v: the guest's virtio devices are not QEMU's: only in the guest: ${only_guest:-none}; only in QMP x-query-virtio: ${only_qemu:-none}"
 	fi
-	devices_in[$v]=$got
-	ndev=$((ndev + got))
+	devices_in[$v]=$vlp_devices
+	ndev=$((ndev + vlp_devices))
 done
 
 # Notes: expected differences, one line per variant and kind, with the devices.
-for key in "${note_keys[@]}"; do
-	echo "qemu: note: $key:${notes[$key]}"
-done
+vlp_print_notes
 
 # The multiqueue devices have their queues: blk num-queues=4, net mq=on with 4 pairs + control
 # (legacy only: the queues the legacy header shows).
@@ -607,5 +482,5 @@ done
 
 counts=()
 for v in "${booted[@]}"; do counts+=("$v ${devices_in[$v]}"); done
-echo "qemu: ${#booted[@]} variants, $ndev devices (${counts[*]}), $((SECONDS - t0))s"
-summary qemu
+echo "qemu: ${#booted[@]} variants, $ndev devices (${counts[*]}), $((SECONDS - VLP_T0))s"
+summary "$VLP_PROG"

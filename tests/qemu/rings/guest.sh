@@ -14,6 +14,8 @@
 #   rings2.{json,err,rc}   the same read again after the host's QMP queries (stillness)
 #   sample.{json,err,rc}   --rings -J --sample 5x200ms (blk and net, when the tool has it)
 #   snap.lspci             the snapshot of the first read
+# shellcheck source=tests/qemu/guest-lib.sh
+. /lib/vlp-guest.sh
 out=/tmp/vlp
 blk=0000:00:03.0
 net=0000:00:02.0
@@ -59,9 +61,7 @@ sleep 2
 
 has_sample=0
 virtio-lspci --help 2>&1 | grep -q -- '--sample' && has_sample=1
-n=0
-for p in /sys/bus/pci/devices/*; do
-	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	d=$out/$s
 	mkdir -p "$d"
@@ -74,15 +74,7 @@ for p in /sys/bus/pci/devices/*; do
 		virtio-lspci --rings -J --sample 5x200ms -s "$s" >"$d/sample.json" 2>"$d/sample.err"
 		echo $? >"$d/sample.rc"
 	fi
-	n=$((n + 1))
 done
 step finished
 
-for d in "$out"/*; do
-	[ -d "$d" ] || continue
-	s=${d##*/}
-	echo "@@VLP-DEV $s begin"
-	tar -C "$out" -czf - "$s" | base64
-	echo "@@VLP-DEV $s end"
-done
-echo "@@VLP-DEVICES $n"
+vlp_send_archives "$out"

@@ -13,34 +13,31 @@
 #   STEP finished       x-query-virtio: QEMU's virtio devices (their QOM paths)
 # Appends one JSON line per step to $VLP_RINGS_QMP_OUT. Replies that are errors are kept.
 set -euo pipefail
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/../lib.sh"
 out=${VLP_RINGS_QMP_OUT:?} sock=${VLP_RINGS_SYNC:?}
 : "${VLP_QMP:?}" "${VLP_QMP_SOCKET:?}"
 
-# qmp.sh's exit status is not used: it ends non-zero when one reply is an error.
-qmp() { "$VLP_QMP" "$VLP_QMP_SOCKET" "$@" 2>/dev/null || true; }
 # A list of JSON lines as one array.
 arr() { if (($#)); then printf '%s\n' "$@" | jq -s -c .; else echo '[]'; fi; }
 
-for _ in $(seq 200); do [[ -S $sock ]] && break; sleep 0.1; done
-: >"$out"
-coproc SYNC { socat - "UNIX-CONNECT:$sock"; }
-while IFS= read -r line <&"${SYNC[0]}"; do
-	line=${line%$'\r'}
-	[[ $line == "STEP "* ]] || continue
-	read -r -a w <<<"${line#STEP }"
+# step WORDS: one step (above), one JSON line.
+step() {
+	local w r slot path status n qs es where q g fmt a u k i p before after elements devs
+	read -r -a w <<<"$1"
 	case ${w[0]} in
 	throttle)
-		r=$(qmp '{"execute":"block_set_io_throttle","arguments":{"device":"d03","bps":64,"bps_rd":0,"bps_wr":0,"iops":0,"iops_rd":0,"iops_wr":0}}')
+		r=$(vlp_qmp '{"execute":"block_set_io_throttle","arguments":{"device":"d03","bps":64,"bps_rd":0,"bps_wr":0,"iops":0,"iops_rd":0,"iops_wr":0}}')
 		jq -cn --argjson r "${r:-null}" '{step: "throttle", reply: $r}' >>"$out"
 		;;
 	read)
 		slot=${w[1]}
-		path=/machine/peripheral/vlp${slot:8:2}/virtio-backend
-		status=$(qmp "{\"execute\":\"x-query-virtio-status\",\"arguments\":{\"path\":\"$path\"}}")
+		path=$(vlp_qom "vlp${slot:8:2}")
+		status=$(vlp_qmp "$(vlp_qmp_virtio_status "$path")")
 		n=$(jq '.return["num-vqs"] // 0' <<<"${status:-null}" 2>/dev/null || echo 0)
 		qs=() es=() where=()
 		for ((q = 0; q < n; q++)); do
-			qs+=("{\"execute\":\"x-query-virtio-queue-status\",\"arguments\":{\"path\":\"$path\",\"queue\":$q}}")
+			qs+=("$(vlp_qmp_queue_status "$path" "$q")")
 		done
 		for g in "${w[@]:2}"; do
 			IFS=: read -r q fmt a u _ <<<"$g"
@@ -54,7 +51,7 @@ while IFS= read -r line <&"${SYNC[0]}"; do
 				where+=("{\"queue\":$q,\"position\":$p}")
 			done
 		done
-		mapfile -t r < <(qmp "${qs[@]}" "${es[@]}" "${qs[@]}")
+		mapfile -t r < <(vlp_qmp "${qs[@]}" "${es[@]}" "${qs[@]}")
 		before=$(arr "${r[@]:0:n}")
 		after=$(arr "${r[@]:n+${#es[@]}}")
 		# Each element reply with the queue and position it was asked for.
@@ -66,9 +63,9 @@ while IFS= read -r line <&"${SYNC[0]}"; do
 			'{step: "read", slot: $s, guest: $g, status: $st, before: $b, elements: $e, after: $a}' >>"$out"
 		;;
 	finished)
-		devs=$(qmp x-query-virtio)
+		devs=$(vlp_qmp x-query-virtio)
 		jq -cn --argjson r "${devs:-null}" '{step: "finished", reply: $r}' >>"$out"
 		;;
 	esac
-	echo OK >&"${SYNC[1]}"
-done
+}
+vlp_serve_steps "$sock" "$out" step

@@ -4,13 +4,13 @@
 # (the checks that write), then a snapshot, one REPL batch command, a second snapshot and
 # --diff of the two, which must show exactly that change.  Prints one "@@VLP-ACTIVE" line
 # per result: SLOT NAME RC, then the output lines prefixed with "| ".
-for p in /sys/bus/pci/devices/*; do
-	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+# shellcheck source=tests/qemu/guest-lib.sh
+. /lib/vlp-guest.sh
+VLP_MARK=@@VLP-ACTIVE
+for p in $(vlp_virtio_devices); do
 	s=${p##*/}
-	show() { # NAME RC FILE
-		echo "@@VLP-ACTIVE $s $1 $2"
-		sed 's/^/| /' "$3"
-	}
+	# show NAME RC FILE: the marked run "SLOT NAME"
+	show() { vlp_show "$s $1" "$2" "$3"; }
 	virtio-lspci --check --active -s "$s" >/tmp/active.out 2>&1
 	show check-active $? /tmp/active.out
 	virtio-lspci --check --active -J -s "$s" >/tmp/active.json 2>/tmp/active.err

@@ -16,6 +16,8 @@
 #   passive-after.*    --passive -J --stats, after the full reads
 #   isr.*              -J --read-isr (only on slot $isr_slot, the virtio-rng)
 #   check.*            --check -J: the conformance checker on the live device
+# shellcheck source=tests/qemu/guest-lib.sh
+. /lib/vlp-guest.sh
 out=/tmp/vlp
 isr_slot=0000:00:05.0
 mkdir -p "$out"
@@ -28,9 +30,7 @@ run() {
 	echo $? >"$dir/$name.rc"
 }
 
-n=0
-for p in /sys/bus/pci/devices/*; do
-	[ "$(cat "$p/vendor")" = 0x1af4 ] || continue
+for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	d=$out/$s
 	mkdir -p "$d"
@@ -71,14 +71,6 @@ for p in /sys/bus/pci/devices/*; do
 	fi
 	run "$d" passive-after virtio-lspci --passive -J --stats -s "$s"
 	run "$d" check virtio-lspci --check -J -s "$s"
-	n=$((n + 1))
 done
 
-for d in "$out"/*; do
-	[ -d "$d" ] || continue
-	s=${d##*/}
-	echo "@@VLP-DEV $s begin"
-	tar -C "$out" -czf - "$s" | base64
-	echo "@@VLP-DEV $s end"
-done
-echo "@@VLP-DEVICES $n"
+vlp_send_archives "$out"
