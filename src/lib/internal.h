@@ -278,4 +278,211 @@ int vlp_dump_reader_open_stream(struct vlp_ctx *ctx, FILE *stream, const char *n
 int vlp_dump_reader_next(struct vlp_dump_reader *r, struct vlp_device **out);
 void vlp_dump_reader_close(struct vlp_dump_reader *r);
 
+/* ------------------------------------------------------------------ */
+/* Entry points below the public API: the library's own files and its
+ * unit tests call them; not installed, not exported from libvlp.so.  By
+ * the topic header (vlp/) whose types they take.                        */
+/* ------------------------------------------------------------------ */
+
+/* checks.h */
+const struct vlp_check *vlp_check_find(const char *id); /* NULL unknown */
+int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
+		     const struct vlp_layout *layout, const struct vlp_state *state,
+		     const char *no_state_reason, struct vlp_check_report **out);
+
+/* devices.h */
+int vlp_cfg_u8(const struct vlp_device *dev, unsigned off, uint8_t *val);
+int vlp_cfg_u16(const struct vlp_device *dev, unsigned off, uint16_t *val);
+int vlp_cfg_u32(const struct vlp_device *dev, unsigned off, uint32_t *val);
+/* BAR size when known (live: sysfs resource; dump: lspci's "[size=...]");
+ * -ENODATA when unknown. */
+int vlp_device_bar_size(const struct vlp_device *dev, unsigned bar, uint64_t *size);
+/* Build a device from bytes (tests, fuzzers, other front ends).  valid may be
+ * NULL (all len bytes valid).  bar_sizes may be NULL (all unknown); an entry
+ * of UINT64_MAX means unknown. */
+int vlp_device_from_bytes(struct vlp_ctx *ctx, const struct vlp_slot *slot, const uint8_t *bytes,
+			  const uint8_t *valid, unsigned len, const uint64_t *bar_sizes,
+			  struct vlp_device **out);
+const char *vlp_dump_format_name(enum vlp_dump_format fmt);
+/* A device matches when it matches any slot criterion added and any id
+ * criterion added (a kind with no criterion matches everything). */
+bool vlp_filter_match(const struct vlp_filter *f, const struct vlp_device *dev);
+
+/* driving.h */
+/* The search alone, against any "accepted?" oracle: the full offered set
+ * first; when refused, the pinned bits alone (or none) as a base grown by
+ * bisection to the largest accepted set, the bits that cannot be added
+ * being "rejected"; then bisection over the accepted set's bits for the
+ * "required" ones.  Pinned bits stay in every bisection candidate (a
+ * driver must accept VIRTIO_F_VERSION_1, 6.1, and devices skip checks
+ * without it) and are tested one by one.  Each found bit is confirmed by
+ * a candidate of its own.  -E2BIG past max_tries candidates. */
+int vlp_negotiate_search(struct vlp_ctx *ctx, const uint32_t offered[VLP_FEATURE_WORDS],
+			 const uint32_t pinned[VLP_FEATURE_WORDS], unsigned max_tries,
+			 vlp_negotiate_try_fn try_fn, void *arg, struct vlp_negotiate_result *out);
+/* One candidate on the device (3.1.1): reset (read back as 0),
+ * ACKNOWLEDGE, DRIVER, every driver feature word, FEATURES_OK, then
+ * device_status read back (*status_out, may be NULL).  Needs the modern
+ * interface (the legacy one has no FEATURES_OK) and writable BAR access.
+ * Leaves the device mid-initialization: the caller resets it. */
+int vlp_negotiate_try(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+		      const uint32_t words[VLP_FEATURE_WORDS], bool *accepted, uint8_t *status_out);
+int vlp_dma_alloc(struct vlp_ctx *ctx, size_t len, enum vlp_dma_kind kind, uint64_t plain_base,
+		  struct vlp_dma **out);
+void *vlp_dma_ptr(const struct vlp_dma *m);
+size_t vlp_dma_len(const struct vlp_dma *m);
+/* len bytes, zeroed.  VLP_DMA_HUGETLB or _LOCKED: a huge page when len is
+ * above a page and the pool has one, else locked pages; physical addresses
+ * from /proc/self/pagemap (-EPERM with the reason when it hides them: not
+ * root).  VLP_DMA_PLAIN: addresses are plain_base + offset. */
+enum vlp_dma_kind vlp_dma_kind(const struct vlp_dma *m);
+int vlp_dma_pa(struct vlp_ctx *ctx, const struct vlp_dma *m, size_t off, size_t len, uint64_t *pa);
+/* The physical address of len bytes at off: -ENOSPC when they are not
+ * physically contiguous, -ERANGE outside the allocation. */
+void vlp_dma_free(struct vlp_dma *m);
+/* 0 when the device sees physical addresses: no IOMMU group, or a group of
+ * type identity (sysfs, sys_root NULL: /sys); -EOPNOTSUPP with the reason
+ * when an IOMMU translates (the addresses would be IOVAs). */
+int vlp_dma_check_device(struct vlp_ctx *ctx, const struct vlp_slot *slot, const char *sys_root);
+int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format, uint64_t features,
+	       enum vlp_dma_kind kind, uint64_t plain_base, struct vlp_vq **out);
+uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
+/* Makes one buffer of len bytes available (data_len bytes of data copied
+ * into it): a descriptor, device-writable or not, then avail (2.7.13,
+ * 2.8.21).  *id: the buffer id the used entry will carry. */
+int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
+		size_t data_len, size_t len, unsigned *id);
+/* Makes a chain of n buffers available as one (2.7.5 NEXT, split rings
+ * only: -EOPNOTSUPP on a packed one); device-writable buffers last
+ * (2.7.4.2).  *id: the head, which the used entry will carry. */
+int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
+		      unsigned n, unsigned *id);
+/* Takes the used entries that arrived (at most max): -EPROTO when the
+ * device returned an id not in flight or moved used.idx too far. */
+int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out, size_t max, size_t *n);
+int vlp_vq_add_to_guestmem(struct vlp_ctx *ctx, const struct vlp_vq *vq, struct vlp_guestmem *mem);
+/* Copies the rings and buffers into recorded guest memory (vlp_ring_read). */
+void vlp_vq_free(struct vlp_vq *vq);
+unsigned vlp_vqs_count(const struct vlp_vqs *vqs); /* num_queues */
+int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
+		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
+/* The name of the test a device type gets ("init" for initialization and
+ * reset only). */
+const char *vlp_selftest_test_name(unsigned device_type);
+/* A block request's header (5.2.6): type, reserved 0, sector, little-endian. */
+void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, uint64_t sector);
+/* The self-test's frame with its virtio_net_hdr (5.1.6) into buf: the
+ * bytes written, 0 when len is too small. */
+size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6]);
+/* A virtio-scsi request's lun field (5.6.6.1) for target and LUN. */
+void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned lun_number);
+/* 3.1.1 step 7: gives queue q a ring in the memory of vqs (vq.c) and
+ * enables it; size 0: the device's maximum (at most VLP_VQ_SIZE_MAX). */
+int vlp_drive_queue_setup(struct vlp_drive *d, struct vlp_vqs *vqs, unsigned q, unsigned size,
+			  const struct vlp_vq_info **info);
+
+/* linux.h */
+/* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
+int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);
+/* Copies len bytes at guest-physical pa (recorded memory only). */
+int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa,
+			   const void *bytes, size_t len);
+int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, void *buf,
+		      size_t len);
+/* Reads len (1..VLP_GUESTMEM_READ_MAX) bytes at pa: 0, or -EFAULT when the
+ * range is not wholly inside one segment/range, -E2BIG above the maximum,
+ * -EIO on a failed read; the message names the address. */
+void vlp_guestmem_set_record(struct vlp_guestmem *mem, vlp_guestmem_record_fn fn, void *arg);
+/* Bytes served by vlp_guestmem_read so far. */
+uint64_t vlp_guestmem_bytes_read(const struct vlp_guestmem *mem);
+size_t vlp_guestmem_range_count(const struct vlp_guestmem *mem);
+/* The readable ranges (kcore segments or recorded ranges), in order of
+ * addition; vlp_guestmem_range_at gives -ERANGE past the end. */
+int vlp_guestmem_range_at(const struct vlp_guestmem *mem, size_t i, uint64_t *pa, uint64_t *len);
+const char *vlp_guestmem_kind(const struct vlp_guestmem *mem);
+/* "SYS/bus/pci/devices/SLOT", with "/leaf" when leaf is not NULL; returns
+ * what snprintf returns. */
+int vlp_host_slot_path(char *buf, size_t len, const char *sys_root, const struct vlp_slot *slot,
+		       const char *leaf);
+/* Linux's physical memory as an ELF core: /proc/kcore. */
+const char *vlp_host_kcore_path(void);
+
+/* registers.h */
+/* How one BAR is reached: "mmap", "pio", "window", "snapshot", or NULL. */
+const char *vlp_device_bar_backend(const struct vlp_device *dev, unsigned bar);
+/* true when (bar, off) is a selector register (feature or queue select). */
+bool vlp_bar_is_selector(const struct vlp_device *dev, unsigned bar, uint64_t off);
+/* Device features (bits 0..127) as read; false when not read. */
+bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, bool *on);
+/* Writes 0 to device_status and waits up to timeout_ms for it to read 0
+ * (4.1.4.3.2); -ETIMEDOUT otherwise. */
+int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
+		     unsigned timeout_ms, unsigned *waited_ms);
+
+/* sampling.h */
+/* Appends what every read queue shows now to its samples (t in seconds;
+ * irqs: Linux's counts now, NULL when unknown: the count of the IRQ of
+ * each queue's vector). */
+int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings, const struct vlp_irqs *irqs,
+		     double t);
+/* Each queue's verdict over its samples; the MSI-X mask and pending bits
+ * come from state (the first read).  unsampled_why, when not NULL, makes
+ * every verdict not-sampled with that reason. */
+void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state, const char *unsampled_why);
+
+/* tables.h */
+/* Read a field from config space at base; -ENODATA when bytes are missing. */
+int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
+			  const struct vlp_field *field, uint64_t *val);
+/* Look a field up by name or JSON key; NULL if absent. */
+const struct vlp_field *vlp_field_find(const struct vlp_field_table *table, const char *name);
+/* The virtio capability structures (4.1.4): the table that applies to a
+ * cfg_type (the generic virtio_pci_cap for reserved types). */
+const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type);
+const struct vlp_field_table *vlp_isr_table(void); /* 4.1.4.5 */
+/* The registry row of a device ID, NULL when the ID is unknown. */
+const struct vlp_device_type *vlp_device_type(unsigned id);
+/* The table of a PCI capability ID (MSI-X, PM, PCIe); NULL for others. */
+const struct vlp_field_table *vlp_pci_cap_table(uint8_t cap_id);
+/* Device-specific configuration layout of a virtio device type (chapter 5),
+ * NULL when the type has none or it is not described. */
+const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
+
+/* virtqueues.h */
+const struct vlp_field_table *vlp_split_desc_table(void);     /* virtq_desc, 2.7.5 */
+const struct vlp_field_table *vlp_avail_table(void);          /* virtq_avail, 2.7.6 */
+const struct vlp_field_table *vlp_used_table(void);           /* virtq_used, 2.7.8 */
+const struct vlp_field_table *vlp_used_elem_table(void);      /* virtq_used_elem, 2.7.8 */
+const struct vlp_field_table *vlp_packed_desc_table(void);    /* pvirtq_desc, 2.8.13 */
+const struct vlp_field_table *vlp_event_suppress_table(void); /* pvirtq_event_suppress, 2.8.14 */
+/* Offset of a row in a ring structure of queue_size entries. */
+unsigned vlp_ring_field_offset(const struct vlp_field_table *table, const struct vlp_field *field,
+			       unsigned queue_size);
+/* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
+ * structure that starts at base (the caller has read the bytes it spans). */
+uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
+/* The format in use: legacy interface (BAR0 of a legacy or transitional
+ * device driven as legacy), else packed when RING_PACKED is negotiated. */
+enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interface);
+/* Legacy layout (2.7.2 with Queue Align 4096, 4.1.5.1.3.1): descriptors at
+ * pfn x 4096, the available ring right after them, the used ring at the
+ * next 4096 boundary after the available ring (including used_event). */
+void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc, uint64_t *avail,
+			    uint64_t *used);
+size_t vlp_ring_check_count(void);
+/* The ring checks the decoder reports (id, section of the split-ring rule;
+ * the packed rule's section is in each finding), for the checker's table. */
+const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
+/* 2.7.8.2 across two reads of a split ring: a chain in flight in before
+ * (head, device-writable bytes) whose used entry is in after with a larger
+ * len.  Judged: chains at avail positions below settled (published before
+ * the read ahead of before: their descriptors were in place when before
+ * read the table) that completed in order.  Appends warnings (check
+ * "ring-used-len") to *findings (at most VLP_RING_FINDINGS_MAX in all);
+ * after must keep the used entries since before (last_used >= their
+ * count).  0, or -ENOMEM. */
+int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
+			    const struct vlp_ring *after, struct vlp_finding **findings,
+			    size_t *nfindings);
+
 #endif /* VLP_INTERNAL_H */

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 struct cfg {
 	uint8_t b[4096];

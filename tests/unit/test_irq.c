@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 static struct vlp_ctx *ctx;
 static char root[64];

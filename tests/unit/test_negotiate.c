@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 /* A simulated device: it accepts a candidate holding every required bit
  * and no rejected one; refuse_all refuses everything; qemu_like checks

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 #define F_INDIRECT (1ull << 28)
 #define F_EVENT_IDX (1ull << 29)

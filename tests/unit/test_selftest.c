@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 static uint16_t get16(const uint8_t *p)
 {

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 #define SNAPSHOT "tests/data/snapshot-modern.lspci"
 

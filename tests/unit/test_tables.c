@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 #define MAX_TYPE 64
 

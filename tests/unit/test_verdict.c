@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 #define MAXS 16
 

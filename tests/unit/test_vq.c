@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "vlp.h"
+#include "internal.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {

@@ -41,8 +41,7 @@ struct vlp_check {
 };
 
 VLP_API size_t vlp_check_count(void);
-VLP_API const struct vlp_check *vlp_check_at(size_t index);     /* NULL past the end */
-VLP_API const struct vlp_check *vlp_check_find(const char *id); /* NULL unknown */
+VLP_API const struct vlp_check *vlp_check_at(size_t index); /* NULL past the end */
 
 struct vlp_check_finding {
 	const struct vlp_check *check;
@@ -71,9 +70,6 @@ struct vlp_check_report {
 /* Runs every check the data allows: config-space checks always, register
  * checks when state is not NULL (otherwise each is skipped with
  * no_state_reason).  The report lists findings in table order. */
-VLP_API int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
-			     const struct vlp_layout *layout, const struct vlp_state *state,
-			     const char *no_state_reason, struct vlp_check_report **out);
 struct vlp_rings;
 /* The same with the device's rings (vlp_read_rings on that state): the
  * ring checks report the decoder's findings per queue ("queue 2

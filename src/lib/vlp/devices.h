@@ -46,22 +46,9 @@ VLP_API bool vlp_device_config_valid(const struct vlp_device *dev, unsigned off,
 /* Copy [off, off+len); -ENODATA when any byte was not read, -ERANGE outside
  * config space.  Values are little-endian in config space. */
 VLP_API int vlp_device_read_config(const struct vlp_device *dev, unsigned off, unsigned len, void *buf);
-VLP_API int vlp_cfg_u8(const struct vlp_device *dev, unsigned off, uint8_t *val);
-VLP_API int vlp_cfg_u16(const struct vlp_device *dev, unsigned off, uint16_t *val);
-VLP_API int vlp_cfg_u32(const struct vlp_device *dev, unsigned off, uint32_t *val);
 /* Kernel driver bound to the device (live), or the one the dump recorded;
  * NULL when unknown or none. */
 VLP_API const char *vlp_device_driver(const struct vlp_device *dev);
-/* BAR size when known (live: sysfs resource; dump: lspci's "[size=...]");
- * -ENODATA when unknown. */
-VLP_API int vlp_device_bar_size(const struct vlp_device *dev, unsigned bar, uint64_t *size);
-
-/* Build a device from bytes (tests, fuzzers, other front ends).  valid may be
- * NULL (all len bytes valid).  bar_sizes may be NULL (all unknown); an entry
- * of UINT64_MAX means unknown. */
-VLP_API int vlp_device_from_bytes(struct vlp_ctx *ctx, const struct vlp_slot *slot,
-				  const uint8_t *bytes, const uint8_t *valid, unsigned len,
-				  const uint64_t *bar_sizes, struct vlp_device **out);
 
 /* ------------------------------------------------------------------ */
 /* Sources: live enumeration or a dump stream, one device at a time    */
@@ -76,7 +63,6 @@ enum vlp_dump_format {
 };
 /* "auto", "lspci", "raw", "xxd", "hexdump"; -EINVAL for anything else. */
 VLP_API int vlp_dump_format_parse(const char *name, enum vlp_dump_format *out);
-VLP_API const char *vlp_dump_format_name(enum vlp_dump_format fmt);
 
 struct vlp_filter; /* slot and ID filter, libpci syntax */
 VLP_API int vlp_filter_new(struct vlp_ctx *ctx, struct vlp_filter **out);
@@ -85,9 +71,6 @@ VLP_API void vlp_filter_free(struct vlp_filter *f);
 VLP_API int vlp_filter_add_slot(struct vlp_ctx *ctx, struct vlp_filter *f, const char *spec);
 /* "[<vendor>]:[<device>][:<class>[:<prog_if>]]" */
 VLP_API int vlp_filter_add_id(struct vlp_ctx *ctx, struct vlp_filter *f, const char *spec);
-/* A device matches when it matches any slot criterion added and any id
- * criterion added (a kind with no criterion matches everything). */
-VLP_API bool vlp_filter_match(const struct vlp_filter *f, const struct vlp_device *dev);
 
 struct vlp_source_opts {
 	const char *dump_path;           /* NULL: live; "-": standard input */

@@ -79,26 +79,6 @@ struct vlp_negotiate_result {
 	bool dry_run;                             /* vlp_negotiate: one candidate's writes traced */
 };
 
-/* The search alone, against any "accepted?" oracle: the full offered set
- * first; when refused, the pinned bits alone (or none) as a base grown by
- * bisection to the largest accepted set, the bits that cannot be added
- * being "rejected"; then bisection over the accepted set's bits for the
- * "required" ones.  Pinned bits stay in every bisection candidate (a
- * driver must accept VIRTIO_F_VERSION_1, 6.1, and devices skip checks
- * without it) and are tested one by one.  Each found bit is confirmed by
- * a candidate of its own.  -E2BIG past max_tries candidates. */
-VLP_API int vlp_negotiate_search(struct vlp_ctx *ctx, const uint32_t offered[VLP_FEATURE_WORDS],
-				 const uint32_t pinned[VLP_FEATURE_WORDS], unsigned max_tries,
-				 vlp_negotiate_try_fn try_fn, void *arg,
-				 struct vlp_negotiate_result *out);
-/* One candidate on the device (3.1.1): reset (read back as 0),
- * ACKNOWLEDGE, DRIVER, every driver feature word, FEATURES_OK, then
- * device_status read back (*status_out, may be NULL).  Needs the modern
- * interface (the legacy one has no FEATURES_OK) and writable BAR access.
- * Leaves the device mid-initialization: the caller resets it. */
-VLP_API int vlp_negotiate_try(struct vlp_ctx *ctx, struct vlp_device *dev,
-			      const struct vlp_layout *layout, const uint32_t words[VLP_FEATURE_WORDS],
-			      bool *accepted, uint8_t *status_out);
 /* The probe: the offered bits, then vlp_negotiate_search with
  * VIRTIO_F_VERSION_1 pinned.  Refused before any write when the write
  * policy refuses writes (driver bound without force, snapshot, read-only).
@@ -120,25 +100,6 @@ enum vlp_dma_kind {
 struct vlp_dma;
 /* "hugetlb", "locked", "plain" */
 VLP_API const char *vlp_dma_kind_name(enum vlp_dma_kind k);
-/* len bytes, zeroed.  VLP_DMA_HUGETLB or _LOCKED: a huge page when len is
- * above a page and the pool has one, else locked pages; physical addresses
- * from /proc/self/pagemap (-EPERM with the reason when it hides them: not
- * root).  VLP_DMA_PLAIN: addresses are plain_base + offset. */
-VLP_API int vlp_dma_alloc(struct vlp_ctx *ctx, size_t len, enum vlp_dma_kind kind,
-			  uint64_t plain_base, struct vlp_dma **out);
-VLP_API void *vlp_dma_ptr(const struct vlp_dma *m);
-VLP_API size_t vlp_dma_len(const struct vlp_dma *m);
-VLP_API enum vlp_dma_kind vlp_dma_kind(const struct vlp_dma *m);
-/* The physical address of len bytes at off: -ENOSPC when they are not
- * physically contiguous, -ERANGE outside the allocation. */
-VLP_API int vlp_dma_pa(struct vlp_ctx *ctx, const struct vlp_dma *m, size_t off, size_t len,
-		       uint64_t *pa);
-VLP_API void vlp_dma_free(struct vlp_dma *m);
-/* 0 when the device sees physical addresses: no IOMMU group, or a group of
- * type identity (sysfs, sys_root NULL: /sys); -EOPNOTSUPP with the reason
- * when an IOMMU translates (the addresses would be IOVAs). */
-VLP_API int vlp_dma_check_device(struct vlp_ctx *ctx, const struct vlp_slot *slot,
-				 const char *sys_root);
 
 /* A virtqueue's memory: the ring areas and one buffer per descriptor. */
 #define VLP_VQ_SIZE_MAX 32768 /* 2.7, 2.8 */
@@ -194,29 +155,7 @@ struct vlp_vq;
 /* A queue's memory, zeroed, with interrupts suppressed in the driver area
  * (the used ring is polled; features: the negotiated bits 0-63, for
  * VIRTIO_F_EVENT_IDX).  No device access. */
-VLP_API int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
-		       uint64_t features, enum vlp_dma_kind kind, uint64_t plain_base,
-		       struct vlp_vq **out);
 VLP_API const struct vlp_vq_info *vlp_vq_info(const struct vlp_vq *vq);
-VLP_API uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
-/* Makes one buffer of len bytes available (data_len bytes of data copied
- * into it): a descriptor, device-writable or not, then avail (2.7.13,
- * 2.8.21).  *id: the buffer id the used entry will carry. */
-VLP_API int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable,
-			const void *data, size_t data_len, size_t len, unsigned *id);
-/* Makes a chain of n buffers available as one (2.7.5 NEXT, split rings
- * only: -EOPNOTSUPP on a packed one); device-writable buffers last
- * (2.7.4.2).  *id: the head, which the used entry will carry. */
-VLP_API int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
-			      unsigned n, unsigned *id);
-/* Takes the used entries that arrived (at most max): -EPROTO when the
- * device returned an id not in flight or moved used.idx too far. */
-VLP_API int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out, size_t max,
-			size_t *n);
-/* Copies the rings and buffers into recorded guest memory (vlp_ring_read). */
-VLP_API int vlp_vq_add_to_guestmem(struct vlp_ctx *ctx, const struct vlp_vq *vq,
-				   struct vlp_guestmem *mem);
-VLP_API void vlp_vq_free(struct vlp_vq *vq);
 
 /* The queues of one live device, driven from here: the device must be
  * writable (vlp_device_open_bars with writable, and force when a driver is
@@ -231,7 +170,6 @@ struct vlp_vqs_opts {
 };
 VLP_API int vlp_vqs_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 			 const struct vlp_vqs_opts *opts, struct vlp_vqs **out);
-VLP_API unsigned vlp_vqs_count(const struct vlp_vqs *vqs); /* num_queues */
 VLP_API bool vlp_vqs_dry_run(const struct vlp_vqs *vqs);
 VLP_API bool vlp_vqs_in_use(const struct vlp_vqs *vqs); /* a queue is set up */
 /* NULL: queue q not set up. */
@@ -244,8 +182,6 @@ VLP_API int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, 
 			  const struct vlp_vq_info **info);
 VLP_API int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool device_writable,
 			 const void *data, size_t data_len, size_t len, unsigned *id);
-VLP_API int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
-			       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 /* The queue's notification (vlp_queue_notify) after a full barrier. */
 VLP_API int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, struct vlp_notify *n);
 /* Waits up to timeout_ms (at most VLP_VQ_POLL_MAX_MS) for used entries,
@@ -319,22 +255,12 @@ struct vlp_selftest_result {
 	} plan[VLP_SELFTEST_PLAN_MAX];
 	const char *const *requests; /* NULL-terminated, static text; NULL: no test */
 };
-/* The name of the test a device type gets ("init" for initialization and
- * reset only). */
-VLP_API const char *vlp_selftest_test_name(unsigned device_type);
 /* Runs the self-test; a negative errno (message in ctx) when refused
  * before anything was written (vlp_vqs_open's refusals), else 0 with
  * every step, passed or not, in out.  A dry run writes nothing (the
  * trace sees each write) and stops after DRIVER_OK: see dry_run. */
 VLP_API int vlp_selftest(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 			 const struct vlp_vqs_opts *opts, struct vlp_selftest_result *out);
-/* A block request's header (5.2.6): type, reserved 0, sector, little-endian. */
-VLP_API void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, uint64_t sector);
-/* The self-test's frame with its virtio_net_hdr (5.1.6) into buf: the
- * bytes written, 0 when len is too small. */
-VLP_API size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6]);
-/* A virtio-scsi request's lun field (5.6.6.1) for target and LUN. */
-VLP_API void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned lun_number);
 /* n bytes as lowercase hex into buf (cut to fit). */
 VLP_API void vlp_selftest_hex(char *buf, size_t len, const uint8_t *data, size_t n);
 /* Asks the kernel to bind a driver to the slot again (sysfs
@@ -417,10 +343,6 @@ VLP_API int vlp_drive_features_ok(struct vlp_drive *d, bool *accepted, uint64_t 
 /* 3.1.1 step 7 (4.1.5.1.3): queue q's queue_size, 0 when the queue is not
  * available. */
 VLP_API int vlp_drive_queue_size(struct vlp_drive *d, unsigned q, uint64_t *size);
-/* 3.1.1 step 7: gives queue q a ring in the memory of vqs (vq.c) and
- * enables it; size 0: the device's maximum (at most VLP_VQ_SIZE_MAX). */
-VLP_API int vlp_drive_queue_setup(struct vlp_drive *d, struct vlp_vqs *vqs, unsigned q,
-				  unsigned size, const struct vlp_vq_info **info);
 /* 3.1.1 step 8: DRIVER_OK, and device_status read back. */
 VLP_API int vlp_drive_driver_ok(struct vlp_drive *d, uint64_t *back);
 

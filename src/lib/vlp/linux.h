@@ -78,26 +78,7 @@ typedef void (*vlp_guestmem_record_fn)(void *arg, uint64_t pa, const void *bytes
  * kernel lockdown or no CAP_SYS_RAWIO, -EINVAL not an ELF64 LE core or no
  * segment with a physical address. */
 VLP_API int vlp_guestmem_open_kcore(struct vlp_ctx *ctx, const char *path, struct vlp_guestmem **out);
-/* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
-VLP_API int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);
-/* Copies len bytes at guest-physical pa (recorded memory only). */
-VLP_API int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa,
-				   const void *bytes, size_t len);
-/* Reads len (1..VLP_GUESTMEM_READ_MAX) bytes at pa: 0, or -EFAULT when the
- * range is not wholly inside one segment/range, -E2BIG above the maximum,
- * -EIO on a failed read; the message names the address. */
-VLP_API int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, void *buf,
-			      size_t len);
-VLP_API void vlp_guestmem_set_record(struct vlp_guestmem *mem, vlp_guestmem_record_fn fn, void *arg);
-/* Bytes served by vlp_guestmem_read so far. */
-VLP_API uint64_t vlp_guestmem_bytes_read(const struct vlp_guestmem *mem);
-/* The readable ranges (kcore segments or recorded ranges), in order of
- * addition; vlp_guestmem_range_at gives -ERANGE past the end. */
-VLP_API size_t vlp_guestmem_range_count(const struct vlp_guestmem *mem);
-VLP_API int vlp_guestmem_range_at(const struct vlp_guestmem *mem, size_t i, uint64_t *pa,
-				  uint64_t *len);
 /* "kcore" or "recorded". */
-VLP_API const char *vlp_guestmem_kind(const struct vlp_guestmem *mem);
 VLP_API void vlp_guestmem_free(struct vlp_guestmem *mem);
 
 /* ------------------------------------------------------------------ */
@@ -107,10 +88,6 @@ VLP_API void vlp_guestmem_free(struct vlp_guestmem *mem);
 /* Every path under sysfs or procfs is made in host.c.  A sys_root names
  * where sysfs is (unit tests: a synthetic tree); NULL: /sys. */
 
-/* "SYS/bus/pci/devices/SLOT", with "/leaf" when leaf is not NULL; returns
- * what snprintf returns. */
-VLP_API int vlp_host_slot_path(char *buf, size_t len, const char *sys_root,
-			       const struct vlp_slot *slot, const char *leaf);
 /* The driver bound to the function now (the last component of its driver
  * link): true, or false with driver "" when none is bound or the slot is
  * not in sysfs. */
@@ -120,8 +97,6 @@ VLP_API bool vlp_host_driver(const char *sys_root, const struct vlp_slot *slot, 
  * path gets the directory looked for. */
 VLP_API int vlp_host_slot_present(const char *sys_root, const struct vlp_slot *slot, char *path,
 				  size_t len);
-/* Linux's physical memory as an ELF core: /proc/kcore. */
-VLP_API const char *vlp_host_kcore_path(void);
 #define VLP_KCORE_PATH (vlp_host_kcore_path())
 
 #ifdef __cplusplus

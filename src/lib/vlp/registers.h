@@ -72,8 +72,6 @@ VLP_API int vlp_device_open_bars(struct vlp_ctx *ctx, struct vlp_device *dev,
 VLP_API void vlp_device_close_bars(struct vlp_device *dev);
 /* "mmap", "window", "mmap+window", "snapshot"; NULL when not open. */
 VLP_API const char *vlp_device_backend(const struct vlp_device *dev);
-/* How one BAR is reached: "mmap", "pio", "window", "snapshot", or NULL. */
-VLP_API const char *vlp_device_bar_backend(const struct vlp_device *dev, unsigned bar);
 /* One access of exactly width bytes (1, 2 or 4), little-endian. */
 VLP_API int vlp_bar_read(struct vlp_device *dev, unsigned bar, uint64_t off, unsigned width,
 			 uint32_t *val);
@@ -94,8 +92,6 @@ VLP_API int vlp_config_read(struct vlp_ctx *ctx, struct vlp_device *dev, unsigne
 			    unsigned width, uint32_t *val);
 VLP_API int vlp_config_write(struct vlp_ctx *ctx, struct vlp_device *dev, unsigned off,
 			     unsigned width, uint32_t val);
-/* true when (bar, off) is a selector register (feature or queue select). */
-VLP_API bool vlp_bar_is_selector(const struct vlp_device *dev, unsigned bar, uint64_t off);
 /* Writes a snapshot of the device: its config space in lspci -xxx(x)
  * format, which lspci -F reads, and in comment lines the BAR sizes, the
  * driver and every register read made since vlp_snapshot_start(). */
@@ -199,8 +195,6 @@ struct vlp_state_opts {
 VLP_API int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 			   const struct vlp_state_opts *opts, struct vlp_state **out);
 VLP_API void vlp_state_free(struct vlp_state *state);
-/* Device features (bits 0..127) as read; false when not read. */
-VLP_API bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, bool *on);
 
 /* ------------------------------------------------------------------ */
 /* Registers by name: one field read or written (REPL, live view,      */
@@ -287,11 +281,6 @@ VLP_API bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_
 /* Whether bit is set in feature words (false for NULL words or a bit past
  * them). */
 VLP_API bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
-/* Writes 0 to device_status and waits up to timeout_ms for it to read 0
- * (4.1.4.3.2); -ETIMEDOUT otherwise. */
-VLP_API int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev,
-			     const struct vlp_layout *layout, unsigned timeout_ms,
-			     unsigned *waited_ms);
 
 /* The notification a driver makes for a queue (4.1.4.4). */
 struct vlp_notify {

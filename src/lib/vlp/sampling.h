@@ -37,17 +37,6 @@ VLP_API void vlp_queue_rates(const struct vlp_queue_sample *before,
  * offer bit 32 (6; 4.1.4.10); a device with one interface has that one. */
 VLP_API bool vlp_legacy_interface_in_use(const struct vlp_state *s);
 
-/* Appends what every read queue shows now to its samples (t in seconds;
- * irqs: Linux's counts now, NULL when unknown: the count of the IRQ of
- * each queue's vector). */
-VLP_API int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings,
-			     const struct vlp_irqs *irqs, double t);
-/* Each queue's verdict over its samples; the MSI-X mask and pending bits
- * come from state (the first read).  unsampled_why, when not NULL, makes
- * every verdict not-sampled with that reason. */
-VLP_API void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state,
-			     const char *unsampled_why);
-
 struct vlp_sample_opts {
 	unsigned count;                    /* reads in all, the one already made included */
 	unsigned interval_ms;              /* between the reads of a live device */

@@ -237,24 +237,14 @@ VLP_API const struct vlp_field_value *vlp_regs_row(const struct vlp_regs *regs,
 
 /* Name of value v under names (enum), NULL when unnamed. */
 VLP_API const char *vlp_names_lookup(const struct vlp_names *names, uint64_t v);
-/* Read a field from config space at base; -ENODATA when bytes are missing. */
-VLP_API int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
-				  const struct vlp_field *field, uint64_t *val);
 /* The field's value within the register value reg: its bits (shift, mask)
  * and VLP_FIELD_PLUS_ONE applied. */
 VLP_API uint64_t vlp_field_extract(const struct vlp_field *field, uint64_t reg);
-/* Look a field up by name or JSON key; NULL if absent. */
-VLP_API const struct vlp_field *vlp_field_find(const struct vlp_field_table *table, const char *name);
-
-/* The virtio capability structures (4.1.4): the table that applies to a
- * cfg_type (the generic virtio_pci_cap for reserved types). */
-VLP_API const struct vlp_field_table *vlp_virtio_cap_table(uint8_t cfg_type);
 
 /* Register blocks behind the BARs. */
 VLP_API const struct vlp_field_table *vlp_common_cfg_table(void);    /* 4.1.4.3 */
 VLP_API const struct vlp_field_table *vlp_legacy_header_table(void); /* 4.1.4.10 */
 VLP_API const struct vlp_field_table *vlp_msix_entry_table(void);    /* PCI MSI-X table entry */
-VLP_API const struct vlp_field_table *vlp_isr_table(void);           /* 4.1.4.5 */
 /* The device-type registry (types.c): one row per virtio device ID. */
 enum vlp_queue_role {
 	VLP_QUEUE_OTHER,
@@ -290,8 +280,6 @@ struct vlp_device_type {
 	const struct vlp_names *features;     /* device feature bits, never NULL */
 	struct vlp_queue_layout queues;
 };
-/* The registry row of a device ID, NULL when the ID is unknown. */
-VLP_API const struct vlp_device_type *vlp_device_type(unsigned id);
 /* Name of queue index of a device type ("receiveq2", "controlq"), given
  * num_queues (0: unknown) and the driver's feature words (NULL: none), in
  * buf; "queueN" when the type does not name it.  *role (may be NULL) gets
@@ -342,12 +330,7 @@ enum vlp_pcie_cap_row { VLP_PCIE_VERSION, VLP_PCIE_PORT_TYPE, VLP_PCIE_COUNT };
 #define VLP_PCI_CAP_ROWS 8 /* rows of the largest PCI capability table */
 VLP_API const struct vlp_field_table *vlp_pci_header_table(void);
 VLP_API const struct vlp_field_table *vlp_pci_bar_table(void);
-/* The table of a PCI capability ID (MSI-X, PM, PCIe); NULL for others. */
-VLP_API const struct vlp_field_table *vlp_pci_cap_table(uint8_t cap_id);
 
-/* Device-specific configuration layout of a virtio device type (chapter 5),
- * NULL when the type has none or it is not described. */
-VLP_API const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
 /* Feature bits (kind VLP_NAMES_BITS, sorted by bit): those of a device
  * type (its chapter; never NULL, possibly empty) and those of the transport
  * and reserved range (chapter 6). */

@@ -55,19 +55,6 @@ enum vlp_packed_desc_row {
 };
 enum vlp_event_row { VLP_EVENT_DESC, VLP_EVENT_FLAGS, VLP_EVENT_ROWS };
 
-VLP_API const struct vlp_field_table *vlp_split_desc_table(void);  /* virtq_desc, 2.7.5 */
-VLP_API const struct vlp_field_table *vlp_avail_table(void);       /* virtq_avail, 2.7.6 */
-VLP_API const struct vlp_field_table *vlp_used_table(void);        /* virtq_used, 2.7.8 */
-VLP_API const struct vlp_field_table *vlp_used_elem_table(void);   /* virtq_used_elem, 2.7.8 */
-VLP_API const struct vlp_field_table *vlp_packed_desc_table(void); /* pvirtq_desc, 2.8.13 */
-VLP_API const struct vlp_field_table *vlp_event_suppress_table(void); /* pvirtq_event_suppress, 2.8.14 */
-/* Offset of a row in a ring structure of queue_size entries. */
-VLP_API unsigned vlp_ring_field_offset(const struct vlp_field_table *table,
-				       const struct vlp_field *field, unsigned queue_size);
-/* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
- * structure that starts at base (the caller has read the bytes it spans). */
-VLP_API uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
-
 VLP_API const struct vlp_names *vlp_split_desc_flag_names(void);
 VLP_API const struct vlp_names *vlp_packed_desc_flag_names(void);
 VLP_API const struct vlp_names *vlp_avail_flag_names(void);
@@ -85,14 +72,6 @@ enum vlp_ring_format {
 };
 /* "split", "packed", "legacy-split" */
 VLP_API const char *vlp_ring_format_name(enum vlp_ring_format f);
-/* The format in use: legacy interface (BAR0 of a legacy or transitional
- * device driven as legacy), else packed when RING_PACKED is negotiated. */
-VLP_API enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interface);
-/* Legacy layout (2.7.2 with Queue Align 4096, 4.1.5.1.3.1): descriptors at
- * pfn x 4096, the available ring right after them, the used ring at the
- * next 4096 boundary after the available ring (including used_event). */
-VLP_API void vlp_ring_legacy_layout(uint32_t pfn, unsigned queue_size, uint64_t *desc,
-				    uint64_t *avail, uint64_t *used);
 
 struct vlp_ring_params {
 	enum vlp_ring_format format;
@@ -187,11 +166,6 @@ VLP_API int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem,
 			  const struct vlp_ring_params *p, struct vlp_ring **out);
 VLP_API void vlp_ring_free(struct vlp_ring *ring);
 
-/* The ring checks the decoder reports (id, section of the split-ring rule;
- * the packed rule's section is in each finding), for the checker's table. */
-VLP_API size_t vlp_ring_check_count(void);
-VLP_API const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
-
 /* ------------------------------------------------------------------ */
 /* Sampling and the verdict (verdict.c): who is stuck, from plain numbers */
 /* ------------------------------------------------------------------ */
@@ -261,17 +235,6 @@ VLP_API void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_ve
 /* The plain numbers of a decoded ring (t and the IRQ are left to the
  * caller). */
 VLP_API void vlp_queue_sample_from_ring(const struct vlp_ring *ring, struct vlp_queue_sample *s);
-/* 2.7.8.2 across two reads of a split ring: a chain in flight in before
- * (head, device-writable bytes) whose used entry is in after with a larger
- * len.  Judged: chains at avail positions below settled (published before
- * the read ahead of before: their descriptors were in place when before
- * read the table) that completed in order.  Appends warnings (check
- * "ring-used-len") to *findings (at most VLP_RING_FINDINGS_MAX in all);
- * after must keep the used entries since before (last_used >= their
- * count).  0, or -ENOMEM. */
-VLP_API int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
-				    const struct vlp_ring *after, struct vlp_finding **findings,
-				    size_t *nfindings);
 
 /* ------------------------------------------------------------------ */
 /* The rings of a device's queues (rings.c)                           */
