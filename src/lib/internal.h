@@ -284,13 +284,13 @@ void vlp_dump_reader_close(struct vlp_dump_reader *r);
  * the topic header (vlp/) whose types they take.                        */
 /* ------------------------------------------------------------------ */
 
-/* checks.h */
+/* below vlp/checks.h */
 const struct vlp_check *vlp_check_find(const char *id); /* NULL unknown */
 int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
 		     const struct vlp_layout *layout, const struct vlp_state *state,
 		     const char *no_state_reason, struct vlp_check_report **out);
 
-/* devices.h */
+/* below vlp/devices.h */
 int vlp_cfg_u8(const struct vlp_device *dev, unsigned off, uint8_t *val);
 int vlp_cfg_u16(const struct vlp_device *dev, unsigned off, uint16_t *val);
 int vlp_cfg_u32(const struct vlp_device *dev, unsigned off, uint32_t *val);
@@ -308,7 +308,7 @@ const char *vlp_dump_format_name(enum vlp_dump_format fmt);
  * criterion added (a kind with no criterion matches everything). */
 bool vlp_filter_match(const struct vlp_filter *f, const struct vlp_device *dev);
 
-/* driving.h */
+/* below vlp/driving.h */
 /* The search alone, against any "accepted?" oracle: the full offered set
  * first; when refused, the pinned bits alone (or none) as a base grown by
  * bisection to the largest accepted set, the bits that cannot be added
@@ -381,7 +381,7 @@ void vlp_selftest_scsi_lun(uint8_t lun[8], unsigned target, unsigned lun_number)
 int vlp_drive_queue_setup(struct vlp_drive *d, struct vlp_vqs *vqs, unsigned q, unsigned size,
 			  const struct vlp_vq_info **info);
 
-/* linux.h */
+/* below vlp/linux.h */
 /* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
 int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);
 /* Copies len bytes at guest-physical pa (recorded memory only). */
@@ -407,7 +407,7 @@ int vlp_host_slot_path(char *buf, size_t len, const char *sys_root, const struct
 /* Linux's physical memory as an ELF core: /proc/kcore. */
 const char *vlp_host_kcore_path(void);
 
-/* registers.h */
+/* below vlp/registers.h */
 /* How one BAR is reached: "mmap", "pio", "window", "snapshot", or NULL. */
 const char *vlp_device_bar_backend(const struct vlp_device *dev, unsigned bar);
 /* true when (bar, off) is a selector register (feature or queue select). */
@@ -419,7 +419,7 @@ bool vlp_state_feature(const struct vlp_state *s, bool driver, unsigned bit, boo
 int vlp_device_reset(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
 		     unsigned timeout_ms, unsigned *waited_ms);
 
-/* sampling.h */
+/* below vlp/sampling.h */
 /* Appends what every read queue shows now to its samples (t in seconds;
  * irqs: Linux's counts now, NULL when unknown: the count of the IRQ of
  * each queue's vector). */
@@ -430,7 +430,7 @@ int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *rings, const struct 
  * every verdict not-sampled with that reason. */
 void vlp_rings_judge(struct vlp_rings *rings, const struct vlp_state *state, const char *unsampled_why);
 
-/* tables.h */
+/* below vlp/tables.h */
 /* Read a field from config space at base; -ENODATA when bytes are missing. */
 int vlp_field_read_config(const struct vlp_device *dev, unsigned base,
 			  const struct vlp_field *field, uint64_t *val);
@@ -448,7 +448,7 @@ const struct vlp_field_table *vlp_pci_cap_table(uint8_t cap_id);
  * NULL when the type has none or it is not described. */
 const struct vlp_field_table *vlp_device_config_table(unsigned device_type);
 
-/* virtqueues.h */
+/* below vlp/virtqueues.h */
 const struct vlp_field_table *vlp_split_desc_table(void);     /* virtq_desc, 2.7.5 */
 const struct vlp_field_table *vlp_avail_table(void);          /* virtq_avail, 2.7.6 */
 const struct vlp_field_table *vlp_used_table(void);           /* virtq_used, 2.7.8 */
