@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "repl.h"
+#include "commands.h"
 
 #define INIT_QUEUES_MAX 64u  /* init sets up at most these */
 #define POLL_ENTRIES_MAX 64u /* used entries one poll takes */

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "repl.h"
+#include "complete.h"
 
 static void add_if(const char *text, const char *cand, void (*add)(void *, const char *), void *arg)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui.h"
+#include "collect.h"
 
 double tui_elapsed(const struct timespec *a, const struct timespec *b)
 {

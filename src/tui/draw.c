@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui.h"
+#include "draw.h"
 
 #define NA "N/A"
 #define MIN_COLS 60

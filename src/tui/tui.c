@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "draw.h"
 #include "tui.h"
 
 /* Refresh intervals '+' and '-' step through, in seconds. */

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "complete.h"
 #include "repl.h"
 
 #define SNAPSHOT "tests/data/snapshot-modern.lspci"
