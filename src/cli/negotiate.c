@@ -126,14 +126,16 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 }
 
 /* Refuses before any write; EXIT_OK when the probe ran. */
-static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-			 struct json *j)
+static int negotiate_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
+			 struct vlp_device *dev, struct json *j)
 {
 	struct vlp_negotiate_result r;
 	struct vlp_layout *l = NULL;
 	struct cli_dry d;
 	char slot[32];
 	int ret = EXIT_RUNTIME;
+
+	(void)arg;
 
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
@@ -168,5 +170,9 @@ out:
 
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	return cli_each_device(ctx, o, "negotiate", negotiate_one);
+	const struct cli_each face = { .json_key = "negotiate",
+				       .one = negotiate_one,
+				       .unopened = EXIT_RUNTIME };
+
+	return cli_each_device(ctx, o, &face);
 }
