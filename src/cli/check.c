@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The conformance checker's face (--check, --list-checks) and the diff's
- * (--diff): the rules and the comparison live in the library (check.c,
- * diff.c); this prints them as text or JSON and sets the exit status. */
+ * (--diff): the rules and the comparison live in the library
+ * (vlp_check_device_rings, vlp_check_active, vlp_diff_devices); this
+ * prints them as text or JSON and sets the exit status.  --check runs on
+ * the shared per-device loop (cli_each_device). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -245,7 +247,7 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 }
 
 /* Checks one device; returns EXIT_OK, or EXIT_USAGE when it could not be
- * checked as asked (--active refused). */
+ * checked (not decoded) or not as asked (--active refused). */
 static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 		     struct vlp_device *dev, struct json *j)
 {

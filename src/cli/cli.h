@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command-line faces: the device listing, the conformance checker,
- * the diff, the feature probe and the kick probe. */
+ * the diff, the feature probe, the kick probe and the self-test; the
+ * per-device loop they share and the writing faces' refusals (each.c). */
 #ifndef VLP_CLI_H
 #define VLP_CLI_H
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The default face: decode and print the selected devices, optionally
- * saving snapshots. */
+ * saving snapshots, on the shared per-device loop (cli_each_device). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,9 +56,10 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	return NULL;
 }
 
-/* Linux's view of a live device's interrupts (procfs and sysfs: no device
- * access), when the output shows them (-v, -J).  Dumps and snapshots have
- * no Linux to ask: their JSON says so. */
+/* Linux's view of a live device's interrupts (the library asks procfs and
+ * sysfs, vlp_irqs_read: no device access), when the output shows them
+ * (-v, -J).  Dumps and snapshots have no Linux to ask: their JSON says
+ * so. */
 static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 				  const struct vlp_device *dev, char *why, size_t whylen)
 {

@@ -136,7 +136,6 @@ static int negotiate_one(void *arg, struct vlp_ctx *ctx, const struct options *o
 	int ret = EXIT_RUNTIME;
 
 	(void)arg;
-
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
 	if (vlp_decode(ctx, dev, &l)) {

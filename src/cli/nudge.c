@@ -191,7 +191,6 @@ static int nudge_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	int ret = EXIT_RUNTIME;
 
 	(void)arg;
-
 	format_slot(nu.slot, sizeof(nu.slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
 	if (vlp_decode(ctx, dev, &l)) {

@@ -162,7 +162,6 @@ static int selftest_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	int ret = EXIT_RUNTIME, err;
 
 	(void)arg;
-
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
 	if (vlp_decode(ctx, dev, &l)) {
