@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The conformance checker's face (--check, --list-checks) and the diff's
- * (--diff): the rules and the comparison live in the library (check.c,
- * diff.c); this prints them as text or JSON and sets the exit status. */
+ * (--diff): the rules and the comparison live in the library
+ * (vlp_check_device_rings, vlp_check_active, vlp_diff_devices); this
+ * prints them as text or JSON and sets the exit status.  --check runs on
+ * the shared per-device loop (cli_each_device). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,10 +18,10 @@ static const char *severity_word(enum vlp_severity s)
 
 /* ------------------------------------------------------------ --check */
 
+/* One --check run (the arg of its hooks on the shared loop). */
 struct check_totals {
-	unsigned devices;
+	unsigned devices; /* reported */
 	unsigned count[3];
-	bool input_problem; /* a device could not be checked at all */
 	/* guest memory for the ring checks of live devices, opened once */
 	struct ring_memory mem;
 };
@@ -245,10 +247,11 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 }
 
 /* Checks one device; returns EXIT_OK, or EXIT_USAGE when it could not be
- * checked as asked (--active refused). */
-static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-		     struct json *j, struct check_totals *t)
+ * checked (not decoded) or not as asked (--active refused). */
+static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
+		     struct vlp_device *dev, struct json *j)
 {
+	struct check_totals *t = arg;
 	struct vlp_layout *l = NULL;
 	struct vlp_state *state = NULL;
 	struct vlp_rings *rings = NULL;
@@ -303,74 +306,65 @@ out:
 	return ret;
 }
 
-int check_main(struct vlp_ctx *ctx, const struct options *o)
+/* After the last device: any failure of the run is an input problem
+ * (exit 2), nothing to check too; else errors, and with --strict warnings,
+ * fail it (exit 1).  The text summary line. */
+static int check_end(void *arg, const struct options *o, int ret, unsigned devices,
+		     const struct vlp_source *src)
 {
-	struct vlp_filter *filter = NULL;
-	struct vlp_source *src = NULL;
-	struct check_totals t = { 0 };
-	struct json j;
-	int ret = EXIT_OK, err;
+	struct check_totals *t = arg;
 
-	/* A dump that cannot be opened is an input problem: exit 2. */
-	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
-		return EXIT_USAGE;
-	if (o->json) {
-		json_init(&j, stdout, true);
-		json_begin_object(&j, NULL);
-		json_uint(&j, "schema_version", 1);
-		json_begin_array(&j, "devices");
-	}
-	for (;;) {
-		struct vlp_device *dev;
-
-		err = vlp_source_next(src, &dev);
-		if (err == 0)
-			break;
-		if (err < 0) {
-			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-			t.input_problem = true;
-			break;
-		}
-		if (check_one(ctx, o, dev, o->json ? &j : NULL, &t) != EXIT_OK)
-			t.input_problem = true;
-		vlp_device_free(dev);
-	}
-	if (!t.devices && !t.input_problem) {
+	(void)src;
+	if (!devices && ret == EXIT_OK) {
 		fprintf(stderr, PROG ": %s: no virtio device to check\n",
 			o->dump_path             ? o->dump_path
 			: (o->nslots || o->nids) ? "the selection"
 						 : "this system");
-		t.input_problem = true;
-	}
-	if (t.input_problem)
 		ret = EXIT_USAGE;
-	else if (t.count[VLP_SEV_ERROR] || (o->strict && t.count[VLP_SEV_WARNING]))
-		ret = EXIT_RUNTIME;
-	if (o->json) {
-		json_end_array(&j);
-		json_begin_object(&j, "summary");
-		json_uint(&j, "devices", t.devices);
-		json_uint(&j, "checks", vlp_check_count());
-		json_uint(&j, "errors", t.count[VLP_SEV_ERROR]);
-		json_uint(&j, "warnings", t.count[VLP_SEV_WARNING]);
-		json_uint(&j, "infos", t.count[VLP_SEV_INFO]);
-		json_bool(&j, "strict", o->strict);
-		json_uint(&j, "exit_status", (unsigned)ret);
-		json_end_object(&j);
-		json_end_object(&j);
-		fputc('\n', stdout);
-	} else {
-		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n",
-		       t.devices, plural(t.devices, "device", "devices"), t.count[VLP_SEV_ERROR],
-		       plural(t.count[VLP_SEV_ERROR], "error", "errors"), t.count[VLP_SEV_WARNING],
-		       plural(t.count[VLP_SEV_WARNING], "warning", "warnings"),
-		       t.count[VLP_SEV_INFO], plural(t.count[VLP_SEV_INFO], "note", "notes"),
-		       vlp_check_count(), o->strict ? "; --strict: warnings fail" : "");
 	}
-	ring_memory_close(&t.mem);
-	vlp_source_close(src);
-	vlp_filter_free(filter);
+	if (ret != EXIT_OK)
+		ret = EXIT_USAGE;
+	else if (t->count[VLP_SEV_ERROR] || (o->strict && t->count[VLP_SEV_WARNING]))
+		ret = EXIT_RUNTIME;
+	if (!o->json)
+		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n",
+		       t->devices, plural(t->devices, "device", "devices"), t->count[VLP_SEV_ERROR],
+		       plural(t->count[VLP_SEV_ERROR], "error", "errors"), t->count[VLP_SEV_WARNING],
+		       plural(t->count[VLP_SEV_WARNING], "warning", "warnings"),
+		       t->count[VLP_SEV_INFO], plural(t->count[VLP_SEV_INFO], "note", "notes"),
+		       vlp_check_count(), o->strict ? "; --strict: warnings fail" : "");
+	ring_memory_close(&t->mem);
 	return ret;
+}
+
+/* -J: the run's summary after the devices. */
+static void check_summary(void *arg, const struct options *o, int ret, struct json *j)
+{
+	const struct check_totals *t = arg;
+
+	json_begin_object(j, "summary");
+	json_uint(j, "devices", t->devices);
+	json_uint(j, "checks", vlp_check_count());
+	json_uint(j, "errors", t->count[VLP_SEV_ERROR]);
+	json_uint(j, "warnings", t->count[VLP_SEV_WARNING]);
+	json_uint(j, "infos", t->count[VLP_SEV_INFO]);
+	json_bool(j, "strict", o->strict);
+	json_uint(j, "exit_status", (unsigned)ret);
+	json_end_object(j);
+}
+
+int check_main(struct vlp_ctx *ctx, const struct options *o)
+{
+	struct check_totals t = { 0 };
+	/* A dump that cannot be opened is an input problem: exit 2. */
+	const struct cli_each face = { .json_key = "devices",
+				       .arg = &t,
+				       .one = check_one,
+				       .unopened = EXIT_USAGE,
+				       .end = check_end,
+				       .summary = check_summary };
+
+	return cli_each_device(ctx, o, &face);
 }
 
 int list_checks_main(const struct options *o)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The command-line faces: the device listing, the conformance checker,
- * the diff, the feature probe and the kick probe. */
+ * the diff, the feature probe, the kick probe and the self-test; the
+ * per-device loop they share and the writing faces' refusals (each.c). */
 #ifndef VLP_CLI_H
 #define VLP_CLI_H
 
@@ -29,12 +30,41 @@ int cli_drive_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_devi
 		   const struct vlp_layout *l, const char *slot, const char *option,
 		   const char *live_verb, const char *bound_hint);
 
-/* Calls one for each device the options select, inside the JSON frame
- * {"schema_version": 1, json_key: [...]} with -J (j NULL otherwise);
- * EXIT_RUNTIME when any call failed or nothing matched (each.c). */
-int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const char *json_key,
-		    int (*one)(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-			       struct json *j));
+/* A face on the shared per-device loop (cli_each_device, each.c): what it
+ * does with each device, and the optional hooks where its run differs. */
+struct cli_each {
+	/* -J: the frame {"schema_version": 1, json_key: [...]} around the
+	 * devices, j its writer; NULL: the face frames its output itself
+	 * (begin, end) and one gets j NULL. */
+	const char *json_key;
+	/* The face's per-run context, handed to every call. */
+	void *arg;
+	/* One device (freed by the loop after); EXIT_OK, or the run fails
+	 * with that status. */
+	int (*one)(void *arg, struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+		   struct json *j);
+	/* The first device not handled ends the loop (the listing). */
+	bool stop_at_failure;
+	/* The exit status when the selection cannot be opened; 0: the one
+	 * open_selection gives. */
+	int unopened;
+	/* Optional: after the selection opened, before the first device; a
+	 * status other than EXIT_OK ends the run with it, nothing else called. */
+	int (*begin)(void *arg, const struct options *o);
+	/* Optional: after the last device, before the JSON frame closes, with
+	 * the run's status so far and how many devices the source gave;
+	 * returns the run's exit status.  NULL: nothing matched is an error,
+	 * "PROG: SELECTION: no such virtio device" (EXIT_RUNTIME). */
+	int (*end)(void *arg, const struct options *o, int ret, unsigned devices,
+		   const struct vlp_source *src);
+	/* Optional: the last members of the JSON frame's object, after the
+	 * devices' array, given the run's exit status. */
+	void (*summary)(void *arg, const struct options *o, int ret, struct json *j);
+};
+
+/* Opens the selection the options make and calls face->one for each
+ * device in it, with face's hooks around; returns the exit status. */
+int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct cli_each *face);
 /* --negotiate: the feature probe on each slot asked for. */
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o);
 /* --nudge=Q: the kick probe on each slot asked for. */

@@ -1,31 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The loop of the command-line faces that act on each selected device
- * (--negotiate, --nudge, --selftest): the selection, the JSON frame
- * {"schema_version": 1, KEY: [...]}, one call per device, and one line
- * when nothing matched. */
+/* The one loop of the command-line faces that act on each selected
+ * device (the listing, --check, --negotiate, --nudge, --selftest): the
+ * selection, the JSON frame {"schema_version": 1, KEY: [...]}, one call
+ * per device, and what is said when nothing matched; a face's differences
+ * are hooks (struct cli_each).  And cli_drive_open: a live device opened
+ * for writing, its refusal worded once for the faces that write. */
 #include <stdio.h>
 
 #include "cli.h"
 
 #define SCHEMA_VERSION 1
 
-int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const char *json_key,
-		    int (*one)(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-			       struct json *j))
+int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct cli_each *face)
 {
 	struct vlp_filter *filter = NULL;
 	struct vlp_source *src = NULL;
+	struct json j, *jp = NULL;
 	unsigned devices = 0;
-	struct json j;
-	int ret = EXIT_OK, err;
+	int ret, err;
 
-	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
-		return EXIT_RUNTIME;
-	if (o->json) {
-		json_init(&j, stdout, true);
-		json_begin_object(&j, NULL);
-		json_uint(&j, "schema_version", SCHEMA_VERSION);
-		json_begin_array(&j, json_key);
+	ret = open_selection(ctx, o, &filter, &src);
+	if (ret != EXIT_OK)
+		return face->unopened ? face->unopened : ret;
+	if (face->begin && (ret = face->begin(face->arg, o)) != EXIT_OK)
+		goto out;
+	if (face->json_key && o->json) {
+		jp = &j;
+		json_init(jp, stdout, true);
+		json_begin_object(jp, NULL);
+		json_uint(jp, "schema_version", SCHEMA_VERSION);
+		json_begin_array(jp, face->json_key);
 	}
 	for (;;) {
 		struct vlp_device *dev;
@@ -39,22 +43,31 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const char *js
 			break;
 		}
 		devices++;
-		if (one(ctx, o, dev, o->json ? &j : NULL) != EXIT_OK)
-			ret = EXIT_RUNTIME;
+		err = face->one(face->arg, ctx, o, dev, jp);
 		vlp_device_free(dev);
+		if (err != EXIT_OK) {
+			ret = err;
+			if (face->stop_at_failure)
+				break;
+		}
 	}
-	if (!devices && ret == EXIT_OK) {
+	if (face->end) {
+		ret = face->end(face->arg, o, ret, devices, src);
+	} else if (!devices && ret == EXIT_OK) {
 		char sel[256];
 
 		describe_selection(o, sel, sizeof(sel));
 		fprintf(stderr, PROG ": %s: no such virtio device\n", sel);
 		ret = EXIT_RUNTIME;
 	}
-	if (o->json) {
-		json_end_array(&j);
-		json_end_object(&j);
+	if (jp) {
+		json_end_array(jp);
+		if (face->summary)
+			face->summary(face->arg, o, ret, jp);
+		json_end_object(jp);
 		fputc('\n', stdout);
 	}
+out:
 	vlp_source_close(src);
 	vlp_filter_free(filter);
 	return ret;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The default face: decode and print the selected devices, optionally
- * saving snapshots. */
+ * saving snapshots, on the shared per-device loop (cli_each_device). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,9 +56,10 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	return NULL;
 }
 
-/* Linux's view of a live device's interrupts (procfs and sysfs: no device
- * access), when the output shows them (-v, -J).  Dumps and snapshots have
- * no Linux to ask: their JSON says so. */
+/* Linux's view of a live device's interrupts (the library asks procfs and
+ * sysfs, vlp_irqs_read: no device access), when the output shows them
+ * (-v, -J).  Dumps and snapshots have no Linux to ask: their JSON says
+ * so. */
 static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 				  const struct vlp_device *dev, char *why, size_t whylen)
 {
@@ -151,92 +152,94 @@ static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
 	snprintf(buf, len, "%s virtio-lspci snapshot", title);
 }
 
-int list_main(struct vlp_ctx *ctx, const struct options *o)
-{
-	struct vlp_filter *filter = NULL;
-	struct vlp_source *src = NULL;
-	struct output out = { stdout, ctx, o->out, 0, { 0 } };
-	struct notes notes = { 0 };
-	FILE *save = NULL;
-	int ret = EXIT_OK, err;
+/* One listing run (the arg of its hooks on the shared loop): the printer's
+ * output, the notes, --save's file. */
+struct listing {
+	struct output out;
+	struct notes notes;
+	FILE *save;
+};
 
-	ret = open_selection(ctx, o, &filter, &src);
-	if (ret != EXIT_OK)
-		return ret;
-	if (o->save_path && !(save = fopen(o->save_path, "w"))) {
+/* Before the first device: --save's file, the printer's frame. */
+static int list_begin(void *arg, const struct options *o)
+{
+	struct listing *ls = arg;
+
+	if (o->save_path && !(ls->save = fopen(o->save_path, "w"))) {
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
-		vlp_source_close(src);
-		vlp_filter_free(filter);
 		return EXIT_RUNTIME;
 	}
-	o->printer->begin(&out);
-	for (;;) {
-		struct device_view view = { 0 };
-		struct vlp_device *dev;
-		struct vlp_layout *layout;
-		struct vlp_state *state;
-		struct vlp_irqs *irqs;
-		struct vlp_rings *rings;
-		char why[256], irqs_why[256], rings_why[600], title[160];
+	o->printer->begin(&ls->out);
+	return EXIT_OK;
+}
 
-		err = vlp_source_next(src, &dev);
-		if (err == 0)
-			break;
-		if (err < 0) {
-			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-			ret = EXIT_RUNTIME;
-			break;
-		}
-		if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !notes.privilege) {
-			fprintf(stderr, PROG
-				": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
-			notes.privilege = true;
-		}
-		if (vlp_decode(ctx, dev, &layout)) {
-			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-			vlp_device_free(dev);
-			ret = EXIT_RUNTIME;
-			break;
-		}
-		state = read_state(ctx, o, dev, layout, &notes, why, sizeof(why));
-		irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
-		rings = read_rings(ctx, o, dev, layout, state, why, &notes, rings_why,
-				   sizeof(rings_why));
-		sample_rings(ctx, o, dev, state, rings, &irqs);
-		view = (struct device_view){ dev,
-					     layout,
-					     state,
-					     why[0] ? why : NULL,
-					     irqs,
-					     irqs_why[0] ? irqs_why : NULL,
-					     o->rings,
-					     rings,
-					     rings_why[0] ? rings_why : NULL,
-					     o->sample_count,
-					     o->sample_interval_ms,
-					     o->sample_count > 1 &&
-						     vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
-		o->printer->device(&out, &view);
-		out.devices++;
-		if (save) {
-			snapshot_title(title, sizeof(title), layout);
-			if (vlp_snapshot_write(ctx, save, dev, title)) {
-				fprintf(stderr, PROG ": %s: %s\n", o->save_path, vlp_ctx_error(ctx));
-				ret = EXIT_RUNTIME;
-			}
-		}
-		if (o->stats)
-			print_access_stats(stderr, dev);
-		vlp_rings_free(rings);
-		vlp_state_free(state);
-		vlp_irqs_free(irqs);
-		vlp_layout_free(layout);
-		vlp_device_free(dev);
-		if (ret != EXIT_OK)
-			break;
+/* One device: decoded, what the output shows read, printed, saved. */
+static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+		    struct json *j)
+{
+	struct listing *ls = arg;
+	struct device_view view = { 0 };
+	struct vlp_layout *layout;
+	struct vlp_state *state;
+	struct vlp_irqs *irqs;
+	struct vlp_rings *rings;
+	char why[256], irqs_why[256], rings_why[600], title[160];
+	int ret = EXIT_OK;
+
+	(void)j;
+	if (vlp_device_config_limit(dev) == VLP_LIMIT_PRIVILEGE && !ls->notes.privilege) {
+		fprintf(stderr, PROG
+			": note: not root: only the 64-byte config header is readable, capabilities are not shown\n");
+		ls->notes.privilege = true;
 	}
-	o->printer->end(&out);
-	if (ret == EXIT_OK && out.devices == 0) {
+	if (vlp_decode(ctx, dev, &layout)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return EXIT_RUNTIME;
+	}
+	state = read_state(ctx, o, dev, layout, &ls->notes, why, sizeof(why));
+	irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
+	rings = read_rings(ctx, o, dev, layout, state, why, &ls->notes, rings_why, sizeof(rings_why));
+	sample_rings(ctx, o, dev, state, rings, &irqs);
+	view = (struct device_view){ dev,
+				     layout,
+				     state,
+				     why[0] ? why : NULL,
+				     irqs,
+				     irqs_why[0] ? irqs_why : NULL,
+				     o->rings,
+				     rings,
+				     rings_why[0] ? rings_why : NULL,
+				     o->sample_count,
+				     o->sample_interval_ms,
+				     o->sample_count > 1 && vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
+	o->printer->device(&ls->out, &view);
+	ls->out.devices++;
+	if (ls->save) {
+		snapshot_title(title, sizeof(title), layout);
+		if (vlp_snapshot_write(ctx, ls->save, dev, title)) {
+			fprintf(stderr, PROG ": %s: %s\n", o->save_path, vlp_ctx_error(ctx));
+			ret = EXIT_RUNTIME;
+		}
+	}
+	if (o->stats)
+		print_access_stats(stderr, dev);
+	vlp_rings_free(rings);
+	vlp_state_free(state);
+	vlp_irqs_free(irqs);
+	vlp_layout_free(layout);
+	return ret;
+}
+
+/* After the last device: the printer's frame closed; nothing matched is an
+ * error when a selection was made, a note for a dump, and nothing to say
+ * for this system; --save's file and the guest memory closed. */
+static int list_end(void *arg, const struct options *o, int ret, unsigned devices,
+		    const struct vlp_source *src)
+{
+	struct listing *ls = arg;
+
+	o->printer->end(&ls->out);
+	if (ret == EXIT_OK && devices == 0) {
 		char what[512];
 
 		describe_selection(o, what, sizeof(what));
@@ -249,12 +252,21 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 				o->dump_path, vlp_source_skipped(src));
 		}
 	}
-	if (save && fclose(save)) {
+	if (ls->save && fclose(ls->save)) {
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
-	ring_memory_close(&notes.mem);
-	vlp_source_close(src);
-	vlp_filter_free(filter);
+	ring_memory_close(&ls->notes.mem);
 	return ret;
+}
+
+int list_main(struct vlp_ctx *ctx, const struct options *o)
+{
+	struct listing ls = { .out = { stdout, ctx, o->out, 0, { 0 } } };
+	/* The printer frames the output (text: nothing; JSON: its own frame). */
+	const struct cli_each face = {
+		.arg = &ls, .one = list_one, .stop_at_failure = true, .begin = list_begin, .end = list_end
+	};
+
+	return cli_each_device(ctx, o, &face);
 }

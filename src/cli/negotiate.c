@@ -126,8 +126,8 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 }
 
 /* Refuses before any write; EXIT_OK when the probe ran. */
-static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-			 struct json *j)
+static int negotiate_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
+			 struct vlp_device *dev, struct json *j)
 {
 	struct vlp_negotiate_result r;
 	struct vlp_layout *l = NULL;
@@ -135,6 +135,7 @@ static int negotiate_one(struct vlp_ctx *ctx, const struct options *o, struct vl
 	char slot[32];
 	int ret = EXIT_RUNTIME;
 
+	(void)arg;
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
 	if (vlp_decode(ctx, dev, &l)) {
@@ -168,5 +169,9 @@ out:
 
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	return cli_each_device(ctx, o, "negotiate", negotiate_one);
+	const struct cli_each face = { .json_key = "negotiate",
+				       .one = negotiate_one,
+				       .unopened = EXIT_RUNTIME };
+
+	return cli_each_device(ctx, o, &face);
 }

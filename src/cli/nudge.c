@@ -175,8 +175,8 @@ static void json_report(struct json *j, const struct nudge *nu)
 
 /* Refuses before any write; EXIT_OK when the notification was written (or
  * shown, --dry-run). */
-static int nudge_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-		     struct json *j)
+static int nudge_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
+		     struct vlp_device *dev, struct json *j)
 {
 	struct vlp_state_opts sopts = { .skip = VLP_STATE_SKIP_DEVICE | VLP_STATE_SKIP_INPUT |
 						VLP_STATE_SKIP_MSIX };
@@ -190,6 +190,7 @@ static int nudge_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 	double t0;
 	int ret = EXIT_RUNTIME;
 
+	(void)arg;
 	format_slot(nu.slot, sizeof(nu.slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
 	if (vlp_decode(ctx, dev, &l)) {
@@ -276,5 +277,7 @@ out:
 
 int nudge_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	return cli_each_device(ctx, o, "nudge", nudge_one);
+	const struct cli_each face = { .json_key = "nudge", .one = nudge_one, .unopened = EXIT_RUNTIME };
+
+	return cli_each_device(ctx, o, &face);
 }

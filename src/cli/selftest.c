@@ -150,8 +150,8 @@ static void json_report(struct json *j, const char *slot, const struct vlp_selft
 }
 
 /* Refuses before any write; EXIT_OK when every step passed. */
-static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
-			struct json *j)
+static int selftest_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
+			struct vlp_device *dev, struct json *j)
 {
 	struct cli_dry d;
 	struct vlp_selftest_result r;
@@ -161,6 +161,7 @@ static int selftest_one(struct vlp_ctx *ctx, const struct options *o, struct vlp
 	char slot[32];
 	int ret = EXIT_RUNTIME, err;
 
+	(void)arg;
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
 		    o->out.domains || vlp_device_slot(dev)->domain);
 	if (vlp_decode(ctx, dev, &l)) {
@@ -221,5 +222,9 @@ out:
 
 int selftest_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	return cli_each_device(ctx, o, "selftest", selftest_one);
+	const struct cli_each face = { .json_key = "selftest",
+				       .one = selftest_one,
+				       .unopened = EXIT_RUNTIME };
+
+	return cli_each_device(ctx, o, &face);
 }
