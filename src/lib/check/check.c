@@ -347,7 +347,7 @@ void chk_sort_findings(struct vlp_check_report *rep)
 
 /* ------------------------------------------------------------ running */
 
-static void collect(struct run *r, const struct vlp_finding *f, size_t n)
+static void collect(struct check_run *r, const struct vlp_finding *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		chk_add_finding(r, vlp_check_find(f[i].check), &f[i], NULL);
@@ -355,7 +355,7 @@ static void collect(struct run *r, const struct vlp_finding *f, size_t n)
 
 /* A ring check: the findings the decoder made under its id, per queue;
  * NULL when the rings were read, else why not. */
-static const char *ring_row(struct run *r, const char *no_rings_reason)
+static const char *ring_row(struct check_run *r, const char *no_rings_reason)
 {
 	const struct vlp_rings *rs = r->rings;
 
@@ -433,7 +433,7 @@ int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			   const char *no_state_reason, const struct vlp_rings *rings,
 			   const char *no_rings_reason, struct vlp_check_report **out)
 {
-	struct run r = { .ctx = ctx, .dev = dev, .l = l, .s = state, .rings = rings };
+	struct check_run r = { .ctx = ctx, .dev = dev, .l = l, .s = state, .rings = rings };
 	bool header_only = !vlp_device_config_valid(dev, VLP_CONFIG_HEADER,
 						    VLP_CONFIG_LEGACY - VLP_CONFIG_HEADER);
 

@@ -26,7 +26,7 @@ static void unskip(struct vlp_check_report *rep, const struct vlp_check *c)
 #define BEYOND_LAST 7
 
 /* 4.1.4.3.1: the device resets on device_status = 0 and reads back 0. */
-static int active_reset(struct run *r, struct vlp_device *dev)
+static int active_reset(struct check_run *r, struct vlp_device *dev)
 {
 	struct vlp_drive d;
 	unsigned waited;
@@ -42,7 +42,7 @@ static int active_reset(struct run *r, struct vlp_device *dev)
 	return err;
 }
 
-static int active_feature_window(struct run *r, struct vlp_device *dev)
+static int active_feature_window(struct check_run *r, struct vlp_device *dev)
 {
 	struct vlp_reg reg;
 	int err;
@@ -67,7 +67,7 @@ static int active_feature_window(struct run *r, struct vlp_device *dev)
 
 /* "queue_size: On reset, specifies the maximum queue size supported by
  * the device" (4.1.4.3): write a smaller size to queue 0, reset, read. */
-static int active_queue_size_max(struct run *r, struct vlp_device *dev)
+static int active_queue_size_max(struct check_run *r, struct vlp_device *dev)
 {
 	struct vlp_selection sel = { .queue = 0 };
 	struct vlp_reg num_reg, size_reg;
@@ -101,11 +101,11 @@ static int active_queue_size_max(struct run *r, struct vlp_device *dev)
 int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
 		     struct vlp_check_report *rep)
 {
-	struct run r = { .ctx = ctx, .dev = dev, .l = l, .rep = rep };
+	struct check_run r = { .ctx = ctx, .dev = dev, .l = l, .rep = rep };
 	const char *refusal = vlp_device_write_refusal(dev);
 	static const struct {
 		const char *id;
-		int (*fn)(struct run *r, struct vlp_device *dev);
+		int (*fn)(struct check_run *r, struct vlp_device *dev);
 		const char *not_applicable;
 	} steps[] = {
 		{ "active-reset", active_reset, NULL },

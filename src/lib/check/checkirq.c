@@ -23,7 +23,7 @@ struct irq_event {
 #define IRQ_EVENTS_MAX 1025 /* the config event and at most 1024 queues read */
 
 /* "queue 2 receiveq2" when the rings named it, else "queue 2". */
-static const char *at_event(struct run *r, const struct irq_event *e)
+static const char *at_event(struct check_run *r, const struct irq_event *e)
 {
 	if (e->config) {
 		snprintf(r->where, sizeof(r->where), "config");
@@ -40,7 +40,7 @@ static const char *at_event(struct run *r, const struct irq_event *e)
 }
 
 /* The MSI-X capability when enabled, or why vectors are not in use. */
-static const char *need_msix(const struct run *r, const struct vlp_msix_cap **out)
+static const char *need_msix(const struct check_run *r, const struct vlp_msix_cap **out)
 {
 	if (r->l->msix_index < 0)
 		return "no MSI-X capability: the device interrupts through INTx";
@@ -52,7 +52,7 @@ static const char *need_msix(const struct run *r, const struct vlp_msix_cap **ou
 
 /* The vectors of the interface a driver uses (4.1.4.3 config_msix_vector,
  * queue_msix_vector; 4.1.4.10 the legacy ones), or why they are unknown. */
-static const char *irq_events(struct run *r, struct irq_event *ev, size_t *n)
+static const char *irq_events(struct check_run *r, struct irq_event *ev, size_t *n)
 {
 	const struct vlp_msix_cap *mc;
 	const char *why = need_msix(r, &mc);
@@ -94,8 +94,8 @@ static const char *irq_events(struct run *r, struct irq_event *ev, size_t *n)
 
 /* Runs fn over the events; the array is too large for the stack of a
  * library call on a small thread. */
-static const char *with_events(struct run *r,
-			       void (*fn)(struct run *r, const struct irq_event *ev, size_t n))
+static const char *with_events(struct check_run *r,
+			       void (*fn)(struct check_run *r, const struct irq_event *ev, size_t n))
 {
 	struct irq_event *ev = calloc(IRQ_EVENTS_MAX, sizeof(*ev));
 	const char *why;
@@ -115,7 +115,7 @@ static const char *with_events(struct run *r,
 /* 4.1.5.1.2: NO_VECTOR "disables" the event's interrupt.  A driver may do
  * that for a queue it polls (Linux maps no vector to a queue without a
  * callback), so it is a note: a queue the driver waits on would stall. */
-static void irq_queue_vector(struct run *r, const struct irq_event *ev, size_t n)
+static void irq_queue_vector(struct check_run *r, const struct irq_event *ev, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!ev[i].config && ev[i].active && ev[i].vector == VLP_NO_VECTOR)
@@ -127,7 +127,7 @@ static void irq_queue_vector(struct run *r, const struct irq_event *ev, size_t n
 /* 4.1.5.1.2.2: the driver maps events only to vectors of the table;
  * 4.1.5.1.2.1: the device reads back NO_VECTOR for a mapping it could not
  * make.  A vector beyond Table Size read back breaks one of the two. */
-static void irq_vector_range(struct run *r, const struct irq_event *ev, size_t n)
+static void irq_vector_range(struct check_run *r, const struct irq_event *ev, size_t n)
 {
 	unsigned size = r->l->caps[r->l->msix_index].u.msix.table_size;
 
@@ -142,7 +142,7 @@ static void irq_vector_range(struct run *r, const struct irq_event *ev, size_t n
 /* Several events on one vector: legitimate (4.1.5.1.2 lets any event map
  * to any vector; Linux falls back to one vector for all queues when it
  * gets fewer than queues + 1), but the handler then scans every queue. */
-static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t n)
+static void irq_vector_shared(struct check_run *r, const struct irq_event *ev, size_t n)
 {
 	enum { NAMED = 6 }; /* events named in a message; the rest counted */
 
@@ -182,7 +182,7 @@ static void irq_vector_shared(struct run *r, const struct irq_event *ev, size_t 
 /* PCI 6.8.2.9/6.8.2.10: a masked vector's message is held with its Pending
  * Bit set until unmasked.  Pending behind a mask on a vector in use: an
  * interrupt the driver is not getting. */
-static void irq_masked_pending(struct run *r, const struct irq_event *ev, size_t n)
+static void irq_masked_pending(struct check_run *r, const struct irq_event *ev, size_t n)
 {
 	const struct vlp_msix_cap *mc = &r->l->caps[r->l->msix_index].u.msix;
 
@@ -204,22 +204,22 @@ static void irq_masked_pending(struct run *r, const struct irq_event *ev, size_t
 	}
 }
 
-const char *check_irq_queue_vector(struct run *r)
+const char *check_irq_queue_vector(struct check_run *r)
 {
 	return with_events(r, irq_queue_vector);
 }
 
-const char *check_irq_vector_range(struct run *r)
+const char *check_irq_vector_range(struct check_run *r)
 {
 	return with_events(r, irq_vector_range);
 }
 
-const char *check_irq_vector_shared(struct run *r)
+const char *check_irq_vector_shared(struct check_run *r)
 {
 	return with_events(r, irq_vector_shared);
 }
 
-const char *check_irq_masked_pending(struct run *r)
+const char *check_irq_masked_pending(struct check_run *r)
 {
 	if (r->l->msix_index >= 0 && r->l->caps[r->l->msix_index].u.msix.enabled && !r->s->nmsix)
 		return "the MSI-X table and PBA were not read";

@@ -18,8 +18,8 @@ void chk_grow(void **arr, size_t *alloc, size_t used, size_t size, bool *oom)
 		*oom = true;
 }
 
-void chk_add_finding(struct run *r, const struct vlp_check *check, const struct vlp_finding *f,
-		     const char *where)
+void chk_add_finding(struct check_run *r, const struct vlp_check *check,
+		     const struct vlp_finding *f, const char *where)
 {
 	struct vlp_check_report *rep = r->rep;
 	struct vlp_check_finding *cf;
@@ -47,7 +47,7 @@ void chk_add_finding(struct run *r, const struct vlp_check *check, const struct 
 }
 
 /* A finding of the running check. */
-void chk_report(struct run *r, enum vlp_severity sev, int position, const char *where,
+void chk_report(struct check_run *r, enum vlp_severity sev, int position, const char *where,
 		const char *fmt, ...)
 {
 	struct vlp_finding f = { .severity = sev, .position = position };
@@ -59,7 +59,7 @@ void chk_report(struct run *r, enum vlp_severity sev, int position, const char *
 	chk_add_finding(r, r->check, &f, where);
 }
 
-void chk_skip(struct run *r, const struct vlp_check *check, const char *reason)
+void chk_skip(struct check_run *r, const struct vlp_check *check, const char *reason)
 {
 	struct vlp_check_report *rep = r->rep;
 	struct vlp_check_skip *sk;
@@ -100,14 +100,14 @@ const struct vlp_virtio_cap *chk_used_cap(const struct vlp_layout *l, uint8_t cf
 
 /* "common.<row name>": where a finding about a common configuration row
  * points (the name the REPL takes for it). */
-const char *chk_at_row(struct run *r, unsigned row)
+const char *chk_at_row(struct check_run *r, unsigned row)
 {
 	snprintf(r->where, sizeof(r->where), "%s.%s", vlp_block_name(VLP_BLOCK_COMMON),
 		 vlp_common_cfg_table()->fields[row].name);
 	return r->where;
 }
 
-const char *chk_at_queue(struct run *r, unsigned index)
+const char *chk_at_queue(struct check_run *r, unsigned index)
 {
 	snprintf(r->where, sizeof(r->where), "queue %u", index);
 	return r->where;
@@ -132,7 +132,7 @@ int chk_offered(const struct vlp_state *s, unsigned bit)
 	return vlp_state_feature(s, false, bit, &on) ? on : -1;
 }
 
-const char *chk_need_common(const struct run *r)
+const char *chk_need_common(const struct check_run *r)
 {
 	if (!chk_is_modern_interface(r->l))
 		return "a legacy device has no modern common configuration";
@@ -142,7 +142,7 @@ const char *chk_need_common(const struct run *r)
 }
 
 /* A common configuration row as read, or why a check on it cannot run. */
-const char *chk_need_row(struct run *r, unsigned row, uint64_t *v)
+const char *chk_need_row(struct check_run *r, unsigned row, uint64_t *v)
 {
 	const char *why = chk_need_common(r);
 
@@ -152,7 +152,7 @@ const char *chk_need_row(struct run *r, unsigned row, uint64_t *v)
 	return r->why;
 }
 
-const char *chk_need_queues(const struct run *r)
+const char *chk_need_queues(const struct check_run *r)
 {
 	const char *why = chk_need_common(r);
 

@@ -13,7 +13,7 @@
 
 /* --------------------------------------------------- config-space checks */
 
-const char *check_transitional_device_id(struct run *r)
+const char *check_transitional_device_id(struct check_run *r)
 {
 	static const uint16_t ids[] = { 0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1009 };
 	const struct vlp_header *h = &r->l->header;
@@ -33,7 +33,7 @@ const char *check_transitional_device_id(struct run *r)
 	return NULL;
 }
 
-const char *check_bar_size_known(struct run *r)
+const char *check_bar_size_known(struct check_run *r)
 {
 	const struct vlp_layout *l = r->l;
 	bool said[VLP_NUM_BARS] = { false };
@@ -62,7 +62,7 @@ static size_t count_type(const struct vlp_layout *l, uint8_t cfg_type)
 	return n;
 }
 
-const char *check_driver_choice(struct run *r)
+const char *check_driver_choice(struct check_run *r)
 {
 	const struct vlp_layout *l = r->l;
 	static const uint8_t types[] = { VLP_CFG_COMMON, VLP_CFG_NOTIFY, VLP_CFG_ISR,
@@ -131,7 +131,7 @@ static int linux_pick(const struct vlp_layout *l, uint8_t cfg_type)
 	return -1;
 }
 
-const char *check_linux_probe(struct run *r)
+const char *check_linux_probe(struct check_run *r)
 {
 	const struct vlp_layout *l = r->l;
 	int pick[VLP_CFG_TYPE_SLOTS];
@@ -197,7 +197,7 @@ const char *check_linux_probe(struct run *r)
 	return NULL;
 }
 
-const char *check_dpdk_choice(struct run *r)
+const char *check_dpdk_choice(struct check_run *r)
 {
 	const struct vlp_layout *l = r->l;
 	static const uint8_t types[] = { VLP_CFG_COMMON, VLP_CFG_NOTIFY, VLP_CFG_DEVICE, VLP_CFG_ISR };
@@ -237,7 +237,7 @@ const char *check_dpdk_choice(struct run *r)
 	return NULL;
 }
 
-const char *check_linux_shm_cap_len(struct run *r)
+const char *check_linux_shm_cap_len(struct check_run *r)
 {
 	const struct vlp_layout *l = r->l;
 
@@ -255,7 +255,7 @@ const char *check_linux_shm_cap_len(struct run *r)
 	return NULL;
 }
 
-const char *check_notify_multiplier_even(struct run *r)
+const char *check_notify_multiplier_even(struct check_run *r)
 {
 	const struct vlp_layout *l = r->l;
 
@@ -274,7 +274,7 @@ const char *check_notify_multiplier_even(struct run *r)
 
 /* ------------------------------------------------------ register checks */
 
-const char *check_notify_data_rules(struct run *r)
+const char *check_notify_data_rules(struct check_run *r)
 {
 	const struct vlp_virtio_cap *n = chk_used_cap(r->l, VLP_CFG_NOTIFY);
 	int pos = r->l->driver_uses[VLP_CFG_NOTIFY];
@@ -304,7 +304,7 @@ const char *check_notify_data_rules(struct run *r)
 	return NULL;
 }
 
-const char *check_notify_zero_multiplier(struct run *r)
+const char *check_notify_zero_multiplier(struct check_run *r)
 {
 	const struct vlp_virtio_cap *n = chk_used_cap(r->l, VLP_CFG_NOTIFY);
 	const char *why = chk_need_queues(r);
@@ -328,7 +328,7 @@ const char *check_notify_zero_multiplier(struct run *r)
 	return NULL;
 }
 
-const char *check_common_length_features(struct run *r)
+const char *check_common_length_features(struct check_run *r)
 {
 	/* Fields that exist only with a feature (4.1.4.3), read from the
 	 * table: a feature's need is the end of its last row, the length
@@ -363,7 +363,7 @@ const char *check_common_length_features(struct run *r)
 }
 
 /* Whether the device offers bit, or why a check on it cannot run. */
-static const char *need_offered(struct run *r, unsigned bit, bool *on)
+static const char *need_offered(struct check_run *r, unsigned bit, bool *on)
 {
 	const char *why = chk_need_common(r);
 	int v;
@@ -376,7 +376,7 @@ static const char *need_offered(struct run *r, unsigned bit, bool *on)
 	return NULL;
 }
 
-const char *check_feature_version_1(struct run *r)
+const char *check_feature_version_1(struct check_run *r)
 {
 	bool on;
 	const char *why = need_offered(r, VLP_F_VERSION_1, &on);
@@ -389,7 +389,7 @@ const char *check_feature_version_1(struct run *r)
 	return NULL;
 }
 
-const char *check_feature_legacy_only(struct run *r)
+const char *check_feature_legacy_only(struct check_run *r)
 {
 	static const unsigned bits[] = { VLP_F_NOTIFY_ON_EMPTY, VLP_F_ANY_LAYOUT, VLP_F_UNUSED };
 	const char *why = chk_need_common(r);
@@ -420,7 +420,7 @@ static bool has_ecap(const struct vlp_layout *l, uint16_t id)
 	return false;
 }
 
-const char *check_feature_sr_iov(struct run *r)
+const char *check_feature_sr_iov(struct check_run *r)
 {
 	bool on;
 	const char *why = need_offered(r, VLP_F_SR_IOV, &on);
@@ -436,7 +436,7 @@ const char *check_feature_sr_iov(struct run *r)
 	return NULL;
 }
 
-const char *check_feature_platform(struct run *r)
+const char *check_feature_platform(struct check_run *r)
 {
 	const struct vlp_header *h = &r->l->header;
 	const char *why = chk_need_common(r);
@@ -459,7 +459,7 @@ const char *check_feature_platform(struct run *r)
 	return NULL;
 }
 
-const char *check_queue_size_pow2(struct run *r)
+const char *check_queue_size_pow2(struct check_run *r)
 {
 	const char *why = chk_need_queues(r);
 	uint64_t size;
@@ -485,7 +485,7 @@ const char *check_queue_size_pow2(struct run *r)
 	return NULL;
 }
 
-const char *check_queue_count(struct run *r)
+const char *check_queue_count(struct check_run *r)
 {
 	uint64_t num, size;
 	const char *why = chk_need_row(r, VLP_COMMON_NUM_QUEUES, &num);
@@ -510,7 +510,7 @@ const char *check_queue_count(struct run *r)
 	return NULL;
 }
 
-const char *check_status_bits(struct run *r)
+const char *check_status_bits(struct check_run *r)
 {
 	uint64_t st;
 	const char *why = chk_need_row(r, VLP_COMMON_DEVICE_STATUS, &st);
@@ -536,7 +536,7 @@ const char *check_status_bits(struct run *r)
 	return NULL;
 }
 
-const char *check_reset_state(struct run *r)
+const char *check_reset_state(struct check_run *r)
 {
 	uint64_t st, v;
 	const char *why = chk_need_row(r, VLP_COMMON_DEVICE_STATUS, &st);

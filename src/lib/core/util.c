@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Growing arrays and appending findings: one implementation for the
- * decoder, the state reader, the checker, the BAR map, --diff and
- * snapshots. */
+/* Growing arrays, appending findings and testing a feature bit: one
+ * implementation each for the decoder, the state reader, the checker, the
+ * BAR map, --diff, snapshots and the type registry. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,4 +41,9 @@ struct vlp_finding *vlp_findings_append(struct vlp_finding **arr, size_t *count,
 	f->check = check;
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	return f;
+}
+
+bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit)
+{
+	return words && bit < 32 * VLP_FEATURE_WORDS && (words[bit / 32] >> (bit % 32) & 1);
 }

@@ -10,11 +10,6 @@
 
 #include "internal.h"
 
-bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit)
-{
-	return words && bit < 32 * VLP_FEATURE_WORDS && (words[bit / 32] >> (bit % 32) & 1);
-}
-
 /* Which feature set a rule reads: the negotiated one, the bits the driver
  * wrote to driver_feature AND the device offers in device_feature.  A bit
  * the driver accepted that the device does not offer is not in force

@@ -278,9 +278,6 @@ VLP_API int vlp_features_write(struct vlp_ctx *ctx, struct vlp_device *dev,
 			       const struct vlp_layout *layout,
 			       const uint32_t words[VLP_FEATURE_WORDS]);
 VLP_API bool vlp_packed_ring_negotiated(const uint32_t driver_words[VLP_FEATURE_WORDS]);
-/* Whether bit is set in feature words (false for NULL words or a bit past
- * them). */
-VLP_API bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
 
 /* The notification a driver makes for a queue (4.1.4.4). */
 struct vlp_notify {

@@ -335,6 +335,9 @@ VLP_API const struct vlp_field_table *vlp_pci_bar_table(void);
  * type (its chapter; never NULL, possibly empty) and those of the transport
  * and reserved range (chapter 6). */
 VLP_API const struct vlp_names *vlp_device_feature_names(unsigned device_type);
+/* Whether bit is set in feature words (false for NULL words or a bit past
+ * them). */
+VLP_API bool vlp_feature_on(const uint32_t words[VLP_FEATURE_WORDS], unsigned bit);
 VLP_API const struct vlp_names *vlp_transport_feature_names(void);
 /* Name of one feature bit for a device type ("VIRTIO_F_VERSION_1",
  * "VIRTIO_NET_F_MAC"), NULL when unnamed.  Bits 24-41 and 43 are the
