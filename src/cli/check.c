@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -22,6 +23,7 @@ struct check_totals {
 	bool input_problem; /* a device could not be checked at all */
 	/* guest memory for the ring checks of live devices, opened once */
 	struct ring_memory mem;
+	struct prom *prom; /* -o prometheus: the metrics gathered */
 };
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -287,7 +289,11 @@ static int check_one(struct vlp_ctx *ctx, const struct options *o, struct vlp_de
 		}
 	}
 	format_device_title(title, sizeof(title), l);
-	if (j)
+	if (t->prom) {
+		/* A metric's slot always has its domain, as in the listing's. */
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		prom_check(t->prom, slot, rep);
+	} else if (j)
 		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK);
 	else
 		text_report(stdout, slot, title, origin, rep, active && ret == EXIT_OK,
@@ -309,11 +315,19 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 	struct vlp_source *src = NULL;
 	struct check_totals t = { 0 };
 	struct json j;
+	struct timespec t0, t1;
 	int ret = EXIT_OK, err;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* A dump that cannot be opened is an input problem: exit 2. */
 	if (open_selection(ctx, o, &filter, &src) != EXIT_OK)
 		return EXIT_USAGE;
+	if (o->prometheus && !(t.prom = prom_new())) {
+		fprintf(stderr, PROG ": out of memory\n");
+		vlp_source_close(src);
+		vlp_filter_free(filter);
+		return EXIT_RUNTIME;
+	}
 	if (o->json) {
 		json_init(&j, stdout, true);
 		json_begin_object(&j, NULL);
@@ -331,7 +345,7 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 			t.input_problem = true;
 			break;
 		}
-		if (check_one(ctx, o, dev, o->json ? &j : NULL, &t) != EXIT_OK)
+		if (check_one(ctx, o, dev, o->json && !t.prom ? &j : NULL, &t) != EXIT_OK)
 			t.input_problem = true;
 		vlp_device_free(dev);
 	}
@@ -346,7 +360,17 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 		ret = EXIT_USAGE;
 	else if (t.count[VLP_SEV_ERROR] || (o->strict && t.count[VLP_SEV_WARNING]))
 		ret = EXIT_RUNTIME;
-	if (o->json) {
+	if (t.prom) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		prom_collector(t.prom, "check",
+			       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+			       ret != EXIT_USAGE, t.devices);
+		if (prom_write(t.prom, stdout)) {
+			fprintf(stderr, PROG ": out of memory: the metrics are incomplete\n");
+			ret = EXIT_USAGE;
+		}
+		prom_free(t.prom);
+	} else if (o->json) {
 		json_end_array(&j);
 		json_begin_object(&j, "summary");
 		json_uint(&j, "devices", t.devices);

@@ -31,7 +31,7 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	 * header was readable). */
 	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio || !layout->nregions)
 		return NULL;
-	if (o->out.verbose < 1 && o->printer != &json_printer && !o->save_path)
+	if (o->out.verbose < 1 && !o->json && !o->prometheus && !o->save_path)
 		return NULL;
 	if (vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
 	    (!o->save_path || vlp_snapshot_start(ctx, dev) == 0) &&
@@ -65,7 +65,7 @@ static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 	struct vlp_irqs *irqs = NULL;
 
 	why[0] = '\0';
-	if (o->out.verbose < 1 && o->printer != &json_printer)
+	if (o->out.verbose < 1 && !o->json && !o->prometheus)
 		return NULL;
 	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
 		snprintf(why, whylen,
@@ -157,7 +157,9 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 	struct vlp_source *src = NULL;
 	struct output out = { stdout, ctx, o->out, 0, { 0 } };
 	struct notes notes = { 0 };
+	struct prom *prom = NULL; /* -o prometheus: the metrics gathered */
 	FILE *save = NULL;
+	double t0 = now_s();
 	int ret = EXIT_OK, err;
 
 	ret = open_selection(ctx, o, &filter, &src);
@@ -169,7 +171,16 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		vlp_filter_free(filter);
 		return EXIT_RUNTIME;
 	}
-	o->printer->begin(&out);
+	if (o->prometheus && !(prom = prom_new())) {
+		fprintf(stderr, PROG ": out of memory\n");
+		vlp_source_close(src);
+		vlp_filter_free(filter);
+		if (save)
+			fclose(save);
+		return EXIT_RUNTIME;
+	}
+	if (!prom)
+		o->printer->begin(&out);
 	for (;;) {
 		struct device_view view = { 0 };
 		struct vlp_device *dev;
@@ -216,7 +227,10 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 					     o->sample_interval_ms,
 					     o->sample_count > 1 &&
 						     vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
-		o->printer->device(&out, &view);
+		if (prom)
+			prom_device(prom, &view);
+		else
+			o->printer->device(&out, &view);
 		out.devices++;
 		if (save) {
 			snapshot_title(title, sizeof(title), layout);
@@ -235,7 +249,6 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 		if (ret != EXIT_OK)
 			break;
 	}
-	o->printer->end(&out);
 	if (ret == EXIT_OK && out.devices == 0) {
 		char what[512];
 
@@ -248,6 +261,17 @@ int list_main(struct vlp_ctx *ctx, const struct options *o)
 				PROG ": %s: no virtio devices (%u non-virtio devices skipped)\n",
 				o->dump_path, vlp_source_skipped(src));
 		}
+	}
+	if (prom) {
+		/* The metrics end with the collection's own. */
+		prom_collector(prom, "list", now_s() - t0, ret == EXIT_OK, out.devices);
+		if (prom_write(prom, stdout)) {
+			fprintf(stderr, PROG ": out of memory: the metrics are incomplete\n");
+			ret = EXIT_RUNTIME;
+		}
+		prom_free(prom);
+	} else {
+		o->printer->end(&out);
 	}
 	if (save && fclose(save)) {
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
