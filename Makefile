@@ -12,6 +12,9 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# The textfile collector's systemd units (not enabled) and the alerting rules.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+PKGDATADIR ?= $(PREFIX)/share/virtio-lspci
 
 VERSION := $(shell sed -n 's/^\#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp.h)
 SOMAJOR := 0
@@ -141,6 +144,12 @@ install: all
 	install -Dm644 completions/_virtio-lspci $(DESTDIR)$(ZSHCOMPDIR)/_virtio-lspci
 	install -Dm644 completions/virtio-lspci.fish $(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish
 	install -Dm644 src/lib/vlp.h $(DESTDIR)$(INCLUDEDIR)/vlp.h
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' monitoring/virtio-lspci-textfile.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.service
+	install -m644 monitoring/virtio-lspci-textfile.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -Dm644 monitoring/virtio-lspci-alerts.yml $(DESTDIR)$(PKGDATADIR)/virtio-lspci-alerts.yml
 	install -Dm644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libvlp.a
 	install -Dm755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB))
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -156,7 +165,10 @@ uninstall:
 		$(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish $(DESTDIR)$(INCLUDEDIR)/vlp.h \
 		$(DESTDIR)$(LIBDIR)/libvlp.a $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB)) \
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libvlp.so \
-		$(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+		$(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.timer \
+		$(DESTDIR)$(PKGDATADIR)/virtio-lspci-alerts.yml
 
 # ---------------------------------------------------------------- set-up
 deps:
