@@ -88,7 +88,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
-	build-clang deb deb-test symbols
+	prometheus build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -289,6 +289,11 @@ qemu-nudge: virtio-lspci
 repl-tty: virtio-lspci
 	@tests/repl-tty.sh ./virtio-lspci
 
+# The Prometheus output (-o prometheus, --textfile) on every dump and snapshot through
+# promtool, the alerting rules' unit tests, the systemd units.
+prometheus: virtio-lspci
+	@tests/prometheus.sh ./virtio-lspci
+
 FUZZ_SECONDS ?= 60
 fuzz:
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -351,7 +356,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1
