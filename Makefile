@@ -88,7 +88,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
-	prometheus build-clang deb deb-test symbols
+	prometheus qemu-prometheus build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -285,6 +285,12 @@ qemu-dma: virtio-lspci
 qemu-nudge: virtio-lspci
 	@tests/qemu/nudge.sh
 
+# The Prometheus chain in a guest: its collector's textfile read by a real node_exporter,
+# scraped by a real Prometheus with the shipped rules; VirtioQueueStalled fires for a
+# throttled virtio-blk and resolves when released (loopback only).
+qemu-prometheus: virtio-lspci
+	@tests/qemu/prometheus.sh ./virtio-lspci
+
 # The interactive REPL in tmux: completion, history, Ctrl-C.
 repl-tty: virtio-lspci
 	@tests/repl-tty.sh ./virtio-lspci
@@ -356,7 +362,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1
