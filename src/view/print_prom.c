@@ -354,6 +354,7 @@ void prom_device(struct prom *p, const struct device_view *v)
 			     : vlp_device_origin(v->dev) == VLP_ORIGIN_SNAPSHOT ? "snapshot"
 										: "dump";
 	const char *driver = vlp_device_driver(v->dev);
+	const struct vlp_field *hdr = vlp_pci_header_table()->fields;
 	char slot[32], vendor[16], device[16], num[32];
 	unsigned count[3] = { 0 };
 	bool valid;
@@ -361,11 +362,16 @@ void prom_device(struct prom *p, const struct device_view *v)
 	format_slot(slot, sizeof(slot), &l->slot, true);
 	if (!first_time(p, slot))
 		return;
-	snprintf(vendor, sizeof(vendor), h->vendor_id.valid ? "0x%04" PRIx64 : "", h->vendor_id.value);
-	snprintf(device, sizeof(device), h->device_id.valid ? "0x%04" PRIx64 : "", h->device_id.value);
+	vendor[0] = device[0] = '\0';
+	if (h->vendor_id.valid)
+		snprintf(vendor, sizeof(vendor), "0x%04" PRIx64, h->vendor_id.value);
+	if (h->device_id.valid)
+		snprintf(device, sizeof(device), "0x%04" PRIx64, h->device_id.value);
+	/* The IDs under their JSON keys, from the header table's rows. */
 	add(p, PM_DEVICE_INFO, "1", "slot", slot, "device_type_name", type, "transport",
-	    vlp_transport_name(l->virtio.transport), "vendor_id", vendor, "device_id", device,
-	    "driver", driver ? driver : "", "origin", origin, NULL);
+	    vlp_transport_name(l->virtio.transport), hdr[VLP_HDR_VENDOR_ID].json_key, vendor,
+	    hdr[VLP_HDR_DEVICE_ID].json_key, device, "driver", driver ? driver : "", "origin",
+	    origin, NULL);
 	for (size_t i = 0; i < l->nfindings; i++)
 		count[l->findings[i].severity]++;
 	for (size_t i = 0; s && i < s->nfindings; i++)
