@@ -208,6 +208,9 @@ static void add(struct prom *p, enum prom_metric m, const char *value, ...)
 	f->n++;
 }
 
+/* The end of add()'s labels: a pointer, as va_arg reads it. */
+#define END ((const char *)NULL)
+
 static const char *u64(char *buf, size_t len, uint64_t v)
 {
 	snprintf(buf, len, "%" PRIu64, v);
@@ -269,13 +272,13 @@ static void device_status(struct prom *p, const char *slot, const struct vlp_fie
 
 	if (!fv || !fv->valid)
 		return;
-	add(p, PM_DEVICE_STATUS, u64(num, sizeof(num), fv->value), "slot", slot, NULL);
+	add(p, PM_DEVICE_STATUS, u64(num, sizeof(num), fv->value), "slot", slot, END);
 	/* Every bit 2.1 names, set or not: a stable set of series. */
 	for (size_t i = 0; f->names && i < f->names->count; i++) {
 		const struct vlp_name *b = &f->names->entries[i];
 
 		add(p, PM_DEVICE_STATUS_BIT, (fv->value >> b->value) & 1 ? "1" : "0", "slot", slot,
-		    "bit", b->name, NULL);
+		    "bit", b->name, END);
 	}
 }
 
@@ -302,26 +305,25 @@ static void queues(struct prom *p, const struct device_view *v, const char *slot
 		format_queue_name(name, sizeof(name), v, legacy, q->index, NULL);
 #define QL "slot", slot, "device_type_name", type, "index", index, "name", name
 		if (size && size->valid)
-			add(p, PM_QUEUE_SIZE, u64(num, sizeof(num), size->value), QL, NULL);
+			add(p, PM_QUEUE_SIZE, u64(num, sizeof(num), size->value), QL, END);
 		if (qr)
-			add(p, PM_QUEUE_ENABLED, qr->enabled ? "1" : "0", QL, NULL);
+			add(p, PM_QUEUE_ENABLED, qr->enabled ? "1" : "0", QL, END);
 		else if (en && en->valid)
-			add(p, PM_QUEUE_ENABLED, en->value ? "1" : "0", QL, NULL);
+			add(p, PM_QUEUE_ENABLED, en->value ? "1" : "0", QL, END);
 		if (!v->rings_asked || !qr)
 			continue;
-		add(p, PM_QUEUE_RING_READ, qr->ring ? "1" : "0", QL, NULL);
+		add(p, PM_QUEUE_RING_READ, qr->ring ? "1" : "0", QL, END);
 		if (!qr->ring)
 			continue;
-		add(p, PM_QUEUE_IN_FLIGHT, u64(num, sizeof(num), qr->ring->in_flight), QL, NULL);
+		add(p, PM_QUEUE_IN_FLIGHT, u64(num, sizeof(num), qr->ring->in_flight), QL, END);
 		if (qr->ring->format != VLP_RING_PACKED) {
-			add(p, PM_QUEUE_AVAIL_IDX, u64(num, sizeof(num), qr->ring->avail.idx), QL,
-			    NULL);
-			add(p, PM_QUEUE_USED_IDX, u64(num, sizeof(num), qr->ring->used.idx), QL, NULL);
+			add(p, PM_QUEUE_AVAIL_IDX, u64(num, sizeof(num), qr->ring->avail.idx), QL, END);
+			add(p, PM_QUEUE_USED_IDX, u64(num, sizeof(num), qr->ring->used.idx), QL, END);
 		}
-		add(p, PM_QUEUE_SAMPLES, u64(num, sizeof(num), qr->nsamples), QL, NULL);
+		add(p, PM_QUEUE_SAMPLES, u64(num, sizeof(num), qr->nsamples), QL, END);
 		for (unsigned st = 0; st < VLP_VERDICT_STATES; st++)
 			add(p, PM_QUEUE_VERDICT, qr->verdict.state == st ? "1" : "0", QL, "verdict",
-			    vlp_verdict_state_name((enum vlp_verdict_state)st), NULL);
+			    vlp_verdict_state_name((enum vlp_verdict_state)st), END);
 #undef QL
 	}
 }
@@ -340,7 +342,7 @@ static void interrupts(struct prom *p, const struct device_view *v, const char *
 		else
 			vector[0] = '\0'; /* INTx: no vector */
 		add(p, PM_INTERRUPTS, u64(num, sizeof(num), it->count), "slot", slot, "kind",
-		    vlp_irq_kind_name(it->kind), "vector", vector, NULL);
+		    vlp_irq_kind_name(it->kind), "vector", vector, END);
 	}
 }
 
@@ -371,19 +373,19 @@ void prom_device(struct prom *p, const struct device_view *v)
 	add(p, PM_DEVICE_INFO, "1", "slot", slot, "device_type_name", type, "transport",
 	    vlp_transport_name(l->virtio.transport), hdr[VLP_HDR_VENDOR_ID].json_key, vendor,
 	    hdr[VLP_HDR_DEVICE_ID].json_key, device, "driver", driver ? driver : "", "origin",
-	    origin, NULL);
+	    origin, END);
 	for (size_t i = 0; i < l->nfindings; i++)
 		count[l->findings[i].severity]++;
 	for (size_t i = 0; s && i < s->nfindings; i++)
 		count[s->findings[i].severity]++;
 	for (unsigned sev = 0; sev < 3; sev++)
 		add(p, PM_DEVICE_FINDINGS, u64(num, sizeof(num), count[sev]), "slot", slot,
-		    "severity", vlp_severity_name((enum vlp_severity)sev), NULL);
+		    "severity", vlp_severity_name((enum vlp_severity)sev), END);
 	interrupts(p, v, slot);
 	/* A dump has no registers: nothing more is known. */
 	if (vlp_device_origin(v->dev) == VLP_ORIGIN_DUMP || !l->virtio.is_virtio)
 		return;
-	add(p, PM_DEVICE_REGISTERS_READ, s ? "1" : "0", "slot", slot, NULL);
+	add(p, PM_DEVICE_REGISTERS_READ, s ? "1" : "0", "slot", slot, END);
 	if (!s)
 		return;
 	if (s->common.table) {
@@ -395,17 +397,16 @@ void prom_device(struct prom *p, const struct device_view *v)
 			vlp_regs_row(&s->common, vlp_common_cfg_table(), VLP_COMMON_DEVICE_STATUS));
 		if (nq && nq->valid)
 			add(p, PM_DEVICE_NUM_QUEUES, u64(num, sizeof(num), nq->value), "slot", slot,
-			    NULL);
+			    END);
 		{
 			unsigned n = popcount_words(s->device_features, NULL, &valid);
 
 			if (valid)
-				add(p, PM_DEVICE_FEATURES, u64(num, sizeof(num), n), "slot", slot,
-				    NULL);
+				add(p, PM_DEVICE_FEATURES, u64(num, sizeof(num), n), "slot", slot, END);
 			n = popcount_words(s->device_features, s->driver_features, &valid);
 			if (valid)
 				add(p, PM_DEVICE_NEGOTIATED_FEATURES, u64(num, sizeof(num), n),
-				    "slot", slot, NULL);
+				    "slot", slot, END);
 		}
 	} else if (s->legacy.table) {
 		/* The legacy header (4.1.4.10): 32 feature bits each way. */
@@ -418,17 +419,17 @@ void prom_device(struct prom *p, const struct device_view *v)
 		device_status(p, slot, &t->fields[VLP_LEGACY_DEVICE_STATUS],
 			      vlp_regs_row(&s->legacy, t, VLP_LEGACY_DEVICE_STATUS));
 		add(p, PM_DEVICE_NUM_QUEUES, u64(num, sizeof(num), s->nlegacy_queues), "slot", slot,
-		    NULL);
+		    END);
 		if (host && host->valid)
 			add(p, PM_DEVICE_FEATURES,
 			    u64(num, sizeof(num),
 				(unsigned)__builtin_popcountll(host->value & 0xffffffffu)),
-			    "slot", slot, NULL);
+			    "slot", slot, END);
 		if (host && host->valid && guest && guest->valid)
 			add(p, PM_DEVICE_NEGOTIATED_FEATURES,
 			    u64(num, sizeof(num),
 				(unsigned)__builtin_popcountll(host->value & guest->value & 0xffffffffu)),
-			    "slot", slot, NULL);
+			    "slot", slot, END);
 	}
 	queues(p, v, slot, type);
 }
@@ -441,7 +442,7 @@ void prom_check(struct prom *p, const char *slot, const struct vlp_check_report 
 		return;
 	for (unsigned sev = 0; sev < 3; sev++)
 		add(p, PM_CHECK_FINDINGS, u64(num, sizeof(num), rep->count[sev]), "slot", slot,
-		    "severity", vlp_severity_name((enum vlp_severity)sev), NULL);
+		    "severity", vlp_severity_name((enum vlp_severity)sev), END);
 	/* One series per check that found something: its findings counted
 	 * (a check reports at most one severity per finding; the worst). */
 	for (size_t i = 0; i < rep->nfindings; i++) {
@@ -464,20 +465,20 @@ void prom_check(struct prom *p, const char *slot, const struct vlp_check_report 
 					worst = rep->findings[k].finding.severity;
 			}
 		add(p, PM_CHECK_FINDINGS_BY_CHECK, u64(num, sizeof(num), n), "slot", slot, "check",
-		    cf->check->id, "severity", vlp_severity_name(worst), NULL);
+		    cf->check->id, "severity", vlp_severity_name(worst), END);
 	}
-	add(p, PM_CHECK_CHECKS_MADE, u64(num, sizeof(num), rep->checks_run), "slot", slot, NULL);
-	add(p, PM_CHECK_NOT_MADE, u64(num, sizeof(num), rep->nskipped), "slot", slot, NULL);
+	add(p, PM_CHECK_CHECKS_MADE, u64(num, sizeof(num), rep->checks_run), "slot", slot, END);
+	add(p, PM_CHECK_NOT_MADE, u64(num, sizeof(num), rep->nskipped), "slot", slot, END);
 }
 
 void prom_collector(struct prom *p, const char *mode, double seconds, bool success, unsigned devices)
 {
 	char num[32];
 
-	add(p, PM_COLLECTOR_SUCCESS, success ? "1" : "0", "mode", mode, NULL);
+	add(p, PM_COLLECTOR_SUCCESS, success ? "1" : "0", "mode", mode, END);
 	snprintf(num, sizeof(num), "%.6f", seconds);
-	add(p, PM_COLLECTOR_DURATION, num, "mode", mode, NULL);
-	add(p, PM_COLLECTOR_DEVICES, u64(num, sizeof(num), devices), "mode", mode, NULL);
+	add(p, PM_COLLECTOR_DURATION, num, "mode", mode, END);
+	add(p, PM_COLLECTOR_DEVICES, u64(num, sizeof(num), devices), "mode", mode, END);
 }
 
 static int by_series(const void *a, const void *b, void *arg)
