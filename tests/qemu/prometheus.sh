@@ -266,6 +266,8 @@ else
 	fail "no last file was copied"
 fi
 check "node_exporter exports the textfile's metrics" grep -q '^virtio_device_info{' "$work/node.metrics"
+check "the live file counts the virtio-blk's interrupts (virtio_interrupts_total, MSI-X vectors)" \
+	grep -qE '^virtio_interrupts_total\{slot="0000:00:04.0",kind="msix",vector="[0-9]+"\} [0-9]+$' "$work/last.prom"
 check "node_exporter: node_textfile_scrape_error 0 now" grep -qx 'node_textfile_scrape_error 0' "$work/node.metrics"
 se=$(jq -r '.data.result[0].value[1] // "none"' "$work/scrape_error.json" 2>/dev/null)
 ns=$(jq -r '.data.result[0].value[1] // "0"' "$work/scrapes.json" 2>/dev/null)
