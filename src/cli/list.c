@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -140,6 +141,15 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, failed, vlp_ctx_error(ctx));
 	}
+}
+
+/* Seconds on the monotonic clock: the collection's duration (-o prometheus). */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* The summary text of a device, for the snapshot's device line. */

@@ -285,9 +285,9 @@ static void device_status(struct prom *p, const char *slot, const struct vlp_fie
 static void queues(struct prom *p, const struct device_view *v, const char *slot, const char *type)
 {
 	const struct vlp_state *s = v->state;
-	/* The interface the driver uses: the rings say which; otherwise the
-	 * modern one when there is one (a transitional device has both). */
-	bool legacy = v->rings ? v->rings->legacy : !s->common.table;
+	/* The queues of the interface the driver uses (the library's one
+	 * answer: a transitional device has both). */
+	bool legacy = vlp_legacy_interface_in_use(s);
 	const struct vlp_queue_state *qs = legacy ? s->legacy_queues : s->queues;
 	size_t n = legacy ? s->nlegacy_queues : s->nqueues;
 	const struct vlp_field_table *t = legacy ? vlp_legacy_header_table() : vlp_common_cfg_table();
@@ -388,7 +388,7 @@ void prom_device(struct prom *p, const struct device_view *v)
 	add(p, PM_DEVICE_REGISTERS_READ, s ? "1" : "0", "slot", slot, END);
 	if (!s)
 		return;
-	if (s->common.table) {
+	if (!vlp_legacy_interface_in_use(s) && s->common.table) {
 		const struct vlp_field_value *nq =
 			vlp_regs_row(&s->common, vlp_common_cfg_table(), VLP_COMMON_NUM_QUEUES);
 
