@@ -12,6 +12,9 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# The textfile collector's systemd units (not enabled) and the alerting rules.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+PKGDATADIR ?= $(PREFIX)/share/virtio-lspci
 
 VERSION := $(shell sed -n 's/^\#define VLP_VERSION "\(.*\)"/\1/p' src/lib/vlp/base.h)
 SOMAJOR := 0
@@ -86,7 +89,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
-	build-clang deb deb-test symbols
+	prometheus qemu-prometheus build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -143,6 +146,12 @@ install: all
 	install -Dm644 completions/virtio-lspci.fish $(DESTDIR)$(FISHCOMPDIR)/virtio-lspci.fish
 	install -Dm644 src/lib/vlp.h $(DESTDIR)$(INCLUDEDIR)/vlp.h
 	install -Dm644 -t $(DESTDIR)$(INCLUDEDIR)/vlp src/lib/vlp/*.h
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' monitoring/virtio-lspci-textfile.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.service
+	chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.service
+	install -m644 monitoring/virtio-lspci-textfile.timer $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -Dm644 monitoring/virtio-lspci-alerts.yml $(DESTDIR)$(PKGDATADIR)/virtio-lspci-alerts.yml
 	install -Dm644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libvlp.a
 	install -Dm755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB))
 	ln -sf $(notdir $(SHARED_LIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -159,7 +168,10 @@ uninstall:
 		$(addprefix $(DESTDIR)$(INCLUDEDIR)/vlp/,$(notdir $(wildcard src/lib/vlp/*.h))) \
 		$(DESTDIR)$(LIBDIR)/libvlp.a $(DESTDIR)$(LIBDIR)/$(notdir $(SHARED_LIB)) \
 		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libvlp.so \
-		$(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+		$(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/virtio-lspci-textfile.timer \
+		$(DESTDIR)$(PKGDATADIR)/virtio-lspci-alerts.yml
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/vlp
 
 # ---------------------------------------------------------------- set-up
@@ -277,9 +289,20 @@ qemu-dma: virtio-lspci
 qemu-nudge: virtio-lspci
 	@tests/qemu/nudge.sh
 
+# The Prometheus chain in a guest: its collector's textfile read by a real node_exporter,
+# scraped by a real Prometheus with the shipped rules; VirtioQueueStalled fires for a
+# throttled virtio-blk and resolves when released (loopback only).
+qemu-prometheus: virtio-lspci
+	@tests/qemu/prometheus.sh ./virtio-lspci
+
 # The interactive REPL in tmux: completion, history, Ctrl-C.
 repl-tty: virtio-lspci
 	@tests/repl-tty.sh ./virtio-lspci
+
+# The Prometheus output (-o prometheus, --textfile) on every dump and snapshot through
+# promtool, the alerting rules' unit tests, the systemd units.
+prometheus: virtio-lspci
+	@tests/prometheus.sh ./virtio-lspci
 
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -343,7 +366,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

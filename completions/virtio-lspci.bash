@@ -99,7 +99,7 @@ _virtio_lspci()
                 compopt -o nospace 2>/dev/null
             return
             ;;
-        -F | --file | --save)
+        -F | --file | --save | --textfile)
             if declare -F _filedir >/dev/null 2>&1; then
                 _filedir
             else
@@ -117,7 +117,7 @@ _virtio_lspci()
             return
             ;;
         -o | --output)
-            mapfile -t COMPREPLY < <(compgen -W 'text json' -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W 'text json prometheus' -- "$cur")
             return
             ;;
         --access)
@@ -161,7 +161,7 @@ _virtio_lspci()
             --nudge --timeout --selftest --rebind
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
-            -o --output -h --help -V --version'
+            -o --output --textfile -h --help -V --version'
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
         return
     fi

@@ -62,7 +62,8 @@ end
 function __virtio_lspci_outputs
     printf '%s\t%s\n' \
         text 'Text for people (default)' \
-        json 'JSON, schema_version 1'
+        json 'JSON, schema_version 1' \
+        prometheus 'Prometheus text exposition 0.0.4'
 end
 
 complete -c virtio-lspci -e
@@ -83,6 +84,7 @@ complete -c virtio-lspci -l access -x -a 'auto\t"sysfs mmap, else the window (de
 complete -c virtio-lspci -l passive -d 'Write nothing, not even selectors'
 complete -c virtio-lspci -l read-isr -d 'Also read the ISR status (reading clears it)'
 complete -c virtio-lspci -l save -r -F -d 'Write a snapshot (config space and every register read)'
+complete -c virtio-lspci -l textfile -r -F -d 'Write the Prometheus output to a file atomically (node_exporter textfile)'
 complete -c virtio-lspci -l stats -d 'Count config-space and BAR accesses (stderr)'
 complete -c virtio-lspci -l rings -d 'Also read each queue ring from guest memory'
 complete -c virtio-lspci -l sample -x -a '3 5x200ms 10x200ms 5x1s 10x1s' -d 'Read rings and IRQ counts COUNT[xINTERVAL] times; a verdict per queue'

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "textfile.h"
 #include "repl.h"
 #include "tui.h"
 
@@ -36,6 +37,7 @@ enum long_only {
 	OPT_TIMEOUT,
 	OPT_SELFTEST,
 	OPT_REBIND,
+	OPT_TEXTFILE,
 };
 
 static const char usage_text[] =
@@ -123,7 +125,11 @@ static const char usage_text[] =
 	"                           -x 64 bytes, -xxx 256, -xxxx 4096\n"
 	"  -D, --domain             always show PCI domain numbers\n"
 	"  -J, --json               JSON output (same as -o json)\n"
-	"  -o, --output=FORMAT      text (default) or json\n"
+	"  -o, --output=FORMAT      text (default), json, or prometheus (text exposition\n"
+	"                           0.0.4: the listing, --rings, --sample, --check)\n"
+	"      --textfile=PATH      write the output to PATH atomically (a temporary file\n"
+	"                           beside it, renamed when the run succeeded; on failure\n"
+	"                           PATH is left as it was); implies -o prometheus\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"\n"
@@ -167,6 +173,7 @@ static const struct option long_options[] = {
 	{ "domain", no_argument, NULL, 'D' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -398,15 +405,23 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'J':
 			o->printer = &json_printer;
 			o->json = true;
+			o->prometheus = false;
 			break;
 		case 'o':
 			o->json = !strcmp(optarg, "json");
+			o->prometheus = !strcmp(optarg, "prometheus");
 			if (!strcmp(optarg, "json"))
 				o->printer = &json_printer;
 			else if (!strcmp(optarg, "text"))
 				o->printer = &text_printer;
+			else if (o->prometheus)
+				o->printer = &text_printer; /* not used: the faces write the metrics */
 			else
-				return usage_error("unknown output format '%s' (text, json)", optarg);
+				return usage_error("unknown output format '%s' (text, json, prometheus)",
+						   optarg);
+			break;
+		case OPT_TEXTFILE:
+			o->textfile = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -474,6 +489,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--check --active writes to a live device: not with -F");
 	if (o->mode != MODE_LIST && (o->save_path || o->out.hex))
 		return usage_error("%s", "--save and -x apply to the device listing only");
+	/* The metrics file: Prometheus output, of the listing or --check. */
+	if (o->textfile && o->json)
+		return usage_error("%s", "--textfile writes Prometheus output: not with -J or -o json");
+	if (o->textfile) {
+		o->prometheus = true;
+		o->printer = &text_printer;
+	}
+	if (o->prometheus && o->mode != MODE_LIST && o->mode != MODE_CHECK)
+		return usage_error("%s",
+				   "-o prometheus and --textfile apply to the listing and --check");
+	if (o->prometheus && o->out.hex)
+		return usage_error("%s", "-x (hex dump) cannot be combined with Prometheus output");
 	if (o->printer == &json_printer && o->out.hex)
 		return usage_error("%s", "-x (hex dump) cannot be combined with JSON output");
 	if (o->dump_path && o->access_method)
@@ -496,6 +523,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
+	struct textfile textfile;
 	struct vlp_ctx *ctx;
 	int ret;
 
@@ -507,6 +535,10 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	opts.repl_session = repl_session;
+	if (opts.textfile && (ret = textfile_begin(&textfile, opts.textfile)) != EXIT_OK) {
+		vlp_ctx_free(ctx);
+		return ret;
+	}
 	switch (opts.mode) {
 	case MODE_LIST:
 		ret = list_main(ctx, &opts);
@@ -539,6 +571,10 @@ int main(int argc, char **argv)
 		ret = EXIT_USAGE;
 		break;
 	}
+	/* --check's exit 1 says what it found: the metrics were collected. */
+	if (opts.textfile && textfile_end(&textfile, ret == EXIT_OK || (opts.mode == MODE_CHECK &&
+									ret == EXIT_RUNTIME)))
+		ret = EXIT_RUNTIME;
 	vlp_ctx_free(ctx);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error on standard output: %s\n", strerror(errno));

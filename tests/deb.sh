@@ -78,7 +78,9 @@ has() {
 has virtio-lspci /usr/bin/virtio-lspci /usr/share/man/man8/virtio-lspci.8.gz \
 	/usr/share/bash-completion/completions/virtio-lspci \
 	/usr/share/zsh/vendor-completions/_virtio-lspci \
-	/usr/share/fish/vendor_completions.d/virtio-lspci.fish
+	/usr/share/fish/vendor_completions.d/virtio-lspci.fish \
+	/lib/systemd/system/virtio-lspci-textfile.service /lib/systemd/system/virtio-lspci-textfile.timer \
+	/usr/share/virtio-lspci/virtio-lspci-alerts.yml
 has libvlp0 "/usr/lib/$ma/libvlp.so.$version" "/usr/lib/$ma/libvlp.so.0"
 has libvlp-dev /usr/include/vlp.h "/usr/lib/$ma/libvlp.a" "/usr/lib/$ma/libvlp.so" \
 	"/usr/lib/$ma/pkgconfig/libvlp.pc"

@@ -4,7 +4,9 @@
 #   tests/install-deps.sh test    build + cmocka, lspci, valgrind, clang (fuzzer,
 #                                 build-clang), groff, jq, tmux (terminal tests),
 #                                 clang-format, cppcheck, shellcheck (make lint),
-#                                 deb + lintian, devscripts (hardening-check)
+#                                 deb + lintian, devscripts (hardening-check),
+#                                 prometheus (promtool), prometheus-node-exporter
+#                                 (make prometheus, qemu-prometheus)
 #   tests/install-deps.sh deb     build + build-essential, dpkg-dev, debhelper,
 #                                 cmocka (make deb)
 set -euo pipefail
@@ -12,7 +14,7 @@ set -euo pipefail
 build_pkgs=(gcc make pkg-config libpci-dev pciutils libreadline-dev libncurses-dev)
 deb_pkgs=(build-essential dpkg-dev debhelper) # build-essential: dpkg-buildpackage requires it
 test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux clang-format shellcheck cppcheck
-	"${deb_pkgs[@]}" lintian devscripts)
+	"${deb_pkgs[@]}" lintian devscripts prometheus prometheus-node-exporter)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;

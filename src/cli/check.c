@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -24,6 +25,8 @@ struct check_totals {
 	unsigned count[3];
 	/* guest memory for the ring checks of live devices, opened once */
 	struct ring_memory mem;
+	struct prom *prom;  /* -o prometheus: the metrics gathered */
+	struct timespec t0; /* when the run began (the collection's duration) */
 };
 
 static const char *plural(unsigned n, const char *one, const char *many)
@@ -290,7 +293,11 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 		}
 	}
 	format_device_title(title, sizeof(title), l);
-	if (j)
+	if (t->prom) {
+		/* A metric's slot always has its domain, as in the listing's. */
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		prom_check(t->prom, slot, rep);
+	} else if (j)
 		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK);
 	else
 		text_report(stdout, slot, title, origin, rep, active && ret == EXIT_OK,
@@ -326,7 +333,19 @@ static int check_end(void *arg, const struct options *o, int ret, unsigned devic
 		ret = EXIT_USAGE;
 	else if (t->count[VLP_SEV_ERROR] || (o->strict && t->count[VLP_SEV_WARNING]))
 		ret = EXIT_RUNTIME;
-	if (!o->json)
+	if (t->prom) {
+		struct timespec t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		prom_collector(t->prom, "check",
+			       (double)(t1.tv_sec - t->t0.tv_sec) + (t1.tv_nsec - t->t0.tv_nsec) / 1e9,
+			       ret != EXIT_USAGE, t->devices);
+		if (prom_write(t->prom, stdout)) {
+			fprintf(stderr, PROG ": out of memory: the metrics are incomplete\n");
+			ret = EXIT_USAGE;
+		}
+		prom_free(t->prom);
+	} else if (!o->json)
 		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n",
 		       t->devices, plural(t->devices, "device", "devices"), t->count[VLP_SEV_ERROR],
 		       plural(t->count[VLP_SEV_ERROR], "error", "errors"), t->count[VLP_SEV_WARNING],
@@ -335,6 +354,18 @@ static int check_end(void *arg, const struct options *o, int ret, unsigned devic
 		       vlp_check_count(), o->strict ? "; --strict: warnings fail" : "");
 	ring_memory_close(&t->mem);
 	return ret;
+}
+
+/* Before the first device: the metrics' store (-o prometheus). */
+static int check_begin(void *arg, const struct options *o)
+{
+	struct check_totals *t = arg;
+
+	if (o->prometheus && !(t->prom = prom_new())) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
 }
 
 /* -J: the run's summary after the devices. */
@@ -361,9 +392,11 @@ int check_main(struct vlp_ctx *ctx, const struct options *o)
 				       .arg = &t,
 				       .one = check_one,
 				       .unopened = EXIT_USAGE,
+				       .begin = check_begin,
 				       .end = check_end,
 				       .summary = check_summary };
 
+	clock_gettime(CLOCK_MONOTONIC, &t.t0);
 	return cli_each_device(ctx, o, &face);
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -31,7 +32,7 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	 * header was readable). */
 	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio || !layout->nregions)
 		return NULL;
-	if (o->out.verbose < 1 && o->printer != &json_printer && !o->save_path)
+	if (o->out.verbose < 1 && !o->json && !o->prometheus && !o->save_path)
 		return NULL;
 	if (vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
 	    (!o->save_path || vlp_snapshot_start(ctx, dev) == 0) &&
@@ -66,7 +67,7 @@ static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 	struct vlp_irqs *irqs = NULL;
 
 	why[0] = '\0';
-	if (o->out.verbose < 1 && o->printer != &json_printer)
+	if (o->out.verbose < 1 && !o->json && !o->prometheus)
 		return NULL;
 	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
 		snprintf(why, whylen,
@@ -143,6 +144,15 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 	}
 }
 
+/* Seconds on the monotonic clock: the collection's duration (-o prometheus). */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* The summary text of a device, for the snapshot's device line. */
 static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
 {
@@ -153,14 +163,17 @@ static void snapshot_title(char *buf, size_t len, const struct vlp_layout *l)
 }
 
 /* One listing run (the arg of its hooks on the shared loop): the printer's
- * output, the notes, --save's file. */
+ * output, the notes, --save's file, the metrics gathered (-o prometheus). */
 struct listing {
 	struct output out;
 	struct notes notes;
 	FILE *save;
+	struct prom *prom;
+	double t0; /* when the collection began */
 };
 
-/* Before the first device: --save's file, the printer's frame. */
+/* Before the first device: --save's file, the printer's frame or the
+ * metrics' store. */
 static int list_begin(void *arg, const struct options *o)
 {
 	struct listing *ls = arg;
@@ -169,7 +182,14 @@ static int list_begin(void *arg, const struct options *o)
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	o->printer->begin(&ls->out);
+	if (o->prometheus) {
+		if (!(ls->prom = prom_new())) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return EXIT_RUNTIME;
+		}
+	} else {
+		o->printer->begin(&ls->out);
+	}
 	return EXIT_OK;
 }
 
@@ -212,7 +232,10 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 				     o->sample_count,
 				     o->sample_interval_ms,
 				     o->sample_count > 1 && vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
-	o->printer->device(&ls->out, &view);
+	if (ls->prom)
+		prom_device(ls->prom, &view);
+	else
+		o->printer->device(&ls->out, &view);
 	ls->out.devices++;
 	if (ls->save) {
 		snapshot_title(title, sizeof(title), layout);
@@ -232,13 +255,15 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 
 /* After the last device: the printer's frame closed; nothing matched is an
  * error when a selection was made, a note for a dump, and nothing to say
- * for this system; --save's file and the guest memory closed. */
+ * for this system; the metrics written, ending with the collection's own;
+ * --save's file and the guest memory closed. */
 static int list_end(void *arg, const struct options *o, int ret, unsigned devices,
 		    const struct vlp_source *src)
 {
 	struct listing *ls = arg;
 
-	o->printer->end(&ls->out);
+	if (!ls->prom)
+		o->printer->end(&ls->out);
 	if (ret == EXIT_OK && devices == 0) {
 		char what[512];
 
@@ -252,6 +277,14 @@ static int list_end(void *arg, const struct options *o, int ret, unsigned device
 				o->dump_path, vlp_source_skipped(src));
 		}
 	}
+	if (ls->prom) {
+		prom_collector(ls->prom, "list", now_s() - ls->t0, ret == EXIT_OK, ls->out.devices);
+		if (prom_write(ls->prom, stdout)) {
+			fprintf(stderr, PROG ": out of memory: the metrics are incomplete\n");
+			ret = EXIT_RUNTIME;
+		}
+		prom_free(ls->prom);
+	}
 	if (ls->save && fclose(ls->save)) {
 		fprintf(stderr, PROG ": %s: %s\n", o->save_path, strerror(errno));
 		ret = EXIT_RUNTIME;
@@ -262,7 +295,7 @@ static int list_end(void *arg, const struct options *o, int ret, unsigned device
 
 int list_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	struct listing ls = { .out = { stdout, ctx, o->out, 0, { 0 } } };
+	struct listing ls = { .out = { stdout, ctx, o->out, 0, { 0 } }, .t0 = now_s() };
 	/* The printer frames the output (text: nothing; JSON: its own frame). */
 	const struct cli_each face = {
 		.arg = &ls, .one = list_one, .stop_at_failure = true, .begin = list_begin, .end = list_end

@@ -40,7 +40,9 @@ struct options {
 	enum mode mode;
 	struct output_opts out;
 	const struct printer *printer;
-	bool json; /* -J / -o json */
+	bool json;            /* -J / -o json */
+	bool prometheus;      /* -o prometheus, --textfile */
+	const char *textfile; /* --textfile=PATH: the output written there atomically */
 	const char *dump_path;
 	enum vlp_dump_format format;
 	const char *access_method;

@@ -69,6 +69,20 @@ struct printer {
 extern const struct printer text_printer;
 extern const struct printer json_printer;
 
+/* Prometheus text exposition 0.0.4 (print_prom.c): samples gathered from
+ * devices (the listing) and check reports (--check), then written grouped
+ * by metric, each series once, no timestamps. */
+struct prom;
+struct prom *prom_new(void);
+void prom_device(struct prom *p, const struct device_view *v);
+void prom_check(struct prom *p, const char *slot, const struct vlp_check_report *rep);
+/* The collector's own metrics; mode "list" or "check" tells two textfiles
+ * apart. */
+void prom_collector(struct prom *p, const char *mode, double seconds, bool success, unsigned devices);
+/* 0, or -1 when memory ran out and the output is incomplete. */
+int prom_write(struct prom *p, FILE *f);
+void prom_free(struct prom *p);
+
 /* Findings of the layout or of the state: errors and warnings always,
  * info notes with -vvv (text); all of them in JSON. */
 void text_findings(struct output *o, const struct vlp_finding *f, size_t n);
