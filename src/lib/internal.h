@@ -164,6 +164,8 @@ const char *vlp_host_proc(const char *proc_root);
 void vlp_host_proc_path(char *buf, size_t len, const char *proc_root, const char *leaf);
 /* "SYS/bus/pci/drivers_probe": writing a slot's name there binds a driver. */
 void vlp_host_probe_path(char *buf, size_t len, const char *sys_root);
+/* "SYS/bus/pci/drivers/DRIVER/unbind": writing a slot's name there unbinds it. */
+void vlp_host_unbind_path(char *buf, size_t len, const char *sys_root, const char *driver);
 /* /proc/self/pagemap (physical addresses of this process's pages) and
  * /proc/sys/vm/nr_hugepages (the huge pages Linux keeps). */
 const char *vlp_host_pagemap_path(void);

@@ -53,6 +53,11 @@ void vlp_host_probe_path(char *buf, size_t len, const char *sys_root)
 	snprintf(buf, len, "%s/bus/pci/drivers_probe", vlp_host_sys(sys_root));
 }
 
+void vlp_host_unbind_path(char *buf, size_t len, const char *sys_root, const char *driver)
+{
+	snprintf(buf, len, "%s/bus/pci/drivers/%s/unbind", vlp_host_sys(sys_root), driver);
+}
+
 const char *vlp_host_kcore_path(void)
 {
 	return PROC_ROOT "/kcore";

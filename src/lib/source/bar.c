@@ -418,7 +418,7 @@ static int64_t selector_key(struct vlp_bars *b, unsigned bar, uint64_t off)
  * bound unless forced: the tool must not fight a driver over the device. */
 static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts)
 {
-	char slot[32];
+	char slot[32], unbind[160];
 	struct vlp_write_policy *b = &dev->policy;
 
 	snprintf(slot, sizeof(slot), "%04x:%02x:%02x.%u", (unsigned)dev->slot.domain, dev->slot.bus,
@@ -434,10 +434,12 @@ static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts
 	else if (!opts->writable)
 		snprintf(b->write_refusal, sizeof(b->write_refusal),
 			 "read-only access (writes need the REPL or batch mode)");
-	else if (dev->driver[0] && !opts->force && (b->refusal_err = EBUSY))
+	else if (dev->driver[0] && !opts->force && (b->refusal_err = EBUSY)) {
+		vlp_host_unbind_path(unbind, sizeof(unbind), NULL, dev->driver);
 		snprintf(b->write_refusal, sizeof(b->write_refusal),
-			 "driver %s is bound to %s: unbind it first (echo %s > /sys/bus/pci/drivers/%s/unbind) or force the writes",
-			 dev->driver, slot, slot, dev->driver);
+			 "driver %s is bound to %s: unbind it first (echo %s > %s) or force the writes",
+			 dev->driver, slot, slot, unbind);
+	}
 	else
 		b->writable = true;
 }
