@@ -254,17 +254,6 @@ static unsigned popcount_words(const struct vlp_val *a, const struct vlp_val *b,
 	return n;
 }
 
-/* The ring of a queue, NULL when not read or another interface's. */
-static const struct vlp_queue_ring *ring_of(const struct vlp_rings *r, bool legacy, unsigned index)
-{
-	if (!r || r->legacy != legacy)
-		return NULL;
-	for (size_t i = 0; i < r->nqueues; i++)
-		if (r->queues[i].index == index)
-			return &r->queues[i];
-	return NULL;
-}
-
 static void device_status(struct prom *p, const char *slot, const struct vlp_field *f,
 			  const struct vlp_field_value *fv)
 {
@@ -295,7 +284,7 @@ static void queues(struct prom *p, const struct device_view *v, const char *slot
 
 	for (size_t i = 0; i < n; i++) {
 		const struct vlp_queue_state *q = &qs[i];
-		const struct vlp_queue_ring *qr = ring_of(v->rings, legacy, q->index);
+		const struct vlp_queue_ring *qr = vlp_rings_queue(v->rings, legacy, q->index);
 		const struct vlp_field_value *size = vlp_regs_row(
 			&q->regs, t, legacy ? VLP_LEGACY_QUEUE_SIZE : VLP_COMMON_QUEUE_SIZE);
 		const struct vlp_field_value *en = vlp_regs_row(

@@ -12,24 +12,10 @@
 
 #include "output.h"
 
-/* The ring of queue index of the interface the driver uses, NULL when the
- * rings were not read or the queue is another interface's. */
-static const struct vlp_queue_ring *ring_of(const struct device_view *v, bool legacy, unsigned index)
-{
-	const struct vlp_rings *r = v->rings;
-
-	if (!r || r->legacy != legacy)
-		return NULL;
-	for (size_t i = 0; i < r->nqueues; i++)
-		if (r->queues[i].index == index)
-			return &r->queues[i];
-	return NULL;
-}
-
 void format_queue_name(char *buf, size_t len, const struct device_view *v, bool legacy,
 		       unsigned index, enum vlp_queue_role *role)
 {
-	const struct vlp_queue_ring *q = ring_of(v, legacy, index);
+	const struct vlp_queue_ring *q = vlp_rings_queue(v->rings, legacy, index);
 	uint32_t words[VLP_FEATURE_WORDS] = { 0 };
 	const struct vlp_field_value *nq;
 	unsigned type = view_device_type(v);
@@ -298,7 +284,7 @@ void json_queue_extras(struct output *o, const struct device_view *v, bool legac
 	/* The ring only when asked (--rings): it reads guest memory. */
 	if (v->rings_asked && (!v->rings || v->rings->legacy == legacy))
 		json_ring(j, v->rings ? v->rings : &(struct vlp_rings){ 0 },
-			  ring_of(v, legacy, q->index));
+			  vlp_rings_queue(v->rings, legacy, q->index));
 }
 
 /* ------------------------------------------------------------------ text */

@@ -261,6 +261,16 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 	return 0;
 }
 
+const struct vlp_queue_ring *vlp_rings_queue(const struct vlp_rings *r, bool legacy, unsigned index)
+{
+	if (!r || r->legacy != legacy)
+		return NULL;
+	for (size_t i = 0; i < r->nqueues; i++)
+		if (r->queues[i].index == index)
+			return &r->queues[i];
+	return NULL;
+}
+
 void vlp_rings_free(struct vlp_rings *r)
 {
 	if (!r)

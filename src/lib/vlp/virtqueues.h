@@ -300,6 +300,11 @@ VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
  * makes (sample_findings). */
 VLP_API int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *rings);
 VLP_API void vlp_rings_free(struct vlp_rings *rings);
+/* The ring of queue index as the interface legacy (true) or the modern one
+ * describes it; NULL when the rings were not read, are the other
+ * interface's, or that queue's is not among them. */
+VLP_API const struct vlp_queue_ring *vlp_rings_queue(const struct vlp_rings *rings, bool legacy,
+						     unsigned index);
 /* The negotiated feature words (device's AND driver's) of a state; a word
  * not read counts as 0. */
 VLP_API void vlp_state_negotiated(const struct vlp_state *s, uint32_t words[VLP_FEATURE_WORDS]);
