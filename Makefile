@@ -87,7 +87,7 @@ endif
 TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
-	unit sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
+	unit layers sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
 	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
 	prometheus qemu-prometheus build-clang deb deb-test symbols
 
@@ -361,12 +361,17 @@ symbols: $(SHARED_LIB)
 deb-test:
 	@tests/deb.sh
 
+# The library's floors on the built objects: calls only down, no two files
+# calling each other, sources under 900 lines, public headers under 700.
+layers: all
+	@tests/layers.sh $(B)
+
 # No C string literal of a register row's name outside the field tables.
 row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals layers sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -439,8 +439,7 @@ static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts
 		snprintf(b->write_refusal, sizeof(b->write_refusal),
 			 "driver %s is bound to %s: unbind it first (echo %s > %s) or force the writes",
 			 dev->driver, slot, slot, unbind);
-	}
-	else
+	} else
 		b->writable = true;
 }
 

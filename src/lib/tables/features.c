@@ -251,25 +251,3 @@ const struct vlp_names *vlp_transport_feature_names(void)
 {
 	return &transport_names;
 }
-
-static const char *bit_lookup(const struct vlp_names *names, unsigned bit)
-{
-	for (size_t i = 0; i < names->count; i++)
-		if (names->entries[i].value == bit)
-			return names->entries[i].name;
-	return NULL;
-}
-
-/* Bits 24-41 and 43 are the transport's (6); the rest the device type's. */
-static bool transport_bit(unsigned bit)
-{
-	/* 2.2: 24-40 and 43 (with 41, VIRTIO_F_ADMIN_VQ) are the transport's. */
-	return (bit >= VLP_F_NOTIFY_ON_EMPTY && bit <= VLP_F_ADMIN_VQ) || bit == VLP_F_SUSPEND;
-}
-
-const char *vlp_feature_name(unsigned device_type, unsigned bit)
-{
-	if (transport_bit(bit))
-		return bit_lookup(&transport_names, bit);
-	return bit_lookup(vlp_device_feature_names(device_type), bit);
-}
