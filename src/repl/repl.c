@@ -198,8 +198,17 @@ static int interactive_loop(struct repl *r, const char *prompt)
 	if (!r->s->bars)
 		fprintf(r->out, "note: %s; commands on registers behind the BARs will fail\n",
 			r->s->bars_error);
-	else if (vlp_device_write_refusal(r->s->dev))
+	else if (vlp_device_write_refusal(r->s->dev)) {
+		const char *driver = vlp_device_driver(r->s->dev);
+
 		fprintf(r->out, "note: read-only: %s\n", vlp_device_write_refusal(r->s->dev));
+		/* The library states why; the options that change it are ours. */
+		if (r->o->passive)
+			fprintf(r->out,
+				"note: without --passive, set, init and queue commands write\n");
+		else if (driver && driver[0] && !r->o->force)
+			fprintf(r->out, "note: --force writes with the driver bound\n");
+	}
 	while (!r->quit) {
 		struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
 
