@@ -18,10 +18,13 @@ skipped_suites=()
 skip_notes=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+times=()
 for suite in "$@"; do
 	echo "===== $suite"
+	started=$SECONDS
 	make --no-print-directory "$suite" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	times+=("$suite $((SECONDS - started))s")
 	# The closing count line: the last line with "N passed, M failed".
 	counts=$(grep -oE '[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?' "$log" | tail -n1)
 	read -r n_pass n_fail n_skip < <(sed -E 's/([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?/\1 \2 \4/' <<<"${counts:-x}")
@@ -48,5 +51,7 @@ echo "====="
 for note in "${skip_notes[@]}"; do
 	echo "skipped: $note"
 done
+# Where make check's time goes (CI's budget is a whole run under 20 minutes).
+echo "time per suite: ${times[*]}"
 echo "suites: $ok passed, $bad failed, $skipped skipped"
 [ "$bad" -eq 0 ]
