@@ -324,10 +324,16 @@ static int check_end(void *arg, const struct options *o, int ret, unsigned devic
 
 	(void)src;
 	if (!devices && ret == EXIT_OK) {
-		fprintf(stderr, PROG ": %s: no virtio device to check\n",
-			o->dump_path             ? o->dump_path
-			: (o->nslots || o->nids) ? "the selection"
-						 : "this system");
+		char sel[256];
+
+		describe_selection(o, sel, sizeof(sel));
+		if (sel[0] && o->dump_path)
+			fprintf(stderr, PROG ": %s: no virtio device matches %s\n", o->dump_path, sel);
+		else if (sel[0])
+			fprintf(stderr, PROG ": no virtio device matches %s\n", sel);
+		else
+			fprintf(stderr, PROG ": %s: no virtio device to check\n",
+				o->dump_path ? o->dump_path : "this system");
 		ret = EXIT_RUNTIME;
 	}
 	if (ret != EXIT_OK)
