@@ -90,6 +90,7 @@ awk '
 total=$(grep -c '' "$tmp/examples")
 check "README.md has examples ($total)" [ "$total" -ge 15 ]
 # No example marker left without its block, no command prompt outside the convention.
+# shellcheck disable=SC2016 # an awk program
 check "README.md: every example marker is followed by a fenced block" \
 	awk '/^<!-- example:/ { m = NR } m && NR == m + 1 { if ($0 !~ /^```/) exit 1; m = 0 }' README.md
 check "README.md: no '# virtio-lspci' root prompt (examples start with \$)" \
@@ -106,9 +107,9 @@ while IFS=$'\x1f' read -r line data want guest cmd; do
 			continue
 		fi
 		missing=
-		for opt in $(grep -oE -- '--[a-z][a-z-]*' <<<"$cmd" | sort -u); do
+		while read -r opt; do
 			grep -rqF -- "$opt" "$guest" "${guest%.sh}" "${guest%-suite.sh}" 2>/dev/null || missing+=" $opt"
-		done
+		done < <(grep -oE -- '--[a-z][a-z-]*' <<<"$cmd" | sort -u)
 		if [ -n "$missing" ]; then
 			fail "$name: $guest does not run$missing"
 			continue

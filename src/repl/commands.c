@@ -193,8 +193,7 @@ static int queue_arg(struct repl *r, const char *cmd, const char *arg, uint64_t 
 		return 0;
 	n = queue_count(r);
 	if (!n)
-		return fail(r, "%s: '%s' is not a queue index (queue names need num_queues)", cmd,
-			    arg);
+		return fail(r, "%s: '%s' is not a queue index (queue names need num_queues)", cmd, arg);
 	if (vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv) == 0)
 		words = drv;
 	list[0] = '\0';

@@ -216,8 +216,9 @@ static void test_commands(void **state)
 	assert_int_equal(fx->r.sel.queue, 2);
 	assert_non_null(strstr(run(fx, "queue RECEIVEQ1", 0), "queue 0:"));
 	assert_int_equal(fx->r.sel.queue, 0);
-	assert_string_equal(run(fx, "queue requestq", -1),
-			    "queue: no queue 'requestq' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
+	assert_string_equal(
+		run(fx, "queue requestq", -1),
+		"queue: no queue 'requestq' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
 	assert_non_null(strstr(run(fx, "queue 1", 0), "queue_notify_off             1"));
 	assert_int_equal(fx->r.sel.queue, 1);
 	out = run(fx, "get queue_size", 0);

@@ -61,18 +61,21 @@ static void test_sequence_lengths(void **state)
 	assert_int_equal(utf8_sequence("\xf5\x80\x80\x80"), 0);
 	assert_int_equal(utf8_sequence("\xff"), 0);
 	assert_int_equal(utf8_sequence("\xfe"), 0);
-	assert_int_equal(utf8_sequence("\xc3"), 0);             /* cut by the end */
+	assert_int_equal(utf8_sequence("\xc3"), 0); /* cut by the end */
 	assert_int_equal(utf8_sequence("\xe2\x82"), 0);
 	assert_int_equal(utf8_sequence("\xf0\x9f\x98"), 0);
-	assert_int_equal(utf8_sequence("\xe2\x82x"), 0);        /* cut by ASCII */
+	assert_int_equal(utf8_sequence("\xe2\x82x"), 0); /* cut by ASCII */
 }
 
 static void test_json_strings(void **state)
 {
 	(void)state;
 	expect_json("virtio-pci", "\"virtio-pci\"");
-	expect_json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
-	expect_json("a\xff" "b", "\"a\\ufffdb\"");
+	expect_json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+	expect_json("a\xff"
+		    "b",
+		    "\"a\\ufffdb\"");
 	expect_json("\xc0\x80", "\"\\ufffd\\ufffd\"");
 	expect_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
 	expect_json("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
@@ -121,12 +124,16 @@ static void test_prom_labels(void **state)
 	(void)state;
 	expect_prom("list", "list");
 	expect_prom("caf\xc3\xa9", "caf\xc3\xa9");
-	expect_prom("a\xff" "b", "a\xef\xbf\xbd" "b");
+	expect_prom("a\xff"
+		    "b",
+		    "a\xef\xbf\xbd"
+		    "b");
 	expect_prom("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");
 	expect_prom("\xed\xb0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	expect_prom("x\xf0\x9f", "x\xef\xbf\xbd\xef\xbf\xbd");
 	expect_prom("q\"b\\n\n", "q\\\"b\\\\n\\n");
-	expect_prom("t\tc\x01\x7f", "t\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd");
+	expect_prom("t\tc\x01\x7f", "t\xef\xbf\xbd"
+				    "c\xef\xbf\xbd\xef\xbf\xbd");
 }
 
 /* The HELP lines: escaped as the format says, one line each. */
