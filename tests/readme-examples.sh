@@ -12,7 +12,8 @@
 #       <!-- example: exit=N -->       the status they exit with (default 0)
 #       <!-- example: guest=SCRIPT --> they need a QEMU guest (root, devices
 #                                       without their driver): SCRIPT, a QEMU
-#                                       suite of tests/qemu, runs that face
+#                                       suite of tests/qemu that a make check
+#                                       target runs, runs that face
 #                                       (each long option of the command is in
 #                                       it or its guest folder); here their
 #                                       options must parse (ARGS --help exits
@@ -104,6 +105,13 @@ while IFS=$'\x1f' read -r line data want guest cmd; do
 		[[ $cmd == virtio-lspci* ]] || continue
 		if [ ! -f "$guest" ]; then
 			fail "$name: guest suite $guest does not exist"
+			continue
+		fi
+		# The make target whose recipe runs it, and that target in make check.
+		target=$(awk -v s="$guest" '/^[a-z][a-z0-9-]*:/ { t = $1; sub(/:.*/, "", t) }
+			/^\t/ && index($0, s) { print t; exit }' Makefile)
+		if [ -z "$target" ] || ! grep -qE "^CHECK_SUITES :=.* $target( |\$)" Makefile; then
+			fail "$name: $guest is not run by a make check suite (target: ${target:-none})"
 			continue
 		fi
 		missing=
