@@ -155,6 +155,12 @@ for face in "${file_faces[@]}" "${slot_faces[@]}"; do
 	rc=$(run "$tmp/err" $face -F "$snap" -s 1:2:3:4:5)
 	expect "bad -s: ${face:-listing}" 2 "$rc" "$tmp/err" 1:2:3:4:5
 done
+# The writing faces on live slots: the selection fails before any device opens.
+for face in --nudge=0 "--check --active"; do
+	# shellcheck disable=SC2086
+	rc=$(run "$tmp/err" $face -s 1:2:3:4:5)
+	expect "bad -s: $face" 2 "$rc" "$tmp/err" 1:2:3:4:5
+done
 rc=$(run "$tmp/err" --diff -s 1:2:3:4:5 "$snap" "$snap")
 expect "bad -s: --diff" 2 "$rc" "$tmp/err" 1:2:3:4:5
 rc=$(run_top "$tmp/err" -F "$snap" -s 1:2:3:4:5)
