@@ -88,7 +88,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit layers sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
-	docs-check valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
+	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
 	prometheus qemu-prometheus build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -321,6 +321,19 @@ fuzz:
 docs-check: virtio-lspci
 	@tests/check-docs.sh ./virtio-lspci
 
+# Bytes that are no UTF-8 in every text line of a snapshot: -J stays strict
+# UTF-8 JSON, -o prometheus passes promtool.
+utf8: virtio-lspci
+	@tests/utf8.sh ./virtio-lspci
+
+# One exit status per outcome: every face over every bad input, one line on stderr.
+exit-status: virtio-lspci
+	@tests/exit-status.sh ./virtio-lspci
+
+# Every example command of README.md runs against the test data.
+readme-examples: virtio-lspci
+	@tests/readme-examples.sh ./virtio-lspci
+
 valgrind: virtio-lspci $(UNIT_BIN)
 	@tests/valgrind.sh ./virtio-lspci $(UNIT_BIN)
 
@@ -381,7 +394,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals layers sanitize golden check-corpus diff-names crosscheck live tui docs-check prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals layers sanitize golden check-corpus diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -133,8 +133,13 @@ static const char usage_text[] =
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"\n"
-	"Exit status: 0 success, 1 runtime problem (bad dump, no such device, no\n"
-	"permission), 2 usage error.\n";
+	"Exit status (every face):\n"
+	"  0  done, nothing wrong found\n"
+	"  1  an input or runtime problem (unreadable or malformed input, no such\n"
+	"     device, no permission, a step that failed), or something found\n"
+	"     (--check: an error, with --strict a warning; --diff: a difference;\n"
+	"     --selftest: a failed step)\n"
+	"  2  a usage error (a bad option, option argument or combination)\n";
 
 static const struct option long_options[] = {
 	{ "slot", required_argument, NULL, 's' },
@@ -571,10 +576,10 @@ int main(int argc, char **argv)
 		ret = EXIT_USAGE;
 		break;
 	}
-	/* --check's exit 1 says what it found: the metrics were collected. */
-	if (opts.textfile && textfile_end(&textfile, ret == EXIT_OK || (opts.mode == MODE_CHECK &&
-									ret == EXIT_RUNTIME)))
+	/* A run that found something (--check's errors) collected its metrics. */
+	if (opts.textfile && textfile_end(&textfile, ret == EXIT_OK || ret == EXIT_FOUND))
 		ret = EXIT_RUNTIME;
+	ret = exit_status(ret);
 	vlp_ctx_free(ctx);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error on standard output: %s\n", strerror(errno));

@@ -143,6 +143,42 @@ for cmd in "${commands[@]}"; do
     check "$bash_comp" "REPL command $cmd (after -c)" "\\b${cmd}\\b"
 done
 
+# --- one exit status table: --help, the man page, README.md ---------------
+#
+# Each as "N<TAB>meaning" lines: --help's "Exit status" block (entries
+# "  N  text", continued by indented lines), the man page's EXIT STATUS
+# entries (.TP / .B N / text, roff's \- read as -), README.md's table rows
+# "| N | text |".  The three must be equal, with 0, 1 and 2 in them.
+
+exit_help=$(awk '/^Exit status/ { on = 1; next }
+	on && /^  [0-9]  / { if (c != "") print c "\t" t; c = $1; sub(/^  [0-9]  /, ""); t = $0; next }
+	on && /^     / { sub(/^ +/, ""); t = t " " $0; next }
+	on { on = 0 }
+	END { if (c != "") print c "\t" t }' <<<"$help")
+exit_man=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH [^E]/p' "$root/$man" | awk '
+	tp && /^\.B [0-9]$/ { c = $2; t = ""; tp = 0; next }
+	/^\./ { if (c != "") print c "\t" t; c = ""; tp = /^\.TP/; next }
+	c != "" { t = (t == "" ? $0 : t " " $0) }
+	END { if (c != "") print c "\t" t }' | sed 's/\\-/-/g')
+exit_readme=$(sed -nE 's/^\| ([0-9]) \| (.*) \|$/\1\t\2/p' "$root/$readme")
+if [[ $(cut -f1 <<<"$exit_help" | paste -sd ' ') != "0 1 2" ]]; then
+    fail "$bin --help: the exit status table has no entries 0, 1, 2 (got: $(cut -f1 <<<"$exit_help" | paste -sd ' '))"
+else
+    pass
+fi
+if [[ $exit_man == "$exit_help" ]]; then
+    pass
+else
+    fail "$man: EXIT STATUS differs from --help's table"
+    diff <(printf '%s\n' "$exit_help") <(printf '%s\n' "$exit_man") | sed 's/^/    /'
+fi
+if [[ $exit_readme == "$exit_help" ]]; then
+    pass
+else
+    fail "$readme: the exit status table differs from --help's"
+    diff <(printf '%s\n' "$exit_help") <(printf '%s\n' "$exit_readme") | sed 's/^/    /'
+fi
+
 # --- the man page renders without warnings --------------------------------
 
 if ! command -v groff >/dev/null 2>&1; then

@@ -106,16 +106,16 @@ check "--check counts the checks not made" \
 	grep -qx '  35 checks not made (a dump holds config space only: no BAR contents); -v lists them' "$tmp/default.txt"
 check "--check does not name them by default" [ "$(grep -c 'reset-state' "$tmp/default.txt")" = 0 ]
 check "--check -v names them" grep -q '^  not checked (a dump holds config space only: no BAR contents):.* reset-state' "$tmp/verbose.txt"
-# Input problems: exit status 2.
+# Input problems: exit status 1, as every face (the EXIT STATUS table).
 "$tool" --check -F tests/data/bad/empty.txt >/dev/null 2>"$tmp/err"
-check "an empty dump exits 2" [ $? = 2 ]
+check "an empty dump exits 1" [ $? = 1 ]
 check "an empty dump: one line naming it" grep -qx 'virtio-lspci: tests/data/bad/empty.txt: no device in the dump (empty input)' "$tmp/err"
 "$tool" --diff tests/data/bad/only-comments.txt tests/data/snapshot-modern.lspci -s 00:02.0 >/dev/null 2>&1
-check "--diff with a dump holding no device exits 2" [ $? = 2 ]
+check "--diff with a dump holding no device exits 1" [ $? = 1 ]
 "$tool" --check -F tests/data/bad/raw-100-bytes.bin >/dev/null 2>&1
-check "a bad dump exits 2" [ $? = 2 ]
+check "a bad dump exits 1" [ $? = 1 ]
 "$tool" --check -F /nonexistent >/dev/null 2>&1
-check "a missing dump exits 2" [ $? = 2 ]
+check "a missing dump exits 1" [ $? = 1 ]
 "$tool" --check --active -F tests/data/host-vm.lspci >/dev/null 2>&1
 check "--active with -F is a usage error (2)" [ $? = 2 ]
 
@@ -149,6 +149,6 @@ check "--diff -J flags a used idx that went backwards" jq -e '.rings_compared an
 	"$tmp/diff.json" >/dev/null
 "$tool" --diff -J tests/data/snapshot-modern.lspci tests/data/snapshot-modern.lspci -s 00:02.0 >"$tmp/diff.json"
 check "--diff -J without ring memory: rings not compared" jq -e '.rings_compared == false' "$tmp/diff.json" >/dev/null
-"$tool" --diff tests/data/snapshot-modern.lspci /nonexistent/file >/dev/null 2>&1
-check "--diff with a missing file exits 2" [ $? = 2 ]
+"$tool" --diff -s 00:02.0 tests/data/snapshot-modern.lspci /nonexistent/file >/dev/null 2>&1
+check "--diff with a missing file exits 1" [ $? = 1 ]
 summary check

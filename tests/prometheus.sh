@@ -178,7 +178,7 @@ failing() {
 failing 1 "missing dump" -F "$tmp/no-such-file"
 failing 1 "bad dump" -F tests/data/bad/garbage.txt
 failing 1 "no device matches" -F "$snap" -s 00:1f.7
-failing 2 "--check on a dump that cannot be read" --check -F "$tmp/no-such-file"
+failing 1 "--check on a dump that cannot be read" --check -F "$tmp/no-such-file"
 "$tool" --textfile="$prom" -J -F "$snap" >/dev/null 2>"$tmp/err"
 rc=$?
 check "--textfile with -J: usage error, exit 2 ($rc)" [ "$rc" = 2 ] && grep -q -- '--textfile' "$tmp/err"

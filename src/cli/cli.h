@@ -45,9 +45,6 @@ struct cli_each {
 		   struct json *j);
 	/* The first device not handled ends the loop (the listing). */
 	bool stop_at_failure;
-	/* The exit status when the selection cannot be opened; 0: the one
-	 * open_selection gives. */
-	int unopened;
 	/* Optional: after the selection opened, before the first device; a
 	 * status other than EXIT_OK ends the run with it, nothing else called. */
 	int (*begin)(void *arg, const struct options *o);

@@ -168,7 +168,7 @@ static void refusal_words(char *why, size_t whylen, const struct vlp_drive_refus
 /* The registers behind the BARs, for the register checks: NULL with the
  * reason in why when they cannot be read.  --active opens them writable:
  * refused (a driver bound, a snapshot, a dry run), that is said and the
- * passive checks still run (*active false, *ret EXIT_USAGE). */
+ * passive checks still run (*active false, *ret EXIT_RUNTIME). */
 static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *o, bool *active,
 				     int *ret, struct vlp_device *dev, const struct vlp_layout *l,
 				     const char *slot, char *why, size_t whylen)
@@ -200,7 +200,7 @@ static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *
 				": %s: --active: --check --active makes its writes: not with --dry-run\n",
 				slot);
 		*active = false;
-		*ret = EXIT_USAGE;
+		*ret = EXIT_RUNTIME;
 		dopts.bars.writable = false;
 		dopts.no_dry_run = false;
 		err = vlp_drive_open(ctx, dev, l, &dopts, &ref);
@@ -249,7 +249,7 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 	return rings;
 }
 
-/* Checks one device; returns EXIT_OK, or EXIT_USAGE when it could not be
+/* Checks one device; returns EXIT_OK, or EXIT_RUNTIME when it could not be
  * checked (not decoded) or not as asked (--active refused). */
 static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 		     struct vlp_device *dev, struct json *j)
@@ -271,7 +271,7 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 							     : "snapshot";
 	if (vlp_decode(ctx, dev, &l)) {
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
-		return EXIT_USAGE;
+		return EXIT_RUNTIME;
 	}
 	/* Writes to a device a driver holds are refused before BAR access is
 	 * even opened writable; the passive checks still run. */
@@ -280,16 +280,16 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	if (vlp_check_device_rings(ctx, dev, l, state, why[0] ? why : NULL, rings,
 				   rings_why[0] ? rings_why : NULL, &rep)) {
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
-		ret = EXIT_USAGE;
+		ret = EXIT_RUNTIME;
 		goto out;
 	}
 	if (active) {
 		if (!state) {
 			fprintf(stderr, PROG ": %s: --active needs BAR access: %s\n", slot, why);
-			ret = EXIT_USAGE;
+			ret = EXIT_RUNTIME;
 		} else if (vlp_check_active(ctx, dev, l, rep)) {
 			fprintf(stderr, PROG ": %s: --active: %s\n", slot, vlp_ctx_error(ctx));
-			ret = EXIT_USAGE;
+			ret = EXIT_RUNTIME;
 		}
 	}
 	format_device_title(title, sizeof(title), l);
@@ -313,9 +313,10 @@ out:
 	return ret;
 }
 
-/* After the last device: any failure of the run is an input problem
- * (exit 2), nothing to check too; else errors, and with --strict warnings,
- * fail it (exit 1).  The text summary line. */
+/* After the last device: any failure of the run is an input or runtime
+ * problem, nothing to check too (EXIT_RUNTIME); else errors, and with
+ * --strict warnings, are what the run found (EXIT_FOUND: exit 1 too).  The
+ * text summary line. */
 static int check_end(void *arg, const struct options *o, int ret, unsigned devices,
 		     const struct vlp_source *src)
 {
@@ -323,26 +324,32 @@ static int check_end(void *arg, const struct options *o, int ret, unsigned devic
 
 	(void)src;
 	if (!devices && ret == EXIT_OK) {
-		fprintf(stderr, PROG ": %s: no virtio device to check\n",
-			o->dump_path             ? o->dump_path
-			: (o->nslots || o->nids) ? "the selection"
-						 : "this system");
-		ret = EXIT_USAGE;
+		char sel[256];
+
+		describe_selection(o, sel, sizeof(sel));
+		if (sel[0] && o->dump_path)
+			fprintf(stderr, PROG ": %s: no virtio device matches %s\n", o->dump_path, sel);
+		else if (sel[0])
+			fprintf(stderr, PROG ": no virtio device matches %s\n", sel);
+		else
+			fprintf(stderr, PROG ": %s: no virtio device to check\n",
+				o->dump_path ? o->dump_path : "this system");
+		ret = EXIT_RUNTIME;
 	}
 	if (ret != EXIT_OK)
-		ret = EXIT_USAGE;
-	else if (t->count[VLP_SEV_ERROR] || (o->strict && t->count[VLP_SEV_WARNING]))
 		ret = EXIT_RUNTIME;
+	else if (t->count[VLP_SEV_ERROR] || (o->strict && t->count[VLP_SEV_WARNING]))
+		ret = EXIT_FOUND;
 	if (t->prom) {
 		struct timespec t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		prom_collector(t->prom, "check",
 			       (double)(t1.tv_sec - t->t0.tv_sec) + (t1.tv_nsec - t->t0.tv_nsec) / 1e9,
-			       ret != EXIT_USAGE, t->devices);
+			       ret != EXIT_RUNTIME, t->devices);
 		if (prom_write(t->prom, stdout)) {
 			fprintf(stderr, PROG ": out of memory: the metrics are incomplete\n");
-			ret = EXIT_USAGE;
+			ret = EXIT_RUNTIME;
 		}
 		prom_free(t->prom);
 	} else if (!o->json)
@@ -380,18 +387,16 @@ static void check_summary(void *arg, const struct options *o, int ret, struct js
 	json_uint(j, "warnings", t->count[VLP_SEV_WARNING]);
 	json_uint(j, "infos", t->count[VLP_SEV_INFO]);
 	json_bool(j, "strict", o->strict);
-	json_uint(j, "exit_status", (unsigned)ret);
+	json_uint(j, "exit_status", (unsigned)exit_status(ret));
 	json_end_object(j);
 }
 
 int check_main(struct vlp_ctx *ctx, const struct options *o)
 {
 	struct check_totals t = { 0 };
-	/* A dump that cannot be opened is an input problem: exit 2. */
 	const struct cli_each face = { .json_key = "devices",
 				       .arg = &t,
 				       .one = check_one,
-				       .unopened = EXIT_USAGE,
 				       .begin = check_begin,
 				       .end = check_end,
 				       .summary = check_summary };
@@ -461,7 +466,7 @@ static int open_side(struct vlp_ctx *ctx, const struct options *o, const char *o
 	ret = session_open_source(&d->s, ctx, is_file ? operand : NULL,
 				  is_file ? (o->nslots ? o->slots[0] : NULL) : operand, o, &bopts);
 	if (ret != EXIT_OK)
-		return EXIT_USAGE;
+		return ret;
 	if (d->s.bars && vlp_read_state(ctx, d->s.dev, d->s.layout, &sopts, &d->state)) {
 		fprintf(stderr, PROG ": %s: %s\n", operand, vlp_ctx_error(ctx));
 		d->state = NULL;
@@ -524,7 +529,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 	if (vlp_diff_devices(ctx, da.s.layout, da.state, db.s.layout, db.state, &diff) ||
 	    vlp_diff_rings(ctx, diff, da.rings, db.rings, &rings)) {
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-		ret = EXIT_USAGE;
+		ret = EXIT_RUNTIME;
 		goto out;
 	}
 	if (o->json) {
@@ -569,7 +574,7 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 		       da.state && db.state ? "" : " (config space only: registers not read on both sides)",
 		       rings ? ", rings included" : "");
 	}
-	ret = diff->count ? EXIT_RUNTIME : EXIT_OK;
+	ret = diff->count ? EXIT_FOUND : EXIT_OK;
 out:
 	vlp_diff_free(diff);
 	vlp_rings_free(da.rings);

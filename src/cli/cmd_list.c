@@ -268,7 +268,10 @@ static int list_end(void *arg, const struct options *o, int ret, unsigned device
 		char what[512];
 
 		describe_selection(o, what, sizeof(what));
-		if (what[0]) {
+		if (what[0] && o->dump_path) {
+			fprintf(stderr, PROG ": %s: no virtio device matches %s\n", o->dump_path, what);
+			ret = EXIT_RUNTIME;
+		} else if (what[0]) {
 			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
 			ret = EXIT_RUNTIME;
 		} else if (o->dump_path) {

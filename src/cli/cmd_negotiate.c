@@ -169,9 +169,7 @@ out:
 
 int negotiate_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	const struct cli_each face = { .json_key = "negotiate",
-				       .one = negotiate_one,
-				       .unopened = EXIT_RUNTIME };
+	const struct cli_each face = { .json_key = "negotiate", .one = negotiate_one };
 
 	return cli_each_device(ctx, o, &face);
 }

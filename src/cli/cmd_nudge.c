@@ -277,7 +277,7 @@ out:
 
 int nudge_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	const struct cli_each face = { .json_key = "nudge", .one = nudge_one, .unopened = EXIT_RUNTIME };
+	const struct cli_each face = { .json_key = "nudge", .one = nudge_one };
 
 	return cli_each_device(ctx, o, &face);
 }

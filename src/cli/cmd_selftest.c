@@ -222,9 +222,7 @@ out:
 
 int selftest_main(struct vlp_ctx *ctx, const struct options *o)
 {
-	const struct cli_each face = { .json_key = "selftest",
-				       .one = selftest_one,
-				       .unopened = EXIT_RUNTIME };
+	const struct cli_each face = { .json_key = "selftest", .one = selftest_one };
 
 	return cli_each_device(ctx, o, &face);
 }

@@ -21,7 +21,7 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct c
 
 	ret = open_selection(ctx, o, &filter, &src);
 	if (ret != EXIT_OK)
-		return face->unopened ? face->unopened : ret;
+		return ret;
 	if (face->begin && (ret = face->begin(face->arg, o)) != EXIT_OK)
 		goto out;
 	if (face->json_key && o->json) {
@@ -57,7 +57,11 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct c
 		char sel[256];
 
 		describe_selection(o, sel, sizeof(sel));
-		fprintf(stderr, PROG ": %s: no such virtio device\n", sel);
+		if (o->dump_path)
+			fprintf(stderr, PROG ": %s: no virtio device matches %s\n", o->dump_path,
+				sel[0] ? sel : "the selection");
+		else
+			fprintf(stderr, PROG ": %s: no such virtio device\n", sel);
 		ret = EXIT_RUNTIME;
 	}
 	if (jp) {

@@ -176,6 +176,40 @@ static unsigned queue_count(struct repl *r)
 
 /* ------------------------------------------------------------ queues */
 
+/* A queue a person names: its index, or its name for the device's type
+ * ("requestq", "receiveq1", "controlq"), as --nudge and ring take it.  The
+ * names follow num_queues and the driver's features (where a virtio-net's
+ * control queue sits: reading them moves the feature selector, put back);
+ * 0 with the index in *q, or the failure. */
+static int queue_arg(struct repl *r, const char *cmd, const char *arg, uint64_t *q)
+{
+	uint32_t drv[VLP_FEATURE_WORDS];
+	const uint32_t *words = NULL;
+	char name[32], list[300];
+	size_t used = 0;
+	unsigned n;
+
+	if (parse_number(arg, q) == 0)
+		return 0;
+	n = queue_count(r);
+	if (!n)
+		return fail(r, "%s: '%s' is not a queue index (queue names need num_queues)", cmd, arg);
+	if (vlp_features_read(r->ctx, r->s->dev, layout(r), true, drv) == 0)
+		words = drv;
+	list[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		vlp_queue_name(r->type, i, n, words, name, sizeof(name), NULL);
+		if (!strcasecmp(name, arg)) {
+			*q = i;
+			return 0;
+		}
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u %s",
+						 i ? ", " : "", i, name);
+	}
+	return fail(r, "%s: no queue '%s' (queues: %s)", cmd, arg, list);
+}
+
 /* The queues the REPL drives (4.1.5.1.3): opened with the first setup,
  * which turns bus mastering on; released by a reset or at the end. */
 static int need_vqs(struct repl *r)
@@ -264,7 +298,9 @@ static int parse_queue(struct repl *r, const char *cmd, const char *arg, unsigne
 {
 	uint64_t v;
 
-	if (parse_number(arg, &v) || v > UINT16_MAX)
+	if (queue_arg(r, cmd, arg, &v))
+		return -1;
+	if (v > UINT16_MAX)
 		return fail(r, "%s: '%s' is not a queue index", cmd, arg);
 	*q = (unsigned)v;
 	return 0;
@@ -605,8 +641,8 @@ static int cmd_queue(struct repl *r, const struct words *w)
 	if (words_need(r, w, 0, 1) || need_bars(r))
 		return -1;
 	if (w->n == 2) {
-		if (parse_number(w->w[1], &q))
-			return fail(r, "queue: '%s' is not a queue index", w->w[1]);
+		if (queue_arg(r, "queue", w->w[1], &q))
+			return -1;
 		n = queue_count(r);
 		if (n && q >= n)
 			return fail(r, "queue %" PRIu64 ": the device has %u queues (0-%u)", q, n,
@@ -999,7 +1035,9 @@ static int cmd_notify(struct repl *r, const struct words *w)
 
 	if (words_need(r, w, 1, 1) || need_bars(r))
 		return -1;
-	if (parse_number(w->w[1], &q) || q > UINT16_MAX)
+	if (queue_arg(r, "notify", w->w[1], &q))
+		return -1;
+	if (q > UINT16_MAX)
 		return fail(r, "notify: '%s' is not a queue index", w->w[1]);
 	if (!confirm(r, "notify queue %" PRIu64 "?", q))
 		return fail(r, "not confirmed: nothing written");
@@ -1622,8 +1660,8 @@ const struct command repl_commands[] = {
 	{ "set", "set FIELD VALUE",
 	  "write a field and read it back; read-only fields and values that do not fit are refused",
 	  cmd_set, COMPLETE_FIELD, NULL },
-	{ "queue", "queue [N] | queue setup Q [SIZE]",
-	  "select queue N for the queue_* fields (N: 0..num_queues-1) and show it; queue setup gives queue Q a ring in pinned memory of SIZE (default: the device's maximum, at most 256) and enables it (4.1.5.1.3, NO_VECTOR: polled)",
+	{ "queue", "queue [Q] | queue setup Q [SIZE]",
+	  "select queue Q for the queue_* fields (Q: index 0..num_queues-1, or name: receiveq1, controlq, requestq) and show it; queue setup gives queue Q a ring in pinned memory of SIZE (default: the device's maximum, at most 256) and enables it (4.1.5.1.3, NO_VECTOR: polled)",
 	  cmd_queue, COMPLETE_QUEUE, NULL },
 	{ "features", "features", "device, driver and negotiated feature bits with their names",
 	  cmd_features, COMPLETE_NONE, NULL },

@@ -275,7 +275,9 @@ static int batch_one(void *arg, const char *cmd)
 	b->n++;
 	if (repl_run_command(b->r, cmd)) {
 		fflush(b->r->out);
-		fprintf(stderr, PROG ": command %u (%s): %s\n", b->n, start, b->r->err);
+		fprintf(stderr, PROG ": %s: command %u (%s): %s\n",
+			b->r->s->name + (strncmp(b->r->s->name, "0000:", 5) ? 0 : 5), b->n, start,
+			b->r->err);
 		return -1;
 	}
 	return b->r->quit ? 1 : 0;

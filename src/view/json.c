@@ -20,11 +20,66 @@ static void indent(struct json *j)
 		fputs("  ", j->f);
 }
 
+/* RFC 3629: the length of the well-formed UTF-8 sequence at p (1 to 4), or
+ * 0 when the byte at p does not start one: a stray continuation byte, a
+ * lead byte 0xc0, 0xc1 or 0xf5-0xff, an overlong form, a surrogate
+ * (U+D800-DFFF), a code point above U+10FFFF, or a sequence cut short (by
+ * the end of the string too: a NUL is no continuation byte). */
+size_t utf8_sequence(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	/* The second byte's range rules out overlongs, surrogates and > U+10FFFF. */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* A JSON string (RFC 8259) that is valid UTF-8 whatever the bytes: text from
+ * input (a snapshot's driver line, a file name) may hold anything.  Each byte
+ * that does not belong to a well-formed sequence becomes U+FFFD; control
+ * characters are escaped. */
 static void put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
+	for (const char *p = s; *p;) {
+		unsigned char c = (unsigned char)*p;
+		size_t n = utf8_sequence(p);
+
+		if (n == 0) {
+			fputs("\\ufffd", f);
+			p++;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		switch (c) {
 		case '"':
 			fputs("\\\"", f);
 			break;
@@ -38,11 +93,12 @@ static void put_string(FILE *f, const char *s)
 			fputs("\\t", f);
 			break;
 		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
+			if (c < 0x20 || c == 0x7f)
+				fprintf(f, "\\u%04x", c);
 			else
-				fputc(*p, f);
+				fputc(c, f);
 		}
+		p++;
 	}
 	fputc('"', f);
 }

@@ -5,6 +5,7 @@
 #define VLP_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,5 +29,8 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_string(struct json *j, const char *key, const char *s); /* NULL -> null */
 void json_null(struct json *j, const char *key);
 void json_real(struct json *j, const char *key, double v); /* %.3f, null when not finite */
+/* The length of the well-formed UTF-8 sequence starting at s (1-4), 0 when
+ * the byte at s starts none; every writer of text from input uses it. */
+size_t utf8_sequence(const char *s);
 
 #endif

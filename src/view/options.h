@@ -13,7 +13,18 @@
 
 #define PROG "virtio-lspci"
 
-enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+/* The exit status table (--help, the man page's EXIT STATUS): 0 done and
+ * nothing wrong found, 1 an input or runtime problem or something found
+ * (--check errors, --diff differences, a --selftest step failed), 2 a
+ * usage error.  EXIT_FOUND is the faces' "ran, and found something": the
+ * process exits 1 for it (exit_status()); main tells it from a problem
+ * only to keep --textfile's metrics of a run that worked. */
+enum exit_code { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2, EXIT_FOUND = 3 };
+
+static inline int exit_status(int ret)
+{
+	return ret == EXIT_FOUND ? EXIT_RUNTIME : ret;
+}
 
 /* What the run does; one per run. */
 enum mode {

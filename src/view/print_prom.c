@@ -141,23 +141,37 @@ void prom_free(struct prom *p)
 	free(p);
 }
 
-/* A label value with \, " and newline escaped (0.0.4). */
-static size_t escape(char *out, size_t len, const char *v)
+/* Text for the exposition (0.0.4): \\ and newline escaped, and " in a label
+ * value (not in HELP); valid UTF-8, which the format requires: each byte
+ * outside a well-formed sequence, and each other control character, becomes
+ * U+FFFD.  Cut at a whole character when out is full. */
+static size_t escape_text(char *out, size_t len, const char *v, bool label)
 {
+	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 	size_t k = 0;
 
-	for (; v && *v && k + 3 < len; v++) {
-		if (*v == '\\' || *v == '"') {
-			out[k++] = '\\';
-			out[k++] = *v;
-		} else if (*v == '\n') {
-			out[k++] = '\\';
-			out[k++] = 'n';
-		} else {
-			out[k++] = *v;
+	while (v && *v) {
+		size_t n = utf8_sequence(v);
+		unsigned char c = (unsigned char)*v;
+		const char *put = v;
+		size_t m = n;
+
+		if (n == 0 || (n == 1 && c != '\n' && (c < 0x20 || c == 0x7f))) {
+			put = replacement;
+			m = 3;
+			n = 1;
+		} else if (c == '\\' || (c == '"' && label) || c == '\n') {
+			put = c == '\\' ? "\\\\" : c == '"' ? "\\\"" : "\\n";
+			m = 2;
 		}
+		if (k + m >= len)
+			break;
+		memcpy(out + k, put, m);
+		k += m;
+		v += n;
 	}
-	out[k] = '\0';
+	if (len)
+		out[k] = '\0';
 	return k;
 }
 
@@ -176,7 +190,7 @@ static void add(struct prom *p, enum prom_metric m, const char *value, ...)
 	va_start(ap, value);
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
-		escape(esc, sizeof(esc), v);
+		escape_text(esc, sizeof(esc), v, true);
 		if (used < sizeof(buf))
 			used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s=\"%s\"",
 						 first ? "{" : ",", k, esc);
@@ -482,6 +496,8 @@ static int by_series(const void *a, const void *b, void *arg)
  * (the output is incomplete). */
 int prom_write(struct prom *p, FILE *f)
 {
+	char help[512];
+
 	for (unsigned m = 0; m < PM_COUNT; m++) {
 		struct prom_family *fam = &p->fam[m];
 		size_t *order;
@@ -511,8 +527,9 @@ int prom_write(struct prom *p, FILE *f)
 			for (size_t k = i; k < j; k++)
 				dup[order[k]] = order[k] != keep;
 		}
-		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metrics[m].name, metrics[m].help,
-			metrics[m].name, metrics[m].type);
+		escape_text(help, sizeof(help), metrics[m].help, false);
+		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metrics[m].name, help, metrics[m].name,
+			metrics[m].type);
 		for (size_t i = 0; i < fam->n; i++)
 			if (!dup[i])
 				fprintf(f, "%s %s\n", fam->s[i].series, fam->s[i].value);

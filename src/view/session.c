@@ -97,7 +97,9 @@ static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct op
 		return EXIT_RUNTIME;
 	}
 	if (!dev && !extra) {
-		if (what[0])
+		if (what[0] && dump_path)
+			fprintf(stderr, PROG ": %s: no virtio device matches %s\n", dump_path, what);
+		else if (what[0])
 			fprintf(stderr, PROG ": no virtio device matches %s\n", what);
 		else
 			fprintf(stderr, PROG ": %s: no virtio devices\n",

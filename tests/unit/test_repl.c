@@ -212,6 +212,13 @@ static void test_commands(void **state)
 
 	assert_string_equal(run(fx, "get num_queues mac", 0),
 			    "common.num_queues = 3\ndevice.mac = 52:54:00:12:34:56\n");
+	assert_non_null(strstr(run(fx, "queue controlq", 0), "queue_notify_off             2"));
+	assert_int_equal(fx->r.sel.queue, 2);
+	assert_non_null(strstr(run(fx, "queue RECEIVEQ1", 0), "queue 0:"));
+	assert_int_equal(fx->r.sel.queue, 0);
+	assert_string_equal(
+		run(fx, "queue requestq", -1),
+		"queue: no queue 'requestq' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
 	assert_non_null(strstr(run(fx, "queue 1", 0), "queue_notify_off             1"));
 	assert_int_equal(fx->r.sel.queue, 1);
 	out = run(fx, "get queue_size", 0);
@@ -234,7 +241,7 @@ static void test_queue_commands(void **state)
 	assert_string_equal(run(fx, "queue setup", -1), "usage: queue setup Q [SIZE]");
 	assert_string_equal(run(fx, "queue setup 0 0", -1),
 			    "queue setup: '0' is not a queue size (1-32768)");
-	assert_string_equal(run(fx, "queue setup x", -1), "queue setup: 'x' is not a queue index");
+
 	assert_string_equal(run(fx, "post 0 in 64", -1), "post: queue 0 is not set up (queue setup 0)");
 	assert_string_equal(run(fx, "post 0 sideways 4", -1),
 			    "post: 'sideways': give in (the device writes) or out (the device reads)");
@@ -249,6 +256,16 @@ static void test_queue_commands(void **state)
 	assert_string_equal(run(fx, "poll 1", -1), "poll: queue 1 is not set up (queue setup 1)");
 	/* nothing was written, not even bus mastering */
 	assert_int_equal(st->bar_writes, 0);
+	assert_int_equal(st->config_writes, 0);
+	/* Queues by name: the names read the driver's features (selector
+	 * writes, put back), nothing else. */
+	assert_string_equal(run(fx, "queue setup x", -1),
+			    "queue setup: no queue 'x' (queues: 0 receiveq1, 1 transmitq1, 2 controlq)");
+	assert_string_equal(run(fx, "queue setup controlq 8", -1),
+			    "queues refused: a snapshot is read-only");
+	assert_string_equal(run(fx, "kick transmitq1", -1),
+			    "kick: queue 1 is not set up (queue setup 1)");
+	assert_null(fx->r.vqs);
 	assert_int_equal(st->config_writes, 0);
 	assert_int_equal(repl_release_queues(&fx->r), 0);
 }
