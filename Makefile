@@ -220,6 +220,17 @@ $(B)/san/%: tests/unit/%.c $(SAN_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $< \
 		$(SAN_OBJ) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
+# The vhost-user-blk back-end that breaks device rules on purpose
+# (tests/vhost-user/faulty-blk.c), for the QEMU suites; it takes the feature
+# bits from the library's spec.h, nothing else of the project.
+FAULTY_BLK := $(B)/tests/faulty-blk
+$(FAULTY_BLK): tests/vhost-user/faulty-blk.c tests/vhost-user/faulty-blk.h src/lib/vlp/spec.h src/lib/vlp/base.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIB_INC) $(LDFLAGS) -o $@ $<
+
+faulty-blk: $(FAULTY_BLK)
+
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
