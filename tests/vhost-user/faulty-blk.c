@@ -754,7 +754,7 @@ static void process(struct vq *q)
 				ring_broken(q, heads[i]);
 				break;
 			}
-			if (on(F_HANG) || on(F_COMPLETE_AFTER_RESET)) {
+			if ((on(F_HANG) || on(F_COMPLETE_AFTER_RESET)) && q->nheld < QUEUE_SIZE_MAX) {
 				S.requests++;
 				q->held[q->nheld++] = (struct held){heads[i], (uint32_t)c.wlen};
 				applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET,
@@ -1099,17 +1099,17 @@ static int serve_message(void)
 			for (unsigned i = 0; i < k && nfds < VU_MAX_FDS; i++)
 				memcpy(&fds[nfds++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
 		}
-	if (n != VU_HDR_SIZE)
-		return -1;
 	memcpy(&req, hdr, 4);
 	memcpy(&flags, hdr + 4, 4);
 	memcpy(&size, hdr + 8, 4);
-	if (size > VU_PAYLOAD_MAX) {
-		logf_("request %u: payload of %u bytes", req, size);
+	if (n != VU_HDR_SIZE || size > VU_PAYLOAD_MAX ||
+	    (size && recv(conn, payload, size, MSG_WAITALL) != (ssize_t)size)) {
+		if (n == VU_HDR_SIZE)
+			logf_("request %u: payload of %u bytes not read", req, size);
+		for (unsigned i = 0; i < nfds; i++)
+			close(fds[i]);
 		return -1;
 	}
-	if (size && recv(conn, payload, size, MSG_WAITALL) != (ssize_t)size)
-		return -1;
 	if (S.verbose)
 		logf_("<- %s (%u bytes, %u fds)", req_name(req), size, nfds);
 	r = handle(req, flags, payload, size, fds, &nfds);
