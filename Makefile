@@ -88,7 +88,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit layers sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
-	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest repl-tty tui qemu-tui \
+	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user faulty-blk repl-tty tui qemu-tui \
 	prometheus qemu-prometheus build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -220,6 +220,17 @@ $(B)/san/%: tests/unit/%.c $(SAN_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $< \
 		$(SAN_OBJ) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
+# The vhost-user-blk back-end that breaks device rules on purpose
+# (tests/vhost-user/faulty-blk.c), for the QEMU suites; it takes the feature
+# bits from the library's spec.h, nothing else of the project.
+FAULTY_BLK := $(B)/tests/faulty-blk
+$(FAULTY_BLK): tests/vhost-user/faulty-blk.c tests/vhost-user/faulty-blk.h src/lib/vlp/spec.h src/lib/vlp/base.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIB_INC) $(LDFLAGS) -o $@ $<
+
+faulty-blk: $(FAULTY_BLK)
+
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
 
@@ -288,6 +299,12 @@ qemu-negotiate: virtio-lspci
 # intel-iommu: --selftest refused naming the IOMMU group, --rings naming the IOVAs.
 qemu-selftest: virtio-lspci
 	@tests/qemu/selftest.sh ./virtio-lspci && tests/qemu/selftest-iommu.sh ./virtio-lspci
+
+# vhost-user-blk in one guest: tests/vhost-user/faulty-blk clean and qemu-storage-daemon's
+# export read, written and self-tested through the guest's virtio_blk, then one faulty-blk
+# per fault, each seen where the guest can see it (kernel, --check, --selftest).
+qemu-vhost-user: virtio-lspci $(FAULTY_BLK)
+	@tests/qemu/vhost-user.sh
 
 # User-space DMA (REPL queue setup, post, kick, poll) on a virtio-rng in a guest, checked
 # against QEMU's view over QMP (x-query-virtio-queue-status), and the refusals.
@@ -394,7 +411,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals layers sanitize golden check-corpus diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-tui qemu-prometheus repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals layers sanitize golden check-corpus diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-tui qemu-prometheus repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# The vhost-user suite (make qemu-vhost-user): one guest (q35, 512M of guest RAM in a
+# shared memfd) with vhost-user-blk devices whose back-ends run on the host: faulty-blk
+# clean (tests/vhost-user), qemu-storage-daemon's vhost-user-blk export (a device that is
+# not QEMU's), and one faulty-blk per fault.  The guest's virtio_blk binds to the clean
+# ones, reads the known pattern back (a row, the whole disk's md5) and reads back a write;
+# each faulty device is armed by its control write and read once, and what the fault
+# does is checked where the guest can see it: the kernel's messages, a read that never
+# ends or returns other data, the page cache, the offered features and configuration,
+# --check and --selftest.  The back-ends' counts show each fault applied.
+# Prints "vhost-user: N passed, M failed".
+#   tests/qemu/vhost-user.sh [--keep DIR] (VLP_QEMU_CACHE: the kernel cache, see README.md)
+set -uo pipefail
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/lib.sh"
+vlp_suite vhost-user
+vlp_parse_keep "$@"
+fb=$VLP_REPO_ROOT/build/tests/faulty-blk
+vlp_need jq
+[[ -x $fb ]] || vlp_cant "$fb is missing: run make faulty-blk first"
+command -v qemu-storage-daemon >/dev/null ||
+	vlp_cant "qemu-storage-daemon is missing (Debian's qemu-system-common ships it)"
+vlp_setup_or_skip
+vlp_work "$keep"
+out=$work/guest.out vlp_mark=@@VLP-VU
+size=4M
+bytes=$((4 << 20))
+
+# slot name: 03 the clean faulty-blk, 04 qemu-storage-daemon, then one device per fault.
+devices=(03:clean 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
+	08:used-len-under 09:used-idx-skip 0a:used-flags 0b:write-readable 0c:write-desc-table
+	0d:no-notify 0e:notify-suppressed 0f:ignore-indirect 10:split-header 11:hang
+	12:complete-after-reset 13:out-of-order 14:ro-writes 15:wce-no-flush 16:config-padding
+	17:no-version1)
+pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
+stop_backends() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	pids=()
+}
+trap 'stop_backends; vlp_cleanup' EXIT
+
+# The disk pattern: the 16 bytes at offset o are "%012x fb\n" of o.
+awk -v n="$bytes" 'BEGIN { for (o = 0; o < n; o += 16) printf "%012x fb\n", o }' >"$work/qsd.img"
+want_md5=$(md5sum <"$work/qsd.img" | cut -d' ' -f1)
+
+# shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
+A=(-object memory-backend-memfd,id=mem,size=512M,share=on -machine memory-backend=mem)
+: >"$work/vu-devices"
+for d in "${devices[@]}"; do
+	slot=${d%%:*} name=${d#*:} sock=$work/vu-$slot.sock
+	case $name in
+	clean) "$fb" --socket-path="$sock" --size=$size --serial="fb-$slot" 2>"$work/vu-$slot.log" & ;;
+	qsd) qemu-storage-daemon --blockdev "driver=file,node-name=f0,filename=$work/qsd.img" \
+		--export "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,addr.path=$sock,writable=on" \
+		>"$work/vu-$slot.log" 2>&1 & ;;
+	*) "$fb" --socket-path="$sock" --size=$size --serial="fb-$slot" --fault="$name" --disarmed \
+		2>"$work/vu-$slot.log" & ;;
+	esac
+	pids+=($!)
+	echo "$slot $name" >>"$work/vu-devices"
+	A+=(-chardev "socket,id=c$slot,path=$sock"
+		-device "vhost-user-blk-pci,chardev=c$slot,num-queues=1,id=vu$slot,addr=0x$slot")
+done
+for d in "${devices[@]}"; do
+	for _ in $(seq 50); do [[ -S $work/vu-${d%%:*}.sock ]] && break; sleep 0.1; done
+	[[ -S $work/vu-${d%%:*}.sock ]] || vlp_cant "back-end ${d#*:} did not listen: $(head -c 300 "$work/vu-${d%%:*}.log")"
+done
+
+vlp_guest @@VLP-VU-END --test "$VLP_QEMU_DIR/vhost-user/guest.sh" --timeout 150 -m 512M \
+	--add "$work/vu-devices:/etc/vu-devices" --log "$work/console.log" -- "${A[@]}"
+stop_backends
+
+# sect NAME WHAT: the guest's run "NAME WHAT"; line N of it: sect NAME WHAT | sed -n Np.
+sect() { vlp_section "$1" "$2"; }
+has() { grep -q -- "$3" <(sect "$1" "$2"); }
+# count_of NAME KEY: the number KEY=N in the counts line of the back-end of NAME.
+count_of() { sed -n "s/.* $2=\([0-9]*\).*/\1/p" "$work/vu-$(slot_of "$1").log"; }
+slot_of() {
+	local d
+	for d in "${devices[@]}"; do [[ ${d#*:} == "$1" ]] && echo "${d%%:*}"; done
+}
+# jdev NAME FILTER: jq -e FILTER on the device object of NAME's one-line JSON.
+jdev() { sect "$1" json | jq -e ".devices[0] | $2" >/dev/null 2>&1; }
+row3=$(printf '%012x fb' $((3 * 512)))
+stuck() { [ "$(sect "$1" probe)" = stuck ]; }
+
+# ---- the clean back-ends: faulty-blk without faults, and qemu-storage-daemon.
+for n in clean qsd; do
+	check "$n: virtio_blk bound, VERSION_1 negotiated" \
+		grep -q '^features=.\{32\}1' <(sect $n info)
+	check "$n: sector 3 reads the pattern" [ "$(sect $n read | sed -n 1p)" = "$row3" ]
+	check "$n: the whole disk's md5 is the pattern's" [ "$(sect $n read | sed -n 2p)" = "$want_md5" ]
+	check "$n: a write reads back" [ "$(sect $n read | sed -n 3p)" = "vlp write $n" ]
+	check "$n: the sector after it is untouched" \
+		[ "$(sect $n read | sed -n 4p)" = "$(printf '%012x fb' $((10 * 512)))" ]
+	check "$n: --check: no error" [ "$(vlp_rc_of $n check)" = 0 ]
+	check "$n: --selftest --rebind passes" [ "$(vlp_rc_of $n selftest)" = 0 ]
+	check "$n: read again through virtio_blk after --rebind" [ "$(sect $n reread)" = "vlp write $n" ]
+	check "$n: padding byte unused0 reads 0" jdev $n '[.. | objects | select(has("unused0"))][0].unused0 == 0'
+done
+check "clean: the back-end counts requests" [ "$(count_of clean requests)" -gt 0 ]
+
+# ---- faults the guest sees.
+has_head() { has "$1" dmesg 'is not a head'; }
+check "used-id-not-head: virtio_blk reports 'id N is not a head'" has_head used-id-not-head
+check "used-id-not-head: the read never completes (the kernel's queue is broken)" stuck used-id-not-head
+check "used-id-twice: virtio_blk reports 'id N is not a head'" has_head used-id-twice
+check "used-id-twice: --check: ring-in-flight (used.idx past avail.idx)" has used-id-twice check 'ring-in-flight'
+check "used-id-twice: --selftest fails on used.idx" has used-id-twice selftest 'FAIL .*past the last seen'
+check "used-len-over: the kernel reads on (it ignores len)" [ "$(sect used-len-over probe)" = "$row3" ]
+check "used-len-over: --selftest fails on the used length" has used-len-over selftest 'FAIL .*exceeds'
+check "used-len-under (allowed: 2.7.8.2): --selftest passes" [ "$(vlp_rc_of used-len-under selftest)" = 0 ]
+check "used-idx-skip: virtio_blk reports 'id N is not a head'" has_head used-idx-skip
+check "used-idx-skip: --check: ring-in-flight" has used-idx-skip check 'ring-in-flight'
+check "used-idx-skip: --selftest fails on used.idx" has used-idx-skip selftest 'FAIL .*past the last seen'
+check "used-flags: --check: ring-flags (used flags 0x2)" has used-flags check 'ring-flags: used flags 0x2'
+pc=$(sect write-readable pagecache | tr '\n' ' ')
+read -r pc_written pc_cached pc_disk <<<"$pc"
+check "write-readable: the page cache no longer holds what was written ($pc)" \
+	[ -n "$pc_cached" ] && [ "$pc_cached" != "$pc_written" ]
+check "write-readable: the disk holds what was written" [ "$pc_disk" = "$pc_written" ]
+check "no-notify: the read never completes" stuck no-notify
+check "no-notify: the back-end completed it unnotified" [ "$(count_of no-notify no-notify)" -ge 1 ]
+check "ignore-indirect: the read returns other bytes than the pattern" \
+	[ "$(sect ignore-indirect probe)" != "$row3" ] && ! stuck ignore-indirect
+check "hang: the read never completes" stuck hang
+check "complete-after-reset: the read never completes" stuck complete-after-reset
+check "ro-writes: VIRTIO_BLK_F_RO offered, the kernel made the disk read-only" \
+	grep -q '^ro=1' <(sect ro-writes info)
+check "ro-writes: the kernel refused the control write (EPERM)" has ro-writes arm 'not permitted'
+check "wce-no-flush: CONFIG_WCE offered without FLUSH" \
+	jdev wce-no-flush '.state.common.device_features | index("VIRTIO_BLK_F_CONFIG_WCE") != null and index("VIRTIO_BLK_F_FLUSH") == null'
+check "wce-no-flush: the guest runs a write-back cache it cannot flush" \
+	grep -q 'cache=write back' <(sect wce-no-flush info)
+# unused1 (offset 57) lies past the configuration QEMU 7.2 gives a vhost-user-blk without
+# WRITE_ZEROES: it reads 0xff there on every device, so only unused0 can show the fault.
+check "config-padding: unused0 reads 0xa5" \
+	jdev config-padding '[.. | objects | select(has("unused0"))][0].unused0 == 165'
+check "no-version1: QEMU made the device legacy-only (no modern interface)" \
+	jdev no-version1 '.state.common == null and .state.legacy != null'
+check "no-version1: VERSION_1 not negotiated" grep -q '^features=.\{32\}0' <(sect no-version1 info)
+
+# ---- faults only a driver that sets up its own rings sees (--check --exercise): the
+# kernel's I/O works on, and the back-end counts each time the fault applied.
+for n in used-len-under write-desc-table notify-suppressed out-of-order split-header; do
+	check "$n: the kernel's read works" [ "$(sect $n probe)" = "$row3" ]
+done
+for n in used-id-not-head used-id-twice used-len-over used-len-under used-idx-skip used-flags \
+	write-readable write-desc-table no-notify ignore-indirect hang complete-after-reset; do
+	c=$(count_of $n "$n")
+	check "$n: the back-end applied it (${c:-no count})" [ "${c:-0}" -ge 1 ]
+done
+check "notify-suppressed: notified against the driver's suppression" \
+	[ "$(count_of notify-suppressed notified_against_suppression)" -ge 1 ]
+
+# QEMU refuses a modern-only device without VERSION_1 (measured: 7.2 says "Device doesn't
+# support modern mode, and legacy mode is disabled").
+sock=$work/nv.sock
+"$fb" --socket-path="$sock" --size=1M --fault=no-version1 2>"$work/nv.log" &
+pids+=($!)
+for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+msg=$(timeout 30 qemu-system-x86_64 -accel tcg -machine q35,memory-backend=mem -m 128M \
+	-object memory-backend-memfd,id=mem,size=128M,share=on -display none -S -monitor none \
+	-serial none -chardev "socket,id=c0,path=$sock" \
+	-device vhost-user-blk-pci,chardev=c0,num-queues=1,disable-legacy=on </dev/null 2>&1)
+check "no-version1 with disable-legacy=on: QEMU refuses the device ($msg)" \
+	grep -q "doesn't support modern mode" <<<"$msg"
+stop_backends
+echo "$VLP_PROG: guest ran in $((SECONDS - VLP_T0))s"
+summary "$VLP_PROG"

@@ -1,0 +1,1361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * faulty-blk: a vhost-user-blk back-end for QEMU that serves a RAM disk and
+ * breaks device rules of the virtio spec on purpose, one switch per rule, so
+ * that the test suite can show each conformance check failing on its fault
+ * and passing on the clean device.  Written for the tests from the vhost-user
+ * protocol (QEMU docs/interop/vhost-user.rst) and the virtio 1.2 spec.
+ *
+ *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
+ *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
+ *              [--no-event-idx] [--no-indirect] [-v]
+ *   faulty-blk --list-faults | --print-capabilities | --help
+ *
+ *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
+ *       -machine memory-backend=mem -m 512M \
+ *       -chardev socket,id=vu0,path=PATH -device vhost-user-blk-pci,chardev=vu0,num-queues=1
+ *
+ * The disk holds a known pattern: the 16 bytes at offset o (o a multiple of
+ * 16) are the text "%012x fb\n" of o, so every read can be checked.  The
+ * faults (--list-faults prints them with their section) are armed from the
+ * start, or with --disarmed only once armed: SIGUSR1 arms, SIGUSR2 disarms,
+ * and so does a write request whose data begins with the line "faulty-blk
+ * arm" or "faulty-blk disarm" (not stored; it completes cleanly, and the
+ * faults apply from the next request on).  The faults that change what the
+ * device offers (features, configuration) apply from the start.  The
+ * back-end ends on SIGTERM or SIGINT and then prints one line of counts
+ * (requests, notifications, each fault applied) on stderr.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "faulty-blk.h"
+#include "vlp/spec.h"
+
+#define MAX_QUEUES 8u
+#define MAX_SEGS 1024u
+#define QUEUE_SIZE_MAX 1024u
+#define LATE_MS 200 /* complete-after-reset: how long after the stop */
+#define LOG_FIRST 3 /* each fault is logged the first few times it applies */
+
+/* ------------------------------------------------------------ faults */
+/* One switch per device rule a driver can observe.  `section` is where the
+ * published virtio 1.2 spec states the rule. */
+enum fault {
+	F_USED_ID_NOT_HEAD,
+	F_USED_ID_TWICE,
+	F_USED_LEN_OVER,
+	F_USED_LEN_UNDER,
+	F_USED_IDX_SKIP,
+	F_USED_FLAGS,
+	F_WRITE_READABLE,
+	F_WRITE_DESC_TABLE,
+	F_NO_NOTIFY,
+	F_NOTIFY_SUPPRESSED,
+	F_IGNORE_INDIRECT,
+	F_SPLIT_HEADER,
+	F_HANG,
+	F_COMPLETE_AFTER_RESET,
+	F_OUT_OF_ORDER,
+	F_RO_WRITES,
+	F_WCE_NO_FLUSH,
+	F_CONFIG_PADDING,
+	F_NO_VERSION1,
+	F_COUNT
+};
+
+static const struct fault_row {
+	const char *name, *section, *what;
+} faults[F_COUNT] = {
+	/* 2.7.8: "id indicates the head entry of the descriptor chain". */
+	[F_USED_ID_NOT_HEAD] = {"used-id-not-head", "2.7.8",
+				"used.id names a descriptor of the chain that is not its head "
+				"(the next one of the chain, else head+1)"},
+	/* 2.7.8: each used entry returns one buffer the driver made available. */
+	[F_USED_ID_TWICE] = {"used-id-twice", "2.7.8",
+			     "every chain is returned twice: two used entries with its head"},
+	/* 2.7.8.2: "The device MUST write at least len bytes". */
+	[F_USED_LEN_OVER] = {"used-len-over", "2.7.8.2",
+			     "used.len is 512 more than the chain's device-writable bytes"},
+	/* Not a violation: 2.7.8.2 lets len be an underestimate ("MAY write
+	 * more than len bytes"); a check must pass on it. */
+	[F_USED_LEN_UNDER] = {"used-len-under", "2.7.8.2",
+			      "used.len is one less than the bytes written (allowed by the spec: "
+			      "a negative control)"},
+	/* 2.7.8: idx "indicates where the device would put the next descriptor
+	 * entry": it advances by one per entry written. */
+	[F_USED_IDX_SKIP] = {"used-idx-skip", "2.7.8",
+			     "used.idx advances by 2 for one entry (the skipped slot is left as it was)"},
+	/* 2.7.10.2: "The device MUST set flags to 0 or 1" (0 with EVENT_IDX). */
+	[F_USED_FLAGS] = {"used-flags", "2.7.10.2", "used.flags is set to 2"},
+	/* 2.7.5.1: "A device MUST NOT write to a device-readable buffer". */
+	[F_WRITE_READABLE] = {"write-readable", "2.7.5.1",
+			      "the last byte of every device-readable buffer is inverted after "
+			      "the request is done"},
+	/* 2.7.5.1: "A device MUST NOT write to any descriptor table entry." */
+	[F_WRITE_DESC_TABLE] = {"write-desc-table", "2.7.5.1",
+				"the len of each chain's head descriptor is increased by 1"},
+	/* 2.7.7.2: "If flags is 0, the device MUST send a notification" (and
+	 * with EVENT_IDX when idx was equal to used_event). */
+	[F_NO_NOTIFY] = {"no-notify", "2.7.7.2", "the call eventfd is never signalled"},
+	/* 2.7.7.2: flags 1, or idx not equal to used_event: "the device SHOULD
+	 * NOT send a notification". */
+	[F_NOTIFY_SUPPRESSED] = {"notify-suppressed", "2.7.7.2",
+				 "a notification after every completion, even when flags or "
+				 "used_event suppress it"},
+	/* 2.7.5.3.2: "The device MUST handle the case of zero or more normal
+	 * chained descriptors followed by a single descriptor with INDIRECT". */
+	[F_IGNORE_INDIRECT] = {"ignore-indirect", "2.7.5.3.2",
+			       "INDIRECT_DESC is offered, but a chain with an indirect table is "
+			       "returned with used.len 0, none of its buffers read or written"},
+	/* 2.7.4.1: "The device MUST NOT make assumptions about the particular
+	 * arrangement of descriptors." */
+	[F_SPLIT_HEADER] = {"split-header", "2.7.4.1",
+			    "IOERR unless the 16-byte header is alone in the first descriptor and "
+			    "the status byte alone in the last"},
+	/* Liveness: every request the device takes is completed (issue 18's
+	 * liveness check; 2.7.8: used ring returns the buffers). */
+	[F_HANG] = {"hang", "2.7.8", "requests are taken from the ring and never completed"},
+	/* 2.4.1: "MUST NOT send notifications or interact with the queues after
+	 * indicating completion of the reset". */
+	[F_COMPLETE_AFTER_RESET] = {"complete-after-reset", "2.4.1",
+				    "requests are held until the ring is stopped (device reset), "
+				    "then completed 200 ms after the stop"},
+	/* 6.2: "If VIRTIO_F_IN_ORDER has been negotiated, a device MUST use
+	 * buffers in the same order in which they have been available."  QEMU 7.2
+	 * never offers IN_ORDER for vhost-user-blk: without it this order is
+	 * allowed (a negative control). */
+	[F_OUT_OF_ORDER] = {"out-of-order", "6.2",
+			    "each batch of available requests is completed last first"},
+	/* 5.2.6.2: "MUST set the status byte to VIRTIO_BLK_S_IOERR for a write
+	 * request if the VIRTIO_BLK_F_RO feature if offered, and MUST NOT write
+	 * any data". */
+	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
+			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
+	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
+	 * the one feature dependency a vhost-user-blk back-end can break
+	 * through QEMU (2.2.2). */
+	[F_WCE_NO_FLUSH] = {"wce-no-flush", "5.2.5.2",
+			    "VIRTIO_BLK_F_CONFIG_WCE offered without VIRTIO_BLK_F_FLUSH"},
+	/* 5.2.5.2: "The device MUST initialize padding bytes unused0 and unused1 to 0." */
+	[F_CONFIG_PADDING] = {"config-padding", "5.2.5.2",
+			      "unused0 reads 0xa5 and unused1 0x5a 0x5a 0x5a"},
+	/* 6.2: "A device MUST offer VIRTIO_F_VERSION_1." */
+	[F_NO_VERSION1] = {"no-version1", "6.2", "VIRTIO_F_VERSION_1 is left out of GET_FEATURES"},
+};
+
+/* ------------------------------------------------------------ state */
+struct region {
+	uint64_t gpa, size, uva;
+	uint8_t *host;  /* where gpa is mapped here */
+	void *map;      /* what munmap takes */
+	size_t map_len;
+};
+
+struct held {
+	uint16_t head;
+	uint32_t len;
+};
+
+struct vq {
+	unsigned num;
+	uint64_t desc_uva, avail_uva, used_uva;
+	uint8_t *desc, *avail, *used; /* NULL until the addresses translate */
+	uint16_t last_avail, used_idx;
+	int kick, call, err;
+	bool started, enabled, broken;
+	struct held held[QUEUE_SIZE_MAX];
+	unsigned nheld;
+	struct timespec late; /* complete-after-reset: when to complete */
+	bool late_pending;
+};
+
+static struct {
+	/* options */
+	const char *socket_path, *serial;
+	uint64_t size;
+	unsigned queues;
+	bool fault[F_COUNT], armed, read_only, event_idx_off, indirect_off;
+	int verbose;
+	/* the disk */
+	uint8_t *disk;
+	uint8_t config[BLK_CFG_SIZE];
+	/* the session */
+	uint64_t features, acked, protocol, acked_protocol;
+	struct region regions[VU_MAX_REGIONS];
+	unsigned nregions;
+	struct vq vq[MAX_QUEUES];
+	bool arm_pending, disarm_pending;
+	/* counts */
+	unsigned long requests, writes, notified, suppressed, against, applied[F_COUNT];
+} S;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("faulty-blk: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("faulty-blk: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* A fault that is switched on and, for the ring faults, armed. */
+static bool on(enum fault f)
+{
+	return S.fault[f] && S.armed;
+}
+
+static void applied(enum fault f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void applied(enum fault f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (S.applied[f]++ >= LOG_FIRST && !S.verbose)
+		return;
+	va_start(ap, fmt);
+	fprintf(stderr, "faulty-blk: fault %s: ", faults[f].name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------ the disk */
+static void fill_pattern(void)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (uint64_t o = 0; o < S.size; o += 16) {
+		uint8_t *p = S.disk + o;
+
+		for (int i = 0; i < 12; i++)
+			p[i] = (uint8_t)hex[(o >> (4 * (11 - i))) & 0xf];
+		memcpy(p + 12, " fb\n", 4);
+	}
+}
+
+static void put_le16(uint8_t *p, uint16_t v)
+{
+	v = htole16(v);
+	memcpy(p, &v, 2);
+}
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+static uint64_t device_features(void)
+{
+	uint64_t f = 1ull << VLP_BLK_F_SIZE_MAX | 1ull << VLP_BLK_F_SEG_MAX |
+		     1ull << VLP_BLK_F_BLK_SIZE | 1ull << VLP_BLK_F_FLUSH |
+		     1ull << VLP_BLK_F_CONFIG_WCE | 1ull << VLP_F_VERSION_1 |
+		     1ull << VU_F_PROTOCOL_FEATURES;
+
+	if (!S.indirect_off)
+		f |= 1ull << VLP_F_INDIRECT_DESC;
+	if (!S.event_idx_off)
+		f |= 1ull << VLP_F_EVENT_IDX;
+	if (S.queues > 1)
+		f |= 1ull << VLP_BLK_F_MQ;
+	if (S.read_only || S.fault[F_RO_WRITES])
+		f |= 1ull << VLP_BLK_F_RO;
+	if (S.fault[F_WCE_NO_FLUSH])
+		f &= ~(1ull << VLP_BLK_F_FLUSH);
+	if (S.fault[F_NO_VERSION1])
+		f &= ~(1ull << VLP_F_VERSION_1);
+	return f;
+}
+
+static bool offered(unsigned bit)
+{
+	return S.features >> bit & 1;
+}
+
+static void fill_config(void)
+{
+	uint8_t *c = S.config;
+
+	memset(c, 0, sizeof(S.config));
+	put_le64(c + BLK_CFG_CAPACITY, S.size / BLK_SECTOR);
+	put_le32(c + BLK_CFG_SIZE_MAX, 65536);
+	put_le32(c + BLK_CFG_SEG_MAX, 126); /* 5.2.4: segments in a request */
+	put_le32(c + BLK_CFG_BLK_SIZE, BLK_SECTOR);
+	c[BLK_CFG_WRITEBACK] = 1;
+	put_le16(c + BLK_CFG_NUM_QUEUES, (uint16_t)S.queues);
+	if (S.fault[F_CONFIG_PADDING]) {
+		c[BLK_CFG_UNUSED0] = 0xa5;
+		memset(c + BLK_CFG_UNUSED1, 0x5a, 3);
+	}
+}
+
+/* ------------------------------------------------------------ memory */
+static void unmap_all(void)
+{
+	for (unsigned i = 0; i < S.nregions; i++)
+		munmap(S.regions[i].map, S.regions[i].map_len);
+	S.nregions = 0;
+}
+
+/* Guest-physical address range -> here, or NULL when not inside one region. */
+static uint8_t *gpa_ptr(uint64_t gpa, uint64_t len)
+{
+	for (unsigned i = 0; i < S.nregions; i++) {
+		const struct region *r = &S.regions[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa < r->size && len <= r->size - (gpa - r->gpa))
+			return r->host + (gpa - r->gpa);
+	}
+	return NULL;
+}
+
+/* QEMU's own virtual address (SET_VRING_ADDR) -> here. */
+static uint8_t *uva_ptr(uint64_t uva, uint64_t len)
+{
+	for (unsigned i = 0; i < S.nregions; i++) {
+		const struct region *r = &S.regions[i];
+
+		if (uva >= r->uva && uva - r->uva < r->size && len <= r->size - (uva - r->uva))
+			return r->host + (uva - r->uva);
+	}
+	return NULL;
+}
+
+static int set_mem_table(const uint8_t *p, uint32_t size, const int *fds, unsigned nfds)
+{
+	uint32_t n;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (size < 8)
+		return -1;
+	memcpy(&n, p, 4);
+	if (n > VU_MAX_REGIONS || size < 8 + n * sizeof(struct vu_region) || nfds != n)
+		return -1;
+	unmap_all();
+	for (unsigned i = 0; i < n; i++) {
+		struct vu_region r;
+		struct region *m = &S.regions[i];
+		uint64_t off;
+
+		memcpy(&r, p + 8 + i * sizeof(r), sizeof(r));
+		off = r.mmap_offset & ~(uint64_t)(page - 1);
+		m->map_len = (size_t)(r.size + (r.mmap_offset - off));
+		m->map = mmap(NULL, m->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], (off_t)off);
+		if (m->map == MAP_FAILED) {
+			logf_("SET_MEM_TABLE: region %u: mmap: %s", i, strerror(errno));
+			S.nregions = i;
+			return -1;
+		}
+		m->host = (uint8_t *)m->map + (r.mmap_offset - off);
+		m->gpa = r.guest_addr;
+		m->size = r.size;
+		m->uva = r.user_addr;
+		S.nregions = i + 1;
+		if (S.verbose)
+			logf_("region %u: guest 0x%" PRIx64 " size 0x%" PRIx64 " user 0x%" PRIx64, i,
+			      r.guest_addr, r.size, r.user_addr);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ rings */
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+struct seg {
+	uint8_t *p;
+	uint32_t len;
+	bool writable;
+};
+struct chain {
+	struct seg seg[MAX_SEGS];
+	unsigned n;
+	uint64_t rlen, wlen;
+	bool indirect;
+	int second; /* a descriptor of the main table after the head, -1 if none */
+};
+
+static uint16_t ld16(const uint8_t *p)
+{
+	return le16toh(__atomic_load_n((const uint16_t *)p, __ATOMIC_ACQUIRE));
+}
+static void st16(uint8_t *p, uint16_t v)
+{
+	__atomic_store_n((uint16_t *)p, htole16(v), __ATOMIC_RELEASE);
+}
+static struct desc desc_at(const uint8_t *table, unsigned i)
+{
+	struct desc d;
+
+	memcpy(&d, table + 16 * i, 16);
+	d.addr = le64toh(d.addr);
+	d.len = le32toh(d.len);
+	d.flags = le16toh(d.flags);
+	d.next = le16toh(d.next);
+	return d;
+}
+
+static int add_seg(struct chain *c, const struct desc *d)
+{
+	uint8_t *p;
+
+	if (c->n == MAX_SEGS)
+		return -1;
+	p = gpa_ptr(d->addr, d->len);
+	if (!p && d->len)
+		return -1;
+	c->seg[c->n++] = (struct seg){p, d->len, d->flags & VLP_DESC_F_WRITE};
+	if (d->flags & VLP_DESC_F_WRITE)
+		c->wlen += d->len;
+	else
+		c->rlen += d->len;
+	return 0;
+}
+
+/* The chain at head: its buffers in order.  -1 for a chain the device
+ * cannot follow (out-of-range next, a loop, an address outside the guest's
+ * memory, a nested indirect table). */
+static int walk(const struct vq *q, uint16_t head, struct chain *c)
+{
+	unsigned i = head, steps = 0;
+
+	c->n = 0;
+	c->rlen = c->wlen = 0;
+	c->indirect = false;
+	c->second = -1;
+	for (;;) {
+		struct desc d;
+
+		if (i >= q->num || ++steps > q->num)
+			return -1;
+		d = desc_at(q->desc, i);
+		if (i != head && c->second < 0)
+			c->second = (int)i;
+		if (d.flags & VLP_DESC_F_INDIRECT) {
+			const uint8_t *t;
+			unsigned n = d.len / 16, j = 0, k = 0;
+
+			/* 2.7.5.3.1: the indirect descriptor ends the chain. */
+			if (d.flags & VLP_DESC_F_NEXT || !n || d.len % 16)
+				return -1;
+			t = gpa_ptr(d.addr, d.len);
+			if (!t)
+				return -1;
+			c->indirect = true;
+			for (;;) {
+				struct desc e;
+
+				if (j >= n || ++k > n)
+					return -1;
+				e = desc_at(t, j);
+				if (e.flags & VLP_DESC_F_INDIRECT || add_seg(c, &e))
+					return -1;
+				if (!(e.flags & VLP_DESC_F_NEXT))
+					return 0;
+				j = e.next;
+			}
+		}
+		if (add_seg(c, &d))
+			return -1;
+		if (!(d.flags & VLP_DESC_F_NEXT))
+			return 0;
+		i = d.next;
+	}
+}
+
+/* Copy between a flat buffer and the readable (or writable) bytes of a chain,
+ * starting `off` bytes into them. */
+static void chain_copy(struct chain *c, bool writable, uint64_t off, uint8_t *buf, uint64_t len,
+		       bool to_chain)
+{
+	for (unsigned i = 0; i < c->n && len; i++) {
+		struct seg *s = &c->seg[i];
+		uint64_t n;
+
+		if (s->writable != writable)
+			continue;
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		n = s->len - off < len ? s->len - off : len;
+		if (to_chain)
+			memcpy(s->p + off, buf, n);
+		else
+			memcpy(buf, s->p + off, n);
+		buf += n;
+		len -= n;
+		off = 0;
+	}
+}
+
+static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t *written)
+{
+	uint64_t off, dlen;
+
+	switch (type) {
+	case BLK_T_IN:
+		dlen = c->wlen - 1;
+		if (dlen % BLK_SECTOR || sector > S.size / BLK_SECTOR ||
+		    dlen > S.size - sector * BLK_SECTOR)
+			return BLK_S_IOERR;
+		chain_copy(c, true, 0, S.disk + sector * BLK_SECTOR, dlen, true);
+		*written = (uint32_t)dlen + 1;
+		return BLK_S_OK;
+	case BLK_T_OUT:
+		dlen = c->rlen - BLK_HDR_SIZE;
+		if (dlen >= sizeof(CONTROL_ARM) - 1) {
+			char line[32] = {0};
+
+			chain_copy(c, false, BLK_HDR_SIZE, (uint8_t *)line, sizeof(line) - 1, false);
+			if (!strncmp(line, CONTROL_ARM, sizeof(CONTROL_ARM) - 1)) {
+				S.arm_pending = true;
+				return BLK_S_OK;
+			}
+			if (!strncmp(line, CONTROL_DISARM, sizeof(CONTROL_DISARM) - 1)) {
+				S.disarm_pending = true;
+				return BLK_S_OK;
+			}
+		}
+		if (offered(VLP_BLK_F_RO) && !S.fault[F_RO_WRITES])
+			return BLK_S_IOERR;
+		if (dlen % BLK_SECTOR || sector > S.size / BLK_SECTOR ||
+		    dlen > S.size - sector * BLK_SECTOR)
+			return BLK_S_IOERR;
+		if (offered(VLP_BLK_F_RO))
+			applied(F_RO_WRITES, "wrote %" PRIu64 " bytes at sector %" PRIu64
+					     " of a read-only device, status OK", dlen, sector);
+		off = sector * BLK_SECTOR;
+		chain_copy(c, false, BLK_HDR_SIZE, S.disk + off, dlen, false);
+		S.writes++;
+		return BLK_S_OK;
+	case BLK_T_FLUSH:
+		return offered(VLP_BLK_F_FLUSH) ? BLK_S_OK : BLK_S_UNSUPP;
+	case BLK_T_GET_ID: {
+		uint8_t id[BLK_ID_BYTES] = {0};
+		uint64_t n = c->wlen - 1 < BLK_ID_BYTES ? c->wlen - 1 : BLK_ID_BYTES;
+
+		memcpy(id, S.serial, strnlen(S.serial, BLK_ID_BYTES));
+		chain_copy(c, true, 0, id, n, true);
+		*written = (uint32_t)n + 1;
+		return BLK_S_OK;
+	}
+	default:
+		return BLK_S_UNSUPP;
+	}
+}
+
+/* Serves one chain; returns the used.len to report. */
+static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
+{
+	uint8_t hdr[BLK_HDR_SIZE], status;
+	uint32_t type, written = 1;
+	uint64_t sector;
+
+	S.requests++;
+	if (c->indirect && on(F_IGNORE_INDIRECT)) {
+		applied(F_IGNORE_INDIRECT, "chain %u uses an indirect table: returned untouched",
+			head);
+		return 0;
+	}
+	/* 5.2.6: a header to read and a status byte to write at the least. */
+	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
+		logf_("queue %td: chain %u: no room for the header or the status byte",
+		      q - S.vq, head);
+		return 0;
+	}
+	chain_copy(c, false, 0, hdr, BLK_HDR_SIZE, false);
+	memcpy(&type, hdr, 4);
+	memcpy(&sector, hdr + 8, 8);
+	type = le32toh(type);
+	sector = le64toh(sector);
+	if (on(F_SPLIT_HEADER) &&
+	    (c->seg[0].writable || c->seg[0].len != BLK_HDR_SIZE || c->seg[c->n - 1].len != 1)) {
+		applied(F_SPLIT_HEADER, "chain %u: header or status not in a descriptor of its own: IOERR",
+			head);
+		status = BLK_S_IOERR;
+	} else {
+		status = blk_io(c, type, sector, &written);
+	}
+	chain_copy(c, true, c->wlen - 1, &status, 1, true);
+	if (on(F_WRITE_READABLE))
+		for (unsigned i = 0; i < c->n; i++)
+			if (!c->seg[i].writable && c->seg[i].len) {
+				c->seg[i].p[c->seg[i].len - 1] ^= 0xff;
+				applied(F_WRITE_READABLE, "chain %u: inverted the last byte of a "
+							  "%u-byte readable buffer", head, c->seg[i].len);
+			}
+	if (on(F_WRITE_DESC_TABLE)) {
+		uint8_t *lenp = q->desc + 16 * head + 8;
+		uint32_t l;
+
+		memcpy(&l, lenp, 4);
+		l = htole32(le32toh(l) + 1);
+		memcpy(lenp, &l, 4);
+		applied(F_WRITE_DESC_TABLE, "descriptor %u: len + 1", head);
+	}
+	if (on(F_USED_LEN_OVER)) {
+		applied(F_USED_LEN_OVER, "chain %u: used.len %" PRIu64 " for %" PRIu64
+					 " writable bytes", head, c->wlen + 512, c->wlen);
+		return (uint32_t)c->wlen + 512;
+	}
+	if (on(F_USED_LEN_UNDER)) {
+		applied(F_USED_LEN_UNDER, "chain %u: used.len %u for %u bytes written", head,
+			written - 1, written);
+		return written - 1;
+	}
+	return written;
+}
+
+/* One used entry; the index it went to is q->used_idx before the call. */
+static void put_used(struct vq *q, uint32_t id, uint32_t len)
+{
+	uint8_t *e = q->used + 4 + 8 * (q->used_idx % q->num);
+
+	put_le32(e, id);
+	put_le32(e + 4, len);
+	q->used_idx++;
+}
+
+static void complete(struct vq *q, uint16_t head, uint32_t len, const struct chain *c)
+{
+	uint32_t id = head;
+
+	if (on(F_USED_ID_NOT_HEAD)) {
+		id = c && c->second >= 0 ? (uint32_t)c->second : (head + 1u) % q->num;
+		applied(F_USED_ID_NOT_HEAD, "chain %u returned as id %u", head, id);
+	}
+	put_used(q, id, len);
+	if (on(F_USED_ID_TWICE)) {
+		put_used(q, id, len);
+		applied(F_USED_ID_TWICE, "chain %u returned twice", head);
+	}
+	if (on(F_USED_IDX_SKIP)) {
+		q->used_idx++;
+		applied(F_USED_IDX_SKIP, "used.idx advanced by 2 for chain %u", head);
+	}
+	if (on(F_USED_FLAGS)) {
+		st16(q->used, 2);
+		applied(F_USED_FLAGS, "used.flags set to 2");
+	}
+}
+
+static void signal_fd(int fd)
+{
+	uint64_t one = 1;
+
+	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		logf_("eventfd write: %s", strerror(errno));
+}
+
+/* Publishes used.idx and notifies as 2.7.7.2 says (or as the faults say). */
+static void publish(struct vq *q, uint16_t old)
+{
+	bool need;
+
+	if (q->used_idx == old)
+		return;
+	st16(q->used + 2, q->used_idx);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (S.acked >> VLP_F_EVENT_IDX & 1) {
+		uint16_t event = ld16(q->avail + 4 + 2 * q->num);
+
+		/* 2.7.7.2: notify when the new entries passed used_event. */
+		need = (uint16_t)(q->used_idx - event - 1) < (uint16_t)(q->used_idx - old);
+	} else {
+		need = !(ld16(q->avail) & VLP_AVAIL_F_NO_INTERRUPT);
+	}
+	if (on(F_NO_NOTIFY)) {
+		applied(F_NO_NOTIFY, "used.idx %u not notified", q->used_idx);
+		return;
+	}
+	if (!need) {
+		S.suppressed++;
+		if (!on(F_NOTIFY_SUPPRESSED))
+			return;
+		S.against++;
+		applied(F_NOTIFY_SUPPRESSED, "notified used.idx %u although the driver suppressed it",
+			q->used_idx);
+	}
+	S.notified++;
+	signal_fd(q->call);
+}
+
+static void ring_broken(struct vq *q, uint16_t head)
+{
+	logf_("queue %td: chain at head %u cannot be followed: the queue stops until reset",
+	      q - S.vq, head);
+	q->broken = true;
+	signal_fd(q->err);
+}
+
+static void process(struct vq *q)
+{
+	static struct chain c;
+	uint16_t heads[QUEUE_SIZE_MAX];
+
+	if (!q->started || !q->enabled || q->broken || !q->desc)
+		return;
+	for (;;) {
+		uint16_t avail_idx = ld16(q->avail + 2), old = q->used_idx;
+		unsigned n = 0;
+
+		if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
+			logf_("queue %td: avail.idx %u is more than %u past %u", q - S.vq, avail_idx,
+			      q->num, q->last_avail);
+			ring_broken(q, 0);
+			return;
+		}
+		while (q->last_avail != avail_idx)
+			heads[n++] = ld16(q->avail + 4 + 2 * (q->last_avail++ % q->num));
+		for (unsigned k = 0; k < n; k++) {
+			unsigned i = on(F_OUT_OF_ORDER) ? n - 1 - k : k;
+			uint32_t len;
+
+			if (walk(q, heads[i], &c)) {
+				ring_broken(q, heads[i]);
+				break;
+			}
+			if ((on(F_HANG) || on(F_COMPLETE_AFTER_RESET)) && q->nheld < QUEUE_SIZE_MAX) {
+				S.requests++;
+				q->held[q->nheld++] = (struct held){heads[i], (uint32_t)c.wlen};
+				applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET,
+					"chain %u held (%u held)", heads[i], q->nheld);
+				continue;
+			}
+			len = serve(q, heads[i], &c);
+			complete(q, heads[i], len, &c);
+		}
+		if (n > 1 && on(F_OUT_OF_ORDER))
+			applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
+		publish(q, old);
+		if (S.arm_pending || S.disarm_pending) {
+			S.armed = S.arm_pending;
+			logf_("faults %s by a control write", S.armed ? "armed" : "disarmed");
+			S.arm_pending = S.disarm_pending = false;
+		}
+		if (S.acked >> VLP_F_EVENT_IDX & 1) {
+			/* 2.7.10: ask for a kick for the next entry. */
+			st16(q->used + 4 + 8 * q->num, q->last_avail);
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		}
+		if (ld16(q->avail + 2) == q->last_avail || q->broken)
+			return;
+	}
+}
+
+static void complete_late(struct vq *q)
+{
+	uint16_t old = q->used_idx;
+
+	if (!q->late_pending)
+		return;
+	q->late_pending = false;
+	if (!q->used)
+		return;
+	for (unsigned i = 0; i < q->nheld; i++) {
+		applied(F_COMPLETE_AFTER_RESET, "chain %u completed after the ring was stopped",
+			q->held[i].head);
+		put_used(q, q->held[i].head, 1);
+	}
+	q->nheld = 0;
+	st16(q->used + 2, q->used_idx);
+	if (q->used_idx != old)
+		signal_fd(q->call);
+}
+
+static void stop_ring(struct vq *q)
+{
+	if (q->nheld && S.fault[F_COMPLETE_AFTER_RESET] && !q->late_pending) {
+		clock_gettime(CLOCK_MONOTONIC, &q->late);
+		q->late.tv_nsec += LATE_MS * 1000000L;
+		if (q->late.tv_nsec >= 1000000000L) {
+			q->late.tv_sec++;
+			q->late.tv_nsec -= 1000000000L;
+		}
+		q->late_pending = true;
+	} else if (!q->late_pending) {
+		q->nheld = 0;
+	}
+	q->started = false;
+	if (q->kick >= 0)
+		close(q->kick);
+	q->kick = -1;
+}
+
+static void reset_vq(struct vq *q)
+{
+	complete_late(q);
+	stop_ring(q);
+	if (q->call >= 0)
+		close(q->call);
+	if (q->err >= 0)
+		close(q->err);
+	memset(q, 0, sizeof(*q));
+	q->kick = q->call = q->err = -1;
+}
+
+static void start_if_ready(struct vq *q)
+{
+	q->desc = uva_ptr(q->desc_uva, 16ull * q->num);
+	q->avail = uva_ptr(q->avail_uva, 6 + 2ull * q->num);
+	q->used = uva_ptr(q->used_uva, 6 + 8ull * q->num);
+	if (!q->desc || !q->avail || !q->used || !q->num) {
+		logf_("queue %td: ring addresses outside the memory table", q - S.vq);
+		return;
+	}
+	q->used_idx = ld16(q->used + 2);
+	q->started = true;
+	q->broken = false;
+	/* Without the protocol features a ring starts enabled (vhost-user.rst, "Ring states"). */
+	if (!(S.acked >> VU_F_PROTOCOL_FEATURES & 1))
+		q->enabled = true;
+}
+
+/* ------------------------------------------------------------ messages */
+static int conn = -1;
+
+static int send_reply(uint32_t req, const void *payload, uint32_t size)
+{
+	uint8_t buf[VU_HDR_SIZE + VU_PAYLOAD_MAX];
+	uint32_t flags = VU_VERSION | VU_FLAG_REPLY;
+
+	memcpy(buf, &req, 4);
+	memcpy(buf + 4, &flags, 4);
+	memcpy(buf + 8, &size, 4);
+	memcpy(buf + VU_HDR_SIZE, payload, size);
+	if (send(conn, buf, VU_HDR_SIZE + size, MSG_NOSIGNAL) != (ssize_t)(VU_HDR_SIZE + size)) {
+		logf_("reply to request %u: %s", req, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int reply_u64(uint32_t req, uint64_t v)
+{
+	return send_reply(req, &v, sizeof(v));
+}
+
+static const char *req_name(uint32_t r)
+{
+	static const char *const names[VU_REQUEST_MAX] = {
+		[VU_GET_FEATURES] = "GET_FEATURES",
+		[VU_SET_FEATURES] = "SET_FEATURES",
+		[VU_SET_OWNER] = "SET_OWNER",
+		[VU_RESET_OWNER] = "RESET_OWNER",
+		[VU_SET_MEM_TABLE] = "SET_MEM_TABLE",
+		[VU_SET_LOG_BASE] = "SET_LOG_BASE",
+		[VU_SET_LOG_FD] = "SET_LOG_FD",
+		[VU_SET_VRING_NUM] = "SET_VRING_NUM",
+		[VU_SET_VRING_ADDR] = "SET_VRING_ADDR",
+		[VU_SET_VRING_BASE] = "SET_VRING_BASE",
+		[VU_GET_VRING_BASE] = "GET_VRING_BASE",
+		[VU_SET_VRING_KICK] = "SET_VRING_KICK",
+		[VU_SET_VRING_CALL] = "SET_VRING_CALL",
+		[VU_SET_VRING_ERR] = "SET_VRING_ERR",
+		[VU_GET_PROTOCOL_FEATURES] = "GET_PROTOCOL_FEATURES",
+		[VU_SET_PROTOCOL_FEATURES] = "SET_PROTOCOL_FEATURES",
+		[VU_GET_QUEUE_NUM] = "GET_QUEUE_NUM",
+		[VU_SET_VRING_ENABLE] = "SET_VRING_ENABLE",
+		[VU_GET_CONFIG] = "GET_CONFIG",
+		[VU_SET_CONFIG] = "SET_CONFIG",
+	};
+
+	return r < VU_REQUEST_MAX && names[r] ? names[r] : "unknown";
+}
+
+static struct vq *vq_of(uint64_t index)
+{
+	return index < S.queues ? &S.vq[index] : NULL;
+}
+
+/* Takes over fd (or -1) as the ring's kick, call or err eventfd. */
+static int set_vring_fd(uint32_t req, const uint8_t *p, uint32_t size, int *fds, unsigned *nfds)
+{
+	uint64_t v;
+	struct vq *q;
+	int fd = -1, *slot;
+
+	if (size < 8)
+		return -1;
+	memcpy(&v, p, 8);
+	q = vq_of(v & VU_VRING_IDX_MASK);
+	if (!(v & VU_VRING_NOFD)) {
+		if (*nfds != 1)
+			return -1;
+		fd = fds[0];
+		*nfds = 0;
+	}
+	if (!q) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	slot = req == VU_SET_VRING_KICK ? &q->kick : req == VU_SET_VRING_CALL ? &q->call : &q->err;
+	if (*slot >= 0)
+		close(*slot);
+	*slot = fd;
+	if (fd >= 0 && req != VU_SET_VRING_CALL)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (req == VU_SET_VRING_KICK) {
+		complete_late(q);
+		start_if_ready(q);
+		process(q);
+	}
+	return 0;
+}
+
+/* Handles one message; -1 for a failure to answer with REPLY_ACK (or to log). */
+static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size, int *fds,
+		  unsigned *nfds)
+{
+	struct vu_vring_state st;
+	struct vq *q;
+
+	switch (req) {
+	case VU_GET_FEATURES:
+		return reply_u64(req, S.features) ? -2 : 1;
+	case VU_SET_FEATURES:
+		if (size < 8)
+			return -1;
+		memcpy(&S.acked, p, 8);
+		if (S.verbose)
+			logf_("features acked 0x%" PRIx64, S.acked);
+		return 0;
+	case VU_GET_PROTOCOL_FEATURES:
+		return reply_u64(req, S.protocol) ? -2 : 1;
+	case VU_SET_PROTOCOL_FEATURES:
+		if (size < 8)
+			return -1;
+		memcpy(&S.acked_protocol, p, 8);
+		return 0;
+	case VU_SET_OWNER:
+		return 0;
+	case VU_RESET_OWNER:
+		for (unsigned i = 0; i < MAX_QUEUES; i++)
+			stop_ring(&S.vq[i]);
+		return 0;
+	case VU_SET_MEM_TABLE: {
+		int r;
+
+		for (unsigned i = 0; i < MAX_QUEUES; i++)
+			complete_late(&S.vq[i]);
+		r = set_mem_table(p, size, fds, *nfds);
+		for (unsigned i = 0; i < *nfds; i++)
+			close(fds[i]);
+		*nfds = 0;
+		/* Rings already set up translate again in the new table. */
+		for (unsigned i = 0; i < S.queues; i++)
+			if (S.vq[i].started)
+				start_if_ready(&S.vq[i]);
+		return r;
+	}
+	case VU_SET_VRING_NUM:
+	case VU_SET_VRING_BASE:
+	case VU_SET_VRING_ENABLE:
+	case VU_GET_VRING_BASE:
+		if (size < sizeof(st))
+			return -1;
+		memcpy(&st, p, sizeof(st));
+		q = vq_of(st.index);
+		if (!q)
+			return -1;
+		if (req == VU_SET_VRING_NUM) {
+			if (!st.num || st.num > QUEUE_SIZE_MAX || (st.num & (st.num - 1)))
+				return -1;
+			q->num = st.num;
+		} else if (req == VU_SET_VRING_BASE) {
+			q->last_avail = (uint16_t)st.num;
+		} else if (req == VU_SET_VRING_ENABLE) {
+			q->enabled = st.num != 0;
+			process(q);
+		} else {
+			/* Stops the ring; the answer is where it stopped. */
+			stop_ring(q);
+			st.num = q->last_avail;
+			return send_reply(req, &st, sizeof(st)) ? -2 : 1;
+		}
+		return 0;
+	case VU_SET_VRING_ADDR: {
+		struct vu_vring_addr a;
+
+		if (size < sizeof(a))
+			return -1;
+		memcpy(&a, p, sizeof(a));
+		q = vq_of(a.index);
+		if (!q)
+			return -1;
+		complete_late(q);
+		q->desc_uva = a.desc;
+		q->avail_uva = a.avail;
+		q->used_uva = a.used;
+		return 0;
+	}
+	case VU_SET_VRING_KICK:
+	case VU_SET_VRING_CALL:
+	case VU_SET_VRING_ERR:
+		return set_vring_fd(req, p, size, fds, nfds);
+	case VU_GET_QUEUE_NUM:
+		return reply_u64(req, S.queues) ? -2 : 1;
+	case VU_GET_CONFIG: {
+		uint8_t out[VU_CONFIG_HDR + BLK_CFG_SIZE];
+		uint32_t off, len;
+
+		if (size < VU_CONFIG_HDR)
+			return -1;
+		memcpy(&off, p, 4);
+		memcpy(&len, p + 4, 4);
+		memcpy(out, p, VU_CONFIG_HDR);
+		if (off > BLK_CFG_SIZE || len > BLK_CFG_SIZE - off) {
+			/* A zero-length payload says the request failed. */
+			return send_reply(req, out, 0) ? -2 : 1;
+		}
+		memcpy(out + VU_CONFIG_HDR, S.config + off, len);
+		return send_reply(req, out, VU_CONFIG_HDR + len) ? -2 : 1;
+	}
+	case VU_SET_CONFIG: {
+		uint32_t off, len;
+
+		if (size < VU_CONFIG_HDR)
+			return -1;
+		memcpy(&off, p, 4);
+		memcpy(&len, p + 4, 4);
+		/* Only writeback is writable (5.2.4, with CONFIG_WCE). */
+		if (off == BLK_CFG_WRITEBACK && len == 1 && size >= VU_CONFIG_HDR + 1 &&
+		    offered(VLP_BLK_F_CONFIG_WCE)) {
+			S.config[BLK_CFG_WRITEBACK] = p[VU_CONFIG_HDR] ? 1 : 0;
+			return 0;
+		}
+		return -1;
+	}
+	case VU_SET_LOG_BASE:
+	case VU_SET_LOG_FD:
+	default:
+		logf_("request %u (%s) not supported", req, req_name(req));
+		(void)flags;
+		return -1;
+	}
+}
+
+/* Reads and handles one message; -1 when the connection is gone. */
+static int serve_message(void)
+{
+	uint8_t hdr[VU_HDR_SIZE], payload[VU_PAYLOAD_MAX];
+	char cbuf[CMSG_SPACE(sizeof(int) * VU_MAX_FDS)];
+	struct iovec iov = {hdr, sizeof(hdr)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			    .msg_controllen = sizeof(cbuf)};
+	int fds[VU_MAX_FDS];
+	unsigned nfds = 0;
+	uint32_t req, flags, size;
+	ssize_t n;
+	int r;
+
+	n = recvmsg(conn, &mh, MSG_WAITALL | MSG_CMSG_CLOEXEC);
+	if (n <= 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			unsigned k = (unsigned)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+
+			for (unsigned i = 0; i < k && nfds < VU_MAX_FDS; i++)
+				memcpy(&fds[nfds++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+		}
+	memcpy(&req, hdr, 4);
+	memcpy(&flags, hdr + 4, 4);
+	memcpy(&size, hdr + 8, 4);
+	if (n != VU_HDR_SIZE || size > VU_PAYLOAD_MAX ||
+	    (size && recv(conn, payload, size, MSG_WAITALL) != (ssize_t)size)) {
+		if (n == VU_HDR_SIZE)
+			logf_("request %u: payload of %u bytes not read", req, size);
+		for (unsigned i = 0; i < nfds; i++)
+			close(fds[i]);
+		return -1;
+	}
+	if (S.verbose)
+		logf_("<- %s (%u bytes, %u fds)", req_name(req), size, nfds);
+	r = handle(req, flags, payload, size, fds, &nfds);
+	for (unsigned i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (r == -2)
+		return -1;
+	if (r == -1)
+		logf_("request %s: refused", req_name(req));
+	/* REPLY_ACK: a u64 status for requests that have no reply of their own. */
+	if (r != 1 && flags & VU_FLAG_NEED && S.acked_protocol >> VU_PF_REPLY_ACK & 1)
+		if (reply_u64(req, r ? 1 : 0))
+			return -1;
+	return 0;
+}
+
+static void end_session(void)
+{
+	for (unsigned i = 0; i < MAX_QUEUES; i++)
+		reset_vq(&S.vq[i]);
+	unmap_all();
+	S.acked = S.acked_protocol = 0;
+	if (conn >= 0)
+		close(conn);
+	conn = -1;
+}
+
+/* ------------------------------------------------------------ main */
+static void print_counts(void)
+{
+	fprintf(stderr,
+		"faulty-blk: counts: requests=%lu writes=%lu notified=%lu suppressed_by_driver=%lu "
+		"notified_against_suppression=%lu",
+		S.requests, S.writes, S.notified, S.suppressed, S.against);
+	for (unsigned f = 0; f < F_COUNT; f++)
+		if (S.fault[f])
+			fprintf(stderr, " %s=%lu", faults[f].name, S.applied[f]);
+	fputc('\n', stderr);
+}
+
+static void usage(FILE *o)
+{
+	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
+	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
+	      "                  [--no-event-idx] [--no-indirect] [-v]\n"
+	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
+	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
+	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
+	      "rules on purpose.  --disarmed: the ring faults wait for SIGUSR1 or a write whose\n"
+	      "data begins with \"faulty-blk arm\" (SIGUSR2, \"faulty-blk disarm\": off again).\n",
+	      o);
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	switch (*end) {
+	case 'G': v <<= 10; /* fall through */
+	case 'M': v <<= 10; /* fall through */
+	case 'K': v <<= 10; end++; break;
+	default: break;
+	}
+	if (*end || !v || v % BLK_SECTOR)
+		die("--size %s: give a multiple of 512 bytes (suffix K, M or G)", s);
+	return v;
+}
+
+static void parse_faults(char *list)
+{
+	for (char *name = strtok(list, ","); name; name = strtok(NULL, ",")) {
+		unsigned f = 0;
+
+		while (f < F_COUNT && strcmp(faults[f].name, name))
+			f++;
+		if (f == F_COUNT)
+			die("--fault %s: no such fault (--list-faults names them)", name);
+		S.fault[f] = true;
+	}
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (strlen(path) >= sizeof(a.sun_path))
+		die("--socket-path %s: too long for a unix socket", path);
+	strcpy(a.sun_path, path);
+	unlink(path);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 1))
+		die("--socket-path %s: %s", path, strerror(errno));
+	return s;
+}
+
+static int ms_until(const struct timespec *t)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : (int)ms;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"socket-path", required_argument, NULL, 's'},
+		{"size", required_argument, NULL, 'S'},
+		{"fault", required_argument, NULL, 'f'},
+		{"disarmed", no_argument, NULL, 'd'},
+		{"serial", required_argument, NULL, 'i'},
+		{"read-only", no_argument, NULL, 'r'},
+		{"queues", required_argument, NULL, 'q'},
+		{"no-event-idx", no_argument, NULL, 'E'},
+		{"no-indirect", no_argument, NULL, 'I'},
+		{"list-faults", no_argument, NULL, 'l'},
+		{"print-capabilities", no_argument, NULL, 'c'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	sigset_t sigs;
+	int lsock, sfd, c;
+
+	S.size = 64ull << 20;
+	S.queues = 1;
+	S.serial = "faulty-blk";
+	S.armed = true;
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': S.socket_path = optarg; break;
+		case 'S': S.size = parse_size(optarg); break;
+		case 'f': parse_faults(optarg); break;
+		case 'd': S.armed = false; break;
+		case 'i': S.serial = optarg; break;
+		case 'r': S.read_only = true; break;
+		case 'q':
+			S.queues = (unsigned)strtoul(optarg, NULL, 10);
+			if (!S.queues || S.queues > MAX_QUEUES)
+				die("--queues %s: give 1 to %u", optarg, MAX_QUEUES);
+			break;
+		case 'E': S.event_idx_off = true; break;
+		case 'I': S.indirect_off = true; break;
+		case 'l':
+			for (unsigned f = 0; f < F_COUNT; f++)
+				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
+				       faults[f].what);
+			return 0;
+		case 'c':
+			puts("{\n  \"type\": \"block-device\",\n  \"features\": [\"read-only\"]\n}");
+			return 0;
+		case 'v': S.verbose++; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument %s", argv[optind]);
+	if (!S.socket_path)
+		die("--socket-path is required");
+	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (S.disk == MAP_FAILED)
+		die("cannot allocate %" PRIu64 " bytes for the disk", S.size);
+	fill_pattern();
+	S.features = device_features();
+	S.protocol = 1ull << VU_PF_MQ | 1ull << VU_PF_REPLY_ACK | 1ull << VU_PF_CONFIG;
+	fill_config();
+	for (unsigned i = 0; i < MAX_QUEUES; i++)
+		S.vq[i].kick = S.vq[i].call = S.vq[i].err = -1;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	lsock = listen_on(S.socket_path);
+	logf_("listening on %s: %" PRIu64 " bytes, features 0x%" PRIx64 ", faults %s", S.socket_path,
+	      S.size, S.features, S.armed ? "armed" : "disarmed");
+
+	for (;;) {
+		struct pollfd pf[2 + MAX_QUEUES];
+		unsigned np = 0, qi[MAX_QUEUES];
+		int timeout = -1;
+
+		pf[np++] = (struct pollfd){sfd, POLLIN, 0};
+		pf[np++] = (struct pollfd){conn >= 0 ? conn : lsock, POLLIN, 0};
+		for (unsigned i = 0; i < S.queues; i++) {
+			struct vq *q = &S.vq[i];
+
+			if (q->late_pending) {
+				int ms = ms_until(&q->late);
+
+				timeout = timeout < 0 || ms < timeout ? ms : timeout;
+			}
+			if (q->kick >= 0 && q->started) {
+				qi[np - 2] = i;
+				pf[np++] = (struct pollfd){q->kick, POLLIN, 0};
+			}
+		}
+		if (poll(pf, np, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll: %s", strerror(errno));
+		}
+		if (pf[0].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
+					S.armed = si.ssi_signo == SIGUSR1;
+					logf_("faults %s by signal", S.armed ? "armed" : "disarmed");
+				} else {
+					print_counts();
+					unlink(S.socket_path);
+					return 0;
+				}
+			}
+		}
+		for (unsigned i = 0; i < S.queues; i++)
+			if (S.vq[i].late_pending && !ms_until(&S.vq[i].late))
+				complete_late(&S.vq[i]);
+		if (pf[1].revents) {
+			if (conn < 0) {
+				conn = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
+				if (conn >= 0)
+					logf_("front-end connected");
+			} else if (serve_message()) {
+				logf_("front-end disconnected");
+				end_session();
+			}
+			continue;
+		}
+		for (unsigned k = 2; k < np; k++) {
+			struct vq *q = &S.vq[qi[k - 2]];
+			uint64_t v;
+
+			if (!pf[k].revents)
+				continue;
+			while (read(q->kick, &v, sizeof(v)) == sizeof(v))
+				;
+			process(q);
+		}
+	}
+}

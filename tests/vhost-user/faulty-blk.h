@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* faulty-blk: the numbers of the vhost-user protocol (QEMU's
+ * docs/interop/vhost-user.rst, "Message Specification" and "Front-end message
+ * types") and of the virtio block request (virtio 1.2, 5.2.6) that the test
+ * device uses.  The virtio feature bits and ring flags come from the
+ * project's one table of them, src/lib/vlp/spec.h. */
+#ifndef FAULTY_BLK_H
+#define FAULTY_BLK_H
+
+#include <stdint.h>
+
+/* Header: request (u32), flags (u32), size (u32), then size bytes of payload. */
+#define VU_HDR_SIZE 12u
+#define VU_VERSION 0x1u     /* flags bits 0-1 */
+#define VU_FLAG_REPLY 0x4u  /* bit 2: set on every reply of the back-end */
+#define VU_FLAG_NEED 0x8u   /* bit 3: need_reply (REPLY_ACK) */
+#define VU_PAYLOAD_MAX 4096u
+#define VU_MAX_FDS 8u       /* file descriptors in one message */
+#define VU_MAX_REGIONS 8u   /* regions in SET_MEM_TABLE */
+#define VU_VRING_IDX_MASK 0xffu /* SET_VRING_KICK/CALL/ERR: bits 0-7 the ring */
+#define VU_VRING_NOFD 0x100u    /* bit 8: no file descriptor in the message */
+
+/* The feature bit that announces the protocol features (VHOST_USER_F_PROTOCOL_FEATURES). */
+#define VU_F_PROTOCOL_FEATURES 30u
+
+/* Protocol feature bits ("Protocol features"). */
+enum vu_protocol_feature {
+	VU_PF_MQ = 0,
+	VU_PF_REPLY_ACK = 3,
+	VU_PF_CONFIG = 9,
+};
+
+/* Front-end requests ("Front-end message types"), by id. */
+enum vu_request {
+	VU_GET_FEATURES = 1,
+	VU_SET_FEATURES = 2,
+	VU_SET_OWNER = 3,
+	VU_RESET_OWNER = 4,
+	VU_SET_MEM_TABLE = 5,
+	VU_SET_LOG_BASE = 6,
+	VU_SET_LOG_FD = 7,
+	VU_SET_VRING_NUM = 8,
+	VU_SET_VRING_ADDR = 9,
+	VU_SET_VRING_BASE = 10,
+	VU_GET_VRING_BASE = 11,
+	VU_SET_VRING_KICK = 12,
+	VU_SET_VRING_CALL = 13,
+	VU_SET_VRING_ERR = 14,
+	VU_GET_PROTOCOL_FEATURES = 15,
+	VU_SET_PROTOCOL_FEATURES = 16,
+	VU_GET_QUEUE_NUM = 17,
+	VU_SET_VRING_ENABLE = 18,
+	VU_GET_CONFIG = 24,
+	VU_SET_CONFIG = 25,
+	VU_REQUEST_MAX = 41,
+};
+
+/* Payload layouts, all numbers in the machine's byte order. */
+struct vu_region {
+	uint64_t guest_addr;
+	uint64_t size;
+	uint64_t user_addr;
+	uint64_t mmap_offset;
+};
+struct vu_vring_state {
+	uint32_t index;
+	uint32_t num;
+};
+struct vu_vring_addr {
+	uint32_t index;
+	uint32_t flags;
+	uint64_t desc;  /* user (front-end virtual) addresses */
+	uint64_t used;
+	uint64_t avail;
+	uint64_t log;
+};
+#define VU_CONFIG_HDR 12u /* offset, size, flags; then size bytes */
+
+/* Virtio block requests (5.2.6): the header the driver writes, then data,
+ * then one status byte the device writes. */
+#define BLK_HDR_SIZE 16u /* le32 type, le32 reserved, le64 sector */
+#define BLK_SECTOR 512u  /* sector is in 512-byte units whatever blk_size says */
+#define BLK_ID_BYTES 20u /* 5.2.6: GET_ID writes a 20-byte string */
+enum blk_type {
+	BLK_T_IN = 0,
+	BLK_T_OUT = 1,
+	BLK_T_FLUSH = 4,
+	BLK_T_GET_ID = 8,
+};
+enum blk_status {
+	BLK_S_OK = 0,
+	BLK_S_IOERR = 1,
+	BLK_S_UNSUPP = 2,
+};
+/* struct virtio_blk_config (5.2.4): offsets of the fields the device fills. */
+enum blk_config_offset {
+	BLK_CFG_CAPACITY = 0,   /* le64, in 512-byte sectors */
+	BLK_CFG_SIZE_MAX = 8,   /* le32 */
+	BLK_CFG_SEG_MAX = 12,   /* le32 */
+	BLK_CFG_BLK_SIZE = 20,  /* le32 */
+	BLK_CFG_WRITEBACK = 32, /* u8 (CONFIG_WCE) */
+	BLK_CFG_UNUSED0 = 33,   /* u8 padding */
+	BLK_CFG_NUM_QUEUES = 34, /* le16 (MQ) */
+	BLK_CFG_UNUSED1 = 57,   /* u8[3] padding after write_zeroes_may_unmap */
+	BLK_CFG_SIZE = 256,     /* the buffer GET_CONFIG answers from */
+};
+
+/* The in-band control: a write request whose data starts with one of these
+ * lines arms or disarms the faults; its data is not stored. */
+#define CONTROL_ARM "faulty-blk arm\n"
+#define CONTROL_DISARM "faulty-blk disarm\n"
+
+#endif /* FAULTY_BLK_H */
