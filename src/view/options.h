@@ -85,6 +85,7 @@ struct session {
 	const char *origin;   /* "live", "dump" or "snapshot" */
 	bool bars;            /* BAR access is open */
 	char bars_error[512]; /* why not, when it was tried */
+	unsigned warnings;    /* input lines refused alone, said on stderr: exit 1 */
 };
 
 /* Opens the one device the options select (slots, IDs, -F); a message on

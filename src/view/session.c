@@ -131,7 +131,7 @@ static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct op
 		return EXIT_USAGE;
 	}
 	s->dev = dev;
-	say_device_warnings(dev);
+	s->warnings = say_device_warnings(dev);
 	format_slot(s->name, sizeof(s->name), vlp_device_slot(dev), true);
 	s->origin = origin_name(vlp_device_origin(dev));
 	if (vlp_decode(ctx, dev, &s->layout)) {
