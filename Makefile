@@ -254,6 +254,11 @@ check-corpus-update: virtio-lspci
 crosscheck: virtio-lspci
 	@tests/crosscheck.sh ./virtio-lspci
 
+# --save round-trips: every snapshot in tests/data and mutants of each decode
+# the same after saving and reading back.
+roundtrip: virtio-lspci
+	@tests/roundtrip.sh ./virtio-lspci
+
 # One name per field: every name --diff -J prints is a key of -J -vv.
 diff-names: virtio-lspci
 	@tests/diff-names.sh ./virtio-lspci
@@ -411,7 +416,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals layers sanitize golden check-corpus diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-tui qemu-prometheus repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-tui qemu-prometheus repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -16,7 +16,7 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct c
 	struct vlp_filter *filter = NULL;
 	struct vlp_source *src = NULL;
 	struct json j, *jp = NULL;
-	unsigned devices = 0;
+	unsigned devices = 0, warnings = 0;
 	int ret, err;
 
 	ret = open_selection(ctx, o, &filter, &src);
@@ -43,6 +43,7 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct c
 			break;
 		}
 		devices++;
+		warnings += say_device_warnings(dev);
 		err = face->one(face->arg, ctx, o, dev, jp);
 		vlp_device_free(dev);
 		if (err != EXIT_OK) {
@@ -71,6 +72,9 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct c
 		json_end_object(jp);
 		fputc('\n', stdout);
 	}
+	/* A line refused alone: everything else was shown, the input is bad. */
+	if (warnings && ret == EXIT_OK)
+		ret = EXIT_RUNTIME;
 out:
 	vlp_source_close(src);
 	vlp_filter_free(filter);

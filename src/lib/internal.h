@@ -231,16 +231,28 @@ int vlp_snapshot_add(struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsi
 		     int64_t selector, uint32_t value);
 int vlp_snapshot_lookup(const struct vlp_snapshot *snap, unsigned bar, uint64_t off, unsigned width,
 			int64_t selector, uint32_t *value);
+/* true when [pa, pa + len) is not empty and ends at 2^64 at most. */
+bool vlp_snapshot_range_fits(uint64_t pa, size_t len);
 /* Guest memory bytes read for the rings, kept with a recording (--save)
- * and replayed from a snapshot's "# vlp-mem" lines. */
+ * and replayed from a snapshot's "# vlp-mem" lines: -ERANGE when the
+ * range runs past 2^64, -EFBIG past VLP_MEM_MAX bytes in all. */
 int vlp_snapshot_add_mem(struct vlp_snapshot *snap, uint64_t pa, const void *bytes, size_t len);
+/* A line of the input refused alone: "name:line: why", kept with the
+ * snapshot for vlp_device_warning (the first few word for word, then a
+ * count). */
+void vlp_snapshot_warn(struct vlp_snapshot *snap, const char *name, unsigned long line,
+		       const char *why);
 /* The snapshot's ring memory as a recorded guest memory (owned by the
  * device), NULL when it holds none. */
 struct vlp_guestmem *vlp_snapshot_guestmem(struct vlp_device *dev);
 
-/* snapshot.c: the text format.  Parses one "# vlp-..." line of a snapshot
- * into dev; -EINVAL if malformed. */
-int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line);
+/* snapshot.c: the text format.  One "# vlp-..." line, line number lineno
+ * of the dump name, into dev (the device being read, NULL between devices:
+ * after_device tells after one from before the first).  0, also for a line
+ * refused alone (a bad "# vlp-mem" range: a warning of dev); -EINVAL with
+ * "name:line: problem" for a malformed line or one outside a device. */
+int vlp_snapshot_dump_line(struct vlp_ctx *ctx, struct vlp_device *dev, bool after_device,
+			   const char *line, const char *name, unsigned long lineno);
 
 /* Allocates a device with no valid bytes, unknown BAR sizes, no driver. */
 struct vlp_device *vlp_device_alloc(void);

@@ -96,6 +96,7 @@ struct session {
 	const char *origin;   /* "live", "dump" or "snapshot" */
 	bool bars;            /* BAR access is open */
 	char bars_error[512]; /* why not, when it was tried */
+	unsigned warnings;    /* input lines refused alone, said on stderr: exit 1 */
 };
 
 /* Opens the one device the options select (slots, IDs, -F); a message on
@@ -128,6 +129,9 @@ int open_selection(struct vlp_ctx *ctx, const struct options *o, struct vlp_filt
 		   struct vlp_source **src);
 /* The slots and IDs asked for, as "00:04.0, 1af4:1041", for messages. */
 void describe_selection(const struct options *o, char *buf, size_t len);
+/* Each line of the input refused for dev alone (vlp_device_warning) on
+ * stderr as "virtio-lspci: warning: FILE:LINE: why"; how many. */
+unsigned say_device_warnings(const struct vlp_device *dev);
 /* The slot and ID criteria of the options as a filter (NULL: none). */
 int build_filter(struct vlp_ctx *ctx, const struct options *o, struct vlp_filter **out);
 

@@ -61,6 +61,18 @@ int open_selection(struct vlp_ctx *ctx, const struct options *o, struct vlp_filt
 	return EXIT_OK;
 }
 
+unsigned say_device_warnings(const struct vlp_device *dev)
+{
+	const char *w;
+	unsigned n = 0;
+
+	while ((w = vlp_device_warning(dev, n))) {
+		fprintf(stderr, PROG ": warning: %s\n", w);
+		n++;
+	}
+	return n;
+}
+
 static const char *origin_name(enum vlp_origin origin)
 {
 	switch (origin) {
@@ -121,6 +133,7 @@ static int open_filtered(struct session *s, struct vlp_ctx *ctx, const struct op
 		return EXIT_USAGE;
 	}
 	s->dev = dev;
+	s->warnings = say_device_warnings(dev);
 	format_slot(s->name, sizeof(s->name), vlp_device_slot(dev), true);
 	s->origin = origin_name(vlp_device_origin(dev));
 	if (vlp_decode(ctx, dev, &s->layout)) {

@@ -532,7 +532,7 @@ static void test_empty_input(void **state)
 		{ "", VLP_FORMAT_HEXDUMP, "empty input" },
 		{ "\n\n# nothing\n\r\n", VLP_FORMAT_AUTO, "only blank or comment lines" },
 		{ "  \t \n", VLP_FORMAT_AUTO, "only blank or comment lines" },
-		{ "# vlp-snapshot 1\n", VLP_FORMAT_AUTO, "only blank or comment lines" },
+		{ "# vlp snapshot 1\n", VLP_FORMAT_AUTO, "only blank or comment lines" },
 		{ "lspci: Unable to load libkmod resources: error -2\n", VLP_FORMAT_AUTO,
 		  "no device header line such as \"00:04.0 ...\"" },
 		{ "\n# x\n", VLP_FORMAT_LSPCI, "no device header line such as \"00:04.0 ...\"" },

@@ -220,7 +220,8 @@ int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64
 
 	if (mem->kcore)
 		return vlp_error(ctx, EINVAL, "ranges are added to recorded memory only");
-	if (!len || pa + len < pa)
+	/* The last byte at 2^64 - 1 at most: a range may end at 2^64. */
+	if (!len || len - 1 > UINT64_MAX - pa)
 		return vlp_error(ctx, EINVAL, "memory range at 0x%llx of %zu bytes is empty or wraps",
 				 (unsigned long long)pa, len);
 	r.bytes = malloc(len);
@@ -241,8 +242,14 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 	if (!len || len > VLP_GUESTMEM_READ_MAX)
 		return vlp_error(ctx, E2BIG, "guest memory read of %zu bytes at 0x%llx refused (1..%u)",
 				 len, (unsigned long long)pa, VLP_GUESTMEM_READ_MAX);
-	/* Wholly inside one segment or range; pa + len may not wrap. */
-	for (size_t i = 0; pa + len > pa && i < mem->nranges; i++) {
+	/* Wholly inside one segment or range; the last byte at 2^64 - 1 at
+	 * most (said without wrapping the address past it). */
+	if (len - 1 > UINT64_MAX - pa)
+		return vlp_error(
+			ctx, EFAULT,
+			"guest memory 0x%llx (%zu bytes) runs past the top of the address space: not read",
+			(unsigned long long)pa, len);
+	for (size_t i = 0; i < mem->nranges; i++) {
 		const struct gm_range *c = &mem->ranges[i];
 
 		if (pa >= c->pa && pa - c->pa <= c->len && len <= c->len - (pa - c->pa)) {

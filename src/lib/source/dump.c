@@ -759,9 +759,10 @@ static int next_text(struct vlp_dump_reader *r, struct vlp_device **out)
 		if (line_is_comment(r)) {
 			/* A snapshot's register reads ride in comment lines,
 			 * which lspci -F skips. */
-			if (r->dev && !strncmp(r->line, "# vlp-", 6) &&
-			    vlp_snapshot_parse_line(r->dev, r->line) < 0)
-				return line_error(r, "malformed snapshot line");
+			if (!strncmp(r->line, "# vlp-", 6) &&
+			    (ret = vlp_snapshot_dump_line(r->ctx, r->dev, r->devices > 0, r->line,
+							  r->name, r->lineno)) < 0)
+				return fail(r, ret);
 			continue;
 		}
 		if (r->fmt == VLP_FORMAT_AUTO) {

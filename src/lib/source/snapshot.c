@@ -14,7 +14,19 @@
  * A register that depends on a selector (feature words, queue fields) is
  * keyed by the selector's value at the time of the read ("-": none), so
  * replaying the same reads with the same selector writes gives the same
- * values.
+ * values.  The same register read twice: the later line wins.
+ *
+ * The lines belong to the device above them, up to the blank line that
+ * ends it; a "# vlp-" line after that blank line belongs to no device and
+ * is an error of the input (dump.c).  A "# vlp-mem" line that is not a
+ * range (not ADDRESS HEXBYTES, or its last byte past 2^64 - 1: a range may
+ * end at 2^64 exactly) is refused alone: the device keeps every other
+ * range and carries a warning naming the line (vlp_device_warning).
+ *
+ * Saving a device that came from a snapshot writes everything the snapshot
+ * held (its reads and all its ring memory, whatever this run read), so a
+ * saved snapshot decodes as the one it came from: a queue whose ring could
+ * not be read is not read again for the same reason.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,22 +51,55 @@ static int nibble(char c)
 	return -1;
 }
 
-static int parse_mem_line(struct vlp_snapshot *snap, const char *hex, uint64_t pa)
+/* "ADDRESS HEXBYTES" of a "# vlp-mem" line into the snapshot's memory:
+ * 0, or 1 with why when the line is refused alone, <0 out of memory. */
+static int parse_mem_line(struct vlp_snapshot *snap, const char *p, char *why, size_t whylen)
 {
 	uint8_t bytes[VLP_MEM_LINE];
-	size_t n = 0;
+	uint64_t pa = 0;
+	size_t n = 0, digits = 0;
+	int err;
 
-	while (*hex && n < VLP_MEM_LINE) {
-		int hi = nibble(hex[0]), lo = hi < 0 ? -1 : nibble(hex[1]);
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	for (; nibble(*p) >= 0; p++, digits++) {
+		if (pa >> 60)
+			break;
+		pa = pa << 4 | (uint64_t)nibble(*p);
+	}
+	if (!digits || *p != ' ') {
+		snprintf(why, whylen, "vlp-mem: not ADDRESS HEXBYTES (a 64-bit hex address): refused");
+		return 1;
+	}
+	p++;
+	while (*p && n < VLP_MEM_LINE) {
+		int hi = nibble(p[0]), lo = hi < 0 ? -1 : nibble(p[1]);
 
 		if (lo < 0)
-			return -EINVAL;
+			break;
 		bytes[n++] = (uint8_t)(hi << 4 | lo);
-		hex += 2;
+		p += 2;
 	}
-	if (*hex || !n)
-		return -EINVAL;
-	return vlp_snapshot_add_mem(snap, pa, bytes, n);
+	if (*p || !n) {
+		snprintf(why, whylen,
+			 "vlp-mem 0x%" PRIx64 ": not 1 to %u bytes in hex digit pairs: refused", pa,
+			 VLP_MEM_LINE);
+		return 1;
+	}
+	err = vlp_snapshot_add_mem(snap, pa, bytes, n);
+	if (err == -ERANGE)
+		snprintf(why, whylen,
+			 "vlp-mem 0x%" PRIx64
+			 " of %zu bytes runs past the top of the address space: refused",
+			 pa, n);
+	else if (err == -EFBIG)
+		snprintf(why, whylen,
+			 "vlp-mem 0x%" PRIx64
+			 ": past the %u MiB a snapshot's ring memory may hold: refused",
+			 pa, VLP_MEM_MAX >> 20);
+	else
+		return err;
+	return 1;
 }
 
 static struct vlp_snapshot *snapshot_of(struct vlp_device *dev)
@@ -66,7 +111,9 @@ static struct vlp_snapshot *snapshot_of(struct vlp_device *dev)
 	return dev->snapshot;
 }
 
-int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line)
+/* One line into dev: 0; 1 when refused alone, with why; -EINVAL if
+ * malformed, -ENOMEM. */
+static int parse_line(struct vlp_device *dev, const char *line, char *why, size_t whylen)
 {
 	struct vlp_snapshot *snap = snapshot_of(dev);
 	unsigned bar, width, version;
@@ -76,6 +123,7 @@ int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line)
 	int64_t selector = -1;
 	int n;
 
+	why[0] = '\0';
 	if (!snap)
 		return -ENOMEM;
 	if (sscanf(line, "# vlp-snapshot %u%n", &version, &n) == 1)
@@ -92,8 +140,8 @@ int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line)
 	}
 	if (sscanf(line, "# vlp-backend %31s%n", snap->backend, &n) == 1 && !line[n])
 		return 0;
-	if (sscanf(line, "# vlp-mem %" SCNx64 " %n", &off, &n) == 1 && line[n])
-		return parse_mem_line(snap, line + n, off);
+	if (!strncmp(line, "# vlp-mem ", 10))
+		return parse_mem_line(snap, line + 10, why, whylen);
 	if (sscanf(line, "# vlp-read %u %" SCNx64 " %u %23s %" SCNx32 "%n", &bar, &off, &width, sel,
 		   &value, &n) == 5 &&
 	    !line[n]) {
@@ -112,12 +160,66 @@ int vlp_snapshot_parse_line(struct vlp_device *dev, const char *line)
 	return -EINVAL;
 }
 
+int vlp_snapshot_dump_line(struct vlp_ctx *ctx, struct vlp_device *dev, bool after_device,
+			   const char *line, const char *name, unsigned long lineno)
+{
+	char why[160];
+	int ret;
+
+	if (!dev)
+		return vlp_error(ctx, EINVAL, "%s:%lu: snapshot line outside a device (%s)", name,
+				 lineno,
+				 after_device ? "after the blank line that ends the device above"
+					      : "before the first device");
+	ret = parse_line(dev, line, why, sizeof(why));
+	if (ret == -ENOMEM)
+		return vlp_error(ctx, ENOMEM, "%s: out of memory", name);
+	if (ret < 0)
+		return vlp_error(ctx, EINVAL, "%s:%lu: malformed snapshot line", name, lineno);
+	if (ret > 0)
+		vlp_snapshot_warn(dev->snapshot, name, lineno, why);
+	return 0;
+}
+
 int vlp_snapshot_start(struct vlp_ctx *ctx, struct vlp_device *dev)
 {
 	if (dev->recording)
 		return 0;
 	dev->recording = vlp_snapshot_new();
 	return dev->recording ? 0 : vlp_error(ctx, ENOMEM, "out of memory");
+}
+
+/* The reads of snap, but those already written from done. */
+static void write_reads(FILE *f, const struct vlp_snapshot *snap, const struct vlp_snapshot *done)
+{
+	uint32_t v;
+
+	for (size_t i = 0; snap && i < snap->count; i++) {
+		const struct recorded_read *r = &snap->records[i];
+
+		if (vlp_snapshot_lookup(done, r->bar, r->off, r->width, r->selector, &v) == 0)
+			continue;
+		fprintf(f, "# vlp-read %u 0x%" PRIx64 " %u ", r->bar, r->off, r->width);
+		if (r->selector < 0)
+			fputs("-", f);
+		else
+			fprintf(f, "%" PRId64, r->selector);
+		fprintf(f, " 0x%0*" PRIx32 "\n", r->width * 2, r->value);
+	}
+}
+
+static void write_mem(FILE *f, const struct vlp_snapshot *snap)
+{
+	for (size_t i = 0; snap && i < snap->nmem; i++) {
+		const struct mem_range *m = &snap->mem[i];
+
+		for (size_t off = 0; off < m->len; off += VLP_MEM_LINE) {
+			fprintf(f, "# vlp-mem 0x%" PRIx64 " ", m->pa + off);
+			for (size_t b = off; b < m->len && b < off + VLP_MEM_LINE; b++)
+				fprintf(f, "%02x", m->bytes[b]);
+			fputc('\n', f);
+		}
+	}
 }
 
 int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *dev, const char *title)
@@ -143,27 +245,9 @@ int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *de
 			fprintf(f, "# vlp-bar-size %u 0x%" PRIx64 "\n", i, dev->bar_size[i]);
 	if (dev->driver[0])
 		fprintf(f, "# vlp-driver %s\n", dev->driver);
-	if (dev->recording)
-		for (size_t i = 0; i < dev->recording->count; i++) {
-			const struct recorded_read *r = &dev->recording->records[i];
-
-			fprintf(f, "# vlp-read %u 0x%" PRIx64 " %u ", r->bar, r->off, r->width);
-			if (r->selector < 0)
-				fputs("-", f);
-			else
-				fprintf(f, "%" PRId64, r->selector);
-			fprintf(f, " 0x%0*" PRIx32 "\n", r->width * 2, r->value);
-		}
-	for (size_t i = 0; dev->recording && i < dev->recording->nmem; i++) {
-		const struct mem_range *m = &dev->recording->mem[i];
-
-		for (size_t off = 0; off < m->len; off += VLP_MEM_LINE) {
-			fprintf(f, "# vlp-mem 0x%" PRIx64 " ", m->pa + off);
-			for (size_t b = off; b < m->len && b < off + VLP_MEM_LINE; b++)
-				fprintf(f, "%02x", m->bytes[b]);
-			fputc('\n', f);
-		}
-	}
+	write_reads(f, dev->snapshot, NULL);
+	write_reads(f, dev->recording, dev->snapshot);
+	write_mem(f, dev->snapshot && dev->snapshot->nmem ? dev->snapshot : dev->recording);
 	fputc('\n', f);
 	if (ferror(f))
 		return vlp_error(ctx, EIO, "writing the snapshot: %s", strerror(errno));

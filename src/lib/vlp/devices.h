@@ -49,6 +49,11 @@ VLP_API int vlp_device_read_config(const struct vlp_device *dev, unsigned off, u
 /* Kernel driver bound to the device (live), or the one the dump recorded;
  * NULL when unknown or none. */
 VLP_API const char *vlp_device_driver(const struct vlp_device *dev);
+/* What the input held for the device that was refused without failing it
+ * (a snapshot's "# vlp-mem" line that is not a range): "FILE:LINE: why",
+ * the i-th from 0, NULL past the last.  The rest of the device is there;
+ * a face says each and counts the input as bad (exit status 1). */
+VLP_API const char *vlp_device_warning(const struct vlp_device *dev, size_t i);
 
 /* ------------------------------------------------------------------ */
 /* Sources: live enumeration or a dump stream, one device at a time    */
