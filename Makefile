@@ -87,7 +87,7 @@ endif
 TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
-	unit layers sanitize golden golden-update check-corpus check-corpus-update diff-names crosscheck live fuzz \
+	unit layers sanitize golden golden-update check-corpus check-corpus-update roundtrip diff-names crosscheck live fuzz \
 	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user faulty-blk repl-tty tui qemu-tui \
 	prometheus qemu-prometheus build-clang deb deb-test symbols
 

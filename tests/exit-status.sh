@@ -12,6 +12,8 @@
 #     garbage text, a snapshot with a malformed line, a slot that is not
 #     there (-s 99:00.0, in a snapshot and live): exit 1, and stderr is one
 #     line naming the input (the file, or the slot);
+#   - a snapshot with one bad "# vlp-mem" range: every face (--diff and --top
+#     too) decodes the rest, warns with FILE:LINE and exits 1;
 #   - a bad option, a bad option argument: exit 2, the first line of stderr
 #     names the option or the argument;
 #   - decodable devices with findings (a capability loop, a capability past
@@ -114,6 +116,26 @@ bad_input "empty file" tests/data/bad/empty.txt tests/data/bad/empty.txt
 bad_input "truncated dump" tests/data/bad/truncated-mid-byte.lspci tests/data/bad/truncated-mid-byte.lspci
 bad_input "garbage text" tests/data/bad/garbage.txt tests/data/bad/garbage.txt
 bad_input "malformed snapshot line" "$tmp/malformed.lspci" "$tmp/malformed.lspci"
+
+# A snapshot with one bad "# vlp-mem" range (past 2^64): refused alone, the
+# rest decoded; every face says FILE:LINE in one warning and exits 1.
+ringsnap=tests/data/rings/rng-split.lspci
+line=$(grep -m1 -n '^# vlp-mem ' "$ringsnap" | cut -d: -f1)
+awk -v at="$line" 'NR == at { print "# vlp-mem 0xfffffffffffffff0 " sprintf("%064d", 0) } { print }' \
+	"$ringsnap" >"$tmp/bad-range.lspci"
+for face in "" -v -J "-o prometheus" --rings --sample=2x10ms --check "-c status" -i; do
+	# shellcheck disable=SC2086
+	rc=$(run "$tmp/err" $face -F "$tmp/bad-range.lspci")
+	expect "one bad vlp-mem range: ${face:-listing}" 1 "$rc" "$tmp/err" "$tmp/bad-range.lspci:$line:"
+done
+rc=$(run "$tmp/err" --diff "$ringsnap" "$tmp/bad-range.lspci")
+expect "one bad vlp-mem range: --diff" 1 "$rc" "$tmp/err" "$tmp/bad-range.lspci:$line:"
+# --top starts on it (the warning is said before curses): q ends it.
+rc=0
+(sleep 1; printf q) | timeout 20 script -qec "$(printf '%q ' "$tool" --top --rings -F "$tmp/bad-range.lspci")" \
+	/dev/null >"$tmp/top.raw" 2>&1 || rc=$?
+check "one bad vlp-mem range: --top exits 1" test "$rc" = 1
+check "one bad vlp-mem range: --top names the line" grep -aqF "$tmp/bad-range.lspci:$line:" "$tmp/top.raw"
 
 # A slot the snapshot does not hold: every face exits 1 naming it.
 for face in "${file_faces[@]}" "${slot_faces[@]}"; do

@@ -575,6 +575,9 @@ int diff_main(struct vlp_ctx *ctx, const struct options *o, const char *a, const
 		       rings ? ", rings included" : "");
 	}
 	ret = diff->count ? EXIT_FOUND : EXIT_OK;
+	/* Input lines refused alone (said on stderr) make the input bad. */
+	if (ret == EXIT_OK && (da.s.warnings || db.s.warnings))
+		ret = EXIT_RUNTIME;
 out:
 	vlp_diff_free(diff);
 	vlp_rings_free(da.rings);

@@ -348,6 +348,9 @@ int repl_main(struct vlp_ctx *ctx, const struct options *o)
 	if (ret != EXIT_OK)
 		return ret;
 	ret = repl_session(&s, o);
+	/* Input lines refused alone (said on stderr) make the input bad. */
+	if (ret == EXIT_OK && s.warnings)
+		ret = EXIT_RUNTIME;
 	session_close(&s);
 	return ret;
 }

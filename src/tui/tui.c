@@ -512,8 +512,9 @@ int tui_main(struct vlp_ctx *ctx, const struct options *o)
 	tui_data_init(&data, &session, o, &bopts);
 	view_loop(&data, &view, o);
 	tui_data_free(&data);
+	/* Input lines refused alone (said on stderr) make the input bad. */
+	ret = session.warnings ? EXIT_RUNTIME : EXIT_OK;
 	session_close(&session);
-	ret = EXIT_OK;
 out:
 	if (curses_on)
 		endwin();
