@@ -444,11 +444,13 @@ void text_rings(struct output *o, const struct device_view *v)
 	}
 	fprintf(o->f, "\tRings (%s interface, guest memory: %s):\n",
 		rs->legacy ? "legacy" : "modern", rs->source);
-	if (v->sample_count)
-		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart%s\n", rs->nsamples,
-			v->sample_count, v->sample_interval_ms,
-			v->samples_repeat ? " (a snapshot: one moment, read again)"
-					  : ", no BAR access after the first");
+	if (v->sample_count && v->samples_repeat)
+		fprintf(o->f,
+			"\tSamples: %zu of %u asked: a snapshot is one moment of ring memory, decoded once, not sampled\n",
+			rs->nsamples, v->sample_count);
+	else if (v->sample_count)
+		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart, no BAR access after the first\n",
+			rs->nsamples, v->sample_count, v->sample_interval_ms);
 	for (size_t i = 0; i < rs->nqueues; i++) {
 		if (!rs->queues[i].enabled && o->opts.verbose < 2)
 			continue;
