@@ -71,7 +71,7 @@ struct tui_data {
 	struct ring_memory mem;          /* /proc/kcore, opened once (live devices) */
 	struct vlp_rings *rings;         /* NULL: not read (rings_error says why) */
 	uint64_t rings_key;              /* hash of the registers the addresses depend on */
-	char rings_error[320];           /* why no ring is shown, "" otherwise */
+	char rings_error[320];           /* why no ring is shown or some only in part, "" otherwise */
 	struct vlp_irqs *irqs;           /* Linux's IRQs (live), read with every sample */
 	struct tui_ring_sample *samples; /* by rings->queues */
 	size_t nsamples;
