@@ -62,7 +62,8 @@ static bool charge(struct dec *d, uint64_t bytes)
 
 	if (d->stopped)
 		return false;
-	if (bytes > b->limit - b->spent) {
+	/* Once it ran out, later rings decode nothing (not what is left). */
+	if (b->exhausted || bytes > b->limit - b->spent) {
 		d->stopped = true;
 		b->exhausted = true;
 		d->ring->incomplete = true;
