@@ -164,6 +164,19 @@ check "64 queues at the same memory: --rings -J exits 1 (got $rc), valid JSON, r
 	jq -e '.devices[0].rings_incomplete | test("budget")' "$tmp/out.json" >/dev/null
 check "64 queues at the same memory: --rings -J exit status 1 (got $rc)" [ "$rc" = 1 ]
 
+# --sample on a snapshot: one moment, decoded once whatever COUNT asks (no
+# 1000 reads, no wait), and every verdict not-sampled for that reason.
+"$tool" -F tests/data/rings/rng-split.lspci --sample=1000x10ms -vv >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "--sample=1000x10ms on a snapshot exits 0 (got $rc)" [ "$rc" = 0 ]
+check "--sample=1000x10ms on a snapshot: decoded once, and says so" \
+	grep -q $'^\tSamples: 1 of 1000 asked: a snapshot is one moment of ring memory, decoded once, not sampled$' "$tmp/out"
+"$tool" -F tests/data/rings/rng-split.lspci --sample=1000x10ms -J >"$tmp/out.json" 2>/dev/null
+check "--sample=1000x10ms -J on a snapshot: one sample, not-sampled, the snapshot the reason" \
+	jq -e '[.devices[0].state.common.queues[] | .ring.verdict | select(. != null)]
+		| length > 0 and all(.samples == 1 and .state == "not-sampled" and (.evidence | test("snapshot")))' \
+	"$tmp/out.json" >/dev/null
+
 # Bad inputs: one line on stderr naming the input, exit status 1, no crash.
 bads=(tests/data/bad/*)
 check "there are bad inputs (${#bads[@]})" [ ${#bads[@]} -gt 0 ]
