@@ -232,8 +232,8 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 	}
 	state = read_state(ctx, o, dev, layout, &ls->notes, why, sizeof(why));
 	irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
-	rings = read_rings(ctx, o, dev, layout, state, why, &ls->notes, rings_why, sizeof(rings_why),
-			   &rings_failed);
+	rings = read_rings(ctx, o, dev, layout, state, why, &ls->notes, rings_why,
+			   sizeof(rings_why), &rings_failed);
 	if (!sample_rings(ctx, o, dev, state, rings, &irqs))
 		rings_failed = true;
 	view = (struct device_view){ dev,

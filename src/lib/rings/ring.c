@@ -34,11 +34,11 @@ struct dec {
 	int err;       /* -ENOMEM once allocation failed */
 	uint8_t *desc; /* the descriptor area, NULL when unreadable */
 	uint8_t *avail, *used;
-	uint32_t *claimed;       /* main-table descriptor -> chain number + 1 */
-	uint64_t indirect_left;  /* indirect bytes left for this ring */
+	uint32_t *claimed;          /* main-table descriptor -> chain number + 1 */
+	uint64_t indirect_left;     /* indirect bytes left for this ring */
 	struct vlp_ring_budget *rb; /* the run's */
-	bool stopped;            /* the run's budget ran out: nothing more is decoded */
-	bool noting_stop;        /* the finding that says so is being added */
+	bool stopped;               /* the run's budget ran out: nothing more is decoded */
+	bool noting_stop;           /* the finding that says so is being added */
 	size_t fcap;
 };
 

@@ -170,6 +170,7 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	unsigned type =
 		layout->virtio.device_type.valid ? (unsigned)layout->virtio.device_type.value : 0;
 	uint64_t negotiated, num_queues = 0;
+	unsigned keep;
 	size_t n;
 	bool legacy;
 
@@ -233,6 +234,7 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	}
 	if (mem && dev->recording)
 		vlp_guestmem_set_record(mem, record_ring_bytes, dev->recording);
+	keep = opts && opts->last_used ? opts->last_used : 0;
 	for (size_t i = 0, stopped_at = n; mem && i < n; i++) {
 		struct vlp_queue_ring *q = &r->queues[i];
 
@@ -242,15 +244,13 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 		 * decoded: each queue says why. */
 		if (stopped_at < n) {
 			snprintf(q->error, sizeof(q->error), "not decoded: %s at queue %u",
-				 r->budget->exhausted ? "the ring budget ran out"
-						      : "memory ran out",
+				 r->budget->exhausted ? "the ring budget ran out" : "memory ran out",
 				 r->queues[stopped_at].index);
 			if (r->budget->exhausted)
 				say_budget_spent(r, &r->queues[stopped_at], 1);
 			continue;
 		}
-		if (read_one(ctx, mem, q, opts && opts->last_used ? opts->last_used : 0,
-			     r->budget) == -ENOMEM) {
+		if (read_one(ctx, mem, q, keep, r->budget) == -ENOMEM) {
 			snprintf(q->error, sizeof(q->error), "out of memory decoding its ring");
 			snprintf(r->incomplete, sizeof(r->incomplete),
 				 "out of memory decoding the ring of queue %u (%s): the queues after it are not decoded",
@@ -299,7 +299,7 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 		q->ring = NULL;
 		q->params.last_used = q->params.size;
 		r->budget->spent -= before->budget_spent < r->budget->spent ? before->budget_spent
-									     : r->budget->spent;
+									    : r->budget->spent;
 		r->budget->exhausted = false;
 		err = vlp_ring_read_budget(ctx, r->mem, &q->params, r->budget, &q->ring);
 		if (err) {
