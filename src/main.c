@@ -78,6 +78,7 @@ static const char usage_text[] =
 	"                           INTERVAL apart (ms or s; default 200ms), with no BAR\n"
 	"                           access after the first read, and give each queue a\n"
 	"                           verdict (idle, progressing, device-stalled, ...);\n"
+	"                           a snapshot is decoded once (one moment: not-sampled);\n"
 	"                           implies --rings\n"
 	"Interactive and batch commands (see 'help' inside):\n"
 	"  -i, --interactive        a command prompt on one device (readline); commands\n"

@@ -277,6 +277,12 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	 * even opened writable; the passive checks still run. */
 	state = check_state(ctx, o, &active, &ret, dev, l, slot, why, sizeof(why));
 	rings = check_rings(ctx, dev, l, state, t, rings_why, sizeof(rings_why));
+	/* The run's ring budget or memory ran out: the rings decoded are
+	 * checked, and the run fails (an input or runtime problem). */
+	if (rings && rings->incomplete[0]) {
+		fprintf(stderr, PROG ": %s: rings: %s\n", slot, rings->incomplete);
+		ret = EXIT_RUNTIME;
+	}
 	if (vlp_check_device_rings(ctx, dev, l, state, why[0] ? why : NULL, rings,
 				   rings_why[0] ? rings_why : NULL, &rep)) {
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));

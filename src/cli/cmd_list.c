@@ -82,11 +82,14 @@ static struct vlp_irqs *read_irqs(struct vlp_ctx *ctx, const struct options *o,
 
 /* What the rings hold (--rings): live devices through /proc/kcore, opened
  * once per run; snapshots from the ring memory they recorded.  Reading
- * them needs the registers (where the rings are), so no state: no rings. */
+ * them needs the registers (where the rings are), so no state: no rings.
+ * The run's decoding budget (notes->mem) spans every device.  *failed:
+ * the rings could not be read, or only in part (the budget ran out, no
+ * memory): said on stderr, the run fails after printing what there is. */
 static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o,
 				    struct vlp_device *dev, const struct vlp_layout *layout,
 				    const struct vlp_state *state, const char *state_why,
-				    struct notes *notes, char *why, size_t whylen)
+				    struct notes *notes, char *why, size_t whylen, bool *failed)
 {
 	struct vlp_rings *rings = NULL;
 	const char *mem_why;
@@ -112,8 +115,15 @@ static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o
 	}
 	if (ring_memory_read(ctx, &notes->mem, dev, layout, state, &rings)) {
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
-		fprintf(stderr, PROG ": %s: rings: %s\n", slot, vlp_ctx_error(ctx));
+		snprintf(why, whylen, "%s", vlp_ctx_error(ctx));
+		fprintf(stderr, PROG ": %s: rings: %s\n", slot, why);
+		*failed = true;
 		return NULL;
+	}
+	if (rings->incomplete[0]) {
+		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
+		fprintf(stderr, PROG ": %s: rings: %s\n", slot, rings->incomplete);
+		*failed = true;
 	}
 	if (rings->error[0] && !notes->no_rings) {
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
@@ -123,9 +133,10 @@ static struct vlp_rings *read_rings(struct vlp_ctx *ctx, const struct options *o
 	return rings;
 }
 
-/* --sample: the library's series of reads (vlp_rings_sample_series); a
- * read that failed is said here.  *irqs becomes the last read's. */
-static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+/* --sample: the library's series of reads (vlp_rings_sample_series; a
+ * snapshot is decoded once); a read that failed is said here, and fails
+ * the run (false).  *irqs becomes the last read's. */
+static bool sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			 const struct vlp_state *state, struct vlp_rings *rings, struct vlp_irqs **irqs)
 {
 	struct vlp_sample_opts so = {
@@ -137,11 +148,13 @@ static void sample_rings(struct vlp_ctx *ctx, const struct options *o, struct vl
 	char slot[32];
 
 	if (!rings)
-		return;
+		return true;
 	if (vlp_rings_sample_series(ctx, dev, state, rings, &so, irqs, &failed) && failed) {
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		fprintf(stderr, PROG ": %s: sample %u: %s\n", slot, failed, vlp_ctx_error(ctx));
+		return false;
 	}
+	return true;
 }
 
 /* Seconds on the monotonic clock: the collection's duration (-o prometheus). */
@@ -204,6 +217,7 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 	struct vlp_irqs *irqs;
 	struct vlp_rings *rings;
 	char why[256], irqs_why[256], rings_why[600], title[160];
+	bool rings_failed = false;
 	int ret = EXIT_OK;
 
 	(void)j;
@@ -218,8 +232,10 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 	}
 	state = read_state(ctx, o, dev, layout, &ls->notes, why, sizeof(why));
 	irqs = read_irqs(ctx, o, dev, irqs_why, sizeof(irqs_why));
-	rings = read_rings(ctx, o, dev, layout, state, why, &ls->notes, rings_why, sizeof(rings_why));
-	sample_rings(ctx, o, dev, state, rings, &irqs);
+	rings = read_rings(ctx, o, dev, layout, state, why, &ls->notes, rings_why,
+			   sizeof(rings_why), &rings_failed);
+	if (!sample_rings(ctx, o, dev, state, rings, &irqs))
+		rings_failed = true;
 	view = (struct device_view){ dev,
 				     layout,
 				     state,
@@ -246,6 +262,10 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 	}
 	if (o->stats)
 		print_access_stats(stderr, dev);
+	/* Rings decoded in part, or not at all for want of memory: what there
+	 * was is printed, and the run fails (an input or runtime problem). */
+	if (rings_failed)
+		ret = EXIT_RUNTIME;
 	vlp_rings_free(rings);
 	vlp_state_free(state);
 	vlp_irqs_free(irqs);

@@ -475,6 +475,13 @@ unsigned vlp_ring_field_offset(const struct vlp_field_table *table, const struct
 /* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
  * structure that starts at base (the caller has read the bytes it spans). */
 uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
+/* vlp_ring_read charged to a run's budget (ring.c; NULL: a budget of
+ * VLP_RING_BUDGET_FIXED for this ring alone).  When the budget runs out the
+ * ring is kept as far as it was decoded (ring->incomplete, a finding says
+ * where) and budget->exhausted is set: 0 all the same. */
+int vlp_ring_read_budget(struct vlp_ctx *ctx, struct vlp_guestmem *mem,
+			 const struct vlp_ring_params *p, struct vlp_ring_budget *budget,
+			 struct vlp_ring **out);
 /* The format in use: legacy interface (BAR0 of a legacy or transitional
  * device driven as legacy), else packed when RING_PACKED is negotiated. */
 enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interface);

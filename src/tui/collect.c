@@ -503,6 +503,8 @@ static void collect_rings(struct tui_data *d)
 			vlp_rings_free(d->rings);
 		d->rings = NULL;
 		d->rings_reread = false;
+		/* Each location of the rings has the decoding budget of a run. */
+		ring_memory_new_budget(&d->mem);
 		if (ring_memory_read(s->ctx, &d->mem, s->dev, s->layout, d->state, &d->rings)) {
 			vlp_rings_free(before);
 			rings_drop(d);
@@ -513,13 +515,17 @@ static void collect_rings(struct tui_data *d)
 		/* Out of memory: those series start over. */
 		(void)vlp_rings_keep_samples(d->rings, before);
 		vlp_rings_free(before);
-	} else if (d->rings->mem && vlp_rings_sample(s->ctx, d->rings)) {
+	} else if (d->rings->mem && vlp_rings_sample(s->ctx, d->rings) && !d->rings->incomplete[0]) {
 		rings_drop(d);
 		snprintf(d->rings_error, sizeof(d->rings_error), "%s", vlp_ctx_error(s->ctx));
 		return;
 	}
+	/* Rings decoded in part (the budget ran out, no memory) are shown,
+	 * with why they are incomplete. */
 	if (d->rings->error[0])
 		snprintf(d->rings_error, sizeof(d->rings_error), "%s", d->rings->error);
+	else if (d->rings->incomplete[0])
+		snprintf(d->rings_error, sizeof(d->rings_error), "%s", d->rings->incomplete);
 	/* Linux's counts: procfs, no device access. */
 	vlp_irqs_free(d->irqs);
 	d->irqs = NULL;

@@ -67,12 +67,12 @@ struct tui_data {
 	 * view reads anyway, and are taken again only when config_generation,
 	 * device_status or a queue's queue_enable changed, or on 'r'). */
 	bool rings_on;
-	bool rings_reread;               /* take the ring addresses again at the next read */
-	struct ring_memory mem;          /* /proc/kcore, opened once (live devices) */
-	struct vlp_rings *rings;         /* NULL: not read (rings_error says why) */
-	uint64_t rings_key;              /* hash of the registers the addresses depend on */
-	char rings_error[320];           /* why no ring is shown, "" otherwise */
-	struct vlp_irqs *irqs;           /* Linux's IRQs (live), read with every sample */
+	bool rings_reread;       /* take the ring addresses again at the next read */
+	struct ring_memory mem;  /* /proc/kcore, opened once (live devices) */
+	struct vlp_rings *rings; /* NULL: not read (rings_error says why) */
+	uint64_t rings_key;      /* hash of the registers the addresses depend on */
+	char rings_error[320];   /* why no ring is shown or some only in part, "" otherwise */
+	struct vlp_irqs *irqs;   /* Linux's IRQs (live), read with every sample */
 	struct tui_ring_sample *samples; /* by rings->queues */
 	size_t nsamples;
 	char **chain_lines; /* the chains view's text */

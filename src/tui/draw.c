@@ -551,7 +551,8 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 	char buf[96], key[64];
 
 	if (d->rings_on && row == 1 && hdr == 2) {
-		snprintf(buf, sizeof(buf), " rings: not read (%.70s)", d->rings_error);
+		snprintf(buf, sizeof(buf), " rings: %s (%.70s)",
+			 d->rings && !d->rings->error[0] ? "incomplete" : "not read", d->rings_error);
 		cell(d, y, x, end, NULL, buf, style_error);
 		return;
 	}

@@ -201,7 +201,7 @@ static void open_chains(struct tui_data *d, struct tui_view *v)
 	}
 	if (!d->rings || d->rings->error[0]) {
 		snprintf(v->message, sizeof(v->message), "Enter: rings not read (%.120s)",
-			 d->rings_error[0] ? d->rings_error : "no register state");
+			 d->rings_error[0] ? d->rings_error : "not read yet");
 		return;
 	}
 	if (v->focus != PANEL_QUEUES || v->queue_sel >= (int)n) {

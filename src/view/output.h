@@ -56,7 +56,7 @@ struct device_view {
 	const char *rings_error;       /* why rings is NULL when asked */
 	/* --sample: reads asked for and their spacing (0: a single read) */
 	unsigned sample_count, sample_interval_ms;
-	bool samples_repeat; /* a snapshot: every read is the same moment */
+	bool samples_repeat; /* a snapshot: one moment, read once whatever was asked */
 };
 
 struct printer {
@@ -125,6 +125,9 @@ struct ring_memory {
 	bool tried;
 	struct vlp_guestmem *mem;
 	char error[256]; /* why kcore could not be opened */
+	/* The decoding budget of every ring read through it (the run's, or
+	 * the live view's refresh: ring_memory_new_budget starts it again) */
+	struct vlp_ring_budget budget;
 };
 /* Opens it for a live device (once): why it cannot be had, or NULL. */
 const char *ring_memory_open(struct vlp_ctx *ctx, struct ring_memory *rm, const struct vlp_device *dev);
@@ -133,6 +136,8 @@ int ring_memory_read(struct vlp_ctx *ctx, struct ring_memory *rm, struct vlp_dev
 		     const struct vlp_layout *layout, const struct vlp_state *state,
 		     struct vlp_rings **out);
 void ring_memory_close(struct ring_memory *rm);
+/* A fresh budget for the reads that follow (the live view's refreshes). */
+void ring_memory_new_budget(struct ring_memory *rm);
 
 /* Shared by the printers. */
 void format_slot(char *buf, size_t len, const struct vlp_slot *s, bool domain);

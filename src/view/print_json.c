@@ -273,10 +273,15 @@ static void json_device(struct output *o, const struct device_view *v)
 	json_finding_list(&o->json, "findings", l->findings, l->nfindings);
 	json_state(o, v);
 	/* With --rings: why no queue object has its ring, when none has. */
-	if (v->rings_asked)
+	if (v->rings_asked) {
 		json_string(&o->json, "rings_error",
 			    v->rings ? (v->rings->error[0] ? v->rings->error : NULL)
 				     : (v->rings_error ? v->rings_error : "no register state"));
+		/* Why some rings were decoded in part or not at all (the run's
+		 * budget ran out, no memory): the run failed. */
+		json_string(&o->json, "rings_incomplete",
+			    v->rings && v->rings->incomplete[0] ? v->rings->incomplete : NULL);
+	}
 	json_interrupts(o, v);
 	json_end_object(&o->json);
 }

@@ -129,6 +129,23 @@ static const struct vlp_names *desc_flag_names(const struct vlp_ring *r)
 					    : vlp_split_desc_flag_names();
 }
 
+/* Bytes the device reads and writes in a chain, indirect tables included. */
+static void chain_bytes(const struct vlp_ring_desc *d, size_t n, uint64_t *out, uint64_t *in,
+			size_t *count)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (d[i].flags & VLP_DESC_F_INDIRECT) {
+			chain_bytes(d[i].indirect, d[i].nindirect, out, in, count);
+			continue;
+		}
+		*count += 1;
+		if (d[i].flags & VLP_DESC_F_WRITE)
+			*in += d[i].len;
+		else
+			*out += d[i].len;
+	}
+}
+
 static void json_descs(struct json *j, const char *key, const struct vlp_ring *r,
 		       const struct vlp_ring_desc *d, size_t n)
 {
@@ -195,7 +212,12 @@ static void json_verdict(struct json *j, const struct vlp_queue_ring *q)
 	json_end_object(j);
 }
 
-static void json_ring(struct json *j, const struct vlp_rings *rs, const struct vlp_queue_ring *q)
+/* The ring of a queue.  Its chains as text shows them: each with its
+ * descriptor count and bytes both ways (text's -vv line); the descriptors
+ * themselves from -vvv, as text lists them (null below), so that the
+ * output stays proportional to what was asked. */
+static void json_ring(struct json *j, const struct vlp_rings *rs, const struct vlp_queue_ring *q,
+		      int verbose)
 {
 	const struct vlp_ring *r = q ? q->ring : NULL;
 
@@ -253,6 +275,8 @@ static void json_ring(struct json *j, const struct vlp_rings *rs, const struct v
 	json_begin_array(j, "chains");
 	for (size_t c = 0; c < r->nchains; c++) {
 		const struct vlp_ring_chain *ch = &r->chains[c];
+		uint64_t out = 0, in = 0;
+		size_t count = 0;
 
 		json_begin_object(j, NULL);
 		json_uint(j, "position", ch->position);
@@ -260,7 +284,14 @@ static void json_ring(struct json *j, const struct vlp_rings *rs, const struct v
 		if (r->format == VLP_RING_PACKED)
 			json_uint(j, "id", ch->id);
 		json_bool(j, "complete", ch->complete);
-		json_descs(j, "descriptors", r, ch->descs, ch->ndescs);
+		chain_bytes(ch->descs, ch->ndescs, &out, &in, &count);
+		json_uint(j, "descriptor_count", count);
+		json_uint(j, "bytes_to_device", out);
+		json_uint(j, "bytes_from_device", in);
+		if (verbose >= 3)
+			json_descs(j, "descriptors", r, ch->descs, ch->ndescs);
+		else
+			json_null(j, "descriptors");
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -284,7 +315,7 @@ void json_queue_extras(struct output *o, const struct device_view *v, bool legac
 	/* The ring only when asked (--rings): it reads guest memory. */
 	if (v->rings_asked && (!v->rings || v->rings->legacy == legacy))
 		json_ring(j, v->rings ? v->rings : &(struct vlp_rings){ 0 },
-			  vlp_rings_queue(v->rings, legacy, q->index));
+			  vlp_rings_queue(v->rings, legacy, q->index), o->opts.verbose);
 }
 
 /* ------------------------------------------------------------------ text */
@@ -310,23 +341,6 @@ static void text_descs(struct output *o, const struct vlp_ring *r, const struct 
 			snprintf(deeper, sizeof(deeper), "%s\t", indent);
 			text_descs(o, r, d[i].indirect, d[i].nindirect, deeper);
 		}
-	}
-}
-
-/* Bytes the device reads and writes in a chain, indirect tables included. */
-static void chain_bytes(const struct vlp_ring_desc *d, size_t n, uint64_t *out, uint64_t *in,
-			size_t *count)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (d[i].flags & VLP_DESC_F_INDIRECT) {
-			chain_bytes(d[i].indirect, d[i].nindirect, out, in, count);
-			continue;
-		}
-		*count += 1;
-		if (d[i].flags & VLP_DESC_F_WRITE)
-			*in += d[i].len;
-		else
-			*out += d[i].len;
 	}
 }
 
@@ -444,14 +458,18 @@ void text_rings(struct output *o, const struct device_view *v)
 	}
 	fprintf(o->f, "\tRings (%s interface, guest memory: %s):\n",
 		rs->legacy ? "legacy" : "modern", rs->source);
-	if (v->sample_count)
-		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart%s\n", rs->nsamples,
-			v->sample_count, v->sample_interval_ms,
-			v->samples_repeat ? " (a snapshot: one moment, read again)"
-					  : ", no BAR access after the first");
+	if (v->sample_count && v->samples_repeat)
+		fprintf(o->f,
+			"\tSamples: %zu of %u asked: a snapshot is one moment of ring memory, decoded once, not sampled\n",
+			rs->nsamples, v->sample_count);
+	else if (v->sample_count)
+		fprintf(o->f, "\tSamples: %zu of %u, %u ms apart, no BAR access after the first\n",
+			rs->nsamples, v->sample_count, v->sample_interval_ms);
 	for (size_t i = 0; i < rs->nqueues; i++) {
 		if (!rs->queues[i].enabled && o->opts.verbose < 2)
 			continue;
 		text_queue_ring(o, &rs->queues[i], v->sample_count > 0);
 	}
+	if (rs->incomplete[0])
+		fprintf(o->f, "\tRings incomplete: %s\n", rs->incomplete);
 }

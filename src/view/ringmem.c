@@ -27,6 +27,7 @@ int ring_memory_read(struct vlp_ctx *ctx, struct ring_memory *rm, struct vlp_dev
 	ring_memory_open(ctx, rm, dev);
 	ropts.mem = rm->mem;
 	ropts.mem_error = rm->error[0] ? rm->error : NULL;
+	ropts.budget = &rm->budget;
 	return vlp_read_rings(ctx, dev, layout, state, &ropts, out);
 }
 
@@ -34,4 +35,9 @@ void ring_memory_close(struct ring_memory *rm)
 {
 	vlp_guestmem_free(rm->mem);
 	*rm = (struct ring_memory){ 0 };
+}
+
+void ring_memory_new_budget(struct ring_memory *rm)
+{
+	rm->budget = (struct vlp_ring_budget){ 0 };
 }

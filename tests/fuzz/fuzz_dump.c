@@ -17,6 +17,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The rings' decoding budget of one input: small, so that an input that
+ * spends it all is decoded and printed at -vvv well within the per-input
+ * time limit under the sanitizers (run.sh -timeout), and so that the
+ * budget's end is met often. */
+#define FUZZ_RING_BUDGET (4u << 20)
+
 /* Both printers at full verbosity, into the void: they must not read
  * anything the decoder did not vouch for. */
 static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout)
@@ -28,6 +34,8 @@ static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	struct vlp_state_opts sopts = { .read_isr = true };
 	struct vlp_state *state = NULL;
 	struct vlp_rings *rings = NULL;
+	struct vlp_ring_budget budget = { .limit = FUZZ_RING_BUDGET };
+	struct vlp_rings_opts ropts = { .budget = &budget };
 	struct vlp_check_report *rep = NULL;
 
 	/* A snapshot replays its register reads through the state readers,
@@ -37,7 +45,7 @@ static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	    vlp_device_open_bars(ctx, dev, layout, &bopts) == 0 &&
 	    vlp_read_state(ctx, dev, layout, &sopts, &state) == 0) {
 		view.state = state;
-		if (vlp_read_rings(ctx, dev, layout, state, NULL, &rings) == 0) {
+		if (vlp_read_rings(ctx, dev, layout, state, &ropts, &rings) == 0) {
 			view.rings_asked = true;
 			view.rings = rings;
 		}

@@ -200,7 +200,7 @@ device_program='include "rings";
 context() {
 	local v=$1 slot=$2 d=$work/res/$1/$2 qmp
 	qmp=$(jq -c --arg s "$slot" 'select(.step == "read" and .slot == $s)' "$work/$v.qmp" 2>/dev/null | head -n1)
-	"$tool" -F "$d/snap.lspci" --rings -J >"$d/replay.json" 2>"$d/replay.err" || true
+	"$tool" -F "$d/snap.lspci" --rings -J -vvv >"$d/replay.json" 2>"$d/replay.err" || true
 	jq -n -c --argjson g "$(vlp_dev_of "$d/rings.json")" --argjson g2 "$(vlp_dev_of "$d/rings2.json")" \
 		--argjson rc "$(cat "$d/rings.rc" 2>/dev/null || echo null)" --argjson rc2 "$(cat "$d/rings2.rc" 2>/dev/null || echo null)" \
 		--arg err "$(head -c 300 "$d/rings.err" 2>/dev/null)" --argjson qmp "${qmp:-null}" \

@@ -821,6 +821,71 @@ static void test_hostile(void **state)
 	assert_true(now() - t0 < 20.0);
 }
 
+/* One budget for the whole run: 16 rings at the same memory, each of 64
+ * chains naming the same indirect table of 4096 entries (about 17 MiB of
+ * decoding each), read with one budget: the first rings are decoded whole,
+ * the one that meets the end keeps what it decoded, the ones after decode
+ * nothing, and never more than the budget is taken. */
+static void test_run_budget(void **state)
+{
+	struct split s = split_at(64);
+	struct vlp_ring_params p = { .format = VLP_RING_SPLIT,
+				     .size = s.size,
+				     .desc = s.desc,
+				     .driver = s.avail,
+				     .device = s.used,
+				     .negotiated = F_INDIRECT };
+	struct vlp_ring_budget budget = { 0 };
+	struct vlp_ring *r[16];
+	struct vlp_guestmem *gm;
+	uint64_t taken = 0;
+	unsigned whole = 0, part = 0, none = 0;
+
+	(void)state;
+	memset(mem, 0, MEM_LEN);
+	avail(&s, 0, 64, 0);
+	used(&s, 0, 0, 0);
+	for (unsigned i = 0; i < 64; i++) {
+		avail_ring(&s, (uint16_t)i, (uint16_t)i);
+		desc(s.desc, i, INDIRECT_TAB, 16u * 4096, VLP_DESC_F_INDIRECT, 0);
+	}
+	for (unsigned i = 0; i < 4096; i++)
+		desc(INDIRECT_TAB, i, 0x300000, 64, i + 1 < 4096 ? VLP_DESC_F_NEXT : 0,
+		     (uint16_t)(i + 1 < 4096 ? i + 1 : 0));
+	gm = memory();
+	for (unsigned k = 0; k < 16; k++) {
+		assert_int_equal(vlp_ring_read_budget(ctx, gm, &p, &budget, &r[k]), 0);
+		taken += r[k]->budget_spent;
+		if (!r[k]->incomplete) {
+			assert_int_equal(part + none, 0); /* whole ones come first */
+			assert_int_equal(r[k]->nchains, 64);
+			assert_int_equal(r[k]->chains[63].descs[0].nindirect, 4096);
+			whole++;
+		} else if (r[k]->nchains) {
+			assert_int_equal(part + none, 0);
+			expect(r[k], "ring-memory", NULL); /* says where it stopped */
+			part++;
+		} else {
+			none++;
+		}
+	}
+	assert_true(budget.exhausted);
+	assert_int_equal(budget.limit, VLP_RING_BUDGET_FIXED);
+	assert_true(budget.spent <= budget.limit);
+	assert_true(taken == budget.spent);
+	/* about 17 MiB a ring: three whole in 64 MiB, the rest cut */
+	assert_true(whole >= 2 && whole <= 4);
+	assert_true(part <= 1);
+	assert_true(none >= 10);
+	for (unsigned k = 0; k < 16; k++)
+		vlp_ring_free(r[k]);
+	/* Without a run's budget, each ring has the fixed one to itself. */
+	assert_int_equal(vlp_ring_read(ctx, gm, &p, &r[0]), 0);
+	assert_false(r[0]->incomplete);
+	vlp_ring_free(r[0]);
+	vlp_guestmem_free(gm);
+}
+
 static void test_params(void **state)
 {
 	struct vlp_ring_params p = { .format = VLP_RING_SPLIT, .size = 0 };
@@ -1109,6 +1174,7 @@ int main(void)
 		cmocka_unit_test_setup(test_overlap, setup),
 		cmocka_unit_test_setup(test_packed_faults, setup),
 		cmocka_unit_test_setup(test_hostile, setup),
+		cmocka_unit_test_setup(test_run_budget, setup),
 		cmocka_unit_test_setup(test_params, setup),
 		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_kcore),

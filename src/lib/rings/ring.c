@@ -5,7 +5,10 @@
  *
  * Each area is read once, with a bounded size (a queue has at most 32768
  * entries, 2.7 and 2.8); indirect tables are read as they are met, within a
- * per-ring byte budget.  Every walk is bounded: a descriptor of the table is
+ * per-ring byte budget.  Every byte read and every byte of decoded
+ * structure allocated is charged to the run's budget (vlp_ring_budget):
+ * when it runs out, decoding stops where it is and keeps what it decoded.
+ * Every walk is bounded: a descriptor of the table is
  * decoded at most once per ring (a chain that reaches one already decoded
  * stops there), an indirect table's walk visits each entry at most once.
  * Whatever the memory holds, the decoder ends; faults become findings.
@@ -31,8 +34,11 @@ struct dec {
 	int err;       /* -ENOMEM once allocation failed */
 	uint8_t *desc; /* the descriptor area, NULL when unreadable */
 	uint8_t *avail, *used;
-	uint32_t *claimed; /* main-table descriptor -> chain number + 1 */
-	uint64_t budget;   /* indirect bytes left */
+	uint32_t *claimed;          /* main-table descriptor -> chain number + 1 */
+	uint64_t indirect_left;     /* indirect bytes left for this ring */
+	struct vlp_ring_budget *rb; /* the run's */
+	bool stopped;               /* the run's budget ran out: nothing more is decoded */
+	bool noting_stop;           /* the finding that says so is being added */
 	size_t fcap;
 };
 
@@ -48,6 +54,31 @@ static bool has(const struct dec *d, unsigned bit)
 static void finding(struct dec *d, enum vlp_severity sev, const char *check, const char *section,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Takes bytes from the run's budget; false when it has not that much left:
+ * then decoding stops (d->stopped), said once by a finding. */
+static bool charge(struct dec *d, uint64_t bytes)
+{
+	struct vlp_ring_budget *b = d->rb;
+
+	if (d->stopped)
+		return false;
+	/* Once it ran out, later rings decode nothing (not what is left). */
+	if (b->exhausted || bytes > b->limit - b->spent) {
+		d->stopped = true;
+		b->exhausted = true;
+		d->ring->incomplete = true;
+		d->noting_stop = true;
+		finding(d, VLP_SEV_WARNING, "ring-memory", NULL,
+			"decoding stopped here: the run's ring budget of %llu bytes is spent (%llu more wanted); what follows is not decoded",
+			(unsigned long long)b->limit, (unsigned long long)bytes);
+		d->noting_stop = false;
+		return false;
+	}
+	b->spent += bytes;
+	d->ring->budget_spent += bytes;
+	return true;
+}
+
 static void finding(struct dec *d, enum vlp_severity sev, const char *check, const char *section,
 		    const char *fmt, ...)
 {
@@ -61,8 +92,15 @@ static void finding(struct dec *d, enum vlp_severity sev, const char *check, con
 	}
 	if (r->nfindings == d->fcap) {
 		size_t cap = d->fcap ? d->fcap * 2 : 8;
-		struct vlp_finding *n = realloc(r->findings, cap * sizeof(*n));
+		struct vlp_finding *n;
 
+		/* The finding saying that the budget ran out is not charged
+		 * (at most VLP_RING_FINDINGS_MAX of them per ring in any case). */
+		if (!d->noting_stop && !charge(d, (cap - d->fcap) * sizeof(*n))) {
+			r->findings_omitted++;
+			return;
+		}
+		n = realloc(r->findings, cap * sizeof(*n));
 		if (!n) {
 			d->err = -ENOMEM;
 			return;
@@ -84,8 +122,11 @@ static void finding(struct dec *d, enum vlp_severity sev, const char *check, con
 /* One area, read once; a failure is a finding with the reader's reason. */
 static uint8_t *read_area(struct dec *d, const char *what, uint64_t pa, size_t len)
 {
-	uint8_t *buf = malloc(len);
+	uint8_t *buf;
 
+	if (!charge(d, len))
+		return NULL;
+	buf = malloc(len);
 	if (!buf) {
 		d->err = -ENOMEM;
 		return NULL;
@@ -119,8 +160,11 @@ static struct vlp_ring_desc *push_desc(struct dec *d, struct vlp_ring_desc **arr
 	/* Grow by doubling; callers bound *n (queue size or indirect entries). */
 	if ((*n & (*n - 1)) == 0) {
 		size_t cap = *n ? *n * 2 : 1;
-		struct vlp_ring_desc *a = realloc(*arr, cap * sizeof(*a));
+		struct vlp_ring_desc *a;
 
+		if (!charge(d, (cap - *n) * sizeof(*a)))
+			return NULL;
+		a = realloc(*arr, cap * sizeof(*a));
 		if (!a) {
 			d->err = -ENOMEM;
 			return NULL;
@@ -205,7 +249,7 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 	}
 	if (n > VLP_GUESTMEM_READ_MAX / DESC_BYTES)
 		n = VLP_GUESTMEM_READ_MAX / DESC_BYTES; /* a valid chain has at most 32768 */
-	if (n * DESC_BYTES > d->budget) {
+	if (n * DESC_BYTES > d->indirect_left) {
 		w->unknown = true;
 		if (!w->quiet)
 			finding(d, VLP_SEV_INFO, "ring-memory", NULL,
@@ -213,7 +257,12 @@ static void follow_indirect(struct dec *d, struct walk *w, struct vlp_ring_desc 
 				pos, (unsigned long long)ind->addr, VLP_RING_INDIRECT_BUDGET);
 		return;
 	}
-	d->budget -= n * DESC_BYTES;
+	/* the table read, and a byte per entry to see loops */
+	if (!charge(d, n * (DESC_BYTES + 1))) {
+		w->unknown = true;
+		return;
+	}
+	d->indirect_left -= n * DESC_BYTES;
 	if (w->quiet) {
 		tab = malloc(n * DESC_BYTES);
 		if (!tab || vlp_guestmem_read(d->ctx, d->mem, ind->addr, tab, n * DESC_BYTES) < 0) {
@@ -352,7 +401,7 @@ static void walk_split(struct dec *d, struct walk *w, uint16_t head, uint32_t nu
 			follow_indirect(d, w, x);
 			check_length(d, w);
 			if (c)
-				c->complete = !(x->flags & VLP_DESC_F_NEXT) && !d->err;
+				c->complete = !(x->flags & VLP_DESC_F_NEXT) && !d->err && !d->stopped;
 			return;
 		}
 		account(d, w, x, "");
@@ -383,8 +432,11 @@ static struct vlp_ring_chain *push_chain(struct dec *d)
 
 	if ((r->nchains & (r->nchains - 1)) == 0) {
 		size_t cap = r->nchains ? r->nchains * 2 : 1;
-		struct vlp_ring_chain *a = realloc(r->chains, cap * sizeof(*a));
+		struct vlp_ring_chain *a;
 
+		if (!charge(d, (cap - r->nchains) * sizeof(*a)))
+			return NULL;
+		a = realloc(r->chains, cap * sizeof(*a));
 		if (!a) {
 			d->err = -ENOMEM;
 			return NULL;
@@ -436,6 +488,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 		r->avail.flags = (uint16_t)fld(at, VLP_AVAIL_FLAGS, d->avail);
 		r->avail.idx = (uint16_t)fld(at, VLP_AVAIL_IDX, d->avail);
 		r->avail.used_event = (uint16_t)fld_sized(at, VLP_AVAIL_USED_EVENT, size, d->avail);
+		if (!charge(d, size * sizeof(*r->avail.ring)))
+			return;
 		r->avail.ring = malloc(size * sizeof(*r->avail.ring));
 		if (!r->avail.ring) {
 			d->err = -ENOMEM;
@@ -466,7 +520,7 @@ static void decode_split(struct dec *d, unsigned last_used)
 			n, r->avail.idx, r->used.idx, size);
 		n = size;
 	}
-	for (unsigned i = 0; i < n && !d->err; i++) {
+	for (unsigned i = 0; i < n && !d->err && !d->stopped; i++) {
 		uint16_t pos = (uint16_t)(r->used.idx + i);
 		struct vlp_ring_chain *c = push_chain(d);
 		struct walk w = { 0 };
@@ -492,6 +546,8 @@ static void decode_split(struct dec *d, unsigned last_used)
 	k = last_used < size ? last_used : size;
 	if (k > r->used.idx)
 		k = r->used.idx;
+	if (!charge(d, (k ? k : 1) * sizeof(*r->used.last)))
+		return;
 	r->used.last = calloc(k ? k : 1, sizeof(*r->used.last));
 	if (!r->used.last) {
 		d->err = -ENOMEM;
@@ -592,7 +648,7 @@ static void decode_packed(struct dec *d)
 	/* Lists start at an available slot whose predecessor is not an
 	 * available one with NEXT (2.8.6); scanned oldest first, from the
 	 * driver's next slot.  Each slot is walked at most once. */
-	for (unsigned k = 0; k < size && !d->err; k++) {
+	for (unsigned k = 0; k < size && !d->err && !d->stopped; k++) {
 		unsigned s = (r->next_avail + k) % size, prev = (s + size - 1) % size;
 		uint16_t pf;
 		struct vlp_ring_chain *c;
@@ -693,7 +749,19 @@ enum vlp_ring_format vlp_ring_format_for(uint64_t negotiated, bool legacy_interf
 int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vlp_ring_params *p,
 		  struct vlp_ring **out)
 {
-	struct dec d = { .ctx = ctx, .mem = mem, .size = p->size, .budget = VLP_RING_INDIRECT_BUDGET };
+	return vlp_ring_read_budget(ctx, mem, p, NULL, out);
+}
+
+int vlp_ring_read_budget(struct vlp_ctx *ctx, struct vlp_guestmem *mem,
+			 const struct vlp_ring_params *p, struct vlp_ring_budget *budget,
+			 struct vlp_ring **out)
+{
+	struct vlp_ring_budget own = { 0 };
+	struct dec d = { .ctx = ctx,
+			 .mem = mem,
+			 .size = p->size,
+			 .indirect_left = VLP_RING_INDIRECT_BUDGET,
+			 .rb = budget ? budget : &own };
 	struct vlp_ring *r;
 	size_t avail_len, used_len;
 
@@ -704,10 +772,13 @@ int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vl
 	/* 2.7: "The maximum Queue Size value is 32768"; 2.8: up to 2^15. */
 	if (p->size == 0 || p->size > VLP_RING_SIZE_MAX)
 		return vlp_error(ctx, EINVAL, "queue size %u is not 1..%u", p->size, VLP_RING_SIZE_MAX);
+	if (!d.rb->limit)
+		d.rb->limit = VLP_RING_BUDGET_FIXED;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return vlp_error(ctx, ENOMEM, "out of memory");
 	d.ring = r;
+	(void)charge(&d, sizeof(*r));
 	d.packed = p->format == VLP_RING_PACKED;
 	d.legacy = p->format == VLP_RING_LEGACY_SPLIT;
 	r->format = p->format;
@@ -747,11 +818,13 @@ int vlp_ring_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vl
 	r->desc_read = d.desc != NULL;
 	r->driver_read = d.avail != NULL;
 	r->device_read = d.used != NULL;
-	d.claimed = calloc(p->size, sizeof(*d.claimed));
-	if (!d.claimed)
-		d.err = -ENOMEM;
+	if (charge(&d, p->size * sizeof(*d.claimed))) {
+		d.claimed = calloc(p->size, sizeof(*d.claimed));
+		if (!d.claimed)
+			d.err = -ENOMEM;
+	}
 
-	if (!d.err) {
+	if (!d.err && d.claimed) {
 		if (d.packed)
 			decode_packed(&d);
 		else
@@ -787,64 +860,4 @@ void vlp_ring_free(struct vlp_ring *ring)
 	free(ring->used.last);
 	free(ring->findings);
 	free(ring);
-}
-
-/* 2.7.8.2: the device "MUST" have written at least len bytes "beginning at
- * the first device-writable buffer": len beyond the chain's writable bytes
- * is a fault.  One read cannot judge it (a used chain may already be freed
- * or reused), two can: the chain as it was in flight before, its used
- * entry after.  Only what the reads show for certain is judged:
- *   - a chain published before the read ahead of before (positions below
- *     settled): the descriptor table, read first, already held it;
- *   - completed in order: the used entry at position u names the head of
- *     the chain at avail position u (an out-of-order completion may have
- *     freed a head that avail still shows in flight).
- * Split rings only; legacy devices are not judged (2.7.8.1: len was often
- * set incorrectly). */
-int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
-			    const struct vlp_ring *after, struct vlp_finding **findings,
-			    size_t *nfindings)
-{
-	uint16_t from, count, published;
-
-	if (!before || !after || before->format != VLP_RING_SPLIT ||
-	    after->format != VLP_RING_SPLIT || before->size != after->size || !after->used.nlast)
-		return 0;
-	from = before->used.idx;
-	count = (uint16_t)(after->used.idx - from);
-	published = (uint16_t)(settled - from);
-	if (published > before->nchains)
-		published = (uint16_t)before->nchains;
-	for (size_t i = 0; i < after->used.nlast; i++) {
-		const struct vlp_ring_used_elem *e = &after->used.last[i];
-		uint16_t k = (uint16_t)(e->position - from);
-		const struct vlp_ring_chain *c;
-		struct vlp_finding *f, *grown;
-
-		/* entries the device wrote between the reads, for chains
-		 * settled before them (chains[k] is at avail position from + k) */
-		if (k >= count || k >= published)
-			continue;
-		c = &before->chains[k];
-		if (c->position != e->position || c->head != e->id || !c->complete ||
-		    e->len <= c->writable)
-			continue;
-		if (*nfindings >= VLP_RING_FINDINGS_MAX)
-			return 0;
-		grown = realloc(*findings, (*nfindings + 1) * sizeof(**findings));
-		if (!grown)
-			return -ENOMEM;
-		*findings = grown;
-		f = &grown[(*nfindings)++];
-		memset(f, 0, sizeof(*f));
-		f->severity = VLP_SEV_WARNING;
-		f->section = "2.7.8.2";
-		f->position = -1;
-		f->check = "ring-used-len";
-		snprintf(f->message, sizeof(f->message),
-			 "used entry %u: len %" PRIu32 " is larger than the %" PRIu64
-			 " device-writable bytes of chain %u (head %u) as it was in flight",
-			 e->position, e->len, c->writable, c->position, c->head);
-	}
-	return 0;
 }

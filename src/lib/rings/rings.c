@@ -109,19 +109,55 @@ static void record_ring_bytes(void *arg, uint64_t pa, const void *bytes, size_t 
 }
 
 static int read_one(struct vlp_ctx *ctx, struct vlp_guestmem *mem, struct vlp_queue_ring *q,
-		    unsigned last_used)
+		    unsigned last_used, struct vlp_ring_budget *budget)
 {
 	int err;
 
 	q->params.last_used = last_used;
 	vlp_ring_free(q->ring);
 	q->ring = NULL;
-	err = vlp_ring_read(ctx, mem, &q->params, &q->ring);
+	err = vlp_ring_read_budget(ctx, mem, &q->params, budget, &q->ring);
 	if (err) {
 		snprintf(q->error, sizeof(q->error), "%s", vlp_ctx_error(ctx));
 		return err == -ENOMEM ? err : 0;
 	}
 	return 0;
+}
+
+/* Bytes as people read them: "64.0 MiB", "241.3 KiB", "900 bytes". */
+static void human(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= 1u << 20)
+		snprintf(buf, len, "%.1f MiB", (double)bytes / (1u << 20));
+	else if (bytes >= 1u << 10)
+		snprintf(buf, len, "%.1f KiB", (double)bytes / (1u << 10));
+	else
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+}
+
+/* incomplete: which budget ran out, at which queue, what is left out. */
+static void say_budget_spent(struct vlp_rings *r, const struct vlp_queue_ring *q, size_t after)
+{
+	const struct vlp_ring_budget *b = r->budget;
+	char limit[32], input[32];
+
+	human(limit, sizeof(limit), b->limit);
+	human(input, sizeof(input), b->input);
+	snprintf(r->incomplete, sizeof(r->incomplete),
+		 "the run's ring decoding budget of %s (%u MiB + %u x the %s of ring memory recorded) ran out at queue %u (%s): its ring is decoded in part%s",
+		 limit, VLP_RING_BUDGET_FIXED >> 20, VLP_RING_BUDGET_PER_BYTE, input, q->index,
+		 q->name, after ? ", the queues after it not at all" : "");
+}
+
+/* The ring memory a snapshot recorded, in bytes (the input the budget
+ * grows with). */
+static uint64_t recorded_bytes(const struct vlp_guestmem *mem)
+{
+	uint64_t total = 0, pa, len;
+
+	for (size_t i = 0; vlp_guestmem_range_at(mem, i, &pa, &len) == 0; i++)
+		total += len;
+	return total;
 }
 
 int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
@@ -134,6 +170,7 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	unsigned type =
 		layout->virtio.device_type.valid ? (unsigned)layout->virtio.device_type.value : 0;
 	uint64_t negotiated, num_queues = 0;
+	unsigned keep;
 	size_t n;
 	bool legacy;
 
@@ -186,19 +223,42 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	}
 	r->source = mem ? vlp_guestmem_kind(mem) : NULL;
 	r->mem = mem;
+	r->budget = opts && opts->budget ? opts->budget : &r->own_budget;
+	if (!r->budget->limit)
+		r->budget->limit = VLP_RING_BUDGET_FIXED;
+	if (mem && vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT) {
+		uint64_t in = recorded_bytes(mem);
+
+		r->budget->input += in;
+		r->budget->limit += VLP_RING_BUDGET_PER_BYTE * in;
+	}
 	if (mem && dev->recording)
 		vlp_guestmem_set_record(mem, record_ring_bytes, dev->recording);
-	for (size_t i = 0; mem && i < n; i++) {
+	keep = opts && opts->last_used ? opts->last_used : 0;
+	for (size_t i = 0, stopped_at = n; mem && i < n; i++) {
 		struct vlp_queue_ring *q = &r->queues[i];
-		int err;
 
 		if (q->error[0])
 			continue;
-		err = read_one(ctx, mem, q, opts && opts->last_used ? opts->last_used : 0);
-		if (err) {
-			vlp_guestmem_set_record(mem, NULL, NULL);
-			vlp_rings_free(r);
-			return err;
+		/* After the budget ran out or memory did, nothing more is
+		 * decoded: each queue says why. */
+		if (stopped_at < n) {
+			snprintf(q->error, sizeof(q->error), "not decoded: %s at queue %u",
+				 r->budget->exhausted ? "the ring budget ran out" : "memory ran out",
+				 r->queues[stopped_at].index);
+			if (r->budget->exhausted)
+				say_budget_spent(r, &r->queues[stopped_at], 1);
+			continue;
+		}
+		if (read_one(ctx, mem, q, keep, r->budget) == -ENOMEM) {
+			snprintf(q->error, sizeof(q->error), "out of memory decoding its ring");
+			snprintf(r->incomplete, sizeof(r->incomplete),
+				 "out of memory decoding the ring of queue %u (%s): the queues after it are not decoded",
+				 q->index, q->name);
+			stopped_at = i;
+		} else if (r->budget->exhausted) {
+			say_budget_spent(r, q, 0);
+			stopped_at = i;
 		}
 	}
 	if (mem)
@@ -234,14 +294,24 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 		if (!q->enabled || !before)
 			continue;
 		/* Every used entry since the last read, for used.len (2.7.8.2):
-		 * the before ring is judged against them, then freed. */
+		 * the before ring is judged against them, then freed.  The new
+		 * read takes the place of before in the budget. */
 		q->ring = NULL;
 		q->params.last_used = q->params.size;
-		err = vlp_ring_read(ctx, r->mem, &q->params, &q->ring);
+		r->budget->spent -= before->budget_spent < r->budget->spent ? before->budget_spent
+									    : r->budget->spent;
+		r->budget->exhausted = false;
+		err = vlp_ring_read_budget(ctx, r->mem, &q->params, r->budget, &q->ring);
 		if (err) {
 			q->ring = before;
 			q->params.last_used = r->last_used;
 			return err;
+		}
+		if (q->ring->incomplete) {
+			say_budget_spent(r, q, 0);
+			vlp_ring_free(before);
+			q->params.last_used = r->last_used;
+			return vlp_error(ctx, ENOBUFS, "%s", r->incomplete);
 		}
 		/* Chains judged: those published before the read ahead of
 		 * before (none at the first sample). */

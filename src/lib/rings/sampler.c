@@ -101,6 +101,8 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 {
 	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE;
 	unsigned count = opts ? opts->count : 1;
+	/* A snapshot is one moment of ring memory: decoded once, no wait. */
+	unsigned reads = live ? count : 1;
 	char why[160];
 	const char *unsampled = NULL;
 	double t0 = now_s();
@@ -108,7 +110,7 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 
 	*failed = 0;
 	err = vlp_rings_record(ctx, rings, *irqs, 0);
-	for (unsigned k = 1; !err && rings->mem && k < count; k++) {
+	for (unsigned k = 1; !err && rings->mem && k < reads; k++) {
 		struct vlp_irqs *next = NULL;
 
 		if (live)
@@ -126,7 +128,7 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 	}
 	if (count > 1 && !live) {
 		snprintf(why, sizeof(why),
-			 "a snapshot holds one read of ring memory: its %u samples are the same moment",
+			 "a snapshot is one moment of ring memory: decoded once, not sampled (%u reads asked)",
 			 count);
 		unsampled = why;
 	} else if (count <= 1 && opts) {

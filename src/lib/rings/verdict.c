@@ -2,7 +2,8 @@
 /*
  * Who is stuck: the verdict of one queue over a series of reads of its
  * ring and of the IRQ count of its vector.  Pure: plain numbers in, a
- * state and one sentence of evidence out.
+ * state and one sentence of evidence out.  And used.len judged across two
+ * reads of a ring (vlp_ring_used_len_check, 2.7.8.2).
  *
  * The notification rules weighed (split 2.7.7, 2.7.10; packed 2.8.10):
  *   - the device asks for kicks unless used.flags has NO_NOTIFY; with
@@ -13,9 +14,11 @@
  *     with EVENT_IDX the device interrupts when used.idx passes
  *     used_event (2.7.7); packed: driver event suppression (2.8.10).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -321,4 +324,64 @@ void vlp_queue_rates(const struct vlp_queue_sample *before, const struct vlp_que
 		out->irq_valid = true;
 		out->irq_per_s = (double)(after->irq_count - before->irq_count) / dt;
 	}
+}
+
+/* 2.7.8.2: the device "MUST" have written at least len bytes "beginning at
+ * the first device-writable buffer": len beyond the chain's writable bytes
+ * is a fault.  One read cannot judge it (a used chain may already be freed
+ * or reused), two can: the chain as it was in flight before, its used
+ * entry after.  Only what the reads show for certain is judged:
+ *   - a chain published before the read ahead of before (positions below
+ *     settled): the descriptor table, read first, already held it;
+ *   - completed in order: the used entry at position u names the head of
+ *     the chain at avail position u (an out-of-order completion may have
+ *     freed a head that avail still shows in flight).
+ * Split rings only; legacy devices are not judged (2.7.8.1: len was often
+ * set incorrectly). */
+int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
+			    const struct vlp_ring *after, struct vlp_finding **findings,
+			    size_t *nfindings)
+{
+	uint16_t from, count, published;
+
+	if (!before || !after || before->format != VLP_RING_SPLIT ||
+	    after->format != VLP_RING_SPLIT || before->size != after->size || !after->used.nlast)
+		return 0;
+	from = before->used.idx;
+	count = (uint16_t)(after->used.idx - from);
+	published = (uint16_t)(settled - from);
+	if (published > before->nchains)
+		published = (uint16_t)before->nchains;
+	for (size_t i = 0; i < after->used.nlast; i++) {
+		const struct vlp_ring_used_elem *e = &after->used.last[i];
+		uint16_t k = (uint16_t)(e->position - from);
+		const struct vlp_ring_chain *c;
+		struct vlp_finding *f, *grown;
+
+		/* entries the device wrote between the reads, for chains
+		 * settled before them (chains[k] is at avail position from + k) */
+		if (k >= count || k >= published)
+			continue;
+		c = &before->chains[k];
+		if (c->position != e->position || c->head != e->id || !c->complete ||
+		    e->len <= c->writable)
+			continue;
+		if (*nfindings >= VLP_RING_FINDINGS_MAX)
+			return 0;
+		grown = realloc(*findings, (*nfindings + 1) * sizeof(**findings));
+		if (!grown)
+			return -ENOMEM;
+		*findings = grown;
+		f = &grown[(*nfindings)++];
+		memset(f, 0, sizeof(*f));
+		f->severity = VLP_SEV_WARNING;
+		f->section = "2.7.8.2";
+		f->position = -1;
+		f->check = "ring-used-len";
+		snprintf(f->message, sizeof(f->message),
+			 "used entry %u: len %" PRIu32 " is larger than the %" PRIu64
+			 " device-writable bytes of chain %u (head %u) as it was in flight",
+			 e->position, e->len, c->writable, c->position, c->head);
+	}
+	return 0;
 }

@@ -47,8 +47,8 @@ struct vlp_sample_opts {
 /* A series of reads (--sample): the rings were just read with the state
  * (the first read, recorded here with *irqs); then count-1 more reads of
  * ring memory and of Linux's IRQ counts, interval_ms apart, and no BAR
- * access.  A snapshot holds one moment: its reads repeat it without
- * waiting, and every verdict says so.  Each queue is judged at the end
+ * access.  A snapshot holds one moment: it is decoded once (one read
+ * recorded, no wait), and every verdict is not-sampled and says so.  Each queue is judged at the end
  * (vlp_rings_judge), also after a failed read.  *irqs becomes the last
  * read's (read again only when *irqs was given).  0, or the error of the
  * read that failed: *failed its number (1-based), 0 when it was not a

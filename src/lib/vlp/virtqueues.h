@@ -85,9 +85,29 @@ struct vlp_ring_params {
 };
 #define VLP_RING_LAST_USED 8u
 #define VLP_RING_FINDINGS_MAX 100u
-/* Indirect tables followed per ring, in bytes: bounds a hostile ring. */
+/* Indirect tables followed per ring, in bytes: one ring does not take the
+ * whole run's budget (below). */
 #define VLP_RING_INDIRECT_BUDGET (8u << 20)
 #define VLP_RING_SIZE_MAX 32768u /* 2.7, 2.8: queue size at most 2^15 */
+
+/* The decoding budget of a run: bytes of guest memory read plus bytes of
+ * decoded structures (descriptors, chains, slots, findings) allocated, for
+ * every ring read with it, never given back (a sample that replaces a ring
+ * gives back what that ring took).  It starts at VLP_RING_BUDGET_FIXED and
+ * grows by VLP_RING_BUDGET_PER_BYTE x the ring memory a snapshot recorded
+ * each time a snapshot's rings are read (vlp_read_rings): memory and time
+ * stay proportional to the input, whatever it holds, even with 1024 queues
+ * pointing at the same memory.  When it runs out the ring being decoded
+ * keeps what was decoded (vlp_ring.incomplete), the queues after it are not
+ * decoded, and vlp_rings.incomplete says which budget and which queue. */
+#define VLP_RING_BUDGET_FIXED (64u << 20)
+#define VLP_RING_BUDGET_PER_BYTE 8u
+struct vlp_ring_budget {
+	uint64_t limit; /* bytes; 0: VLP_RING_BUDGET_FIXED (set at first use) */
+	uint64_t spent;
+	uint64_t input; /* recorded ring memory counted into limit, bytes */
+	bool exhausted; /* a decode stopped short of it */
+};
 
 struct vlp_ring_desc {
 	uint16_t index; /* in the descriptor table / ring, or the indirect table */
@@ -155,6 +175,8 @@ struct vlp_ring {
 	size_t nfindings;
 	size_t findings_omitted; /* beyond VLP_RING_FINDINGS_MAX */
 	uint64_t bytes_read;     /* guest memory read for this ring */
+	uint64_t budget_spent;   /* what it took of the run's budget */
+	bool incomplete;         /* decoding stopped: the budget ran out (a finding says where) */
 };
 
 /* Reads the ring's areas once each (bounded), then decodes it.  Memory that
@@ -272,9 +294,16 @@ struct vlp_rings {
 	const char *source; /* "kcore", "recorded"; NULL: no memory */
 	char error[300];    /* why no ring could be read, "" otherwise */
 	size_t nsamples;    /* reads recorded (vlp_rings_record) */
-	/* private to rings.c: the memory read from, and what a sample keeps */
+	/* Why some queues' rings were left undecoded or decoded in part (the
+	 * run's budget ran out, no memory), "" otherwise: the rings shown are
+	 * all there is, and the run should end with a failure. */
+	char incomplete[300];
+	/* private to rings.c: the memory read from, what a sample keeps, the
+	 * budget charged (the caller's or own_budget) */
 	struct vlp_guestmem *mem;
 	unsigned last_used;
+	struct vlp_ring_budget *budget;
+	struct vlp_ring_budget own_budget;
 };
 
 struct vlp_rings_opts {
@@ -285,13 +314,19 @@ struct vlp_rings_opts {
 	const char *mem_error;
 	unsigned last_used;   /* used entries to keep per ring (0: VLP_RING_LAST_USED) */
 	const char *sys_root; /* where sysfs is (tests); NULL: /sys */
+	/* The run's decoding budget, shared by every read of the run (it must
+	 * outlive the rings read with it); NULL: one for this read alone. */
+	struct vlp_ring_budget *budget;
 };
 
 /* Reads the ring of every enabled queue of the state (no device access:
  * registers come from state).  A ring that cannot be read is not an error:
  * its error, or the device's when none can be (a dump, no guest memory,
- * ring addresses that are IOVAs), says why.  With a snapshot recording
- * started (vlp_snapshot_start), the memory read goes into the snapshot. */
+ * ring addresses that are IOVAs), says why.  Neither is the budget running
+ * out or memory running short while decoding: what was decoded is kept,
+ * the queues not decoded say why, and so does incomplete.  With a snapshot
+ * recording started (vlp_snapshot_start), the memory read goes into the
+ * snapshot. */
 VLP_API int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev,
 			   const struct vlp_layout *layout, const struct vlp_state *state,
 			   const struct vlp_rings_opts *opts, struct vlp_rings **out);

@@ -10,7 +10,7 @@
 # before "cat /dev/vda" starts, so its requests stay in flight.
 #
 # Files per device (sent as a gzip'd tar in base64 between "@@VLP-DEV SLOT begin/end"):
-#   rings.{json,err,rc}    virtio-lspci --rings -J --save snap.lspci -s SLOT
+#   rings.{json,err,rc}    virtio-lspci --rings -J -vvv --save snap.lspci -s SLOT
 #   rings2.{json,err,rc}   the same read again after the host's QMP queries (stillness)
 #   sample.{json,err,rc}   --rings -J --sample 5x200ms (blk and net, when the tool has it)
 #   snap.lspci             the snapshot of the first read
@@ -65,10 +65,10 @@ for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	d=$out/$s
 	mkdir -p "$d"
-	virtio-lspci --rings -J --save "$d/snap.lspci" -s "$s" >"$d/rings.json" 2>"$d/rings.err"
+	virtio-lspci --rings -J -vvv --save "$d/snap.lspci" -s "$s" >"$d/rings.json" 2>"$d/rings.err"
 	echo $? >"$d/rings.rc"
 	step read "$s$(summary "$d/rings.json")"
-	virtio-lspci --rings -J -s "$s" >"$d/rings2.json" 2>"$d/rings2.err"
+	virtio-lspci --rings -J -vvv -s "$s" >"$d/rings2.json" 2>"$d/rings2.err"
 	echo $? >"$d/rings2.rc"
 	if [ $has_sample = 1 ] && { [ "$s" = $blk ] || [ "$s" = $net ]; }; then
 		virtio-lspci --rings -J --sample 5x200ms -s "$s" >"$d/sample.json" 2>"$d/sample.err"
