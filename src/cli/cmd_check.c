@@ -68,8 +68,9 @@ static void exercise_lines(FILE *f, const struct vlp_check_report *rep)
 			bool named = !strncmp(cf->finding.message, cf->where, strlen(cf->where));
 
 			if (cf->check == c)
-				fprintf(f, "          %s %s%s%s\n", vlp_severity_name(cf->finding.severity),
-					named ? "" : cf->where, named ? "" : ": ", cf->finding.message);
+				fprintf(f, "          %s %s%s%s\n",
+					vlp_severity_name(cf->finding.severity), named ? "" : cf->where,
+					named ? "" : ": ", cf->finding.message);
 		}
 	}
 }

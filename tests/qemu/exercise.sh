@@ -44,7 +44,7 @@ VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-EX-END --test "$VLP_QEMU_DIR/exercise/gue
 # QEMU 7.2's deviations, measured here and read in its sources (Debian's
 # 1:7.2+dfsg-7+deb12u18; /work/shared/reference/frontier-facts.md): the checks that fail
 # on every device, each with the spec sentence it tests and where QEMU does otherwise.
-#  exercise-features-ok-unoffered (2.2.2 "The device SHOULD accept any valid subset of
+#  exercise-unoffered-bit (2.2.2 "The device SHOULD accept any valid subset of
 #    features the driver accepts, otherwise it MUST fail to set the FEATURES_OK device
 #    status bit when the driver writes it."): the driver_feature write calls
 #    virtio_set_features() (hw/virtio/virtio-pci.c:1345), whose -1 for bits not offered
@@ -64,7 +64,7 @@ VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-EX-END --test "$VLP_QEMU_DIR/exercise/gue
 #    hw/char/virtio-serial-bus.c: only the port's host connection is tested) and
 #    virtio-scsi's request queue (virtio_scsi_handle_cmd in hw/scsi/virtio-scsi.c).  The
 #    entropy device complies (virtio-rng.c:29 tests DRIVER_OK).
-always_fail="exercise-features-ok-unoffered exercise-queue-size-pow2"
+always_fail="exercise-unoffered-bit exercise-queue-size-pow2"
 requests="exercise-before-driver-ok exercise-isr-read-clears exercise-notify-used exercise-no-vector-no-irq exercise-entropy-bytes"
 declare -A fails notrun secs
 fails[rng]="$always_fail"

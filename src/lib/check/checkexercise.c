@@ -20,14 +20,14 @@
 
 static const char *const row_ids[XR_COUNT] = {
 	[XR_RESET_STATUS] = "exercise-reset-status",
-	[XR_RESET_QUEUE_ENABLE] = "exercise-reset-queue-enable",
+	[XR_RESET_QUEUE_ENABLE] = "exercise-reset-queues",
 	[XR_RESET_VECTORS] = "exercise-reset-vectors",
 	[XR_DEVICE_FEATURE] = "exercise-device-feature",
 	[XR_VERSION_1] = "exercise-version-1",
-	[XR_FOK_UNOFFERED] = "exercise-features-ok-unoffered",
+	[XR_FOK_UNOFFERED] = "exercise-unoffered-bit",
 	[XR_FOK_AGAIN] = "exercise-features-ok-again",
 	[XR_DRIVER_FEATURE] = "exercise-driver-feature",
-	[XR_QSIZE_UNAVAILABLE] = "exercise-queue-size-unavailable",
+	[XR_QSIZE_UNAVAILABLE] = "exercise-queue-size-absent",
 	[XR_QSIZE_POW2] = "exercise-queue-size-pow2",
 	[XR_CONFIG_64BIT] = "exercise-config-64bit",
 	[XR_PCI_CFG_WINDOW] = "exercise-pci-cfg-window",
