@@ -158,6 +158,7 @@ if /usr/bin/python3 -c 'import junitparser' 2>/dev/null; then
 	"$tool" --check -J -F tests/data/broken/vendor-data-length.lspci >"$tmp/j.json"
 	check "-o junit: skipped cases are -J's not_checked" \
 		[ "${got##* }" = "$(jq '.devices[0].not_checked | length' "$tmp/j.json")" ]
+	# shellcheck disable=SC2016 # jq programs: their $names are jq's
 	check "-J: passed + failed + not_checked = the table" jq -e --argjson n "$n" \
 		'.devices[0] | (.passed | length) + 2 + (.not_checked | length) == $n and
 		 (.passed | index("cap-len")) != null' "$tmp/j.json" >/dev/null

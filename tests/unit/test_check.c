@@ -384,7 +384,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-
 /* The exercise rows: category "exercise", a section, the sentence they
  * test as the title; MUST is an error, SHOULD alone a warning; ids fit
  * --list-checks' 26-character column. */
@@ -461,8 +460,10 @@ static void test_outcome_junit(void **state)
 					     "message=\"2.2.2: FEATURES_OK kept &lt;0x0b&gt;\">"));
 		assert_non_null(strstr(text, "<skipped message=\"no &quot;64-bit&quot; field?\"/>"));
 		assert_int_equal(strstr(text, "<failure type=\"warning\"") != NULL, strict);
-		assert_int_equal(strstr(text, "<system-out>warning 2.2.2 common: refused &amp; &apos;again&apos;") != NULL,
-				 !strict);
+		assert_int_equal(
+			strstr(text, "<system-out>warning 2.2.2 common: refused &amp; &apos;again&apos;") !=
+				NULL,
+			!strict);
 		assert_null(strstr(text, "\x01"));
 		free(text);
 		text = NULL;

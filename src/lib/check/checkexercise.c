@@ -276,8 +276,10 @@ static int phase_requests(struct ex *x)
 	struct request req;
 	const char *why = request_of(x, &req);
 	uint64_t back, size;
+	/* the Command register, as the bus master row locates it */
+	const struct vlp_field *command = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
 	uint32_t cmd = 0;
-	bool accepted;
+	bool accepted = false;
 	int err, cerr;
 
 	if (why) {
@@ -296,10 +298,15 @@ static int phase_requests(struct ex *x)
 		requests_not_run(x, vlp_ctx_error(x->r.ctx));
 		return 1;
 	}
-	/* Without MSI-X the ISR path raises INTx: kept off the CPU. */
-	if (!x->msix && !(err = vlp_config_read(x->r.ctx, x->dev, 4, 2, &cmd)))
-		err = vlp_config_write(x->r.ctx, x->dev, 4, 2, cmd | CMD_INTX_DISABLE);
-	err = ex_negotiate(x, x->set, &accepted, &back);
+	/* Without MSI-X the ISR path raises INTx: kept off the CPU (the
+	 * Command register is restored by vlp_vqs_close). */
+	err = 0;
+	if (!x->msix &&
+	    !(err = vlp_config_read(x->r.ctx, x->dev, command->offset, command->width, &cmd)))
+		err = vlp_config_write(x->r.ctx, x->dev, command->offset, command->width,
+				       cmd | CMD_INTX_DISABLE);
+	if (!err)
+		err = ex_negotiate(x, x->set, &accepted, &back);
 	if (!err && !accepted)
 		requests_not_run(x, "FEATURES_OK refused for the driver's set");
 	for (unsigned q = 0; !err && accepted && q < x->nq; q++) {
