@@ -117,7 +117,7 @@ _virtio_lspci()
             return
             ;;
         -o | --output)
-            mapfile -t COMPREPLY < <(compgen -W 'text json prometheus' -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W 'text json prometheus junit' -- "$cur")
             return
             ;;
         --access)
@@ -157,7 +157,7 @@ _virtio_lspci()
         local opts='-s --slot -d --id -F --file --format -A --access-method
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
-            --check --active --strict --list-checks --diff --negotiate
+            --check --active --exercise --strict --list-checks --diff --negotiate
             --nudge --timeout --selftest --rebind
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json

@@ -63,7 +63,8 @@ function __virtio_lspci_outputs
     printf '%s\t%s\n' \
         text 'Text for people (default)' \
         json 'JSON, schema_version 1' \
-        prometheus 'Prometheus text exposition 0.0.4'
+        prometheus 'Prometheus text exposition 0.0.4' \
+        junit 'JUnit XML (--check)'
 end
 
 complete -c virtio-lspci -e
@@ -103,6 +104,7 @@ complete -c virtio-lspci -s y -l yes -d 'Do not ask before destructive writes'
 # Display
 complete -c virtio-lspci -l check -d 'Check each device against the virtio spec'
 complete -c virtio-lspci -l active -d 'With --check: also the checks that write (unbound devices)'
+complete -c virtio-lspci -l exercise -d 'With --check: drive the device and judge it (unbound devices)'
 complete -c virtio-lspci -l strict -d 'With --check: warnings fail the run too'
 complete -c virtio-lspci -l list-checks -d 'List every conformance check'
 complete -c virtio-lspci -l diff -r -d 'Compare two snapshots, dumps or slots field by field'
@@ -110,7 +112,7 @@ complete -c virtio-lspci -l negotiate -d 'Find the offered feature bits a device
 complete -c virtio-lspci -l nudge -x -a '0 1 2 requestq requestq1 receiveq1 transmitq1 controlq' -d 'Notify a queue as its driver would: was a kick lost?'
 complete -c virtio-lspci -l timeout -x -a '200 1000 5000' -d 'How long --nudge polls used, in ms (default 1000)'
 complete -c virtio-lspci -l selftest -d 'Drive a device without its driver: init, its type\'s test, reset'
-complete -c virtio-lspci -l rebind -d 'After --selftest: bind the kernel driver again'
+complete -c virtio-lspci -l rebind -d 'After --selftest or --check --exercise: bind the kernel driver again'
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
 complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
 complete -c virtio-lspci -s x -l hex -d 'Hex dump of config space (-x 64 bytes, -xxx 256, -xxxx 4096)'

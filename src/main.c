@@ -38,6 +38,7 @@ enum long_only {
 	OPT_SELFTEST,
 	OPT_REBIND,
 	OPT_TEXTFILE,
+	OPT_EXERCISE,
 };
 
 static const char usage_text[] =
@@ -45,6 +46,7 @@ static const char usage_text[] =
 	"       " PROG " -i|-c COMMANDS [OPTIONS] SLOT     commands on one device\n"
 	"       " PROG " --top [OPTIONS] [SLOT]            live view of one device\n"
 	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
+	"       " PROG " --check --exercise [--rebind] SLOT...  drive the device, judge it\n"
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
 	"       " PROG " --nudge=Q [--timeout=MS] SLOT...  kick a queue: was a kick lost?\n"
@@ -96,6 +98,12 @@ static const char usage_text[] =
 	"      --check              check devices against the virtio spec; exit 1 on errors\n"
 	"                           (-v names the checks that could not be made)\n"
 	"      --active             with --check: also the checks that write (reset, selects)\n"
+	"      --exercise           with --check (implies --active): drive the device's\n"
+	"                           queues in this process's memory as --selftest does and\n"
+	"                           judge what it does against the spec's device\n"
+	"                           requirements (reset, features, queue sizes, vectors,\n"
+	"                           interrupts seen as MSI-X pending bits); same refusals\n"
+	"                           as --selftest; the device is left reset\n"
 	"      --strict             with --check: warnings fail the run too\n"
 	"      --list-checks        list every check with its spec section\n"
 	"      --diff               compare two snapshots (or a snapshot and a live slot):\n"
@@ -117,7 +125,8 @@ static const char usage_text[] =
 	"                           translating IOMMU); --dry-run: the queues' memory plan,\n"
 	"                           the writes up to DRIVER_OK and the requests the test\n"
 	"                           would post, nothing written\n"
-	"      --rebind             after --selftest, bind the kernel driver again\n"
+	"      --rebind             after --selftest or --check --exercise, bind the kernel\n"
+	"                           driver again and check that it bound\n"
 	"Display:\n"
 	"  -v, --verbose            more detail (repeat): -v structures and BAR map,\n"
 	"                           -vv every field with its raw value, -vvv reasoning notes\n"
@@ -126,8 +135,9 @@ static const char usage_text[] =
 	"                           -x 64 bytes, -xxx 256, -xxxx 4096\n"
 	"  -D, --domain             always show PCI domain numbers\n"
 	"  -J, --json               JSON output (same as -o json)\n"
-	"  -o, --output=FORMAT      text (default), json, or prometheus (text exposition\n"
-	"                           0.0.4: the listing, --rings, --sample, --check)\n"
+	"  -o, --output=FORMAT      text (default), json, prometheus (text exposition\n"
+	"                           0.0.4: the listing, --rings, --sample, --check), or\n"
+	"                           junit (--check: JUnit XML, a test case per check)\n"
 	"      --textfile=PATH      write the output to PATH atomically (a temporary file\n"
 	"                           beside it, renamed when the run succeeded; on failure\n"
 	"                           PATH is left as it was); implies -o prometheus\n"
@@ -166,6 +176,7 @@ static const struct option long_options[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "active", no_argument, NULL, OPT_ACTIVE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "exercise", no_argument, NULL, OPT_EXERCISE },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
@@ -315,6 +326,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_STRICT:
 			o->strict = true;
 			break;
+		case OPT_EXERCISE:
+			o->exercise = true;
+			break;
 		case OPT_DIFF:
 			ret = set_mode(o, MODE_DIFF, "--diff");
 			break;
@@ -412,19 +426,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->printer = &json_printer;
 			o->json = true;
 			o->prometheus = false;
+			o->junit = false;
 			break;
 		case 'o':
 			o->json = !strcmp(optarg, "json");
 			o->prometheus = !strcmp(optarg, "prometheus");
+			o->junit = !strcmp(optarg, "junit");
 			if (!strcmp(optarg, "json"))
 				o->printer = &json_printer;
 			else if (!strcmp(optarg, "text"))
 				o->printer = &text_printer;
-			else if (o->prometheus)
+			else if (o->prometheus || o->junit)
 				o->printer = &text_printer; /* not used: the faces write the metrics */
 			else
-				return usage_error("unknown output format '%s' (text, json, prometheus)",
-						   optarg);
+				return usage_error(
+					"unknown output format '%s' (text, json, prometheus, junit)",
+					optarg);
 			break;
 		case OPT_TEXTFILE:
 			o->textfile = optarg;
@@ -460,10 +477,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			"%s",
 			"--selftest --dry-run prints its plan and writes as text: not with -J or --rebind");
 	if ((o->force || o->dry_run) && o->mode != MODE_REPL && o->mode != MODE_NEGOTIATE &&
-	    o->mode != MODE_NUDGE && o->mode != MODE_SELFTEST && !(o->mode == MODE_CHECK && o->active))
+	    o->mode != MODE_NUDGE && o->mode != MODE_SELFTEST &&
+	    !(o->mode == MODE_CHECK && (o->active || o->exercise)))
 		return usage_error(
 			"%s",
-			"--force and --dry-run apply to -i/-c, --check --active, --negotiate, --nudge and --selftest");
+			"--force and --dry-run apply to -i/-c, --check --active/--exercise, --negotiate, --nudge and --selftest");
 	if (o->timeout_set && o->mode != MODE_NUDGE)
 		return usage_error("%s", "--timeout applies to --nudge");
 	if (!o->timeout_set)
@@ -487,10 +505,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->mode == MODE_SELFTEST && ((!o->nslots && !o->nids) || o->passive))
 		return usage_error(
 			"%s", "--selftest writes to devices: name them (SLOT...), not with --passive");
-	if (o->rebind && o->mode != MODE_SELFTEST)
-		return usage_error("%s", "--rebind applies to --selftest");
+	if (o->exercise && o->mode != MODE_CHECK)
+		return usage_error("%s", "--exercise applies to --check");
+	if (o->exercise && (o->dump_path || o->dry_run || o->passive || (!o->nslots && !o->nids)))
+		return usage_error(
+			"%s",
+			"--check --exercise drives devices: name them (SLOT...), not with -F, --dry-run or --passive");
+	if (o->exercise)
+		o->active = true; /* the third level of --check includes the second */
+	if (o->rebind && o->mode != MODE_SELFTEST && !o->exercise)
+		return usage_error("%s", "--rebind applies to --selftest and --check --exercise");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)
 		return usage_error("%s", "--active and --strict apply to --check");
+	if (o->junit && o->mode != MODE_CHECK)
+		return usage_error("%s", "-o junit applies to --check");
+	if (o->junit && o->textfile)
+		return usage_error("%s", "--textfile writes Prometheus output: not with -o junit");
 	if (o->active && o->dump_path)
 		return usage_error("%s", "--check --active writes to a live device: not with -F");
 	if (o->mode != MODE_LIST && (o->save_path || o->out.hex))

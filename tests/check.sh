@@ -56,14 +56,15 @@ for dump in "${dumps[@]}"; do
 done
 
 # Every check in the table has a corpus file (or is one the corpus cannot
-# show: register checks without a snapshot mutation, active checks).
+# show: register checks without a snapshot mutation, active and exercise
+# checks: tests/qemu/active.sh, tests/qemu/exercise.sh).
 "$tool" --list-checks -J >"$tmp/checks.json"
 check "--list-checks -J is valid" jq -e '.checks | length > 0' "$tmp/checks.json" >/dev/null
 n_text=$("$tool" --list-checks | wc -l)
 n_json=$(jq '.checks | length' "$tmp/checks.json")
 check "--list-checks text ($n_text) and JSON ($n_json) list the same checks" [ "$n_text" = "$n_json" ]
 covered=$(sed -n 's/^# expect: //p' tests/data/broken/*.lspci | tr ' ' '\n' | sort -u)
-for id in $(jq -r '.checks[] | select(.data != "active") | .id' "$tmp/checks.json"); do
+for id in $(jq -r '.checks[] | select(.data != "active" and .data != "exercise") | .id' "$tmp/checks.json"); do
 	case $id in
 	# Not shown by a mutated dump: SR-IOV needs extended config space in a
 	# snapshot, shared memory caps need a base that has them, the
@@ -118,6 +119,57 @@ check "a bad dump exits 1" [ $? = 1 ]
 check "a missing dump exits 1" [ $? = 1 ]
 "$tool" --check --active -F tests/data/host-vm.lspci >/dev/null 2>&1
 check "--active with -F is a usage error (2)" [ $? = 2 ]
+"$tool" --check --exercise -F tests/data/host-vm.lspci >/dev/null 2>&1
+check "--exercise with -F is a usage error (2)" [ $? = 2 ]
+"$tool" --check --exercise >/dev/null 2>&1
+check "--exercise without a slot is a usage error (2)" [ $? = 2 ]
+"$tool" --exercise -s 00:04.0 >/dev/null 2>&1
+check "--exercise without --check is a usage error (2)" [ $? = 2 ]
+"$tool" --check --exercise --dry-run 00:04.0 >/dev/null 2>&1
+check "--exercise with --dry-run is a usage error (2)" [ $? = 2 ]
+"$tool" -o junit >/dev/null 2>&1
+check "-o junit without --check is a usage error (2)" [ $? = 2 ]
+check "--list-checks: every exercise check quotes a MUST or SHOULD" \
+	jq -e '[.checks[] | select(.data == "exercise")] | length >= 19 and
+		all(.title | test("MUST|SHOULD")) and
+		all((.severity == "error") == (.title | test("MUST")))' "$tmp/checks.json" >/dev/null
+
+# -o junit: a JUnit consumer (Debian's python3-junitparser) reads it: one
+# testsuite per device, one testcase per check, failures for errors (and
+# warnings with --strict), skipped with the reason.
+junit_read() { # FILE: "suites cases failures skipped" as junitparser counts them
+	/usr/bin/python3 -c '
+import sys
+from junitparser import JUnitXml, Failure, Skipped
+x = JUnitXml.fromfile(sys.argv[1])
+s = list(x)
+c = [t for u in s for t in u]
+f = sum(1 for t in c if any(isinstance(r, Failure) for r in t.result))
+k = sum(1 for t in c if any(isinstance(r, Skipped) for r in t.result))
+print(len(s), len(c), f, k)' "$1"
+}
+if /usr/bin/python3 -c 'import junitparser' 2>/dev/null; then
+	"$tool" --check -o junit -F tests/data/broken/vendor-data-length.lspci >"$tmp/j.xml"
+	check "-o junit: exit 1 on errors, as text" [ $? = 1 ]
+	n=$("$tool" --list-checks | wc -l)
+	got=$(junit_read "$tmp/j.xml")
+	check "-o junit: junitparser reads 1 suite, $n cases, 2 failures (got $got)" \
+		[ "${got% *}" = "1 $n 2" ]
+	"$tool" --check -J -F tests/data/broken/vendor-data-length.lspci >"$tmp/j.json"
+	check "-o junit: skipped cases are -J's not_checked" \
+		[ "${got##* }" = "$(jq '.devices[0].not_checked | length' "$tmp/j.json")" ]
+	# shellcheck disable=SC2016 # jq programs: their $names are jq's
+	check "-J: passed + failed + not_checked = the table" jq -e --argjson n "$n" \
+		'.devices[0] | (.passed | length) + 2 + (.not_checked | length) == $n and
+		 (.passed | index("cap-len")) != null' "$tmp/j.json" >/dev/null
+	"$tool" --check -o junit --strict -F tests/data/qemu-modern.lspci >"$tmp/j2.xml"
+	got=$(junit_read "$tmp/j2.xml")
+	check "-o junit: 15 suites for qemu-modern (got $got)" [ "${got%% *}" = 15 ]
+	check "-o junit: the skip reason names --check --exercise" \
+		grep -q 'skipped message="drives the device&apos;s queues: --check --exercise"' "$tmp/j2.xml"
+else
+	echo "SKIP: -o junit tests (python3-junitparser not installed: make test-deps)"
+fi
 
 # --diff: equal snapshots exit 0, different ones 1 and name the fields.
 "$tool" --diff -s 00:02.0 tests/data/snapshot-modern.lspci tests/data/snapshot-modern.lspci >"$tmp/diff.txt"

@@ -6,7 +6,8 @@
 #                                 clang-format, cppcheck, shellcheck (make lint),
 #                                 deb + lintian, devscripts (hardening-check),
 #                                 prometheus (promtool), prometheus-node-exporter
-#                                 (make prometheus, qemu-prometheus)
+#                                 (make prometheus, qemu-prometheus), python3-junitparser
+#                                 (-o junit read by a JUnit consumer: make qemu-exercise, unit)
 #   tests/install-deps.sh deb     build + build-essential, dpkg-dev, debhelper,
 #                                 cmocka (make deb)
 set -euo pipefail
@@ -14,7 +15,7 @@ set -euo pipefail
 build_pkgs=(gcc make pkg-config libpci-dev pciutils libreadline-dev libncurses-dev)
 deb_pkgs=(build-essential dpkg-dev debhelper) # build-essential: dpkg-buildpackage requires it
 test_pkgs=(libcmocka-dev valgrind clang libclang-rt-14-dev groff jq tmux clang-format shellcheck cppcheck
-	"${deb_pkgs[@]}" lintian devscripts prometheus prometheus-node-exporter)
+	"${deb_pkgs[@]}" lintian devscripts prometheus prometheus-node-exporter python3-junitparser)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;

@@ -30,6 +30,16 @@ int cli_drive_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_devi
 		   const struct vlp_layout *l, const char *slot, const char *option,
 		   const char *live_verb, const char *bound_hint);
 
+/* --rebind: the kernel driver bound again after a face drove the device
+ * without it (--selftest, --check --exercise): sysfs drivers_probe, then
+ * which driver bound (vlp_selftest_rebind).  Nothing when !asked. */
+struct cli_rebind {
+	bool asked, ok;
+	char driver[64];
+	char error[256];
+};
+void cli_rebind(struct vlp_ctx *ctx, struct vlp_device *dev, struct cli_rebind *rb);
+
 /* A face on the shared per-device loop (cli_each_device, each.c): what it
  * does with each device, and the optional hooks where its run differs. */
 struct cli_each {

@@ -5,12 +5,15 @@
  * prints them as text or JSON and sets the exit status.  --check runs on
  * the shared per-device loop (cli_each_device). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "junit.h"
 
 static const char *severity_word(enum vlp_severity s)
 {
@@ -40,8 +43,36 @@ static const char *skip_reason(const struct vlp_check_skip *sk, char *buf, size_
 {
 	if (!sk->not_asked)
 		return sk->reason;
-	snprintf(buf, len, "%s: --check --active", sk->reason);
+	snprintf(buf, len, "%s: --check %s", sk->reason,
+		 sk->check->data == VLP_CHECK_EXERCISE ? "--exercise" : "--active");
 	return buf;
+}
+
+/* --exercise: one line per exercise check, its evidence below a failure. */
+static void exercise_lines(FILE *f, const struct vlp_check_report *rep)
+{
+	const struct vlp_check *c;
+
+	for (size_t i = 0; (c = vlp_check_at(i)); i++) {
+		const struct vlp_check_skip *sk;
+		enum vlp_check_outcome o;
+
+		if (c->data != VLP_CHECK_EXERCISE)
+			continue;
+		o = vlp_check_outcome(rep, c, &sk);
+		fprintf(f, "  %-7s %-11s %s%s%s\n", vlp_check_outcome_name(o), c->section, c->id,
+			sk ? ": " : "", sk ? sk->reason : "");
+		for (size_t k = 0; k < rep->nfindings; k++) {
+			const struct vlp_check_finding *cf = &rep->findings[k];
+			/* "queue 2: ..." names its place already */
+			bool named = !strncmp(cf->finding.message, cf->where, strlen(cf->where));
+
+			if (cf->check == c)
+				fprintf(f, "          %s %s%s%s\n",
+					vlp_severity_name(cf->finding.severity), named ? "" : cf->where,
+					named ? "" : ": ", cf->finding.message);
+		}
+	}
 }
 
 static bool same_reason(const struct vlp_check_skip *a, const struct vlp_check_skip *b)
@@ -56,6 +87,8 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 	for (size_t i = 0; i < rep->nfindings; i++) {
 		const struct vlp_check_finding *cf = &rep->findings[i];
 
+		if (rep->exercised && cf->check && cf->check->data == VLP_CHECK_EXERCISE)
+			continue; /* under its check's line (exercise_lines) */
 		fprintf(f, "  %-7s %-11s %-18s %s: %s\n", severity_word(cf->finding.severity),
 			cf->finding.section ? cf->finding.section : "-", cf->where,
 			cf->check ? cf->check->id : "-", cf->finding.message);
@@ -68,13 +101,16 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 		bool first = true;
 		unsigned n = 0;
 
+		if (rep->exercised && rep->skipped[i].check->data == VLP_CHECK_EXERCISE)
+			continue; /* a line of its own (exercise_lines) */
 		for (size_t j = 0; j < i; j++)
 			if (same_reason(&rep->skipped[j], &rep->skipped[i]))
 				first = false;
 		if (!first)
 			continue;
 		for (size_t j = i; j < rep->nskipped; j++)
-			if (same_reason(&rep->skipped[j], &rep->skipped[i]))
+			if (same_reason(&rep->skipped[j], &rep->skipped[i]) &&
+			    !(rep->exercised && rep->skipped[j].check->data == VLP_CHECK_EXERCISE))
 				n++;
 		if (!list_skipped) {
 			fprintf(f, "  %u %s not made (%s); -v lists them\n", n,
@@ -87,7 +123,14 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 				fprintf(f, " %s", rep->skipped[j].check->id);
 		fputc('\n', f);
 	}
-	if (active)
+	if (rep->exercised)
+		exercise_lines(f, rep);
+	if (rep->exercised)
+		fprintf(f, "  %s\n",
+			rep->restored
+				? "device left in reset (device_status 0), PCI Command and MSI-X Message Control restored"
+				: "the device could not be left as found after the exercise checks");
+	else if (active)
 		fprintf(f, "  %s\n",
 			rep->reset_done ? "device left in reset (device_status 0) after the active checks"
 					: "the device could not be reset after the active checks");
@@ -99,7 +142,8 @@ static void text_report(FILE *f, const char *slot, const char *title, const char
 }
 
 static void json_report(struct json *j, const char *slot, const struct vlp_layout *l,
-			const char *origin, const struct vlp_check_report *rep, bool active)
+			const char *origin, const struct vlp_check_report *rep, bool active,
+			const struct cli_rebind *rb)
 {
 	const struct vlp_field *hdr = vlp_pci_header_table()->fields;
 
@@ -135,12 +179,22 @@ static void json_report(struct json *j, const char *slot, const struct vlp_layou
 		json_end_object(j);
 	}
 	json_end_array(j);
+	/* What was tested, not only what failed. */
+	json_begin_array(j, "passed");
+	for (size_t i = 0; vlp_check_at(i); i++)
+		if (vlp_check_outcome(rep, vlp_check_at(i), NULL) == VLP_OUTCOME_PASS)
+			json_string(j, NULL, vlp_check_at(i)->id);
+	json_end_array(j);
 	json_uint(j, "checks_made", rep->checks_run);
 	json_uint(j, "errors", rep->count[VLP_SEV_ERROR]);
 	json_uint(j, "warnings", rep->count[VLP_SEV_WARNING]);
 	json_uint(j, "infos", rep->count[VLP_SEV_INFO]);
 	if (active)
 		json_bool(j, "reset_after_active", rep->reset_done);
+	if (rep->exercised)
+		json_bool(j, "restored_after_exercise", rep->restored);
+	if (rb && rb->asked)
+		json_string(j, "driver", rb->ok ? rb->driver : NULL);
 	json_end_object(j);
 }
 
@@ -249,6 +303,43 @@ static struct vlp_rings *check_rings(struct vlp_ctx *ctx, struct vlp_device *dev
 	return rings;
 }
 
+/* --exercise: the device opened for writing as --selftest opens it
+ * (cli_drive_open words the refusal); false when refused. */
+static bool exercise_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+			  const struct vlp_layout *l, const char *slot)
+{
+	/* Physical addresses come from /proc/self/pagemap, root only. */
+	if (vlp_device_origin(dev) == VLP_ORIGIN_LIVE && geteuid() != 0) {
+		fprintf(stderr,
+			PROG
+			": %s: --check --exercise needs root (BAR writes, locked memory, physical addresses from /proc/self/pagemap)\n",
+			slot);
+		return false;
+	}
+	return cli_drive_open(ctx, o, dev, l, slot, "--check --exercise", "drives",
+			      "(unbind it, or --force)") == 0;
+}
+
+/* The exercise checks with the signals that would end the process held
+ * until the device has been reset (as --selftest holds them). */
+static int exercise_run(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+			struct vlp_check_report *rep)
+{
+	sigset_t held, saved;
+	int err;
+
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGQUIT);
+	sigaddset(&held, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &held, &saved);
+	err = vlp_check_exercise(ctx, dev, l, NULL, rep);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return err;
+}
+
 /* Checks one device; returns EXIT_OK, or EXIT_RUNTIME when it could not be
  * checked (not decoded) or not as asked (--active refused). */
 static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
@@ -262,6 +353,7 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	char slot[32], title[160], why[512] = "", rings_why[256] = "";
 	const char *origin;
 	bool active = o->active;
+	struct cli_rebind rb = { .asked = o->rebind };
 	int ret = EXIT_OK;
 
 	format_slot(slot, sizeof(slot), vlp_device_slot(dev),
@@ -272,6 +364,13 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	if (vlp_decode(ctx, dev, &l)) {
 		fprintf(stderr, PROG ": %s: %s\n", slot, vlp_ctx_error(ctx));
 		return EXIT_RUNTIME;
+	}
+	/* --exercise drives the device: --selftest's rules and refusals
+	 * (root, no driver or --force, BAR access), said on stderr; the
+	 * passive checks still run. */
+	if (o->exercise && !exercise_open(ctx, o, dev, l, slot)) {
+		active = false;
+		ret = EXIT_RUNTIME;
 	}
 	/* Writes to a device a driver holds are refused before BAR access is
 	 * even opened writable; the passive checks still run. */
@@ -296,18 +395,31 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 		} else if (vlp_check_active(ctx, dev, l, rep)) {
 			fprintf(stderr, PROG ": %s: --active: %s\n", slot, vlp_ctx_error(ctx));
 			ret = EXIT_RUNTIME;
+		} else if (o->exercise && exercise_run(ctx, dev, l, rep)) {
+			fprintf(stderr, PROG ": %s: --exercise: %s\n", slot, vlp_ctx_error(ctx));
+			ret = EXIT_RUNTIME;
 		}
+		if (o->exercise && rep->exercised)
+			cli_rebind(ctx, dev, &rb);
 	}
 	format_device_title(title, sizeof(title), l);
 	if (t->prom) {
 		/* A metric's slot always has its domain, as in the listing's. */
 		format_slot(slot, sizeof(slot), vlp_device_slot(dev), true);
 		prom_check(t->prom, slot, rep);
-	} else if (j)
-		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK);
+	} else if (o->junit)
+		junit_device(stdout, slot, title, rep, o->strict);
+	else if (j)
+		json_report(j, slot, l, origin, rep, active && ret == EXIT_OK, &rb);
 	else
 		text_report(stdout, slot, title, origin, rep, active && ret == EXIT_OK,
 			    o->out.verbose > 0);
+	if (!o->junit && !j && rb.asked && rb.ok)
+		printf("  rebind: driver %s bound again\n", rb.driver);
+	else if (!o->junit && !j && rb.asked && rep->exercised)
+		printf("  rebind FAILED: %s\n", rb.error);
+	if (rb.asked && rep->exercised && !rb.ok)
+		ret = EXIT_RUNTIME;
 	t->devices++;
 	for (unsigned s = 0; s < 3; s++)
 		t->count[s] += rep->count[s];
@@ -358,6 +470,8 @@ static int check_end(void *arg, const struct options *o, int ret, unsigned devic
 			ret = EXIT_RUNTIME;
 		}
 		prom_free(t->prom);
+	} else if (o->junit) {
+		junit_end(stdout);
 	} else if (!o->json)
 		printf("%u %s checked: %u %s, %u %s, %u %s (%zu checks in the table%s)\n",
 		       t->devices, plural(t->devices, "device", "devices"), t->count[VLP_SEV_ERROR],
@@ -378,6 +492,8 @@ static int check_begin(void *arg, const struct options *o)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	if (o->junit)
+		junit_begin(stdout);
 	return EXIT_OK;
 }
 

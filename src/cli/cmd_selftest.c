@@ -15,14 +15,8 @@
 
 #define HEX_LINE 32 /* bytes of sector 0 per text line */
 
-struct rebind {
-	bool asked, ok;
-	char driver[64];
-	char error[256];
-};
-
 static void text_report(const char *slot, const struct vlp_layout *l,
-			const struct vlp_selftest_result *r, const struct rebind *rb)
+			const struct vlp_selftest_result *r, const struct cli_rebind *rb)
 {
 	char title[160], hex[2 * HEX_LINE + 1];
 	unsigned failed = 0;
@@ -87,7 +81,7 @@ static void dry_report(const char *slot, const struct vlp_layout *l,
 }
 
 static void json_report(struct json *j, const char *slot, const struct vlp_selftest_result *r,
-			const struct rebind *rb)
+			const struct cli_rebind *rb)
 {
 	char hex[2 * sizeof(r->sector0) + 1];
 
@@ -155,7 +149,7 @@ static int selftest_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 {
 	struct cli_dry d;
 	struct vlp_selftest_result r;
-	struct rebind rb = { .asked = o->rebind };
+	struct cli_rebind rb = { .asked = o->rebind };
 	struct vlp_layout *l = NULL;
 	sigset_t held, saved;
 	char slot[32];
@@ -200,12 +194,7 @@ static int selftest_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 		fprintf(stderr, PROG ": %s: --selftest refused: %s\n", slot, vlp_ctx_error(ctx));
 		goto out;
 	}
-	if (rb.asked) {
-		rb.ok = vlp_selftest_rebind(ctx, vlp_device_slot(dev), NULL, rb.driver,
-					    sizeof(rb.driver)) == 0;
-		if (!rb.ok)
-			snprintf(rb.error, sizeof(rb.error), "%s", vlp_ctx_error(ctx));
-	}
+	cli_rebind(ctx, dev, &rb);
 	ret = r.ok && (!rb.asked || rb.ok) ? EXIT_OK : EXIT_RUNTIME;
 	if (r.dry_run)
 		dry_report(slot, l, &r);

@@ -4,7 +4,8 @@
  * selection, the JSON frame {"schema_version": 1, KEY: [...]}, one call
  * per device, and what is said when nothing matched; a face's differences
  * are hooks (struct cli_each).  And cli_drive_open: a live device opened
- * for writing, its refusal worded once for the faces that write. */
+ * for writing, its refusal worded once for the faces that write; and
+ * cli_rebind, --rebind after a face drove a device without its driver. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -114,4 +115,14 @@ int cli_drive_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_devi
 		break;
 	}
 	return -1;
+}
+
+void cli_rebind(struct vlp_ctx *ctx, struct vlp_device *dev, struct cli_rebind *rb)
+{
+	if (!rb->asked)
+		return;
+	rb->ok = vlp_selftest_rebind(ctx, vlp_device_slot(dev), NULL, rb->driver,
+				     sizeof(rb->driver)) == 0;
+	if (!rb->ok)
+		snprintf(rb->error, sizeof(rb->error), "%s", vlp_ctx_error(ctx));
 }

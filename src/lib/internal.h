@@ -380,6 +380,10 @@ void vlp_vq_free(struct vlp_vq *vq);
 unsigned vlp_vqs_count(const struct vlp_vqs *vqs); /* num_queues */
 int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
+/* Asks for used buffer notifications on split queue q (avail flags 0,
+ * 2.7.7) or suppresses them again (VIRTQ_AVAIL_F_NO_INTERRUPT): -ENOTSUP
+ * for a packed ring or with VIRTIO_F_EVENT_IDX. */
+int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool on);
 /* The name of the test a device type gets ("init" for initialization and
  * reset only). */
 const char *vlp_selftest_test_name(unsigned device_type);

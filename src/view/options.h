@@ -52,6 +52,7 @@ struct options {
 	struct output_opts out;
 	const struct printer *printer;
 	bool json;            /* -J / -o json */
+	bool junit;           /* -o junit: --check as JUnit XML */
 	bool prometheus;      /* -o prometheus, --textfile */
 	const char *textfile; /* --textfile=PATH: the output written there atomically */
 	const char *dump_path;
@@ -69,7 +70,7 @@ struct options {
 	unsigned nids;
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
-	bool rebind;          /* --selftest --rebind */
+	bool rebind;          /* --selftest --rebind, --check --exercise --rebind */
 	const char *commands; /* -c: batch commands */
 	/* --nudge=Q: the queue (index or name), --timeout in ms */
 	const char *nudge_queue;
@@ -79,6 +80,7 @@ struct options {
 	double interval; /* seconds */
 	/* checker */
 	bool active, strict;
+	bool exercise; /* --check --exercise (implies active) */
 	/* The REPL on a session another face holds (the live view's 'i' key),
 	 * set by main so that no face calls another directly; NULL: none. */
 	int (*repl_session)(struct session *s, const struct options *o);

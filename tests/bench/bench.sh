@@ -182,3 +182,12 @@ awk -F'\t' 'NR == FNR { kind[$1] = $2; next }
 		}
 		printf "window config accesses / least over all devices: %.3f (goal <= 1.10)\n", tw / tl
 	}' "$work/kinds.txt" "$work/access-transitional.txt"
+
+# --check --exercise per device type in a QEMU guest (TCG): the figures the
+# qemu-exercise suite measures (goal: under 5 s each).
+echo
+if ex_out=$(tests/qemu/exercise.sh ./virtio-lspci 2>&1); then
+	sed -n 's/^exercise: \(--check --exercise per device type.*\)/\1 (goal: under 5 s each)/p' <<<"$ex_out"
+else
+	echo "--check --exercise per device type: the QEMU guest suite failed or did not run"
+fi

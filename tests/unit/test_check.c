@@ -12,6 +12,7 @@
 
 #include "vlp.h"
 #include "internal.h"
+#include "junit.h"
 
 struct cfg {
 	uint8_t b[4096];
@@ -383,6 +384,92 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The exercise rows: category "exercise", a section, the sentence they
+ * test as the title; MUST is an error, SHOULD alone a warning; ids fit
+ * --list-checks' 26-character column. */
+static void test_exercise_rows(void **state)
+{
+	const struct vlp_check *c;
+	unsigned n = 0;
+
+	(void)state;
+	assert_string_equal(vlp_check_data_name(VLP_CHECK_EXERCISE), "exercise");
+	for (size_t i = 0; (c = vlp_check_at(i)); i++) {
+		if (c->data != VLP_CHECK_EXERCISE)
+			continue;
+		n++;
+		assert_true(strncmp(c->id, "exercise-", 9) == 0);
+		assert_true(strlen(c->id) <= 26);
+		assert_non_null(c->section);
+		assert_true(strstr(c->title, "MUST") || strstr(c->title, "SHOULD"));
+		assert_int_equal(c->severity == VLP_SEV_ERROR, strstr(c->title, "MUST") != NULL);
+		assert_ptr_equal(vlp_check_find(c->id), c);
+	}
+	assert_int_equal(n, 19);
+	assert_string_equal(vlp_check_find("exercise-reset-status")->section, "2.4.1");
+	assert_string_equal(vlp_check_find("exercise-notify-used")->section, "2.7.7.2");
+	assert_string_equal(vlp_check_find("exercise-vector-map-fail")->section, "4.1.5.1.2.1");
+}
+
+/* A report made by hand: outcomes per check, and its JUnit rendering
+ * (counts, failure types, --strict, escaping of strings). */
+static void test_outcome_junit(void **state)
+{
+	const struct vlp_check *err = vlp_check_find("exercise-unoffered-bit");
+	const struct vlp_check *warn = vlp_check_find("exercise-features-ok-again");
+	const struct vlp_check *skip = vlp_check_find("exercise-config-64bit");
+	const struct vlp_check *pass = vlp_check_find("exercise-reset-status");
+	struct vlp_check_finding f[2] = { { .check = err }, { .check = warn } };
+	struct vlp_check_skip sk = { .check = skip };
+	struct vlp_check_report rep = { .findings = f, .nfindings = 2, .skipped = &sk, .nskipped = 1 };
+	const struct vlp_check_skip *got;
+	char *text = NULL, want[64];
+	size_t len = 0;
+	FILE *out;
+
+	(void)state;
+	f[0].finding.severity = VLP_SEV_ERROR;
+	f[0].finding.section = err->section; /* as chk_add_finding gives it */
+	f[1].finding.section = warn->section;
+	snprintf(f[0].finding.message, sizeof(f[0].finding.message), "FEATURES_OK kept <0x0b>");
+	snprintf(f[0].where, sizeof(f[0].where), "common.device_status");
+	f[1].finding.severity = VLP_SEV_WARNING;
+	snprintf(f[1].finding.message, sizeof(f[1].finding.message), "refused & 'again'");
+	snprintf(f[1].where, sizeof(f[1].where), "common");
+	snprintf(sk.reason, sizeof(sk.reason), "no \"64-bit\" field\x01");
+	assert_int_equal(vlp_check_outcome(&rep, err, NULL), VLP_OUTCOME_FAIL);
+	assert_int_equal(vlp_check_outcome(&rep, warn, NULL), VLP_OUTCOME_WARN);
+	assert_int_equal(vlp_check_outcome(&rep, skip, &got), VLP_OUTCOME_NOT_RUN);
+	assert_ptr_equal(got, &sk);
+	assert_int_equal(vlp_check_outcome(&rep, pass, &got), VLP_OUTCOME_PASS);
+	assert_null(got);
+	assert_string_equal(vlp_check_outcome_name(VLP_OUTCOME_NOT_RUN), "NOT RUN");
+
+	for (int strict = 0; strict < 2; strict++) {
+		out = open_memstream(&text, &len);
+		assert_non_null(out);
+		junit_begin(out);
+		junit_device(out, "00:04.0", "Block <dev>", &rep, strict);
+		junit_end(out);
+		fclose(out);
+		snprintf(want, sizeof(want), "tests=\"%zu\" failures=\"%d\" errors=\"0\" skipped=\"1\"",
+			 vlp_check_count(), 1 + strict);
+		assert_non_null(strstr(text, want));
+		assert_non_null(strstr(text, "<testsuite name=\"00:04.0 Block &lt;dev&gt;\""));
+		assert_non_null(strstr(text, "name=\"exercise-unoffered-bit\">\n      <failure type=\"error\" "
+					     "message=\"2.2.2: FEATURES_OK kept &lt;0x0b&gt;\">"));
+		assert_non_null(strstr(text, "<skipped message=\"no &quot;64-bit&quot; field?\"/>"));
+		assert_int_equal(strstr(text, "<failure type=\"warning\"") != NULL, strict);
+		assert_int_equal(
+			strstr(text, "<system-out>warning 2.2.2 common: refused &amp; &apos;again&apos;") !=
+				NULL,
+			!strict);
+		assert_null(strstr(text, "\x01"));
+		free(text);
+		text = NULL;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +481,8 @@ int main(void)
 		cmocka_unit_test(test_ring_rows),
 		cmocka_unit_test(test_diff_rings),
 		cmocka_unit_test(test_rings_keep_confirmed),
+		cmocka_unit_test(test_exercise_rows),
+		cmocka_unit_test(test_outcome_junit),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

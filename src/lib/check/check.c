@@ -18,6 +18,7 @@
 #define C VLP_CHECK_CONFIG
 #define S VLP_CHECK_STATE
 #define A VLP_CHECK_ACTIVE
+#define X VLP_CHECK_EXERCISE
 #define E VLP_SEV_ERROR
 #define W VLP_SEV_WARNING
 #define I VLP_SEV_INFO
@@ -227,6 +228,64 @@ static const struct check_row checks[] = {
 	{ { "active-config-generation", "4.1.4.3.1", E, A, "common",
 	    "config_generation changes when the device configuration changes" },
 	  NULL },
+	/* Checks that drive the device (--check --exercise, checkexercise.c):
+	 * the sentence of the published spec each tests. */
+	{ { "exercise-reset-status", "2.4.1", E, X, "common",
+	    "A device MUST reinitialize device status to 0 after receiving a reset." },
+	  NULL },
+	{ { "exercise-reset-queues", "4.1.4.3.1", E, X, "queue",
+	    "The device MUST present a 0 in queue_enable on reset." },
+	  NULL },
+	{ { "exercise-reset-vectors", "4.1.5.1.2.1", E, X, "common",
+	    "The device MUST have all queue and configuration change events unmapped upon reset." },
+	  NULL },
+	{ { "exercise-device-feature", "4.1.4.3.1", E, X, "common",
+	    "The device MUST present the feature bits it is offering in device_feature, starting at bit device_feature_select * 32 for any device_feature_select written by the driver." },
+	  NULL },
+	{ { "exercise-version-1", "6.2", E, X, "common", "A device MUST offer VIRTIO_F_VERSION_1." },
+	  NULL },
+	{ { "exercise-unoffered-bit", "2.2.2", E, X, "common",
+	    "The device SHOULD accept any valid subset of features the driver accepts, otherwise it MUST fail to set the FEATURES_OK device status bit when the driver writes it." },
+	  NULL },
+	{ { "exercise-features-ok-again", "2.2.2", W, X, "common",
+	    "The device SHOULD NOT fail re-negotiation of the same set of features after a device or system reset." },
+	  NULL },
+	{ { "exercise-driver-feature", "4.1.4.3.1", E, X, "common",
+	    "The device MUST present any valid feature bits the driver has written in driver_feature, starting at bit driver_feature_select * 32 for any driver_feature_select written by the driver." },
+	  NULL },
+	{ { "exercise-queue-size-absent", "4.1.4.3.1", E, X, "queue",
+	    "The device MUST present a 0 in queue_size if the virtqueue corresponding to the current queue_select is unavailable." },
+	  NULL },
+	{ { "exercise-queue-size-pow2", "4.1.4.3.1", E, X, "queue",
+	    "If VIRTIO_F_RING_PACKED has not been negotiated, the device MUST present either a value of 0 or a power of 2 in queue_size." },
+	  NULL },
+	{ { "exercise-config-64bit", "4.1.3.2", E, X, "device",
+	    "For 64-bit device configuration fields, the device MUST allow driver independent access to high and low 32-bit parts of the field." },
+	  NULL },
+	{ { "exercise-pci-cfg-window", "4.1.4.9.1", E, X, "capability",
+	    "Upon detecting driver read access to pci_cfg_data, the device MUST execute a read access of length cap.length at offset cap.offset at BAR selected by cap.bar and store the first cap.length bytes in pci_cfg_data." },
+	  NULL },
+	{ { "exercise-vector-map", "4.1.5.1.2.1", E, X, "common",
+	    "Device MUST support mapping any event type to any valid vector 0 to MSI-X Table Size." },
+	  NULL },
+	{ { "exercise-vector-map-fail", "4.1.5.1.2.1", E, X, "common",
+	    "Devices MUST report mapping failures by returning the NO_VECTOR value when the relevant config_msix_vector/queue_msix_vector field is read." },
+	  NULL },
+	{ { "exercise-before-driver-ok", "2.1.2", E, X, "queue",
+	    "The device MUST NOT consume buffers or send any used buffer notifications to the driver before DRIVER_OK." },
+	  NULL },
+	{ { "exercise-isr-read-clears", "4.1.4.5.1", E, X, "ISR status",
+	    "The device MUST reset ISR status to 0 on driver read." },
+	  NULL },
+	{ { "exercise-notify-used", "2.7.7.2", E, X, "queue",
+	    "If flags is 0, the device MUST send a notification." },
+	  NULL },
+	{ { "exercise-no-vector-no-irq", "4.1.5.3.1", E, X, "queue",
+	    "If MSI-X capability is enabled and queue_msix_vector is NO_VECTOR for a virtqueue, the device MUST NOT deliver an interrupt for that virtqueue." },
+	  NULL },
+	{ { "exercise-entropy-bytes", "5.4.6.2", E, X, "queue",
+	    "The device MUST place one or more random bytes into the buffer, but it MAY use less than the entire buffer length." },
+	  NULL },
 	/* Not a rule: what could not be read, so what was not checked */
 	{ { "data-incomplete", NULL, I, C, "device",
 	    "data a check needs could not be read (the check is then not made)" },
@@ -236,6 +295,7 @@ static const struct check_row checks[] = {
 #undef C
 #undef S
 #undef A
+#undef X
 #undef E
 #undef W
 #undef I
@@ -244,10 +304,9 @@ static const struct check_row checks[] = {
 const char *vlp_check_data_name(enum vlp_check_data d)
 {
 	static const char *const names[] = {
-		[VLP_CHECK_CONFIG] = "config",
-		[VLP_CHECK_STATE] = "registers",
-		[VLP_CHECK_ACTIVE] = "active",
-		[VLP_CHECK_RINGS] = "rings",
+		[VLP_CHECK_CONFIG] = "config",     [VLP_CHECK_STATE] = "registers",
+		[VLP_CHECK_ACTIVE] = "active",     [VLP_CHECK_RINGS] = "rings",
+		[VLP_CHECK_EXERCISE] = "exercise",
 	};
 
 	return (unsigned)d < VLP_ARRAY_SIZE(names) ? names[d] : NULL;
@@ -451,6 +510,8 @@ int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
 		r.check = c;
 		if (c->data == VLP_CHECK_ACTIVE)
 			why = "writes to the device"; /* made when asked: not_asked */
+		else if (c->data == VLP_CHECK_EXERCISE)
+			why = "drives the device's queues"; /* made when asked */
 		else if (!l->virtio.is_virtio)
 			why = "not a virtio device";
 		else if (header_only && strcmp(c->where, "header"))
@@ -463,7 +524,8 @@ int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			why = row->fn(&r);
 		if (why) {
 			chk_skip(&r, c, why);
-			if (c->data == VLP_CHECK_ACTIVE && !r.out_of_memory)
+			if ((c->data == VLP_CHECK_ACTIVE || c->data == VLP_CHECK_EXERCISE) &&
+			    !r.out_of_memory)
 				r.rep->skipped[r.rep->nskipped - 1].not_asked = true;
 		} else
 			r.rep->checks_run++;

@@ -168,3 +168,40 @@ bool chk_is_pow2(uint64_t v)
 {
 	return v && !(v & (v - 1));
 }
+
+/* ------------------------------------------------------------ outcomes */
+
+const char *vlp_check_outcome_name(enum vlp_check_outcome o)
+{
+	static const char *const names[] = {
+		[VLP_OUTCOME_PASS] = "PASS",
+		[VLP_OUTCOME_FAIL] = "FAIL",
+		[VLP_OUTCOME_WARN] = "WARN",
+		[VLP_OUTCOME_NOT_RUN] = "NOT RUN",
+	};
+
+	return (unsigned)o < VLP_ARRAY_SIZE(names) ? names[o] : NULL;
+}
+
+enum vlp_check_outcome vlp_check_outcome(const struct vlp_check_report *rep,
+					 const struct vlp_check *c, const struct vlp_check_skip **skip)
+{
+	bool warned = false;
+
+	if (skip)
+		*skip = NULL;
+	for (size_t i = 0; i < rep->nskipped; i++)
+		if (rep->skipped[i].check == c) {
+			if (skip)
+				*skip = &rep->skipped[i];
+			return VLP_OUTCOME_NOT_RUN;
+		}
+	for (size_t i = 0; i < rep->nfindings; i++) {
+		if (rep->findings[i].check != c)
+			continue;
+		if (rep->findings[i].finding.severity == VLP_SEV_ERROR)
+			return VLP_OUTCOME_FAIL;
+		warned |= rep->findings[i].finding.severity == VLP_SEV_WARNING;
+	}
+	return warned ? VLP_OUTCOME_WARN : VLP_OUTCOME_PASS;
+}

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The conformance checker's private header: what its files share.  The
  * files sit in floors, each calling only those below it:
+ *   checkexercise.c the exercise checks' requests and run (--check --exercise)
+ *   checkexregs.c  the exercise checks on registers, their verdicts
  *   checkactive.c  the active checks (--check --active's writes)
  *   check.c        the check registry (rows with sections and sentences)
  *                  and the run over a device
@@ -92,6 +94,96 @@ const char *check_irq_queue_vector(struct check_run *r);
 const char *check_irq_vector_range(struct check_run *r);
 const char *check_irq_vector_shared(struct check_run *r);
 const char *check_irq_masked_pending(struct check_run *r);
+
+/* ---------------------------------------------- checkexregs.c (below checkexercise.c) */
+
+/* The exercise checks' timing and the registers they reach directly. */
+#define QUEUES_BEYOND 4    /* queue_select num_queues .. +3 */
+#define VECTORS_ALL_MAX 64 /* tables up to this size: every vector tried */
+#define BEFORE_DOK_MS 300  /* how long a request kicked before DRIVER_OK may sit */
+#define REQUEST_MS 2000    /* how long a request may take */
+#define PENDING_MS 100     /* how long a notification may trail its used entry */
+#define ENTROPY_LEN 64u
+#define MSIX_CONTROL 2      /* Message Control in the MSI-X capability */
+#define MSIX_ENABLE 0x8000u /* PCI 6.8.2.3 */
+#define MSIX_FMASK 0x4000u
+#define CMD_INTX_DISABLE 0x400u /* PCI Command bit 10 */
+/* struct virtio_pci_cfg_cap (4.1.4.9): cap.bar, cap.offset, cap.length,
+ * pci_cfg_data */
+#define WIN_BAR 4
+#define WIN_OFFSET 8
+#define WIN_LENGTH 12
+#define WIN_DATA 16
+
+/* The exercise rows of the registry (check.c), in its order. */
+enum ex_row {
+	XR_RESET_STATUS,
+	XR_RESET_QUEUE_ENABLE,
+	XR_RESET_VECTORS,
+	XR_DEVICE_FEATURE,
+	XR_VERSION_1,
+	XR_FOK_UNOFFERED,
+	XR_FOK_AGAIN,
+	XR_DRIVER_FEATURE,
+	XR_QSIZE_UNAVAILABLE,
+	XR_QSIZE_POW2,
+	XR_CONFIG_64BIT,
+	XR_PCI_CFG_WINDOW,
+	XR_VECTOR_MAP,
+	XR_VECTOR_MAP_FAIL,
+	XR_BEFORE_DRIVER_OK,
+	XR_ISR_READ_CLEARS,
+	XR_NOTIFY_USED,
+	XR_NO_VECTOR_NO_IRQ,
+	XR_ENTROPY_BYTES,
+	XR_COUNT
+};
+
+struct ex {
+	struct check_run r;
+	struct vlp_device *dev;
+	const struct vlp_layout *l;
+	const struct vlp_vqs_opts *opts;
+	struct vlp_drive d;
+	const struct vlp_check *check[XR_COUNT];
+	bool decided[XR_COUNT];
+	uint32_t offered[VLP_FEATURE_WORDS];
+	uint32_t set[VLP_FEATURE_WORDS]; /* the valid subset negotiated */
+	bool set_accepted;
+	unsigned nq;
+	/* MSI-X: enabled with the Function Mask for the run */
+	bool msix;
+	unsigned msix_pos, table_size, pba_bar;
+	uint32_t pba_off;
+	uint32_t msix_ctl; /* as found */
+	bool msix_changed;
+};
+
+/* Check k ran (its findings reported before), was not made (why), or
+ * found something (the evidence); each decided once. */
+void ex_ran(struct ex *x, enum ex_row k);
+__attribute__((format(printf, 3, 4))) void ex_not_run(struct ex *x, enum ex_row k, const char *fmt,
+						      ...);
+__attribute__((format(printf, 5, 6))) void ex_fail(struct ex *x, enum ex_row k, enum vlp_severity sev,
+						   const char *where, const char *fmt, ...);
+int ex_common_read(struct ex *x, unsigned row, unsigned q, uint64_t *v);
+int ex_common_write(struct ex *x, unsigned row, unsigned q, uint64_t v);
+int ex_negotiate(struct ex *x, const uint32_t words[VLP_FEATURE_WORDS], bool *accepted, uint64_t *back);
+int ex_pba_word(struct ex *x, unsigned vector, uint32_t *w);
+int ex_pba_first(struct ex *x, unsigned *first);
+void ex_sleep_ms(unsigned ms);
+int ex_pba_wait(struct ex *x, unsigned vector, bool *set);
+int ex_msix_begin(struct ex *x);
+int ex_msix_end(struct ex *x);
+int ex_check_device_feature(struct ex *x);
+int ex_check_features_ok(struct ex *x);
+int ex_check_queue_size(struct ex *x);
+int ex_check_config_64bit(struct ex *x);
+int ex_check_pci_cfg_window(struct ex *x);
+int ex_try_vector(struct ex *x, unsigned row, unsigned q, unsigned v, uint64_t *back);
+int ex_check_vectors(struct ex *x);
+int ex_check_after_reset(struct ex *x, const char *before);
+int ex_map_all(struct ex *x);
 
 /* ---------------------------------------------- check.c */
 

@@ -712,6 +712,24 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q,
 	return vq ? vlp_vq_post_chain(ctx, vq, segs, n, id) : -ENOENT;
 }
 
+int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool on)
+{
+	struct vlp_vq *vq = queue_of(ctx, v, q, "notifications");
+
+	if (!vq)
+		return -ENOENT;
+	if (vq->info.format != VLP_RING_SPLIT || vq->event_idx)
+		return vlp_error(
+			ctx, ENOTSUP,
+			"queue %u: notifications are asked for through avail flags on split rings without VIRTIO_F_EVENT_IDX only",
+			q);
+	/* 2.7.7: flags 0 asks for a notification after each used buffer. */
+	put(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_avail_table(), VLP_AVAIL_FLAGS,
+	    on ? 0 : VLP_AVAIL_F_NO_INTERRUPT);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
 int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)
 {
 	struct vlp_vq *vq = queue_of(ctx, v, q, "kick");

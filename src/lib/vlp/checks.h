@@ -21,12 +21,13 @@ struct vlp_rings;
 
 /* What a check needs to run. */
 enum vlp_check_data {
-	VLP_CHECK_CONFIG, /* config space: every dump, snapshot and live device */
-	VLP_CHECK_STATE,  /* the registers behind the BARs: snapshots, live with BAR access */
-	VLP_CHECK_ACTIVE, /* writes to the device: --check --active only */
-	VLP_CHECK_RINGS,  /* the rings in guest memory (and the registers locating them) */
+	VLP_CHECK_CONFIG,   /* config space: every dump, snapshot and live device */
+	VLP_CHECK_STATE,    /* the registers behind the BARs: snapshots, live with BAR access */
+	VLP_CHECK_ACTIVE,   /* writes to the device: --check --active only */
+	VLP_CHECK_RINGS,    /* the rings in guest memory (and the registers locating them) */
+	VLP_CHECK_EXERCISE, /* drives queues in this process's memory: --check --exercise only */
 };
-/* "config", "registers", "active", "rings" */
+/* "config", "registers", "active", "rings", "exercise" */
 VLP_API const char *vlp_check_data_name(enum vlp_check_data d);
 
 /* One rule of the table of checks: the decoder reports some of them while
@@ -37,7 +38,9 @@ struct vlp_check {
 	enum vlp_severity severity; /* the worst it reports */
 	enum vlp_check_data data;
 	const char *where; /* what it looks at: "header", "capability", "common", ... */
-	const char *title; /* one line */
+	/* One line; for the exercise checks the spec sentence they test,
+	 * quoted from the published spec. */
+	const char *title;
 };
 
 VLP_API size_t vlp_check_count(void);
@@ -65,7 +68,25 @@ struct vlp_check_report {
 	unsigned count[3]; /* findings by enum vlp_severity */
 	/* --active: the device was left reset (device_status 0) */
 	bool reset_done;
+	/* --exercise: the device was left reset with the PCI Command register
+	 * (bus mastering) and the MSI-X Message Control as found */
+	bool exercised, restored;
 };
+
+/* What became of one check of the table on one device. */
+enum vlp_check_outcome {
+	VLP_OUTCOME_PASS,    /* made, no error or warning */
+	VLP_OUTCOME_FAIL,    /* made, an error */
+	VLP_OUTCOME_WARN,    /* made, a warning (no error) */
+	VLP_OUTCOME_NOT_RUN, /* not made: the skip's reason */
+};
+/* "PASS", "FAIL", "WARN", "NOT RUN" */
+VLP_API const char *vlp_check_outcome_name(enum vlp_check_outcome o);
+/* The outcome of check c in rep; *skip (may be NULL) the skip when not
+ * run. */
+VLP_API enum vlp_check_outcome vlp_check_outcome(const struct vlp_check_report *rep,
+						 const struct vlp_check *c,
+						 const struct vlp_check_skip **skip);
 
 /* Runs every check the data allows: config-space checks always, register
  * checks when state is not NULL (otherwise each is skipped with
@@ -92,6 +113,20 @@ VLP_API size_t vlp_rings_keep_confirmed(struct vlp_rings *rings, const struct vl
  * write policy refuses writes (driver bound without force). */
 VLP_API int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev,
 			     const struct vlp_layout *layout, struct vlp_check_report *report);
+/* The exercise checks (--check --exercise, checkexercise.c), appended to
+ * report after vlp_check_active: register and interrupt behaviour judged
+ * against the spec's device requirements, and one harmless request per
+ * device type through queues in this process's memory (entropy: a read;
+ * block: a read of sector 0; console: a line on port 0; SCSI: TEST UNIT
+ * READY), with MSI-X enabled and every vector masked so that an interrupt
+ * shows as a pending bit.  Same refusals as vlp_selftest (the face opened
+ * the BARs with vlp_drive_open); the device is left reset, the Command
+ * register and MSI-X Message Control as found (report->restored).  opts
+ * may be NULL. */
+struct vlp_vqs_opts;
+VLP_API int vlp_check_exercise(struct vlp_ctx *ctx, struct vlp_device *dev,
+			       const struct vlp_layout *layout, const struct vlp_vqs_opts *opts,
+			       struct vlp_check_report *report);
 VLP_API void vlp_check_report_free(struct vlp_check_report *report);
 
 /* One field that differs between two devices (a and b). */
