@@ -5,6 +5,8 @@
 #ifndef VLP_CLI_H
 #define VLP_CLI_H
 
+#include <signal.h>
+
 #include "options.h"
 
 int list_main(struct vlp_ctx *ctx, const struct options *o);
@@ -39,6 +41,13 @@ struct cli_rebind {
 	char error[256];
 };
 void cli_rebind(struct vlp_ctx *ctx, struct vlp_device *dev, struct cli_rebind *rb);
+
+/* Holds the signals that would end the process (SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, SIGPIPE) while a device drives queues in this process's memory:
+ * dying mid-run would hand that memory back while the device may still
+ * write it.  Restore with sigprocmask(SIG_SETMASK, saved, NULL) after the
+ * device has been reset (the waits are bounded). */
+void cli_hold_signals(sigset_t *saved);
 
 /* A face on the shared per-device loop (cli_each_device, each.c): what it
  * does with each device, and the optional hooks where its run differs. */

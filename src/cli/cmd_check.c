@@ -325,16 +325,10 @@ static bool exercise_open(struct vlp_ctx *ctx, const struct options *o, struct v
 static int exercise_run(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
 			struct vlp_check_report *rep)
 {
-	sigset_t held, saved;
+	sigset_t saved;
 	int err;
 
-	sigemptyset(&held);
-	sigaddset(&held, SIGINT);
-	sigaddset(&held, SIGTERM);
-	sigaddset(&held, SIGHUP);
-	sigaddset(&held, SIGQUIT);
-	sigaddset(&held, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &held, &saved);
+	cli_hold_signals(&saved);
 	err = vlp_check_exercise(ctx, dev, l, NULL, rep);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return err;

@@ -151,7 +151,7 @@ static int selftest_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	struct vlp_selftest_result r;
 	struct cli_rebind rb = { .asked = o->rebind };
 	struct vlp_layout *l = NULL;
-	sigset_t held, saved;
+	sigset_t saved;
 	char slot[32];
 	int ret = EXIT_RUNTIME, err;
 
@@ -175,13 +175,7 @@ static int selftest_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 	/* A signal that ended the process mid-test would hand the queues'
 	 * memory back to the kernel while the device may still write it: held
 	 * until the device has been reset (the waits are bounded). */
-	sigemptyset(&held);
-	sigaddset(&held, SIGINT);
-	sigaddset(&held, SIGTERM);
-	sigaddset(&held, SIGHUP);
-	sigaddset(&held, SIGQUIT);
-	sigaddset(&held, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &held, &saved);
+	cli_hold_signals(&saved);
 	if (o->dry_run) {
 		printf("%s: dry run: the writes up to DRIVER_OK, then the reset after; nothing is written\n",
 		       slot);

@@ -6,6 +6,7 @@
  * are hooks (struct cli_each).  And cli_drive_open: a live device opened
  * for writing, its refusal worded once for the faces that write; and
  * cli_rebind, --rebind after a face drove a device without its driver. */
+#include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -125,4 +126,17 @@ void cli_rebind(struct vlp_ctx *ctx, struct vlp_device *dev, struct cli_rebind *
 				     sizeof(rb->driver)) == 0;
 	if (!rb->ok)
 		snprintf(rb->error, sizeof(rb->error), "%s", vlp_ctx_error(ctx));
+}
+
+void cli_hold_signals(sigset_t *saved)
+{
+	sigset_t held;
+
+	sigemptyset(&held);
+	sigaddset(&held, SIGINT);
+	sigaddset(&held, SIGTERM);
+	sigaddset(&held, SIGHUP);
+	sigaddset(&held, SIGQUIT);
+	sigaddset(&held, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &held, saved);
 }

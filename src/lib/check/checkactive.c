@@ -11,17 +11,6 @@
 
 /* ------------------------------------------------------- active checks */
 
-static void unskip(struct vlp_check_report *rep, const struct vlp_check *c)
-{
-	for (size_t i = 0; i < rep->nskipped; i++)
-		if (rep->skipped[i].check == c) {
-			memmove(&rep->skipped[i], &rep->skipped[i + 1],
-				(rep->nskipped - i - 1) * sizeof(*rep->skipped));
-			rep->nskipped--;
-			return;
-		}
-}
-
 #define BEYOND_FIRST VLP_FEATURE_WORDS
 #define BEYOND_LAST 7
 
@@ -126,7 +115,7 @@ int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	r.skipped_alloc = rep->nskipped;
 	for (size_t i = 0; i < VLP_ARRAY_SIZE(steps) && !err; i++) {
 		r.check = vlp_check_find(steps[i].id);
-		unskip(rep, r.check);
+		chk_unskip(rep, r.check);
 		err = steps[i].fn(&r, dev);
 		if (err == 1) {
 			chk_skip(&r, r.check, steps[i].not_applicable);
@@ -139,7 +128,7 @@ int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	 * with a writable field whose change the device reports; the changes
 	 * worth testing come from the host (the QEMU suite's QMP hook). */
 	r.check = vlp_check_find("active-config-generation");
-	unskip(rep, r.check);
+	chk_unskip(rep, r.check);
 	chk_skip(&r, r.check,
 		 "no configuration change a driver can provoke (changes come from the host)");
 	/* Leave the device reset, whatever happened above. */

@@ -40,17 +40,6 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_ENTROPY_BYTES] = "exercise-entropy-bytes",
 };
 
-static void unskip(struct vlp_check_report *rep, const struct vlp_check *c)
-{
-	for (size_t i = 0; i < rep->nskipped; i++)
-		if (rep->skipped[i].check == c) {
-			memmove(&rep->skipped[i], &rep->skipped[i + 1],
-				(rep->nskipped - i - 1) * sizeof(*rep->skipped));
-			rep->nskipped--;
-			return;
-		}
-}
-
 /* ------------------------------------------------------------ requests */
 
 #define BLK_HDR VLP_SELFTEST_BLK_HDR
@@ -387,7 +376,7 @@ int vlp_check_exercise(struct vlp_ctx *ctx, struct vlp_device *dev, const struct
 		x.check[k] = vlp_check_find(row_ids[k]);
 		if (!x.check[k])
 			return vlp_error(ctx, ENOENT, "%s: not in the check registry", row_ids[k]);
-		unskip(rep, x.check[k]);
+		chk_unskip(rep, x.check[k]);
 	}
 	x.r.check = x.check[0];
 	rep->exercised = true;

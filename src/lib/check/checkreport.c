@@ -205,3 +205,14 @@ enum vlp_check_outcome vlp_check_outcome(const struct vlp_check_report *rep,
 	}
 	return warned ? VLP_OUTCOME_WARN : VLP_OUTCOME_PASS;
 }
+
+void chk_unskip(struct vlp_check_report *rep, const struct vlp_check *c)
+{
+	for (size_t i = 0; i < rep->nskipped; i++)
+		if (rep->skipped[i].check == c) {
+			memmove(&rep->skipped[i], &rep->skipped[i + 1],
+				(rep->nskipped - i - 1) * sizeof(*rep->skipped));
+			rep->nskipped--;
+			return;
+		}
+}

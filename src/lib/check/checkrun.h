@@ -54,6 +54,8 @@ __attribute__((format(printf, 5, 6))) void chk_report(struct check_run *r, enum 
 						      int position, const char *where,
 						      const char *fmt, ...);
 void chk_skip(struct check_run *r, const struct vlp_check *check, const char *reason);
+/* A check that was skipped and then ran: its skip taken back. */
+void chk_unskip(struct vlp_check_report *rep, const struct vlp_check *check);
 bool chk_is_modern_interface(const struct vlp_layout *l);
 const struct vlp_virtio_cap *chk_used_cap(const struct vlp_layout *l, uint8_t cfg_type);
 /* "common.<row name>": where a finding about a common configuration row
