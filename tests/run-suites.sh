@@ -9,26 +9,71 @@
 # failed, K skipped) counts as skipped; one that skipped some checks counts
 # as passed and its skips are listed; one that passed nothing, failed nothing
 # and skipped nothing checked nothing, and fails.
+#
+# Two lanes (VLP_SUITE_LANES=2, the default): the QEMU guest suites (qemu-*)
+# one after another in one lane, every other suite in the other, so that a
+# TCG guest (about one core) and the host-only suites share the two cores of
+# a CI machine; VLP_SUITE_LANES=1 runs everything in one line, in order.  A
+# suite's output is printed whole when it ends; the judgement below keeps
+# the order the suites were named in.
 set -uo pipefail
+lanes=${VLP_SUITE_LANES:-2}
+[[ $lanes == 1 || $lanes == 2 ]] || {
+	echo "run-suites.sh: VLP_SUITE_LANES must be 1 or 2, not '$lanes'" >&2
+	exit 2
+}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# Runs one suite into DIR/SUITE.{log,rc,secs} and prints its log when done.
+run_suite() {
+	local suite=$1 started=$SECONDS
+	make --no-print-directory "$suite" >"$dir/$suite.log" 2>&1
+	echo $? >"$dir/$suite.rc"
+	echo $((SECONDS - started)) >"$dir/$suite.secs"
+	{
+		flock 9
+		echo "===== $suite ($(cat "$dir/$suite.secs")s)"
+		cat "$dir/$suite.log"
+	} 9>"$dir/print.lock"
+}
+run_lane() {
+	local suite
+	for suite in "$@"; do run_suite "$suite"; done
+}
+
+guests=()
+hosts=()
+for suite in "$@"; do
+	if [[ $lanes == 2 && $suite == qemu-* ]]; then
+		guests+=("$suite")
+	else
+		hosts+=("$suite")
+	fi
+done
+started_all=$SECONDS
+if ((${#guests[@]})); then
+	run_lane "${guests[@]}" &
+	guest_lane=$!
+fi
+run_lane "${hosts[@]}"
+[[ -n ${guest_lane:-} ]] && wait "$guest_lane"
+
 ok=0
 bad=0
 skipped=0
 failed=()
 skipped_suites=()
 skip_notes=()
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 times=()
 for suite in "$@"; do
-	echo "===== $suite"
-	started=$SECONDS
-	make --no-print-directory "$suite" 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	times+=("$suite $((SECONDS - started))s")
+	log=$dir/$suite.log
+	rc=$(cat "$dir/$suite.rc" 2>/dev/null || echo 1)
+	times+=("$suite $(cat "$dir/$suite.secs" 2>/dev/null || echo '?')s")
 	# The closing count line: the last line with "N passed, M failed".
-	counts=$(grep -oE '[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?' "$log" | tail -n1)
+	counts=$(grep -oE '[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?' "$log" 2>/dev/null | tail -n1)
 	read -r n_pass n_fail n_skip < <(sed -E 's/([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?/\1 \2 \4/' <<<"${counts:-x}")
-	reasons=$(sed -n 's/^SKIP: //p' "$log" | paste -sd ';' - | sed 's/;/; /g')
+	reasons=$(sed -n 's/^SKIP: //p' "$log" 2>/dev/null | paste -sd ';' - | sed 's/;/; /g')
 	if [ "$rc" -ne 0 ]; then
 		bad=$((bad + 1))
 		failed+=("$suite")
@@ -53,5 +98,6 @@ for note in "${skip_notes[@]}"; do
 done
 # Where make check's time goes (CI's budget is a whole run under 20 minutes).
 echo "time per suite: ${times[*]}"
+echo "suites ran in $((SECONDS - started_all))s on $lanes lane(s)"
 echo "suites: $ok passed, $bad failed, $skipped skipped"
 [ "$bad" -eq 0 ]
