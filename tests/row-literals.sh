@@ -6,7 +6,8 @@
 # Row names: the first string of every row of src/lib/tables/fields.c and
 # src/lib/tables/devcfg.c, alone ("queue_size") or after a block name
 # ("common.queue_size").  Not counted: comments; JSON keys (the output
-# schema, json_*(w, "key", ...)); name tables indexed by another enum
+# schema, json_*(w, "key", ...)) and the keys of QEMU's monitor replies
+# (vlp_jv_*(obj, "key"): QEMU's schema); name tables indexed by another enum
 # ([VLP_CFG_ISR] = "isr"); rows of other tables ({ "id", ... }: command-line
 # options, the REPL's commands); the REPL's section names and help text and
 # the live view's cell labels (what a person types or reads).
@@ -29,6 +30,7 @@ while IFS= read -r file; do
 			if (file ~ /^src\/repl\// && (line ~ /repl_sections/ || line ~ /^[ \t]*"/)) next
 			gsub(/cell\([^,]*, *"[^"]*"/, "", line)             # live view labels
 			gsub(/json_[a-z_]+\([^,]*, *"[^"]*"/, "", line)      # JSON keys
+			gsub(/vlp_jv_[a-z_0-9]+\([^,]*, *"[^"]*"/, "", line) # QMP reply keys
 			while (match(line, /"[a-z_0-9.]+"/)) {
 				lit = substr(line, RSTART + 1, RLENGTH - 2)
 				bare = lit

@@ -104,7 +104,13 @@ static const char *const read_only[] = {
 };
 /* qom-get: the PCI proxy's devfn and bus, to place a device with no id=
  * (their getters only copy a field). */
-static const char *const qom_properties[] = { "addr", "parent_bus" };
+/* QOM property names of a PCI device (QEMU's names, not register rows). */
+static const struct {
+	const char *name;
+} qom_properties[] = {
+	{ "addr" },
+	{ "parent_bus" },
+};
 
 /* "xp /NFU ADDR": N digits, F one of x d u o c i (format), U one of b h w
  * g (unit), ADDR 0x-hex.  Nothing else of HMP. */
@@ -156,7 +162,7 @@ static bool qom_property_ok(const struct vlp_jv *args)
 	size_t i;
 
 	for (i = 0; prop && i < VLP_ARRAY_SIZE(qom_properties); i++)
-		if (!strcmp(prop, qom_properties[i]))
+		if (!strcmp(prop, qom_properties[i].name))
 			return true;
 	return false;
 }
