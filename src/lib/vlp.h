@@ -28,5 +28,6 @@
 #include "vlp/virtqueues.h"
 #include "vlp/sampling.h"
 #include "vlp/driving.h"
+#include "vlp/host.h"
 
 #endif /* VLP_H */

@@ -82,6 +82,8 @@ static const char *origin_name(enum vlp_origin origin)
 		return "dump";
 	case VLP_ORIGIN_SNAPSHOT:
 		return "snapshot";
+	case VLP_ORIGIN_HOST:
+		return "host";
 	}
 	return "?";
 }

@@ -106,6 +106,8 @@ static const char *why_unread(const struct vlp_device *dev)
 		if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE)
 			return "the dump does not contain it";
 		return "it could not be read";
+	case VLP_LIMIT_HOST:
+		return "the monitor gives no config space beyond the IDs and BARs";
 	case VLP_LIMIT_READ_ERROR:
 		break;
 	}

@@ -176,6 +176,8 @@ const char *vlp_config_limit_name(enum vlp_config_limit l)
 		return "dump";
 	case VLP_LIMIT_READ_ERROR:
 		return "read_error";
+	case VLP_LIMIT_HOST:
+		return "host";
 	case VLP_LIMIT_NONE:
 		break;
 	}

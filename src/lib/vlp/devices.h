@@ -24,6 +24,8 @@ enum vlp_origin {
 	VLP_ORIGIN_LIVE,     /* read now through libpci */
 	VLP_ORIGIN_DUMP,     /* parsed from a hex dump or raw binary */
 	VLP_ORIGIN_SNAPSHOT, /* parsed from a virtio-lspci snapshot */
+	VLP_ORIGIN_HOST,     /* a VM's device seen from the host, through QEMU's monitor
+			      * (live, or replayed from a host-side snapshot) */
 };
 
 /* Why fewer bytes than the device has could be read. */
@@ -32,6 +34,7 @@ enum vlp_config_limit {
 	VLP_LIMIT_PRIVILEGE,  /* live, not root: sysfs gives only the 64-byte header */
 	VLP_LIMIT_DUMP,       /* the dump holds only part of config space */
 	VLP_LIMIT_READ_ERROR, /* live read failed part way */
+	VLP_LIMIT_HOST,       /* the monitor gives no config space beyond the IDs and BARs */
 };
 
 VLP_API void vlp_device_free(struct vlp_device *dev);
@@ -77,12 +80,20 @@ VLP_API int vlp_filter_add_slot(struct vlp_ctx *ctx, struct vlp_filter *f, const
 /* "[<vendor>]:[<device>][:<class>[:<prog_if>]]" */
 VLP_API int vlp_filter_add_id(struct vlp_ctx *ctx, struct vlp_filter *f, const char *spec);
 
+struct vlp_monitor; /* <vlp/host.h> */
 struct vlp_source_opts {
 	const char *dump_path;           /* NULL: live; "-": standard input */
 	enum vlp_dump_format format;     /* dumps only */
 	const char *access_method;       /* live only: libpci method name, NULL = auto */
 	const struct vlp_filter *filter; /* NULL: no filter */
 	bool virtio_only;                /* skip devices that are not 1af4:1000-107f */
+	/* A VM's devices through QEMU's monitor (<vlp/host.h>): a QMP unix
+	 * socket, or a monitor already open (libvirt; the source takes a
+	 * reference of its own, the caller still closes it).  Either one makes
+	 * the source a host source (dump_path and access_method unused). */
+	const char *qmp_path;
+	struct vlp_monitor *monitor;
+	unsigned monitor_timeout_ms; /* 0: VLP_MONITOR_TIMEOUT_MS */
 };
 
 struct vlp_source;
