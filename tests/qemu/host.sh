@@ -235,13 +235,13 @@ logs=("$h"/*.log)
 sent=$(cat "${logs[@]}" 2>/dev/null | grep -o '"execute" *: *"[^"]*"\|"command-line" *: *"[^"]*"' |
 	sed 's/.*: *"\(.*\)"/\1/' | sort | uniq -c | sort -rn)
 check "--monitor-log: commands logged" [ -n "$sent" ]
-bad=$(awk '{ $1 = ""; sub(/^ /, "") } !/^(qmp_capabilities|query-[a-z-]+|x-query-virtio|x-query-virtio-status|x-query-virtio-queue-status|x-query-virtio-vhost-queue-status|pmemsave|human-monitor-command|xp .*|info .*)$/' <<<"$sent")
+bad=$(awk '{ $1 = ""; sub(/^ /, "") } !/^(qmp_capabilities|query-[a-z-]+|qom-get|qom-list|x-query-virtio|x-query-virtio-status|x-query-virtio-queue-status|x-query-virtio-vhost-queue-status|pmemsave|human-monitor-command|xp .*|info .*)$/' <<<"$sent")
 check "--monitor-log: only queries and memory reads sent (${bad:-none other})" [ -z "$bad" ]
 check "--monitor-log: never x-query-virtio-queue-element" [ -z "$(grep -l 'x-query-virtio-queue-element' "${logs[@]}" 2>/dev/null)" ]
 echo "$VLP_PROG: commands sent, by count: $(tr -s ' \n' ' ' <<<"$sent")"
 # Monitor commands per host run, for the report.
 for n in host-compare host-blk-sample host-rng-sample; do
-	echo "$VLP_PROG: $n: $(grep -c . "$h/$n.log" 2>/dev/null || echo 0) monitor commands"
+	echo "$VLP_PROG: $n: $(grep -c "\"execute\"" "$h/$n.log" 2>/dev/null || echo 0) monitor commands"
 done
 
 vlp_print_notes
