@@ -100,6 +100,7 @@ struct pci_dev;
 struct vlp_pcilib;
 struct vlp_bars;     /* bar.c: open BAR access */
 struct vlp_snapshot; /* records.c: recorded register reads */
+struct vlp_monitor_records; /* core/monitor.h: monitor exchanges kept */
 
 /* What may be written, and who is told of each access (bar.c). */
 struct vlp_write_policy {
@@ -134,6 +135,15 @@ struct vlp_device {
 	 * being recorded now (for vlp_snapshot_write) */
 	struct vlp_snapshot *snapshot;
 	struct vlp_snapshot *recording;
+	/* host devices (VLP_ORIGIN_HOST, source/hostsrc.c): the VM's monitor
+	 * (a reference of the device's own), the QOM path of its virtio
+	 * backend, the monitor exchanges that listed it and read it (kept
+	 * for --save; a host snapshot's replay reads them back), and guest
+	 * memory over the monitor, opened on the first ring read */
+	struct vlp_monitor *monitor;
+	char *qom_path;
+	struct vlp_monitor_records *host_records;
+	struct vlp_guestmem *host_mem;
 };
 
 /* Offset of a row: register offsets come from the field tables, the one
@@ -292,6 +302,24 @@ int vlp_dump_reader_open_stream(struct vlp_ctx *ctx, FILE *stream, const char *n
 int vlp_dump_reader_next(struct vlp_dump_reader *r, struct vlp_device **out);
 void vlp_dump_reader_close(struct vlp_dump_reader *r);
 
+/* Host source (source/hostsrc.c): a VM's virtio devices through its
+ * monitor (x-query-virtio joined with query-pci).  open takes a reference
+ * of the monitor; next gives devices in slot order (1, 0 at the end, <0). */
+struct vlp_host_source;
+int vlp_host_source_open(struct vlp_ctx *ctx, struct vlp_monitor *mon, struct vlp_host_source **out);
+int vlp_host_source_next(struct vlp_host_source *hs, const struct vlp_filter *f, bool virtio_only,
+			 unsigned *skipped, struct vlp_device **out);
+void vlp_host_source_close(struct vlp_host_source *hs);
+/* A host snapshot's device (qom_path and host_records from its "# vlp-host"
+ * and "# vlp-qmp" lines) made a host device again by replaying its
+ * recorded exchanges through the same listing code; name: the input's. */
+int vlp_host_replay(struct vlp_ctx *ctx, const char *name, struct vlp_device *dev);
+
+/* state/hoststate.c: a host device's state from its monitor into s
+ * (allocated and, on failure, freed by the caller, vlp_read_state). */
+int vlp_host_state_fill(struct vlp_ctx *ctx, struct vlp_device *dev,
+			const struct vlp_state_opts *opts, struct vlp_state *s);
+
 /* ------------------------------------------------------------------ */
 /* Entry points below the public API: the library's own files and its
  * unit tests call them; not installed, not exported from libvlp.so.  By
@@ -400,6 +428,26 @@ int vlp_drive_queue_setup(struct vlp_drive *d, struct vlp_vqs *vqs, unsigned q, 
 			  const struct vlp_vq_info **info);
 
 /* below vlp/linux.h */
+/* Guest memory read by another backend (linux/guestmem_qmp.c): reader gets
+ * reads already checked to lie inside one range added with
+ * vlp_guestmem_add_ram; reader_free(impl) at vlp_guestmem_free (and on
+ * failure here).  kind: what vlp_guestmem_kind says ("qmp"). */
+typedef int (*vlp_guestmem_reader_fn)(struct vlp_ctx *ctx, void *impl, uint64_t pa, void *buf,
+				      size_t len);
+int vlp_guestmem_new_reader(struct vlp_ctx *ctx, const char *kind, vlp_guestmem_reader_fn reader,
+			    void (*reader_free)(void *impl), void *impl, struct vlp_guestmem **out);
+int vlp_guestmem_add_ram(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, uint64_t len);
+void vlp_guestmem_set_kind(struct vlp_guestmem *mem, const char *kind); /* a static string */
+/* A VM's RAM through its monitor (guestmem_qmp.c): only the ranges that
+ * the VM's memory map ("info mtree -f", address space "memory") calls
+ * "ram" (never MMIO: reading a device region has side effects); reads by
+ * pmemsave into a private temporary file when QEMU can write it there and
+ * this process read it (tried at open), else by HMP "xp".  Takes a
+ * reference of the monitor.  Its kind says which: "qmp-pmemsave",
+ * "qmp-xp". */
+int vlp_guestmem_open_monitor(struct vlp_ctx *ctx, struct vlp_monitor *mon,
+			      struct vlp_guestmem **out);
+
 /* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
 int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);
 /* Copies len bytes at guest-physical pa (recorded memory only). */
