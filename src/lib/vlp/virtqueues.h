@@ -318,6 +318,9 @@ struct vlp_queue_ring {
 	/* Sampling (vlp_rings_record, vlp_rings_judge): one entry per read */
 	struct vlp_queue_sample *samples;
 	size_t nsamples;
+	/* A host device (--qmp): QEMU's view of the queue at each of those
+	 * reads (host_samples[k] beside samples[k]; valid false: not read) */
+	struct vlp_host_queue *host_samples;
 	struct vlp_verdict verdict;
 	/* Findings only a series of reads can make (ring-used-len, 2.7.8.2) */
 	struct vlp_finding *sample_findings;
