@@ -89,7 +89,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit layers sanitize golden golden-update check-corpus check-corpus-update roundtrip diff-names crosscheck live fuzz \
 	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-exercise faulty-blk repl-tty tui qemu-tui \
-	prometheus qemu-prometheus build-clang deb deb-test symbols
+	prometheus qemu-prometheus qemu-host build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
 
@@ -334,6 +334,11 @@ qemu-nudge: virtio-lspci
 qemu-prometheus: virtio-lspci
 	@tests/qemu/prometheus.sh ./virtio-lspci
 
+# The host's view (--qmp) of one guest against the guest's own view at the same moment,
+# a stall made on purpose judged from both sides, the refusals, and only queries sent.
+qemu-host: virtio-lspci
+	@tests/qemu/host.sh
+
 # The interactive REPL in tmux: completion, history, Ctrl-C.
 repl-tty: virtio-lspci
 	@tests/repl-tty.sh ./virtio-lspci
@@ -423,7 +428,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-exercise qemu-tui qemu-prometheus repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

@@ -99,7 +99,7 @@ _virtio_lspci()
                 compopt -o nospace 2>/dev/null
             return
             ;;
-        -F | --file | --save | --textfile)
+        -F | --file | --save | --textfile | --qmp | --monitor-log)
             if declare -F _filedir >/dev/null 2>&1; then
                 _filedir
             else
@@ -154,7 +154,7 @@ _virtio_lspci()
     $split && return
 
     if [[ $cur == -* ]]; then
-        local opts='-s --slot -d --id -F --file --format -A --access-method
+        local opts='-s --slot -d --id -F --file --format -A --access-method --qmp --monitor-log
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --exercise --strict --list-checks --diff --negotiate

@@ -39,6 +39,7 @@ enum long_only {
 	OPT_REBIND,
 	OPT_TEXTFILE,
 	OPT_QMP,
+	OPT_MONITOR_LOG,
 	OPT_EXERCISE,
 };
 
@@ -64,6 +65,8 @@ static const char usage_text[] =
 	"      --format=FORMAT      dump format: auto (default), lspci, raw, xxd, hexdump\n"
 	"      --qmp=SOCKET         a VM's devices from the host, through QEMU's QMP\n"
 	"                           monitor socket (queries only)\n"
+	"      --monitor-log=FILE   with --qmp: append every command sent to the\n"
+	"                           monitor and its reply to FILE\n"
 	"  -A, --access-method=METHOD  libpci access method for live reads (\"-A help\")\n"
 	"Registers behind the BARs (live devices and snapshots, with -v or -J):\n"
 	"      --access=MODE        auto (default: sysfs mmap, else the PCI configuration\n"
@@ -195,6 +198,7 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
 	{ "qmp", required_argument, NULL, OPT_QMP },
+	{ "monitor-log", required_argument, NULL, OPT_MONITOR_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -382,6 +386,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_QMP:
 			o->qmp_path = optarg;
 			break;
+		case OPT_MONITOR_LOG:
+			o->monitor_log = optarg;
+			break;
 		case OPT_FORMAT:
 			if (vlp_dump_format_parse(optarg, &o->format))
 				return usage_error(
@@ -549,6 +556,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->qmp_path && (o->dump_path || o->access_method))
 		return usage_error("--qmp reads a VM through its monitor: not with %s",
 				   o->dump_path ? "-F" : "-A");
+	if (o->monitor_log && !o->qmp_path)
+		return usage_error("%s", "--monitor-log applies to --qmp");
 	if (o->dump_path && o->access_method)
 		return usage_error("%s", "-A (access method) applies to live reads, not to -F dumps");
 	if (!o->dump_path && o->format != VLP_FORMAT_AUTO)

@@ -98,8 +98,8 @@ const struct vlp_field_table *vlp_pci_command_table(void);
 
 struct pci_dev;
 struct vlp_pcilib;
-struct vlp_bars;     /* bar.c: open BAR access */
-struct vlp_snapshot; /* records.c: recorded register reads */
+struct vlp_bars;            /* bar.c: open BAR access */
+struct vlp_snapshot;        /* records.c: recorded register reads */
 struct vlp_monitor_records; /* core/monitor.h: monitor exchanges kept */
 
 /* What may be written, and who is told of each access (bar.c). */
@@ -319,6 +319,11 @@ int vlp_host_replay(struct vlp_ctx *ctx, const char *name, struct vlp_device *de
  * (allocated and, on failure, freed by the caller, vlp_read_state). */
 int vlp_host_state_fill(struct vlp_ctx *ctx, struct vlp_device *dev,
 			const struct vlp_state_opts *opts, struct vlp_state *s);
+/* QEMU's view of queue q again (one x-query-virtio-queue-status, and the
+ * vhost backend's when vhost): for the sampler's reads after the first.
+ * 0 (out->valid false when QEMU refused the queue) or -errno. */
+int vlp_host_queue_status(struct vlp_ctx *ctx, const struct vlp_device *dev, unsigned q, bool vhost,
+			  struct vlp_host_queue *out);
 
 /* ------------------------------------------------------------------ */
 /* Entry points below the public API: the library's own files and its
@@ -445,8 +450,7 @@ void vlp_guestmem_set_kind(struct vlp_guestmem *mem, const char *kind); /* a sta
  * this process read it (tried at open), else by HMP "xp".  Takes a
  * reference of the monitor.  Its kind says which: "qmp-pmemsave",
  * "qmp-xp". */
-int vlp_guestmem_open_monitor(struct vlp_ctx *ctx, struct vlp_monitor *mon,
-			      struct vlp_guestmem **out);
+int vlp_guestmem_open_monitor(struct vlp_ctx *ctx, struct vlp_monitor *mon, struct vlp_guestmem **out);
 
 /* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
 int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);

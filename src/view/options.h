@@ -56,7 +56,8 @@ struct options {
 	bool prometheus;      /* -o prometheus, --textfile */
 	const char *textfile; /* --textfile=PATH: the output written there atomically */
 	const char *dump_path;
-	const char *qmp_path; /* --qmp: a VM through QEMU's monitor */
+	const char *qmp_path;    /* --qmp: a VM through QEMU's monitor */
+	const char *monitor_log; /* --monitor-log=FILE: every monitor command and reply */
 	enum vlp_dump_format format;
 	const char *access_method;
 	enum vlp_access_mode access; /* BAR access */

@@ -52,6 +52,7 @@ static void json_header(struct output *o, const struct vlp_device *dev, const st
 	unsigned ven = (unsigned)h->vendor_id.value, did = (unsigned)h->device_id.value;
 	const char *origin = vlp_device_origin(dev) == VLP_ORIGIN_LIVE       ? "live"
 			     : vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT ? "snapshot"
+			     : vlp_device_origin(dev) == VLP_ORIGIN_HOST     ? "host"
 									     : "dump";
 	char slot[32];
 
@@ -259,6 +260,90 @@ static void json_bar_map(struct output *o, const struct vlp_layout *l)
 	json_end_array(j);
 }
 
+/* host (a --qmp device only): QEMU's own facts of the device and of each
+ * queue (x-query-virtio-status, x-query-virtio-queue-status and the vhost
+ * backend's), under QEMU's names in snake_case (man page, JSON OUTPUT). */
+static void json_host_queue(struct json *j, const struct vlp_host_queue *q)
+{
+	json_begin_object(j, NULL);
+	json_uint(j, "index", q->index);
+	json_string(j, "error", q->valid ? NULL : q->error);
+	if (q->valid) {
+		json_uint(j, "vring_num", q->vring_num);
+		json_uint(j, "vring_num_default", q->vring_num_default);
+		json_uint(j, "vring_align", q->vring_align);
+		json_uint(j, "vring_desc", q->desc);
+		json_uint(j, "vring_avail", q->avail);
+		json_uint(j, "vring_used", q->used);
+		if (q->has_last_avail_idx)
+			json_uint(j, "last_avail_idx", q->last_avail_idx);
+		else
+			json_null(j, "last_avail_idx");
+		if (q->has_shadow_avail_idx)
+			json_uint(j, "shadow_avail_idx", q->shadow_avail_idx);
+		else
+			json_null(j, "shadow_avail_idx");
+		json_uint(j, "used_idx", q->used_idx);
+		json_uint(j, "signalled_used", q->signalled_used);
+		json_bool(j, "signalled_used_valid", q->signalled_used_valid);
+		json_uint(j, "inuse", q->inuse);
+	}
+	if (q->vhost) {
+		json_begin_object(j, "vhost");
+		json_int(j, "kick", q->vhost_kick);
+		json_int(j, "call", q->vhost_call);
+		json_uint(j, "num", q->vhost_num);
+		json_uint(j, "desc_phys", q->vhost_desc_phys);
+		json_uint(j, "avail_phys", q->vhost_avail_phys);
+		json_uint(j, "used_phys", q->vhost_used_phys);
+		json_end_object(j);
+	} else {
+		json_null(j, "vhost");
+	}
+	json_end_object(j);
+}
+
+static void json_host(struct json *j, const struct vlp_device *dev, const struct vlp_state *s)
+{
+	const struct vlp_host_view *h = vlp_state_host(s);
+	const char *qom = vlp_device_qom_path(dev);
+
+	if (!qom)
+		return;
+	json_begin_object(j, "host");
+	json_string(j, "qom_path", qom);
+	if (h) {
+		json_string(j, "name", h->name);
+		json_string(j, "bus_name", h->bus_name);
+		json_uint(j, "num_vqs", h->num_vqs);
+		json_bool(j, "broken", h->broken);
+		json_bool(j, "vm_running", h->vm_running);
+		json_bool(j, "started", h->started);
+		json_bool(j, "disabled", h->disabled);
+		json_bool(j, "vhost_started", h->vhost_started);
+		json_uint(j, "isr", h->isr);
+		json_uint(j, "queue_sel", h->queue_sel);
+		json_begin_array(j, "queues");
+		for (size_t i = 0; i < h->nqueues; i++)
+			json_host_queue(j, &h->queues[i]);
+		json_end_array(j);
+		if (h->has_vhost_dev) {
+			json_begin_object(j, "vhost");
+			json_uint(j, "nvqs", h->vhost_nvqs);
+			json_uint(j, "vq_index", h->vhost_vq_index);
+			json_uint(j, "max_queues", h->vhost_max_queues);
+			json_uint(j, "features", h->vhost_features);
+			json_uint(j, "acked_features", h->vhost_acked_features);
+			json_uint(j, "backend_features", h->vhost_backend_features);
+			json_uint(j, "protocol_features", h->vhost_protocol_features);
+			json_end_object(j);
+		} else {
+			json_null(j, "vhost");
+		}
+	}
+	json_end_object(j);
+}
+
 static void json_device(struct output *o, const struct device_view *v)
 {
 	const struct vlp_device *dev = v->dev;
@@ -272,6 +357,7 @@ static void json_device(struct output *o, const struct device_view *v)
 	json_bar_map(o, l);
 	json_finding_list(&o->json, "findings", l->findings, l->nfindings);
 	json_state(o, v);
+	json_host(&o->json, dev, v->state);
 	/* With --rings: why no queue object has its ring, when none has. */
 	if (v->rings_asked) {
 		json_string(&o->json, "rings_error",

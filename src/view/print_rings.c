@@ -187,7 +187,8 @@ static void json_findings_of(struct json *j, const struct vlp_queue_ring *q)
 }
 
 /* verdict: {state, section, evidence, samples, rates: {avail_per_s,
- * used_per_s, irq_per_s}}; rates null for a single read. */
+ * used_per_s, irq_per_s}}; rates null for a single read; host_cause (what
+ * only QEMU's side shows, a name of vlp_host_cause_name) when there is one. */
 static void json_verdict(struct json *j, const struct vlp_queue_ring *q)
 {
 	const struct vlp_verdict *vd = &q->verdict;
@@ -196,6 +197,8 @@ static void json_verdict(struct json *j, const struct vlp_queue_ring *q)
 	json_string(j, "state", vlp_verdict_state_name(vd->state));
 	json_string(j, "section", vd->section);
 	json_string(j, "evidence", vd->evidence);
+	if (vd->host_cause != VLP_HOST_CAUSE_NONE)
+		json_string(j, "host_cause", vlp_host_cause_name(vd->host_cause));
 	json_uint(j, "samples", q->nsamples);
 	if (!vd->rates_valid || vd->state == VLP_VERDICT_NOT_SAMPLED) {
 		json_null(j, "rates");
@@ -376,6 +379,8 @@ static void text_verdict(struct output *o, const struct vlp_queue_ring *q)
 	const struct vlp_verdict *vd = &q->verdict;
 
 	fprintf(o->f, ", %s", vlp_verdict_state_name(vd->state));
+	if (vd->host_cause != VLP_HOST_CAUSE_NONE)
+		fprintf(o->f, " (host: %s)", vlp_host_cause_name(vd->host_cause));
 	if (vd->state == VLP_VERDICT_PROGRESSING && vd->rates_valid) {
 		fprintf(o->f, " (%.1f avail/s, %.1f used/s", vd->avail_per_s, vd->used_per_s);
 		if (vd->irq_rate_valid)

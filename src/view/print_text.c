@@ -363,6 +363,20 @@ static void print_hex(struct output *o, const struct vlp_device *dev)
 	}
 }
 
+/* A host device (--qmp): whose view it is, and what the host cannot see,
+ * said once here rather than as a row of unavailable values. */
+static void print_host_origin(struct output *o, const struct vlp_device *dev)
+{
+	const char *qom = vlp_device_qom_path(dev);
+
+	if (!qom)
+		return;
+	fprintf(o->f, "\tHost view: QEMU's view through its monitor, QOM path %s\n", qom);
+	fprintf(o->f, "\t\tnot visible from the host: config space beyond the IDs and BARs, the "
+		      "registers as the guest reads them through the BARs, the MSI-X table, the "
+		      "guest's driver and interrupt counts\n");
+}
+
 static void text_device(struct output *o, const struct device_view *v)
 {
 	const struct vlp_device *dev = v->dev;
@@ -373,6 +387,7 @@ static void text_device(struct output *o, const struct device_view *v)
 		print_summary(o, l);
 	if (o->opts.verbose >= 1 && show_section(&o->opts, SHOW_CAPS)) {
 		print_identity(o, l);
+		print_host_origin(o, dev);
 		print_command_status(o, l);
 		print_bars(o, l);
 		for (size_t i = 0; i < l->ncaps; i++)

@@ -29,10 +29,44 @@ fail:
 	return -1;
 }
 
+/* --monitor-log: the command sent, then QEMU's reply, a line each, written
+ * as they pass (a run that fails halfway still shows what it sent). */
+static void log_monitor(void *arg, const char *command, const char *reply)
+{
+	FILE *f = arg;
+
+	fprintf(f, "%s\n%s\n", command, reply ? reply : "null");
+	fflush(f);
+}
+
+/* The monitor of --qmp, opened here when its commands are logged; -1
+ * after saying why. */
+static int open_logged_monitor(struct vlp_ctx *ctx, const struct options *o, struct vlp_monitor **mon)
+{
+	static FILE *log;
+
+	if (!log) {
+		log = fopen(o->monitor_log, "ae");
+		if (!log) {
+			fprintf(stderr, PROG ": --monitor-log %s: %s\n", o->monitor_log,
+				strerror(errno));
+			return -1;
+		}
+	}
+	if (vlp_monitor_open_qmp(ctx, o->qmp_path, 0, mon)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return -1;
+	}
+	vlp_monitor_set_log(*mon, log_monitor, log);
+	return 0;
+}
+
 int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_path,
 		struct vlp_filter *filter, struct vlp_source **out)
 {
 	struct vlp_source_opts sopts = { 0 };
+	struct vlp_monitor *mon = NULL;
+	int err;
 
 	sopts.dump_path = dump_path;
 	sopts.format = o->format;
@@ -40,7 +74,14 @@ int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_p
 	sopts.qmp_path = dump_path ? NULL : o->qmp_path;
 	sopts.filter = filter;
 	sopts.virtio_only = true;
-	if (vlp_source_open(ctx, &sopts, out)) {
+	if (sopts.qmp_path && o->monitor_log) {
+		if (open_logged_monitor(ctx, o, &mon))
+			return -1;
+		sopts.monitor = mon;
+	}
+	err = vlp_source_open(ctx, &sopts, out);
+	vlp_monitor_close(mon);
+	if (err) {
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		return -1;
 	}

@@ -191,3 +191,8 @@ if ex_out=$(tests/qemu/exercise.sh ./virtio-lspci 2>&1); then
 else
 	echo "--check --exercise per device type: the QEMU guest suite failed or did not run"
 fi
+
+# The host's view (--qmp): monitor commands and milliseconds per sample of a
+# 9-queue virtio-net, and one listing of each of 8 VMs (tests/bench/host.sh).
+echo
+tests/bench/host.sh ./virtio-lspci

@@ -515,7 +515,9 @@ int vlp_check_device_rings(struct vlp_ctx *ctx, const struct vlp_device *dev,
 		else if (!l->virtio.is_virtio)
 			why = "not a virtio device";
 		else if (header_only && strcmp(c->where, "header"))
-			why = "only the 64-byte config header was read";
+			why = vlp_device_origin(dev) == VLP_ORIGIN_HOST
+				      ? "not visible from the host (QEMU's monitor gives the IDs and BARs, not the config space)"
+				      : "only the 64-byte config header was read";
 		else if ((c->data == VLP_CHECK_STATE || c->data == VLP_CHECK_RINGS) && !state)
 			why = no_state_reason ? no_state_reason : "registers behind the BARs not read";
 		else if (!row)

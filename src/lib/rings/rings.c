@@ -354,6 +354,7 @@ void vlp_rings_free(struct vlp_rings *r)
 	for (size_t i = 0; i < r->nqueues; i++) {
 		vlp_ring_free(r->queues[i].ring);
 		free(r->queues[i].samples);
+		free(r->queues[i].host_samples);
 		free(r->queues[i].sample_findings);
 	}
 	free(r->queues);

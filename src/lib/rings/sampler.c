@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/monitor.h"
 #include "internal.h"
 
 /* Linux's count of the IRQ serving a queue's vector. */
@@ -52,6 +53,63 @@ int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *r, const struct vlp_
 }
 
 /* The verdict's input for a queue: built here only. */
+/* A host device: QEMU's indices beside each read of the ring refine the
+ * verdict (hostverdict.c). */
+static void judge_host(const struct vlp_queue_ring *cq, const struct vlp_state *state)
+{
+	struct vlp_queue_ring *q = (struct vlp_queue_ring *)cq;
+	const struct vlp_host_view *h = vlp_state_host(state);
+	struct vlp_host_verdict_input in = {
+		.samples = q->samples,
+		.host = q->host_samples,
+		.nsamples = q->nsamples,
+		.role = q->role,
+	};
+
+	if (!h || !q->host_samples || q->verdict.state == VLP_VERDICT_NOT_SAMPLED)
+		return;
+	in.broken = h->broken;
+	in.vhost = h->vhost_started;
+	if (state->common.values && state->common.values[VLP_COMMON_DEVICE_STATUS].valid)
+		in.needs_reset = state->common.values[VLP_COMMON_DEVICE_STATUS].value &
+				 VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET);
+	vlp_host_verdict_judge(&in, &q->verdict);
+}
+
+/* A host device: QEMU's view of every queue with a ring at the read just
+ * recorded (the first read's is the state's own; later ones cost one
+ * x-query-virtio-queue-status per queue beside the ring read).  A queue
+ * QEMU does not answer for is left not valid. */
+static int record_host(struct vlp_ctx *ctx, const struct vlp_device *dev,
+		       const struct vlp_state *state, struct vlp_rings *rings, bool first)
+{
+	const struct vlp_host_view *h = vlp_state_host(state);
+
+	if (!h)
+		return 0;
+	for (size_t i = 0; i < rings->nqueues; i++) {
+		struct vlp_queue_ring *q = &rings->queues[i];
+		struct vlp_host_queue *grown, *hs;
+
+		if (!q->nsamples)
+			continue;
+		grown = realloc(q->host_samples, q->nsamples * sizeof(*q->host_samples));
+		if (!grown)
+			return vlp_error(ctx, ENOMEM, "out of memory");
+		q->host_samples = grown;
+		hs = &grown[q->nsamples - 1];
+		memset(hs, 0, sizeof(*hs));
+		if (first) {
+			for (size_t k = 0; k < h->nqueues; k++)
+				if (h->queues[k].index == q->index)
+					*hs = h->queues[k];
+		} else if (vlp_host_queue_status(ctx, dev, q->index, h->vhost_started, hs)) {
+			hs->valid = false;
+		}
+	}
+	return 0;
+}
+
 void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const char *unsampled_why)
 {
 	for (size_t i = 0; i < r->nqueues; i++) {
@@ -75,6 +133,7 @@ void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const c
 			in.pending = e->pending;
 		}
 		vlp_verdict_judge(&in, &q->verdict);
+		judge_host(q, state);
 	}
 }
 
@@ -99,7 +158,11 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			    const struct vlp_sample_opts *opts, struct vlp_irqs **irqs,
 			    unsigned *failed)
 {
-	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE;
+	/* a host device is a live VM read through its monitor, unless its
+	 * monitor is a snapshot's recorded replies */
+	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE ||
+		    (vlp_device_origin(dev) == VLP_ORIGIN_HOST && dev->monitor &&
+		     strcmp(vlp_monitor_kind(dev->monitor), "recorded"));
 	unsigned count = opts ? opts->count : 1;
 	/* A snapshot is one moment of ring memory: decoded once, no wait. */
 	unsigned reads = live ? count : 1;
@@ -110,6 +173,8 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 
 	*failed = 0;
 	err = vlp_rings_record(ctx, rings, *irqs, 0);
+	if (!err)
+		err = record_host(ctx, dev, state, rings, true);
 	for (unsigned k = 1; !err && rings->mem && k < reads; k++) {
 		struct vlp_irqs *next = NULL;
 
@@ -125,6 +190,8 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 			*irqs = next;
 		}
 		err = vlp_rings_record(ctx, rings, live ? *irqs : NULL, now_s() - t0);
+		if (!err)
+			err = record_host(ctx, dev, state, rings, false);
 	}
 	if (count > 1 && !live) {
 		snprintf(why, sizeof(why),

@@ -204,7 +204,8 @@ static int read_device(struct hreader *r, unsigned *type)
 
 	if (rc)
 		return rc;
-	snprintf(h->name, sizeof(h->name), "%s", vlp_jv_get_str(st, "name") ? vlp_jv_get_str(st, "name") : "");
+	snprintf(h->name, sizeof(h->name), "%s",
+		 vlp_jv_get_str(st, "name") ? vlp_jv_get_str(st, "name") : "");
 	snprintf(h->bus_name, sizeof(h->bus_name), "%s",
 		 vlp_jv_get_str(st, "bus-name") ? vlp_jv_get_str(st, "bus-name") : "");
 	snprintf(h->device_endian, sizeof(h->device_endian), "%s",
@@ -240,8 +241,10 @@ static int read_device(struct hreader *r, unsigned *type)
 	}
 	/* QEMU 7.2 keeps 64 feature bits: words 2 and 3 are 0 there. */
 	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
-		s->device_features[w] = (struct vlp_val){ w < 2 ? (uint32_t)(dev_bits >> (32 * w)) : 0, true };
-		s->driver_features[w] = (struct vlp_val){ w < 2 ? (uint32_t)(drv_bits >> (32 * w)) : 0, true };
+		s->device_features[w] =
+			(struct vlp_val){ w < 2 ? (uint32_t)(dev_bits >> (32 * w)) : 0, true };
+		s->driver_features[w] =
+			(struct vlp_val){ w < 2 ? (uint32_t)(drv_bits >> (32 * w)) : 0, true };
 	}
 	statuses = vlp_jv_get(vlp_jv_get(st, "status"), "statuses");
 	for (size_t i = 0; !rc && i < vlp_jv_len(statuses); i++) {
@@ -256,7 +259,8 @@ static int read_device(struct hreader *r, unsigned *type)
 		if (k < VLP_ARRAY_SIZE(status_aliases))
 			status |= VLP_S_MASK(status_aliases[k].bit);
 		else
-			rc = note(r, "device status: QEMU names %s, which the library does not know", name);
+			rc = note(r, "device status: QEMU names %s, which the library does not know",
+				  name);
 	}
 	if (vlp_jv_get_u64(vlp_jv_get(st, "status"), "unknown-statuses", &v))
 		status |= v;
@@ -272,13 +276,14 @@ static int read_device(struct hreader *r, unsigned *type)
 			h->vhost_max_queues = (unsigned)v;
 		/* vhost-dev's feature fields are VirtioDeviceFeatures too */
 		if (!rc)
-			rc = features(r, *type, vlp_jv_get(vhost, "features"), "vhost", &h->vhost_features, &v);
+			rc = features(r, *type, vlp_jv_get(vhost, "features"), "vhost",
+				      &h->vhost_features, &v);
 		if (!rc)
 			rc = features(r, *type, vlp_jv_get(vhost, "acked-features"), "vhost acked",
 				      &h->vhost_acked_features, &v);
 		if (!rc)
-			rc = features(r, *type, vlp_jv_get(vhost, "backend-features"), "vhost backend",
-				      &h->vhost_backend_features, &v);
+			rc = features(r, *type, vlp_jv_get(vhost, "backend-features"),
+				      "vhost backend", &h->vhost_backend_features, &v);
 		vlp_jv_get_u64(vhost, "protocol-features", &h->vhost_protocol_features);
 	}
 	vlp_jv_free(st);
@@ -312,21 +317,21 @@ static void vhost_queue(struct hreader *r, struct vlp_host_queue *hq)
 	vlp_jv_free(v);
 }
 
-static int read_queue(struct hreader *r, unsigned q)
+/* QEMU's view of queue hq->index (x-query-virtio-queue-status, and the
+ * vhost backend's when vhost runs the device) into hq: 0 (a queue QEMU
+ * refuses, "Invalid virtqueue number N", is left not valid with its
+ * error), or -errno. */
+static int queue_status(struct hreader *r, struct vlp_host_queue *hq, bool vhost)
 {
-	struct vlp_state *s = r->s;
-	struct vlp_host_queue *hq = &r->h->queues[r->h->nqueues++];
-	struct vlp_queue_state *qs;
 	struct vlp_jv *v = NULL;
 	uint64_t u;
 	int rc;
 
-	hq->index = q;
-	rc = query_path(r, "x-query-virtio-queue-status", (int)q, &v);
+	rc = query_path(r, "x-query-virtio-queue-status", (int)hq->index, &v);
 	if (rc == -EIO) {
 		/* "Invalid virtqueue number N": a queue of size 0 */
 		snprintf(hq->error, sizeof(hq->error), "%s", vlp_ctx_error(r->ctx));
-		return 0;
+		return 1;
 	}
 	if (rc)
 		return rc;
@@ -348,8 +353,24 @@ static int read_queue(struct hreader *r, unsigned q)
 	if (vlp_jv_get_u64(v, "inuse", &u))
 		hq->inuse = (uint32_t)u;
 	vlp_jv_free(v);
-	if (r->h->vhost_started)
+	if (vhost)
 		vhost_queue(r, hq);
+	return 0;
+}
+
+static int read_queue(struct hreader *r, unsigned q)
+{
+	struct vlp_state *s = r->s;
+	struct vlp_host_queue *hq = &r->h->queues[r->h->nqueues++];
+	struct vlp_queue_state *qs;
+	int rc;
+
+	hq->index = q;
+	rc = queue_status(r, hq, r->h->vhost_started);
+	if (rc > 0)
+		return 0;
+	if (rc)
+		return rc;
 	qs = &s->queues[s->nqueues];
 	qs->index = q;
 	if (regs_new(&qs->regs))
@@ -425,4 +446,18 @@ int vlp_host_state_fill(struct vlp_ctx *ctx, struct vlp_device *dev,
 const struct vlp_host_view *vlp_state_host(const struct vlp_state *state)
 {
 	return state ? state->host : NULL;
+}
+
+int vlp_host_queue_status(struct vlp_ctx *ctx, const struct vlp_device *dev, unsigned q, bool vhost,
+			  struct vlp_host_queue *out)
+{
+	struct hreader r = { .ctx = ctx, .dev = (struct vlp_device *)dev };
+
+	memset(out, 0, sizeof(*out));
+	out->index = q;
+	if (!dev->monitor || !dev->qom_path)
+		return vlp_error(ctx, ENODEV, "a host device without its monitor");
+	if (vlp_json_quote(r.qpath, sizeof(r.qpath), dev->qom_path) >= sizeof(r.qpath))
+		return vlp_error(ctx, ENAMETOOLONG, "%s: QOM path too long", dev->qom_path);
+	return queue_status(&r, out, vhost) < 0 ? -1 : 0;
 }

@@ -242,6 +242,17 @@ struct vlp_verdict_input {
 	const char *unsampled_why;
 };
 
+/* What only the host's side of a queue shows (vlp_host_verdict_judge). */
+enum vlp_host_cause {
+	VLP_HOST_CAUSE_NONE,
+	VLP_HOST_CAUSE_FETCHED_NOT_COMPLETED,  /* inuse > 0, used_idx still */
+	VLP_HOST_CAUSE_KICKED_NOT_FETCHED,     /* avail.idx ahead of last_avail_idx, inuse 0 */
+	VLP_HOST_CAUSE_DEVICE_BROKEN,          /* QEMU's broken, NEEDS_RESET */
+	VLP_HOST_CAUSE_COMPLETED_NOT_NOTIFIED, /* with a witness only */
+	VLP_HOST_CAUSE_CANNOT_TELL,            /* completed, unconsumed, no witness */
+	VLP_HOST_CAUSES
+};
+
 struct vlp_verdict {
 	enum vlp_verdict_state state;
 	const char *section; /* the spec rule it rests on, NULL: none */
@@ -250,10 +261,39 @@ struct vlp_verdict {
 	double avail_per_s, used_per_s;
 	bool irq_rate_valid; /* and the IRQ was counted in each */
 	double irq_per_s;
+	/* From the host (vlp_host_verdict_judge): what only QEMU's side of the
+	 * queue shows; VLP_HOST_CAUSE_NONE from the guest. */
+	enum vlp_host_cause host_cause;
 };
 
 /* The verdict of one queue over its samples: pure, no I/O. */
 VLP_API void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *out);
+/* "none", "fetched-not-completed", "kicked-not-fetched", "device-broken",
+ * "completed-not-notified", "cannot-tell-from-the-host" */
+VLP_API const char *vlp_host_cause_name(enum vlp_host_cause c);
+
+/* The host's side of one queue over the same reads (hostverdict.c): QEMU's
+ * indices (struct vlp_host_queue of <vlp/host.h>, one per read, oldest
+ * first) beside the ring as read from guest RAM (samples, may be NULL:
+ * rings not read). */
+struct vlp_host_queue;
+struct vlp_host_verdict_input {
+	const struct vlp_queue_sample *samples; /* guest RAM, as the verdict's */
+	const struct vlp_host_queue *host;      /* QEMU's, the same count */
+	size_t nsamples;
+	enum vlp_queue_role role;
+	bool broken;      /* x-query-virtio-status "broken": virtio_error() stop */
+	bool needs_reset; /* device_status has DEVICE_NEEDS_RESET (2.1.2) */
+	bool vhost;       /* a vhost backend runs the device: QEMU's own used_idx
+			   * and inuse are not the backend's */
+};
+/* Refines a verdict judged from the same ring samples (vlp_verdict_judge)
+ * with QEMU's indices: the cause only the host can name, QEMU's numbers in
+ * the evidence.  Where the guest sees the same fact the state keeps the
+ * guest's name (device-stalled); a completion not notified needs a witness
+ * (EVENT_IDX: used_event behind used.idx, QEMU's signalled_used behind its
+ * used_idx), otherwise it is cannot-tell-from-the-host.  Pure, no I/O. */
+VLP_API void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_verdict *v);
 /* The plain numbers of a decoded ring (t and the IRQ are left to the
  * caller). */
 VLP_API void vlp_queue_sample_from_ring(const struct vlp_ring *ring, struct vlp_queue_sample *s);
@@ -278,6 +318,9 @@ struct vlp_queue_ring {
 	/* Sampling (vlp_rings_record, vlp_rings_judge): one entry per read */
 	struct vlp_queue_sample *samples;
 	size_t nsamples;
+	/* A host device (--qmp): QEMU's view of the queue at each of those
+	 * reads (host_samples[k] beside samples[k]; valid false: not read) */
+	struct vlp_host_queue *host_samples;
 	struct vlp_verdict verdict;
 	/* Findings only a series of reads can make (ring-used-len, 2.7.8.2) */
 	struct vlp_finding *sample_findings;

@@ -1,0 +1,257 @@
+#!/bin/bash
+# The host's view (make qemu-host): one TCG guest (q35, 512M of guest RAM in a shared
+# memfd for the vhost-user device) with a virtio-net (00:02.0), -blk (03), -rng (04,
+# rate-limited by QEMU: max-bytes=64 per 10 minutes), -serial with a virtconsole (05),
+# -scsi with a scsi-hd (06) and a vhost-user-blk served by qemu-storage-daemon (07),
+# looked at from both sides at the same moment (the guest waits on a step while the host
+# reads; tests/qemu/host/guest.sh and hook.sh):
+#   - per device, joined by PCI slot, the host view (virtio-lspci --qmp=SOCKET -J -vv
+#     --rings) equals the guest's own (-J -vv --rings inside) on device type, status,
+#     device/driver/negotiated features, and per queue on size, addresses, enable and the
+#     ring indices avail.idx and used.idx (a queue that moved between the guest's two
+#     reads around the host's is compared on the bounds only);
+#   - a stall made on purpose: the blk throttled (QMP block_set_io_throttle, 64 bytes/s)
+#     while the guest reads it, and the rng whose reader waits on QEMU's rate limit: the
+#     host's --sample names the verdict the guest's --sample names, with QEMU's indices
+#     as evidence (inuse, last_avail_idx, used_idx) and the host-only cause
+#     (fetched-not-completed, kicked-not-fetched);
+#   - the host faces: text (-vv) says it is QEMU's view through the monitor, --check,
+#     --save decoded offline by -F as the live host view, -s;
+#   - refusals, each one line and exit 1: a socket that is not QMP (a banner, an echo
+#     server), a monitor busy with another client, QEMU with -compat
+#     unstable-input=reject, a path that does not exist;
+#   - every command the tool sent (--monitor-log) is a query: qmp_capabilities, query-*,
+#     x-query-virtio, -status, -queue-status, -vhost-queue-status, pmemsave, or
+#     human-monitor-command "xp"/"info"; never x-query-virtio-queue-element (it
+#     overwrites QEMU's shadow_avail_idx).
+#
+#   tests/qemu/host.sh [--keep DIR]   (VLP_QEMU_CACHE: the kernel cache, see README.md)
+#
+# Output: FAIL lines, "note:" lines, then "qemu-host: N passed, M failed"; exit 0 only if
+# every check passed. Not root: "SKIP: reason" and exit 0 (vlp_setup_or_skip).
+# About 45 s.
+# shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
+set -uo pipefail
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/lib.sh"
+vlp_suite qemu-host
+vlp_parse_keep "$@"
+vlp_need jq socat base64 tar
+command -v qemu-storage-daemon >/dev/null ||
+	vlp_cant "qemu-storage-daemon is missing (Debian's qemu-system-common ships it)"
+vlp_setup_or_skip
+vlp_work "$keep"
+out=$work/guest.out g=$work/guest h=$work/host
+mkdir -p "$g" "$h"
+
+pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
+stop_all() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	pids=()
+}
+trap 'stop_all; vlp_cleanup' EXIT
+
+# ---------------------------------------------------------------- the guest
+truncate -s 16M "$work/blk.img" "$work/scsi.img" "$work/qsd.img"
+qemu-storage-daemon --blockdev "driver=file,node-name=f0,filename=$work/qsd.img" \
+	--export "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,addr.path=$work/vu.sock,writable=on" \
+	>"$work/qsd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [[ -S $work/vu.sock ]] && break; sleep 0.1; done
+[[ -S $work/vu.sock ]] || vlp_cant "qemu-storage-daemon did not listen: $(head -c 300 "$work/qsd.log")"
+
+A=(-object memory-backend-memfd,id=mem,size=512M,share=on -machine memory-backend=mem
+	-netdev user,id=n02 -device virtio-net-pci,netdev=n02,id=vlp02,addr=0x2
+	-drive "if=none,id=d03,format=raw,file=$work/blk.img"
+	-device virtio-blk-pci,drive=d03,id=vlp03,addr=0x3
+	-device virtio-rng-pci,id=vlp04,addr=0x4,max-bytes=64,period=600000
+	-device virtio-serial-pci,id=vlp05,addr=0x5,max_ports=1 -chardev null,id=cn05
+	-device virtconsole,chardev=cn05,bus=vlp05.0
+	-device virtio-scsi-pci,id=vlp06,addr=0x6
+	-drive "if=none,id=d06,format=raw,file=$work/scsi.img" -device scsi-hd,drive=d06,bus=vlp06.0
+	-chardev "socket,id=c07,path=$work/vu.sock"
+	-device vhost-user-blk-pci,chardev=c07,num-queues=1,id=vlp07,addr=0x7)
+vlp_sync_port "$work/sync.sock"
+t_guest=$SECONDS
+VLP_HOST_WORK=$h VLP_HOST_TOOL=$tool VLP_HOST_SYNC=$work/sync.sock \
+	"$VLP_QEMU_DIR/run-guest.sh" -o "$out" --add "$tool:/usr/bin/virtio-lspci" \
+	--test "$VLP_QEMU_DIR/host/guest.sh" --hook "$VLP_QEMU_DIR/host/hook.sh" --hook-at start \
+	--timeout 150 -m 512M --log "$work/console.log" -- "${A[@]}" 2>"$work/run-guest.err"
+rc=$?
+t_guest=$((SECONDS - t_guest))
+stop_all
+check "guest ran (exit $rc)" [ "$rc" = 0 ]
+awk '$0 == "@@VLP-HOST begin" { on = 1; next } $0 == "@@VLP-HOST end" { exit }
+	on && /^[A-Za-z0-9+\/=]+$/ { print }' "$out" | base64 -d 2>/dev/null | tar -xzf - -C "$g" 2>/dev/null
+check "the guest's files decoded" [ -s "$g/guest1.json" ]
+[[ -s $g/guest1.json ]] || tail -n 20 "$work/console.log" | sed "s/^/$VLP_PROG:   console: /"
+grep '^@@VLP-NOTE' "$out" | sed "s/^/$VLP_PROG: /"
+
+# rc_is NAME WANT [DIR]: the exit status of the run NAME was WANT.
+rc_is() { [ "$(cat "${3:-$h}/$1.rc" 2>/dev/null)" = "$2" ]; }
+for n in guest1 guest2 guest-blk-sample guest-rng-sample; do
+	check "guest: $n exits 0 ($(head -c 200 "$g/$n.err" 2>/dev/null))" rc_is "$n" 0 "$g"
+done
+for n in host-compare host-text host-save host-slot host-blk-sample host-rng-sample host-blk-text; do
+	check "host: $n exits 0 ($(head -c 300 "$h/$n.err" 2>/dev/null))" rc_is "$n" 0
+done
+
+# ---------------------------------------------------------------- guest = host
+# One line per check: "pass NAME", "fail NAME DETAIL", "note NAME NOTE WHAT".
+# shellcheck disable=SC2016 # jq programs: their $names are jq's
+compare='
+def dev($d; $s): first(($d.devices // [])[] | select(.slot == $s)) // null;
+def queue($d; $i): first(($d.state.common.queues // [])[] | select(.index == $i)) // null;
+def same($what; $a; $b): if $a == $b then "pass\t\($what)" else "fail\t\($what)\tguest \($a | tojson) host \($b | tojson)" end;
+["VIRTIO_F_NOTIFY_ON_EMPTY", "VIRTIO_F_ANY_LAYOUT", "VIRTIO_F_UNUSED", "VIRTIO_NET_F_GSO"] as $legacy_only |
+($g1[0].devices // [])[] as $gd | $gd.slot as $s | dev($h[0]; $s) as $hd | dev($g2[0]; $s) as $gd2 |
+if $hd == null then "fail\t\($s): a host device\tnone with this slot" else
+	same("\($s): device type"; $gd.virtio.device_type_name; $hd.virtio.device_type_name),
+	same("\($s): status"; $gd.state.common.fields.device_status; $hd.state.common.fields.device_status),
+	# QEMU offers its legacy-only bits (NOTIFY_ON_EMPTY 24, ANY_LAYOUT 27, bit 30; net: GSO 6) through
+	# the legacy interface only: the modern device_feature register masks them
+	# (virtio_pci_common_read: host_features & ~legacy_features); x-query-virtio-status
+	# lists host_features whole.
+	($legacy_only | map(select(. as $b | $hd.state.common.device_features | index($b)))) as $lo |
+	(if ($lo | length) > 0 then "note\t\($s): device features\tQEMU lists its legacy-only bits (\($lo | join(" "))), which the modern interface masks: compared without them\t\($s)" else empty end),
+	same("\($s): device features"; $gd.state.common.device_features; ($hd.state.common.device_features // []) - $legacy_only),
+	same("\($s): driver features"; $gd.state.common.driver_features; $hd.state.common.driver_features),
+	same("\($s): negotiated features"; $gd.state.common.negotiated_features; $hd.state.common.negotiated_features),
+	(($gd.state.common.queues // [])[] as $q | queue($hd; $q.index) as $hq | queue($gd2; $q.index) as $q2 |
+	"\($s) queue \($q.index)" as $n |
+	if $hq == null then "fail\t\($n): a host queue\tnone" else
+		same("\($n): size"; $q.queue_size; $hq.queue_size),
+		same("\($n): enable"; $q.queue_enable; $hq.queue_enable),
+		same("\($n): addresses"; [$q.queue_desc, $q.queue_driver, $q.queue_device]; [$hq.queue_desc, $hq.queue_driver, $hq.queue_device]),
+		if $q.ring.avail.idx == null then empty
+		elif [$q.ring.avail.idx, $q.ring.used.idx] == [$q2.ring.avail.idx, $q2.ring.used.idx] then
+			same("\($n): avail.idx, used.idx"; [$q.ring.avail.idx, $q.ring.used.idx]; [$hq.ring.avail.idx, $hq.ring.used.idx])
+		else "note\t\($n): ring indices\tthe queue moved between the guest reads: not compared\t\($n)" end
+	end)
+end'
+while IFS=$'\t' read -r v name detail what; do
+	case $v in
+	pass) pass ;;
+	note) vlp_note "$detail" "$what" ;;
+	fail) fail "$name: $detail" ;;
+	esac
+done < <(jq -rn --slurpfile g1 "$g/guest1.json" --slurpfile g2 "$g/guest2.json" \
+	--slurpfile h "$h/host-compare.json" "$compare" 2>"$work/compare.err")
+[[ -s $work/compare.err ]] && fail "comparison: $(head -c 300 "$work/compare.err")"
+ndev=$(jq '.devices | length' "$g/guest1.json" 2>/dev/null)
+check "the guest saw the six devices (${ndev:-none})" [ "${ndev:-0}" = 6 ]
+check "the host saw the same devices" [ "$(jq -c '[.devices[].slot] | sort' "$h/host-compare.json" 2>/dev/null)" = \
+	"$(jq -c '[.devices[].slot] | sort' "$g/guest1.json" 2>/dev/null)" ]
+hj() { jq -e "$2" "$h/$1.json" >/dev/null 2>&1; }
+check "host JSON: origin host, QOM path of each device" \
+	hj host-compare '[.devices[] | .origin == "host" and (.host.qom_path | test("^/machine/peripheral/vlp0[2-7]/virtio-backend$"))] | all'
+check "host JSON: QEMU's per-queue facts" \
+	hj host-compare '[.devices[].host.queues[] | has("last_avail_idx") and has("used_idx") and has("inuse")] | length > 0 and all'
+check "host JSON: the vhost-user-blk's vhost backend" \
+	hj host-compare '.devices[] | select(.slot == "0000:00:07.0") | .host.vhost != null'
+
+# ---------------------------------------------------------------- the stall
+vstate() { jq -r '.devices[0].state.common.queues[0].ring.verdict.state // "none"' "$1" 2>/dev/null; }
+vhost() { jq -r '.devices[0].state.common.queues[0].ring.verdict.host_cause // "none"' "$1" 2>/dev/null; }
+vev() { jq -r '.devices[0].state.common.queues[0].ring.verdict.evidence // ""' "$1" 2>/dev/null; }
+check "blk throttled: the guest's verdict is device-stalled ($(vstate "$g/guest-blk-sample.json"))" \
+	[ "$(vstate "$g/guest-blk-sample.json")" = device-stalled ]
+check "blk throttled: the host's verdict is the guest's ($(vstate "$h/host-blk-sample.json"))" \
+	[ "$(vstate "$h/host-blk-sample.json")" = "$(vstate "$g/guest-blk-sample.json")" ]
+check "blk throttled: host cause fetched-not-completed ($(vhost "$h/host-blk-sample.json"))" \
+	[ "$(vhost "$h/host-blk-sample.json")" = fetched-not-completed ]
+ev=$(vev "$h/host-blk-sample.json")
+check "blk throttled: the host's evidence cites QEMU's inuse and used_idx ($ev)" \
+	grep -q 'inuse [1-9].*used_idx [0-9]' <<<"$ev"
+check "rng rate-limited: the guest's verdict is device-stalled or notifications-suppressed ($(vstate "$g/guest-rng-sample.json"))" \
+	grep -qx 'device-stalled\|notifications-suppressed' <<<"$(vstate "$g/guest-rng-sample.json")"
+check "rng rate-limited: the host's verdict is the guest's ($(vstate "$h/host-rng-sample.json"))" \
+	[ "$(vstate "$h/host-rng-sample.json")" = "$(vstate "$g/guest-rng-sample.json")" ]
+check "rng rate-limited: host cause kicked-not-fetched ($(vhost "$h/host-rng-sample.json"))" \
+	[ "$(vhost "$h/host-rng-sample.json")" = kicked-not-fetched ]
+ev=$(vev "$h/host-rng-sample.json")
+check "rng rate-limited: the host's evidence cites last_avail_idx and inuse 0 ($ev)" \
+	grep -q 'last_avail_idx [0-9].*inuse 0\|inuse 0.*last_avail_idx [0-9]' <<<"$ev"
+qi=$(jq -sc '[.[0].return.inuse, .[0].return["used-idx"], .[1].return.inuse]' "$h/qemu-status.json" 2>/dev/null)
+echo "$VLP_PROG: QEMU's [blk inuse, blk used-idx, rng inuse] at the end: ${qi:-none}"
+
+# ---------------------------------------------------------------- the host faces
+check "text: the header says QEMU's view through the monitor with the QOM path" \
+	grep -q 'QEMU.*monitor.*/machine/peripheral/vlp03/virtio-backend' "$h/host-text.json"
+check "text: the --sample verdict line names device-stalled" grep -q 'device-stalled' "$h/host-blk-text.json"
+check "-s 00:04.0: one device" hj host-slot '.devices | length == 1 and .[0].slot == "0000:00:04.0"'
+check "--check -J: a report" hj host-check '.devices | length == 6'
+check "--check: what the host cannot see is NOT RUN, not visible from the host" \
+	grep -q 'not visible from the host' "$h/host-check.json"
+if [[ -s $h/host.snap ]]; then
+	"$tool" -F "$h/host.snap" -J --rings >"$work/replay.json" 2>"$work/replay.err"
+	check "--save: the host snapshot decodes offline (-F) ($(head -c 200 "$work/replay.err"))" [ $? = 0 ]
+	check "--save: the replay equals the live host view (devices, status, queues, rings)" [ \
+		"$(jq -c '[.devices[] | [.slot, .state.common.fields.device_status, [.state.common.queues[]? | [.queue_desc, .ring.avail.idx, .ring.used.idx]]]]' "$work/replay.json" 2>/dev/null)" = \
+		"$(jq -c '[.devices[] | [.slot, .state.common.fields.device_status, [.state.common.queues[]? | [.queue_desc, .ring.avail.idx, .ring.used.idx]]]]' "$h/host-save.json" 2>/dev/null)" ]
+else
+	fail "--save: no host snapshot written"
+fi
+
+# ---------------------------------------------------------------- refusals
+# refused NAME SOCKET WORDS: the tool on SOCKET exits 1 with one line on stderr holding WORDS.
+refused() {
+	local name=$1 s=$2 words=$3 rc t=$SECONDS
+	timeout 30 "$tool" --qmp="$s" --monitor-log="$h/refused-$name.log" -J >"$work/r.out" 2>"$work/r.err"
+	rc=$?
+	check "refused, $name: exit 1 (got $rc, $((SECONDS - t)) s)" [ "$rc" = 1 ]
+	check "refused, $name: one line on stderr ($(wc -l <"$work/r.err"))" [ "$(wc -l <"$work/r.err")" = 1 ]
+	check "refused, $name: the line says $words ($(head -c 200 "$work/r.err"))" grep -qi -- "$words" "$work/r.err"
+	check "refused, $name: nothing on stdout" [ ! -s "$work/r.out" ]
+}
+refused "no such path" "$work/none.sock" "$work/none.sock"
+socat "UNIX-LISTEN:$work/banner.sock,fork" SYSTEM:'echo SSH-2.0-OpenSSH_9.2p1; cat' 2>/dev/null &
+pids+=($!)
+socat "UNIX-LISTEN:$work/echo.sock,fork" EXEC:cat 2>/dev/null &
+pids+=($!)
+# small QEMU ARGS: a QEMU stopped before its first instruction (-S), a virtio-rng, its
+# QMP on $work/small.sock (no guest needed to be refused).
+small() {
+	rm -f "$work/small.sock"
+	qemu-system-x86_64 -accel tcg -machine q35 -m 64M -display none -nodefaults -S \
+		-qmp "unix:$work/small.sock,server=on,wait=off" -device virtio-rng-pci "$@" \
+		</dev/null >"$work/small.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 50); do [[ -S $work/small.sock ]] && break; sleep 0.1; done
+}
+for _ in $(seq 50); do [[ -S $work/banner.sock && -S $work/echo.sock ]] && break; sleep 0.1; done
+refused "not QMP (a banner)" "$work/banner.sock" "not.*QMP\|QMP.*greeting"
+refused "not QMP (an echo server)" "$work/echo.sock" "not.*QMP\|QMP.*greeting\|no greeting"
+small
+# The other client: connected, reading, never writing (it holds QMP's one connection).
+timeout 40 socat -u "UNIX-CONNECT:$work/small.sock" OPEN:/dev/null 2>/dev/null &
+pids+=($!)
+sleep 0.5
+refused "a busy monitor" "$work/small.sock" "busy\|another client"
+stop_all
+small -compat unstable-input=reject
+refused "-compat unstable-input=reject" "$work/small.sock" "unstable"
+stop_all
+
+# ---------------------------------------------------------------- read only
+# Every command of every --monitor-log: its name (and the HMP command line).
+logs=("$h"/*.log)
+sent=$(cat "${logs[@]}" 2>/dev/null | grep -o '"execute" *: *"[^"]*"\|"command-line" *: *"[^"]*"' |
+	sed 's/.*: *"\(.*\)"/\1/' | sort | uniq -c | sort -rn)
+check "--monitor-log: commands logged" [ -n "$sent" ]
+bad=$(awk '{ $1 = ""; sub(/^ /, "") } !/^(qmp_capabilities|query-[a-z-]+|qom-get|qom-list|x-query-virtio|x-query-virtio-status|x-query-virtio-queue-status|x-query-virtio-vhost-queue-status|pmemsave|human-monitor-command|xp .*|info .*)$/' <<<"$sent")
+check "--monitor-log: only queries and memory reads sent (${bad:-none other})" [ -z "$bad" ]
+check "--monitor-log: never x-query-virtio-queue-element" [ -z "$(grep -l 'x-query-virtio-queue-element' "${logs[@]}" 2>/dev/null)" ]
+echo "$VLP_PROG: commands sent, by count: $(tr -s ' \n' ' ' <<<"$sent")"
+# Monitor commands per host run, for the report.
+for n in host-compare host-blk-sample host-rng-sample; do
+	echo "$VLP_PROG: $n: $(grep -c "\"execute\"" "$h/$n.log" 2>/dev/null || echo 0) monitor commands"
+done
+
+vlp_print_notes
+echo "$VLP_PROG: guest ran in ${t_guest}s; steps (s): $(tr '\n' ' ' <"$h/steps" 2>/dev/null)"
+echo "$VLP_PROG: $((SECONDS - VLP_T0)) s"
+summary "$VLP_PROG"

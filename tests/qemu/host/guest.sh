@@ -1,0 +1,66 @@
+#!/bin/sh
+# Guest side of tests/qemu/host.sh (busybox sh; run by the harness's /init as /test.sh).
+# The guest looks at its own devices and then stops at "STEP NAME" on the second serial
+# port while the host looks at the same devices through QEMU's monitor
+# (tests/qemu/host/hook.sh answers OK when it is done), so that both look at the same
+# moment:
+#   STEP compare    after the guest's virtio-lspci -J -vv --rings (all devices); the
+#                   same read again after the host's (a queue that moved in between is
+#                   seen)
+#   STEP throttle   the host throttles the virtio-blk's drive (64 bytes/s); then the
+#                   guest reads the disk and the entropy device (whose QEMU rate limit,
+#                   64 bytes per 10 minutes, is spent at once) in the background
+#   STEP stall      after the guest's --sample of the blk and the rng: the host samples
+#                   both through the monitor
+#   STEP finished   the host's last queries
+# Stillness: IPv6 is off before eth0 goes up (no router solicitations on the transmit
+# queue). The files go back as one gzip'd tar in base64 between "@@VLP-HOST begin" and
+# "@@VLP-HOST end".
+# shellcheck source=tests/qemu/guest-lib.sh
+. /lib/vlp-guest.sh
+out=/tmp/host
+blk=0000:00:03.0
+rng=0000:00:04.0
+mkdir -p "$out"
+# The sync port stays open for the whole run (bytes sent while it is closed are lost).
+exec 3<>/dev/ttyS1
+stty -F /dev/ttyS1 raw -echo 2>/dev/null
+step() {
+	echo "STEP $*" >&3
+	read -r ack <&3
+	[ "$ack" = OK ] || echo "@@VLP-NOTE step $1: host answered '$ack'"
+}
+# run NAME ARGS...: virtio-lspci ARGS, stdout in NAME.json, stderr in NAME.err, status in NAME.rc.
+run() {
+	n=$1
+	shift
+	virtio-lspci "$@" >"$out/$n.json" 2>"$out/$n.err"
+	echo $? >"$out/$n.rc"
+}
+
+for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do
+	[ -e "$f" ] && echo 1 >"$f"
+done
+for i in /sys/class/net/*; do
+	case ${i##*/} in lo) ;; *) ip link set "${i##*/}" up ;; esac
+done
+sleep 1
+
+run guest1 -J -vv --rings
+step compare
+run guest2 -J -vv --rings
+
+step throttle
+cat /dev/vda >/dev/null 2>&1 &
+dd if=/dev/hwrng of=/dev/null bs=64 count=64 2>/dev/null &
+sleep 3
+cat /sys/class/misc/hw_random/rng_current >"$out/rng_current" 2>&1
+run guest-blk-sample -J --rings --sample=5x200ms -s "$blk"
+run guest-rng-sample -J --rings --sample=5x200ms -s "$rng"
+step stall
+run guest-blk-after -J --rings -s "$blk"
+step finished
+
+echo "@@VLP-HOST begin"
+tar -C "$out" -czf - . | base64
+echo "@@VLP-HOST end"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# Host hook of tests/qemu/host.sh (run-guest.sh --hook-at start). Serves the guest's
+# "STEP NAME" lines on the second serial port (tests/qemu/host/guest.sh) and answers OK
+# when its reads are done; meanwhile the guest waits, so both sides see the same moment.
+# The tool ($VLP_HOST_TOOL) reads QEMU's monitor ($VLP_QMP_SOCKET) with --monitor-log
+# in $VLP_HOST_WORK/NAME.log; each run leaves NAME.json (stdout), NAME.err, NAME.rc:
+#   STEP compare    host-compare   --qmp -J -vv --rings (every device)
+#                   host-text      --qmp -vv -s 00:03.0 (text)
+#                   host-save      --qmp -J --rings --save host.snap (then decoded
+#                                  offline by host.sh: -F host.snap)
+#                   host-check     --qmp --check -J
+#                   host-slot      --qmp -J -s 00:04.0 (the -s filter)
+#   STEP throttle   QMP block_set_io_throttle on the blk's drive d03: bps=64, the other
+#                   five limits 0 (through tests/qemu/qmp.sh, not the tool)
+#   STEP stall      host-blk-sample, host-rng-sample: --qmp -J --sample=5x200ms -s SLOT
+#                   host-blk-text: --qmp --sample=5x200ms -vv -s 00:03.0
+#   STEP finished   qemu-status: QMP x-query-virtio-queue-status of the blk's queue 0
+#                   and the rng's (qmp.sh), for the indices the verdicts cite
+set -uo pipefail
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "$0")/../lib.sh"
+w=${VLP_HOST_WORK:?} tool=${VLP_HOST_TOOL:?} sock=${VLP_HOST_SYNC:?}
+: "${VLP_QMP:?}" "${VLP_QMP_SOCKET:?}"
+
+# host NAME ARGS...: the tool through the monitor, bounded in time.
+host() {
+	local n=$1
+	shift
+	timeout 60 "$tool" --qmp="$VLP_QMP_SOCKET" --monitor-log="$w/$n.log" "$@" >"$w/$n.json" 2>"$w/$n.err"
+	echo $? >"$w/$n.rc"
+}
+
+step() {
+	local t0=$SECONDS
+	case $1 in
+	compare)
+		host host-compare -J -vv --rings
+		host host-text -vv -s 00:03.0
+		host host-save -J --rings --save="$w/host.snap"
+		host host-check --check -J
+		host host-slot -J -s 00:04.0
+		;;
+	throttle)
+		vlp_qmp '{"execute":"block_set_io_throttle","arguments":{"device":"d03","bps":64,"bps_rd":0,"bps_wr":0,"iops":0,"iops_rd":0,"iops_wr":0}}' >"$w/throttle.json"
+		;;
+	stall)
+		host host-blk-sample -J --sample=5x200ms -s 00:03.0
+		host host-rng-sample -J --sample=5x200ms -s 00:04.0
+		host host-blk-text --sample=5x200ms -vv -s 00:03.0
+		;;
+	finished)
+		vlp_qmp "$(vlp_qmp_queue_status "$(vlp_qom vlp03)" 0)" "$(vlp_qmp_queue_status "$(vlp_qom vlp04)" 0)" \
+			"$(vlp_qmp_virtio_status "$(vlp_qom vlp03)")" >"$w/qemu-status.json"
+		;;
+	esac
+	echo "$1 $((SECONDS - t0))" >>"$w/steps"
+}
+vlp_serve_steps "$sock" "$w/steps.jsonl" step
