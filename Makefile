@@ -27,6 +27,19 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
+# libvirt (optional): --domain reaches a VM's monitor through libvirtd when
+# pkg-config finds libvirt-qemu (Debian: libvirt-dev); VLP_LIBVIRT=no builds
+# without it (then --domain says so).  --version tells which.
+VLP_LIBVIRT ?= auto
+ifneq ($(VLP_LIBVIRT),no)
+LIBVIRT_LIBS := $(shell $(PKG_CONFIG) --libs libvirt-qemu libvirt 2>/dev/null)
+endif
+ifneq ($(LIBVIRT_LIBS),)
+LIBVIRT_CFLAGS := -DVLP_HAVE_LIBVIRT $(shell $(PKG_CONFIG) --cflags libvirt-qemu libvirt 2>/dev/null)
+LIBVIRT_PC := libvirt-qemu
+else ifeq ($(VLP_LIBVIRT),yes)
+$(error VLP_LIBVIRT=yes: pkg-config finds no libvirt-qemu (install libvirt-dev))
+endif
 
 # Warnings are errors only with WERROR=1, which the test targets and `make
 # check` (so CI) set: a plain `make` with another compiler or flag set warns
@@ -34,7 +47,7 @@ READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lrea
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	$(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS) $(LIBVIRT_CFLAGS)
 # Each layer sees only what is below it: the library its own headers, the
 # shared view layer the library's, each face the view layer and its own
 # folder; src/main.c, which dispatches to the faces, sees them all.
@@ -43,9 +56,9 @@ VIEW_INC := $(LIB_INC) -Isrc/view
 FACE_INC = $(VIEW_INC) -I$(<D)
 MAIN_INC := $(VIEW_INC) -Isrc/cli -Isrc/repl -Isrc/tui
 # The library needs libpci only; the faces add readline and ncurses.
-LDLIBS := $(PCI_LIBS)
+LDLIBS := $(PCI_LIBS) $(LIBVIRT_LIBS)
 FACE_LDLIBS := $(READLINE_LIBS) $(CURSES_LIBS)
-CLI_LDLIBS := $(PCI_LIBS) $(FACE_LDLIBS)
+CLI_LDLIBS := $(PCI_LIBS) $(LIBVIRT_LIBS) $(FACE_LDLIBS)
 
 B := build
 # Short build lines; V=1 shows the commands.
@@ -132,7 +145,7 @@ $(SHARED_LIB): $(LIB_PIC) src/lib/libvlp.ver
 
 $(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(VERSION)|' $< > $@
+		-e 's|@VERSION@|$(VERSION)|' -e 's| @LIBVIRT_PC@|$(if $(LIBVIRT_PC), $(LIBVIRT_PC))|' $< > $@
 
 $(TOOL): $(CLI_OBJ) $(TOOL_LIB)
 	$(call say,LD,$@)
@@ -159,7 +172,7 @@ install: all
 	@# The .pc names the install's own PREFIX/LIBDIR, whatever the build used.
 	install -d $(DESTDIR)$(PKGCONFIGDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(VERSION)|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+		-e 's|@VERSION@|$(VERSION)|' -e 's| @LIBVIRT_PC@|$(if $(LIBVIRT_PC), $(LIBVIRT_PC))|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/virtio-lspci $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8 \
