@@ -27,6 +27,9 @@ struct vlp_monitor_transport {
 int vlp_monitor_new(struct vlp_ctx *ctx, const struct vlp_monitor_transport *t, void *impl,
 		    const char *name, struct vlp_monitor **out);
 
+/* Another reference (a device, a memory kept over the monitor). */
+struct vlp_monitor *vlp_monitor_ref(struct vlp_monitor *mon);
+
 /* A query: refused (-EPERM, message) for any command not on the read-only
  * list.  reply: the parsed "return" value (free with vlp_jv_free); an
  * {"error"} is -EIO (or -ENOTSUP for CommandNotFound and for an unstable
