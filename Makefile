@@ -36,7 +36,6 @@ LIBVIRT_LIBS := $(shell $(PKG_CONFIG) --libs libvirt-qemu libvirt 2>/dev/null)
 endif
 ifneq ($(LIBVIRT_LIBS),)
 LIBVIRT_CFLAGS := -DVLP_HAVE_LIBVIRT $(shell $(PKG_CONFIG) --cflags libvirt-qemu libvirt 2>/dev/null)
-LIBVIRT_PC := libvirt-qemu
 else ifeq ($(VLP_LIBVIRT),yes)
 $(error VLP_LIBVIRT=yes: pkg-config finds no libvirt-qemu (install libvirt-dev))
 endif
@@ -145,7 +144,7 @@ $(SHARED_LIB): $(LIB_PIC) src/lib/libvlp.ver
 
 $(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(VERSION)|' -e 's| @LIBVIRT_PC@|$(if $(LIBVIRT_PC), $(LIBVIRT_PC))|' $< > $@
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBVIRT_LIBS@|$(LIBVIRT_LIBS)|' $< > $@
 
 $(TOOL): $(CLI_OBJ) $(TOOL_LIB)
 	$(call say,LD,$@)
@@ -172,7 +171,7 @@ install: all
 	@# The .pc names the install's own PREFIX/LIBDIR, whatever the build used.
 	install -d $(DESTDIR)$(PKGCONFIGDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(VERSION)|' -e 's| @LIBVIRT_PC@|$(if $(LIBVIRT_PC), $(LIBVIRT_PC))|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBVIRT_LIBS@|$(LIBVIRT_LIBS)|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/virtio-lspci $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8 \

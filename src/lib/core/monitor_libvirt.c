@@ -186,7 +186,8 @@ int vlp_monitor_open_libvirt(struct vlp_ctx *ctx, const char *uri, const char *n
 	}
 	type = virConnectGetType(lv->conn);
 	if (!type || strcmp(type, "QEMU") != 0) {
-		int err = vlp_error(ctx, ENOTSUP, "%s: %s is a %s connection, not QEMU's: no QEMU monitor",
+		int err = vlp_error(ctx, ENOTSUP,
+				    "%s: %s is a %s connection, not QEMU's: no QEMU monitor",
 				    subject, lv->where, type ? type : "unknown");
 
 		lv_close(lv);

@@ -37,8 +37,7 @@ VLP_API int vlp_monitor_open_libvirt(struct vlp_ctx *ctx, const char *uri, const
 
 /* The running domains' names on URI (NULL: default), sorted: *names (free
  * with vlp_libvirt_names_free), *count (0: none running). */
-VLP_API int vlp_libvirt_domains(struct vlp_ctx *ctx, const char *uri, char ***names,
-				size_t *count);
+VLP_API int vlp_libvirt_domains(struct vlp_ctx *ctx, const char *uri, char ***names, size_t *count);
 VLP_API void vlp_libvirt_names_free(char **names, size_t count);
 
 #ifdef __cplusplus
