@@ -29,6 +29,19 @@ fail:
 	return -1;
 }
 
+int open_domain(struct vlp_ctx *ctx, const char *uri, const char *name, struct vlp_monitor **out)
+{
+	char note[VLP_LIBVIRT_NOTE_MAX];
+
+	if (vlp_monitor_open_libvirt(ctx, uri, name, out, note, sizeof(note))) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return -1;
+	}
+	if (note[0])
+		fprintf(stderr, PROG ": note: %s\n", note);
+	return 0;
+}
+
 int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_path,
 		struct vlp_filter *filter, struct vlp_source **out)
 {
@@ -37,6 +50,7 @@ int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_p
 	sopts.dump_path = dump_path;
 	sopts.format = o->format;
 	sopts.access_method = dump_path ? NULL : o->access_method;
+	sopts.monitor = dump_path ? NULL : o->monitor;
 	sopts.filter = filter;
 	sopts.virtio_only = true;
 	if (vlp_source_open(ctx, &sopts, out)) {
