@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/monitor.h"
 #include "vlp/libvirt.h"
@@ -56,9 +57,12 @@ static void lv_where(char *buf, size_t len, const char *uri)
 		snprintf(buf, len, "libvirt's default connection");
 }
 
+#define LV_PERMISSION " (permission denied: run as root or as a member of group libvirt)"
+
 /* The last libvirt error as one line (libvirt's own words, newlines
- * flattened), its errno, in ctx; subject: "domain NAME" or "libvirt". */
-static int lv_fail(struct vlp_ctx *ctx, const char *subject, const char *where)
+ * flattened), its errno, in ctx; subject: "domain NAME" or "libvirt";
+ * connecting: the error came from opening the connection. */
+static int lv_fail(struct vlp_ctx *ctx, const char *subject, const char *where, bool connecting)
 {
 	const virError *e = virGetLastError();
 	int code = e ? e->code : VIR_ERR_INTERNAL_ERROR;
@@ -81,24 +85,31 @@ static int lv_fail(struct vlp_ctx *ctx, const char *subject, const char *where)
 	case VIR_ERR_AUTH_UNAVAILABLE:
 	case VIR_ERR_ACCESS_DENIED:
 		err = EACCES;
-		hint = " (permission denied: run as root or as a member of group libvirt)";
+		hint = LV_PERMISSION;
 		break;
 	case VIR_ERR_NO_SUPPORT:
 	case VIR_ERR_OPERATION_UNSUPPORTED:
 		err = ENOTSUP;
 		break;
-	case VIR_ERR_NO_CONNECT:
+	case VIR_ERR_NO_CONNECT: /* no driver for that URI */
+		err = ECONNREFUSED;
+		break;
 	case VIR_ERR_SYSTEM_ERROR:
 	case VIR_ERR_RPC:
 		if (e && e->int1 == EACCES) {
 			err = EACCES;
-			hint = " (permission denied: run as root or as a member of group libvirt)";
+			hint = LV_PERMISSION;
 		} else {
 			err = ECONNREFUSED;
 			hint = " (is libvirtd running?)";
 		}
 		break;
 	default:
+		/* not root: polkit or the system bus said no, in its own words */
+		if (connecting && geteuid() != 0) {
+			err = EACCES;
+			hint = LV_PERMISSION;
+		}
 		break;
 	}
 	return vlp_error(ctx, err, "%s: %s: %s%s", subject, where, msg, hint);
@@ -113,7 +124,7 @@ static int lv_exchange(struct vlp_ctx *ctx, void *impl, const char *command, cha
 	if (virDomainQemuMonitorCommand(lv->dom, command, &result,
 					VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
 		snprintf(subject, sizeof(subject), "domain %s", lv->name);
-		return lv_fail(ctx, subject, lv->where);
+		return lv_fail(ctx, subject, lv->where, false);
 	}
 	if (!result)
 		return vlp_error(ctx, EPROTO, "domain %s: libvirt returned no reply", lv->name);
@@ -179,7 +190,7 @@ int vlp_monitor_open_libvirt(struct vlp_ctx *ctx, const char *uri, const char *n
 	/* Read-write: libvirt refuses monitor commands on a read-only one. */
 	lv->conn = virConnectOpen(uri);
 	if (!lv->conn) {
-		int err = lv_fail(ctx, subject, lv->where);
+		int err = lv_fail(ctx, subject, lv->where, true);
 
 		lv_close(lv);
 		return err;
@@ -195,7 +206,7 @@ int vlp_monitor_open_libvirt(struct vlp_ctx *ctx, const char *uri, const char *n
 	}
 	lv->dom = virDomainLookupByName(lv->conn, name);
 	if (!lv->dom) {
-		int err = lv_fail(ctx, subject, lv->where);
+		int err = lv_fail(ctx, subject, lv->where, false);
 
 		lv_close(lv);
 		return err;
@@ -231,10 +242,10 @@ int vlp_libvirt_domains(struct vlp_ctx *ctx, const char *uri, char ***names, siz
 	lv_init();
 	conn = virConnectOpenReadOnly(uri);
 	if (!conn)
-		return lv_fail(ctx, "libvirt", where);
+		return lv_fail(ctx, "libvirt", where, true);
 	n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0) {
-		err = lv_fail(ctx, "libvirt", where);
+		err = lv_fail(ctx, "libvirt", where, false);
 		virConnectClose(conn);
 		return err;
 	}
