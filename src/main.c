@@ -38,6 +38,7 @@ enum long_only {
 	OPT_SELFTEST,
 	OPT_REBIND,
 	OPT_TEXTFILE,
+	OPT_QMP,
 	OPT_EXERCISE,
 	OPT_DOMAIN,
 	OPT_ALL_DOMAINS,
@@ -64,6 +65,8 @@ static const char usage_text[] =
 	"Source:\n"
 	"  -F, --file=FILE          decode a dump instead of the live system (\"-\": stdin)\n"
 	"      --format=FORMAT      dump format: auto (default), lspci, raw, xxd, hexdump\n"
+	"      --qmp=SOCKET         a VM's devices from the host, through QEMU's QMP\n"
+	"                           monitor socket (queries only)\n"
 	"  -A, --access-method=METHOD  libpci access method for live reads (\"-A help\")\n"
 	"      --domain=NAME        the devices of the running libvirt domain NAME, read\n"
 	"                           through libvirtd's QEMU monitor passthrough (queries\n"
@@ -205,6 +208,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+	{ "qmp", required_argument, NULL, OPT_QMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -413,6 +417,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'F':
 			o->dump_path = optarg;
 			break;
+		case OPT_QMP:
+			o->qmp_path = optarg;
+			break;
 		case OPT_FORMAT:
 			if (vlp_dump_format_parse(optarg, &o->format))
 				return usage_error(
@@ -596,6 +603,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "-x (hex dump) cannot be combined with Prometheus output");
 	if (o->printer == &json_printer && o->out.hex)
 		return usage_error("%s", "-x (hex dump) cannot be combined with JSON output");
+	if (o->qmp_path && (o->dump_path || o->access_method))
+		return usage_error("--qmp reads a VM through its monitor: not with %s",
+				   o->dump_path ? "-F" : "-A");
 	if (o->dump_path && o->access_method)
 		return usage_error("%s", "-A (access method) applies to live reads, not to -F dumps");
 	if ((ret = check_libvirt_options(o)) >= 0)

@@ -30,7 +30,9 @@ static struct vlp_state *read_state(struct vlp_ctx *ctx, const struct options *o
 	why[0] = '\0';
 	/* Nothing to read: a dump, or no structure known (e.g. only the
 	 * header was readable). */
-	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP || !layout->virtio.is_virtio || !layout->nregions)
+	if (vlp_device_origin(dev) == VLP_ORIGIN_DUMP ||
+	    (vlp_device_origin(dev) != VLP_ORIGIN_HOST &&
+	     (!layout->virtio.is_virtio || !layout->nregions)))
 		return NULL;
 	if (o->out.verbose < 1 && !o->json && !o->prometheus && !o->save_path)
 		return NULL;

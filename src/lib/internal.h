@@ -100,6 +100,7 @@ struct pci_dev;
 struct vlp_pcilib;
 struct vlp_bars;     /* bar.c: open BAR access */
 struct vlp_snapshot; /* records.c: recorded register reads */
+struct vlp_monitor_records; /* core/monitor.h: monitor exchanges kept */
 
 /* What may be written, and who is told of each access (bar.c). */
 struct vlp_write_policy {
@@ -134,6 +135,15 @@ struct vlp_device {
 	 * being recorded now (for vlp_snapshot_write) */
 	struct vlp_snapshot *snapshot;
 	struct vlp_snapshot *recording;
+	/* host devices (VLP_ORIGIN_HOST, source/hostsrc.c): the VM's monitor
+	 * (a reference of the device's own), the QOM path of its virtio
+	 * backend, the monitor exchanges that listed it and read it (kept
+	 * for --save; a host snapshot's replay reads them back), and guest
+	 * memory over the monitor, opened on the first ring read */
+	struct vlp_monitor *monitor;
+	char *qom_path;
+	struct vlp_monitor_records *host_records;
+	struct vlp_guestmem *host_mem;
 };
 
 /* Offset of a row: register offsets come from the field tables, the one
@@ -291,6 +301,24 @@ int vlp_dump_reader_open_stream(struct vlp_ctx *ctx, FILE *stream, const char *n
  * one: -EINVAL, "NAME: no device in the dump (why)"). */
 int vlp_dump_reader_next(struct vlp_dump_reader *r, struct vlp_device **out);
 void vlp_dump_reader_close(struct vlp_dump_reader *r);
+
+/* Host source (source/hostsrc.c): a VM's virtio devices through its
+ * monitor (x-query-virtio joined with query-pci).  open takes a reference
+ * of the monitor; next gives devices in slot order (1, 0 at the end, <0). */
+struct vlp_host_source;
+int vlp_host_source_open(struct vlp_ctx *ctx, struct vlp_monitor *mon, struct vlp_host_source **out);
+int vlp_host_source_next(struct vlp_host_source *hs, const struct vlp_filter *f, bool virtio_only,
+			 unsigned *skipped, struct vlp_device **out);
+void vlp_host_source_close(struct vlp_host_source *hs);
+/* A host snapshot's device (qom_path and host_records from its "# vlp-host"
+ * and "# vlp-qmp" lines) made a host device again by replaying its
+ * recorded exchanges through the same listing code; name: the input's. */
+int vlp_host_replay(struct vlp_ctx *ctx, const char *name, struct vlp_device *dev);
+
+/* state/hoststate.c: a host device's state from its monitor into s
+ * (allocated and, on failure, freed by the caller, vlp_read_state). */
+int vlp_host_state_fill(struct vlp_ctx *ctx, struct vlp_device *dev,
+			const struct vlp_state_opts *opts, struct vlp_state *s);
 
 /* ------------------------------------------------------------------ */
 /* Entry points below the public API: the library's own files and its

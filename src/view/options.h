@@ -56,6 +56,7 @@ struct options {
 	bool prometheus;      /* -o prometheus, --textfile */
 	const char *textfile; /* --textfile=PATH: the output written there atomically */
 	const char *dump_path;
+	const char *qmp_path; /* --qmp: a VM through QEMU's monitor */
 	enum vlp_dump_format format;
 	/* A VM's devices through libvirt: --domain=NAME, --all-domains (the
 	 * listing: every running domain), --connect=URI (NULL: the default) */

@@ -50,6 +50,7 @@ int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_p
 	sopts.dump_path = dump_path;
 	sopts.format = o->format;
 	sopts.access_method = dump_path ? NULL : o->access_method;
+	sopts.qmp_path = dump_path ? NULL : o->qmp_path;
 	sopts.monitor = dump_path ? NULL : o->monitor;
 	sopts.filter = filter;
 	sopts.virtio_only = true;

@@ -20,6 +20,7 @@ struct vlp_monitor {
 	unsigned refs;
 	void (*log)(void *arg, const char *command, const char *reply);
 	void *log_arg;
+	struct vlp_monitor_records *capture;
 	unsigned long commands;
 	double ms;
 };
@@ -236,6 +237,9 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	mon->commands++;
 	if (mon->log)
 		mon->log(mon->log_arg, command, rc ? vlp_ctx_error(ctx) : text);
+	if (!rc && mon->capture && strcmp(execute, "human-monitor-command") &&
+	    strcmp(execute, "pmemsave") && vlp_monitor_records_add(mon->capture, command, text))
+		rc = vlp_error(ctx, ENOMEM, "%s: out of memory", mon->name);
 	free(command);
 	if (rc) {
 		free(text);
@@ -287,6 +291,49 @@ int vlp_monitor_hmp(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *co
 	r->s = NULL;
 	vlp_jv_free(r);
 	return 0;
+}
+
+void vlp_monitor_capture(struct vlp_monitor *mon, struct vlp_monitor_records *into)
+{
+	mon->capture = into;
+}
+
+int vlp_monitor_records_add(struct vlp_monitor_records *rs, const char *command, const char *reply)
+{
+	struct vlp_monitor_record *r;
+
+	if (vlp_grow((void **)&rs->r, &rs->alloc, rs->n, sizeof(*rs->r), 16))
+		return -ENOMEM;
+	r = &rs->r[rs->n];
+	r->command = strdup(command);
+	r->reply = strdup(reply);
+	if (!r->command || !r->reply) {
+		free(r->command);
+		free(r->reply);
+		return -ENOMEM;
+	}
+	rs->n++;
+	return 0;
+}
+
+int vlp_monitor_records_append(struct vlp_monitor_records *rs, const struct vlp_monitor_records *from)
+{
+	for (size_t i = 0; from && i < from->n; i++)
+		if (vlp_monitor_records_add(rs, from->r[i].command, from->r[i].reply))
+			return -ENOMEM;
+	return 0;
+}
+
+void vlp_monitor_records_free(struct vlp_monitor_records *rs)
+{
+	if (!rs)
+		return;
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->r[i].command);
+		free(rs->r[i].reply);
+	}
+	free(rs->r);
+	free(rs);
 }
 
 /* ------------------------------------------------------------------ */

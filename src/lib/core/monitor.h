@@ -48,13 +48,28 @@ bool vlp_monitor_allowed(const char *execute, const char *hmp_line);
 const char *vlp_monitor_kind(const struct vlp_monitor *mon);
 /* Commands sent so far and the milliseconds they took, for measurement. */
 void vlp_monitor_stats(const struct vlp_monitor *mon, unsigned long *commands, double *ms);
-/* The recorded transport (recorded.c): replies looked up by command text
- * in the order recorded; a command never recorded is -ENODATA
- * ("not recorded in the snapshot"). */
+/* Exchanges kept: what a host snapshot holds (# vlp-qmp lines). */
 struct vlp_monitor_record {
 	char *command;
 	char *reply;
 };
+struct vlp_monitor_records {
+	struct vlp_monitor_record *r;
+	size_t n, alloc;
+};
+/* Appends copies: 0 or -ENOMEM. */
+int vlp_monitor_records_add(struct vlp_monitor_records *rs, const char *command, const char *reply);
+/* Appends (copies of) every record of from. */
+int vlp_monitor_records_append(struct vlp_monitor_records *rs, const struct vlp_monitor_records *from);
+void vlp_monitor_records_free(struct vlp_monitor_records *rs); /* and rs itself */
+/* From now on every query's exchange (QEMU's reply, error replies too;
+ * not HMP and pmemsave: memory goes into a snapshot as "# vlp-mem") is
+ * appended to into; NULL stops. */
+void vlp_monitor_capture(struct vlp_monitor *mon, struct vlp_monitor_records *into);
+
+/* The recorded transport: replies looked up by command text in the order
+ * recorded; a command never recorded is -ENODATA ("not recorded in the
+ * snapshot"). */
 int vlp_monitor_open_recorded(struct vlp_ctx *ctx, const char *name,
 			      const struct vlp_monitor_record *records, size_t n,
 			      struct vlp_monitor **out);

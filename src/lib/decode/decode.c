@@ -223,7 +223,9 @@ int vlp_decode(struct vlp_ctx *ctx, const struct vlp_device *dev, struct vlp_lay
 	decode_header(&st);
 	decode_bars(&st);
 	decode_virtio_ids(&st);
-	if (l->header.status.valid && (l->header.status.value & PCI_STATUS_CAP_LIST))
+	if (!l->header.status.valid)
+		st.chain_unreadable = true; /* whether there is a chain is unknown */
+	else if (l->header.status.value & PCI_STATUS_CAP_LIST)
 		vlp_decode_cap_chain(&st);
 	vlp_decode_ecap_chain(&st);
 	if (l->virtio.transport == VLP_TRANSPORT_LEGACY) {

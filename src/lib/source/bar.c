@@ -429,6 +429,9 @@ static void write_policy(struct vlp_device *dev, const struct vlp_bar_opts *opts
 	if (opts->passive)
 		snprintf(b->write_refusal, sizeof(b->write_refusal),
 			 "passive access: nothing is written");
+	else if (dev->origin == VLP_ORIGIN_HOST)
+		snprintf(b->write_refusal, sizeof(b->write_refusal),
+			 "a device seen through QEMU's monitor is read-only (queries only)");
 	else if (dev->snapshot)
 		snprintf(b->write_refusal, sizeof(b->write_refusal), "a snapshot is read-only");
 	else if (!opts->writable)
@@ -586,7 +589,12 @@ int vlp_bars_open_why(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 	setup_selectors(b, layout);
 	dev->bars = b;
 	dev->close_bars = vlp_device_close_bars;
-	if (dev->snapshot) {
+	if (dev->origin == VLP_ORIGIN_HOST) {
+		/* A VM's device seen from the host: no BAR is reached; its
+		 * state comes from QEMU's monitor (vlp_read_state). */
+		snprintf(b->backend, sizeof(b->backend), "qmp");
+		return 0;
+	} else if (dev->snapshot) {
 		for (unsigned i = 0; i < VLP_NUM_BARS; i++)
 			b->bar[i].method = M_SNAPSHOT;
 	} else if (dev->origin != VLP_ORIGIN_LIVE) {

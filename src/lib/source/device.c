@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/monitor.h"
 #include "records.h"
 
 struct vlp_device *vlp_device_alloc(void)
@@ -26,6 +27,10 @@ void vlp_device_free(struct vlp_device *dev)
 		dev->close_bars(dev);
 	vlp_snapshot_free(dev->snapshot);
 	vlp_snapshot_free(dev->recording);
+	vlp_guestmem_free(dev->host_mem);
+	vlp_monitor_records_free(dev->host_records);
+	vlp_monitor_close(dev->monitor);
+	free(dev->qom_path);
 	free(dev);
 }
 

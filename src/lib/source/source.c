@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Sources: live devices through libpci, or a dump stream; one device at a
- * time either way. */
+/* Sources: live devices through libpci, a dump stream, or a VM through
+ * QEMU's monitor (hostsrc.c); one device at a time every way. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +19,9 @@ struct vlp_source {
 	size_t nlive, next_live;
 	/* dump */
 	struct vlp_dump_reader *dump;
+	const char *dump_name;
+	/* host: a VM through its monitor */
+	struct vlp_host_source *host;
 };
 
 static int slot_cmp(const void *a, const void *b)
@@ -104,7 +107,18 @@ int vlp_source_open(struct vlp_ctx *ctx, const struct vlp_source_opts *opts, str
 	src->ctx = ctx;
 	src->filter = opts->filter;
 	src->virtio_only = opts->virtio_only;
-	if (opts->dump_path)
+	src->dump_name = opts->dump_path && strcmp(opts->dump_path, "-") ? opts->dump_path : "<stdin>";
+	if (opts->monitor) {
+		err = vlp_host_source_open(ctx, opts->monitor, &src->host);
+	} else if (opts->qmp_path) {
+		struct vlp_monitor *mon;
+
+		err = vlp_monitor_open_qmp(ctx, opts->qmp_path, opts->monitor_timeout_ms, &mon);
+		if (!err) {
+			err = vlp_host_source_open(ctx, mon, &src->host);
+			vlp_monitor_close(mon);
+		}
+	} else if (opts->dump_path)
 		err = vlp_dump_reader_open(ctx, opts->dump_path, opts->format, &src->dump);
 	else
 		err = open_live(src, opts->access_method);
@@ -204,6 +218,11 @@ static int next_dump(struct vlp_source *src, struct vlp_device **out)
 		ret = vlp_dump_reader_next(src->dump, &dev);
 		if (ret <= 0)
 			return ret;
+		/* A host snapshot's device: its monitor replies replayed. */
+		if (dev->qom_path && (ret = vlp_host_replay(src->ctx, src->dump_name, dev))) {
+			vlp_device_free(dev);
+			return ret;
+		}
 		if (src->virtio_only && !device_is_virtio(dev)) {
 			src->skipped++;
 			vlp_device_free(dev);
@@ -220,6 +239,8 @@ static int next_dump(struct vlp_source *src, struct vlp_device **out)
 
 int vlp_source_next(struct vlp_source *src, struct vlp_device **out)
 {
+	if (src->host)
+		return vlp_host_source_next(src->host, src->filter, src->virtio_only, &src->skipped, out);
 	return src->dump ? next_dump(src, out) : next_live(src, out);
 }
 
@@ -234,6 +255,7 @@ void vlp_source_close(struct vlp_source *src)
 		return;
 	if (src->dump)
 		vlp_dump_reader_close(src->dump);
+	vlp_host_source_close(src->host);
 	free(src->live);
 	vlp_pcilib_release(&src->pci);
 	free(src);

@@ -754,6 +754,21 @@ int vlp_read_state(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	struct reader r = { .dev = dev, .l = layout, .opts = opts };
 	struct vlp_state *s;
 
+	if (vlp_device_origin(dev) == VLP_ORIGIN_HOST) {
+		/* QEMU's monitor, not the BARs (hoststate.c) */
+		int err;
+
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return vlp_error(ctx, ENOMEM, "out of memory");
+		err = vlp_host_state_fill(ctx, dev, opts, s);
+		if (err) {
+			vlp_state_free(s);
+			return err;
+		}
+		*out = s;
+		return 0;
+	}
 	if (!vlp_device_backend(dev))
 		return vlp_error(ctx, ENODEV, "BAR access is not open");
 	s = calloc(1, sizeof(*s));
@@ -798,5 +813,8 @@ void vlp_state_free(struct vlp_state *s)
 	free(s->legacy_queues);
 	regs_free(&s->legacy_device);
 	free(s->findings);
+	if (s->host)
+		free(s->host->queues);
+	free(s->host);
 	free(s);
 }

@@ -24,6 +24,7 @@ extern "C" {
 struct vlp_monitor;
 
 #define VLP_MONITOR_TIMEOUT_MS 3000 /* a reply, the greeting: default bound */
+#define VLP_VQ_MAX_QUERIED 1024      /* queues asked about per device (QEMU's VIRTIO_QUEUE_MAX) */
 
 /* Connects to a QMP unix socket: the greeting within timeout_ms (0:
  * VLP_MONITOR_TIMEOUT_MS), qmp_capabilities, then checks that QEMU has
@@ -96,7 +97,10 @@ struct vlp_host_view {
 	unsigned vhost_nvqs, vhost_vq_index, vhost_max_queues;
 	uint64_t vhost_features, vhost_acked_features, vhost_backend_features,
 		vhost_protocol_features;
-	struct vlp_host_queue *queues;
+	/* queue_enable in the state is derived (QMP has none): 1 when QEMU
+	 * holds a descriptor-area address */
+	bool enable_derived;
+	struct vlp_host_queue *queues; /* queues 0..num_vqs-1 (at most VLP_VQ_MAX_QUERIED) */
 	size_t nqueues;
 };
 

@@ -173,6 +173,8 @@ struct vlp_state {
 	/* problems met while reading */
 	struct vlp_finding *findings;
 	size_t nfindings;
+	/* host devices: what QEMU's monitor said (vlp_state_host()) */
+	struct vlp_host_view *host;
 };
 
 /* Parts of the state a reader may leave out (a live view reads only what
