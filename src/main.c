@@ -313,9 +313,9 @@ static int check_libvirt_options(const struct options *o)
 		return -1;
 	if (o->libvirt_domain && o->all_domains)
 		return usage_error("%s", "--domain=NAME and --all-domains: one or the other");
-	if (o->dump_path || o->access_method)
-		return usage_error(
-			"%s", "--domain and --all-domains read a VM's monitor: not with -F or -A");
+	if (o->dump_path || o->access_method || o->qmp_path)
+		return usage_error("%s", "--domain and --all-domains read a VM's monitor through "
+					 "libvirt: not with -F, -A or --qmp");
 	if (o->mode == MODE_REPL || o->mode == MODE_NEGOTIATE || o->mode == MODE_NUDGE ||
 	    o->mode == MODE_SELFTEST || o->mode == MODE_DIFF || o->active || o->read_isr)
 		return usage_error("%s", "--domain and --all-domains read only: not with a face "

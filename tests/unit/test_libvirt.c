@@ -104,7 +104,9 @@ static void test_no_daemon(void **state)
 	assert_error_has("libvirt: ");
 }
 
-/* A URI no driver takes: libvirt's words, no hint about the daemon. */
+/* A URI no driver takes: libvirt's words (the remote driver takes it to
+ * libvirtd when none runs here: "Failed to connect socket"; with libvirtd
+ * running: "no connection driver available"), naming domain and URI. */
 static void test_bad_uri(void **state)
 {
 	struct vlp_monitor *mon;
@@ -113,7 +115,6 @@ static void test_bad_uri(void **state)
 	assert_int_equal(vlp_monitor_open_libvirt(ctx, "vlp-nosuch:///x", "vm1", &mon, NULL, 0),
 			 -ECONNREFUSED);
 	assert_error_has("domain vm1: vlp-nosuch:///x: ");
-	assert_null(strstr(vlp_ctx_error(ctx), "libvirtd running"));
 }
 #else
 static void test_built(void **state)
