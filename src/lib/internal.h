@@ -428,6 +428,26 @@ int vlp_drive_queue_setup(struct vlp_drive *d, struct vlp_vqs *vqs, unsigned q, 
 			  const struct vlp_vq_info **info);
 
 /* below vlp/linux.h */
+/* Guest memory read by another backend (linux/guestmem_qmp.c): reader gets
+ * reads already checked to lie inside one range added with
+ * vlp_guestmem_add_ram; reader_free(impl) at vlp_guestmem_free (and on
+ * failure here).  kind: what vlp_guestmem_kind says ("qmp"). */
+typedef int (*vlp_guestmem_reader_fn)(struct vlp_ctx *ctx, void *impl, uint64_t pa, void *buf,
+				      size_t len);
+int vlp_guestmem_new_reader(struct vlp_ctx *ctx, const char *kind, vlp_guestmem_reader_fn reader,
+			    void (*reader_free)(void *impl), void *impl, struct vlp_guestmem **out);
+int vlp_guestmem_add_ram(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, uint64_t len);
+void vlp_guestmem_set_kind(struct vlp_guestmem *mem, const char *kind); /* a static string */
+/* A VM's RAM through its monitor (guestmem_qmp.c): only the ranges that
+ * the VM's memory map ("info mtree -f", address space "memory") calls
+ * "ram" (never MMIO: reading a device region has side effects); reads by
+ * pmemsave into a private temporary file when QEMU can write it there and
+ * this process read it (tried at open), else by HMP "xp".  Takes a
+ * reference of the monitor.  Its kind says which: "qmp-pmemsave",
+ * "qmp-xp". */
+int vlp_guestmem_open_monitor(struct vlp_ctx *ctx, struct vlp_monitor *mon,
+			      struct vlp_guestmem **out);
+
 /* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
 int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);
 /* Copies len bytes at guest-physical pa (recorded memory only). */

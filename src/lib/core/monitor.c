@@ -408,8 +408,8 @@ int vlp_monitor_open_recorded(struct vlp_ctx *ctx, const char *name,
 		return vlp_error(ctx, ENOMEM, "%s: out of memory", name);
 	}
 	for (i = 0; i < n; i++) {
-		rec->r[i].command = strdup(records[i].command);
-		rec->r[i].reply = strdup(records[i].reply);
+		rec->r[i].command = strdup(records[i].command ? records[i].command : "");
+		rec->r[i].reply = strdup(records[i].reply ? records[i].reply : "");
 		rec->n = i + 1;
 		if (!rec->r[i].command || !rec->r[i].reply) {
 			recorded_close(rec);

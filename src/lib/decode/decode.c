@@ -33,8 +33,10 @@ static void decode_bars(struct vlp_decode_state *st)
 	const struct vlp_device *dev = st->dev;
 	const struct vlp_field *row = vlp_pci_bar_table()->fields;
 	struct vlp_layout *l = st->layout;
-	/* Bits 0-6 of the header type are the layout; bit 7 says multi-function. */
-	bool type0 = l->header.header_type.valid &&
+	/* Bits 0-6 of the header type are the layout; bit 7 says multi-function.
+	 * Unknown (a host device: QEMU's query-pci gives the BARs, not the
+	 * header type), the BAR registers there are a type 0 header's. */
+	bool type0 = !l->header.header_type.valid ||
 		     (l->header.header_type.value & 0x7f) == PCI_HEADER_TYPE_NORMAL;
 	uint64_t raw, hi;
 

@@ -10,6 +10,8 @@
  *    other PT_LOAD segments (vmalloc, modules, vmemmap) have p_paddr -1 and
  *    are never used.
  *  - recorded: (pa, bytes) ranges copied in by the caller (snapshots, tests).
+ *  - a reader of another file (guestmem_qmp.c: a VM's RAM through QEMU's
+ *    monitor): ranges without bytes, each read handed to the reader.
  * A read must lie wholly inside one segment or range; anything else (a hole,
  * MMIO, a read straddling two segments) is refused without touching the
  * file, because reading device memory can have side effects.
@@ -40,6 +42,11 @@ struct vlp_guestmem {
 	uint64_t bytes_read;
 	vlp_guestmem_record_fn record;
 	void *record_arg;
+	/* a reader's backend (vlp_guestmem_new_reader) */
+	const char *kind;
+	vlp_guestmem_reader_fn reader;
+	void (*reader_free)(void *impl);
+	void *impl;
 };
 
 static uint64_t le(const uint8_t *p, unsigned width)
@@ -261,8 +268,12 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 		return vlp_error(ctx, EFAULT,
 				 "guest memory 0x%llx-0x%llx is not inside one %s range: not read",
 				 (unsigned long long)pa, (unsigned long long)(pa + len - 1),
-				 mem->kcore ? "System RAM" : "recorded");
-	if (mem->kcore) {
+				 mem->kcore ? "System RAM" : mem->reader ? "RAM" : "recorded");
+	if (mem->reader) {
+		err = mem->reader(ctx, mem->impl, pa, buf, len);
+		if (err)
+			return err;
+	} else if (mem->kcore) {
 		err = full_pread(mem->fd, buf, len, r->file_off + (pa - r->pa));
 		if (err)
 			return vlp_error(ctx, EIO,
@@ -304,7 +315,42 @@ int vlp_guestmem_range_at(const struct vlp_guestmem *mem, size_t i, uint64_t *pa
 
 const char *vlp_guestmem_kind(const struct vlp_guestmem *mem)
 {
-	return mem->kcore ? "kcore" : "recorded";
+	return mem->kind ? mem->kind : mem->kcore ? "kcore" : "recorded";
+}
+
+int vlp_guestmem_new_reader(struct vlp_ctx *ctx, const char *kind, vlp_guestmem_reader_fn reader,
+			    void (*reader_free)(void *impl), void *impl, struct vlp_guestmem **out)
+{
+	int err = gm_alloc(ctx, out);
+
+	if (err) {
+		if (reader_free)
+			reader_free(impl);
+		return err;
+	}
+	(*out)->kind = kind;
+	(*out)->reader = reader;
+	(*out)->reader_free = reader_free;
+	(*out)->impl = impl;
+	snprintf((*out)->path, sizeof((*out)->path), "%s", kind);
+	return 0;
+}
+
+void vlp_guestmem_set_kind(struct vlp_guestmem *mem, const char *kind)
+{
+	mem->kind = kind;
+}
+
+int vlp_guestmem_add_ram(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, uint64_t len)
+{
+	struct gm_range r = { .pa = pa, .len = len };
+
+	if (!mem->reader)
+		return vlp_error(ctx, EINVAL, "RAM ranges are added to a reader's memory only");
+	if (!len || len - 1 > UINT64_MAX - pa)
+		return vlp_error(ctx, EINVAL, "memory range at 0x%llx is empty or wraps",
+				 (unsigned long long)pa);
+	return add_range(ctx, mem, &r);
 }
 
 void vlp_guestmem_free(struct vlp_guestmem *mem)
@@ -313,6 +359,8 @@ void vlp_guestmem_free(struct vlp_guestmem *mem)
 		return;
 	if (mem->fd >= 0)
 		close(mem->fd);
+	if (mem->reader_free)
+		mem->reader_free(mem->impl);
 	for (size_t i = 0; i < mem->nranges; i++)
 		free(mem->ranges[i].bytes);
 	free(mem->ranges);

@@ -207,10 +207,16 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 			       q->name, sizeof(q->name), &q->role);
 	}
 	/* Why no ring can be read at all, said once for the device. */
-	if (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT) {
+	if (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT ||
+	    (vlp_device_origin(dev) == VLP_ORIGIN_HOST && dev->snapshot)) {
 		mem = vlp_snapshot_guestmem(dev);
 		if (!mem)
 			snprintf(r->error, sizeof(r->error), "the snapshot holds no ring memory");
+	} else if (vlp_device_origin(dev) == VLP_ORIGIN_HOST) {
+		/* a VM's RAM through its monitor, opened once per device */
+		if (!dev->host_mem && vlp_guestmem_open_monitor(ctx, dev->monitor, &dev->host_mem))
+			snprintf(r->error, sizeof(r->error), "%s", vlp_ctx_error(ctx));
+		mem = dev->host_mem;
 	} else if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE) {
 		snprintf(r->error, sizeof(r->error), "a dump holds config space only");
 		mem = NULL;
@@ -226,7 +232,7 @@ int vlp_read_rings(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	r->budget = opts && opts->budget ? opts->budget : &r->own_budget;
 	if (!r->budget->limit)
 		r->budget->limit = VLP_RING_BUDGET_FIXED;
-	if (mem && vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT) {
+	if (mem && (vlp_device_origin(dev) == VLP_ORIGIN_SNAPSHOT || dev->snapshot)) {
 		uint64_t in = recorded_bytes(mem);
 
 		r->budget->input += in;

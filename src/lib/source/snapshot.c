@@ -11,6 +11,16 @@
  *   # vlp-read BAR OFFSET WIDTH SELECTOR VALUE
  *   # vlp-mem ADDRESS HEXBYTES      guest memory read for the rings (--rings),
  *                                   at most VLP_MEM_LINE bytes a line
+ * A host device (VLP_ORIGIN_HOST: a VM seen through QEMU's monitor) has
+ * no register reads and no config lines: it has what the monitor said,
+ *   # vlp-host QOM_PATH             the device's virtio backend in QEMU
+ *   # vlp-qmp > COMMAND             a command sent, in chunks of at most
+ *   # vlp-qmp < REPLY               VLP_QMP_CHUNK bytes: consecutive lines of
+ *                                   one direction join; ">" after "<" starts
+ *                                   the next exchange
+ * and reading it back replays those exchanges through the host source's
+ * own code (hostsrc.c, vlp_host_replay), so that the device, its state
+ * and its rings decode offline as they did live.
  * A register that depends on a selector (feature words, queue fields) is
  * keyed by the selector's value at the time of the read ("-": none), so
  * replaying the same reads with the same selector writes gives the same
@@ -33,9 +43,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/monitor.h"
 #include "records.h"
 
 #define SNAPSHOT_VERSION 1
+#define VLP_QMP_CHUNK 960u /* bytes of a monitor command or reply a line holds */
 #define VLP_MEM_LINE 32u /* bytes of guest memory a "# vlp-mem" line holds */
 
 /* A hex digit's value, -1 for anything else (sscanf per byte made ring
@@ -102,6 +114,67 @@ static int parse_mem_line(struct vlp_snapshot *snap, const char *p, char *why, s
 	return 1;
 }
 
+/* Appends text to *s (NULL: empty): 0 or -ENOMEM. */
+static int append(char **s, const char *text)
+{
+	size_t a = *s ? strlen(*s) : 0, b = strlen(text);
+	char *n;
+
+	if (a + b > VLP_JSON_SIZE_MAX)
+		return -EINVAL;
+	n = realloc(*s, a + b + 1);
+	if (!n)
+		return -ENOMEM;
+	memcpy(n + a, text, b + 1);
+	*s = n;
+	return 0;
+}
+
+/* One "# vlp-qmp" line: a chunk of a command (reply false) or a reply. */
+static int parse_qmp_line(struct vlp_device *dev, bool reply, const char *chunk)
+{
+	struct vlp_monitor_records *rs = dev->host_records;
+	struct vlp_monitor_record *last;
+
+	if (!rs) {
+		rs = dev->host_records = calloc(1, sizeof(*rs));
+		if (!rs)
+			return -ENOMEM;
+	}
+	last = rs->n ? &rs->r[rs->n - 1] : NULL;
+	if (reply) {
+		if (!last) /* a reply before any command */
+			return -EINVAL;
+		if (!last->reply && !(last->reply = strdup("")))
+			return -ENOMEM;
+		return append(&last->reply, chunk);
+	}
+	if (!last || last->reply) {
+		if (vlp_monitor_records_add(rs, "", ""))
+			return -ENOMEM;
+		last = &rs->r[rs->n - 1];
+		free(last->reply);
+		last->reply = NULL; /* until its first "<" line */
+	}
+	return append(&last->command, chunk);
+}
+
+static void write_chunks(FILE *f, char dir, const char *text)
+{
+	size_t len = strlen(text);
+
+	while (len) {
+		size_t n = len < VLP_QMP_CHUNK ? len : VLP_QMP_CHUNK;
+
+		/* a line's trailing blanks are not kept by the reader (dump.c) */
+		while (n > 1 && n < len && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+			n--;
+		fprintf(f, "# vlp-qmp %c %.*s\n", dir, (int)n, text);
+		text += n;
+		len -= n;
+	}
+}
+
 static struct vlp_snapshot *snapshot_of(struct vlp_device *dev)
 {
 	if (!dev->snapshot)
@@ -142,6 +215,13 @@ static int parse_line(struct vlp_device *dev, const char *line, char *why, size_
 		return 0;
 	if (!strncmp(line, "# vlp-mem ", 10))
 		return parse_mem_line(snap, line + 10, why, whylen);
+	if (!strncmp(line, "# vlp-host ", 11) && line[11] == '/') {
+		free(dev->qom_path);
+		dev->qom_path = strdup(line + 11);
+		return dev->qom_path ? 0 : -ENOMEM;
+	}
+	if (!strncmp(line, "# vlp-qmp > ", 12) || !strncmp(line, "# vlp-qmp < ", 12))
+		return parse_qmp_line(dev, line[10] == '<', line + 12);
 	if (sscanf(line, "# vlp-read %u %" SCNx64 " %u %23s %" SCNx32 "%n", &bar, &off, &width, sel,
 		   &value, &n) == 5 &&
 	    !line[n]) {
@@ -229,6 +309,19 @@ int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *de
 
 	fprintf(f, "%04x:%02x:%02x.%u %s\n", (unsigned)s->domain, s->bus, s->dev, s->func,
 		title ? title : "virtio-lspci snapshot");
+	if (dev->origin == VLP_ORIGIN_HOST) {
+		const struct vlp_monitor_records *rs = dev->host_records;
+
+		fprintf(f, "# vlp-snapshot %d\n# vlp-host %s\n", SNAPSHOT_VERSION,
+			dev->qom_path ? dev->qom_path : "/");
+		for (size_t i = 0; rs && i < rs->n; i++) {
+			write_chunks(f, '>', rs->r[i].command);
+			write_chunks(f, '<', rs->r[i].reply ? rs->r[i].reply : "");
+		}
+		write_mem(f, dev->snapshot && dev->snapshot->nmem ? dev->snapshot : dev->recording);
+		fputc('\n', f);
+		return ferror(f) ? vlp_error(ctx, EIO, "writing the snapshot: %s", strerror(errno)) : 0;
+	}
 	for (unsigned off = 0; off < dev->config_size; off += 16) {
 		if (vlp_device_read_config(dev, off, 16, line))
 			continue; /* a byte not read stays unavailable */
