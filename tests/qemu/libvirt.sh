@@ -7,6 +7,7 @@
 #   - virtio-lspci --domain=NAME -J -vv gives the devices, types, status,
 #     device and driver features and queues that the raw answers of
 #     virsh qemu-monitor-command give;
+#   - --rings reads the rings from guest RAM through libvirt's monitor too;
 #   - the custom-monitor taint is said on stderr, and libvirt records it;
 #   - --all-domains labels each device with its domain (JSON and text);
 #   - refusals are one line, exit 1 (no such domain, libvirtd not running)
@@ -179,6 +180,15 @@ while read -r st; do
 		"$(jq -c '[.state.common.queues[] | [.queue_size, .queue_desc, .queue_driver, .queue_device]]' <<<"$dev")" \
 		"$(jq -sc --argjson id "$id" '[.[] | select(.device_id == $id) | [."vring-num", ."vring-desc", ."vring-avail", ."vring-used"]]' "$work/queues.jsonl")"
 done <"$work/status.jsonl"
+
+# ---- rings through the monitor (guest RAM read by QEMU for libvirt's domain)
+rc=0
+"$tool" --domain="$dom" --rings -J -vv >"$work/rings.json" 2>"$work/rings.err" || rc=$?
+vlp_expect "--domain --rings -J -vv exits 0" "$rc" 0
+# the idle blk queue: guest RAM's avail.idx and used.idx (read through QEMU) are QEMU's used-idx
+vlp_expect "blk ring indices read from guest RAM are QEMU's" \
+	"$(jq -c '[.devices[] | select(.virtio.device_type == 2) | .state.common.queues[0].ring | .avail.idx, .used.idx]' "$work/rings.json")" \
+	"$(jq -sc '[.[] | select(.device_id == 2) | ."used-idx", ."used-idx"]' "$work/queues.jsonl")"
 
 # ---- the taint: said once, and recorded by libvirt
 vlp_expect "the taint note, once on stderr" \
