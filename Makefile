@@ -27,6 +27,18 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 CURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lreadline)
+# libvirt (optional): --domain reaches a VM's monitor through libvirtd when
+# pkg-config finds libvirt-qemu (Debian: libvirt-dev); VLP_LIBVIRT=no builds
+# without it (then --domain says so).  --version tells which.
+VLP_LIBVIRT ?= auto
+ifneq ($(VLP_LIBVIRT),no)
+LIBVIRT_LIBS := $(shell $(PKG_CONFIG) --libs libvirt-qemu libvirt 2>/dev/null)
+endif
+ifneq ($(LIBVIRT_LIBS),)
+LIBVIRT_CFLAGS := -DVLP_HAVE_LIBVIRT $(shell $(PKG_CONFIG) --cflags libvirt-qemu libvirt 2>/dev/null)
+else ifeq ($(VLP_LIBVIRT),yes)
+$(error VLP_LIBVIRT=yes: pkg-config finds no libvirt-qemu (install libvirt-dev))
+endif
 
 # Warnings are errors only with WERROR=1, which the test targets and `make
 # check` (so CI) set: a plain `make` with another compiler or flag set warns
@@ -34,7 +46,7 @@ READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lrea
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 	$(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(PCI_CFLAGS) $(CURSES_CFLAGS) $(LIBVIRT_CFLAGS)
 # Each layer sees only what is below it: the library its own headers, the
 # shared view layer the library's, each face the view layer and its own
 # folder; src/main.c, which dispatches to the faces, sees them all.
@@ -43,9 +55,9 @@ VIEW_INC := $(LIB_INC) -Isrc/view
 FACE_INC = $(VIEW_INC) -I$(<D)
 MAIN_INC := $(VIEW_INC) -Isrc/cli -Isrc/repl -Isrc/tui
 # The library needs libpci only; the faces add readline and ncurses.
-LDLIBS := $(PCI_LIBS)
+LDLIBS := $(PCI_LIBS) $(LIBVIRT_LIBS)
 FACE_LDLIBS := $(READLINE_LIBS) $(CURSES_LIBS)
-CLI_LDLIBS := $(PCI_LIBS) $(FACE_LDLIBS)
+CLI_LDLIBS := $(PCI_LIBS) $(LIBVIRT_LIBS) $(FACE_LDLIBS)
 
 B := build
 # Short build lines; V=1 shows the commands.
@@ -88,7 +100,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit layers sanitize golden golden-update check-corpus check-corpus-update roundtrip diff-names crosscheck live fuzz \
-	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-exercise faulty-blk repl-tty tui qemu-tui \
+	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-libvirt qemu-exercise faulty-blk repl-tty tui qemu-tui \
 	prometheus qemu-prometheus qemu-host build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -132,7 +144,7 @@ $(SHARED_LIB): $(LIB_PIC) src/lib/libvlp.ver
 
 $(B)/libvlp.pc: src/lib/libvlp.pc.in Makefile
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(VERSION)|' $< > $@
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBVIRT_LIBS@|$(LIBVIRT_LIBS)|' $< > $@
 
 $(TOOL): $(CLI_OBJ) $(TOOL_LIB)
 	$(call say,LD,$@)
@@ -159,7 +171,7 @@ install: all
 	@# The .pc names the install's own PREFIX/LIBDIR, whatever the build used.
 	install -d $(DESTDIR)$(PKGCONFIGDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(VERSION)|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
+		-e 's|@VERSION@|$(VERSION)|' -e 's|@LIBVIRT_LIBS@|$(LIBVIRT_LIBS)|' src/lib/libvlp.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libvlp.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/virtio-lspci $(DESTDIR)$(MANDIR)/man8/virtio-lspci.8 \
@@ -311,6 +323,11 @@ qemu-selftest: virtio-lspci
 qemu-vhost-user: virtio-lspci $(FAULTY_BLK)
 	@tests/qemu/vhost-user.sh
 
+# --domain and --all-domains through a libvirtd started by hand (root): a
+# transient TCG domain compared with virsh qemu-monitor-command's answers.
+qemu-libvirt: virtio-lspci
+	@tests/qemu/libvirt.sh
+
 # --check --exercise in one guest on QEMU's virtio-rng, -blk, -serial (virtconsole), -scsi,
 # -balloon and -net: every exercise check passes, is NOT RUN with its reason, or fails as
 # one of QEMU 7.2's documented deviations; -J passed, -o junit read by python3-junitparser,
@@ -428,7 +445,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
+CHECK_SUITES := unit row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-libvirt qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

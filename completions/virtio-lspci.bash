@@ -51,6 +51,15 @@ _virtio_lspci_methods()
 
 # Readline treats ':' as a word break (COMP_WORDBREAKS): drop the part of
 # each candidate up to the last colon of the word being completed.
+# Running libvirt domains (virsh list --name), for --domain=NAME; none
+# without virsh or libvirtd.
+_virtio_lspci_domains()
+{
+    local uri=$1
+    command -v virsh >/dev/null 2>&1 || return 0
+    virsh ${uri:+-c "$uri"} -q list --name 2>/dev/null | command sed '/^$/d'
+}
+
 _virtio_lspci_ltrim_colon()
 {
     local cur=$1 prefix i
@@ -86,7 +95,23 @@ _virtio_lspci()
 
     local prog=${words[0]:-virtio-lspci}
 
+    # --domain=NAME: a libvirt domain (bare --domain takes no argument: -D)
+    if [[ $prev == --domain ]] && $split; then
+        local i uri=
+        for ((i = 1; i < cword; i++)); do
+            [[ ${words[i]} == --connect=* ]] && uri=${words[i]#--connect=}
+            [[ ${words[i]} == --connect && -n ${words[i + 1]:-} ]] && uri=${words[i + 1]}
+        done
+        mapfile -t COMPREPLY < <(compgen -W "$(_virtio_lspci_domains "$uri")" -- "$cur")
+        return
+    fi
+
     case $prev in
+        --connect)
+            mapfile -t COMPREPLY < <(compgen -W 'qemu:///system qemu:///session qemu+ssh://' -- "$cur")
+            compopt -o nospace 2>/dev/null
+            return
+            ;;
         -s | --slot)
             mapfile -t COMPREPLY < <(compgen -W "$(_virtio_lspci_slots)" -- "$cur")
             _virtio_lspci_ltrim_colon "$cur"
@@ -155,6 +180,7 @@ _virtio_lspci()
 
     if [[ $cur == -* ]]; then
         local opts='-s --slot -d --id -F --file --format -A --access-method --qmp --monitor-log
+            --domain= --all-domains --connect
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --exercise --strict --list-checks --diff --negotiate

@@ -20,6 +20,17 @@ function __virtio_lspci_slots
     end
 end
 
+# Running libvirt domains, for --domain=NAME (none without virsh or libvirtd).
+function __virtio_lspci_domains
+    command -sq virsh; or return
+    set -l uri (string replace -r -f '^--connect=' '' -- (commandline -opc))
+    if test -n "$uri[1]"
+        virsh -c $uri[1] -q list --name 2>/dev/null | string match -v ''
+    else
+        virsh -q list --name 2>/dev/null | string match -v ''
+    end
+end
+
 # vendor:device IDs of this machine's virtio devices, plus the bare vendor.
 function __virtio_lspci_ids
     printf '%s\t%s\n' 1af4: 'any virtio device'
@@ -79,6 +90,8 @@ complete -c virtio-lspci -s d -l id -x -a '(__virtio_lspci_ids)' -d 'Only device
 complete -c virtio-lspci -s F -l file -r -F -d 'Decode a dump instead of the live system (- reads stdin)'
 complete -c virtio-lspci -l format -x -a '(__virtio_lspci_formats)' -d 'Dump format'
 complete -c virtio-lspci -s A -l access-method -x -a '(__virtio_lspci_methods)' -d 'libpci access method for live reads'
+complete -c virtio-lspci -l all-domains -d 'Every running libvirt domain\'s devices'
+complete -c virtio-lspci -l connect -x -a 'qemu:///system qemu:///session' -d 'libvirt connection for --domain and --all-domains'
 
 # Registers behind the BARs
 complete -c virtio-lspci -l access -x -a 'auto\t"sysfs mmap, else the window (default)" mmap\t"sysfs resourceN only" window\t"PCI configuration access capability only"' -d 'How to reach the BARs'
@@ -118,7 +131,8 @@ complete -c virtio-lspci -l rebind -d 'After --selftest or --check --exercise: b
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'
 complete -c virtio-lspci -s n -l numeric -d 'Numeric IDs instead of names (-nn: both)'
 complete -c virtio-lspci -s x -l hex -d 'Hex dump of config space (-x 64 bytes, -xxx 256, -xxxx 4096)'
-complete -c virtio-lspci -s D -l domain -d 'Always show PCI domain numbers'
+complete -c virtio-lspci -s D -d 'Always show PCI domain numbers'
+complete -c virtio-lspci -l domain -f -a '(__virtio_lspci_domains)' -d 'Alone: PCI domain numbers; =NAME: the libvirt domain NAME'
 complete -c virtio-lspci -s J -l json -d 'JSON output (same as -o json)'
 complete -c virtio-lspci -s o -l output -x -a '(__virtio_lspci_outputs)' -d 'Output format'
 complete -c virtio-lspci -s h -l help -d 'Show the help'

@@ -41,6 +41,9 @@ enum long_only {
 	OPT_QMP,
 	OPT_MONITOR_LOG,
 	OPT_EXERCISE,
+	OPT_DOMAIN,
+	OPT_ALL_DOMAINS,
+	OPT_CONNECT,
 };
 
 static const char usage_text[] =
@@ -65,9 +68,16 @@ static const char usage_text[] =
 	"      --format=FORMAT      dump format: auto (default), lspci, raw, xxd, hexdump\n"
 	"      --qmp=SOCKET         a VM's devices from the host, through QEMU's QMP\n"
 	"                           monitor socket (queries only)\n"
-	"      --monitor-log=FILE   with --qmp: append every command sent to the\n"
+	"      --monitor-log=FILE   with --qmp or --domain: append every command sent to the\n"
 	"                           monitor and its reply to FILE\n"
 	"  -A, --access-method=METHOD  libpci access method for live reads (\"-A help\")\n"
+	"      --domain=NAME        the devices of the running libvirt domain NAME, read\n"
+	"                           through libvirtd's QEMU monitor passthrough (queries\n"
+	"                           only; libvirt marks the domain tainted: custom-monitor)\n"
+	"      --all-domains        the devices of every running libvirt domain, each\n"
+	"                           labelled with its domain (the listing)\n"
+	"      --connect=URI        libvirt connection for --domain and --all-domains\n"
+	"                           (default: libvirt's, qemu:///system for root)\n"
 	"Registers behind the BARs (live devices and snapshots, with -v or -J):\n"
 	"      --access=MODE        auto (default: sysfs mmap, else the PCI configuration\n"
 	"                           access window), mmap, or window\n"
@@ -139,7 +149,8 @@ static const char usage_text[] =
 	"  -n, --numeric            numeric IDs instead of names; -nn both\n"
 	"  -x, --hex                hex dump of config space in lspci's format:\n"
 	"                           -x 64 bytes, -xxx 256, -xxxx 4096\n"
-	"  -D, --domain             always show PCI domain numbers\n"
+	"  -D, --domain             always show PCI domain numbers (no argument; with\n"
+	"                           =NAME it names a libvirt domain, see Source)\n"
 	"  -J, --json               JSON output (same as -o json)\n"
 	"  -o, --output=FORMAT      text (default), json, prometheus (text exposition\n"
 	"                           0.0.4: the listing, --rings, --sample, --check), or\n"
@@ -193,7 +204,10 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "hex", no_argument, NULL, 'x' },
-	{ "domain", no_argument, NULL, 'D' },
+	/* --domain alone is -D (lspci's PCI domains); --domain=NAME a libvirt domain */
+	{ "domain", optional_argument, NULL, OPT_DOMAIN },
+	{ "all-domains", no_argument, NULL, OPT_ALL_DOMAINS },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
 	{ "json", no_argument, NULL, 'J' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
@@ -290,6 +304,30 @@ static int parse_sample(const char *arg, unsigned *count, unsigned *interval_ms)
 		return usage_error(bad, arg, SAMPLE_COUNT_MAX, SAMPLE_INTERVAL_MIN_MS,
 				   SAMPLE_INTERVAL_MAX_MS / 1000);
 	*interval_ms = (unsigned)(ms + 0.5);
+	return -1;
+}
+
+/* --domain, --all-domains, --connect: a VM's devices from the host, read
+ * only; -1 to go on, or an exit code. */
+static int check_libvirt_options(const struct options *o)
+{
+	if (o->libvirt_uri && !o->libvirt_domain && !o->all_domains)
+		return usage_error("%s", "--connect applies to --domain=NAME and --all-domains");
+	if (!o->libvirt_domain && !o->all_domains)
+		return -1;
+	if (o->libvirt_domain && o->all_domains)
+		return usage_error("%s", "--domain=NAME and --all-domains: one or the other");
+	if (o->dump_path || o->access_method || o->qmp_path)
+		return usage_error("%s", "--domain and --all-domains read a VM's monitor through "
+					 "libvirt: not with -F, -A or --qmp");
+	if (o->mode == MODE_REPL || o->mode == MODE_NEGOTIATE || o->mode == MODE_NUDGE ||
+	    o->mode == MODE_SELFTEST || o->mode == MODE_DIFF || o->active || o->read_isr)
+		return usage_error("%s", "--domain and --all-domains read only: not with a face "
+					 "that writes (-i/-c, --check --active, --negotiate, --nudge, "
+					 "--selftest), --read-isr or --diff");
+	if (o->all_domains && (o->mode != MODE_LIST || o->rings || o->sample_count || o->save_path))
+		return usage_error("%s", "--all-domains applies to the listing, without --rings, "
+					 "--sample or --save: name one with --domain=NAME");
 	return -1;
 }
 
@@ -433,6 +471,22 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'x':
 			o->out.hex++;
 			break;
+		case OPT_DOMAIN:
+			if (!optarg) {
+				o->out.domains = true;
+				break;
+			}
+			if (!*optarg)
+				return usage_error(
+					"%s", "--domain=NAME: the libvirt domain's name is empty");
+			o->libvirt_domain = optarg;
+			break;
+		case OPT_ALL_DOMAINS:
+			o->all_domains = true;
+			break;
+		case OPT_CONNECT:
+			o->libvirt_uri = optarg;
+			break;
 		case 'D':
 			o->out.domains = true;
 			break;
@@ -465,6 +519,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return EXIT_OK;
 		case 'V':
 			printf(PROG " " VLP_VERSION "\n");
+			printf("libvirt: %s\n",
+			       vlp_libvirt_built() ? "built in (--domain, --all-domains)"
+						   : "not built in (install libvirt-dev and rebuild)");
 			return EXIT_OK;
 		default:
 			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
@@ -556,10 +613,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->qmp_path && (o->dump_path || o->access_method))
 		return usage_error("--qmp reads a VM through its monitor: not with %s",
 				   o->dump_path ? "-F" : "-A");
-	if (o->monitor_log && !o->qmp_path)
-		return usage_error("%s", "--monitor-log applies to --qmp");
+	if (o->monitor_log && !o->qmp_path && !o->libvirt_domain && !o->all_domains)
+		return usage_error("%s", "--monitor-log applies to --qmp, --domain and --all-domains");
 	if (o->dump_path && o->access_method)
 		return usage_error("%s", "-A (access method) applies to live reads, not to -F dumps");
+	if ((ret = check_libvirt_options(o)) >= 0)
+		return ret;
 	if (!o->dump_path && o->format != VLP_FORMAT_AUTO)
 		return usage_error("%s", "--format applies to -F dumps only");
 	if (o->passive && o->read_isr)
@@ -590,7 +649,13 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	opts.repl_session = repl_session;
+	if (opts.libvirt_domain &&
+	    open_domain(ctx, opts.libvirt_uri, opts.libvirt_domain, &opts.monitor)) {
+		vlp_ctx_free(ctx);
+		return EXIT_RUNTIME;
+	}
 	if (opts.textfile && (ret = textfile_begin(&textfile, opts.textfile)) != EXIT_OK) {
+		vlp_monitor_close(opts.monitor);
 		vlp_ctx_free(ctx);
 		return ret;
 	}
@@ -630,6 +695,7 @@ int main(int argc, char **argv)
 	if (opts.textfile && textfile_end(&textfile, ret == EXIT_OK || ret == EXIT_FOUND))
 		ret = EXIT_RUNTIME;
 	ret = exit_status(ret);
+	vlp_monitor_close(opts.monitor);
 	vlp_ctx_free(ctx);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, PROG ": write error on standard output: %s\n", strerror(errno));

@@ -157,7 +157,7 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PKG_CONFIG_LIBDIR=/usr/lib/$ma/pkgconfig:/usr/lib/pkgconfig:/usr/share/pkgconfig
 unset PKG_CONFIG_PATH
 check "virtio-lspci is found in PATH" [ "$(command -v virtio-lspci)" = /usr/bin/virtio-lspci ]
-check "virtio-lspci --version says $version" [ "$(virtio-lspci --version)" = "virtio-lspci $version" ]
+check "virtio-lspci --version says $version" [ "$(virtio-lspci --version | head -n1)" = "virtio-lspci $version" ]
 virtio-lspci -F tests/data/host-vm.lspci -vvv >"$tmp/out.txt" 2>&1
 compare "the installed tool decodes host-vm.lspci as the golden file" tests/expected/host-vm.txt "$tmp/out.txt"
 check "pkg-config --modversion libvlp says $version" [ "$(pkg-config --modversion libvlp)" = "$version" ]

@@ -249,7 +249,8 @@ static int list_one(void *arg, struct vlp_ctx *ctx, const struct options *o, str
 				     rings_why[0] ? rings_why : NULL,
 				     o->sample_count,
 				     o->sample_interval_ms,
-				     o->sample_count > 1 && vlp_device_origin(dev) != VLP_ORIGIN_LIVE };
+				     o->sample_count > 1 && vlp_device_origin(dev) != VLP_ORIGIN_LIVE,
+				     o->domain_label };
 	if (ls->prom)
 		prom_device(ls->prom, &view);
 	else

@@ -13,17 +13,99 @@
 
 #define SCHEMA_VERSION 1
 
+/* Each device of src through face->one; the counts grow, the status is
+ * returned (a source error ends the loop). */
+static int each_of_source(struct vlp_ctx *ctx, const struct options *o, const struct cli_each *face,
+			  struct vlp_source *src, struct json *jp, unsigned *devices,
+			  unsigned *warnings)
+{
+	int ret = EXIT_OK, err;
+
+	for (;;) {
+		struct vlp_device *dev;
+
+		err = vlp_source_next(src, &dev);
+		if (err == 0)
+			break;
+		if (err < 0) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			return EXIT_RUNTIME;
+		}
+		(*devices)++;
+		*warnings += say_device_warnings(dev);
+		err = face->one(face->arg, ctx, o, dev, jp);
+		vlp_device_free(dev);
+		if (err != EXIT_OK) {
+			ret = err;
+			if (face->stop_at_failure)
+				break;
+		}
+	}
+	return ret;
+}
+
+/* --all-domains: the devices of every running libvirt domain in turn, each
+ * labelled with its domain (o->domain_label); a domain that cannot be read
+ * is said and fails the run, the others are still listed. */
+static int each_domain(struct vlp_ctx *ctx, const struct options *o, const struct cli_each *face,
+		       struct vlp_filter *filter, struct json *jp, unsigned *devices,
+		       unsigned *warnings)
+{
+	char **names;
+	size_t n;
+	int ret = EXIT_OK;
+
+	if (vlp_libvirt_domains(ctx, o->libvirt_uri, &names, &n)) {
+		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+		return EXIT_RUNTIME;
+	}
+	if (!n)
+		fprintf(stderr, PROG ": %s: no running domain\n",
+			o->libvirt_uri ? o->libvirt_uri : "libvirt's default connection");
+	for (size_t i = 0; i < n; i++) {
+		struct options od = *o;
+		struct vlp_source *src = NULL;
+		int err;
+
+		od.domain_label = names[i];
+		if (open_domain(ctx, o->libvirt_uri, names[i], &od.monitor) ||
+		    open_source(ctx, &od, NULL, filter, &src)) {
+			vlp_monitor_close(od.monitor);
+			ret = EXIT_RUNTIME;
+			continue;
+		}
+		err = each_of_source(ctx, &od, face, src, jp, devices, warnings);
+		vlp_source_close(src);
+		vlp_monitor_close(od.monitor);
+		if (err != EXIT_OK) {
+			ret = err;
+			if (face->stop_at_failure)
+				break;
+		}
+	}
+	vlp_libvirt_names_free(names, n);
+	/* no running domain has nothing to list: not an error, said above */
+	return ret;
+}
+
 int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct cli_each *face)
 {
 	struct vlp_filter *filter = NULL;
 	struct vlp_source *src = NULL;
 	struct json j, *jp = NULL;
 	unsigned devices = 0, warnings = 0;
-	int ret, err;
+	int ret;
 
-	ret = open_selection(ctx, o, &filter, &src);
-	if (ret != EXIT_OK)
-		return ret;
+	if (o->all_domains) {
+		if (build_filter(ctx, o, &filter)) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
+			return EXIT_USAGE;
+		}
+	} else {
+		ret = open_selection(ctx, o, &filter, &src);
+		if (ret != EXIT_OK)
+			return ret;
+	}
 	if (face->begin && (ret = face->begin(face->arg, o)) != EXIT_OK)
 		goto out;
 	if (face->json_key && o->json) {
@@ -33,30 +115,13 @@ int cli_each_device(struct vlp_ctx *ctx, const struct options *o, const struct c
 		json_uint(jp, "schema_version", SCHEMA_VERSION);
 		json_begin_array(jp, face->json_key);
 	}
-	for (;;) {
-		struct vlp_device *dev;
-
-		err = vlp_source_next(src, &dev);
-		if (err == 0)
-			break;
-		if (err < 0) {
-			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
-			ret = EXIT_RUNTIME;
-			break;
-		}
-		devices++;
-		warnings += say_device_warnings(dev);
-		err = face->one(face->arg, ctx, o, dev, jp);
-		vlp_device_free(dev);
-		if (err != EXIT_OK) {
-			ret = err;
-			if (face->stop_at_failure)
-				break;
-		}
-	}
+	if (o->all_domains)
+		ret = each_domain(ctx, o, face, filter, jp, &devices, &warnings);
+	else
+		ret = each_of_source(ctx, o, face, src, jp, &devices, &warnings);
 	if (face->end) {
 		ret = face->end(face->arg, o, ret, devices, src);
-	} else if (!devices && ret == EXIT_OK) {
+	} else if (!devices && ret == EXIT_OK && !o->all_domains) {
 		char sel[256];
 
 		describe_selection(o, sel, sizeof(sel));

@@ -29,5 +29,6 @@
 #include "vlp/sampling.h"
 #include "vlp/driving.h"
 #include "vlp/host.h"
+#include "vlp/libvirt.h"
 
 #endif /* VLP_H */

@@ -59,6 +59,16 @@ struct options {
 	const char *qmp_path;    /* --qmp: a VM through QEMU's monitor */
 	const char *monitor_log; /* --monitor-log=FILE: every monitor command and reply */
 	enum vlp_dump_format format;
+	/* A VM's devices through libvirt: --domain=NAME, --all-domains (the
+	 * listing: every running domain), --connect=URI (NULL: the default) */
+	const char *libvirt_domain;
+	bool all_domains;
+	const char *libvirt_uri;
+	/* The monitor the devices are read through (main opens --domain's, the
+	 * every-domain listing one per domain) and, in that listing, the domain
+	 * each device is labelled with; NULL: none. */
+	struct vlp_monitor *monitor;
+	const char *domain_label;
 	const char *access_method;
 	enum vlp_access_mode access; /* BAR access */
 	bool passive, read_isr, stats;
@@ -122,8 +132,11 @@ void session_close(struct session *s);
 int session_list(struct vlp_ctx *ctx, const struct options *o,
 		 void (*fn)(void *arg, const char *slot, const char *summary), void *arg);
 
-/* The virtio devices of a dump (dump_path) or the live system, through
- * filter; -1 with the message on stderr. */
+/* The QEMU monitor of the libvirt domain name on uri (NULL: default):
+ * libvirt's taint note said once on stderr; -1 with the message there. */
+int open_domain(struct vlp_ctx *ctx, const char *uri, const char *name, struct vlp_monitor **out);
+/* The virtio devices of a dump (dump_path), a VM's monitor (o->monitor) or
+ * the live system, through filter; -1 with the message on stderr. */
 int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_path,
 		struct vlp_filter *filter, struct vlp_source **out);
 /* The filter of the options and the source of the devices it selects:

@@ -57,6 +57,7 @@ struct device_view {
 	/* --sample: reads asked for and their spacing (0: a single read) */
 	unsigned sample_count, sample_interval_ms;
 	bool samples_repeat; /* a snapshot: one moment, read once whatever was asked */
+	const char *domain;  /* the libvirt domain it is in, every-domain listing; NULL: none */
 };
 
 struct printer {

@@ -350,6 +350,8 @@ static void json_device(struct output *o, const struct device_view *v)
 	const struct vlp_layout *l = v->layout;
 
 	json_begin_object(&o->json, NULL);
+	if (v->domain)
+		json_string(&o->json, "domain", v->domain);
 	json_header(o, dev, l);
 	json_virtio(o, l);
 	json_bars(o, l);

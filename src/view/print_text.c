@@ -44,10 +44,14 @@ static void text_begin(struct output *o)
 
 /* The line every mode starts a device with; it also starts with the slot
  * and a space, so lspci -F reads our -x output. */
-static void print_summary(struct output *o, const struct vlp_layout *l)
+static void print_summary(struct output *o, const struct vlp_layout *l, const char *domain)
 {
 	const struct vlp_header *h = &l->header;
 	char slot[32], title[96];
+
+	/* every running domain's devices: each line says which */
+	if (domain)
+		fprintf(o->f, "[%s] ", domain);
 
 	format_slot(slot, sizeof(slot), &l->slot, o->opts.domains || l->slot.domain != 0);
 	format_type_title(title, sizeof(title), l);
@@ -384,7 +388,7 @@ static void text_device(struct output *o, const struct device_view *v)
 	const char *driver = vlp_device_driver(dev);
 
 	if (!o->opts.sections)
-		print_summary(o, l);
+		print_summary(o, l, v->domain);
 	if (o->opts.verbose >= 1 && show_section(&o->opts, SHOW_CAPS)) {
 		print_identity(o, l);
 		print_host_origin(o, dev);

@@ -39,25 +39,51 @@ static void log_monitor(void *arg, const char *command, const char *reply)
 	fflush(f);
 }
 
-/* The monitor of --qmp, opened here when its commands are logged; -1
- * after saying why. */
-static int open_logged_monitor(struct vlp_ctx *ctx, const struct options *o, struct vlp_monitor **mon)
+/* The --monitor-log file, opened once for the run; NULL after saying why. */
+static FILE *monitor_log_file(const struct options *o)
 {
 	static FILE *log;
 
 	if (!log) {
 		log = fopen(o->monitor_log, "ae");
-		if (!log) {
+		if (!log)
 			fprintf(stderr, PROG ": --monitor-log %s: %s\n", o->monitor_log,
 				strerror(errno));
+	}
+	return log;
+}
+
+/* The monitor of --qmp (opened here so that its first command is logged
+ * too) or of --domain, with --monitor-log set on it; -1 after saying why. */
+static int log_monitor_of(struct vlp_ctx *ctx, const struct options *o,
+			  struct vlp_source_opts *sopts, struct vlp_monitor **opened)
+{
+	FILE *log = monitor_log_file(o);
+
+	if (!log)
+		return -1;
+	if (sopts->qmp_path && !sopts->monitor) {
+		if (vlp_monitor_open_qmp(ctx, sopts->qmp_path, 0, opened)) {
+			fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 			return -1;
 		}
+		sopts->monitor = *opened;
 	}
-	if (vlp_monitor_open_qmp(ctx, o->qmp_path, 0, mon)) {
+	if (sopts->monitor)
+		vlp_monitor_set_log(sopts->monitor, log_monitor, log);
+	return 0;
+}
+
+int open_domain(struct vlp_ctx *ctx, const char *uri, const char *name, struct vlp_monitor **out)
+{
+	char note[VLP_LIBVIRT_NOTE_MAX];
+
+	if (vlp_monitor_open_libvirt(ctx, uri, name, out, note, sizeof(note))) {
 		fprintf(stderr, PROG ": %s\n", vlp_ctx_error(ctx));
 		return -1;
 	}
-	vlp_monitor_set_log(*mon, log_monitor, log);
+	if (note[0])
+		fprintf(stderr, PROG ": note: %s\n", note);
 	return 0;
 }
 
@@ -72,13 +98,11 @@ int open_source(struct vlp_ctx *ctx, const struct options *o, const char *dump_p
 	sopts.format = o->format;
 	sopts.access_method = dump_path ? NULL : o->access_method;
 	sopts.qmp_path = dump_path ? NULL : o->qmp_path;
+	sopts.monitor = dump_path ? NULL : o->monitor;
 	sopts.filter = filter;
 	sopts.virtio_only = true;
-	if (sopts.qmp_path && o->monitor_log) {
-		if (open_logged_monitor(ctx, o, &mon))
-			return -1;
-		sopts.monitor = mon;
-	}
+	if (!dump_path && o->monitor_log && log_monitor_of(ctx, o, &sopts, &mon))
+		return -1;
 	err = vlp_source_open(ctx, &sopts, out);
 	vlp_monitor_close(mon);
 	if (err) {
