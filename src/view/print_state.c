@@ -459,10 +459,19 @@ void text_state(struct output *o, const struct device_view *v)
 			fprintf(o->f, "\tBAR access: unavailable (%s)\n", v->state_error);
 		return;
 	}
-	if (!o->opts.sections)
+	/* A host device's registers are QEMU's answers, not BAR reads: no BAR
+	 * or offset is claimed for them. */
+	bool host = vlp_state_host(s) != NULL;
+
+	if (!o->opts.sections && host)
+		fprintf(o->f, "\tRegisters: QEMU's monitor (%s), not read through the BARs\n",
+			s->backend);
+	else if (!o->opts.sections)
 		fprintf(o->f, "\tBAR access: %s%s\n", s->backend, s->passive ? ", passive" : "");
 	if (s->common.table) {
-		if (!o->opts.sections)
+		if (!o->opts.sections && host)
+			fprintf(o->f, "\tCommon configuration (QEMU's values):\n");
+		else if (!o->opts.sections)
 			fprintf(o->f, "\tCommon configuration (BAR%u+0x%" PRIx64 "):\n",
 				s->common.bar, s->common.offset);
 		if (show_section(&o->opts, SHOW_STATUS))

@@ -336,7 +336,12 @@ static void print_legacy(struct output *o, const struct vlp_layout *l)
 
 	if (!lg->present)
 		return;
-	fprintf(o->f, "\tLegacy interface: BAR0 %s", lg->bar0_is_io ? "I/O" : "(not I/O!)");
+	/* A host device before the guest's firmware ran has BAR0 unassigned:
+	 * unknown, not "not I/O". */
+	fprintf(o->f, "\tLegacy interface: BAR0 %s",
+		!l->bars[0].valid ? UNAVAILABLE
+		: lg->bar0_is_io  ? "I/O"
+				  : "(not I/O!)");
 	if (lg->device_config_offset.valid)
 		fprintf(o->f, ", device config at offset %u (MSI-X %s)",
 			(unsigned)lg->device_config_offset.value,
