@@ -247,7 +247,7 @@ static struct vlp_state *check_state(struct vlp_ctx *ctx, const struct options *
 				": %s: --active refused: driver %s is bound (unbind it, or --force)\n",
 				slot, ref.driver);
 		else if (ref.cause == VLP_DRIVE_SNAPSHOT)
-			fprintf(stderr, PROG ": %s: --active: a snapshot is read-only\n", slot);
+			fprintf(stderr, PROG ": %s: --active: %s\n", slot, vlp_ctx_error(ctx));
 		else
 			fprintf(stderr,
 				PROG

@@ -163,8 +163,7 @@ int cli_drive_open(struct vlp_ctx *ctx, const struct options *o, struct vlp_devi
 	case VLP_DRIVE_DUMP:
 	case VLP_DRIVE_SNAPSHOT:
 		fprintf(stderr, PROG ": %s: %s %s a live device: %s\n", slot, option, live_verb,
-			why.cause == VLP_DRIVE_DUMP ? "a dump holds config space only"
-						    : "a snapshot is read-only");
+			vlp_ctx_error(ctx));
 		break;
 	case VLP_DRIVE_DRIVER_BOUND:
 		fprintf(stderr, PROG ": %s: %s refused: driver %s is bound %s\n", slot, option,

@@ -33,6 +33,9 @@ int vlp_drive_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp
 	memset(why, 0, sizeof(*why));
 	if (origin == VLP_ORIGIN_DUMP)
 		return refuse(ctx, why, VLP_DRIVE_DUMP, ENODEV, "a dump holds config space only");
+	if (opts->bars.writable && origin == VLP_ORIGIN_HOST)
+		return refuse(ctx, why, VLP_DRIVE_SNAPSHOT, EROFS,
+			      "a device seen through QEMU's monitor is read-only (queries only)");
 	if (opts->bars.writable && origin != VLP_ORIGIN_LIVE)
 		return refuse(ctx, why, VLP_DRIVE_SNAPSHOT, EROFS, "a snapshot is read-only");
 	if (opts->bars.writable && driver && !opts->bars.force) {
