@@ -104,7 +104,17 @@ static const char *const read_only[] = {
 };
 /* qom-get: the PCI proxy's devfn and bus, to place a device with no id=
  * (their getters only copy a field). */
-static const char *const qom_properties[] = { "addr", "parent_bus" };
+enum qom_property { QOM_ADDR, QOM_PARENT_BUS, QOM_PROPERTIES };
+static const char *const qom_properties[QOM_PROPERTIES] = {
+	[QOM_ADDR] = "addr",
+	[QOM_PARENT_BUS] = "parent_bus",
+};
+/* The members of QMP's error reply. */
+enum qmp_error_key { QMP_ERROR_CLASS, QMP_ERROR_DESC, QMP_ERROR_KEYS };
+static const char *const qmp_error_keys[QMP_ERROR_KEYS] = {
+	[QMP_ERROR_CLASS] = "class",
+	[QMP_ERROR_DESC] = "desc",
+};
 
 /* "xp /NFU ADDR": N digits, F one of x d u o c i (format), U one of b h w
  * g (unit), ADDR 0x-hex.  Nothing else of HMP. */
@@ -173,8 +183,8 @@ static double now_ms(void)
 static int qmp_error(struct vlp_ctx *ctx, const struct vlp_monitor *mon, const char *execute,
 		     const struct vlp_jv *err)
 {
-	const char *cls = vlp_jv_get_str(err, "class");
-	const char *desc = vlp_jv_get_str(err, "desc");
+	const char *cls = vlp_jv_get_str(err, qmp_error_keys[QMP_ERROR_CLASS]);
+	const char *desc = vlp_jv_get_str(err, qmp_error_keys[QMP_ERROR_DESC]);
 
 	if (!desc)
 		desc = "(no description)";

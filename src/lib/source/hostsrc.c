@@ -30,6 +30,16 @@
 #define VIRTIO_BACKEND "/virtio-backend"
 #define PERIPHERAL "/machine/peripheral/"
 
+/* Members of query-pci's PciDeviceInfo and PciMemoryRegion (QAPI) that
+ * are spelled like register rows. */
+enum pci_key { PK_BAR, PK_SIZE, PK_ADDRESS, PK_ID, PK_KEYS };
+static const char *const pci_keys[PK_KEYS] = {
+	[PK_BAR] = "bar",
+	[PK_SIZE] = "size",
+	[PK_ADDRESS] = "address",
+	[PK_ID] = "id",
+};
+
 struct host_entry {
 	const char *path;        /* in the x-query-virtio reply */
 	const struct vlp_jv *pci; /* its query-pci device, NULL: not found */
@@ -281,13 +291,13 @@ static void fill_bar(struct vlp_device *dev, const struct vlp_jv *r)
 	bool is64 = false, prefetch = false;
 	int64_t a;
 
-	if (!vlp_jv_get_u64(r, "bar", &bar) || bar >= VLP_NUM_BARS)
+	if (!vlp_jv_get_u64(r, pci_keys[PK_BAR], &bar) || bar >= VLP_NUM_BARS)
 		return; /* 6: the expansion ROM */
-	if (vlp_jv_get_u64(r, "size", &size))
+	if (vlp_jv_get_u64(r, pci_keys[PK_SIZE], &size))
 		dev->bar_size[bar] = size;
-	if (vlp_jv_i64(vlp_jv_get(r, "address"), &a) && a == -1)
+	if (vlp_jv_i64(vlp_jv_get(r, pci_keys[PK_ADDRESS]), &a) && a == -1)
 		return;
-	if (!vlp_jv_get_u64(r, "address", &addr) || !type)
+	if (!vlp_jv_get_u64(r, pci_keys[PK_ADDRESS], &addr) || !type)
 		return;
 	if (!strcmp(type, "io")) {
 		set_u32(dev, PCI_BASE_ADDRESS_0 + 4 * (unsigned)bar,
@@ -306,7 +316,7 @@ static void fill_bar(struct vlp_device *dev, const struct vlp_jv *r)
 /* The device as query-pci describes it. */
 static void fill_device(struct vlp_device *dev, const struct vlp_jv *pci)
 {
-	const struct vlp_jv *id = vlp_jv_get(pci, "id"), *regions = vlp_jv_get(pci, "regions");
+	const struct vlp_jv *id = vlp_jv_get(pci, pci_keys[PK_ID]), *regions = vlp_jv_get(pci, "regions");
 	uint64_t v;
 
 	dev->origin = VLP_ORIGIN_HOST;
