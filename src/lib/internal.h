@@ -98,8 +98,8 @@ const struct vlp_field_table *vlp_pci_command_table(void);
 
 struct pci_dev;
 struct vlp_pcilib;
-struct vlp_bars;     /* bar.c: open BAR access */
-struct vlp_snapshot; /* records.c: recorded register reads */
+struct vlp_bars;            /* bar.c: open BAR access */
+struct vlp_snapshot;        /* records.c: recorded register reads */
 struct vlp_monitor_records; /* core/monitor.h: monitor exchanges kept */
 
 /* What may be written, and who is told of each access (bar.c). */
@@ -445,8 +445,7 @@ void vlp_guestmem_set_kind(struct vlp_guestmem *mem, const char *kind); /* a sta
  * this process read it (tried at open), else by HMP "xp".  Takes a
  * reference of the monitor.  Its kind says which: "qmp-pmemsave",
  * "qmp-xp". */
-int vlp_guestmem_open_monitor(struct vlp_ctx *ctx, struct vlp_monitor *mon,
-			      struct vlp_guestmem **out);
+int vlp_guestmem_open_monitor(struct vlp_ctx *ctx, struct vlp_monitor *mon, struct vlp_guestmem **out);
 
 /* An empty recorded memory; add ranges with vlp_guestmem_add_range. */
 int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out);

@@ -211,7 +211,8 @@ static int read_device(struct hreader *r, unsigned *type)
 
 	if (rc)
 		return rc;
-	snprintf(h->name, sizeof(h->name), "%s", vlp_jv_get_str(st, "name") ? vlp_jv_get_str(st, "name") : "");
+	snprintf(h->name, sizeof(h->name), "%s",
+		 vlp_jv_get_str(st, "name") ? vlp_jv_get_str(st, "name") : "");
 	snprintf(h->bus_name, sizeof(h->bus_name), "%s",
 		 vlp_jv_get_str(st, "bus-name") ? vlp_jv_get_str(st, "bus-name") : "");
 	snprintf(h->device_endian, sizeof(h->device_endian), "%s",
@@ -247,8 +248,10 @@ static int read_device(struct hreader *r, unsigned *type)
 	}
 	/* QEMU 7.2 keeps 64 feature bits: words 2 and 3 are 0 there. */
 	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
-		s->device_features[w] = (struct vlp_val){ w < 2 ? (uint32_t)(dev_bits >> (32 * w)) : 0, true };
-		s->driver_features[w] = (struct vlp_val){ w < 2 ? (uint32_t)(drv_bits >> (32 * w)) : 0, true };
+		s->device_features[w] =
+			(struct vlp_val){ w < 2 ? (uint32_t)(dev_bits >> (32 * w)) : 0, true };
+		s->driver_features[w] =
+			(struct vlp_val){ w < 2 ? (uint32_t)(drv_bits >> (32 * w)) : 0, true };
 	}
 	statuses = vlp_jv_get(vlp_jv_get(st, status_keys[SK_STATUS]), "statuses");
 	for (size_t i = 0; !rc && i < vlp_jv_len(statuses); i++) {
@@ -263,7 +266,8 @@ static int read_device(struct hreader *r, unsigned *type)
 		if (k < VLP_ARRAY_SIZE(status_aliases))
 			status |= VLP_S_MASK(status_aliases[k].bit);
 		else
-			rc = note(r, "device status: QEMU names %s, which the library does not know", name);
+			rc = note(r, "device status: QEMU names %s, which the library does not know",
+				  name);
 	}
 	if (vlp_jv_get_u64(vlp_jv_get(st, status_keys[SK_STATUS]), "unknown-statuses", &v))
 		status |= v;
@@ -279,13 +283,14 @@ static int read_device(struct hreader *r, unsigned *type)
 			h->vhost_max_queues = (unsigned)v;
 		/* vhost-dev's feature fields are VirtioDeviceFeatures too */
 		if (!rc)
-			rc = features(r, *type, vlp_jv_get(vhost, "features"), "vhost", &h->vhost_features, &v);
+			rc = features(r, *type, vlp_jv_get(vhost, "features"), "vhost",
+				      &h->vhost_features, &v);
 		if (!rc)
 			rc = features(r, *type, vlp_jv_get(vhost, "acked-features"), "vhost acked",
 				      &h->vhost_acked_features, &v);
 		if (!rc)
-			rc = features(r, *type, vlp_jv_get(vhost, "backend-features"), "vhost backend",
-				      &h->vhost_backend_features, &v);
+			rc = features(r, *type, vlp_jv_get(vhost, "backend-features"),
+				      "vhost backend", &h->vhost_backend_features, &v);
 		vlp_jv_get_u64(vhost, "protocol-features", &h->vhost_protocol_features);
 	}
 	vlp_jv_free(st);
