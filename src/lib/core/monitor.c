@@ -104,12 +104,16 @@ static const char *const read_only[] = {
 };
 /* qom-get: the PCI proxy's devfn and bus, to place a device with no id=
  * (their getters only copy a field). */
-/* QOM property names of a PCI device (QEMU's names, not register rows). */
-static const struct {
-	const char *name;
-} qom_properties[] = {
-	{ "addr" },
-	{ "parent_bus" },
+enum qom_property { QOM_ADDR, QOM_PARENT_BUS, QOM_PROPERTIES };
+static const char *const qom_properties[QOM_PROPERTIES] = {
+	[QOM_ADDR] = "addr",
+	[QOM_PARENT_BUS] = "parent_bus",
+};
+/* The members of QMP's error reply. */
+enum qmp_error_key { QMP_ERROR_CLASS, QMP_ERROR_DESC, QMP_ERROR_KEYS };
+static const char *const qmp_error_keys[QMP_ERROR_KEYS] = {
+	[QMP_ERROR_CLASS] = "class",
+	[QMP_ERROR_DESC] = "desc",
 };
 
 /* "xp /NFU ADDR": N digits, F one of x d u o c i (format), U one of b h w
@@ -162,7 +166,7 @@ static bool qom_property_ok(const struct vlp_jv *args)
 	size_t i;
 
 	for (i = 0; prop && i < VLP_ARRAY_SIZE(qom_properties); i++)
-		if (!strcmp(prop, qom_properties[i].name))
+		if (!strcmp(prop, qom_properties[i]))
 			return true;
 	return false;
 }
@@ -179,8 +183,8 @@ static double now_ms(void)
 static int qmp_error(struct vlp_ctx *ctx, const struct vlp_monitor *mon, const char *execute,
 		     const struct vlp_jv *err)
 {
-	const char *cls = vlp_jv_get_str(err, "class");
-	const char *desc = vlp_jv_get_str(err, "desc");
+	const char *cls = vlp_jv_get_str(err, qmp_error_keys[QMP_ERROR_CLASS]);
+	const char *desc = vlp_jv_get_str(err, qmp_error_keys[QMP_ERROR_DESC]);
 
 	if (!desc)
 		desc = "(no description)";
@@ -194,7 +198,8 @@ static int qmp_error(struct vlp_ctx *ctx, const struct vlp_monitor *mon, const c
 					 "unstable-input=reject; the x-query-virtio* commands need "
 					 "unstable-input=accept)",
 					 mon->name, execute, desc);
-		return vlp_error(ctx, ENOTSUP, "%s: QEMU has no %s: %s (x-query-virtio* needs QEMU 7.2 or later)",
+		return vlp_error(ctx, ENOTSUP,
+				 "%s: QEMU has no %s: %s (x-query-virtio* needs QEMU 7.2 or later)",
 				 mon->name, execute, desc);
 	}
 	return vlp_error(ctx, EIO, "%s: %s: %s", mon->name, execute, desc);
@@ -211,10 +216,9 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	int rc;
 
 	*reply = NULL;
-	if (arguments_json &&
-	    (vlp_json_parse(ctx, "monitor command arguments", arguments_json, strlen(arguments_json),
-			    &args) ||
-	     args->type != VLP_JV_OBJECT)) {
+	if (arguments_json && (vlp_json_parse(ctx, "monitor command arguments", arguments_json,
+					      strlen(arguments_json), &args) ||
+			       args->type != VLP_JV_OBJECT)) {
 		vlp_jv_free(args);
 		return vlp_error(ctx, EINVAL, "%s: %s: arguments are not a JSON object", mon->name,
 				 execute);
@@ -260,8 +264,8 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	if (err) {
 		rc = qmp_error(ctx, mon, execute, err);
 	} else if (!ret) {
-		rc = vlp_error(ctx, EPROTO, "%s: %s: a reply with neither return nor error", mon->name,
-			       execute);
+		rc = vlp_error(ctx, EPROTO, "%s: %s: a reply with neither return nor error",
+			       mon->name, execute);
 	} else {
 		/* detach the return value from the reply */
 		size_t i;
@@ -275,8 +279,7 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	return rc;
 }
 
-int vlp_monitor_hmp(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *command_line,
-		    char **text)
+int vlp_monitor_hmp(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *command_line, char **text)
 {
 	char args[256], q[200];
 	struct vlp_jv *r;

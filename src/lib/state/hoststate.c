@@ -61,6 +61,13 @@ static const struct qemu_alias status_aliases[] = {
 	{ "VIRTIO_CONFIG_S_FAILED", VLP_S_FAILED },
 };
 
+/* Members of VirtioStatus (QAPI) that are spelled like register rows. */
+enum status_key { SK_ISR, SK_STATUS, SK_KEYS };
+static const char *const status_keys[SK_KEYS] = {
+	[SK_ISR] = "isr",
+	[SK_STATUS] = "status",
+};
+
 struct hreader {
 	struct vlp_ctx *ctx;
 	struct vlp_device *dev;
@@ -220,7 +227,7 @@ static int read_device(struct hreader *r, unsigned *type)
 	vlp_jv_get_bool(st, "disabled", &h->disabled);
 	vlp_jv_get_bool(st, "use-started", &h->use_started);
 	vlp_jv_get_bool(st, "start-on-kick", &h->start_on_kick);
-	if (vlp_jv_get_u64(st, "isr", &v))
+	if (vlp_jv_get_u64(st, status_keys[SK_ISR], &v))
 		h->isr = (uint8_t)v; /* QEMU's copy: not cleared by asking */
 	if (vlp_jv_get_u64(st, "queue-sel", &v)) {
 		h->queue_sel = (uint16_t)v;
@@ -246,7 +253,7 @@ static int read_device(struct hreader *r, unsigned *type)
 		s->driver_features[w] =
 			(struct vlp_val){ w < 2 ? (uint32_t)(drv_bits >> (32 * w)) : 0, true };
 	}
-	statuses = vlp_jv_get(vlp_jv_get(st, "status"), "statuses");
+	statuses = vlp_jv_get(vlp_jv_get(st, status_keys[SK_STATUS]), "statuses");
 	for (size_t i = 0; !rc && i < vlp_jv_len(statuses); i++) {
 		char name[64];
 		size_t k;
@@ -262,7 +269,7 @@ static int read_device(struct hreader *r, unsigned *type)
 			rc = note(r, "device status: QEMU names %s, which the library does not know",
 				  name);
 	}
-	if (vlp_jv_get_u64(vlp_jv_get(st, "status"), "unknown-statuses", &v))
+	if (vlp_jv_get_u64(vlp_jv_get(st, status_keys[SK_STATUS]), "unknown-statuses", &v))
 		status |= v;
 	set_row(&s->common, VLP_COMMON_DEVICE_STATUS, status & 0xff);
 	vhost = vlp_jv_get(st, "vhost-dev");
