@@ -278,9 +278,9 @@ VLP_API int vlp_selftest_rebind(struct vlp_ctx *ctx, const struct vlp_slot *slot
  * every refusal, then the driver's initialization (3.1.1) one step at a
  * time.  A refusal is a cause with its detail: faces word it. */
 enum vlp_drive_refusal {
-	VLP_DRIVE_ALLOWED,  /* nothing refused: the BARs are open */
-	VLP_DRIVE_DUMP,     /* a dump holds config space only */
-	VLP_DRIVE_SNAPSHOT, /* a snapshot, or a device seen through QEMU's monitor, is read-only */
+	VLP_DRIVE_ALLOWED,       /* nothing refused: the BARs are open */
+	VLP_DRIVE_DUMP,          /* a dump holds config space only */
+	VLP_DRIVE_SNAPSHOT,      /* read-only: a snapshot, a host device */
 	VLP_DRIVE_DRIVER_BOUND,  /* a kernel driver (driver) is bound, not forced */
 	VLP_DRIVE_NO_STRUCTURE,  /* no virtio structure in a BAR is known */
 	VLP_DRIVE_NO_COMMON,     /* no common configuration: the legacy interface only */
