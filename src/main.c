@@ -47,7 +47,8 @@ static const char usage_text[] =
 	"       " PROG " -i|-c COMMANDS [OPTIONS] SLOT     commands on one device\n"
 	"       " PROG " --top [OPTIONS] [SLOT]            live view of one device\n"
 	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
-	"       " PROG " --check --exercise [--rebind] [--media-writes] SLOT...  drive the device, judge it\n"
+	"       " PROG
+	" --check --exercise [--rebind] [--media-writes] SLOT...  drive the device, judge it\n"
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
 	"       " PROG " --nudge=Q [--timeout=MS] SLOT...  kick a queue: was a kick lost?\n"

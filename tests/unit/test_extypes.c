@@ -43,7 +43,8 @@ static void test_flush_wce(void **state)
 	assert_pass(&v);
 	w[0] = 1u << VLP_BLK_F_CONFIG_WCE; /* MUST broken */
 	vlp_extype_flush_wce(w, &v);
-	assert_fail(&v, VLP_SEV_ERROR, "VIRTIO_BLK_F_CONFIG_WCE (bit 11) offered without VIRTIO_BLK_F_FLUSH");
+	assert_fail(&v, VLP_SEV_ERROR,
+		    "VIRTIO_BLK_F_CONFIG_WCE (bit 11) offered without VIRTIO_BLK_F_FLUSH");
 	w[0] = 0; /* SHOULD broken */
 	vlp_extype_flush_wce(w, &v);
 	assert_fail(&v, VLP_SEV_WARNING, "VIRTIO_BLK_F_FLUSH (bit 9) not offered");
@@ -63,7 +64,8 @@ static void test_ro_write(void **state)
 	assert_fail(&v, VLP_SEV_ERROR, "status 0 (VIRTIO_BLK_S_OK), not VIRTIO_BLK_S_IOERR");
 	b[3] = 0xa5; /* written although refused */
 	vlp_extype_ro_write(VLP_BLK_S_IOERR, a, b, sizeof(a), &v);
-	assert_fail(&v, VLP_SEV_ERROR, "VIRTIO_BLK_S_IOERR, yet the data was written: byte 3 reads 0xa5, 0x5a before");
+	assert_fail(&v, VLP_SEV_ERROR,
+		    "VIRTIO_BLK_S_IOERR, yet the data was written: byte 3 reads 0xa5, 0x5a before");
 	vlp_extype_ro_write(VLP_BLK_S_OK, a, b, sizeof(a), &v);
 	assert_fail(&v, VLP_SEV_ERROR, "and the data was written: byte 3");
 }
@@ -150,11 +152,13 @@ static void test_scsi(void **state)
 	vlp_extype_scsi_sizes(96, 32, 64, 16, &v);
 	assert_pass(&v);
 	vlp_extype_scsi_sizes(64, 32, 64, 16, &v); /* sense_size kept the driver's value */
-	assert_fail(&v, VLP_SEV_ERROR, "after a reset sense_size reads 64, cdb_size 32 (the driver had written 64 and 16)");
+	assert_fail(&v, VLP_SEV_ERROR,
+		    "after a reset sense_size reads 64, cdb_size 32 (the driver had written 64 and 16)");
 	vlp_extype_bad_target(255, VLP_SCSI_S_BAD_TARGET, &v);
 	assert_pass(&v);
 	vlp_extype_bad_target(255, 9, &v); /* VIRTIO_SCSI_S_FAILURE */
-	assert_fail(&v, VLP_SEV_ERROR, "absent target 255: response 9, not VIRTIO_SCSI_S_BAD_TARGET (3)");
+	assert_fail(&v, VLP_SEV_ERROR,
+		    "absent target 255: response 9, not VIRTIO_SCSI_S_BAD_TARGET (3)");
 	vlp_extype_bad_target(255, VLP_SCSI_S_OK, &v);
 	assert_true(v.not_run);
 	assert_non_null(strstr(v.evidence, "it exists"));
@@ -175,7 +179,8 @@ static void test_needs_reset(void **state)
 	vlp_extype_needs_reset(ok | S(DEVICE_NEEDS_RESET), -1, 3, &v);
 	assert_pass(&v);
 	vlp_extype_needs_reset(ok | S(DEVICE_NEEDS_RESET), 0, -1, &v);
-	assert_fail(&v, VLP_SEV_ERROR, "device_status 0x4f (DRIVER_OK, DEVICE_NEEDS_RESET): the configuration vector's pending bit stayed 0");
+	assert_fail(&v, VLP_SEV_ERROR,
+		    "device_status 0x4f (DRIVER_OK, DEVICE_NEEDS_RESET): the configuration vector's pending bit stayed 0");
 	vlp_extype_needs_reset(ok | S(DEVICE_NEEDS_RESET), -1, 1, &v);
 	assert_fail(&v, VLP_SEV_ERROR, "the ISR's configuration change bit stayed 0");
 }
@@ -215,10 +220,10 @@ static void test_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_flush_wce),   cmocka_unit_test(test_ro_write),
+		cmocka_unit_test(test_flush_wce),    cmocka_unit_test(test_ro_write),
 		cmocka_unit_test(test_expectations), cmocka_unit_test(test_num_buffers),
-		cmocka_unit_test(test_mac_set),     cmocka_unit_test(test_emerg_write),
-		cmocka_unit_test(test_scsi),        cmocka_unit_test(test_needs_reset),
+		cmocka_unit_test(test_mac_set),      cmocka_unit_test(test_emerg_write),
+		cmocka_unit_test(test_scsi),         cmocka_unit_test(test_needs_reset),
 		cmocka_unit_test(test_rows),
 	};
 

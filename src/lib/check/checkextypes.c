@@ -23,19 +23,19 @@
 #define BLK_REQUESTQ 0
 #define BLK_T_UNKNOWN 0x7eu /* a request type 5.2.6 does not define (even: not OUT) */
 #define NET_RECEIVEQ 0
-#define NET_CONTROLQ 2       /* 5.1.2: without VIRTIO_NET_F_MQ */
+#define NET_CONTROLQ 2 /* 5.1.2: without VIRTIO_NET_F_MQ */
 #define NET_HDR_LEN VLP_SELFTEST_NET_HDR
-#define NET_NUM_BUFFERS 10   /* num_buffers in struct virtio_net_hdr (5.1.6) */
-#define NET_RX_BUF 1526u     /* the header and a 1514-byte frame */
+#define NET_NUM_BUFFERS 10 /* num_buffers in struct virtio_net_hdr (5.1.6) */
+#define NET_RX_BUF 1526u   /* the header and a 1514-byte frame */
 #define NET_RX_BUFS 4u
-#define NET_RX_MS 1000u      /* how long a received frame is waited for */
-#define SCSI_REQUESTQ 2      /* the first request queue (5.6.2) */
-#define SCSI_REQ_HDR 19      /* lun[8], id, task_attr, prio, crn */
-#define SCSI_RESP_HDR 12     /* sense_len, residual, status_qualifier, status, response */
+#define NET_RX_MS 1000u  /* how long a received frame is waited for */
+#define SCSI_REQUESTQ 2  /* the first request queue (5.6.2) */
+#define SCSI_REQ_HDR 19  /* lun[8], id, task_attr, prio, crn */
+#define SCSI_RESP_HDR 12 /* sense_len, residual, status_qualifier, status, response */
 #define SCSI_RESPONSE 11
 #define SCSI_CDB_MAX 64
 #define SCSI_SENSE_MAX 256
-#define SCSI_TARGET_MAX 255  /* lun[1] is one byte (5.6.6.1) */
+#define SCSI_TARGET_MAX 255 /* lun[1] is one byte (5.6.6.1) */
 #define EMERG_LINE "virtio-lspci --check --exercise: emergency write\n"
 
 /* ------------------------------------------------------------ judgements */
@@ -152,7 +152,8 @@ void vlp_extype_unsupported(uint32_t type, uint8_t status, struct vlp_extype_ver
 		passed(v);
 	else
 		verdict(v, true, VLP_SEV_INFO,
-			"expectation: request type %" PRIu32 " (not defined) answered status %u (%s), not VIRTIO_BLK_S_UNSUPP",
+			"expectation: request type %" PRIu32
+			" (not defined) answered status %u (%s), not VIRTIO_BLK_S_UNSUPP",
 			type, status, blk_status_name(status));
 }
 
@@ -178,7 +179,8 @@ void vlp_extype_num_buffers(const uint8_t *hdr, uint32_t len, struct vlp_extype_
 
 	if (len < NET_HDR_LEN) {
 		verdict(v, true, VLP_SEV_ERROR,
-			"receiveq1: used length %" PRIu32 ", shorter than struct virtio_net_hdr (%u bytes)",
+			"receiveq1: used length %" PRIu32
+			", shorter than struct virtio_net_hdr (%u bytes)",
 			len, NET_HDR_LEN);
 		return;
 	}
@@ -262,8 +264,7 @@ void vlp_extype_bad_target(unsigned target, uint8_t response, struct vlp_extype_
 /* 2.1.2: "If DRIVER_OK is set, after it sets DEVICE_NEEDS_RESET, the
  * device MUST send a device configuration change notification to the
  * driver." */
-void vlp_extype_needs_reset(uint64_t status, int config_pending, int isr,
-			    struct vlp_extype_verdict *v)
+void vlp_extype_needs_reset(uint64_t status, int config_pending, int isr, struct vlp_extype_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	if (!(status & S_NEEDS_RESET)) {
@@ -283,8 +284,7 @@ void vlp_extype_needs_reset(uint64_t status, int config_pending, int isr,
 	if (config_pending == 1 || (isr >= 0 && (isr >> VLP_ISR_CONFIG_INTERRUPT & 1)))
 		return;
 	verdict(v, true, VLP_SEV_ERROR,
-		"device_status 0x%02" PRIx64 " (DRIVER_OK, DEVICE_NEEDS_RESET): %s",
-		status,
+		"device_status 0x%02" PRIx64 " (DRIVER_OK, DEVICE_NEEDS_RESET): %s", status,
 		config_pending == 0 ? "the configuration vector's pending bit stayed 0"
 				    : "the ISR's configuration change bit stayed 0");
 }
@@ -339,7 +339,8 @@ static int session_open(struct ex *x, const uint32_t words[VLP_FEATURE_WORDS], s
 		*vqs = NULL;
 		return 0;
 	}
-	if (!x->msix && !(err = vlp_config_read(x->r.ctx, x->dev, command->offset, command->width, &cmd)))
+	if (!x->msix &&
+	    !(err = vlp_config_read(x->r.ctx, x->dev, command->offset, command->width, &cmd)))
 		err = vlp_config_write(x->r.ctx, x->dev, command->offset, command->width,
 				       cmd | CMD_INTX_DISABLE);
 	if (!err)
@@ -453,7 +454,8 @@ static int blk_read_only(struct ex *x, struct vlp_vqs *vqs)
 	int err;
 
 	if (!vlp_feature_on(x->offered, VLP_BLK_F_RO)) {
-		ex_not_run(x, XR_BLK_READ_ONLY, "VIRTIO_BLK_F_RO not offered: a writable medium is not written");
+		ex_not_run(x, XR_BLK_READ_ONLY,
+			   "VIRTIO_BLK_F_RO not offered: a writable medium is not written");
 		return 0;
 	}
 	if (!x->media_writes) {
@@ -483,8 +485,8 @@ static int blk_read_only(struct ex *x, struct vlp_vqs *vqs)
 		if ((err = blk_request(x, vqs, VLP_BLK_T_OUT, 0, before, sizeof(before), NULL, &st3)))
 			return err;
 		size_t len = strlen(v.evidence);
-		snprintf(v.evidence + len, sizeof(v.evidence) - len, "; sector 0 written back: status %u",
-			 st3);
+		snprintf(v.evidence + len, sizeof(v.evidence) - len,
+			 "; sector 0 written back: status %u", st3);
 	}
 	decide(x, XR_BLK_READ_ONLY, &v, chk_at_queue(&x->r, BLK_REQUESTQ));
 	return 0;
@@ -609,7 +611,8 @@ static int net_receive(struct ex *x, struct vlp_vqs *vqs)
 
 static int net_checks(struct ex *x)
 {
-	const uint32_t need = 1u << VLP_NET_F_MAC | 1u << VLP_NET_F_CTRL_VQ | 1u << VLP_NET_F_CTRL_MAC_ADDR;
+	const uint32_t need =
+		1u << VLP_NET_F_MAC | 1u << VLP_NET_F_CTRL_VQ | 1u << VLP_NET_F_CTRL_MAC_ADDR;
 	uint32_t words[VLP_FEATURE_WORDS];
 	struct vlp_vqs *vqs = NULL;
 	char why[160];
@@ -690,7 +693,8 @@ static int scsi_checks(struct ex *x)
 	vlp_extype_scsi_sizes(sense, cdb, ws, wc, &v);
 	decide(x, XR_SCSI_SIZES_RESET, &v, "device");
 	if (cdb > SCSI_CDB_MAX || sense > SCSI_SENSE_MAX) {
-		ex_not_run(x, XR_SCSI_BAD_TARGET, "cdb_size or sense_size larger than this tool's buffers");
+		ex_not_run(x, XR_SCSI_BAD_TARGET,
+			   "cdb_size or sense_size larger than this tool's buffers");
 		return 0;
 	}
 	if ((err = device_field(x, VLP_SCSI_MAX_TARGET, -1, &max_target)))
@@ -722,11 +726,11 @@ static const struct {
 	enum ex_row row;
 	unsigned type;
 } typed[] = {
-	{ XR_BLK_FLUSH_WCE, VLP_ID_BLOCK },     { XR_BLK_READ_ONLY, VLP_ID_BLOCK },
-	{ XR_BLK_GET_ID, VLP_ID_BLOCK },        { XR_BLK_UNSUPPORTED, VLP_ID_BLOCK },
-	{ XR_BLK_OUT_OF_RANGE, VLP_ID_BLOCK },  { XR_NET_NUM_BUFFERS, VLP_ID_NET },
-	{ XR_NET_MAC_ADDR_SET, VLP_ID_NET },    { XR_CONSOLE_EMERG_WRITE, VLP_ID_CONSOLE },
-	{ XR_SCSI_SIZES_RESET, VLP_ID_SCSI },   { XR_SCSI_BAD_TARGET, VLP_ID_SCSI },
+	{ XR_BLK_FLUSH_WCE, VLP_ID_BLOCK },    { XR_BLK_READ_ONLY, VLP_ID_BLOCK },
+	{ XR_BLK_GET_ID, VLP_ID_BLOCK },       { XR_BLK_UNSUPPORTED, VLP_ID_BLOCK },
+	{ XR_BLK_OUT_OF_RANGE, VLP_ID_BLOCK }, { XR_NET_NUM_BUFFERS, VLP_ID_NET },
+	{ XR_NET_MAC_ADDR_SET, VLP_ID_NET },   { XR_CONSOLE_EMERG_WRITE, VLP_ID_CONSOLE },
+	{ XR_SCSI_SIZES_RESET, VLP_ID_SCSI },  { XR_SCSI_BAD_TARGET, VLP_ID_SCSI },
 };
 
 int ex_types(struct ex *x)
@@ -737,10 +741,10 @@ int ex_types(struct ex *x)
 	for (size_t i = 0; i < VLP_ARRAY_SIZE(typed); i++)
 		if (typed[i].type != type)
 			ex_not_run(x, typed[i].row, "not a %s device",
-				   typed[i].type == VLP_ID_BLOCK   ? "block"
-				   : typed[i].type == VLP_ID_NET   ? "network"
-				   : typed[i].type == VLP_ID_SCSI  ? "SCSI host"
-								   : "console");
+				   typed[i].type == VLP_ID_BLOCK  ? "block"
+				   : typed[i].type == VLP_ID_NET  ? "network"
+				   : typed[i].type == VLP_ID_SCSI ? "SCSI host"
+								  : "console");
 	switch (type) {
 	case VLP_ID_BLOCK:
 		err = blk_checks(x);
