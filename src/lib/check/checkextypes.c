@@ -662,7 +662,7 @@ static int console_checks(struct ex *x)
 	if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
 		return err;
 	vlp_extype_emerg_write(status, &v);
-	decide(x, XR_CONSOLE_EMERG_WRITE, &v, "device.emerg_wr");
+	decide(x, XR_CONSOLE_EMERG_WRITE, &v, "device");
 	return 0;
 }
 
