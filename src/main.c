@@ -44,6 +44,7 @@ enum long_only {
 	OPT_DOMAIN,
 	OPT_ALL_DOMAINS,
 	OPT_CONNECT,
+	OPT_MEDIA_WRITES,
 };
 
 static const char usage_text[] =
@@ -51,7 +52,8 @@ static const char usage_text[] =
 	"       " PROG " -i|-c COMMANDS [OPTIONS] SLOT     commands on one device\n"
 	"       " PROG " --top [OPTIONS] [SLOT]            live view of one device\n"
 	"       " PROG " --check [--active] [OPTIONS] [SLOT...]  conformance check\n"
-	"       " PROG " --check --exercise [--rebind] SLOT...  drive the device, judge it\n"
+	"       " PROG
+	" --check --exercise [--rebind] [--media-writes] SLOT...  drive the device, judge it\n"
 	"       " PROG " --diff A B                        compare snapshots or devices\n"
 	"       " PROG " --negotiate [-J] SLOT...          which features a device insists on\n"
 	"       " PROG " --nudge=Q [--timeout=MS] SLOT...  kick a queue: was a kick lost?\n"
@@ -120,6 +122,9 @@ static const char usage_text[] =
 	"                           requirements (reset, features, queue sizes, vectors,\n"
 	"                           interrupts seen as MSI-X pending bits); same refusals\n"
 	"                           as --selftest; the device is left reset\n"
+	"      --media-writes       with --check --exercise: allow writes to a block\n"
+	"                           device's medium (a read-only device must refuse one;\n"
+	"                           a sector it wrote is written back); never by default\n"
 	"      --strict             with --check: warnings fail the run too\n"
 	"      --list-checks        list every check with its spec section\n"
 	"      --diff               compare two snapshots (or a snapshot and a live slot):\n"
@@ -194,6 +199,7 @@ static const struct option long_options[] = {
 	{ "active", no_argument, NULL, OPT_ACTIVE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "exercise", no_argument, NULL, OPT_EXERCISE },
+	{ "media-writes", no_argument, NULL, OPT_MEDIA_WRITES },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
@@ -408,6 +414,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_REBIND:
 			o->rebind = true;
 			break;
+		case OPT_MEDIA_WRITES:
+			o->media_writes = true;
+			break;
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -584,6 +593,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			"--check --exercise drives devices: name them (SLOT...), not with -F, --dry-run or --passive");
 	if (o->exercise)
 		o->active = true; /* the third level of --check includes the second */
+	if (o->media_writes && !o->exercise)
+		return usage_error("%s", "--media-writes applies to --check --exercise");
 	if (o->rebind && o->mode != MODE_SELFTEST && !o->exercise)
 		return usage_error("%s", "--rebind applies to --selftest and --check --exercise");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)

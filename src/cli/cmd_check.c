@@ -322,14 +322,15 @@ static bool exercise_open(struct vlp_ctx *ctx, const struct options *o, struct v
 
 /* The exercise checks with the signals that would end the process held
  * until the device has been reset (as --selftest holds them). */
-static int exercise_run(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
-			struct vlp_check_report *rep)
+static int exercise_run(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
+			const struct vlp_layout *l, struct vlp_check_report *rep)
 {
+	struct vlp_exercise_opts xo = { .media_writes = o->media_writes };
 	sigset_t saved;
 	int err;
 
 	cli_hold_signals(&saved);
-	err = vlp_check_exercise(ctx, dev, l, NULL, rep);
+	err = vlp_check_exercise_opts(ctx, dev, l, &xo, rep);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
 	return err;
 }
@@ -389,7 +390,7 @@ static int check_one(void *arg, struct vlp_ctx *ctx, const struct options *o,
 		} else if (vlp_check_active(ctx, dev, l, rep)) {
 			fprintf(stderr, PROG ": %s: --active: %s\n", slot, vlp_ctx_error(ctx));
 			ret = EXIT_RUNTIME;
-		} else if (o->exercise && exercise_run(ctx, dev, l, rep)) {
+		} else if (o->exercise && exercise_run(ctx, o, dev, l, rep)) {
 			fprintf(stderr, PROG ": %s: --exercise: %s\n", slot, vlp_ctx_error(ctx));
 			ret = EXIT_RUNTIME;
 		}

@@ -337,6 +337,35 @@ int vlp_check_device(struct vlp_ctx *ctx, const struct vlp_device *dev,
 		     const struct vlp_layout *layout, const struct vlp_state *state,
 		     const char *no_state_reason, struct vlp_check_report **out);
 
+/* The per-type exercise checks' judgements (checkextypes.c): pure, what
+ * the device answered in, the outcome and its evidence out. */
+struct vlp_extype_verdict {
+	bool not_run; /* nothing to judge: evidence says why */
+	bool failed;  /* severity then says how badly */
+	enum vlp_severity severity;
+	char evidence[240];
+};
+void vlp_extype_flush_wce(const uint32_t offered[VLP_FEATURE_WORDS], struct vlp_extype_verdict *v);
+void vlp_extype_ro_write(uint8_t status, const uint8_t *before, const uint8_t *after, size_t n,
+			 struct vlp_extype_verdict *v);
+void vlp_extype_get_id(uint8_t status, const uint8_t id[VLP_BLK_ID_BYTES],
+		       struct vlp_extype_verdict *v);
+void vlp_extype_unsupported(uint32_t type, uint8_t status, struct vlp_extype_verdict *v);
+void vlp_extype_out_of_range(uint64_t sector, uint64_t capacity, uint8_t status,
+			     struct vlp_extype_verdict *v);
+/* hdr: the received buffer (struct virtio_net_hdr first), len its used length */
+void vlp_extype_num_buffers(const uint8_t *hdr, uint32_t len, struct vlp_extype_verdict *v);
+void vlp_extype_mac_set(const uint8_t set[6], const uint8_t after[6], uint8_t ack,
+			struct vlp_extype_verdict *v);
+/* status: device_status read after the writes to emerg_wr */
+void vlp_extype_emerg_write(uint64_t status, struct vlp_extype_verdict *v);
+void vlp_extype_scsi_sizes(uint64_t sense, uint64_t cdb, uint64_t wrote_sense, uint64_t wrote_cdb,
+			   struct vlp_extype_verdict *v);
+void vlp_extype_bad_target(unsigned target, uint8_t response, struct vlp_extype_verdict *v);
+/* status: device_status; config_pending: the config vector's pending bit
+ * (MSI-X), or isr the ISR status (-1: not read) */
+void vlp_extype_needs_reset(uint64_t status, int config_pending, int isr, struct vlp_extype_verdict *v);
+
 /* below vlp/devices.h */
 int vlp_cfg_u8(const struct vlp_device *dev, unsigned off, uint8_t *val);
 int vlp_cfg_u16(const struct vlp_device *dev, unsigned off, uint16_t *val);

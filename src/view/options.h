@@ -83,6 +83,7 @@ struct options {
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
 	bool rebind;          /* --selftest --rebind, --check --exercise --rebind */
+	bool media_writes;    /* --check --exercise --media-writes */
 	const char *commands; /* -c: batch commands */
 	/* --nudge=Q: the queue (index or name), --timeout in ms */
 	const char *nudge_queue;

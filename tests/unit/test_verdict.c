@@ -257,6 +257,10 @@ static void test_interrupt_not_delivered(void **state)
 	x.in.masked_valid = x.in.masked = x.in.pending_valid = x.in.pending = true;
 	assert_int_equal(judge(&x), VLP_VERDICT_INTERRUPT_NOT_DELIVERED);
 	assert_non_null(strstr(x.v.evidence, "vector 1 is masked with its pending bit set"));
+	/* the same fact as the --check row, cited the same way */
+	assert_string_equal(x.v.section, vlp_check_find(VLP_MSIX_HELD_CHECK)->section);
+	assert_string_equal(x.v.section, "PCI 6.8.2");
+	assert_non_null(strstr(x.v.evidence, "irq-masked-pending: "));
 	x.in.pending = false;
 	assert_int_equal(judge(&x), VLP_VERDICT_IDLE);
 }

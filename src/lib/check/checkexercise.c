@@ -38,6 +38,19 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_NOTIFY_USED] = "exercise-notify-used",
 	[XR_NO_VECTOR_NO_IRQ] = "exercise-no-vector-no-irq",
 	[XR_ENTROPY_BYTES] = "exercise-entropy-bytes",
+
+	/* device types (checkextypes.c) */
+	[XR_BLK_FLUSH_WCE] = "exercise-blk-flush-wce",
+	[XR_BLK_READ_ONLY] = "exercise-blk-read-only",
+	[XR_BLK_GET_ID] = "exercise-blk-get-id",
+	[XR_BLK_UNSUPPORTED] = "exercise-blk-unsupported",
+	[XR_BLK_OUT_OF_RANGE] = "exercise-blk-out-of-range",
+	[XR_NET_NUM_BUFFERS] = "exercise-net-num-buffers",
+	[XR_NET_MAC_ADDR_SET] = "exercise-net-mac-addr-set",
+	[XR_CONSOLE_EMERG_WRITE] = "exercise-console-emerg",
+	[XR_SCSI_SIZES_RESET] = "exercise-scsi-sizes-reset",
+	[XR_SCSI_BAD_TARGET] = "exercise-scsi-bad-target",
+	[XR_NEEDS_RESET_NOTIFY] = "exercise-needs-reset",
 };
 
 /* ------------------------------------------------------------ requests */
@@ -352,15 +365,25 @@ static int exercise(struct ex *x)
 			return err;
 		err = ex_check_after_reset(x, "FEATURES_OK, every event mapped to a vector");
 	}
-	return err;
+	return err ? err : ex_types(x);
 }
 
 int vlp_check_exercise(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
 		       const struct vlp_vqs_opts *opts, struct vlp_check_report *rep)
 {
-	struct ex x = {
-		.r = { .ctx = ctx, .dev = dev, .l = l, .rep = rep }, .dev = dev, .l = l, .opts = opts
-	};
+	struct vlp_exercise_opts xo = { .vqs = opts };
+
+	return vlp_check_exercise_opts(ctx, dev, l, &xo, rep);
+}
+
+int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
+			    const struct vlp_exercise_opts *xo, struct vlp_check_report *rep)
+{
+	struct ex x = { .r = { .ctx = ctx, .dev = dev, .l = l, .rep = rep },
+			.dev = dev,
+			.l = l,
+			.opts = xo ? xo->vqs : NULL,
+			.media_writes = xo && xo->media_writes };
 	const char *refusal = vlp_device_write_refusal(dev);
 	char msg[128];
 	int err = 0, merr;

@@ -2,6 +2,7 @@
 /* The conformance checker's private header: what its files share.  The
  * files sit in floors, each calling only those below it:
  *   checkexercise.c the exercise checks' requests and run (--check --exercise)
+ *   checkextypes.c the exercise checks per device type, DEVICE_NEEDS_RESET
  *   checkexregs.c  the exercise checks on registers, their verdicts
  *   checkactive.c  the active checks (--check --active's writes)
  *   check.c        the check registry (rows with sections and sentences)
@@ -138,6 +139,19 @@ enum ex_row {
 	XR_NOTIFY_USED,
 	XR_NO_VECTOR_NO_IRQ,
 	XR_ENTROPY_BYTES,
+
+	/* device types (checkextypes.c) */
+	XR_BLK_FLUSH_WCE,
+	XR_BLK_READ_ONLY,
+	XR_BLK_GET_ID,
+	XR_BLK_UNSUPPORTED,
+	XR_BLK_OUT_OF_RANGE,
+	XR_NET_NUM_BUFFERS,
+	XR_NET_MAC_ADDR_SET,
+	XR_CONSOLE_EMERG_WRITE,
+	XR_SCSI_SIZES_RESET,
+	XR_SCSI_BAD_TARGET,
+	XR_NEEDS_RESET_NOTIFY,
 	XR_COUNT
 };
 
@@ -159,6 +173,7 @@ struct ex {
 	uint32_t pba_off;
 	uint32_t msix_ctl; /* as found */
 	bool msix_changed;
+	bool media_writes; /* block: writes to the medium allowed */
 };
 
 /* Check k ran (its findings reported before), was not made (why), or
@@ -186,6 +201,12 @@ int ex_try_vector(struct ex *x, unsigned row, unsigned q, unsigned v, uint64_t *
 int ex_check_vectors(struct ex *x);
 int ex_check_after_reset(struct ex *x, const char *before);
 int ex_map_all(struct ex *x);
+
+/* ---------------------------------------------- checkextypes.c (below checkexercise.c) */
+
+/* The per-type checks and DEVICE_NEEDS_RESET, on a device reset before
+ * and after. */
+int ex_types(struct ex *x);
 
 /* ---------------------------------------------- check.c */
 

@@ -214,10 +214,12 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 	indices(idx, sizeof(idx), last);
 	snprintf(over, sizeof(over), "over %zu samples in %.1f s", n, span);
 
-	/* PCI MSI-X: a masked entry holds its message in the PBA. */
+	/* PCI MSI-X: a masked entry holds its message in the PBA (the same
+	 * fact as the irq-masked-pending check, named and cited one way). */
 	if (in->vector_valid && in->masked_valid && in->masked && in->pending_valid && in->pending) {
-		set(v, VLP_VERDICT_INTERRUPT_NOT_DELIVERED, "4.1.4.3",
-		    "MSI-X vector %u is masked with its pending bit set: the interrupt is held; %s, %u in flight",
+		set(v, VLP_VERDICT_INTERRUPT_NOT_DELIVERED, VLP_MSIX_HELD_SECTION,
+		    VLP_MSIX_HELD_CHECK
+		    ": MSI-X vector %u is masked with its pending bit set: the interrupt is held; %s, %u in flight",
 		    in->vector, idx, last->in_flight);
 		return;
 	}

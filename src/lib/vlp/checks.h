@@ -127,6 +127,18 @@ struct vlp_vqs_opts;
 VLP_API int vlp_check_exercise(struct vlp_ctx *ctx, struct vlp_device *dev,
 			       const struct vlp_layout *layout, const struct vlp_vqs_opts *opts,
 			       struct vlp_check_report *report);
+/* What --check --exercise may do beyond its harmless requests. */
+struct vlp_exercise_opts {
+	const struct vlp_vqs_opts *vqs; /* may be NULL */
+	/* block: a write to the medium (the read-only device's refusal,
+	 * 5.2.6.2; a sector the device wrote is written back) */
+	bool media_writes;
+};
+/* vlp_check_exercise with those options (xopts may be NULL). */
+VLP_API int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev,
+				    const struct vlp_layout *layout,
+				    const struct vlp_exercise_opts *xopts,
+				    struct vlp_check_report *report);
 VLP_API void vlp_check_report_free(struct vlp_check_report *report);
 
 /* One field that differs between two devices (a and b). */

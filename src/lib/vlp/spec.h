@@ -229,6 +229,29 @@ enum vlp_scsi_feature_bit {
 	VLP_SCSI_F_T10_PI = 3,
 };
 
+/* Requests and answers the exercise checks make (chapter 5).  Block
+ * request types and status bytes (5.2.6); the network control queue's MAC
+ * class and ack (5.1.6.5, 5.1.6.5.2); the SCSI response byte (5.6.6.1). */
+enum vlp_blk_request {
+	VLP_BLK_T_IN = 0,
+	VLP_BLK_T_OUT = 1,
+	VLP_BLK_T_GET_ID = 8,
+};
+enum vlp_blk_status {
+	VLP_BLK_S_OK = 0,
+	VLP_BLK_S_IOERR = 1,
+	VLP_BLK_S_UNSUPP = 2,
+};
+#define VLP_BLK_ID_BYTES 20 /* GET_ID: a NUL-padded ASCII string of up to 20 bytes */
+#define VLP_BLK_SECTOR 512u /* sector is in 512-byte units (5.2.6) */
+#define VLP_NET_CTRL_MAC 1
+#define VLP_NET_CTRL_MAC_ADDR_SET 1
+#define VLP_NET_OK 0
+#define VLP_SCSI_S_OK 0
+#define VLP_SCSI_S_BAD_TARGET 3
+#define VLP_SCSI_SENSE_DEFAULT 96 /* sense_size and cdb_size on reset (5.6.4) */
+#define VLP_SCSI_CDB_DEFAULT 32
+
 /* 9P transport (ID 9): no chapter in the spec; Linux include/uapi/linux/virtio_9p.h
  * (Linux names it VIRTIO_9P_MOUNT_TAG, without _F_) */
 enum vlp_9p_feature_bit {

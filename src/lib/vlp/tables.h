@@ -136,6 +136,13 @@ enum vlp_msix_entry_row {                       /* MSI-X table entry (PCI Local 
 /* Vector Control bit 0: the vector is masked (PCI Local Bus 3.0, 6.8.2.9). */
 #define VLP_MSIX_VECTOR_MASKED_BIT 0
 #define VLP_MSIX_VECTOR_MASKED (1u << VLP_MSIX_VECTOR_MASKED_BIT)
+/* One fact, one name: a vector masked (Vector Control or the Function Mask)
+ * with its Pending Bit set holds its interrupt until it is unmasked (PCI
+ * Local Bus 3.0, 6.8.2).  The check that reports it (--check) and the
+ * interrupt-not-delivered verdict resting on it (--rings, --top) name it by
+ * this check id and cite this section. */
+#define VLP_MSIX_HELD_CHECK "irq-masked-pending"
+#define VLP_MSIX_HELD_SECTION "PCI 6.8.2"
 /* The virtio capability structures (4.1.4): every table starts with the
  * header rows; virtio_pci_cap, _notify_cap, _cfg_cap and _cap64 go on with
  * bar, id, offset, length, then their own row. */
