@@ -159,7 +159,9 @@ for t in rng blk console scsi balloon net blkro; do
 		grep -q 'device left in reset (device_status 0), PCI Command and MSI-X Message Control restored' <<<"$text"
 	cs=$(vlp_section $t-time | tr -d ' ')
 	secs[$t]=$cs
-	check "$t: --check --exercise took $cs/100 s (under 5 s)" [ "${cs:-999}" -lt 500 ]
+	# Seconds are reported (make bench compares them with the 5 s goal), never
+	# asserted: a loaded CI machine must not fail a test on time.
+	check "$t: --check --exercise timed ($cs/100 s)" [ -n "$cs" ]
 done
 # The checks of the device types, each seen passing on its QEMU device.
 passed_in() { vlp_section "$1-json" | jq -e --arg c "$2" '.devices[0].passed | index($c) != null' >/dev/null; }
