@@ -91,7 +91,8 @@ static void load_data(void)
 				assert_int_equal(vlp_monitor_records_add(&records, "", ""), 0);
 				cur = &records.r[records.n - 1];
 			}
-			cur->command = realloc(cur->command, strlen(cur->command) + strlen(line + 12) + 1);
+			cur->command =
+				realloc(cur->command, strlen(cur->command) + strlen(line + 12) + 1);
 			strcat(cur->command, line + 12);
 		} else if (!strncmp(line, "# vlp-qmp < ", 12)) {
 			cur->reply = realloc(cur->reply, strlen(cur->reply) + strlen(line + 12) + 1);
@@ -154,14 +155,16 @@ static void answer(int fd, enum fake_mode mode, const char *line, bool *used)
 	size_t i, last = records.n;
 
 	if (vlp_json_parse(NULL, "", line, strlen(line), &cmd)) {
-		say(fd, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error\"}}\r\n");
+		say(fd,
+		    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error\"}}\r\n");
 		return;
 	}
 	exec = vlp_jv_get_str(cmd, "execute");
 	args = vlp_jv_get(cmd, "arguments");
 	hmp = vlp_jv_get_str(args, "command-line");
 	/* an event before the reply, as QEMU sends them at any time */
-	say(fd, "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 0}}\r\n");
+	say(fd,
+	    "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RTC_CHANGE\", \"data\": {\"offset\": 0}}\r\n");
 	if (!exec) {
 		say(fd, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"no execute\"}}\r\n");
 	} else if (!strcmp(exec, "qmp_capabilities")) {
@@ -195,7 +198,8 @@ static void answer(int fd, enum fake_mode mode, const char *line, bool *used)
 		vlp_jv_get_u64(args, "val", &pa);
 		vlp_jv_get_u64(args, "size", &size);
 		if (mode == FAKE_NO_PMEMSAVE || !file || !(f = fopen(file, "wb"))) {
-			say(fd, "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Could not open file: Permission denied\"}}\r\n");
+			say(fd,
+			    "{\"error\": {\"class\": \"GenericError\", \"desc\": \"Could not open file: Permission denied\"}}\r\n");
 		} else {
 			for (uint64_t k = 0; k < size; k++)
 				fputc(mem_byte(pa + k), f);
@@ -246,7 +250,8 @@ static void serve(int lfd, enum fake_mode mode)
 		sleep(5);
 		_exit(0);
 	}
-	say(fd, "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"Debian 1:7.2+dfsg-7+deb12u18+b3\"}, \"capabilities\": [\"oob\"]}}\r\n");
+	say(fd,
+	    "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"Debian 1:7.2+dfsg-7+deb12u18+b3\"}, \"capabilities\": [\"oob\"]}}\r\n");
 	in = fdopen(dup(fd), "r");
 	while (getline(&line, &cap, in) > 0) {
 		line[strcspn(line, "\r\n")] = '\0';
@@ -340,8 +345,7 @@ static struct vlp_source *open_src(const char *qmp, const char *dump, const char
 static void check_listing(struct vlp_source *src, size_t expect)
 {
 	static const char *const paths[] = {
-		"/machine/peripheral/net0/virtio-backend",
-		"/machine/peripheral/blk0/virtio-backend",
+		"/machine/peripheral/net0/virtio-backend", "/machine/peripheral/blk0/virtio-backend",
 		"/machine/peripheral-anon/device[0]/virtio-backend", /* no id=: placed by qom-get */
 	};
 	struct vlp_device *dev;
@@ -534,18 +538,21 @@ static void test_refusals(void **state)
 	(void)state;
 	fake_start(FAKE_NOT_QMP);
 	assert_int_equal(vlp_monitor_open_qmp(ctx, sock, 500, &mon), -EPROTO);
-	assert_non_null(strstr(vlp_ctx_error(ctx), "qmp.sock: not a QMP monitor: it greets with \"SSH-2.0"));
+	assert_non_null(strstr(vlp_ctx_error(ctx),
+			       "qmp.sock: not a QMP monitor: it greets with \"SSH-2.0"));
 	fake_stop();
 
 	fake_start(FAKE_SILENT);
 	assert_int_equal(vlp_monitor_open_qmp(ctx, sock, 300, &mon), -EBUSY);
-	assert_non_null(strstr(vlp_ctx_error(ctx),
-			       "monitor busy: no QMP greeting within 300 ms (another client holds it?)"));
+	assert_non_null(
+		strstr(vlp_ctx_error(ctx),
+		       "monitor busy: no QMP greeting within 300 ms (another client holds it?)"));
 	fake_stop();
 
 	fake_start(FAKE_UNSTABLE);
 	assert_int_equal(vlp_monitor_open_qmp(ctx, sock, 1000, &mon), -ENOTSUP);
-	assert_non_null(strstr(vlp_ctx_error(ctx), "Unstable command x-query-virtio disabled by policy"));
+	assert_non_null(
+		strstr(vlp_ctx_error(ctx), "Unstable command x-query-virtio disabled by policy"));
 	assert_non_null(strstr(vlp_ctx_error(ctx), "-compat unstable-input=reject"));
 	fake_stop();
 
@@ -589,7 +596,8 @@ static void test_read_only_list(void **state)
 	assert_int_equal(vlp_monitor_open_qmp(ctx, sock, 1000, &mon), 0);
 	vlp_monitor_set_log(mon, logged, &nlog);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		assert_int_equal(vlp_monitor_query(ctx, mon, refused[i].execute, refused[i].args, &r), -EPERM);
+		assert_int_equal(vlp_monitor_query(ctx, mon, refused[i].execute, refused[i].args, &r),
+				 -EPERM);
 		assert_null(r);
 		assert_non_null(strstr(vlp_ctx_error(ctx), "not a read-only query"));
 	}
@@ -682,9 +690,9 @@ static void test_save_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_listing_join),   cmocka_unit_test(test_state_fill),
+		cmocka_unit_test(test_listing_join),          cmocka_unit_test(test_state_fill),
 		cmocka_unit_test(test_rings_pmemsave_and_xp), cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_read_only_list), cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_read_only_list),        cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_save_roundtrip),
 	};
 

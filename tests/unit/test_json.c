@@ -44,7 +44,9 @@ static void test_qmp_reply(void **state)
 
 	(void)state;
 	assert_int_equal(parse(" {\"return\": [{\"path\": \"/machine/peripheral/blk0/virtio-backend\","
-			       " \"name\": \"virtio-blk\"}], \"x\": true, \"y\": null}\r\n", &v), 0);
+			       " \"name\": \"virtio-blk\"}], \"x\": true, \"y\": null}\r\n",
+			       &v),
+			 0);
 	r = vlp_jv_get(v, "return");
 	assert_int_equal(vlp_jv_len(r), 1);
 	assert_string_equal(vlp_jv_get_str(vlp_jv_at(r, 0), "name"), "virtio-blk");
@@ -62,9 +64,11 @@ static void test_numbers(void **state)
 	int64_t i;
 
 	(void)state;
-	assert_int_equal(parse("[18446744073709551615, -9223372036854775808, 0, -0, 1.5, 2e3,"
-			       " 18446744073709551616, 123456789012345678901234567890123456789012345678901234567890123456789]",
-			       &v), 0);
+	assert_int_equal(
+		parse("[18446744073709551615, -9223372036854775808, 0, -0, 1.5, 2e3,"
+		      " 18446744073709551616, 123456789012345678901234567890123456789012345678901234567890123456789]",
+		      &v),
+		0);
 	assert_true(vlp_jv_u64(vlp_jv_at(v, 0), &u) && u == UINT64_MAX);
 	assert_false(vlp_jv_i64(vlp_jv_at(v, 0), &i));
 	assert_true(vlp_jv_i64(vlp_jv_at(v, 1), &i) && i == INT64_MIN);
@@ -98,9 +102,11 @@ static void test_strings(void **state)
 
 static void test_garbage(void **state)
 {
-	static const char *bad[] = { "", " ", "{", "[", "[1,", "[1,]", "{\"a\"}", "{\"a\":}",
-				     "{\"a\":1,}", "{1:2}", "tru", "nul", "01", "-", "1.", "1e",
-				     "\"abc", "[1] x", "{\"a\":1}}", "\x01", "+1", ".5", "[1 2]" };
+	static const char *bad[] = { "",     " ",       "{",        "[",          "[1,",
+				     "[1,]", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{1:2}",
+				     "tru",  "nul",     "01",       "-",          "1.",
+				     "1e",   "\"abc",   "[1] x",    "{\"a\":1}}", "\x01",
+				     "+1",   ".5",      "[1 2]" };
 	struct vlp_jv *v = NULL;
 	size_t i;
 
@@ -116,7 +122,8 @@ static void test_garbage(void **state)
 
 static void test_truncated_everywhere(void **state)
 {
-	const char *text = "{\"return\": {\"a\": [1, -2.5e3, \"s\\u00e9\", true, false, null], \"b\": {}}}";
+	const char *text =
+		"{\"return\": {\"a\": [1, -2.5e3, \"s\\u00e9\", true, false, null], \"b\": {}}}";
 	size_t n = strlen(text), k;
 	struct vlp_jv *v;
 
@@ -174,10 +181,14 @@ static void test_quote(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_qmp_reply),    cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_strings),      cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_truncated_everywhere), cmocka_unit_test(test_deep_nesting),
-		cmocka_unit_test(test_size_limit),   cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_qmp_reply),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_quote),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -385,7 +385,8 @@ static int parse_container(struct jp *p, unsigned depth, struct vlp_jv *c)
 			return 0;
 		}
 		if (p->t[p->pos] != ',')
-			return jp_fail(p, EINVAL, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+			return jp_fail(p, EINVAL,
+				       close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
 		p->pos++;
 	}
 }

@@ -194,7 +194,8 @@ static int qmp_error(struct vlp_ctx *ctx, const struct vlp_monitor *mon, const c
 					 "unstable-input=reject; the x-query-virtio* commands need "
 					 "unstable-input=accept)",
 					 mon->name, execute, desc);
-		return vlp_error(ctx, ENOTSUP, "%s: QEMU has no %s: %s (x-query-virtio* needs QEMU 7.2 or later)",
+		return vlp_error(ctx, ENOTSUP,
+				 "%s: QEMU has no %s: %s (x-query-virtio* needs QEMU 7.2 or later)",
 				 mon->name, execute, desc);
 	}
 	return vlp_error(ctx, EIO, "%s: %s: %s", mon->name, execute, desc);
@@ -211,10 +212,9 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	int rc;
 
 	*reply = NULL;
-	if (arguments_json &&
-	    (vlp_json_parse(ctx, "monitor command arguments", arguments_json, strlen(arguments_json),
-			    &args) ||
-	     args->type != VLP_JV_OBJECT)) {
+	if (arguments_json && (vlp_json_parse(ctx, "monitor command arguments", arguments_json,
+					      strlen(arguments_json), &args) ||
+			       args->type != VLP_JV_OBJECT)) {
 		vlp_jv_free(args);
 		return vlp_error(ctx, EINVAL, "%s: %s: arguments are not a JSON object", mon->name,
 				 execute);
@@ -260,8 +260,8 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	if (err) {
 		rc = qmp_error(ctx, mon, execute, err);
 	} else if (!ret) {
-		rc = vlp_error(ctx, EPROTO, "%s: %s: a reply with neither return nor error", mon->name,
-			       execute);
+		rc = vlp_error(ctx, EPROTO, "%s: %s: a reply with neither return nor error",
+			       mon->name, execute);
 	} else {
 		/* detach the return value from the reply */
 		size_t i;
@@ -275,8 +275,7 @@ int vlp_monitor_query(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *
 	return rc;
 }
 
-int vlp_monitor_hmp(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *command_line,
-		    char **text)
+int vlp_monitor_hmp(struct vlp_ctx *ctx, struct vlp_monitor *mon, const char *command_line, char **text)
 {
 	char args[256], q[200];
 	struct vlp_jv *r;

@@ -61,8 +61,8 @@ static int read_line(struct vlp_ctx *ctx, struct qmp_sock *q, long long deadline
 			return 0;
 		}
 		if (q->len >= VLP_JSON_SIZE_MAX)
-			return vlp_error(ctx, E2BIG, "%s: a monitor line longer than %u bytes", q->name,
-					 VLP_JSON_SIZE_MAX);
+			return vlp_error(ctx, E2BIG, "%s: a monitor line longer than %u bytes",
+					 q->name, VLP_JSON_SIZE_MAX);
 		if (q->alloc - q->len < 65536) {
 			size_t na = q->alloc ? q->alloc * 2 : 65536;
 			char *nb;
@@ -106,8 +106,9 @@ static int send_all(struct vlp_ctx *ctx, struct qmp_sock *q, const char *text, l
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) == 0)
-			return vlp_error(ctx, ETIMEDOUT, "%s: the monitor takes no command within %u ms",
-					 q->name, q->timeout_ms);
+			return vlp_error(ctx, ETIMEDOUT,
+					 "%s: the monitor takes no command within %u ms", q->name,
+					 q->timeout_ms);
 		n = send(q->fd, text + done, len - done, MSG_NOSIGNAL);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
@@ -205,9 +206,10 @@ static int qmp_greeting(struct vlp_ctx *ctx, struct qmp_sock *q)
 	int rc = read_line(ctx, q, mono_ms() + q->timeout_ms, &line);
 
 	if (rc == -ETIMEDOUT)
-		return vlp_error(ctx, EBUSY,
-				 "%s: monitor busy: no QMP greeting within %u ms (another client holds it?)",
-				 q->name, q->timeout_ms);
+		return vlp_error(
+			ctx, EBUSY,
+			"%s: monitor busy: no QMP greeting within %u ms (another client holds it?)",
+			q->name, q->timeout_ms);
 	if (rc == -ECONNRESET)
 		return vlp_error(ctx, EPROTO, "%s: not a QMP monitor: closed without a greeting",
 				 q->name);
@@ -224,8 +226,8 @@ static int qmp_greeting(struct vlp_ctx *ctx, struct qmp_sock *q)
 		for (i = 0; line[i] && i + 1 < sizeof(shown); i++)
 			shown[i] = line[i] >= 0x20 && line[i] < 0x7f ? line[i] : '?';
 		shown[i] = '\0';
-		rc = vlp_error(ctx, EPROTO, "%s: not a QMP monitor: it greets with \"%s%s\"", q->name,
-			       shown, line[i] ? "..." : "");
+		rc = vlp_error(ctx, EPROTO, "%s: not a QMP monitor: it greets with \"%s%s\"",
+			       q->name, shown, line[i] ? "..." : "");
 	}
 	vlp_jv_free(g);
 	free(line);

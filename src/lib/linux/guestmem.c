@@ -268,7 +268,9 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 		return vlp_error(ctx, EFAULT,
 				 "guest memory 0x%llx-0x%llx is not inside one %s range: not read",
 				 (unsigned long long)pa, (unsigned long long)(pa + len - 1),
-				 mem->kcore ? "System RAM" : mem->reader ? "RAM" : "recorded");
+				 mem->kcore    ? "System RAM"
+				 : mem->reader ? "RAM"
+					       : "recorded");
 	if (mem->reader) {
 		err = mem->reader(ctx, mem->impl, pa, buf, len);
 		if (err)

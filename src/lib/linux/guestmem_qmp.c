@@ -34,8 +34,8 @@
 struct qmp_mem {
 	struct vlp_monitor *mon;
 	bool pmemsave;
-	char dir[64];   /* private directory: 0700 */
-	char file[96];  /* dir/mem */
+	char dir[64];    /* private directory: 0700 */
+	char file[96];   /* dir/mem */
 	char qfile[128]; /* file as a JSON string */
 };
 
@@ -60,8 +60,8 @@ static int read_pmemsave(struct vlp_ctx *ctx, struct qmp_mem *m, uint64_t pa, vo
 	ssize_t got;
 	int fd, rc;
 
-	snprintf(args, sizeof(args), "{\"val\": %" PRIu64 ", \"size\": %zu, \"filename\": %s}", pa, len,
-		 m->qfile);
+	snprintf(args, sizeof(args), "{\"val\": %" PRIu64 ", \"size\": %zu, \"filename\": %s}", pa,
+		 len, m->qfile);
 	rc = vlp_monitor_query(ctx, m->mon, "pmemsave", args, &r);
 	vlp_jv_free(r);
 	if (rc)
@@ -72,7 +72,8 @@ static int read_pmemsave(struct vlp_ctx *ctx, struct qmp_mem *m, uint64_t pa, vo
 	got = pread(fd, buf, len, 0);
 	close(fd);
 	if (got != (ssize_t)len)
-		return vlp_error(ctx, EIO, "pmemsave of guest memory 0x%" PRIx64 " (%zu bytes) gave %zd bytes",
+		return vlp_error(ctx, EIO,
+				 "pmemsave of guest memory 0x%" PRIx64 " (%zu bytes) gave %zd bytes",
 				 pa, len, got);
 	return 0;
 }
@@ -186,8 +187,8 @@ static int parse_mtree(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const char
 			continue;
 		}
 		if (!in_memory ||
-		    sscanf(line, " %" SCNx64 "-%" SCNx64 " (prio %u, %31[^)]):", &start, &end, &prio,
-			   kind) != 4 ||
+		    sscanf(line, " %" SCNx64 "-%" SCNx64 " (prio %u, %31[^)]):", &start, &end,
+			   &prio, kind) != 4 ||
 		    strcmp(kind, "ram") || end < start)
 			continue;
 		rc = vlp_guestmem_add_ram(ctx, mem, start, end - start + 1);

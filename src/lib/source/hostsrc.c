@@ -31,7 +31,7 @@
 #define PERIPHERAL "/machine/peripheral/"
 
 struct host_entry {
-	const char *path;        /* in the x-query-virtio reply */
+	const char *path;         /* in the x-query-virtio reply */
 	const struct vlp_jv *pci; /* its query-pci device, NULL: not found */
 };
 
@@ -53,8 +53,8 @@ static int add_pcidevs(struct vlp_host_source *hs, const struct vlp_jv *devices,
 		const struct vlp_jv *d = vlp_jv_at(devices, i);
 		const struct vlp_jv *bridge = vlp_jv_get(d, "pci_bridge");
 
-		if (vlp_grow((void **)&hs->pcidevs, &hs->pcialloc, hs->npcidevs, sizeof(*hs->pcidevs),
-			     32))
+		if (vlp_grow((void **)&hs->pcidevs, &hs->pcialloc, hs->npcidevs,
+			     sizeof(*hs->pcidevs), 32))
 			return -ENOMEM;
 		hs->pcidevs[hs->npcidevs++] = d;
 		if (bridge && depth < HOST_BRIDGE_DEPTH &&
@@ -116,8 +116,8 @@ static int find_anonymous(struct vlp_host_source *hs, const char *proxy, size_t 
 		for (size_t i = 0; i < hs->npcidevs; i++) {
 			const struct vlp_jv *d = hs->pcidevs[i];
 
-			if (hs->claimed[i] || !pci_u(d, "slot", &slot) || !pci_u(d, "function", &func) ||
-			    (slot << 3 | func) != devfn)
+			if (hs->claimed[i] || !pci_u(d, "slot", &slot) ||
+			    !pci_u(d, "function", &func) || (slot << 3 | func) != devfn)
 				continue;
 			if (best == hs->npcidevs)
 				best = i;
@@ -334,8 +334,7 @@ static void fill_device(struct vlp_device *dev, const struct vlp_jv *pci)
 		fill_bar(dev, vlp_jv_at(regions, i));
 }
 
-static int attach(struct vlp_ctx *ctx, struct vlp_device *dev, struct vlp_monitor *mon,
-		  const char *path)
+static int attach(struct vlp_ctx *ctx, struct vlp_device *dev, struct vlp_monitor *mon, const char *path)
 {
 	if (!dev->qom_path || strcmp(dev->qom_path, path)) {
 		free(dev->qom_path);
@@ -372,8 +371,7 @@ int vlp_host_source_next(struct vlp_host_source *hs, const struct vlp_filter *f,
 			continue;
 		}
 		dev->host_records = calloc(1, sizeof(*dev->host_records));
-		if (!dev->host_records ||
-		    vlp_monitor_records_append(dev->host_records, hs->listing) ||
+		if (!dev->host_records || vlp_monitor_records_append(dev->host_records, hs->listing) ||
 		    attach(hs->ctx, dev, hs->mon, e->path)) {
 			vlp_device_free(dev);
 			return vlp_error(hs->ctx, ENOMEM, "out of memory");
@@ -404,7 +402,8 @@ int vlp_host_replay(struct vlp_ctx *ctx, const char *name, struct vlp_device *de
 		return rc;
 	}
 	if (!rc)
-		rc = vlp_error(ctx, EINVAL, "%s: host snapshot of %s: its recorded listing does not have it",
+		rc = vlp_error(ctx, EINVAL,
+			       "%s: host snapshot of %s: its recorded listing does not have it",
 			       name, dev->qom_path);
 	vlp_host_source_close(hs);
 	vlp_monitor_close(mon);

@@ -48,7 +48,7 @@
 
 #define SNAPSHOT_VERSION 1
 #define VLP_QMP_CHUNK 960u /* bytes of a monitor command or reply a line holds */
-#define VLP_MEM_LINE 32u /* bytes of guest memory a "# vlp-mem" line holds */
+#define VLP_MEM_LINE 32u   /* bytes of guest memory a "# vlp-mem" line holds */
 
 /* A hex digit's value, -1 for anything else (sscanf per byte made ring
  * memory the bulk of a snapshot's parse time). */
@@ -320,7 +320,8 @@ int vlp_snapshot_write(struct vlp_ctx *ctx, FILE *f, const struct vlp_device *de
 		}
 		write_mem(f, dev->snapshot && dev->snapshot->nmem ? dev->snapshot : dev->recording);
 		fputc('\n', f);
-		return ferror(f) ? vlp_error(ctx, EIO, "writing the snapshot: %s", strerror(errno)) : 0;
+		return ferror(f) ? vlp_error(ctx, EIO, "writing the snapshot: %s", strerror(errno))
+				 : 0;
 	}
 	for (unsigned off = 0; off < dev->config_size; off += 16) {
 		if (vlp_device_read_config(dev, off, 16, line))

@@ -240,7 +240,8 @@ static int next_dump(struct vlp_source *src, struct vlp_device **out)
 int vlp_source_next(struct vlp_source *src, struct vlp_device **out)
 {
 	if (src->host)
-		return vlp_host_source_next(src->host, src->filter, src->virtio_only, &src->skipped, out);
+		return vlp_host_source_next(src->host, src->filter, src->virtio_only, &src->skipped,
+					    out);
 	return src->dump ? next_dump(src, out) : next_live(src, out);
 }
 

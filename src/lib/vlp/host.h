@@ -24,7 +24,7 @@ extern "C" {
 struct vlp_monitor;
 
 #define VLP_MONITOR_TIMEOUT_MS 3000 /* a reply, the greeting: default bound */
-#define VLP_VQ_MAX_QUERIED 1024      /* queues asked about per device (QEMU's VIRTIO_QUEUE_MAX) */
+#define VLP_VQ_MAX_QUERIED 1024     /* queues asked about per device (QEMU's VIRTIO_QUEUE_MAX) */
 
 /* Connects to a QMP unix socket: the greeting within timeout_ms (0:
  * VLP_MONITOR_TIMEOUT_MS), qmp_capabilities, then checks that QEMU has
@@ -54,20 +54,20 @@ VLP_API const char *vlp_monitor_name(const struct vlp_monitor *mon);
  * free-running 16-bit counters as in the ring. */
 struct vlp_host_queue {
 	unsigned index;
-	bool valid;                /* QEMU answered for this queue */
-	char error[160];           /* why not ("Invalid virtqueue number 3") */
-	uint32_t vring_num;        /* the queue size in use */
+	bool valid;                 /* QEMU answered for this queue */
+	char error[160];            /* why not ("Invalid virtqueue number 3") */
+	uint32_t vring_num;         /* the queue size in use */
 	uint32_t vring_num_default; /* the device's maximum */
 	uint32_t vring_align;
 	uint64_t desc, avail, used; /* guest-physical ring addresses */
-	bool has_last_avail_idx;   /* absent when vhost runs another vq */
-	uint16_t last_avail_idx;   /* next avail entry the device will fetch */
-	bool has_shadow_avail_idx; /* absent while vhost runs the queue */
-	uint16_t shadow_avail_idx; /* QEMU's last copy of avail.idx (not RAM's) */
-	uint16_t used_idx;         /* QEMU's used.idx */
-	uint16_t signalled_used;   /* used_idx at the last notify decision */
-	bool signalled_used_valid; /* moves only with VIRTIO_F_EVENT_IDX */
-	uint32_t inuse;            /* buffers fetched and not yet used */
+	bool has_last_avail_idx;    /* absent when vhost runs another vq */
+	uint16_t last_avail_idx;    /* next avail entry the device will fetch */
+	bool has_shadow_avail_idx;  /* absent while vhost runs the queue */
+	uint16_t shadow_avail_idx;  /* QEMU's last copy of avail.idx (not RAM's) */
+	uint16_t used_idx;          /* QEMU's used.idx */
+	uint16_t signalled_used;    /* used_idx at the last notify decision */
+	bool signalled_used_valid;  /* moves only with VIRTIO_F_EVENT_IDX */
+	uint32_t inuse;             /* buffers fetched and not yet used */
 	/* vhost: the vhost queue's view (x-query-virtio-vhost-queue-status) */
 	bool vhost;
 	int64_t vhost_kick, vhost_call; /* fds in QEMU */
@@ -77,11 +77,11 @@ struct vlp_host_queue {
 };
 
 struct vlp_host_view {
-	char qom_path[256];  /* "/machine/peripheral/blk0/virtio-backend" */
-	char name[64];       /* QEMU's name of the device: "virtio-blk" */
+	char qom_path[256]; /* "/machine/peripheral/blk0/virtio-backend" */
+	char name[64];      /* QEMU's name of the device: "virtio-blk" */
 	char bus_name[64];
 	char device_endian[16];
-	uint16_t device_id;  /* the virtio device ID */
+	uint16_t device_id; /* the virtio device ID */
 	unsigned num_vqs;
 	bool vhost_started, broken, vm_running, started, disabled, use_started, start_on_kick;
 	/* QEMU's copy of the ISR byte: reading it through the monitor does not
@@ -95,8 +95,7 @@ struct vlp_host_view {
 	/* vhost-dev, when a vhost backend is attached */
 	bool has_vhost_dev;
 	unsigned vhost_nvqs, vhost_vq_index, vhost_max_queues;
-	uint64_t vhost_features, vhost_acked_features, vhost_backend_features,
-		vhost_protocol_features;
+	uint64_t vhost_features, vhost_acked_features, vhost_backend_features, vhost_protocol_features;
 	/* queue_enable in the state is derived (QMP has none): 1 when QEMU
 	 * holds a descriptor-area address */
 	bool enable_derived;
