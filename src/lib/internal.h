@@ -491,6 +491,14 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 /* Reads len (1..VLP_GUESTMEM_READ_MAX) bytes at pa: 0, or -EFAULT when the
  * range is not wholly inside one segment/range, -E2BIG above the maximum,
  * -EIO on a failed read; the message names the address. */
+/* A reader's memory (a VM's RAM through its monitor): read [pa, pa+len)
+ * in one request and serve the reads wholly inside it from that copy until
+ * the next call; len 0 (or a range not wholly inside one RAM range, or
+ * above VLP_GUESTMEM_WINDOW_MAX) drops the copy.  A failed window read is
+ * not an error: the reads then go to the reader one by one.  Other kinds
+ * of memory ignore it. */
+#define VLP_GUESTMEM_WINDOW_MAX (64u << 10)
+void vlp_guestmem_window(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, size_t len);
 void vlp_guestmem_set_record(struct vlp_guestmem *mem, vlp_guestmem_record_fn fn, void *arg);
 /* Bytes served by vlp_guestmem_read so far. */
 uint64_t vlp_guestmem_bytes_read(const struct vlp_guestmem *mem);

@@ -323,6 +323,9 @@ static void json_host(struct json *j, const struct vlp_device *dev, const struct
 		json_bool(j, "vhost_started", h->vhost_started);
 		json_uint(j, "isr", h->isr);
 		json_uint(j, "queue_sel", h->queue_sel);
+		json_uint(j, "host_features", h->host_features);
+		json_uint(j, "guest_features", h->guest_features);
+		json_bool(j, "legacy_driven", h->legacy_driven);
 		json_begin_array(j, "queues");
 		for (size_t i = 0; i < h->nqueues; i++)
 			json_host_queue(j, &h->queues[i]);

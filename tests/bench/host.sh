@@ -16,7 +16,7 @@ tool=$(realpath "${1:-./virtio-lspci}")
 . "$(dirname "$0")/../qemu/lib.sh"
 # shellcheck disable=SC2034 # read by lib.sh
 VLP_PROG=bench-host
-if ! "$tool" --help 2>&1 | grep -q -- '--qmp'; then
+if ! "$tool" --help 2>&1 | grep -- '--qmp' >/dev/null; then
 	echo "host view (--qmp): this build has no --qmp"
 	exit 0
 fi

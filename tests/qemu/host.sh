@@ -106,18 +106,11 @@ compare='
 def dev($d; $s): first(($d.devices // [])[] | select(.slot == $s)) // null;
 def queue($d; $i): first(($d.state.common.queues // [])[] | select(.index == $i)) // null;
 def same($what; $a; $b): if $a == $b then "pass\t\($what)" else "fail\t\($what)\tguest \($a | tojson) host \($b | tojson)" end;
-["VIRTIO_F_NOTIFY_ON_EMPTY", "VIRTIO_F_ANY_LAYOUT", "VIRTIO_F_UNUSED", "VIRTIO_NET_F_GSO"] as $legacy_only |
 ($g1[0].devices // [])[] as $gd | $gd.slot as $s | dev($h[0]; $s) as $hd | dev($g2[0]; $s) as $gd2 |
 if $hd == null then "fail\t\($s): a host device\tnone with this slot" else
 	same("\($s): device type"; $gd.virtio.device_type_name; $hd.virtio.device_type_name),
 	same("\($s): status"; $gd.state.common.fields.device_status; $hd.state.common.fields.device_status),
-	# QEMU offers its legacy-only bits (NOTIFY_ON_EMPTY 24, ANY_LAYOUT 27, bit 30; net: GSO 6) through
-	# the legacy interface only: the modern device_feature register masks them
-	# (virtio_pci_common_read: host_features & ~legacy_features); x-query-virtio-status
-	# lists host_features whole.
-	($legacy_only | map(select(. as $b | $hd.state.common.device_features | index($b)))) as $lo |
-	(if ($lo | length) > 0 then "note\t\($s): device features\tQEMU lists its legacy-only bits (\($lo | join(" "))), which the modern interface masks: compared without them\t\($s)" else empty end),
-	same("\($s): device features"; $gd.state.common.device_features; ($hd.state.common.device_features // []) - $legacy_only),
+	same("\($s): device features"; $gd.state.common.device_features; $hd.state.common.device_features),
 	same("\($s): driver features"; $gd.state.common.driver_features; $hd.state.common.driver_features),
 	same("\($s): negotiated features"; $gd.state.common.negotiated_features; $hd.state.common.negotiated_features),
 	(($gd.state.common.queues // [])[] as $q | queue($hd; $q.index) as $hq | queue($gd2; $q.index) as $q2 |

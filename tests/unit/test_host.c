@@ -449,6 +449,16 @@ static void check_net_state(struct vlp_device *dev, const char *backend)
 	assert_true(h->vm_running);
 	assert_true(h->enable_derived);
 	assert_int_equal(h->nqueues, 3);
+	/* QEMU lists its legacy-only bits in host-features; device_feature, as
+	 * the modern interface presents it, masks them; the host object keeps them */
+	assert_false(h->legacy_driven);
+	assert_true(h->host_features >> VLP_F_ANY_LAYOUT & 1);
+	assert_true(h->host_features >> VLP_F_NOTIFY_ON_EMPTY & 1);
+	assert_false(s->device_features[0].value >> VLP_F_ANY_LAYOUT & 1);
+	assert_false(s->device_features[0].value >> VLP_F_NOTIFY_ON_EMPTY & 1);
+	assert_false(s->device_features[0].value >> VLP_F_UNUSED & 1);
+	assert_false(s->device_features[0].value >> VLP_NET_F_GSO & 1);
+	assert_true(s->device_features[0].value >> VLP_NET_F_MAC & 1);
 	assert_true(h->queues[0].valid);
 	assert_int_equal(h->queues[0].vring_num, 256);
 	assert_true(h->queues[0].has_shadow_avail_idx);

@@ -47,6 +47,10 @@ struct vlp_guestmem {
 	vlp_guestmem_reader_fn reader;
 	void (*reader_free)(void *impl);
 	void *impl;
+	/* vlp_guestmem_window: one read serving those inside it */
+	uint8_t *win;
+	uint64_t win_pa;
+	size_t win_len;
 };
 
 static uint64_t le(const uint8_t *p, unsigned width)
@@ -271,7 +275,10 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 				 mem->kcore    ? "System RAM"
 				 : mem->reader ? "RAM"
 					       : "recorded");
-	if (mem->reader) {
+	if (mem->win && pa >= mem->win_pa && pa - mem->win_pa <= mem->win_len &&
+	    len <= mem->win_len - (pa - mem->win_pa)) {
+		memcpy(buf, mem->win + (pa - mem->win_pa), len);
+	} else if (mem->reader) {
 		err = mem->reader(ctx, mem->impl, pa, buf, len);
 		if (err)
 			return err;
@@ -288,6 +295,33 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 	if (mem->record)
 		mem->record(mem->record_arg, pa, buf, len);
 	return 0;
+}
+
+void vlp_guestmem_window(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, size_t len)
+{
+	bool ram = false;
+
+	free(mem->win);
+	mem->win = NULL;
+	mem->win_len = 0;
+	if (!mem->reader || !len || len > VLP_GUESTMEM_WINDOW_MAX || len - 1 > UINT64_MAX - pa)
+		return;
+	/* RAM only, as every read: wholly inside one range */
+	for (size_t i = 0; i < mem->nranges && !ram; i++) {
+		const struct gm_range *c = &mem->ranges[i];
+
+		ram = pa >= c->pa && pa - c->pa <= c->len && len <= c->len - (pa - c->pa);
+	}
+	if (!ram)
+		return;
+	mem->win = malloc(len);
+	if (mem->win && mem->reader(ctx, mem->impl, pa, mem->win, len) == 0) {
+		mem->win_pa = pa;
+		mem->win_len = len;
+		return;
+	}
+	free(mem->win);
+	mem->win = NULL;
 }
 
 void vlp_guestmem_set_record(struct vlp_guestmem *mem, vlp_guestmem_record_fn fn, void *arg)
@@ -366,5 +400,6 @@ void vlp_guestmem_free(struct vlp_guestmem *mem)
 	for (size_t i = 0; i < mem->nranges; i++)
 		free(mem->ranges[i].bytes);
 	free(mem->ranges);
+	free(mem->win);
 	free(mem);
 }

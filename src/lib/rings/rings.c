@@ -108,6 +108,40 @@ static void record_ring_bytes(void *arg, uint64_t pa, const void *bytes, size_t 
 	vlp_snapshot_add_mem(arg, pa, bytes, len);
 }
 
+/*
+ * A ring's three areas read in one request where they lie close together
+ * (QEMU's monitor: one pmemsave per queue instead of three; the areas of a
+ * split ring a driver allocates are usually one block, 2.7.2).  The span
+ * from the lowest area's start to the highest area's end, at most
+ * VLP_GUESTMEM_WINDOW_MAX bytes and wholly RAM (the window checks both),
+ * else the areas are read one by one as before.  Split: descriptor table
+ * 16 x size, available ring 6 + 2 x size, used ring 6 + 8 x size (2.7);
+ * packed: descriptor ring 16 x size and the two 4-byte event suppression
+ * structures (2.8).  Legacy (one PFN) rings are left to the reader.
+ */
+static void ring_window(struct vlp_ctx *ctx, struct vlp_guestmem *mem, const struct vlp_ring_params *p)
+{
+	uint64_t start[3], end[3], lo = UINT64_MAX, hi = 0, size = p->size;
+	bool packed = p->format == VLP_RING_PACKED;
+
+	if (p->pfn || !size)
+		return;
+	start[0] = p->desc;
+	end[0] = p->desc + 16 * size;
+	start[1] = p->driver;
+	end[1] = p->driver + (packed ? 4 : 6 + 2 * size);
+	start[2] = p->device;
+	end[2] = p->device + (packed ? 4 : 6 + 8 * size);
+	for (unsigned i = 0; i < 3; i++) {
+		if (end[i] < start[i]) /* wraps: left to the reads to refuse */
+			return;
+		lo = start[i] < lo ? start[i] : lo;
+		hi = end[i] > hi ? end[i] : hi;
+	}
+	if (hi - lo <= VLP_GUESTMEM_WINDOW_MAX)
+		vlp_guestmem_window(ctx, mem, lo, (size_t)(hi - lo));
+}
+
 static int read_one(struct vlp_ctx *ctx, struct vlp_guestmem *mem, struct vlp_queue_ring *q,
 		    unsigned last_used, struct vlp_ring_budget *budget)
 {
@@ -116,7 +150,9 @@ static int read_one(struct vlp_ctx *ctx, struct vlp_guestmem *mem, struct vlp_qu
 	q->params.last_used = last_used;
 	vlp_ring_free(q->ring);
 	q->ring = NULL;
+	ring_window(ctx, mem, &q->params);
 	err = vlp_ring_read_budget(ctx, mem, &q->params, budget, &q->ring);
+	vlp_guestmem_window(ctx, mem, 0, 0);
 	if (err) {
 		snprintf(q->error, sizeof(q->error), "%s", vlp_ctx_error(ctx));
 		return err == -ENOMEM ? err : 0;
@@ -307,7 +343,9 @@ int vlp_rings_sample(struct vlp_ctx *ctx, struct vlp_rings *r)
 		r->budget->spent -= before->budget_spent < r->budget->spent ? before->budget_spent
 									    : r->budget->spent;
 		r->budget->exhausted = false;
+		ring_window(ctx, r->mem, &q->params);
 		err = vlp_ring_read_budget(ctx, r->mem, &q->params, r->budget, &q->ring);
+		vlp_guestmem_window(ctx, r->mem, 0, 0);
 		if (err) {
 			q->ring = before;
 			q->params.last_used = r->last_used;

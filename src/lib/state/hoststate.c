@@ -126,6 +126,37 @@ static bool feature_bit(unsigned type, const char *name, unsigned *bit)
 	       lookup(vlp_device_feature_names(type), name, bit);
 }
 
+/*
+ * device_feature as the guest reads it.  x-query-virtio-status lists QEMU's
+ * host_features whole, but QEMU 7.2's modern common configuration masks the
+ * bits QEMU offers to legacy drivers only (hw/virtio/virtio-pci.c,
+ * virtio_pci_common_read, VIRTIO_PCI_COMMON_DF:
+ * "(vdev->host_features & ~vdev->legacy_features) >> (32 * vdev->dfselect)").
+ * legacy_features is VIRTIO_LEGACY_FEATURES for every device
+ * (hw/virtio/virtio.c, virtio_device_class_init: NOTIFY_ON_EMPTY 24,
+ * ANY_LAYOUT 27 and VIRTIO_F_BAD_FEATURE 30, the spec's legacy bits of
+ * 6.3) and, for net, VIRTIO_NET_F_GSO 6 too (hw/net/virtio-net.c,
+ * virtio_net_class_init; 5.1.3.2 legacy).  The legacy header's
+ * host_features register (virtio_ioport_read, VIRTIO_PCI_HOST_FEATURES)
+ * gives the low 32 bits unmasked: a device whose driver acked features
+ * without VERSION_1 is taken as legacy-driven and shown that way.
+ */
+#define BIT64(bit) (UINT64_C(1) << (bit))
+
+static uint64_t device_feature(struct vlp_host_view *h, unsigned type, uint64_t dev_bits,
+			       uint64_t drv_bits)
+{
+	uint64_t legacy_only =
+		BIT64(VLP_F_NOTIFY_ON_EMPTY) | BIT64(VLP_F_ANY_LAYOUT) | BIT64(VLP_F_UNUSED);
+
+	h->legacy_driven = drv_bits && !(drv_bits & BIT64(VLP_F_VERSION_1));
+	if (h->legacy_driven)
+		return dev_bits & 0xffffffffu;
+	if (type == VLP_ID_NET)
+		legacy_only |= BIT64(VLP_NET_F_GSO);
+	return dev_bits & ~legacy_only;
+}
+
 /* A VirtioDeviceFeatures {transports[], dev-features[], unknown-dev-features}
  * into 64 bits; names not known are said once each. */
 static int features(struct hreader *r, unsigned type, const struct vlp_jv *f, const char *whose,
@@ -246,6 +277,9 @@ static int read_device(struct hreader *r, unsigned *type)
 		rc = features(r, *type, vlp_jv_get(st, "backend-features"), "backend",
 			      &h->backend_features, &v);
 	}
+	h->host_features = dev_bits;
+	h->guest_features = drv_bits;
+	dev_bits = device_feature(h, *type, dev_bits, drv_bits);
 	/* QEMU 7.2 keeps 64 feature bits: words 2 and 3 are 0 there. */
 	for (unsigned w = 0; w < VLP_FEATURE_WORDS; w++) {
 		s->device_features[w] =

@@ -92,6 +92,12 @@ struct vlp_host_view {
 	 * unknown bits it reports (host = the device's, guest = the driver's) */
 	uint64_t host_unknown, guest_unknown, backend_features;
 	bool has_backend_features;
+	/* QEMU's host-features and guest-features as x-query-virtio-status
+	 * gives them, whole: host_features keeps the legacy-only bits that the
+	 * state's device_feature words leave out when the device is driven
+	 * through the modern interface (legacy_driven false; see hoststate.c) */
+	uint64_t host_features, guest_features;
+	bool legacy_driven;
 	/* vhost-dev, when a vhost backend is attached */
 	bool has_vhost_dev;
 	unsigned vhost_nvqs, vhost_vq_index, vhost_max_queues;
