@@ -10,7 +10,7 @@
 # as passed and its skips are listed; one that passed nothing, failed nothing
 # and skipped nothing checked nothing, and fails.
 #
-# Two lanes (VLP_SUITE_LANES=2, the default): the QEMU guest suites (qemu-*)
+# Two lanes (VLP_SUITE_LANES=2, the default): the QEMU guest suites (qemu, qemu-*)
 # one after another in one lane, every other suite in the other, so that a
 # TCG guest (about one core) and the host-only suites share the two cores of
 # a CI machine; VLP_SUITE_LANES=1 runs everything in one line, in order.  A
@@ -45,7 +45,7 @@ run_lane() {
 guests=()
 hosts=()
 for suite in "$@"; do
-	if [[ $lanes == 2 && $suite == qemu-* ]]; then
+	if [[ $lanes == 2 && ($suite == qemu || $suite == qemu-*) ]]; then
 		guests+=("$suite")
 	else
 		hosts+=("$suite")
