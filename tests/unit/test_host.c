@@ -39,6 +39,7 @@ enum fake_mode {
 	FAKE_UNSTABLE,    /* -compat unstable-input=reject */
 	FAKE_NOT_QMP,     /* something else on the socket */
 	FAKE_SILENT,      /* another client holds the monitor: no greeting */
+	FAKE_NO_PCI,      /* query-pci shows no device (bridges not numbered yet) */
 };
 
 struct memrange {
@@ -175,6 +176,8 @@ static void answer(int fd, enum fake_mode mode, const char *line, bool *used)
 			 "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"Unstable command %s disabled by policy\"}}\r\n",
 			 exec);
 		say(fd, out);
+	} else if (mode == FAKE_NO_PCI && !strcmp(exec, "query-pci")) {
+		say(fd, "{\"return\": [{\"bus\": 0, \"devices\": []}]}\r\n");
 	} else if (hmp && !strcmp(hmp, "info mtree -f")) {
 		reply_str(fd, mtree);
 	} else if (hmp && !strncmp(hmp, "xp /", 4)) {
@@ -382,6 +385,18 @@ static void test_listing_join(void **state)
 	src = open_src(sock, NULL, NULL);
 	/* the recorded VM has six devices: 02.0 .. 07.0 */
 	check_listing(src, 6);
+	vlp_source_close(src);
+	fake_stop();
+	/* devices query-pci does not show are said, not dropped */
+	fake_start(FAKE_NO_PCI);
+	src = open_src(sock, NULL, NULL);
+	{
+		struct vlp_device *dev = NULL;
+
+		assert_true(vlp_source_next(src, &dev) < 0);
+		assert_null(dev);
+		assert_non_null(strstr(vlp_ctx_error(ctx), "6 virtio devices not in query-pci"));
+	}
 	vlp_source_close(src);
 	fake_stop();
 	/* -s: the filter as for other sources (QEMU serves one client at a

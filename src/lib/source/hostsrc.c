@@ -55,6 +55,12 @@ struct vlp_host_source {
 	bool *claimed;
 	struct host_entry *e;
 	size_t n, next;
+	/* virtio-pci devices that query-pci does not show (behind a bridge the
+	 * guest's firmware has not numbered yet, e.g. a VM paused before boot):
+	 * said once at the end of the listing, never dropped silently */
+	size_t unplaced;
+	const char *first_unplaced;
+	bool unplaced_said;
 };
 
 static int add_pcidevs(struct vlp_host_source *hs, const struct vlp_jv *devices, unsigned depth)
@@ -208,8 +214,12 @@ static int host_list(struct vlp_host_source *hs)
 			e->pci = find_by_id(hs, path + strlen(PERIPHERAL), len - strlen(PERIPHERAL));
 		else if ((rc = find_anonymous(hs, path, len, &e->pci)))
 			return rc;
-		if (e->pci)
+		if (e->pci) {
 			hs->n++;
+		} else {
+			if (!hs->unplaced++)
+				hs->first_unplaced = path;
+		}
 	}
 	qsort(hs->e, hs->n, sizeof(*hs->e), entry_cmp);
 	return 0;
@@ -389,6 +399,15 @@ int vlp_host_source_next(struct vlp_host_source *hs, const struct vlp_filter *f,
 		}
 		*out = dev;
 		return 1;
+	}
+	if (hs->unplaced && !hs->unplaced_said) {
+		hs->unplaced_said = true;
+		return vlp_error(hs->ctx, ENXIO,
+				 "%s: %zu virtio device%s not in query-pci (%s%s): no PCI address "
+				 "yet (behind a bridge the guest's firmware has not numbered?): "
+				 "not listed",
+				 vlp_monitor_name(hs->mon), hs->unplaced, hs->unplaced == 1 ? "" : "s",
+				 hs->first_unplaced, hs->unplaced > 1 ? ", ..." : "");
 	}
 	return 0;
 }
