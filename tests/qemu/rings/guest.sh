@@ -59,8 +59,6 @@ step throttle
 cat /dev/vda >/dev/null 2>&1 &
 sleep 2
 
-has_sample=0
-virtio-lspci --help 2>&1 | grep -q -- '--sample' && has_sample=1
 for p in $(vlp_virtio_devices); do
 	s=${p##*/}
 	d=$out/$s
@@ -70,7 +68,7 @@ for p in $(vlp_virtio_devices); do
 	step read "$s$(summary "$d/rings.json")"
 	virtio-lspci --rings -J -vvv -s "$s" >"$d/rings2.json" 2>"$d/rings2.err"
 	echo $? >"$d/rings2.rc"
-	if [ $has_sample = 1 ] && { [ "$s" = $blk ] || [ "$s" = $net ]; }; then
+	if [ "$s" = $blk ] || [ "$s" = $net ]; then
 		virtio-lspci --rings -J --sample 5x200ms -s "$s" >"$d/sample.json" 2>"$d/sample.err"
 		echo $? >"$d/sample.rc"
 	fi
