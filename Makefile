@@ -445,7 +445,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint valgrind fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-libvirt qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
+CHECK_SUITES := unit valgrind row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-libvirt qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

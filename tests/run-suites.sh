@@ -11,11 +11,15 @@
 # and skipped nothing checked nothing, and fails.
 #
 # Two lanes (VLP_SUITE_LANES=2, the default): the QEMU guest suites (qemu, qemu-*)
-# one after another in one lane, every other suite in the other, so that a
-# TCG guest (about one core) and the host-only suites share the two cores of
-# a CI machine; VLP_SUITE_LANES=1 runs everything in one line, in order.  A
-# suite's output is printed whole when it ends; the judgement below keeps
-# the order the suites were named in.
+# one after another in one lane (one guest at a time), every other suite in the
+# other, so that a TCG guest (about one core) and the host-only suites share the
+# two cores of a CI machine.  The host suites form one queue that both lanes take
+# from: once the guest suites are done, that lane takes the next host suite too,
+# so neither lane idles while the other still has a long list (measured: the
+# host suites add up to about 1190 s, the guest suites to about 790 s).
+# VLP_SUITE_LANES=1 runs everything in one line, in order.  A suite's output is
+# printed whole when it ends; the judgement below keeps the order the suites
+# were named in.
 set -uo pipefail
 lanes=${VLP_SUITE_LANES:-2}
 [[ $lanes == 1 || $lanes == 2 ]] || {
@@ -41,6 +45,21 @@ run_lane() {
 	local suite
 	for suite in "$@"; do run_suite "$suite"; done
 }
+# Takes host suites from the shared queue (DIR/next holds the index of the next
+# one to run) until it is empty.
+run_host_queue() {
+	local i
+	while :; do
+		i=$({
+			flock 8
+			read -r i <"$dir/next"
+			echo $((i + 1)) >"$dir/next"
+			echo "$i"
+		} 8>"$dir/queue.lock")
+		((i < ${#hosts[@]})) || return 0
+		run_suite "${hosts[i]}"
+	done
+}
 
 guests=()
 hosts=()
@@ -52,11 +71,15 @@ for suite in "$@"; do
 	fi
 done
 started_all=$SECONDS
+echo 0 >"$dir/next"
 if ((${#guests[@]})); then
-	run_lane "${guests[@]}" &
+	{
+		run_lane "${guests[@]}"
+		run_host_queue
+	} &
 	guest_lane=$!
 fi
-run_lane "${hosts[@]}"
+run_host_queue
 [[ -n ${guest_lane:-} ]] && wait "$guest_lane"
 
 ok=0
