@@ -51,6 +51,16 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_SCSI_SIZES_RESET] = "exercise-scsi-sizes-reset",
 	[XR_SCSI_BAD_TARGET] = "exercise-scsi-bad-target",
 	[XR_NEEDS_RESET_NOTIFY] = "exercise-needs-reset",
+
+	/* rings (checkexrings.c) */
+	[XR_USED_ID] = "exercise-used-id",
+	[XR_USED_LEN] = "exercise-used-len",
+	[XR_USED_IDX] = "exercise-used-idx",
+	[XR_READABLE_UNTOUCHED] = "exercise-readable-intact",
+	[XR_DESC_UNTOUCHED] = "exercise-desc-intact",
+	[XR_NOTIFY_SUPPRESSED] = "exercise-notify-suppressed",
+	[XR_REQUESTS_COMPLETE] = "exercise-requests-complete",
+	[XR_USED_AFTER_RESET] = "exercise-used-after-reset",
 };
 
 /* ------------------------------------------------------------ requests */
@@ -126,6 +136,7 @@ static void requests_not_run(struct ex *x, const char *why)
 {
 	for (size_t i = 0; i < VLP_ARRAY_SIZE(request_rows); i++)
 		ex_not_run(x, request_rows[i], "%s", why);
+	ex_rings_not_run(x, why);
 }
 
 static int post_kick(struct ex *x, struct vlp_vqs *vqs, const struct request *req, unsigned *id)
@@ -281,7 +292,7 @@ static int phase_requests(struct ex *x)
 	/* the Command register, as the bus master row locates it */
 	const struct vlp_field *command = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
 	uint32_t cmd = 0;
-	bool accepted = false;
+	bool accepted = false, late = false;
 	int err, cerr;
 
 	if (why) {
@@ -327,10 +338,16 @@ static int phase_requests(struct ex *x)
 		if (!err && !x->decided[XR_NOTIFY_USED])
 			err = second_request(x, vqs, &req);
 		if (!err)
+			err = ex_rings(x, vqs, req.q);
+		if (!err)
+			err = ex_rings_late_post(x, vqs, req.q, &late);
+		if (!err)
 			err = ex_map_all(x);
 		if (!err)
 			err = ex_check_after_reset(
 				x, "the device was DRIVER_OK with every available queue enabled");
+		if (!err)
+			err = ex_rings_after_reset(x, vqs, req.q, late);
 	}
 	/* Resets, restores the Command register, frees the memory. */
 	cerr = vlp_vqs_close(x->r.ctx, vqs, NULL);

@@ -152,6 +152,16 @@ enum ex_row {
 	XR_SCSI_SIZES_RESET,
 	XR_SCSI_BAD_TARGET,
 	XR_NEEDS_RESET_NOTIFY,
+
+	/* rings (checkexrings.c) */
+	XR_USED_ID,
+	XR_USED_LEN,
+	XR_USED_IDX,
+	XR_READABLE_UNTOUCHED,
+	XR_DESC_UNTOUCHED,
+	XR_NOTIFY_SUPPRESSED,
+	XR_REQUESTS_COMPLETE,
+	XR_USED_AFTER_RESET,
 	XR_COUNT
 };
 
@@ -201,6 +211,14 @@ int ex_try_vector(struct ex *x, unsigned row, unsigned q, unsigned v, uint64_t *
 int ex_check_vectors(struct ex *x);
 int ex_check_after_reset(struct ex *x, const char *before);
 int ex_map_all(struct ex *x);
+/* The ring checks (checkexrings.c) on queue q, DRIVER_OK: block reads;
+ * then one read left in flight (late) for the reset that follows, judged
+ * by ex_rings_after_reset. */
+int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q);
+/* Every ring check not run: why (another device type: blk reads only). */
+void ex_rings_not_run(struct ex *x, const char *why);
+int ex_rings_late_post(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool *posted);
+int ex_rings_after_reset(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool posted);
 
 /* ---------------------------------------------- checkextypes.c (below checkexercise.c) */
 

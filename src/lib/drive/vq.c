@@ -712,6 +712,21 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q,
 	return vq ? vlp_vq_post_chain(ctx, vq, segs, n, id) : -ENOENT;
 }
 
+uint8_t *vlp_vqs_area(struct vlp_vqs *v, unsigned q, enum vlp_vq_area a)
+{
+	return q < v->nq && v->q[q] ? vlp_vq_area(v->q[q], a) : NULL;
+}
+
+const uint8_t *vlp_vqs_buf(const struct vlp_vqs *v, unsigned q, unsigned id, uint32_t *len)
+{
+	const struct vlp_vq *vq = q < v->nq ? v->q[q] : NULL;
+
+	if (!vq || id >= vq->info.size || !vq->bufs[id].mem)
+		return NULL;
+	*len = vq->bufs[id].len;
+	return vlp_dma_ptr(vq->bufs[id].mem);
+}
+
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool on)
 {
 	struct vlp_vq *vq = queue_of(ctx, v, q, "notifications");
