@@ -156,6 +156,33 @@ done
 check "notify-suppressed: notified against the driver's suppression" \
 	[ "$(count_of notify-suppressed notified_against_suppression)" -ge 1 ]
 
+# ---- --check --exercise's ring checks (checkexrings.c), run on each unbound device whose
+# kernel read ended: clean passes or names why not; each fault fails its check.
+# xids NAME SEVERITY: the check ids of NAME's exercise findings of SEVERITY.
+xids() { sect "$1" exercise | sed -n 2p | jq -r ".devices[0].findings[]? | select(.severity == \"$2\") | .check" 2>/dev/null | sort -u; }
+rings=(used-id used-len used-idx readable-intact desc-intact notify-suppressed requests-complete used-after-reset)
+for r in "${rings[@]}"; do
+	check "clean: exercise-$r not among the findings" bash -c "! grep -qx exercise-$r <<<'$(xids clean error; xids clean warning)'"
+done
+check "clean: --check --exercise under 5 s ($(sect clean exercise | sed -n 's/^ms=//p') ms)" \
+	[ "$(sect clean exercise | sed -n 's/^ms=//p')" -lt 5000 ]
+printf '%-30s %-20s %s\n' check fault "FAIL seen" >"$work/rings.table"
+for pair in used-id:used-id-twice used-idx:used-idx-skip used-idx:used-id-twice used-len:used-len-over \
+	readable-intact:write-readable desc-intact:write-desc-table notify-suppressed:notify-suppressed \
+	used-id:used-id-not-head requests-complete:hang used-after-reset:complete-after-reset; do
+	r=${pair%%:*} f=${pair#*:}
+	if [ -z "$(sect "$f" exercise)" ]; then
+		seen="not run (the kernel's read did not end: the driver stays bound)"
+	elif grep -qx "exercise-$r" <(xids "$f" error; xids "$f" warning); then
+		seen=yes
+	else
+		seen=no
+	fi
+	printf '%-30s %-20s %s\n' "exercise-$r" "$f" "$seen" >>"$work/rings.table"
+	[[ $seen == not* ]] || check "$f: --check --exercise reports exercise-$r" [ "$seen" = yes ]
+done
+cat "$work/rings.table"
+
 # QEMU refuses a modern-only device without VERSION_1 (measured: 7.2 says "Device doesn't
 # support modern mode, and legacy mode is disabled").
 sock=$work/nv.sock

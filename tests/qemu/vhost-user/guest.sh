@@ -54,6 +54,21 @@ check() {
 	vlp_show "$1 check" $rc /tmp/c2
 }
 
+# exercise NAME SLOT: --check --exercise -J on the unbound device, one line of JSON, and
+# its time in ms (from /proc/uptime) on the line before.
+exercise() {
+	t0=$(cut -d' ' -f1 /proc/uptime | tr -d .)
+	virtio-lspci --check --exercise -J -s "00:$2.0" 2>&1 | sed 's/^ *//' | tr -d '\n' >/tmp/x
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime | tr -d .)
+	{
+		echo "ms=$(((t1 - t0) * 10))"
+		cat /tmp/x
+		echo
+	} >/tmp/x2
+	vlp_show "$1 exercise" $rc /tmp/x2
+}
+
 while read -r slot name; do
 	dev=$(blockdev "$slot")
 	{
@@ -84,6 +99,7 @@ while read -r slot name; do
 		show "$name" read /tmp/r
 		check "$name" "$slot"
 		echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind
+		exercise "$name" "$slot"
 		virtio-lspci --selftest --rebind "00:$slot.0" >/tmp/s 2>&1
 		vlp_show "$name selftest" $? /tmp/s
 		i=0
@@ -119,6 +135,7 @@ while read -r slot name; do
 		check "$name" "$slot"
 		if [ "$(cat /tmp/p)" != stuck ]; then
 			echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind
+			exercise "$name" "$slot"
 			virtio-lspci --selftest "00:$slot.0" >/tmp/s 2>&1
 			vlp_show "$name selftest" $? /tmp/s
 		fi
