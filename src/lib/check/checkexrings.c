@@ -221,11 +221,10 @@ static void fault_row(struct ex *x, unsigned q, const struct vlp_rx_finding *f)
 	ex_fail(x, k, VLP_SEV_ERROR, chk_at_queue(&x->r, q), "queue %u: %s", q, f->message);
 }
 
-/* The notification vector for the batch: vector 0, its pending bit clear
+/* The batch's vector, mapped before DRIVER_OK: its pending bit clear
  * (false: the suppression is not checked). */
-static int map_quiet_vector(struct ex *x, unsigned q, bool *ok)
+static int quiet_vector(struct ex *x, unsigned vector, bool *ok)
 {
-	uint64_t back;
 	uint32_t w;
 	int err;
 
@@ -234,17 +233,15 @@ static int map_quiet_vector(struct ex *x, unsigned q, bool *ok)
 		ex_not_run(x, XR_NOTIFY_SUPPRESSED, "no MSI-X capability");
 		return 0;
 	}
-	if ((err = ex_try_vector(x, VLP_COMMON_QUEUE_MSIX_VECTOR, q, 0, &back)))
-		return err;
-	if (back != 0) {
-		ex_not_run(x, XR_NOTIFY_SUPPRESSED, "queue_msix_vector did not take vector 0");
+	if (vector == VLP_NO_VECTOR) {
+		ex_not_run(x, XR_NOTIFY_SUPPRESSED, "the queue has no vector");
 		return 0;
 	}
-	if ((err = ex_pba_word(x, 0, &w)))
+	if ((err = ex_pba_word(x, vector, &w)))
 		return err;
-	if (w & 1)
+	if (w >> (vector % 32) & 1)
 		ex_not_run(x, XR_NOTIFY_SUPPRESSED,
-			   "the pending bit of vector 0 was set before the requests");
+			   "the pending bit of vector %u was set before the requests", vector);
 	else
 		*ok = true;
 	return 0;
@@ -265,7 +262,7 @@ static uint16_t wait_used(const uint8_t *used, uint16_t seen, unsigned n, unsign
 	return used_idx(used);
 }
 
-int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q)
+int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector)
 {
 	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
 	struct vlp_rx_chain chains[RX_READS];
@@ -292,7 +289,7 @@ int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q)
 	desc = vlp_vqs_area(vqs, q, VLP_VQ_DESC);
 	dlen = (size_t)vlp_split_desc_table()->size * info->size;
 	if ((err = vlp_vqs_notifications(x->r.ctx, vqs, q, false)) ||
-	    (err = map_quiet_vector(x, q, &quiet)))
+	    (err = quiet_vector(x, vector, &quiet)))
 		return err;
 	seen = used_idx(used);
 	poison(used, info->size, seen, RX_READS + 2);
@@ -355,12 +352,12 @@ int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q)
 	if (quiet) {
 		bool set;
 
-		if ((err = ex_pba_wait(x, 0, &set)))
+		if ((err = ex_pba_wait(x, vector, &set)))
 			goto out;
 		if (set)
 			ex_fail(x, XR_NOTIFY_SUPPRESSED, VLP_SEV_WARNING, chk_at_queue(&x->r, q),
-				"queue %u: %u used entries (used.idx %u -> %u) with avail flags VIRTQ_AVAIL_F_NO_INTERRUPT: the pending bit of vector 0 set",
-				q, (uint16_t)(idx - seen), seen, idx);
+				"queue %u: %u used entries (used.idx %u -> %u) with avail flags VIRTQ_AVAIL_F_NO_INTERRUPT: the pending bit of its vector %u set",
+				q, (uint16_t)(idx - seen), seen, idx, vector);
 		ex_ran(x, XR_NOTIFY_SUPPRESSED);
 	}
 out:
