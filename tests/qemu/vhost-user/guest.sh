@@ -124,13 +124,13 @@ while read -r slot name; do
 		# reader, no dirty page), then only --check --exercise drives it.
 		arm "$dev" >/tmp/a 2>&1
 		show "$name" arm /tmp/a
-		(echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind; echo done >/tmp/unbind.$slot) &
+		(echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind; echo ended >"/tmp/unbind.$slot") &
 		i=0
-		while [ ! -e /tmp/unbind.$slot ] && [ $i -lt 30 ]; do
+		while [ ! -e "/tmp/unbind.$slot" ] && [ $i -lt 30 ]; do
 			sleep 0.1
 			i=$((i + 1))
 		done
-		if [ -e /tmp/unbind.$slot ]; then
+		if [ -e "/tmp/unbind.$slot" ]; then
 			exercise "$name" "$slot"
 		else
 			echo "the unbind did not end within 3 s" >/tmp/u
