@@ -446,6 +446,11 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
  * 2.7.7) or suppresses them again (VIRTQ_AVAIL_F_NO_INTERRUPT): -ENOTSUP
  * for a packed ring or with VIRTIO_F_EVENT_IDX. */
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool on);
+/* Ring area a of queue q (NULL: not set up), and the memory of its
+ * descriptor id (NULL: none; *len the length posted), for checks that
+ * watch what the device writes there (checkexrings.c). */
+uint8_t *vlp_vqs_area(struct vlp_vqs *vqs, unsigned q, enum vlp_vq_area a);
+const uint8_t *vlp_vqs_buf(const struct vlp_vqs *vqs, unsigned q, unsigned id, uint32_t *len);
 /* The name of the test a device type gets ("init" for initialization and
  * reset only). */
 const char *vlp_selftest_test_name(unsigned device_type);
@@ -598,5 +603,46 @@ const struct vlp_check *vlp_ring_check_at(size_t index); /* NULL past the end */
 int vlp_ring_used_len_check(const struct vlp_ring *before, uint16_t settled,
 			    const struct vlp_ring *after, struct vlp_finding **findings,
 			    size_t *nfindings);
+
+/* ---- The ring-level exercise checks' judgements (checkexrings.c): pure
+ * functions of what the device left in memory, no device access. */
+#define VLP_RX_POISON 0xffffffffu /* id and len of a used entry not yet written */
+/* A chain the driver made available: its head and device-writable bytes;
+ * used once a used entry returned it. */
+struct vlp_rx_chain {
+	unsigned head;
+	uint32_t writable;
+	bool used;
+};
+struct vlp_rx_elem {
+	uint32_t id, len;
+};
+/* A split used ring as read after the device moved it. */
+struct vlp_rx_window {
+	unsigned size;                  /* Queue Size */
+	uint16_t seen, idx;             /* used.idx before the requests, and now */
+	const struct vlp_rx_elem *ring; /* size entries */
+	struct vlp_rx_chain *chains;    /* in flight, in the order made available */
+	size_t nchains;
+};
+enum vlp_rx_fault {
+	VLP_RX_IDX_PAST,       /* 2.7.8: used.idx beyond the chains in flight */
+	VLP_RX_SLOT_UNWRITTEN, /* 2.7.8: used.idx passed an entry not written */
+	VLP_RX_ID_NOT_HEAD,    /* 2.7.8: id is no head in flight */
+	VLP_RX_ID_TWICE,       /* 2.7.8: id of a chain already used */
+	VLP_RX_LEN_OVER,       /* 2.7.8.2: len above the chain's writable bytes */
+};
+struct vlp_rx_finding {
+	enum vlp_rx_fault fault;
+	char message[200]; /* the evidence: entry index, id, len, what was expected */
+};
+/* Judges the used entries from seen to idx, marking the chains they
+ * return used; at most max findings, their count returned. */
+size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *out, size_t max);
+/* How many of the first n bytes the device demonstrably wrote: up to and
+ * including the last byte that differs from fill. */
+size_t vlp_rx_written(const uint8_t *buf, uint8_t fill, size_t n);
+/* The first byte where after differs from before: true with *off. */
+bool vlp_rx_changed(const uint8_t *before, const uint8_t *after, size_t n, size_t *off);
 
 #endif /* VLP_INTERNAL_H */

@@ -116,18 +116,20 @@ t_net="exercise-net-num-buffers exercise-net-mac-addr-set"
 t_con="exercise-console-emerg"
 t_scsi="exercise-scsi-sizes-reset exercise-scsi-bad-target"
 t_reset="exercise-needs-reset"
+# The ring checks (checkexrings.c) drive virtio-blk reads only.
+t_rings="exercise-used-id exercise-used-len exercise-used-idx exercise-readable-intact exercise-desc-intact exercise-notify-suppressed exercise-requests-complete exercise-used-after-reset"
 # Not run, each with its reason: no 64-bit configuration field (all but the block device),
 # not an entropy device, no MSI-X (the balloon: vectors), no harmless request (balloon,
 # network: the request checks), the other types' checks; the writable virtio-blk has no
 # VIRTIO_BLK_F_RO (nothing written); the read-only one (00:0a.0) runs it with
 # --media-writes in its JSON run (without it, in its text run, it is not run).
-notrun[rng]="exercise-config-64bit $t_blk $t_net $t_con $t_scsi $t_reset"
+notrun[rng]="exercise-config-64bit $t_blk $t_net $t_con $t_scsi $t_reset $t_rings"
 notrun[blk]="exercise-entropy-bytes exercise-blk-read-only $t_net $t_con $t_scsi $t_reset"
 notrun[blkro]="exercise-entropy-bytes $t_net $t_con $t_scsi $t_reset"
-notrun[console]="exercise-config-64bit exercise-entropy-bytes $t_blk $t_net $t_scsi $t_reset"
-notrun[scsi]="exercise-config-64bit exercise-entropy-bytes $t_blk $t_net $t_con $t_reset"
-notrun[balloon]="exercise-reset-vectors exercise-config-64bit exercise-vector-map exercise-vector-map-fail $requests $t_blk $t_net $t_con $t_scsi $t_reset"
-notrun[net]="exercise-config-64bit $requests $t_blk $t_con $t_scsi $t_reset"
+notrun[console]="exercise-config-64bit exercise-entropy-bytes $t_blk $t_net $t_scsi $t_reset $t_rings"
+notrun[scsi]="exercise-config-64bit exercise-entropy-bytes $t_blk $t_net $t_con $t_reset $t_rings"
+notrun[balloon]="exercise-reset-vectors exercise-config-64bit exercise-vector-map exercise-vector-map-fail $requests $t_blk $t_net $t_con $t_scsi $t_reset $t_rings"
+notrun[net]="exercise-config-64bit $requests $t_blk $t_con $t_scsi $t_reset $t_rings"
 
 sorted() { tr ' ' '\n' <<<"$*" | sed '/^$/d' | sort | tr '\n' ' '; }
 n_ex=$("$tool" --list-checks -J | jq '[.checks[] | select(.data == "exercise")] | length')

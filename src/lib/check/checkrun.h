@@ -152,6 +152,16 @@ enum ex_row {
 	XR_SCSI_SIZES_RESET,
 	XR_SCSI_BAD_TARGET,
 	XR_NEEDS_RESET_NOTIFY,
+
+	/* rings (checkexrings.c) */
+	XR_USED_ID,
+	XR_USED_LEN,
+	XR_USED_IDX,
+	XR_READABLE_UNTOUCHED,
+	XR_DESC_UNTOUCHED,
+	XR_NOTIFY_SUPPRESSED,
+	XR_REQUESTS_COMPLETE,
+	XR_USED_AFTER_RESET,
 	XR_COUNT
 };
 
@@ -201,12 +211,30 @@ int ex_try_vector(struct ex *x, unsigned row, unsigned q, unsigned v, uint64_t *
 int ex_check_vectors(struct ex *x);
 int ex_check_after_reset(struct ex *x, const char *before);
 int ex_map_all(struct ex *x);
+/* The ring checks (checkexrings.c) on queue q, DRIVER_OK, the queue on
+ * MSI-X vector (masked; VLP_NO_VECTOR: none): block reads; then one read
+ * left in flight (late) for the reset that follows, judged by
+ * ex_rings_after_reset. */
+int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector);
+/* Every ring check not run: why (another device type: blk reads only). */
+void ex_rings_not_run(struct ex *x, const char *why);
+int ex_rings_late_post(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool *posted);
+int ex_rings_after_reset(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool posted);
 
 /* ---------------------------------------------- checkextypes.c (below checkexercise.c) */
 
 /* The per-type checks and DEVICE_NEEDS_RESET, on a device reset before
  * and after. */
 int ex_types(struct ex *x);
+/* A driver's session: words negotiated, every available queue set up,
+ * the configuration change event on vector 0 and queue q's on vector
+ * (VLP_NO_VECTOR: left unmapped) before DRIVER_OK, as a driver maps them
+ * (4.1.5.1.2; masked: a notification shows as a pending bit).  why is
+ * empty, or says why the session could not start (*vqs may then be
+ * NULL); ex_session_close resets the device and frees the memory. */
+int ex_session_open(struct ex *x, const uint32_t words[VLP_FEATURE_WORDS], unsigned q,
+		    unsigned vector, struct vlp_vqs **vqs, char *why, size_t whylen);
+int ex_session_close(struct ex *x, struct vlp_vqs *vqs);
 
 /* ---------------------------------------------- check.c */
 

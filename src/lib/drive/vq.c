@@ -20,6 +20,7 @@
 /* used_event this far past the used entries seen: the device would
  * interrupt only after 32768 more (2.7.7.2), more than can be in flight. */
 #define USED_EVENT_AHEAD 0x7fff
+#define VQ_LATE_GRACE_MS 500 /* memory kept after a reset with chains in flight */
 
 /* The ring structures are laid out by the ring field tables (ringfields.c):
  * a field's offset and width are its row's, reached by the row's enum; a
@@ -712,6 +713,21 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q,
 	return vq ? vlp_vq_post_chain(ctx, vq, segs, n, id) : -ENOENT;
 }
 
+uint8_t *vlp_vqs_area(struct vlp_vqs *v, unsigned q, enum vlp_vq_area a)
+{
+	return q < v->nq && v->q[q] ? vlp_vq_area(v->q[q], a) : NULL;
+}
+
+const uint8_t *vlp_vqs_buf(const struct vlp_vqs *v, unsigned q, unsigned id, uint32_t *len)
+{
+	const struct vlp_vq *vq = q < v->nq ? v->q[q] : NULL;
+
+	if (!vq || id >= vq->info.size || !vq->bufs[id].mem)
+		return NULL;
+	*len = vq->bufs[id].len;
+	return vlp_dma_ptr(vq->bufs[id].mem);
+}
+
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool on)
 {
 	struct vlp_vq *vq = queue_of(ctx, v, q, "notifications");
@@ -816,6 +832,14 @@ bool vlp_vqs_in_use(const struct vlp_vqs *v)
 	return false;
 }
 
+static bool chains_in_flight(const struct vlp_vqs *v)
+{
+	for (unsigned i = 0; i < v->nq; i++)
+		if (v->q[i] && v->q[i]->info.in_flight)
+			return true;
+	return false;
+}
+
 int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 {
 	const struct vlp_field *master = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
@@ -838,6 +862,15 @@ int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
 	 * only when bus mastering is off again, else kept (locked until the
 	 * process ends). */
 	freed = err == 0 || (v->master_set && cerr == 0) || v->plain;
+	/* 2.4.1: a reset device leaves the rings alone.  One that completes
+	 * a chain late anyway (a vhost-user back-end is not stopped by bus
+	 * mastering) would write memory the system may already reuse: with
+	 * chains still in flight at the reset, the memory is kept a while. */
+	if (freed && !v->plain && chains_in_flight(v)) {
+		const struct timespec grace = { 0, VQ_LATE_GRACE_MS * 1000000L };
+
+		nanosleep(&grace, NULL);
+	}
 	if (freed) {
 		for (unsigned i = 0; i < v->nq; i++)
 			vlp_vq_free(v->q[i]);

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The ring-level exercise checks' judgements (checkexrings.c) on synthetic
+ * split used rings: three chains in flight (heads 0, 3, 6, 513 writable
+ * bytes each), used entries as a good device writes them and as each
+ * fault of tests/vhost-user/faulty-blk.c leaves them; the bytes written
+ * against a fill pattern; a changed byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "vlp.h"
+#include "internal.h"
+
+#define SIZE 8
+#define P VLP_RX_POISON
+
+static struct vlp_rx_chain chains[3];
+static struct vlp_rx_elem ring[SIZE];
+
+/* seen 6: the entries wrap at SIZE (slots 6, 7, 0, ...); the rest poisoned. */
+static void setup(void)
+{
+	for (unsigned i = 0; i < 3; i++)
+		chains[i] = (struct vlp_rx_chain){ i * 3, 513, false };
+	for (unsigned i = 0; i < SIZE; i++)
+		ring[i] = (struct vlp_rx_elem){ P, P };
+}
+
+static void put(unsigned n, struct vlp_rx_elem e)
+{
+	ring[(6 + n) % SIZE] = e;
+}
+
+static size_t judge(uint16_t idx, struct vlp_rx_finding *f, size_t max)
+{
+	struct vlp_rx_window w = { SIZE, 6, idx, ring, chains, 3 };
+
+	return vlp_rx_judge_used(&w, f, max);
+}
+
+static void test_good(void **state)
+{
+	struct vlp_rx_finding f[4];
+
+	(void)state;
+	setup();
+	put(0, (struct vlp_rx_elem){ 3, 513 }); /* any order without IN_ORDER */
+	put(1, (struct vlp_rx_elem){ 0, 513 });
+	put(2, (struct vlp_rx_elem){ 6, 1 }); /* an underestimate is allowed */
+	assert_int_equal(judge(9, f, 4), 0);
+	for (unsigned i = 0; i < 3; i++)
+		assert_true(chains[i].used);
+	/* Partial progress: one entry, two chains left in flight. */
+	setup();
+	put(0, (struct vlp_rx_elem){ 6, 513 });
+	assert_int_equal(judge(7, f, 4), 0);
+	assert_false(chains[0].used);
+	assert_true(chains[2].used);
+}
+
+/* used-id-not-head: the chain's next descriptor. */
+static void test_not_head(void **state)
+{
+	struct vlp_rx_finding f[4];
+
+	(void)state;
+	setup();
+	put(0, (struct vlp_rx_elem){ 1, 513 });
+	put(1, (struct vlp_rx_elem){ 3, 513 });
+	put(2, (struct vlp_rx_elem){ 6, 513 });
+	assert_int_equal(judge(9, f, 4), 1);
+	assert_int_equal(f[0].fault, VLP_RX_ID_NOT_HEAD);
+	assert_non_null(strstr(f[0].message, "used.ring[6] id 1 len 513"));
+	assert_false(chains[0].used);
+}
+
+/* used-id-twice: each chain returned twice, used.idx 6 past for 3. */
+static void test_twice(void **state)
+{
+	struct vlp_rx_finding f[8];
+	size_t n;
+
+	(void)state;
+	setup();
+	for (unsigned i = 0; i < 6; i++)
+		put(i, (struct vlp_rx_elem){ i / 2 * 3, 513 });
+	n = judge(12, f, 8);
+	assert_int_equal(n, 4);
+	assert_int_equal(f[0].fault, VLP_RX_IDX_PAST);
+	assert_non_null(strstr(f[0].message, "used.idx 12 moved 6 entries past 6 with 3"));
+	assert_int_equal(f[1].fault, VLP_RX_ID_TWICE);
+	assert_non_null(strstr(f[1].message, "used.ring[7] id 0"));
+}
+
+/* used-idx-skip: one entry, used.idx moved by 2. */
+static void test_idx_skip(void **state)
+{
+	struct vlp_rx_finding f[4];
+
+	(void)state;
+	setup();
+	put(0, (struct vlp_rx_elem){ 0, 513 });
+	assert_int_equal(judge(8, f, 4), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SLOT_UNWRITTEN);
+	assert_non_null(strstr(f[0].message, "used.ring[7] below used.idx 8"));
+}
+
+/* used-len-over: 512 above the writable bytes. */
+static void test_len_over(void **state)
+{
+	struct vlp_rx_finding f[4];
+
+	(void)state;
+	setup();
+	put(0, (struct vlp_rx_elem){ 0, 1025 });
+	assert_int_equal(judge(7, f, 4), 1);
+	assert_int_equal(f[0].fault, VLP_RX_LEN_OVER);
+	assert_non_null(strstr(f[0].message, "len 1025: above the chain's 513"));
+	/* max bounds the findings */
+	setup();
+	for (unsigned i = 0; i < 3; i++)
+		put(i, (struct vlp_rx_elem){ i * 3, 9999 });
+	assert_int_equal(judge(9, f, 2), 2);
+}
+
+static void test_written(void **state)
+{
+	uint8_t b[8];
+
+	(void)state;
+	memset(b, 0xa5, sizeof(b));
+	assert_int_equal(vlp_rx_written(b, 0xa5, 8), 0);
+	b[2] = 0;
+	assert_int_equal(vlp_rx_written(b, 0xa5, 8), 3);
+	b[7] = 'x';
+	assert_int_equal(vlp_rx_written(b, 0xa5, 8), 8);
+	assert_int_equal(vlp_rx_written(b, 0xa5, 0), 0);
+}
+
+static void test_changed(void **state)
+{
+	uint8_t a[16] = { 1, 2, 3 }, b[16] = { 1, 2, 3 };
+	size_t off = 99;
+
+	(void)state;
+	assert_false(vlp_rx_changed(a, b, sizeof(a), &off));
+	assert_int_equal(off, 99);
+	b[12] ^= 0xff; /* write-readable: the last byte inverted */
+	assert_true(vlp_rx_changed(a, b, sizeof(a), &off));
+	assert_int_equal(off, 12);
+	assert_false(vlp_rx_changed(a, b, 12, &off));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),     cmocka_unit_test(test_not_head),
+		cmocka_unit_test(test_twice),    cmocka_unit_test(test_idx_skip),
+		cmocka_unit_test(test_len_over), cmocka_unit_test(test_written),
+		cmocka_unit_test(test_changed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
