@@ -634,3 +634,16 @@ uint16_t vlp_vq_next_avail(const struct vlp_vq *vq)
 		       ? (uint16_t)(vq->next_avail | (vq->avail_wrap ? 0x8000u : 0))
 		       : vq->info.avail_idx;
 }
+
+int vlp_vq_used_event(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, uint16_t v)
+{
+	if (vq->info.format != VLP_RING_SPLIT || !vq->event_idx)
+		return vlp_error(ctx, ENOTSUP,
+				 "queue %u: used_event is a split ring's with VIRTIO_F_EVENT_IDX only",
+				 q);
+	/* 2.7.7.2: the device notifies when it writes the entry at index v;
+	 * the next reap puts it far ahead again. */
+	store16_release(used_event(vq), v);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}

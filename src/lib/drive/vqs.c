@@ -239,6 +239,13 @@ int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bo
 	return vq ? vlp_vq_notifications(ctx, vq, q, on) : -ENOENT;
 }
 
+int vlp_vqs_used_event(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, uint16_t idx)
+{
+	struct vlp_vq *vq = queue_of(ctx, v, q, "event index");
+
+	return vq ? vlp_vq_used_event(ctx, vq, q, idx) : -ENOENT;
+}
+
 int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)
 {
 	struct vlp_vq *vq = queue_of(ctx, v, q, "kick");
