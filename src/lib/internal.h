@@ -433,6 +433,25 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
  * (2.7.4.2).  *id: the head, which the used entry will carry. */
 int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 		      unsigned n, unsigned *id);
+/* Makes one indirect table of n buffers available (2.7.5.3, split rings
+ * only): the table and its buffers in one page, one descriptor with
+ * VIRTQ_DESC_F_INDIRECT in the ring's table.  The used entry's seg_data
+ * are the table's buffers.  Only where VIRTIO_F_INDIRECT_DESC was
+ * negotiated (the caller's to know). */
+int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
+			 unsigned n, unsigned *id);
+/* The memory of descriptor id (NULL: none; *len the length posted). */
+const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len);
+/* Avail flags 0 or VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7) on a split ring
+ * without VIRTIO_F_EVENT_IDX (-ENOTSUP otherwise; q names the queue). */
+int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, bool on);
+/* used_event set to v (2.7.7.2: a notification when the device writes
+ * the used entry at index v), on a split ring with VIRTIO_F_EVENT_IDX
+ * (-ENOTSUP otherwise); the next reap moves it far ahead again. */
+int vlp_vq_used_event(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, uint16_t v);
+/* Where the driver's next buffer goes, as VIRTIO_F_NOTIFICATION_DATA
+ * carries it (4.1.5.2). */
+uint16_t vlp_vq_next_avail(const struct vlp_vq *vq);
 /* Takes the used entries that arrived (at most max): -EPROTO when the
  * device returned an id not in flight or moved used.idx too far. */
 int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out, size_t max, size_t *n);
@@ -442,10 +461,13 @@ void vlp_vq_free(struct vlp_vq *vq);
 unsigned vlp_vqs_count(const struct vlp_vqs *vqs); /* num_queues */
 int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
+int vlp_vqs_post_indirect(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
+			  const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 /* Asks for used buffer notifications on split queue q (avail flags 0,
  * 2.7.7) or suppresses them again (VIRTQ_AVAIL_F_NO_INTERRUPT): -ENOTSUP
  * for a packed ring or with VIRTIO_F_EVENT_IDX. */
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool on);
+int vlp_vqs_used_event(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, uint16_t idx);
 /* Ring area a of queue q (NULL: not set up), and the memory of its
  * descriptor id (NULL: none; *len the length posted), for checks that
  * watch what the device writes there (checkexrings.c). */
@@ -644,5 +666,10 @@ size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *o
 size_t vlp_rx_written(const uint8_t *buf, uint8_t fill, size_t n);
 /* The first byte where after differs from before: true with *off. */
 bool vlp_rx_changed(const uint8_t *before, const uint8_t *after, size_t n, size_t *off);
+/* A block READ made another way (2.7.4.1, 2.7.5.3.2) against the first:
+ * answered, status VIRTIO_BLK_S_OK and the same n bytes as ref.  true
+ * when it holds; else false with the evidence in msg. */
+bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool answered,
+			uint8_t status, char *msg, size_t msglen);
 
 #endif /* VLP_INTERNAL_H */

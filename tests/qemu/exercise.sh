@@ -108,6 +108,15 @@ fails[console]="$always_fail exercise-before-driver-ok"
 fails[scsi]="$always_fail exercise-before-driver-ok"
 fails[balloon]="$always_fail"
 fails[net]="$always_fail exercise-net-num-buffers"
+# A SHOULD-level deviation (a warning): with VIRTIO_F_EVENT_IDX QEMU notifies the first
+# used buffer after a start whatever used_event says (hw/virtio/virtio.c
+# virtio_split_should_notify: "return !v || vring_need_event(...)", v =
+# signalled_used_valid, false after a reset), against 2.7.7.2 "Otherwise the device
+# SHOULD NOT send a notification"; vector 0's pending bit is then set, so
+# exercise-event-idx-notify is not run on QEMU's virtio-blk (faulty-blk tests it).
+declare -A warns
+warns[blk]="exercise-event-idx-quiet"
+warns[blkro]="${warns[blk]}"
 # The checks of each device type (checkextypes.c): not run on the other types, each
 # "not a ... device"; DEVICE_NEEDS_RESET is set by no QEMU device here (only a driver's
 # violation makes virtio_error() set it), so its check is not run anywhere.
@@ -117,15 +126,15 @@ t_con="exercise-console-emerg"
 t_scsi="exercise-scsi-sizes-reset exercise-scsi-bad-target"
 t_reset="exercise-needs-reset"
 # The ring checks (checkexrings.c) drive virtio-blk reads only.
-t_rings="exercise-used-id exercise-used-len exercise-used-idx exercise-readable-intact exercise-desc-intact exercise-notify-suppressed exercise-requests-complete exercise-used-after-reset"
+t_rings="exercise-used-id exercise-used-len exercise-used-idx exercise-readable-intact exercise-desc-intact exercise-notify-suppressed exercise-requests-complete exercise-used-after-reset exercise-any-layout exercise-indirect exercise-event-idx-quiet exercise-event-idx-notify"
 # Not run, each with its reason: no 64-bit configuration field (all but the block device),
 # not an entropy device, no MSI-X (the balloon: vectors), no harmless request (balloon,
 # network: the request checks), the other types' checks; the writable virtio-blk has no
 # VIRTIO_BLK_F_RO (nothing written); the read-only one (00:0a.0) runs it with
 # --media-writes in its JSON run (without it, in its text run, it is not run).
 notrun[rng]="exercise-config-64bit $t_blk $t_net $t_con $t_scsi $t_reset $t_rings"
-notrun[blk]="exercise-entropy-bytes exercise-blk-read-only $t_net $t_con $t_scsi $t_reset"
-notrun[blkro]="exercise-entropy-bytes $t_net $t_con $t_scsi $t_reset"
+notrun[blk]="exercise-entropy-bytes exercise-blk-read-only $t_net $t_con $t_scsi $t_reset exercise-event-idx-notify"
+notrun[blkro]="exercise-entropy-bytes $t_net $t_con $t_scsi $t_reset exercise-event-idx-notify"
 notrun[console]="exercise-config-64bit exercise-entropy-bytes $t_blk $t_net $t_scsi $t_reset $t_rings"
 notrun[scsi]="exercise-config-64bit exercise-entropy-bytes $t_blk $t_net $t_con $t_reset $t_rings"
 notrun[balloon]="exercise-reset-vectors exercise-config-64bit exercise-vector-map exercise-vector-map-fail $requests $t_blk $t_net $t_con $t_scsi $t_reset $t_rings"
@@ -142,12 +151,13 @@ for t in rng blk console scsi balloon net blkro; do
 	check "$t: the failures are QEMU 7.2's documented deviations (got: $got)" \
 		[ "$(sorted "$got")" = "$(sorted "${fails[$t]}")" ]
 	got=$(jq -r '[.devices[0].findings[] | select(.check | startswith("exercise-")) | select(.severity != "error") | .check] | join(" ")' <<<"$json")
-	check "$t: no exercise warning (got: $got)" [ -z "$got" ]
+	check "$t: the warnings are QEMU 7.2's documented deviations (got: $got)" \
+		[ "$(sorted "$got")" = "$(sorted "${warns[$t]:-}")" ]
 	got=$(jq -r '[.devices[0].not_checked[] | select(.check | startswith("exercise-")) | .check] | join(" ")' <<<"$json")
 	check "$t: not run, each for its reason (got: $got)" [ "$(sorted "$got")" = "$(sorted "${notrun[$t]}")" ]
 	check "$t: every check not run has a reason" \
 		jq -e '[.devices[0].not_checked[] | .reason | length > 0] | all' <<<"$json" >/dev/null
-	np=$((n_ex - $(wc -w <<<"${fails[$t]}") - $(wc -w <<<"${notrun[$t]}")))
+	np=$((n_ex - $(wc -w <<<"${fails[$t]}") - $(wc -w <<<"${warns[$t]:-}") - $(wc -w <<<"${notrun[$t]}")))
 	# shellcheck disable=SC2016 # jq programs: their $names are jq's
 	check "$t: the other $np exercise checks are in passed" jq -e --argjson n "$np" \
 		'[.devices[0].passed[] | select(startswith("exercise-"))] | length == $n' <<<"$json" >/dev/null

@@ -164,7 +164,7 @@ check "notify-suppressed: notified against the driver's suppression" \
 xids() { sect "$1" exercise | sed -n 2p | jq -r ".devices[0].findings[]? | select(.severity == \"$2\") | .check" 2>/dev/null | sort -u; }
 # xnot NAME: the exercise checks NAME did not make, "check: reason" per line.
 xnot() { sect "$1" exercise | sed -n 2p | jq -r '.devices[0].not_checked[]? | "\(.check): \(.reason)"' 2>/dev/null | grep '^exercise-'; }
-rings=(notify-used used-id used-len used-idx readable-intact desc-intact notify-suppressed requests-complete used-after-reset)
+rings=(notify-used used-id used-len used-idx readable-intact desc-intact notify-suppressed requests-complete used-after-reset any-layout indirect event-idx-quiet event-idx-notify)
 for r in "${rings[@]}"; do
 	check "clean: exercise-$r made and passed" \
 		bash -c "! grep -q '^exercise-$r\$' <<<'$(xids clean error; xids clean warning)' && ! grep -q '^exercise-$r:' <<<'$(xnot clean)'"
@@ -175,7 +175,8 @@ printf '%-28s %-26s %s\n' check fault "FAIL seen" >"$work/rings.table"
 for pair in used-id:used-id-twice used-id:used-id-not-head+x used-idx:used-idx-skip used-idx:used-id-twice \
 	used-len:used-len-over readable-intact:write-readable desc-intact:write-desc-table \
 	notify-suppressed:notify-suppressed notify-used:no-notify+x requests-complete:hang+x \
-	used-after-reset:complete-after-reset+x; do
+	used-after-reset:complete-after-reset+x any-layout:split-header indirect:ignore-indirect \
+	event-idx-quiet:notify-suppressed event-idx-notify:no-notify+x; do
 	r=${pair%%:*} f=${pair#*:}
 	if [ -z "$(sect "$f" exercise)" ]; then
 		seen="not run ($(sect "$f" unbind | head -n1))"

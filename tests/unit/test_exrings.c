@@ -156,13 +156,36 @@ static void test_changed(void **state)
 	assert_false(vlp_rx_changed(a, b, 12, &off));
 }
 
+/* Another arrangement of the same READ (2.7.4.1, 2.7.5.3.2): the same
+ * bytes and VIRTIO_BLK_S_OK hold; split-header's IOERR, ignore-indirect's
+ * untouched buffer (status still the fill) and a lost request do not. */
+static void test_same_answer(void **state)
+{
+	uint8_t ref[512], got[512];
+	char msg[160];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(ref); i++)
+		ref[i] = got[i] = (uint8_t)(i * 7);
+	assert_true(vlp_rx_same_answer(ref, got, sizeof(ref), true, VLP_BLK_S_OK, msg, sizeof(msg)));
+	assert_false(
+		vlp_rx_same_answer(ref, got, sizeof(ref), true, VLP_BLK_S_IOERR, msg, sizeof(msg)));
+	assert_string_equal(msg, "status 1, not VIRTIO_BLK_S_OK");
+	assert_false(vlp_rx_same_answer(ref, got, sizeof(ref), true, 0xa5, msg, sizeof(msg)));
+	assert_false(vlp_rx_same_answer(ref, got, sizeof(ref), false, VLP_BLK_S_OK, msg, sizeof(msg)));
+	assert_string_equal(msg, "not returned within 2000 ms");
+	got[300] ^= 0xff;
+	assert_false(vlp_rx_same_answer(ref, got, sizeof(ref), true, VLP_BLK_S_OK, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "data byte 300"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),     cmocka_unit_test(test_not_head),
 		cmocka_unit_test(test_twice),    cmocka_unit_test(test_idx_skip),
 		cmocka_unit_test(test_len_over), cmocka_unit_test(test_written),
-		cmocka_unit_test(test_changed),
+		cmocka_unit_test(test_changed),  cmocka_unit_test(test_same_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,6 +61,10 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_NOTIFY_SUPPRESSED] = "exercise-notify-suppressed",
 	[XR_REQUESTS_COMPLETE] = "exercise-requests-complete",
 	[XR_USED_AFTER_RESET] = "exercise-used-after-reset",
+	[XR_ANY_LAYOUT] = "exercise-any-layout",
+	[XR_INDIRECT] = "exercise-indirect",
+	[XR_EVENT_IDX_QUIET] = "exercise-event-idx-quiet",
+	[XR_EVENT_IDX_NOTIFY] = "exercise-event-idx-notify",
 };
 
 /* ------------------------------------------------------------ requests */
@@ -244,9 +248,9 @@ static int first_request(struct ex *x, struct vlp_vqs *vqs, const struct request
 static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct request *req, unsigned v)
 {
 	struct vlp_vq_used u;
-	unsigned id, waited;
+	unsigned id;
 	uint32_t w;
-	size_t got = 0;
+	bool got = false;
 	bool set;
 	int err;
 
@@ -265,16 +269,13 @@ static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct request *
 	    (err = post_kick(x, vqs, req, &id)))
 		return err;
 	/* The ring checks' reads may come back first. */
-	do
-		err = vlp_vqs_poll(x->r.ctx, vqs, req->q, REQUEST_MS, &u, 1, &got, &waited);
-	while (!err && got && u.id != id);
-	/* Not used in time, a used ring the device broke, or every entry
-	 * taken without this request's head among them (ENOENT). */
-	if (err == -ETIMEDOUT || err == -EPROTO || err == -ENOENT) {
-		ex_not_run(x, XR_NOTIFY_USED, "%s", vlp_ctx_error(x->r.ctx));
+	if ((err = ex_await(x, vqs, req->q, id, REQUEST_MS, &u, &got)))
+		return err;
+	if (!got) {
+		ex_not_run(x, XR_NOTIFY_USED, "the request was not returned within %u ms", REQUEST_MS);
 		return 0;
 	}
-	if (err || (err = ex_pba_wait(x, v, &set)))
+	if ((err = ex_pba_wait(x, v, &set)))
 		return err;
 	if (!set)
 		ex_fail(x, XR_NOTIFY_USED, VLP_SEV_ERROR, chk_at_queue(&x->r, req->q),
@@ -422,6 +423,8 @@ static int exercise(struct ex *x)
 	}
 	if (!err)
 		err = phase_notify(x);
+	if (!err)
+		err = ex_rings_layouts(x);
 	return err ? err : ex_types(x);
 }
 

@@ -107,6 +107,27 @@ bool vlp_rx_changed(const uint8_t *before, const uint8_t *after, size_t n, size_
 	return false;
 }
 
+bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool answered,
+			uint8_t status, char *msg, size_t msglen)
+{
+	size_t off;
+
+	if (!answered) {
+		snprintf(msg, msglen, "not returned within %u ms", REQUEST_MS);
+		return false;
+	}
+	if (status != VLP_BLK_S_OK) {
+		snprintf(msg, msglen, "status %u, not VIRTIO_BLK_S_OK", status);
+		return false;
+	}
+	if (vlp_rx_changed(ref, got, n, &off)) {
+		snprintf(msg, msglen, "data byte %zu is 0x%02x, 0x%02x as the first READ returned it",
+			 off, got[off], ref[off]);
+		return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ the device */
 
 static const enum ex_row ring_rows[] = { XR_USED_ID,           XR_USED_LEN,
@@ -406,4 +427,201 @@ int ex_rings_after_reset(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool pos
 	ex_ran(x, XR_USED_AFTER_RESET);
 	free(before);
 	return 0;
+}
+
+int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigned timeout_ms,
+	     struct vlp_vq_used *u, bool *got)
+{
+	unsigned waited;
+	size_t n = 0;
+	int err;
+
+	*got = false;
+	do
+		err = vlp_vqs_poll(x->r.ctx, vqs, q, timeout_ms, u, 1, &n, &waited);
+	while (!err && n && u->id != id);
+	/* Not used in time, a used ring the device broke (the ring checks
+	 * judge it), or every entry taken without this chain's head. */
+	if (err == -ETIMEDOUT || err == -EPROTO || err == -ENOENT)
+		return 0;
+	*got = !err && n && u->id == id;
+	return err;
+}
+
+/* One READ of sector 0 made as segs (indirect: through a table), waited
+ * for: its data (RX_DATA bytes) and status, *answered when it came back. */
+static int read_as(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs, unsigned n,
+		   bool indirect, uint8_t data[RX_DATA], uint8_t *status, bool *answered)
+{
+	struct vlp_vq_used u;
+	struct vlp_notify nt;
+	uint8_t flat[RX_DATA + 1];
+	size_t at = 0;
+	unsigned id;
+	int err = indirect ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, n, &id)
+			   : vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, n, &id);
+
+	if (!err)
+		err = vlp_vqs_kick(x->r.ctx, vqs, 0, &nt);
+	if (!err)
+		err = ex_await(x, vqs, 0, id, REQUEST_MS, &u, answered);
+	if (err || !*answered)
+		return err;
+	/* The device-writable bytes in order: data, then the status byte. */
+	for (unsigned i = 0; i < u.nsegs && i < n; i++)
+		for (uint32_t k = 0;
+		     segs[i].device_writable && k < u.seg_len[i] && at < sizeof(flat); k++)
+			flat[at++] = u.seg_data[i][k];
+	memcpy(data, flat, RX_DATA);
+	*status = flat[RX_DATA];
+	return 0;
+}
+
+static const enum ex_row layout_rows[] = { XR_ANY_LAYOUT, XR_INDIRECT, XR_EVENT_IDX_QUIET,
+					   XR_EVENT_IDX_NOTIFY };
+
+static void event_idx_not_run(struct ex *x, const char *why)
+{
+	ex_not_run(x, XR_EVENT_IDX_QUIET, "%s", why);
+	ex_not_run(x, XR_EVENT_IDX_NOTIFY, "%s", why);
+}
+
+/* 2.7.7.2 with EVENT_IDX: after the reads made with used_event far ahead,
+ * vector 0's pending bit is still clear; then a READ whose used entry goes
+ * at used_event's index sets it. */
+static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs,
+		     uint16_t seen_before)
+{
+	uint8_t got[RX_DATA], st;
+	uint16_t at = vlp_vqs_info(vqs, 0)->used_idx;
+	bool set, answered;
+	int err;
+
+	if ((err = ex_pba_wait(x, 0, &set)))
+		return err;
+	if (set) {
+		ex_fail(x, XR_EVENT_IDX_QUIET, VLP_SEV_WARNING, chk_at_queue(&x->r, 0),
+			"queue 0: used entries %u to %u written with used_event %u entries ahead: the pending bit of vector 0 set",
+			seen_before, (uint16_t)(at - 1), 0x7fffu);
+		ex_ran(x, XR_EVENT_IDX_QUIET);
+		ex_not_run(x, XR_EVENT_IDX_NOTIFY,
+			   "vector 0's pending bit was already set (a notification against used_event)");
+		return 0;
+	}
+	ex_ran(x, XR_EVENT_IDX_QUIET);
+	if ((err = vlp_vqs_used_event(x->r.ctx, vqs, 0, at)) ||
+	    (err = read_as(x, vqs, segs, 3, false, got, &st, &answered)))
+		return err;
+	if (!answered) {
+		ex_not_run(x, XR_EVENT_IDX_NOTIFY, "the READ was not returned within %u ms",
+			   REQUEST_MS);
+		return 0;
+	}
+	if ((err = ex_pba_wait(x, 0, &set)))
+		return err;
+	if (!set)
+		ex_fail(x, XR_EVENT_IDX_NOTIFY, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
+			"queue 0: used entry %u written with used_event %u: the pending bit of vector 0 stayed 0 for %u ms",
+			at, at, PENDING_MS);
+	ex_ran(x, XR_EVENT_IDX_NOTIFY);
+	return 0;
+}
+
+static void layouts_not_run(struct ex *x, const char *why)
+{
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(layout_rows); i++)
+		ex_not_run(x, layout_rows[i], "%s", why);
+}
+
+int ex_rings_layouts(struct ex *x)
+{
+	static uint8_t fill[RX_DATA + 1];
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR], ref[RX_DATA], got[RX_DATA], st_ref, st;
+	const struct vlp_vq_info *info;
+	uint32_t words[VLP_FEATURE_WORDS];
+	struct vlp_vqs *vqs = NULL;
+	bool answered, indirect, events;
+	char why[160], msg[160];
+	uint16_t seen = 0;
+	int err, cerr;
+
+	if (x->l->virtio.device_type.value != VLP_ID_BLOCK) {
+		layouts_not_run(x, "ring checks drive virtio-blk reads only");
+		return 0;
+	}
+	memset(fill, RX_FILL, sizeof(fill));
+	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
+	const struct vlp_vq_seg usual[3] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
+					     { true, fill, RX_DATA, RX_DATA },
+					     { true, fill, 1, 1 } };
+	memcpy(words, x->set, sizeof(words));
+	indirect = vlp_feature_on(x->offered, VLP_F_INDIRECT_DESC);
+	if (indirect)
+		words[0] |= 1u << VLP_F_INDIRECT_DESC;
+	else
+		ex_not_run(x, XR_INDIRECT, "VIRTIO_F_INDIRECT_DESC not offered");
+	events = x->msix && vlp_feature_on(x->offered, VLP_F_EVENT_IDX);
+	if (events) {
+		uint32_t w;
+
+		/* Vector 0 (the configuration event off it): its pending bit
+		 * must be clear before. */
+		words[0] |= 1u << VLP_F_EVENT_IDX;
+		if ((err = ex_pba_word(x, 0, &w)))
+			return err;
+		if (w & 1) {
+			event_idx_not_run(x, "the pending bit of vector 0 was set before the requests");
+			events = false;
+		}
+	} else {
+		event_idx_not_run(x, x->msix ? "VIRTIO_F_EVENT_IDX not offered"
+					     : "no MSI-X capability");
+	}
+	err = ex_session_open(x, words, 0, events ? 0 : VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	if (!err && !why[0] && (!(info = vlp_vqs_info(vqs, 0)) || info->format != VLP_RING_SPLIT))
+		snprintf(why, sizeof(why), "the request queue is not a split ring set up here");
+	if (!err && why[0])
+		layouts_not_run(x, why);
+	if (err || why[0])
+		goto out;
+	/* The usual arrangement: header, data, status. */
+	seen = vlp_vqs_info(vqs, 0)->used_idx;
+	err = read_as(x, vqs, usual, 3, false, ref, &st_ref, &answered);
+	if (err)
+		goto out;
+	if (!answered || st_ref != VLP_BLK_S_OK) {
+		snprintf(why, sizeof(why), "the READ of sector 0 as header, data, status %s",
+			 answered ? "did not answer VIRTIO_BLK_S_OK" : "was not returned");
+		layouts_not_run(x, why);
+		goto out;
+	}
+	/* 2.7.4.1: the header in two buffers, data and status in one. */
+	err = read_as(x, vqs,
+		      (struct vlp_vq_seg[]){ { false, hdr, 8, 8 },
+					     { false, hdr + 8, sizeof(hdr) - 8, sizeof(hdr) - 8 },
+					     { true, fill, RX_DATA + 1, RX_DATA + 1 } },
+		      3, false, got, &st, &answered);
+	if (err)
+		goto out;
+	if (!vlp_rx_same_answer(ref, got, RX_DATA, answered, st, msg, sizeof(msg)))
+		ex_fail(x, XR_ANY_LAYOUT, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
+			"queue 0: READ of sector 0 with the header in two buffers (8 + 8 bytes) and data and status in one (513): %s",
+			msg);
+	ex_ran(x, XR_ANY_LAYOUT);
+	if (indirect) {
+		/* 2.7.5.3.2: the same READ through an indirect table. */
+		err = read_as(x, vqs, usual, 3, true, got, &st, &answered);
+		if (err)
+			goto out;
+		if (!vlp_rx_same_answer(ref, got, RX_DATA, answered, st, msg, sizeof(msg)))
+			ex_fail(x, XR_INDIRECT, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
+				"queue 0: READ of sector 0 through an indirect table of 3 descriptors: %s",
+				msg);
+		ex_ran(x, XR_INDIRECT);
+	}
+	if (events)
+		err = event_idx(x, vqs, usual, seen);
+out:
+	cerr = ex_session_close(x, vqs);
+	return err ? err : cerr;
 }

@@ -162,6 +162,10 @@ enum ex_row {
 	XR_NOTIFY_SUPPRESSED,
 	XR_REQUESTS_COMPLETE,
 	XR_USED_AFTER_RESET,
+	XR_ANY_LAYOUT,
+	XR_INDIRECT,
+	XR_EVENT_IDX_QUIET,
+	XR_EVENT_IDX_NOTIFY,
 	XR_COUNT
 };
 
@@ -220,6 +224,18 @@ int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector);
 void ex_rings_not_run(struct ex *x, const char *why);
 int ex_rings_late_post(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool *posted);
 int ex_rings_after_reset(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool posted);
+/* 2.7.4.1, 2.7.5.3.2 and 2.7.7.2 with EVENT_IDX, in a session of their
+ * own (INDIRECT_DESC and EVENT_IDX added where offered, the queue on
+ * vector 0): the READ of sector 0 made as header, data and status, then
+ * with the header split and data and status in one buffer, then through
+ * an indirect table, each answering what the first did, none notified
+ * (used_event far ahead); then one with used_event at its used index,
+ * which must be notified. */
+int ex_rings_layouts(struct ex *x);
+/* Waits up to timeout_ms for the used entry of chain id, taking the
+ * entries of older chains on the way: *got false when it did not come. */
+int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigned timeout_ms,
+	     struct vlp_vq_used *u, bool *got);
 
 /* ---------------------------------------------- checkextypes.c (below checkexercise.c) */
 

@@ -1,26 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Virtqueues driven from user space: the rings in DMA memory (dma.c), the
- * buffers posted into them, the used entries the device returns (vlp_vq:
- * memory only, testable on plain memory), and a device's queues set up
- * through its common configuration (vlp_vqs: 4.1.5.1.3), notified and
- * polled without interrupts.  The memory of a vlp_vqs is freed only after
- * the device was reset and device_status read back 0 (4.1.4.3.2): until
- * then the device may still write it.
+ * One virtqueue driven from user space (vlp_vq): the rings in DMA memory
+ * (dma.c), the buffers posted into them and the used entries the device
+ * returns; memory only, testable on plain memory.  A device's queues set
+ * up through its common configuration are vqs.c's.
  */
 #include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 
-#define VQ_DEFAULT_SIZE 256 /* every split area then fits in one 4 KiB page */
 /* used_event this far past the used entries seen: the device would
  * interrupt only after 32768 more (2.7.7.2), more than can be in flight. */
 #define USED_EVENT_AHEAD 0x7fff
-#define VQ_LATE_GRACE_MS 500 /* memory kept after a reset with chains in flight */
 
 /* The ring structures are laid out by the ring field tables (ringfields.c):
  * a field's offset and width are its row's, reached by the row's enum; a
@@ -65,6 +59,10 @@ struct vq_buf {
 	bool in_flight;
 	bool has_next; /* chained (vlp_vq_post_chain): next is the following descriptor */
 	uint16_t next;
+	/* an indirect table (vlp_vq_post_indirect): its buffers inside mem */
+	unsigned nind;
+	uint16_t ind_off[VLP_VQ_CHAIN_MAX], ind_len[VLP_VQ_CHAIN_MAX];
+	bool ind_writable[VLP_VQ_CHAIN_MAX];
 };
 
 struct vlp_vq {
@@ -270,6 +268,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 	b->writable = device_writable;
 	b->in_flight = true;
 	b->has_next = false;
+	b->nind = 0;
 	if (vq->info.format == VLP_RING_SPLIT) {
 		const struct vlp_field_table *dt = vlp_split_desc_table(), *avt = vlp_avail_table();
 		uint8_t *avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
@@ -328,6 +327,19 @@ static int take_used(struct vlp_ctx *ctx, struct vlp_vq *vq, uint32_t id, uint32
 	u->len = len;
 	u->device_writable = b->writable;
 	u->data = vlp_dma_ptr(b->mem);
+	if (b->nind) { /* the table's buffers, inside the one descriptor's memory */
+		for (unsigned i = 0; i < b->nind; i++) {
+			u->seg_data[i] = (const uint8_t *)vlp_dma_ptr(b->mem) + b->ind_off[i];
+			u->seg_len[i] = b->ind_len[i];
+			u->buf_len += b->ind_len[i];
+			if (b->ind_writable[i])
+				writable += b->ind_len[i];
+		}
+		u->nsegs = b->nind;
+		b->in_flight = false;
+		u->len_exceeds = len > writable;
+		return 0;
+	}
 	for (;;) {
 		b->in_flight = false;
 		if (u->nsegs < VLP_VQ_CHAIN_MAX) {
@@ -405,6 +417,7 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 		b->writable = segs[i].device_writable;
 		b->in_flight = true;
 		b->has_next = i + 1 < n;
+		b->nind = 0;
 		b->next = (uint16_t)(i + 1 < n ? ids[i + 1] : 0);
 		/* 2.7.5: NEXT and next link the chain's descriptors. */
 		put(d, dt, VLP_DESC_ADDR, pa[i]);
@@ -419,6 +432,86 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 	vq->info.avail_idx = (uint16_t)(idx + 1);
 	vq->info.in_flight++;
 	*id_out = ids[0];
+	return 0;
+}
+
+int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
+			 unsigned n, unsigned *id_out)
+{
+	const struct vlp_field_table *dt = vlp_split_desc_table(), *avt = vlp_avail_table();
+	uint8_t *avail = vlp_vq_area(vq, VLP_VQ_DRIVER), *table, *d;
+	uint16_t idx = vq->info.avail_idx;
+	size_t off = (size_t)dt->size * VLP_VQ_CHAIN_MAX; /* the buffers follow the table */
+	struct vq_buf *b = NULL;
+	unsigned id;
+	uint64_t pa;
+	int err;
+
+	if (n == 0 || n > VLP_VQ_CHAIN_MAX)
+		return vlp_error(ctx, EINVAL, "post: %u buffers in an indirect table: give 1 to %u",
+				 n, VLP_VQ_CHAIN_MAX);
+	if (vq->info.format != VLP_RING_SPLIT)
+		return vlp_error(ctx, EOPNOTSUPP, "post: indirect tables are made on split rings only");
+	for (id = 0; id < vq->info.size && !b; id++)
+		if (!vq->bufs[id].in_flight)
+			b = &vq->bufs[id];
+	if (!b)
+		return vlp_error(ctx, ENOSPC, "post: all %u descriptors are in flight (poll first)",
+				 vq->info.size);
+	id--;
+	if (!b->mem) {
+		if ((err = vlp_dma_alloc(ctx, VLP_VQ_BUF_MAX, vq->kind, vq->plain_next, &b->mem)))
+			return err;
+		vq->plain_next += VLP_VQ_BUF_MAX;
+	}
+	if ((err = vlp_dma_pa(ctx, b->mem, 0, VLP_VQ_BUF_MAX, &pa)))
+		return err;
+	table = vlp_dma_ptr(b->mem);
+	memset(table, 0, VLP_VQ_BUF_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		if (segs[i].len == 0 || segs[i].data_len > segs[i].len ||
+		    off + segs[i].len > VLP_VQ_BUF_MAX)
+			return vlp_error(
+				ctx, EINVAL,
+				"post: indirect buffer %u: length %zu (data %zu) does not fit one page",
+				i, segs[i].len, segs[i].data_len);
+		if (i && segs[i - 1].device_writable && !segs[i].device_writable)
+			return vlp_error(
+				ctx, EINVAL,
+				"post: indirect buffer %u is device-readable after a device-writable one (2.7.4.2)",
+				i);
+		if (segs[i].data_len)
+			memcpy(table + off, segs[i].data, segs[i].data_len);
+		b->ind_off[i] = (uint16_t)off;
+		b->ind_len[i] = (uint16_t)segs[i].len;
+		b->ind_writable[i] = segs[i].device_writable;
+		/* 2.7.5.3.1: the table's own descriptors chain with NEXT, from 0. */
+		d = table + (size_t)dt->size * i;
+		put(d, dt, VLP_DESC_ADDR, pa + off);
+		put(d, dt, VLP_DESC_LEN, segs[i].len);
+		put(d, dt, VLP_DESC_FLAGS,
+		    (segs[i].device_writable ? VLP_DESC_F_WRITE : 0) |
+			    (i + 1 < n ? VLP_DESC_F_NEXT : 0));
+		put(d, dt, VLP_DESC_NEXT, i + 1 < n ? i + 1 : 0);
+		off = (off + segs[i].len + 15) & ~(size_t)15;
+	}
+	b->nind = n;
+	b->len = (uint32_t)(dt->size * n);
+	b->writable = false;
+	b->in_flight = true;
+	b->has_next = false;
+	/* 2.7.5.3: one descriptor with INDIRECT, its len the table's bytes. */
+	d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * id;
+	put(d, dt, VLP_DESC_ADDR, pa);
+	put(d, dt, VLP_DESC_LEN, b->len);
+	put(d, dt, VLP_DESC_FLAGS, VLP_DESC_F_INDIRECT);
+	put(d, dt, VLP_DESC_NEXT, 0);
+	put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
+	       avt->fields[VLP_AVAIL_RING].width, id);
+	store16_release(at(avail, avt, VLP_AVAIL_IDX), (uint16_t)(idx + 1));
+	vq->info.avail_idx = (uint16_t)(idx + 1);
+	vq->info.in_flight++;
+	*id_out = id;
 	return 0;
 }
 
@@ -511,229 +604,16 @@ void vlp_vq_free(struct vlp_vq *vq)
 	free(vq);
 }
 
-/* ------------------------------------------------------------------ */
-/* A device's queues                                                  */
-/* ------------------------------------------------------------------ */
-
-struct vlp_vqs {
-	struct vlp_device *dev;
-	const struct vlp_layout *layout;
-	struct vlp_vq **q; /* by queue index */
-	unsigned nq;
-	bool plain; /* dry run: plain memory, nothing written */
-	bool command_valid;
-	bool master_set;  /* bus mastering was enabled here */
-	uint16_t command; /* the Command register before */
-};
-
-bool vlp_vqs_dry_run(const struct vlp_vqs *vqs)
+const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len)
 {
-	return vqs->plain;
-}
-
-int vlp_vqs_open(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *layout,
-		 const struct vlp_vqs_opts *opts, struct vlp_vqs **out)
-{
-	const struct vlp_field *master = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
-	struct vlp_reg reg;
-	struct vlp_vqs *v;
-	uint64_t n = 0;
-	uint32_t cmd;
-	int err;
-
-	*out = NULL;
-	if (vlp_device_write_refusal(dev))
-		return vlp_error(ctx, EROFS, "queues refused: %s", vlp_device_write_refusal(dev));
-	if (vlp_device_origin(dev) != VLP_ORIGIN_LIVE)
-		return vlp_error(ctx, EROFS,
-				 "queues refused: a device read from a file has no memory to DMA into");
-	if (vlp_block_find(ctx, layout, VLP_BLOCK_COMMON, &reg))
-		return vlp_error(
-			ctx, EOPNOTSUPP,
-			"queues refused: no common configuration (legacy interface only; modern rings are set up through 4.1.4.3)");
-	err = vlp_reg_row(ctx, layout, VLP_BLOCK_COMMON, VLP_COMMON_NUM_QUEUES, &reg);
-	if (!err)
-		err = vlp_reg_read(ctx, dev, layout, &reg, NULL, 0, &n);
-	if (err)
-		return err;
-	if (!vlp_device_dry_run(dev)) {
-		err = vlp_dma_check_device(ctx, vlp_device_slot(dev), opts ? opts->sys_root : NULL);
-		if (err)
-			return err;
-	}
-	v = calloc(1, sizeof(*v));
-	if (!v || !(v->q = calloc(n ? n : 1, sizeof(*v->q)))) {
-		free(v);
-		return vlp_error(ctx, ENOMEM, "out of memory");
-	}
-	v->dev = dev;
-	v->layout = layout;
-	v->nq = (unsigned)n;
-	v->plain = vlp_device_dry_run(dev);
-	/* PCI Command bit 2: without bus mastering the device cannot reach
-	 * memory.  Enabled for the run, restored by vlp_vqs_close. */
-	err = vlp_config_read(ctx, dev, master->offset, master->width, &cmd);
-	if (!err) {
-		v->command_valid = true;
-		v->command = (uint16_t)cmd;
-		if (!vlp_field_extract(master, cmd)) {
-			err = vlp_config_write(ctx, dev, master->offset, master->width,
-					       cmd | master->mask << master->shift);
-			v->master_set = err == 0;
-		}
-	}
-	if (err) {
-		free(v->q);
-		free(v);
-		return err;
-	}
-	*out = v;
-	return 0;
-}
-
-const struct vlp_vq_info *vlp_vqs_info(const struct vlp_vqs *vqs, unsigned q)
-{
-	return q < vqs->nq && vqs->q[q] ? &vqs->q[q]->info : NULL;
-}
-
-unsigned vlp_vqs_count(const struct vlp_vqs *vqs)
-{
-	return vqs->nq;
-}
-
-static int write_row(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned row, unsigned q, uint64_t val)
-{
-	struct vlp_selection sel = { .queue = q };
-	struct vlp_reg reg;
-	int err = vlp_reg_row(ctx, v->layout, VLP_BLOCK_COMMON, row, &reg);
-
-	return err ? err : vlp_reg_write(ctx, v->dev, v->layout, &reg, &sel, val);
-}
-
-static int read_row(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned row, unsigned q, uint64_t *val)
-{
-	struct vlp_selection sel = { .queue = q };
-	struct vlp_reg reg;
-	int err = vlp_reg_row(ctx, v->layout, VLP_BLOCK_COMMON, row, &reg);
-
-	return err ? err : vlp_reg_read(ctx, v->dev, v->layout, &reg, &sel, 0, val);
-}
-
-int vlp_vqs_setup(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned size,
-		  const struct vlp_vq_info **info)
-{
-	uint32_t drv[VLP_FEATURE_WORDS];
-	enum vlp_ring_format format;
-	uint64_t max = 0, enabled = 0;
-	struct vlp_vq *vq;
-	int err;
-
-	*info = NULL;
-	if (q >= v->nq)
-		return vlp_error(ctx, EINVAL, "queue %u: the device has %u queues", q, v->nq);
-	if (v->q[q]) {
-		if (size && size != v->q[q]->info.size)
-			return vlp_error(
-				ctx, EBUSY,
-				"queue %u is set up already (size %u): a new size needs a reset first (4.1.4.3.2)",
-				q, v->q[q]->info.size);
-		*info = &v->q[q]->info;
-		return 0;
-	}
-	err = vlp_features_read(ctx, v->dev, v->layout, true, drv);
-	if (!err)
-		err = read_row(ctx, v, VLP_COMMON_QUEUE_SIZE, q, &max);
-	if (!err)
-		err = read_row(ctx, v, VLP_COMMON_QUEUE_ENABLE, q, &enabled);
-	if (err)
-		return err;
-	format = vlp_packed_ring_negotiated(drv) ? VLP_RING_PACKED : VLP_RING_SPLIT;
-	/* 4.1.5.1.3: queue_size 0 means the queue is not available. */
-	if (max == 0)
-		return vlp_error(ctx, ENOENT,
-				 "queue %u is not available (queue_size reads 0, 4.1.5.1.3)", q);
-	if (enabled && !v->plain)
-		return vlp_error(
-			ctx, EBUSY,
-			"queue %u is enabled already (by another driver?): reset the device first", q);
-	if (!size)
-		size = max < VQ_DEFAULT_SIZE ? (unsigned)max : VQ_DEFAULT_SIZE;
-	if (size > max)
-		return vlp_error(ctx, EINVAL,
-				 "queue %u: size %u is above the device's maximum %u (queue_size)",
-				 q, size, (unsigned)max);
-	/* Dry runs: plain memory at made-up addresses 0x10000000 + 1 MiB per queue. */
-	err = vlp_vq_new(ctx, size, format, drv[0] | (uint64_t)drv[1] << 32,
-			 v->plain ? VLP_DMA_PLAIN : VLP_DMA_LOCKED,
-			 0x10000000ull + ((uint64_t)q << 20), &vq);
-	if (err)
-		return err;
-	/* Kept from here on: a device may use the addresses once written. */
-	v->q[q] = vq;
-	/* 4.1.5.1.3 (3.1.1 step 7): size, vector, the three areas, enable. */
-	if (size != max)
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_SIZE, q, size);
-	if (!err) /* 4.1.4.3: NO_VECTOR, the queue is polled */
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_MSIX_VECTOR, q, VLP_NO_VECTOR);
-	if (!err)
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_DESC, q, vq->info.desc_pa);
-	if (!err)
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_DRIVER, q, vq->info.driver_pa);
-	if (!err)
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_DEVICE, q, vq->info.device_pa);
-	if (!err)
-		err = write_row(ctx, v, VLP_COMMON_QUEUE_ENABLE, q, 1);
-	if (err)
-		return err;
-	*info = &vq->info;
-	return 0;
-}
-
-static struct vlp_vq *queue_of(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, const char *what)
-{
-	if (q < v->nq && v->q[q])
-		return v->q[q];
-	vlp_error(ctx, ENOENT, "%s: queue %u is not set up (queue setup %u)", what, q, q);
-	return NULL;
-}
-
-int vlp_vqs_post(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool device_writable,
-		 const void *data, size_t data_len, size_t len, unsigned *id)
-{
-	struct vlp_vq *vq = queue_of(ctx, v, q, "post");
-
-	return vq ? vlp_vq_post(ctx, vq, device_writable, data, data_len, len, id) : -ENOENT;
-}
-
-int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q,
-		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id)
-{
-	struct vlp_vq *vq = queue_of(ctx, v, q, "post");
-
-	return vq ? vlp_vq_post_chain(ctx, vq, segs, n, id) : -ENOENT;
-}
-
-uint8_t *vlp_vqs_area(struct vlp_vqs *v, unsigned q, enum vlp_vq_area a)
-{
-	return q < v->nq && v->q[q] ? vlp_vq_area(v->q[q], a) : NULL;
-}
-
-const uint8_t *vlp_vqs_buf(const struct vlp_vqs *v, unsigned q, unsigned id, uint32_t *len)
-{
-	const struct vlp_vq *vq = q < v->nq ? v->q[q] : NULL;
-
-	if (!vq || id >= vq->info.size || !vq->bufs[id].mem)
+	if (id >= vq->info.size || !vq->bufs[id].mem)
 		return NULL;
 	*len = vq->bufs[id].len;
 	return vlp_dma_ptr(vq->bufs[id].mem);
 }
 
-int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool on)
+int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, bool on)
 {
-	struct vlp_vq *vq = queue_of(ctx, v, q, "notifications");
-
-	if (!vq)
-		return -ENOENT;
 	if (vq->info.format != VLP_RING_SPLIT || vq->event_idx)
 		return vlp_error(
 			ctx, ENOTSUP,
@@ -746,141 +626,24 @@ int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bo
 	return 0;
 }
 
-int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)
+uint16_t vlp_vq_next_avail(const struct vlp_vq *vq)
 {
-	struct vlp_vq *vq = queue_of(ctx, v, q, "kick");
-	uint16_t next;
-
-	if (!vq)
-		return -ENOENT;
-	/* With VIRTIO_F_NOTIFICATION_DATA the notification carries where the
-	 * driver's next buffer goes (4.1.5.2, 2.9): split, avail.idx; packed,
-	 * the next slot with the wrap counter in bit 15. */
-	next = vq->info.format == VLP_RING_PACKED
+	/* 4.1.5.2, 2.9: split, avail.idx; packed, the next slot with the
+	 * wrap counter in bit 15. */
+	return vq->info.format == VLP_RING_PACKED
 		       ? (uint16_t)(vq->next_avail | (vq->avail_wrap ? 0x8000u : 0))
 		       : vq->info.avail_idx;
-	/* 2.7.13.4 / 2.8.21.3: the ring writes are seen before the notify. */
+}
+
+int vlp_vq_used_event(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, uint16_t v)
+{
+	if (vq->info.format != VLP_RING_SPLIT || !vq->event_idx)
+		return vlp_error(ctx, ENOTSUP,
+				 "queue %u: used_event is a split ring's with VIRTIO_F_EVENT_IDX only",
+				 q);
+	/* 2.7.7.2: the device notifies when it writes the entry at index v;
+	 * the next reap puts it far ahead again. */
+	store16_release(used_event(vq), v);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return vlp_queue_notify_next(ctx, v->dev, v->layout, q, &next, n);
-}
-
-int vlp_vqs_poll(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, unsigned timeout_ms,
-		 struct vlp_vq_used *out, size_t max, size_t *n, unsigned *waited_ms)
-{
-	const struct timespec pause = { 0, 1000000 };
-	struct vlp_vq *vq = queue_of(ctx, v, q, "poll");
-	struct timespec t0, now;
-	unsigned waited = 0;
-	int err;
-
-	*n = 0;
-	if (waited_ms)
-		*waited_ms = 0;
-	if (!vq)
-		return -ENOENT;
-	if (timeout_ms > VLP_VQ_POLL_MAX_MS)
-		return vlp_error(ctx, EINVAL, "poll: %u ms: at most %u", timeout_ms,
-				 VLP_VQ_POLL_MAX_MS);
-	if (!vq->info.in_flight)
-		return vlp_error(ctx, ENOENT, "poll: queue %u has no buffer in flight (post first)", q);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		err = vlp_vq_reap(ctx, vq, out, max, n);
-		if (err || *n)
-			break;
-		if (v->plain || waited >= timeout_ms) {
-			err = vlp_error(
-				ctx, ETIMEDOUT,
-				"poll: queue %u: nothing used after %u ms (used.idx %u, %u in flight)%s",
-				q, waited, vq->info.used_idx, vq->info.in_flight,
-				v->plain ? " (dry run: nothing was written)" : "");
-			break;
-		}
-		nanosleep(&pause, NULL);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		waited = (unsigned)((now.tv_sec - t0.tv_sec) * 1000 +
-				    (now.tv_nsec - t0.tv_nsec) / 1000000);
-	}
-	if (waited_ms)
-		*waited_ms = waited;
-	return err;
-}
-
-int vlp_vqs_guestmem(struct vlp_ctx *ctx, const struct vlp_vqs *v, struct vlp_guestmem **out)
-{
-	struct vlp_guestmem *mem;
-	int err;
-
-	*out = NULL;
-	err = vlp_guestmem_new_recorded(ctx, &mem);
-	for (unsigned i = 0; !err && i < v->nq; i++)
-		if (v->q[i])
-			err = vlp_vq_add_to_guestmem(ctx, v->q[i], mem);
-	if (err) {
-		vlp_guestmem_free(mem);
-		return err;
-	}
-	*out = mem;
 	return 0;
-}
-
-bool vlp_vqs_in_use(const struct vlp_vqs *v)
-{
-	for (unsigned i = 0; v && i < v->nq; i++)
-		if (v->q[i])
-			return true;
-	return false;
-}
-
-static bool chains_in_flight(const struct vlp_vqs *v)
-{
-	for (unsigned i = 0; i < v->nq; i++)
-		if (v->q[i] && v->q[i]->info.in_flight)
-			return true;
-	return false;
-}
-
-int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned *waited_ms)
-{
-	const struct vlp_field *master = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];
-	char why[300];
-	bool freed;
-	int err, cerr = 0;
-
-	if (waited_ms)
-		*waited_ms = 0;
-	if (!v)
-		return 0;
-	/* 4.1.4.3.2: reset, and wait for device_status to read 0; only
-	 * then does the device stop using the rings. */
-	err = vlp_device_reset(ctx, v->dev, v->layout, VLP_RESET_TIMEOUT_MS, waited_ms);
-	if (err)
-		snprintf(why, sizeof(why), "%s", vlp_ctx_error(ctx));
-	if (v->master_set)
-		cerr = vlp_config_write(ctx, v->dev, master->offset, master->width, v->command);
-	/* A device that did not reset may still write: its memory is freed
-	 * only when bus mastering is off again, else kept (locked until the
-	 * process ends). */
-	freed = err == 0 || (v->master_set && cerr == 0) || v->plain;
-	/* 2.4.1: a reset device leaves the rings alone.  One that completes
-	 * a chain late anyway (a vhost-user back-end is not stopped by bus
-	 * mastering) would write memory the system may already reuse: with
-	 * chains still in flight at the reset, the memory is kept a while. */
-	if (freed && !v->plain && chains_in_flight(v)) {
-		const struct timespec grace = { 0, VQ_LATE_GRACE_MS * 1000000L };
-
-		nanosleep(&grace, NULL);
-	}
-	if (freed) {
-		for (unsigned i = 0; i < v->nq; i++)
-			vlp_vq_free(v->q[i]);
-		free(v->q);
-	}
-	free(v);
-	if (err)
-		return vlp_error(
-			ctx, -err, "%s; %s", why,
-			freed ? "bus mastering is off again: queue memory freed"
-			      : "queue memory kept until the process ends (the device may still write it)");
-	return cerr;
 }
