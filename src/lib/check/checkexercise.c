@@ -254,8 +254,8 @@ static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct request *
 	bool set;
 	int err;
 
-	if (!x->msix) {
-		ex_not_run(x, XR_NOTIFY_USED, "no MSI-X capability");
+	if (!x->msix || x->unresponsive) {
+		ex_not_run(x, XR_NOTIFY_USED, "%s", x->msix ? EX_UNRESPONSIVE : "no MSI-X capability");
 		return 0;
 	}
 	if ((err = ex_pba_word(x, v, &w)))

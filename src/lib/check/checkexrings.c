@@ -331,6 +331,7 @@ int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector)
 	if ((err = vlp_vqs_kick(x->r.ctx, vqs, q, &nt)))
 		goto out;
 	idx = wait_used(used, seen, RX_READS, &waited);
+	x->unresponsive = idx == seen;
 	for (unsigned s = 0; s < info->size; s++)
 		ring[s] = elem_at(used, s);
 	nf = vlp_rx_judge_used(&(struct vlp_rx_window){ info->size, seen, idx, ring, chains, RX_READS },
@@ -492,9 +493,12 @@ static void event_idx_not_run(struct ex *x, const char *why)
 static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs,
 		     uint16_t seen_before)
 {
-	uint8_t got[RX_DATA], st;
+	const uint8_t *used = vlp_vqs_area(vqs, 0, VLP_VQ_DEVICE);
 	uint16_t at = vlp_vqs_info(vqs, 0)->used_idx;
+	struct vlp_vq_used u;
+	struct vlp_notify nt;
 	bool set, answered;
+	unsigned id;
 	int err;
 
 	if ((err = ex_pba_wait(x, 0, &set)))
@@ -509,15 +513,23 @@ static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg 
 		return 0;
 	}
 	ex_ran(x, XR_EVENT_IDX_QUIET);
+	/* The entry is taken (which moves used_event far ahead again) only
+	 * after the pending bit is read: the device reads used_event after it
+	 * wrote used.idx, and a driver that moved it in between would make a
+	 * good device skip the notification. */
 	if ((err = vlp_vqs_used_event(x->r.ctx, vqs, 0, at)) ||
-	    (err = read_as(x, vqs, segs, 3, false, got, &st, &answered)))
+	    (err = vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 3, &id)) ||
+	    (err = vlp_vqs_kick(x->r.ctx, vqs, 0, &nt)))
 		return err;
-	if (!answered) {
+	for (unsigned t = 0; used_idx(used) == at && t < REQUEST_MS; t++)
+		ex_sleep_ms(1);
+	if (used_idx(used) == at) {
 		ex_not_run(x, XR_EVENT_IDX_NOTIFY, "the READ was not returned within %u ms",
 			   REQUEST_MS);
 		return 0;
 	}
-	if ((err = ex_pba_wait(x, 0, &set)))
+	if ((err = ex_pba_wait(x, 0, &set)) ||
+	    (err = ex_await(x, vqs, 0, id, REQUEST_MS, &u, &answered)))
 		return err;
 	if (!set)
 		ex_fail(x, XR_EVENT_IDX_NOTIFY, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
@@ -545,8 +557,9 @@ int ex_rings_layouts(struct ex *x)
 	uint16_t seen = 0;
 	int err, cerr;
 
-	if (x->l->virtio.device_type.value != VLP_ID_BLOCK) {
-		layouts_not_run(x, "ring checks drive virtio-blk reads only");
+	if (x->l->virtio.device_type.value != VLP_ID_BLOCK || x->unresponsive) {
+		layouts_not_run(x, x->unresponsive ? EX_UNRESPONSIVE
+						   : "ring checks drive virtio-blk reads only");
 		return 0;
 	}
 	memset(fill, RX_FILL, sizeof(fill));

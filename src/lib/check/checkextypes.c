@@ -550,6 +550,11 @@ static int blk_checks(struct ex *x)
 
 	vlp_extype_flush_wce(x->offered, &v);
 	decide(x, XR_BLK_FLUSH_WCE, &v, chk_at_row(&x->r, VLP_COMMON_DEVICE_FEATURE));
+	if (x->unresponsive) {
+		for (size_t i = 0; i < VLP_ARRAY_SIZE(rows); i++)
+			ex_not_run(x, rows[i], "%s", EX_UNRESPONSIVE);
+		return 0;
+	}
 	memcpy(words, x->set, sizeof(words));
 	if (vlp_feature_on(x->offered, VLP_BLK_F_RO))
 		words[0] |= 1u << VLP_BLK_F_RO;

@@ -188,7 +188,11 @@ struct ex {
 	uint32_t msix_ctl; /* as found */
 	bool msix_changed;
 	bool media_writes; /* block: writes to the medium allowed */
+	/* The ring checks' reads never came back: the requests after them
+	 * are not made (each would only wait out REQUEST_MS again). */
+	bool unresponsive;
 };
+#define EX_UNRESPONSIVE "the device returned none of the ring checks' reads within 2000 ms"
 
 /* Check k ran (its findings reported before), was not made (why), or
  * found something (the evidence); each decided once. */
