@@ -404,12 +404,10 @@ static void text_finding(struct output *o, const struct vlp_finding *f)
 static void text_verdict(struct output *o, const struct vlp_queue_ring *q)
 {
 	const struct vlp_verdict *vd = &q->verdict;
+	char words[96];
 
-	fprintf(o->f, ", %s", vlp_verdict_state_name(vd->state));
-	if (vd->host_cause != VLP_HOST_CAUSE_NONE)
-		fprintf(o->f, " (host: %s)", vlp_host_cause_name(vd->host_cause));
-	else if (vd->motion.moved)
-		fprintf(o->f, " (host: moved while sampled)");
+	format_verdict(words, sizeof(words), vd);
+	fprintf(o->f, ", %s", words);
 	if (vd->state == VLP_VERDICT_PROGRESSING && vd->rates_valid) {
 		fprintf(o->f, " (%.1f avail/s, %.1f used/s", vd->avail_per_s, vd->used_per_s);
 		if (vd->irq_rate_valid)

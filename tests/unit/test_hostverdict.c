@@ -314,6 +314,20 @@ static void test_moved_used(void **state)
 	assert_int_equal(x.v.motion.sample, 1);
 	assert_false(x.v.motion.after_ring);
 	assert_non_null(strstr(x.v.motion.evidence, "read before guest RAM's used.idx 4"));
+	/* recorded in make qemu-host (the virtio-blk read in a loop): the
+	 * first sample, QEMU's used_idx 1139 read before guest RAM's used.idx
+	 * 1151, no chain in flight in either read */
+	series(&x, 2, 1151, 1151, 1151, 0);
+	x.q[0].used_idx = 1139;
+	x.q[0].last_avail_idx = x.q[0].shadow_avail_idx = 1139;
+	x.s[1].avail = x.s[1].used = 1163;
+	x.q[1].used_idx = x.q[1].last_avail_idx = x.q[1].shadow_avail_idx = 1163;
+	judge(&x);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	assert_int_equal(x.v.motion.samples, 1);
+	assert_non_null(strstr(
+		x.v.motion.evidence,
+		"QEMU's used_idx 1139, read before guest RAM's used.idx 1151: the device completed buffers between the two reads"));
 	/* across the 2^16 wrap: 65535 in RAM, 1 in QEMU after it */
 	series(&x, 3, 65535, 65535, 65535, 0);
 	x.q[2].used_idx = 1;

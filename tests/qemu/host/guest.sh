@@ -7,6 +7,9 @@
 #   STEP compare    after the guest's virtio-lspci -J -vv --rings (all devices); the
 #                   same read again after the host's (a queue that moved in between is
 #                   seen)
+#   STEP moving     while the guest reads the virtio-blk in a loop (the page cache
+#                   dropped before each pass, so that every pass reaches the device):
+#                   the host samples it, and its queue moves between a sample's two reads
 #   STEP throttle   the host throttles the virtio-blk's drive (64 bytes/s); then the
 #                   guest reads the disk and the entropy device (whose QEMU rate limit,
 #                   64 bytes per 10 minutes, is spent at once) in the background
@@ -49,6 +52,18 @@ sleep 1
 run guest1 -J -vv --rings
 step compare
 run guest2 -J -vv --rings
+
+# /dev/vda: the virtio-blk (00:03.0), not yet throttled.
+(while :; do
+	echo 3 >/proc/sys/vm/drop_caches
+	cat /dev/vda >/dev/null 2>&1
+	echo pass >>"$out/moving-passes"
+done) &
+mover=$!
+sleep 1
+step moving
+kill "$mover" 2>/dev/null
+sleep 1
 
 step throttle
 cat /dev/vda >/dev/null 2>&1 &
