@@ -206,6 +206,7 @@ echo "$VLP_PROG: vhost-user-blk queue 0: QEMU's last-avail-idx $(jq -c '.devices
 echo "$VLP_PROG: moved while sampled (queues, samples): idle $(moved host-idle-sample), disk in a loop $(moved host-moving-sample) of 10 samples, throttled blk $(moved host-blk-sample)"
 jq -r "$rq | \"\(.state): \(.evidence)\"" "$h/host-moving-sample.json" 2>/dev/null | sed "s/^/$VLP_PROG: blk requestq1, read in a loop: /"
 jq -c "$rq | .motion" "$h/host-moving-sample.json" 2>/dev/null | sed "s/^/$VLP_PROG: blk requestq1, the first moved sample: /"
+grep -A2 'requestq1' "$h/host-moving-text.json" | sed "s/^/$VLP_PROG: text: /"
 check "text: the queue read in a loop is progressing" grep -q 'requestq1 .*, progressing' "$h/host-moving-text.json"
 # The text run is a series of its own: where one of its samples moved, its line and its
 # -vv line say so.
