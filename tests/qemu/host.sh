@@ -22,6 +22,9 @@
 #     values and which was read first, in JSON and in text;
 #   - --top --rings on the throttled blk in a tmux pane (200x50): the verdict column says
 #     "device-stalled (host: fetched-not-completed)", the words of --sample's text;
+#   - the vhost-user-blk still serves the guest after the host's reads (its queues are
+#     never asked x-query-virtio-queue-status, whose VHOST_USER_GET_VRING_BASE stops
+#     the backend's ring);
 #   - the host faces: text (-vv) says it is QEMU's view through the monitor, --check,
 #     --save decoded offline by -F as the live host view, -s;
 #   - refusals, each one line and exit 1: a socket that is not QMP (a banner, an echo
@@ -153,6 +156,15 @@ check "host JSON: QEMU's per-queue facts" \
 	hj host-compare '[.devices[].host.queues[] | has("last_avail_idx") and has("used_idx") and has("inuse")] | length > 0 and all'
 check "host JSON: the vhost-user-blk's vhost backend" \
 	hj host-compare '.devices[] | select(.slot == "0000:00:07.0") | .host.vhost != null'
+# x-query-virtio-queue-status on a queue a vhost-user backend runs makes QEMU send
+# VHOST_USER_GET_VRING_BASE, which stops the ring (hoststate.c): never asked there.
+check "vhost-user-blk: the guest reads it before the host looks ($(cat "$g/vdb-before" 2>/dev/null))" \
+	[ "$(cat "$g/vdb-before" 2>/dev/null)" = "rc 0" ]
+check "vhost-user-blk: and after every host read of the compare step ($(cat "$g/vdb-after" 2>/dev/null))" \
+	[ "$(cat "$g/vdb-after" 2>/dev/null)" = "rc 0" ]
+check "vhost-user-blk: its queue's size and ring addresses from the vhost status, QEMU's indices null" \
+	hj host-compare '.devices[] | select(.slot == "0000:00:07.0") | .host.queues[0] |
+		.vring_num > 0 and .vring_desc == .vhost.desc_phys and .used_idx == null and .last_avail_idx == null'
 
 # ---------------------------------------------------------------- the stall
 vstate() { jq -r '.devices[0].state.common.queues[0].ring.verdict.state // "none"' "$1" 2>/dev/null; }
@@ -202,7 +214,6 @@ check "disk read in a loop: a moved sample carries both values and who was read 
 	hj host-moving-sample "[.devices[0].state.common.queues[].ring.verdict | select(.moved_while_sampled) | .motion |
 		(.qemu | type) == \"number\" and (.ring | type) == \"number\" and (.read_first | test(\"^(qemu|guest_ram)\$\"))] | all"
 echo "$VLP_PROG: the guest read the disk $(wc -l <"$g/moving-passes" 2>/dev/null || echo 0) times while the host sampled"
-echo "$VLP_PROG: vhost-user-blk queue 0: QEMU's last-avail-idx $(jq -c '.devices[] | select(.slot == "0000:00:07.0") | [.host.queues[0].last_avail_idx, .state.common.queues[0].ring.avail.idx]' "$h/host-compare.json" 2>/dev/null) (last-avail-idx, guest RAM avail.idx)"
 echo "$VLP_PROG: moved while sampled (queues, samples): idle $(moved host-idle-sample), disk in a loop $(moved host-moving-sample) of 10 samples, throttled blk $(moved host-blk-sample)"
 jq -r "$rq | \"\(.state): \(.evidence)\"" "$h/host-moving-sample.json" 2>/dev/null | sed "s/^/$VLP_PROG: blk requestq1, read in a loop: /"
 jq -c "$rq | .motion" "$h/host-moving-sample.json" 2>/dev/null | sed "s/^/$VLP_PROG: blk requestq1, the first moved sample: /"

@@ -13,8 +13,12 @@
  *     EVENT_IDX (virtio_should_notify); it proves a decision was made, not
  *     that an interrupt was sent.
  *   - with a vhost backend (vhost-user, vhost-net) QEMU's inuse and
- *     used_idx are not the backend's; last_avail_idx comes from the backend
- *     (vhost_get_vring_base) and the used ring in RAM is the backend's.
+ *     used_idx are not the backend's, and the used ring in RAM is the
+ *     backend's.  Its last_avail_idx would come from the backend
+ *     (vhost_get_vring_base), but QEMU 7.2 reports that call's return code
+ *     instead, and for vhost-user the call stops the ring: such queues are
+ *     not asked (hoststate.c), and without last_avail_idx nothing is
+ *     judged here beyond the guest's verdict.
  * Where the guest sees the same fact (buffers in flight, used frozen) the
  * state keeps the guest's name; the cause says what only the host sees.
  */
