@@ -381,7 +381,7 @@ const char *tui_queue_verdict(const struct tui_ring_sample *s)
 {
 	if (!s || !s->read)
 		return "-";
-	return vlp_verdict_state_name(s->verdict);
+	return s->verdict_text[0] ? s->verdict_text : vlp_verdict_state_name(s->verdict);
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -455,6 +455,10 @@ static void take_samples(struct tui_data *d, double t)
 			vlp_queue_rates(&q->samples[q->nsamples - 2], &q->samples[q->nsamples - 1],
 					&smp->rates);
 		smp->verdict = q->verdict.state;
+		/* The --sample text's words: "STATE (host: CAUSE)" */
+		smp->host_cause = q->verdict.host_cause;
+		smp->moved = q->verdict.motion.moved;
+		format_verdict(smp->verdict_text, sizeof(smp->verdict_text), &q->verdict);
 	}
 }
 

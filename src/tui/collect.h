@@ -37,6 +37,12 @@ struct tui_ring_sample {
 	/* The library's verdict over the last refreshes (vlp_rings_step: the
 	 * same rules as --sample). */
 	enum vlp_verdict_state verdict;
+	/* A host device (--qmp): the cause only QEMU's side shows, and whether
+	 * the queue moved between this refresh's two reads (the state's QEMU
+	 * indices, then the ring) */
+	enum vlp_host_cause host_cause;
+	bool moved;
+	char verdict_text[64]; /* "device-stalled (host: fetched-not-completed)" */
 };
 
 struct tui_data {

@@ -484,7 +484,7 @@ static void rate_text(char *buf, size_t len, bool known, double rate)
 
 /* The ring cells of queue index: its name and the RING_COLS values. */
 static void ring_texts(const struct tui_data *d, unsigned index, char *name, size_t name_len,
-		       char cols[RING_COLS][24])
+		       char cols[RING_COLS][64])
 {
 	const struct tui_ring_sample *smp;
 	const struct vlp_queue_ring *q = tui_ring(d, index, &smp);
@@ -603,7 +603,7 @@ static void row_queues(struct tui_data *d, struct tui_view *v, int row, int y, i
 		snprintf(buf, sizeof(buf), "%c%3u", sel ? '>' : ' ', q->index);
 		cx = cell(d, y, x, end, NULL, buf, attr);
 		if (d->rings_on) {
-			char name[32], cols[RING_COLS][24];
+			char name[32], cols[RING_COLS][64];
 
 			ring_texts(d, q->index, name, sizeof(name), cols);
 			snprintf(buf, sizeof(buf), " %-*s", name_w, name);

@@ -140,3 +140,15 @@ unsigned view_device_type(const struct device_view *v)
 
 	return id->device_type.valid ? (unsigned)id->device_type.value : 0;
 }
+
+void format_verdict(char *buf, size_t len, const struct vlp_verdict *vd)
+{
+	const char *state = vlp_verdict_state_name(vd->state);
+
+	if (vd->host_cause != VLP_HOST_CAUSE_NONE)
+		snprintf(buf, len, "%s (host: %s)", state, vlp_host_cause_name(vd->host_cause));
+	else if (vd->motion.moved)
+		snprintf(buf, len, "%s (host: moved while sampled)", state);
+	else
+		snprintf(buf, len, "%s", state);
+}

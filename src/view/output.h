@@ -118,6 +118,10 @@ void text_ring_chain(struct output *o, const struct vlp_ring *r, const struct vl
  * role. */
 void format_queue_name(char *buf, size_t len, const struct device_view *v, bool legacy,
 		       unsigned index, enum vlp_queue_role *role);
+/* A queue's verdict in words: "device-stalled (host: fetched-not-completed)",
+ * "progressing (host: moved while sampled)", "idle" (--sample's text, the
+ * live view's verdict column). */
+void format_verdict(char *buf, size_t len, const struct vlp_verdict *vd);
 
 /* Guest memory for the rings (ringmem.c): /proc/kcore for live devices,
  * opened on the first read and kept until ring_memory_close; snapshots use

@@ -270,8 +270,13 @@ static void json_host_queue(struct json *j, const struct vlp_host_queue *q)
 	json_string(j, "error", q->valid ? NULL : q->error);
 	if (q->valid) {
 		json_uint(j, "vring_num", q->vring_num);
-		json_uint(j, "vring_num_default", q->vring_num_default);
-		json_uint(j, "vring_align", q->vring_align);
+		if (q->has_indices) {
+			json_uint(j, "vring_num_default", q->vring_num_default);
+			json_uint(j, "vring_align", q->vring_align);
+		} else {
+			json_null(j, "vring_num_default");
+			json_null(j, "vring_align");
+		}
 		json_uint(j, "vring_desc", q->desc);
 		json_uint(j, "vring_avail", q->avail);
 		json_uint(j, "vring_used", q->used);
@@ -283,10 +288,18 @@ static void json_host_queue(struct json *j, const struct vlp_host_queue *q)
 			json_uint(j, "shadow_avail_idx", q->shadow_avail_idx);
 		else
 			json_null(j, "shadow_avail_idx");
-		json_uint(j, "used_idx", q->used_idx);
-		json_uint(j, "signalled_used", q->signalled_used);
-		json_bool(j, "signalled_used_valid", q->signalled_used_valid);
-		json_uint(j, "inuse", q->inuse);
+		/* a queue a vhost backend runs: not asked (hoststate.c) */
+		if (q->has_indices) {
+			json_uint(j, "used_idx", q->used_idx);
+			json_uint(j, "signalled_used", q->signalled_used);
+			json_bool(j, "signalled_used_valid", q->signalled_used_valid);
+			json_uint(j, "inuse", q->inuse);
+		} else {
+			json_null(j, "used_idx");
+			json_null(j, "signalled_used");
+			json_null(j, "signalled_used_valid");
+			json_null(j, "inuse");
+		}
 	}
 	if (q->vhost) {
 		json_begin_object(j, "vhost");

@@ -186,9 +186,35 @@ static void json_findings_of(struct json *j, const struct vlp_queue_ring *q)
 	free(all);
 }
 
+/* A host device (QEMU's indices beside each read): moved_while_sampled,
+ * and when true, motion: {sample (the first, 1-based), samples (how many
+ * moved), qemu_field, qemu, ring_field, ring (the two values), read_first
+ * ("guest_ram" or "qemu"), evidence}. */
+static void json_motion(struct json *j, const struct vlp_queue_ring *q)
+{
+	const struct vlp_host_motion *m = &q->verdict.motion;
+
+	if (!q->host_samples)
+		return;
+	json_bool(j, "moved_while_sampled", m->moved);
+	if (!m->moved)
+		return;
+	json_begin_object(j, "motion");
+	json_uint(j, "sample", m->sample);
+	json_uint(j, "samples", m->samples);
+	json_string(j, "qemu_field", m->qemu_field);
+	json_uint(j, "qemu", m->qemu);
+	json_string(j, "ring_field", m->ring_field);
+	json_uint(j, "ring", m->ring);
+	json_string(j, "read_first", m->after_ring ? "guest_ram" : "qemu");
+	json_string(j, "evidence", m->evidence);
+	json_end_object(j);
+}
+
 /* verdict: {state, section, evidence, samples, rates: {avail_per_s,
  * used_per_s, irq_per_s}}; rates null for a single read; host_cause (what
- * only QEMU's side shows, a name of vlp_host_cause_name) when there is one. */
+ * only QEMU's side shows, a name of vlp_host_cause_name) when there is one;
+ * a host device's motion (json_motion). */
 static void json_verdict(struct json *j, const struct vlp_queue_ring *q)
 {
 	const struct vlp_verdict *vd = &q->verdict;
@@ -199,6 +225,7 @@ static void json_verdict(struct json *j, const struct vlp_queue_ring *q)
 	json_string(j, "evidence", vd->evidence);
 	if (vd->host_cause != VLP_HOST_CAUSE_NONE)
 		json_string(j, "host_cause", vlp_host_cause_name(vd->host_cause));
+	json_motion(j, q);
 	json_uint(j, "samples", q->nsamples);
 	if (!vd->rates_valid || vd->state == VLP_VERDICT_NOT_SAMPLED) {
 		json_null(j, "rates");
@@ -377,10 +404,10 @@ static void text_finding(struct output *o, const struct vlp_finding *f)
 static void text_verdict(struct output *o, const struct vlp_queue_ring *q)
 {
 	const struct vlp_verdict *vd = &q->verdict;
+	char words[96];
 
-	fprintf(o->f, ", %s", vlp_verdict_state_name(vd->state));
-	if (vd->host_cause != VLP_HOST_CAUSE_NONE)
-		fprintf(o->f, " (host: %s)", vlp_host_cause_name(vd->host_cause));
+	format_verdict(words, sizeof(words), vd);
+	fprintf(o->f, ", %s", words);
 	if (vd->state == VLP_VERDICT_PROGRESSING && vd->rates_valid) {
 		fprintf(o->f, " (%.1f avail/s, %.1f used/s", vd->avail_per_s, vd->used_per_s);
 		if (vd->irq_rate_valid)
@@ -415,6 +442,12 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool samp
 		fprintf(o->f, "\t\t\tverdict: %s%s%s%s\n", q->verdict.evidence,
 			q->verdict.section ? " (" : "",
 			q->verdict.section ? q->verdict.section : "", q->verdict.section ? ")" : "");
+	/* A host device: the two reads of a sample that disagree (a single
+	 * read's too: it is a sample of its own). */
+	if (q->verdict.motion.moved && o->opts.verbose >= 2)
+		fprintf(o->f, "\t\t\tmoved while sampled: %u of %zu samples; sample %u: %s\n",
+			q->verdict.motion.samples, q->nsamples, q->verdict.motion.sample,
+			q->verdict.motion.evidence);
 	if (o->opts.verbose >= 2) {
 		if (r->format == VLP_RING_PACKED) {
 			fprintf(o->f,

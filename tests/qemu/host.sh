@@ -15,6 +15,16 @@
 #     host's --sample names the verdict the guest's --sample names, with QEMU's indices
 #     as evidence (inuse, last_avail_idx, used_idx) and the host-only cause
 #     (fetched-not-completed, kicked-not-fetched);
+#   - moved while sampled: a sample's two reads (QEMU's indices, then or before the ring
+#     in guest RAM) that disagree say so (moved_while_sampled, motion): none while the
+#     guest waits (every device, --sample=3x100ms); the virtio-blk read in a loop
+#     (--sample=10x100ms) is progressing, never stalled, and a moved sample names both
+#     values and which was read first, in JSON and in text;
+#   - --top --rings on the throttled blk in a tmux pane (200x50): the verdict column says
+#     "device-stalled (host: fetched-not-completed)", the words of --sample's text;
+#   - the vhost-user-blk still serves the guest after the host's reads (its queues are
+#     never asked x-query-virtio-queue-status, whose VHOST_USER_GET_VRING_BASE stops
+#     the backend's ring);
 #   - the host faces: text (-vv) says it is QEMU's view through the monitor, --check,
 #     --save decoded offline by -F as the live host view, -s;
 #   - refusals, each one line and exit 1: a socket that is not QMP (a banner, an echo
@@ -29,7 +39,7 @@
 #
 # Output: FAIL lines, "note:" lines, then "qemu-host: N passed, M failed"; exit 0 only if
 # every check passed. Not root: "SKIP: reason" and exit 0 (vlp_setup_or_skip).
-# About 45 s.
+# About 50 s.
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
@@ -95,7 +105,8 @@ rc_is() { [ "$(cat "${3:-$h}/$1.rc" 2>/dev/null)" = "$2" ]; }
 for n in guest1 guest2 guest-blk-sample guest-rng-sample; do
 	check "guest: $n exits 0 ($(head -c 200 "$g/$n.err" 2>/dev/null))" rc_is "$n" 0 "$g"
 done
-for n in host-compare host-text host-save host-slot host-blk-sample host-rng-sample host-blk-text; do
+for n in host-compare host-text host-save host-slot host-idle-sample host-moving-sample host-moving-text \
+	host-blk-sample host-rng-sample host-blk-text host-top; do
 	check "host: $n exits 0 ($(head -c 300 "$h/$n.err" 2>/dev/null))" rc_is "$n" 0
 done
 
@@ -145,6 +156,15 @@ check "host JSON: QEMU's per-queue facts" \
 	hj host-compare '[.devices[].host.queues[] | has("last_avail_idx") and has("used_idx") and has("inuse")] | length > 0 and all'
 check "host JSON: the vhost-user-blk's vhost backend" \
 	hj host-compare '.devices[] | select(.slot == "0000:00:07.0") | .host.vhost != null'
+# x-query-virtio-queue-status on a queue a vhost-user backend runs makes QEMU send
+# VHOST_USER_GET_VRING_BASE, which stops the ring (hoststate.c): never asked there.
+check "vhost-user-blk: the guest reads it before the host looks ($(cat "$g/vdb-before" 2>/dev/null))" \
+	[ "$(cat "$g/vdb-before" 2>/dev/null)" = "rc 0" ]
+check "vhost-user-blk: and after every host read of the compare step ($(cat "$g/vdb-after" 2>/dev/null))" \
+	[ "$(cat "$g/vdb-after" 2>/dev/null)" = "rc 0" ]
+check "vhost-user-blk: its queue's size and ring addresses from the vhost status, QEMU's indices null" \
+	hj host-compare '.devices[] | select(.slot == "0000:00:07.0") | .host.queues[0] |
+		.vring_num > 0 and .vring_desc == .vhost.desc_phys and .used_idx == null and .last_avail_idx == null'
 
 # ---------------------------------------------------------------- the stall
 vstate() { jq -r '.devices[0].state.common.queues[0].ring.verdict.state // "none"' "$1" 2>/dev/null; }
@@ -170,6 +190,54 @@ check "rng rate-limited: the host's evidence cites last_avail_idx and inuse 0 ($
 	grep -q 'last_avail_idx [0-9].*inuse 0\|inuse 0.*last_avail_idx [0-9]' <<<"$ev"
 qi=$(jq -sc '[.[0].return.inuse, .[0].return["used-idx"], .[1].return.inuse]' "$h/qemu-status.json" 2>/dev/null)
 echo "$VLP_PROG: QEMU's [blk inuse, blk used-idx, rng inuse] at the end: ${qi:-none}"
+
+# ---------------------------------------------------------------- moved while sampled
+# A sample's two reads (QEMU's indices, the ring in guest RAM) disagree only where the
+# guest or the device moved between them (rings/hostverdict.c).
+# moved FILE: "queues-moved samples-moved" over every queue of FILE.
+moved() {
+	jq -r '[.devices[].state.common.queues[]?.ring.verdict | select(.moved_while_sampled == true)] |
+		"\(length) \([.[].motion.samples] | add // 0)"' "$h/$1.json" 2>/dev/null
+}
+check "idle guest: every host queue with a ring read says moved_while_sampled (host-idle-sample)" \
+	hj host-idle-sample '[.devices[].state.common.queues[]?.ring | select(.error == null) | .verdict | has("moved_while_sampled")] | length > 0 and all'
+check "idle guest: no queue moved while sampled ($(moved host-idle-sample))" \
+	hj host-idle-sample '[.devices[].state.common.queues[]?.ring.verdict.moved_while_sampled] | any | not'
+# The virtio-blk read in a loop: its request queue moves; it is progressing, moved or
+# not, and no queue of the device is called stalled.
+rq='.devices[0].state.common.queues[] | select(.index == 0) | .ring.verdict'
+check "disk read in a loop: the request queue is progressing ($(jq -r "$rq | .state" "$h/host-moving-sample.json" 2>/dev/null))" \
+	hj host-moving-sample "$rq | .state == \"progressing\""
+check "disk read in a loop: no stall claimed on a moving device" \
+	hj host-moving-sample '[.devices[0].state.common.queues[].ring.verdict.state | test("stalled|not-delivered")] | any | not'
+check "disk read in a loop: a moved sample carries both values and who was read first" \
+	hj host-moving-sample "[.devices[0].state.common.queues[].ring.verdict | select(.moved_while_sampled) | .motion |
+		(.qemu | type) == \"number\" and (.ring | type) == \"number\" and (.read_first | test(\"^(qemu|guest_ram)\$\"))] | all"
+echo "$VLP_PROG: the guest read the disk $(wc -l <"$g/moving-passes" 2>/dev/null || echo 0) times while the host sampled"
+echo "$VLP_PROG: moved while sampled (queues, samples): idle $(moved host-idle-sample), disk in a loop $(moved host-moving-sample) of 10 samples, throttled blk $(moved host-blk-sample)"
+jq -r "$rq | \"\(.state): \(.evidence)\"" "$h/host-moving-sample.json" 2>/dev/null | sed "s/^/$VLP_PROG: blk requestq1, read in a loop: /"
+jq -c "$rq | .motion" "$h/host-moving-sample.json" 2>/dev/null | sed "s/^/$VLP_PROG: blk requestq1, the first moved sample: /"
+grep -A2 'requestq1' "$h/host-moving-text.json" | sed "s/^/$VLP_PROG: text: /"
+check "text: the queue read in a loop is progressing" grep -q 'requestq1 .*, progressing' "$h/host-moving-text.json"
+# The text run is a series of its own: where one of its samples moved, its line and its
+# -vv line say so.
+if grep -q 'moved while sampled' "$h/host-moving-text.json"; then
+	check "text: a moved queue says so on its line" \
+		grep -q 'requestq1 .*, progressing (host: moved while sampled)' "$h/host-moving-text.json"
+	check "text -vv: moved while sampled: N of M samples; sample K: QEMU's FIELD N, read ..." \
+		grep -qE 'moved while sampled: [0-9]+ of 10 samples; sample [0-9]+: QEMU.s [a-z_]+ [0-9]+, read (after|before) guest RAM.s [a-z.]+ [0-9]+: ' "$h/host-moving-text.json"
+else
+	vlp_note "the text run's 10 samples of the moving blk had no two reads apart" "text: moved while sampled"
+fi
+check "blk throttled: held, not moving (moved_while_sampled false)" \
+	hj host-blk-sample '.devices[0].state.common.queues[0].ring.verdict.moved_while_sampled == false'
+
+# ---------------------------------------------------------------- --top
+# The live view through the monitor: the verdict column has the host's cause, as
+# --sample's text names it.
+check "--top: the blk's requestq1 is device-stalled (host: fetched-not-completed)" \
+	grep -qE 'requestq1 .*device-stalled \(host: fetched-not-completed\)' "$h/host-top.screen"
+[[ -s $h/host-top.screen ]] && grep -E 'requestq1|verdict' "$h/host-top.screen" | sed "s/^/$VLP_PROG: --top: /"
 
 # ---------------------------------------------------------------- the host faces
 check "text: the header says QEMU's view through the monitor with the QOM path" \
@@ -240,7 +308,7 @@ check "--monitor-log: only queries and memory reads sent (${bad:-none other})" [
 check "--monitor-log: never x-query-virtio-queue-element" [ -z "$(grep -l 'x-query-virtio-queue-element' "${logs[@]}" 2>/dev/null)" ]
 echo "$VLP_PROG: commands sent, by count: $(tr -s ' \n' ' ' <<<"$sent")"
 # Monitor commands per host run, for the report.
-for n in host-compare host-blk-sample host-rng-sample; do
+for n in host-compare host-idle-sample host-moving-sample host-blk-sample host-rng-sample host-top; do
 	echo "$VLP_PROG: $n: $(grep -c "\"execute\"" "$h/$n.log" 2>/dev/null || echo 0) monitor commands"
 done
 

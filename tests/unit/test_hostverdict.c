@@ -3,7 +3,8 @@
  * series of the ring in guest RAM and QEMU's indices: fetched and held,
  * made available and not fetched, a broken device, a completion not
  * notified with its witness and without one, vhost backends, receive
- * queues, a moving queue, the 2^16 wrap, and the cause names. */
+ * queues, a moving queue, the 2^16 wrap, the cause names, and a sample
+ * whose two reads (QEMU's, the ring's) disagree: moved while sampled. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +50,9 @@ static void series(struct series *x, size_t n, uint16_t avail, uint16_t used, ui
 		x->q[k].shadow_avail_idx = la;
 		x->q[k].used_idx = used;
 		x->q[k].inuse = inuse;
+		/* sampler.c's order: the first QEMU read is the state's, made
+		 * before the rings; each later one after the ring read */
+		x->q[k].after_ring = k > 0;
 	}
 	x->gin.samples = x->s;
 	x->gin.nsamples = n;
@@ -274,6 +278,156 @@ static void test_completed_not_notified(void **state)
 	assert_int_equal(judge(&x), VLP_HOST_CAUSE_CANNOT_TELL);
 }
 
+/* The throttled virtio-blk again, but QEMU's last read (made after the
+ * ring's, as sampler.c orders a later sample) has used_idx 5: the device
+ * completed one between the two reads.  The ring alone looks frozen over
+ * all five reads, QEMU's counters do not: progressing, no cause, and the
+ * two values as evidence. */
+static void test_moved_used(void **state)
+{
+	struct series x;
+
+	(void)state;
+	series(&x, 5, 6, 4, 6, 2);
+	x.q[4].used_idx = 5;
+	x.q[4].inuse = 1;
+	assert_int_equal(judge(&x), VLP_HOST_CAUSE_NONE);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	assert_true(x.v.motion.moved);
+	assert_int_equal(x.v.motion.sample, 5);
+	assert_int_equal(x.v.motion.samples, 1);
+	assert_string_equal(x.v.motion.qemu_field, "used_idx");
+	assert_string_equal(x.v.motion.ring_field, "used.idx");
+	assert_int_equal(x.v.motion.qemu, 5);
+	assert_int_equal(x.v.motion.ring, 4);
+	assert_true(x.v.motion.after_ring);
+	assert_non_null(
+		strstr(x.v.motion.evidence,
+		       "QEMU's used_idx 5, read after guest RAM's used.idx 4: the device completed"));
+	assert_non_null(strstr(x.v.evidence, "moved while sampled (sample 5 of 5, 1 in all)"));
+	/* the first sample: QEMU read before the ring, the ring ahead */
+	series(&x, 5, 6, 4, 6, 2);
+	x.q[0].used_idx = 3;
+	x.q[0].inuse = 3;
+	judge(&x);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	assert_int_equal(x.v.motion.sample, 1);
+	assert_false(x.v.motion.after_ring);
+	assert_non_null(strstr(x.v.motion.evidence, "read before guest RAM's used.idx 4"));
+	/* recorded in make qemu-host (the virtio-blk read in a loop): the
+	 * first sample, QEMU's used_idx 1139 read before guest RAM's used.idx
+	 * 1151, no chain in flight in either read */
+	series(&x, 2, 1151, 1151, 1151, 0);
+	x.q[0].used_idx = 1139;
+	x.q[0].last_avail_idx = x.q[0].shadow_avail_idx = 1139;
+	x.s[1].avail = x.s[1].used = 1163;
+	x.q[1].used_idx = x.q[1].last_avail_idx = x.q[1].shadow_avail_idx = 1163;
+	judge(&x);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	assert_int_equal(x.v.motion.samples, 1);
+	assert_non_null(strstr(
+		x.v.motion.evidence,
+		"QEMU's used_idx 1139, read before guest RAM's used.idx 1151: the device completed buffers between the two reads"));
+	/* across the 2^16 wrap: 65535 in RAM, 1 in QEMU after it */
+	series(&x, 3, 65535, 65535, 65535, 0);
+	x.q[2].used_idx = 1;
+	judge(&x);
+	assert_true(x.v.motion.moved);
+	assert_non_null(strstr(x.v.motion.evidence, "the device completed"));
+	/* QEMU read after the ring and behind it: a reset in between */
+	series(&x, 3, 6, 4, 6, 2);
+	x.q[1].used_idx = 0;
+	judge(&x);
+	assert_non_null(strstr(x.v.motion.evidence, "reset"));
+}
+
+/* avail.idx against QEMU's last_avail_idx and shadow_avail_idx. */
+static void test_moved_avail(void **state)
+{
+	struct series x;
+
+	(void)state;
+	/* read after the ring, QEMU fetched past the avail.idx it showed */
+	series(&x, 5, 9, 8, 8, 0);
+	x.q[3].last_avail_idx = 10;
+	x.q[3].shadow_avail_idx = 10;
+	x.q[3].inuse = 2;
+	judge(&x);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	assert_int_equal(x.v.host_cause, VLP_HOST_CAUSE_NONE);
+	assert_string_equal(x.v.motion.qemu_field, "last_avail_idx");
+	assert_int_equal(x.v.motion.qemu, 10);
+	assert_int_equal(x.v.motion.ring, 9);
+	assert_int_equal(x.v.motion.sample, 4);
+	/* read before the ring: more than the queue size (256) made
+	 * available since QEMU's read */
+	series(&x, 5, 8 + 257, 8 + 257 - 1, 8, 0);
+	x.s[0].in_flight = 1;
+	for (size_t k = 1; k < x.n; k++)
+		x.q[k].last_avail_idx = x.q[k].shadow_avail_idx = x.q[k].used_idx =
+			(uint16_t)(8 + 257 - 1);
+	judge(&x);
+	assert_true(x.v.motion.moved);
+	assert_int_equal(x.v.motion.sample, 1);
+	assert_string_equal(x.v.motion.qemu_field, "last_avail_idx");
+	/* QEMU's copy of avail.idx ahead of the avail.idx read before it */
+	series(&x, 5, 9, 8, 8, 0);
+	x.q[2].shadow_avail_idx = 10;
+	judge(&x);
+	assert_true(x.v.motion.moved);
+	assert_string_equal(x.v.motion.qemu_field, "shadow_avail_idx");
+	assert_int_equal(x.v.motion.samples, 1);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	/* read before the ring, the same copy tells nothing */
+	series(&x, 5, 9, 8, 8, 0);
+	x.q[0].shadow_avail_idx = 10;
+	assert_int_equal(judge(&x), VLP_HOST_CAUSE_KICKED_NOT_FETCHED);
+	assert_false(x.v.motion.moved);
+}
+
+/* Two reads that agree are no motion, whatever they show; vhost and packed
+ * rings are not compared; a single read says its motion and stays
+ * not-sampled. */
+static void test_still(void **state)
+{
+	struct series x;
+
+	(void)state;
+	series(&x, 5, 6, 4, 6, 2);
+	judge(&x);
+	assert_false(x.v.motion.moved);
+	assert_int_equal(x.v.motion.samples, 0);
+	/* avail.idx the full queue size ahead of last_avail_idx: still */
+	series(&x, 5, 256, 0, 0, 0);
+	judge(&x);
+	assert_false(x.v.motion.moved);
+	/* a vhost backend's queue: QEMU's used_idx is not the backend's */
+	series(&x, 5, 6, 4, 6, 0);
+	x.in.vhost = true;
+	for (size_t k = 0; k < x.n; k++)
+		x.q[k].used_idx = 0;
+	judge(&x);
+	assert_false(x.v.motion.moved);
+	series(&x, 5, 6, 4, 6, 0);
+	for (size_t k = 0; k < x.n; k++)
+		x.s[k].packed = true;
+	x.q[3].used_idx = 9;
+	judge(&x);
+	assert_false(x.v.motion.moved);
+	/* one read (the state's, then the ring): reported, not judged */
+	series(&x, 1, 6, 5, 6, 2);
+	x.q[0].used_idx = 4;
+	judge(&x);
+	assert_true(x.v.motion.moved);
+	assert_int_equal(x.v.state, VLP_VERDICT_NOT_SAMPLED);
+	/* QEMU's read missing at a sample: nothing compared there */
+	series(&x, 3, 6, 4, 6, 2);
+	x.q[1].valid = false;
+	x.q[1].used_idx = 0;
+	judge(&x);
+	assert_false(x.v.motion.moved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +441,9 @@ int main(void)
 		cmocka_unit_test(test_receive_waits),
 		cmocka_unit_test(test_vhost),
 		cmocka_unit_test(test_completed_not_notified),
+		cmocka_unit_test(test_moved_used),
+		cmocka_unit_test(test_moved_avail),
+		cmocka_unit_test(test_still),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,12 @@
  *     EVENT_IDX (virtio_should_notify); it proves a decision was made, not
  *     that an interrupt was sent.
  *   - with a vhost backend (vhost-user, vhost-net) QEMU's inuse and
- *     used_idx are not the backend's; last_avail_idx comes from the backend
- *     (vhost_get_vring_base) and the used ring in RAM is the backend's.
+ *     used_idx are not the backend's, and the used ring in RAM is the
+ *     backend's.  Its last_avail_idx would come from the backend
+ *     (vhost_get_vring_base), but QEMU 7.2 reports that call's return code
+ *     instead, and for vhost-user the call stops the ring: such queues are
+ *     not asked (hoststate.c), and without last_avail_idx nothing is
+ *     judged here beyond the guest's verdict.
  * Where the guest sees the same fact (buffers in flight, used frozen) the
  * state keeps the guest's name; the cause says what only the host sees.
  */
@@ -61,6 +65,115 @@ static void say(struct vlp_verdict *v, enum vlp_verdict_state st, enum vlp_host_
 	va_end(ap);
 }
 
+/*
+ * Moved while sampled.  A sample of a host queue is two monitor round trips
+ * while the guest runs: QEMU's x-query-virtio-queue-status and the ring
+ * read from guest RAM (pmemsave or xp).  sampler.c's order: the first
+ * sample's QEMU read is the state's, made before the rings are read (so is
+ * every refresh of the live view); each later sample reads the ring, then
+ * asks QEMU (vlp_host_queue.after_ring).  What a queue that stood still
+ * between the two reads must show, split rings, QEMU's own device model
+ * (hw/virtio/virtio.c, 7.2):
+ *   - used: vring_used_idx_set() writes used.idx into guest RAM and sets
+ *     vq->used_idx to the same value in one step, under the lock the
+ *     monitor's command also runs under: a still queue reads the same
+ *     number on both sides.  Different, the device completed buffers
+ *     between the two reads (QEMU's ahead when read after the ring, RAM's
+ *     ahead when read after QEMU; the other way, the queue was reset).
+ *   - avail: the device fetches only what the driver made available and
+ *     the driver makes available at most the queue size beyond it (2.7:
+ *     "at most Queue Size buffers"; QEMU's virtqueue_num_heads() stops the
+ *     device with "Guest moved used index" past that): still,
+ *     avail.idx - last_avail_idx is 0..size.  Past size, either QEMU
+ *     fetched beyond the avail.idx the ring showed before (read after the
+ *     ring), or the driver made more than size available after QEMU's
+ *     read (read before), which it can only once the device fetched.
+ *   - shadow_avail_idx is QEMU's last read of avail.idx, so it is never
+ *     ahead of avail.idx in RAM at any later moment: read after the ring
+ *     and ahead of its avail.idx, the driver made buffers available between
+ *     the two reads.  Read before the ring, it tells nothing.
+ * Not judged: packed rings (QEMU's indices count slots with a wrap bit),
+ * and a vhost backend's queue (QEMU's used_idx and inuse are not the
+ * backend's, and QEMU 7.2 puts vhost_get_vring_base()'s return code, not
+ * the index, in last-avail-idx).
+ */
+/* (a - b) modulo 2^16 as a signed distance (2.7.6, 2.7.8): > 0, a ahead. */
+static int distance(uint16_t a, uint16_t b)
+{
+	uint16_t d = (uint16_t)(a - b);
+
+	return d < 0x8000 ? (int)d : (int)d - 0x10000;
+}
+
+static void motion_say(struct vlp_host_motion *m, const struct vlp_host_queue *q,
+		       const char *qemu_field, uint16_t qemu, const char *ring_field, uint16_t ring,
+		       const char *what)
+{
+	m->qemu_field = qemu_field;
+	m->ring_field = ring_field;
+	m->qemu = qemu;
+	m->ring = ring;
+	m->after_ring = q->after_ring;
+	snprintf(m->evidence, sizeof(m->evidence), "QEMU's %s %u, read %s guest RAM's %s %u: %s",
+		 qemu_field, qemu, q->after_ring ? "after" : "before", ring_field, ring, what);
+}
+
+/* Whether one sample's two reads disagree (the rules above); m names the
+ * values when they do. */
+static bool sample_moved(const struct vlp_queue_sample *r, const struct vlp_host_queue *q,
+			 struct vlp_host_motion *m)
+{
+	uint16_t avail = (uint16_t)r->avail, used = (uint16_t)r->used;
+	int d;
+
+	if (!q->valid || r->packed)
+		return false;
+	d = distance(q->used_idx, used);
+	if (d != 0) {
+		bool forward = q->after_ring ? d > 0 : d < 0;
+
+		motion_say(m, q, "used_idx", q->used_idx, "used.idx", used,
+			   forward ? "the device completed buffers between the two reads"
+				   : "the queue was reset between the two reads");
+		return true;
+	}
+	if (q->has_last_avail_idx && (uint16_t)(avail - q->last_avail_idx) > r->size) {
+		motion_say(m, q, "last_avail_idx", q->last_avail_idx, "avail.idx", avail,
+			   q->after_ring
+				   ? "QEMU fetched buffers made available after the ring was read"
+				   : "more than the queue size made available since QEMU's read, so the device fetched between the two reads");
+		return true;
+	}
+	if (q->has_shadow_avail_idx && q->after_ring && distance(q->shadow_avail_idx, avail) > 0) {
+		motion_say(m, q, "shadow_avail_idx", q->shadow_avail_idx, "avail.idx", avail,
+			   "the driver made buffers available between the two reads");
+		return true;
+	}
+	return false;
+}
+
+/* Every sample's two reads compared: v->motion. */
+static void judge_motion(const struct vlp_host_verdict_input *in, struct vlp_verdict *v)
+{
+	struct vlp_host_motion *m = &v->motion;
+
+	memset(m, 0, sizeof(*m));
+	if (!in->samples || in->vhost)
+		return;
+	for (size_t k = 0; k < in->nsamples; k++) {
+		struct vlp_host_motion one = { 0 };
+
+		if (!sample_moved(&in->samples[k], &in->host[k], &one))
+			continue;
+		if (!m->moved) {
+			*m = one;
+			m->moved = true;
+			m->sample = (unsigned)k + 1;
+		}
+		m->samples++;
+	}
+}
+
 /* Whether QEMU's counters stayed the same over every read. */
 static bool frozen(const struct vlp_host_verdict_input *in)
 {
@@ -94,7 +207,11 @@ void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_
 	uint16_t used;
 
 	v->host_cause = VLP_HOST_CAUSE_NONE;
-	if (!in->host || n == 0 || !in->host[n - 1].valid)
+	memset(&v->motion, 0, sizeof(v->motion));
+	if (!in->host || n == 0)
+		return;
+	judge_motion(in, v);
+	if (!in->host[n - 1].valid)
 		return;
 	q = &in->host[n - 1];
 	if (in->samples) {
@@ -122,6 +239,18 @@ void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_
 		    ")%s",
 		    in->broken ? "marks the device broken (virtio_error)" : "shows DEVICE_NEEDS_RESET",
 		    q->used_idx, q->inuse, ram);
+		return;
+	}
+	/* One read, or a snapshot: the motion is said, nothing else judged. */
+	if (v->state == VLP_VERDICT_NOT_SAMPLED)
+		return;
+	/* Motion is progress: a stall is never claimed from a series in which
+	 * a sample's two reads disagree. */
+	if (v->motion.moved) {
+		if (v->state != VLP_VERDICT_PROGRESSING)
+			say(v, VLP_VERDICT_PROGRESSING, VLP_HOST_CAUSE_NONE, NULL,
+			    "moved while sampled (sample %u of %zu, %u in all): %s",
+			    v->motion.sample, n, v->motion.samples, v->motion.evidence);
 		return;
 	}
 	/* One read, a packed ring (QEMU's indices count slots with a wrap bit

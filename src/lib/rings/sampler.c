@@ -66,7 +66,7 @@ static void judge_host(const struct vlp_queue_ring *cq, const struct vlp_state *
 		.role = q->role,
 	};
 
-	if (!h || !q->host_samples || q->verdict.state == VLP_VERDICT_NOT_SAMPLED)
+	if (!h || !q->host_samples || q->nhost_samples != q->nsamples)
 		return;
 	in.broken = h->broken;
 	in.vhost = h->vhost_started;
@@ -77,11 +77,13 @@ static void judge_host(const struct vlp_queue_ring *cq, const struct vlp_state *
 }
 
 /* A host device: QEMU's view of every queue with a ring at the read just
- * recorded (the first read's is the state's own; later ones cost one
- * x-query-virtio-queue-status per queue beside the ring read).  A queue
- * QEMU does not answer for is left not valid. */
+ * recorded.  from_state: the state's own, read before the rings were (the
+ * first read of a series, every step of the live view, which reads the
+ * state again each time); otherwise one x-query-virtio-queue-status per
+ * queue, asked after the ring read.  A queue QEMU does not answer for is
+ * left not valid, as are reads that came before a ring had its series. */
 static int record_host(struct vlp_ctx *ctx, const struct vlp_device *dev,
-		       const struct vlp_state *state, struct vlp_rings *rings, bool first)
+		       const struct vlp_state *state, struct vlp_rings *rings, bool from_state)
 {
 	const struct vlp_host_view *h = vlp_state_host(state);
 
@@ -97,17 +99,33 @@ static int record_host(struct vlp_ctx *ctx, const struct vlp_device *dev,
 		if (!grown)
 			return vlp_error(ctx, ENOMEM, "out of memory");
 		q->host_samples = grown;
+		if (q->nhost_samples < q->nsamples)
+			memset(grown + q->nhost_samples, 0,
+			       (q->nsamples - q->nhost_samples) * sizeof(*grown));
+		q->nhost_samples = q->nsamples;
 		hs = &grown[q->nsamples - 1];
 		memset(hs, 0, sizeof(*hs));
-		if (first) {
+		if (from_state) {
 			for (size_t k = 0; k < h->nqueues; k++)
 				if (h->queues[k].index == q->index)
 					*hs = h->queues[k];
+			hs->after_ring = false;
 		} else if (vlp_host_queue_status(ctx, dev, q->index, h->vhost_started, hs)) {
 			hs->valid = false;
+		} else {
+			hs->after_ring = true;
 		}
 	}
 	return 0;
+}
+
+/* A host device read live (not a snapshot's recorded replies), or a live
+ * device: its reads are moments apart. */
+static bool read_live(const struct vlp_device *dev)
+{
+	return vlp_device_origin(dev) == VLP_ORIGIN_LIVE ||
+	       (vlp_device_origin(dev) == VLP_ORIGIN_HOST && dev->monitor &&
+		strcmp(vlp_monitor_kind(dev->monitor), "recorded"));
 }
 
 void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const char *unsampled_why)
@@ -160,9 +178,7 @@ int vlp_rings_sample_series(struct vlp_ctx *ctx, const struct vlp_device *dev,
 {
 	/* a host device is a live VM read through its monitor, unless its
 	 * monitor is a snapshot's recorded replies */
-	bool live = vlp_device_origin(dev) == VLP_ORIGIN_LIVE ||
-		    (vlp_device_origin(dev) == VLP_ORIGIN_HOST && dev->monitor &&
-		     strcmp(vlp_monitor_kind(dev->monitor), "recorded"));
+	bool live = read_live(dev);
 	unsigned count = opts ? opts->count : 1;
 	/* A snapshot is one moment of ring memory: decoded once, no wait. */
 	unsigned reads = live ? count : 1;
@@ -216,25 +232,34 @@ int vlp_rings_step(struct vlp_ctx *ctx, const struct vlp_device *dev, const stru
 		/* A series is of one ring, read at every step. */
 		if (!q->ring || (q->nsamples && q->samples[q->nsamples - 1].packed !=
 							(q->ring->format == VLP_RING_PACKED)))
-			q->nsamples = 0;
+			q->nsamples = q->nhost_samples = 0;
 	}
 	err = vlp_rings_record(ctx, rings, irqs, t);
+	/* A host device: QEMU's indices of this step are the state's, read
+	 * again before the rings (no round trip of their own). */
+	if (!err)
+		err = record_host(ctx, dev, state, rings, true);
 	if (err)
 		return err;
 	for (size_t i = 0; window && i < rings->nqueues; i++) {
 		struct vlp_queue_ring *q = &rings->queues[i];
+		size_t drop = q->nsamples > window ? q->nsamples - window : 0;
 
-		if (q->nsamples > window) {
-			memmove(q->samples, q->samples + (q->nsamples - window),
-				window * sizeof(*q->samples));
-			q->nsamples = window;
+		if (!drop)
+			continue;
+		memmove(q->samples, q->samples + drop, window * sizeof(*q->samples));
+		q->nsamples = window;
+		if (q->host_samples && q->nhost_samples > drop) {
+			memmove(q->host_samples, q->host_samples + drop,
+				(q->nhost_samples - drop) * sizeof(*q->host_samples));
+			q->nhost_samples -= drop;
+		} else {
+			q->nhost_samples = 0;
 		}
 	}
 	/* A snapshot's steps read the same moment again. */
 	vlp_rings_judge(rings, state,
-			vlp_device_origin(dev) == VLP_ORIGIN_LIVE
-				? NULL
-				: "a snapshot holds one read of ring memory");
+			read_live(dev) ? NULL : "a snapshot holds one read of ring memory");
 	return 0;
 }
 
@@ -258,6 +283,18 @@ int vlp_rings_keep_samples(struct vlp_rings *rings, const struct vlp_rings *befo
 		free(q->samples);
 		q->samples = copy;
 		q->nsamples = b->nsamples;
+		/* QEMU's indices beside them (a host device) */
+		free(q->host_samples);
+		q->host_samples = NULL;
+		q->nhost_samples = 0;
+		if (b->host_samples && b->nhost_samples) {
+			q->host_samples = malloc(b->nhost_samples * sizeof(*q->host_samples));
+			if (!q->host_samples)
+				return -ENOMEM;
+			memcpy(q->host_samples, b->host_samples,
+			       b->nhost_samples * sizeof(*q->host_samples));
+			q->nhost_samples = b->nhost_samples;
+		}
 	}
 	return 0;
 }

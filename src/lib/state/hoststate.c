@@ -331,14 +331,17 @@ static int read_device(struct hreader *r, unsigned *type)
 	return rc;
 }
 
-static void vhost_queue(struct hreader *r, struct vlp_host_queue *hq)
+/* The vhost backend's view of the queue; false when QEMU has none
+ * ("vhost device has not started yet", a queue outside the vhost
+ * device's range).  A failed command leaves its message in the ctx. */
+static bool vhost_queue(struct hreader *r, struct vlp_host_queue *hq)
 {
 	struct vlp_jv *v = NULL;
 	uint64_t u;
 	int64_t i;
 
 	if (query_path(r, "x-query-virtio-vhost-queue-status", (int)hq->index, &v))
-		return; /* "vhost device has not started yet" and the like */
+		return false;
 	hq->vhost = true;
 	if (vlp_jv_i64(vlp_jv_get(v, "kick"), &i))
 		hq->vhost_kick = i;
@@ -356,18 +359,42 @@ static void vhost_queue(struct hreader *r, struct vlp_host_queue *hq)
 	if (vlp_jv_get_u64(v, "used-size", &u))
 		hq->vhost_used_size = (uint32_t)u;
 	vlp_jv_free(v);
+	return true;
 }
 
-/* QEMU's view of queue hq->index (x-query-virtio-queue-status, and the
- * vhost backend's when vhost runs the device) into hq: 0 (a queue QEMU
- * refuses, "Invalid virtqueue number N", is left not valid with its
- * error), or -errno. */
+/*
+ * QEMU's view of queue hq->index into hq: 0 (a queue QEMU refuses,
+ * "Invalid virtqueue number N", is left not valid with its error), or
+ * -errno.
+ *
+ * A queue a vhost backend runs is asked x-query-virtio-vhost-queue-status
+ * only, never x-query-virtio-queue-status: for such a queue QEMU 7.2's
+ * handler (hw/virtio/virtio.c, qmp_x_query_virtio_queue_status) calls the
+ * backend's vhost_get_vring_base(), which for vhost-user sends
+ * VHOST_USER_GET_VRING_BASE, a message that stops the ring: libvhost-user
+ * (qemu-storage-daemon's vhost-user-blk) marks the queue not started and
+ * closes its kick and call descriptors, and QEMU drops the queue's host
+ * notifier, so the guest's next request is never served (measured in make
+ * qemu-host: a read of the vhost-user-blk hung after the host view).  The
+ * answer would not be worth it either: QEMU stores vhost_get_vring_base()'s
+ * return code, 0, as last-avail-idx (measured: 0 beside avail.idx 3), and
+ * its own used_idx and inuse are not the backend's.  The vhost status
+ * gives the queue's size and guest-physical ring addresses.
+ */
 static int queue_status(struct hreader *r, struct vlp_host_queue *hq, bool vhost)
 {
 	struct vlp_jv *v = NULL;
 	uint64_t u;
 	int rc;
 
+	if (vhost && vhost_queue(r, hq)) {
+		hq->valid = true;
+		hq->vring_num = hq->vhost_num;
+		hq->desc = hq->vhost_desc_phys;
+		hq->avail = hq->vhost_avail_phys;
+		hq->used = hq->vhost_used_phys;
+		return 0;
+	}
 	rc = query_path(r, "x-query-virtio-queue-status", (int)hq->index, &v);
 	if (rc == -EIO) {
 		/* "Invalid virtqueue number N": a queue of size 0 */
@@ -377,6 +404,7 @@ static int queue_status(struct hreader *r, struct vlp_host_queue *hq, bool vhost
 	if (rc)
 		return rc;
 	hq->valid = true;
+	hq->has_indices = true;
 	if (vlp_jv_get_u64(v, "vring-num", &u))
 		hq->vring_num = (uint32_t)u;
 	if (vlp_jv_get_u64(v, "vring-num-default", &u))
@@ -394,8 +422,6 @@ static int queue_status(struct hreader *r, struct vlp_host_queue *hq, bool vhost
 	if (vlp_jv_get_u64(v, "inuse", &u))
 		hq->inuse = (uint32_t)u;
 	vlp_jv_free(v);
-	if (vhost)
-		vhost_queue(r, hq);
 	return 0;
 }
 

@@ -68,6 +68,14 @@ struct vlp_host_queue {
 	uint16_t signalled_used;    /* used_idx at the last notify decision */
 	bool signalled_used_valid;  /* moves only with VIRTIO_F_EVENT_IDX */
 	uint32_t inuse;             /* buffers fetched and not yet used */
+	/* x-query-virtio-queue-status answered: the indices above were read.
+	 * False for a queue a vhost backend runs (only the vhost backend's
+	 * status is asked there: see hoststate.c) */
+	bool has_indices;
+	/* In a series of samples (sampler.c): this read was made after the
+	 * ring memory of the same sample was read (true), or before it (the
+	 * state's read, which comes before the rings are read) */
+	bool after_ring;
 	/* vhost: the vhost queue's view (x-query-virtio-vhost-queue-status) */
 	bool vhost;
 	int64_t vhost_kick, vhost_call; /* fds in QEMU */

@@ -253,6 +253,21 @@ enum vlp_host_cause {
 	VLP_HOST_CAUSES
 };
 
+/* From the host: one sample's two reads (QEMU's indices, the ring in
+ * guest RAM: separate monitor round trips while the guest runs) disagree in
+ * a way only motion between them explains (vlp_host_verdict_judge; the
+ * rules are in hostverdict.c).  The first such sample's two values. */
+struct vlp_host_motion {
+	bool moved;
+	unsigned samples;       /* samples whose two reads disagree */
+	unsigned sample;        /* the first of them, 1-based */
+	const char *qemu_field; /* "used_idx", "last_avail_idx", "shadow_avail_idx" */
+	const char *ring_field; /* "used.idx", "avail.idx" */
+	uint16_t qemu, ring;    /* the two values */
+	bool after_ring;        /* QEMU's read came after the ring's */
+	char evidence[200];     /* one sentence naming them */
+};
+
 struct vlp_verdict {
 	enum vlp_verdict_state state;
 	const char *section; /* the spec rule it rests on, NULL: none */
@@ -264,6 +279,9 @@ struct vlp_verdict {
 	/* From the host (vlp_host_verdict_judge): what only QEMU's side of the
 	 * queue shows; VLP_HOST_CAUSE_NONE from the guest. */
 	enum vlp_host_cause host_cause;
+	/* From the host: the guest or the device moved while a sample was
+	 * taken (motion is progress: no stall is claimed then). */
+	struct vlp_host_motion motion;
 };
 
 /* The verdict of one queue over its samples: pure, no I/O. */
@@ -292,7 +310,10 @@ struct vlp_host_verdict_input {
  * the evidence.  Where the guest sees the same fact the state keeps the
  * guest's name (device-stalled); a completion not notified needs a witness
  * (EVENT_IDX: used_event behind used.idx, QEMU's signalled_used behind its
- * used_idx), otherwise it is cannot-tell-from-the-host.  Pure, no I/O. */
+ * used_idx), otherwise it is cannot-tell-from-the-host.  Every sample's
+ * two reads are compared first (v->motion): where the guest or the device
+ * moved between them, a verdict other than not-sampled becomes progressing
+ * and no cause is named.  Pure, no I/O. */
 VLP_API void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_verdict *v);
 /* The plain numbers of a decoded ring (t and the IRQ are left to the
  * caller). */
@@ -321,6 +342,7 @@ struct vlp_queue_ring {
 	/* A host device (--qmp): QEMU's view of the queue at each of those
 	 * reads (host_samples[k] beside samples[k]; valid false: not read) */
 	struct vlp_host_queue *host_samples;
+	size_t nhost_samples; /* entries of host_samples recorded (<= nsamples) */
 	struct vlp_verdict verdict;
 	/* Findings only a series of reads can make (ring-used-len, 2.7.8.2) */
 	struct vlp_finding *sample_findings;

@@ -6,7 +6,11 @@
 # moment:
 #   STEP compare    after the guest's virtio-lspci -J -vv --rings (all devices); the
 #                   same read again after the host's (a queue that moved in between is
-#                   seen)
+#                   seen); a read of the vhost-user-blk before and after (vdb-before,
+#                   vdb-after: "rc 0", or "hung")
+#   STEP moving     while the guest reads the virtio-blk in a loop (the page cache
+#                   dropped before each pass, so that every pass reaches the device):
+#                   the host samples it, and its queue moves between a sample's two reads
 #   STEP throttle   the host throttles the virtio-blk's drive (64 bytes/s); then the
 #                   guest reads the disk and the entropy device (whose QEMU rate limit,
 #                   64 bytes per 10 minutes, is spent at once) in the background
@@ -46,9 +50,40 @@ for i in /sys/class/net/*; do
 done
 sleep 1
 
+# vdb_read NAME SKIP: 64 KiB of the vhost-user-blk (/dev/vdb) at 4 KiB block SKIP, past
+# the page cache; NAME holds "rc N", or "hung" when no answer came within 3 s.
+vdb_read() {
+	echo 3 >/proc/sys/vm/drop_caches
+	(
+		dd if=/dev/vdb of=/dev/null bs=4096 count=16 skip="$2" 2>/dev/null
+		echo "rc $?" >"$out/$1"
+	) &
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+		[ -s "$out/$1" ] && return
+		sleep 0.2
+	done
+	echo hung >"$out/$1"
+}
+
+vdb_read vdb-before 1000
 run guest1 -J -vv --rings
 step compare
 run guest2 -J -vv --rings
+# The host has read every queue of every device several times: the vhost-user-blk
+# still serves the guest.
+vdb_read vdb-after 2000
+
+# /dev/vda: the virtio-blk (00:03.0), not yet throttled.
+(while :; do
+	echo 3 >/proc/sys/vm/drop_caches
+	cat /dev/vda >/dev/null 2>&1
+	echo pass >>"$out/moving-passes"
+done) &
+mover=$!
+sleep 1
+step moving
+kill "$mover" 2>/dev/null
+sleep 1
 
 step throttle
 cat /dev/vda >/dev/null 2>&1 &

@@ -10,10 +10,18 @@
 #                                  offline by host.sh: -F host.snap)
 #                   host-check     --qmp --check -J
 #                   host-slot      --qmp -J -s 00:04.0 (the -s filter)
+#                   host-idle-sample --qmp -J --rings --sample=3x100ms (the guest waits:
+#                                  no queue moves)
+#   STEP moving     host-moving-sample: --qmp -J --rings --sample=10x100ms -s 00:03.0
+#                   host-moving-text:   --qmp --rings --sample=10x100ms -vv -s 00:03.0
+#                   (the guest reads the virtio-blk in a loop)
 #   STEP throttle   QMP block_set_io_throttle on the blk's drive d03: bps=64, the other
 #                   five limits 0 (through tests/qemu/qmp.sh, not the tool)
 #   STEP stall      host-blk-sample, host-rng-sample: --qmp -J --sample=5x200ms -s SLOT
 #                   host-blk-text: --qmp --sample=5x200ms -vv -s 00:03.0
+#                   host-top: --qmp --top --rings --interval=0.5 00:03.0 in a tmux pane
+#                   (200x50) until the verdict column names the host's cause (20 s at
+#                   most): host-top.screen, then q
 #   STEP finished   qemu-status: QMP x-query-virtio-queue-status of the blk's queue 0
 #                   and the rng's (qmp.sh), for the indices the verdicts cite
 set -uo pipefail
@@ -30,6 +38,25 @@ host() {
 	echo $? >"$w/$n.rc"
 }
 
+# top NAME WAIT ARGS...: the live view through the monitor in a tmux pane of a server of
+# its own, 200x50, until the pane shows WAIT (20 s at most); the last screen in
+# NAME.screen, then q (NAME.rc: its exit status).
+top() {
+	local n=$1 wait=$2 T=(tmux -L "vlp-host-$$" -f /dev/null) _
+	shift 2
+	rm -f "$w/$n.rc"
+	"${T[@]}" new-session -d -s top -x 200 -y 50 \
+		"$tool --qmp=$VLP_QMP_SOCKET --monitor-log=$w/$n.log $* 2>$w/$n.err; echo \$? >$w/$n.rc"
+	for _ in $(seq 200); do
+		"${T[@]}" capture-pane -p -t top >"$w/$n.screen" 2>/dev/null
+		grep -qF -- "$wait" "$w/$n.screen" && break
+		sleep 0.1
+	done
+	"${T[@]}" send-keys -t top q
+	for _ in $(seq 50); do [[ -s $w/$n.rc ]] && break; sleep 0.1; done
+	"${T[@]}" kill-server >/dev/null 2>&1
+}
+
 step() {
 	local t0=$SECONDS
 	case $1 in
@@ -39,6 +66,11 @@ step() {
 		host host-save -J --rings --save="$w/host.snap"
 		host host-check --check -J
 		host host-slot -J -s 00:04.0
+		host host-idle-sample -J --rings --sample=3x100ms
+		;;
+	moving)
+		host host-moving-sample -J --rings --sample=10x100ms -s 00:03.0
+		host host-moving-text --rings --sample=10x100ms -vv -s 00:03.0
 		;;
 	throttle)
 		vlp_qmp '{"execute":"block_set_io_throttle","arguments":{"device":"d03","bps":64,"bps_rd":0,"bps_wr":0,"iops":0,"iops_rd":0,"iops_wr":0}}' >"$w/throttle.json"
@@ -47,6 +79,7 @@ step() {
 		host host-blk-sample -J --sample=5x200ms -s 00:03.0
 		host host-rng-sample -J --sample=5x200ms -s 00:04.0
 		host host-blk-text --sample=5x200ms -vv -s 00:03.0
+		top host-top "(host: fetched-not-completed)" --top --rings --interval=0.5 00:03.0
 		;;
 	finished)
 		vlp_qmp "$(vlp_qmp_queue_status "$(vlp_qom vlp03)" 0)" "$(vlp_qmp_queue_status "$(vlp_qom vlp04)" 0)" \
