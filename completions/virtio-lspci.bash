@@ -161,6 +161,10 @@ _virtio_lspci()
             mapfile -t COMPREPLY < <(compgen -W '200 1000 5000' -- "$cur")
             return
             ;;
+        --watch-config)
+            mapfile -t COMPREPLY < <(compgen -W '5 10 30' -- "$cur")
+            return
+            ;;
         --sample)
             mapfile -t COMPREPLY < <(compgen -W '3 5x200ms 10x200ms 5x1s 10x1s' -- "$cur")
             return
@@ -184,7 +188,7 @@ _virtio_lspci()
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --exercise --strict --list-checks --diff --negotiate
-            --nudge --timeout --selftest --rebind --media-writes
+            --nudge --timeout --selftest --rebind --media-writes --watch-config
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output --textfile -h --help -V --version'

@@ -45,6 +45,7 @@ enum long_only {
 	OPT_ALL_DOMAINS,
 	OPT_CONNECT,
 	OPT_MEDIA_WRITES,
+	OPT_WATCH_CONFIG,
 };
 
 static const char usage_text[] =
@@ -125,6 +126,9 @@ static const char usage_text[] =
 	"      --media-writes       with --check --exercise: allow writes to a block\n"
 	"                           device's medium (a read-only device must refuse one;\n"
 	"                           a sector it wrote is written back); never by default\n"
+	"      --watch-config=SECONDS  with --check --exercise: keep the device DRIVER_OK\n"
+	"                           that long, watching its configuration and\n"
+	"                           config_generation (change it from the host meanwhile)\n"
 	"      --strict             with --check: warnings fail the run too\n"
 	"      --list-checks        list every check with its spec section\n"
 	"      --diff               compare two snapshots (or a snapshot and a live slot):\n"
@@ -200,6 +204,7 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "exercise", no_argument, NULL, OPT_EXERCISE },
 	{ "media-writes", no_argument, NULL, OPT_MEDIA_WRITES },
+	{ "watch-config", required_argument, NULL, OPT_WATCH_CONFIG },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
@@ -417,6 +422,20 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_MEDIA_WRITES:
 			o->media_writes = true;
 			break;
+		case OPT_WATCH_CONFIG: {
+			char *end;
+			unsigned long s;
+
+			errno = 0;
+			s = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || *optarg < '0' || *optarg > '9' ||
+			    s < 1 || s > WATCH_CONFIG_MAX_S)
+				return usage_error(
+					"--watch-config: '%s' is not a number of seconds from 1 to %u",
+					optarg, WATCH_CONFIG_MAX_S);
+			o->watch_config_s = (unsigned)s;
+			break;
+		}
 		case 's':
 			if (o->nslots >= sizeof(o->slots) / sizeof(o->slots[0]))
 				return usage_error("too many slots: %s", optarg);
@@ -595,6 +614,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->active = true; /* the third level of --check includes the second */
 	if (o->media_writes && !o->exercise)
 		return usage_error("%s", "--media-writes applies to --check --exercise");
+	if (o->watch_config_s && !o->exercise)
+		return usage_error("%s", "--watch-config applies to --check --exercise");
 	if (o->rebind && o->mode != MODE_SELFTEST && !o->exercise)
 		return usage_error("%s", "--rebind applies to --selftest and --check --exercise");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)

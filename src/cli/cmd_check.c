@@ -325,7 +325,8 @@ static bool exercise_open(struct vlp_ctx *ctx, const struct options *o, struct v
 static int exercise_run(struct vlp_ctx *ctx, const struct options *o, struct vlp_device *dev,
 			const struct vlp_layout *l, struct vlp_check_report *rep)
 {
-	struct vlp_exercise_opts xo = { .media_writes = o->media_writes };
+	struct vlp_exercise_opts xo = { .media_writes = o->media_writes,
+					.watch_config_ms = o->watch_config_s * 1000u };
 	sigset_t saved;
 	int err;
 

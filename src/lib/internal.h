@@ -666,6 +666,15 @@ size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *o
 size_t vlp_rx_written(const uint8_t *buf, uint8_t fill, size_t n);
 /* The first byte where after differs from before: true with *off. */
 bool vlp_rx_changed(const uint8_t *before, const uint8_t *after, size_t n, size_t *off);
+/* 4.1.4.3.1: two reads of the device configuration (n values each) with
+ * the config_generation each was read within. */
+enum vlp_cfggen_verdict {
+	VLP_CFGGEN_UNCHANGED, /* the same values */
+	VLP_CFGGEN_NEW_GEN,   /* changed, config_generation changed too */
+	VLP_CFGGEN_SAME_GEN,  /* changed, config_generation the same: the fault */
+};
+enum vlp_cfggen_verdict vlp_cfggen_judge(const uint64_t *before, const uint64_t *after, size_t n,
+					 uint64_t gen_before, uint64_t gen_after, size_t *first);
 /* A block READ made another way (2.7.4.1, 2.7.5.3.2) against the first:
  * answered, status VIRTIO_BLK_S_OK and the same n bytes as ref.  true
  * when it holds; else false with the evidence in msg. */

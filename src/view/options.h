@@ -41,6 +41,7 @@ enum mode {
 
 #define MAX_SELECTORS 64
 #define SAMPLE_COUNT_MAX 1000u
+#define WATCH_CONFIG_MAX_S 600u /* --watch-config: at most ten minutes */
 #define SAMPLE_INTERVAL_MIN_MS 10u
 #define SAMPLE_INTERVAL_MAX_MS 60000u
 #define SAMPLE_INTERVAL_DEFAULT_MS 200u
@@ -82,9 +83,10 @@ struct options {
 	unsigned nids;
 	/* writes (REPL, --check --active, --negotiate) */
 	bool force, dry_run, yes;
-	bool rebind;          /* --selftest --rebind, --check --exercise --rebind */
-	bool media_writes;    /* --check --exercise --media-writes */
-	const char *commands; /* -c: batch commands */
+	bool rebind;             /* --selftest --rebind, --check --exercise --rebind */
+	bool media_writes;       /* --check --exercise --media-writes */
+	unsigned watch_config_s; /* --check --exercise --watch-config=SECONDS (0: none) */
+	const char *commands;    /* -c: batch commands */
 	/* --nudge=Q: the queue (index or name), --timeout in ms */
 	const char *nudge_queue;
 	unsigned timeout_ms;

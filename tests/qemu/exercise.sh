@@ -44,9 +44,10 @@ while time.time() < end:
     time.sleep(0.05)' "$qport" &
 sender=$!
 
-VLP_SUITE_QMP_OUT=$qmp vlp_guest @@VLP-EX-END --test "$VLP_QEMU_DIR/exercise/guest.sh" \
+VLP_SUITE_QMP_OUT=$qmp VLP_EXERCISE_RESIZE_OUT=$work/resize.json \
+	vlp_guest @@VLP-EX-END --test "$VLP_QEMU_DIR/exercise/guest.sh" \
 	--unbind --timeout 240 \
-	--hook "$VLP_QEMU_DIR/suite/qmp-hook.sh" -- \
+	--hook "$VLP_QEMU_DIR/suite/qmp-hook.sh" --hook-start "$VLP_QEMU_DIR/exercise/resize-hook.sh" -- \
 	-device virtio-rng-pci,disable-legacy=on,id=vlp03,addr=0x03 \
 	-drive "file=$img,format=raw,if=none,id=d0" \
 	-device virtio-blk-pci,disable-legacy=on,drive=d0,id=vlp04,addr=0x04 \
@@ -227,6 +228,20 @@ check "junit --check --active: exit 0" [ "$(vlp_rc_of rng-active-junit)" = 0 ]
 got=$(junit_counts "$work/rng-active.xml")
 check "junit --check --active: 1 suite, $n_all cases, no failure, the exercise checks skipped (got: $got)" \
 	[ "${got% *}" = "1 $n_all 0" ] && [ "${got##* }" -ge "$n_ex" ]
+
+# --watch-config (4.1.4.3.1, active-config-generation): the host grew the disk while the
+# tool held the device DRIVER_OK; QEMU bumps config_generation with the capacity, so the
+# check passes. Without the option it is not run, saying why.
+check "watch: QMP block_resize accepted ($(jq -c .resize "$work/resize.json" 2>/dev/null))" \
+	jq -e '.resize.return == {}' "$work/resize.json" >/dev/null
+wj=$(vlp_section blk-watch)
+check "watch: active-config-generation made and passed" \
+	jq -e '.devices[0] | (.passed | index("active-config-generation")) != null and ([.findings[] | select(.check == "active-config-generation")] | length == 0)' <<<"$wj" >/dev/null
+check "watch: the exercise's own checks ran as without it (same failures)" \
+	[ "$(jq -r '[.devices[0].findings[] | select(.severity == "error") | .check] | unique | join(" ")' <<<"$wj")" = \
+	"$(jq -r '[.devices[0].findings[] | select(.severity == "error") | .check] | unique | join(" ")' <<<"$(vlp_section blk-json)")" ]
+check "without --watch-config: active-config-generation not run, saying why" \
+	jq -e '.devices[0].not_checked[] | select(.check == "active-config-generation") | .reason | test("--watch-config")' <<<"$(vlp_section blk-json)" >/dev/null
 
 # --rebind: the driver bound again, and the guest reads the image through it.
 check "blk --rebind: the driver bound again" \

@@ -18,6 +18,8 @@
 #                     VLP_GUEST_RC (at end only), VLP_QMP (path of qmp.sh)
 #   --hook-at WHEN    end (default): after the script, with the guest held up (vlp.hold=1),
 #                     then QEMU is told to quit; start: as soon as QMP is up, in parallel
+#   --hook-start FILE another host script started as soon as QMP is up, in parallel (beside
+#                     --hook at the end); VLP_CONSOLE_RAW is the console as it grows
 #   --timeout SEC     kill QEMU after SEC seconds (default ${VLP_QEMU_TIMEOUT:-120})
 #   -o, --output FILE write the guest output to FILE instead of stdout
 #   --log FILE        keep the whole console log (escape sequences and \r stripped)
@@ -34,7 +36,7 @@ VLP_PROG=run-guest
 
 usage() { vlp_usage; }
 
-test_script='' initrd='' machine=q35 mem=1G append='' unbind=0 hook='' hook_at=end
+test_script='' initrd='' machine=q35 mem=1G append='' unbind=0 hook='' hook_at=end hook_start=''
 timeout=${VLP_QEMU_TIMEOUT:-120} output='' log='' accel=tcg
 mk_args=()
 qemu_args=()
@@ -50,6 +52,7 @@ while (($#)); do
 	--unbind) unbind=1; shift ;;
 	--hook) hook=${2:?}; shift 2 ;;
 	--hook-at) hook_at=${2:?}; shift 2 ;;
+	--hook-start) hook_start=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	-o | --output) output=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
@@ -64,6 +67,7 @@ case $machine in q35 | pc) ;; *) vlp_die "--machine must be q35 or pc" ;; esac
 case $hook_at in start | end) ;; *) vlp_die "--hook-at must be start or end" ;; esac
 [[ $timeout =~ ^[0-9]+$ ]] || vlp_die "--timeout must be a number of seconds"
 [[ -z $hook || -x $hook ]] || vlp_die "hook $hook is not executable"
+[[ -z $hook_start || -x $hook_start ]] || vlp_die "hook $hook_start is not executable"
 [[ -n $initrd || -n $test_script ]] || vlp_die "--test SCRIPT (or --initrd FILE) is required"
 command -v qemu-system-x86_64 >/dev/null || vlp_die "qemu-system-x86_64 missing: run tests/qemu/setup.sh"
 vlp_load_kernel_env
@@ -121,9 +125,10 @@ extract() {
 guest_rc() { clean | sed -n 's/.*===VLP-END=== rc=\([0-9]*\).*/\1/p' | head -n1; }
 
 export VLP_QMP_SOCKET=$qmp VLP_CONSOLE_LOG=$work/console.log VLP_GUEST_OUTPUT=$work/output
-export VLP_QMP=$VLP_QEMU_DIR/qmp.sh
+export VLP_QMP=$VLP_QEMU_DIR/qmp.sh VLP_CONSOLE_RAW=$console
 hook_rc=0
 hook_pid=
+start_pid=
 start=$SECONDS
 timed_out=0
 ended=0
@@ -135,6 +140,10 @@ while kill -0 "$qpid" 2>/dev/null; do
 	if [[ -n $hook && $hook_at == start && -z $hook_pid && -S $qmp ]]; then
 		"$hook" &
 		hook_pid=$!
+	fi
+	if [[ -n $hook_start && -z $start_pid && -S $qmp ]]; then
+		"$hook_start" &
+		start_pid=$!
 	fi
 	if ((!ended)) && grep -q '===VLP-END=== rc=' "$console" 2>/dev/null; then
 		ended=1
@@ -157,6 +166,9 @@ if ((timed_out)); then
 fi
 wait "$qpid" 2>/dev/null || true
 qpid=
+if [[ -n $start_pid ]]; then
+	wait "$start_pid" || hook_rc=$?
+fi
 if [[ -n $hook_pid ]]; then
 	wait "$hook_pid" || hook_rc=$?
 fi

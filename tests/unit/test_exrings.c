@@ -179,6 +179,22 @@ static void test_same_answer(void **state)
 	assert_non_null(strstr(msg, "data byte 300"));
 }
 
+/* 4.1.4.3.1: a changed value with the same config_generation is the fault;
+ * with a new one it holds; nothing changed, nothing to judge. */
+static void test_cfggen(void **state)
+{
+	const uint64_t before[3] = { 2048, 0, 512 }, grown[3] = { 4096, 0, 512 };
+	size_t first = 99;
+
+	(void)state;
+	assert_int_equal(vlp_cfggen_judge(before, before, 3, 1, 1, &first), VLP_CFGGEN_UNCHANGED);
+	assert_int_equal(vlp_cfggen_judge(before, before, 3, 1, 2, &first), VLP_CFGGEN_UNCHANGED);
+	assert_int_equal(vlp_cfggen_judge(before, grown, 3, 1, 2, &first), VLP_CFGGEN_NEW_GEN);
+	assert_int_equal(first, 0);
+	assert_int_equal(vlp_cfggen_judge(before, grown, 3, 1, 1, &first), VLP_CFGGEN_SAME_GEN);
+	assert_int_equal(first, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_twice),    cmocka_unit_test(test_idx_skip),
 		cmocka_unit_test(test_len_over), cmocka_unit_test(test_written),
 		cmocka_unit_test(test_changed),  cmocka_unit_test(test_same_answer),
+		cmocka_unit_test(test_cfggen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -226,7 +226,7 @@ static const struct check_row checks[] = {
 	    "after reset, queue_size reads the maximum again" },
 	  NULL },
 	{ { "active-config-generation", "4.1.4.3.1", E, A, "common",
-	    "config_generation changes when the device configuration changes" },
+	    "The device MUST present a changed config_generation after the driver has read a device-specific configuration value which has changed since any part of the device-specific configuration was last read." },
 	  NULL },
 	/* Checks that drive the device (--check --exercise, checkexercise.c):
 	 * the sentence of the published spec each tests. */

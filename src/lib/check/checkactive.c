@@ -130,7 +130,7 @@ int vlp_check_active(struct vlp_ctx *ctx, struct vlp_device *dev, const struct v
 	r.check = vlp_check_find("active-config-generation");
 	chk_unskip(rep, r.check);
 	chk_skip(&r, r.check,
-		 "no configuration change a driver can provoke (changes come from the host)");
+		 "no configuration change a driver can provoke (--check --exercise --watch-config=SECONDS watches for one the host makes)");
 	/* Leave the device reset, whatever happened above. */
 	if (!vlp_drive_begin(ctx, dev, l, &d) && !vlp_drive_reset(&d, NULL))
 		rep->reset_done = true;

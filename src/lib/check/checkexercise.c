@@ -65,6 +65,8 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_INDIRECT] = "exercise-indirect",
 	[XR_EVENT_IDX_QUIET] = "exercise-event-idx-quiet",
 	[XR_EVENT_IDX_NOTIFY] = "exercise-event-idx-notify",
+	/* one rule, one name: the active row, made here when watched */
+	[XR_CONFIG_GENERATION] = "active-config-generation",
 };
 
 /* ------------------------------------------------------------ requests */
@@ -413,7 +415,7 @@ static int exercise(struct ex *x)
 	if (err || (err = ex_msix_begin(x)) || (err = ex_check_device_feature(x)) ||
 	    (err = ex_check_features_ok(x)) || (err = ex_check_queue_size(x)) ||
 	    (err = ex_check_config_64bit(x)) || (err = ex_check_pci_cfg_window(x)) ||
-	    (err = ex_check_vectors(x)))
+	    (err = ex_check_vectors(x)) || (err = ex_watch_config(x)))
 		return err;
 	err = phase_requests(x);
 	if (err == 1) { /* no request: the reset checks on the registers alone */
@@ -443,7 +445,8 @@ int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev, const s
 			.dev = dev,
 			.l = l,
 			.opts = xo ? xo->vqs : NULL,
-			.media_writes = xo && xo->media_writes };
+			.media_writes = xo && xo->media_writes,
+			.watch_config_ms = xo ? xo->watch_config_ms : 0 };
 	const char *refusal = vlp_device_write_refusal(dev);
 	char msg[128];
 	int err = 0, merr;

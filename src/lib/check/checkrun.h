@@ -166,6 +166,8 @@ enum ex_row {
 	XR_INDIRECT,
 	XR_EVENT_IDX_QUIET,
 	XR_EVENT_IDX_NOTIFY,
+	/* the configuration watched (checkexcfg.c, --watch-config) */
+	XR_CONFIG_GENERATION,
 	XR_COUNT
 };
 
@@ -191,6 +193,7 @@ struct ex {
 	/* The ring checks' reads never came back: the requests after them
 	 * are not made (each would only wait out REQUEST_MS again). */
 	bool unresponsive;
+	unsigned watch_config_ms; /* --watch-config (0: not watched) */
 };
 #define EX_UNRESPONSIVE "the device returned none of the ring checks' reads within 2000 ms"
 
@@ -255,6 +258,13 @@ int ex_types(struct ex *x);
 int ex_session_open(struct ex *x, const uint32_t words[VLP_FEATURE_WORDS], unsigned q,
 		    unsigned vector, struct vlp_vqs **vqs, char *why, size_t whylen);
 int ex_session_close(struct ex *x, struct vlp_vqs *vqs);
+
+/* ---------------------------------------------- checkexcfg.c (below checkexercise.c) */
+
+/* 4.1.4.3.1 (active-config-generation): a session kept DRIVER_OK for
+ * x->watch_config_ms, the device configuration and config_generation
+ * read every EX_CFG_EVERY_MS; not run without --watch-config. */
+int ex_watch_config(struct ex *x);
 
 /* ---------------------------------------------- check.c */
 

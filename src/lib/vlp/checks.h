@@ -133,6 +133,10 @@ struct vlp_exercise_opts {
 	/* block: a write to the medium (the read-only device's refusal,
 	 * 5.2.6.2; a sector the device wrote is written back) */
 	bool media_writes;
+	/* 4.1.4.3.1: keep the device DRIVER_OK this long, its configuration
+	 * and config_generation read every 50 ms (the host changes it
+	 * meanwhile); 0: not watched */
+	unsigned watch_config_ms;
 };
 /* vlp_check_exercise with those options (xopts may be NULL). */
 VLP_API int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev,

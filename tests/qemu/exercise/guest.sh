@@ -27,6 +27,10 @@ for d in rng:03 blk:04 console:05 scsi:06 balloon:07 net:08 blkro:0a; do
 done
 vlp_run rng-junit --check --exercise --strict -o junit 00:03.0
 vlp_run rng-active-junit --check --active -o junit 00:03.0
+# The host grows the disk 2 s after this line (exercise/resize-hook.sh), while the tool
+# keeps the device DRIVER_OK for 6 s watching its configuration.
+echo "@@VLP-EX watch-start 0"
+vlp_json blk-watch --check --exercise --watch-config=6 -J 00:04.0
 vlp_run blk-rebind --check --exercise --rebind 00:04.0
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
