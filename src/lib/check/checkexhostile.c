@@ -63,8 +63,7 @@ static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirec
 	int err;
 
 	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
-	if (in == H_DISABLED &&
-	    (err = ex_common_write(x, VLP_COMMON_QUEUE_ENABLE, 0, 0)))
+	if (in == H_DISABLED && (err = ex_common_write(x, VLP_COMMON_QUEUE_ENABLE, 0, 0)))
 		return err;
 	err = in == H_NESTED && indirect ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, 3, &id)
 					 : vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 3, &id);
@@ -116,8 +115,8 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	err = ex_session_open(x, words, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
 	if (err || why[0]) {
 		if (!err)
-			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0), "%s: not sent: %s",
-				h_names[in], why);
+			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+				"%s: not sent: %s", h_names[in], why);
 		goto out;
 	}
 	if ((err = ex_pba_word(x, 0, &w)))
@@ -138,16 +137,16 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	if ((err = ex_pba_word(x, 0, &w)))
 		goto out;
 	{
-		uint16_t idx = (uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX],
-							     used);
+		uint16_t idx =
+			(uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
 
 		ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
 			"%s: %s; device_status 0x%02" PRIx64 "%s; configuration vector %s",
 			h_names[in],
-			idx == seen ? "nothing used" : "used.idx moved (the device returned it)", status,
-			status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
+			idx == seen ? "nothing used" : "used.idx moved (the device returned it)",
+			status, status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
 			pending_before ? "pending before (not judged)"
-			: w & 1	       ? "pending (notified)"
+			: w & 1        ? "pending (notified)"
 				       : "not pending");
 	}
 	if ((status & S_NEEDS_RESET) && !pending_before && !x->decided[XR_NEEDS_RESET_NOTIFY]) {
