@@ -46,6 +46,7 @@ enum long_only {
 	OPT_CONNECT,
 	OPT_MEDIA_WRITES,
 	OPT_WATCH_CONFIG,
+	OPT_HOSTILE,
 };
 
 static const char usage_text[] =
@@ -129,6 +130,10 @@ static const char usage_text[] =
 	"      --watch-config=SECONDS  with --check --exercise: keep the device DRIVER_OK\n"
 	"                           that long, watching its configuration and\n"
 	"                           config_generation (change it from the host meanwhile)\n"
+	"      --hostile            with --check --exercise: also send a virtio-blk\n"
+	"                           malformed chains (a loop, next out of range, a\n"
+	"                           zero-length buffer, an address outside RAM, INDIRECT\n"
+	"                           in a table, a disabled queue); may break it until reset\n"
 	"      --strict             with --check: warnings fail the run too\n"
 	"      --list-checks        list every check with its spec section\n"
 	"      --diff               compare two snapshots (or a snapshot and a live slot):\n"
@@ -205,6 +210,7 @@ static const struct option long_options[] = {
 	{ "exercise", no_argument, NULL, OPT_EXERCISE },
 	{ "media-writes", no_argument, NULL, OPT_MEDIA_WRITES },
 	{ "watch-config", required_argument, NULL, OPT_WATCH_CONFIG },
+	{ "hostile", no_argument, NULL, OPT_HOSTILE },
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
 	{ "negotiate", no_argument, NULL, OPT_NEGOTIATE },
@@ -422,6 +428,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_MEDIA_WRITES:
 			o->media_writes = true;
 			break;
+		case OPT_HOSTILE:
+			o->hostile = true;
+			break;
 		case OPT_WATCH_CONFIG: {
 			char *end;
 			unsigned long s;
@@ -616,6 +625,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return usage_error("%s", "--media-writes applies to --check --exercise");
 	if (o->watch_config_s && !o->exercise)
 		return usage_error("%s", "--watch-config applies to --check --exercise");
+	if (o->hostile && !o->exercise)
+		return usage_error("%s", "--hostile applies to --check --exercise");
 	if (o->rebind && o->mode != MODE_SELFTEST && !o->exercise)
 		return usage_error("%s", "--rebind applies to --selftest and --check --exercise");
 	if ((o->active || o->strict) && o->mode != MODE_CHECK)

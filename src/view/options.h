@@ -86,6 +86,7 @@ struct options {
 	bool rebind;             /* --selftest --rebind, --check --exercise --rebind */
 	bool media_writes;       /* --check --exercise --media-writes */
 	unsigned watch_config_s; /* --check --exercise --watch-config=SECONDS (0: none) */
+	bool hostile;            /* --check --exercise --hostile */
 	const char *commands;    /* -c: batch commands */
 	/* --nudge=Q: the queue (index or name), --timeout in ms */
 	const char *nudge_queue;

@@ -360,6 +360,9 @@ static const struct check_row checks[] = {
 	{ { "exercise-event-idx-notify", "2.7.7.2", E, X, "queue",
 	    "If the VIRTIO_F_EVENT_IDX feature bit is negotiated: ... If the idx field in the used ring (which determined where that descriptor index was placed) was equal to used_event, the device MUST send a notification." },
 	  NULL },
+	{ { "exercise-hostile", "2.1.2", I, X, "queue",
+	    "expectation (said in prose only, not a requirement): a device given a malformed chain does not wedge; it may set DEVICE_NEEDS_RESET, and works again after a reset." },
+	  NULL },
 	/* Not a rule: what could not be read, so what was not checked */
 	{ { "data-incomplete", NULL, I, C, "device",
 	    "data a check needs could not be read (the check is then not made)" },

@@ -67,6 +67,7 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_EVENT_IDX_NOTIFY] = "exercise-event-idx-notify",
 	/* one rule, one name: the active row, made here when watched */
 	[XR_CONFIG_GENERATION] = "active-config-generation",
+	[XR_HOSTILE] = "exercise-hostile",
 };
 
 /* ------------------------------------------------------------ requests */
@@ -427,7 +428,9 @@ static int exercise(struct ex *x)
 		err = phase_notify(x);
 	if (!err)
 		err = ex_rings_layouts(x);
-	return err ? err : ex_types(x);
+	if (!err)
+		err = ex_types(x);
+	return err ? err : ex_hostile(x);
 }
 
 int vlp_check_exercise(struct vlp_ctx *ctx, struct vlp_device *dev, const struct vlp_layout *l,
@@ -446,7 +449,8 @@ int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev, const s
 			.l = l,
 			.opts = xo ? xo->vqs : NULL,
 			.media_writes = xo && xo->media_writes,
-			.watch_config_ms = xo ? xo->watch_config_ms : 0 };
+			.watch_config_ms = xo ? xo->watch_config_ms : 0,
+			.hostile = xo && xo->hostile };
 	const char *refusal = vlp_device_write_refusal(dev);
 	char msg[128];
 	int err = 0, merr;

@@ -782,7 +782,8 @@ int ex_types(struct ex *x)
 	}
 	if (!err)
 		err = observe_needs_reset(x);
-	if (!err && !x->decided[XR_NEEDS_RESET_NOTIFY]) {
+	/* With --hostile the malformed chains may still make it set. */
+	if (!err && !x->decided[XR_NEEDS_RESET_NOTIFY] && !x->hostile) {
 		struct vlp_extype_verdict v;
 
 		vlp_extype_needs_reset(0, -1, -1, &v);

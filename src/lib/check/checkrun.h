@@ -168,6 +168,8 @@ enum ex_row {
 	XR_EVENT_IDX_NOTIFY,
 	/* the configuration watched (checkexcfg.c, --watch-config) */
 	XR_CONFIG_GENERATION,
+	/* malformed chains (checkexhostile.c, --hostile) */
+	XR_HOSTILE,
 	XR_COUNT
 };
 
@@ -194,6 +196,7 @@ struct ex {
 	 * are not made (each would only wait out REQUEST_MS again). */
 	bool unresponsive;
 	unsigned watch_config_ms; /* --watch-config (0: not watched) */
+	bool hostile;             /* --hostile */
 };
 #define EX_UNRESPONSIVE "the device returned none of the ring checks' reads within 2000 ms"
 
@@ -265,6 +268,13 @@ int ex_session_close(struct ex *x, struct vlp_vqs *vqs);
  * x->watch_config_ms, the device configuration and config_generation
  * read every EX_CFG_EVERY_MS; not run without --watch-config. */
 int ex_watch_config(struct ex *x);
+
+/* ---------------------------------------------- checkexhostile.c (below checkexercise.c) */
+
+/* --hostile on a virtio-blk device: each malformed chain in a session of
+ * its own, what the device did as a note, 2.1.2's notification judged
+ * where it set DEVICE_NEEDS_RESET, and a READ after the reset. */
+int ex_hostile(struct ex *x);
 
 /* ---------------------------------------------- check.c */
 

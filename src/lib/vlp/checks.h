@@ -137,6 +137,9 @@ struct vlp_exercise_opts {
 	 * and config_generation read every 50 ms (the host changes it
 	 * meanwhile); 0: not watched */
 	unsigned watch_config_ms;
+	/* malformed chains sent to a virtio-blk device (the device may need
+	 * a reset after each; the run resets it) */
+	bool hostile;
 };
 /* vlp_check_exercise with those options (xopts may be NULL). */
 VLP_API int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev,

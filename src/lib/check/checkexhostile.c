@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* --check --exercise --hostile: malformed chains sent to a virtio-blk
+ * device, each in a driver's session of its own (ex_session_open: the
+ * configuration change event on vector 0, masked, so a notification is
+ * its pending bit).  The spec says what a driver must not do (2.7.5.2,
+ * 2.7.5.3.1, 4.1.4.3.2), not what a device does with it: what happened is
+ * a note (exercise-hostile); a device that set DEVICE_NEEDS_RESET with
+ * DRIVER_OK must have notified (2.1.2, exercise-needs-reset); after the
+ * reset one READ must work again.  Never the default: a device may stay
+ * broken until it is reset, and the run resets it after each input. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checkrun.h"
+
+#define H_DATA 512
+#define H_WAIT_MS 500 /* what the device does with the input, watched that long */
+/* Far past any RAM or MMIO of a guest (QEMU's TCG CPUs have 40 address
+ * bits): the device must not reach it (never an address that exists). */
+#define H_OUTSIDE_RAM 0xfffffffff000ull
+
+enum h_input { H_LOOP, H_NEXT_RANGE, H_ZERO_LEN, H_OUTSIDE, H_NESTED, H_DISABLED, H_COUNT };
+static const char *const h_names[H_COUNT] = {
+	[H_LOOP] = "a descriptor loop (the status descriptor's next is the head)",
+	[H_NEXT_RANGE] = "next out of range (the status descriptor's next is Queue Size)",
+	[H_ZERO_LEN] = "a zero-length device-writable buffer (the data descriptor's len 0)",
+	[H_OUTSIDE] = "an address outside guest RAM (the data descriptor at 0xfffffffff000)",
+	[H_NESTED] = "VIRTQ_DESC_F_INDIRECT inside an indirect table",
+	[H_DISABLED] = "a READ on a queue the driver disabled (queue_enable written 0)",
+};
+
+static void put_desc(uint8_t *d, unsigned row, uint64_t v)
+{
+	const struct vlp_field *f = &vlp_split_desc_table()->fields[row];
+	uint8_t le[8];
+
+	for (unsigned i = 0; i < f->width; i++)
+		le[i] = (uint8_t)(v >> (8 * i));
+	memcpy(d + f->offset, le, f->width);
+}
+
+static uint64_t get_desc(const uint8_t *d, unsigned row)
+{
+	return vlp_field_read_mem(&vlp_split_desc_table()->fields[row], d);
+}
+
+/* The READ of sector 0, made available, then broken as input says, then
+ * kicked. */
+static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirect)
+{
+	static uint8_t fill[H_DATA];
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR];
+	const struct vlp_vq_seg segs[3] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
+					    { true, fill, H_DATA, H_DATA },
+					    { true, fill, 1, 1 } };
+	const struct vlp_vq_info *info = vlp_vqs_info(vqs, 0);
+	const struct vlp_field_table *dt = vlp_split_desc_table();
+	uint8_t *desc = vlp_vqs_area(vqs, 0, VLP_VQ_DESC), *d;
+	struct vlp_notify nt;
+	unsigned id;
+	int err;
+
+	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
+	if (in == H_DISABLED && (err = ex_common_write(x, VLP_COMMON_QUEUE_ENABLE, 0, 0)))
+		return err;
+	err = in == H_NESTED && indirect ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, 3, &id)
+					 : vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 3, &id);
+	if (err)
+		return err;
+	/* The chain's descriptors: head, data, status (post_chain links them
+	 * by next; the table of an indirect one is in its buffer). */
+	d = desc + (size_t)dt->size * id;
+	if (in == H_NESTED && indirect) {
+		uint32_t len;
+		uint8_t *table = (uint8_t *)(uintptr_t)vlp_vqs_buf(vqs, 0, id, &len);
+
+		put_desc(table, VLP_DESC_FLAGS, get_desc(table, VLP_DESC_FLAGS) | VLP_DESC_F_INDIRECT);
+	} else if (in != H_DISABLED && in != H_NESTED) {
+		uint8_t *data = desc + (size_t)dt->size * get_desc(d, VLP_DESC_NEXT);
+		uint8_t *status = desc + (size_t)dt->size * get_desc(data, VLP_DESC_NEXT);
+
+		if (in == H_LOOP || in == H_NEXT_RANGE) {
+			put_desc(status, VLP_DESC_FLAGS,
+				 get_desc(status, VLP_DESC_FLAGS) | VLP_DESC_F_NEXT);
+			put_desc(status, VLP_DESC_NEXT, in == H_LOOP ? id : info->size);
+		} else if (in == H_ZERO_LEN) {
+			put_desc(data, VLP_DESC_LEN, 0);
+		} else {
+			put_desc(data, VLP_DESC_ADDR, H_OUTSIDE_RAM);
+		}
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vlp_vqs_kick(x->r.ctx, vqs, 0, &nt);
+}
+
+/* One input: what the device did (a note), 2.1.2 where it applies. */
+static int one(struct ex *x, enum h_input in, bool indirect)
+{
+	struct vlp_vqs *vqs = NULL;
+	struct vlp_extype_verdict v;
+	uint32_t words[VLP_FEATURE_WORDS];
+	const uint8_t *used;
+	uint64_t status = 0;
+	uint32_t w;
+	uint16_t seen;
+	bool pending_before;
+	char why[160];
+	int err, cerr;
+
+	memcpy(words, x->set, sizeof(words));
+	if (in == H_NESTED)
+		words[0] |= 1u << VLP_F_INDIRECT_DESC;
+	err = ex_session_open(x, words, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	if (err || why[0]) {
+		if (!err)
+			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+				"%s: not sent: %s", h_names[in], why);
+		goto out;
+	}
+	if ((err = ex_pba_word(x, 0, &w)))
+		goto out;
+	pending_before = w & 1;
+	used = vlp_vqs_area(vqs, 0, VLP_VQ_DEVICE);
+	seen = (uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
+	if ((err = send(x, vqs, in, indirect)))
+		goto out;
+	for (unsigned t = 0; t < H_WAIT_MS; t += 10) {
+		ex_sleep_ms(10);
+		if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
+			goto out;
+		if (status & S_NEEDS_RESET)
+			break;
+	}
+	ex_sleep_ms(PENDING_MS);
+	if ((err = ex_pba_word(x, 0, &w)))
+		goto out;
+	{
+		uint16_t idx =
+			(uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
+
+		ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+			"%s: %s; device_status 0x%02" PRIx64 "%s; configuration vector %s",
+			h_names[in],
+			idx == seen ? "nothing used" : "used.idx moved (the device returned it)",
+			status, status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
+			pending_before ? "pending before (not judged)"
+			: w & 1        ? "pending (notified)"
+				       : "not pending");
+	}
+	if ((status & S_NEEDS_RESET) && !pending_before && !x->decided[XR_NEEDS_RESET_NOTIFY]) {
+		vlp_extype_needs_reset(status, (int)(w & 1), -1, &v);
+		if (v.failed)
+			ex_fail(x, XR_NEEDS_RESET_NOTIFY, v.severity,
+				chk_at_row(&x->r, VLP_COMMON_DEVICE_STATUS), "after %s: %s",
+				h_names[in], v.evidence);
+		else if (!v.not_run)
+			ex_ran(x, XR_NEEDS_RESET_NOTIFY);
+	}
+out:
+	cerr = ex_session_close(x, vqs);
+	return err ? err : cerr;
+}
+
+/* After the inputs and a reset: one READ of sector 0 answers. */
+static int works_again(struct ex *x)
+{
+	static uint8_t fill[H_DATA + 1];
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR];
+	const struct vlp_vq_seg segs[2] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
+					    { true, fill, H_DATA + 1, H_DATA + 1 } };
+	struct vlp_vqs *vqs = NULL;
+	struct vlp_vq_used u;
+	struct vlp_notify nt;
+	bool got = false;
+	unsigned id;
+	char why[160];
+	int err, cerr;
+
+	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
+	err = ex_session_open(x, x->set, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	if (!err && !why[0] && !(err = vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 2, &id)) &&
+	    !(err = vlp_vqs_kick(x->r.ctx, vqs, 0, &nt)))
+		err = ex_await(x, vqs, 0, id, REQUEST_MS, &u, &got);
+	if (!err) {
+		if (why[0] || !got || u.nsegs < 2 || u.seg_data[1][H_DATA] != VLP_BLK_S_OK)
+			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+				"after the malformed chains and a reset, a READ of sector 0 %s",
+				why[0] ? why
+				: !got ? "was not returned: the device did not recover"
+				       : "did not answer VIRTIO_BLK_S_OK");
+		else
+			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+				"after the malformed chains and a reset, a READ of sector 0 works again");
+	}
+	cerr = ex_session_close(x, vqs);
+	return err ? err : cerr;
+}
+
+int ex_hostile(struct ex *x)
+{
+	bool indirect = vlp_feature_on(x->offered, VLP_F_INDIRECT_DESC), sent = false;
+	int err = 0;
+
+	if (!x->hostile) {
+		ex_not_run(x, XR_HOSTILE, "malformed chains only with --hostile");
+	} else if (x->l->virtio.device_type.value != VLP_ID_BLOCK) {
+		ex_not_run(x, XR_HOSTILE, "--hostile sends virtio-blk reads only");
+	} else if (x->unresponsive) {
+		ex_not_run(x, XR_HOSTILE, "%s", EX_UNRESPONSIVE);
+	} else {
+		for (unsigned in = 0; in < H_COUNT && !err; in++) {
+			if (in == H_NESTED && !indirect)
+				continue;
+			err = one(x, (enum h_input)in, indirect);
+		}
+		if (!err)
+			err = works_again(x);
+		sent = true;
+	}
+	if (!err && !x->decided[XR_NEEDS_RESET_NOTIFY]) {
+		struct vlp_extype_verdict v;
+
+		vlp_extype_needs_reset(0, -1, -1, &v);
+		ex_not_run(x, XR_NEEDS_RESET_NOTIFY, "%s",
+			   sent ? "DEVICE_NEEDS_RESET not seen set with DRIVER_OK, not even after the malformed chains"
+				: v.evidence);
+	}
+	return err;
+}
