@@ -34,7 +34,7 @@ static const char *const h_names[H_COUNT] = {
 static void put_desc(uint8_t *d, unsigned row, uint64_t v)
 {
 	const struct vlp_field *f = &vlp_split_desc_table()->fields[row];
-	uint8_t le[8];
+	uint8_t le[8] = { 0 };
 
 	for (unsigned i = 0; i < f->width; i++)
 		le[i] = (uint8_t)(v >> (8 * i));

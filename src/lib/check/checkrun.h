@@ -104,7 +104,7 @@ const char *check_irq_masked_pending(struct check_run *r);
 #define QUEUES_BEYOND 4    /* queue_select num_queues .. +3 */
 #define VECTORS_ALL_MAX 64 /* tables up to this size: every vector tried */
 #define BEFORE_DOK_MS 300  /* how long a request kicked before DRIVER_OK may sit */
-#define REQUEST_MS 2000    /* how long a request may take */
+#define REQUEST_MS 2000u   /* how long a request may take */
 #define PENDING_MS 100     /* how long a notification may trail its used entry */
 #define ENTROPY_LEN 64u
 #define MSIX_CONTROL 2      /* Message Control in the MSI-X capability */
