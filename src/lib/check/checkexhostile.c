@@ -119,9 +119,12 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 				"%s: not sent: %s", h_names[in], why);
 		goto out;
 	}
-	if ((err = ex_pba_word(x, 0, &w)))
+	/* Without MSI-X there is no pending bit to read (and the ISR, read
+	 * to clear, is left alone): the notification is not judged. */
+	w = 0;
+	if (x->msix && (err = ex_pba_word(x, 0, &w)))
 		goto out;
-	pending_before = w & 1;
+	pending_before = !x->msix || (w & 1);
 	used = vlp_vqs_area(vqs, 0, VLP_VQ_DEVICE);
 	seen = (uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
 	if ((err = send(x, vqs, in, indirect)))
@@ -134,7 +137,7 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 			break;
 	}
 	ex_sleep_ms(PENDING_MS);
-	if ((err = ex_pba_word(x, 0, &w)))
+	if (x->msix && (err = ex_pba_word(x, 0, &w)))
 		goto out;
 	{
 		uint16_t idx =
@@ -145,9 +148,10 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 			h_names[in],
 			idx == seen ? "nothing used" : "used.idx moved (the device returned it)",
 			status, status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
-			pending_before ? "pending before (not judged)"
-			: w & 1        ? "pending (notified)"
-				       : "not pending");
+			!x->msix         ? "not judged (no MSI-X)"
+			: pending_before ? "pending before (not judged)"
+			: w & 1          ? "pending (notified)"
+					 : "not pending");
 	}
 	if ((status & S_NEEDS_RESET) && !pending_before && !x->decided[XR_NEEDS_RESET_NOTIFY]) {
 		vlp_extype_needs_reset(status, (int)(w & 1), -1, &v);
