@@ -653,6 +653,11 @@ enum vlp_rx_fault {
 	VLP_RX_ID_NOT_HEAD,    /* 2.7.8: id is no head in flight */
 	VLP_RX_ID_TWICE,       /* 2.7.8: id of a chain already used */
 	VLP_RX_LEN_OVER,       /* 2.7.8.2: len above the chain's writable bytes */
+	/* 2.7.10.2, after notifications that made nothing new available */
+	VLP_RX_SPURIOUS_USED,     /* a used entry written (used.idx moved or its slot) */
+	VLP_RX_SPURIOUS_RESET,    /* DEVICE_NEEDS_RESET set */
+	VLP_RX_SPURIOUS_NOTIFIED, /* notified with VIRTQ_AVAIL_F_NO_INTERRUPT (a warning) */
+	VLP_RX_SPURIOUS_NEXT,     /* the next READ not returned, or not VIRTIO_BLK_S_OK */
 };
 struct vlp_rx_finding {
 	enum vlp_rx_fault fault;
@@ -661,6 +666,21 @@ struct vlp_rx_finding {
 /* Judges the used entries from seen to idx, marking the chains they
  * return used; at most max findings, their count returned. */
 size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *out, size_t max);
+/* 2.7.10.2 ("The device MUST handle spurious notifications from the
+ * driver."): what a device did with kicks after every chain made available
+ * was used, then with one READ made after them. */
+struct vlp_rx_spurious {
+	unsigned kicks;                 /* notifications sent */
+	uint16_t idx_before, idx_after; /* used.idx before the kicks, and after */
+	bool slot_written;              /* the used entry at idx_before, poisoned, changed */
+	struct vlp_rx_elem slot;        /* what it holds then */
+	uint8_t status;                 /* device_status after the kicks */
+	int pending;                    /* the queue's vector pending after them; -1: not judged */
+	bool answered;                  /* the READ after them came back */
+	uint8_t blk_status;             /* its status byte */
+};
+/* Judges it: at most max findings (VLP_RX_SPURIOUS_*), their count. */
+size_t vlp_rx_judge_spurious(const struct vlp_rx_spurious *s, struct vlp_rx_finding *out, size_t max);
 /* How many of the first n bytes the device demonstrably wrote: up to and
  * including the last byte that differs from fill. */
 size_t vlp_rx_written(const uint8_t *buf, uint8_t fill, size_t n);

@@ -164,7 +164,7 @@ check "notify-suppressed: notified against the driver's suppression" \
 xids() { sect "$1" exercise | sed -n 2p | jq -r ".devices[0].findings[]? | select(.severity == \"$2\") | .check" 2>/dev/null | sort -u; }
 # xnot NAME: the exercise checks NAME did not make, "check: reason" per line.
 xnot() { sect "$1" exercise | sed -n 2p | jq -r '.devices[0].not_checked[]? | "\(.check): \(.reason)"' 2>/dev/null | grep '^exercise-'; }
-rings=(notify-used used-id used-len used-idx readable-intact desc-intact notify-suppressed requests-complete used-after-reset any-layout indirect event-idx-quiet event-idx-notify)
+rings=(notify-used used-id used-len used-idx readable-intact desc-intact notify-suppressed requests-complete used-after-reset any-layout indirect event-idx-quiet event-idx-notify spurious-kick)
 for r in "${rings[@]}"; do
 	check "clean: exercise-$r made and passed" \
 		bash -c "! grep -q '^exercise-$r\$' <<<'$(xids clean error; xids clean warning)' && ! grep -q '^exercise-$r:' <<<'$(xnot clean)'"

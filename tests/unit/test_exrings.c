@@ -3,7 +3,8 @@
  * split used rings: three chains in flight (heads 0, 3, 6, 513 writable
  * bytes each), used entries as a good device writes them and as each
  * fault of tests/vhost-user/faulty-blk.c leaves them; the bytes written
- * against a fill pattern; a changed byte. */
+ * against a fill pattern; a changed byte; kicks with nothing new made
+ * available. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,6 +196,68 @@ static void test_cfggen(void **state)
 	assert_int_equal(first, 0);
 }
 
+/* 2.7.10.2: kicks with nothing new made available.  A device that handles
+ * them writes nothing, keeps its status, stays quiet and answers the READ
+ * after them; each way of not handling them is its own finding (the
+ * notification a warning, 2.7.7.2's SHOULD NOT), and the READ is not
+ * judged where the device already used, or asked for a reset. */
+static void test_spurious(void **state)
+{
+	const struct vlp_rx_spurious good = { 4, 9, 9, false, { P, P }, 0x0f, 0, true, VLP_BLK_S_OK };
+	struct vlp_rx_spurious s;
+	struct vlp_rx_finding f[6];
+
+	(void)state;
+	assert_int_equal(vlp_rx_judge_spurious(&good, f, 6), 0);
+	s = good;
+	s.pending = -1; /* not judged (no MSI-X, or pending before) */
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 0);
+	/* An entry written for no chain, used.idx moved. */
+	s = good;
+	s.idx_after = 10;
+	s.slot_written = true;
+	s.slot = (struct vlp_rx_elem){ 6, 513 };
+	s.answered = false;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SPURIOUS_USED);
+	assert_string_equal(
+		f[0].message,
+		"used.idx moved from 9 to 10 after 4 notifications with nothing new made available");
+	/* The entry written, used.idx not moved (yet). */
+	s.idx_after = 9;
+	s.answered = true;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SPURIOUS_USED);
+	assert_non_null(strstr(f[0].message, "used.ring[9] written (id 6 len 513)"));
+	/* DEVICE_NEEDS_RESET: the READ is not made, so not judged. */
+	s = good;
+	s.status = 0x4f;
+	s.answered = false;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SPURIOUS_RESET);
+	assert_non_null(strstr(f[0].message, "device_status 0x4f (DEVICE_NEEDS_RESET)"));
+	/* Notified against VIRTQ_AVAIL_F_NO_INTERRUPT. */
+	s = good;
+	s.pending = 1;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SPURIOUS_NOTIFIED);
+	/* The READ after them lost, or failed. */
+	s = good;
+	s.answered = false;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SPURIOUS_NEXT);
+	assert_string_equal(f[0].message,
+			    "the READ made after the 4 notifications was not returned within 2000 ms");
+	s.answered = true;
+	s.blk_status = VLP_BLK_S_IOERR;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 6), 1);
+	assert_non_null(strstr(f[0].message, "answered status 1, not VIRTIO_BLK_S_OK"));
+	/* At most max findings. */
+	s.pending = 1;
+	assert_int_equal(vlp_rx_judge_spurious(&s, f, 1), 1);
+	assert_int_equal(f[0].fault, VLP_RX_SPURIOUS_NOTIFIED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,7 +265,7 @@ int main(void)
 		cmocka_unit_test(test_twice),    cmocka_unit_test(test_idx_skip),
 		cmocka_unit_test(test_len_over), cmocka_unit_test(test_written),
 		cmocka_unit_test(test_changed),  cmocka_unit_test(test_same_answer),
-		cmocka_unit_test(test_cfggen),
+		cmocka_unit_test(test_cfggen),   cmocka_unit_test(test_spurious),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,7 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_INDIRECT] = "exercise-indirect",
 	[XR_EVENT_IDX_QUIET] = "exercise-event-idx-quiet",
 	[XR_EVENT_IDX_NOTIFY] = "exercise-event-idx-notify",
+	[XR_SPURIOUS_KICK] = "exercise-spurious-kick",
 	/* one rule, one name: the active row, made here when watched */
 	[XR_CONFIG_GENERATION] = "active-config-generation",
 	[XR_HOSTILE] = "exercise-hostile",
@@ -294,7 +295,8 @@ static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct request *
  * map it (4.1.5.1.2), not changed while the device runs: a device need
  * not pass such a change on (QEMU 7.2's vhost devices give the back-end
  * its call eventfd at DRIVER_OK, none for a queue on NO_VECTOR).  First
- * the reads with notifications suppressed, then one request that asks for
+ * the reads with notifications suppressed, kicks with nothing new made
+ * available and a read after them, then one request that asks for
  * a notification, then a read left in flight at a reset. */
 static int phase_notify(struct ex *x)
 {
@@ -317,6 +319,8 @@ static int phase_notify(struct ex *x)
 		ex_rings_not_run(x, whyopen);
 	} else if (!err) {
 		err = ex_rings(x, vqs, req.q, v);
+		if (!err)
+			err = ex_rings_spurious(x, vqs, req.q, v);
 		if (!err)
 			err = notify_used(x, vqs, &req, v);
 		if (!err)

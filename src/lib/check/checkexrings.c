@@ -22,6 +22,7 @@
 #define RX_LATE_MS 400  /* how long the used ring is watched after a reset */
 #define RX_DATA 512     /* one sector */
 #define RX_FINDINGS 8
+#define RX_KICKS 4 /* notifications with nothing new made available */
 
 /* ------------------------------------------------------------ judging */
 
@@ -107,6 +108,43 @@ bool vlp_rx_changed(const uint8_t *before, const uint8_t *after, size_t n, size_
 	return false;
 }
 
+size_t vlp_rx_judge_spurious(const struct vlp_rx_spurious *s, struct vlp_rx_finding *out, size_t max)
+{
+	size_t n = 0;
+
+	/* 2.7.8: a used entry returns a chain made available; none was. */
+	if (s->idx_after != s->idx_before)
+		add(out, max, &n, VLP_RX_SPURIOUS_USED,
+		    "used.idx moved from %u to %u after %u notifications with nothing new made available",
+		    s->idx_before, s->idx_after, s->kicks);
+	else if (s->slot_written)
+		add(out, max, &n, VLP_RX_SPURIOUS_USED,
+		    "used.ring[%u] written (id %" PRIu32 " len %" PRIu32
+		    ") after %u notifications with nothing new made available",
+		    s->idx_before, s->slot.id, s->slot.len, s->kicks);
+	if (s->status & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET))
+		add(out, max, &n, VLP_RX_SPURIOUS_RESET,
+		    "device_status 0x%02x (DEVICE_NEEDS_RESET) after %u notifications with nothing new made available",
+		    s->status, s->kicks);
+	/* 2.7.7.2: "If flags is 1, the device SHOULD NOT send a notification." */
+	if (s->pending == 1)
+		add(out, max, &n, VLP_RX_SPURIOUS_NOTIFIED,
+		    "the queue's vector pending after %u notifications with nothing new made available and avail flags VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7.2: SHOULD NOT notify)",
+		    s->kicks);
+	/* The READ after them, made unless one of those came first. */
+	if (s->idx_after != s->idx_before || (s->status & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET)))
+		return n;
+	if (!s->answered)
+		add(out, max, &n, VLP_RX_SPURIOUS_NEXT,
+		    "the READ made after the %u notifications was not returned within %u ms",
+		    s->kicks, REQUEST_MS);
+	else if (s->blk_status != VLP_BLK_S_OK)
+		add(out, max, &n, VLP_RX_SPURIOUS_NEXT,
+		    "the READ made after the %u notifications answered status %u, not VIRTIO_BLK_S_OK",
+		    s->kicks, s->blk_status);
+	return n;
+}
+
 bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool answered,
 			uint8_t status, char *msg, size_t msglen)
 {
@@ -133,7 +171,8 @@ bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool a
 static const enum ex_row ring_rows[] = { XR_USED_ID,           XR_USED_LEN,
 					 XR_USED_IDX,          XR_READABLE_UNTOUCHED,
 					 XR_DESC_UNTOUCHED,    XR_NOTIFY_SUPPRESSED,
-					 XR_REQUESTS_COMPLETE, XR_USED_AFTER_RESET };
+					 XR_REQUESTS_COMPLETE, XR_USED_AFTER_RESET,
+					 XR_SPURIOUS_KICK };
 
 void ex_rings_not_run(struct ex *x, const char *why)
 {
@@ -386,6 +425,98 @@ out:
 	free(desc0);
 	free(ring);
 	return err;
+}
+
+/* Why the spurious kicks cannot be sent: every chain of the batch taken
+ * back first (NULL: none left in flight). */
+static const char *batch_taken(struct ex *x, struct vlp_vqs *vqs, unsigned q, int *err)
+{
+	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
+	struct vlp_vq_used u[RX_READS];
+	size_t n;
+
+	*err = 0;
+	while (info->in_flight) {
+		*err = vlp_vqs_poll(x->r.ctx, vqs, q, 0, u, RX_READS, &n, NULL);
+		if (*err == -ETIMEDOUT || *err == -EPROTO) {
+			*err = 0;
+			return "a READ of the batch was not returned, or returned broken (the ring checks judge it)";
+		}
+		if (*err)
+			return "";
+	}
+	return NULL;
+}
+
+int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector)
+{
+	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
+	struct vlp_rx_spurious s = { .kicks = RX_KICKS, .pending = -1 };
+	struct vlp_rx_finding f[RX_FINDINGS];
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR], *used;
+	const char *why = NULL;
+	struct vlp_vq_used u;
+	struct vlp_notify nt;
+	struct vlp_rx_elem e;
+	uint64_t status;
+	unsigned id;
+	uint32_t w;
+	int err = 0;
+
+	if (x->decided[XR_SPURIOUS_KICK])
+		return 0;
+	if (x->unresponsive)
+		why = EX_UNRESPONSIVE;
+	else if (!info || !(used = vlp_vqs_area(vqs, q, VLP_VQ_DEVICE)))
+		why = "the request's queue is not set up";
+	else if ((why = batch_taken(x, vqs, q, &err)) && err)
+		return err;
+	if (why) {
+		ex_not_run(x, XR_SPURIOUS_KICK, "%s", why);
+		return 0;
+	}
+	/* The interrupt is judged on the queue's masked vector, its pending
+	 * bit clear before; with VIRTIO_F_NOTIFY_ON_EMPTY an empty ring may be
+	 * notified whatever avail flags say (6). */
+	if (x->msix && vector != VLP_NO_VECTOR && !vlp_feature_on(x->set, VLP_F_NOTIFY_ON_EMPTY)) {
+		if ((err = ex_pba_word(x, vector, &w)))
+			return err;
+		s.pending = w >> (vector % 32) & 1 ? -1 : 0;
+	}
+	s.idx_before = used_idx(used);
+	poison(used, info->size, s.idx_before, 1);
+	/* 2.7.10.2: notifications with nothing new made available (with
+	 * VIRTIO_F_NOTIFICATION_DATA each carries the unchanged next index). */
+	for (unsigned k = 0; k < RX_KICKS; k++)
+		if ((err = vlp_vqs_kick(x->r.ctx, vqs, q, &nt)))
+			return err;
+	ex_sleep_ms(PENDING_MS);
+	s.idx_after = used_idx(used);
+	e = elem_at(used, s.idx_before % info->size);
+	s.slot_written = e.id != VLP_RX_POISON || e.len != VLP_RX_POISON;
+	s.slot = e;
+	if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
+		return err;
+	s.status = (uint8_t)status;
+	if (s.pending == 0) {
+		if ((err = ex_pba_word(x, vector, &w)))
+			return err;
+		s.pending = w >> (vector % 32) & 1;
+	}
+	/* Then a READ, unless the device asked for a reset. */
+	if (!(status & S_NEEDS_RESET) && s.idx_after == s.idx_before) {
+		if ((err = post_read(x, vqs, q, 0, hdr, &id)) ||
+		    (err = vlp_vqs_kick(x->r.ctx, vqs, q, &nt)) ||
+		    (err = ex_await(x, vqs, q, id, REQUEST_MS, &u, &s.answered)))
+			return err;
+		s.blk_status = s.answered && u.nsegs == 3 ? u.seg_data[2][0] : RX_FILL;
+	}
+	for (size_t i = 0, nf = vlp_rx_judge_spurious(&s, f, RX_FINDINGS); i < nf; i++)
+		ex_fail(x, XR_SPURIOUS_KICK,
+			f[i].fault == VLP_RX_SPURIOUS_NOTIFIED ? VLP_SEV_WARNING : VLP_SEV_ERROR,
+			chk_at_queue(&x->r, q), "queue %u: %s", q, f[i].message);
+	ex_ran(x, XR_SPURIOUS_KICK);
+	return 0;
 }
 
 int ex_rings_late_post(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool *posted)

@@ -166,6 +166,7 @@ enum ex_row {
 	XR_INDIRECT,
 	XR_EVENT_IDX_QUIET,
 	XR_EVENT_IDX_NOTIFY,
+	XR_SPURIOUS_KICK,
 	/* the configuration watched (checkexcfg.c, --watch-config) */
 	XR_CONFIG_GENERATION,
 	/* malformed chains (checkexhostile.c, --hostile) */
@@ -242,6 +243,11 @@ int ex_rings_after_reset(struct ex *x, struct vlp_vqs *vqs, unsigned q, bool pos
  * (used_event far ahead); then one with used_event at its used index,
  * which must be notified. */
 int ex_rings_layouts(struct ex *x);
+/* 2.7.10.2 (exercise-spurious-kick), after ex_rings in its session: the
+ * batch taken back, notifications that make nothing new available, then
+ * no used entry, no DEVICE_NEEDS_RESET, no notification (avail flags
+ * VIRTQ_AVAIL_F_NO_INTERRUPT; a warning) and one READ that completes. */
+int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector);
 /* Waits up to timeout_ms for the used entry of chain id, taking the
  * entries of older chains on the way: *got false when it did not come. */
 int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigned timeout_ms,
