@@ -21,13 +21,18 @@
  * bits): the device must not reach it (never an address that exists). */
 #define H_OUTSIDE_RAM 0xfffffffff000ull
 
-enum h_input { H_LOOP, H_NEXT_RANGE, H_ZERO_LEN, H_OUTSIDE, H_NESTED, H_DISABLED, H_COUNT };
+/* The queue a chain longer than it goes to: its table (Queue Size + 1
+ * descriptors) and buffers then fit the one page of an indirect post. */
+#define H_LONG_QSIZE 16u
+
+enum h_input { H_LOOP, H_NEXT_RANGE, H_ZERO_LEN, H_OUTSIDE, H_NESTED, H_LONG, H_DISABLED, H_COUNT };
 static const char *const h_names[H_COUNT] = {
 	[H_LOOP] = "a descriptor loop (the status descriptor's next is the head)",
 	[H_NEXT_RANGE] = "next out of range (the status descriptor's next is Queue Size)",
 	[H_ZERO_LEN] = "a zero-length device-writable buffer (the data descriptor's len 0)",
 	[H_OUTSIDE] = "an address outside guest RAM (the data descriptor at 0xfffffffff000)",
 	[H_NESTED] = "VIRTQ_DESC_F_INDIRECT inside an indirect table",
+	[H_LONG] = "a chain longer than the queue (an indirect table of Queue Size + 1 descriptors)",
 	[H_DISABLED] = "a READ on a queue the driver disabled (queue_enable written 0)",
 };
 
@@ -46,9 +51,60 @@ static uint64_t get_desc(const uint8_t *d, unsigned row)
 	return vlp_field_read_mem(&vlp_split_desc_table()->fields[row], d);
 }
 
+/* 2.7.5.3.1: "A driver MUST NOT create a descriptor chain longer than the
+ * Queue Size of the device."  The indirect table posted as id (one page:
+ * the table, then its buffers) rewritten as Queue Size + 1 descriptors: the
+ * header, Queue Size - 1 data buffers of the sector's 512 bytes, the status
+ * byte; the ring's descriptor given the table's new length. */
+static void long_table(struct vlp_vqs *vqs, unsigned id, const uint8_t *hdr)
+{
+	const struct vlp_field_table *dt = vlp_split_desc_table();
+	unsigned size = vlp_vqs_info(vqs, 0)->size, n = size + 1, ndata = size - 1;
+	uint8_t *ring_d = vlp_vqs_area(vqs, 0, VLP_VQ_DESC) + (size_t)dt->size * id;
+	uint32_t len;
+	uint8_t *page = (uint8_t *)(uintptr_t)vlp_vqs_buf(vqs, 0, id, &len);
+	uint64_t pa = get_desc(ring_d, VLP_DESC_ADDR);
+	size_t off = ((size_t)dt->size * n + 15) & ~(size_t)15;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *d = page + (size_t)dt->size * i;
+		size_t blen = i == 0       ? VLP_SELFTEST_BLK_HDR
+			      : i == n - 1 ? 1
+			      : i < ndata  ? H_DATA / ndata
+					   : H_DATA - (size_t)(H_DATA / ndata) * (ndata - 1);
+
+		if (i == 0)
+			memcpy(page + off, hdr, VLP_SELFTEST_BLK_HDR);
+		else
+			memset(page + off, 0xa5, blen);
+		put_desc(d, VLP_DESC_ADDR, pa + off);
+		put_desc(d, VLP_DESC_LEN, blen);
+		put_desc(d, VLP_DESC_FLAGS,
+			 (i ? VLP_DESC_F_WRITE : 0) | (i + 1 < n ? VLP_DESC_F_NEXT : 0));
+		put_desc(d, VLP_DESC_NEXT, i + 1 < n ? i + 1 : 0);
+		off = (off + blen + 15) & ~(size_t)15;
+	}
+	put_desc(ring_d, VLP_DESC_LEN, (uint64_t)dt->size * n);
+}
+
+/* The long chain's status byte, its table's last buffer (0xa5 as filled
+ * until the device writes it). */
+static unsigned long_status(struct vlp_vqs *vqs, unsigned id)
+{
+	const struct vlp_field_table *dt = vlp_split_desc_table();
+	unsigned n = vlp_vqs_info(vqs, 0)->size + 1;
+	const uint8_t *ring_d = vlp_vqs_area(vqs, 0, VLP_VQ_DESC) + (size_t)dt->size * id;
+	uint32_t len;
+	const uint8_t *page = vlp_vqs_buf(vqs, 0, id, &len);
+	uint64_t off = get_desc(page + (size_t)dt->size * (n - 1), VLP_DESC_ADDR) -
+		       get_desc(ring_d, VLP_DESC_ADDR);
+
+	return off < VLP_VQ_BUF_MAX ? page[off] : 0xa5;
+}
+
 /* The READ of sector 0, made available, then broken as input says, then
  * kicked. */
-static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirect)
+static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirect, unsigned *head)
 {
 	static uint8_t fill[H_DATA];
 	uint8_t hdr[VLP_SELFTEST_BLK_HDR];
@@ -65,10 +121,12 @@ static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirec
 	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
 	if (in == H_DISABLED && (err = ex_common_write(x, VLP_COMMON_QUEUE_ENABLE, 0, 0)))
 		return err;
-	err = in == H_NESTED && indirect ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, 3, &id)
-					 : vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 3, &id);
+	err = (in == H_NESTED || in == H_LONG) && indirect
+		      ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, 3, &id)
+		      : vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 3, &id);
 	if (err)
 		return err;
+	*head = id;
 	/* The chain's descriptors: head, data, status (post_chain links them
 	 * by next; the table of an indirect one is in its buffer). */
 	d = desc + (size_t)dt->size * id;
@@ -77,7 +135,9 @@ static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirec
 		uint8_t *table = (uint8_t *)(uintptr_t)vlp_vqs_buf(vqs, 0, id, &len);
 
 		put_desc(table, VLP_DESC_FLAGS, get_desc(table, VLP_DESC_FLAGS) | VLP_DESC_F_INDIRECT);
-	} else if (in != H_DISABLED && in != H_NESTED) {
+	} else if (in == H_LONG && indirect) {
+		long_table(vqs, id, hdr);
+	} else if (in != H_DISABLED && in != H_NESTED && in != H_LONG) {
 		uint8_t *data = desc + (size_t)dt->size * get_desc(d, VLP_DESC_NEXT);
 		uint8_t *status = desc + (size_t)dt->size * get_desc(data, VLP_DESC_NEXT);
 
@@ -105,14 +165,31 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	uint64_t status = 0;
 	uint32_t w;
 	uint16_t seen;
+	unsigned head = 0;
 	bool pending_before;
 	char why[160];
 	int err, cerr;
 
 	memcpy(words, x->set, sizeof(words));
-	if (in == H_NESTED)
+	if (in == H_NESTED || in == H_LONG)
 		words[0] |= 1u << VLP_F_INDIRECT_DESC;
+	if (in == H_LONG) {
+		uint64_t max;
+
+		/* After the last session's reset queue_size reads the maximum. */
+		if ((err = ex_common_read(x, VLP_COMMON_QUEUE_SIZE, 0, &max)))
+			return err;
+		if (max < 2) {
+			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+				"%s: not sent: queue 0's queue_size is %" PRIu64, h_names[in], max);
+			return 0;
+		}
+		x->session_qsize = H_LONG_QSIZE;
+		while (x->session_qsize > max)
+			x->session_qsize /= 2;
+	}
 	err = ex_session_open(x, words, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	x->session_qsize = 0;
 	if (err || why[0]) {
 		if (!err)
 			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
@@ -127,7 +204,7 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	pending_before = !x->msix || (w & 1);
 	used = vlp_vqs_area(vqs, 0, VLP_VQ_DEVICE);
 	seen = (uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
-	if ((err = send(x, vqs, in, indirect)))
+	if ((err = send(x, vqs, in, indirect, &head)))
 		goto out;
 	for (unsigned t = 0; t < H_WAIT_MS; t += 10) {
 		ex_sleep_ms(10);
@@ -140,14 +217,29 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	if (x->msix && (err = ex_pba_word(x, 0, &w)))
 		goto out;
 	{
+		const struct vlp_field *ring = &vlp_used_table()->fields[VLP_USED_RING];
 		uint16_t idx =
 			(uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
+		char what[96] = "nothing used";
 
+		if (idx != seen) {
+			const uint8_t *e = used + ring->offset +
+					   (size_t)ring->width * (seen % vlp_vqs_info(vqs, 0)->size);
+			int at = snprintf(
+				what, sizeof(what),
+				"used.idx moved (the device returned it, used len %" PRIu64,
+				vlp_field_read_mem(&vlp_used_elem_table()->fields[VLP_USED_ELEM_LEN],
+						   e));
+
+			if (in == H_LONG && indirect && at > 0 && (size_t)at < sizeof(what))
+				snprintf(what + at, sizeof(what) - (size_t)at, ", status byte %u",
+					 long_status(vqs, head));
+			strncat(what, ")", sizeof(what) - strlen(what) - 1);
+		}
 		ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
 			"%s: %s; device_status 0x%02" PRIx64 "%s; configuration vector %s",
-			h_names[in],
-			idx == seen ? "nothing used" : "used.idx moved (the device returned it)",
-			status, status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
+			h_names[in], what, status,
+			status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
 			!x->msix         ? "not judged (no MSI-X)"
 			: pending_before ? "pending before (not judged)"
 			: w & 1          ? "pending (notified)"
@@ -217,6 +309,14 @@ int ex_hostile(struct ex *x)
 		for (unsigned in = 0; in < H_COUNT && !err; in++) {
 			if (in == H_NESTED && !indirect)
 				continue;
+			if (in == H_LONG && !indirect) {
+				/* A direct chain cannot have more descriptors than
+				 * the table: Queue Size. */
+				ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
+					"%s: not sent: VIRTIO_F_INDIRECT_DESC not offered, and a direct chain cannot be longer than the descriptor table",
+					h_names[in]);
+				continue;
+			}
 			err = one(x, (enum h_input)in, indirect);
 		}
 		if (!err)

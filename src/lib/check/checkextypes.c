@@ -349,7 +349,8 @@ int ex_session_open(struct ex *x, const uint32_t words[VLP_FEATURE_WORDS], unsig
 	}
 	for (unsigned i = 0; !err && i < x->nq; i++)
 		if (!(err = ex_common_read(x, VLP_COMMON_QUEUE_SIZE, i, &size)) && size)
-			err = vlp_drive_queue_setup(&x->d, *vqs, i, 0, &info);
+			err = vlp_drive_queue_setup(&x->d, *vqs, i, i == q ? x->session_qsize : 0,
+						    &info);
 	/* The configuration change event on vector 0, unless the queue has it. */
 	if (!err && x->msix)
 		err = ex_common_write(x, VLP_COMMON_CONFIG_MSIX_VECTOR, 0,

@@ -198,6 +198,7 @@ struct ex {
 	bool unresponsive;
 	unsigned watch_config_ms; /* --watch-config (0: not watched) */
 	bool hostile;             /* --hostile */
+	unsigned session_qsize;   /* queue q's size in ex_session_open (0: the default) */
 };
 #define EX_UNRESPONSIVE "the device returned none of the ring checks' reads within 2000 ms"
 
