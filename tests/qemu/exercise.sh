@@ -265,6 +265,8 @@ done
 for p in "an address outside guest RAM" "VIRTQ_DESC_F_INDIRECT inside" "a chain longer than the queue"; do
 	check "hostile: $p: returned used, no reset needed" grep -q 'used.idx moved' <<<"$(hn "$p")"
 done
+check "hostile: the chain longer than the queue served whole: used len 513, VIRTIO_BLK_S_OK ($(hn "a chain longer" | sed 's/.*: //'))" \
+	grep -q 'used len 513, status byte 0)' <<<"$(hn "a chain longer")"
 check "hostile: a READ works again after the reset" grep -q 'works again' <<<"$(hn "after the malformed chains")"
 check "hostile: exercise-needs-reset made and passed" \
 	jq -e '.devices[0].passed | index("exercise-needs-reset") != null' <<<"$hj" >/dev/null

@@ -32,7 +32,7 @@ static const char *const h_names[H_COUNT] = {
 	[H_ZERO_LEN] = "a zero-length device-writable buffer (the data descriptor's len 0)",
 	[H_OUTSIDE] = "an address outside guest RAM (the data descriptor at 0xfffffffff000)",
 	[H_NESTED] = "VIRTQ_DESC_F_INDIRECT inside an indirect table",
-	[H_LONG] = "a chain longer than the queue (an indirect table of Queue Size + 1 descriptors)",
+	[H_LONG] = "a chain longer than the queue (Queue Size + 1 descriptors, indirect)",
 	[H_DISABLED] = "a READ on a queue the driver disabled (queue_enable written 0)",
 };
 
@@ -220,14 +220,14 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 		const struct vlp_field *ring = &vlp_used_table()->fields[VLP_USED_RING];
 		uint16_t idx =
 			(uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
-		char what[96] = "nothing used";
+		char what[64] = "nothing used";
 
 		if (idx != seen) {
 			const uint8_t *e = used + ring->offset +
 					   (size_t)ring->width * (seen % vlp_vqs_info(vqs, 0)->size);
 			int at = snprintf(
 				what, sizeof(what),
-				"used.idx moved (the device returned it, used len %" PRIu64,
+				"used.idx moved (used len %" PRIu64,
 				vlp_field_read_mem(&vlp_used_elem_table()->fields[VLP_USED_ELEM_LEN],
 						   e));
 
