@@ -73,6 +73,7 @@ enum fault {
 	F_HANG,
 	F_COMPLETE_AFTER_RESET,
 	F_OUT_OF_ORDER,
+	F_SPURIOUS_USED,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -146,6 +147,11 @@ static const struct fault_row {
 	/* 5.2.6.2: "MUST set the status byte to VIRTIO_BLK_S_IOERR for a write
 	 * request if the VIRTIO_BLK_F_RO feature if offered, and MUST NOT write
 	 * any data". */
+	/* 2.7.10.2: "The device MUST handle spurious notifications from the
+	 * driver." */
+	[F_SPURIOUS_USED] = {"spurious-used", "2.7.10.2",
+			     "a kick that makes nothing new available returns the last chain "
+			     "returned once more (used.len 0)"},
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -180,6 +186,8 @@ struct vq {
 	uint16_t last_avail, used_idx;
 	int kick, call, err;
 	bool started, enabled, broken;
+	bool returned; /* a chain was returned since the start: last_head */
+	uint16_t last_head;
 	struct held held[QUEUE_SIZE_MAX];
 	unsigned nheld;
 	struct timespec late; /* complete-after-reset: when to complete */
@@ -659,6 +667,8 @@ static void complete(struct vq *q, uint16_t head, uint32_t len, const struct cha
 {
 	uint32_t id = head;
 
+	q->last_head = head;
+	q->returned = true;
 	if (on(F_USED_ID_NOT_HEAD)) {
 		id = c && c->second >= 0 ? (uint32_t)c->second : (head + 1u) % q->num;
 		applied(F_USED_ID_NOT_HEAD, "chain %u returned as id %u", head, id);
@@ -717,6 +727,20 @@ static void publish(struct vq *q, uint16_t old)
 	}
 	S.notified++;
 	signal_fd(q->call);
+}
+
+/* A kick with nothing new made available: with spurious-used, the last
+ * chain returned goes into the used ring once more. */
+static void spurious(struct vq *q)
+{
+	uint16_t old = q->used_idx;
+
+	if (!on(F_SPURIOUS_USED) || !q->started || !q->enabled || q->broken || !q->used ||
+	    !q->returned || ld16(q->avail + 2) != q->last_avail)
+		return;
+	put_used(q, q->last_head, 0);
+	applied(F_SPURIOUS_USED, "a kick with nothing new: chain %u returned again", q->last_head);
+	publish(q, old);
 }
 
 static void ring_broken(struct vq *q, uint16_t head)
@@ -845,6 +869,7 @@ static void start_if_ready(struct vq *q)
 	q->used_idx = ld16(q->used + 2);
 	q->started = true;
 	q->broken = false;
+	q->returned = false;
 	/* Without the protocol features a ring starts enabled (vhost-user.rst, "Ring states"). */
 	if (!(S.acked >> VU_F_PROTOCOL_FEATURES & 1))
 		q->enabled = true;
@@ -1355,6 +1380,7 @@ int main(int argc, char **argv)
 				continue;
 			while (read(q->kick, &v, sizeof(v)) == sizeof(v))
 				;
+			spurious(q);
 			process(q);
 		}
 	}

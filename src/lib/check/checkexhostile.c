@@ -210,11 +210,14 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 		ex_sleep_ms(10);
 		if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
 			goto out;
-		if (status & S_NEEDS_RESET)
+		/* Decided: the device asked for a reset, or returned the chain. */
+		if ((status & S_NEEDS_RESET) ||
+		    (uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used) != seen)
 			break;
 	}
 	ex_sleep_ms(PENDING_MS);
-	if (x->msix && (err = ex_pba_word(x, 0, &w)))
+	if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)) ||
+	    (x->msix && (err = ex_pba_word(x, 0, &w))))
 		goto out;
 	{
 		const struct vlp_field *ring = &vlp_used_table()->fields[VLP_USED_RING];
@@ -226,8 +229,7 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 			const uint8_t *e = used + ring->offset +
 					   (size_t)ring->width * (seen % vlp_vqs_info(vqs, 0)->size);
 			int at = snprintf(
-				what, sizeof(what),
-				"used.idx moved (used len %" PRIu64,
+				what, sizeof(what), "used.idx moved (used len %" PRIu64,
 				vlp_field_read_mem(&vlp_used_elem_table()->fields[VLP_USED_ELEM_LEN],
 						   e));
 
