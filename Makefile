@@ -31,10 +31,15 @@ READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lrea
 # pkg-config finds libvirt-qemu (Debian: libvirt-dev); VLP_LIBVIRT=no builds
 # without it (then --domain says so).  --version tells which.
 VLP_LIBVIRT ?= auto
+# Only its headers are used at build time: the library loads libvirt-qemu.so.0
+# when --domain needs it (src/lib/core/monitor_libvirt.c says why), so
+# LIBVIRT_LIBS is what links with libvlp: -ldl for dlopen (part of libc
+# since glibc 2.34; the name still links).
 ifneq ($(VLP_LIBVIRT),no)
-LIBVIRT_LIBS := $(shell $(PKG_CONFIG) --libs libvirt-qemu libvirt 2>/dev/null)
+LIBVIRT_FOUND := $(shell $(PKG_CONFIG) --exists libvirt-qemu libvirt 2>/dev/null && echo yes)
 endif
-ifneq ($(LIBVIRT_LIBS),)
+ifeq ($(LIBVIRT_FOUND),yes)
+LIBVIRT_LIBS := -ldl
 LIBVIRT_CFLAGS := -DVLP_HAVE_LIBVIRT $(shell $(PKG_CONFIG) --cflags libvirt-qemu libvirt 2>/dev/null)
 else ifeq ($(VLP_LIBVIRT),yes)
 $(error VLP_LIBVIRT=yes: pkg-config finds no libvirt-qemu (install libvirt-dev))
