@@ -45,7 +45,7 @@
 #
 # Output: FAIL lines, "note:" lines, then "qemu-host: N passed, M failed"; exit 0 only if
 # every check passed. Not root: "SKIP: reason" and exit 0 (vlp_setup_or_skip).
-# About 55 s (48 s before the packed virtio-blk was added).
+# About 51-55 s (45 s before the packed virtio-blk was added, measured back to back).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
