@@ -428,9 +428,10 @@ uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
  * 2.8.21).  *id: the buffer id the used entry will carry. */
 int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
 		size_t data_len, size_t len, unsigned *id);
-/* Makes a chain of n buffers available as one (2.7.5 NEXT, split rings
- * only: -EOPNOTSUPP on a packed one); device-writable buffers last
- * (2.7.4.2).  *id: the head, which the used entry will carry. */
+/* Makes a chain of n buffers available as one (split: 2.7.5 NEXT;
+ * packed: n descriptors in the next slots, 2.8.6); device-writable
+ * buffers last (2.7.4.2).  *id: the head (packed: the Buffer ID), which
+ * the used entry will carry. */
 int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 		      unsigned n, unsigned *id);
 /* Makes one indirect table of n buffers available (2.7.5.3, split rings
@@ -443,7 +444,9 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 /* The memory of descriptor id (NULL: none; *len the length posted). */
 const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len);
 /* Avail flags 0 or VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7) on a split ring
- * without VIRTIO_F_EVENT_IDX (-ENOTSUP otherwise; q names the queue). */
+ * without VIRTIO_F_EVENT_IDX, the Driver Event Suppression flags ENABLE or
+ * DISABLE (2.8.10) on a packed ring (-ENOTSUP otherwise; q names the
+ * queue). */
 int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, bool on);
 /* used_event set to v (2.7.7.2: a notification when the device writes
  * the used entry at index v), on a split ring with VIRTIO_F_EVENT_IDX
@@ -463,9 +466,9 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 int vlp_vqs_post_indirect(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 			  const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
-/* Asks for used buffer notifications on split queue q (avail flags 0,
- * 2.7.7) or suppresses them again (VIRTQ_AVAIL_F_NO_INTERRUPT): -ENOTSUP
- * for a packed ring or with VIRTIO_F_EVENT_IDX. */
+/* Asks for used buffer notifications on queue q (split: avail flags 0,
+ * 2.7.7; packed: event flags ENABLE, 2.8.10) or suppresses them again:
+ * -ENOTSUP on a split ring with VIRTIO_F_EVENT_IDX. */
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool on);
 int vlp_vqs_used_event(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, uint16_t idx);
 /* Ring area a of queue q (NULL: not set up), and the memory of its
