@@ -684,4 +684,49 @@ enum vlp_cfggen_verdict vlp_cfggen_judge(const uint64_t *before, const uint64_t 
 bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool answered,
 			uint8_t status, char *msg, size_t msglen);
 
+/* ---- The packed ring exercise checks' judgements (checkexpacked.c). */
+/* A packed descriptor (2.8.13) as read from the ring. */
+struct vlp_px_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id, flags;
+};
+/* A list the driver made available: its Buffer ID, the ring slots it took
+ * (consecutive, in the order made available from the window's start) and
+ * its device-writable bytes; the judge marks it used (batched: by a later
+ * buffer's used descriptor, IN_ORDER, 2.8.8) and where. */
+struct vlp_px_chain {
+	unsigned id, ndesc;
+	uint32_t writable;
+	bool used, batched;
+	unsigned slot;
+};
+struct vlp_px_window {
+	unsigned size;                            /* Queue Size */
+	unsigned start;                           /* the first list's first slot */
+	bool wrap;                                /* the Device Ring Wrap Counter there (2.8.1) */
+	bool in_order;                            /* VIRTIO_F_IN_ORDER negotiated */
+	const struct vlp_px_desc *before, *after; /* size slots: as made available, as read */
+	struct vlp_px_chain *chains;
+	size_t nchains;
+	unsigned end;  /* set: where the next used descriptor goes */
+	bool end_wrap; /* set: the wrap counter there */
+};
+enum vlp_px_fault {
+	VLP_PX_ID_UNKNOWN,   /* 2.8: a Buffer ID not made available */
+	VLP_PX_ID_TWICE,     /* 2.8: a Buffer ID already used */
+	VLP_PX_FLAGS,        /* 2.8.1: written, AVAIL and USED not both the wrap counter */
+	VLP_PX_LEN,          /* 2.8.4: len above the writable bytes */
+	VLP_PX_SKIP_WRITTEN, /* 2.8.6: a slot the device skips was written */
+	VLP_PX_OUT_OF_ORDER, /* 6.2: IN_ORDER, a buffer used after a later one */
+};
+struct vlp_px_finding {
+	enum vlp_px_fault fault;
+	char message[200]; /* the evidence: slot, id, flags, len, wrap counter */
+};
+/* Walks the used descriptors from w->start as a driver does (2.8.6, 2.8.8),
+ * marking the lists they return; at most max findings, their count
+ * returned. */
+size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t max);
+
 #endif /* VLP_INTERNAL_H */
