@@ -202,13 +202,43 @@ static void test_in_order(void **state)
 	assert_int_equal(judge(f), 0);
 }
 
+/* A list's buffers against its used descriptor (2.8.4, 6.2). */
+static void test_list(void **state)
+{
+	struct vlp_px_chain ch = { 3, 3, 513, true, false, 0 };
+	struct vlp_px_desc u = { 0, 513, 3, AV | US | WR };
+	struct vlp_px_finding f;
+
+	(void)state;
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 0);
+	u.len = 100; /* below what was written */
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 1);
+	assert_int_equal(f.fault, VLP_PX_LEN_UNDER);
+	assert_non_null(strstr(f.message, "len 100 but the first 513"));
+	u.flags = AV | US; /* written, WRITE clear */
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 1);
+	assert_int_equal(f.fault, VLP_PX_NO_WRITE);
+	u.flags = AV | US | WR;
+	u.len = 513;
+	/* IN_ORDER: a batched list must have been used (its status written) */
+	ch.batched = true;
+	u.id = 6;
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 0);
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 300, 513, &f), 1);
+	assert_int_equal(f.fault, VLP_PX_BATCH_UNUSED);
+	assert_non_null(strstr(f.message, "id 3 returned in a batch by id 6"));
+	/* not used: nothing to judge */
+	ch.used = false;
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 0, 513, &f), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),     cmocka_unit_test(test_none),
 		cmocka_unit_test(test_id),       cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_len),      cmocka_unit_test(test_skip),
-		cmocka_unit_test(test_in_order),
+		cmocka_unit_test(test_in_order), cmocka_unit_test(test_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,6 +161,33 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t 
 	return n;
 }
 
+size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc *u, size_t written,
+			 size_t seen, struct vlp_px_finding *out)
+{
+	size_t n = 0;
+
+	if (!ch->used)
+		return 0;
+	/* 6.2 with 2.8.8: a batch returns lists the device used completely. */
+	if (ch->batched && written < seen)
+		add(out, 1, &n, VLP_PX_BATCH_UNUSED,
+		    "id %u returned in a batch by id %u at slot %u (IN_ORDER), but its status byte is still the fill: not used",
+		    ch->id, u->id, ch->slot);
+	else if (ch->batched)
+		return 0;
+	else if (written && !(u->flags & VLP_DESC_F_WRITE))
+		add(out, 1, &n, VLP_PX_NO_WRITE,
+		    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+		    " without VIRTQ_DESC_F_WRITE (len reserved), %zu device-writable bytes written",
+		    ch->slot, u->id, u->flags, u->len, written);
+	else if ((u->flags & VLP_DESC_F_WRITE) && u->len <= ch->writable && u->len < written)
+		add(out, 1, &n, VLP_PX_LEN_UNDER,
+		    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+		    " but the first %zu device-writable bytes differ from the fill",
+		    ch->slot, u->id, u->flags, u->len, written);
+	return n;
+}
+
 /* ------------------------------------------------------------ the device */
 
 static const enum ex_row packed_rows[] = {
@@ -254,19 +281,20 @@ static void fault_row(struct ex *x, const struct vlp_px_finding *f)
 		[VLP_PX_ID_UNKNOWN] = XR_PACKED_USED_ID,     [VLP_PX_ID_TWICE] = XR_PACKED_USED_ID,
 		[VLP_PX_FLAGS] = XR_PACKED_USED_FLAGS,       [VLP_PX_LEN] = XR_PACKED_USED_LEN,
 		[VLP_PX_SKIP_WRITTEN] = XR_PACKED_LIST_SKIP, [VLP_PX_OUT_OF_ORDER] = XR_IN_ORDER,
+		[VLP_PX_LEN_UNDER] = XR_PACKED_USED_LEN,     [VLP_PX_NO_WRITE] = XR_PACKED_USED_LEN,
+		[VLP_PX_BATCH_UNUSED] = XR_IN_ORDER,
 	};
 
 	ex_fail(x, rows[f->fault], VLP_SEV_ERROR, chk_at_queue(&x->r, 0), "queue 0: %s", f->message);
 }
 
-/* One list as the device left it: the header as posted (2.8.15), len at
- * least the bytes written and WRITE set when it wrote (2.8.4), and with
- * IN_ORDER a batched list's status written (6.2). */
+/* One list as the device left it: the header as posted (2.8.15), and
+ * its device-writable bytes against the used descriptor (2.8.4, 6.2). */
 static void judge_buffers(struct px *p, size_t k)
 {
 	struct ex *x = p->x;
 	const struct vlp_px_chain *ch = &p->chains[k];
-	const struct vlp_px_desc *u = &p->after[ch->slot];
+	struct vlp_px_finding f;
 	const uint8_t *buf;
 	uint32_t len;
 	size_t off, written = 0, seen = 0;
@@ -290,23 +318,8 @@ static void judge_buffers(struct px *p, size_t k)
 			written = seen + w;
 		seen += len;
 	}
-	if (ch->batched) {
-		if (written < seen)
-			ex_fail(x, XR_IN_ORDER, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
-				"queue 0: id %u returned in a batch by id %u at slot %u (IN_ORDER), but its status byte is still the 0x%02x it was filled with: not used",
-				ch->id, u->id, ch->slot, PX_FILL);
-		return;
-	}
-	if (written && !(u->flags & VLP_DESC_F_WRITE))
-		ex_fail(x, XR_PACKED_USED_LEN, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
-			"queue 0: slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-			" without VIRTQ_DESC_F_WRITE (its len reserved) though %zu device-writable bytes were written",
-			ch->slot, u->id, u->flags, u->len, written);
-	else if ((u->flags & VLP_DESC_F_WRITE) && u->len <= ch->writable && u->len < written)
-		ex_fail(x, XR_PACKED_USED_LEN, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
-			"queue 0: slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-			" but the first %zu device-writable bytes differ from the 0x%02x they were filled with",
-			ch->slot, u->id, u->flags, u->len, written, PX_FILL);
+	if (vlp_px_judge_list(ch, &p->after[ch->slot], written, seen, &f))
+		fault_row(x, &f);
 }
 
 /* The vector's pending bit clear before the requests (false: the
