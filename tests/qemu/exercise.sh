@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # --check --exercise in one guest (booted with --unbind) on QEMU 7.2's virtio-rng,
-# virtio-blk (and a read-only one with packed=on: the packed ring checks), virtio-serial with a virtconsole, virtio-scsi with a
-# disk, virtio-balloon and virtio-net with a control queue (frames arriving from the host
-# over -netdev socket): every exercise check runs or is NOT RUN with a
-# reason on each; each failure is one of QEMU 7.2's documented deviations (below, with
-# the spec sentence and QEMU's source), every other check passes; -J lists them in
-# passed; -o junit is read by python3-junitparser; --rebind binds virtio-pci to the
-# virtio-blk again and the guest reads the image's sector 0 through /dev/vda; the
-# devices are left reset (QMP status 0); a bound device and a non-root run are refused
-# in one line, nothing written.  The seconds each device type took are printed.
+# virtio-blk (and a read-only one with packed=on: the packed ring checks), virtio-serial
+# with a virtconsole, virtio-scsi with a disk, virtio-balloon and virtio-net with a
+# control queue (frames arriving from the host over -netdev socket): every exercise
+# check runs or is NOT RUN with a reason on each; each failure is one of QEMU 7.2's
+# documented deviations (below, with the spec sentence and QEMU's source), every other
+# check passes; -J lists them in passed; -o junit is read by python3-junitparser;
+# --rebind binds virtio-pci to the virtio-blk again and the guest reads the image's
+# sector 0 through /dev/vda; the devices are left reset (QMP status 0); a bound device
+# and a non-root run are refused in one line, nothing written.  The seconds each device
+# type took are printed.
 # Prints "exercise: N passed, M failed".
 #   tests/qemu/exercise.sh [TOOL]   (VLP_QEMU_CACHE: the kernel cache, see README.md;
 #   VLP_EXERCISE_KEEP=DIR keeps the work folder there)
