@@ -720,7 +720,7 @@ enum vlp_px_fault {
 	VLP_PX_SKIP_WRITTEN, /* 2.8.6: a slot the device skips was written */
 	VLP_PX_OUT_OF_ORDER, /* 6.2: IN_ORDER, a buffer used after a later one */
 	VLP_PX_LEN_UNDER,    /* 2.8.4: len below the bytes written */
-	VLP_PX_NO_WRITE,     /* 2.8.4: bytes written, VIRTQ_DESC_F_WRITE clear */
+	VLP_PX_NO_WRITE,     /* 2.8.3: bytes written, VIRTQ_DESC_F_WRITE clear */
 	VLP_PX_BATCH_UNUSED, /* 6.2: IN_ORDER, a batched list not used */
 };
 struct vlp_px_finding {
@@ -733,8 +733,8 @@ struct vlp_px_finding {
 size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t max);
 /* One used list's buffers against its used descriptor u (for a batched
  * list: the batch's): written of its seen device-writable bytes differ
- * from the fill (the status byte last).  0 or 1 finding in *out. */
+ * from the fill (the status byte last).  At most 2 findings in out[2]. */
 size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc *u, size_t written,
-			 size_t seen, struct vlp_px_finding *out);
+			 size_t seen, struct vlp_px_finding out[2]);
 
 #endif /* VLP_INTERNAL_H */

@@ -207,29 +207,37 @@ static void test_list(void **state)
 {
 	struct vlp_px_chain ch = { 3, 3, 513, true, false, 0 };
 	struct vlp_px_desc u = { 0, 513, 3, AV | US | WR };
-	struct vlp_px_finding f;
+	struct vlp_px_finding f[2];
 
 	(void)state;
-	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 0);
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, f), 0);
 	u.len = 100; /* below what was written */
-	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 1);
-	assert_int_equal(f.fault, VLP_PX_LEN_UNDER);
-	assert_non_null(strstr(f.message, "len 100 but the first 513"));
-	u.flags = AV | US; /* written, WRITE clear */
-	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 1);
-	assert_int_equal(f.fault, VLP_PX_NO_WRITE);
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, f), 1);
+	assert_int_equal(f[0].fault, VLP_PX_LEN_UNDER);
+	assert_non_null(strstr(f[0].message, "len 100 but the first 513"));
+	/* written, WRITE clear (QEMU 7.2): that, and len still judged */
+	u.flags = AV | US;
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, f), 2);
+	assert_int_equal(f[0].fault, VLP_PX_NO_WRITE);
+	assert_int_equal(f[1].fault, VLP_PX_LEN_UNDER);
+	u.len = 513;
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, f), 1);
+	assert_int_equal(f[0].fault, VLP_PX_NO_WRITE);
+	/* nothing written, WRITE clear: len reserved, nothing to judge */
+	u.len = 7;
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 0, 513, f), 0);
 	u.flags = AV | US | WR;
 	u.len = 513;
 	/* IN_ORDER: a batched list must have been used (its status written) */
 	ch.batched = true;
 	u.id = 6;
-	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, &f), 0);
-	assert_int_equal(vlp_px_judge_list(&ch, &u, 300, 513, &f), 1);
-	assert_int_equal(f.fault, VLP_PX_BATCH_UNUSED);
-	assert_non_null(strstr(f.message, "id 3 returned in a batch by id 6"));
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, f), 0);
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 300, 513, f), 1);
+	assert_int_equal(f[0].fault, VLP_PX_BATCH_UNUSED);
+	assert_non_null(strstr(f[0].message, "id 3 returned in a batch by id 6"));
 	/* not used: nothing to judge */
 	ch.used = false;
-	assert_int_equal(vlp_px_judge_list(&ch, &u, 0, 513, &f), 0);
+	assert_int_equal(vlp_px_judge_list(&ch, &u, 0, 513, f), 0);
 }
 
 int main(void)

@@ -72,6 +72,7 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_PACKED_USED_ID] = "exercise-packed-used-id",
 	[XR_PACKED_USED_FLAGS] = "exercise-packed-used-flags",
 	[XR_PACKED_USED_LEN] = "exercise-packed-used-len",
+	[XR_PACKED_USED_WRITE] = "exercise-packed-used-write",
 	[XR_PACKED_LIST_SKIP] = "exercise-packed-list-skip",
 	[XR_PACKED_READABLE] = "exercise-packed-readable",
 	[XR_PACKED_REQUESTS_COMPLETE] = "exercise-packed-complete",

@@ -162,26 +162,30 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t 
 }
 
 size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc *u, size_t written,
-			 size_t seen, struct vlp_px_finding *out)
+			 size_t seen, struct vlp_px_finding out[2])
 {
 	size_t n = 0;
 
 	if (!ch->used)
 		return 0;
 	/* 6.2 with 2.8.8: a batch returns lists the device used completely. */
-	if (ch->batched && written < seen)
-		add(out, 1, &n, VLP_PX_BATCH_UNUSED,
-		    "id %u returned in a batch by id %u at slot %u (IN_ORDER), but its status byte is still the fill: not used",
-		    ch->id, u->id, ch->slot);
-	else if (ch->batched)
-		return 0;
-	else if (written && !(u->flags & VLP_DESC_F_WRITE))
-		add(out, 1, &n, VLP_PX_NO_WRITE,
+	if (ch->batched) {
+		if (written < seen)
+			add(out, 2, &n, VLP_PX_BATCH_UNUSED,
+			    "id %u returned in a batch by id %u at slot %u (IN_ORDER), but its status byte is still the fill: not used",
+			    ch->id, u->id, ch->slot);
+		return n;
+	}
+	/* 2.8.3: WRITE says the device wrote. */
+	if (written && !(u->flags & VLP_DESC_F_WRITE))
+		add(out, 2, &n, VLP_PX_NO_WRITE,
 		    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
 		    " without VIRTQ_DESC_F_WRITE (len reserved), %zu device-writable bytes written",
 		    ch->slot, u->id, u->flags, u->len, written);
-	else if ((u->flags & VLP_DESC_F_WRITE) && u->len <= ch->writable && u->len < written)
-		add(out, 1, &n, VLP_PX_LEN_UNDER,
+	/* 2.8.4: len counts the bytes written (judged where the device wrote,
+	 * with WRITE or without: what it meant). */
+	if ((written || (u->flags & VLP_DESC_F_WRITE)) && u->len <= ch->writable && u->len < written)
+		add(out, 2, &n, VLP_PX_LEN_UNDER,
 		    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
 		    " but the first %zu device-writable bytes differ from the fill",
 		    ch->slot, u->id, u->flags, u->len, written);
@@ -191,9 +195,11 @@ size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc
 /* ------------------------------------------------------------ the device */
 
 static const enum ex_row packed_rows[] = {
-	XR_PACKED_USED_ID,   XR_PACKED_USED_FLAGS, XR_PACKED_USED_LEN,
-	XR_PACKED_LIST_SKIP, XR_PACKED_READABLE,   XR_PACKED_REQUESTS_COMPLETE,
-	XR_PACKED_NOTIFY,    XR_PACKED_NOTIFY_OFF, XR_IN_ORDER,
+	XR_PACKED_USED_ID,           XR_PACKED_USED_FLAGS,
+	XR_PACKED_USED_LEN,          XR_PACKED_USED_WRITE,
+	XR_PACKED_LIST_SKIP,         XR_PACKED_READABLE,
+	XR_PACKED_REQUESTS_COMPLETE, XR_PACKED_NOTIFY,
+	XR_PACKED_NOTIFY_OFF,        XR_IN_ORDER,
 };
 
 static void packed_not_run(struct ex *x, const char *why)
@@ -278,10 +284,14 @@ static size_t wait_walk(struct px *p, struct vlp_px_window *w, struct vlp_px_fin
 static void fault_row(struct ex *x, const struct vlp_px_finding *f)
 {
 	static const enum ex_row rows[] = {
-		[VLP_PX_ID_UNKNOWN] = XR_PACKED_USED_ID,     [VLP_PX_ID_TWICE] = XR_PACKED_USED_ID,
-		[VLP_PX_FLAGS] = XR_PACKED_USED_FLAGS,       [VLP_PX_LEN] = XR_PACKED_USED_LEN,
-		[VLP_PX_SKIP_WRITTEN] = XR_PACKED_LIST_SKIP, [VLP_PX_OUT_OF_ORDER] = XR_IN_ORDER,
-		[VLP_PX_LEN_UNDER] = XR_PACKED_USED_LEN,     [VLP_PX_NO_WRITE] = XR_PACKED_USED_LEN,
+		[VLP_PX_ID_UNKNOWN] = XR_PACKED_USED_ID,
+		[VLP_PX_ID_TWICE] = XR_PACKED_USED_ID,
+		[VLP_PX_FLAGS] = XR_PACKED_USED_FLAGS,
+		[VLP_PX_LEN] = XR_PACKED_USED_LEN,
+		[VLP_PX_SKIP_WRITTEN] = XR_PACKED_LIST_SKIP,
+		[VLP_PX_OUT_OF_ORDER] = XR_IN_ORDER,
+		[VLP_PX_LEN_UNDER] = XR_PACKED_USED_LEN,
+		[VLP_PX_NO_WRITE] = XR_PACKED_USED_WRITE,
 		[VLP_PX_BATCH_UNUSED] = XR_IN_ORDER,
 	};
 
@@ -294,7 +304,8 @@ static void judge_buffers(struct px *p, size_t k)
 {
 	struct ex *x = p->x;
 	const struct vlp_px_chain *ch = &p->chains[k];
-	struct vlp_px_finding f;
+	struct vlp_px_finding f[2];
+	size_t nf;
 	const uint8_t *buf;
 	uint32_t len;
 	size_t off, written = 0, seen = 0;
@@ -318,8 +329,9 @@ static void judge_buffers(struct px *p, size_t k)
 			written = seen + w;
 		seen += len;
 	}
-	if (vlp_px_judge_list(ch, &p->after[ch->slot], written, seen, &f))
-		fault_row(x, &f);
+	nf = vlp_px_judge_list(ch, &p->after[ch->slot], written, seen, f);
+	for (size_t i = 0; i < nf; i++)
+		fault_row(x, &f[i]);
 }
 
 /* The vector's pending bit clear before the requests (false: the
@@ -372,11 +384,17 @@ static int batch(struct px *p, struct vlp_px_window *w)
 	for (size_t i = 0; i < nf; i++)
 		fault_row(x, &f[i]);
 	for (unsigned k = 0; k < PX_READS; k++) {
+		const struct vlp_px_desc *e = &p->after[w->end];
+
 		if (!p->chains[k].used)
 			ex_fail(x, XR_PACKED_REQUESTS_COMPLETE, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
-				"queue 0: READ of sector %u (id %u, slots %u-%u) not used after %u ms (next used slot %u, wrap counter %u)",
+				"queue 0: READ of sector %u (id %u, slots %u-%u) not used after %u ms; slot %u (wrap counter %u) reads id %u flags 0x%04x len %" PRIu32
+				", Device Event Suppression flags 0x%04x",
 				k, p->chains[k].id, k * PX_NDESC, k * PX_NDESC + PX_NDESC - 1,
-				waited, w->end, w->end_wrap);
+				waited, w->end, w->end_wrap, e->id, e->flags, e->len,
+				(unsigned)vlp_field_read_mem(
+					&vlp_event_suppress_table()->fields[VLP_EVENT_FLAGS],
+					vlp_vqs_area(p->vqs, 0, VLP_VQ_DEVICE)));
 		judge_buffers(p, k);
 	}
 	ex_ran(x, XR_PACKED_REQUESTS_COMPLETE);
@@ -389,6 +407,7 @@ static int batch(struct px *p, struct vlp_px_window *w)
 	ex_ran(x, XR_PACKED_USED_ID);
 	ex_ran(x, XR_PACKED_USED_FLAGS);
 	ex_ran(x, XR_PACKED_USED_LEN);
+	ex_ran(x, XR_PACKED_USED_WRITE);
 	ex_ran(x, XR_PACKED_LIST_SKIP);
 	ex_ran(x, XR_PACKED_READABLE);
 	if (p->in_order)
