@@ -253,15 +253,15 @@ struct px {
 	uint8_t hdr[PX_READS + 1][VLP_SELFTEST_BLK_HDR];
 };
 
-/* Waits up to REQUEST_MS for lists first..n-1 to be used, then
- * PX_SETTLE_MS more; the last walk's findings in f. */
+/* Waits up to REQUEST_MS for every list of w to be used (or a finding),
+ * then PX_SETTLE_MS more; the last walk's findings in f. */
 static size_t wait_walk(struct px *p, struct vlp_px_window *w, struct vlp_px_finding *f, unsigned *waited)
 {
-	size_t nf = 0;
 	unsigned t = 0;
 
 	for (;; t++) {
 		bool all = true;
+		size_t nf;
 
 		for (size_t c = 0; c < w->nchains; c++)
 			w->chains[c].used = w->chains[c].batched = false;

@@ -370,7 +370,7 @@ static int packed_chain(struct vlp_vq *vq, const struct vlp_vq_seg *segs, unsign
 			const uint64_t *pa, unsigned id, unsigned *id_out)
 {
 	const struct vlp_field_table *dt = vlp_packed_desc_table();
-	uint8_t *first = NULL;
+	uint8_t *first = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
 	uint16_t first_flags = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -382,12 +382,10 @@ static int packed_chain(struct vlp_vq *vq, const struct vlp_vq_seg *segs, unsign
 		put(d, dt, VLP_PDESC_ADDR, pa[i]);
 		put(d, dt, VLP_PDESC_LEN, segs[i].len);
 		put(d, dt, VLP_PDESC_ID, id);
-		if (i) {
+		if (i)
 			put(d, dt, VLP_PDESC_FLAGS, flags);
-		} else {
-			first = d;
+		else
 			first_flags = flags;
-		}
 		if (++vq->next_avail == vq->info.size) {
 			vq->next_avail = 0;
 			vq->avail_wrap = !vq->avail_wrap;
