@@ -31,10 +31,15 @@ READLINE_LIBS := $(shell $(PKG_CONFIG) --libs readline 2>/dev/null || echo -lrea
 # pkg-config finds libvirt-qemu (Debian: libvirt-dev); VLP_LIBVIRT=no builds
 # without it (then --domain says so).  --version tells which.
 VLP_LIBVIRT ?= auto
+# Only its headers are used at build time: the library loads libvirt-qemu.so.0
+# when --domain needs it (src/lib/core/monitor_libvirt.c says why), so
+# LIBVIRT_LIBS is what links with libvlp: -ldl for dlopen (part of libc
+# since glibc 2.34; the name still links).
 ifneq ($(VLP_LIBVIRT),no)
-LIBVIRT_LIBS := $(shell $(PKG_CONFIG) --libs libvirt-qemu libvirt 2>/dev/null)
+LIBVIRT_FOUND := $(shell $(PKG_CONFIG) --exists libvirt-qemu libvirt 2>/dev/null && echo yes)
 endif
-ifneq ($(LIBVIRT_LIBS),)
+ifeq ($(LIBVIRT_FOUND),yes)
+LIBVIRT_LIBS := -ldl
 LIBVIRT_CFLAGS := -DVLP_HAVE_LIBVIRT $(shell $(PKG_CONFIG) --cflags libvirt-qemu libvirt 2>/dev/null)
 else ifeq ($(VLP_LIBVIRT),yes)
 $(error VLP_LIBVIRT=yes: pkg-config finds no libvirt-qemu (install libvirt-dev))
@@ -232,6 +237,15 @@ $(B)/san/%: tests/unit/%.c $(SAN_OBJ)
 	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes -O1 -g $(SAN_FLAGS) $(LDFLAGS) -o $@ $< \
 		$(SAN_OBJ) $(CLI_LDLIBS) $(CMOCKA_LIBS)
 
+# The fuzz target without libFuzzer, run once per file named (tests/fuzz/replay.c):
+# make valgrind replays every dump through it in one process.
+FUZZ_REPLAY := $(B)/tests/fuzz-replay
+$(FUZZ_REPLAY): tests/fuzz/replay.c tests/fuzz/fuzz_dump.c $(STATIC_LIB) $(CLI_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(MAIN_INC) -Wno-missing-prototypes $(LDFLAGS) -o $@ tests/fuzz/replay.c \
+		tests/fuzz/fuzz_dump.c $(CLI_LIB_OBJ) $(STATIC_LIB) $(CLI_LDLIBS)
+
 # The vhost-user-blk back-end that breaks device rules on purpose
 # (tests/vhost-user/faulty-blk.c), for the QEMU suites; it takes the feature
 # bits from the library's spec.h, nothing else of the project.
@@ -385,8 +399,8 @@ exit-status: virtio-lspci
 readme-examples: virtio-lspci
 	@tests/readme-examples.sh ./virtio-lspci
 
-valgrind: virtio-lspci $(UNIT_BIN)
-	@tests/valgrind.sh ./virtio-lspci $(UNIT_BIN)
+valgrind: virtio-lspci $(FUZZ_REPLAY) $(UNIT_BIN)
+	@tests/valgrind.sh ./virtio-lspci $(FUZZ_REPLAY) $(UNIT_BIN)
 
 # Static checks: clang-format (.clang-format), shellcheck, cppcheck; LINT_SKIP="TOOL ..." skips some.
 lint:

@@ -349,6 +349,25 @@ static int check_libvirt_options(const struct options *o)
 	return -1;
 }
 
+/* --version: the version, and whether --domain can reach libvirt here
+ * (built with it, and libvirt-qemu.so.0 loadable: it is loaded when used). */
+static void print_version(void)
+{
+	struct vlp_ctx *ctx = NULL;
+
+	printf(PROG " " VLP_VERSION "\n");
+	if (!vlp_libvirt_built()) {
+		printf("libvirt: not built in (install libvirt-dev and rebuild)\n");
+		return;
+	}
+	if (vlp_ctx_new(&ctx) == 0 && vlp_libvirt_load(ctx) == 0)
+		printf("libvirt: built in (--domain, --all-domains), loaded when used: available\n");
+	else
+		printf("libvirt: built in (--domain, --all-domains), loaded when used: %s\n",
+		       ctx ? vlp_ctx_error(ctx) : "out of memory");
+	vlp_ctx_free(ctx);
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
@@ -557,9 +576,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return EXIT_OK;
 		case 'V':
 			printf(PROG " " VLP_VERSION "\n");
-			printf("libvirt: %s\n",
-			       vlp_libvirt_built() ? "built in (--domain, --all-domains)"
-						   : "not built in (install libvirt-dev and rebuild)");
+			print_version();
 			return EXIT_OK;
 		default:
 			fprintf(stderr, "Try '" PROG " --help' for more information.\n");

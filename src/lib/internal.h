@@ -428,9 +428,10 @@ uint8_t *vlp_vq_area(struct vlp_vq *vq, enum vlp_vq_area a);
  * 2.8.21).  *id: the buffer id the used entry will carry. */
 int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
 		size_t data_len, size_t len, unsigned *id);
-/* Makes a chain of n buffers available as one (2.7.5 NEXT, split rings
- * only: -EOPNOTSUPP on a packed one); device-writable buffers last
- * (2.7.4.2).  *id: the head, which the used entry will carry. */
+/* Makes a chain of n buffers available as one (split: 2.7.5 NEXT;
+ * packed: n descriptors in the next slots, 2.8.6); device-writable
+ * buffers last (2.7.4.2).  *id: the head (packed: the Buffer ID), which
+ * the used entry will carry. */
 int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 		      unsigned n, unsigned *id);
 /* Makes one indirect table of n buffers available (2.7.5.3, split rings
@@ -443,7 +444,9 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 /* The memory of descriptor id (NULL: none; *len the length posted). */
 const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len);
 /* Avail flags 0 or VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7) on a split ring
- * without VIRTIO_F_EVENT_IDX (-ENOTSUP otherwise; q names the queue). */
+ * without VIRTIO_F_EVENT_IDX, the Driver Event Suppression flags ENABLE or
+ * DISABLE (2.8.10) on a packed ring (-ENOTSUP otherwise; q names the
+ * queue). */
 int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, bool on);
 /* used_event set to v (2.7.7.2: a notification when the device writes
  * the used entry at index v), on a split ring with VIRTIO_F_EVENT_IDX
@@ -463,9 +466,9 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 int vlp_vqs_post_indirect(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 			  const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
-/* Asks for used buffer notifications on split queue q (avail flags 0,
- * 2.7.7) or suppresses them again (VIRTQ_AVAIL_F_NO_INTERRUPT): -ENOTSUP
- * for a packed ring or with VIRTIO_F_EVENT_IDX. */
+/* Asks for used buffer notifications on queue q (split: avail flags 0,
+ * 2.7.7; packed: event flags ENABLE, 2.8.10) or suppresses them again:
+ * -ENOTSUP on a split ring with VIRTIO_F_EVENT_IDX. */
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool on);
 int vlp_vqs_used_event(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, uint16_t idx);
 /* Ring area a of queue q (NULL: not set up), and the memory of its
@@ -700,5 +703,58 @@ enum vlp_cfggen_verdict vlp_cfggen_judge(const uint64_t *before, const uint64_t 
  * when it holds; else false with the evidence in msg. */
 bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool answered,
 			uint8_t status, char *msg, size_t msglen);
+
+/* ---- The packed ring exercise checks' judgements (checkexpacked.c). */
+/* A packed descriptor (2.8.13) as read from the ring. */
+struct vlp_px_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id, flags;
+};
+/* A list the driver made available: its Buffer ID, the ring slots it took
+ * (consecutive, in the order made available from the window's start) and
+ * its device-writable bytes; the judge marks it used (batched: by a later
+ * buffer's used descriptor, IN_ORDER, 2.8.8) and where. */
+struct vlp_px_chain {
+	unsigned id, ndesc;
+	uint32_t writable;
+	bool used, batched;
+	unsigned slot;
+};
+struct vlp_px_window {
+	unsigned size;                            /* Queue Size */
+	unsigned start;                           /* the first list's first slot */
+	bool wrap;                                /* the Device Ring Wrap Counter there (2.8.1) */
+	bool in_order;                            /* VIRTIO_F_IN_ORDER negotiated */
+	const struct vlp_px_desc *before, *after; /* size slots: as made available, as read */
+	struct vlp_px_chain *chains;
+	size_t nchains;
+	unsigned end;  /* set: where the next used descriptor goes */
+	bool end_wrap; /* set: the wrap counter there */
+};
+enum vlp_px_fault {
+	VLP_PX_ID_UNKNOWN,   /* 2.8: a Buffer ID not made available */
+	VLP_PX_ID_TWICE,     /* 2.8: a Buffer ID already used */
+	VLP_PX_FLAGS,        /* 2.8.1: written, AVAIL and USED not both the wrap counter */
+	VLP_PX_LEN,          /* 2.8.4: len above the writable bytes */
+	VLP_PX_SKIP_WRITTEN, /* 2.8.6: a slot the device skips was written */
+	VLP_PX_OUT_OF_ORDER, /* 6.2: IN_ORDER, a buffer used after a later one */
+	VLP_PX_LEN_UNDER,    /* 2.8.4: len below the bytes written */
+	VLP_PX_NO_WRITE,     /* 2.8.3: bytes written, VIRTQ_DESC_F_WRITE clear */
+	VLP_PX_BATCH_UNUSED, /* 6.2: IN_ORDER, a batched list not used */
+};
+struct vlp_px_finding {
+	enum vlp_px_fault fault;
+	char message[200]; /* the evidence: slot, id, flags, len, wrap counter */
+};
+/* Walks the used descriptors from w->start as a driver does (2.8.6, 2.8.8),
+ * marking the lists they return; at most max findings, their count
+ * returned. */
+size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t max);
+/* One used list's buffers against its used descriptor u (for a batched
+ * list: the batch's): written of its seen device-writable bytes differ
+ * from the fill (the status byte last).  At most 2 findings in out[2]. */
+size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc *u, size_t written,
+			 size_t seen, struct vlp_px_finding out[2]);
 
 #endif /* VLP_INTERNAL_H */

@@ -187,9 +187,11 @@ static void json_findings_of(struct json *j, const struct vlp_queue_ring *q)
 }
 
 /* A host device (QEMU's indices beside each read): moved_while_sampled,
- * and when true, motion: {sample (the first, 1-based), samples (how many
- * moved), qemu_field, qemu, ring_field, ring (the two values), read_first
- * ("guest_ram" or "qemu"), evidence}. */
+ * host_not_judged (what the host could not judge and why: a vhost
+ * backend's queue, a packed ring's samples read after the ring; absent
+ * when every sample was judged), and when moved, motion: {sample (the
+ * first, 1-based), samples (how many moved), qemu_field, qemu, ring_field,
+ * ring (the two values), read_first ("guest_ram" or "qemu"), evidence}. */
 static void json_motion(struct json *j, const struct vlp_queue_ring *q)
 {
 	const struct vlp_host_motion *m = &q->verdict.motion;
@@ -197,6 +199,8 @@ static void json_motion(struct json *j, const struct vlp_queue_ring *q)
 	if (!q->host_samples)
 		return;
 	json_bool(j, "moved_while_sampled", m->moved);
+	if (m->not_judged)
+		json_string(j, "host_not_judged", m->not_judged);
 	if (!m->moved)
 		return;
 	json_begin_object(j, "motion");
@@ -448,6 +452,8 @@ void text_queue_ring(struct output *o, const struct vlp_queue_ring *q, bool samp
 		fprintf(o->f, "\t\t\tmoved while sampled: %u of %zu samples; sample %u: %s\n",
 			q->verdict.motion.samples, q->nsamples, q->verdict.motion.sample,
 			q->verdict.motion.evidence);
+	if (q->verdict.motion.not_judged && o->opts.verbose >= 2)
+		fprintf(o->f, "\t\t\thost: not judged: %s\n", q->verdict.motion.not_judged);
 	if (o->opts.verbose >= 2) {
 		if (r->format == VLP_RING_PACKED) {
 			fprintf(o->f,

@@ -193,6 +193,6 @@ else
 fi
 
 # The host's view (--qmp): monitor commands and milliseconds per sample of a
-# 9-queue virtio-net, and one listing of each of 8 VMs (tests/bench/host.sh).
+# 9-queue virtio-net, and of every VM of a host running 8 guests (tests/bench/host.sh).
 echo
 tests/bench/host.sh ./virtio-lspci

@@ -29,8 +29,8 @@ static void print_all(struct vlp_ctx *ctx, struct vlp_device *dev, const struct 
 {
 	static FILE *sink;
 	struct output out = { 0 };
-	struct device_view view = { dev, layout, NULL, NULL };
-	struct vlp_bar_opts bopts = { VLP_ACCESS_AUTO, false, false };
+	struct device_view view = { .dev = dev, .layout = layout };
+	struct vlp_bar_opts bopts = { .mode = VLP_ACCESS_AUTO };
 	struct vlp_state_opts sopts = { .read_isr = true };
 	struct vlp_state *state = NULL;
 	struct vlp_rings *rings = NULL;

@@ -2,8 +2,8 @@
 # The host's view (make qemu-host): one TCG guest (q35, 512M of guest RAM in a shared
 # memfd for the vhost-user device) with a virtio-net (00:02.0), -blk (03), -rng (04,
 # rate-limited by QEMU: max-bytes=64 per 10 minutes), -serial with a virtconsole (05),
-# -scsi with a scsi-hd (06) and a vhost-user-blk served by qemu-storage-daemon (07),
-# looked at from both sides at the same moment (the guest waits on a step while the host
+# -scsi with a scsi-hd (06), a vhost-user-blk served by qemu-storage-daemon (07) and a
+# packed virtio-blk (08, packed=on), looked at from both sides at the same moment (the guest waits on a step while the host
 # reads; tests/qemu/host/guest.sh and hook.sh):
 #   - per device, joined by PCI slot, the host view (virtio-lspci --qmp=SOCKET -J -vv
 #     --rings) equals the guest's own (-J -vv --rings inside) on device type, status,
@@ -22,6 +22,12 @@
 #     values and which was read first, in JSON and in text;
 #   - --top --rings on the throttled blk in a tmux pane (200x50): the verdict column says
 #     "device-stalled (host: fetched-not-completed)", the words of --sample's text;
+#   - a packed virtio-blk (08, packed=on) throttled as the blk: QEMU's indices are ring
+#     slots (no wrap counters), the host names the guest's verdict and
+#     fetched-not-completed with QEMU's inuse and the ring's next slot; moved while
+#     sampled is compared on the sample whose QEMU read came first only, and the JSON
+#     says the others were not judged (host_not_judged); the vhost-user-blk's queue is
+#     neither compared nor judged (QEMU has none of its indices) and says so;
 #   - the vhost-user-blk still serves the guest after the host's reads (its queues are
 #     never asked x-query-virtio-queue-status, whose VHOST_USER_GET_VRING_BASE stops
 #     the backend's ring);
@@ -39,7 +45,7 @@
 #
 # Output: FAIL lines, "note:" lines, then "qemu-host: N passed, M failed"; exit 0 only if
 # every check passed. Not root: "SKIP: reason" and exit 0 (vlp_setup_or_skip).
-# About 50 s.
+# About 51-55 s (45 s before the packed virtio-blk was added, measured back to back).
 # shellcheck disable=SC2054 # commas separate QEMU sub-options, not array elements
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
@@ -65,7 +71,7 @@ stop_all() {
 trap 'stop_all; vlp_cleanup' EXIT
 
 # ---------------------------------------------------------------- the guest
-truncate -s 16M "$work/blk.img" "$work/scsi.img" "$work/qsd.img"
+truncate -s 16M "$work/blk.img" "$work/scsi.img" "$work/qsd.img" "$work/packed.img"
 qemu-storage-daemon --blockdev "driver=file,node-name=f0,filename=$work/qsd.img" \
 	--export "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,addr.path=$work/vu.sock,writable=on" \
 	>"$work/qsd.log" 2>&1 &
@@ -83,7 +89,9 @@ A=(-object memory-backend-memfd,id=mem,size=512M,share=on -machine memory-backen
 	-device virtio-scsi-pci,id=vlp06,addr=0x6
 	-drive "if=none,id=d06,format=raw,file=$work/scsi.img" -device scsi-hd,drive=d06,bus=vlp06.0
 	-chardev "socket,id=c07,path=$work/vu.sock"
-	-device vhost-user-blk-pci,chardev=c07,num-queues=1,id=vlp07,addr=0x7)
+	-device vhost-user-blk-pci,chardev=c07,num-queues=1,id=vlp07,addr=0x7
+	-drive "if=none,id=d08,format=raw,file=$work/packed.img"
+	-device virtio-blk-pci,drive=d08,packed=on,id=vlp08,addr=0x8)
 vlp_sync_port "$work/sync.sock"
 t_guest=$SECONDS
 VLP_HOST_WORK=$h VLP_HOST_TOOL=$tool VLP_HOST_SYNC=$work/sync.sock \
@@ -102,11 +110,11 @@ grep '^@@VLP-NOTE' "$out" | sed "s/^/$VLP_PROG: /"
 
 # rc_is NAME WANT [DIR]: the exit status of the run NAME was WANT.
 rc_is() { [ "$(cat "${3:-$h}/$1.rc" 2>/dev/null)" = "$2" ]; }
-for n in guest1 guest2 guest-blk-sample guest-rng-sample; do
+for n in guest1 guest2 guest-blk-sample guest-rng-sample guest-packed-sample; do
 	check "guest: $n exits 0 ($(head -c 200 "$g/$n.err" 2>/dev/null))" rc_is "$n" 0 "$g"
 done
 for n in host-compare host-text host-save host-slot host-idle-sample host-moving-sample host-moving-text \
-	host-blk-sample host-rng-sample host-blk-text host-top; do
+	host-blk-sample host-rng-sample host-packed-sample host-blk-text host-top; do
 	check "host: $n exits 0 ($(head -c 300 "$h/$n.err" 2>/dev/null))" rc_is "$n" 0
 done
 
@@ -146,12 +154,12 @@ done < <(jq -rn --slurpfile g1 "$g/guest1.json" --slurpfile g2 "$g/guest2.json" 
 	--slurpfile h "$h/host-compare.json" "$compare" 2>"$work/compare.err")
 [[ -s $work/compare.err ]] && fail "comparison: $(head -c 300 "$work/compare.err")"
 ndev=$(jq '.devices | length' "$g/guest1.json" 2>/dev/null)
-check "the guest saw the six devices (${ndev:-none})" [ "${ndev:-0}" = 6 ]
+check "the guest saw the seven devices (${ndev:-none})" [ "${ndev:-0}" = 7 ]
 check "the host saw the same devices" [ "$(jq -c '[.devices[].slot] | sort' "$h/host-compare.json" 2>/dev/null)" = \
 	"$(jq -c '[.devices[].slot] | sort' "$g/guest1.json" 2>/dev/null)" ]
 hj() { jq -e "$2" "$h/$1.json" >/dev/null 2>&1; }
 check "host JSON: origin host, QOM path of each device" \
-	hj host-compare '[.devices[] | .origin == "host" and (.host.qom_path | test("^/machine/peripheral/vlp0[2-7]/virtio-backend$"))] | all'
+	hj host-compare '[.devices[] | .origin == "host" and (.host.qom_path | test("^/machine/peripheral/vlp0[2-8]/virtio-backend$"))] | all'
 check "host JSON: QEMU's per-queue facts" \
 	hj host-compare '[.devices[].host.queues[] | has("last_avail_idx") and has("used_idx") and has("inuse")] | length > 0 and all'
 check "host JSON: the vhost-user-blk's vhost backend" \
@@ -190,6 +198,41 @@ check "rng rate-limited: the host's evidence cites last_avail_idx and inuse 0 ($
 	grep -q 'last_avail_idx [0-9].*inuse 0\|inuse 0.*last_avail_idx [0-9]' <<<"$ev"
 qi=$(jq -sc '[.[0].return.inuse, .[0].return["used-idx"], .[1].return.inuse]' "$h/qemu-status.json" 2>/dev/null)
 echo "$VLP_PROG: QEMU's [blk inuse, blk used-idx, rng inuse] at the end: ${qi:-none}"
+
+# ---------------------------------------------------------------- packed, vhost
+# A packed ring (00:08.0, throttled as the blk): QEMU's indices are slots without wrap
+# counters; the host judges the stall with them and compares only the sample whose
+# QEMU read came first, and says so (rings/hostverdict.c). A vhost backend's queue
+# (00:07.0): QEMU 7.2 has none of its indices, neither compared nor judged, and said.
+pq=$(jq -sc '.[3].return | {"last-avail-idx", "shadow-avail-idx", "used-idx", inuse, "signalled-used", "signalled-used-valid", "vring-num"}' "$h/qemu-status.json" 2>/dev/null)
+echo "$VLP_PROG: QEMU's x-query-virtio-queue-status of the packed blk's queue 0 at the end: ${pq:-none}"
+vq=$(jq -sc '.[4].return | keys' "$h/qemu-status.json" 2>/dev/null)
+echo "$VLP_PROG: QEMU's x-query-virtio-vhost-queue-status fields of the vhost-user-blk's queue 0: ${vq:-none}"
+check "packed: QEMU's indices are slots below the queue size ($pq)" \
+	jq -se '.[3].return | .["last-avail-idx"] < .["vring-num"] and .["used-idx"] < .["vring-num"]' "$h/qemu-status.json" >/dev/null
+check "vhost: QEMU's vhost queue status has no ring index ($vq)" \
+	jq -se '.[4].return | (keys | map(select(test("idx"))) | length) == 0 and has("num")' "$h/qemu-status.json" >/dev/null
+pv='.devices[0].state.common.queues[0].ring.verdict'
+check "packed throttled: the guest's verdict is device-stalled ($(vstate "$g/guest-packed-sample.json"))" \
+	[ "$(vstate "$g/guest-packed-sample.json")" = device-stalled ]
+check "packed throttled: the host's verdict is the guest's ($(vstate "$h/host-packed-sample.json"))" \
+	[ "$(vstate "$h/host-packed-sample.json")" = "$(vstate "$g/guest-packed-sample.json")" ]
+check "packed throttled: host cause fetched-not-completed ($(vhost "$h/host-packed-sample.json"))" \
+	[ "$(vhost "$h/host-packed-sample.json")" = fetched-not-completed ]
+ev=$(vev "$h/host-packed-sample.json")
+check "packed throttled: the evidence cites QEMU's inuse and the ring's next slot ($ev)" \
+	grep -q 'inuse [1-9].*guest RAM next slot [0-9]* wrap [01]' <<<"$ev"
+check "packed throttled: not moved, later samples said not judged" \
+	hj host-packed-sample "$pv | .moved_while_sampled == false and (.host_not_judged | test(\"^packed ring\"))"
+check "idle guest: the packed queue did not move, and says what was not judged" \
+	hj host-idle-sample '.devices[] | select(.slot == "0000:00:08.0") | .state.common.queues[0].ring.verdict |
+		.moved_while_sampled == false and (.host_not_judged | test("^packed ring"))'
+check "idle guest: the vhost-user-blk's queue says it is not judged from the host, and why" \
+	hj host-idle-sample '.devices[] | select(.slot == "0000:00:07.0") | .state.common.queues[0].ring.verdict |
+		.moved_while_sampled == false and (.host_not_judged | test("vhost backend.*none of its indices"))'
+check "idle guest: split queues judged in every sample (no host_not_judged)" \
+	hj host-idle-sample '[.devices[] | select(.slot != "0000:00:07.0" and .slot != "0000:00:08.0") |
+		.state.common.queues[]?.ring.verdict | select(. != null) | has("host_not_judged")] | any | not'
 
 # ---------------------------------------------------------------- moved while sampled
 # A sample's two reads (QEMU's indices, the ring in guest RAM) disagree only where the
@@ -244,7 +287,7 @@ check "text: the header says QEMU's view through the monitor with the QOM path" 
 	grep -q 'QEMU.*monitor.*/machine/peripheral/vlp03/virtio-backend' "$h/host-text.json"
 check "text: the --sample verdict line names device-stalled" grep -q 'device-stalled' "$h/host-blk-text.json"
 check "-s 00:04.0: one device" hj host-slot '.devices | length == 1 and .[0].slot == "0000:00:04.0"'
-check "--check -J: a report" hj host-check '.devices | length == 6'
+check "--check -J: a report" hj host-check '.devices | length == 7'
 check "--check: what the host cannot see is NOT RUN, not visible from the host" \
 	grep -q 'not visible from the host' "$h/host-check.json"
 if [[ -s $h/host.snap ]]; then
@@ -308,7 +351,7 @@ check "--monitor-log: only queries and memory reads sent (${bad:-none other})" [
 check "--monitor-log: never x-query-virtio-queue-element" [ -z "$(grep -l 'x-query-virtio-queue-element' "${logs[@]}" 2>/dev/null)" ]
 echo "$VLP_PROG: commands sent, by count: $(tr -s ' \n' ' ' <<<"$sent")"
 # Monitor commands per host run, for the report.
-for n in host-compare host-idle-sample host-moving-sample host-blk-sample host-rng-sample host-top; do
+for n in host-compare host-idle-sample host-moving-sample host-blk-sample host-rng-sample host-packed-sample host-top; do
 	echo "$VLP_PROG: $n: $(grep -c "\"execute\"" "$h/$n.log" 2>/dev/null || echo 0) monitor commands"
 done
 

@@ -3,8 +3,9 @@
  * series of the ring in guest RAM and QEMU's indices: fetched and held,
  * made available and not fetched, a broken device, a completion not
  * notified with its witness and without one, vhost backends, receive
- * queues, a moving queue, the 2^16 wrap, the cause names, and a sample
- * whose two reads (QEMU's, the ring's) disagree: moved while sampled. */
+ * queues, a moving queue, the 2^16 wrap, the cause names, a sample
+ * whose two reads (QEMU's, the ring's) disagree: moved while sampled, and
+ * packed rings (slots without wrap counters). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,8 +164,8 @@ static void test_broken(void **state)
 	assert_non_null(strstr(x.v.evidence, "DEVICE_NEEDS_RESET"));
 }
 
-/* QEMU's counters or the ring moving, one read, an idle queue, a packed
- * ring, QEMU not answering: the guest's verdict stands, no cause. */
+/* QEMU's counters or the ring moving, one read, an idle queue, QEMU not
+ * answering: the guest's verdict stands, no cause. */
 static void test_no_cause(void **state)
 {
 	struct series x;
@@ -187,10 +188,6 @@ static void test_no_cause(void **state)
 	series(&x, 5, 7, 7, 7, 0);
 	assert_int_equal(judge(&x), VLP_HOST_CAUSE_NONE);
 	assert_int_equal(x.v.state, VLP_VERDICT_IDLE);
-	series(&x, 5, 6, 4, 6, 2);
-	for (size_t k = 0; k < x.n; k++)
-		x.s[k].packed = true;
-	assert_int_equal(judge(&x), VLP_HOST_CAUSE_NONE);
 	series(&x, 5, 6, 4, 6, 2);
 	x.q[4].valid = false;
 	assert_int_equal(judge(&x), VLP_HOST_CAUSE_NONE);
@@ -408,12 +405,20 @@ static void test_still(void **state)
 		x.q[k].used_idx = 0;
 	judge(&x);
 	assert_false(x.v.motion.moved);
+	assert_non_null(x.v.motion.not_judged);
+	assert_non_null(strstr(x.v.motion.not_judged, "vhost backend"));
 	series(&x, 5, 6, 4, 6, 0);
 	for (size_t k = 0; k < x.n; k++)
 		x.s[k].packed = true;
 	x.q[3].used_idx = 9;
 	judge(&x);
 	assert_false(x.v.motion.moved);
+	assert_non_null(x.v.motion.not_judged);
+	assert_non_null(strstr(x.v.motion.not_judged, "packed ring"));
+	/* split, every sample compared: nothing said */
+	series(&x, 5, 6, 4, 6, 2);
+	judge(&x);
+	assert_null(x.v.motion.not_judged);
 	/* one read (the state's, then the ring): reported, not judged */
 	series(&x, 1, 6, 5, 6, 2);
 	x.q[0].used_idx = 4;
@@ -426,6 +431,75 @@ static void test_still(void **state)
 	x.q[1].used_idx = 0;
 	judge(&x);
 	assert_false(x.v.motion.moved);
+}
+
+/* A packed ring: QEMU's indices are slots, no wrap counter.  QEMU read
+ * before the ring (the first sample) with more slots in flight than RAM
+ * shows: the device used descriptors in between.  Read after the ring,
+ * not compared (a completed list's later slots still read as available in
+ * RAM), and said. */
+static void packed(struct series *x)
+{
+	for (size_t k = 0; k < x->n; k++)
+		x->s[k].packed = true;
+}
+
+static void test_packed(void **state)
+{
+	struct series x;
+
+	(void)state;
+	/* still: slots in flight 2 in RAM and at QEMU */
+	series(&x, 3, 6, 4, 6, 2);
+	packed(&x);
+	assert_int_equal(judge(&x), VLP_HOST_CAUSE_FETCHED_NOT_COMPLETED);
+	assert_false(x.v.motion.moved);
+	assert_non_null(strstr(x.v.evidence, "guest RAM next slot 6 wrap 1"));
+	/* QEMU's used slot 3 read before RAM's 4: moved */
+	series(&x, 3, 6, 4, 6, 2);
+	packed(&x);
+	x.q[0].used_idx = 3;
+	judge(&x);
+	assert_true(x.v.motion.moved);
+	assert_int_equal(x.v.motion.sample, 1);
+	assert_string_equal(x.v.motion.qemu_field, "used_idx");
+	assert_string_equal(x.v.motion.ring_field, "used slot");
+	assert_int_equal(x.v.motion.qemu, 3);
+	assert_int_equal(x.v.motion.ring, 4);
+	assert_int_equal(x.v.state, VLP_VERDICT_PROGRESSING);
+	assert_non_null(strstr(x.v.motion.evidence, "the device used descriptors"));
+	/* more slots in flight in RAM than QEMU's (skipped slots of a
+	 * completed list): not motion */
+	series(&x, 3, 6, 2, 6, 0);
+	packed(&x);
+	for (size_t k = 0; k < x.n; k++)
+		x.q[k].used_idx = 6;
+	judge(&x);
+	assert_false(x.v.motion.moved);
+	/* the wrap: slot 2 of the next lap (counter 258), QEMU at slot 254 */
+	series(&x, 3, 258, 254, 254, 0);
+	packed(&x);
+	x.q[0].used_idx = 253;
+	judge(&x);
+	assert_true(x.v.motion.moved);
+	/* kicked, not fetched: the ring's next slot 2 (next lap) two past
+	 * QEMU's last_avail_idx 0, inuse 0 */
+	series(&x, 5, 258, 256, 0, 0);
+	packed(&x);
+	for (size_t k = 0; k < x.n; k++)
+		x.q[k].used_idx = 0;
+	assert_int_equal(judge(&x), VLP_HOST_CAUSE_KICKED_NOT_FETCHED);
+	assert_non_null(strstr(x.v.evidence, "2 ahead of QEMU's last_avail_idx 0"));
+	/* no completed-not-notified from a packed ring (used_event is split's) */
+	series(&x, 5, 10, 10, 10, 0);
+	packed(&x);
+	for (size_t k = 0; k < x.n; k++) {
+		x.s[k].event_idx = true;
+		x.s[k].used_event = 7;
+	}
+	judge(&x);
+	assert_int_not_equal(x.v.host_cause, VLP_HOST_CAUSE_CANNOT_TELL);
+	assert_int_not_equal(x.v.host_cause, VLP_HOST_CAUSE_COMPLETED_NOT_NOTIFIED);
 }
 
 int main(void)
@@ -444,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_moved_used),
 		cmocka_unit_test(test_moved_avail),
 		cmocka_unit_test(test_still),
+		cmocka_unit_test(test_packed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

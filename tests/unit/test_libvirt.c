@@ -47,6 +47,15 @@ static void test_built(void **state)
 	assert_true(vlp_libvirt_built());
 }
 
+/* libvirt is loaded at first use, not linked: loadable here (libvirt0 is
+ * installed with libvirt-dev), and a second load is a no-op. */
+static void test_load(void **state)
+{
+	(void)state;
+	assert_int_equal(vlp_libvirt_load(ctx), 0);
+	assert_int_equal(vlp_libvirt_load(ctx), 0);
+}
+
 static void test_domains_of_test_driver(void **state)
 {
 	char **names;
@@ -130,6 +139,7 @@ static void test_built(void **state)
 	assert_error_has("built without libvirt (install libvirt-dev and rebuild)");
 	assert_int_equal(vlp_libvirt_domains(ctx, NULL, &names, &n), -ENOTSUP);
 	assert_null(names);
+	assert_int_equal(vlp_libvirt_load(ctx), -ENOTSUP);
 }
 #endif
 
@@ -138,11 +148,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_built),
 #ifdef VLP_HAVE_LIBVIRT
-		cmocka_unit_test(test_domains_of_test_driver),
-		cmocka_unit_test(test_not_qemu),
-		cmocka_unit_test(test_no_name),
-		cmocka_unit_test(test_no_daemon),
-		cmocka_unit_test(test_bad_uri),
+		cmocka_unit_test(test_load),      cmocka_unit_test(test_domains_of_test_driver),
+		cmocka_unit_test(test_not_qemu),  cmocka_unit_test(test_no_name),
+		cmocka_unit_test(test_no_daemon), cmocka_unit_test(test_bad_uri),
 #endif
 	};
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,56 @@ static void test_packed_post_and_reap(void **state)
 	vlp_ctx_free(ctx);
 }
 
+/* A packed chain (2.8.6): three descriptors in the next slots, NEXT on
+ * all but the last, the first's flags written; one used descriptor for
+ * the list, the next one expected three slots on (wrapping). */
+static void test_packed_chain(void **state)
+{
+	const struct vlp_vq_seg segs[3] = { { false, "hdr", 3, 16 },
+					    { true, NULL, 0, 512 },
+					    { true, NULL, 0, 1 } };
+	struct vlp_vq_used u[4];
+	struct vlp_ctx *ctx;
+	struct vlp_vq *vq;
+	uint8_t *desc;
+	unsigned id, id2;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vlp_ctx_new(&ctx), 0);
+	assert_int_equal(vlp_vq_new(ctx, 5, VLP_RING_PACKED, 0, VLP_DMA_PLAIN, 0x200000, &vq), 0);
+	desc = vlp_vq_area(vq, VLP_VQ_DESC);
+	assert_int_equal(vlp_vq_post_chain(ctx, vq, segs, 3, &id), 0);
+	assert_int_equal(get16(desc + 14), 0x0081);      /* AVAIL | NEXT */
+	assert_int_equal(get16(desc + 16 + 14), 0x0083); /* AVAIL | WRITE | NEXT */
+	assert_int_equal(get16(desc + 32 + 14), 0x0082); /* AVAIL | WRITE */
+	assert_int_equal(get16(desc + 32 + 12), id);     /* the Buffer ID in the last */
+	/* two slots left: a second chain of three does not fit */
+	assert_int_equal(vlp_vq_post_chain(ctx, vq, segs, 3, &id2), -ENOSPC);
+	put32(desc + 8, 513);
+	put16(desc + 12, (uint16_t)id);
+	put16(desc + 14, 0x8082);
+	assert_int_equal(vlp_vq_reap(ctx, vq, u, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(u[0].nsegs, 3);
+	assert_int_equal(u[0].len, 513);
+	/* the next chain: slots 3, 4 and 0 (wrap counter 0 there) */
+	assert_int_equal(vlp_vq_post_chain(ctx, vq, segs, 3, &id2), 0);
+	assert_int_equal(get16(desc + 48 + 14), 0x0081);
+	assert_int_equal(get16(desc + 14), 0x8002); /* USED | WRITE: wrapped */
+	/* its used descriptor goes in slot 3 */
+	put16(desc + 48 + 12, (uint16_t)id2);
+	put16(desc + 48 + 14, 0x8080);
+	assert_int_equal(vlp_vq_reap(ctx, vq, u, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(u[0].id, id2);
+	/* 2.8.10: the driver's event flags through vlp_vq_notifications */
+	assert_int_equal(vlp_vq_notifications(ctx, vq, 0, true), 0);
+	assert_int_equal(get16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2), 0);
+	vlp_vq_free(vq);
+	vlp_ctx_free(ctx);
+}
+
 /* An IOMMU group of type DMA refuses; identity and no group do not. */
 static void test_iommu_refusal(void **state)
 {
@@ -371,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_split_post_and_reap),
 		cmocka_unit_test(test_split_event_idx),
 		cmocka_unit_test(test_packed_post_and_reap),
+		cmocka_unit_test(test_packed_chain),
 		cmocka_unit_test(test_iommu_refusal),
 		cmocka_unit_test(test_snapshot_refusals),
 	};

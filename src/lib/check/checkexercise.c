@@ -69,6 +69,17 @@ static const char *const row_ids[XR_COUNT] = {
 	/* one rule, one name: the active row, made here when watched */
 	[XR_CONFIG_GENERATION] = "active-config-generation",
 	[XR_HOSTILE] = "exercise-hostile",
+	/* packed rings and IN_ORDER (checkexpacked.c) */
+	[XR_PACKED_USED_ID] = "exercise-packed-used-id",
+	[XR_PACKED_USED_FLAGS] = "exercise-packed-used-flags",
+	[XR_PACKED_USED_LEN] = "exercise-packed-used-len",
+	[XR_PACKED_USED_WRITE] = "exercise-packed-used-write",
+	[XR_PACKED_LIST_SKIP] = "exercise-packed-list-skip",
+	[XR_PACKED_READABLE] = "exercise-packed-readable",
+	[XR_PACKED_REQUESTS_COMPLETE] = "exercise-packed-complete",
+	[XR_PACKED_NOTIFY] = "exercise-packed-notify",
+	[XR_PACKED_NOTIFY_OFF] = "exercise-packed-quiet",
+	[XR_IN_ORDER] = "exercise-in-order",
 };
 
 /* ------------------------------------------------------------ requests */
@@ -432,6 +443,8 @@ static int exercise(struct ex *x)
 		err = phase_notify(x);
 	if (!err)
 		err = ex_rings_layouts(x);
+	if (!err)
+		err = ex_packed(x);
 	if (!err)
 		err = ex_types(x);
 	return err ? err : ex_hostile(x);

@@ -618,9 +618,44 @@ static void event_idx_not_run(struct ex *x, const char *why)
 	ex_not_run(x, XR_EVENT_IDX_NOTIFY, "%s", why);
 }
 
+/* After a notification against used_event set vector 0's pending bit
+ * (sticky while masked), queue 0 moved to vector 1, whose bit is clear, so
+ * that the notification that must come can still be seen: *vector 1, or
+ * why not (why). */
+static int event_idx_fresh_vector(struct ex *x, unsigned *vector, char *why, size_t whylen)
+{
+	uint64_t back;
+	uint32_t w;
+	int err;
+
+	if (x->table_size < 2) {
+		snprintf(why, whylen,
+			 "vector 0's pending bit was already set (a notification against used_event) and the MSI-X table has no second vector");
+		return 0;
+	}
+	if ((err = ex_pba_word(x, 1, &w)))
+		return err;
+	if (w & 2u) {
+		snprintf(why, whylen,
+			 "vector 0's pending bit was already set (a notification against used_event), vector 1's too");
+		return 0;
+	}
+	if ((err = ex_try_vector(x, VLP_COMMON_QUEUE_MSIX_VECTOR, 0, 1, &back)))
+		return err;
+	if (back != 1) {
+		snprintf(why, whylen,
+			 "vector 0's pending bit was already set (a notification against used_event); queue 0 remapped to vector 1 reads back %" PRIu64,
+			 back);
+		return 0;
+	}
+	*vector = 1;
+	return 0;
+}
+
 /* 2.7.7.2 with EVENT_IDX: after the reads made with used_event far ahead,
  * vector 0's pending bit is still clear; then a READ whose used entry goes
- * at used_event's index sets it. */
+ * at used_event's index sets it (vector 1's, after a remap, when the first
+ * part already set vector 0's). */
 static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs,
 		     uint16_t seen_before)
 {
@@ -628,22 +663,28 @@ static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg 
 	uint16_t at = vlp_vqs_info(vqs, 0)->used_idx;
 	struct vlp_vq_used u;
 	struct vlp_notify nt;
-	bool set, answered;
-	unsigned id;
+	bool set, answered, remapped = false;
+	unsigned id, vector = 0;
+	char why[200];
 	int err;
 
 	if ((err = ex_pba_wait(x, 0, &set)))
 		return err;
+	ex_ran(x, XR_EVENT_IDX_QUIET);
 	if (set) {
 		ex_fail(x, XR_EVENT_IDX_QUIET, VLP_SEV_WARNING, chk_at_queue(&x->r, 0),
 			"queue 0: used entries %u to %u written with used_event %u entries ahead: the pending bit of vector 0 set",
 			seen_before, (uint16_t)(at - 1), 0x7fffu);
-		ex_ran(x, XR_EVENT_IDX_QUIET);
-		ex_not_run(x, XR_EVENT_IDX_NOTIFY,
-			   "vector 0's pending bit was already set (a notification against used_event)");
-		return 0;
+		why[0] = '\0';
+		vector = VLP_NO_VECTOR;
+		if ((err = event_idx_fresh_vector(x, &vector, why, sizeof(why))))
+			return err;
+		if (vector == VLP_NO_VECTOR) {
+			ex_not_run(x, XR_EVENT_IDX_NOTIFY, "%s", why);
+			return 0;
+		}
+		remapped = true;
 	}
-	ex_ran(x, XR_EVENT_IDX_QUIET);
 	/* The entry is taken (which moves used_event far ahead again) only
 	 * after the pending bit is read: the device reads used_event after it
 	 * wrote used.idx, and a driver that moved it in between would make a
@@ -659,13 +700,23 @@ static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg 
 			   REQUEST_MS);
 		return 0;
 	}
-	if ((err = ex_pba_wait(x, 0, &set)) ||
+	if ((err = ex_pba_wait(x, vector, &set)) ||
 	    (err = ex_await(x, vqs, 0, id, REQUEST_MS, &u, &answered)))
 		return err;
+	if (!set && remapped) {
+		/* 4.1.5.1.2 lets a driver map any event to any vector, yet
+		 * not every device honours a remap made while DRIVER_OK
+		 * (QEMU 7.2's vhost back-ends keep the notifier of DRIVER_OK):
+		 * a silence here proves nothing about used_event. */
+		ex_not_run(x, XR_EVENT_IDX_NOTIFY,
+			   "vector 0's pending bit was already set; after queue 0 was remapped to vector 1 while DRIVER_OK, vector 1's stayed 0 for %u ms (the device may not honour a remap at run time)",
+			   PENDING_MS);
+		return 0;
+	}
 	if (!set)
 		ex_fail(x, XR_EVENT_IDX_NOTIFY, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
-			"queue 0: used entry %u written with used_event %u: the pending bit of vector 0 stayed 0 for %u ms",
-			at, at, PENDING_MS);
+			"queue 0: used entry %u written with used_event %u: the pending bit of vector %u stayed 0 for %u ms",
+			at, at, vector, PENDING_MS);
 	ex_ran(x, XR_EVENT_IDX_NOTIFY);
 	return 0;
 }

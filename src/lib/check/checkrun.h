@@ -2,6 +2,7 @@
 /* The conformance checker's private header: what its files share.  The
  * files sit in floors, each calling only those below it:
  *   checkexercise.c the exercise checks' requests and run (--check --exercise)
+ *   checkexpacked.c the exercise checks on packed rings and IN_ORDER
  *   checkextypes.c the exercise checks per device type, DEVICE_NEEDS_RESET
  *   checkexregs.c  the exercise checks on registers, their verdicts
  *   checkactive.c  the active checks (--check --active's writes)
@@ -171,6 +172,17 @@ enum ex_row {
 	XR_CONFIG_GENERATION,
 	/* malformed chains (checkexhostile.c, --hostile) */
 	XR_HOSTILE,
+	/* packed rings and IN_ORDER (checkexpacked.c) */
+	XR_PACKED_USED_ID,
+	XR_PACKED_USED_FLAGS,
+	XR_PACKED_USED_LEN,
+	XR_PACKED_USED_WRITE,
+	XR_PACKED_LIST_SKIP,
+	XR_PACKED_READABLE,
+	XR_PACKED_REQUESTS_COMPLETE,
+	XR_PACKED_NOTIFY,
+	XR_PACKED_NOTIFY_OFF,
+	XR_IN_ORDER,
 	XR_COUNT
 };
 
@@ -275,6 +287,14 @@ int ex_session_close(struct ex *x, struct vlp_vqs *vqs);
  * x->watch_config_ms, the device configuration and config_generation
  * read every EX_CFG_EVERY_MS; not run without --watch-config. */
 int ex_watch_config(struct ex *x);
+
+/* ---------------------------------------------- checkexpacked.c (below checkexercise.c) */
+
+/* Where VIRTIO_F_RING_PACKED is offered, on a virtio-blk device: a
+ * session with it negotiated (and VIRTIO_F_IN_ORDER where offered), block
+ * READs as lists of three descriptors, the packed ring rules judged
+ * (2.8, 2.8.1, 2.8.4, 2.8.6, 2.8.10, 2.8.15, 6.2); NOT RUN elsewhere. */
+int ex_packed(struct ex *x);
 
 /* ---------------------------------------------- checkexhostile.c (below checkexercise.c) */
 

@@ -8,6 +8,13 @@
  * so in a note the face prints, never itself.  Built with libvirt only when
  * the Makefile found pkg-config libvirt-qemu (VLP_HAVE_LIBVIRT); without
  * it every call says how to get it.
+ *
+ * libvirt is loaded at first use (dlopen), not linked: libvirt-qemu.so.0
+ * brings some 55 shared libraries (glib, gnutls, libxml2, ICU, ...) whose
+ * loading doubled the start-up time of every run of the tool and of every
+ * program linked with libvlp, --domain or not (measured: 60 -> 126 ms for
+ * one snapshot decoded), and a host without libvirt still runs everything
+ * else.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +26,7 @@
 #include "vlp/libvirt.h"
 
 #ifdef VLP_HAVE_LIBVIRT
+#include <dlfcn.h>
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -26,6 +34,75 @@
 bool vlp_libvirt_built(void)
 {
 	return true;
+}
+
+/* The soname the build's headers belong to; libvirt.so.0 comes with it. */
+#define LV_SONAME "libvirt-qemu.so.0"
+
+/* The libvirt functions used, typed by libvirt's own declarations. */
+static struct {
+	__typeof__(virInitialize) *Initialize;
+	__typeof__(virSetErrorFunc) *SetErrorFunc;
+	__typeof__(virGetLastError) *GetLastError;
+	__typeof__(virConnectOpen) *ConnectOpen;
+	__typeof__(virConnectOpenReadOnly) *ConnectOpenReadOnly;
+	__typeof__(virConnectClose) *ConnectClose;
+	__typeof__(virConnectGetType) *ConnectGetType;
+	__typeof__(virConnectListAllDomains) *ConnectListAllDomains;
+	__typeof__(virDomainLookupByName) *DomainLookupByName;
+	__typeof__(virDomainIsActive) *DomainIsActive;
+	__typeof__(virDomainGetName) *DomainGetName;
+	__typeof__(virDomainGetMessages) *DomainGetMessages;
+	__typeof__(virDomainFree) *DomainFree;
+	__typeof__(virDomainQemuMonitorCommand) *DomainQemuMonitorCommand;
+} lv_api;
+
+#define LV_SYM(name)                                                                               \
+	{                                                                                          \
+		"vir" #name, (void **)&lv_api.name                                                 \
+	}
+static const struct {
+	const char *symbol;
+	void **slot;
+} lv_symbols[] = {
+	LV_SYM(Initialize),          LV_SYM(SetErrorFunc),
+	LV_SYM(GetLastError),        LV_SYM(ConnectOpen),
+	LV_SYM(ConnectOpenReadOnly), LV_SYM(ConnectClose),
+	LV_SYM(ConnectGetType),      LV_SYM(ConnectListAllDomains),
+	LV_SYM(DomainLookupByName),  LV_SYM(DomainIsActive),
+	LV_SYM(DomainGetName),       LV_SYM(DomainGetMessages),
+	LV_SYM(DomainFree),          LV_SYM(DomainQemuMonitorCommand),
+};
+
+int vlp_libvirt_load(struct vlp_ctx *ctx)
+{
+	static void *handle;
+	void *h;
+	const char *why;
+
+	if (handle)
+		return 0;
+	/* Kept loaded for the process's life: libvirt registers atexit and
+	 * thread-local state that an unload would leave dangling. */
+	h = dlopen(LV_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		why = dlerror();
+		return vlp_error(ctx, ENOTSUP, "libvirt: %s (install libvirt0)",
+				 why ? why : LV_SONAME " cannot be loaded");
+	}
+	for (size_t i = 0; i < sizeof(lv_symbols) / sizeof(lv_symbols[0]); i++) {
+		*lv_symbols[i].slot = dlsym(h, lv_symbols[i].symbol);
+		if (!*lv_symbols[i].slot) {
+			/* virDomainGetMessages came with libvirt 7.1 */
+			int err = vlp_error(ctx, ENOTSUP, "libvirt: " LV_SONAME " has no %s (too old?)",
+					    lv_symbols[i].symbol);
+
+			dlclose(h);
+			return err;
+		}
+	}
+	handle = h;
+	return 0;
 }
 
 struct lv_impl {
@@ -43,10 +120,15 @@ static void lv_quiet(void *arg, virErrorPtr err)
 	(void)err;
 }
 
-static void lv_init(void)
+static int lv_init(struct vlp_ctx *ctx)
 {
-	virInitialize();
-	virSetErrorFunc(NULL, lv_quiet);
+	int err = vlp_libvirt_load(ctx);
+
+	if (err)
+		return err;
+	lv_api.Initialize();
+	lv_api.SetErrorFunc(NULL, lv_quiet);
+	return 0;
 }
 
 static void lv_where(char *buf, size_t len, const char *uri)
@@ -64,7 +146,7 @@ static void lv_where(char *buf, size_t len, const char *uri)
  * connecting: the error came from opening the connection. */
 static int lv_fail(struct vlp_ctx *ctx, const char *subject, const char *where, bool connecting)
 {
-	const virError *e = virGetLastError();
+	const virError *e = lv_api.GetLastError();
 	int code = e ? e->code : VIR_ERR_INTERNAL_ERROR;
 	char msg[400];
 	const char *hint = "";
@@ -121,8 +203,8 @@ static int lv_exchange(struct vlp_ctx *ctx, void *impl, const char *command, cha
 	char subject[160], *result = NULL;
 
 	*reply = NULL;
-	if (virDomainQemuMonitorCommand(lv->dom, command, &result,
-					VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
+	if (lv_api.DomainQemuMonitorCommand(lv->dom, command, &result,
+					    VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
 		snprintf(subject, sizeof(subject), "domain %s", lv->name);
 		return lv_fail(ctx, subject, lv->where, false);
 	}
@@ -139,9 +221,9 @@ static void lv_close(void *impl)
 	if (!lv)
 		return;
 	if (lv->dom)
-		virDomainFree(lv->dom);
+		lv_api.DomainFree(lv->dom);
 	if (lv->conn)
-		virConnectClose(lv->conn);
+		lv_api.ConnectClose(lv->conn);
 	free(lv);
 }
 
@@ -156,7 +238,7 @@ static const struct vlp_monitor_transport lv_transport = {
 static bool lv_tainted(virDomainPtr dom)
 {
 	char **msgs = NULL;
-	int n = virDomainGetMessages(dom, &msgs, VIR_DOMAIN_MESSAGE_TAINTING);
+	int n = lv_api.DomainGetMessages(dom, &msgs, VIR_DOMAIN_MESSAGE_TAINTING);
 	bool found = false;
 
 	for (int i = 0; i < n; i++) {
@@ -174,44 +256,43 @@ int vlp_monitor_open_libvirt(struct vlp_ctx *ctx, const char *uri, const char *n
 	struct lv_impl *lv;
 	char subject[160], label[160];
 	const char *type;
+	int err;
 
 	*out = NULL;
 	if (note && note_size)
 		note[0] = '\0';
 	if (!name || !*name)
 		return vlp_error(ctx, EINVAL, "a libvirt domain needs a name");
+	err = lv_init(ctx);
+	if (err)
+		return err;
 	lv = calloc(1, sizeof(*lv));
 	if (!lv)
 		return vlp_error(ctx, ENOMEM, "out of memory");
 	snprintf(lv->name, sizeof(lv->name), "%s", name);
 	lv_where(lv->where, sizeof(lv->where), uri);
 	snprintf(subject, sizeof(subject), "domain %s", lv->name);
-	lv_init();
 	/* Read-write: libvirt refuses monitor commands on a read-only one. */
-	lv->conn = virConnectOpen(uri);
+	lv->conn = lv_api.ConnectOpen(uri);
 	if (!lv->conn) {
-		int err = lv_fail(ctx, subject, lv->where, true);
-
+		err = lv_fail(ctx, subject, lv->where, true);
 		lv_close(lv);
 		return err;
 	}
-	type = virConnectGetType(lv->conn);
+	type = lv_api.ConnectGetType(lv->conn);
 	if (!type || strcmp(type, "QEMU") != 0) {
-		int err = vlp_error(ctx, ENOTSUP,
-				    "%s: %s is a %s connection, not QEMU's: no QEMU monitor",
-				    subject, lv->where, type ? type : "unknown");
-
+		err = vlp_error(ctx, ENOTSUP, "%s: %s is a %s connection, not QEMU's: no QEMU monitor",
+				subject, lv->where, type ? type : "unknown");
 		lv_close(lv);
 		return err;
 	}
-	lv->dom = virDomainLookupByName(lv->conn, name);
+	lv->dom = lv_api.DomainLookupByName(lv->conn, name);
 	if (!lv->dom) {
-		int err = lv_fail(ctx, subject, lv->where, false);
-
+		err = lv_fail(ctx, subject, lv->where, false);
 		lv_close(lv);
 		return err;
 	}
-	if (virDomainIsActive(lv->dom) != 1) {
+	if (lv_api.DomainIsActive(lv->dom) != 1) {
 		lv_close(lv);
 		return vlp_error(ctx, ESRCH, "%s: not running", subject);
 	}
@@ -239,27 +320,29 @@ int vlp_libvirt_domains(struct vlp_ctx *ctx, const char *uri, char ***names, siz
 	*names = NULL;
 	*count = 0;
 	lv_where(where, sizeof(where), uri);
-	lv_init();
-	conn = virConnectOpenReadOnly(uri);
+	err = lv_init(ctx);
+	if (err)
+		return err;
+	conn = lv_api.ConnectOpenReadOnly(uri);
 	if (!conn)
 		return lv_fail(ctx, "libvirt", where, true);
-	n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+	n = lv_api.ConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0) {
 		err = lv_fail(ctx, "libvirt", where, false);
-		virConnectClose(conn);
+		lv_api.ConnectClose(conn);
 		return err;
 	}
 	if (n > 0 && !(list = calloc((size_t)n, sizeof(*list))))
 		err = vlp_error(ctx, ENOMEM, "out of memory");
 	for (int i = 0; i < n; i++) {
-		const char *nm = virDomainGetName(doms[i]);
+		const char *nm = lv_api.DomainGetName(doms[i]);
 
 		if (!err && !(list[i] = strdup(nm ? nm : "")))
 			err = vlp_error(ctx, ENOMEM, "out of memory");
-		virDomainFree(doms[i]);
+		lv_api.DomainFree(doms[i]);
 	}
 	free(doms);
-	virConnectClose(conn);
+	lv_api.ConnectClose(conn);
 	if (err) {
 		vlp_libvirt_names_free(list, (size_t)n);
 		return err;
@@ -278,6 +361,11 @@ int vlp_libvirt_domains(struct vlp_ctx *ctx, const char *uri, char ***names, siz
 bool vlp_libvirt_built(void)
 {
 	return false;
+}
+
+int vlp_libvirt_load(struct vlp_ctx *ctx)
+{
+	return vlp_error(ctx, ENOTSUP, NO_LIBVIRT);
 }
 
 int vlp_monitor_open_libvirt(struct vlp_ctx *ctx, const char *uri, const char *name,

@@ -59,6 +59,7 @@ struct vq_buf {
 	bool in_flight;
 	bool has_next; /* chained (vlp_vq_post_chain): next is the following descriptor */
 	uint16_t next;
+	uint16_t ring_n; /* packed: ring slots the buffer took (a chain: one each, 2.8.6) */
 	/* an indirect table (vlp_vq_post_indirect): its buffers inside mem */
 	unsigned nind;
 	uint16_t ind_off[VLP_VQ_CHAIN_MAX], ind_len[VLP_VQ_CHAIN_MAX];
@@ -74,7 +75,8 @@ struct vlp_vq {
 	/* packed (2.8.1): wrap counters and positions */
 	uint16_t next_avail, next_used;
 	bool avail_wrap, used_wrap;
-	bool event_idx; /* VIRTIO_F_EVENT_IDX negotiated */
+	unsigned ring_busy; /* packed: ring slots of the buffers in flight */
+	bool event_idx;     /* VIRTIO_F_EVENT_IDX negotiated */
 };
 
 int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
@@ -249,7 +251,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 			b = &vq->bufs[id];
 			break;
 		}
-	if (!b)
+	if (!b || vq->ring_busy >= vq->info.size)
 		return vlp_error(ctx, ENOSPC, "post: all %u descriptors are in flight (poll first)",
 				 vq->info.size);
 	if (!b->mem) {
@@ -269,6 +271,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 	b->in_flight = true;
 	b->has_next = false;
 	b->nind = 0;
+	b->ring_n = 1;
 	if (vq->info.format == VLP_RING_SPLIT) {
 		const struct vlp_field_table *dt = vlp_split_desc_table(), *avt = vlp_avail_table();
 		uint8_t *avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
@@ -302,6 +305,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 			vq->avail_wrap = !vq->avail_wrap;
 		}
 		vq->info.avail_idx++;
+		vq->ring_busy++;
 	}
 	vq->info.in_flight++;
 	*id_out = id;
@@ -359,6 +363,42 @@ static int take_used(struct vlp_ctx *ctx, struct vlp_vq *vq, uint32_t id, uint32
 	return 0;
 }
 
+/* A chain in a packed ring (2.8.6): one descriptor per buffer in the
+ * following slots, NEXT on all but the last, the Buffer ID (the head's)
+ * in each; the first descriptor's flags written last (2.8.17, 2.8.21). */
+static int packed_chain(struct vlp_vq *vq, const struct vlp_vq_seg *segs, unsigned n,
+			const uint64_t *pa, unsigned id, unsigned *id_out)
+{
+	const struct vlp_field_table *dt = vlp_packed_desc_table();
+	uint8_t *first = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
+	uint16_t first_flags = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
+		uint16_t flags = (uint16_t)((segs[i].device_writable ? VLP_DESC_F_WRITE : 0) |
+					    (i + 1 < n ? VLP_DESC_F_NEXT : 0) |
+					    (vq->avail_wrap ? VLP_DESC_F_AVAIL : VLP_DESC_F_USED));
+
+		put(d, dt, VLP_PDESC_ADDR, pa[i]);
+		put(d, dt, VLP_PDESC_LEN, segs[i].len);
+		put(d, dt, VLP_PDESC_ID, id);
+		if (i)
+			put(d, dt, VLP_PDESC_FLAGS, flags);
+		else
+			first_flags = flags;
+		if (++vq->next_avail == vq->info.size) {
+			vq->next_avail = 0;
+			vq->avail_wrap = !vq->avail_wrap;
+		}
+	}
+	store16_release(at(first, dt, VLP_PDESC_FLAGS), first_flags);
+	vq->info.avail_idx++;
+	vq->ring_busy += n;
+	vq->info.in_flight++;
+	*id_out = id;
+	return 0;
+}
+
 int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 		      unsigned n, unsigned *id_out)
 {
@@ -372,8 +412,6 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 	if (n == 0 || n > VLP_VQ_CHAIN_MAX)
 		return vlp_error(ctx, EINVAL, "post: %u buffers in a chain: give 1 to %u", n,
 				 VLP_VQ_CHAIN_MAX);
-	if (vq->info.format != VLP_RING_SPLIT)
-		return vlp_error(ctx, EOPNOTSUPP, "post: chains are made on split rings only");
 	for (unsigned i = 0; i < n; i++) {
 		if (segs[i].len == 0 || segs[i].len > VLP_VQ_BUF_MAX || segs[i].data_len > segs[i].len)
 			return vlp_error(ctx, EINVAL,
@@ -389,9 +427,10 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 	for (unsigned id = 0; id < vq->info.size && found < n; id++)
 		if (!vq->bufs[id].in_flight)
 			ids[found++] = id;
-	if (found < n)
-		return vlp_error(ctx, ENOSPC,
-				 "post: %u free descriptors needed, %u free (poll first)", n, found);
+	if (found < n || (vq->info.format == VLP_RING_PACKED && vq->ring_busy + n > vq->info.size))
+		return vlp_error(
+			ctx, ENOSPC, "post: %u free descriptors needed, %u free (poll first)", n,
+			vq->info.format == VLP_RING_PACKED ? vq->info.size - vq->ring_busy : found);
 	for (unsigned i = 0; i < n; i++) {
 		struct vq_buf *b = &vq->bufs[ids[i]];
 
@@ -407,8 +446,6 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct vq_buf *b = &vq->bufs[ids[i]];
-		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * ids[i];
-		uint16_t flags = segs[i].device_writable ? VLP_DESC_F_WRITE : 0;
 
 		memset(vlp_dma_ptr(b->mem), 0, VLP_VQ_BUF_MAX);
 		if (segs[i].data_len)
@@ -419,6 +456,15 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 		b->has_next = i + 1 < n;
 		b->nind = 0;
 		b->next = (uint16_t)(i + 1 < n ? ids[i + 1] : 0);
+		b->ring_n = (uint16_t)(i ? 0 : n);
+	}
+	if (vq->info.format == VLP_RING_PACKED)
+		return packed_chain(vq, segs, n, pa, ids[0], id_out);
+	for (unsigned i = 0; i < n; i++) {
+		const struct vq_buf *b = &vq->bufs[ids[i]];
+		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * ids[i];
+		uint16_t flags = segs[i].device_writable ? VLP_DESC_F_WRITE : 0;
+
 		/* 2.7.5: NEXT and next link the chain's descriptors. */
 		put(d, dt, VLP_DESC_ADDR, pa[i]);
 		put(d, dt, VLP_DESC_LEN, segs[i].len);
@@ -556,14 +602,20 @@ int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out,
 		/* 2.8.1: used when both bits equal the used wrap counter. */
 		if (avail != vq->used_wrap || used != vq->used_wrap)
 			break;
-		err = take_used(ctx, vq, (uint32_t)get(d, dt, VLP_PDESC_ID),
-				(uint32_t)get(d, dt, VLP_PDESC_LEN), &out[*n]);
+		uint32_t id = (uint32_t)get(d, dt, VLP_PDESC_ID);
+		unsigned skip;
+
+		err = take_used(ctx, vq, id, (uint32_t)get(d, dt, VLP_PDESC_LEN), &out[*n]);
 		if (err)
 			return err;
 		(*n)++;
 		vq->info.used_idx++;
-		if (++vq->next_used == vq->info.size) {
-			vq->next_used = 0;
+		/* 2.8.6: the next used descriptor follows the list's slots. */
+		skip = vq->bufs[id].ring_n ? vq->bufs[id].ring_n : 1;
+		vq->ring_busy -= skip <= vq->ring_busy ? skip : vq->ring_busy;
+		vq->next_used = (uint16_t)(vq->next_used + skip);
+		if (vq->next_used >= vq->info.size) {
+			vq->next_used = (uint16_t)(vq->next_used - vq->info.size);
 			vq->used_wrap = !vq->used_wrap;
 		}
 	}
@@ -614,10 +666,17 @@ const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len)
 
 int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, bool on)
 {
+	if (vq->info.format == VLP_RING_PACKED) {
+		/* 2.8.10: the Driver Event Suppression flags, ENABLE or DISABLE. */
+		put(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_event_suppress_table(), VLP_EVENT_FLAGS,
+		    on ? VLP_EVENT_F_ENABLE : VLP_EVENT_F_DISABLE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		return 0;
+	}
 	if (vq->info.format != VLP_RING_SPLIT || vq->event_idx)
 		return vlp_error(
 			ctx, ENOTSUP,
-			"queue %u: notifications are asked for through avail flags on split rings without VIRTIO_F_EVENT_IDX only",
+			"queue %u: notifications are asked for through avail flags on split rings without VIRTIO_F_EVENT_IDX (or the event flags of a packed ring) only",
 			q);
 	/* 2.7.7: flags 0 asks for a notification after each used buffer. */
 	put(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_avail_table(), VLP_AVAIL_FLAGS,

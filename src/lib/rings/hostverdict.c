@@ -92,10 +92,21 @@ static void say(struct vlp_verdict *v, enum vlp_verdict_state st, enum vlp_host_
  *     ahead of avail.idx in RAM at any later moment: read after the ring
  *     and ahead of its avail.idx, the driver made buffers available between
  *     the two reads.  Read before the ring, it tells nothing.
- * Not judged: packed rings (QEMU's indices count slots with a wrap bit),
- * and a vhost backend's queue (QEMU's used_idx and inuse are not the
- * backend's, and QEMU 7.2 puts vhost_get_vring_base()'s return code, not
- * the index, in last-avail-idx).
+ * Packed rings (2.8; measured on QEMU 7.2 with virtio-blk-pci,packed=on):
+ * QEMU's last-avail-idx, shadow-avail-idx and used-idx are ring slots
+ * (0..size-1) without their wrap counters, and shadow-avail-idx is QEMU's
+ * last_avail_idx after a pop, not a read of the ring.  The ring in RAM
+ * gives the driver's next slot for sure (the AVAIL bits step there) and
+ * the slots still available before it.  2.8.6: the device writes one used
+ * descriptor for a whole list and skips the list's other slots, which keep
+ * the AVAIL/USED flags the driver gave them and so still read as
+ * available: the slots in flight counted from RAM are never fewer than the
+ * device's, only more.  Hence the one rule that holds: with QEMU read
+ * before the ring, fewer slots in flight in RAM than QEMU's (from its
+ * used_idx to the ring's next slot) means the device used descriptors
+ * between the two reads.  With QEMU read after the ring, more in RAM is
+ * either motion or those skipped slots: not judged, and said.
+ * A vhost backend's queue: not judged, and said (VHOST_WHY).
  */
 /* (a - b) modulo 2^16 as a signed distance (2.7.6, 2.7.8): > 0, a ahead. */
 static int distance(uint16_t a, uint16_t b)
@@ -118,6 +129,39 @@ static void motion_say(struct vlp_host_motion *m, const struct vlp_host_queue *q
 		 qemu_field, qemu, q->after_ring ? "after" : "before", ring_field, ring, what);
 }
 
+/* A packed ring: the slots from QEMU's next one (a slot, no wrap counter)
+ * to the driver's next slot in RAM (2.8.1: sure from the AVAIL bits). */
+static uint16_t packed_waiting(const struct vlp_queue_sample *r, uint16_t qemu_slot)
+{
+	uint32_t size = r->size ? r->size : 1;
+
+	return (uint16_t)((r->avail % size + size - qemu_slot % size) % size);
+}
+
+/* Why a vhost backend's queue is not judged from the host. */
+static const char VHOST_WHY[] =
+	"a vhost backend runs the queue and QEMU 7.2 has none of its indices: x-query-virtio-vhost-queue-status gives fds, addresses and size only, and x-query-virtio-queue-status (not sent) reports vhost_get_vring_base()'s return code as last-avail-idx and stops a vhost-user ring; motion and stall cannot be told from the host";
+/* Why a packed ring's samples read after the ring are not judged. */
+static const char PACKED_AFTER_WHY[] =
+	"packed ring: QEMU's indices are slots without wrap counters, and a completed list's later slots still read as available in RAM (2.8.6), so with QEMU read after the ring more slots in flight in RAM is motion or those slots: only samples whose QEMU read came first are compared";
+
+/* Slots from QEMU's used_idx to the ring's next slot (mod size) beside the
+ * slots in flight in RAM, QEMU read before the ring (the rules above). */
+static bool packed_moved(const struct vlp_queue_sample *r, const struct vlp_host_queue *q,
+			 struct vlp_host_motion *m)
+{
+	uint32_t size = r->size ? r->size : 1, m2 = 2 * size;
+	uint32_t used_slot = r->used % size;
+	uint32_t ram = (r->avail % m2 + m2 - r->used % m2) % m2;
+	uint32_t qemu = packed_waiting(r, q->used_idx);
+
+	if (ram >= qemu)
+		return false;
+	motion_say(m, q, "used_idx", q->used_idx, "used slot", (uint16_t)used_slot,
+		   "the device used descriptors between the two reads");
+	return true;
+}
+
 /* Whether one sample's two reads disagree (the rules above); m names the
  * values when they do. */
 static bool sample_moved(const struct vlp_queue_sample *r, const struct vlp_host_queue *q,
@@ -126,8 +170,10 @@ static bool sample_moved(const struct vlp_queue_sample *r, const struct vlp_host
 	uint16_t avail = (uint16_t)r->avail, used = (uint16_t)r->used;
 	int d;
 
-	if (!q->valid || r->packed)
+	if (!q->valid)
 		return false;
+	if (r->packed)
+		return !q->after_ring && packed_moved(r, q, m);
 	d = distance(q->used_idx, used);
 	if (d != 0) {
 		bool forward = q->after_ring ? d > 0 : d < 0;
@@ -158,14 +204,21 @@ static void judge_motion(const struct vlp_host_verdict_input *in, struct vlp_ver
 	struct vlp_host_motion *m = &v->motion;
 
 	memset(m, 0, sizeof(*m));
-	if (!in->samples || in->vhost)
+	if (in->vhost) {
+		m->not_judged = VHOST_WHY;
+		return;
+	}
+	if (!in->samples)
 		return;
 	for (size_t k = 0; k < in->nsamples; k++) {
 		struct vlp_host_motion one = { 0 };
 
+		if (in->samples[k].packed && in->host[k].valid && in->host[k].after_ring)
+			m->not_judged = PACKED_AFTER_WHY;
 		if (!sample_moved(&in->samples[k], &in->host[k], &one))
 			continue;
 		if (!m->moved) {
+			one.not_judged = m->not_judged;
 			*m = one;
 			m->moved = true;
 			m->sample = (unsigned)k + 1;
@@ -228,6 +281,9 @@ void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_
 	if (r && !r->packed)
 		snprintf(ram, sizeof(ram), "; guest RAM avail.idx %" PRIu32 ", used.idx %" PRIu32,
 			 r->avail, r->used);
+	else if (r)
+		snprintf(ram, sizeof(ram), "; guest RAM next slot %u wrap %u",
+			 r->size ? r->avail % r->size : 0, r->avail < r->size);
 	else
 		ram[0] = '\0';
 
@@ -253,9 +309,8 @@ void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_
 			    v->motion.sample, n, v->motion.samples, v->motion.evidence);
 		return;
 	}
-	/* One read, a packed ring (QEMU's indices count slots with a wrap bit
-	 * there), a moving queue: the guest's verdict stands. */
-	if (n < 2 || (r && r->packed) || !frozen(in))
+	/* One read, a moving queue: the guest's verdict stands. */
+	if (n < 2 || !frozen(in))
 		return;
 	if (v->state == VLP_VERDICT_PROGRESSING || !ring_still)
 		return;
@@ -293,7 +348,10 @@ void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_
 		return;
 	}
 	if (r && q->has_last_avail_idx && q->inuse == 0 && !rx) {
-		uint16_t waiting = ahead((uint16_t)r->avail, q->last_avail_idx);
+		/* packed: slots from QEMU's next to the driver's next (QEMU's
+		 * index is a slot; the ring's next slot is sure, 2.8.1) */
+		uint16_t waiting = r->packed ? packed_waiting(r, q->last_avail_idx)
+					     : ahead((uint16_t)r->avail, q->last_avail_idx);
 
 		if (waiting > 0 && waiting <= r->size) {
 			/* 2.7.10: the driver notifies the device after making
@@ -311,7 +369,7 @@ void vlp_host_verdict_judge(const struct vlp_host_verdict_input *in, struct vlp_
 	 * signalled_used behind its used_idx witnesses that no notification
 	 * was decided for them; equal, a decision was made, and whether the
 	 * interrupt reached the driver is not visible from the host. */
-	if (!r || !r->event_idx || r->used != q->used_idx)
+	if (!r || r->packed || !r->event_idx || r->used != q->used_idx)
 		return;
 	used = (uint16_t)r->used;
 	if (ahead(used, r->used_event) == 0 || ahead(used, r->used_event) > r->size)

@@ -19,6 +19,11 @@ struct vlp_monitor; /* <vlp/host.h> */
  * build time); otherwise every call below fails with -ENOTSUP. */
 VLP_API bool vlp_libvirt_built(void);
 
+/* Loads libvirt (libvirt-qemu.so.0, at run time: it is not linked) if not
+ * loaded yet: 0, or -ENOTSUP saying why not (not built in, not installed,
+ * too old).  The calls below load it themselves; --version asks. */
+VLP_API int vlp_libvirt_load(struct vlp_ctx *ctx);
+
 /* What a face says once per domain on first use (at most this long). */
 #define VLP_LIBVIRT_NOTE_MAX 256
 

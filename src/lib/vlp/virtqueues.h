@@ -266,6 +266,10 @@ struct vlp_host_motion {
 	uint16_t qemu, ring;    /* the two values */
 	bool after_ring;        /* QEMU's read came after the ring's */
 	char evidence[200];     /* one sentence naming them */
+	/* What the host could not judge for this queue and why (a vhost
+	 * backend's queue: motion and stall; a packed ring: samples whose QEMU
+	 * read came after the ring's), NULL: every sample was judged */
+	const char *not_judged;
 };
 
 struct vlp_verdict {

@@ -3,8 +3,9 @@
 # with --unbind): 00:03.0 virtio-rng, 00:04.0 virtio-blk, 00:05.0 virtio-serial with a
 # virtconsole, 00:06.0 virtio-scsi (a disk on target 0), 00:07.0 virtio-balloon,
 # 00:08.0 virtio-net (a control queue), 00:09.0 a virtio-rng bound again here (the
-# refusal), 00:0a.0 a read-only virtio-blk.  Prints one "@@VLP-EX NAME RC" line per run, then its output lines prefixed
-# with "| "; the seconds each text run took as "NAME-time".
+# refusal), 00:0a.0 a read-only virtio-blk with packed=on.  Prints one "@@VLP-EX NAME RC"
+# line per run, then its output lines prefixed with "| "; the seconds each text run took
+# as "NAME-time".
 # shellcheck source=tests/qemu/guest-lib.sh
 . /lib/vlp-guest.sh
 VLP_MARK=@@VLP-EX

@@ -11,11 +11,12 @@
 #   STEP moving     while the guest reads the virtio-blk in a loop (the page cache
 #                   dropped before each pass, so that every pass reaches the device):
 #                   the host samples it, and its queue moves between a sample's two reads
-#   STEP throttle   the host throttles the virtio-blk's drive (64 bytes/s); then the
-#                   guest reads the disk and the entropy device (whose QEMU rate limit,
-#                   64 bytes per 10 minutes, is spent at once) in the background
-#   STEP stall      after the guest's --sample of the blk and the rng: the host samples
-#                   both through the monitor
+#   STEP throttle   the host throttles the virtio-blk's drive and the packed one's (64
+#                   bytes/s); then the guest reads both disks and the entropy device
+#                   (whose QEMU rate limit, 64 bytes per 10 minutes, is spent at once)
+#                   in the background
+#   STEP stall      after the guest's --sample of the blk, the rng and the packed blk:
+#                   the host samples them through the monitor
 #   STEP finished   the host's last queries
 # Stillness: IPv6 is off before eth0 goes up (no router solicitations on the transmit
 # queue). The files go back as one gzip'd tar in base64 between "@@VLP-HOST begin" and
@@ -25,6 +26,7 @@
 out=/tmp/host
 blk=0000:00:03.0
 rng=0000:00:04.0
+packed=0000:00:08.0
 mkdir -p "$out"
 # The sync port stays open for the whole run (bytes sent while it is closed are lost).
 exec 3<>/dev/ttyS1
@@ -87,11 +89,14 @@ sleep 1
 
 step throttle
 cat /dev/vda >/dev/null 2>&1 &
+# /dev/vdc: the packed virtio-blk (00:08.0), throttled as well
+cat /dev/vdc >/dev/null 2>&1 &
 dd if=/dev/hwrng of=/dev/null bs=64 count=64 2>/dev/null &
 sleep 3
 cat /sys/class/misc/hw_random/rng_current >"$out/rng_current" 2>&1
 run guest-blk-sample -J --rings --sample=5x200ms -s "$blk"
 run guest-rng-sample -J --rings --sample=5x200ms -s "$rng"
+run guest-packed-sample -J --rings --sample=5x200ms -s "$packed"
 step stall
 run guest-blk-after -J --rings -s "$blk"
 step finished

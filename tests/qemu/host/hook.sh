@@ -15,15 +15,19 @@
 #   STEP moving     host-moving-sample: --qmp -J --rings --sample=10x100ms -s 00:03.0
 #                   host-moving-text:   --qmp --rings --sample=10x100ms -vv -s 00:03.0
 #                   (the guest reads the virtio-blk in a loop)
-#   STEP throttle   QMP block_set_io_throttle on the blk's drive d03: bps=64, the other
-#                   five limits 0 (through tests/qemu/qmp.sh, not the tool)
-#   STEP stall      host-blk-sample, host-rng-sample: --qmp -J --sample=5x200ms -s SLOT
+#   STEP throttle   QMP block_set_io_throttle on the blk's drive d03 and the packed
+#                   blk's d08: bps=64, the other five limits 0 (through
+#                   tests/qemu/qmp.sh, not the tool)
+#   STEP stall      host-blk-sample, host-rng-sample, host-packed-sample: --qmp -J
+#                   --sample=5x200ms -s SLOT
 #                   host-blk-text: --qmp --sample=5x200ms -vv -s 00:03.0
 #                   host-top: --qmp --top --rings --interval=0.5 00:03.0 in a tmux pane
 #                   (200x50) until the verdict column names the host's cause (20 s at
 #                   most): host-top.screen, then q
 #   STEP finished   qemu-status: QMP x-query-virtio-queue-status of the blk's queue 0
-#                   and the rng's (qmp.sh), for the indices the verdicts cite
+#                   and the rng's, x-query-virtio-status of the blk, the queue status
+#                   of the packed blk's queue 0 and the vhost queue status of the
+#                   vhost-user-blk's (qmp.sh), for the indices the verdicts cite
 set -uo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -73,17 +77,23 @@ step() {
 		host host-moving-text --rings --sample=10x100ms -vv -s 00:03.0
 		;;
 	throttle)
-		vlp_qmp '{"execute":"block_set_io_throttle","arguments":{"device":"d03","bps":64,"bps_rd":0,"bps_wr":0,"iops":0,"iops_rd":0,"iops_wr":0}}' >"$w/throttle.json"
+		local d
+		for d in d03 d08; do
+			vlp_qmp '{"execute":"block_set_io_throttle","arguments":{"device":"'"$d"'","bps":64,"bps_rd":0,"bps_wr":0,"iops":0,"iops_rd":0,"iops_wr":0}}'
+		done >"$w/throttle.json"
 		;;
 	stall)
 		host host-blk-sample -J --sample=5x200ms -s 00:03.0
 		host host-rng-sample -J --sample=5x200ms -s 00:04.0
+		host host-packed-sample -J --sample=5x200ms -s 00:08.0
 		host host-blk-text --sample=5x200ms -vv -s 00:03.0
 		top host-top "(host: fetched-not-completed)" --top --rings --interval=0.5 00:03.0
 		;;
 	finished)
 		vlp_qmp "$(vlp_qmp_queue_status "$(vlp_qom vlp03)" 0)" "$(vlp_qmp_queue_status "$(vlp_qom vlp04)" 0)" \
-			"$(vlp_qmp_virtio_status "$(vlp_qom vlp03)")" >"$w/qemu-status.json"
+			"$(vlp_qmp_virtio_status "$(vlp_qom vlp03)")" "$(vlp_qmp_queue_status "$(vlp_qom vlp08)" 0)" \
+			'{"execute":"x-query-virtio-vhost-queue-status","arguments":{"path":"'"$(vlp_qom vlp07)"'","queue":0}}' \
+			>"$w/qemu-status.json"
 		;;
 	esac
 	echo "$1 $((SECONDS - t0))" >>"$w/steps"
