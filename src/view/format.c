@@ -149,6 +149,8 @@ void format_verdict(char *buf, size_t len, const struct vlp_verdict *vd)
 		snprintf(buf, len, "%s (host: %s)", state, vlp_host_cause_name(vd->host_cause));
 	else if (vd->motion.moved)
 		snprintf(buf, len, "%s (host: moved while sampled)", state);
+	else if (vd->motion.not_judged) /* the reason: -vv, JSON host_not_judged */
+		snprintf(buf, len, "%s (host: motion not judged)", state);
 	else
 		snprintf(buf, len, "%s", state);
 }

@@ -113,7 +113,7 @@ rc_is() { [ "$(cat "${3:-$h}/$1.rc" 2>/dev/null)" = "$2" ]; }
 for n in guest1 guest2 guest-blk-sample guest-rng-sample guest-packed-sample; do
 	check "guest: $n exits 0 ($(head -c 200 "$g/$n.err" 2>/dev/null))" rc_is "$n" 0 "$g"
 done
-for n in host-compare host-text host-save host-slot host-idle-sample host-moving-sample host-moving-text \
+for n in host-compare host-text host-save host-slot host-idle-sample host-vhost-text host-moving-sample host-moving-text \
 	host-blk-sample host-rng-sample host-packed-sample host-blk-text host-top; do
 	check "host: $n exits 0 ($(head -c 300 "$h/$n.err" 2>/dev/null))" rc_is "$n" 0
 done
@@ -230,6 +230,9 @@ check "idle guest: the packed queue did not move, and says what was not judged" 
 check "idle guest: the vhost-user-blk's queue says it is not judged from the host, and why" \
 	hj host-idle-sample '.devices[] | select(.slot == "0000:00:07.0") | .state.common.queues[0].ring.verdict |
 		.moved_while_sampled == false and (.host_not_judged | test("vhost backend.*none of its indices"))'
+check "text: the vhost-user-blk's verdict words say its motion is not judged" \
+	grep -q ' (host: motion not judged)' "$h/host-vhost-text.json"
+check "text -vv: and why (host: not judged: ...)" grep -q 'host: not judged: .*vhost' "$h/host-vhost-text.json"
 check "idle guest: split queues judged in every sample (no host_not_judged)" \
 	hj host-idle-sample '[.devices[] | select(.slot != "0000:00:07.0" and .slot != "0000:00:08.0") |
 		.state.common.queues[]?.ring.verdict | select(. != null) | has("host_not_judged")] | any | not'

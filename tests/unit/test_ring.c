@@ -18,6 +18,7 @@
 
 #include "vlp.h"
 #include "internal.h"
+#include "output.h"
 
 #define F_INDIRECT (1ull << 28)
 #define F_EVENT_IDX (1ull << 29)
@@ -1021,6 +1022,24 @@ static void record(void *arg, uint64_t pa, const void *bytes, size_t len)
 	r->len = len;
 }
 
+/* The verdict's words (--sample text, --top): a host cause, motion seen,
+ * or motion the host could not judge, after the state. */
+static void test_verdict_words(void **state)
+{
+	struct vlp_verdict vd = { .state = VLP_VERDICT_IDLE };
+	char buf[96];
+
+	(void)state;
+	format_verdict(buf, sizeof(buf), &vd);
+	assert_string_equal(buf, vlp_verdict_state_name(VLP_VERDICT_IDLE));
+	vd.motion.not_judged = "a vhost backend's queue: QEMU reports none of its indices";
+	format_verdict(buf, sizeof(buf), &vd);
+	assert_non_null(strstr(buf, " (host: motion not judged)"));
+	vd.motion.moved = true;
+	format_verdict(buf, sizeof(buf), &vd);
+	assert_non_null(strstr(buf, " (host: moved while sampled)"));
+}
+
 static void test_kcore(void **state)
 {
 	char path[128];
@@ -1152,6 +1171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_split_healthy, setup),
+		cmocka_unit_test(test_verdict_words),
 		cmocka_unit_test_setup(test_split_wrap, setup),
 		cmocka_unit_test_setup(test_legacy_layout, setup),
 		cmocka_unit_test_setup(test_packed_healthy, setup),

@@ -71,6 +71,7 @@ step() {
 		host host-check --check -J
 		host host-slot -J -s 00:04.0
 		host host-idle-sample -J --rings --sample=3x100ms
+		host host-vhost-text --rings --sample=2x100ms -vv -s 00:07.0
 		;;
 	moving)
 		host host-moving-sample -J --rings --sample=10x100ms -s 00:03.0
