@@ -790,18 +790,41 @@ int ex_rings_layouts(struct ex *x)
 		layouts_not_run(x, why);
 		goto out;
 	}
-	/* 2.7.4.1: the header in two buffers, data and status in one. */
-	err = read_as(x, vqs,
-		      (struct vlp_vq_seg[]){ { false, hdr, 8, 8 },
-					     { false, hdr + 8, sizeof(hdr) - 8, sizeof(hdr) - 8 },
-					     { true, fill, RX_DATA + 1, RX_DATA + 1 } },
-		      3, false, got, &st, &answered);
-	if (err)
-		goto out;
-	if (!vlp_rx_same_answer(ref, got, RX_DATA, answered, st, msg, sizeof(msg)))
-		ex_fail(x, XR_ANY_LAYOUT, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
-			"queue 0: READ of sector 0 with the header in two buffers (8 + 8 bytes) and data and status in one (513): %s",
-			msg);
+	/* 2.7.4.1: the same READ with its buffers split otherwise (at most
+	 * VLP_VQ_CHAIN_MAX each); the first difference is reported. */
+	const struct {
+		const char *how;
+		unsigned n;
+		struct vlp_vq_seg segs[VLP_VQ_CHAIN_MAX];
+	} layouts[] = {
+		{ "the header in two buffers (8 + 8 bytes) and data and status in one (513)",
+		  3,
+		  { { false, hdr, 8, 8 },
+		    { false, hdr + 8, sizeof(hdr) - 8, sizeof(hdr) - 8 },
+		    { true, fill, RX_DATA + 1, RX_DATA + 1 } } },
+		{ "the data in two buffers (256 + 256 bytes), the status apart",
+		  4,
+		  { { false, hdr, sizeof(hdr), sizeof(hdr) },
+		    { true, fill, 256, 256 },
+		    { true, fill + 256, RX_DATA - 256, RX_DATA - 256 },
+		    { true, fill, 1, 1 } } },
+		{ "the header in two buffers (4 + 12 bytes), the data cut at 100 bytes, the status with its tail (413)",
+		  4,
+		  { { false, hdr, 4, 4 },
+		    { false, hdr + 4, sizeof(hdr) - 4, sizeof(hdr) - 4 },
+		    { true, fill, 100, 100 },
+		    { true, fill + 100, RX_DATA + 1 - 100, RX_DATA + 1 - 100 } } },
+	};
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(layouts); i++) {
+		err = read_as(x, vqs, layouts[i].segs, layouts[i].n, false, got, &st, &answered);
+		if (err)
+			goto out;
+		if (!vlp_rx_same_answer(ref, got, RX_DATA, answered, st, msg, sizeof(msg))) {
+			ex_fail(x, XR_ANY_LAYOUT, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
+				"queue 0: READ of sector 0 with %s: %s", layouts[i].how, msg);
+			break;
+		}
+	}
 	ex_ran(x, XR_ANY_LAYOUT);
 	if (indirect) {
 		/* 2.7.5.3.2: the same READ through an indirect table. */
