@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --check --exercise --hostile: malformed chains sent to a virtio-blk
- * device, each in a driver's session of its own (ex_session_open: the
+ * or virtio-rng device (one path: a per-type description of the chain), each in a driver's session of its own (ex_session_open: the
  * configuration change event on vector 0, masked, so a notification is
  * its pending bit).  The spec says what a driver must not do (2.7.5.2,
  * 2.7.5.3.1, 4.1.4.3.2), not what a device does with it: what happened is
@@ -27,14 +27,38 @@
 
 enum h_input { H_LOOP, H_NEXT_RANGE, H_ZERO_LEN, H_OUTSIDE, H_NESTED, H_LONG, H_DISABLED, H_COUNT };
 static const char *const h_names[H_COUNT] = {
-	[H_LOOP] = "a descriptor loop (the status descriptor's next is the head)",
-	[H_NEXT_RANGE] = "next out of range (the status descriptor's next is Queue Size)",
-	[H_ZERO_LEN] = "a zero-length device-writable buffer (the data descriptor's len 0)",
-	[H_OUTSIDE] = "an address outside guest RAM (the data descriptor at 0xfffffffff000)",
+	[H_LOOP] = "a descriptor loop (the last descriptor's next is the head)",
+	[H_NEXT_RANGE] = "next out of range (the last descriptor's next is Queue Size)",
+	[H_ZERO_LEN] = "a zero-length device-writable buffer (the second descriptor's len 0)",
+	[H_OUTSIDE] = "an address outside guest RAM (the second descriptor at 0xfffffffff000)",
 	[H_NESTED] = "VIRTQ_DESC_F_INDIRECT inside an indirect table",
 	[H_LONG] = "a chain longer than the queue (Queue Size + 1 descriptors, indirect)",
 	[H_DISABLED] = "a READ on a queue the driver disabled (queue_enable written 0)",
 };
+
+/* The chain of a type: three buffers, the second and third written by the
+ * device.  virtio-blk: the READ header (read by the device), 512 bytes of
+ * data, the status byte (5.2.6).  virtio-rng: its requestq holds
+ * device-writable buffers only (5.4.6), so the first is writable too. */
+struct h_type {
+	bool blk;
+	unsigned first;      /* the first buffer's length */
+	const char *request; /* the request, as a note names it */
+};
+
+static struct h_type h_type_of(const struct ex *x)
+{
+	if (x->l->virtio.device_type.value == VLP_ID_BLOCK)
+		return (struct h_type){ true, VLP_SELFTEST_BLK_HDR, "a READ of sector 0" };
+	return (struct h_type){ false, 16, "an entropy request" };
+}
+
+static const char *h_name(const struct h_type *t, enum h_input in)
+{
+	return in == H_DISABLED && !t->blk
+		       ? "an entropy request on a queue the driver disabled (queue_enable written 0)"
+		       : h_names[in];
+}
 
 static void put_desc(uint8_t *d, unsigned row, uint64_t v)
 {
@@ -56,7 +80,7 @@ static uint64_t get_desc(const uint8_t *d, unsigned row)
  * the table, then its buffers) rewritten as Queue Size + 1 descriptors: the
  * header, Queue Size - 1 data buffers of the sector's 512 bytes, the status
  * byte; the ring's descriptor given the table's new length. */
-static void long_table(struct vlp_vqs *vqs, unsigned id, const uint8_t *hdr)
+static void long_table(struct vlp_vqs *vqs, unsigned id, const struct h_type *t, const uint8_t *hdr)
 {
 	const struct vlp_field_table *dt = vlp_split_desc_table();
 	unsigned size = vlp_vqs_info(vqs, 0)->size, n = size + 1, ndata = size - 1;
@@ -68,19 +92,19 @@ static void long_table(struct vlp_vqs *vqs, unsigned id, const uint8_t *hdr)
 
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *d = page + (size_t)dt->size * i;
-		size_t blen = i == 0       ? VLP_SELFTEST_BLK_HDR
+		size_t blen = i == 0       ? t->first
 			      : i == n - 1 ? 1
 			      : i < ndata  ? H_DATA / ndata
 					   : H_DATA - (size_t)(H_DATA / ndata) * (ndata - 1);
 
-		if (i == 0)
-			memcpy(page + off, hdr, VLP_SELFTEST_BLK_HDR);
+		if (i == 0 && t->blk)
+			memcpy(page + off, hdr, t->first);
 		else
 			memset(page + off, 0xa5, blen);
 		put_desc(d, VLP_DESC_ADDR, pa + off);
 		put_desc(d, VLP_DESC_LEN, blen);
 		put_desc(d, VLP_DESC_FLAGS,
-			 (i ? VLP_DESC_F_WRITE : 0) | (i + 1 < n ? VLP_DESC_F_NEXT : 0));
+			 (i || !t->blk ? VLP_DESC_F_WRITE : 0) | (i + 1 < n ? VLP_DESC_F_NEXT : 0));
 		put_desc(d, VLP_DESC_NEXT, i + 1 < n ? i + 1 : 0);
 		off = (off + blen + 15) & ~(size_t)15;
 	}
@@ -104,11 +128,12 @@ static unsigned long_status(struct vlp_vqs *vqs, unsigned id)
 
 /* The READ of sector 0, made available, then broken as input says, then
  * kicked. */
-static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirect, unsigned *head)
+static int send(struct ex *x, const struct h_type *t, struct vlp_vqs *vqs, enum h_input in,
+		bool indirect, unsigned *head)
 {
 	static uint8_t fill[H_DATA];
-	uint8_t hdr[VLP_SELFTEST_BLK_HDR];
-	const struct vlp_vq_seg segs[3] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR] = { 0 };
+	const struct vlp_vq_seg segs[3] = { { !t->blk, t->blk ? hdr : fill, t->first, t->first },
 					    { true, fill, H_DATA, H_DATA },
 					    { true, fill, 1, 1 } };
 	const struct vlp_vq_info *info = vlp_vqs_info(vqs, 0);
@@ -118,7 +143,8 @@ static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirec
 	unsigned id;
 	int err;
 
-	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
+	if (t->blk)
+		vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
 	if (in == H_DISABLED && (err = ex_common_write(x, VLP_COMMON_QUEUE_ENABLE, 0, 0)))
 		return err;
 	err = (in == H_NESTED || in == H_LONG) && indirect
@@ -136,7 +162,7 @@ static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirec
 
 		put_desc(table, VLP_DESC_FLAGS, get_desc(table, VLP_DESC_FLAGS) | VLP_DESC_F_INDIRECT);
 	} else if (in == H_LONG && indirect) {
-		long_table(vqs, id, hdr);
+		long_table(vqs, id, t, hdr);
 	} else if (in != H_DISABLED && in != H_NESTED && in != H_LONG) {
 		uint8_t *data = desc + (size_t)dt->size * get_desc(d, VLP_DESC_NEXT);
 		uint8_t *status = desc + (size_t)dt->size * get_desc(data, VLP_DESC_NEXT);
@@ -156,7 +182,7 @@ static int send(struct ex *x, struct vlp_vqs *vqs, enum h_input in, bool indirec
 }
 
 /* One input: what the device did (a note), 2.1.2 where it applies. */
-static int one(struct ex *x, enum h_input in, bool indirect)
+static int one(struct ex *x, const struct h_type *t, enum h_input in, bool indirect)
 {
 	struct vlp_vqs *vqs = NULL;
 	struct vlp_extype_verdict v;
@@ -181,7 +207,7 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 			return err;
 		if (max < 2) {
 			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
-				"%s: not sent: queue 0's queue_size is %" PRIu64, h_names[in], max);
+				"%s: not sent: queue 0's queue_size is %" PRIu64, h_name(t, in), max);
 			return 0;
 		}
 		x->session_qsize = H_LONG_QSIZE;
@@ -193,7 +219,7 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	if (err || why[0]) {
 		if (!err)
 			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
-				"%s: not sent: %s", h_names[in], why);
+				"%s: not sent: %s", h_name(t, in), why);
 		goto out;
 	}
 	/* Without MSI-X there is no pending bit to read (and the ISR, read
@@ -204,9 +230,9 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 	pending_before = !x->msix || (w & 1);
 	used = vlp_vqs_area(vqs, 0, VLP_VQ_DEVICE);
 	seen = (uint16_t)vlp_field_read_mem(&vlp_used_table()->fields[VLP_USED_IDX], used);
-	if ((err = send(x, vqs, in, indirect, &head)))
+	if ((err = send(x, t, vqs, in, indirect, &head)))
 		goto out;
-	for (unsigned t = 0; t < H_WAIT_MS; t += 10) {
+	for (unsigned ms = 0; ms < H_WAIT_MS; ms += 10) {
 		ex_sleep_ms(10);
 		if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
 			goto out;
@@ -233,14 +259,14 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 				vlp_field_read_mem(&vlp_used_elem_table()->fields[VLP_USED_ELEM_LEN],
 						   e));
 
-			if (in == H_LONG && indirect && at > 0 && (size_t)at < sizeof(what))
+			if (in == H_LONG && indirect && t->blk && at > 0 && (size_t)at < sizeof(what))
 				snprintf(what + at, sizeof(what) - (size_t)at, ", status byte %u",
 					 long_status(vqs, head));
 			strncat(what, ")", sizeof(what) - strlen(what) - 1);
 		}
 		ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
 			"%s: %s; device_status 0x%02" PRIx64 "%s; configuration vector %s",
-			h_names[in], what, status,
+			h_name(t, in), what, status,
 			status & S_NEEDS_RESET ? " (DEVICE_NEEDS_RESET)" : "",
 			!x->msix         ? "not judged (no MSI-X)"
 			: pending_before ? "pending before (not judged)"
@@ -252,7 +278,7 @@ static int one(struct ex *x, enum h_input in, bool indirect)
 		if (v.failed)
 			ex_fail(x, XR_NEEDS_RESET_NOTIFY, v.severity,
 				chk_at_row(&x->r, VLP_COMMON_DEVICE_STATUS), "after %s: %s",
-				h_names[in], v.evidence);
+				h_name(t, in), v.evidence);
 		else if (!v.not_run)
 			ex_ran(x, XR_NEEDS_RESET_NOTIFY);
 	}
@@ -261,36 +287,47 @@ out:
 	return err ? err : cerr;
 }
 
-/* After the inputs and a reset: one READ of sector 0 answers. */
-static int works_again(struct ex *x)
+/* After the inputs and a reset: one request answers (a READ of sector 0
+ * with VIRTIO_BLK_S_OK; an entropy request with one or more bytes,
+ * 5.4.6.1, no more than the buffer). */
+static int works_again(struct ex *x, const struct h_type *t)
 {
 	static uint8_t fill[H_DATA + 1];
 	uint8_t hdr[VLP_SELFTEST_BLK_HDR];
-	const struct vlp_vq_seg segs[2] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
-					    { true, fill, H_DATA + 1, H_DATA + 1 } };
+	const struct vlp_vq_seg blk[2] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
+					   { true, fill, H_DATA + 1, H_DATA + 1 } };
+	const struct vlp_vq_seg rng[1] = { { true, fill, H_DATA, H_DATA } };
 	struct vlp_vqs *vqs = NULL;
-	struct vlp_vq_used u;
+	struct vlp_vq_used u = { 0 };
 	struct vlp_notify nt;
 	bool got = false;
 	unsigned id;
 	char why[160];
 	int err, cerr;
 
-	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
+	if (t->blk)
+		vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
 	err = ex_session_open(x, x->set, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
-	if (!err && !why[0] && !(err = vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, 2, &id)) &&
+	if (!err && !why[0] &&
+	    !(err = vlp_vqs_post_chain(x->r.ctx, vqs, 0, t->blk ? blk : rng, t->blk ? 2 : 1, &id)) &&
 	    !(err = vlp_vqs_kick(x->r.ctx, vqs, 0, &nt)))
 		err = ex_await(x, vqs, 0, id, REQUEST_MS, &u, &got);
 	if (!err) {
-		if (why[0] || !got || u.nsegs < 2 || u.seg_data[1][H_DATA] != VLP_BLK_S_OK)
+		bool ok = t->blk ? u.nsegs >= 2 && u.seg_data[1][H_DATA] == VLP_BLK_S_OK
+				 : u.len >= 1 && u.len <= H_DATA;
+
+		if (why[0] || !got || !ok)
 			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
-				"after the malformed chains and a reset, a READ of sector 0 %s",
-				why[0] ? why
-				: !got ? "was not returned: the device did not recover"
-				       : "did not answer VIRTIO_BLK_S_OK");
+				"after the malformed chains and a reset, %s %s", t->request,
+				why[0]   ? why
+				: !got   ? "was not returned: the device did not recover"
+				: t->blk ? "did not answer VIRTIO_BLK_S_OK"
+					 : "returned no bytes, or more than the buffer");
 		else
 			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
-				"after the malformed chains and a reset, a READ of sector 0 works again");
+				"after the malformed chains and a reset, %s works again (used len %" PRIu32
+				")",
+				t->request, u.len);
 	}
 	cerr = ex_session_close(x, vqs);
 	return err ? err : cerr;
@@ -299,12 +336,15 @@ static int works_again(struct ex *x)
 int ex_hostile(struct ex *x)
 {
 	bool indirect = vlp_feature_on(x->offered, VLP_F_INDIRECT_DESC), sent = false;
+	unsigned type = x->l->virtio.device_type.value;
+	struct h_type t = h_type_of(x);
 	int err = 0;
 
 	if (!x->hostile) {
 		ex_not_run(x, XR_HOSTILE, "malformed chains only with --hostile");
-	} else if (x->l->virtio.device_type.value != VLP_ID_BLOCK) {
-		ex_not_run(x, XR_HOSTILE, "--hostile sends virtio-blk reads only");
+	} else if (type != VLP_ID_BLOCK && type != VLP_ID_ENTROPY) {
+		ex_not_run(x, XR_HOSTILE,
+			   "--hostile sends virtio-blk reads and virtio-rng requests only");
 	} else if (x->unresponsive) {
 		ex_not_run(x, XR_HOSTILE, "%s", EX_UNRESPONSIVE);
 	} else {
@@ -316,13 +356,13 @@ int ex_hostile(struct ex *x)
 				 * the table: Queue Size. */
 				ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
 					"%s: not sent: VIRTIO_F_INDIRECT_DESC not offered, and a direct chain cannot be longer than the descriptor table",
-					h_names[in]);
+					h_name(&t, (enum h_input)in));
 				continue;
 			}
-			err = one(x, (enum h_input)in, indirect);
+			err = one(x, &t, (enum h_input)in, indirect);
 		}
 		if (!err)
-			err = works_again(x);
+			err = works_again(x, &t);
 		sent = true;
 	}
 	if (!err && !x->decided[XR_NEEDS_RESET_NOTIFY]) {

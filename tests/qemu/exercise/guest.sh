@@ -33,6 +33,7 @@ vlp_run rng-active-junit --check --active -o junit 00:03.0
 echo "@@VLP-EX watch-start 0"
 vlp_json blk-watch --check --exercise --watch-config=6 -J 00:04.0
 vlp_json blk-hostile --check --exercise --hostile -J 00:04.0
+vlp_json rng-hostile --check --exercise --hostile -J 00:03.0
 vlp_run blk-rebind --check --exercise --rebind 00:04.0
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
