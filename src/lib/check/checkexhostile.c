@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* --check --exercise --hostile: malformed chains sent to a virtio-blk
- * or virtio-rng device (one path: a per-type description of the chain), each in a driver's session of its own (ex_session_open: the
- * configuration change event on vector 0, masked, so a notification is
- * its pending bit).  The spec says what a driver must not do (2.7.5.2,
- * 2.7.5.3.1, 4.1.4.3.2), not what a device does with it: what happened is
- * a note (exercise-hostile); a device that set DEVICE_NEEDS_RESET with
- * DRIVER_OK must have notified (2.1.2, exercise-needs-reset); after the
- * reset one READ must work again.  Never the default: a device may stay
- * broken until it is reset, and the run resets it after each input. */
+/* --check --exercise --hostile: malformed chains sent to a virtio-blk or
+ * virtio-rng device (one path: a per-type description of the chain), each
+ * in a driver's session of its own (ex_session_open: the configuration
+ * change event on vector 0, masked, so a notification is its pending bit).
+ * The spec says what a driver must not do (2.7.5.2, 2.7.5.3.1, 4.1.4.3.2),
+ * not what a device does with it: what happened is a note
+ * (exercise-hostile); a device that set DEVICE_NEEDS_RESET with DRIVER_OK
+ * must have notified (2.1.2, exercise-needs-reset); after the reset one
+ * request (a READ, an entropy request) must work again.  Never the default:
+ * a device may stay broken until it is reset, and the run resets it after
+ * each input. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
