@@ -226,10 +226,16 @@ done
 # A measured deviation of qemu-storage-daemon 7.2: a queue mapped to NO_VECTOR (4.1.5.1.2)
 # makes QEMU's vhost_virtqueue_start pass no call eventfd, and libvhost-user's notification
 # after the first completion panics ("vu_panic: Error writing eventfd: Bad file
-# descriptor"): the export then serves nothing until it is restarted.
-check "qsd: --check --exercise: exercise-requests-complete (the export stopped serving)" \
-	grep -qx exercise-requests-complete <(xids qsd error)
-check "qsd: the daemon logged libvhost-user's panic" grep -q 'vu_panic: Error writing eventfd' "$work/vu-04.log"
+# descriptor"): the export then serves nothing until it is restarted.  Seen in most runs,
+# not all (a CI run had no panic: whether the NO_VECTOR queue's completion is notified
+# depends on timing not found yet), so the check is conditional on the panic's log line.
+if grep -q 'vu_panic: Error writing eventfd' "$work/vu-04.log"; then
+	check "qsd: after libvhost-user's panic, --check --exercise reports exercise-requests-complete" \
+		grep -qx exercise-requests-complete <(xids qsd error)
+else
+	echo "$VLP_PROG: note: qsd: no libvhost-user panic this run; its exercise ran against a serving export"
+	check "qsd: no panic: --check --exercise ran to its end" [ -n "$(sect qsd exercise)" ]
+fi
 
 # QEMU refuses a modern-only device without VERSION_1 (measured: 7.2 says "Device doesn't
 # support modern mode, and legacy mode is disabled").
