@@ -17,7 +17,7 @@
 
 #include "checkrun.h"
 
-#define H_DATA 512
+#define H_DATA VLP_BLK_SECTOR
 #define H_WAIT_MS 500 /* what the device does with the input, watched that long */
 /* Far past any RAM or MMIO of a guest (QEMU's TCG CPUs have 40 address
  * bits): the device must not reach it (never an address that exists). */

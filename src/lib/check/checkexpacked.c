@@ -24,7 +24,7 @@
 #define PX_NDESC 3      /* descriptors in a list: header, data, status */
 #define PX_FILL 0xa5    /* the device-writable buffers' pattern */
 #define PX_SETTLE_MS 20 /* how long the ring is watched after the batch */
-#define PX_DATA 512     /* one sector */
+#define PX_DATA VLP_BLK_SECTOR
 #define PX_FINDINGS 8
 
 /* ------------------------------------------------------------ judging */

@@ -20,7 +20,7 @@
 #define RX_FILL 0xa5    /* the device-writable buffers' pattern */
 #define RX_SETTLE_MS 20 /* how long used.idx is watched after the batch */
 #define RX_LATE_MS 400  /* how long the used ring is watched after a reset */
-#define RX_DATA 512     /* one sector */
+#define RX_DATA VLP_BLK_SECTOR
 #define RX_FINDINGS 8
 #define RX_KICKS 4 /* notifications with nothing new made available */
 
