@@ -650,7 +650,9 @@ struct vlp_rx_window {
 	struct vlp_rx_chain *chains;    /* in flight, in the order made available */
 	size_t nchains;
 };
-enum vlp_rx_fault {
+/* What the ring exercise judges find: split rings (vlp_rx_judge_*,
+ * checkexrings.c) and packed rings (vlp_px_judge*, checkexpacked.c). */
+enum vlp_ex_fault {
 	VLP_RX_IDX_PAST,       /* 2.7.8: used.idx beyond the chains in flight */
 	VLP_RX_SLOT_UNWRITTEN, /* 2.7.8: used.idx passed an entry not written */
 	VLP_RX_ID_NOT_HEAD,    /* 2.7.8: id is no head in flight */
@@ -661,14 +663,28 @@ enum vlp_rx_fault {
 	VLP_RX_SPURIOUS_RESET,    /* DEVICE_NEEDS_RESET set */
 	VLP_RX_SPURIOUS_NOTIFIED, /* notified with VIRTQ_AVAIL_F_NO_INTERRUPT (a warning) */
 	VLP_RX_SPURIOUS_NEXT,     /* the next READ not returned, or not VIRTIO_BLK_S_OK */
+	/* packed rings (2.8) */
+	VLP_PX_ID_UNKNOWN,   /* 2.8: a Buffer ID not made available */
+	VLP_PX_ID_TWICE,     /* 2.8: a Buffer ID already used */
+	VLP_PX_FLAGS,        /* 2.8.1: written, AVAIL and USED not both the wrap counter */
+	VLP_PX_LEN,          /* 2.8.4: len above the writable bytes */
+	VLP_PX_SKIP_WRITTEN, /* 2.8.6: a slot the device skips was written */
+	VLP_PX_OUT_OF_ORDER, /* 6.2: IN_ORDER, a buffer used after a later one */
+	VLP_PX_LEN_UNDER,    /* 2.8.4: len below the bytes written */
+	VLP_PX_NO_WRITE,     /* 2.8.3: bytes written, VIRTQ_DESC_F_WRITE clear */
+	VLP_PX_BATCH_UNUSED, /* 6.2: IN_ORDER, a batched list not used */
 };
-struct vlp_rx_finding {
-	enum vlp_rx_fault fault;
-	char message[200]; /* the evidence: entry index, id, len, what was expected */
+struct vlp_ex_finding {
+	enum vlp_ex_fault fault;
+	char message[200]; /* the evidence: entry or slot, id, len, flags, what was expected */
 };
+/* Appends a finding to out while fewer than max are kept (*n counts them). */
+__attribute__((format(printf, 5, 6))) void vlp_ex_finding_add(struct vlp_ex_finding *out, size_t max,
+							      size_t *n, enum vlp_ex_fault f,
+							      const char *fmt, ...);
 /* Judges the used entries from seen to idx, marking the chains they
  * return used; at most max findings, their count returned. */
-size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *out, size_t max);
+size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_ex_finding *out, size_t max);
 /* 2.7.10.2 ("The device MUST handle spurious notifications from the
  * driver."): what a device did with kicks after every chain made available
  * was used, then with one READ made after them. */
@@ -683,7 +699,7 @@ struct vlp_rx_spurious {
 	uint8_t blk_status;             /* its status byte */
 };
 /* Judges it: at most max findings (VLP_RX_SPURIOUS_*), their count. */
-size_t vlp_rx_judge_spurious(const struct vlp_rx_spurious *s, struct vlp_rx_finding *out, size_t max);
+size_t vlp_rx_judge_spurious(const struct vlp_rx_spurious *s, struct vlp_ex_finding *out, size_t max);
 /* How many of the first n bytes the device demonstrably wrote: up to and
  * including the last byte that differs from fill. */
 size_t vlp_rx_written(const uint8_t *buf, uint8_t fill, size_t n);
@@ -732,29 +748,14 @@ struct vlp_px_window {
 	unsigned end;  /* set: where the next used descriptor goes */
 	bool end_wrap; /* set: the wrap counter there */
 };
-enum vlp_px_fault {
-	VLP_PX_ID_UNKNOWN,   /* 2.8: a Buffer ID not made available */
-	VLP_PX_ID_TWICE,     /* 2.8: a Buffer ID already used */
-	VLP_PX_FLAGS,        /* 2.8.1: written, AVAIL and USED not both the wrap counter */
-	VLP_PX_LEN,          /* 2.8.4: len above the writable bytes */
-	VLP_PX_SKIP_WRITTEN, /* 2.8.6: a slot the device skips was written */
-	VLP_PX_OUT_OF_ORDER, /* 6.2: IN_ORDER, a buffer used after a later one */
-	VLP_PX_LEN_UNDER,    /* 2.8.4: len below the bytes written */
-	VLP_PX_NO_WRITE,     /* 2.8.3: bytes written, VIRTQ_DESC_F_WRITE clear */
-	VLP_PX_BATCH_UNUSED, /* 6.2: IN_ORDER, a batched list not used */
-};
-struct vlp_px_finding {
-	enum vlp_px_fault fault;
-	char message[200]; /* the evidence: slot, id, flags, len, wrap counter */
-};
 /* Walks the used descriptors from w->start as a driver does (2.8.6, 2.8.8),
  * marking the lists they return; at most max findings, their count
  * returned. */
-size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t max);
+size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t max);
 /* One used list's buffers against its used descriptor u (for a batched
  * list: the batch's): written of its seen device-writable bytes differ
  * from the fill (the status byte last).  At most 2 findings in out[2]. */
 size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc *u, size_t written,
-			 size_t seen, struct vlp_px_finding out[2]);
+			 size_t seen, struct vlp_ex_finding out[2]);
 
 #endif /* VLP_INTERNAL_H */

@@ -60,7 +60,7 @@ static void used(unsigned s, unsigned id, uint32_t len, bool wrap)
 	after[s].flags = (uint16_t)(WR | (wrap ? AV | US : 0));
 }
 
-static size_t judge(struct vlp_px_finding *f)
+static size_t judge(struct vlp_ex_finding *f)
 {
 	return vlp_px_judge(&w, f, 4);
 }
@@ -69,7 +69,7 @@ static size_t judge(struct vlp_px_finding *f)
  * first slot; across the end of the ring with the wrap counter 0. */
 static void test_good(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, false);
@@ -93,7 +93,7 @@ static void test_good(void **state)
 /* Nothing used yet: nothing judged, the walk stays at the start. */
 static void test_none(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, false);
@@ -104,7 +104,7 @@ static void test_none(void **state)
 
 static void test_id(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, false);
@@ -124,7 +124,7 @@ static void test_id(void **state)
  * wrap counter (after the ring's end). */
 static void test_flags(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, false);
@@ -145,7 +145,7 @@ static void test_flags(void **state)
 
 static void test_len(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, false);
@@ -163,7 +163,7 @@ static void test_len(void **state)
 /* 2.8.6: the list's other slots are skipped, not written. */
 static void test_skip(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, false);
@@ -180,7 +180,7 @@ static void test_skip(void **state)
  * buffer used after a later one shows inside the batch's slots. */
 static void test_in_order(void **state)
 {
-	struct vlp_px_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup(0, true);
@@ -207,7 +207,7 @@ static void test_list(void **state)
 {
 	struct vlp_px_chain ch = { 3, 3, 513, true, false, 0 };
 	struct vlp_px_desc u = { 0, 513, 3, AV | US | WR };
-	struct vlp_px_finding f[2];
+	struct vlp_ex_finding f[2];
 
 	(void)state;
 	assert_int_equal(vlp_px_judge_list(&ch, &u, 513, 513, f), 0);

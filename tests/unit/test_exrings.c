@@ -37,7 +37,7 @@ static void put(unsigned n, struct vlp_rx_elem e)
 	ring[(6 + n) % SIZE] = e;
 }
 
-static size_t judge(uint16_t idx, struct vlp_rx_finding *f, size_t max)
+static size_t judge(uint16_t idx, struct vlp_ex_finding *f, size_t max)
 {
 	struct vlp_rx_window w = { SIZE, 6, idx, ring, chains, 3 };
 
@@ -46,7 +46,7 @@ static size_t judge(uint16_t idx, struct vlp_rx_finding *f, size_t max)
 
 static void test_good(void **state)
 {
-	struct vlp_rx_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup();
@@ -67,7 +67,7 @@ static void test_good(void **state)
 /* used-id-not-head: the chain's next descriptor. */
 static void test_not_head(void **state)
 {
-	struct vlp_rx_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup();
@@ -83,7 +83,7 @@ static void test_not_head(void **state)
 /* used-id-twice: each chain returned twice, used.idx 6 past for 3. */
 static void test_twice(void **state)
 {
-	struct vlp_rx_finding f[8];
+	struct vlp_ex_finding f[8];
 	size_t n;
 
 	(void)state;
@@ -101,7 +101,7 @@ static void test_twice(void **state)
 /* used-idx-skip: one entry, used.idx moved by 2. */
 static void test_idx_skip(void **state)
 {
-	struct vlp_rx_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup();
@@ -114,7 +114,7 @@ static void test_idx_skip(void **state)
 /* used-len-over: 512 above the writable bytes. */
 static void test_len_over(void **state)
 {
-	struct vlp_rx_finding f[4];
+	struct vlp_ex_finding f[4];
 
 	(void)state;
 	setup();
@@ -205,7 +205,7 @@ static void test_spurious(void **state)
 {
 	const struct vlp_rx_spurious good = { 4, 9, 9, false, { P, P }, 0x0f, 0, true, VLP_BLK_S_OK };
 	struct vlp_rx_spurious s;
-	struct vlp_rx_finding f[6];
+	struct vlp_ex_finding f[6];
 
 	(void)state;
 	assert_int_equal(vlp_rx_judge_spurious(&good, f, 6), 0);

@@ -102,7 +102,7 @@ static void long_table(struct vlp_vqs *vqs, unsigned id, const struct h_type *t,
 		if (i == 0 && t->blk)
 			memcpy(page + off, hdr, t->first);
 		else
-			memset(page + off, 0xa5, blen);
+			memset(page + off, EX_FILL, blen);
 		put_desc(d, VLP_DESC_ADDR, pa + off);
 		put_desc(d, VLP_DESC_LEN, blen);
 		put_desc(d, VLP_DESC_FLAGS,
@@ -113,7 +113,7 @@ static void long_table(struct vlp_vqs *vqs, unsigned id, const struct h_type *t,
 	put_desc(ring_d, VLP_DESC_LEN, (uint64_t)dt->size * n);
 }
 
-/* The long chain's status byte, its table's last buffer (0xa5 as filled
+/* The long chain's status byte, its table's last buffer (EX_FILL as filled
  * until the device writes it). */
 static unsigned long_status(struct vlp_vqs *vqs, unsigned id)
 {
@@ -125,7 +125,7 @@ static unsigned long_status(struct vlp_vqs *vqs, unsigned id)
 	uint64_t off = get_desc(page + (size_t)dt->size * (n - 1), VLP_DESC_ADDR) -
 		       get_desc(ring_d, VLP_DESC_ADDR);
 
-	return off < VLP_VQ_BUF_MAX ? page[off] : 0xa5;
+	return off < VLP_VQ_BUF_MAX ? page[off] : EX_FILL;
 }
 
 /* The READ of sector 0, made available, then broken as input says, then

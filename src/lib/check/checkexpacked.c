@@ -22,26 +22,11 @@
 
 #define PX_READS 3      /* lists in the batch */
 #define PX_NDESC 3      /* descriptors in a list: header, data, status */
-#define PX_FILL 0xa5    /* the device-writable buffers' pattern */
 #define PX_SETTLE_MS 20 /* how long the ring is watched after the batch */
 #define PX_DATA VLP_BLK_SECTOR
 #define PX_FINDINGS 8
 
 /* ------------------------------------------------------------ judging */
-
-__attribute__((format(printf, 5, 6))) static void
-add(struct vlp_px_finding *out, size_t max, size_t *n, enum vlp_px_fault f, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (*n >= max)
-		return;
-	out[*n].fault = f;
-	va_start(ap, fmt);
-	vsnprintf(out[*n].message, sizeof(out[*n].message), fmt, ap);
-	va_end(ap);
-	(*n)++;
-}
 
 static bool same_desc(const struct vlp_px_desc *a, const struct vlp_px_desc *b)
 {
@@ -67,7 +52,7 @@ static struct vlp_px_chain *chain_of(struct vlp_px_window *w, unsigned id, size_
 /* The slots after a used descriptor's that its list (or batch) took: the
  * device skips them (2.8.6, 2.8.8) and writes none. */
 static void judge_skipped(struct vlp_px_window *w, unsigned pos, unsigned nskip,
-			  const struct vlp_px_desc *used, bool wrap, struct vlp_px_finding *out,
+			  const struct vlp_px_desc *used, bool wrap, struct vlp_ex_finding *out,
 			  size_t max, size_t *n)
 {
 	for (unsigned k = 1; k < nskip; k++) {
@@ -79,20 +64,22 @@ static void judge_skipped(struct vlp_px_window *w, unsigned pos, unsigned nskip,
 			continue;
 		if (w->in_order && marked_used(a->flags, (pos + k >= w->size) != wrap) &&
 		    chain_of(w, a->id, &ci))
-			add(out, max, n, VLP_PX_OUT_OF_ORDER,
-			    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-			    " inside the batch that id %u at slot %u returned: buffer used out of the order made available",
-			    s, a->id, a->flags, a->len, used->id, pos);
+			vlp_ex_finding_add(
+				out, max, n, VLP_PX_OUT_OF_ORDER,
+				"slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+				" inside the batch that id %u at slot %u returned: buffer used out of the order made available",
+				s, a->id, a->flags, a->len, used->id, pos);
 		else
-			add(out, max, n, VLP_PX_SKIP_WRITTEN,
-			    "slot %u (skipped after id %u at slot %u) written: id %u flags 0x%04x len %" PRIu32
-			    ", made available as id %u flags 0x%04x",
-			    s, used->id, pos, a->id, a->flags, a->len, w->before[s].id,
-			    w->before[s].flags);
+			vlp_ex_finding_add(
+				out, max, n, VLP_PX_SKIP_WRITTEN,
+				"slot %u (skipped after id %u at slot %u) written: id %u flags 0x%04x len %" PRIu32
+				", made available as id %u flags 0x%04x",
+				s, used->id, pos, a->id, a->flags, a->len, w->before[s].id,
+				w->before[s].flags);
 	}
 }
 
-size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t max)
+size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t max)
 {
 	unsigned pos = w->start, walked = 0, total = 0;
 	bool wrap = w->wrap;
@@ -109,33 +96,35 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t 
 		if (same_desc(a, &w->before[pos]))
 			break; /* not used yet */
 		if (!marked_used(a->flags, wrap)) {
-			add(out, max, &n, VLP_PX_FLAGS,
-			    "slot %u written (id %u flags 0x%04x len %" PRIu32
-			    ") but AVAIL and USED are not both the Device Ring Wrap Counter %u",
-			    pos, a->id, a->flags, a->len, wrap);
+			vlp_ex_finding_add(
+				out, max, &n, VLP_PX_FLAGS,
+				"slot %u written (id %u flags 0x%04x len %" PRIu32
+				") but AVAIL and USED are not both the Device Ring Wrap Counter %u",
+				pos, a->id, a->flags, a->len, wrap);
 			break;
 		}
 		if (!(ch = chain_of(w, a->id, &ci))) {
-			add(out, max, &n, VLP_PX_ID_UNKNOWN,
-			    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-			    " (wrap counter %u): not a Buffer ID made available",
-			    pos, a->id, a->flags, a->len, wrap);
+			vlp_ex_finding_add(out, max, &n, VLP_PX_ID_UNKNOWN,
+					   "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+					   " (wrap counter %u): not a Buffer ID made available",
+					   pos, a->id, a->flags, a->len, wrap);
 			break;
 		}
 		if (ch->used) {
-			add(out, max, &n, VLP_PX_ID_TWICE,
-			    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-			    " (wrap counter %u): that buffer was already used%s",
-			    pos, a->id, a->flags, a->len, wrap,
-			    ch->batched ? " (returned with a later buffer's batch, IN_ORDER)" : "");
+			vlp_ex_finding_add(out, max, &n, VLP_PX_ID_TWICE,
+					   "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+					   " (wrap counter %u): that buffer was already used%s",
+					   pos, a->id, a->flags, a->len, wrap,
+					   ch->batched ? " (returned with a later buffer's batch, IN_ORDER)"
+						       : "");
 			break;
 		}
 		/* 2.8.4: len, with WRITE, counts the bytes written. */
 		if ((a->flags & VLP_DESC_F_WRITE) && a->len > ch->writable)
-			add(out, max, &n, VLP_PX_LEN,
-			    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-			    ": above the list's %" PRIu32 " device-writable bytes",
-			    pos, a->id, a->flags, a->len, ch->writable);
+			vlp_ex_finding_add(out, max, &n, VLP_PX_LEN,
+					   "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+					   ": above the list's %" PRIu32 " device-writable bytes",
+					   pos, a->id, a->flags, a->len, ch->writable);
 		ch->used = true;
 		ch->slot = pos;
 		nskip = ch->ndesc;
@@ -162,7 +151,7 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_px_finding *out, size_t 
 }
 
 size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc *u, size_t written,
-			 size_t seen, struct vlp_px_finding out[2])
+			 size_t seen, struct vlp_ex_finding out[2])
 {
 	size_t n = 0;
 
@@ -171,24 +160,26 @@ size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc
 	/* 6.2 with 2.8.8: a batch returns lists the device used completely. */
 	if (ch->batched) {
 		if (written < seen)
-			add(out, 2, &n, VLP_PX_BATCH_UNUSED,
-			    "id %u returned in a batch by id %u at slot %u (IN_ORDER), but its status byte is still the fill: not used",
-			    ch->id, u->id, ch->slot);
+			vlp_ex_finding_add(
+				out, 2, &n, VLP_PX_BATCH_UNUSED,
+				"id %u returned in a batch by id %u at slot %u (IN_ORDER), but its status byte is still the fill: not used",
+				ch->id, u->id, ch->slot);
 		return n;
 	}
 	/* 2.8.3: WRITE says the device wrote. */
 	if (written && !(u->flags & VLP_DESC_F_WRITE))
-		add(out, 2, &n, VLP_PX_NO_WRITE,
-		    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-		    " without VIRTQ_DESC_F_WRITE (len reserved), %zu device-writable bytes written",
-		    ch->slot, u->id, u->flags, u->len, written);
+		vlp_ex_finding_add(
+			out, 2, &n, VLP_PX_NO_WRITE,
+			"slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+			" without VIRTQ_DESC_F_WRITE (len reserved), %zu device-writable bytes written",
+			ch->slot, u->id, u->flags, u->len, written);
 	/* 2.8.4: len counts the bytes written (judged where the device wrote,
 	 * with WRITE or without: what it meant). */
 	if ((written || (u->flags & VLP_DESC_F_WRITE)) && u->len <= ch->writable && u->len < written)
-		add(out, 2, &n, VLP_PX_LEN_UNDER,
-		    "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
-		    " but the first %zu device-writable bytes differ from the fill",
-		    ch->slot, u->id, u->flags, u->len, written);
+		vlp_ex_finding_add(out, 2, &n, VLP_PX_LEN_UNDER,
+				   "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
+				   " but the first %zu device-writable bytes differ from the fill",
+				   ch->slot, u->id, u->flags, u->len, written);
 	return n;
 }
 
@@ -226,14 +217,14 @@ static void read_ring(const uint8_t *desc, unsigned size, struct vlp_px_desc *ou
 }
 
 /* A READ of sector s as header, PX_DATA bytes and the status byte, the
- * last two filled with PX_FILL. */
+ * last two filled with EX_FILL. */
 static int post_read(struct ex *x, struct vlp_vqs *vqs, uint64_t s,
 		     uint8_t hdr[VLP_SELFTEST_BLK_HDR], unsigned *id)
 {
 	static uint8_t fill[PX_DATA];
 	struct vlp_vq_seg segs[PX_NDESC];
 
-	memset(fill, PX_FILL, sizeof(fill));
+	memset(fill, EX_FILL, sizeof(fill));
 	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, s);
 	segs[0] = (struct vlp_vq_seg){ false, hdr, VLP_SELFTEST_BLK_HDR, VLP_SELFTEST_BLK_HDR };
 	segs[1] = (struct vlp_vq_seg){ true, fill, PX_DATA, PX_DATA };
@@ -255,7 +246,7 @@ struct px {
 
 /* Waits up to REQUEST_MS for every list of w to be used (or a finding),
  * then PX_SETTLE_MS more; the last walk's findings in f. */
-static size_t wait_walk(struct px *p, struct vlp_px_window *w, struct vlp_px_finding *f, unsigned *waited)
+static size_t wait_walk(struct px *p, struct vlp_px_window *w, struct vlp_ex_finding *f, unsigned *waited)
 {
 	unsigned t = 0;
 
@@ -281,7 +272,7 @@ static size_t wait_walk(struct px *p, struct vlp_px_window *w, struct vlp_px_fin
 	return vlp_px_judge(w, f, PX_FINDINGS);
 }
 
-static void fault_row(struct ex *x, const struct vlp_px_finding *f)
+static void fault_row(struct ex *x, const struct vlp_ex_finding *f)
 {
 	static const enum ex_row rows[] = {
 		[VLP_PX_ID_UNKNOWN] = XR_PACKED_USED_ID,
@@ -304,7 +295,7 @@ static void judge_buffers(struct px *p, size_t k)
 {
 	struct ex *x = p->x;
 	const struct vlp_px_chain *ch = &p->chains[k];
-	struct vlp_px_finding f[2];
+	struct vlp_ex_finding f[2];
 	size_t nf;
 	const uint8_t *buf;
 	uint32_t len;
@@ -324,7 +315,7 @@ static void judge_buffers(struct px *p, size_t k)
 
 		if (!(buf = vlp_vqs_buf(p->vqs, 0, ch->id + i, &len)) || len != (i == 1 ? PX_DATA : 1))
 			return;
-		w = vlp_rx_written(buf, PX_FILL, len);
+		w = vlp_rx_written(buf, EX_FILL, len);
 		if (w)
 			written = seen + w;
 		seen += len;
@@ -365,7 +356,7 @@ static int vector_quiet(struct px *p, bool *ok)
 static int batch(struct px *p, struct vlp_px_window *w)
 {
 	struct ex *x = p->x;
-	struct vlp_px_finding f[PX_FINDINGS];
+	struct vlp_ex_finding f[PX_FINDINGS];
 	struct vlp_notify nt;
 	unsigned waited;
 	size_t nf;
@@ -431,7 +422,7 @@ static int batch(struct px *p, struct vlp_px_window *w)
 static int notify_enabled(struct px *p, const struct vlp_px_window *prev)
 {
 	struct ex *x = p->x;
-	struct vlp_px_finding f[PX_FINDINGS];
+	struct vlp_ex_finding f[PX_FINDINGS];
 	struct vlp_px_window w = *prev;
 	struct vlp_notify nt;
 	unsigned waited;

@@ -17,7 +17,6 @@
 #include "checkrun.h"
 
 #define RX_READS 3      /* requests in the batch */
-#define RX_FILL 0xa5    /* the device-writable buffers' pattern */
 #define RX_SETTLE_MS 20 /* how long used.idx is watched after the batch */
 #define RX_LATE_MS 400  /* how long the used ring is watched after a reset */
 #define RX_DATA VLP_BLK_SECTOR
@@ -26,8 +25,8 @@
 
 /* ------------------------------------------------------------ judging */
 
-__attribute__((format(printf, 5, 6))) static void
-add(struct vlp_rx_finding *out, size_t max, size_t *n, enum vlp_rx_fault f, const char *fmt, ...)
+void vlp_ex_finding_add(struct vlp_ex_finding *out, size_t max, size_t *n, enum vlp_ex_fault f,
+			const char *fmt, ...)
 {
 	va_list ap;
 
@@ -40,7 +39,7 @@ add(struct vlp_rx_finding *out, size_t max, size_t *n, enum vlp_rx_fault f, cons
 	(*n)++;
 }
 
-size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *out, size_t max)
+size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_ex_finding *out, size_t max)
 {
 	uint16_t count = (uint16_t)(w->idx - w->seen);
 	size_t n = 0, in_flight = 0;
@@ -49,43 +48,45 @@ size_t vlp_rx_judge_used(const struct vlp_rx_window *w, struct vlp_rx_finding *o
 		in_flight += !w->chains[c].used;
 	/* 2.7.8: idx counts the entries written, one per chain used. */
 	if (count > in_flight)
-		add(out, max, &n, VLP_RX_IDX_PAST,
-		    "used.idx %u moved %u entries past %u with %zu chains in flight", w->idx, count,
-		    w->seen, in_flight);
+		vlp_ex_finding_add(out, max, &n, VLP_RX_IDX_PAST,
+				   "used.idx %u moved %u entries past %u with %zu chains in flight",
+				   w->idx, count, w->seen, in_flight);
 	for (uint16_t i = 0; i < count && i < w->size; i++) {
 		unsigned slot = (uint16_t)(w->seen + i) % w->size;
 		const struct vlp_rx_elem *e = &w->ring[slot];
 		struct vlp_rx_chain *ch = NULL;
 
 		if (e->id == VLP_RX_POISON && e->len == VLP_RX_POISON) {
-			add(out, max, &n, VLP_RX_SLOT_UNWRITTEN,
-			    "used.ring[%u] below used.idx %u was never written (id and len 0x%08x as filled before)",
-			    slot, w->idx, VLP_RX_POISON);
+			vlp_ex_finding_add(
+				out, max, &n, VLP_RX_SLOT_UNWRITTEN,
+				"used.ring[%u] below used.idx %u was never written (id and len 0x%08x as filled before)",
+				slot, w->idx, VLP_RX_POISON);
 			continue;
 		}
 		for (size_t c = 0; c < w->nchains && !ch; c++)
 			if (w->chains[c].head == e->id)
 				ch = &w->chains[c];
 		if (!ch) {
-			add(out, max, &n, VLP_RX_ID_NOT_HEAD,
-			    "used.ring[%u] id %" PRIu32 " len %" PRIu32
-			    ": not the head of a chain made available (heads %u..%u)",
-			    slot, e->id, e->len, w->nchains ? w->chains[0].head : 0,
-			    w->nchains ? w->chains[w->nchains - 1].head : 0);
+			vlp_ex_finding_add(out, max, &n, VLP_RX_ID_NOT_HEAD,
+					   "used.ring[%u] id %" PRIu32 " len %" PRIu32
+					   ": not the head of a chain made available (heads %u..%u)",
+					   slot, e->id, e->len, w->nchains ? w->chains[0].head : 0,
+					   w->nchains ? w->chains[w->nchains - 1].head : 0);
 		} else if (ch->used) {
-			add(out, max, &n, VLP_RX_ID_TWICE,
-			    "used.ring[%u] id %" PRIu32 " len %" PRIu32
-			    ": that chain was already returned",
-			    slot, e->id, e->len);
+			vlp_ex_finding_add(out, max, &n, VLP_RX_ID_TWICE,
+					   "used.ring[%u] id %" PRIu32 " len %" PRIu32
+					   ": that chain was already returned",
+					   slot, e->id, e->len);
 		} else {
 			ch->used = true;
 			/* 2.7.8.2: len counts bytes written, so at most the
 			 * writable bytes. */
 			if (e->len > ch->writable)
-				add(out, max, &n, VLP_RX_LEN_OVER,
-				    "used.ring[%u] id %" PRIu32 " len %" PRIu32
-				    ": above the chain's %" PRIu32 " device-writable bytes",
-				    slot, e->id, e->len, ch->writable);
+				vlp_ex_finding_add(out, max, &n, VLP_RX_LEN_OVER,
+						   "used.ring[%u] id %" PRIu32 " len %" PRIu32
+						   ": above the chain's %" PRIu32
+						   " device-writable bytes",
+						   slot, e->id, e->len, ch->writable);
 		}
 	}
 	return n;
@@ -108,40 +109,45 @@ bool vlp_rx_changed(const uint8_t *before, const uint8_t *after, size_t n, size_
 	return false;
 }
 
-size_t vlp_rx_judge_spurious(const struct vlp_rx_spurious *s, struct vlp_rx_finding *out, size_t max)
+size_t vlp_rx_judge_spurious(const struct vlp_rx_spurious *s, struct vlp_ex_finding *out, size_t max)
 {
 	size_t n = 0;
 
 	/* 2.7.8: a used entry returns a chain made available; none was. */
 	if (s->idx_after != s->idx_before)
-		add(out, max, &n, VLP_RX_SPURIOUS_USED,
-		    "used.idx moved from %u to %u after %u notifications with nothing new made available",
-		    s->idx_before, s->idx_after, s->kicks);
+		vlp_ex_finding_add(
+			out, max, &n, VLP_RX_SPURIOUS_USED,
+			"used.idx moved from %u to %u after %u notifications with nothing new made available",
+			s->idx_before, s->idx_after, s->kicks);
 	else if (s->slot_written)
-		add(out, max, &n, VLP_RX_SPURIOUS_USED,
-		    "used.ring[%u] written (id %" PRIu32 " len %" PRIu32
-		    ") after %u notifications with nothing new made available",
-		    s->idx_before, s->slot.id, s->slot.len, s->kicks);
+		vlp_ex_finding_add(out, max, &n, VLP_RX_SPURIOUS_USED,
+				   "used.ring[%u] written (id %" PRIu32 " len %" PRIu32
+				   ") after %u notifications with nothing new made available",
+				   s->idx_before, s->slot.id, s->slot.len, s->kicks);
 	if (s->status & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET))
-		add(out, max, &n, VLP_RX_SPURIOUS_RESET,
-		    "device_status 0x%02x (DEVICE_NEEDS_RESET) after %u notifications with nothing new made available",
-		    s->status, s->kicks);
+		vlp_ex_finding_add(
+			out, max, &n, VLP_RX_SPURIOUS_RESET,
+			"device_status 0x%02x (DEVICE_NEEDS_RESET) after %u notifications with nothing new made available",
+			s->status, s->kicks);
 	/* 2.7.7.2: "If flags is 1, the device SHOULD NOT send a notification." */
 	if (s->pending == 1)
-		add(out, max, &n, VLP_RX_SPURIOUS_NOTIFIED,
-		    "the queue's vector pending after %u notifications with nothing new made available and avail flags VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7.2: SHOULD NOT notify)",
-		    s->kicks);
+		vlp_ex_finding_add(
+			out, max, &n, VLP_RX_SPURIOUS_NOTIFIED,
+			"the queue's vector pending after %u notifications with nothing new made available and avail flags VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7.2: SHOULD NOT notify)",
+			s->kicks);
 	/* The READ after them, made unless one of those came first. */
 	if (s->idx_after != s->idx_before || (s->status & VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET)))
 		return n;
 	if (!s->answered)
-		add(out, max, &n, VLP_RX_SPURIOUS_NEXT,
-		    "the READ made after the %u notifications was not returned within %u ms",
-		    s->kicks, REQUEST_MS);
+		vlp_ex_finding_add(
+			out, max, &n, VLP_RX_SPURIOUS_NEXT,
+			"the READ made after the %u notifications was not returned within %u ms",
+			s->kicks, REQUEST_MS);
 	else if (s->blk_status != VLP_BLK_S_OK)
-		add(out, max, &n, VLP_RX_SPURIOUS_NEXT,
-		    "the READ made after the %u notifications answered status %u, not VIRTIO_BLK_S_OK",
-		    s->kicks, s->blk_status);
+		vlp_ex_finding_add(
+			out, max, &n, VLP_RX_SPURIOUS_NEXT,
+			"the READ made after the %u notifications answered status %u, not VIRTIO_BLK_S_OK",
+			s->kicks, s->blk_status);
 	return n;
 }
 
@@ -219,14 +225,14 @@ static void poison(uint8_t *used, unsigned size, uint16_t seen, unsigned n)
 }
 
 /* A READ of sector s: header, RX_DATA bytes and the status byte, both
- * filled with RX_FILL. */
+ * filled with EX_FILL. */
 static int post_read(struct ex *x, struct vlp_vqs *vqs, unsigned q, uint64_t s,
 		     uint8_t hdr[VLP_SELFTEST_BLK_HDR], unsigned *id)
 {
 	static uint8_t fill[RX_DATA];
 	struct vlp_vq_seg segs[3];
 
-	memset(fill, RX_FILL, sizeof(fill));
+	memset(fill, EX_FILL, sizeof(fill));
 	vlp_selftest_blk_header(hdr, 0, s);
 	segs[0] = (struct vlp_vq_seg){ false, hdr, VLP_SELFTEST_BLK_HDR, VLP_SELFTEST_BLK_HDR };
 	segs[1] = (struct vlp_vq_seg){ true, fill, RX_DATA, RX_DATA };
@@ -255,7 +261,7 @@ static void judge_buffers(struct ex *x, struct vlp_vqs *vqs, unsigned q, const u
 				"): device-readable header byte %zu is 0x%02x, posted 0x%02x",
 				q, head, e->len, off, buf[off], hdr[off]);
 		if (k > 0) {
-			size_t w = vlp_rx_written(buf, RX_FILL, len);
+			size_t w = vlp_rx_written(buf, EX_FILL, len);
 
 			if (w)
 				written = seen + w;
@@ -269,10 +275,10 @@ static void judge_buffers(struct ex *x, struct vlp_vqs *vqs, unsigned q, const u
 		ex_fail(x, XR_USED_LEN, VLP_SEV_ERROR, chk_at_queue(&x->r, q),
 			"queue %u: chain %u: used len %" PRIu32
 			" but only the first %zu device-writable bytes differ from the 0x%02x they were filled with",
-			q, head, e->len, written, RX_FILL);
+			q, head, e->len, written, EX_FILL);
 }
 
-static void fault_row(struct ex *x, unsigned q, const struct vlp_rx_finding *f)
+static void fault_row(struct ex *x, unsigned q, const struct vlp_ex_finding *f)
 {
 	enum ex_row k = f->fault == VLP_RX_LEN_OVER ? XR_USED_LEN
 			: f->fault == VLP_RX_ID_NOT_HEAD || f->fault == VLP_RX_ID_TWICE ? XR_USED_ID
@@ -326,7 +332,7 @@ int ex_rings(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector)
 {
 	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
 	struct vlp_rx_chain chains[RX_READS];
-	struct vlp_rx_finding f[RX_FINDINGS];
+	struct vlp_ex_finding f[RX_FINDINGS];
 	struct vlp_rx_elem *ring;
 	uint8_t hdr[RX_READS][VLP_SELFTEST_BLK_HDR];
 	uint8_t *used, *desc, *desc0;
@@ -452,7 +458,7 @@ int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned ve
 {
 	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
 	struct vlp_rx_spurious s = { .kicks = RX_KICKS, .pending = -1 };
-	struct vlp_rx_finding f[RX_FINDINGS];
+	struct vlp_ex_finding f[RX_FINDINGS];
 	uint8_t hdr[VLP_SELFTEST_BLK_HDR], *used;
 	const char *why = NULL;
 	struct vlp_vq_used u;
@@ -509,7 +515,7 @@ int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned ve
 		    (err = vlp_vqs_kick(x->r.ctx, vqs, q, &nt)) ||
 		    (err = ex_await(x, vqs, q, id, REQUEST_MS, &u, &s.answered)))
 			return err;
-		s.blk_status = s.answered && u.nsegs == 3 ? u.seg_data[2][0] : RX_FILL;
+		s.blk_status = s.answered && u.nsegs == 3 ? u.seg_data[2][0] : EX_FILL;
 	}
 	for (size_t i = 0, nf = vlp_rx_judge_spurious(&s, f, RX_FINDINGS); i < nf; i++)
 		ex_fail(x, XR_SPURIOUS_KICK,
@@ -744,7 +750,7 @@ int ex_rings_layouts(struct ex *x)
 						   : "ring checks drive virtio-blk reads only");
 		return 0;
 	}
-	memset(fill, RX_FILL, sizeof(fill));
+	memset(fill, EX_FILL, sizeof(fill));
 	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
 	const struct vlp_vq_seg usual[3] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
 					     { true, fill, RX_DATA, RX_DATA },

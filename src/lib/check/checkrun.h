@@ -107,6 +107,9 @@ const char *check_irq_masked_pending(struct check_run *r);
 #define BEFORE_DOK_MS 300  /* how long a request kicked before DRIVER_OK may sit */
 #define REQUEST_MS 2000u   /* how long a request may take */
 #define PENDING_MS 100     /* how long a notification may trail its used entry */
+/* The device-writable buffers' pattern before a request: what differs
+ * from it afterwards the device wrote (2.7.8.2, 2.8.4). */
+#define EX_FILL 0xa5
 #define ENTROPY_LEN 64u
 #define MSIX_CONTROL 2      /* Message Control in the MSI-X capability */
 #define MSIX_ENABLE 0x8000u /* PCI 6.8.2.3 */
