@@ -22,6 +22,9 @@
 #define RX_DATA VLP_BLK_SECTOR
 #define RX_FINDINGS 8
 #define RX_KICKS 4 /* notifications with nothing new made available */
+/* How long the device's answer to them is watched for: a back-end process
+ * on a loaded host may take that long to wake for the kick. */
+#define RX_SPURIOUS_WATCH_MS 500u
 
 /* ------------------------------------------------------------ judging */
 
@@ -454,6 +457,16 @@ static const char *batch_taken(struct ex *x, struct vlp_vqs *vqs, unsigned q, in
 	return NULL;
 }
 
+/* Reads what the spurious kicks made the device write: used.idx and the
+ * poisoned slot after it; true when either changed. */
+static bool spurious_seen(uint8_t *used, unsigned size, struct vlp_rx_spurious *s)
+{
+	s->idx_after = used_idx(used);
+	s->slot = elem_at(used, s->idx_before % size);
+	s->slot_written = s->slot.id != VLP_RX_POISON || s->slot.len != VLP_RX_POISON;
+	return s->idx_after != s->idx_before || s->slot_written;
+}
+
 int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector)
 {
 	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
@@ -463,7 +476,6 @@ int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned ve
 	const char *why = NULL;
 	struct vlp_vq_used u;
 	struct vlp_notify nt;
-	struct vlp_rx_elem e;
 	uint64_t status;
 	unsigned id;
 	uint32_t w;
@@ -496,11 +508,12 @@ int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned ve
 	for (unsigned k = 0; k < RX_KICKS; k++)
 		if ((err = vlp_vqs_kick(x->r.ctx, vqs, q, &nt)))
 			return err;
+	for (unsigned ms = 0; !spurious_seen(used, info->size, &s) && ms < RX_SPURIOUS_WATCH_MS;
+	     ms += 10)
+		ex_sleep_ms(10);
+	/* What the device wrote, whole, and its notification if any. */
 	ex_sleep_ms(PENDING_MS);
-	s.idx_after = used_idx(used);
-	e = elem_at(used, s.idx_before % info->size);
-	s.slot_written = e.id != VLP_RX_POISON || e.len != VLP_RX_POISON;
-	s.slot = e;
+	spurious_seen(used, info->size, &s);
 	if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
 		return err;
 	s.status = (uint8_t)status;
