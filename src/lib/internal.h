@@ -441,6 +441,11 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
  * negotiated (the caller's to know). */
 int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 			 unsigned n, unsigned *id);
+/* Holds avail.idx back (split rings; -EOPNOTSUPP on packed): the chains
+ * posted while held are written but not available until released, so a
+ * caller can change their descriptors before the device may read them
+ * (2.7.13.3).  Releasing writes avail.idx. */
+int vlp_vq_hold(struct vlp_ctx *ctx, struct vlp_vq *vq, bool hold);
 /* The memory of descriptor id (NULL: none; *len the length posted). */
 const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len);
 /* Avail flags 0 or VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7) on a split ring
@@ -466,6 +471,7 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 		       const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 int vlp_vqs_post_indirect(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 			  const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
+int vlp_vqs_hold(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool hold);
 /* Asks for used buffer notifications on queue q (split: avail flags 0,
  * 2.7.7; packed: event flags ENABLE, 2.8.10) or suppresses them again:
  * -ENOTSUP on a split ring with VIRTIO_F_EVENT_IDX. */

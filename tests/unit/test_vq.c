@@ -202,6 +202,55 @@ static void test_split_post_and_reap(void **state)
 	vlp_ctx_free(ctx);
 }
 
+/* Held: chains posted (the descriptors and avail.ring written) stay
+ * unavailable, avail.idx in memory unchanged, until released (2.7.13.3);
+ * a packed ring cannot be held. */
+static void test_split_hold(void **state)
+{
+	struct vlp_vq_seg segs[2] = { { false, "\x07", 1, 1 }, { true, NULL, 0, 32 } };
+	struct vlp_ctx *ctx;
+	struct vlp_vq *vq;
+	uint8_t *desc, *avail;
+	unsigned id0, id1;
+
+	(void)state;
+	assert_int_equal(vlp_ctx_new(&ctx), 0);
+	assert_int_equal(vlp_vq_new(ctx, 8, VLP_RING_SPLIT, 1ull << VLP_F_VERSION_1, VLP_DMA_PLAIN,
+				    0x100000, &vq),
+			 0);
+	desc = vlp_vq_area(vq, VLP_VQ_DESC);
+	avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
+	assert_int_equal(vlp_vq_hold(ctx, vq, true), 0);
+	assert_int_equal(vlp_vq_post_chain(ctx, vq, segs, 2, &id0), 0);
+	assert_int_equal(vlp_vq_post(ctx, vq, true, NULL, 0, 8, &id1), 0);
+	/* written: both heads in avail.ring, the chain linked */
+	assert_int_equal(get16(avail + 4), id0);
+	assert_int_equal(get16(avail + 6), id1);
+	assert_int_equal(get16(desc + 16 * id0 + 12), VLP_DESC_F_NEXT);
+	/* not available: avail.idx still 0, the driver's count 2 */
+	assert_int_equal(get16(avail + 2), 0);
+	assert_int_equal(vlp_vq_info(vq)->avail_idx, 2);
+	assert_int_equal(vlp_vq_next_avail(vq), 2);
+	/* released: both at once */
+	assert_int_equal(vlp_vq_hold(ctx, vq, false), 0);
+	assert_int_equal(get16(avail + 2), 2);
+	/* not held: a post is available at once */
+	assert_int_equal(vlp_vq_post(ctx, vq, true, NULL, 0, 8, &id1), 0);
+	assert_int_equal(get16(avail + 2), 3);
+	vlp_vq_free(vq);
+
+	assert_int_equal(vlp_vq_new(ctx, 8, VLP_RING_PACKED,
+				    1ull << VLP_F_VERSION_1 | 1ull << VLP_F_RING_PACKED,
+				    VLP_DMA_PLAIN, 0x100000, &vq),
+			 0);
+	assert_int_equal(vlp_vq_hold(ctx, vq, true), -EOPNOTSUPP);
+	assert_string_equal(
+		vlp_ctx_error(ctx),
+		"hold: split rings only (a packed descriptor is available by its own flags, 2.8.1)");
+	vlp_vq_free(vq);
+	vlp_ctx_free(ctx);
+}
+
 /* VIRTIO_F_EVENT_IDX: avail.flags stays 0 (2.7.7.1) and used_event is kept
  * far ahead of the used entries seen; the decoder finds nothing wrong. */
 static void test_split_event_idx(void **state)
@@ -420,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_plain_memory),
 		cmocka_unit_test(test_split_post_and_reap),
+		cmocka_unit_test(test_split_hold),
 		cmocka_unit_test(test_split_event_idx),
 		cmocka_unit_test(test_packed_post_and_reap),
 		cmocka_unit_test(test_packed_chain),

@@ -77,6 +77,7 @@ struct vlp_vq {
 	bool avail_wrap, used_wrap;
 	unsigned ring_busy; /* packed: ring slots of the buffers in flight */
 	bool event_idx;     /* VIRTIO_F_EVENT_IDX negotiated */
+	bool held;          /* split: avail.idx not written until released (vlp_vq_hold) */
 };
 
 int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
@@ -232,6 +233,28 @@ static void store16_release(uint8_t *p, uint16_t v)
 	__atomic_store_n((uint16_t *)(void *)p, htole16(v), __ATOMIC_RELEASE);
 }
 
+/* 2.7.13.3: avail.idx makes a split ring's chains available to the
+ * device; while held, only the driver's copy moves. */
+static void split_publish(struct vlp_vq *vq, uint16_t idx)
+{
+	vq->info.avail_idx = idx;
+	if (!vq->held)
+		store16_release(at(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_avail_table(), VLP_AVAIL_IDX),
+				idx);
+}
+
+int vlp_vq_hold(struct vlp_ctx *ctx, struct vlp_vq *vq, bool hold)
+{
+	if (vq->info.format != VLP_RING_SPLIT)
+		return vlp_error(
+			ctx, EOPNOTSUPP,
+			"hold: split rings only (a packed descriptor is available by its own flags, 2.8.1)");
+	vq->held = hold;
+	if (!hold)
+		split_publish(vq, vq->info.avail_idx);
+	return 0;
+}
+
 int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
 		size_t data_len, size_t len, unsigned *id_out)
 {
@@ -286,8 +309,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 		put(d, dt, VLP_DESC_NEXT, 0);
 		put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
 		       avt->fields[VLP_AVAIL_RING].width, id);
-		store16_release(at(avail, avt, VLP_AVAIL_IDX), (uint16_t)(idx + 1));
-		vq->info.avail_idx = (uint16_t)(idx + 1);
+		split_publish(vq, (uint16_t)(idx + 1));
 	} else {
 		const struct vlp_field_table *dt = vlp_packed_desc_table();
 		uint16_t flags = device_writable ? VLP_DESC_F_WRITE : 0;
@@ -474,8 +496,7 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 	/* 2.7.13.1-3: the head in avail.ring, then avail.idx after a barrier. */
 	put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
 	       avt->fields[VLP_AVAIL_RING].width, ids[0]);
-	store16_release(at(avail, avt, VLP_AVAIL_IDX), (uint16_t)(idx + 1));
-	vq->info.avail_idx = (uint16_t)(idx + 1);
+	split_publish(vq, (uint16_t)(idx + 1));
 	vq->info.in_flight++;
 	*id_out = ids[0];
 	return 0;
@@ -554,8 +575,7 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 	put(d, dt, VLP_DESC_NEXT, 0);
 	put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
 	       avt->fields[VLP_AVAIL_RING].width, id);
-	store16_release(at(avail, avt, VLP_AVAIL_IDX), (uint16_t)(idx + 1));
-	vq->info.avail_idx = (uint16_t)(idx + 1);
+	split_publish(vq, (uint16_t)(idx + 1));
 	vq->info.in_flight++;
 	*id_out = id;
 	return 0;

@@ -222,6 +222,13 @@ int vlp_vqs_post_indirect(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q,
 	return vq ? vlp_vq_post_indirect(ctx, vq, segs, n, id) : -ENOENT;
 }
 
+int vlp_vqs_hold(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool hold)
+{
+	struct vlp_vq *vq = queue_of(ctx, v, q, "hold");
+
+	return vq ? vlp_vq_hold(ctx, vq, hold) : -ENOENT;
+}
+
 uint8_t *vlp_vqs_area(struct vlp_vqs *v, unsigned q, enum vlp_vq_area a)
 {
 	return q < v->nq && v->q[q] ? vlp_vq_area(v->q[q], a) : NULL;
