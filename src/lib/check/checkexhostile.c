@@ -128,8 +128,10 @@ static unsigned long_status(struct vlp_vqs *vqs, unsigned id)
 	return off < VLP_VQ_BUF_MAX ? page[off] : EX_FILL;
 }
 
-/* The READ of sector 0, made available, then broken as input says, then
- * kicked. */
+/* The request (a READ of sector 0, an entropy request) written, broken as
+ * input says, made available and kicked.  avail.idx is held back until
+ * the chain is broken: a back-end that looks at the ring without a kick
+ * (vhost-user's start) must never see the intact chain. */
 static int send(struct ex *x, const struct h_type *t, struct vlp_vqs *vqs, enum h_input in,
 		bool indirect, unsigned *head)
 {
@@ -148,6 +150,8 @@ static int send(struct ex *x, const struct h_type *t, struct vlp_vqs *vqs, enum 
 	if (t->blk)
 		vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
 	if (in == H_DISABLED && (err = ex_common_write(x, VLP_COMMON_QUEUE_ENABLE, 0, 0)))
+		return err;
+	if ((err = vlp_vqs_hold(x->r.ctx, vqs, 0, true)))
 		return err;
 	err = (in == H_NESTED || in == H_LONG) && indirect
 		      ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, 3, &id)
@@ -179,7 +183,10 @@ static int send(struct ex *x, const struct h_type *t, struct vlp_vqs *vqs, enum 
 			put_desc(data, VLP_DESC_ADDR, H_OUTSIDE_RAM);
 		}
 	}
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* Releasing publishes avail.idx with release order: the broken
+	 * descriptors are seen before it (2.7.13.3). */
+	if ((err = vlp_vqs_hold(x->r.ctx, vqs, 0, false)))
+		return err;
 	return vlp_vqs_kick(x->r.ctx, vqs, 0, &nt);
 }
 
