@@ -729,6 +729,20 @@ static void publish(struct vq *q, uint16_t old)
 	signal_fd(q->call);
 }
 
+/* Takes the kicks waiting in the eventfd: the pass that follows answers
+ * them.  At a ring's start (SET_VRING_KICK, SET_VRING_ENABLE) the driver
+ * may have kicked already, before this process read QEMU's messages: that
+ * kick is answered by the start's pass, and must not count as a spurious
+ * one for the fault below. */
+static void drain_kicks(struct vq *q)
+{
+	uint64_t v;
+
+	if (q->kick >= 0)
+		while (read(q->kick, &v, sizeof(v)) == sizeof(v))
+			;
+}
+
 /* A kick with nothing new made available: with spurious-used, the last
  * chain returned goes into the used ring once more. */
 static void spurious(struct vq *q)
@@ -963,6 +977,7 @@ static int set_vring_fd(uint32_t req, const uint8_t *p, uint32_t size, int *fds,
 	if (req == VU_SET_VRING_KICK) {
 		complete_late(q);
 		start_if_ready(q);
+		drain_kicks(q);
 		process(q);
 	}
 	return 0;
@@ -1031,6 +1046,7 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			q->last_avail = (uint16_t)st.num;
 		} else if (req == VU_SET_VRING_ENABLE) {
 			q->enabled = st.num != 0;
+			drain_kicks(q);
 			process(q);
 		} else {
 			/* Stops the ring; the answer is where it stopped. */
@@ -1374,12 +1390,10 @@ int main(int argc, char **argv)
 		}
 		for (unsigned k = 2; k < np; k++) {
 			struct vq *q = &S.vq[qi[k - 2]];
-			uint64_t v;
 
 			if (!pf[k].revents)
 				continue;
-			while (read(q->kick, &v, sizeof(v)) == sizeof(v))
-				;
+			drain_kicks(q);
 			spurious(q);
 			process(q);
 		}
