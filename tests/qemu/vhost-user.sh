@@ -18,9 +18,10 @@ vlp_parse_keep "$@"
 fb=$VLP_REPO_ROOT/build/tests/faulty-blk
 vlp_need jq
 [[ -x $fb ]] || vlp_cant "$fb is missing: run make faulty-blk first"
+# (after setup.sh: it installs qemu-system-x86, which brings qemu-system-common)
+vlp_setup_or_skip
 command -v qemu-storage-daemon >/dev/null ||
 	vlp_cant "qemu-storage-daemon is missing (Debian's qemu-system-common ships it)"
-vlp_setup_or_skip
 vlp_work "$keep"
 out=$work/guest.out vlp_mark=@@VLP-VU
 size=4M
