@@ -272,6 +272,30 @@ check "watch: the exercise's own checks ran as without it (same failures)" \
 check "without --watch-config: active-config-generation not run, saying why" \
 	jq -e '.devices[0].not_checked[] | select(.check == "active-config-generation") | .reason | test("--watch-config")' <<<"$(vlp_section blk-json)" >/dev/null
 
+# hostile_common TAG SECTION DISABLED WORKS USED: what --hostile does on QEMU 7.2's
+# virtio-blk and virtio-rng alike (virtqueue_pop is shared): DISABLED, the request on the
+# disabled queue as the message names it; WORKS, the request that works after the reset;
+# USED, what the messages of the three inputs served say.
+hostile_common() {
+	local tag=$1 p
+	hostile_json=$(vlp_section "$2")
+	for p in "a descriptor loop" "next out of range" "a zero-length" "$3"; do
+		check "$tag: $p: DEVICE_NEEDS_RESET and the configuration vector notified ($(hmsg "$p" | sed 's/.*: //'))" \
+			grep -q 'DEVICE_NEEDS_RESET); configuration vector pending (notified)' <<<"$(hmsg "$p")"
+	done
+	for p in "an address outside guest RAM" "VIRTQ_DESC_F_INDIRECT inside" "a chain longer than the queue"; do
+		check "$tag: $p: returned used ($5), no reset needed" grep -qF "$5" <<<"$(hmsg "$p")"
+	done
+	check "$tag: $4 works again after the reset ($(hmsg "after the malformed chains"))" \
+		grep -q "$4 works again" <<<"$(hmsg "after the malformed chains")"
+	check "$tag: exercise-needs-reset made and passed" \
+		jq -e '.devices[0].passed | index("exercise-needs-reset") != null' <<<"$hostile_json" >/dev/null
+	check "$tag: the run ended with the device reset and restored" \
+		jq -e '.devices[0].restored_after_exercise == true' <<<"$hostile_json" >/dev/null
+}
+# hmsg PREFIX: the exercise-hostile message of the last hostile_common's section that
+# starts with PREFIX.
+hmsg() { jq -r --arg p "$1" '.devices[0].findings[] | select(.check == "exercise-hostile") | .message | select(startswith($p))' <<<"$hostile_json"; }
 # --hostile on the writable virtio-blk, measured on QEMU 7.2: a loop, next out of range,
 # a zero-length buffer and a disabled queue make virtio_error() set DEVICE_NEEDS_RESET and
 # notify the configuration change (hw/virtio/virtio.c virtio_error: "if
@@ -282,22 +306,9 @@ check "without --watch-config: active-config-generation not run, saying why" \
 # descriptors on a queue of 16: virtqueue_split_pop bounds an indirect chain by the
 # table's own length, not by Queue Size) come back used. After a reset a READ works, and the
 # rebind below reads the image through the driver again.
-hj=$(vlp_section blk-hostile)
-hn() { jq -r --arg p "$1" '.devices[0].findings[] | select(.check == "exercise-hostile") | .message | select(startswith($p))' <<<"$hj"; }
-for p in "a descriptor loop" "next out of range" "a zero-length" "a READ on a queue the driver disabled"; do
-	check "hostile: $p: DEVICE_NEEDS_RESET and the configuration vector notified ($(hn "$p" | sed 's/.*: //'))" \
-		grep -q 'DEVICE_NEEDS_RESET); configuration vector pending (notified)' <<<"$(hn "$p")"
-done
-for p in "an address outside guest RAM" "VIRTQ_DESC_F_INDIRECT inside" "a chain longer than the queue"; do
-	check "hostile: $p: returned used, no reset needed" grep -q 'used.idx moved' <<<"$(hn "$p")"
-done
-check "hostile: the chain longer than the queue served whole: used len 513, VIRTIO_BLK_S_OK ($(hn "a chain longer" | sed 's/.*: //'))" \
-	grep -q 'used len 513, status byte 0)' <<<"$(hn "a chain longer")"
-check "hostile: a READ works again after the reset" grep -q 'works again' <<<"$(hn "after the malformed chains")"
-check "hostile: exercise-needs-reset made and passed" \
-	jq -e '.devices[0].passed | index("exercise-needs-reset") != null' <<<"$hj" >/dev/null
-check "hostile: the run ended with the device reset and restored" \
-	jq -e '.devices[0].restored_after_exercise == true' <<<"$hj" >/dev/null
+hostile_common hostile blk-hostile "a READ on a queue the driver disabled" "a READ of sector 0" "used.idx moved"
+check "hostile: the chain longer than the queue served whole: used len 513, VIRTIO_BLK_S_OK ($(hmsg "a chain longer" | sed 's/.*: //'))" \
+	grep -q 'used len 513, status byte 0)' <<<"$(hmsg "a chain longer")"
 
 # --hostile on virtio-rng: the same inputs built from device-writable buffers only (5.4.6:
 # 16, 512 and 1 bytes), measured on QEMU 7.2: virtqueue_pop() is shared with virtio-blk, so
@@ -306,21 +317,8 @@ check "hostile: the run ended with the device reset and restored" \
 # the chain longer than the queue come back used, the chain filled whole (used len 529, its
 # writable bytes: virtio-rng.c chr_read pushes what it copied from /dev/urandom). After a
 # reset an entropy request works again.
-rj=$(vlp_section rng-hostile)
-rn() { jq -r --arg p "$1" '.devices[0].findings[] | select(.check == "exercise-hostile") | .message | select(startswith($p))' <<<"$rj"; }
-for p in "a descriptor loop" "next out of range" "a zero-length" "an entropy request on a queue the driver disabled"; do
-	check "rng hostile: $p: DEVICE_NEEDS_RESET and the configuration vector notified ($(rn "$p" | sed 's/.*: //'))" \
-		grep -q 'DEVICE_NEEDS_RESET); configuration vector pending (notified)' <<<"$(rn "$p")"
-done
-for p in "an address outside guest RAM" "VIRTQ_DESC_F_INDIRECT inside" "a chain longer than the queue"; do
-	check "rng hostile: $p: returned used (len 529), no reset needed" grep -q 'used.idx moved (used len 529); device_status 0x0f' <<<"$(rn "$p")"
-done
-check "rng hostile: an entropy request works again after the reset ($(rn "after the malformed chains"))" \
-	grep -q 'an entropy request works again' <<<"$(rn "after the malformed chains")"
-check "rng hostile: exercise-needs-reset made and passed" \
-	jq -e '.devices[0].passed | index("exercise-needs-reset") != null' <<<"$rj" >/dev/null
-check "rng hostile: the run ended with the device reset and restored" \
-	jq -e '.devices[0].restored_after_exercise == true' <<<"$rj" >/dev/null
+hostile_common "rng hostile" rng-hostile "an entropy request on a queue the driver disabled" \
+	"an entropy request" "used.idx moved (used len 529); device_status 0x0f"
 
 # --rebind: the driver bound again, and the guest reads the image through it.
 check "blk --rebind: the driver bound again" \

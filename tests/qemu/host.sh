@@ -178,24 +178,22 @@ check "vhost-user-blk: its queue's size and ring addresses from the vhost status
 vstate() { jq -r '.devices[0].state.common.queues[0].ring.verdict.state // "none"' "$1" 2>/dev/null; }
 vhost() { jq -r '.devices[0].state.common.queues[0].ring.verdict.host_cause // "none"' "$1" 2>/dev/null; }
 vev() { jq -r '.devices[0].state.common.queues[0].ring.verdict.evidence // ""' "$1" 2>/dev/null; }
-check "blk throttled: the guest's verdict is device-stalled ($(vstate "$g/guest-blk-sample.json"))" \
-	[ "$(vstate "$g/guest-blk-sample.json")" = device-stalled ]
-check "blk throttled: the host's verdict is the guest's ($(vstate "$h/host-blk-sample.json"))" \
-	[ "$(vstate "$h/host-blk-sample.json")" = "$(vstate "$g/guest-blk-sample.json")" ]
-check "blk throttled: host cause fetched-not-completed ($(vhost "$h/host-blk-sample.json"))" \
-	[ "$(vhost "$h/host-blk-sample.json")" = fetched-not-completed ]
-ev=$(vev "$h/host-blk-sample.json")
-check "blk throttled: the host's evidence cites QEMU's inuse and used_idx ($ev)" \
-	grep -q 'inuse [1-9].*used_idx [0-9]' <<<"$ev"
-check "rng rate-limited: the guest's verdict is device-stalled or notifications-suppressed ($(vstate "$g/guest-rng-sample.json"))" \
-	grep -qx 'device-stalled\|notifications-suppressed' <<<"$(vstate "$g/guest-rng-sample.json")"
-check "rng rate-limited: the host's verdict is the guest's ($(vstate "$h/host-rng-sample.json"))" \
-	[ "$(vstate "$h/host-rng-sample.json")" = "$(vstate "$g/guest-rng-sample.json")" ]
-check "rng rate-limited: host cause kicked-not-fetched ($(vhost "$h/host-rng-sample.json"))" \
-	[ "$(vhost "$h/host-rng-sample.json")" = kicked-not-fetched ]
-ev=$(vev "$h/host-rng-sample.json")
-check "rng rate-limited: the host's evidence cites last_avail_idx and inuse 0 ($ev)" \
-	grep -q 'last_avail_idx [0-9].*inuse 0\|inuse 0.*last_avail_idx [0-9]' <<<"$ev"
+# stall TAG NAME GUEST CAUSE EVIDENCE WHAT: a stall made on purpose, seen from both sides
+# (guest-NAME-sample.json, host-NAME-sample.json): the guest's verdict matches GUEST (grep
+# -x), the host's is the guest's with cause CAUSE, and its evidence matches EVIDENCE,
+# citing WHAT.
+stall() {
+	local tag=$1 gs=$g/guest-$2-sample.json hs=$h/host-$2-sample.json ev
+	check "$tag: the guest's verdict is ${3//\\|/ or } ($(vstate "$gs"))" grep -qx "$3" <<<"$(vstate "$gs")"
+	check "$tag: the host's verdict is the guest's ($(vstate "$hs"))" [ "$(vstate "$hs")" = "$(vstate "$gs")" ]
+	check "$tag: host cause $4 ($(vhost "$hs"))" [ "$(vhost "$hs")" = "$4" ]
+	ev=$(vev "$hs")
+	check "$tag: the host's evidence cites $6 ($ev)" grep -q "$5" <<<"$ev"
+}
+stall "blk throttled" blk device-stalled fetched-not-completed 'inuse [1-9].*used_idx [0-9]' \
+	"QEMU's inuse and used_idx"
+stall "rng rate-limited" rng 'device-stalled\|notifications-suppressed' kicked-not-fetched \
+	'last_avail_idx [0-9].*inuse 0\|inuse 0.*last_avail_idx [0-9]' "last_avail_idx and inuse 0"
 qi=$(jq -sc '[.[0].return.inuse, .[0].return["used-idx"], .[1].return.inuse]' "$h/qemu-status.json" 2>/dev/null)
 echo "$VLP_PROG: QEMU's [blk inuse, blk used-idx, rng inuse] at the end: ${qi:-none}"
 
@@ -213,15 +211,8 @@ check "packed: QEMU's indices are slots below the queue size ($pq)" \
 check "vhost: QEMU's vhost queue status has no ring index ($vq)" \
 	jq -se '.[4].return | (keys | map(select(test("idx"))) | length) == 0 and has("num")' "$h/qemu-status.json" >/dev/null
 pv='.devices[0].state.common.queues[0].ring.verdict'
-check "packed throttled: the guest's verdict is device-stalled ($(vstate "$g/guest-packed-sample.json"))" \
-	[ "$(vstate "$g/guest-packed-sample.json")" = device-stalled ]
-check "packed throttled: the host's verdict is the guest's ($(vstate "$h/host-packed-sample.json"))" \
-	[ "$(vstate "$h/host-packed-sample.json")" = "$(vstate "$g/guest-packed-sample.json")" ]
-check "packed throttled: host cause fetched-not-completed ($(vhost "$h/host-packed-sample.json"))" \
-	[ "$(vhost "$h/host-packed-sample.json")" = fetched-not-completed ]
-ev=$(vev "$h/host-packed-sample.json")
-check "packed throttled: the evidence cites QEMU's inuse and the ring's next slot ($ev)" \
-	grep -q 'inuse [1-9].*guest RAM next slot [0-9]* wrap [01]' <<<"$ev"
+stall "packed throttled" packed device-stalled fetched-not-completed \
+	'inuse [1-9].*guest RAM next slot [0-9]* wrap [01]' "QEMU's inuse and the ring's next slot"
 check "packed throttled: not moved, later samples said not judged" \
 	hj host-packed-sample "$pv | .moved_while_sampled == false and (.host_not_judged | test(\"^packed ring\"))"
 check "idle guest: the packed queue did not move, and says what was not judged" \
