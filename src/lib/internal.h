@@ -441,11 +441,15 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
  * negotiated (the caller's to know). */
 int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 			 unsigned n, unsigned *id);
-/* Holds avail.idx back (split rings; -EOPNOTSUPP on packed): the chains
- * posted while held are written but not available until released, so a
- * caller can change their descriptors before the device may read them
- * (2.7.13.3).  Releasing writes avail.idx. */
+/* Holds the buffers posted back: written but not available until
+ * released, so a caller can change their descriptors, or take a copy of
+ * the ring, before the device may read them.  Releasing writes avail.idx
+ * (split, 2.7.13.3) or each list's first flags in the order posted
+ * (packed, 2.8.21). */
 int vlp_vq_hold(struct vlp_ctx *ctx, struct vlp_vq *vq, bool hold);
+/* Packed, held: the flags slot's first descriptor gets at the release
+ * (-ENOENT: no list held there). */
+int vlp_vq_held_flags(const struct vlp_vq *vq, unsigned slot, uint16_t *flags);
 /* The memory of descriptor id (NULL: none; *len the length posted). */
 const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len);
 /* Avail flags 0 or VIRTQ_AVAIL_F_NO_INTERRUPT (2.7.7) on a split ring
@@ -472,6 +476,7 @@ int vlp_vqs_post_chain(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 int vlp_vqs_post_indirect(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q,
 			  const struct vlp_vq_seg *segs, unsigned n, unsigned *id);
 int vlp_vqs_hold(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool hold);
+int vlp_vqs_held_flags(struct vlp_vqs *vqs, unsigned q, unsigned slot, uint16_t *flags);
 /* Asks for used buffer notifications on queue q (split: avail flags 0,
  * 2.7.7; packed: event flags ENABLE, 2.8.10) or suppresses them again:
  * -ENOTSUP on a split ring with VIRTIO_F_EVENT_IDX. */

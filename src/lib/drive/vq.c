@@ -66,6 +66,11 @@ struct vq_buf {
 	bool ind_writable[VLP_VQ_CHAIN_MAX];
 };
 
+/* A packed list's first flags, held back until released (vlp_vq_hold). */
+struct vlp_vq_pending {
+	uint16_t slot, flags;
+};
+
 struct vlp_vq {
 	struct vlp_vq_info info;
 	struct vlp_dma *ring;
@@ -77,7 +82,11 @@ struct vlp_vq {
 	bool avail_wrap, used_wrap;
 	unsigned ring_busy; /* packed: ring slots of the buffers in flight */
 	bool event_idx;     /* VIRTIO_F_EVENT_IDX negotiated */
-	bool held;          /* split: avail.idx not written until released (vlp_vq_hold) */
+	/* avail.idx (split) or the lists' first flags (packed) not written
+	 * until released (vlp_vq_hold) */
+	bool held;
+	struct vlp_vq_pending *pending; /* packed, held: in the order posted */
+	unsigned npending;
 };
 
 int vlp_vq_layout(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format,
@@ -243,16 +252,46 @@ static void split_publish(struct vlp_vq *vq, uint16_t idx)
 				idx);
 }
 
+/* 2.8.21: a packed list is available once its first descriptor's flags
+ * are written, after the rest of the list; while held they wait. */
+static void packed_publish(struct vlp_vq *vq, uint16_t slot, uint16_t flags)
+{
+	const struct vlp_field_table *dt = vlp_packed_desc_table();
+
+	if (vq->held) {
+		vq->pending[vq->npending++] = (struct vlp_vq_pending){ slot, flags };
+		return;
+	}
+	store16_release(at(vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * slot, dt, VLP_PDESC_FLAGS), flags);
+}
+
 int vlp_vq_hold(struct vlp_ctx *ctx, struct vlp_vq *vq, bool hold)
 {
-	if (vq->info.format != VLP_RING_SPLIT)
-		return vlp_error(
-			ctx, EOPNOTSUPP,
-			"hold: split rings only (a packed descriptor is available by its own flags, 2.8.1)");
+	if (vq->info.format == VLP_RING_SPLIT) {
+		vq->held = hold;
+		if (!hold)
+			split_publish(vq, vq->info.avail_idx);
+		return 0;
+	}
+	/* At most one list per slot is posted while held. */
+	if (hold && !vq->pending && !(vq->pending = calloc(vq->info.size, sizeof(*vq->pending))))
+		return vlp_error(ctx, ENOMEM, "hold: out of memory");
 	vq->held = hold;
+	for (unsigned i = 0; !hold && i < vq->npending; i++)
+		packed_publish(vq, vq->pending[i].slot, vq->pending[i].flags);
 	if (!hold)
-		split_publish(vq, vq->info.avail_idx);
+		vq->npending = 0;
 	return 0;
+}
+
+int vlp_vq_held_flags(const struct vlp_vq *vq, unsigned slot, uint16_t *flags)
+{
+	for (unsigned i = 0; i < vq->npending; i++)
+		if (vq->pending[i].slot == slot) {
+			*flags = vq->pending[i].flags;
+			return 0;
+		}
+	return -ENOENT;
 }
 
 int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
@@ -321,7 +360,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 		put(d, dt, VLP_PDESC_LEN, len);
 		put(d, dt, VLP_PDESC_ID, id);
 		flags |= vq->avail_wrap ? VLP_DESC_F_AVAIL : VLP_DESC_F_USED;
-		store16_release(at(d, dt, VLP_PDESC_FLAGS), flags);
+		packed_publish(vq, vq->next_avail, flags);
 		if (++vq->next_avail == vq->info.size) {
 			vq->next_avail = 0;
 			vq->avail_wrap = !vq->avail_wrap;
@@ -392,8 +431,7 @@ static int packed_chain(struct vlp_vq *vq, const struct vlp_vq_seg *segs, unsign
 			const uint64_t *pa, unsigned id, unsigned *id_out)
 {
 	const struct vlp_field_table *dt = vlp_packed_desc_table();
-	uint8_t *first = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
-	uint16_t first_flags = 0;
+	uint16_t first = vq->next_avail, first_flags = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
@@ -413,7 +451,7 @@ static int packed_chain(struct vlp_vq *vq, const struct vlp_vq_seg *segs, unsign
 			vq->avail_wrap = !vq->avail_wrap;
 		}
 	}
-	store16_release(at(first, dt, VLP_PDESC_FLAGS), first_flags);
+	packed_publish(vq, first, first_flags);
 	vq->info.avail_idx++;
 	vq->ring_busy += n;
 	vq->info.in_flight++;
@@ -672,6 +710,7 @@ void vlp_vq_free(struct vlp_vq *vq)
 	for (unsigned i = 0; vq->bufs && i < vq->info.layout.size; i++)
 		vlp_dma_free(vq->bufs[i].mem);
 	free(vq->bufs);
+	free(vq->pending);
 	vlp_dma_free(vq->ring);
 	free(vq);
 }

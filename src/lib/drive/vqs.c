@@ -229,6 +229,11 @@ int vlp_vqs_hold(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, bool hold)
 	return vq ? vlp_vq_hold(ctx, vq, hold) : -ENOENT;
 }
 
+int vlp_vqs_held_flags(struct vlp_vqs *v, unsigned q, unsigned slot, uint16_t *flags)
+{
+	return q < v->nq && v->q[q] ? vlp_vq_held_flags(v->q[q], slot, flags) : -ENOENT;
+}
+
 uint8_t *vlp_vqs_area(struct vlp_vqs *v, unsigned q, enum vlp_vq_area a)
 {
 	return q < v->nq && v->q[q] ? vlp_vq_area(v->q[q], a) : NULL;
