@@ -244,6 +244,18 @@ struct px {
 	uint8_t hdr[PX_READS + 1][VLP_SELFTEST_BLK_HDR];
 };
 
+/* The ring as the driver made it, before the device may have used any of
+ * the lists posted while held (a device need not wait for the kick:
+ * vhost-user back-ends look at the ring when it starts), then the lists
+ * made available. */
+static int snapshot_release(struct px *p)
+{
+	read_ring(p->desc, p->size, p->before);
+	for (unsigned s = 0; s < p->size; s++)
+		vlp_vqs_held_flags(p->vqs, 0, s, &p->before[s].flags);
+	return vlp_vqs_hold(p->x->r.ctx, p->vqs, 0, false);
+}
+
 /* Waits up to REQUEST_MS for every list of w to be used (or a finding),
  * then PX_SETTLE_MS more; the last walk's findings in f. */
 static size_t wait_walk(struct px *p, struct vlp_px_window *w, struct vlp_ex_finding *f, unsigned *waited)
@@ -362,14 +374,15 @@ static int batch(struct px *p, struct vlp_px_window *w)
 	size_t nf;
 	int err;
 
+	if ((err = vlp_vqs_hold(x->r.ctx, p->vqs, 0, true)))
+		return err;
 	for (unsigned k = 0; k < PX_READS; k++) {
 		if ((err = post_read(x, p->vqs, k, p->hdr[k], &p->chains[k].id)))
 			return err;
 		p->chains[k].ndesc = PX_NDESC;
 		p->chains[k].writable = PX_DATA + 1;
 	}
-	read_ring(p->desc, p->size, p->before);
-	if ((err = vlp_vqs_kick(x->r.ctx, p->vqs, 0, &nt)))
+	if ((err = snapshot_release(p)) || (err = vlp_vqs_kick(x->r.ctx, p->vqs, 0, &nt)))
 		return err;
 	nf = wait_walk(p, w, f, &waited);
 	for (size_t i = 0; i < nf; i++)
@@ -441,10 +454,9 @@ static int notify_enabled(struct px *p, const struct vlp_px_window *prev)
 	w.nchains = 1;
 	w.chains[0] = (struct vlp_px_chain){ .ndesc = PX_NDESC, .writable = PX_DATA + 1 };
 	if ((err = vlp_vqs_notifications(x->r.ctx, p->vqs, 0, true)) ||
-	    (err = post_read(x, p->vqs, PX_READS, p->hdr[PX_READS], &w.chains[0].id)))
-		return err;
-	read_ring(p->desc, p->size, p->before);
-	if ((err = vlp_vqs_kick(x->r.ctx, p->vqs, 0, &nt)))
+	    (err = vlp_vqs_hold(x->r.ctx, p->vqs, 0, true)) ||
+	    (err = post_read(x, p->vqs, PX_READS, p->hdr[PX_READS], &w.chains[0].id)) ||
+	    (err = snapshot_release(p)) || (err = vlp_vqs_kick(x->r.ctx, p->vqs, 0, &nt)))
 		return err;
 	wait_walk(p, &w, f, &waited);
 	if (!w.chains[0].used) {
