@@ -758,6 +758,7 @@ struct vlp_px_window {
 	size_t nchains;
 	unsigned end;  /* set: where the next used descriptor goes */
 	bool end_wrap; /* set: the wrap counter there */
+	bool stopped;  /* set: the walk stopped at end, at a used descriptor it could not follow */
 };
 /* Walks the used descriptors from w->start as a driver does (2.8.6, 2.8.8),
  * marking the lists they return; at most max findings, their count

@@ -49,7 +49,8 @@ static void setup(unsigned start, bool in_order)
 		}
 	}
 	memcpy(after, before, sizeof(after));
-	w = (struct vlp_px_window){ SIZE, start, true, in_order, before, after, chains, 3, 0, false };
+	w = (struct vlp_px_window){ SIZE,   start, true, in_order, before, after,
+				    chains, 3,     0,    false,    false };
 }
 
 /* A used descriptor at slot s: Buffer ID id, len, wrap counter wrap. */
@@ -100,6 +101,7 @@ static void test_none(void **state)
 	assert_int_equal(judge(f), 0);
 	assert_false(chains[0].used);
 	assert_int_equal(w.end, 0);
+	assert_false(w.stopped); /* waiting, not stopped */
 }
 
 static void test_id(void **state)
@@ -112,6 +114,9 @@ static void test_id(void **state)
 	assert_int_equal(judge(f), 1);
 	assert_int_equal(f[0].fault, VLP_PX_ID_UNKNOWN);
 	assert_non_null(strstr(f[0].message, "slot 0: used descriptor id 7 flags 0x8082 len 513"));
+	/* the walk cannot go past it: the lists after it are not judged */
+	assert_true(w.stopped);
+	assert_int_equal(w.end, 0);
 	setup(0, false);
 	used(0, 0, 513, true);
 	used(3, 0, 513, true);
@@ -153,6 +158,7 @@ static void test_len(void **state)
 	assert_int_equal(judge(f), 1);
 	assert_int_equal(f[0].fault, VLP_PX_LEN);
 	assert_non_null(strstr(f[0].message, "len 1025: above the list's 513"));
+	assert_false(w.stopped); /* a length is judged, the walk goes on */
 	/* without WRITE len is reserved: not judged here */
 	setup(0, false);
 	used(0, 0, 1025, true);
@@ -173,6 +179,7 @@ static void test_skip(void **state)
 	assert_int_equal(judge(f), 1);
 	assert_int_equal(f[0].fault, VLP_PX_SKIP_WRITTEN);
 	assert_non_null(strstr(f[0].message, "slot 2 (skipped after id 0 at slot 0)"));
+	assert_non_null(strstr(f[0].message, "len 0, made available as id 0 flags 0x0082 len 1"));
 	assert_true(chains[1].used);
 }
 

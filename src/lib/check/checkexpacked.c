@@ -73,9 +73,9 @@ static void judge_skipped(struct vlp_px_window *w, unsigned pos, unsigned nskip,
 			vlp_ex_finding_add(
 				out, max, n, VLP_PX_SKIP_WRITTEN,
 				"slot %u (skipped after id %u at slot %u) written: id %u flags 0x%04x len %" PRIu32
-				", made available as id %u flags 0x%04x",
+				", made available as id %u flags 0x%04x len %" PRIu32,
 				s, used->id, pos, a->id, a->flags, a->len, w->before[s].id,
-				w->before[s].flags);
+				w->before[s].flags, w->before[s].len);
 	}
 }
 
@@ -85,6 +85,7 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t 
 	bool wrap = w->wrap;
 	size_t n = 0, next = 0;
 
+	w->stopped = false;
 	for (size_t c = 0; c < w->nchains; c++)
 		total += w->chains[c].ndesc;
 	while (walked < total) {
@@ -101,6 +102,7 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t 
 				"slot %u written (id %u flags 0x%04x len %" PRIu32
 				") but AVAIL and USED are not both the Device Ring Wrap Counter %u",
 				pos, a->id, a->flags, a->len, wrap);
+			w->stopped = true;
 			break;
 		}
 		if (!(ch = chain_of(w, a->id, &ci))) {
@@ -108,6 +110,7 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t 
 					   "slot %u: used descriptor id %u flags 0x%04x len %" PRIu32
 					   " (wrap counter %u): not a Buffer ID made available",
 					   pos, a->id, a->flags, a->len, wrap);
+			w->stopped = true;
 			break;
 		}
 		if (ch->used) {
@@ -117,6 +120,7 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t 
 					   pos, a->id, a->flags, a->len, wrap,
 					   ch->batched ? " (returned with a later buffer's batch, IN_ORDER)"
 						       : "");
+			w->stopped = true;
 			break;
 		}
 		/* 2.8.4: len, with WRITE, counts the bytes written. */
@@ -390,7 +394,11 @@ static int batch(struct px *p, struct vlp_px_window *w)
 	for (unsigned k = 0; k < PX_READS; k++) {
 		const struct vlp_px_desc *e = &p->after[w->end];
 
-		if (!p->chains[k].used)
+		if (!p->chains[k].used && w->stopped)
+			ex_not_run(x, XR_PACKED_REQUESTS_COMPLETE,
+				   "the ring walk stopped at slot %u (a finding of its used descriptor): the lists after it were not judged",
+				   w->end);
+		else if (!p->chains[k].used)
 			ex_fail(x, XR_PACKED_REQUESTS_COMPLETE, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
 				"queue 0: READ of sector %u (id %u, slots %u-%u) not used after %u ms; slot %u (wrap counter %u) reads id %u flags 0x%04x len %" PRIu32
 				", Device Event Suppression flags 0x%04x",
