@@ -8,7 +8,7 @@
  *
  *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
  *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
- *              [--no-event-idx] [--no-indirect] [-v]
+ *              [--no-event-idx] [--no-indirect] [--packed] [-v]
  *   faulty-blk --list-faults | --print-capabilities | --help
  *
  *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
@@ -25,6 +25,14 @@
  * device offers (features, configuration) apply from the start.  The
  * back-end ends on SIGTERM or SIGINT and then prints one line of counts
  * (requests, notifications, each fault applied) on stderr.
+ *
+ * --packed offers VIRTIO_F_RING_PACKED (QEMU: -device ...,packed=on); where
+ * the driver negotiates it the rings are packed (2.8), and the ring faults
+ * apply to packed rings only and break the packed rules: used-id-not-head
+ * returns a Buffer ID never made available, used-flags writes USED unlike
+ * the wrap counter, write-desc-table writes a slot the device skips, the
+ * notification faults read the Driver Event Suppression structure
+ * (2.8.10).
  */
 #include <endian.h>
 #include <errno.h>
@@ -175,15 +183,19 @@ struct region {
 };
 
 struct held {
-	uint16_t head;
+	uint16_t head; /* split: the chain's head; packed: its Buffer ID */
 	uint32_t len;
+	uint16_t ndesc; /* packed: the ring slots the list took */
 };
 
 struct vq {
 	unsigned num;
 	uint64_t desc_uva, avail_uva, used_uva;
 	uint8_t *desc, *avail, *used; /* NULL until the addresses translate */
+	/* split: avail and used indices; packed: slots, with the wrap
+	 * counters below (2.8.1) */
 	uint16_t last_avail, used_idx;
+	bool packed, avail_wrap, used_wrap;
 	int kick, call, err;
 	bool started, enabled, broken;
 	bool returned; /* a chain was returned since the start: last_head */
@@ -199,7 +211,7 @@ static struct {
 	const char *socket_path, *serial;
 	uint64_t size;
 	unsigned queues;
-	bool fault[F_COUNT], armed, read_only, event_idx_off, indirect_off;
+	bool fault[F_COUNT], armed, read_only, event_idx_off, indirect_off, packed;
 	int verbose;
 	/* the disk */
 	uint8_t *disk;
@@ -210,6 +222,7 @@ static struct {
 	unsigned nregions;
 	struct vq vq[MAX_QUEUES];
 	bool arm_pending, disarm_pending;
+	bool serving_packed; /* the ring being served is packed */
 	/* counts */
 	unsigned long requests, writes, notified, suppressed, against, applied[F_COUNT];
 } S;
@@ -239,10 +252,12 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-/* A fault that is switched on and, for the ring faults, armed. */
+/* A fault that is switched on and, for the ring faults, armed; with
+ * --packed, on packed rings only (a driver's split session of the same
+ * device is served cleanly). */
 static bool on(enum fault f)
 {
-	return S.fault[f] && S.armed;
+	return S.fault[f] && S.armed && (!S.packed || S.serving_packed);
 }
 
 static void applied(enum fault f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -302,6 +317,8 @@ static uint64_t device_features(void)
 		f |= 1ull << VLP_F_EVENT_IDX;
 	if (S.queues > 1)
 		f |= 1ull << VLP_BLK_F_MQ;
+	if (S.packed)
+		f |= 1ull << VLP_F_RING_PACKED;
 	if (S.read_only || S.fault[F_RO_WRITES])
 		f |= 1ull << VLP_BLK_F_RO;
 	if (S.fault[F_WCE_NO_FLUSH])
@@ -406,7 +423,8 @@ static int set_mem_table(const uint8_t *p, uint32_t size, const int *fds, unsign
 struct desc {
 	uint64_t addr;
 	uint32_t len;
-	uint16_t flags, next;
+	uint16_t flags, next; /* next: split only */
+	uint16_t id;          /* packed only: the Buffer ID (2.8.13) */
 };
 struct seg {
 	uint8_t *p;
@@ -507,6 +525,86 @@ static int walk(const struct vq *q, uint16_t head, struct chain *c)
 			return 0;
 		i = d.next;
 	}
+}
+
+/* A packed descriptor (2.8.13): addr, len, Buffer ID, flags. */
+static struct desc pdesc_at(const uint8_t *ring, unsigned i)
+{
+	struct desc d;
+
+	d.flags = ld16(ring + 16 * i + 14); /* first, with acquire (2.8.15) */
+	memcpy(&d.addr, ring + 16 * i, 8);
+	memcpy(&d.len, ring + 16 * i + 8, 4);
+	memcpy(&d.id, ring + 16 * i + 12, 2);
+	d.addr = le64toh(d.addr);
+	d.len = le32toh(d.len);
+	d.id = le16toh(d.id);
+	d.next = 0;
+	return d;
+}
+
+/* 2.8.1: available when AVAIL is the Driver Ring Wrap Counter and USED is
+ * not. */
+static bool packed_avail(const struct vq *q)
+{
+	uint16_t f = ld16(q->desc + 16 * q->last_avail + 14);
+
+	return !(f & VLP_DESC_F_AVAIL) == !q->avail_wrap && !(f & VLP_DESC_F_USED) != !q->avail_wrap;
+}
+
+/* Moves a packed ring position n slots on, flipping its wrap counter
+ * where it passes the end (2.8.1). */
+static void advance(const struct vq *q, uint16_t *slot, bool *wrap, unsigned n)
+{
+	unsigned s = *slot + n;
+
+	if (s >= q->num) {
+		s -= q->num;
+		*wrap = !*wrap;
+	}
+	*slot = (uint16_t)s;
+}
+
+/* The list made available at slot (2.8.6: NEXT links the following slots;
+ * 2.8.7: an indirect table's entries are all the list's buffers): *ndesc
+ * the slots it takes, *id its Buffer ID (the last descriptor's).  -1 for a
+ * list the device cannot follow. */
+static int walk_packed(const struct vq *q, uint16_t slot, struct chain *c, unsigned *ndesc,
+		       uint16_t *id)
+{
+	c->n = 0;
+	c->rlen = c->wlen = 0;
+	c->indirect = false;
+	c->second = -1;
+	for (unsigned k = 0; k < q->num; k++) {
+		unsigned i = (slot + k) % q->num;
+		struct desc d = pdesc_at(q->desc, i);
+
+		if (k == 1)
+			c->second = (int)i;
+		if (d.flags & VLP_DESC_F_INDIRECT) {
+			unsigned n = d.len / 16;
+			const uint8_t *t;
+
+			if (d.flags & VLP_DESC_F_NEXT || !n || d.len % 16 || !(t = gpa_ptr(d.addr, d.len)))
+				return -1;
+			c->indirect = true;
+			for (unsigned j = 0; j < n; j++) {
+				struct desc e = pdesc_at(t, j);
+
+				if (e.flags & VLP_DESC_F_INDIRECT || add_seg(c, &e))
+					return -1;
+			}
+		} else if (add_seg(c, &d)) {
+			return -1;
+		}
+		if (!(d.flags & VLP_DESC_F_NEXT)) {
+			*ndesc = k + 1;
+			*id = d.id;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* Copy between a flat buffer and the readable (or writable) bytes of a chain,
@@ -631,7 +729,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 				applied(F_WRITE_READABLE, "chain %u: inverted the last byte of a "
 							  "%u-byte readable buffer", head, c->seg[i].len);
 			}
-	if (on(F_WRITE_DESC_TABLE)) {
+	if (on(F_WRITE_DESC_TABLE) && !q->packed) {
 		uint8_t *lenp = q->desc + 16 * head + 8;
 		uint32_t l;
 
@@ -688,6 +786,54 @@ static void complete(struct vq *q, uint16_t head, uint32_t len, const struct cha
 	}
 }
 
+/* One used descriptor at the next used slot (2.8.6: the device skips the
+ * list's other slots); WRITE where the device wrote (2.8.3). */
+static void put_used_packed(struct vq *q, uint16_t id, uint32_t len, unsigned ndesc)
+{
+	uint8_t *d = q->desc + 16 * q->used_idx;
+	uint16_t flags = (q->used_wrap ? VLP_DESC_F_AVAIL | VLP_DESC_F_USED : 0) |
+			 (len ? VLP_DESC_F_WRITE : 0);
+
+	if (on(F_USED_FLAGS)) {
+		flags ^= VLP_DESC_F_USED;
+		applied(F_USED_FLAGS, "slot %u: flags 0x%04x, USED unlike the wrap counter %u",
+			q->used_idx, flags, q->used_wrap);
+	}
+	put_le32(d + 8, len);
+	st16(d + 12, id);
+	st16(d + 14, flags); /* last, with release: none changes after USED (2.8.15) */
+	advance(q, &q->used_idx, &q->used_wrap, ndesc);
+}
+
+static void complete_packed(struct vq *q, uint16_t id, uint32_t len, const struct chain *c,
+			    unsigned ndesc)
+{
+	uint16_t slot = q->used_idx, uid = id;
+
+	q->last_head = id;
+	q->returned = true;
+	if (on(F_USED_ID_NOT_HEAD)) {
+		/* The driver's Buffer IDs are below Queue Size. */
+		uid = (uint16_t)(id + q->num);
+		applied(F_USED_ID_NOT_HEAD, "Buffer ID %u returned as %u", id, uid);
+	}
+	put_used_packed(q, uid, len, ndesc);
+	if (on(F_USED_ID_TWICE)) {
+		put_used_packed(q, uid, len, ndesc);
+		applied(F_USED_ID_TWICE, "Buffer ID %u returned twice", id);
+	}
+	if (on(F_WRITE_DESC_TABLE) && c && c->second >= 0) {
+		uint8_t *lenp = q->desc + 16 * ((slot + 1u) % q->num) + 8;
+		uint32_t l;
+
+		memcpy(&l, lenp, 4);
+		l = htole32(le32toh(l) + 1);
+		memcpy(lenp, &l, 4);
+		applied(F_WRITE_DESC_TABLE, "slot %u (skipped after slot %u): len + 1",
+			(slot + 1u) % q->num, slot);
+	}
+}
+
 static void signal_fd(int fd)
 {
 	uint64_t one = 1;
@@ -696,23 +842,15 @@ static void signal_fd(int fd)
 		logf_("eventfd write: %s", strerror(errno));
 }
 
-/* Publishes used.idx and notifies as 2.7.7.2 says (or as the faults say). */
-static void publish(struct vq *q, uint16_t old)
+/* 2.7.7.2, 2.8.10 with EVENT_IDX: the entries from old to now passed event. */
+static bool passed(uint16_t event, uint16_t now, uint16_t old)
 {
-	bool need;
+	return (uint16_t)(now - event - 1) < (uint16_t)(now - old);
+}
 
-	if (q->used_idx == old)
-		return;
-	st16(q->used + 2, q->used_idx);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (S.acked >> VLP_F_EVENT_IDX & 1) {
-		uint16_t event = ld16(q->avail + 4 + 2 * q->num);
-
-		/* 2.7.7.2: notify when the new entries passed used_event. */
-		need = (uint16_t)(q->used_idx - event - 1) < (uint16_t)(q->used_idx - old);
-	} else {
-		need = !(ld16(q->avail) & VLP_AVAIL_F_NO_INTERRUPT);
-	}
+/* Notifies the driver where need says so (or as the faults say). */
+static void notify(struct vq *q, bool need)
+{
 	if (on(F_NO_NOTIFY)) {
 		applied(F_NO_NOTIFY, "used.idx %u not notified", q->used_idx);
 		return;
@@ -727,6 +865,46 @@ static void publish(struct vq *q, uint16_t old)
 	}
 	S.notified++;
 	signal_fd(q->call);
+}
+
+/* Publishes used.idx and notifies as 2.7.7.2 says. */
+static void publish(struct vq *q, uint16_t old)
+{
+	bool need;
+
+	if (q->used_idx == old)
+		return;
+	st16(q->used + 2, q->used_idx);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (S.acked >> VLP_F_EVENT_IDX & 1)
+		need = passed(ld16(q->avail + 4 + 2 * q->num), q->used_idx, old);
+	else
+		need = !(ld16(q->avail) & VLP_AVAIL_F_NO_INTERRUPT);
+	notify(q, need);
+}
+
+/* The used descriptors from old (its wrap counter old_wrap) written:
+ * notifies as the Driver Event Suppression structure says (2.8.10). */
+static void publish_packed(struct vq *q, uint16_t old, bool old_wrap)
+{
+	uint16_t flags, off_wrap;
+	bool need;
+
+	if (q->used_idx == old && q->used_wrap == old_wrap)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	off_wrap = ld16(q->avail);
+	flags = ld16(q->avail + 2) & 3;
+	if (flags == VLP_EVENT_F_DESC && S.acked >> VLP_F_EVENT_IDX & 1) {
+		/* Positions as one count: the previous lap's slots below 0. */
+		int now = q->used_idx, from = q->used_wrap != old_wrap ? old - (int)q->num : old;
+		int event = (off_wrap & 0x7fff) - (!(off_wrap >> 15) != !q->used_wrap ? (int)q->num : 0);
+
+		need = passed((uint16_t)event, (uint16_t)now, (uint16_t)from);
+	} else {
+		need = flags == VLP_EVENT_F_ENABLE;
+	}
+	notify(q, need);
 }
 
 /* Takes the kicks waiting in the eventfd: the pass that follows answers
@@ -749,8 +927,9 @@ static void spurious(struct vq *q)
 {
 	uint16_t old = q->used_idx;
 
+	S.serving_packed = q->packed;
 	if (!on(F_SPURIOUS_USED) || !q->started || !q->enabled || q->broken || !q->used ||
-	    !q->returned || ld16(q->avail + 2) != q->last_avail)
+	    q->packed || !q->returned || ld16(q->avail + 2) != q->last_avail)
 		return;
 	put_used(q, q->last_head, 0);
 	applied(F_SPURIOUS_USED, "a kick with nothing new: chain %u returned again", q->last_head);
@@ -765,6 +944,74 @@ static void ring_broken(struct vq *q, uint16_t head)
 	signal_fd(q->err);
 }
 
+/* Faults armed or disarmed by a control write take effect after the
+ * batch that held it. */
+static void arm_pending(void)
+{
+	if (S.arm_pending || S.disarm_pending) {
+		S.armed = S.arm_pending;
+		logf_("faults %s by a control write", S.armed ? "armed" : "disarmed");
+		S.arm_pending = S.disarm_pending = false;
+	}
+}
+
+/* Holds a request with the hang and complete-after-reset faults: true
+ * when held. */
+static bool hold(struct vq *q, uint16_t head, const struct chain *c, unsigned ndesc)
+{
+	if (!(on(F_HANG) || on(F_COMPLETE_AFTER_RESET)) || q->nheld >= QUEUE_SIZE_MAX)
+		return false;
+	S.requests++;
+	q->held[q->nheld++] = (struct held){head, (uint32_t)c->wlen, (uint16_t)ndesc};
+	applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET, "chain %u held (%u held)", head,
+		q->nheld);
+	return true;
+}
+
+/* 2.8: the lists made available since the last pass, served in the order
+ * made available (the out-of-order fault: last first; allowed without
+ * VIRTIO_F_IN_ORDER). */
+static void process_packed(struct vq *q)
+{
+	static struct chain c;
+	static struct {
+		uint16_t slot, id;
+		unsigned ndesc;
+	} lists[QUEUE_SIZE_MAX];
+
+	for (;;) {
+		uint16_t old = q->used_idx;
+		bool old_wrap = q->used_wrap;
+		unsigned n = 0;
+
+		while (n < q->num && packed_avail(q)) {
+			if (walk_packed(q, q->last_avail, &c, &lists[n].ndesc, &lists[n].id)) {
+				ring_broken(q, q->last_avail);
+				return;
+			}
+			lists[n].slot = q->last_avail;
+			advance(q, &q->last_avail, &q->avail_wrap, lists[n++].ndesc);
+		}
+		if (!n)
+			return;
+		for (unsigned k = 0; k < n; k++) {
+			unsigned i = on(F_OUT_OF_ORDER) ? n - 1 - k : k;
+
+			if (walk_packed(q, lists[i].slot, &c, &lists[i].ndesc, &lists[i].id)) {
+				ring_broken(q, lists[i].slot);
+				return;
+			}
+			if (hold(q, lists[i].id, &c, lists[i].ndesc))
+				continue;
+			complete_packed(q, lists[i].id, serve(q, lists[i].id, &c), &c, lists[i].ndesc);
+		}
+		if (n > 1 && on(F_OUT_OF_ORDER))
+			applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
+		publish_packed(q, old, old_wrap);
+		arm_pending();
+	}
+}
+
 static void process(struct vq *q)
 {
 	static struct chain c;
@@ -772,6 +1019,11 @@ static void process(struct vq *q)
 
 	if (!q->started || !q->enabled || q->broken || !q->desc)
 		return;
+	S.serving_packed = q->packed;
+	if (q->packed) {
+		process_packed(q);
+		return;
+	}
 	for (;;) {
 		uint16_t avail_idx = ld16(q->avail + 2), old = q->used_idx;
 		unsigned n = 0;
@@ -792,24 +1044,15 @@ static void process(struct vq *q)
 				ring_broken(q, heads[i]);
 				break;
 			}
-			if ((on(F_HANG) || on(F_COMPLETE_AFTER_RESET)) && q->nheld < QUEUE_SIZE_MAX) {
-				S.requests++;
-				q->held[q->nheld++] = (struct held){heads[i], (uint32_t)c.wlen};
-				applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET,
-					"chain %u held (%u held)", heads[i], q->nheld);
+			if (hold(q, heads[i], &c, 1))
 				continue;
-			}
 			len = serve(q, heads[i], &c);
 			complete(q, heads[i], len, &c);
 		}
 		if (n > 1 && on(F_OUT_OF_ORDER))
 			applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
 		publish(q, old);
-		if (S.arm_pending || S.disarm_pending) {
-			S.armed = S.arm_pending;
-			logf_("faults %s by a control write", S.armed ? "armed" : "disarmed");
-			S.arm_pending = S.disarm_pending = false;
-		}
+		arm_pending();
 		if (S.acked >> VLP_F_EVENT_IDX & 1) {
 			/* 2.7.10: ask for a kick for the next entry. */
 			st16(q->used + 4 + 8 * q->num, q->last_avail);
@@ -822,22 +1065,25 @@ static void process(struct vq *q)
 
 static void complete_late(struct vq *q)
 {
-	uint16_t old = q->used_idx;
-
 	if (!q->late_pending)
 		return;
+	S.serving_packed = q->packed;
 	q->late_pending = false;
 	if (!q->used)
 		return;
 	for (unsigned i = 0; i < q->nheld; i++) {
 		applied(F_COMPLETE_AFTER_RESET, "chain %u completed after the ring was stopped",
 			q->held[i].head);
-		put_used(q, q->held[i].head, 1);
+		if (q->packed)
+			put_used_packed(q, q->held[i].head, 1, q->held[i].ndesc);
+		else
+			put_used(q, q->held[i].head, 1);
 	}
-	q->nheld = 0;
-	st16(q->used + 2, q->used_idx);
-	if (q->used_idx != old)
+	if (q->nheld)
 		signal_fd(q->call);
+	q->nheld = 0;
+	if (!q->packed)
+		st16(q->used + 2, q->used_idx);
 }
 
 static void stop_ring(struct vq *q)
@@ -873,14 +1119,18 @@ static void reset_vq(struct vq *q)
 
 static void start_if_ready(struct vq *q)
 {
+	/* 2.8.10: a packed ring's driver and device areas are the 4-byte
+	 * event suppression structures. */
+	q->packed = S.acked >> VLP_F_RING_PACKED & 1;
 	q->desc = uva_ptr(q->desc_uva, 16ull * q->num);
-	q->avail = uva_ptr(q->avail_uva, 6 + 2ull * q->num);
-	q->used = uva_ptr(q->used_uva, 6 + 8ull * q->num);
+	q->avail = uva_ptr(q->avail_uva, q->packed ? 4 : 6 + 2ull * q->num);
+	q->used = uva_ptr(q->used_uva, q->packed ? 4 : 6 + 8ull * q->num);
 	if (!q->desc || !q->avail || !q->used || !q->num) {
 		logf_("queue %td: ring addresses outside the memory table", q - S.vq);
 		return;
 	}
-	q->used_idx = ld16(q->used + 2);
+	if (!q->packed)
+		q->used_idx = ld16(q->used + 2);
 	q->started = true;
 	q->broken = false;
 	q->returned = false;
@@ -1044,6 +1294,14 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			q->num = st.num;
 		} else if (req == VU_SET_VRING_BASE) {
 			q->last_avail = (uint16_t)st.num;
+			if (S.acked >> VLP_F_RING_PACKED & 1) {
+				/* vhost-user.rst: packed, bits 0-14 the next avail slot, 15 its
+				 * wrap counter, 16-30 and 31 the same for used. */
+				q->last_avail = st.num & 0x7fff;
+				q->avail_wrap = st.num >> 15 & 1;
+				q->used_idx = st.num >> 16 & 0x7fff;
+				q->used_wrap = st.num >> 31 & 1;
+			}
 		} else if (req == VU_SET_VRING_ENABLE) {
 			q->enabled = st.num != 0;
 			drain_kicks(q);
@@ -1052,6 +1310,9 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			/* Stops the ring; the answer is where it stopped. */
 			stop_ring(q);
 			st.num = q->last_avail;
+			if (q->packed)
+				st.num = (uint32_t)q->last_avail | (uint32_t)q->avail_wrap << 15 |
+					 (uint32_t)q->used_idx << 16 | (uint32_t)q->used_wrap << 31;
 			return send_reply(req, &st, sizeof(st)) ? -2 : 1;
 		}
 		return 0;
@@ -1195,12 +1456,13 @@ static void usage(FILE *o)
 {
 	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
 	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
-	      "                  [--no-event-idx] [--no-indirect] [-v]\n"
+	      "                  [--no-event-idx] [--no-indirect] [--packed] [-v]\n"
 	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
 	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
 	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
 	      "rules on purpose.  --disarmed: the ring faults wait for SIGUSR1 or a write whose\n"
-	      "data begins with \"faulty-blk arm\" (SIGUSR2, \"faulty-blk disarm\": off again).\n",
+	      "data begins with \"faulty-blk arm\" (SIGUSR2, \"faulty-blk disarm\": off again).\n"
+	      "--packed: VIRTIO_F_RING_PACKED offered; the ring faults apply to packed rings only.\n",
 	      o);
 }
 
@@ -1269,6 +1531,7 @@ int main(int argc, char **argv)
 		{"queues", required_argument, NULL, 'q'},
 		{"no-event-idx", no_argument, NULL, 'E'},
 		{"no-indirect", no_argument, NULL, 'I'},
+		{"packed", no_argument, NULL, 'P'},
 		{"list-faults", no_argument, NULL, 'l'},
 		{"print-capabilities", no_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -1297,6 +1560,7 @@ int main(int argc, char **argv)
 			break;
 		case 'E': S.event_idx_off = true; break;
 		case 'I': S.indirect_off = true; break;
+		case 'P': S.packed = true; break;
 		case 'l':
 			for (unsigned f = 0; f < F_COUNT; f++)
 				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
