@@ -1,6 +1,6 @@
 #!/bin/sh
 # Guest side of tests/qemu/vhost-user.sh (busybox sh, drivers bound): /etc/vu-devices
-# lists "SLOT NAME" per vhost-user-blk device, NAME clean (faulty-blk without faults), qsd
+# lists "SLOT.FUNCTION NAME" per vhost-user-blk device, NAME clean (faulty-blk without faults), qsd
 # (qemu-storage-daemon) or a fault of faulty-blk.  The clean devices are read (a row of the
 # pattern, the whole disk's md5), written and read back, checked (--check), self-tested
 # and bound again (--selftest --rebind), and read once more through the kernel.  Each
@@ -12,9 +12,9 @@
 . /lib/vlp-guest.sh
 VLP_MARK=@@VLP-VU
 
-# blockdev SLOT: the block device (vda...) virtio_blk made of the device at SLOT.
+# blockdev SLOT.FUNCTION: the block device (vda...) virtio_blk made of that device.
 blockdev() {
-	for b in /sys/bus/pci/devices/0000:00:"$1".0/virtio*/block/*; do
+	for b in /sys/bus/pci/devices/0000:00:"$1"/virtio*/block/*; do
 		[ -e "$b" ] && basename "$b"
 	done
 }
@@ -48,7 +48,7 @@ probe() {
 # check NAME SLOT: --check on the device (the ring checks read its live rings), without
 # the overlap warnings a broken ring repeats for every slot.
 check() {
-	virtio-lspci --check -s "00:$2.0" >/tmp/c 2>&1
+	virtio-lspci --check -s "00:$2" >/tmp/c 2>&1
 	rc=$?
 	grep -v ring-chain-overlap /tmp/c >/tmp/c2
 	vlp_show "$1 check" $rc /tmp/c2
@@ -59,7 +59,7 @@ check() {
 # of JSON, then what it said on stderr.
 exercise() {
 	t0=$(cut -d' ' -f1 /proc/uptime | tr -d .)
-	virtio-lspci --check --exercise ${4:+"$4"} -J -s "00:$2.0" >/tmp/x 2>/tmp/xerr
+	virtio-lspci --check --exercise ${4:+"$4"} -J -s "00:$2" >/tmp/x 2>/tmp/xerr
 	rc=$?
 	t1=$(cut -d' ' -f1 /proc/uptime | tr -d .)
 	{
@@ -75,14 +75,14 @@ while read -r slot name; do
 	dev=$(blockdev "$slot")
 	{
 		echo "dev=$dev"
-		echo "features=$(cat /sys/bus/pci/devices/0000:00:"$slot".0/virtio*/features 2>/dev/null)"
+		echo "features=$(cat /sys/bus/pci/devices/0000:00:"$slot"/virtio*/features 2>/dev/null)"
 		[ -z "$dev" ] || echo "ro=$(cat /sys/block/"$dev"/ro) cache=$(cat /sys/block/"$dev"/cache_type)"
 	} >/tmp/info
 	show "$name" info /tmp/info
 	case $name in
 	clean | qsd | ro-writes | wce-no-flush | config-padding | no-version1)
 		# What the device offers: registers and configuration, one line of JSON.
-		virtio-lspci -s "00:$slot.0" -J 2>/dev/null | sed 's/^ *//' | tr -d '\n' >/tmp/j
+		virtio-lspci -s "00:$slot" -J 2>/dev/null | sed 's/^ *//' | tr -d '\n' >/tmp/j
 		echo >>/tmp/j
 		show "$name" json /tmp/j
 		;;
@@ -100,7 +100,7 @@ while read -r slot name; do
 		} >/tmp/r
 		show "$name" read /tmp/r
 		check "$name" "$slot"
-		echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind
+		echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
 		# qemu-storage-daemon 7.2 stops serving once a queue on NO_VECTOR
 		# completes (QEMU gives it no call eventfd, libvhost-user panics on
 		# the notification): its exercise comes last, after the rebind.
@@ -108,7 +108,7 @@ while read -r slot name; do
 		# given the malformed chains after the other checks.
 		[ "$name" = clean ] && exercise "$name" "$slot" exercise --hostile
 		[ "$name" = qsd ] || [ "$name" = clean ] || exercise "$name" "$slot"
-		virtio-lspci --selftest --rebind "00:$slot.0" >/tmp/s 2>&1
+		virtio-lspci --selftest --rebind "00:$slot" >/tmp/s 2>&1
 		vlp_show "$name selftest" $? /tmp/s
 		i=0
 		while [ -z "$(blockdev "$slot")" ] && [ $i -lt 50 ]; do
@@ -118,7 +118,7 @@ while read -r slot name; do
 		row "$(blockdev "$slot")" 9 iflag=direct >/tmp/r
 		show "$name" reread /tmp/r
 		if [ "$name" = qsd ]; then
-			echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind
+			echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
 			exercise "$name" "$slot"
 		fi
 		;;
@@ -128,7 +128,7 @@ while read -r slot name; do
 		# reader, no dirty page), then only --check --exercise drives it.
 		arm "$dev" >/tmp/a 2>&1
 		show "$name" arm /tmp/a
-		(echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind; echo ended >"/tmp/unbind.$slot") &
+		(echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind; echo ended >"/tmp/unbind.$slot") &
 		i=0
 		while [ ! -e "/tmp/unbind.$slot" ] && [ $i -lt 30 ]; do
 			sleep 0.1
@@ -160,14 +160,14 @@ while read -r slot name; do
 		fi
 		probe "$dev" 3 >/tmp/p 2>&1
 		show "$name" probe /tmp/p
-		dmesg | grep "virtio_blk $(basename /sys/bus/pci/devices/0000:00:"$slot".0/virtio*):" |
+		dmesg | grep "virtio_blk $(basename /sys/bus/pci/devices/0000:00:"$slot"/virtio*):" |
 			grep -v 'queues$\|logical blocks' >/tmp/d
 		show "$name" dmesg /tmp/d
 		check "$name" "$slot"
 		if [ "$(cat /tmp/p)" != stuck ]; then
-			echo "0000:00:$slot.0" >/sys/bus/pci/drivers/virtio-pci/unbind
+			echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
 			exercise "$name" "$slot"
-			virtio-lspci --selftest "00:$slot.0" >/tmp/s 2>&1
+			virtio-lspci --selftest "00:$slot" >/tmp/s 2>&1
 			vlp_show "$name selftest" $? /tmp/s
 		fi
 		;;
