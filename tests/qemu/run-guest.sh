@@ -21,6 +21,10 @@
 #   --hook-start FILE another host script started as soon as QMP is up, in parallel (beside
 #                     --hook at the end); VLP_CONSOLE_RAW is the console as it grows
 #   --timeout SEC     kill QEMU after SEC seconds (default ${VLP_QEMU_TIMEOUT:-120})
+#   --boot-timeout SEC  the guest must reach its script (===VLP-BEGIN===) within SEC
+#                     seconds (default ${VLP_QEMU_BOOT_TIMEOUT:-100}; a TCG boot takes 5 to
+#                     20): if not, QEMU's view of the guest (query-status, info registers)
+#                     goes to stderr, and without start hooks the guest is booted once more
 #   -o, --output FILE write the guest output to FILE instead of stdout
 #   --log FILE        keep the whole console log (escape sequences and \r stripped)
 #   --accel A         QEMU accelerator (default tcg)
@@ -37,7 +41,7 @@ VLP_PROG=run-guest
 usage() { vlp_usage; }
 
 test_script='' initrd='' machine=q35 mem=1G append='' unbind=0 hook='' hook_at=end hook_start=''
-timeout=${VLP_QEMU_TIMEOUT:-120} output='' log='' accel=tcg
+timeout=${VLP_QEMU_TIMEOUT:-120} boot_timeout=${VLP_QEMU_BOOT_TIMEOUT:-100} output='' log='' accel=tcg
 mk_args=()
 qemu_args=()
 while (($#)); do
@@ -54,6 +58,7 @@ while (($#)); do
 	--hook-at) hook_at=${2:?}; shift 2 ;;
 	--hook-start) hook_start=${2:?}; shift 2 ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
+	--boot-timeout) boot_timeout=${2:?}; shift 2 ;;
 	-o | --output) output=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
 	--accel) accel=${2:?}; shift 2 ;;
@@ -66,6 +71,7 @@ done
 case $machine in q35 | pc) ;; *) vlp_die "--machine must be q35 or pc" ;; esac
 case $hook_at in start | end) ;; *) vlp_die "--hook-at must be start or end" ;; esac
 [[ $timeout =~ ^[0-9]+$ ]] || vlp_die "--timeout must be a number of seconds"
+[[ $boot_timeout =~ ^[0-9]+$ ]] || vlp_die "--boot-timeout must be a number of seconds"
 [[ -z $hook || -x $hook ]] || vlp_die "hook $hook is not executable"
 [[ -z $hook_start || -x $hook_start ]] || vlp_die "hook $hook_start is not executable"
 [[ -n $initrd || -n $test_script ]] || vlp_die "--test SCRIPT (or --initrd FILE) is required"
@@ -104,11 +110,15 @@ cmdline="console=ttyS0 panic=-1 iomem=relaxed quiet"
 
 qmp=$work/qmp.sock
 console=$work/console.raw
-qemu-system-x86_64 -accel "$accel" -machine "$machine" -m "$mem" -nographic -no-reboot \
-	-nic none -vga none -kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
-	-qmp "unix:$qmp,server=on,wait=off" "${qemu_args[@]}" \
-	</dev/null >"$console" 2>"$work/qemu.err" &
-qpid=$!
+launch() {
+	rm -f "$qmp"
+	qemu-system-x86_64 -accel "$accel" -machine "$machine" -m "$mem" -nographic -no-reboot \
+		-nic none -vga none -kernel "$VMLINUZ" -initrd "$initrd" -append "$cmdline" \
+		-qmp "unix:$qmp,server=on,wait=off" "${qemu_args[@]}" \
+		</dev/null >"$console" 2>"$work/qemu.err" &
+	qpid=$!
+}
+launch
 
 # Console text without SeaBIOS/terminal escape sequences and \r.
 clean() { sed -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1b[()][A-Za-z0-9]//g' -e 's/\x1b[A-Za-z=>]//g' -e 's/\r//g' "$console"; }
@@ -126,16 +136,43 @@ guest_rc() { clean | sed -n 's/.*===VLP-END=== rc=\([0-9]*\).*/\1/p' | head -n1;
 
 export VLP_QMP_SOCKET=$qmp VLP_CONSOLE_LOG=$work/console.log VLP_GUEST_OUTPUT=$work/output
 export VLP_QMP=$VLP_QEMU_DIR/qmp.sh VLP_CONSOLE_RAW=$console
+# boot_stuck: the guest has not reached its script: what QEMU says of it, on stderr
+# (the kernel runs quiet: the console holds the firmware's lines at most).
+boot_stuck() {
+	vlp_log "no ===VLP-BEGIN=== after ${boot_timeout}s; QEMU: $("$VLP_QMP" "$qmp" query-status 2>&1 | head -c 300)"
+	"$VLP_QMP" "$qmp" '{"execute":"human-monitor-command","arguments":{"command-line":"info registers"}}' 2>&1 |
+		jq -r '.return // .' 2>/dev/null | grep -E '^(RIP|RAX|CR0|EFL)' >&2 || true
+	vlp_log "console tail: $(clean | tail -n 3 | tr '\n' ' ')"
+}
 hook_rc=0
 hook_pid=
 start_pid=
 start=$SECONDS
 timed_out=0
 ended=0
+begun=0
+boots=1
 while kill -0 "$qpid" 2>/dev/null; do
 	if ((SECONDS - start >= timeout)); then
 		timed_out=1
 		break
+	fi
+	if ((!begun)) && grep -q '===VLP-BEGIN===' "$console" 2>/dev/null; then
+		begun=1
+	elif ((!begun && boots == 1 && SECONDS - start >= boot_timeout)); then
+		boot_stuck
+		# A guest stuck before its script ran nothing: booted again, unless a
+		# hook already works with this QEMU.
+		if [[ -z $hook_pid && -z $start_pid ]]; then
+			vlp_log "note: booting the guest again (the first boot did not reach the script)"
+			kill "$qpid" 2>/dev/null || true
+			wait "$qpid" 2>/dev/null || true
+			boots=2
+			start=$SECONDS
+			launch
+			continue
+		fi
+		boots=2
 	fi
 	if [[ -n $hook && $hook_at == start && -z $hook_pid && -S $qmp ]]; then
 		"$hook" &
