@@ -317,6 +317,8 @@ vlp_boot_variants() {
 			fi
 			booted+=("$v")
 			echo "$VLP_PROG: $v: guest ran in $(cat "$work/$v.time")s"
+			grep -q 'booting the guest again' "$work/$v.err" 2>/dev/null &&
+				echo "$VLP_PROG: note: $v: booted twice: $(grep -m1 'no ===VLP-BEGIN===' "$work/$v.err" | cut -c1-300)"
 		done
 	fi
 	((${#booted[@]})) || {
