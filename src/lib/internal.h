@@ -457,10 +457,15 @@ const uint8_t *vlp_vq_buf(const struct vlp_vq *vq, unsigned id, uint32_t *len);
  * DISABLE (2.8.10) on a packed ring (-ENOTSUP otherwise; q names the
  * queue). */
 int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, bool on);
-/* used_event set to v (2.7.7.2: a notification when the device writes
- * the used entry at index v), on a split ring with VIRTIO_F_EVENT_IDX
- * (-ENOTSUP otherwise); the next reap moves it far ahead again. */
+/* With VIRTIO_F_EVENT_IDX (-ENOTSUP otherwise), a notification asked for
+ * when the device uses position v only: split, used_event set to v
+ * (2.7.7.2; the next reap moves it far ahead again); packed, the Driver
+ * Event Suppression RING_EVENT_FLAGS_DESC at off_wrap v (2.8.10; it stays
+ * until vlp_vq_notifications). */
 int vlp_vq_used_event(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, uint16_t v);
+/* Where the device's next used entry goes: split, the used.idx after
+ * the entries reaped; packed, the slot with the wrap counter in bit 15. */
+uint16_t vlp_vq_next_used(const struct vlp_vq *vq);
 /* Where the driver's next buffer goes, as VIRTIO_F_NOTIFICATION_DATA
  * carries it (4.1.5.2). */
 uint16_t vlp_vq_next_avail(const struct vlp_vq *vq);
@@ -482,6 +487,7 @@ int vlp_vqs_held_flags(struct vlp_vqs *vqs, unsigned q, unsigned slot, uint16_t 
  * -ENOTSUP on a split ring with VIRTIO_F_EVENT_IDX. */
 int vlp_vqs_notifications(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, bool on);
 int vlp_vqs_used_event(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned q, uint16_t idx);
+uint16_t vlp_vqs_next_used(const struct vlp_vqs *vqs, unsigned q); /* 0: no queue q */
 /* Ring area a of queue q (NULL: not set up), and the memory of its
  * descriptor id (NULL: none; *len the length posted), for checks that
  * watch what the device writes there (checkexrings.c). */

@@ -345,6 +345,47 @@ static void test_packed_post_and_reap(void **state)
 	assert_int_equal(get16(desc + 16 + 14), 0x0080);
 	assert_int_equal(vlp_vq_post(ctx, vq, false, NULL, 0, 4, &id), 0);
 	assert_int_equal(get16(desc + 14), 0x8000); /* USED only: wrap counter 0 */
+	/* no VIRTIO_F_EVENT_IDX: no descriptor event */
+	assert_int_equal(vlp_vq_used_event(ctx, vq, 0, 0x8001), -ENOTSUP);
+	vlp_vq_free(vq);
+	vlp_ctx_free(ctx);
+}
+
+/* 2.8.10, 2.8.14 with VIRTIO_F_EVENT_IDX: RING_EVENT_FLAGS_DESC at an
+ * off_wrap; the next used position as one (slot, wrap counter in bit 15). */
+static void test_packed_event_desc(void **state)
+{
+	struct vlp_vq_used u[2];
+	struct vlp_ctx *ctx;
+	struct vlp_vq *vq;
+	uint8_t *desc, *drv;
+	unsigned id;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vlp_ctx_new(&ctx), 0);
+	assert_int_equal(vlp_vq_new(ctx, 2, VLP_RING_PACKED, 1ull << VLP_F_EVENT_IDX, VLP_DMA_PLAIN,
+				    0x200000, &vq),
+			 0);
+	desc = vlp_vq_area(vq, VLP_VQ_DESC);
+	drv = vlp_vq_area(vq, VLP_VQ_DRIVER);
+	assert_int_equal(vlp_vq_next_used(vq), 0x8000); /* slot 0, wrap counter 1 */
+	assert_int_equal(vlp_vq_used_event(ctx, vq, 0, 0x8001), 0);
+	assert_int_equal(get16(drv), 0x8001);
+	assert_int_equal(get16(drv + 2), VLP_EVENT_F_DESC);
+	/* two used: the next used slot wraps to 0 with the counter 0 */
+	for (unsigned k = 0; k < 2; k++) {
+		assert_int_equal(vlp_vq_post(ctx, vq, true, NULL, 0, 8, &id), 0);
+		put32(desc + 16 * k + 8, 8);
+		put16(desc + 16 * k + 12, (uint16_t)id);
+		put16(desc + 16 * k + 14, 0x8082);
+		assert_int_equal(vlp_vq_reap(ctx, vq, u, 2, &n), 0);
+		assert_int_equal(n, 1);
+	}
+	assert_int_equal(vlp_vq_next_used(vq), 0x0000);
+	/* ENABLE again */
+	assert_int_equal(vlp_vq_notifications(ctx, vq, 0, true), 0);
+	assert_int_equal(get16(drv + 2), VLP_EVENT_F_ENABLE);
 	vlp_vq_free(vq);
 	vlp_ctx_free(ctx);
 }
@@ -489,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_hold),
 		cmocka_unit_test(test_split_event_idx),
 		cmocka_unit_test(test_packed_post_and_reap),
+		cmocka_unit_test(test_packed_event_desc),
 		cmocka_unit_test(test_packed_chain),
 		cmocka_unit_test(test_iommu_refusal),
 		cmocka_unit_test(test_snapshot_refusals),

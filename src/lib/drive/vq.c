@@ -744,6 +744,15 @@ int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, boo
 	return 0;
 }
 
+uint16_t vlp_vq_next_used(const struct vlp_vq *vq)
+{
+	/* Packed: the slot of the next used descriptor, its wrap counter in
+	 * bit 15 (an off_wrap, 2.8.14); split: the next used.idx. */
+	return vq->info.format == VLP_RING_PACKED
+		       ? (uint16_t)(vq->next_used | (vq->used_wrap ? 0x8000u : 0))
+		       : vq->info.used_idx;
+}
+
 uint16_t vlp_vq_next_avail(const struct vlp_vq *vq)
 {
 	/* 4.1.5.2, 2.9: split, avail.idx; packed, the next slot with the
@@ -755,10 +764,22 @@ uint16_t vlp_vq_next_avail(const struct vlp_vq *vq)
 
 int vlp_vq_used_event(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, uint16_t v)
 {
-	if (vq->info.format != VLP_RING_SPLIT || !vq->event_idx)
+	if (!vq->event_idx)
 		return vlp_error(ctx, ENOTSUP,
-				 "queue %u: used_event is a split ring's with VIRTIO_F_EVENT_IDX only",
+				 "queue %u: a used event index needs VIRTIO_F_EVENT_IDX negotiated",
 				 q);
+	if (vq->info.format == VLP_RING_PACKED) {
+		/* 2.8.10, 2.8.14: RING_EVENT_FLAGS_DESC, an event when the
+		 * device uses the descriptor at offset and wrap counter v;
+		 * the offset first, so the flags never name a stale one. */
+		uint8_t *e = vlp_vq_area(vq, VLP_VQ_DRIVER);
+
+		put(e, vlp_event_suppress_table(), VLP_EVENT_DESC, v);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		put(e, vlp_event_suppress_table(), VLP_EVENT_FLAGS, VLP_EVENT_F_DESC);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		return 0;
+	}
 	/* 2.7.7.2: the device notifies when it writes the entry at index v;
 	 * the next reap puts it far ahead again. */
 	store16_release(used_event(vq), v);

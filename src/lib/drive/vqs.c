@@ -258,6 +258,11 @@ int vlp_vqs_used_event(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, uint1
 	return vq ? vlp_vq_used_event(ctx, vq, q, idx) : -ENOENT;
 }
 
+uint16_t vlp_vqs_next_used(const struct vlp_vqs *v, unsigned q)
+{
+	return q < v->nq && v->q[q] ? vlp_vq_next_used(v->q[q]) : 0;
+}
+
 int vlp_vqs_kick(struct vlp_ctx *ctx, struct vlp_vqs *v, unsigned q, struct vlp_notify *n)
 {
 	struct vlp_vq *vq = queue_of(ctx, v, q, "kick");
