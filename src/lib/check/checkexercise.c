@@ -79,6 +79,8 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_PACKED_REQUESTS_COMPLETE] = "exercise-packed-complete",
 	[XR_PACKED_NOTIFY] = "exercise-packed-notify",
 	[XR_PACKED_NOTIFY_OFF] = "exercise-packed-quiet",
+	[XR_PACKED_DESC_QUIET] = "exercise-packed-desc-quiet",
+	[XR_PACKED_DESC_EVENT] = "exercise-packed-desc-event",
 	[XR_IN_ORDER] = "exercise-in-order",
 };
 
