@@ -40,7 +40,7 @@ devices=(03:clean 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
 	1c:spurious-used+x 1d.0:packed-clean+x 1d.1:packed-used-id-not-head+x
 	1d.2:packed-used-id-twice+x 1d.3:packed-used-len-over+x 1d.4:packed-used-flags+x
 	1d.5:packed-write-readable+x 1d.6:packed-write-desc-table+x 1d.7:packed-hang+x
-	1e.0:packed-no-notify+x 1e.1:packed-notify-suppressed+x)
+	1e.0:packed-no-notify+x 1e.1:packed-notify-suppressed+x 1e.2:packed-desc-as-enable+x)
 pids=()
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_backends() {
@@ -191,7 +191,7 @@ for r in "${rings[@]}"; do made_passed clean "$r"; done
 # The packed ring (2.8) on faulty-blk --packed: the kernel's I/O (the boot's partition
 # scan, the control write) and the exercise's packed session both through it.
 packed=(packed-used-id packed-used-flags packed-used-len packed-used-write packed-list-skip
-	packed-readable packed-complete packed-notify packed-quiet)
+	packed-readable packed-complete packed-notify packed-quiet packed-desc-quiet packed-desc-event)
 for r in "${packed[@]}"; do made_passed packed-clean+x "$r"; done
 check "packed-clean+x: the guest's virtio_blk negotiated VIRTIO_F_RING_PACKED (bit 34)" \
 	grep -q '^features=.\{34\}1' <(sect packed-clean+x info)
@@ -207,7 +207,8 @@ for pair in used-id:used-id-twice used-id:used-id-not-head+x used-idx:used-idx-s
 	packed-used-len:packed-used-len-over+x packed-used-flags:packed-used-flags+x \
 	packed-readable:packed-write-readable+x packed-list-skip:packed-write-desc-table+x \
 	packed-complete:packed-hang+x packed-notify:packed-no-notify+x \
-	packed-quiet:packed-notify-suppressed+x; do
+	packed-quiet:packed-notify-suppressed+x packed-desc-quiet:packed-desc-as-enable+x \
+	packed-desc-event:packed-no-notify+x; do
 	r=${pair%%:*} f=${pair#*:}
 	if [ -z "$(sect "$f" exercise)" ]; then
 		seen="not run ($(sect "$f" unbind | head -n1))"

@@ -82,6 +82,7 @@ enum fault {
 	F_COMPLETE_AFTER_RESET,
 	F_OUT_OF_ORDER,
 	F_SPURIOUS_USED,
+	F_DESC_AS_ENABLE,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -160,6 +161,11 @@ static const struct fault_row {
 	[F_SPURIOUS_USED] = {"spurious-used", "2.7.10.2",
 			     "a kick that makes nothing new available returns the last chain "
 			     "returned once more (used.len 0)"},
+	/* 2.8.10: RING_EVENT_FLAGS_DESC, "Event will only trigger when this
+	 * descriptor is made available/used" (packed rings). */
+	[F_DESC_AS_ENABLE] = {"desc-as-enable", "2.8.10",
+			      "packed: the Driver Event Suppression flags RING_EVENT_FLAGS_DESC are "
+			      "taken as ENABLE (a notification after every used descriptor)"},
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -895,7 +901,11 @@ static void publish_packed(struct vq *q, uint16_t old, bool old_wrap)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	off_wrap = ld16(q->avail);
 	flags = ld16(q->avail + 2) & 3;
-	if (flags == VLP_EVENT_F_DESC && S.acked >> VLP_F_EVENT_IDX & 1) {
+	if (flags == VLP_EVENT_F_DESC && on(F_DESC_AS_ENABLE)) {
+		need = true;
+		applied(F_DESC_AS_ENABLE, "slot %u: RING_EVENT_FLAGS_DESC (off_wrap 0x%04x) taken as ENABLE",
+			q->used_idx, off_wrap);
+	} else if (flags == VLP_EVENT_F_DESC && S.acked >> VLP_F_EVENT_IDX & 1) {
 		/* Positions as one count: the previous lap's slots below 0. */
 		int now = q->used_idx, from = q->used_wrap != old_wrap ? old - (int)q->num : old;
 		int event = (off_wrap & 0x7fff) - (!(off_wrap >> 15) != !q->used_wrap ? (int)q->num : 0);
