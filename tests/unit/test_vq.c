@@ -42,6 +42,17 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
+/* A context and a queue on plain memory at base, or the test fails. */
+static struct vlp_vq *new_vq(struct vlp_ctx **ctx, unsigned size, enum vlp_ring_format format,
+			     uint64_t features, uint64_t base)
+{
+	struct vlp_vq *vq = NULL;
+
+	assert_int_equal(vlp_ctx_new(ctx), 0);
+	assert_int_equal(vlp_vq_new(*ctx, size, format, features, VLP_DMA_PLAIN, base, &vq), 0);
+	return vq;
+}
+
 static void test_layout(void **state)
 {
 	struct vlp_vq_layout l;
@@ -124,10 +135,7 @@ static void test_split_post_and_reap(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 8, VLP_RING_SPLIT, 1ull << VLP_F_VERSION_1, VLP_DMA_PLAIN,
-				    0x100000, &vq),
-			 0);
+	vq = new_vq(&ctx, 8, VLP_RING_SPLIT, 1ull << VLP_F_VERSION_1, 0x100000);
 	info = vlp_vq_info(vq);
 	assert_int_equal(info->desc_pa, 0x100000);
 	assert_int_equal(info->driver_pa, 0x101000);
@@ -214,10 +222,7 @@ static void test_hold(void **state)
 	unsigned id0, id1;
 
 	(void)state;
-	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 8, VLP_RING_SPLIT, 1ull << VLP_F_VERSION_1, VLP_DMA_PLAIN,
-				    0x100000, &vq),
-			 0);
+	vq = new_vq(&ctx, 8, VLP_RING_SPLIT, 1ull << VLP_F_VERSION_1, 0x100000);
 	desc = vlp_vq_area(vq, VLP_VQ_DESC);
 	avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
 	assert_int_equal(vlp_vq_hold(ctx, vq, true), 0);
@@ -284,8 +289,7 @@ static void test_split_event_idx(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 4, VLP_RING_SPLIT, features, VLP_DMA_PLAIN, 0, &vq), 0);
+	vq = new_vq(&ctx, 4, VLP_RING_SPLIT, features, 0);
 	avail = vlp_vq_area(vq, VLP_VQ_DRIVER);
 	used = vlp_vq_area(vq, VLP_VQ_DEVICE);
 	assert_int_equal(get16(avail), 0);
@@ -326,8 +330,7 @@ static void test_packed_post_and_reap(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 2, VLP_RING_PACKED, 0, VLP_DMA_PLAIN, 0x200000, &vq), 0);
+	vq = new_vq(&ctx, 2, VLP_RING_PACKED, 0, 0x200000);
 	desc = vlp_vq_area(vq, VLP_VQ_DESC);
 	/* 2.8.10: RING_EVENT_FLAGS_DISABLE in the driver area */
 	assert_int_equal(get16(vlp_vq_area(vq, VLP_VQ_DRIVER) + 2), 1);
@@ -363,10 +366,7 @@ static void test_packed_event_desc(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 2, VLP_RING_PACKED, 1ull << VLP_F_EVENT_IDX, VLP_DMA_PLAIN,
-				    0x200000, &vq),
-			 0);
+	vq = new_vq(&ctx, 2, VLP_RING_PACKED, 1ull << VLP_F_EVENT_IDX, 0x200000);
 	desc = vlp_vq_area(vq, VLP_VQ_DESC);
 	drv = vlp_vq_area(vq, VLP_VQ_DRIVER);
 	assert_int_equal(vlp_vq_next_used(vq), 0x8000); /* slot 0, wrap counter 1 */
@@ -406,8 +406,7 @@ static void test_packed_chain(void **state)
 	size_t n;
 
 	(void)state;
-	assert_int_equal(vlp_ctx_new(&ctx), 0);
-	assert_int_equal(vlp_vq_new(ctx, 5, VLP_RING_PACKED, 0, VLP_DMA_PLAIN, 0x200000, &vq), 0);
+	vq = new_vq(&ctx, 5, VLP_RING_PACKED, 0, 0x200000);
 	desc = vlp_vq_area(vq, VLP_VQ_DESC);
 	assert_int_equal(vlp_vq_post_chain(ctx, vq, segs, 3, &id), 0);
 	assert_int_equal(get16(desc + 14), 0x0081);      /* AVAIL | NEXT */
