@@ -138,10 +138,14 @@ export VLP_QMP_SOCKET=$qmp VLP_CONSOLE_LOG=$work/console.log VLP_GUEST_OUTPUT=$w
 export VLP_QMP=$VLP_QEMU_DIR/qmp.sh VLP_CONSOLE_RAW=$console
 # boot_stuck: the guest has not reached its script: what QEMU says of it, on stderr
 # (the kernel runs quiet: the console holds the firmware's lines at most).
+# The RIP tells the stage: below 1M the firmware, a few megabytes up the kernel's
+# decompressor, 0xffffffff8... the kernel (Debian ships no symbols for it).
 boot_stuck() {
-	vlp_log "no ===VLP-BEGIN=== after ${boot_timeout}s; QEMU: $("$VLP_QMP" "$qmp" query-status 2>&1 | head -c 300)"
-	"$VLP_QMP" "$qmp" '{"execute":"human-monitor-command","arguments":{"command-line":"info registers"}}' 2>&1 |
-		jq -r '.return // .' 2>/dev/null | grep -E '^(RIP|RAX|CR0|EFL)' >&2 || true
+	local regs
+	regs=$("$VLP_QMP" "$qmp" '{"execute":"human-monitor-command","arguments":{"command-line":"info registers"}}' 2>&1 |
+		jq -r '.return // .' 2>/dev/null)
+	vlp_log "no ===VLP-BEGIN=== after ${boot_timeout}s; QEMU: $("$VLP_QMP" "$qmp" query-status 2>&1 | head -c 120); $(grep -o '^RIP=[0-9a-f]*' <<<"$regs" || echo 'RIP unknown')"
+	grep -E '^(RIP|RAX|CR0)' <<<"$regs" >&2 || true
 	vlp_log "console tail: $(clean | tail -n 3 | tr '\n' ' ')"
 }
 hook_rc=0
