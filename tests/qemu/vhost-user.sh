@@ -40,7 +40,8 @@ devices=(03:clean 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
 	1c:spurious-used+x 1d.0:packed-clean+x 1d.1:packed-used-id-not-head+x
 	1d.2:packed-used-id-twice+x 1d.3:packed-used-len-over+x 1d.4:packed-used-flags+x
 	1d.5:packed-write-readable+x 1d.6:packed-write-desc-table+x 1d.7:packed-hang+x
-	1e.0:packed-no-notify+x 1e.1:packed-notify-suppressed+x 1e.2:packed-desc-as-enable+x)
+	1e.0:packed-no-notify+x 1e.1:packed-notify-suppressed+x 1e.2:packed-desc-as-enable+x
+	1e.3:packed-no-write-flag+x)
 pids=()
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_backends() {
@@ -208,7 +209,7 @@ for pair in used-id:used-id-twice used-id:used-id-not-head+x used-idx:used-idx-s
 	packed-readable:packed-write-readable+x packed-list-skip:packed-write-desc-table+x \
 	packed-complete:packed-hang+x packed-notify:packed-no-notify+x \
 	packed-quiet:packed-notify-suppressed+x packed-desc-quiet:packed-desc-as-enable+x \
-	packed-desc-event:packed-no-notify+x; do
+	packed-desc-event:packed-no-notify+x packed-used-write:packed-no-write-flag+x; do
 	r=${pair%%:*} f=${pair#*:}
 	if [ -z "$(sect "$f" exercise)" ]; then
 		seen="not run ($(sect "$f" unbind | head -n1))"

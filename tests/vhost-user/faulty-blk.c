@@ -32,7 +32,7 @@
  * returns a Buffer ID never made available, used-flags writes USED unlike
  * the wrap counter, write-desc-table writes a slot the device skips, the
  * notification faults read the Driver Event Suppression structure
- * (2.8.10).
+ * (2.8.10); desc-as-enable and no-write-flag break packed rules only.
  */
 #include <endian.h>
 #include <errno.h>
@@ -83,6 +83,7 @@ enum fault {
 	F_OUT_OF_ORDER,
 	F_SPURIOUS_USED,
 	F_DESC_AS_ENABLE,
+	F_NO_WRITE_FLAG,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -166,6 +167,11 @@ static const struct fault_row {
 	[F_DESC_AS_ENABLE] = {"desc-as-enable", "2.8.10",
 			      "packed: the Driver Event Suppression flags RING_EVENT_FLAGS_DESC are "
 			      "taken as ENABLE (a notification after every used descriptor)"},
+	/* 2.8.3: in a used descriptor, WRITE "is used to specify whether any
+	 * data has been written by the device" (packed rings). */
+	[F_NO_WRITE_FLAG] = {"no-write-flag", "2.8.3",
+			     "packed: used descriptors carry no VIRTQ_DESC_F_WRITE although the device "
+			     "wrote into the buffer"},
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -800,6 +806,11 @@ static void put_used_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 	uint16_t flags = (q->used_wrap ? VLP_DESC_F_AVAIL | VLP_DESC_F_USED : 0) |
 			 (len ? VLP_DESC_F_WRITE : 0);
 
+	if (len && on(F_NO_WRITE_FLAG)) {
+		flags &= (uint16_t)~VLP_DESC_F_WRITE;
+		applied(F_NO_WRITE_FLAG, "slot %u: %u bytes written, flags 0x%04x without WRITE",
+			q->used_idx, len, flags);
+	}
 	if (on(F_USED_FLAGS)) {
 		flags ^= VLP_DESC_F_USED;
 		applied(F_USED_FLAGS, "slot %u: flags 0x%04x, USED unlike the wrap counter %u",
