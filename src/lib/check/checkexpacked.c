@@ -561,12 +561,18 @@ static int desc_read(struct ex *x, struct vlp_vqs *vqs, bool *used)
  * one with the event where its used descriptor goes. */
 static int desc_session(struct ex *x, struct vlp_vqs *vqs, unsigned vector)
 {
-	unsigned size = vlp_vqs_info(vqs, 0)->size;
+	const struct vlp_vq_info *info = vlp_vqs_info(vqs, 0);
+	unsigned size = info ? info->size : 0;
 	uint16_t at, far;
+	char why[96];
 	uint32_t w;
 	bool used, set;
 	int err;
 
+	if (!info || info->format != VLP_RING_PACKED) {
+		desc_not_run(x, "the request queue is not a packed ring set up here");
+		return 0;
+	}
 	if ((err = ex_pba_word(x, vector, &w)))
 		return err;
 	if (w >> (vector % 32) & 1) {
@@ -580,8 +586,9 @@ static int desc_session(struct ex *x, struct vlp_vqs *vqs, unsigned vector)
 	    (err = desc_read(x, vqs, &used)) || (err = ex_pba_wait(x, vector, &set)))
 		return err;
 	if (!used || set) {
+		snprintf(why, sizeof(why), "the first READ was not used within %u ms", REQUEST_MS);
 		desc_not_run(
-			x, !used ? "the first READ was not used within 2000 ms"
+			x, !used ? why
 				 : "the first READ, made with RING_EVENT_FLAGS_DISABLE, set the pending bit (exercise-packed-quiet)");
 		return 0;
 	}
@@ -591,7 +598,8 @@ static int desc_session(struct ex *x, struct vlp_vqs *vqs, unsigned vector)
 	    (err = ex_pba_wait(x, vector, &set)))
 		return err;
 	if (!used) {
-		desc_not_run(x, "the second READ was not used within 2000 ms");
+		snprintf(why, sizeof(why), "the second READ was not used within %u ms", REQUEST_MS);
+		desc_not_run(x, why);
 		return 0;
 	}
 	ex_ran(x, XR_PACKED_DESC_QUIET);
