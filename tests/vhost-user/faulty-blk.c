@@ -822,8 +822,7 @@ static void put_used_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 	advance(q, &q->used_idx, &q->used_wrap, ndesc);
 }
 
-static void complete_packed(struct vq *q, uint16_t id, uint32_t len, const struct chain *c,
-			    unsigned ndesc)
+static void complete_packed(struct vq *q, uint16_t id, uint32_t len, unsigned ndesc)
 {
 	uint16_t slot = q->used_idx, uid = id;
 
@@ -839,7 +838,7 @@ static void complete_packed(struct vq *q, uint16_t id, uint32_t len, const struc
 		put_used_packed(q, uid, len, ndesc);
 		applied(F_USED_ID_TWICE, "Buffer ID %u returned twice", id);
 	}
-	if (on(F_WRITE_DESC_TABLE) && c && c->second >= 0) {
+	if (on(F_WRITE_DESC_TABLE) && ndesc > 1) {
 		uint8_t *lenp = q->desc + 16 * ((slot + 1u) % q->num) + 8;
 		uint32_t l;
 
@@ -989,15 +988,19 @@ static bool hold(struct vq *q, uint16_t head, const struct chain *c, unsigned nd
 	return true;
 }
 
-/* 2.8: the lists made available since the last pass, served in the order
- * made available (the out-of-order fault: last first; allowed without
+/* 2.8: the lists made available since the last pass, each served as it
+ * is read (its used descriptor may overwrite the next list's first slot
+ * only after that), their used descriptors written in the order made
+ * available (the out-of-order fault: last first; allowed without
  * VIRTIO_F_IN_ORDER). */
 static void process_packed(struct vq *q)
 {
 	static struct chain c;
 	static struct {
-		uint16_t slot, id;
+		uint16_t id;
+		uint32_t len;
 		unsigned ndesc;
+		bool held;
 	} lists[QUEUE_SIZE_MAX];
 
 	for (;;) {
@@ -1005,31 +1008,27 @@ static void process_packed(struct vq *q)
 		bool old_wrap = q->used_wrap;
 		unsigned n = 0;
 
-		while (n < q->num && packed_avail(q)) {
+		while (n < q->num && !q->broken && packed_avail(q)) {
 			if (walk_packed(q, q->last_avail, &c, &lists[n].ndesc, &lists[n].id)) {
 				ring_broken(q, q->last_avail);
-				return;
+				break;
 			}
-			lists[n].slot = q->last_avail;
+			lists[n].held = hold(q, lists[n].id, &c, lists[n].ndesc);
+			lists[n].len = lists[n].held ? 0 : serve(q, lists[n].id, &c);
 			advance(q, &q->last_avail, &q->avail_wrap, lists[n++].ndesc);
 		}
-		if (!n)
-			return;
 		for (unsigned k = 0; k < n; k++) {
 			unsigned i = on(F_OUT_OF_ORDER) ? n - 1 - k : k;
 
-			if (walk_packed(q, lists[i].slot, &c, &lists[i].ndesc, &lists[i].id)) {
-				ring_broken(q, lists[i].slot);
-				return;
-			}
-			if (hold(q, lists[i].id, &c, lists[i].ndesc))
-				continue;
-			complete_packed(q, lists[i].id, serve(q, lists[i].id, &c), &c, lists[i].ndesc);
+			if (!lists[i].held)
+				complete_packed(q, lists[i].id, lists[i].len, lists[i].ndesc);
 		}
 		if (n > 1 && on(F_OUT_OF_ORDER))
 			applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
 		publish_packed(q, old, old_wrap);
 		arm_pending();
+		if (!n || q->broken)
+			return;
 	}
 }
 
