@@ -235,6 +235,17 @@ static int post_read(struct ex *x, struct vlp_vqs *vqs, uint64_t s,
 	return vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, PX_NDESC, id);
 }
 
+/* The queue's vector in a packed session: the table's last, masked (a
+ * notification shows as its pending bit). */
+static unsigned packed_vector(const struct ex *x)
+{
+	return x->msix ? x->table_size - 1 : VLP_NO_VECTOR;
+}
+
+/* The notification checks of the first session and of the DESC one. */
+static const enum ex_row notify_rows[2] = { XR_PACKED_NOTIFY, XR_PACKED_NOTIFY_OFF };
+static const enum ex_row desc_rows[2] = { XR_PACKED_DESC_QUIET, XR_PACKED_DESC_EVENT };
+
 /* The session's state: the ring before and as read, the lists. */
 struct px {
 	struct ex *x;
@@ -342,27 +353,25 @@ static void judge_buffers(struct px *p, size_t k)
 
 /* The vector's pending bit clear before the requests (false: the
  * notification checks are not made). */
-static int vector_quiet(struct px *p, bool *ok)
+static int vector_quiet(struct ex *x, unsigned vector, const enum ex_row rows[2], bool *ok)
 {
 	uint32_t w;
 	int err;
 
 	*ok = false;
-	if (!p->x->msix || p->vector == VLP_NO_VECTOR) {
-		const char *why = p->x->msix ? "the queue has no vector" : "no MSI-X capability";
+	if (!x->msix || vector == VLP_NO_VECTOR) {
+		const char *why = x->msix ? "the queue has no vector" : "no MSI-X capability";
 
-		ex_not_run(p->x, XR_PACKED_NOTIFY, "%s", why);
-		ex_not_run(p->x, XR_PACKED_NOTIFY_OFF, "%s", why);
+		ex_not_run(x, rows[0], "%s", why);
+		ex_not_run(x, rows[1], "%s", why);
 		return 0;
 	}
-	if ((err = ex_pba_word(p->x, p->vector, &w)))
+	if ((err = ex_pba_word(x, vector, &w)))
 		return err;
-	*ok = !(w >> (p->vector % 32) & 1);
+	*ok = !(w >> (vector % 32) & 1);
 	if (!*ok) {
-		ex_not_run(p->x, XR_PACKED_NOTIFY, "the pending bit of vector %u was set before",
-			   p->vector);
-		ex_not_run(p->x, XR_PACKED_NOTIFY_OFF,
-			   "the pending bit of vector %u was set before", p->vector);
+		ex_not_run(x, rows[0], "the pending bit of vector %u was set before", vector);
+		ex_not_run(x, rows[1], "the pending bit of vector %u was set before", vector);
 	}
 	return 0;
 }
@@ -512,7 +521,7 @@ static int session(struct px *p)
 				    .after = p->after,
 				    .chains = p->chains,
 				    .nchains = PX_READS };
-	if ((err = vector_quiet(p, &p->quiet)) || (err = batch(p, &w)))
+	if ((err = vector_quiet(p->x, p->vector, notify_rows, &p->quiet)) || (err = batch(p, &w)))
 		return err;
 	return notify_enabled(p, &w);
 }
@@ -521,8 +530,8 @@ static int session(struct px *p)
 
 static void desc_not_run(struct ex *x, const char *why)
 {
-	ex_not_run(x, XR_PACKED_DESC_QUIET, "%s", why);
-	ex_not_run(x, XR_PACKED_DESC_EVENT, "%s", why);
+	ex_not_run(x, desc_rows[0], "%s", why);
+	ex_not_run(x, desc_rows[1], "%s", why);
 }
 
 /* An off_wrap n slots after at (2.8.14: the wrap counter in bit 15 flips
@@ -565,23 +574,15 @@ static int desc_session(struct ex *x, struct vlp_vqs *vqs, unsigned vector)
 	unsigned size = info ? info->size : 0;
 	uint16_t at, far;
 	char why[96];
-	uint32_t w;
-	bool used, set;
+	bool used, set, quiet;
 	int err;
 
 	if (!info || info->format != VLP_RING_PACKED) {
 		desc_not_run(x, "the request queue is not a packed ring set up here");
 		return 0;
 	}
-	if ((err = ex_pba_word(x, vector, &w)))
+	if ((err = vector_quiet(x, vector, desc_rows, &quiet)) || !quiet)
 		return err;
-	if (w >> (vector % 32) & 1) {
-		ex_not_run(x, XR_PACKED_DESC_QUIET, "the pending bit of vector %u was set before",
-			   vector);
-		ex_not_run(x, XR_PACKED_DESC_EVENT, "the pending bit of vector %u was set before",
-			   vector);
-		return 0;
-	}
 	if ((err = vlp_vqs_notifications(x->r.ctx, vqs, 0, false)) ||
 	    (err = desc_read(x, vqs, &used)) || (err = ex_pba_wait(x, vector, &set)))
 		return err;
@@ -644,13 +645,9 @@ static int desc_events(struct ex *x, const uint32_t base[VLP_FEATURE_WORDS])
 		desc_not_run(x, "VIRTIO_F_EVENT_IDX not offered (RING_EVENT_FLAGS_DESC needs it)");
 		return 0;
 	}
-	if (!x->msix) {
-		desc_not_run(x, "no MSI-X capability");
-		return 0;
-	}
 	memcpy(words, base, sizeof(words));
 	words[VLP_F_EVENT_IDX / 32] |= 1u << (VLP_F_EVENT_IDX % 32);
-	vector = x->table_size - 1;
+	vector = packed_vector(x);
 	err = ex_session_open(x, words, 0, vector, &vqs, why, sizeof(why));
 	if (!err && why[0])
 		desc_not_run(x, why);
@@ -686,7 +683,7 @@ int ex_packed(struct ex *x)
 		words[VLP_F_IN_ORDER / 32] |= 1u << (VLP_F_IN_ORDER % 32);
 	else
 		ex_not_run(x, XR_IN_ORDER, "VIRTIO_F_IN_ORDER not offered");
-	p.vector = x->msix ? x->table_size - 1 : VLP_NO_VECTOR;
+	p.vector = packed_vector(x);
 	err = ex_session_open(x, words, 0, p.vector, &p.vqs, why, sizeof(why));
 	if (!err && why[0])
 		packed_not_run(x, why);
