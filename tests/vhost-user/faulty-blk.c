@@ -918,7 +918,8 @@ static void publish_packed(struct vq *q, uint16_t old, bool old_wrap)
 	} else if (flags == VLP_EVENT_F_DESC && S.acked >> VLP_F_EVENT_IDX & 1) {
 		/* Positions as one count: the previous lap's slots below 0. */
 		int now = q->used_idx, from = q->used_wrap != old_wrap ? old - (int)q->num : old;
-		int event = (off_wrap & 0x7fff) - (!(off_wrap >> 15) != !q->used_wrap ? (int)q->num : 0);
+		int event = (int)(off_wrap & VLP_OFF_WRAP_SLOT) -
+			    (!(off_wrap & VLP_OFF_WRAP_WRAP) != !q->used_wrap ? (int)q->num : 0);
 
 		need = passed((uint16_t)event, (uint16_t)now, (uint16_t)from);
 	} else {
@@ -1315,12 +1316,13 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 		} else if (req == VU_SET_VRING_BASE) {
 			q->last_avail = (uint16_t)st.num;
 			if (S.acked >> VLP_F_RING_PACKED & 1) {
-				/* vhost-user.rst: packed, bits 0-14 the next avail slot, 15 its
-				 * wrap counter, 16-30 and 31 the same for used. */
-				q->last_avail = st.num & 0x7fff;
-				q->avail_wrap = st.num >> 15 & 1;
-				q->used_idx = st.num >> 16 & 0x7fff;
-				q->used_wrap = st.num >> 31 & 1;
+				/* vhost-user.rst: packed, the next avail position in the
+				 * low half, the next used one in the high half, each an
+				 * off_wrap (slot and wrap counter, 2.8.14). */
+				q->last_avail = st.num & VLP_OFF_WRAP_SLOT;
+				q->avail_wrap = st.num & VLP_OFF_WRAP_WRAP;
+				q->used_idx = st.num >> 16 & VLP_OFF_WRAP_SLOT;
+				q->used_wrap = st.num >> 16 & VLP_OFF_WRAP_WRAP;
 			}
 		} else if (req == VU_SET_VRING_ENABLE) {
 			q->enabled = st.num != 0;
@@ -1331,8 +1333,9 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			stop_ring(q);
 			st.num = q->last_avail;
 			if (q->packed)
-				st.num = (uint32_t)q->last_avail | (uint32_t)q->avail_wrap << 15 |
-					 (uint32_t)q->used_idx << 16 | (uint32_t)q->used_wrap << 31;
+				st.num = (q->last_avail | (q->avail_wrap ? VLP_OFF_WRAP_WRAP : 0)) |
+					 (uint32_t)(q->used_idx | (q->used_wrap ? VLP_OFF_WRAP_WRAP : 0))
+						 << 16;
 			return send_reply(req, &st, sizeof(st)) ? -2 : 1;
 		}
 		return 0;

@@ -534,18 +534,17 @@ static void desc_not_run(struct ex *x, const char *why)
 	ex_not_run(x, desc_rows[1], "%s", why);
 }
 
-/* An off_wrap n slots after at (2.8.14: the wrap counter in bit 15 flips
- * where the offset passes the ring's end). */
+/* An off_wrap n slots after at (2.8.14: the wrap counter flips where the
+ * slot passes the ring's end). */
 static uint16_t off_wrap_after(uint16_t at, unsigned n, unsigned size)
 {
-	unsigned slot = (at & 0x7fffu) + n;
-	unsigned wrap = at >> 15;
+	unsigned slot = (at & VLP_OFF_WRAP_SLOT) + n, wrap = at & VLP_OFF_WRAP_WRAP;
 
 	if (slot >= size) {
 		slot -= size;
-		wrap ^= 1;
+		wrap ^= VLP_OFF_WRAP_WRAP;
 	}
-	return (uint16_t)(slot | wrap << 15);
+	return (uint16_t)(slot | wrap);
 }
 
 /* One READ of sector 0 made available and kicked, and its used
@@ -607,7 +606,8 @@ static int desc_session(struct ex *x, struct vlp_vqs *vqs, unsigned vector)
 	if (set) {
 		ex_fail(x, XR_PACKED_DESC_QUIET, VLP_SEV_INFO, chk_at_queue(&x->r, 0),
 			"queue 0: used descriptor at slot %u (wrap counter %u) with RING_EVENT_FLAGS_DESC at slot %u (wrap counter %u): the pending bit of vector %u set",
-			at & 0x7fffu, at >> 15, far & 0x7fffu, far >> 15, vector);
+			at & VLP_OFF_WRAP_SLOT, !!(at & VLP_OFF_WRAP_WRAP), far & VLP_OFF_WRAP_SLOT,
+			!!(far & VLP_OFF_WRAP_WRAP), vector);
 		ex_not_run(x, XR_PACKED_DESC_EVENT,
 			   "the pending bit of vector %u was set by the READ before (exercise-packed-desc-quiet)",
 			   vector);
@@ -625,7 +625,7 @@ static int desc_session(struct ex *x, struct vlp_vqs *vqs, unsigned vector)
 	if (!set)
 		ex_fail(x, XR_PACKED_DESC_EVENT, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
 			"queue 0: used descriptor at slot %u (wrap counter %u) with RING_EVENT_FLAGS_DESC at that slot and wrap counter: the pending bit of vector %u stayed 0 for %u ms",
-			at & 0x7fffu, at >> 15, vector, PENDING_MS);
+			at & VLP_OFF_WRAP_SLOT, !!(at & VLP_OFF_WRAP_WRAP), vector, PENDING_MS);
 	ex_ran(x, XR_PACKED_DESC_EVENT);
 	return 0;
 }

@@ -749,7 +749,7 @@ uint16_t vlp_vq_next_used(const struct vlp_vq *vq)
 	/* Packed: the slot of the next used descriptor, its wrap counter in
 	 * bit 15 (an off_wrap, 2.8.14); split: the next used.idx. */
 	return vq->info.format == VLP_RING_PACKED
-		       ? (uint16_t)(vq->next_used | (vq->used_wrap ? 0x8000u : 0))
+		       ? (uint16_t)(vq->next_used | (vq->used_wrap ? VLP_OFF_WRAP_WRAP : 0))
 		       : vq->info.used_idx;
 }
 
@@ -758,7 +758,7 @@ uint16_t vlp_vq_next_avail(const struct vlp_vq *vq)
 	/* 4.1.5.2, 2.9: split, avail.idx; packed, the next slot with the
 	 * wrap counter in bit 15. */
 	return vq->info.format == VLP_RING_PACKED
-		       ? (uint16_t)(vq->next_avail | (vq->avail_wrap ? 0x8000u : 0))
+		       ? (uint16_t)(vq->next_avail | (vq->avail_wrap ? VLP_OFF_WRAP_WRAP : 0))
 		       : vq->info.avail_idx;
 }
 

@@ -64,9 +64,9 @@ static bool need_event(uint32_t event, uint32_t new, uint32_t old, uint32_t m)
  * as a counter of the sample's kind. */
 static uint32_t off_wrap_counter(uint16_t off_wrap, unsigned size)
 {
-	uint32_t off = off_wrap & 0x7fffu;
+	uint32_t off = off_wrap & VLP_OFF_WRAP_SLOT;
 
-	return (off + ((off_wrap >> 15) ? 0 : size)) % (2u * (size ? size : 1));
+	return (off + ((off_wrap & VLP_OFF_WRAP_WRAP) ? 0 : size)) % (2u * (size ? size : 1));
 }
 
 /* The device asks for a kick for what is available (2.7.10, 2.8.10): with

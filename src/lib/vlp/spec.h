@@ -359,6 +359,10 @@ enum vlp_rtc_feature_bit {
 #define VLP_EVENT_F_ENABLE 0x0u       /* 2.8.10: desc_event_flags values */
 #define VLP_EVENT_F_DISABLE 0x1u
 #define VLP_EVENT_F_DESC 0x2u
+/* An off_wrap (2.8.14; 4.1.5.2's next_off and next_wrap): a packed ring
+ * position as the slot in bits 0-14 and the wrap counter in bit 15. */
+#define VLP_OFF_WRAP_SLOT 0x7fffu
+#define VLP_OFF_WRAP_WRAP 0x8000u
 
 #ifdef __cplusplus
 }
