@@ -463,6 +463,10 @@ int vlp_vq_notifications(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, boo
  * Event Suppression RING_EVENT_FLAGS_DESC at off_wrap v (2.8.10; it stays
  * until vlp_vq_notifications). */
 int vlp_vq_used_event(struct vlp_ctx *ctx, struct vlp_vq *vq, unsigned q, uint16_t v);
+/* Where a split ring with VIRTIO_F_EVENT_IDX keeps used_event: this far
+ * past the used entries seen, so the device would interrupt only after
+ * 32768 more (2.7.7.2), more than can be in flight. */
+#define VLP_VQ_USED_EVENT_AHEAD 0x7fffu
 /* Where the device's next used entry goes: split, the used.idx after
  * the entries reaped; packed, the slot with the wrap counter in bit 15. */
 uint16_t vlp_vq_next_used(const struct vlp_vq *vq);

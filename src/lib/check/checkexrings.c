@@ -693,7 +693,7 @@ static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg 
 	if (set) {
 		ex_fail(x, XR_EVENT_IDX_QUIET, VLP_SEV_WARNING, chk_at_queue(&x->r, 0),
 			"queue 0: used entries %u to %u written with used_event %u entries ahead: the pending bit of vector 0 set",
-			seen_before, (uint16_t)(at - 1), 0x7fffu);
+			seen_before, (uint16_t)(at - 1), VLP_VQ_USED_EVENT_AHEAD);
 		why[0] = '\0';
 		vector = VLP_NO_VECTOR;
 		if ((err = event_idx_fresh_vector(x, &vector, why, sizeof(why))))

@@ -12,10 +12,6 @@
 
 #include "internal.h"
 
-/* used_event this far past the used entries seen: the device would
- * interrupt only after 32768 more (2.7.7.2), more than can be in flight. */
-#define USED_EVENT_AHEAD 0x7fff
-
 /* The ring structures are laid out by the ring field tables (ringfields.c):
  * a field's offset and width are its row's, reached by the row's enum; a
  * structure's size is its table's.  The flags are vlp.h's VLP_*_F_*. */
@@ -193,7 +189,7 @@ int vlp_vq_new(struct vlp_ctx *ctx, unsigned size, enum vlp_ring_format format, 
 	vq->event_idx = features >> VLP_F_EVENT_IDX & 1;
 	if (format == VLP_RING_SPLIT && vq->event_idx)
 		put_le(used_event(vq), vlp_avail_table()->fields[VLP_AVAIL_USED_EVENT].width,
-		       USED_EVENT_AHEAD);
+		       VLP_VQ_USED_EVENT_AHEAD);
 	else if (format == VLP_RING_SPLIT)
 		put(vlp_vq_area(vq, VLP_VQ_DRIVER), vlp_avail_table(), VLP_AVAIL_FLAGS,
 		    VLP_AVAIL_F_NO_INTERRUPT);
@@ -648,7 +644,7 @@ int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out,
 		}
 		if (vq->event_idx)
 			store16_release(used_event(vq),
-					(uint16_t)(vq->info.used_idx + USED_EVENT_AHEAD));
+					(uint16_t)(vq->info.used_idx + VLP_VQ_USED_EVENT_AHEAD));
 		return 0;
 	}
 	while (*n < max && vq->info.in_flight) {
