@@ -239,7 +239,7 @@ check "clean --hostile: a zero-length buffer: served" grep -q 'used.idx moved (u
 check "clean --hostile: a chain longer than the queue: served whole" \
 	grep -q 'used len 513, status byte 0)' <<<"$(hn "a chain longer")"
 check "clean --hostile: a disabled queue: DEVICE_NEEDS_RESET (QEMU's), notified" \
-	grep -q 'DEVICE_NEEDS_RESET); configuration vector pending (notified)' <<<"$(hn "a READ on a queue")"
+	grep -q 'DEVICE_NEEDS_RESET); configuration vector pending (notified)' <<<"$(hn "a READ of sector 0 on a queue")"
 check "clean --hostile: a READ works again after the reset" grep -q 'works again' <<<"$(hn "after the malformed")"
 check "clean --hostile: exercise-needs-reset made and passed" \
 	bash -c "! grep -q '^exercise-needs-reset' <<<'$(xids clean error; xids clean warning; xnot clean)'"

@@ -87,35 +87,25 @@ static const char *const row_ids[XR_COUNT] = {
 /* ------------------------------------------------------------ requests */
 
 #define BLK_HDR VLP_SELFTEST_BLK_HDR
-#define SCSI_REQ_HDR 19
-#define SCSI_RESP_HDR 12
-#define SCSI_CDB_MAX 64
-#define SCSI_SENSE_MAX 256
 #define EXERCISE_LINE "virtio-lspci --check --exercise\n"
 
-/* One harmless request of a device type: a chain on queue q. */
-struct request {
-	unsigned q;
-	struct vlp_vq_seg segs[3];
-	unsigned nsegs;
-	uint8_t hdr[SCSI_REQ_HDR + SCSI_CDB_MAX];
-};
-
-/* NULL with req filled, or why the type has none. */
-static const char *request_of(struct ex *x, struct request *req)
+const char *ex_request_of(struct ex *x, struct ex_request *req)
 {
 	unsigned type = (unsigned)x->l->virtio.device_type.value;
 	uint64_t cdb = 32, sense = 96;
 	struct vlp_reg reg;
 
 	memset(req, 0, sizeof(*req));
+	req->type = type;
 	switch (type) {
 	case VLP_ID_ENTROPY: /* 5.4.6: requestq, a device-writable buffer */
+		req->name = "an entropy request";
 		req->segs[0] = (struct vlp_vq_seg){ true, NULL, 0, ENTROPY_LEN };
 		req->nsegs = 1;
 		return NULL;
 	case VLP_ID_BLOCK: /* 5.2.6: VIRTIO_BLK_T_IN of sector 0 */
 		vlp_selftest_blk_header(req->hdr, 0, 0);
+		req->name = "a READ of sector 0";
 		req->segs[0] = (struct vlp_vq_seg){ false, req->hdr, BLK_HDR, BLK_HDR };
 		req->segs[1] = (struct vlp_vq_seg){ true, NULL, 0, 512 };
 		req->segs[2] = (struct vlp_vq_seg){ true, NULL, 0, 1 };
@@ -123,6 +113,7 @@ static const char *request_of(struct ex *x, struct request *req)
 		return NULL;
 	case VLP_ID_CONSOLE: /* 5.3.6: port 0's transmitq, one line */
 		req->q = 1;
+		req->name = "a line on port 0's transmitq";
 		req->segs[0] = (struct vlp_vq_seg){ false, EXERCISE_LINE, strlen(EXERCISE_LINE),
 						    strlen(EXERCISE_LINE) };
 		req->nsegs = 1;
@@ -134,7 +125,8 @@ static const char *request_of(struct ex *x, struct request *req)
 			vlp_reg_read(x->r.ctx, x->dev, x->l, &reg, NULL, 0, &sense);
 		if (cdb > SCSI_CDB_MAX || sense > SCSI_SENSE_MAX)
 			return "cdb_size or sense_size larger than this tool's buffers";
-		req->q = 2;
+		req->q = SCSI_REQUESTQ;
+		req->name = "a TEST UNIT READY to target 0";
 		vlp_selftest_scsi_lun(req->hdr, 0, 0);
 		req->segs[0] = (struct vlp_vq_seg){ false, req->hdr, SCSI_REQ_HDR + (size_t)cdb,
 						    SCSI_REQ_HDR + (size_t)cdb };
@@ -149,6 +141,27 @@ static const char *request_of(struct ex *x, struct request *req)
 	return "no harmless request is known for this device type";
 }
 
+const char *ex_request_answered(const struct ex_request *req, const struct vlp_vq_used *u)
+{
+	const unsigned last = req->nsegs - 1;
+
+	switch (req->type) {
+	case VLP_ID_BLOCK: /* the status byte (5.2.6) */
+		return u->nsegs == req->nsegs && u->seg_data[last][0] == VLP_BLK_S_OK
+			       ? NULL
+			       : "did not answer VIRTIO_BLK_S_OK";
+	case VLP_ID_SCSI: /* the response's response (5.6.6) */
+		return u->nsegs == req->nsegs && u->seg_data[last][SCSI_RESPONSE] == VLP_SCSI_S_OK
+			       ? NULL
+			       : "did not answer VIRTIO_SCSI_S_OK";
+	case VLP_ID_ENTROPY: /* 5.4.6.1: one or more bytes */
+		return u->len >= 1 && u->len <= req->segs[0].len
+			       ? NULL
+			       : "returned no bytes, or more than the buffer";
+	}
+	return NULL; /* a line transmitted: taken is all */
+}
+
 /* The checks that need a request completed. */
 /* The first request's checks (phase_notify has the notification and
  * ring checks, in a session of their own). */
@@ -161,7 +174,7 @@ static void requests_not_run(struct ex *x, const char *why)
 		ex_not_run(x, request_rows[i], "%s", why);
 }
 
-static int post_kick(struct ex *x, struct vlp_vqs *vqs, const struct request *req, unsigned *id)
+static int post_kick(struct ex *x, struct vlp_vqs *vqs, const struct ex_request *req, unsigned *id)
 {
 	struct vlp_notify n;
 	int err = vlp_vqs_post_chain(x->r.ctx, vqs, req->q, req->segs, req->nsegs, id);
@@ -170,13 +183,13 @@ static int post_kick(struct ex *x, struct vlp_vqs *vqs, const struct request *re
 }
 
 /* 5.4.6.2: the entropy read's used length. */
-static void judge_entropy(struct ex *x, const struct vlp_vq_used *u)
+static void judge_entropy(struct ex *x, const struct ex_request *req, const struct vlp_vq_used *u)
 {
-	if (x->l->virtio.device_type.value != VLP_ID_ENTROPY) {
+	if (req->type != VLP_ID_ENTROPY) {
 		ex_not_run(x, XR_ENTROPY_BYTES, "not an entropy device");
 		return;
 	}
-	if (u->len == 0 || u->len > ENTROPY_LEN)
+	if (ex_request_answered(req, u))
 		ex_fail(x, XR_ENTROPY_BYTES, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
 			"queue 0: used entry id %u with len %" PRIu32 " for a %u-byte buffer",
 			u->id, u->len, ENTROPY_LEN);
@@ -185,7 +198,7 @@ static void judge_entropy(struct ex *x, const struct vlp_vq_used *u)
 
 /* DRIVER_OK and the first request (kicked before it): 2.1.2, then the
  * request completed with every vector NO_VECTOR (4.1.5.3.1), the ISR. */
-static int first_request(struct ex *x, struct vlp_vqs *vqs, const struct request *req)
+static int first_request(struct ex *x, struct vlp_vqs *vqs, const struct ex_request *req)
 {
 	struct vlp_vq_used u;
 	uint64_t back = 0, isr1 = 0, isr2 = 0;
@@ -230,7 +243,7 @@ static int first_request(struct ex *x, struct vlp_vqs *vqs, const struct request
 		if (err)
 			return err;
 	}
-	judge_entropy(x, &u);
+	judge_entropy(x, req, &u);
 	ex_sleep_ms(PENDING_MS);
 	if (!x->msix) {
 		ex_not_run(x, XR_NO_VECTOR_NO_IRQ, "no MSI-X capability");
@@ -262,7 +275,7 @@ static int first_request(struct ex *x, struct vlp_vqs *vqs, const struct request
 
 /* 2.7.7.2: with avail flags 0, a notification after the request is used,
  * seen as the pending bit of the queue's masked vector. */
-static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct request *req, unsigned v)
+static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct ex_request *req, unsigned v)
 {
 	struct vlp_vq_used u;
 	unsigned id;
@@ -314,8 +327,8 @@ static int notify_used(struct ex *x, struct vlp_vqs *vqs, const struct request *
 static int phase_notify(struct ex *x)
 {
 	struct vlp_vqs *vqs = NULL;
-	struct request req;
-	const char *why = request_of(x, &req);
+	struct ex_request req;
+	const char *why = ex_request_of(x, &req);
 	unsigned v = x->msix ? x->table_size - 1 : VLP_NO_VECTOR;
 	char whyopen[160];
 	bool late = false;
@@ -353,8 +366,8 @@ static int phase_notify(struct ex *x)
 static int phase_requests(struct ex *x)
 {
 	struct vlp_vqs *vqs = NULL;
-	struct request req;
-	const char *why = request_of(x, &req);
+	struct ex_request req;
+	const char *why = ex_request_of(x, &req);
 	uint64_t back, size;
 	/* the Command register, as the bus master row locates it */
 	const struct vlp_field *command = &vlp_pci_command_table()->fields[VLP_CMD_BUS_MASTER];

@@ -28,13 +28,7 @@
 #define NET_NUM_BUFFERS 10 /* num_buffers in struct virtio_net_hdr (5.1.6) */
 #define NET_RX_BUF 1526u   /* the header and a 1514-byte frame */
 #define NET_RX_BUFS 4u
-#define NET_RX_MS 1000u  /* how long a received frame is waited for */
-#define SCSI_REQUESTQ 2  /* the first request queue (5.6.2) */
-#define SCSI_REQ_HDR 19  /* lun[8], id, task_attr, prio, crn */
-#define SCSI_RESP_HDR 12 /* sense_len, residual, status_qualifier, status, response */
-#define SCSI_RESPONSE 11
-#define SCSI_CDB_MAX 64
-#define SCSI_SENSE_MAX 256
+#define NET_RX_MS 1000u     /* how long a received frame is waited for */
 #define SCSI_TARGET_MAX 255 /* lun[1] is one byte (5.6.6.1) */
 #define EMERG_LINE "virtio-lspci --check --exercise: emergency write\n"
 

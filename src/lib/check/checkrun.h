@@ -122,6 +122,17 @@ const char *check_irq_masked_pending(struct check_run *r);
 #define WIN_LENGTH 12
 #define WIN_DATA 16
 
+/* virtio-scsi's first request queue and its request and response as this
+ * tool fills them (5.6.2, 5.6.6): lun[8], id, task_attr, prio, crn before
+ * the CDB; sense_len, residual, status_qualifier, status, response before
+ * the sense. */
+#define SCSI_REQUESTQ 2
+#define SCSI_REQ_HDR 19
+#define SCSI_RESP_HDR 12
+#define SCSI_RESPONSE 11
+#define SCSI_CDB_MAX 64
+#define SCSI_SENSE_MAX 256
+
 /* The exercise rows of the registry (check.c), in its order. */
 enum ex_row {
 	XR_RESET_STATUS,
@@ -271,6 +282,23 @@ int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned ve
 int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigned timeout_ms,
 	     struct vlp_vq_used *u, bool *got);
 
+/* One harmless request of a device type (checkexercise.c): a chain on
+ * queue q, named as notes name it.  segs may point into hdr: not copied. */
+struct ex_request {
+	unsigned type; /* the device type (VLP_ID_...) */
+	unsigned q;
+	const char *name;
+	struct vlp_vq_seg segs[3];
+	unsigned nsegs;
+	uint8_t hdr[SCSI_REQ_HDR + SCSI_CDB_MAX];
+};
+/* NULL with req filled, or why the type has none. */
+const char *ex_request_of(struct ex *x, struct ex_request *req);
+/* NULL when u answers req as its type does (a READ with VIRTIO_BLK_S_OK,
+ * one or more random bytes and no more than the buffer, a SCSI response
+ * VIRTIO_SCSI_S_OK, a console line taken), or what is wrong. */
+const char *ex_request_answered(const struct ex_request *req, const struct vlp_vq_used *u);
+
 /* ---------------------------------------------- checkextypes.c (below checkexercise.c) */
 
 /* The per-type checks and DEVICE_NEEDS_RESET, on a device reset before
@@ -303,9 +331,10 @@ int ex_packed(struct ex *x);
 
 /* ---------------------------------------------- checkexhostile.c (below checkexercise.c) */
 
-/* --hostile on a virtio-blk device: each malformed chain in a session of
- * its own, what the device did as a note, 2.1.2's notification judged
- * where it set DEVICE_NEEDS_RESET, and a READ after the reset. */
+/* --hostile on a device type with a harmless request (ex_request_of):
+ * each malformed chain built from it in a session of its own, what the
+ * device did as a note, 2.1.2's notification judged where it set
+ * DEVICE_NEEDS_RESET, and the request again after the reset. */
 int ex_hostile(struct ex *x);
 
 /* ---------------------------------------------- check.c */

@@ -34,6 +34,9 @@ echo "@@VLP-EX watch-start 0"
 vlp_json blk-watch --check --exercise --watch-config=6 -J 00:04.0
 vlp_json blk-hostile --check --exercise --hostile -J 00:04.0
 vlp_json rng-hostile --check --exercise --hostile -J 00:03.0
+vlp_json console-hostile --check --exercise --hostile -J 00:05.0
+vlp_json scsi-hostile --check --exercise --hostile -J 00:06.0
+vlp_json net-hostile --check --exercise --hostile -J 00:08.0
 vlp_run blk-rebind --check --exercise --rebind 00:04.0
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 50 ]; do
