@@ -735,6 +735,22 @@ enum vlp_cfggen_verdict {
 };
 enum vlp_cfggen_verdict vlp_cfggen_judge(const uint64_t *before, const uint64_t *after, size_t n,
 					 uint64_t gen_before, uint64_t gen_after, size_t *first);
+/* A SCSI command's answer (5.6.6): returned or not, its used len, the
+ * chain's writable bytes and the response header (sense_len, residual,
+ * status_qualifier, status, response). */
+#define VLP_RX_SCSI_RESP_HDR 12
+struct vlp_rx_scsi_answer {
+	bool answered;
+	uint32_t used_len;
+	uint32_t writable;
+	uint8_t resp[VLP_RX_SCSI_RESP_HDR];
+};
+/* The command made another way (2.7.4.1, 2.7.5.3.2) against the first:
+ * answered, used len at most its writable bytes, and the same used len
+ * and response header as ref.  true when it holds; else false with the
+ * evidence in msg. */
+bool vlp_rx_same_scsi_answer(const struct vlp_rx_scsi_answer *ref,
+			     const struct vlp_rx_scsi_answer *got, char *msg, size_t msglen);
 /* A block READ made another way (2.7.4.1, 2.7.5.3.2) against the first:
  * answered, status VIRTIO_BLK_S_OK and the same n bytes as ref.  true
  * when it holds; else false with the evidence in msg. */

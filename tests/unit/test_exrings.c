@@ -180,6 +180,37 @@ static void test_same_answer(void **state)
 	assert_non_null(strstr(msg, "data byte 300"));
 }
 
+/* Another arrangement of the same SCSI command (2.7.4.1): the same used
+ * len and response header hold; QEMU 7.2's answer to a response header
+ * in a buffer of its own without VIRTIO_F_ANY_LAYOUT (the rest counted as
+ * data: used len 204 for 108 writable bytes), a used len that differs
+ * within the writable bytes, another response and a lost command do not. */
+static void test_same_scsi_answer(void **state)
+{
+	struct vlp_rx_scsi_answer ref = { true, 108, 108, { 0 } }, got;
+	char msg[200];
+
+	(void)state;
+	got = ref;
+	assert_true(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
+	got.used_len = 204;
+	assert_false(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
+	assert_string_equal(
+		msg,
+		"used len 204 for 108 writable bytes; used len 108 as the first command came back");
+	ref.used_len = got.used_len = 12;
+	got.used_len = 20;
+	assert_false(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
+	got.used_len = 12;
+	got.resp[11] = VLP_SCSI_S_BAD_TARGET;
+	assert_false(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "response header byte 11 is 0x03"));
+	got = ref;
+	got.answered = false;
+	assert_false(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
+	assert_string_equal(msg, "not returned within 2000 ms");
+}
+
 /* 4.1.4.3.1: a changed value with the same config_generation is the fault;
  * with a new one it holds; nothing changed, nothing to judge. */
 static void test_cfggen(void **state)
@@ -261,11 +292,17 @@ static void test_spurious(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),     cmocka_unit_test(test_not_head),
-		cmocka_unit_test(test_twice),    cmocka_unit_test(test_idx_skip),
-		cmocka_unit_test(test_len_over), cmocka_unit_test(test_written),
-		cmocka_unit_test(test_changed),  cmocka_unit_test(test_same_answer),
-		cmocka_unit_test(test_cfggen),   cmocka_unit_test(test_spurious),
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_not_head),
+		cmocka_unit_test(test_twice),
+		cmocka_unit_test(test_idx_skip),
+		cmocka_unit_test(test_len_over),
+		cmocka_unit_test(test_written),
+		cmocka_unit_test(test_changed),
+		cmocka_unit_test(test_same_answer),
+		cmocka_unit_test(test_same_scsi_answer),
+		cmocka_unit_test(test_cfggen),
+		cmocka_unit_test(test_spurious),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -175,6 +175,32 @@ bool vlp_rx_same_answer(const uint8_t *ref, const uint8_t *got, size_t n, bool a
 	return true;
 }
 
+bool vlp_rx_same_scsi_answer(const struct vlp_rx_scsi_answer *ref,
+			     const struct vlp_rx_scsi_answer *got, char *msg, size_t msglen)
+{
+	size_t off;
+
+	if (!got->answered) {
+		snprintf(msg, msglen, "not returned within %u ms", REQUEST_MS);
+		return false;
+	}
+	/* 2.7.8.2: "The device MUST write at least len bytes to descriptor" */
+	if (got->used_len > got->writable || got->used_len != ref->used_len) {
+		snprintf(msg, msglen,
+			 "used len %" PRIu32 " for %" PRIu32 " writable bytes; used len %" PRIu32
+			 " as the first command came back",
+			 got->used_len, got->writable, ref->used_len);
+		return false;
+	}
+	if (vlp_rx_changed(ref->resp, got->resp, sizeof(ref->resp), &off)) {
+		snprintf(msg, msglen,
+			 "response header byte %zu is 0x%02x, 0x%02x as the first command returned it",
+			 off, got->resp[off], ref->resp[off]);
+		return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ the device */
 
 static const enum ex_row ring_rows[] = { XR_USED_ID,           XR_USED_LEN,
@@ -599,32 +625,70 @@ int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigne
 	return err;
 }
 
+/* A chain made as segs on queue q (indirect: through a table), kicked and
+ * waited for: *answered when it came back, with its used entry in u. */
+static int transfer_as(struct ex *x, struct vlp_vqs *vqs, unsigned q, const struct vlp_vq_seg *segs,
+		       unsigned n, bool indirect, struct vlp_vq_used *u, bool *answered)
+{
+	struct vlp_notify nt;
+	unsigned id;
+	int err = indirect ? vlp_vqs_post_indirect(x->r.ctx, vqs, q, segs, n, &id)
+			   : vlp_vqs_post_chain(x->r.ctx, vqs, q, segs, n, &id);
+
+	if (!err)
+		err = vlp_vqs_kick(x->r.ctx, vqs, q, &nt);
+	if (!err)
+		err = ex_await(x, vqs, q, id, REQUEST_MS, u, answered);
+	return err;
+}
+
+/* The device-writable bytes of the chain u came back as, in order (the
+ * first max of them): how many. */
+static size_t writable_bytes(const struct vlp_vq_seg *segs, unsigned n, const struct vlp_vq_used *u,
+			     uint8_t *out, size_t max)
+{
+	size_t at = 0;
+
+	for (unsigned i = 0; i < u->nsegs && i < n; i++)
+		for (uint32_t k = 0; segs[i].device_writable && k < u->seg_len[i] && at < max; k++)
+			out[at++] = u->seg_data[i][k];
+	return at;
+}
+
 /* One READ of sector 0 made as segs (indirect: through a table), waited
  * for: its data (RX_DATA bytes) and status, *answered when it came back. */
 static int read_as(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs, unsigned n,
 		   bool indirect, uint8_t data[RX_DATA], uint8_t *status, bool *answered)
 {
 	struct vlp_vq_used u;
-	struct vlp_notify nt;
-	uint8_t flat[RX_DATA + 1];
-	size_t at = 0;
-	unsigned id;
-	int err = indirect ? vlp_vqs_post_indirect(x->r.ctx, vqs, 0, segs, n, &id)
-			   : vlp_vqs_post_chain(x->r.ctx, vqs, 0, segs, n, &id);
+	uint8_t flat[RX_DATA + 1] = { 0 };
+	int err = transfer_as(x, vqs, 0, segs, n, indirect, &u, answered);
 
-	if (!err)
-		err = vlp_vqs_kick(x->r.ctx, vqs, 0, &nt);
-	if (!err)
-		err = ex_await(x, vqs, 0, id, REQUEST_MS, &u, answered);
 	if (err || !*answered)
 		return err;
-	/* The device-writable bytes in order: data, then the status byte. */
-	for (unsigned i = 0; i < u.nsegs && i < n; i++)
-		for (uint32_t k = 0;
-		     segs[i].device_writable && k < u.seg_len[i] && at < sizeof(flat); k++)
-			flat[at++] = u.seg_data[i][k];
+	/* data, then the status byte */
+	writable_bytes(segs, n, &u, flat, sizeof(flat));
 	memcpy(data, flat, RX_DATA);
 	*status = flat[RX_DATA];
+	return 0;
+}
+
+/* One SCSI command made as segs (indirect: through a table) on queue q,
+ * waited for: its answer. */
+static int scsi_as(struct ex *x, struct vlp_vqs *vqs, unsigned q, const struct vlp_vq_seg *segs,
+		   unsigned n, bool indirect, struct vlp_rx_scsi_answer *a)
+{
+	struct vlp_vq_used u;
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	for (unsigned i = 0; i < n; i++)
+		a->writable += segs[i].device_writable ? (uint32_t)segs[i].len : 0;
+	err = transfer_as(x, vqs, q, segs, n, indirect, &u, &a->answered);
+	if (err || !a->answered)
+		return err;
+	a->used_len = u.len;
+	writable_bytes(segs, n, &u, a->resp, sizeof(a->resp));
 	return 0;
 }
 
@@ -746,6 +810,96 @@ static void layouts_not_run(struct ex *x, const char *why)
 		ex_not_run(x, layout_rows[i], "%s", why);
 }
 
+/* virtio-scsi: its harmless command (TEST UNIT READY to target 0) as
+ * request and response, then its buffers arranged otherwise (2.7.4.1)
+ * and through an indirect table (2.7.5.3.2), each answering as the usual
+ * arrangement did.  A command before the reference takes the unit
+ * attention a reset leaves (its sense data would differ from the next). */
+static int layouts_scsi(struct ex *x)
+{
+	struct ex_request req;
+	const char *none = ex_request_of(x, &req);
+	struct vlp_rx_scsi_answer ref = { 0 }, got;
+	const struct vlp_vq_info *info;
+	uint32_t words[VLP_FEATURE_WORDS];
+	struct vlp_vqs *vqs = NULL;
+	bool indirect = vlp_feature_on(x->offered, VLP_F_INDIRECT_DESC);
+	char why[160], msg[200];
+	int err, cerr;
+
+	event_idx_not_run(x, "the event index checks drive virtio-blk reads");
+	if (none) {
+		layouts_not_run(x, none);
+		return 0;
+	}
+	const size_t rq = req.segs[0].len, rs = req.segs[1].len;
+	const uint8_t *hdr = req.hdr;
+	/* The request's header apart from its CDB; the response's header
+	 * apart from its sense data; both cut inside their header. */
+	const struct {
+		const char *how;
+		unsigned n;
+		struct vlp_vq_seg segs[VLP_VQ_CHAIN_MAX];
+	} layouts[] = {
+		{ "the request's header apart from its CDB",
+		  3,
+		  { { false, hdr, SCSI_REQ_HDR, SCSI_REQ_HDR },
+		    { false, hdr + SCSI_REQ_HDR, rq - SCSI_REQ_HDR, rq - SCSI_REQ_HDR },
+		    { true, NULL, 0, rs } } },
+		{ "the response's header apart from its sense data",
+		  3,
+		  { { false, hdr, rq, rq },
+		    { true, NULL, 0, SCSI_RESP_HDR },
+		    { true, NULL, 0, rs - SCSI_RESP_HDR } } },
+		{ "the request and the response each cut inside their header (after 8 and 4 bytes)",
+		  4,
+		  { { false, hdr, 8, 8 },
+		    { false, hdr + 8, rq - 8, rq - 8 },
+		    { true, NULL, 0, 4 },
+		    { true, NULL, 0, rs - 4 } } },
+	};
+	memcpy(words, x->set, sizeof(words));
+	if (indirect)
+		words[0] |= 1u << VLP_F_INDIRECT_DESC;
+	else
+		ex_not_run(x, XR_INDIRECT, "VIRTIO_F_INDIRECT_DESC not offered");
+	err = ex_session_open(x, words, req.q, VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	if (!err && !why[0] && (!(info = vlp_vqs_info(vqs, req.q)) || info->format != VLP_RING_SPLIT))
+		snprintf(why, sizeof(why), "the request queue is not a split ring set up here");
+	if (!err && !why[0] && !(err = scsi_as(x, vqs, req.q, req.segs, req.nsegs, false, &ref)) &&
+	    ref.answered)
+		err = scsi_as(x, vqs, req.q, req.segs, req.nsegs, false, &ref);
+	if (!err && !why[0] && (!ref.answered || ref.resp[SCSI_RESPONSE] != VLP_SCSI_S_OK))
+		snprintf(why, sizeof(why), "%s as request and response %s", req.name,
+			 ref.answered ? "did not answer VIRTIO_SCSI_S_OK" : "was not returned");
+	if (!err && why[0])
+		layouts_not_run(x, why);
+	if (err || why[0])
+		goto out;
+	for (size_t i = 0; i < VLP_ARRAY_SIZE(layouts); i++) {
+		if ((err = scsi_as(x, vqs, req.q, layouts[i].segs, layouts[i].n, false, &got)))
+			goto out;
+		if (!vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg))) {
+			ex_fail(x, XR_ANY_LAYOUT, VLP_SEV_ERROR, chk_at_queue(&x->r, req.q),
+				"queue %u: %s with %s: %s", req.q, req.name, layouts[i].how, msg);
+			break;
+		}
+	}
+	ex_ran(x, XR_ANY_LAYOUT);
+	if (indirect) {
+		if ((err = scsi_as(x, vqs, req.q, req.segs, req.nsegs, true, &got)))
+			goto out;
+		if (!vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)))
+			ex_fail(x, XR_INDIRECT, VLP_SEV_ERROR, chk_at_queue(&x->r, req.q),
+				"queue %u: %s through an indirect table of %u descriptors: %s",
+				req.q, req.name, req.nsegs, msg);
+		ex_ran(x, XR_INDIRECT);
+	}
+out:
+	cerr = ex_session_close(x, vqs);
+	return err ? err : cerr;
+}
+
 int ex_rings_layouts(struct ex *x)
 {
 	static uint8_t fill[RX_DATA + 1];
@@ -758,9 +912,13 @@ int ex_rings_layouts(struct ex *x)
 	uint16_t seen = 0;
 	int err, cerr;
 
+	if (x->l->virtio.device_type.value == VLP_ID_SCSI && !x->unresponsive)
+		return layouts_scsi(x);
 	if (x->l->virtio.device_type.value != VLP_ID_BLOCK || x->unresponsive) {
-		layouts_not_run(x, x->unresponsive ? EX_UNRESPONSIVE
-						   : "ring checks drive virtio-blk reads only");
+		layouts_not_run(
+			x, x->unresponsive
+				   ? EX_UNRESPONSIVE
+				   : "ring checks drive virtio-blk reads and virtio-scsi commands only");
 		return 0;
 	}
 	memset(fill, EX_FILL, sizeof(fill));
