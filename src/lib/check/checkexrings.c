@@ -692,6 +692,13 @@ static int scsi_as(struct ex *x, struct vlp_vqs *vqs, unsigned q, const struct v
 	return 0;
 }
 
+/* A request's buffers arranged one way (2.7.4.1), as the finding names it. */
+struct rx_layout {
+	const char *how;
+	unsigned n;
+	struct vlp_vq_seg segs[VLP_VQ_CHAIN_MAX];
+};
+
 static const enum ex_row layout_rows[] = { XR_ANY_LAYOUT, XR_INDIRECT, XR_EVENT_IDX_QUIET,
 					   XR_EVENT_IDX_NOTIFY };
 
@@ -836,11 +843,7 @@ static int layouts_scsi(struct ex *x)
 	const uint8_t *hdr = req.hdr;
 	/* The request's header apart from its CDB; the response's header
 	 * apart from its sense data; both cut inside their header. */
-	const struct {
-		const char *how;
-		unsigned n;
-		struct vlp_vq_seg segs[VLP_VQ_CHAIN_MAX];
-	} layouts[] = {
+	const struct rx_layout layouts[] = {
 		{ "the request's header apart from its CDB",
 		  3,
 		  { { false, hdr, SCSI_REQ_HDR, SCSI_REQ_HDR },
@@ -969,11 +972,7 @@ int ex_rings_layouts(struct ex *x)
 	}
 	/* 2.7.4.1: the same READ with its buffers split otherwise (at most
 	 * VLP_VQ_CHAIN_MAX each); the first difference is reported. */
-	const struct {
-		const char *how;
-		unsigned n;
-		struct vlp_vq_seg segs[VLP_VQ_CHAIN_MAX];
-	} layouts[] = {
+	const struct rx_layout layouts[] = {
 		{ "the header in two buffers (8 + 8 bytes) and data and status in one (513)",
 		  3,
 		  { { false, hdr, 8, 8 },
