@@ -84,6 +84,9 @@ enum fault {
 	F_SPURIOUS_USED,
 	F_DESC_AS_ENABLE,
 	F_NO_WRITE_FLAG,
+	F_GET_ID_UNSUPP,
+	F_UNKNOWN_OK,
+	F_OUT_OF_RANGE_OK,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -154,9 +157,6 @@ static const struct fault_row {
 	 * allowed (a negative control). */
 	[F_OUT_OF_ORDER] = {"out-of-order", "6.2",
 			    "each batch of available requests is completed last first"},
-	/* 5.2.6.2: "MUST set the status byte to VIRTIO_BLK_S_IOERR for a write
-	 * request if the VIRTIO_BLK_F_RO feature if offered, and MUST NOT write
-	 * any data". */
 	/* 2.7.10.2: "The device MUST handle spurious notifications from the
 	 * driver." */
 	[F_SPURIOUS_USED] = {"spurious-used", "2.7.10.2",
@@ -172,6 +172,18 @@ static const struct fault_row {
 	[F_NO_WRITE_FLAG] = {"no-write-flag", "2.8.3",
 			     "packed: used descriptors carry no VIRTQ_DESC_F_WRITE although the device "
 			     "wrote into the buffer"},
+	/* The block requests the spec describes in prose only (5.2.6: GET_ID
+	 * "the device ID string", UNSUPP for an unsupported request, IOERR for
+	 * a device or driver error): the exercise's expectations (info). */
+	[F_GET_ID_UNSUPP] = {"get-id-unsupp", "5.2.6",
+			     "VIRTIO_BLK_T_GET_ID answered VIRTIO_BLK_S_UNSUPP (no device ID)"},
+	[F_UNKNOWN_OK] = {"unknown-ok", "5.2.6",
+			  "a request type the spec does not define answered VIRTIO_BLK_S_OK"},
+	[F_OUT_OF_RANGE_OK] = {"out-of-range-ok", "5.2.6",
+			       "a READ past the capacity answered VIRTIO_BLK_S_OK, zeros written"},
+	/* 5.2.6.2: "MUST set the status byte to VIRTIO_BLK_S_IOERR for a write
+	 * request if the VIRTIO_BLK_F_RO feature if offered, and MUST NOT write
+	 * any data". */
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -652,9 +664,21 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 	switch (type) {
 	case BLK_T_IN:
 		dlen = c->wlen - 1;
-		if (dlen % BLK_SECTOR || sector > S.size / BLK_SECTOR ||
-		    dlen > S.size - sector * BLK_SECTOR)
+		if (dlen % BLK_SECTOR)
 			return BLK_S_IOERR;
+		if (sector > S.size / BLK_SECTOR || dlen > S.size - sector * BLK_SECTOR) {
+			static uint8_t zero[BLK_SECTOR];
+
+			if (!on(F_OUT_OF_RANGE_OK))
+				return BLK_S_IOERR;
+			for (uint64_t at = 0; at < dlen; at += BLK_SECTOR)
+				chain_copy(c, true, at, zero, BLK_SECTOR, true);
+			applied(F_OUT_OF_RANGE_OK,
+				"READ of %" PRIu64 " bytes at sector %" PRIu64 " past the capacity: OK",
+				dlen, sector);
+			*written = (uint32_t)dlen + 1;
+			return BLK_S_OK;
+		}
 		chain_copy(c, true, 0, S.disk + sector * BLK_SECTOR, dlen, true);
 		*written = (uint32_t)dlen + 1;
 		return BLK_S_OK;
@@ -689,6 +713,11 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 		return offered(VLP_BLK_F_FLUSH) ? BLK_S_OK : BLK_S_UNSUPP;
 	case BLK_T_GET_ID: {
 		uint8_t id[BLK_ID_BYTES] = {0};
+
+		if (on(F_GET_ID_UNSUPP)) {
+			applied(F_GET_ID_UNSUPP, "GET_ID answered UNSUPP");
+			return BLK_S_UNSUPP;
+		}
 		uint64_t n = c->wlen - 1 < BLK_ID_BYTES ? c->wlen - 1 : BLK_ID_BYTES;
 
 		memcpy(id, S.serial, strnlen(S.serial, BLK_ID_BYTES));
@@ -697,6 +726,10 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 		return BLK_S_OK;
 	}
 	default:
+		if (on(F_UNKNOWN_OK)) {
+			applied(F_UNKNOWN_OK, "request type %" PRIu32 " answered OK", type);
+			return BLK_S_OK;
+		}
 		return BLK_S_UNSUPP;
 	}
 }
