@@ -29,10 +29,12 @@ out=$work/guest.out vlp_mark=@@VLP-VU
 size=4M
 bytes=$((4 << 20))
 
-# slot name: 03 the clean faulty-blk, 04 qemu-storage-daemon, then one device per fault;
+# slot name: 03 the clean faulty-blk (functions 1 and 2: faulty-blk --rng behind QEMU's
+# vhost-user-rng-pci, clean and with its fault), 04 qemu-storage-daemon, then one device
+# per fault;
 # packed-NAME: faulty-blk --packed with QEMU's packed=on (functions of slots 1d and 1e:
 # the bus has no slot left; the last three functions of 1e hold split devices).
-devices=(03:clean 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
+devices=(03.0:clean 03.1:rng-clean 03.2:rng-no-entropy 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
 	08:used-len-under 09:used-idx-skip 0a:used-flags 0b:write-readable 0c:write-desc-table
 	0d:no-notify 0e:notify-suppressed 0f:ignore-indirect 10:split-header 11:hang
 	12:complete-after-reset 13:out-of-order 14:ro-writes 15:wce-no-flush 16:config-padding
@@ -62,16 +64,20 @@ A=(-object memory-backend-memfd,id=mem,size=512M,share=on -machine memory-backen
 for d in "${devices[@]}"; do
 	slot=${d%%:*} name=${d#*:} sock=$work/vu-$slot.sock log=$work/vu-$slot.log
 	bdf=$slot fault=${name#packed-} fb_packed=()
-	fault=${fault%+x}
+	fault=${fault%+x} fault=${fault#rng-}
 	[[ $bdf == *.* ]] || bdf=$slot.0
 	dev=vhost-user-blk-pci,chardev=c$slot,num-queues=1,id=vu$slot,addr=$bdf
 	if [[ $name == packed-* ]]; then
 		fb_packed=(--packed)
 		dev+=,packed=on
-		[[ $bdf == *.0 ]] && dev+=,multifunction=on
 	fi
+	[[ $name == rng-* ]] && dev=vhost-user-rng-pci,chardev=c$slot,id=vu$slot,addr=$bdf
+	# function 0 of a slot whose other functions are devices too
+	[[ $bdf == 03.0 || $bdf == 1[de].0 ]] && dev+=,multifunction=on
 	case $name in
 	clean | packed-clean+x) "$fb" "${fb_packed[@]}" --socket-path="$sock" --size=$size --serial="fb-$slot" 2>"$log" & ;;
+	rng-clean) "$fb" --rng --socket-path="$sock" --size=$size 2>"$log" & ;;
+	rng-*) "$fb" --rng --socket-path="$sock" --size=$size --fault="$fault" 2>"$log" & ;;
 	qsd) qemu-storage-daemon --blockdev "driver=file,node-name=f0,filename=$work/qsd.img" \
 		--export "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,addr.path=$sock,writable=on" \
 		>"$log" 2>&1 & ;;
@@ -195,6 +201,21 @@ for r in "${rings[@]}"; do made_passed clean "$r"; done
 # makes (the read-only write needs VIRTIO_BLK_F_RO: QEMU's read-only virtio-blk passes it
 # in make qemu-exercise); the faults below fail each.
 for r in blk-flush-wce blk-get-id blk-unsupported blk-out-of-range; do made_passed clean "$r"; done
+# faulty-blk --rng behind QEMU's vhost-user-rng-pci: the clean one passes the request
+# checks an entropy device makes; no-entropy (used.len 0) fails exercise-entropy-bytes.
+for r in entropy-bytes before-driver-ok notify-used no-vector-no-irq; do made_passed rng-clean "$r"; done
+check "rng-no-entropy: the back-end applied it ($(count_of rng-no-entropy no-entropy))" \
+	[ "$(count_of rng-no-entropy no-entropy)" -ge 1 ]
+made_passed rng-no-entropy notify-used
+# --hostile on a virtio-rng that is not QEMU's: the same chains as on QEMU's (built from
+# the entropy request, split 32 + 32); the loop is left unused (faulty-blk stops the
+# queue), and an entropy request works again after the reset.
+check "rng-clean --hostile: a descriptor loop: nothing used, no reset asked" \
+	grep -q '^a descriptor loop.*: nothing used; device_status 0x0f;' \
+	<(sect rng-clean exercise | sed -n 2p | jq -r '.devices[0].findings[] | select(.check == "exercise-hostile") | .message')
+check "rng-clean --hostile: an entropy request works again after the reset" \
+	grep -q 'an entropy request works again (used len 64)' \
+	<(sect rng-clean exercise | sed -n 2p | jq -r '.devices[0].findings[] | select(.check == "exercise-hostile") | .message')
 # The packed ring (2.8) on faulty-blk --packed: the kernel's I/O (the boot's partition
 # scan, the control write) and the exercise's packed session both through it.
 packed=(packed-used-id packed-used-flags packed-used-len packed-used-write packed-list-skip
@@ -217,7 +238,7 @@ for pair in used-id:used-id-twice used-id:used-id-not-head+x used-idx:used-idx-s
 	packed-quiet:packed-notify-suppressed+x packed-desc-quiet:packed-desc-as-enable+x \
 	packed-desc-event:packed-no-notify+x packed-used-write:packed-no-write-flag+x \
 	blk-flush-wce:wce-no-flush blk-read-only:ro-writes blk-get-id:get-id-unsupp \
-	blk-unsupported:unknown-ok blk-out-of-range:out-of-range-ok; do
+	blk-unsupported:unknown-ok blk-out-of-range:out-of-range-ok entropy-bytes:rng-no-entropy; do
 	r=${pair%%:*} f=${pair#*:}
 	if [ -z "$(sect "$f" exercise)" ]; then
 		seen="not run ($(sect "$f" unbind | head -n1))"

@@ -8,7 +8,7 @@
  *
  *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
  *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
- *              [--no-event-idx] [--no-indirect] [--packed] [-v]
+ *              [--no-event-idx] [--no-indirect] [--packed] [--rng] [-v]
  *   faulty-blk --list-faults | --print-capabilities | --help
  *
  *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
@@ -33,6 +33,10 @@
  * the wrap counter, write-desc-table writes a slot the device skips, the
  * notification faults read the Driver Event Suppression structure
  * (2.8.10); desc-as-enable and no-write-flag break packed rules only.
+ *
+ * --rng serves a virtio-rng device instead (QEMU: -device vhost-user-rng-pci):
+ * one queue of device-writable buffers, each filled with bytes (5.4.6); the
+ * fault no-entropy returns them with used.len 0.
  */
 #include <endian.h>
 #include <errno.h>
@@ -87,6 +91,7 @@ enum fault {
 	F_GET_ID_UNSUPP,
 	F_UNKNOWN_OK,
 	F_OUT_OF_RANGE_OK,
+	F_NO_ENTROPY,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -184,6 +189,10 @@ static const struct fault_row {
 	/* 5.2.6.2: "MUST set the status byte to VIRTIO_BLK_S_IOERR for a write
 	 * request if the VIRTIO_BLK_F_RO feature if offered, and MUST NOT write
 	 * any data". */
+	/* --rng, 5.4.6.2: "The device MUST place one or more random bytes into
+	 * the buffer". */
+	[F_NO_ENTROPY] = {"no-entropy", "5.4.6.2",
+			  "--rng: an entropy request returned with used.len 0, nothing written"},
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -223,6 +232,11 @@ struct vq {
 	int kick, call, err;
 	bool started, enabled, broken;
 	bool returned; /* a chain was returned since the start: last_head */
+	/* A start (SET_VRING_KICK, SET_VRING_ENABLE) serves what is already
+	 * available, but only once every message QEMU sent has been read:
+	 * QEMU 7.2 sends the call eventfd after the ring is enabled, and a
+	 * chain served before it would be notified on the old one. */
+	bool serve_pending;
 	uint16_t last_head;
 	struct held held[QUEUE_SIZE_MAX];
 	unsigned nheld;
@@ -236,6 +250,8 @@ static struct {
 	uint64_t size;
 	unsigned queues;
 	bool fault[F_COUNT], armed, read_only, event_idx_off, indirect_off, packed;
+	bool rng;            /* --rng: a vhost-user-rng device (5.4) instead */
+	uint64_t rng_state;  /* its xorshift64 generator */
 	int verbose;
 	/* the disk */
 	uint8_t *disk;
@@ -330,10 +346,12 @@ static void put_le64(uint8_t *p, uint64_t v)
 
 static uint64_t device_features(void)
 {
-	uint64_t f = 1ull << VLP_BLK_F_SIZE_MAX | 1ull << VLP_BLK_F_SEG_MAX |
-		     1ull << VLP_BLK_F_BLK_SIZE | 1ull << VLP_BLK_F_FLUSH |
-		     1ull << VLP_BLK_F_CONFIG_WCE | 1ull << VLP_F_VERSION_1 |
-		     1ull << VU_F_PROTOCOL_FEATURES;
+	/* virtio-rng defines no feature bits (5.4.3) */
+	uint64_t f = S.rng ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
+			   : 1ull << VLP_BLK_F_SIZE_MAX | 1ull << VLP_BLK_F_SEG_MAX |
+				     1ull << VLP_BLK_F_BLK_SIZE | 1ull << VLP_BLK_F_FLUSH |
+				     1ull << VLP_BLK_F_CONFIG_WCE | 1ull << VLP_F_VERSION_1 |
+				     1ull << VU_F_PROTOCOL_FEATURES;
 
 	if (!S.indirect_off)
 		f |= 1ull << VLP_F_INDIRECT_DESC;
@@ -734,6 +752,31 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 	}
 }
 
+/* --rng: an entropy request (5.4.6), its device-writable bytes filled from
+ * a xorshift64 generator (bytes for tests, not entropy); the used.len. */
+static uint32_t serve_entropy(uint16_t head, struct chain *c)
+{
+	uint8_t bytes[256];
+
+	if (on(F_NO_ENTROPY)) {
+		applied(F_NO_ENTROPY, "chain %u: used.len 0 for %" PRIu64 " writable bytes", head,
+			c->wlen);
+		return 0;
+	}
+	for (uint64_t at = 0; at < c->wlen; at += sizeof(bytes)) {
+		uint64_t n = c->wlen - at < sizeof(bytes) ? c->wlen - at : sizeof(bytes);
+
+		for (size_t i = 0; i < n; i++) {
+			S.rng_state ^= S.rng_state << 13;
+			S.rng_state ^= S.rng_state >> 7;
+			S.rng_state ^= S.rng_state << 17;
+			bytes[i] = (uint8_t)S.rng_state;
+		}
+		chain_copy(c, true, at, bytes, n, true);
+	}
+	return (uint32_t)c->wlen;
+}
+
 /* Serves one chain; returns the used.len to report. */
 static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 {
@@ -747,6 +790,8 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 			head);
 		return 0;
 	}
+	if (S.rng)
+		return serve_entropy(head, c);
 	/* 5.2.6: a header to read and a status byte to write at the least. */
 	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
 		logf_("queue %td: chain %u: no room for the header or the status byte",
@@ -913,6 +958,9 @@ static void notify(struct vq *q, bool need)
 			q->used_idx);
 	}
 	S.notified++;
+	if (S.verbose)
+		logf_("queue %td: used.idx %u: call eventfd %d signalled", q - S.vq, q->used_idx,
+		      q->call);
 	signal_fd(q->call);
 }
 
@@ -1154,6 +1202,7 @@ static void stop_ring(struct vq *q)
 		q->nheld = 0;
 	}
 	q->started = false;
+	q->serve_pending = false;
 	if (q->kick >= 0)
 		close(q->kick);
 	q->kick = -1;
@@ -1281,8 +1330,7 @@ static int set_vring_fd(uint32_t req, const uint8_t *p, uint32_t size, int *fds,
 	if (req == VU_SET_VRING_KICK) {
 		complete_late(q);
 		start_if_ready(q);
-		drain_kicks(q);
-		process(q);
+		q->serve_pending = true;
 	}
 	return 0;
 }
@@ -1359,8 +1407,7 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			}
 		} else if (req == VU_SET_VRING_ENABLE) {
 			q->enabled = st.num != 0;
-			drain_kicks(q);
-			process(q);
+			q->serve_pending = true;
 		} else {
 			/* Stops the ring; the answer is where it stopped. */
 			stop_ring(q);
@@ -1512,13 +1559,15 @@ static void usage(FILE *o)
 {
 	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
 	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
-	      "                  [--no-event-idx] [--no-indirect] [--packed] [-v]\n"
+	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng] [-v]\n"
 	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
 	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
 	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
 	      "rules on purpose.  --disarmed: the ring faults wait for SIGUSR1 or a write whose\n"
 	      "data begins with \"faulty-blk arm\" (SIGUSR2, \"faulty-blk disarm\": off again).\n"
-	      "--packed: VIRTIO_F_RING_PACKED offered; the ring faults apply to packed rings only.\n",
+	      "--packed: VIRTIO_F_RING_PACKED offered; the ring faults apply to packed rings only.\n"
+	      "--rng: a vhost-user-rng device instead (QEMU: -device vhost-user-rng-pci): one\n"
+	      "queue, each request's buffers filled with bytes (fault no-entropy).\n",
 	      o);
 }
 
@@ -1588,6 +1637,7 @@ int main(int argc, char **argv)
 		{"no-event-idx", no_argument, NULL, 'E'},
 		{"no-indirect", no_argument, NULL, 'I'},
 		{"packed", no_argument, NULL, 'P'},
+		{"rng", no_argument, NULL, 'R'},
 		{"list-faults", no_argument, NULL, 'l'},
 		{"print-capabilities", no_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -1617,6 +1667,7 @@ int main(int argc, char **argv)
 		case 'E': S.event_idx_off = true; break;
 		case 'I': S.indirect_off = true; break;
 		case 'P': S.packed = true; break;
+		case 'R': S.rng = true; break;
 		case 'l':
 			for (unsigned f = 0; f < F_COUNT; f++)
 				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
@@ -1634,6 +1685,11 @@ int main(int argc, char **argv)
 		die("unexpected argument %s", argv[optind]);
 	if (!S.socket_path)
 		die("--socket-path is required");
+	if (S.rng && (S.queues != 1 || S.packed))
+		die("--rng: one split queue (virtio-rng's requestq); no --queues or --packed");
+	if (S.fault[F_NO_ENTROPY] && !S.rng)
+		die("--fault no-entropy: needs --rng");
+	S.rng_state = 0x9e3779b97f4a7c15ull;
 	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (S.disk == MAP_FAILED)
 		die("cannot allocate %" PRIu64 " bytes for the disk", S.size);
@@ -1670,6 +1726,8 @@ int main(int argc, char **argv)
 
 				timeout = timeout < 0 || ms < timeout ? ms : timeout;
 			}
+			if (q->serve_pending)
+				timeout = 0;
 			if (q->kick >= 0 && q->started) {
 				qi[np - 2] = i;
 				pf[np++] = (struct pollfd){q->kick, POLLIN, 0};
@@ -1708,6 +1766,23 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
+		/* The socket read to its end: the starts' passes (kicks made
+		 * before a start are taken with it, so the kicks this poll
+		 * saw are not acted on again: polled afresh). */
+		bool served_start = false;
+
+		for (unsigned i = 0; i < S.queues; i++) {
+			struct vq *q = &S.vq[i];
+
+			if (!q->serve_pending)
+				continue;
+			q->serve_pending = false;
+			drain_kicks(q);
+			process(q);
+			served_start = true;
+		}
+		if (served_start)
+			continue;
 		for (unsigned k = 2; k < np; k++) {
 			struct vq *q = &S.vq[qi[k - 2]];
 

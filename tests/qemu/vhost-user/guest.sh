@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest side of tests/qemu/vhost-user.sh (busybox sh, drivers bound): /etc/vu-devices
-# lists "SLOT.FUNCTION NAME" per vhost-user-blk device, NAME clean (faulty-blk without faults), qsd
-# (qemu-storage-daemon) or a fault of faulty-blk.  The clean devices are read (a row of the
+# lists "SLOT.FUNCTION NAME" per vhost-user device, NAME clean (faulty-blk without faults), qsd
+# (qemu-storage-daemon), a fault of faulty-blk, or rng-clean / rng-FAULT (faulty-blk --rng
+# behind vhost-user-rng-pci: only --check --exercise).  The clean devices are read (a row of the
 # pattern, the whole disk's md5), written and read back, checked (--check), self-tested
 # and bound again (--selftest --rebind), and read once more through the kernel.  Each
 # faulty device is armed by its control write, then read once with O_DIRECT in the
@@ -72,6 +73,19 @@ exercise() {
 }
 
 while read -r slot name; do
+	case $name in
+	rng-*)
+		# faulty-blk --rng behind vhost-user-rng-pci: the kernel's virtio_rng let
+		# go, then --check --exercise (the clean one with --hostile too).
+		echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
+		if [ "$name" = rng-clean ]; then
+			exercise "$name" "$slot" exercise --hostile
+		else
+			exercise "$name" "$slot"
+		fi
+		continue
+		;;
+	esac
 	dev=$(blockdev "$slot")
 	{
 		echo "dev=$dev"
