@@ -434,9 +434,9 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
  * the used entry will carry. */
 int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 		      unsigned n, unsigned *id);
-/* Makes one indirect table of n buffers available (2.7.5.3, split rings
- * only): the table and its buffers in one page, one descriptor with
- * VIRTQ_DESC_F_INDIRECT in the ring's table.  The used entry's seg_data
+/* Makes one indirect table of n buffers available (split 2.7.5.3,
+ * packed 2.8.7): the table and its buffers in one page, one descriptor
+ * with VIRTQ_DESC_F_INDIRECT in the ring (packed: one slot).  The used entry's seg_data
  * are the table's buffers.  Only where VIRTIO_F_INDIRECT_DESC was
  * negotiated (the caller's to know). */
 int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,

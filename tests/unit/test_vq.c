@@ -439,6 +439,51 @@ static void test_packed_chain(void **state)
 	vlp_ctx_free(ctx);
 }
 
+/* 2.8.7: an indirect table on a packed ring: one slot with INDIRECT, its
+ * len the table's 16-byte descriptors; in the table WRITE only (no NEXT,
+ * Buffer ID 0); the used descriptor gives the table's buffers back. */
+static void test_packed_indirect(void **state)
+{
+	const struct vlp_vq_seg segs[3] = { { false, "hdr", 3, 16 },
+					    { true, NULL, 0, 512 },
+					    { true, NULL, 0, 1 } };
+	const uint8_t *table;
+	struct vlp_vq_used u[2];
+	struct vlp_ctx *ctx;
+	struct vlp_vq *vq;
+	uint8_t *desc;
+	uint32_t len;
+	unsigned id;
+	size_t n;
+
+	(void)state;
+	vq = new_vq(&ctx, 2, VLP_RING_PACKED, 1ull << VLP_F_INDIRECT_DESC, 0x200000);
+	desc = vlp_vq_area(vq, VLP_VQ_DESC);
+	assert_int_equal(vlp_vq_post_indirect(ctx, vq, segs, 3, &id), 0);
+	assert_int_equal(get16(desc + 14), 0x0084); /* AVAIL | INDIRECT */
+	assert_int_equal(get32(desc + 8), 48);      /* three descriptors */
+	assert_int_equal(get16(desc + 12), id);
+	table = vlp_vq_buf(vq, id, &len);
+	assert_non_null(table);
+	assert_int_equal(get16(table + 14), 0);           /* readable, no NEXT */
+	assert_int_equal(get16(table + 16 + 14), 0x0002); /* WRITE */
+	assert_int_equal(get16(table + 32 + 14), 0x0002);
+	assert_int_equal(get32(table + 16 + 8), 512);
+	assert_int_equal(get16(table + 16 + 12), 0); /* Buffer ID reserved */
+	/* one slot taken: the next post goes to slot 1 */
+	assert_int_equal(vlp_vq_info(vq)->avail_idx, 1);
+	put32(desc + 8, 513);
+	put16(desc + 14, 0x8080);
+	assert_int_equal(vlp_vq_reap(ctx, vq, u, 2, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(u[0].id, id);
+	assert_int_equal(u[0].nsegs, 3);
+	assert_int_equal(u[0].seg_len[1], 512);
+	assert_false(u[0].len_exceeds);
+	vlp_vq_free(vq);
+	vlp_ctx_free(ctx);
+}
+
 /* An IOMMU group of type DMA refuses; identity and no group do not. */
 static void test_iommu_refusal(void **state)
 {
@@ -531,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_packed_post_and_reap),
 		cmocka_unit_test(test_packed_event_desc),
 		cmocka_unit_test(test_packed_chain),
+		cmocka_unit_test(test_packed_indirect),
 		cmocka_unit_test(test_iommu_refusal),
 		cmocka_unit_test(test_snapshot_refusals),
 	};

@@ -290,6 +290,27 @@ int vlp_vq_held_flags(const struct vlp_vq *vq, unsigned slot, uint16_t *flags)
 	return -ENOENT;
 }
 
+/* One descriptor in the next slot of a packed ring, the buffer flags given
+ * (WRITE, INDIRECT): 2.8.21, addr, len and id first; the flags (AVAIL = the
+ * wrap counter, USED = its inverse, 2.8.1) last, after a barrier. */
+static void packed_one(struct vlp_vq *vq, uint64_t pa, uint32_t len, unsigned id, uint16_t flags)
+{
+	const struct vlp_field_table *dt = vlp_packed_desc_table();
+	uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
+
+	put(d, dt, VLP_PDESC_ADDR, pa);
+	put(d, dt, VLP_PDESC_LEN, len);
+	put(d, dt, VLP_PDESC_ID, id);
+	flags |= vq->avail_wrap ? VLP_DESC_F_AVAIL : VLP_DESC_F_USED;
+	packed_publish(vq, vq->next_avail, flags);
+	if (++vq->next_avail == vq->info.size) {
+		vq->next_avail = 0;
+		vq->avail_wrap = !vq->avail_wrap;
+	}
+	vq->info.avail_idx++;
+	vq->ring_busy++;
+}
+
 int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, const void *data,
 		size_t data_len, size_t len, unsigned *id_out)
 {
@@ -346,23 +367,7 @@ int vlp_vq_post(struct vlp_ctx *ctx, struct vlp_vq *vq, bool device_writable, co
 		       avt->fields[VLP_AVAIL_RING].width, id);
 		split_publish(vq, (uint16_t)(idx + 1));
 	} else {
-		const struct vlp_field_table *dt = vlp_packed_desc_table();
-		uint16_t flags = device_writable ? VLP_DESC_F_WRITE : 0;
-
-		/* 2.8.21: addr, len and id first; the flags (AVAIL = the wrap
-		 * counter, USED = its inverse, 2.8.1) last, after a barrier. */
-		d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_avail;
-		put(d, dt, VLP_PDESC_ADDR, pa);
-		put(d, dt, VLP_PDESC_LEN, len);
-		put(d, dt, VLP_PDESC_ID, id);
-		flags |= vq->avail_wrap ? VLP_DESC_F_AVAIL : VLP_DESC_F_USED;
-		packed_publish(vq, vq->next_avail, flags);
-		if (++vq->next_avail == vq->info.size) {
-			vq->next_avail = 0;
-			vq->avail_wrap = !vq->avail_wrap;
-		}
-		vq->info.avail_idx++;
-		vq->ring_busy++;
+		packed_one(vq, pa, (uint32_t)len, id, device_writable ? VLP_DESC_F_WRITE : 0);
 	}
 	vq->info.in_flight++;
 	*id_out = id;
@@ -539,7 +544,10 @@ int vlp_vq_post_chain(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_v
 int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vlp_vq_seg *segs,
 			 unsigned n, unsigned *id_out)
 {
-	const struct vlp_field_table *dt = vlp_split_desc_table(), *avt = vlp_avail_table();
+	const bool packed = vq->info.format == VLP_RING_PACKED;
+	/* split and packed descriptors are both 16 bytes, laid out apart */
+	const struct vlp_field_table *dt = packed ? vlp_packed_desc_table() : vlp_split_desc_table(),
+				     *avt = vlp_avail_table();
 	uint8_t *avail = vlp_vq_area(vq, VLP_VQ_DRIVER), *table, *d;
 	uint16_t idx = vq->info.avail_idx;
 	size_t off = (size_t)dt->size * VLP_VQ_CHAIN_MAX; /* the buffers follow the table */
@@ -551,12 +559,10 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 	if (n == 0 || n > VLP_VQ_CHAIN_MAX)
 		return vlp_error(ctx, EINVAL, "post: %u buffers in an indirect table: give 1 to %u",
 				 n, VLP_VQ_CHAIN_MAX);
-	if (vq->info.format != VLP_RING_SPLIT)
-		return vlp_error(ctx, EOPNOTSUPP, "post: indirect tables are made on split rings only");
 	for (id = 0; id < vq->info.size && !b; id++)
 		if (!vq->bufs[id].in_flight)
 			b = &vq->bufs[id];
-	if (!b)
+	if (!b || (packed && vq->ring_busy >= vq->info.size))
 		return vlp_error(ctx, ENOSPC, "post: all %u descriptors are in flight (poll first)",
 				 vq->info.size);
 	id--;
@@ -586,14 +592,23 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 		b->ind_off[i] = (uint16_t)off;
 		b->ind_len[i] = (uint16_t)segs[i].len;
 		b->ind_writable[i] = segs[i].device_writable;
-		/* 2.7.5.3.1: the table's own descriptors chain with NEXT, from 0. */
 		d = table + (size_t)dt->size * i;
-		put(d, dt, VLP_DESC_ADDR, pa + off);
-		put(d, dt, VLP_DESC_LEN, segs[i].len);
-		put(d, dt, VLP_DESC_FLAGS,
-		    (segs[i].device_writable ? VLP_DESC_F_WRITE : 0) |
-			    (i + 1 < n ? VLP_DESC_F_NEXT : 0));
-		put(d, dt, VLP_DESC_NEXT, i + 1 < n ? i + 1 : 0);
+		if (packed) {
+			/* 2.8.7: one after the other from the table's start;
+			 * WRITE is the only valid flag, Buffer ID reserved. */
+			put(d, dt, VLP_PDESC_ADDR, pa + off);
+			put(d, dt, VLP_PDESC_LEN, segs[i].len);
+			put(d, dt, VLP_PDESC_FLAGS, segs[i].device_writable ? VLP_DESC_F_WRITE : 0);
+		} else {
+			/* 2.7.5.3.1: the table's own descriptors chain with
+			 * NEXT, from 0. */
+			put(d, dt, VLP_DESC_ADDR, pa + off);
+			put(d, dt, VLP_DESC_LEN, segs[i].len);
+			put(d, dt, VLP_DESC_FLAGS,
+			    (segs[i].device_writable ? VLP_DESC_F_WRITE : 0) |
+				    (i + 1 < n ? VLP_DESC_F_NEXT : 0));
+			put(d, dt, VLP_DESC_NEXT, i + 1 < n ? i + 1 : 0);
+		}
 		off = (off + segs[i].len + 15) & ~(size_t)15;
 	}
 	b->nind = n;
@@ -601,6 +616,14 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 	b->writable = false;
 	b->in_flight = true;
 	b->has_next = false;
+	b->ring_n = 1;
+	vq->info.in_flight++;
+	*id_out = id;
+	if (packed) {
+		/* 2.8.7: one descriptor with INDIRECT, addr and len the table's. */
+		packed_one(vq, pa, b->len, id, VLP_DESC_F_INDIRECT);
+		return 0;
+	}
 	/* 2.7.5.3: one descriptor with INDIRECT, its len the table's bytes. */
 	d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * id;
 	put(d, dt, VLP_DESC_ADDR, pa);
@@ -610,8 +633,6 @@ int vlp_vq_post_indirect(struct vlp_ctx *ctx, struct vlp_vq *vq, const struct vl
 	put_le(entry(avail, avt, VLP_AVAIL_RING, idx % vq->info.size),
 	       avt->fields[VLP_AVAIL_RING].width, id);
 	split_publish(vq, (uint16_t)(idx + 1));
-	vq->info.in_flight++;
-	*id_out = id;
 	return 0;
 }
 
