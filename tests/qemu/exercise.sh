@@ -153,7 +153,7 @@ t_rings="exercise-used-id exercise-used-len exercise-used-idx exercise-readable-
 # features never carry bit 35), and a vhost-user back-end cannot add a bit QEMU does not
 # offer (vhost_get_features only clears bits), so exercise-in-order is NOT RUN everywhere
 # (tests/unit/test_expacked.c shows its failure).
-t_packed="exercise-packed-used-id exercise-packed-used-flags exercise-packed-used-len exercise-packed-used-write exercise-packed-list-skip exercise-packed-readable exercise-packed-complete exercise-packed-notify exercise-packed-quiet exercise-packed-desc-quiet exercise-packed-desc-event"
+t_packed="exercise-packed-used-id exercise-packed-used-flags exercise-packed-used-len exercise-packed-used-write exercise-packed-list-skip exercise-packed-readable exercise-packed-complete exercise-packed-notify exercise-packed-quiet exercise-packed-desc-quiet exercise-packed-desc-event exercise-packed-indirect"
 t_rings+=" $t_packed exercise-in-order"
 # Not run, each with its reason: no 64-bit configuration field (all but the block device),
 # not an entropy device, no MSI-X (the balloon: vectors), no harmless request (balloon,

@@ -33,7 +33,7 @@ bytes=$((4 << 20))
 # vhost-user-rng-pci, clean and with its fault), 04 qemu-storage-daemon, then one device
 # per fault;
 # packed-NAME: faulty-blk --packed with QEMU's packed=on (functions of slots 1d and 1e:
-# the bus has no slot left; the last three functions of 1e hold split devices).
+# the bus has no slot left; functions 4 to 6 of 1e hold split devices).
 devices=(03.0:clean 03.1:rng-clean 03.2:rng-no-entropy 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
 	08:used-len-under 09:used-idx-skip 0a:used-flags 0b:write-readable 0c:write-desc-table
 	0d:no-notify 0e:notify-suppressed 0f:ignore-indirect 10:split-header 11:hang
@@ -43,7 +43,8 @@ devices=(03.0:clean 03.1:rng-clean 03.2:rng-no-entropy 04:qsd 05:used-id-not-hea
 	1d.2:packed-used-id-twice+x 1d.3:packed-used-len-over+x 1d.4:packed-used-flags+x
 	1d.5:packed-write-readable+x 1d.6:packed-write-desc-table+x 1d.7:packed-hang+x
 	1e.0:packed-no-notify+x 1e.1:packed-notify-suppressed+x 1e.2:packed-desc-as-enable+x
-	1e.3:packed-no-write-flag+x 1e.4:get-id-unsupp 1e.5:unknown-ok 1e.6:out-of-range-ok)
+	1e.3:packed-no-write-flag+x 1e.4:get-id-unsupp 1e.5:unknown-ok 1e.6:out-of-range-ok
+	1e.7:packed-ignore-indirect+x)
 pids=()
 # shellcheck disable=SC2317 # called by the EXIT trap
 stop_backends() {
@@ -219,7 +220,8 @@ check "rng-clean --hostile: an entropy request works again after the reset" \
 # The packed ring (2.8) on faulty-blk --packed: the kernel's I/O (the boot's partition
 # scan, the control write) and the exercise's packed session both through it.
 packed=(packed-used-id packed-used-flags packed-used-len packed-used-write packed-list-skip
-	packed-readable packed-complete packed-notify packed-quiet packed-desc-quiet packed-desc-event)
+	packed-readable packed-complete packed-notify packed-quiet packed-desc-quiet packed-desc-event
+	packed-indirect)
 for r in "${packed[@]}"; do made_passed packed-clean+x "$r"; done
 check "packed-clean+x: the guest's virtio_blk negotiated VIRTIO_F_RING_PACKED (bit 34)" \
 	grep -q '^features=.\{34\}1' <(sect packed-clean+x info)
@@ -237,6 +239,7 @@ for pair in used-id:used-id-twice used-id:used-id-not-head+x used-idx:used-idx-s
 	packed-complete:packed-hang+x packed-notify:packed-no-notify+x \
 	packed-quiet:packed-notify-suppressed+x packed-desc-quiet:packed-desc-as-enable+x \
 	packed-desc-event:packed-no-notify+x packed-used-write:packed-no-write-flag+x \
+	packed-indirect:packed-ignore-indirect+x \
 	blk-flush-wce:wce-no-flush blk-read-only:ro-writes blk-get-id:get-id-unsupp \
 	blk-unsupported:unknown-ok blk-out-of-range:out-of-range-ok entropy-bytes:rng-no-entropy; do
 	r=${pair%%:*} f=${pair#*:}

@@ -417,11 +417,12 @@ static void test_exercise_rows(void **state)
 		if (strstr(c->title, "no MUST sentence"))
 			assert_int_equal(c->severity, VLP_SEV_ERROR);
 	}
-	assert_int_equal(n, 56);
+	assert_int_equal(n, 57);
 	assert_string_equal(vlp_check_find("exercise-reset-status")->section, "2.4.1");
 	assert_string_equal(vlp_check_find("exercise-packed-used-flags")->section, "2.8.1");
 	assert_string_equal(vlp_check_find("exercise-in-order")->section, "6.2");
 	assert_string_equal(vlp_check_find("exercise-packed-desc-event")->section, "2.8.10");
+	assert_string_equal(vlp_check_find("exercise-packed-indirect")->section, "2.8.7");
 	assert_string_equal(vlp_check_find("exercise-notify-used")->section, "2.7.7.2");
 	assert_string_equal(vlp_check_find("exercise-vector-map-fail")->section, "4.1.5.1.2.1");
 }

@@ -81,6 +81,7 @@ static const char *const row_ids[XR_COUNT] = {
 	[XR_PACKED_NOTIFY_OFF] = "exercise-packed-quiet",
 	[XR_PACKED_DESC_QUIET] = "exercise-packed-desc-quiet",
 	[XR_PACKED_DESC_EVENT] = "exercise-packed-desc-event",
+	[XR_PACKED_INDIRECT] = "exercise-packed-indirect",
 	[XR_IN_ORDER] = "exercise-in-order",
 };
 

@@ -190,10 +190,19 @@ size_t vlp_px_judge_list(const struct vlp_px_chain *ch, const struct vlp_px_desc
 /* ------------------------------------------------------------ the device */
 
 static const enum ex_row packed_rows[] = {
-	XR_PACKED_USED_ID,           XR_PACKED_USED_FLAGS, XR_PACKED_USED_LEN,
-	XR_PACKED_USED_WRITE,        XR_PACKED_LIST_SKIP,  XR_PACKED_READABLE,
-	XR_PACKED_REQUESTS_COMPLETE, XR_PACKED_NOTIFY,     XR_PACKED_NOTIFY_OFF,
-	XR_PACKED_DESC_QUIET,        XR_PACKED_DESC_EVENT, XR_IN_ORDER,
+	XR_PACKED_USED_ID,
+	XR_PACKED_USED_FLAGS,
+	XR_PACKED_USED_LEN,
+	XR_PACKED_USED_WRITE,
+	XR_PACKED_LIST_SKIP,
+	XR_PACKED_READABLE,
+	XR_PACKED_REQUESTS_COMPLETE,
+	XR_PACKED_NOTIFY,
+	XR_PACKED_NOTIFY_OFF,
+	XR_PACKED_DESC_QUIET,
+	XR_PACKED_DESC_EVENT,
+	XR_PACKED_INDIRECT,
+	XR_IN_ORDER,
 };
 
 static void packed_not_run(struct ex *x, const char *why)
@@ -657,6 +666,55 @@ static int desc_events(struct ex *x, const uint32_t base[VLP_FEATURE_WORDS])
 	return err ? err : cerr;
 }
 
+/* ------------------------------------------------- indirect tables (2.8.7) */
+
+/* Where VIRTIO_F_INDIRECT_DESC is offered, a packed session with it: the
+ * READ of sector 0 as a list of three descriptors, then through an
+ * indirect table of three (one ring slot), answering as the list did. */
+static int indirect_session(struct ex *x, const uint32_t base[VLP_FEATURE_WORDS])
+{
+	static uint8_t fill[VLP_BLK_SECTOR + 1];
+	uint8_t hdr[VLP_SELFTEST_BLK_HDR], ref[VLP_BLK_SECTOR], got[VLP_BLK_SECTOR], st_ref = 0,
+										     st = 0;
+	const struct vlp_vq_seg segs[PX_NDESC] = { { false, hdr, sizeof(hdr), sizeof(hdr) },
+						   { true, fill, VLP_BLK_SECTOR, VLP_BLK_SECTOR },
+						   { true, fill, 1, 1 } };
+	const struct vlp_vq_info *info;
+	uint32_t words[VLP_FEATURE_WORDS];
+	struct vlp_vqs *vqs = NULL;
+	bool answered = false;
+	char why[160], msg[160];
+	int err, cerr;
+
+	if (!vlp_feature_on(x->offered, VLP_F_INDIRECT_DESC)) {
+		ex_not_run(x, XR_PACKED_INDIRECT, "VIRTIO_F_INDIRECT_DESC not offered");
+		return 0;
+	}
+	memset(fill, EX_FILL, sizeof(fill));
+	vlp_selftest_blk_header(hdr, VLP_BLK_T_IN, 0);
+	memcpy(words, base, sizeof(words));
+	words[VLP_F_INDIRECT_DESC / 32] |= 1u << (VLP_F_INDIRECT_DESC % 32);
+	err = ex_session_open(x, words, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	if (!err && !why[0] && (!(info = vlp_vqs_info(vqs, 0)) || info->format != VLP_RING_PACKED))
+		snprintf(why, sizeof(why), "the request queue is not a packed ring set up here");
+	if (!err && !why[0])
+		err = ex_read_as(x, vqs, segs, PX_NDESC, false, ref, &st_ref, &answered);
+	if (!err && !why[0] && (!answered || st_ref != VLP_BLK_S_OK))
+		snprintf(why, sizeof(why), "the READ of sector 0 as a list of three descriptors %s",
+			 answered ? "did not answer VIRTIO_BLK_S_OK" : "was not used");
+	if (!err && why[0]) {
+		ex_not_run(x, XR_PACKED_INDIRECT, "%s", why);
+	} else if (!err && !(err = ex_read_as(x, vqs, segs, PX_NDESC, true, got, &st, &answered))) {
+		if (!vlp_rx_same_answer(ref, got, VLP_BLK_SECTOR, answered, st, msg, sizeof(msg)))
+			ex_fail(x, XR_PACKED_INDIRECT, VLP_SEV_ERROR, chk_at_queue(&x->r, 0),
+				"queue 0: READ of sector 0 through an indirect table of 3 descriptors (one ring slot with VIRTQ_DESC_F_INDIRECT): %s",
+				msg);
+		ex_ran(x, XR_PACKED_INDIRECT);
+	}
+	cerr = ex_session_close(x, vqs);
+	return err ? err : cerr;
+}
+
 int ex_packed(struct ex *x)
 {
 	struct px p = { .x = x };
@@ -694,5 +752,7 @@ int ex_packed(struct ex *x)
 	free(p.after);
 	if (!err && !cerr && !why[0])
 		err = desc_events(x, words);
+	if (!err && !cerr && !why[0])
+		err = indirect_session(x, words);
 	return err ? err : cerr;
 }

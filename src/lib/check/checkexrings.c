@@ -655,10 +655,8 @@ static size_t writable_bytes(const struct vlp_vq_seg *segs, unsigned n, const st
 	return at;
 }
 
-/* One READ of sector 0 made as segs (indirect: through a table), waited
- * for: its data (RX_DATA bytes) and status, *answered when it came back. */
-static int read_as(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs, unsigned n,
-		   bool indirect, uint8_t data[RX_DATA], uint8_t *status, bool *answered)
+int ex_read_as(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs, unsigned n,
+	       bool indirect, uint8_t data[RX_DATA], uint8_t *status, bool *answered)
 {
 	struct vlp_vq_used u;
 	uint8_t flat[RX_DATA + 1] = { 0 };
@@ -961,7 +959,7 @@ int ex_rings_layouts(struct ex *x)
 		goto out;
 	/* The usual arrangement: header, data, status. */
 	seen = vlp_vqs_info(vqs, 0)->used_idx;
-	err = read_as(x, vqs, usual, 3, false, ref, &st_ref, &answered);
+	err = ex_read_as(x, vqs, usual, 3, false, ref, &st_ref, &answered);
 	if (err)
 		goto out;
 	if (!answered || st_ref != VLP_BLK_S_OK) {
@@ -992,7 +990,7 @@ int ex_rings_layouts(struct ex *x)
 		    { true, fill + 100, RX_DATA + 1 - 100, RX_DATA + 1 - 100 } } },
 	};
 	for (size_t i = 0; i < VLP_ARRAY_SIZE(layouts); i++) {
-		err = read_as(x, vqs, layouts[i].segs, layouts[i].n, false, got, &st, &answered);
+		err = ex_read_as(x, vqs, layouts[i].segs, layouts[i].n, false, got, &st, &answered);
 		if (err)
 			goto out;
 		if (!vlp_rx_same_answer(ref, got, RX_DATA, answered, st, msg, sizeof(msg))) {
@@ -1004,7 +1002,7 @@ int ex_rings_layouts(struct ex *x)
 	ex_ran(x, XR_ANY_LAYOUT);
 	if (indirect) {
 		/* 2.7.5.3.2: the same READ through an indirect table. */
-		err = read_as(x, vqs, usual, 3, true, got, &st, &answered);
+		err = ex_read_as(x, vqs, usual, 3, true, got, &st, &answered);
 		if (err)
 			goto out;
 		if (!vlp_rx_same_answer(ref, got, RX_DATA, answered, st, msg, sizeof(msg)))

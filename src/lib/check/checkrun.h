@@ -198,6 +198,7 @@ enum ex_row {
 	XR_PACKED_NOTIFY_OFF,
 	XR_PACKED_DESC_QUIET,
 	XR_PACKED_DESC_EVENT,
+	XR_PACKED_INDIRECT,
 	XR_IN_ORDER,
 	XR_COUNT
 };
@@ -281,6 +282,11 @@ int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned ve
  * entries of older chains on the way: *got false when it did not come. */
 int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigned timeout_ms,
 	     struct vlp_vq_used *u, bool *got);
+/* One block READ on queue 0 made as segs (indirect: through a table, on
+ * a split or a packed ring), waited for: its VLP_BLK_SECTOR data bytes
+ * and status, *answered when it came back. */
+int ex_read_as(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg *segs, unsigned n,
+	       bool indirect, uint8_t data[VLP_BLK_SECTOR], uint8_t *status, bool *answered);
 
 /* One harmless request of a device type (checkexercise.c): a chain on
  * queue q, named as notes name it.  segs may point into hdr: not copied. */
