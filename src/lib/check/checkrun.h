@@ -186,7 +186,8 @@ enum ex_row {
 	XR_CONFIG_GENERATION,
 	/* malformed chains (checkexhostile.c, --hostile) */
 	XR_HOSTILE,
-	/* packed rings and IN_ORDER (checkexpacked.c) */
+	/* packed rings and IN_ORDER (checkexpacked.c): together, from
+	 * XR_PACKED_USED_ID to XR_IN_ORDER (packed_not_run_but) */
 	XR_PACKED_USED_ID,
 	XR_PACKED_USED_FLAGS,
 	XR_PACKED_USED_LEN,
