@@ -323,7 +323,8 @@ static const struct check_row checks[] = {
 	    "If DRIVER_OK is set, after it sets DEVICE_NEEDS_RESET, the device MUST send a device configuration change notification to the driver." },
 	  NULL },
 	/* exercise: rings (checkexrings.c): block reads of sectors 0.., their
-	 * device-writable buffers filled with a pattern first. */
+	 * device-writable buffers filled with a pattern first (the layout and
+	 * indirect checks: a SCSI TEST UNIT READY too). */
 	{ { "exercise-used-id", "2.7.8", E, X, "queue",
 	    "id indicates the head entry of the descriptor chain describing the buffer (this matches an entry placed in the available ring by the guest earlier). (The used ring's definition: no MUST sentence states it.)" },
 	  NULL },

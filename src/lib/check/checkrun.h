@@ -2,8 +2,12 @@
 /* The conformance checker's private header: what its files share.  The
  * files sit in floors, each calling only those below it:
  *   checkexercise.c the exercise checks' requests and run (--check --exercise)
+ *   checkexhostile.c --hostile's malformed chains
  *   checkexpacked.c the exercise checks on packed rings and IN_ORDER
- *   checkextypes.c the exercise checks per device type, DEVICE_NEEDS_RESET
+ *   checkexrings.c the ring, notification, layout and EVENT_IDX checks
+ *   checkexcfg.c   --watch-config (config_generation under a change)
+ *   checkextypes.c the exercise checks per device type, DEVICE_NEEDS_RESET,
+ *                  and the driver's session the others open
  *   checkexregs.c  the exercise checks on registers, their verdicts
  *   checkactive.c  the active checks (--check --active's writes)
  *   check.c        the check registry (rows with sections and sentences)
