@@ -103,7 +103,7 @@ keys Tab Tab Tab
 wait_for ">Features"
 shows "Tab cycles back to features" ">Features"
 keys '?'
-wait_for "virtio-lspci --top: keys"
+wait_for "capability and BAR map"
 shows "? shows the help" "PgUp, PgDn" "capability and BAR map"
 keys x
 wait_gone "virtio-lspci --top: keys"
