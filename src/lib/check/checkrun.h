@@ -4,7 +4,8 @@
  *   checkexercise.c the exercise checks' requests and run (--check --exercise)
  *   checkexhostile.c --hostile's malformed chains
  *   checkexpacked.c the exercise checks on packed rings and IN_ORDER
- *   checkexrings.c the ring, notification, layout and EVENT_IDX checks
+ *   checkexlayouts.c descriptor arrangements, indirect tables, EVENT_IDX
+ *   checkexrings.c the ring and notification checks
  *   checkexcfg.c   --watch-config (config_generation under a change)
  *   checkextypes.c the exercise checks per device type, DEVICE_NEEDS_RESET,
  *                  and the driver's session the others open
@@ -283,6 +284,8 @@ int ex_rings_layouts(struct ex *x);
  * no used entry, no DEVICE_NEEDS_RESET, no notification (avail flags
  * VIRTQ_AVAIL_F_NO_INTERRUPT; a warning) and one READ that completes. */
 int ex_rings_spurious(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned vector);
+/* A split ring's used.idx, read with acquire order (2.7.8). */
+uint16_t ex_used_idx(const uint8_t *used);
 /* Waits up to timeout_ms for the used entry of chain id, taking the
  * entries of older chains on the way: *got false when it did not come. */
 int ex_await(struct ex *x, struct vlp_vqs *vqs, unsigned q, unsigned id, unsigned timeout_ms,
