@@ -204,6 +204,10 @@ while kill -0 "$qpid" 2>/dev/null; do
 done
 if ((timed_out)); then
 	kill "$qpid" 2>/dev/null || true
+	# A QEMU whose main loop is stuck (a device spinning with the global
+	# lock held) never handles SIGTERM: killed outright after 5 s.
+	for _ in $(seq 25); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.2; done
+	kill -9 "$qpid" 2>/dev/null || true
 fi
 wait "$qpid" 2>/dev/null || true
 qpid=
