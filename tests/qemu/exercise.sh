@@ -349,6 +349,10 @@ for p in "an address outside guest RAM" "VIRTQ_DESC_F_INDIRECT inside"; do
 done
 check "scsi hostile: the chain longer than the queue: used len 210 for 108 writable bytes ($(hmsg "a chain longer" | sed 's/.*: //'))" \
 	grep -q 'used len 210)' <<<"$(hmsg "a chain longer")"
+# - the read-only virtio-blk (packed=on) gets no --hostile here: its packed lists wedge
+#   QEMU 7.2 (virtio_queue_packed_empty_rcu ignores a broken device, and
+#   virtio_blk_handle_vq spins with the global lock held; measured by hand: QMP dead, only
+#   SIGKILL ends it). make qemu-vhost-user sends them to faulty-blk --packed.
 # - virtio-net: no harmless request (a transmit puts a frame on the network): not run.
 check "net hostile: not run, saying why" \
 	jq -e '.devices[0].not_checked[] | select(.check == "exercise-hostile") | .reason | test("harmless request")' \

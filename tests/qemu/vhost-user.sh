@@ -208,6 +208,19 @@ for r in entropy-bytes before-driver-ok notify-used no-vector-no-irq; do made_pa
 check "rng-no-entropy: the back-end applied it ($(count_of rng-no-entropy no-entropy))" \
 	[ "$(count_of rng-no-entropy no-entropy)" -ge 1 ]
 made_passed rng-no-entropy notify-used
+# --hostile on a packed ring (faulty-blk --packed, QEMU's packed=on): the five lists
+# (2.8.17, 2.8.19) each sent in a session of its own and what the back-end did noted;
+# faulty-blk stops the queue on those it cannot follow (the address outside RAM, INDIRECT
+# in a table or in a list) and serves the run-on list (its next slot, never made
+# available, reads as an empty buffer) and the zero-length buffer.
+pk() { sect packed-clean+x exercise | sed -n 2p | jq -r '.devices[0].findings[] | select(.check == "exercise-hostile") | .message' | grep "$1"; }
+check "packed-clean+x --hostile: five lists on a packed ring noted ($(pk '^on a packed ring' | wc -l))" \
+	[ "$(pk '^on a packed ring' | wc -l)" = 5 ]
+check "packed-clean+x --hostile: INDIRECT inside a packed indirect table: nothing used, no reset asked" \
+	grep -q 'nothing used; device_status 0x0f;' <<<"$(pk '^on a packed ring, VIRTQ_DESC_F_INDIRECT inside')"
+check "packed-clean+x --hostile: the run-on list served (slot 0 used)" \
+	grep -q 'slot 0 used (used len 513)' <<<"$(pk '^on a packed ring, a list that runs on')"
+check "packed-clean+x --hostile: a READ works again after the reset" grep -q 'works again' <<<"$(pk 'after the malformed')"
 # --hostile on a virtio-rng that is not QEMU's: the same chains as on QEMU's (built from
 # the entropy request, split 32 + 32); the loop is left unused (faulty-blk stops the
 # queue), and an entropy request works again after the reset.

@@ -27,7 +27,19 @@
 #define H_LONG_QSIZE 16u
 #define H_LONG_MAX (H_LONG_QSIZE + 1)
 
-enum h_input { H_LOOP, H_NEXT_RANGE, H_ZERO_LEN, H_OUTSIDE, H_NESTED, H_LONG, H_DISABLED, H_COUNT };
+enum h_input {
+	H_LOOP,
+	H_NEXT_RANGE,
+	H_ZERO_LEN,
+	H_OUTSIDE,
+	H_NESTED,
+	H_LONG,
+	H_DISABLED,
+	/* packed rings only (2.8.17, 2.8.19) */
+	H_RUN_ON,
+	H_INDIRECT_IN_LIST,
+	H_COUNT
+};
 static const char *const h_names[H_COUNT] = {
 	[H_LOOP] = "a descriptor loop (the last descriptor's next is the head)",
 	[H_NEXT_RANGE] = "next out of range (the last descriptor's next is Queue Size)",
@@ -36,14 +48,27 @@ static const char *const h_names[H_COUNT] = {
 	[H_NESTED] = "VIRTQ_DESC_F_INDIRECT inside an indirect table",
 	[H_LONG] = "a chain longer than the queue (Queue Size + 1 descriptors, indirect)",
 	[H_DISABLED] = "on a queue the driver disabled (queue_enable written 0)",
+	[H_RUN_ON] = "a list that runs on (NEXT on its last descriptor, into slots never made available)",
+	[H_INDIRECT_IN_LIST] = "VIRTQ_DESC_F_INDIRECT on the second descriptor of a list linked by NEXT",
 };
+/* What each ring gets: split, every input but the packed ones; packed
+ * (where VIRTIO_F_RING_PACKED is offered), the list's malformations. */
+static const enum h_input split_inputs[] = { H_LOOP,   H_NEXT_RANGE, H_ZERO_LEN, H_OUTSIDE,
+					     H_NESTED, H_LONG,       H_DISABLED };
+static const enum h_input packed_inputs[] = { H_RUN_ON, H_ZERO_LEN, H_OUTSIDE, H_NESTED,
+					      H_INDIRECT_IN_LIST };
 
-/* The input as notes name it: the disabled queue's names the request. */
-static const char *h_name(const struct ex_request *req, enum h_input in, char *buf, size_t len)
+/* The input as notes name it: the disabled queue's names the request; on
+ * a packed ring, says so. */
+static const char *h_name(const struct ex_request *req, enum h_input in, bool packed, char *buf,
+			  size_t len)
 {
-	if (in != H_DISABLED)
+	if (in == H_DISABLED)
+		snprintf(buf, len, "%s %s", req->name, h_names[in]);
+	else if (packed)
+		snprintf(buf, len, "on a packed ring, %s", h_names[in]);
+	else
 		return h_names[in];
-	snprintf(buf, len, "%s %s", req->name, h_names[in]);
 	return buf;
 }
 
@@ -105,9 +130,11 @@ static bool long_layout(const struct ex_request *req, unsigned n, size_t table_b
 	return off <= VLP_VQ_BUF_MAX;
 }
 
-static void put_desc(uint8_t *d, unsigned row, uint64_t v)
+/* A field of a descriptor d as table lays it out (split, 2.7.5; packed,
+ * 2.8.13). */
+static void put_field(uint8_t *d, const struct vlp_field_table *t, unsigned row, uint64_t v)
 {
-	const struct vlp_field *f = &vlp_split_desc_table()->fields[row];
+	const struct vlp_field *f = &t->fields[row];
 	uint8_t le[8] = { 0 };
 
 	for (unsigned i = 0; i < f->width; i++)
@@ -115,9 +142,19 @@ static void put_desc(uint8_t *d, unsigned row, uint64_t v)
 	memcpy(d + f->offset, le, f->width);
 }
 
+static uint64_t get_field(const uint8_t *d, const struct vlp_field_table *t, unsigned row)
+{
+	return vlp_field_read_mem(&t->fields[row], d);
+}
+
+static void put_desc(uint8_t *d, unsigned row, uint64_t v)
+{
+	put_field(d, vlp_split_desc_table(), row, v);
+}
+
 static uint64_t get_desc(const uint8_t *d, unsigned row)
 {
-	return vlp_field_read_mem(&vlp_split_desc_table()->fields[row], d);
+	return get_field(d, vlp_split_desc_table(), row);
 }
 
 /* 2.7.5.3.1: "A driver MUST NOT create a descriptor chain longer than the
@@ -179,8 +216,11 @@ static int send(struct ex *x, const struct ex_request *req, struct vlp_vqs *vqs,
 	struct vlp_vq_seg segs[3];
 	unsigned nsegs = h_chain(req, segs), q = req->q;
 	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
-	const struct vlp_field_table *dt = vlp_split_desc_table();
+	const bool packed = info->format == VLP_RING_PACKED;
+	const struct vlp_field_table *dt = vlp_split_desc_table(), *pt = vlp_packed_desc_table();
 	uint8_t *desc = vlp_vqs_area(vqs, q, VLP_VQ_DESC);
+	/* packed: the list's first slot (a fresh ring per input) */
+	const unsigned first = vlp_vqs_next_used(vqs, q) & VLP_OFF_WRAP_SLOT;
 	struct vlp_notify nt;
 	unsigned id;
 	int err;
@@ -199,8 +239,27 @@ static int send(struct ex *x, const struct ex_request *req, struct vlp_vqs *vqs,
 		/* the table of an indirect chain is in its buffer */
 		uint32_t len;
 		uint8_t *table = (uint8_t *)(uintptr_t)vlp_vqs_buf(vqs, q, id, &len);
+		const struct vlp_field_table *t = packed ? pt : dt;
 
-		put_desc(table, VLP_DESC_FLAGS, get_desc(table, VLP_DESC_FLAGS) | VLP_DESC_F_INDIRECT);
+		put_field(table, t, packed ? VLP_PDESC_FLAGS : VLP_DESC_FLAGS,
+			  get_field(table, t, packed ? VLP_PDESC_FLAGS : VLP_DESC_FLAGS) |
+				  VLP_DESC_F_INDIRECT);
+	} else if (packed) {
+		/* the list in the slots after first (2.8.6); the first's
+		 * flags are held back, the others' written */
+		uint8_t *second = desc + (size_t)pt->size * ((first + 1) % info->size);
+		uint8_t *last = desc + (size_t)pt->size * ((first + nsegs - 1) % info->size);
+
+		if (in == H_RUN_ON)
+			put_field(last, pt, VLP_PDESC_FLAGS,
+				  get_field(last, pt, VLP_PDESC_FLAGS) | VLP_DESC_F_NEXT);
+		else if (in == H_INDIRECT_IN_LIST)
+			put_field(second, pt, VLP_PDESC_FLAGS,
+				  get_field(second, pt, VLP_PDESC_FLAGS) | VLP_DESC_F_INDIRECT);
+		else if (in == H_ZERO_LEN)
+			put_field(second, pt, VLP_PDESC_LEN, 0);
+		else
+			put_field(second, pt, VLP_PDESC_ADDR, H_OUTSIDE_RAM);
 	} else if (in == H_LONG && indirect) {
 		long_table(vqs, req, id);
 	} else if (in != H_DISABLED && in != H_NESTED && in != H_LONG) {
@@ -221,34 +280,83 @@ static int send(struct ex *x, const struct ex_request *req, struct vlp_vqs *vqs,
 			put_desc(second, VLP_DESC_ADDR, H_OUTSIDE_RAM);
 		}
 	}
-	/* Releasing publishes avail.idx with release order: the broken
-	 * descriptors are seen before it (2.7.13.3). */
+	/* Releasing publishes avail.idx (packed: the first flags) with
+	 * release order: the broken descriptors are seen before it
+	 * (2.7.13.3, 2.8.21). */
 	if ((err = vlp_vqs_hold(x->r.ctx, vqs, q, false)))
 		return err;
 	return vlp_vqs_kick(x->r.ctx, vqs, q, &nt);
 }
 
-/* One input: what the device did (a note), 2.1.2 where it applies. */
-static int one(struct ex *x, const struct ex_request *req, enum h_input in, bool indirect)
+/* Where a returned chain shows: split, used.idx past seen; packed, the
+ * list's first slot with AVAIL and USED both equal to the wrap counter
+ * (2.8.1), its used descriptor going there (2.8.6). */
+struct h_ring {
+	bool packed;
+	const uint8_t *used, *desc;
+	uint16_t seen;
+	unsigned size, slot;
+	bool wrap;
+};
+
+static struct h_ring h_ring_of(struct vlp_vqs *vqs, unsigned q)
 {
+	const struct vlp_vq_info *info = vlp_vqs_info(vqs, q);
+	uint16_t next = vlp_vqs_next_used(vqs, q);
+
+	return (struct h_ring){ .packed = info->format == VLP_RING_PACKED,
+				.used = vlp_vqs_area(vqs, q, VLP_VQ_DEVICE),
+				.desc = vlp_vqs_area(vqs, q, VLP_VQ_DESC),
+				.seen = ex_used_idx(vlp_vqs_area(vqs, q, VLP_VQ_DEVICE)),
+				.size = info->size,
+				.slot = next & VLP_OFF_WRAP_SLOT,
+				.wrap = next & VLP_OFF_WRAP_WRAP };
+}
+
+/* Whether the chain came back, and its used len. */
+static bool h_returned(const struct h_ring *r, uint64_t *len)
+{
+	if (r->packed) {
+		const struct vlp_field_table *pt = vlp_packed_desc_table();
+		const uint8_t *d = r->desc + (size_t)pt->size * r->slot;
+		uint64_t flags;
+
+		/* the flags first, then (acquire) what they cover (2.8.21) */
+		flags = get_field(d, pt, VLP_PDESC_FLAGS);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		*len = get_field(d, pt, VLP_PDESC_LEN);
+		return !!(flags & VLP_DESC_F_AVAIL) == r->wrap &&
+		       !!(flags & VLP_DESC_F_USED) == r->wrap;
+	}
 	const struct vlp_field *ring = &vlp_used_table()->fields[VLP_USED_RING];
-	const struct vlp_field *used_idx = &vlp_used_table()->fields[VLP_USED_IDX];
+	/* used.idx first (acquire), then the entry it covers */
+	bool moved = ex_used_idx(r->used) != r->seen;
+
+	*len = vlp_field_read_mem(&vlp_used_elem_table()->fields[VLP_USED_ELEM_LEN],
+				  r->used + ring->offset + (size_t)ring->width * (r->seen % r->size));
+	return moved;
+}
+
+/* One input: what the device did (a note), 2.1.2 where it applies. */
+static int one(struct ex *x, const struct ex_request *req, enum h_input in, bool indirect, bool packed)
+{
 	struct vlp_vqs *vqs = NULL;
 	struct vlp_extype_verdict v;
 	uint32_t words[VLP_FEATURE_WORDS];
-	const uint8_t *used;
-	uint64_t status = 0;
+	struct h_ring ring;
+	uint64_t status = 0, len = 0;
 	uint32_t w;
-	uint16_t seen, idx;
 	unsigned head = 0, q = req->q;
-	bool pending_before;
+	bool pending_before, returned = false;
 	char why[160], namebuf[160], what[64] = "nothing used";
-	const char *name = h_name(req, in, namebuf, sizeof(namebuf));
+	const char *name = h_name(req, in, packed, namebuf, sizeof(namebuf));
 	int err, cerr;
 
 	memcpy(words, x->set, sizeof(words));
 	if (in == H_NESTED || in == H_LONG)
 		words[0] |= 1u << VLP_F_INDIRECT_DESC;
+	if (packed)
+		words[VLP_F_RING_PACKED / 32] |= 1u << (VLP_F_RING_PACKED % 32);
 	if (in == H_LONG) {
 		struct h_piece p[H_LONG_MAX];
 		uint64_t max;
@@ -272,8 +380,10 @@ static int one(struct ex *x, const struct ex_request *req, enum h_input in, bool
 	}
 	err = ex_session_open(x, words, q, VLP_NO_VECTOR, &vqs, why, sizeof(why));
 	x->session_qsize = 0;
-	if (!err && !why[0] && !vlp_vqs_info(vqs, q))
-		snprintf(why, sizeof(why), "queue %u is not available (queue_size 0)", q);
+	if (!err && !why[0] &&
+	    (!vlp_vqs_info(vqs, q) || (vlp_vqs_info(vqs, q)->format == VLP_RING_PACKED) != packed))
+		snprintf(why, sizeof(why), "queue %u is not available (queue_size 0) or not a %s ring",
+			 q, packed ? "packed" : "split");
 	if (err || why[0]) {
 		if (!err)
 			ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, q),
@@ -286,8 +396,7 @@ static int one(struct ex *x, const struct ex_request *req, enum h_input in, bool
 	if (x->msix && (err = ex_pba_word(x, 0, &w)))
 		goto out;
 	pending_before = !x->msix || (w & 1);
-	used = vlp_vqs_area(vqs, q, VLP_VQ_DEVICE);
-	seen = (uint16_t)vlp_field_read_mem(used_idx, used);
+	ring = h_ring_of(vqs, q);
 	if ((err = send(x, req, vqs, in, indirect, &head)))
 		goto out;
 	for (unsigned ms = 0; ms < H_WAIT_MS; ms += 10) {
@@ -295,20 +404,19 @@ static int one(struct ex *x, const struct ex_request *req, enum h_input in, bool
 		if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)))
 			goto out;
 		/* Decided: the device asked for a reset, or returned the chain. */
-		if ((status & S_NEEDS_RESET) || (uint16_t)vlp_field_read_mem(used_idx, used) != seen)
+		if ((status & S_NEEDS_RESET) || h_returned(&ring, &len))
 			break;
 	}
 	ex_sleep_ms(PENDING_MS);
 	if ((err = ex_common_read(x, VLP_COMMON_DEVICE_STATUS, 0, &status)) ||
 	    (x->msix && (err = ex_pba_word(x, 0, &w))))
 		goto out;
-	idx = (uint16_t)vlp_field_read_mem(used_idx, used);
-	if (idx != seen) {
-		const uint8_t *e = used + ring->offset +
-				   (size_t)ring->width * (seen % vlp_vqs_info(vqs, q)->size);
-		int at = snprintf(
-			what, sizeof(what), "used.idx moved (used len %" PRIu64,
-			vlp_field_read_mem(&vlp_used_elem_table()->fields[VLP_USED_ELEM_LEN], e));
+	returned = h_returned(&ring, &len);
+	if (returned) {
+		int at = ring.packed ? snprintf(what, sizeof(what),
+						"slot %u used (used len %" PRIu64, ring.slot, len)
+				     : snprintf(what, sizeof(what),
+						"used.idx moved (used len %" PRIu64, len);
 
 		if (in == H_LONG && indirect && req->type == VLP_ID_BLOCK && at > 0 &&
 		    (size_t)at < sizeof(what))
@@ -391,7 +499,9 @@ int ex_hostile(struct ex *x)
 	} else if (x->unresponsive) {
 		ex_not_run(x, XR_HOSTILE, "%s", EX_UNRESPONSIVE);
 	} else {
-		for (unsigned in = 0; in < H_COUNT && !err; in++) {
+		for (size_t i = 0; i < VLP_ARRAY_SIZE(split_inputs) && !err; i++) {
+			enum h_input in = split_inputs[i];
+
 			if (in == H_NESTED && !indirect)
 				continue;
 			if (in == H_LONG && !indirect) {
@@ -399,11 +509,18 @@ int ex_hostile(struct ex *x)
 				 * the table: Queue Size. */
 				ex_fail(x, XR_HOSTILE, VLP_SEV_INFO, chk_at_queue(&x->r, req.q),
 					"%s: not sent: VIRTIO_F_INDIRECT_DESC not offered, and a direct chain cannot be longer than the descriptor table",
-					h_name(&req, (enum h_input)in, namebuf, sizeof(namebuf)));
+					h_name(&req, in, false, namebuf, sizeof(namebuf)));
 				continue;
 			}
-			err = one(x, &req, (enum h_input)in, indirect);
+			err = one(x, &req, in, indirect, false);
 		}
+		/* 2.8.17, 2.8.19: the list's malformations, where packed rings
+		 * are offered */
+		for (size_t i = 0; vlp_feature_on(x->offered, VLP_F_RING_PACKED) &&
+				   i < VLP_ARRAY_SIZE(packed_inputs) && !err;
+		     i++)
+			if (packed_inputs[i] != H_NESTED || indirect)
+				err = one(x, &req, packed_inputs[i], indirect, true);
 		if (!err)
 			err = works_again(x, &req);
 		sent = true;

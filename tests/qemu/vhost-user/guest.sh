@@ -148,7 +148,10 @@ while read -r slot name; do
 			sleep 0.1
 			i=$((i + 1))
 		done
-		if [ -e "/tmp/unbind.$slot" ]; then
+		if [ -e "/tmp/unbind.$slot" ] && [ "$name" = packed-clean+x ]; then
+			# the packed clean back-end: --hostile's lists on a packed ring too
+			exercise "$name" "$slot" exercise --hostile
+		elif [ -e "/tmp/unbind.$slot" ]; then
 			exercise "$name" "$slot"
 		else
 			echo "the unbind did not end within 3 s" >/tmp/u
