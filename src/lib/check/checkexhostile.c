@@ -3,8 +3,10 @@
  * type's harmless request (ex_request_of: a virtio-blk READ, an entropy
  * request, a line on a console's transmitq, a SCSI TEST UNIT READY), each
  * in a driver's session of its own (ex_session_open: the configuration
- * change event on vector 0, masked, so a notification is its pending bit).
- * The spec says what a driver must not do (2.7.5.2, 2.7.5.3.1, 4.1.4.3.2),
+ * change event on vector 0, masked, so a notification is its pending bit);
+ * where VIRTIO_F_RING_PACKED is offered, broken lists on a packed ring too.
+ * The spec says what a driver must not do (2.7.5.2, 2.7.5.3.1, 4.1.4.3.2,
+ * 2.8.17, 2.8.19),
  * not what a device does with it: what happened is a note
  * (exercise-hostile); a device that set DEVICE_NEEDS_RESET with DRIVER_OK
  * must have notified (2.1.2, exercise-needs-reset); after the reset the
