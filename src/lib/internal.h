@@ -619,6 +619,14 @@ unsigned vlp_ring_field_offset(const struct vlp_field_table *table, const struct
 /* Reads a field (width 1, 2, 4 or 8, little-endian) from the bytes of a
  * structure that starts at base (the caller has read the bytes it spans). */
 uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base);
+/* Writes it there, little-endian in its width. */
+void vlp_field_write_mem(const struct vlp_field *field, uint8_t *base, uint64_t v);
+/* 2.8.1: a packed descriptor is used when its AVAIL and USED flags both
+ * equal the ring's wrap counter. */
+static inline bool vlp_packed_desc_used(uint16_t flags, bool wrap)
+{
+	return !(flags & VLP_DESC_F_AVAIL) == !wrap && !(flags & VLP_DESC_F_USED) == !wrap;
+}
 /* vlp_ring_read charged to a run's budget (ring.c; NULL: a budget of
  * VLP_RING_BUDGET_FIXED for this ring alone).  When the budget runs out the
  * ring is kept as far as it was decoded (ring->incomplete, a finding says

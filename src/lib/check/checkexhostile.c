@@ -136,12 +136,7 @@ static bool long_layout(const struct ex_request *req, unsigned n, size_t table_b
  * 2.8.13). */
 static void put_field(uint8_t *d, const struct vlp_field_table *t, unsigned row, uint64_t v)
 {
-	const struct vlp_field *f = &t->fields[row];
-	uint8_t le[8] = { 0 };
-
-	for (unsigned i = 0; i < f->width; i++)
-		le[i] = (uint8_t)(v >> (8 * i));
-	memcpy(d + f->offset, le, f->width);
+	vlp_field_write_mem(&t->fields[row], d, v);
 }
 
 static uint64_t get_field(const uint8_t *d, const struct vlp_field_table *t, unsigned row)
@@ -327,8 +322,7 @@ static bool h_returned(const struct h_ring *r, uint64_t *len)
 		flags = get_field(d, pt, VLP_PDESC_FLAGS);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		*len = get_field(d, pt, VLP_PDESC_LEN);
-		return !!(flags & VLP_DESC_F_AVAIL) == r->wrap &&
-		       !!(flags & VLP_DESC_F_USED) == r->wrap;
+		return vlp_packed_desc_used((uint16_t)flags, r->wrap);
 	}
 	const struct vlp_field *ring = &vlp_used_table()->fields[VLP_USED_RING];
 	/* used.idx first (acquire), then the entry it covers */

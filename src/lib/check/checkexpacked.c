@@ -33,12 +33,6 @@ static bool same_desc(const struct vlp_px_desc *a, const struct vlp_px_desc *b)
 	return a->addr == b->addr && a->len == b->len && a->id == b->id && a->flags == b->flags;
 }
 
-/* 2.8.1: used when AVAIL and USED both equal the wrap counter. */
-static bool marked_used(uint16_t flags, bool wrap)
-{
-	return !(flags & VLP_DESC_F_AVAIL) == !wrap && !(flags & VLP_DESC_F_USED) == !wrap;
-}
-
 static struct vlp_px_chain *chain_of(struct vlp_px_window *w, unsigned id, size_t *index)
 {
 	for (size_t c = 0; c < w->nchains; c++)
@@ -62,7 +56,7 @@ static void judge_skipped(struct vlp_px_window *w, unsigned pos, unsigned nskip,
 
 		if (same_desc(a, &w->before[s]))
 			continue;
-		if (w->in_order && marked_used(a->flags, (pos + k >= w->size) != wrap) &&
+		if (w->in_order && vlp_packed_desc_used(a->flags, (pos + k >= w->size) != wrap) &&
 		    chain_of(w, a->id, &ci))
 			vlp_ex_finding_add(
 				out, max, n, VLP_PX_OUT_OF_ORDER,
@@ -96,7 +90,7 @@ size_t vlp_px_judge(struct vlp_px_window *w, struct vlp_ex_finding *out, size_t 
 
 		if (same_desc(a, &w->before[pos]))
 			break; /* not used yet */
-		if (!marked_used(a->flags, wrap)) {
+		if (!vlp_packed_desc_used(a->flags, wrap)) {
 			vlp_ex_finding_add(
 				out, max, &n, VLP_PX_FLAGS,
 				"slot %u written (id %u flags 0x%04x len %" PRIu32

@@ -39,7 +39,7 @@ static void put_le(uint8_t *p, unsigned width, uint64_t v)
 /* A row of the structure at base, written in its width. */
 static void put(uint8_t *base, const struct vlp_field_table *t, unsigned row, uint64_t v)
 {
-	put_le(at(base, t, row), t->fields[row].width, v);
+	vlp_field_write_mem(&t->fields[row], base, v);
 }
 
 /* A row of the structure at base, read. */
@@ -671,11 +671,7 @@ int vlp_vq_reap(struct vlp_ctx *ctx, struct vlp_vq *vq, struct vlp_vq_used *out,
 	while (*n < max && vq->info.in_flight) {
 		const struct vlp_field_table *dt = vlp_packed_desc_table();
 		uint8_t *d = vlp_vq_area(vq, VLP_VQ_DESC) + dt->size * vq->next_used;
-		uint16_t flags = load16(at(d, dt, VLP_PDESC_FLAGS));
-		bool avail = flags & VLP_DESC_F_AVAIL, used = flags & VLP_DESC_F_USED;
-
-		/* 2.8.1: used when both bits equal the used wrap counter. */
-		if (avail != vq->used_wrap || used != vq->used_wrap)
+		if (!vlp_packed_desc_used(load16(at(d, dt, VLP_PDESC_FLAGS)), vq->used_wrap))
 			break;
 		uint32_t id = (uint32_t)get(d, dt, VLP_PDESC_ID);
 		unsigned skip;

@@ -222,6 +222,14 @@ uint64_t vlp_field_read_mem(const struct vlp_field *field, const uint8_t *base)
 	return v;
 }
 
+void vlp_field_write_mem(const struct vlp_field *field, uint8_t *base, uint64_t v)
+{
+	uint8_t *p = base + field->offset;
+
+	for (unsigned i = 0; i < field->width; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
 #define E VLP_SEV_ERROR
 #define W VLP_SEV_WARNING
 #define I VLP_SEV_INFO
