@@ -26,6 +26,17 @@ command -v qemu-storage-daemon >/dev/null ||
 	vlp_cant "qemu-storage-daemon is missing (Debian's qemu-system-common ships it)"
 vlp_work "$keep"
 out=$work/guest.out vlp_mark=@@VLP-VU
+# faulty-blk's refusals of what --rng cannot serve: one line each, exit 1.
+fb_refused() { # WHAT ARGS...: the back-end started with ARGS refuses, saying WHAT
+	local what=$1 msg rc ok=false
+	shift
+	msg=$("$fb" "$@" --socket-path="$work/refused.sock" 2>&1)
+	rc=$?
+	[ "$rc" = 1 ] && [ "$(wc -l <<<"$msg")" = 1 ] && grep -qF -- "$what" <<<"$msg" && ok=true
+	check "faulty-blk $*: refused, exit 1 ($msg)" "$ok"
+}
+fb_refused "--rng: one split queue" --rng --packed
+fb_refused "--fault no-entropy: needs --rng" --fault=no-entropy
 size=4M
 bytes=$((4 << 20))
 
