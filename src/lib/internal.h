@@ -743,15 +743,18 @@ enum vlp_cfggen_verdict {
 };
 enum vlp_cfggen_verdict vlp_cfggen_judge(const uint64_t *before, const uint64_t *after, size_t n,
 					 uint64_t gen_before, uint64_t gen_after, size_t *first);
+/* The largest cdb_size and sense_size (5.6.4) this tool's SCSI buffers
+ * take (the self-test's and the exercise checks'). */
+#define VLP_SCSI_CDB_MAX 64
+#define VLP_SCSI_SENSE_MAX 256
 /* A SCSI command's answer (5.6.6): returned or not, its used len, the
  * chain's writable bytes and the response header (sense_len, residual,
  * status_qualifier, status, response). */
-#define VLP_RX_SCSI_RESP_HDR 12
 struct vlp_rx_scsi_answer {
 	bool answered;
 	uint32_t used_len;
 	uint32_t writable;
-	uint8_t resp[VLP_RX_SCSI_RESP_HDR];
+	uint8_t resp[VLP_SCSI_RESP_HDR];
 };
 /* The command made another way (2.7.4.1, 2.7.5.3.2) against the first:
  * answered, used len at most its writable bytes, and the same used len

@@ -124,14 +124,14 @@ const char *ex_request_of(struct ex *x, struct ex_request *req)
 			vlp_reg_read(x->r.ctx, x->dev, x->l, &reg, NULL, 0, &cdb);
 		if (!vlp_reg_row(x->r.ctx, x->l, VLP_BLOCK_DEVICE, VLP_SCSI_SENSE_SIZE, &reg))
 			vlp_reg_read(x->r.ctx, x->dev, x->l, &reg, NULL, 0, &sense);
-		if (cdb > SCSI_CDB_MAX || sense > SCSI_SENSE_MAX)
+		if (cdb > VLP_SCSI_CDB_MAX || sense > VLP_SCSI_SENSE_MAX)
 			return "cdb_size or sense_size larger than this tool's buffers";
-		req->q = SCSI_REQUESTQ;
+		req->q = VLP_SCSI_REQUESTQ;
 		req->name = "a TEST UNIT READY to target 0";
 		vlp_selftest_scsi_lun(req->hdr, 0, 0);
-		req->segs[0] = (struct vlp_vq_seg){ false, req->hdr, SCSI_REQ_HDR + (size_t)cdb,
-						    SCSI_REQ_HDR + (size_t)cdb };
-		req->segs[1] = (struct vlp_vq_seg){ true, NULL, 0, SCSI_RESP_HDR + (size_t)sense };
+		req->segs[0] = (struct vlp_vq_seg){ false, req->hdr, VLP_SCSI_REQ_HDR + (size_t)cdb,
+						    VLP_SCSI_REQ_HDR + (size_t)cdb };
+		req->segs[1] = (struct vlp_vq_seg){ true, NULL, 0, VLP_SCSI_RESP_HDR + (size_t)sense };
 		req->nsegs = 2;
 		return NULL;
 	case VLP_ID_NET:
@@ -152,7 +152,7 @@ const char *ex_request_answered(const struct ex_request *req, const struct vlp_v
 			       ? NULL
 			       : "did not answer VIRTIO_BLK_S_OK";
 	case VLP_ID_SCSI: /* the response's response (5.6.6) */
-		return u->nsegs == req->nsegs && u->seg_data[last][SCSI_RESPONSE] == VLP_SCSI_S_OK
+		return u->nsegs == req->nsegs && u->seg_data[last][VLP_SCSI_RESP_RESPONSE] == VLP_SCSI_S_OK
 			       ? NULL
 			       : "did not answer VIRTIO_SCSI_S_OK";
 	case VLP_ID_ENTROPY: /* 5.4.6.1: one or more bytes */

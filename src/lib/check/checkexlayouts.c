@@ -280,14 +280,14 @@ static int layouts_scsi(struct ex *x)
 	const struct rx_layout layouts[] = {
 		{ "the request's header apart from its CDB",
 		  3,
-		  { { false, hdr, SCSI_REQ_HDR, SCSI_REQ_HDR },
-		    { false, hdr + SCSI_REQ_HDR, rq - SCSI_REQ_HDR, rq - SCSI_REQ_HDR },
+		  { { false, hdr, VLP_SCSI_REQ_HDR, VLP_SCSI_REQ_HDR },
+		    { false, hdr + VLP_SCSI_REQ_HDR, rq - VLP_SCSI_REQ_HDR, rq - VLP_SCSI_REQ_HDR },
 		    { true, NULL, 0, rs } } },
 		{ "the response's header apart from its sense data",
 		  3,
 		  { { false, hdr, rq, rq },
-		    { true, NULL, 0, SCSI_RESP_HDR },
-		    { true, NULL, 0, rs - SCSI_RESP_HDR } } },
+		    { true, NULL, 0, VLP_SCSI_RESP_HDR },
+		    { true, NULL, 0, rs - VLP_SCSI_RESP_HDR } } },
 		{ "the request and the response each cut inside their header (after 8 and 4 bytes)",
 		  4,
 		  { { false, hdr, 8, 8 },
@@ -306,7 +306,7 @@ static int layouts_scsi(struct ex *x)
 	if (!err && !why[0] && !(err = scsi_as(x, vqs, req.q, req.segs, req.nsegs, false, &ref)) &&
 	    ref.answered)
 		err = scsi_as(x, vqs, req.q, req.segs, req.nsegs, false, &ref);
-	if (!err && !why[0] && (!ref.answered || ref.resp[SCSI_RESPONSE] != VLP_SCSI_S_OK))
+	if (!err && !why[0] && (!ref.answered || ref.resp[VLP_SCSI_RESP_RESPONSE] != VLP_SCSI_S_OK))
 		snprintf(why, sizeof(why), "%s as request and response %s", req.name,
 			 ref.answered ? "did not answer VIRTIO_SCSI_S_OK" : "was not returned");
 	if (!err && why[0])

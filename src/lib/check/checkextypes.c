@@ -687,7 +687,7 @@ static int console_checks(struct ex *x)
 static int scsi_checks(struct ex *x)
 {
 	uint64_t sense, cdb, ws = 64, wc = 16, max_target = SCSI_TARGET_MAX;
-	uint8_t req[SCSI_REQ_HDR + SCSI_CDB_MAX] = { 0 };
+	uint8_t req[VLP_SCSI_REQ_HDR + VLP_SCSI_CDB_MAX] = { 0 };
 	struct vlp_vq_seg segs[2];
 	struct vlp_extype_verdict v;
 	struct vlp_vqs *vqs = NULL;
@@ -708,7 +708,7 @@ static int scsi_checks(struct ex *x)
 		return err;
 	vlp_extype_scsi_sizes(sense, cdb, ws, wc, &v);
 	decide(x, XR_SCSI_SIZES_RESET, &v, "device");
-	if (cdb > SCSI_CDB_MAX || sense > SCSI_SENSE_MAX) {
+	if (cdb > VLP_SCSI_CDB_MAX || sense > VLP_SCSI_SENSE_MAX) {
 		ex_not_run(x, XR_SCSI_BAD_TARGET,
 			   "cdb_size or sense_size larger than this tool's buffers");
 		return 0;
@@ -723,15 +723,15 @@ static int scsi_checks(struct ex *x)
 		/* TEST UNIT READY: the CDB all 0 */
 		vlp_selftest_scsi_lun(req, target, 0);
 		req[8] = 1;
-		segs[0] = (struct vlp_vq_seg){ false, req, SCSI_REQ_HDR + (size_t)cdb,
-					       SCSI_REQ_HDR + (size_t)cdb };
-		segs[1] = (struct vlp_vq_seg){ true, NULL, 0, SCSI_RESP_HDR + (size_t)sense };
-		err = transfer(x, vqs, SCSI_REQUESTQ, segs, 2, &u, &done);
+		segs[0] = (struct vlp_vq_seg){ false, req, VLP_SCSI_REQ_HDR + (size_t)cdb,
+					       VLP_SCSI_REQ_HDR + (size_t)cdb };
+		segs[1] = (struct vlp_vq_seg){ true, NULL, 0, VLP_SCSI_RESP_HDR + (size_t)sense };
+		err = transfer(x, vqs, VLP_SCSI_REQUESTQ, segs, 2, &u, &done);
 		if (!err && !done)
 			ex_not_run(x, XR_SCSI_BAD_TARGET, NO_ANSWER);
 		if (!err && done) {
-			vlp_extype_bad_target(target, u.seg_data[1][SCSI_RESPONSE], &v);
-			decide(x, XR_SCSI_BAD_TARGET, &v, chk_at_queue(&x->r, SCSI_REQUESTQ));
+			vlp_extype_bad_target(target, u.seg_data[1][VLP_SCSI_RESP_RESPONSE], &v);
+			decide(x, XR_SCSI_BAD_TARGET, &v, chk_at_queue(&x->r, VLP_SCSI_REQUESTQ));
 		}
 	}
 	cerr = ex_session_close(x, vqs);

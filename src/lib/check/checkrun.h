@@ -127,17 +127,6 @@ const char *check_irq_masked_pending(struct check_run *r);
 #define WIN_LENGTH 12
 #define WIN_DATA 16
 
-/* virtio-scsi's first request queue and its request and response as this
- * tool fills them (5.6.2, 5.6.6): lun[8], id, task_attr, prio, crn before
- * the CDB; sense_len, residual, status_qualifier, status, response before
- * the sense. */
-#define SCSI_REQUESTQ 2
-#define SCSI_REQ_HDR 19
-#define SCSI_RESP_HDR 12
-#define SCSI_RESPONSE 11
-#define SCSI_CDB_MAX 64
-#define SCSI_SENSE_MAX 256
-
 /* The exercise rows of the registry (check.c), in its order. */
 enum ex_row {
 	XR_RESET_STATUS,
@@ -304,7 +293,7 @@ struct ex_request {
 	const char *name;
 	struct vlp_vq_seg segs[3];
 	unsigned nsegs;
-	uint8_t hdr[SCSI_REQ_HDR + SCSI_CDB_MAX];
+	uint8_t hdr[VLP_SCSI_REQ_HDR + VLP_SCSI_CDB_MAX];
 };
 /* NULL with req filled, or why the type has none. */
 const char *ex_request_of(struct ex *x, struct ex_request *req);

@@ -42,11 +42,6 @@
 #define NET_HDR_LEN VLP_SELFTEST_NET_HDR
 #define NET_FRAME_LEN 60u
 /* 5.6 SCSI host */
-#define SCSI_REQUESTQ 2  /* the first request queue */
-#define SCSI_REQ_HDR 19  /* lun[8], id, task_attr, prio, crn */
-#define SCSI_RESP_HDR 12 /* sense_len, residual, status_qualifier, status, response */
-#define SCSI_CDB_MAX 64  /* the largest cdb_size taken from the configuration */
-#define SCSI_SENSE_MAX 256
 #define SCSI_INQUIRY_LEN 36 /* SPC standard INQUIRY data: vendor, product, revision */
 #define SCSI_TARGETS_MAX 256
 
@@ -389,11 +384,11 @@ struct scsi_answer {
 static int scsi_command(struct run *r, unsigned target, const uint8_t *cdb, size_t cdb_len,
 			size_t data_len, struct scsi_answer *a)
 {
-	uint8_t req[SCSI_REQ_HDR + SCSI_CDB_MAX];
-	size_t req_len = SCSI_REQ_HDR + r->scsi_cdb_size;
+	uint8_t req[VLP_SCSI_REQ_HDR + VLP_SCSI_CDB_MAX];
+	size_t req_len = VLP_SCSI_REQ_HDR + r->scsi_cdb_size;
 	struct vlp_vq_seg segs[3] = {
 		{ false, req, req_len, req_len },
-		{ true, NULL, 0, SCSI_RESP_HDR + r->scsi_sense_size },
+		{ true, NULL, 0, VLP_SCSI_RESP_HDR + r->scsi_sense_size },
 		{ true, NULL, 0, data_len },
 	};
 	struct vlp_vq_used u;
@@ -405,8 +400,8 @@ static int scsi_command(struct run *r, unsigned target, const uint8_t *cdb, size
 	memset(a, 0, sizeof(*a));
 	vlp_selftest_scsi_lun(req, target, 0);
 	req[8] = (uint8_t)(++r->scsi_tag); /* the command's id, little-endian */
-	memcpy(req + SCSI_REQ_HDR, cdb, cdb_len);
-	err = chain_transfer(r, SCSI_REQUESTQ, segs, data_len ? 3 : 2, &u);
+	memcpy(req + VLP_SCSI_REQ_HDR, cdb, cdb_len);
+	err = chain_transfer(r, VLP_SCSI_REQUESTQ, segs, data_len ? 3 : 2, &u);
 	if (err)
 		return err;
 	resp = u.seg_data[1];
@@ -414,7 +409,7 @@ static int scsi_command(struct run *r, unsigned target, const uint8_t *cdb, size
 	a->response = resp[11];
 	sense_len = (uint32_t)resp[0] | (uint32_t)resp[1] << 8 | (uint32_t)resp[2] << 16 |
 		    (uint32_t)resp[3] << 24;
-	sense = resp + SCSI_RESP_HDR;
+	sense = resp + VLP_SCSI_RESP_HDR;
 	/* SPC sense data: fixed (0x70/0x71) or descriptor (0x72/0x73) format */
 	if (sense_len >= 14 && (sense[0] & 0x7e) == 0x70) {
 		a->sense_key = sense[2] & 0xf;
@@ -459,10 +454,12 @@ static void test_scsi(struct run *r)
 	r->scsi_cdb_size = 32; /* 5.6.4: the defaults */
 	r->scsi_sense_size = 96;
 	if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_DEVICE, VLP_SCSI_CDB_SIZE, &reg) == 0 &&
-	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 6 && v <= SCSI_CDB_MAX)
+	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 6 &&
+	    v <= VLP_SCSI_CDB_MAX)
 		r->scsi_cdb_size = (unsigned)v;
 	if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_DEVICE, VLP_SCSI_SENSE_SIZE, &reg) == 0 &&
-	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 14 && v <= SCSI_SENSE_MAX)
+	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 14 &&
+	    v <= VLP_SCSI_SENSE_MAX)
 		r->scsi_sense_size = (unsigned)v;
 	if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_DEVICE, VLP_SCSI_MAX_TARGET, &reg) ||
 	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &max_target)) {

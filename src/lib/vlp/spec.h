@@ -247,6 +247,14 @@ enum vlp_blk_status {
 #define VLP_NET_CTRL_MAC 1
 #define VLP_NET_CTRL_MAC_ADDR_SET 1
 #define VLP_NET_OK 0
+/* 5.6: the first request queue; struct virtio_scsi_req_cmd before its CDB
+ * (lun[8], id, task_attr, prio, crn) and struct virtio_scsi_resp_cmd before
+ * its sense (sense_len, residual, status_qualifier, status, response), the
+ * response byte at 11 (5.6.6). */
+#define VLP_SCSI_REQUESTQ 2
+#define VLP_SCSI_REQ_HDR 19
+#define VLP_SCSI_RESP_HDR 12
+#define VLP_SCSI_RESP_RESPONSE 11
 #define VLP_SCSI_S_OK 0
 #define VLP_SCSI_S_BAD_TARGET 3
 #define VLP_SCSI_SENSE_DEFAULT 96 /* sense_size and cdb_size on reset (5.6.4) */
