@@ -188,7 +188,7 @@ _virtio_lspci()
             --access --passive --read-isr --save --stats --rings --sample
             -w --top --watch --interval
             --check --active --exercise --strict --list-checks --diff --negotiate
-            --nudge --timeout --selftest --rebind --media-writes --watch-config --hostile
+            --nudge --timeout --selftest --rebind --media-writes --config-writes --watch-config --hostile
             -i --interactive -c --command --force --dry-run -y --yes
             -v --verbose -n --numeric -x --hex -D --domain -J --json
             -o --output --textfile -h --help -V --version'

@@ -129,6 +129,7 @@ complete -c virtio-lspci -l timeout -x -a '200 1000 5000' -d 'How long --nudge p
 complete -c virtio-lspci -l selftest -d 'Drive a device without its driver: init, its type\'s test, reset'
 complete -c virtio-lspci -l rebind -d 'After --selftest or --check --exercise: bind the kernel driver again'
 complete -c virtio-lspci -l media-writes -d 'With --check --exercise: allow writes to a block device\'s medium'
+complete -c virtio-lspci -l config-writes -d 'With --check --exercise: change SCSI sense_size and cdb_size before the reset (ends QEMU vhost-scsi VMs)'
 complete -c virtio-lspci -l hostile -d 'With --check --exercise: also send malformed chains (virtio-blk, -rng, -console, -scsi)'
 complete -c virtio-lspci -l watch-config -x -a '5 10 30' -d 'With --check --exercise: keep the device DRIVER_OK SECONDS, watching its configuration'
 complete -c virtio-lspci -s v -l verbose -d 'More detail (repeat: -v, -vv, -vvv)'

@@ -45,6 +45,7 @@ enum long_only {
 	OPT_ALL_DOMAINS,
 	OPT_CONNECT,
 	OPT_MEDIA_WRITES,
+	OPT_CONFIG_WRITES,
 	OPT_WATCH_CONFIG,
 	OPT_HOSTILE,
 };
@@ -127,6 +128,10 @@ static const char usage_text[] =
 	"      --media-writes       with --check --exercise: allow writes to a block\n"
 	"                           device's medium (a read-only device must refuse one;\n"
 	"                           a sector it wrote is written back); never by default\n"
+	"      --config-writes      with --check --exercise: change the configuration\n"
+	"                           fields a driver may write (SCSI sense_size, cdb_size)\n"
+	"                           before a reset; QEMU's vhost-scsi and vhost-user-scsi\n"
+	"                           end the VM on it; never by default\n"
 	"      --watch-config=SECONDS  with --check --exercise: keep the device DRIVER_OK\n"
 	"                           that long, watching its configuration and\n"
 	"                           config_generation (change it from the host meanwhile)\n"
@@ -210,6 +215,7 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "exercise", no_argument, NULL, OPT_EXERCISE },
 	{ "media-writes", no_argument, NULL, OPT_MEDIA_WRITES },
+	{ "config-writes", no_argument, NULL, OPT_CONFIG_WRITES },
 	{ "watch-config", required_argument, NULL, OPT_WATCH_CONFIG },
 	{ "hostile", no_argument, NULL, OPT_HOSTILE },
 	{ "diff", no_argument, NULL, OPT_DIFF },
@@ -448,6 +454,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_MEDIA_WRITES:
 			o->media_writes = true;
 			break;
+		case OPT_CONFIG_WRITES:
+			o->config_writes = true;
+			break;
 		case OPT_HOSTILE:
 			o->hostile = true;
 			break;
@@ -641,6 +650,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->active = true; /* the third level of --check includes the second */
 	if (o->media_writes && !o->exercise)
 		return usage_error("%s", "--media-writes applies to --check --exercise");
+	if (o->config_writes && !o->exercise)
+		return usage_error("%s", "--config-writes applies to --check --exercise");
 	if (o->watch_config_s && !o->exercise)
 		return usage_error("%s", "--watch-config applies to --check --exercise");
 	if (o->hostile && !o->exercise)

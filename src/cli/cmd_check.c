@@ -326,6 +326,7 @@ static int exercise_run(struct vlp_ctx *ctx, const struct options *o, struct vlp
 			const struct vlp_layout *l, struct vlp_check_report *rep)
 {
 	struct vlp_exercise_opts xo = { .media_writes = o->media_writes,
+					.config_writes = o->config_writes,
 					.watch_config_ms = o->watch_config_s * 1000u,
 					.hostile = o->hostile };
 	sigset_t saved;

@@ -359,7 +359,9 @@ void vlp_extype_mac_set(const uint8_t set[6], const uint8_t after[6], uint8_t ac
 			struct vlp_extype_verdict *v);
 /* status: device_status read after the writes to emerg_wr */
 void vlp_extype_emerg_write(uint64_t status, struct vlp_extype_verdict *v);
-void vlp_extype_scsi_sizes(uint64_t sense, uint64_t cdb, uint64_t wrote_sense, uint64_t wrote_cdb,
+/* wrote: the sense_size and cdb_size read back after the driver wrote
+ * other sizes, or NULL when it wrote none (--config-writes not given) */
+void vlp_extype_scsi_sizes(uint64_t sense, uint64_t cdb, const uint64_t *wrote,
 			   struct vlp_extype_verdict *v);
 void vlp_extype_bad_target(unsigned target, uint8_t response, struct vlp_extype_verdict *v);
 /* status: device_status; config_pending: the config vector's pending bit

@@ -85,6 +85,7 @@ struct options {
 	bool force, dry_run, yes;
 	bool rebind;             /* --selftest --rebind, --check --exercise --rebind */
 	bool media_writes;       /* --check --exercise --media-writes */
+	bool config_writes;      /* --check --exercise --config-writes */
 	unsigned watch_config_s; /* --check --exercise --watch-config=SECONDS (0: none) */
 	bool hostile;            /* --check --exercise --hostile */
 	const char *commands;    /* -c: batch commands */

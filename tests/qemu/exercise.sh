@@ -159,7 +159,9 @@ t_rings+=" $t_packed exercise-in-order"
 # not an entropy device, no MSI-X (the balloon: vectors), no harmless request (balloon,
 # network: the request checks), the other types' checks; the writable virtio-blk has no
 # VIRTIO_BLK_F_RO (nothing written); the read-only one (00:0a.0) runs it with
-# --media-writes in its JSON run (without it, in its text run, it is not run).
+# --media-writes in its JSON run (without it, in its text run, it is not run); the
+# virtio-scsi's JSON run has --config-writes (its text run leaves exercise-scsi-sizes-reset
+# not run).
 notrun[rng]="exercise-config-64bit $t_blk $t_net $t_con $t_scsi $t_reset $t_rings"
 notrun[blk]="exercise-entropy-bytes exercise-blk-read-only $t_net $t_con $t_scsi $t_reset $t_packed exercise-in-order"
 notrun[blkro]="exercise-entropy-bytes $t_net $t_con $t_scsi $t_reset exercise-in-order"
@@ -240,6 +242,10 @@ check "console: exercise-console-emerg passed" passed_in console exercise-consol
 check "console: the emergency write reached the host's chardev" \
 	grep -q 'virtio-lspci --check --exercise: emergency write' "$con"
 for c in $t_scsi; do check "scsi: $c passed" passed_in scsi "$c"; done
+check "scsi without --config-writes: the sizes read after a reset, not changed, and it says why" \
+	grep -q 'NOT RUN 5.6.4.2     exercise-scsi-sizes-reset: needs --config-writes: sense_size 96 and cdb_size 32 after a reset' <(vlp_section scsi-text)
+check "--config-writes without --check --exercise: a usage error" \
+	[ "$("$tool" --check --config-writes -F "$VLP_QEMU_DIR/../data/snapshot-modern.lspci" >/dev/null 2>&1; echo $?)" = 2 ]
 # 2.7.10.2: QEMU 7.2's virtio-blk ignores kicks that make nothing new available
 # (virtio_blk_handle_vq pops nothing, so writes no used entry and does not notify).
 check "blk: exercise-spurious-kick passed" passed_in blk exercise-spurious-kick

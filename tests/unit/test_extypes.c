@@ -146,14 +146,22 @@ static void test_emerg_write(void **state)
 
 static void test_scsi(void **state)
 {
+	const uint64_t wrote[2] = { 64, 16 };
 	struct vlp_extype_verdict v;
 
 	(void)state;
-	vlp_extype_scsi_sizes(96, 32, 64, 16, &v);
+	vlp_extype_scsi_sizes(96, 32, wrote, &v);
 	assert_pass(&v);
-	vlp_extype_scsi_sizes(64, 32, 64, 16, &v); /* sense_size kept the driver's value */
+	vlp_extype_scsi_sizes(64, 32, wrote, &v); /* sense_size kept the driver's value */
 	assert_fail(&v, VLP_SEV_ERROR,
 		    "after a reset sense_size reads 64, cdb_size 32 (the driver had written 64 and 16)");
+	/* without --config-writes: wrong defaults still fail; right ones are
+	 * not a pass (nothing had changed them) */
+	vlp_extype_scsi_sizes(96, 16, NULL, &v);
+	assert_fail(&v, VLP_SEV_ERROR, "after a reset sense_size reads 96, cdb_size 16");
+	vlp_extype_scsi_sizes(96, 32, NULL, &v);
+	assert_true(v.not_run);
+	assert_non_null(strstr(v.evidence, "needs --config-writes"));
 	vlp_extype_bad_target(255, VLP_SCSI_S_BAD_TARGET, &v);
 	assert_pass(&v);
 	vlp_extype_bad_target(255, 9, &v); /* VIRTIO_SCSI_S_FAILURE */

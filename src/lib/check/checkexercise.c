@@ -482,6 +482,7 @@ int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev, const s
 			.l = l,
 			.opts = xo ? xo->vqs : NULL,
 			.media_writes = xo && xo->media_writes,
+			.config_writes = xo && xo->config_writes,
 			.watch_config_ms = xo ? xo->watch_config_ms : 0,
 			.hostile = xo && xo->hostile };
 	const char *refusal = vlp_device_write_refusal(dev);

@@ -133,6 +133,10 @@ struct vlp_exercise_opts {
 	/* block: a write to the medium (the read-only device's refusal,
 	 * 5.2.6.2; a sector the device wrote is written back) */
 	bool media_writes;
+	/* device configuration fields a driver may write, changed and
+	 * checked (5.6.4.2: SCSI sense_size and cdb_size); QEMU's vhost-scsi
+	 * and vhost-user-scsi end the VM on such a write */
+	bool config_writes;
 	/* 4.1.4.3.1: keep the device DRIVER_OK this long, its configuration
 	 * and config_generation read every 50 ms (the host changes it
 	 * meanwhile); 0: not watched */

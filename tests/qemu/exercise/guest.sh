@@ -18,6 +18,8 @@ for d in rng:03 blk:04 console:05 scsi:06 balloon:07 net:08 blkro:0a; do
 	name=${d%:*} slot=00:${d#*:}.0 writes=
 	# the read-only virtio-blk: its JSON run with the write it must refuse
 	[ "$name" = blkro ] && writes=--media-writes
+	# virtio-scsi: its JSON run changes sense_size and cdb_size before the reset
+	[ "$name" = scsi ] && writes=--config-writes
 	t0=$(uptime_cs)
 	vlp_run "$name-text" --check --exercise "$slot"
 	t1=$(uptime_cs)
