@@ -243,7 +243,7 @@ void vlp_extype_scsi_sizes(uint64_t sense, uint64_t cdb, const uint64_t *wrote,
 		snprintf(v->evidence, sizeof(v->evidence),
 			 "needs --config-writes: sense_size %u and cdb_size %u after a reset, but not "
 			 "changed before it (QEMU's vhost-scsi and vhost-user-scsi end the VM on a change)",
-			 VLP_SCSI_SENSE_DEFAULT, VLP_SCSI_CDB_DEFAULT);
+			 (unsigned)VLP_SCSI_SENSE_DEFAULT, (unsigned)VLP_SCSI_CDB_DEFAULT);
 	}
 }
 
@@ -714,11 +714,10 @@ static int scsi_checks(struct ex *x)
 
 	if ((err = ex_negotiate(x, x->set, &accepted, NULL)))
 		return err;
-	if (x->config_writes &&
-	    ((err = device_write(x, VLP_SCSI_SENSE_SIZE, wrote[0])) ||
-	     (err = device_write(x, VLP_SCSI_CDB_SIZE, wrote[1])) ||
-	     (err = device_field(x, VLP_SCSI_SENSE_SIZE, -1, &wrote[0])) ||
-	     (err = device_field(x, VLP_SCSI_CDB_SIZE, -1, &wrote[1]))))
+	if (x->config_writes && ((err = device_write(x, VLP_SCSI_SENSE_SIZE, wrote[0])) ||
+				 (err = device_write(x, VLP_SCSI_CDB_SIZE, wrote[1])) ||
+				 (err = device_field(x, VLP_SCSI_SENSE_SIZE, -1, &wrote[0])) ||
+				 (err = device_field(x, VLP_SCSI_CDB_SIZE, -1, &wrote[1]))))
 		return err;
 	if ((err = vlp_drive_reset(&x->d, NULL)) ||
 	    (err = device_field(x, VLP_SCSI_SENSE_SIZE, -1, &sense)) ||

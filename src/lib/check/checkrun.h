@@ -216,7 +216,7 @@ struct ex {
 	uint32_t pba_off;
 	uint32_t msix_ctl; /* as found */
 	bool msix_changed;
-	bool media_writes; /* block: writes to the medium allowed */
+	bool media_writes;  /* block: writes to the medium allowed */
 	bool config_writes; /* writable configuration fields changed (SCSI sizes) */
 	/* The ring checks' reads never came back: the requests after them
 	 * are not made (each would only wait out REQUEST_MS again). */
