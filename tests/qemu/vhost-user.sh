@@ -41,11 +41,12 @@ size=4M
 bytes=$((4 << 20))
 
 # slot name: 03 the clean faulty-blk (functions 1 and 2: faulty-blk --rng behind QEMU's
-# vhost-user-rng-pci, clean and with its fault), 04 qemu-storage-daemon, then one device
+# vhost-user-rng-pci, clean and with its fault; 3 and 4: faulty-blk --scsi behind
+# vhost-user-scsi-pci, the same), 04 qemu-storage-daemon, then one device
 # per fault;
 # packed-NAME: faulty-blk --packed with QEMU's packed=on (functions of slots 1d and 1e:
 # the bus has no slot left; functions 4 to 6 of 1e hold split devices).
-devices=(03.0:clean 03.1:rng-clean 03.2:rng-no-entropy 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
+devices=(03.0:clean 03.1:rng-clean 03.2:rng-no-entropy 03.3:scsi-clean 03.4:scsi-bad-target-failure 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
 	08:used-len-under 09:used-idx-skip 0a:used-flags 0b:write-readable 0c:write-desc-table
 	0d:no-notify 0e:notify-suppressed 0f:ignore-indirect 10:split-header 11:hang
 	12:complete-after-reset 13:out-of-order 14:ro-writes 15:wce-no-flush 16:config-padding
@@ -76,7 +77,7 @@ A=(-object memory-backend-memfd,id=mem,size=512M,share=on -machine memory-backen
 for d in "${devices[@]}"; do
 	slot=${d%%:*} name=${d#*:} sock=$work/vu-$slot.sock log=$work/vu-$slot.log
 	bdf=$slot fault=${name#packed-} fb_packed=()
-	fault=${fault%+x} fault=${fault#rng-}
+	fault=${fault%+x} fault=${fault#rng-} fault=${fault#scsi-}
 	[[ $bdf == *.* ]] || bdf=$slot.0
 	dev=vhost-user-blk-pci,chardev=c$slot,num-queues=1,id=vu$slot,addr=$bdf
 	if [[ $name == packed-* ]]; then
@@ -84,12 +85,15 @@ for d in "${devices[@]}"; do
 		dev+=,packed=on
 	fi
 	[[ $name == rng-* ]] && dev=vhost-user-rng-pci,chardev=c$slot,id=vu$slot,addr=$bdf
+	[[ $name == scsi-* ]] && dev=vhost-user-scsi-pci,chardev=c$slot,id=vu$slot,addr=$bdf
 	# function 0 of a slot whose other functions are devices too
 	[[ $bdf == 03.0 || $bdf == 1[de].0 ]] && dev+=,multifunction=on
 	case $name in
 	clean | packed-clean+x) "$fb" "${fb_packed[@]}" --socket-path="$sock" --size=$size --serial="fb-$slot" 2>"$log" & ;;
 	rng-clean) "$fb" --rng --socket-path="$sock" --size=$size 2>"$log" & ;;
 	rng-*) "$fb" --rng --socket-path="$sock" --size=$size --fault="$fault" 2>"$log" & ;;
+	scsi-clean) "$fb" --scsi --socket-path="$sock" --size=$size 2>"$log" & ;;
+	scsi-*) "$fb" --scsi --socket-path="$sock" --size=$size --fault="$fault" 2>"$log" & ;;
 	qsd) qemu-storage-daemon --blockdev "driver=file,node-name=f0,filename=$work/qsd.img" \
 		--export "type=vhost-user-blk,id=e0,node-name=f0,addr.type=unix,addr.path=$sock,writable=on" \
 		>"$log" 2>&1 & ;;
@@ -203,11 +207,15 @@ xids() { sect "$1" exercise | sed -n 2p | jq -r ".devices[0].findings[]? | selec
 # xnot NAME: the exercise checks NAME did not make, "check: reason" per line.
 xnot() { sect "$1" exercise | sed -n 2p | jq -r '.devices[0].not_checked[]? | "\(.check): \(.reason)"' 2>/dev/null | grep '^exercise-'; }
 rings=(notify-used used-id used-len used-idx readable-intact desc-intact notify-suppressed requests-complete used-after-reset any-layout indirect event-idx-quiet event-idx-notify spurious-kick)
-# made_passed NAME CHECK: NAME's exercise made CHECK and found nothing.
-made_passed() {
-	check "$1: exercise-$2 made and passed" \
-		bash -c "! grep -q '^exercise-$2\$' <<<'$(xids "$1" error; xids "$1" warning; xids "$1" info)' && ! grep -q '^exercise-$2:' <<<'$(xnot "$1")'"
+# made_clean NAME CHECK: NAME's exercise made CHECK (not in its not-run list) and found
+# nothing (no finding of it, whatever the severity).
+made_clean() {
+	! grep -q "^exercise-$2\(:\|\$\)" <(xids "$1" error; xids "$1" warning; xids "$1" info; xnot "$1")
 }
+# no_finding NAME PREFIX: no error or warning of NAME's exercise has an id starting PREFIX.
+no_finding() { ! grep -q "^$2" <(xids "$1" error; xids "$1" warning); }
+# made_passed NAME CHECK: the check that NAME's exercise made CHECK and found nothing.
+made_passed() { check "$1: exercise-$2 made and passed" made_clean "$1" "$2"; }
 for r in "${rings[@]}"; do made_passed clean "$r"; done
 # The block requests (checkextypes.c): the clean back-end passes those a writable device
 # makes (the read-only write needs VIRTIO_BLK_F_RO: QEMU's read-only virtio-blk passes it
@@ -219,6 +227,20 @@ for r in entropy-bytes before-driver-ok notify-used no-vector-no-irq; do made_pa
 check "rng-no-entropy: the back-end applied it ($(count_of rng-no-entropy no-entropy))" \
 	[ "$(count_of rng-no-entropy no-entropy)" -ge 1 ]
 made_passed rng-no-entropy notify-used
+# faulty-blk --scsi behind QEMU's vhost-user-scsi-pci (QEMU keeps its configuration): the
+# guest's virtio_scsi scanned it (target 0 LUN 0 found; the other targets answered
+# BAD_TARGET); the clean one passes the checks a SCSI host makes, bad-target-failure fails
+# exercise-scsi-bad-target; the sizes are only read after a reset (no --config-writes).
+check "scsi-clean: virtio_scsi's scan found LUN 0 of target 0 only ($(sect scsi-clean scan | tr '\n' ' '))" \
+	[ "$(sect scsi-clean scan | sed 's/^[0-9]*://; s/ *$//')" = "0:0:0 faulty" ]
+for r in scsi-bad-target any-layout indirect before-driver-ok notify-used no-vector-no-irq; do
+	made_passed scsi-clean "$r"
+done
+check "scsi-clean: exercise-scsi-sizes-reset not run without --config-writes" \
+	grep -q '^exercise-scsi-sizes-reset: needs --config-writes' <<<"$(xnot scsi-clean)"
+check "scsi-bad-target-failure: the back-end applied it ($(count_of scsi-bad-target-failure bad-target-failure))" \
+	[ "$(count_of scsi-bad-target-failure bad-target-failure)" -ge 1 ]
+made_passed scsi-bad-target-failure notify-used
 # --hostile on a packed ring (faulty-blk --packed, QEMU's packed=on): the five lists
 # (2.8.17, 2.8.19) each sent in a session of its own and what the back-end did noted;
 # faulty-blk stops the queue on those it cannot follow (the address outside RAM, INDIRECT
@@ -241,6 +263,11 @@ check "rng-clean --hostile: a descriptor loop: nothing used, no reset asked" \
 	grep -q ': nothing used; device_status 0x0f;' <<<"$(hmsg rng-clean "a descriptor loop")"
 check "rng-clean --hostile: an entropy request works again after the reset" \
 	grep -q 'an entropy request works again (used len 64)' <<<"$(hmsg rng-clean "after the malformed")"
+# ... and on a virtio-scsi that is not QEMU's: the TEST UNIT READY's chains on queue 2.
+check "scsi-clean --hostile: a descriptor loop: nothing used, no reset asked" \
+	grep -q ': nothing used; device_status 0x0f;' <<<"$(hmsg scsi-clean "a descriptor loop")"
+check "scsi-clean --hostile: a TEST UNIT READY works again after the reset" \
+	grep -q 'a TEST UNIT READY to target 0 works again (used len 108)' <<<"$(hmsg scsi-clean "after the malformed")"
 # The packed ring (2.8) on faulty-blk --packed: the kernel's I/O (the boot's partition
 # scan, the control write) and the exercise's packed session both through it.
 packed=(packed-used-id packed-used-flags packed-used-len packed-used-write packed-list-skip
@@ -265,7 +292,8 @@ for pair in used-id:used-id-twice used-id:used-id-not-head+x used-idx:used-idx-s
 	packed-desc-event:packed-no-notify+x packed-used-write:packed-no-write-flag+x \
 	packed-indirect:packed-ignore-indirect+x \
 	blk-flush-wce:wce-no-flush blk-read-only:ro-writes blk-get-id:get-id-unsupp \
-	blk-unsupported:unknown-ok blk-out-of-range:out-of-range-ok entropy-bytes:rng-no-entropy; do
+	blk-unsupported:unknown-ok blk-out-of-range:out-of-range-ok entropy-bytes:rng-no-entropy \
+	scsi-bad-target:scsi-bad-target-failure; do
 	r=${pair%%:*} f=${pair#*:}
 	if [ -z "$(sect "$f" exercise)" ]; then
 		seen="not run ($(sect "$f" unbind | head -n1))"
@@ -298,7 +326,7 @@ check "clean --hostile: a disabled queue: DEVICE_NEEDS_RESET (QEMU's), notified"
 	grep -q 'DEVICE_NEEDS_RESET); configuration vector pending (notified)' <<<"$(hn "a READ of sector 0 on a queue")"
 check "clean --hostile: a READ works again after the reset" grep -q 'works again' <<<"$(hn "after the malformed")"
 check "clean --hostile: exercise-needs-reset made and passed" \
-	bash -c "! grep -q '^exercise-needs-reset' <<<'$(xids clean error; xids clean warning; xnot clean)'"
+	made_clean clean needs-reset
 # Every exercise ran to its end: a fault is a finding, never the end of the run.
 for d in "${devices[@]}"; do
 	n=${d#*:}
@@ -309,7 +337,7 @@ done
 # Negative controls: what the spec allows is not reported.
 for n in used-len-under out-of-order; do
 	check "$n (allowed): no exercise-used-* finding" \
-		bash -c "! grep -q '^exercise-used-' <<<'$(xids $n error; xids $n warning)'"
+		no_finding "$n" exercise-used-
 done
 # A measured deviation of qemu-storage-daemon 7.2: a queue mapped to NO_VECTOR (4.1.5.1.2)
 # makes QEMU's vhost_virtqueue_start pass no call eventfd, and libvhost-user's notification
@@ -337,6 +365,27 @@ msg=$(timeout 30 qemu-system-x86_64 -accel tcg -machine q35,memory-backend=mem -
 	-device vhost-user-blk-pci,chardev=c0,num-queues=1,disable-legacy=on </dev/null 2>&1)
 check "no-version1 with disable-legacy=on: QEMU refuses the device ($msg)" \
 	grep -q "doesn't support modern mode" <<<"$msg"
+stop_backends
+
+# --config-writes measured on a vhost-user-scsi (a guest of its own: it ends): sense_size
+# and cdb_size written after FEATURES_OK (5.6.4 lets a driver write them) make QEMU 7.2's
+# vhost_scsi_common_set_config report "vhost-scsi does not support changing the sense
+# data and CDB sizes" and exit(1), the VM gone; hence never by default.
+sock=$work/cw.sock
+"$fb" --scsi --socket-path="$sock" --size=1M 2>"$work/cw.log" &
+pids+=($!)
+for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+cw_rc=0
+"$VLP_QEMU_DIR/run-guest.sh" --test "$VLP_QEMU_DIR/vhost-user/config-writes.sh" --unbind --timeout 120 \
+	-m 256M --add "$tool:/usr/bin/virtio-lspci" -o "$work/cw.out" -- \
+	-object memory-backend-memfd,id=mem,size=256M,share=on -machine memory-backend=mem \
+	-chardev "socket,id=cw,path=$sock" -device vhost-user-scsi-pci,chardev=cw,addr=0x3 \
+	2>"$work/cw.err" || cw_rc=$?
+check "--config-writes on QEMU's vhost-user-scsi: the VM ends (run-guest exit $cw_rc: no end marker)" [ "$cw_rc" = 125 ]
+check "--config-writes on QEMU's vhost-user-scsi: QEMU says why ($(grep -o 'vhost-scsi does not support[^;]*' "$work/cw.err" | head -n1))" \
+	grep -q 'vhost-scsi does not support changing the sense data and CDB sizes' "$work/cw.err"
+check "--config-writes on QEMU's vhost-user-scsi: the guest got as far as the tool's run" \
+	grep -q 'config-writes: virtio-lspci --check --exercise --config-writes' "$work/cw.err"
 stop_backends
 echo "$VLP_PROG: guest ran in $((SECONDS - VLP_T0))s"
 summary "$VLP_PROG"

@@ -164,7 +164,7 @@ static void test_scsi(void **state)
 	assert_non_null(strstr(v.evidence, "needs --config-writes"));
 	vlp_extype_bad_target(255, VLP_SCSI_S_BAD_TARGET, &v);
 	assert_pass(&v);
-	vlp_extype_bad_target(255, 9, &v); /* VIRTIO_SCSI_S_FAILURE */
+	vlp_extype_bad_target(255, VLP_SCSI_S_FAILURE, &v);
 	assert_fail(&v, VLP_SEV_ERROR,
 		    "absent target 255: response 9, not VIRTIO_SCSI_S_BAD_TARGET (3)");
 	vlp_extype_bad_target(255, VLP_SCSI_S_OK, &v);

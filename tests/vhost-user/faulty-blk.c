@@ -8,7 +8,7 @@
  *
  *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
  *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
- *              [--no-event-idx] [--no-indirect] [--packed] [--rng] [-v]
+ *              [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi] [-v]
  *   faulty-blk --list-faults | --print-capabilities | --help
  *
  *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
@@ -37,6 +37,14 @@
  * --rng serves a virtio-rng device instead (QEMU: -device vhost-user-rng-pci):
  * one queue of device-writable buffers, each filled with bytes (5.4.6); the
  * fault no-entropy returns them with used.len 0.
+ *
+ * --scsi serves a virtio-scsi host instead (QEMU: -device vhost-user-scsi-pci,
+ * whose configuration QEMU keeps): target 0 with LUN 0 and no medium answers
+ * TEST UNIT READY, INQUIRY and REPORT LUNS (anything else: CHECK CONDITION,
+ * ILLEGAL REQUEST); every other target VIRTIO_SCSI_S_BAD_TARGET (5.6.6.1.1);
+ * the control queue answers each request with response 0; the event queue's
+ * buffers are kept (no event ever happens).  The fault bad-target-failure
+ * answers TEST UNIT READY to an absent target with VIRTIO_SCSI_S_FAILURE.
  */
 #include <endian.h>
 #include <errno.h>
@@ -92,6 +100,7 @@ enum fault {
 	F_UNKNOWN_OK,
 	F_OUT_OF_RANGE_OK,
 	F_NO_ENTROPY,
+	F_BAD_TARGET_FAILURE,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -193,6 +202,11 @@ static const struct fault_row {
 	 * the buffer". */
 	[F_NO_ENTROPY] = {"no-entropy", "5.4.6.2",
 			  "--rng: an entropy request returned with used.len 0, nothing written"},
+	/* --scsi, 5.6.6.1.1: "VIRTIO_SCSI_S_BAD_TARGET if the request was
+	 * never processed because the target indicated by lun does not exist". */
+	[F_BAD_TARGET_FAILURE] = {"bad-target-failure", "5.6.6.1.1",
+				  "--scsi: TEST UNIT READY to an absent target answered "
+				  "VIRTIO_SCSI_S_FAILURE, not VIRTIO_SCSI_S_BAD_TARGET"},
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -251,6 +265,7 @@ static struct {
 	unsigned queues;
 	bool fault[F_COUNT], armed, read_only, event_idx_off, indirect_off, packed;
 	bool rng;            /* --rng: a vhost-user-rng device (5.4) instead */
+	bool scsi;           /* --scsi: a vhost-user-scsi host (5.6) instead */
 	uint64_t rng_state;  /* its xorshift64 generator */
 	int verbose;
 	/* the disk */
@@ -346,8 +361,9 @@ static void put_le64(uint8_t *p, uint64_t v)
 
 static uint64_t device_features(void)
 {
-	/* virtio-rng defines no feature bits (5.4.3) */
-	uint64_t f = S.rng ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
+	/* virtio-rng defines no feature bits (5.4.3); the SCSI host offers none
+	 * of its own (5.6.3) */
+	uint64_t f = S.rng || S.scsi ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
 			   : 1ull << VLP_BLK_F_SIZE_MAX | 1ull << VLP_BLK_F_SEG_MAX |
 				     1ull << VLP_BLK_F_BLK_SIZE | 1ull << VLP_BLK_F_FLUSH |
 				     1ull << VLP_BLK_F_CONFIG_WCE | 1ull << VLP_F_VERSION_1 |
@@ -777,6 +793,83 @@ static uint32_t serve_entropy(uint16_t head, struct chain *c)
 	return (uint32_t)c->wlen;
 }
 
+/* --scsi: a command on a request queue (5.6.6).  QEMU keeps the
+ * configuration of a vhost-user-scsi and ends the VM on a changed
+ * sense_size or cdb_size, so both are the defaults here. */
+static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
+{
+	uint8_t req[VLP_SCSI_REQ_HDR + VLP_SCSI_CDB_DEFAULT];
+	uint8_t resp[VLP_SCSI_RESP_HDR + VLP_SCSI_SENSE_DEFAULT] = {0};
+	uint8_t data[SCSI_INQUIRY_LEN] = {0}, *sense = resp + VLP_SCSI_RESP_HDR;
+	const uint8_t *cdb = req + VLP_SCSI_REQ_HDR, *lun = req + SCSI_REQ_LUN;
+	uint32_t dlen = 0, room, lun_nr;
+
+	if (c->rlen < sizeof(req) || c->wlen < sizeof(resp)) {
+		logf_("chain %u: no room for the command (%" PRIu64 " readable bytes) or its "
+		      "response (%" PRIu64 " writable)", head, c->rlen, c->wlen);
+		return 0;
+	}
+	chain_copy(c, false, 0, req, sizeof(req), false);
+	lun_nr = (uint32_t)(lun[2] << 8 | lun[3]) & 0x3fff; /* 5.6.6: the LUN's flat format */
+	if (lun[0] != 1 || lun[1] != 0) {
+		resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_BAD_TARGET;
+		if (cdb[0] == SCSI_TEST_UNIT_READY && on(F_BAD_TARGET_FAILURE)) {
+			applied(F_BAD_TARGET_FAILURE, "chain %u: TEST UNIT READY to absent target %u: "
+				"VIRTIO_SCSI_S_FAILURE", head, lun[1]);
+			resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_FAILURE;
+		}
+	} else if (cdb[0] == SCSI_INQUIRY) {
+		/* SPC-4 6.6.2: peripheral qualifier 3 for a LUN that is not
+		 * there; LUN 0 is of no device type (0x1f), so no upper driver
+		 * binds it.  SPC-3, response data format 2. */
+		data[0] = lun_nr ? 0x7f : 0x1f;
+		data[2] = 5;
+		data[3] = 2;
+		data[4] = SCSI_INQUIRY_LEN - 5;
+		memcpy(data + 8, "faulty  faulty-scsi     1   ", 28);
+		dlen = (uint32_t)(cdb[3] << 8 | cdb[4]);
+		dlen = dlen < SCSI_INQUIRY_LEN ? dlen : SCSI_INQUIRY_LEN;
+	} else if (cdb[0] == SCSI_REPORT_LUNS) {
+		/* SPC-4 6.33: the list's length (one 8-byte entry, LUN 0), then it */
+		data[3] = 8;
+		dlen = (uint32_t)cdb[6] << 24 | (uint32_t)cdb[7] << 16 | (uint32_t)cdb[8] << 8 | cdb[9];
+		dlen = dlen < 16 ? dlen : 16;
+	} else if (cdb[0] != SCSI_TEST_UNIT_READY || lun_nr) {
+		resp[SCSI_RESP_STATUS] = SCSI_CHECK_CONDITION;
+		sense[0] = SCSI_SENSE_FIXED;
+		sense[2] = SCSI_KEY_ILLEGAL_REQUEST;
+		sense[7] = SCSI_SENSE_FIXED_LEN - 8; /* additional sense length */
+		sense[12] = lun_nr ? SCSI_ASC_LUN_NOT_SUPPORTED : SCSI_ASC_INVALID_OPCODE;
+		put_le32(resp + SCSI_RESP_SENSE_LEN, SCSI_SENSE_FIXED_LEN);
+	}
+	room = (uint32_t)c->wlen - (uint32_t)sizeof(resp);
+	dlen = dlen < room ? dlen : room;
+	put_le32(resp + SCSI_RESP_RESIDUAL, room - dlen);
+	chain_copy(c, true, 0, resp, sizeof(resp), true);
+	chain_copy(c, true, sizeof(resp), data, dlen, true);
+	return (uint32_t)sizeof(resp) + dlen;
+}
+
+/* --scsi: a control queue request (5.6.6.2): a task management function
+ * (nothing is ever in flight: VIRTIO_SCSI_S_FUNCTION_COMPLETE, 0) or an
+ * asynchronous notification query or subscription (no event supported:
+ * event_actual 0, VIRTIO_SCSI_S_OK); the answer is all zeros either way. */
+static uint32_t serve_scsi_control(uint16_t head, struct chain *c)
+{
+	uint8_t type[4], answer[5] = {0};
+	uint32_t len;
+
+	if (c->rlen < sizeof(type) || !c->wlen) {
+		logf_("control queue: chain %u: no room for the type or the response", head);
+		return 0;
+	}
+	chain_copy(c, false, 0, type, sizeof(type), false);
+	len = type[0] == SCSI_T_TMF && !type[1] && !type[2] && !type[3] ? 1 : sizeof(answer);
+	len = len < c->wlen ? len : (uint32_t)c->wlen;
+	chain_copy(c, true, 0, answer, len, true);
+	return len;
+}
+
 /* Serves one chain; returns the used.len to report. */
 static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 {
@@ -792,6 +885,9 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	}
 	if (S.rng)
 		return serve_entropy(head, c);
+	if (S.scsi)
+		return q - S.vq == SCSI_CONTROLQ ? serve_scsi_control(head, c)
+						 : serve_scsi_cmd(head, c);
 	/* 5.2.6: a header to read and a status byte to write at the least. */
 	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
 		logf_("queue %td: chain %u: no room for the header or the status byte",
@@ -1120,6 +1216,9 @@ static void process(struct vq *q)
 	uint16_t heads[QUEUE_SIZE_MAX];
 
 	if (!q->started || !q->enabled || q->broken || !q->desc)
+		return;
+	/* --scsi: the event queue's buffers wait for events that never come */
+	if (S.scsi && q - S.vq == SCSI_EVENTQ)
 		return;
 	S.serving_packed = q->packed;
 	if (q->packed) {
@@ -1559,7 +1658,7 @@ static void usage(FILE *o)
 {
 	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
 	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
-	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng] [-v]\n"
+	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi] [-v]\n"
 	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
 	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
 	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
@@ -1567,7 +1666,9 @@ static void usage(FILE *o)
 	      "data begins with \"faulty-blk arm\" (SIGUSR2, \"faulty-blk disarm\": off again).\n"
 	      "--packed: VIRTIO_F_RING_PACKED offered; the ring faults apply to packed rings only.\n"
 	      "--rng: a vhost-user-rng device instead (QEMU: -device vhost-user-rng-pci): one\n"
-	      "queue, each request's buffers filled with bytes (fault no-entropy).\n",
+	      "queue, each request's buffers filled with bytes (fault no-entropy).\n"
+	      "--scsi: a vhost-user-scsi host instead (QEMU: -device vhost-user-scsi-pci): target\n"
+	      "0 with LUN 0 and no medium; other targets BAD_TARGET (fault bad-target-failure).\n",
 	      o);
 }
 
@@ -1638,6 +1739,7 @@ int main(int argc, char **argv)
 		{"no-indirect", no_argument, NULL, 'I'},
 		{"packed", no_argument, NULL, 'P'},
 		{"rng", no_argument, NULL, 'R'},
+		{"scsi", no_argument, NULL, 'C'},
 		{"list-faults", no_argument, NULL, 'l'},
 		{"print-capabilities", no_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -1668,6 +1770,7 @@ int main(int argc, char **argv)
 		case 'I': S.indirect_off = true; break;
 		case 'P': S.packed = true; break;
 		case 'R': S.rng = true; break;
+		case 'C': S.scsi = true; break;
 		case 'l':
 			for (unsigned f = 0; f < F_COUNT; f++)
 				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
@@ -1689,13 +1792,24 @@ int main(int argc, char **argv)
 		die("--rng: one split queue (virtio-rng's requestq); no --queues or --packed");
 	if (S.fault[F_NO_ENTROPY] && !S.rng)
 		die("--fault no-entropy: needs --rng");
+	if (S.scsi && (S.rng || S.queues != 1 || S.packed))
+		die("--scsi: one request queue, split (virtio-scsi's controlq, eventq and requestq); "
+		    "no --rng, --queues or --packed");
+	if (S.fault[F_BAD_TARGET_FAILURE] && !S.scsi)
+		die("--fault bad-target-failure: needs --scsi");
+	if (S.scsi)
+		S.queues = VLP_SCSI_REQUESTQ + 1;
 	S.rng_state = 0x9e3779b97f4a7c15ull;
 	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (S.disk == MAP_FAILED)
 		die("cannot allocate %" PRIu64 " bytes for the disk", S.size);
 	fill_pattern();
 	S.features = device_features();
-	S.protocol = 1ull << VU_PF_MQ | 1ull << VU_PF_REPLY_ACK | 1ull << VU_PF_CONFIG;
+	S.protocol = 1ull << VU_PF_MQ | 1ull << VU_PF_REPLY_ACK;
+	/* QEMU's vhost-user-rng and -scsi keep the configuration themselves (and
+	 * warn of a back-end offering it) */
+	if (!S.rng && !S.scsi)
+		S.protocol |= 1ull << VU_PF_CONFIG;
 	fill_config();
 	for (unsigned i = 0; i < MAX_QUEUES; i++)
 		S.vq[i].kick = S.vq[i].call = S.vq[i].err = -1;

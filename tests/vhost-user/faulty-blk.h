@@ -105,6 +105,44 @@ enum blk_config_offset {
 	BLK_CFG_SIZE = 256,     /* the buffer GET_CONFIG answers from */
 };
 
+/* --scsi (5.6): the queues before the first request queue, the offsets in
+ * struct virtio_scsi_req_cmd (lun[8], id, task_attr, prio, crn, cdb) and
+ * struct virtio_scsi_resp_cmd (sense_len, residual, status_qualifier,
+ * status, response, sense); the control queue's request types (5.6.6.2).
+ * The request queue, header sizes, response byte and its values are the
+ * project's (vlp/spec.h). */
+enum scsi_queue {
+	SCSI_CONTROLQ = 0,
+	SCSI_EVENTQ = 1,
+};
+#define SCSI_REQ_LUN 0      /* lun[0] 1, lun[1] the target, lun[2..3] the LUN; the CDB
+			     * at VLP_SCSI_REQ_HDR */
+#define SCSI_RESP_SENSE_LEN 0
+#define SCSI_RESP_RESIDUAL 4
+#define SCSI_RESP_STATUS 10  /* the sense at VLP_SCSI_RESP_HDR */
+enum scsi_ctrl_type {
+	SCSI_T_TMF = 0,
+	SCSI_T_AN_QUERY = 1,
+	SCSI_T_AN_SUBSCRIBE = 2,
+};
+/* SCSI itself (SAM-5, SPC-4): the status bytes, the commands the back-end
+ * answers, fixed-format sense for ILLEGAL REQUEST. */
+enum scsi_status {
+	SCSI_GOOD = 0x00,
+	SCSI_CHECK_CONDITION = 0x02,
+};
+enum scsi_opcode {
+	SCSI_TEST_UNIT_READY = 0x00,
+	SCSI_INQUIRY = 0x12,
+	SCSI_REPORT_LUNS = 0xa0,
+};
+#define SCSI_INQUIRY_LEN 36  /* standard INQUIRY data */
+#define SCSI_SENSE_FIXED 0x70
+#define SCSI_SENSE_FIXED_LEN 18
+#define SCSI_KEY_ILLEGAL_REQUEST 0x05
+#define SCSI_ASC_INVALID_OPCODE 0x20
+#define SCSI_ASC_LUN_NOT_SUPPORTED 0x25
+
 /* The in-band control: a write request whose data starts with one of these
  * lines arms or disarms the faults; its data is not stored. */
 #define CONTROL_ARM "faulty-blk arm\n"

@@ -257,6 +257,7 @@ enum vlp_blk_status {
 #define VLP_SCSI_RESP_RESPONSE 11
 #define VLP_SCSI_S_OK 0
 #define VLP_SCSI_S_BAD_TARGET 3
+#define VLP_SCSI_S_FAILURE 9
 #define VLP_SCSI_SENSE_DEFAULT 96 /* sense_size and cdb_size on reset (5.6.4) */
 #define VLP_SCSI_CDB_DEFAULT 32
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Guest side of tests/qemu/vhost-user.sh (busybox sh, drivers bound): /etc/vu-devices
 # lists "SLOT.FUNCTION NAME" per vhost-user device, NAME clean (faulty-blk without faults), qsd
-# (qemu-storage-daemon), a fault of faulty-blk, or rng-clean / rng-FAULT (faulty-blk --rng
-# behind vhost-user-rng-pci: only --check --exercise).  The clean devices are read (a row of the
+# (qemu-storage-daemon), a fault of faulty-blk, rng-clean / rng-FAULT (faulty-blk --rng
+# behind vhost-user-rng-pci) or scsi-clean / scsi-FAULT (--scsi behind vhost-user-scsi-pci):
+# only --check --exercise for those.  The clean devices are read (a row of the
 # pattern, the whole disk's md5), written and read back, checked (--check), self-tested
 # and bound again (--selftest --rebind), and read once more through the kernel.  Each
 # faulty device is armed by its control write, then read once with O_DIRECT in the
@@ -74,11 +75,19 @@ exercise() {
 
 while read -r slot name; do
 	case $name in
-	rng-*)
-		# faulty-blk --rng behind vhost-user-rng-pci: the kernel's virtio_rng let
-		# go, then --check --exercise (the clean one with --hostile too).
+	rng-* | scsi-*)
+		# faulty-blk --rng behind vhost-user-rng-pci, --scsi behind
+		# vhost-user-scsi-pci: the kernel's driver let go, then --check
+		# --exercise (the clean ones with --hostile too).  What virtio_scsi's scan
+		# found first: each SCSI device's address and vendor.
+		if [ "${name#scsi-}" != "$name" ]; then
+			for d in /sys/bus/pci/devices/0000:00:"$slot"/virtio*/host*/target*/[0-9]*; do
+				[ -e "$d/vendor" ] && echo "${d##*/} $(cat "$d/vendor")"
+			done >/tmp/scan
+			show "$name" scan /tmp/scan
+		fi
 		echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
-		if [ "$name" = rng-clean ]; then
+		if [ "$name" = rng-clean ] || [ "$name" = scsi-clean ]; then
 			exercise "$name" "$slot" exercise --hostile
 		else
 			exercise "$name" "$slot"
