@@ -236,6 +236,9 @@ check "scsi-clean: virtio_scsi's scan found LUN 0 of target 0 only ($(sect scsi-
 for r in scsi-bad-target any-layout indirect before-driver-ok notify-used no-vector-no-irq; do
 	made_passed scsi-clean "$r"
 done
+check "scsi-clean: --selftest passes (INQUIRY, TEST UNIT READY)" [ "$(vlp_rc_of scsi-clean selftest)" = 0 ]
+check "scsi-clean: --selftest read the back-end's INQUIRY data" \
+	grep -q 'vendor "faulty", product "faulty-scsi", peripheral type 0x1f' <(sect scsi-clean selftest)
 check "scsi-clean: exercise-scsi-sizes-reset not run without --config-writes" \
 	grep -q '^exercise-scsi-sizes-reset: needs --config-writes' <<<"$(xnot scsi-clean)"
 check "scsi-bad-target-failure: the back-end applied it ($(count_of scsi-bad-target-failure bad-target-failure))" \

@@ -803,6 +803,7 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 	uint8_t data[SCSI_INQUIRY_LEN] = {0}, *sense = resp + VLP_SCSI_RESP_HDR;
 	const uint8_t *cdb = req + VLP_SCSI_REQ_HDR, *lun = req + SCSI_REQ_LUN;
 	uint32_t dlen = 0, room, lun_nr;
+	uint8_t asc = 0; /* CHECK CONDITION's additional sense code, 0: GOOD */
 
 	if (c->rlen < sizeof(req) || c->wlen < sizeof(resp)) {
 		logf_("chain %u: no room for the command (%" PRIu64 " readable bytes) or its "
@@ -818,6 +819,8 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 				"VIRTIO_SCSI_S_FAILURE", head, lun[1]);
 			resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_FAILURE;
 		}
+	} else if (cdb[0] == SCSI_INQUIRY && cdb[1] & SCSI_INQUIRY_EVPD) {
+		asc = SCSI_ASC_INVALID_FIELD_IN_CDB; /* no vital product data pages */
 	} else if (cdb[0] == SCSI_INQUIRY) {
 		/* SPC-4 6.6.2: peripheral qualifier 3 for a LUN that is not
 		 * there; LUN 0 is of no device type (0x1f), so no upper driver
@@ -835,11 +838,14 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		dlen = (uint32_t)cdb[6] << 24 | (uint32_t)cdb[7] << 16 | (uint32_t)cdb[8] << 8 | cdb[9];
 		dlen = dlen < 16 ? dlen : 16;
 	} else if (cdb[0] != SCSI_TEST_UNIT_READY || lun_nr) {
+		asc = lun_nr ? SCSI_ASC_LUN_NOT_SUPPORTED : SCSI_ASC_INVALID_OPCODE;
+	}
+	if (asc) {
 		resp[SCSI_RESP_STATUS] = SCSI_CHECK_CONDITION;
 		sense[0] = SCSI_SENSE_FIXED;
 		sense[2] = SCSI_KEY_ILLEGAL_REQUEST;
 		sense[7] = SCSI_SENSE_FIXED_LEN - 8; /* additional sense length */
-		sense[12] = lun_nr ? SCSI_ASC_LUN_NOT_SUPPORTED : SCSI_ASC_INVALID_OPCODE;
+		sense[12] = asc;
 		put_le32(resp + SCSI_RESP_SENSE_LEN, SCSI_SENSE_FIXED_LEN);
 	}
 	room = (uint32_t)c->wlen - (uint32_t)sizeof(resp);

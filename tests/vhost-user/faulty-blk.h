@@ -141,6 +141,8 @@ enum scsi_opcode {
 #define SCSI_SENSE_FIXED_LEN 18
 #define SCSI_KEY_ILLEGAL_REQUEST 0x05
 #define SCSI_ASC_INVALID_OPCODE 0x20
+#define SCSI_ASC_INVALID_FIELD_IN_CDB 0x24
+#define SCSI_INQUIRY_EVPD 0x01 /* CDB byte 1: a vital product data page asked for */
 #define SCSI_ASC_LUN_NOT_SUPPORTED 0x25
 
 /* The in-band control: a write request whose data starts with one of these

@@ -92,6 +92,10 @@ while read -r slot name; do
 		else
 			exercise "$name" "$slot"
 		fi
+		if [ "$name" = scsi-clean ]; then
+			virtio-lspci --selftest "00:$slot" >/tmp/s 2>&1
+			vlp_show "$name selftest" $? /tmp/s
+		fi
 		continue
 		;;
 	esac
