@@ -26,7 +26,8 @@
 #     slots (no wrap counters), the host names the guest's verdict and
 #     fetched-not-completed with QEMU's inuse and the ring's next slot; moved while
 #     sampled is compared on the sample whose QEMU read came first only, and the JSON
-#     says the others were not judged (host_not_judged); the vhost-user-blk's queue is
+#     says the others were not judged (host_not_judged); read in a loop beside the blk, it
+#     is progressing and a moved sample names QEMU's slot and the ring's; the vhost-user-blk's queue is
 #     neither compared nor judged (QEMU has none of its indices) and says so;
 #   - the vhost-user-blk still serves the guest after the host's reads (its queues are
 #     never asked x-query-virtio-queue-status, whose VHOST_USER_GET_VRING_BASE stops
@@ -114,7 +115,7 @@ for n in guest1 guest2 guest-blk-sample guest-rng-sample guest-packed-sample; do
 	check "guest: $n exits 0 ($(head -c 200 "$g/$n.err" 2>/dev/null))" rc_is "$n" 0 "$g"
 done
 for n in host-compare host-text host-save host-slot host-idle-sample host-vhost-text host-moving-sample host-moving-text \
-	host-blk-sample host-rng-sample host-packed-sample host-blk-text host-top; do
+	host-packed-moving-sample host-blk-sample host-rng-sample host-packed-sample host-blk-text host-top; do
 	check "host: $n exits 0 ($(head -c 300 "$h/$n.err" 2>/dev/null))" rc_is "$n" 0
 done
 
@@ -266,6 +267,23 @@ if grep -q 'moved while sampled' "$h/host-moving-text.json"; then
 else
 	vlp_note "the text run's 10 samples of the moving blk had no two reads apart" "text: moved while sampled"
 fi
+# The packed virtio-blk read in a loop at the same time: progressing, never stalled;
+# its motion judged only on samples whose QEMU read came first (a packed ring's used
+# slots say nothing the other way round), so a moved sample names QEMU as read first.
+pm='.devices[0].state.common.queues[0].ring.verdict'
+check "packed read in a loop: the request queue is progressing ($(jq -r "$pm | .state" "$h/host-packed-moving-sample.json" 2>/dev/null))" \
+	hj host-packed-moving-sample "$pm | .state == \"progressing\""
+check "packed read in a loop: no stall claimed" \
+	hj host-packed-moving-sample "$pm | .state | test(\"stalled|not-delivered\") | not"
+echo "$VLP_PROG: the guest read the packed disk $(wc -l <"$g/packed-moving-passes" 2>/dev/null || echo 0) times while the host sampled; moved while sampled (queues, samples): $(moved host-packed-moving-sample) of 10"
+jq -c "$pm | {state, moved_while_sampled, motion, host_not_judged}" "$h/host-packed-moving-sample.json" 2>/dev/null |
+	sed "s/^/$VLP_PROG: packed requestq1, read in a loop: /"
+if hj host-packed-moving-sample "$pm | .moved_while_sampled"; then
+	check "packed read in a loop: a moved sample has QEMU's slot, the ring's, QEMU read first" \
+		hj host-packed-moving-sample "$pm | .motion | (.qemu | type) == \"number\" and (.ring | type) == \"number\" and .read_first == \"qemu\""
+else
+	vlp_note "the packed disk's 10 samples had no judged pair of reads apart" "packed: moved while sampled"
+fi
 check "blk throttled: held, not moving (moved_while_sampled false)" \
 	hj host-blk-sample '.devices[0].state.common.queues[0].ring.verdict.moved_while_sampled == false'
 
@@ -345,7 +363,7 @@ check "--monitor-log: only queries and memory reads sent (${bad:-none other})" [
 check "--monitor-log: never x-query-virtio-queue-element" [ -z "$(grep -l 'x-query-virtio-queue-element' "${logs[@]}" 2>/dev/null)" ]
 echo "$VLP_PROG: commands sent, by count: $(tr -s ' \n' ' ' <<<"$sent")"
 # Monitor commands per host run, for the report.
-for n in host-compare host-idle-sample host-moving-sample host-blk-sample host-rng-sample host-packed-sample host-top; do
+for n in host-compare host-idle-sample host-moving-sample host-packed-moving-sample host-blk-sample host-rng-sample host-packed-sample host-top; do
 	echo "$VLP_PROG: $n: $(grep -c "\"execute\"" "$h/$n.log" 2>/dev/null || echo 0) monitor commands"
 done
 

@@ -82,9 +82,16 @@ vdb_read vdb-after 2000
 	echo pass >>"$out/moving-passes"
 done) &
 mover=$!
+# /dev/vdc: the packed virtio-blk (00:08.0), read in a loop beside it
+(while :; do
+	echo 3 >/proc/sys/vm/drop_caches
+	cat /dev/vdc >/dev/null 2>&1
+	echo pass >>"$out/packed-moving-passes"
+done) &
+packed_mover=$!
 sleep 1
 step moving
-kill "$mover" 2>/dev/null
+kill "$mover" "$packed_mover" 2>/dev/null
 sleep 1
 
 step throttle

@@ -14,7 +14,8 @@
 #                                  no queue moves)
 #   STEP moving     host-moving-sample: --qmp -J --rings --sample=10x100ms -s 00:03.0
 #                   host-moving-text:   --qmp --rings --sample=10x100ms -vv -s 00:03.0
-#                   (the guest reads the virtio-blk in a loop)
+#                   host-packed-moving-sample: --qmp -J --rings --sample=10x100ms -s 00:08.0
+#                   (the guest reads the virtio-blk and the packed one in a loop)
 #   STEP throttle   QMP block_set_io_throttle on the blk's drive d03 and the packed
 #                   blk's d08: bps=64, the other five limits 0 (through
 #                   tests/qemu/qmp.sh, not the tool)
@@ -76,6 +77,7 @@ step() {
 	moving)
 		host host-moving-sample -J --rings --sample=10x100ms -s 00:03.0
 		host host-moving-text --rings --sample=10x100ms -vv -s 00:03.0
+		host host-packed-moving-sample -J --rings --sample=10x100ms -s 00:08.0
 		;;
 	throttle)
 		local d
