@@ -23,10 +23,8 @@
 #define BLK_REQUESTQ 0
 #define BLK_T_UNKNOWN 0x7eu /* a request type 5.2.6 does not define (even: not OUT) */
 #define NET_RECEIVEQ 0
-#define NET_CONTROLQ 2 /* 5.1.2: without VIRTIO_NET_F_MQ */
-#define NET_HDR_LEN VLP_SELFTEST_NET_HDR
-#define NET_NUM_BUFFERS 10 /* num_buffers in struct virtio_net_hdr (5.1.6) */
-#define NET_RX_BUF 1526u   /* the header and a 1514-byte frame */
+#define NET_CONTROLQ 2   /* 5.1.2: without VIRTIO_NET_F_MQ */
+#define NET_RX_BUF 1526u /* the header and a 1514-byte frame */
 #define NET_RX_BUFS 4u
 #define NET_RX_MS 1000u     /* how long a received frame is waited for */
 #define SCSI_TARGET_MAX 255 /* lun[1] is one byte (5.6.6.1) */
@@ -171,14 +169,14 @@ void vlp_extype_num_buffers(const uint8_t *hdr, uint32_t len, struct vlp_extype_
 {
 	unsigned n;
 
-	if (len < NET_HDR_LEN) {
+	if (len < VLP_NET_HDR_LEN) {
 		verdict(v, true, VLP_SEV_ERROR,
 			"receiveq1: used length %" PRIu32
 			", shorter than struct virtio_net_hdr (%u bytes)",
-			len, NET_HDR_LEN);
+			len, VLP_NET_HDR_LEN);
 		return;
 	}
-	n = hdr[NET_NUM_BUFFERS] | (unsigned)hdr[NET_NUM_BUFFERS + 1] << 8;
+	n = hdr[VLP_NET_HDR_NUM_BUFFERS] | (unsigned)hdr[VLP_NET_HDR_NUM_BUFFERS + 1] << 8;
 	if (n == 1)
 		passed(v);
 	else

@@ -39,7 +39,6 @@
 #define NET_CTRL_RX 0
 #define NET_CTRL_RX_PROMISC 0
 #define NET_OK 0
-#define NET_HDR_LEN VLP_SELFTEST_NET_HDR
 #define NET_FRAME_LEN 60u
 /* 5.6 SCSI host */
 #define SCSI_INQUIRY_LEN 36 /* SPC standard INQUIRY data: vendor, product, revision */
@@ -514,7 +513,7 @@ static void test_scsi(struct run *r)
 size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6])
 {
 	static const char payload[] = VLP_SELFTEST_NET_PAYLOAD;
-	size_t n = NET_HDR_LEN + NET_FRAME_LEN;
+	size_t n = VLP_NET_HDR_LEN + NET_FRAME_LEN;
 
 	if (len < n)
 		return 0;
@@ -523,11 +522,11 @@ size_t vlp_selftest_net_frame(uint8_t *buf, size_t len, const uint8_t mac[6])
 	 * offload; num_buffers 0 on transmit), then the frame: broadcast
 	 * destination, the source MAC, the local experimental EtherType
 	 * 0x88b5 (IEEE 802), the payload, padded to the 60-byte minimum. */
-	memset(buf + NET_HDR_LEN, 0xff, 6);
-	memcpy(buf + NET_HDR_LEN + 6, mac, 6);
-	buf[NET_HDR_LEN + 12] = 0x88;
-	buf[NET_HDR_LEN + 13] = 0xb5;
-	memcpy(buf + NET_HDR_LEN + 14, payload, sizeof(payload) - 1);
+	memset(buf + VLP_NET_HDR_LEN, 0xff, 6);
+	memcpy(buf + VLP_NET_HDR_LEN + 6, mac, 6);
+	buf[VLP_NET_HDR_LEN + 12] = 0x88;
+	buf[VLP_NET_HDR_LEN + 13] = 0xb5;
+	memcpy(buf + VLP_NET_HDR_LEN + 14, payload, sizeof(payload) - 1);
 	return n;
 }
 
@@ -552,7 +551,7 @@ static void test_net(struct run *r)
 {
 	struct vlp_selftest_result *o = r->out;
 	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0x01 }; /* locally administered */
-	uint8_t frame[NET_HDR_LEN + NET_FRAME_LEN], ack = 0xff;
+	uint8_t frame[VLP_NET_HDR_LEN + NET_FRAME_LEN], ack = 0xff;
 	struct vlp_vq_used u;
 	struct vlp_reg reg;
 	size_t n;
@@ -603,7 +602,7 @@ static void test_net(struct run *r)
 		lib_step(r, "transmit");
 		return;
 	}
-	vlp_selftest_hex(o->net_frame_hex, sizeof(o->net_frame_hex), frame + NET_HDR_LEN,
+	vlp_selftest_hex(o->net_frame_hex, sizeof(o->net_frame_hex), frame + VLP_NET_HDR_LEN,
 			 NET_FRAME_LEN);
 	step(r, "transmit", true,
 	     "one %u-byte frame from %02x:%02x:%02x:%02x:%02x:%02x to ff:ff:ff:ff:ff:ff, EtherType 0x88b5, used by the device",
