@@ -209,8 +209,8 @@ VLP_API int vlp_vqs_close(struct vlp_ctx *ctx, struct vlp_vqs *vqs, unsigned *wa
 #define VLP_SELFTEST_STEPS_MAX 16
 #define VLP_SELFTEST_READ_LEN 64u
 #define VLP_SELFTEST_PLAN_MAX 16
-#define VLP_SELFTEST_NET_HDR                                                                       \
-	VLP_NET_HDR_LEN /* struct virtio_net_hdr with VIRTIO_F_VERSION_1 (5.1.6) */
+/* struct virtio_net_hdr with VIRTIO_F_VERSION_1 (5.1.6) */
+#define VLP_SELFTEST_NET_HDR VLP_NET_HDR_LEN
 #define VLP_SELFTEST_NET_PAYLOAD "virtio-lspci self-test frame"
 #define VLP_SELFTEST_BLK_HDR 16 /* struct virtio_blk_req's header (5.2.6) */
 #define VLP_SELFTEST_CONSOLE_LINE "virtio-lspci self-test: port 0 transmitq\n"
