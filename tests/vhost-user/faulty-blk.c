@@ -8,7 +8,7 @@
  *
  *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
  *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
- *              [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi] [-v]
+ *              [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi | --net] [-v]
  *   faulty-blk --list-faults | --print-capabilities | --help
  *
  *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
@@ -45,6 +45,13 @@
  * the control queue answers each request with response 0; the event queue's
  * buffers are kept (no event ever happens).  The fault bad-target-failure
  * answers TEST UNIT READY to an absent target with VIRTIO_SCSI_S_FAILURE.
+ *
+ * --net serves the queue pair of a virtio-net instead (QEMU: -netdev
+ * vhost-user,chardev=... with -device virtio-net-pci; the control queue and
+ * the configuration stay QEMU's): transmitted frames are dropped, and each
+ * start of the receive queue puts one broadcast frame in the first buffer the
+ * driver makes available, its header's num_buffers 1 (5.1.6.4.1; MRG_RXBUF is
+ * never offered).  The fault num-buffers-two writes 2 there.
  */
 #include <endian.h>
 #include <errno.h>
@@ -101,6 +108,7 @@ enum fault {
 	F_OUT_OF_RANGE_OK,
 	F_NO_ENTROPY,
 	F_BAD_TARGET_FAILURE,
+	F_NUM_BUFFERS_TWO,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
 	F_CONFIG_PADDING,
@@ -207,6 +215,11 @@ static const struct fault_row {
 	[F_BAD_TARGET_FAILURE] = {"bad-target-failure", "5.6.6.1.1",
 				  "--scsi: TEST UNIT READY to an absent target answered "
 				  "VIRTIO_SCSI_S_FAILURE, not VIRTIO_SCSI_S_BAD_TARGET"},
+	/* --net, 5.1.6.4.1: "If VIRTIO_NET_F_MRG_RXBUF has not been negotiated,
+	 * the device MUST set num_buffers to 1." */
+	[F_NUM_BUFFERS_TWO] = {"num-buffers-two", "5.1.6.4.1",
+			       "--net: the received frame's header carries num_buffers 2, "
+			       "VIRTIO_NET_F_MRG_RXBUF never offered"},
 	[F_RO_WRITES] = {"ro-writes", "5.2.6.2",
 			 "VIRTIO_BLK_F_RO is offered, writes are still stored and answered OK"},
 	/* 5.2.5.2: "MUST offer it [FLUSH] if they offer VIRTIO_BLK_F_CONFIG_WCE";
@@ -246,6 +259,7 @@ struct vq {
 	int kick, call, err;
 	bool started, enabled, broken;
 	bool returned; /* a chain was returned since the start: last_head */
+	bool frame_sent; /* --net: the receive queue's frame of this start */
 	/* A start (SET_VRING_KICK, SET_VRING_ENABLE) serves what is already
 	 * available, but only once every message QEMU sent has been read:
 	 * QEMU 7.2 sends the call eventfd after the ring is enabled, and a
@@ -266,6 +280,7 @@ static struct {
 	bool fault[F_COUNT], armed, read_only, event_idx_off, indirect_off, packed;
 	bool rng;            /* --rng: a vhost-user-rng device (5.4) instead */
 	bool scsi;           /* --scsi: a vhost-user-scsi host (5.6) instead */
+	bool net;            /* --net: a virtio-net's queue pair (5.1) instead */
 	uint64_t rng_state;  /* its xorshift64 generator */
 	int verbose;
 	/* the disk */
@@ -362,8 +377,9 @@ static void put_le64(uint8_t *p, uint64_t v)
 static uint64_t device_features(void)
 {
 	/* virtio-rng defines no feature bits (5.4.3); the SCSI host offers none
-	 * of its own (5.6.3) */
-	uint64_t f = S.rng || S.scsi ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
+	 * of its own (5.6.3), nor the network queue pair (QEMU offers its own
+	 * bits: MAC, CTRL_VQ; 5.1.3) */
+	uint64_t f = S.rng || S.scsi || S.net ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
 			   : 1ull << VLP_BLK_F_SIZE_MAX | 1ull << VLP_BLK_F_SEG_MAX |
 				     1ull << VLP_BLK_F_BLK_SIZE | 1ull << VLP_BLK_F_FLUSH |
 				     1ull << VLP_BLK_F_CONFIG_WCE | 1ull << VLP_F_VERSION_1 |
@@ -373,7 +389,7 @@ static uint64_t device_features(void)
 		f |= 1ull << VLP_F_INDIRECT_DESC;
 	if (!S.event_idx_off)
 		f |= 1ull << VLP_F_EVENT_IDX;
-	if (S.queues > 1)
+	if (S.queues > 1 && !S.scsi && !S.net) /* a block device's request queues */
 		f |= 1ull << VLP_BLK_F_MQ;
 	if (S.packed)
 		f |= 1ull << VLP_F_RING_PACKED;
@@ -894,6 +910,8 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	if (S.scsi)
 		return q - S.vq == SCSI_CONTROLQ ? serve_scsi_control(head, c)
 						 : serve_scsi_cmd(head, c);
+	if (S.net) /* a transmitted frame: dropped, nothing written */
+		return 0;
 	/* 5.2.6: a header to read and a status byte to write at the least. */
 	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
 		logf_("queue %td: chain %u: no room for the header or the status byte",
@@ -1216,6 +1234,43 @@ static void process_packed(struct vq *q)
 	}
 }
 
+/* --net: one frame per start of the receive queue, into the first buffer
+ * made available (the header, then the frame, 5.1.6.4); the kicks after it
+ * take nothing, so a guest that keeps its receive queue full is not flooded. */
+static void receive_frame(struct vq *q)
+{
+	static struct chain c;
+	uint8_t frame[VLP_NET_HDR_LEN + NET_FRAME_LEN] = {0};
+	uint16_t old = q->used_idx, head, num_buffers = 1;
+	bool v1 = S.acked >> VLP_F_VERSION_1 & 1;
+	uint32_t hdr = v1 ? VLP_NET_HDR_LEN : NET_HDR_LEGACY_LEN, len;
+
+	if (q->frame_sent || ld16(q->avail + 2) == q->last_avail)
+		return;
+	head = ld16(q->avail + 4 + 2 * (q->last_avail++ % q->num));
+	if (walk(q, head, &c)) {
+		ring_broken(q, head);
+		return;
+	}
+	S.requests++;
+	if (on(F_NUM_BUFFERS_TWO)) {
+		applied(F_NUM_BUFFERS_TWO, "chain %u: num_buffers 2", head);
+		num_buffers = 2;
+	}
+	if (v1)
+		put_le16(frame + VLP_NET_HDR_NUM_BUFFERS, num_buffers);
+	memset(frame + hdr, 0xff, 6);
+	memcpy(frame + hdr + 6, NET_SRC_MAC, 6);
+	frame[hdr + 12] = NET_ETHERTYPE_HI;
+	frame[hdr + 13] = NET_ETHERTYPE_LO;
+	memcpy(frame + hdr + 14, NET_PAYLOAD, sizeof(NET_PAYLOAD) - 1);
+	len = hdr + NET_FRAME_LEN < c.wlen ? hdr + NET_FRAME_LEN : (uint32_t)c.wlen;
+	chain_copy(&c, true, 0, frame, len, true);
+	complete(q, head, len, &c);
+	publish(q, old);
+	q->frame_sent = true;
+}
+
 static void process(struct vq *q)
 {
 	static struct chain c;
@@ -1226,6 +1281,10 @@ static void process(struct vq *q)
 	/* --scsi: the event queue's buffers wait for events that never come */
 	if (S.scsi && q - S.vq == SCSI_EVENTQ)
 		return;
+	if (S.net && q - S.vq == NET_RXQ) {
+		receive_frame(q);
+		return;
+	}
 	S.serving_packed = q->packed;
 	if (q->packed) {
 		process_packed(q);
@@ -1342,6 +1401,7 @@ static void start_if_ready(struct vq *q)
 	q->started = true;
 	q->broken = false;
 	q->returned = false;
+	q->frame_sent = false;
 	/* Without the protocol features a ring starts enabled (vhost-user.rst, "Ring states"). */
 	if (!(S.acked >> VU_F_PROTOCOL_FEATURES & 1))
 		q->enabled = true;
@@ -1511,6 +1571,8 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 				q->used_wrap = st.num >> 16 & VLP_OFF_WRAP_WRAP;
 			}
 		} else if (req == VU_SET_VRING_ENABLE) {
+			if (S.verbose)
+				logf_("queue %u %s", st.index, st.num ? "enabled" : "disabled");
 			q->enabled = st.num != 0;
 			q->serve_pending = true;
 		} else {
@@ -1664,7 +1726,7 @@ static void usage(FILE *o)
 {
 	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
 	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
-	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi] [-v]\n"
+	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi | --net] [-v]\n"
 	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
 	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
 	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
@@ -1674,7 +1736,9 @@ static void usage(FILE *o)
 	      "--rng: a vhost-user-rng device instead (QEMU: -device vhost-user-rng-pci): one\n"
 	      "queue, each request's buffers filled with bytes (fault no-entropy).\n"
 	      "--scsi: a vhost-user-scsi host instead (QEMU: -device vhost-user-scsi-pci): target\n"
-	      "0 with LUN 0 and no medium; other targets BAD_TARGET (fault bad-target-failure).\n",
+	      "0 with LUN 0 and no medium; other targets BAD_TARGET (fault bad-target-failure).\n"
+	      "--net: a virtio-net's queue pair instead (QEMU: -netdev vhost-user): frames sent are\n"
+	      "dropped; one broadcast frame received per ring start (fault num-buffers-two).\n",
 	      o);
 }
 
@@ -1746,6 +1810,7 @@ int main(int argc, char **argv)
 		{"packed", no_argument, NULL, 'P'},
 		{"rng", no_argument, NULL, 'R'},
 		{"scsi", no_argument, NULL, 'C'},
+		{"net", no_argument, NULL, 'N'},
 		{"list-faults", no_argument, NULL, 'l'},
 		{"print-capabilities", no_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -1777,6 +1842,7 @@ int main(int argc, char **argv)
 		case 'P': S.packed = true; break;
 		case 'R': S.rng = true; break;
 		case 'C': S.scsi = true; break;
+		case 'N': S.net = true; break;
 		case 'l':
 			for (unsigned f = 0; f < F_COUNT; f++)
 				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
@@ -1803,8 +1869,15 @@ int main(int argc, char **argv)
 		    "no --rng, --queues or --packed");
 	if (S.fault[F_BAD_TARGET_FAILURE] && !S.scsi)
 		die("--fault bad-target-failure: needs --scsi");
+	if (S.net && (S.rng || S.scsi || S.queues != 1 || S.packed))
+		die("--net: one queue pair, split (virtio-net's receiveq1 and transmitq1); "
+		    "no --rng, --scsi, --queues or --packed");
+	if (S.fault[F_NUM_BUFFERS_TWO] && !S.net)
+		die("--fault num-buffers-two: needs --net");
 	if (S.scsi)
 		S.queues = VLP_SCSI_REQUESTQ + 1;
+	if (S.net)
+		S.queues = NET_TXQ + 1;
 	S.rng_state = 0x9e3779b97f4a7c15ull;
 	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (S.disk == MAP_FAILED)
@@ -1812,9 +1885,9 @@ int main(int argc, char **argv)
 	fill_pattern();
 	S.features = device_features();
 	S.protocol = 1ull << VU_PF_MQ | 1ull << VU_PF_REPLY_ACK;
-	/* QEMU's vhost-user-rng and -scsi keep the configuration themselves (and
+	/* QEMU's vhost-user-rng, -scsi and -net keep the configuration themselves (and
 	 * warn of a back-end offering it) */
-	if (!S.rng && !S.scsi)
+	if (!S.rng && !S.scsi && !S.net)
 		S.protocol |= 1ull << VU_PF_CONFIG;
 	fill_config();
 	for (unsigned i = 0; i < MAX_QUEUES; i++)

@@ -145,6 +145,21 @@ enum scsi_opcode {
 #define SCSI_INQUIRY_EVPD 0x01 /* CDB byte 1: a vital product data page asked for */
 #define SCSI_ASC_LUN_NOT_SUPPORTED 0x25
 
+/* --net (5.1): the receive and transmit queues of the one queue pair (the
+ * control queue is QEMU's); the frame put in a receive buffer once per start
+ * of the ring: Ethernet broadcast from a locally administered address, the
+ * local experimental EtherType 0x88b5 (IEEE 802), a line of text. */
+enum net_queue {
+	NET_RXQ = 0,
+	NET_TXQ = 1,
+};
+#define NET_HDR_LEGACY_LEN 10u /* without VERSION_1 and MRG_RXBUF: no num_buffers */
+#define NET_FRAME_LEN 60u      /* the shortest Ethernet frame, without its FCS */
+#define NET_SRC_MAC "\x52\x54\x00\xfb\x00\x01"
+#define NET_ETHERTYPE_HI 0x88
+#define NET_ETHERTYPE_LO 0xb5
+#define NET_PAYLOAD "faulty-blk --net: a received frame\n"
+
 /* The in-band control: a write request whose data starts with one of these
  * lines arms or disarms the faults; its data is not stored. */
 #define CONTROL_ARM "faulty-blk arm\n"

@@ -2,8 +2,8 @@
 # Guest side of tests/qemu/vhost-user.sh (busybox sh, drivers bound): /etc/vu-devices
 # lists "SLOT.FUNCTION NAME" per vhost-user device, NAME clean (faulty-blk without faults), qsd
 # (qemu-storage-daemon), a fault of faulty-blk, rng-clean / rng-FAULT (faulty-blk --rng
-# behind vhost-user-rng-pci) or scsi-clean / scsi-FAULT (--scsi behind vhost-user-scsi-pci):
-# only --check --exercise for those.  The clean devices are read (a row of the
+# behind vhost-user-rng-pci), scsi-clean / scsi-FAULT (--scsi behind vhost-user-scsi-pci) or
+# net-clean / net-FAULT (--net behind a vhost-user netdev): only --check --exercise for those.  The clean devices are read (a row of the
 # pattern, the whole disk's md5), written and read back, checked (--check), self-tested
 # and bound again (--selftest --rebind), and read once more through the kernel.  Each
 # faulty device is armed by its control write, then read once with O_DIRECT in the
@@ -75,9 +75,9 @@ exercise() {
 
 while read -r slot name; do
 	case $name in
-	rng-* | scsi-*)
+	rng-* | scsi-* | net-*)
 		# faulty-blk --rng behind vhost-user-rng-pci, --scsi behind
-		# vhost-user-scsi-pci: the kernel's driver let go, then --check
+		# vhost-user-scsi-pci, --net behind a vhost-user netdev: the kernel's driver let go, then --check
 		# --exercise (the clean ones with --hostile too).  What virtio_scsi's scan
 		# found first: each SCSI device's address and vendor.
 		if [ "${name#scsi-}" != "$name" ]; then
