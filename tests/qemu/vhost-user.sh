@@ -91,7 +91,8 @@ for d in "${devices[@]}"; do
 	# virtio-net over a vhost-user netdev without MSI-X (vectors=0) and without iPXE's ROM:
 	# with MSI-X, QEMU 7.2 under TCG (no irqfd) segfaults in vhost_net_start at the
 	# guest's DRIVER_OK (measured: msix_set_vector_notifiers, called from
-	# vhost_net_start, on the vCPU thread), whatever the back-end.
+	# vhost_net_start, on the vCPU thread: QEMU's own code; faulty-blk is the only
+	# vhost-user net back-end here to measure it with).
 	if [[ $name == net-* ]]; then
 		netdev=(-netdev "vhost-user,id=n$slot,chardev=c$slot")
 		dev=virtio-net-pci,netdev=n$slot,id=vu$slot,addr=$bdf,romfile=,vectors=0
