@@ -75,19 +75,19 @@ run guest2 -J -vv --rings
 # still serves the guest.
 vdb_read vdb-after 2000
 
-# /dev/vda: the virtio-blk (00:03.0), not yet throttled.
-(while :; do
-	echo 3 >/proc/sys/vm/drop_caches
-	cat /dev/vda >/dev/null 2>&1
-	echo pass >>"$out/moving-passes"
-done) &
+# read_in_loop DEV FILE: /dev/DEV read whole again and again, past the page cache, a
+# line in FILE per pass.
+read_in_loop() {
+	while :; do
+		echo 3 >/proc/sys/vm/drop_caches
+		cat "/dev/$1" >/dev/null 2>&1
+		echo pass >>"$out/$2"
+	done
+}
+# /dev/vda: the virtio-blk (00:03.0), not yet throttled; /dev/vdc: the packed one (00:08.0)
+read_in_loop vda moving-passes &
 mover=$!
-# /dev/vdc: the packed virtio-blk (00:08.0), read in a loop beside it
-(while :; do
-	echo 3 >/proc/sys/vm/drop_caches
-	cat /dev/vdc >/dev/null 2>&1
-	echo pass >>"$out/packed-moving-passes"
-done) &
+read_in_loop vdc packed-moving-passes &
 packed_mover=$!
 sleep 1
 step moving
