@@ -223,12 +223,14 @@ void vlp_extype_emerg_write(uint64_t status, struct vlp_extype_verdict *v)
 void vlp_extype_scsi_sizes(uint64_t sense, uint64_t cdb, const uint64_t *wrote,
 			   struct vlp_extype_verdict *v)
 {
-	if ((sense != VLP_SCSI_SENSE_DEFAULT || cdb != VLP_SCSI_CDB_DEFAULT) && wrote)
+	bool defaults = sense == VLP_SCSI_SENSE_DEFAULT && cdb == VLP_SCSI_CDB_DEFAULT;
+
+	if (!defaults && wrote)
 		verdict(v, true, VLP_SEV_ERROR,
 			"after a reset sense_size reads %" PRIu64 ", cdb_size %" PRIu64
 			" (the driver had written %" PRIu64 " and %" PRIu64 ")",
 			sense, cdb, wrote[0], wrote[1]);
-	else if (sense != VLP_SCSI_SENSE_DEFAULT || cdb != VLP_SCSI_CDB_DEFAULT)
+	else if (!defaults)
 		verdict(v, true, VLP_SEV_ERROR,
 			"after a reset sense_size reads %" PRIu64 ", cdb_size %" PRIu64, sense, cdb);
 	else if (wrote)

@@ -133,17 +133,19 @@ struct vlp_exercise_opts {
 	/* block: a write to the medium (the read-only device's refusal,
 	 * 5.2.6.2; a sector the device wrote is written back) */
 	bool media_writes;
-	/* device configuration fields a driver may write, changed and
-	 * checked (5.6.4.2: SCSI sense_size and cdb_size); QEMU's vhost-scsi
-	 * and vhost-user-scsi end the VM on such a write */
-	bool config_writes;
 	/* 4.1.4.3.1: keep the device DRIVER_OK this long, its configuration
 	 * and config_generation read every 50 ms (the host changes it
 	 * meanwhile); 0: not watched */
 	unsigned watch_config_ms;
-	/* malformed chains sent to a virtio-blk device (the device may need
-	 * a reset after each; the run resets it) */
+	/* malformed chains sent to the device's request queue (virtio-blk,
+	 * -rng, -console, -scsi; the device may need a reset after each; the
+	 * run resets it) */
 	bool hostile;
+	/* device configuration fields a driver may write, changed before the
+	 * reset that must restore them (5.6.4.2: SCSI sense_size and
+	 * cdb_size); QEMU's vhost-scsi and vhost-user-scsi end the VM on such
+	 * a write.  Last, so that the fields before it keep their places. */
+	bool config_writes;
 };
 /* vlp_check_exercise with those options (xopts may be NULL). */
 VLP_API int vlp_check_exercise_opts(struct vlp_ctx *ctx, struct vlp_device *dev,
