@@ -26,7 +26,7 @@ command -v qemu-storage-daemon >/dev/null ||
 	vlp_cant "qemu-storage-daemon is missing (Debian's qemu-system-common ships it)"
 vlp_work "$keep"
 out=$work/guest.out vlp_mark=@@VLP-VU
-# faulty-blk's refusals of what --rng cannot serve: one line each, exit 1.
+# faulty-blk's refusals of what --rng, --scsi and --net cannot serve: one line each, exit 1.
 fb_refused() { # WHAT ARGS...: the back-end started with ARGS refuses, saying WHAT
 	local what=$1 msg rc ok=false
 	shift
@@ -37,6 +37,10 @@ fb_refused() { # WHAT ARGS...: the back-end started with ARGS refuses, saying WH
 }
 fb_refused "--rng: one split queue" --rng --packed
 fb_refused "--fault no-entropy: needs --rng" --fault=no-entropy
+fb_refused "--scsi: one request queue, split" --scsi --packed
+fb_refused "--fault bad-target-failure: needs --scsi" --fault=bad-target-failure
+fb_refused "--net: one queue pair, split" --net --rng
+fb_refused "--fault num-buffers-two: needs --net" --fault=num-buffers-two
 size=4M
 bytes=$((4 << 20))
 
