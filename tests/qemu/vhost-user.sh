@@ -39,20 +39,21 @@ fb_refused "--rng: one split queue" --rng --packed
 fb_refused "--fault no-entropy: needs --rng" --fault=no-entropy
 fb_refused "--scsi: one request queue, split" --scsi --packed
 fb_refused "--fault bad-target-failure: needs --scsi" --fault=bad-target-failure
+fb_refused "--fault target-failure: needs --scsi" --fault=target-failure
 fb_refused "--net: one queue pair, split" --net --rng
 fb_refused "--fault num-buffers-two: needs --net" --fault=num-buffers-two
 size=4M
 bytes=$((4 << 20))
 
 # slot name: 03 the clean faulty-blk (functions 1 and 2: faulty-blk --rng behind QEMU's
-# vhost-user-rng-pci, clean and with its fault; 3 and 4: faulty-blk --scsi behind
-# vhost-user-scsi-pci, the same; 5 and 6: faulty-blk --net behind a vhost-user netdev,
+# vhost-user-rng-pci, clean and with its fault; 3, 4 and 7: faulty-blk --scsi behind
+# vhost-user-scsi-pci, clean, with its fault and with a failing target; 5 and 6: faulty-blk --net behind a vhost-user netdev,
 # the same), 04 qemu-storage-daemon, then one device
 # per fault;
 # packed-NAME: faulty-blk --packed with QEMU's packed=on (functions of slots 1d and 1e:
 # the bus has no slot left; functions 4 to 6 of 1e hold split devices).
 devices=(03.0:clean 03.1:rng-clean 03.2:rng-no-entropy 03.3:scsi-clean 03.4:scsi-bad-target-failure
-	03.5:net-clean 03.6:net-num-buffers-two 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
+	03.5:net-clean 03.6:net-num-buffers-two 03.7:scsi-target-failure 04:qsd 05:used-id-not-head 06:used-id-twice 07:used-len-over
 	08:used-len-under 09:used-idx-skip 0a:used-flags 0b:write-readable 0c:write-desc-table
 	0d:no-notify 0e:notify-suppressed 0f:ignore-indirect 10:split-header 11:hang
 	12:complete-after-reset 13:out-of-order 14:ro-writes 15:wce-no-flush 16:config-padding
@@ -261,6 +262,17 @@ check "scsi-clean: exercise-scsi-sizes-reset not run without --config-writes" \
 check "scsi-bad-target-failure: the back-end applied it ($(count_of scsi-bad-target-failure bad-target-failure))" \
 	[ "$(count_of scsi-bad-target-failure bad-target-failure)" -ge 1 ]
 made_passed scsi-bad-target-failure notify-used
+# A negative control: a target that fails every command (VIRTIO_SCSI_S_TARGET_FAILURE, a
+# response 5.6.6.1 lists) breaks no rule: no finding beyond QEMU's own two, the
+# arrangement checks not run and saying why, BAD_TARGET still judged on an absent one.
+check "scsi-target-failure: the back-end applied it ($(count_of scsi-target-failure target-failure))" \
+	[ "$(count_of scsi-target-failure target-failure)" -ge 1 ]
+got=$(xids scsi-target-failure error; xids scsi-target-failure warning)
+check "scsi-target-failure (allowed): no finding but QEMU's unoffered-bit and queue-size-pow2 ($(tr '\n' ' ' <<<"$got"))" \
+	[ "$(tr '\n' ' ' <<<"$got")" = "exercise-queue-size-pow2 exercise-unoffered-bit " ]
+check "scsi-target-failure: exercise-any-layout not run, the reference not answered OK" \
+	grep -q '^exercise-any-layout: a TEST UNIT READY to target 0 as request and response did not answer VIRTIO_SCSI_S_OK' <(xnot scsi-target-failure)
+made_passed scsi-target-failure scsi-bad-target
 # faulty-blk --net behind a vhost-user netdev (QEMU keeps the control queue and the
 # configuration): the frame it puts in the exercise's receive buffers carries
 # num_buffers 1 (QEMU's own virtio-net writes 0, make qemu-exercise), 2 with its fault;

@@ -44,7 +44,9 @@
  * ILLEGAL REQUEST); every other target VIRTIO_SCSI_S_BAD_TARGET (5.6.6.1.1);
  * the control queue answers each request with response 0; the event queue's
  * buffers are kept (no event ever happens).  The fault bad-target-failure
- * answers TEST UNIT READY to an absent target with VIRTIO_SCSI_S_FAILURE.
+ * answers TEST UNIT READY to an absent target with VIRTIO_SCSI_S_FAILURE;
+ * target-failure answers every command to target 0 with
+ * VIRTIO_SCSI_S_TARGET_FAILURE (allowed: a negative control).
  *
  * --net serves the queue pair of a virtio-net instead (QEMU: -netdev
  * vhost-user,chardev=... with -device virtio-net-pci; the control queue and
@@ -108,6 +110,7 @@ enum fault {
 	F_OUT_OF_RANGE_OK,
 	F_NO_ENTROPY,
 	F_BAD_TARGET_FAILURE,
+	F_TARGET_FAILURE,
 	F_NUM_BUFFERS_TWO,
 	F_RO_WRITES,
 	F_WCE_NO_FLUSH,
@@ -215,6 +218,12 @@ static const struct fault_row {
 	[F_BAD_TARGET_FAILURE] = {"bad-target-failure", "5.6.6.1.1",
 				  "--scsi: TEST UNIT READY to an absent target answered "
 				  "VIRTIO_SCSI_S_FAILURE, not VIRTIO_SCSI_S_BAD_TARGET"},
+	/* Not a violation: 5.6.6.1 lists VIRTIO_SCSI_S_TARGET_FAILURE among the
+	 * responses ("the target is suffering a failure"); nothing the
+	 * exercise judges may fail on it (a negative control). */
+	[F_TARGET_FAILURE] = {"target-failure", "5.6.6.1",
+			      "--scsi: every command to target 0 answered "
+			      "VIRTIO_SCSI_S_TARGET_FAILURE (allowed: a negative control)"},
 	/* --net, 5.1.6.4.1: "If VIRTIO_NET_F_MRG_RXBUF has not been negotiated,
 	 * the device MUST set num_buffers to 1." */
 	[F_NUM_BUFFERS_TWO] = {"num-buffers-two", "5.1.6.4.1",
@@ -835,6 +844,10 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 				"VIRTIO_SCSI_S_FAILURE", head, lun[1]);
 			resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_FAILURE;
 		}
+	} else if (on(F_TARGET_FAILURE)) {
+		applied(F_TARGET_FAILURE, "chain %u: command 0x%02x to target 0: "
+			"VIRTIO_SCSI_S_TARGET_FAILURE", head, cdb[0]);
+		resp[VLP_SCSI_RESP_RESPONSE] = SCSI_S_TARGET_FAILURE;
 	} else if (cdb[0] == SCSI_INQUIRY && cdb[1] & SCSI_INQUIRY_EVPD) {
 		asc = SCSI_ASC_INVALID_FIELD_IN_CDB; /* no vital product data pages */
 	} else if (cdb[0] == SCSI_INQUIRY) {
@@ -1867,8 +1880,9 @@ int main(int argc, char **argv)
 	if (S.scsi && (S.rng || S.queues != 1 || S.packed))
 		die("--scsi: one request queue, split (virtio-scsi's controlq, eventq and requestq); "
 		    "no --rng, --queues or --packed");
-	if (S.fault[F_BAD_TARGET_FAILURE] && !S.scsi)
-		die("--fault bad-target-failure: needs --scsi");
+	if ((S.fault[F_BAD_TARGET_FAILURE] || S.fault[F_TARGET_FAILURE]) && !S.scsi)
+		die("--fault %s: needs --scsi",
+		    faults[S.fault[F_BAD_TARGET_FAILURE] ? F_BAD_TARGET_FAILURE : F_TARGET_FAILURE].name);
 	if (S.net && (S.rng || S.scsi || S.queues != 1 || S.packed))
 		die("--net: one queue pair, split (virtio-net's receiveq1 and transmitq1); "
 		    "no --rng, --scsi, --queues or --packed");

@@ -120,6 +120,7 @@ enum scsi_queue {
 #define SCSI_RESP_SENSE_LEN 0
 #define SCSI_RESP_RESIDUAL 4
 #define SCSI_RESP_STATUS 10  /* the sense at VLP_SCSI_RESP_HDR */
+#define SCSI_S_TARGET_FAILURE 7 /* the target failed: do not retry (5.6.6.1) */
 enum scsi_ctrl_type {
 	SCSI_T_TMF = 0,
 	SCSI_T_AN_QUERY = 1,
