@@ -837,6 +837,8 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 	}
 	chain_copy(c, false, 0, req, sizeof(req), false);
 	lun_nr = (uint32_t)(lun[2] << 8 | lun[3]) & 0x3fff; /* 5.6.6: the LUN's flat format */
+	if (S.verbose > 1)
+		logf_("chain %u: target %u LUN %u, command 0x%02x", head, lun[1], lun_nr, cdb[0]);
 	if (lun[0] != 1 || lun[1] != 0) {
 		resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_BAD_TARGET;
 		if (cdb[0] == SCSI_TEST_UNIT_READY && on(F_BAD_TARGET_FAILURE)) {
