@@ -385,8 +385,12 @@ done
 # makes QEMU's vhost_virtqueue_start pass no call eventfd, and libvhost-user's notification
 # after the first completion panics ("vu_panic: Error writing eventfd: Bad file
 # descriptor"): the export then serves nothing until it is restarted.  Seen in most runs,
-# not all (a CI run had no panic: whether the NO_VECTOR queue's completion is notified
-# depends on timing not found yet), so the check is conditional on the panic's log line.
+# not all (one local run of six this session, one CI run before), so the check is
+# conditional on the panic's log line.  A race QEMU 7.2's sources show, not measured: the
+# exercise's READ is already available at the start (kicked before DRIVER_OK), and
+# vhost_virtqueue_start sends SET_VRING_KICK before the SET_VRING_CALL without a file
+# descriptor; a read that completes in between is notified on the call eventfd QEMU's
+# guest notifier setup gave it just before, and nothing panics.
 if grep -q 'vu_panic: Error writing eventfd' "$work/vu-04.log"; then
 	check "qsd: after libvhost-user's panic, --check --exercise reports exercise-requests-complete" \
 		grep -qx exercise-requests-complete <(xids qsd error)
