@@ -24,7 +24,7 @@
  * faults apply from the next request on).  The faults that change what the
  * device offers (features, configuration) apply from the start.  The
  * back-end ends on SIGTERM or SIGINT and then prints one line of counts
- * (requests, notifications, each fault applied) on stderr.
+ * (requests, notifications, requests per queue, each fault applied) on stderr.
  *
  * --packed offers VIRTIO_F_RING_PACKED (QEMU: -device ...,packed=on); where
  * the driver negotiates it the rings are packed (2.8), and the ring faults
@@ -304,6 +304,7 @@ static struct {
 	bool serving_packed; /* the ring being served is packed */
 	/* counts */
 	unsigned long requests, writes, notified, suppressed, against, applied[F_COUNT];
+	unsigned long queue_requests[MAX_QUEUES]; /* requests served, per queue */
 } S;
 
 static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -915,6 +916,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	uint64_t sector;
 
 	S.requests++;
+	S.queue_requests[q - S.vq]++;
 	if (c->indirect && on(F_IGNORE_INDIRECT)) {
 		applied(F_IGNORE_INDIRECT, "chain %u uses an indirect table: returned untouched",
 			head);
@@ -1199,6 +1201,7 @@ static bool hold(struct vq *q, uint16_t head, const struct chain *c, unsigned nd
 	if (!(on(F_HANG) || on(F_COMPLETE_AFTER_RESET)) || q->nheld >= QUEUE_SIZE_MAX)
 		return false;
 	S.requests++;
+	S.queue_requests[q - S.vq]++;
 	q->held[q->nheld++] = (struct held){head, (uint32_t)c->wlen, (uint16_t)ndesc};
 	applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET, "chain %u held (%u held)", head,
 		q->nheld);
@@ -1268,6 +1271,7 @@ static void receive_frame(struct vq *q)
 		return;
 	}
 	S.requests++;
+	S.queue_requests[q - S.vq]++;
 	if (on(F_NUM_BUFFERS_TWO)) {
 		applied(F_NUM_BUFFERS_TWO, "chain %u: num_buffers 2", head);
 		num_buffers = 2;
@@ -1731,6 +1735,8 @@ static void print_counts(void)
 		"faulty-blk: counts: requests=%lu writes=%lu notified=%lu suppressed_by_driver=%lu "
 		"notified_against_suppression=%lu",
 		S.requests, S.writes, S.notified, S.suppressed, S.against);
+	for (unsigned i = 0; i < S.queues; i++)
+		fprintf(stderr, "%s%lu", i ? "," : " queue_requests=", S.queue_requests[i]);
 	for (unsigned f = 0; f < F_COUNT; f++)
 		if (S.fault[f])
 			fprintf(stderr, " %s=%lu", faults[f].name, S.applied[f]);
