@@ -95,6 +95,34 @@ static void test_not_sampled(void **state)
 	assert_int_equal(judge(&x), VLP_VERDICT_NOT_SAMPLED);
 }
 
+/* 2.1.2: DEVICE_NEEDS_RESET in device_status: stalled whatever the rings
+ * do, from one read on (a snapshot too), cited and named as the host's
+ * device-broken state is. */
+static void test_needs_reset(void **state)
+{
+	struct series x;
+
+	(void)state;
+	split(&x, 5, 6, 4);
+	moving(&x, 1, 1); /* even rings that moved: the status decides */
+	x.in.needs_reset = true;
+	assert_int_equal(judge(&x), VLP_VERDICT_DEVICE_STALLED);
+	assert_string_equal(x.v.section, "2.1.2");
+	assert_non_null(strstr(x.v.evidence, "DEVICE_NEEDS_RESET"));
+	assert_non_null(strstr(x.v.evidence, "in flight"));
+	split(&x, 1, 6, 4);
+	x.in.needs_reset = true;
+	x.in.unsampled_why = "a snapshot holds one read";
+	assert_int_equal(judge(&x), VLP_VERDICT_DEVICE_STALLED);
+	x.in.nsamples = 0;
+	assert_int_equal(judge(&x), VLP_VERDICT_DEVICE_STALLED);
+	assert_null(strstr(x.v.evidence, "in flight"));
+	/* without it, the same series judges by the rings */
+	split(&x, 5, 6, 4);
+	moving(&x, 1, 1);
+	assert_int_equal(judge(&x), VLP_VERDICT_PROGRESSING);
+}
+
 static void test_idle(void **state)
 {
 	struct series x;
@@ -587,6 +615,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_not_sampled),
+		cmocka_unit_test(test_needs_reset),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_waiting_for_input),
 		cmocka_unit_test(test_progressing),

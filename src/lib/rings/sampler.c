@@ -53,6 +53,14 @@ int vlp_rings_record(struct vlp_ctx *ctx, struct vlp_rings *r, const struct vlp_
 }
 
 /* The verdict's input for a queue: built here only. */
+/* device_status, as the state read it, has DEVICE_NEEDS_RESET (2.1.2). */
+static bool state_needs_reset(const struct vlp_state *state)
+{
+	return state && state->common.values && state->common.values[VLP_COMMON_DEVICE_STATUS].valid &&
+	       (state->common.values[VLP_COMMON_DEVICE_STATUS].value &
+		VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET));
+}
+
 /* A host device: QEMU's indices beside each read of the ring refine the
  * verdict (hostverdict.c). */
 static void judge_host(const struct vlp_queue_ring *cq, const struct vlp_state *state)
@@ -70,9 +78,7 @@ static void judge_host(const struct vlp_queue_ring *cq, const struct vlp_state *
 		return;
 	in.broken = h->broken;
 	in.vhost = h->vhost_started;
-	if (state->common.values && state->common.values[VLP_COMMON_DEVICE_STATUS].valid)
-		in.needs_reset = state->common.values[VLP_COMMON_DEVICE_STATUS].value &
-				 VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET);
+	in.needs_reset = state_needs_reset(state);
 	vlp_host_verdict_judge(&in, &q->verdict);
 }
 
@@ -140,6 +146,7 @@ void vlp_rings_judge(struct vlp_rings *r, const struct vlp_state *state, const c
 			.vector_valid = q->vector_valid && q->msix_vector != VLP_NO_VECTOR,
 			.vector = q->msix_vector,
 			.unsampled_why = unsampled_why,
+			.needs_reset = state_needs_reset(state),
 		};
 
 		if (in.vector_valid && state && q->msix_vector < state->nmsix) {

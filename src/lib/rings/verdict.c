@@ -171,6 +171,23 @@ void vlp_verdict_judge(const struct vlp_verdict_input *in, struct vlp_verdict *v
 	const char *sec_kick, *sec_irq;
 
 	memset(v, 0, sizeof(*v));
+	/* 2.1.2: "The device SHOULD set DEVICE_NEEDS_RESET when it enters an
+	 * error state that a reset is needed"; until the driver resets it,
+	 * nothing on any queue moves (the host's device-broken, the same
+	 * state). */
+	if (in->needs_reset) {
+		if (n && in->samples) {
+			last = &in->samples[n - 1];
+			indices(idx, sizeof(idx), last);
+			set(v, VLP_VERDICT_DEVICE_STALLED, "2.1.2",
+			    "device_status has DEVICE_NEEDS_RESET: the device handles nothing until the driver resets it; %s, %u in flight",
+			    idx, last->in_flight);
+		} else {
+			set(v, VLP_VERDICT_DEVICE_STALLED, "2.1.2",
+			    "device_status has DEVICE_NEEDS_RESET: the device handles nothing until the driver resets it");
+		}
+		return;
+	}
 	if (in->unsampled_why || n < 2 || !in->samples) {
 		set(v, VLP_VERDICT_NOT_SAMPLED, NULL, "%s",
 		    in->unsampled_why ? in->unsampled_why

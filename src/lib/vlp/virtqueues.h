@@ -240,6 +240,11 @@ struct vlp_verdict_input {
 	bool masked_valid, masked, pending_valid, pending;
 	/* Why a series cannot be judged (a snapshot: one moment), NULL: none */
 	const char *unsampled_why;
+	/* device_status, read with the state, has DEVICE_NEEDS_RESET (2.1.2):
+	 * the device handles nothing until reset, whatever the samples say
+	 * (one read is enough); last, so that the fields before it keep their
+	 * places */
+	bool needs_reset;
 };
 
 /* What only the host's side of a queue shows (vlp_host_verdict_judge). */
