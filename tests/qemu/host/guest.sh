@@ -17,6 +17,10 @@
 #                   in the background
 #   STEP stall      after the guest's --sample of the blk, the rng and the packed blk:
 #                   the host samples them through the monitor
+#   STEP broken     the virtio-rng at 00:09.0 (its driver unbound) made to need a reset by
+#                   the REPL (a buffer posted, queue_enable written 0 while DRIVER_OK:
+#                   QEMU's virtio_error), sampled by the guest, then by the host; the
+#                   REPL's exit resets it
 #   STEP finished   the host's last queries
 # Stillness: IPv6 is off before eth0 goes up (no router solicitations on the transmit
 # queue). The files go back as one gzip'd tar in base64 between "@@VLP-HOST begin" and
@@ -27,6 +31,8 @@ out=/tmp/host
 blk=0000:00:03.0
 rng=0000:00:04.0
 packed=0000:00:08.0
+broken=0000:00:09.0
+echo "$broken" >/sys/bus/pci/drivers/virtio-pci/unbind
 mkdir -p "$out"
 # The sync port stays open for the whole run (bytes sent while it is closed are lost).
 exec 3<>/dev/ttyS1
@@ -105,6 +111,8 @@ run guest-blk-sample -J --rings --sample=5x200ms -s "$blk"
 run guest-rng-sample -J --rings --sample=5x200ms -s "$rng"
 run guest-packed-sample -J --rings --sample=5x200ms -s "$packed"
 step stall
+# --force: 4.1.4.3.2 forbids writing queue_enable 0; -y: no question asked.
+virtio-lspci --force -y -c "init; queue setup 0 8; post 0 in 64; queue 0; set queue_enable 0; shell virtio-lspci -J --rings --sample=3x100ms -s $broken >$out/guest-broken-sample.json 2>$out/guest-broken-sample.err; shell echo \$? >$out/guest-broken-sample.rc; shell vlp-sync broken" "$broken" >"$out/broken-repl.txt" 2>&1
 run guest-blk-after -J --rings -s "$blk"
 step finished
 

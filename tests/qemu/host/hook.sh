@@ -25,6 +25,8 @@
 #                   host-top: --qmp --top --rings --interval=0.5 00:03.0 in a tmux pane
 #                   (200x50) until the verdict column names the host's cause (20 s at
 #                   most): host-top.screen, then q
+#   STEP broken     host-broken-sample: --qmp -J --rings --sample=3x100ms -s 00:09.0 (a
+#                   virtio-rng the guest made to need a reset)
 #   STEP finished   qemu-status: QMP x-query-virtio-queue-status of the blk's queue 0
 #                   and the rng's, x-query-virtio-status of the blk, the queue status
 #                   of the packed blk's queue 0 and the vhost queue status of the
@@ -91,6 +93,9 @@ step() {
 		host host-packed-sample -J --sample=5x200ms -s 00:08.0
 		host host-blk-text --sample=5x200ms -vv -s 00:03.0
 		top host-top "(host: fetched-not-completed)" --top --rings --interval=0.5 00:03.0
+		;;
+	broken)
+		host host-broken-sample -J --rings --sample=3x100ms -s 00:09.0
 		;;
 	finished)
 		vlp_qmp "$(vlp_qmp_queue_status "$(vlp_qom vlp03)" 0)" "$(vlp_qmp_queue_status "$(vlp_qom vlp04)" 0)" \
