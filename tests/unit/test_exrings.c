@@ -202,7 +202,7 @@ static void test_same_scsi_answer(void **state)
 	got.used_len = 20;
 	assert_false(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
 	got.used_len = 12;
-	got.resp[11] = VLP_SCSI_S_BAD_TARGET;
+	got.resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_BAD_TARGET;
 	assert_false(vlp_rx_same_scsi_answer(&ref, &got, msg, sizeof(msg)));
 	assert_non_null(strstr(msg, "response header byte 11 is 0x03"));
 	got = ref;

@@ -826,7 +826,7 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 {
 	uint8_t req[VLP_SCSI_REQ_HDR + VLP_SCSI_CDB_DEFAULT];
 	uint8_t resp[VLP_SCSI_RESP_HDR + VLP_SCSI_SENSE_DEFAULT] = {0};
-	uint8_t data[SCSI_INQUIRY_LEN] = {0}, *sense = resp + VLP_SCSI_RESP_HDR;
+	uint8_t data[VLP_SCSI_INQUIRY_LEN] = {0}, *sense = resp + VLP_SCSI_RESP_HDR;
 	const uint8_t *cdb = req + VLP_SCSI_REQ_HDR, *lun = req + SCSI_REQ_LUN;
 	uint32_t dlen = 0, room, lun_nr;
 	uint8_t asc = 0; /* CHECK CONDITION's additional sense code, 0: GOOD */
@@ -860,10 +860,10 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		data[0] = lun_nr ? 0x7f : 0x1f;
 		data[2] = 5;
 		data[3] = 2;
-		data[4] = SCSI_INQUIRY_LEN - 5;
+		data[4] = VLP_SCSI_INQUIRY_LEN - 5;
 		memcpy(data + 8, "faulty  faulty-scsi     1   ", 28);
 		dlen = (uint32_t)(cdb[3] << 8 | cdb[4]);
-		dlen = dlen < SCSI_INQUIRY_LEN ? dlen : SCSI_INQUIRY_LEN;
+		dlen = dlen < VLP_SCSI_INQUIRY_LEN ? dlen : VLP_SCSI_INQUIRY_LEN;
 	} else if (cdb[0] == SCSI_REPORT_LUNS) {
 		/* SPC-4 6.33: the list's length (one 8-byte entry, LUN 0), then it */
 		data[3] = 8;
@@ -873,16 +873,16 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		asc = lun_nr ? SCSI_ASC_LUN_NOT_SUPPORTED : SCSI_ASC_INVALID_OPCODE;
 	}
 	if (asc) {
-		resp[SCSI_RESP_STATUS] = SCSI_CHECK_CONDITION;
+		resp[VLP_SCSI_RESP_STATUS] = SCSI_CHECK_CONDITION;
 		sense[0] = SCSI_SENSE_FIXED;
 		sense[2] = SCSI_KEY_ILLEGAL_REQUEST;
 		sense[7] = SCSI_SENSE_FIXED_LEN - 8; /* additional sense length */
 		sense[12] = asc;
-		put_le32(resp + SCSI_RESP_SENSE_LEN, SCSI_SENSE_FIXED_LEN);
+		put_le32(resp + VLP_SCSI_RESP_SENSE_LEN, SCSI_SENSE_FIXED_LEN);
 	}
 	room = (uint32_t)c->wlen - (uint32_t)sizeof(resp);
 	dlen = dlen < room ? dlen : room;
-	put_le32(resp + SCSI_RESP_RESIDUAL, room - dlen);
+	put_le32(resp + VLP_SCSI_RESP_RESIDUAL, room - dlen);
 	chain_copy(c, true, 0, resp, sizeof(resp), true);
 	chain_copy(c, true, sizeof(resp), data, dlen, true);
 	return (uint32_t)sizeof(resp) + dlen;

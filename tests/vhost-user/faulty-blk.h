@@ -105,21 +105,16 @@ enum blk_config_offset {
 	BLK_CFG_SIZE = 256,     /* the buffer GET_CONFIG answers from */
 };
 
-/* --scsi (5.6): the queues before the first request queue, the offsets in
- * struct virtio_scsi_req_cmd (lun[8], id, task_attr, prio, crn, cdb) and
- * struct virtio_scsi_resp_cmd (sense_len, residual, status_qualifier,
- * status, response, sense); the control queue's request types (5.6.6.2).
- * The request queue, header sizes, response byte and its values are the
- * project's (vlp/spec.h). */
+/* --scsi (5.6): the queues before the first request queue, where lun[8]
+ * stands in struct virtio_scsi_req_cmd, the control queue's request types
+ * (5.6.6.2).  The request queue, the header sizes, the response's fields and
+ * values and the INQUIRY data's length are the project's (vlp/spec.h). */
 enum scsi_queue {
 	SCSI_CONTROLQ = 0,
 	SCSI_EVENTQ = 1,
 };
 #define SCSI_REQ_LUN 0      /* lun[0] 1, lun[1] the target, lun[2..3] the LUN; the CDB
 			     * at VLP_SCSI_REQ_HDR */
-#define SCSI_RESP_SENSE_LEN 0
-#define SCSI_RESP_RESIDUAL 4
-#define SCSI_RESP_STATUS 10  /* the sense at VLP_SCSI_RESP_HDR */
 #define SCSI_S_TARGET_FAILURE 7 /* the target failed: do not retry (5.6.6.1) */
 enum scsi_ctrl_type {
 	SCSI_T_TMF = 0,
@@ -137,7 +132,6 @@ enum scsi_opcode {
 	SCSI_INQUIRY = 0x12,
 	SCSI_REPORT_LUNS = 0xa0,
 };
-#define SCSI_INQUIRY_LEN 36  /* standard INQUIRY data */
 #define SCSI_SENSE_FIXED 0x70
 #define SCSI_SENSE_FIXED_LEN 18
 #define SCSI_KEY_ILLEGAL_REQUEST 0x05

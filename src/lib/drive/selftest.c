@@ -41,7 +41,6 @@
 #define NET_OK 0
 #define NET_FRAME_LEN 60u
 /* 5.6 SCSI host */
-#define SCSI_INQUIRY_LEN 36 /* SPC standard INQUIRY data: vendor, product, revision */
 #define SCSI_TARGETS_MAX 256
 
 struct run {
@@ -373,7 +372,7 @@ static const char *scsi_response_name(uint8_t v)
 struct scsi_answer {
 	uint8_t response, status;
 	uint8_t sense_key, asc, ascq; /* from the sense data when given */
-	uint8_t data[SCSI_INQUIRY_LEN];
+	uint8_t data[VLP_SCSI_INQUIRY_LEN];
 };
 
 /* 5.6.6: struct virtio_scsi_req_cmd (lun, id, task_attr, prio, crn, cdb of
@@ -404,10 +403,12 @@ static int scsi_command(struct run *r, unsigned target, const uint8_t *cdb, size
 	if (err)
 		return err;
 	resp = u.seg_data[1];
-	a->status = resp[10];
-	a->response = resp[11];
-	sense_len = (uint32_t)resp[0] | (uint32_t)resp[1] << 8 | (uint32_t)resp[2] << 16 |
-		    (uint32_t)resp[3] << 24;
+	a->status = resp[VLP_SCSI_RESP_STATUS];
+	a->response = resp[VLP_SCSI_RESP_RESPONSE];
+	sense_len = (uint32_t)resp[VLP_SCSI_RESP_SENSE_LEN] |
+		    (uint32_t)resp[VLP_SCSI_RESP_SENSE_LEN + 1] << 8 |
+		    (uint32_t)resp[VLP_SCSI_RESP_SENSE_LEN + 2] << 16 |
+		    (uint32_t)resp[VLP_SCSI_RESP_SENSE_LEN + 3] << 24;
 	sense = resp + VLP_SCSI_RESP_HDR;
 	/* SPC sense data: fixed (0x70/0x71) or descriptor (0x72/0x73) format */
 	if (sense_len >= 14 && (sense[0] & 0x7e) == 0x70) {
@@ -441,7 +442,7 @@ static void scsi_text(char *to, const uint8_t *from, size_t n)
  * repeated). */
 static void test_scsi(struct run *r)
 {
-	static const uint8_t inquiry[6] = { 0x12, 0, 0, 0, SCSI_INQUIRY_LEN, 0 };
+	static const uint8_t inquiry[6] = { 0x12, 0, 0, 0, VLP_SCSI_INQUIRY_LEN, 0 };
 	static const uint8_t tur[6] = { 0 };
 	struct vlp_selftest_result *o = r->out;
 	struct scsi_answer a;
@@ -468,7 +469,7 @@ static void test_scsi(struct run *r)
 	if (max_target > SCSI_TARGETS_MAX - 1)
 		max_target = SCSI_TARGETS_MAX - 1;
 	for (t = 0; t <= max_target && !found; t++) {
-		if (scsi_command(r, t, inquiry, sizeof(inquiry), SCSI_INQUIRY_LEN, &a)) {
+		if (scsi_command(r, t, inquiry, sizeof(inquiry), VLP_SCSI_INQUIRY_LEN, &a)) {
 			lib_step(r, "inquiry");
 			return;
 		}

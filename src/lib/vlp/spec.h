@@ -258,12 +258,18 @@ enum vlp_blk_status {
 #define VLP_SCSI_REQUESTQ 2
 #define VLP_SCSI_REQ_HDR 19
 #define VLP_SCSI_RESP_HDR 12
+#define VLP_SCSI_RESP_SENSE_LEN 0 /* le32 */
+#define VLP_SCSI_RESP_RESIDUAL 4  /* le32 */
+#define VLP_SCSI_RESP_STATUS 10   /* the SCSI status byte (SAM) */
 #define VLP_SCSI_RESP_RESPONSE 11
 #define VLP_SCSI_S_OK 0
 #define VLP_SCSI_S_BAD_TARGET 3
 #define VLP_SCSI_S_FAILURE 9
 #define VLP_SCSI_SENSE_DEFAULT 96 /* sense_size and cdb_size on reset (5.6.4) */
 #define VLP_SCSI_CDB_DEFAULT 32
+/* SCSI itself (SPC-4 6.6.2): the standard INQUIRY data, vendor, product and
+ * revision included */
+#define VLP_SCSI_INQUIRY_LEN 36
 
 /* 9P transport (ID 9): no chapter in the spec; Linux include/uapi/linux/virtio_9p.h
  * (Linux names it VIRTIO_9P_MOUNT_TAG, without _F_) */
