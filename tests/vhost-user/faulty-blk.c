@@ -842,7 +842,7 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		logf_("chain %u: target %u LUN %u, command 0x%02x", head, lun[1], lun_nr, cdb[0]);
 	if (lun[0] != 1 || lun[1] != 0) {
 		resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_BAD_TARGET;
-		if (cdb[0] == SCSI_TEST_UNIT_READY && on(F_BAD_TARGET_FAILURE)) {
+		if (cdb[0] == VLP_SCSI_OP_TEST_UNIT_READY && on(F_BAD_TARGET_FAILURE)) {
 			applied(F_BAD_TARGET_FAILURE, "chain %u: TEST UNIT READY to absent target %u: "
 				"VIRTIO_SCSI_S_FAILURE", head, lun[1]);
 			resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_FAILURE;
@@ -851,9 +851,9 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		applied(F_TARGET_FAILURE, "chain %u: command 0x%02x to target 0: "
 			"VIRTIO_SCSI_S_TARGET_FAILURE", head, cdb[0]);
 		resp[VLP_SCSI_RESP_RESPONSE] = SCSI_S_TARGET_FAILURE;
-	} else if (cdb[0] == SCSI_INQUIRY && cdb[1] & SCSI_INQUIRY_EVPD) {
+	} else if (cdb[0] == VLP_SCSI_OP_INQUIRY && cdb[1] & SCSI_INQUIRY_EVPD) {
 		asc = SCSI_ASC_INVALID_FIELD_IN_CDB; /* no vital product data pages */
-	} else if (cdb[0] == SCSI_INQUIRY) {
+	} else if (cdb[0] == VLP_SCSI_OP_INQUIRY) {
 		/* SPC-4 6.6.2: peripheral qualifier 3 for a LUN that is not
 		 * there; LUN 0 is of no device type (0x1f), so no upper driver
 		 * binds it.  SPC-3, response data format 2. */
@@ -864,12 +864,12 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		memcpy(data + 8, "faulty  faulty-scsi     1   ", 28);
 		dlen = (uint32_t)(cdb[3] << 8 | cdb[4]);
 		dlen = dlen < VLP_SCSI_INQUIRY_LEN ? dlen : VLP_SCSI_INQUIRY_LEN;
-	} else if (cdb[0] == SCSI_REPORT_LUNS) {
+	} else if (cdb[0] == VLP_SCSI_OP_REPORT_LUNS) {
 		/* SPC-4 6.33: the list's length (one 8-byte entry, LUN 0), then it */
 		data[3] = 8;
 		dlen = (uint32_t)cdb[6] << 24 | (uint32_t)cdb[7] << 16 | (uint32_t)cdb[8] << 8 | cdb[9];
 		dlen = dlen < 16 ? dlen : 16;
-	} else if (cdb[0] != SCSI_TEST_UNIT_READY || lun_nr) {
+	} else if (cdb[0] != VLP_SCSI_OP_TEST_UNIT_READY || lun_nr) {
 		asc = lun_nr ? SCSI_ASC_LUN_NOT_SUPPORTED : SCSI_ASC_INVALID_OPCODE;
 	}
 	if (asc) {

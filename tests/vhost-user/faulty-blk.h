@@ -121,16 +121,11 @@ enum scsi_ctrl_type {
 	SCSI_T_AN_QUERY = 1,
 	SCSI_T_AN_SUBSCRIBE = 2,
 };
-/* SCSI itself (SAM-5, SPC-4): the status bytes, the commands the back-end
- * answers, fixed-format sense for ILLEGAL REQUEST. */
+/* SCSI itself (SAM-5, SPC-4): the status bytes, fixed-format sense for
+ * ILLEGAL REQUEST (the commands: vlp/spec.h). */
 enum scsi_status {
 	SCSI_GOOD = 0x00,
 	SCSI_CHECK_CONDITION = 0x02,
-};
-enum scsi_opcode {
-	SCSI_TEST_UNIT_READY = 0x00,
-	SCSI_INQUIRY = 0x12,
-	SCSI_REPORT_LUNS = 0xa0,
 };
 #define SCSI_SENSE_FIXED 0x70
 #define SCSI_SENSE_FIXED_LEN 18

@@ -93,7 +93,7 @@ static const char *const row_ids[XR_COUNT] = {
 const char *ex_request_of(struct ex *x, struct ex_request *req)
 {
 	unsigned type = (unsigned)x->l->virtio.device_type.value;
-	uint64_t cdb = 32, sense = 96;
+	uint64_t cdb = VLP_SCSI_CDB_DEFAULT, sense = VLP_SCSI_SENSE_DEFAULT;
 	struct vlp_reg reg;
 
 	memset(req, 0, sizeof(*req));

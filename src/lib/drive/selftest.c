@@ -442,8 +442,8 @@ static void scsi_text(char *to, const uint8_t *from, size_t n)
  * repeated). */
 static void test_scsi(struct run *r)
 {
-	static const uint8_t inquiry[6] = { 0x12, 0, 0, 0, VLP_SCSI_INQUIRY_LEN, 0 };
-	static const uint8_t tur[6] = { 0 };
+	static const uint8_t inquiry[6] = { VLP_SCSI_OP_INQUIRY, 0, 0, 0, VLP_SCSI_INQUIRY_LEN, 0 };
+	static const uint8_t tur[6] = { VLP_SCSI_OP_TEST_UNIT_READY };
 	struct vlp_selftest_result *o = r->out;
 	struct scsi_answer a;
 	uint64_t v = 0, max_target = 0;
@@ -451,8 +451,8 @@ static void test_scsi(struct run *r)
 	unsigned t, tries;
 	bool found = false;
 
-	r->scsi_cdb_size = 32; /* 5.6.4: the defaults */
-	r->scsi_sense_size = 96;
+	r->scsi_cdb_size = VLP_SCSI_CDB_DEFAULT; /* 5.6.4 */
+	r->scsi_sense_size = VLP_SCSI_SENSE_DEFAULT;
 	if (vlp_reg_row(r->ctx, r->l, VLP_BLOCK_DEVICE, VLP_SCSI_CDB_SIZE, &reg) == 0 &&
 	    vlp_reg_read(r->ctx, r->dev, r->l, &reg, NULL, 0, &v) == 0 && v >= 6 &&
 	    v <= VLP_SCSI_CDB_MAX)

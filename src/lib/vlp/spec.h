@@ -267,8 +267,14 @@ enum vlp_blk_status {
 #define VLP_SCSI_S_FAILURE 9
 #define VLP_SCSI_SENSE_DEFAULT 96 /* sense_size and cdb_size on reset (5.6.4) */
 #define VLP_SCSI_CDB_DEFAULT 32
-/* SCSI itself (SPC-4 6.6.2): the standard INQUIRY data, vendor, product and
- * revision included */
+/* SCSI itself (SPC-4): the commands the self-test and the exercise send (a
+ * CDB's first byte), the standard INQUIRY data's length, vendor, product and
+ * revision included (6.6.2) */
+enum vlp_scsi_opcode {
+	VLP_SCSI_OP_TEST_UNIT_READY = 0x00,
+	VLP_SCSI_OP_INQUIRY = 0x12,
+	VLP_SCSI_OP_REPORT_LUNS = 0xa0,
+};
 #define VLP_SCSI_INQUIRY_LEN 36
 
 /* 9P transport (ID 9): no chapter in the spec; Linux include/uapi/linux/virtio_9p.h
