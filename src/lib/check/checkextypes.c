@@ -702,8 +702,8 @@ static int console_checks(struct ex *x)
 static int scsi_checks(struct ex *x)
 {
 	uint64_t sense, cdb, wrote[2] = { 64, 16 }, max_target = SCSI_TARGET_MAX;
-	uint8_t req[VLP_SCSI_REQ_HDR + VLP_SCSI_CDB_MAX] = { 0 };
-	struct vlp_vq_seg segs[2];
+	struct ex_request tur;
+	const char *none;
 	struct vlp_extype_verdict v;
 	struct vlp_vqs *vqs = NULL;
 	struct vlp_vq_used u;
@@ -725,30 +725,26 @@ static int scsi_checks(struct ex *x)
 		return err;
 	vlp_extype_scsi_sizes(sense, cdb, x->config_writes ? wrote : NULL, &v);
 	decide(x, XR_SCSI_SIZES_RESET, &v, "device");
-	if (cdb > VLP_SCSI_CDB_MAX || sense > VLP_SCSI_SENSE_MAX) {
-		ex_not_run(x, XR_SCSI_BAD_TARGET,
-			   "cdb_size or sense_size larger than this tool's buffers");
+	/* the harmless request (TEST UNIT READY), sent to the highest target */
+	if ((none = ex_request_of(x, &tur))) {
+		ex_not_run(x, XR_SCSI_BAD_TARGET, "%s", none);
 		return 0;
 	}
 	if ((err = device_field(x, VLP_SCSI_MAX_TARGET, -1, &max_target)))
 		return err;
 	target = max_target < SCSI_TARGET_MAX ? (unsigned)max_target : SCSI_TARGET_MAX;
-	err = ex_session_open(x, x->set, 0, VLP_NO_VECTOR, &vqs, why, sizeof(why));
+	err = ex_session_open(x, x->set, tur.q, VLP_NO_VECTOR, &vqs, why, sizeof(why));
 	if (!err && why[0])
 		ex_not_run(x, XR_SCSI_BAD_TARGET, "%s", why);
 	if (!err && !why[0]) {
-		/* TEST UNIT READY: the CDB all 0 */
-		vlp_selftest_scsi_lun(req, target, 0);
-		req[8] = 1;
-		segs[0] = (struct vlp_vq_seg){ false, req, VLP_SCSI_REQ_HDR + (size_t)cdb,
-					       VLP_SCSI_REQ_HDR + (size_t)cdb };
-		segs[1] = (struct vlp_vq_seg){ true, NULL, 0, VLP_SCSI_RESP_HDR + (size_t)sense };
-		err = transfer(x, vqs, VLP_SCSI_REQUESTQ, segs, 2, &u, &done);
+		vlp_selftest_scsi_lun(tur.hdr, target, 0);
+		err = transfer(x, vqs, tur.q, tur.segs, tur.nsegs, &u, &done);
 		if (!err && !done)
 			ex_not_run(x, XR_SCSI_BAD_TARGET, NO_ANSWER);
 		if (!err && done) {
-			vlp_extype_bad_target(target, u.seg_data[1][VLP_SCSI_RESP_RESPONSE], &v);
-			decide(x, XR_SCSI_BAD_TARGET, &v, chk_at_queue(&x->r, VLP_SCSI_REQUESTQ));
+			vlp_extype_bad_target(target,
+					      u.seg_data[tur.nsegs - 1][VLP_SCSI_RESP_RESPONSE], &v);
+			decide(x, XR_SCSI_BAD_TARGET, &v, chk_at_queue(&x->r, tur.q));
 		}
 	}
 	cerr = ex_session_close(x, vqs);
