@@ -1261,7 +1261,7 @@ static void receive_frame(struct vq *q)
 	uint8_t frame[VLP_NET_HDR_LEN + NET_FRAME_LEN] = {0};
 	uint16_t old = q->used_idx, head, num_buffers = 1;
 	bool v1 = S.acked >> VLP_F_VERSION_1 & 1;
-	uint32_t hdr = v1 ? VLP_NET_HDR_LEN : NET_HDR_LEGACY_LEN, len;
+	uint32_t hdr = v1 ? VLP_NET_HDR_LEN : VLP_NET_HDR_LEGACY_LEN, len;
 
 	if (q->frame_sent || ld16(q->avail + 2) == q->last_avail)
 		return;

@@ -143,7 +143,6 @@ enum net_queue {
 	NET_RXQ = 0,
 	NET_TXQ = 1,
 };
-#define NET_HDR_LEGACY_LEN 10u /* without VERSION_1 and MRG_RXBUF: no num_buffers */
 #define NET_FRAME_LEN 60u      /* the shortest Ethernet frame, without its FCS */
 #define NET_SRC_MAC "\x52\x54\x00\xfb\x00\x01"
 #define NET_ETHERTYPE_HI 0x88

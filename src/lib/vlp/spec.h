@@ -244,9 +244,10 @@ enum vlp_blk_status {
 };
 #define VLP_BLK_ID_BYTES 20 /* GET_ID: a NUL-padded ASCII string of up to 20 bytes */
 #define VLP_BLK_SECTOR 512u /* sector is in 512-byte units (5.2.6) */
-/* struct virtio_net_hdr (5.1.6) with VIRTIO_F_VERSION_1 (legacy without
- * MRG_RXBUF: 10 bytes, no num_buffers), num_buffers its last field */
+/* struct virtio_net_hdr (5.1.6) with VIRTIO_F_VERSION_1, num_buffers its
+ * last field; legacy without MRG_RXBUF it ends before num_buffers */
 #define VLP_NET_HDR_LEN 12
+#define VLP_NET_HDR_LEGACY_LEN 10
 #define VLP_NET_HDR_NUM_BUFFERS 10
 #define VLP_NET_CTRL_MAC 1
 #define VLP_NET_CTRL_MAC_ADDR_SET 1
