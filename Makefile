@@ -247,13 +247,15 @@ $(FUZZ_REPLAY): tests/fuzz/replay.c tests/fuzz/fuzz_dump.c $(STATIC_LIB) $(CLI_L
 		tests/fuzz/fuzz_dump.c $(CLI_LIB_OBJ) $(STATIC_LIB) $(CLI_LDLIBS)
 
 # The vhost-user-blk back-end that breaks device rules on purpose
-# (tests/vhost-user/faulty-blk.c), for the QEMU suites; it takes the feature
+# (tests/vhost-user/faulty-blk.c), and its PCI front for QEMU's
+# x-pci-proxy-dev (faulty-pci.c), for the QEMU suites; it takes the feature
 # bits from the library's spec.h, nothing else of the project.
 FAULTY_BLK := $(B)/tests/faulty-blk
-$(FAULTY_BLK): tests/vhost-user/faulty-blk.c tests/vhost-user/faulty-blk.h src/lib/vlp/spec.h src/lib/vlp/base.h
+FAULTY_BLK_SRC := tests/vhost-user/faulty-blk.c tests/vhost-user/faulty-pci.c
+$(FAULTY_BLK): $(FAULTY_BLK_SRC) tests/vhost-user/faulty-blk.h src/lib/vlp/spec.h src/lib/vlp/base.h
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIB_INC) $(LDFLAGS) -o $@ $<
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE $(CPPFLAGS) $(WARN) $(CFLAGS) $(LIB_INC) $(LDFLAGS) -o $@ $(FAULTY_BLK_SRC)
 
 faulty-blk: $(FAULTY_BLK)
 

@@ -15,7 +15,10 @@
 #
 # /init knows these kernel parameters: vlp.unbind=1 unbinds every virtio-pci device from
 # its driver before /test.sh runs; vlp.hold=1 keeps the guest up after /test.sh (the host
-# ends it, see run-guest.sh --hook); vlp.nomod=1 loads no module.
+# ends it, see run-guest.sh --hook); vlp.nomod=1 loads no module; vlp.nodriver=BDF[,BDF...]
+# keeps every driver off those functions (driver_override, before the modules load): a
+# device whose interrupts cannot reach the guest (QEMU's x-pci-proxy-dev) would hang its
+# driver's probe.
 set -euo pipefail
 # shellcheck source=tests/qemu/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -167,6 +170,10 @@ for w in $(cat /proc/cmdline); do
 	vlp.unbind=1) unbind=1 ;;
 	vlp.hold=1) hold=1 ;;
 	vlp.nomod=1) nomod=1 ;;
+	vlp.nodriver=*)
+		for bdf in $(echo "${w#vlp.nodriver=}" | tr , ' '); do
+			echo vlp-none >"/sys/bus/pci/devices/0000:$bdf/driver_override"
+		done ;;
 	esac
 done
 if [ "$nomod" != 1 ]; then

@@ -84,41 +84,6 @@
 #define LOG_FIRST 3 /* each fault is logged the first few times it applies */
 
 /* ------------------------------------------------------------ faults */
-/* One switch per device rule a driver can observe.  `section` is where the
- * published virtio 1.2 spec states the rule. */
-enum fault {
-	F_USED_ID_NOT_HEAD,
-	F_USED_ID_TWICE,
-	F_USED_LEN_OVER,
-	F_USED_LEN_UNDER,
-	F_USED_IDX_SKIP,
-	F_USED_FLAGS,
-	F_WRITE_READABLE,
-	F_WRITE_DESC_TABLE,
-	F_NO_NOTIFY,
-	F_NOTIFY_SUPPRESSED,
-	F_IGNORE_INDIRECT,
-	F_SPLIT_HEADER,
-	F_HANG,
-	F_COMPLETE_AFTER_RESET,
-	F_OUT_OF_ORDER,
-	F_SPURIOUS_USED,
-	F_DESC_AS_ENABLE,
-	F_NO_WRITE_FLAG,
-	F_GET_ID_UNSUPP,
-	F_UNKNOWN_OK,
-	F_OUT_OF_RANGE_OK,
-	F_NO_ENTROPY,
-	F_BAD_TARGET_FAILURE,
-	F_TARGET_FAILURE,
-	F_NUM_BUFFERS_TWO,
-	F_RO_WRITES,
-	F_WCE_NO_FLUSH,
-	F_CONFIG_PADDING,
-	F_NO_VERSION1,
-	F_COUNT
-};
-
 static const struct fault_row {
 	const char *name, *section, *what;
 } faults[F_COUNT] = {
@@ -241,6 +206,74 @@ static const struct fault_row {
 			      "unused0 reads 0xa5 and unused1 0x5a 0x5a 0x5a"},
 	/* 6.2: "A device MUST offer VIRTIO_F_VERSION_1." */
 	[F_NO_VERSION1] = {"no-version1", "6.2", "VIRTIO_F_VERSION_1 is left out of GET_FEATURES"},
+	/* --pci-proxy only: the registers QEMU keeps for a vhost-user device. */
+	/* 2.4.1: "A device MUST reinitialize device status to 0 after receiving a reset." */
+	[F_RESET_STATUS_STUCK] = {"reset-status-stuck", "2.4.1",
+				  "--pci-proxy: device_status keeps its value when 0 is written "
+				  "(the reset never completes)"},
+	/* 4.1.4.3.1: "The device MUST present a 0 in queue_enable on reset." */
+	[F_RESET_QUEUE_ENABLE] = {"reset-queue-enable", "4.1.4.3.1",
+				  "--pci-proxy: queue_enable keeps reading 1 after a reset"},
+	/* 4.1.5.1.2.1: "The device MUST have all queue and configuration
+	 * change events unmapped upon reset." */
+	[F_RESET_VECTORS] = {"reset-vectors", "4.1.5.1.2.1",
+			     "--pci-proxy: config_msix_vector and queue_msix_vector keep their "
+			     "vectors after a reset"},
+	/* 4.1.4.3.1: "The device MUST present the feature bits it is offering
+	 * in device_feature ... for any device_feature_select written". */
+	[F_DEVICE_FEATURE_FLAKY] = {"device-feature-flaky", "4.1.4.3.1",
+				    "--pci-proxy: every second read of device_feature reads 0"},
+	/* 2.2.2: "The device SHOULD NOT fail re-negotiation of the same set of
+	 * features after a device or system reset." */
+	[F_FEATURES_OK_ONCE] = {"features-ok-once", "2.2.2",
+				"--pci-proxy: FEATURES_OK refused once for a set accepted before "
+				"the last reset (the next try is accepted)"},
+	/* 4.1.4.3.1: "The device MUST present any valid feature bits the
+	 * driver has written in driver_feature". */
+	[F_DRIVER_FEATURE_LOST] = {"driver-feature-lost", "4.1.4.3.1",
+				   "--pci-proxy: driver_feature reads 0 for driver_feature_select 1 "
+				   "(the bits written are still used)"},
+	/* 4.1.4.3.1: "The device MUST present a 0 in queue_size if the
+	 * virtqueue corresponding to the current queue_select is unavailable." */
+	[F_QUEUE_SIZE_ABSENT] = {"queue-size-absent", "4.1.4.3.1",
+				 "--pci-proxy: queue_size reads 256 for a queue_select beyond "
+				 "num_queues"},
+	/* 4.1.3.2: "the device MUST allow driver independent access to high
+	 * and low 32-bit parts of the field". */
+	[F_CONFIG_64BIT_LATCH] = {"config-64bit-latch", "4.1.3.2",
+				  "--pci-proxy: the high half of capacity reads what the last read "
+				  "of its low half latched, once, and 0xffffffff without one"},
+	/* 4.1.4.9.1: pci_cfg_data reads "cap.length at offset cap.offset at
+	 * BAR selected by cap.bar". */
+	[F_PCI_CFG_WINDOW_ALIGNED] = {"pci-cfg-window-aligned", "4.1.4.9.1",
+				      "--pci-proxy: the PCI configuration access window reads at "
+				      "cap.offset rounded down to 16"},
+	/* 4.1.4.5.1: "The device MUST reset ISR status to 0 on driver read." */
+	[F_ISR_STICKY] = {"isr-sticky", "4.1.4.5.1", "--pci-proxy: reading ISR status does not clear it"},
+	/* 4.1.5.1.2.1: "Device MUST support mapping any event type to any valid
+	 * vector 0 to MSI-X Table Size." */
+	[F_VECTOR_ZERO_ONLY] = {"vector-zero-only", "4.1.5.1.2.1",
+				"--pci-proxy: only vector 0 can be mapped; any other reads back "
+				"NO_VECTOR"},
+	/* 4.1.5.1.2.1: "Devices MUST report mapping failures by returning the
+	 * NO_VECTOR value". */
+	[F_VECTOR_UNCHECKED] = {"vector-unchecked", "4.1.5.1.2.1",
+				"--pci-proxy: a vector beyond the MSI-X table reads back as written"},
+	/* 4.1.5.3.1: "If MSI-X capability is enabled and queue_msix_vector is
+	 * NO_VECTOR for a virtqueue, the device MUST NOT deliver an interrupt
+	 * for that virtqueue." */
+	[F_NO_VECTOR_IRQ] = {"no-vector-irq", "4.1.5.3.1",
+			     "--pci-proxy: a queue mapped to NO_VECTOR interrupts on vector 0"},
+	/* 2.1.2: "If DRIVER_OK is set, after it sets DEVICE_NEEDS_RESET, the
+	 * device MUST send a device configuration change notification". */
+	[F_NEEDS_RESET_SILENT] = {"needs-reset-silent", "2.1.2",
+				  "--pci-proxy: a chain the device cannot follow sets "
+				  "DEVICE_NEEDS_RESET without a configuration change notification"},
+	/* 5.6.4.2: "On reset, the device MUST set sense_size to 96 and
+	 * cdb_size to 32." */
+	[F_SCSI_SIZES_KEPT] = {"scsi-sizes-kept", "5.6.4.2",
+			       "--pci-proxy --scsi: sense_size and cdb_size keep what the driver "
+			       "wrote across a reset"},
 };
 
 /* ------------------------------------------------------------ state */
@@ -290,11 +323,13 @@ static struct {
 	bool rng;            /* --rng: a vhost-user-rng device (5.4) instead */
 	bool scsi;           /* --scsi: a vhost-user-scsi host (5.6) instead */
 	bool net;            /* --net: a virtio-net's queue pair (5.1) instead */
+	bool pci;            /* --pci-proxy: the whole PCI function, not QEMU's vhost-user */
+	bool in_order;       /* --in-order: VIRTIO_F_IN_ORDER offered */
 	uint64_t rng_state;  /* its xorshift64 generator */
 	int verbose;
 	/* the disk */
 	uint8_t *disk;
-	uint8_t config[BLK_CFG_SIZE];
+	uint8_t config[BLK_CFG_SIZE]; /* the device configuration (blk; scsi with --pci-proxy) */
 	/* the session */
 	uint64_t features, acked, protocol, acked_protocol;
 	struct region regions[VU_MAX_REGIONS];
@@ -307,8 +342,7 @@ static struct {
 	unsigned long queue_requests[MAX_QUEUES]; /* requests served, per queue */
 } S;
 
-static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void logf_(const char *fmt, ...)
+void fb_log(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -319,8 +353,7 @@ static void logf_(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-static void die(const char *fmt, ...)
+void fb_die(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -340,8 +373,12 @@ static bool on(enum fault f)
 	return S.fault[f] && S.armed && (!S.packed || S.serving_packed);
 }
 
-static void applied(enum fault f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void applied(enum fault f, const char *fmt, ...)
+bool fb_fault(enum fault f)
+{
+	return S.fault[f] && S.armed;
+}
+
+void fb_applied(enum fault f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -407,8 +444,13 @@ static uint64_t device_features(void)
 		f |= 1ull << VLP_BLK_F_RO;
 	if (S.fault[F_WCE_NO_FLUSH])
 		f &= ~(1ull << VLP_BLK_F_FLUSH);
+	if (S.in_order)
+		f |= 1ull << VLP_F_IN_ORDER;
 	if (S.fault[F_NO_VERSION1])
 		f &= ~(1ull << VLP_F_VERSION_1);
+	/* the vhost-user protocol's own bit, not a device feature */
+	if (S.pci)
+		f &= ~(1ull << VU_F_PROTOCOL_FEATURES);
 	return f;
 }
 
@@ -422,6 +464,18 @@ static void fill_config(void)
 	uint8_t *c = S.config;
 
 	memset(c, 0, sizeof(S.config));
+	if (S.scsi) {
+		/* one request queue, target 0 LUN 0 (5.6.4) */
+		put_le32(c + SCSI_CFG_NUM_QUEUES, 1);
+		put_le32(c + SCSI_CFG_SEG_MAX, 126);
+		put_le32(c + SCSI_CFG_MAX_SECTORS, 0xffff);
+		put_le32(c + SCSI_CFG_CMD_PER_LUN, 128);
+		put_le32(c + SCSI_CFG_SENSE_SIZE, VLP_SCSI_SENSE_DEFAULT);
+		put_le32(c + SCSI_CFG_CDB_SIZE, VLP_SCSI_CDB_DEFAULT);
+		put_le16(c + SCSI_CFG_MAX_TARGET, 255);
+		put_le32(c + SCSI_CFG_MAX_LUN, 16383);
+		return;
+	}
 	put_le64(c + BLK_CFG_CAPACITY, S.size / BLK_SECTOR);
 	put_le32(c + BLK_CFG_SIZE_MAX, 65536);
 	put_le32(c + BLK_CFG_SEG_MAX, 126); /* 5.2.4: segments in a request */
@@ -487,7 +541,7 @@ static int set_mem_table(const uint8_t *p, uint32_t size, const int *fds, unsign
 		m->map_len = (size_t)(r.size + (r.mmap_offset - off));
 		m->map = mmap(NULL, m->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], (off_t)off);
 		if (m->map == MAP_FAILED) {
-			logf_("SET_MEM_TABLE: region %u: mmap: %s", i, strerror(errno));
+			fb_log("SET_MEM_TABLE: region %u: mmap: %s", i, strerror(errno));
 			S.nregions = i;
 			return -1;
 		}
@@ -497,7 +551,7 @@ static int set_mem_table(const uint8_t *p, uint32_t size, const int *fds, unsign
 		m->uva = r.user_addr;
 		S.nregions = i + 1;
 		if (S.verbose)
-			logf_("region %u: guest 0x%" PRIx64 " size 0x%" PRIx64 " user 0x%" PRIx64, i,
+			fb_log("region %u: guest 0x%" PRIx64 " size 0x%" PRIx64 " user 0x%" PRIx64, i,
 			      r.guest_addr, r.size, r.user_addr);
 	}
 	return 0;
@@ -733,7 +787,7 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 				return BLK_S_IOERR;
 			for (uint64_t at = 0; at < dlen; at += BLK_SECTOR)
 				chain_copy(c, true, at, zero, BLK_SECTOR, true);
-			applied(F_OUT_OF_RANGE_OK,
+			fb_applied(F_OUT_OF_RANGE_OK,
 				"READ of %" PRIu64 " bytes at sector %" PRIu64 " past the capacity: OK",
 				dlen, sector);
 			*written = (uint32_t)dlen + 1;
@@ -763,7 +817,7 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 		    dlen > S.size - sector * BLK_SECTOR)
 			return BLK_S_IOERR;
 		if (offered(VLP_BLK_F_RO))
-			applied(F_RO_WRITES, "wrote %" PRIu64 " bytes at sector %" PRIu64
+			fb_applied(F_RO_WRITES, "wrote %" PRIu64 " bytes at sector %" PRIu64
 					     " of a read-only device, status OK", dlen, sector);
 		off = sector * BLK_SECTOR;
 		chain_copy(c, false, BLK_HDR_SIZE, S.disk + off, dlen, false);
@@ -775,7 +829,7 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 		uint8_t id[BLK_ID_BYTES] = {0};
 
 		if (on(F_GET_ID_UNSUPP)) {
-			applied(F_GET_ID_UNSUPP, "GET_ID answered UNSUPP");
+			fb_applied(F_GET_ID_UNSUPP, "GET_ID answered UNSUPP");
 			return BLK_S_UNSUPP;
 		}
 		uint64_t n = c->wlen - 1 < BLK_ID_BYTES ? c->wlen - 1 : BLK_ID_BYTES;
@@ -787,7 +841,7 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 	}
 	default:
 		if (on(F_UNKNOWN_OK)) {
-			applied(F_UNKNOWN_OK, "request type %" PRIu32 " answered OK", type);
+			fb_applied(F_UNKNOWN_OK, "request type %" PRIu32 " answered OK", type);
 			return BLK_S_OK;
 		}
 		return BLK_S_UNSUPP;
@@ -801,7 +855,7 @@ static uint32_t serve_entropy(uint16_t head, struct chain *c)
 	uint8_t bytes[256];
 
 	if (on(F_NO_ENTROPY)) {
-		applied(F_NO_ENTROPY, "chain %u: used.len 0 for %" PRIu64 " writable bytes", head,
+		fb_applied(F_NO_ENTROPY, "chain %u: used.len 0 for %" PRIu64 " writable bytes", head,
 			c->wlen);
 		return 0;
 	}
@@ -832,23 +886,23 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 	uint8_t asc = 0; /* CHECK CONDITION's additional sense code, 0: GOOD */
 
 	if (c->rlen < sizeof(req) || c->wlen < sizeof(resp)) {
-		logf_("chain %u: no room for the command (%" PRIu64 " readable bytes) or its "
+		fb_log("chain %u: no room for the command (%" PRIu64 " readable bytes) or its "
 		      "response (%" PRIu64 " writable)", head, c->rlen, c->wlen);
 		return 0;
 	}
 	chain_copy(c, false, 0, req, sizeof(req), false);
 	lun_nr = (uint32_t)(lun[2] << 8 | lun[3]) & 0x3fff; /* 5.6.6: the LUN's flat format */
 	if (S.verbose > 1)
-		logf_("chain %u: target %u LUN %u, command 0x%02x", head, lun[1], lun_nr, cdb[0]);
+		fb_log("chain %u: target %u LUN %u, command 0x%02x", head, lun[1], lun_nr, cdb[0]);
 	if (lun[0] != 1 || lun[1] != 0) {
 		resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_BAD_TARGET;
 		if (cdb[0] == VLP_SCSI_OP_TEST_UNIT_READY && on(F_BAD_TARGET_FAILURE)) {
-			applied(F_BAD_TARGET_FAILURE, "chain %u: TEST UNIT READY to absent target %u: "
+			fb_applied(F_BAD_TARGET_FAILURE, "chain %u: TEST UNIT READY to absent target %u: "
 				"VIRTIO_SCSI_S_FAILURE", head, lun[1]);
 			resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_FAILURE;
 		}
 	} else if (on(F_TARGET_FAILURE)) {
-		applied(F_TARGET_FAILURE, "chain %u: command 0x%02x to target 0: "
+		fb_applied(F_TARGET_FAILURE, "chain %u: command 0x%02x to target 0: "
 			"VIRTIO_SCSI_S_TARGET_FAILURE", head, cdb[0]);
 		resp[VLP_SCSI_RESP_RESPONSE] = SCSI_S_TARGET_FAILURE;
 	} else if (cdb[0] == VLP_SCSI_OP_INQUIRY && cdb[1] & SCSI_INQUIRY_EVPD) {
@@ -898,7 +952,7 @@ static uint32_t serve_scsi_control(uint16_t head, struct chain *c)
 	uint32_t len;
 
 	if (c->rlen < sizeof(type) || !c->wlen) {
-		logf_("control queue: chain %u: no room for the type or the response", head);
+		fb_log("control queue: chain %u: no room for the type or the response", head);
 		return 0;
 	}
 	chain_copy(c, false, 0, type, sizeof(type), false);
@@ -918,7 +972,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	S.requests++;
 	S.queue_requests[q - S.vq]++;
 	if (c->indirect && on(F_IGNORE_INDIRECT)) {
-		applied(F_IGNORE_INDIRECT, "chain %u uses an indirect table: returned untouched",
+		fb_applied(F_IGNORE_INDIRECT, "chain %u uses an indirect table: returned untouched",
 			head);
 		return 0;
 	}
@@ -931,7 +985,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 		return 0;
 	/* 5.2.6: a header to read and a status byte to write at the least. */
 	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
-		logf_("queue %td: chain %u: no room for the header or the status byte",
+		fb_log("queue %td: chain %u: no room for the header or the status byte",
 		      q - S.vq, head);
 		return 0;
 	}
@@ -942,7 +996,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	sector = le64toh(sector);
 	if (on(F_SPLIT_HEADER) &&
 	    (c->seg[0].writable || c->seg[0].len != BLK_HDR_SIZE || c->seg[c->n - 1].len != 1)) {
-		applied(F_SPLIT_HEADER, "chain %u: header or status not in a descriptor of its own: IOERR",
+		fb_applied(F_SPLIT_HEADER, "chain %u: header or status not in a descriptor of its own: IOERR",
 			head);
 		status = BLK_S_IOERR;
 	} else {
@@ -953,7 +1007,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 		for (unsigned i = 0; i < c->n; i++)
 			if (!c->seg[i].writable && c->seg[i].len) {
 				c->seg[i].p[c->seg[i].len - 1] ^= 0xff;
-				applied(F_WRITE_READABLE, "chain %u: inverted the last byte of a "
+				fb_applied(F_WRITE_READABLE, "chain %u: inverted the last byte of a "
 							  "%u-byte readable buffer", head, c->seg[i].len);
 			}
 	if (on(F_WRITE_DESC_TABLE) && !q->packed) {
@@ -963,15 +1017,15 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 		memcpy(&l, lenp, 4);
 		l = htole32(le32toh(l) + 1);
 		memcpy(lenp, &l, 4);
-		applied(F_WRITE_DESC_TABLE, "descriptor %u: len + 1", head);
+		fb_applied(F_WRITE_DESC_TABLE, "descriptor %u: len + 1", head);
 	}
 	if (on(F_USED_LEN_OVER)) {
-		applied(F_USED_LEN_OVER, "chain %u: used.len %" PRIu64 " for %" PRIu64
+		fb_applied(F_USED_LEN_OVER, "chain %u: used.len %" PRIu64 " for %" PRIu64
 					 " writable bytes", head, c->wlen + 512, c->wlen);
 		return (uint32_t)c->wlen + 512;
 	}
 	if (on(F_USED_LEN_UNDER)) {
-		applied(F_USED_LEN_UNDER, "chain %u: used.len %u for %u bytes written", head,
+		fb_applied(F_USED_LEN_UNDER, "chain %u: used.len %u for %u bytes written", head,
 			written - 1, written);
 		return written - 1;
 	}
@@ -996,20 +1050,20 @@ static void complete(struct vq *q, uint16_t head, uint32_t len, const struct cha
 	q->returned = true;
 	if (on(F_USED_ID_NOT_HEAD)) {
 		id = c && c->second >= 0 ? (uint32_t)c->second : (head + 1u) % q->num;
-		applied(F_USED_ID_NOT_HEAD, "chain %u returned as id %u", head, id);
+		fb_applied(F_USED_ID_NOT_HEAD, "chain %u returned as id %u", head, id);
 	}
 	put_used(q, id, len);
 	if (on(F_USED_ID_TWICE)) {
 		put_used(q, id, len);
-		applied(F_USED_ID_TWICE, "chain %u returned twice", head);
+		fb_applied(F_USED_ID_TWICE, "chain %u returned twice", head);
 	}
 	if (on(F_USED_IDX_SKIP)) {
 		q->used_idx++;
-		applied(F_USED_IDX_SKIP, "used.idx advanced by 2 for chain %u", head);
+		fb_applied(F_USED_IDX_SKIP, "used.idx advanced by 2 for chain %u", head);
 	}
 	if (on(F_USED_FLAGS)) {
 		st16(q->used, 2);
-		applied(F_USED_FLAGS, "used.flags set to 2");
+		fb_applied(F_USED_FLAGS, "used.flags set to 2");
 	}
 }
 
@@ -1023,12 +1077,12 @@ static void put_used_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 
 	if (len && on(F_NO_WRITE_FLAG)) {
 		flags &= (uint16_t)~VLP_DESC_F_WRITE;
-		applied(F_NO_WRITE_FLAG, "slot %u: %u bytes written, flags 0x%04x without WRITE",
+		fb_applied(F_NO_WRITE_FLAG, "slot %u: %u bytes written, flags 0x%04x without WRITE",
 			q->used_idx, len, flags);
 	}
 	if (on(F_USED_FLAGS)) {
 		flags ^= VLP_DESC_F_USED;
-		applied(F_USED_FLAGS, "slot %u: flags 0x%04x, USED unlike the wrap counter %u",
+		fb_applied(F_USED_FLAGS, "slot %u: flags 0x%04x, USED unlike the wrap counter %u",
 			q->used_idx, flags, q->used_wrap);
 	}
 	put_le32(d + 8, len);
@@ -1046,12 +1100,12 @@ static void complete_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 	if (on(F_USED_ID_NOT_HEAD)) {
 		/* The driver's Buffer IDs are below Queue Size. */
 		uid = (uint16_t)(id + q->num);
-		applied(F_USED_ID_NOT_HEAD, "Buffer ID %u returned as %u", id, uid);
+		fb_applied(F_USED_ID_NOT_HEAD, "Buffer ID %u returned as %u", id, uid);
 	}
 	put_used_packed(q, uid, len, ndesc);
 	if (on(F_USED_ID_TWICE)) {
 		put_used_packed(q, uid, len, ndesc);
-		applied(F_USED_ID_TWICE, "Buffer ID %u returned twice", id);
+		fb_applied(F_USED_ID_TWICE, "Buffer ID %u returned twice", id);
 	}
 	if (on(F_WRITE_DESC_TABLE) && ndesc > 1) {
 		uint8_t *lenp = q->desc + 16 * ((slot + 1u) % q->num) + 8;
@@ -1060,7 +1114,7 @@ static void complete_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 		memcpy(&l, lenp, 4);
 		l = htole32(le32toh(l) + 1);
 		memcpy(lenp, &l, 4);
-		applied(F_WRITE_DESC_TABLE, "slot %u (skipped after slot %u): len + 1",
+		fb_applied(F_WRITE_DESC_TABLE, "slot %u (skipped after slot %u): len + 1",
 			(slot + 1u) % q->num, slot);
 	}
 }
@@ -1070,7 +1124,7 @@ static void signal_fd(int fd)
 	uint64_t one = 1;
 
 	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		logf_("eventfd write: %s", strerror(errno));
+		fb_log("eventfd write: %s", strerror(errno));
 }
 
 /* 2.7.7.2, 2.8.10 with EVENT_IDX: the entries from old to now passed event. */
@@ -1083,7 +1137,7 @@ static bool passed(uint16_t event, uint16_t now, uint16_t old)
 static void notify(struct vq *q, bool need)
 {
 	if (on(F_NO_NOTIFY)) {
-		applied(F_NO_NOTIFY, "used.idx %u not notified", q->used_idx);
+		fb_applied(F_NO_NOTIFY, "used.idx %u not notified", q->used_idx);
 		return;
 	}
 	if (!need) {
@@ -1091,14 +1145,17 @@ static void notify(struct vq *q, bool need)
 		if (!on(F_NOTIFY_SUPPRESSED))
 			return;
 		S.against++;
-		applied(F_NOTIFY_SUPPRESSED, "notified used.idx %u although the driver suppressed it",
+		fb_applied(F_NOTIFY_SUPPRESSED, "notified used.idx %u although the driver suppressed it",
 			q->used_idx);
 	}
 	S.notified++;
 	if (S.verbose)
-		logf_("queue %td: used.idx %u: call eventfd %d signalled", q - S.vq, q->used_idx,
-		      q->call);
-	signal_fd(q->call);
+		fb_log("queue %td: used.idx %u: notified (call eventfd %d)", q - S.vq, q->used_idx,
+		       q->call);
+	if (S.pci)
+		fp_queue_interrupt((unsigned)(q - S.vq));
+	else
+		signal_fd(q->call);
 }
 
 /* Publishes used.idx and notifies as 2.7.7.2 says. */
@@ -1131,7 +1188,7 @@ static void publish_packed(struct vq *q, uint16_t old, bool old_wrap)
 	flags = ld16(q->avail + 2) & 3;
 	if (flags == VLP_EVENT_F_DESC && on(F_DESC_AS_ENABLE)) {
 		need = true;
-		applied(F_DESC_AS_ENABLE, "slot %u: RING_EVENT_FLAGS_DESC (off_wrap 0x%04x) taken as ENABLE",
+		fb_applied(F_DESC_AS_ENABLE, "slot %u: RING_EVENT_FLAGS_DESC (off_wrap 0x%04x) taken as ENABLE",
 			q->used_idx, off_wrap);
 	} else if (flags == VLP_EVENT_F_DESC && S.acked >> VLP_F_EVENT_IDX & 1) {
 		/* Positions as one count: the previous lap's slots below 0. */
@@ -1171,16 +1228,19 @@ static void spurious(struct vq *q)
 	    q->packed || !q->returned || ld16(q->avail + 2) != q->last_avail)
 		return;
 	put_used(q, q->last_head, 0);
-	applied(F_SPURIOUS_USED, "a kick with nothing new: chain %u returned again", q->last_head);
+	fb_applied(F_SPURIOUS_USED, "a kick with nothing new: chain %u returned again", q->last_head);
 	publish(q, old);
 }
 
 static void ring_broken(struct vq *q, uint16_t head)
 {
-	logf_("queue %td: chain at head %u cannot be followed: the queue stops until reset",
+	fb_log("queue %td: chain at head %u cannot be followed: the queue stops until reset",
 	      q - S.vq, head);
 	q->broken = true;
-	signal_fd(q->err);
+	if (S.pci)
+		fp_needs_reset();
+	else
+		signal_fd(q->err);
 }
 
 /* Faults armed or disarmed by a control write take effect after the
@@ -1189,7 +1249,7 @@ static void arm_pending(void)
 {
 	if (S.arm_pending || S.disarm_pending) {
 		S.armed = S.arm_pending;
-		logf_("faults %s by a control write", S.armed ? "armed" : "disarmed");
+		fb_log("faults %s by a control write", S.armed ? "armed" : "disarmed");
 		S.arm_pending = S.disarm_pending = false;
 	}
 }
@@ -1203,7 +1263,7 @@ static bool hold(struct vq *q, uint16_t head, const struct chain *c, unsigned nd
 	S.requests++;
 	S.queue_requests[q - S.vq]++;
 	q->held[q->nheld++] = (struct held){head, (uint32_t)c->wlen, (uint16_t)ndesc};
-	applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET, "chain %u held (%u held)", head,
+	fb_applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET, "chain %u held (%u held)", head,
 		q->nheld);
 	return true;
 }
@@ -1244,7 +1304,7 @@ static void process_packed(struct vq *q)
 				complete_packed(q, lists[i].id, lists[i].len, lists[i].ndesc);
 		}
 		if (n > 1 && on(F_OUT_OF_ORDER))
-			applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
+			fb_applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
 		publish_packed(q, old, old_wrap);
 		arm_pending();
 		if (!n || q->broken)
@@ -1273,7 +1333,7 @@ static void receive_frame(struct vq *q)
 	S.requests++;
 	S.queue_requests[q - S.vq]++;
 	if (on(F_NUM_BUFFERS_TWO)) {
-		applied(F_NUM_BUFFERS_TWO, "chain %u: num_buffers 2", head);
+		fb_applied(F_NUM_BUFFERS_TWO, "chain %u: num_buffers 2", head);
 		num_buffers = 2;
 	}
 	if (v1)
@@ -1314,7 +1374,7 @@ static void process(struct vq *q)
 		unsigned n = 0;
 
 		if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
-			logf_("queue %td: avail.idx %u is more than %u past %u", q - S.vq, avail_idx,
+			fb_log("queue %td: avail.idx %u is more than %u past %u", q - S.vq, avail_idx,
 			      q->num, q->last_avail);
 			ring_broken(q, 0);
 			return;
@@ -1335,7 +1395,7 @@ static void process(struct vq *q)
 			complete(q, heads[i], len, &c);
 		}
 		if (n > 1 && on(F_OUT_OF_ORDER))
-			applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
+			fb_applied(F_OUT_OF_ORDER, "%u requests completed last first", n);
 		publish(q, old);
 		arm_pending();
 		if (S.acked >> VLP_F_EVENT_IDX & 1) {
@@ -1357,14 +1417,16 @@ static void complete_late(struct vq *q)
 	if (!q->used)
 		return;
 	for (unsigned i = 0; i < q->nheld; i++) {
-		applied(F_COMPLETE_AFTER_RESET, "chain %u completed after the ring was stopped",
+		fb_applied(F_COMPLETE_AFTER_RESET, "chain %u completed after the ring was stopped",
 			q->held[i].head);
 		if (q->packed)
 			put_used_packed(q, q->held[i].head, 1, q->held[i].ndesc);
 		else
 			put_used(q, q->held[i].head, 1);
 	}
-	if (q->nheld)
+	if (q->nheld && S.pci)
+		fp_queue_interrupt((unsigned)(q - S.vq));
+	else if (q->nheld)
 		signal_fd(q->call);
 	q->nheld = 0;
 	if (!q->packed)
@@ -1403,18 +1465,25 @@ static void reset_vq(struct vq *q)
 	q->kick = q->call = q->err = -1;
 }
 
-static void start_if_ready(struct vq *q)
+/* The ring's three areas here; false when one is outside the memory table. */
+static bool translate(struct vq *q)
 {
 	/* 2.8.10: a packed ring's driver and device areas are the 4-byte
 	 * event suppression structures. */
-	q->packed = S.acked >> VLP_F_RING_PACKED & 1;
 	q->desc = uva_ptr(q->desc_uva, 16ull * q->num);
 	q->avail = uva_ptr(q->avail_uva, q->packed ? 4 : 6 + 2ull * q->num);
 	q->used = uva_ptr(q->used_uva, q->packed ? 4 : 6 + 8ull * q->num);
-	if (!q->desc || !q->avail || !q->used || !q->num) {
-		logf_("queue %td: ring addresses outside the memory table", q - S.vq);
+	if (q->desc && q->avail && q->used && q->num)
+		return true;
+	fb_log("queue %td: ring addresses outside the memory table", q - S.vq);
+	return false;
+}
+
+static void start_if_ready(struct vq *q)
+{
+	q->packed = S.acked >> VLP_F_RING_PACKED & 1;
+	if (!translate(q))
 		return;
-	}
 	if (!q->packed)
 		q->used_idx = ld16(q->used + 2);
 	q->started = true;
@@ -1424,6 +1493,146 @@ static void start_if_ready(struct vq *q)
 	/* Without the protocol features a ring starts enabled (vhost-user.rst, "Ring states"). */
 	if (!(S.acked >> VU_F_PROTOCOL_FEATURES & 1))
 		q->enabled = true;
+}
+
+/* ------------------------------------------------------------ the engine, for the PCI front */
+int fb_verbose(void)
+{
+	return S.verbose;
+}
+
+uint32_t fb_device_id(void)
+{
+	return S.rng ? VLP_ID_ENTROPY : S.scsi ? VLP_ID_SCSI : VLP_ID_BLOCK;
+}
+
+uint64_t fb_offered(void)
+{
+	return S.features;
+}
+
+unsigned fb_queue_count(void)
+{
+	return S.queues;
+}
+
+unsigned fb_config_size(void)
+{
+	/* virtio-rng has no configuration (5.4.4); the block one up to
+	 * unused1 (5.2.4, no DISCARD or WRITE_ZEROES fields offered) */
+	return S.rng ? 0 : S.scsi ? SCSI_CFG_SIZE : BLK_CFG_UNUSED1 + 3;
+}
+
+uint8_t *fb_config(void)
+{
+	return S.config;
+}
+
+/* The driver's configuration write: writeback (5.2.4, with CONFIG_WCE),
+ * sense_size and cdb_size (5.6.4); the other bytes are read-only. */
+void fb_config_written(unsigned off, unsigned len, uint64_t v)
+{
+	for (unsigned i = 0; i < len && off + i < fb_config_size(); i++) {
+		unsigned b = off + i;
+		bool writable = S.scsi ? b >= SCSI_CFG_SENSE_SIZE && b < SCSI_CFG_CDB_SIZE + 4
+				       : b == BLK_CFG_WRITEBACK && offered(VLP_BLK_F_CONFIG_WCE);
+
+		if (writable)
+			S.config[b] = (uint8_t)(v >> (8 * i));
+	}
+	if (!S.scsi && off <= BLK_CFG_WRITEBACK && off + len > BLK_CFG_WRITEBACK)
+		S.config[BLK_CFG_WRITEBACK] = S.config[BLK_CFG_WRITEBACK] ? 1 : 0;
+}
+
+void fb_config_reset(void)
+{
+	uint8_t sizes[8];
+
+	memcpy(sizes, S.config + SCSI_CFG_SENSE_SIZE, sizeof(sizes));
+	fill_config();
+	if (S.scsi && fb_fault(F_SCSI_SIZES_KEPT) &&
+	    memcmp(sizes, S.config + SCSI_CFG_SENSE_SIZE, sizeof(sizes))) {
+		memcpy(S.config + SCSI_CFG_SENSE_SIZE, sizes, sizeof(sizes));
+		fb_applied(F_SCSI_SIZES_KEPT, "sense_size %u and cdb_size %u kept across a reset",
+			   sizes[0] | sizes[1] << 8, sizes[4] | sizes[5] << 8);
+	}
+}
+
+void fb_ack(uint64_t features)
+{
+	S.acked = features;
+	if (S.verbose)
+		fb_log("features acked 0x%" PRIx64, S.acked);
+}
+
+int fb_map_memory(const struct fb_memory_region *r, unsigned n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (n > VU_MAX_REGIONS)
+		return -1;
+	for (unsigned i = 0; i < MAX_QUEUES; i++)
+		complete_late(&S.vq[i]);
+	unmap_all();
+	for (unsigned i = 0; i < n; i++) {
+		struct region *m = &S.regions[i];
+		uint64_t off = r[i].offset & ~(uint64_t)(page - 1);
+
+		m->map_len = (size_t)(r[i].size + (r[i].offset - off));
+		m->map = mmap(NULL, m->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, r[i].fd, (off_t)off);
+		if (m->map == MAP_FAILED) {
+			fb_log("guest memory region %u: mmap: %s", i, strerror(errno));
+			return -1;
+		}
+		m->host = (uint8_t *)m->map + (r[i].offset - off);
+		/* the rings' addresses are guest-physical ones too */
+		m->gpa = m->uva = r[i].gpa;
+		m->size = r[i].size;
+		S.nregions = i + 1;
+		if (S.verbose)
+			fb_log("region %u: guest 0x%" PRIx64 " size 0x%" PRIx64, i, m->gpa, m->size);
+	}
+	for (unsigned i = 0; i < S.queues; i++)
+		if (S.vq[i].started)
+			S.vq[i].started = translate(&S.vq[i]);
+	return 0;
+}
+
+/* queue_enable 1 (4.1.4.3): the ring from its first slot, the wrap
+ * counters 1 (2.8.1). */
+void fb_queue_start(unsigned qi, unsigned num, uint64_t desc, uint64_t driver, uint64_t device)
+{
+	struct vq *q = &S.vq[qi];
+
+	complete_late(q);
+	q->num = num;
+	q->desc_uva = desc;
+	q->avail_uva = driver;
+	q->used_uva = device;
+	q->last_avail = q->used_idx = 0;
+	q->avail_wrap = q->used_wrap = true;
+	q->nheld = 0;
+	start_if_ready(q);
+	q->enabled = true;
+}
+
+void fb_queue_kick(unsigned qi)
+{
+	struct vq *q = &S.vq[qi];
+
+	spurious(q);
+	process(q);
+}
+
+/* Every queue stopped (the held requests of complete-after-reset wait for
+ * their timer), nothing acked. */
+void fb_reset(void)
+{
+	for (unsigned i = 0; i < MAX_QUEUES; i++) {
+		stop_ring(&S.vq[i]);
+		S.vq[i].enabled = false;
+	}
+	S.acked = 0;
 }
 
 /* ------------------------------------------------------------ messages */
@@ -1439,7 +1648,7 @@ static int send_reply(uint32_t req, const void *payload, uint32_t size)
 	memcpy(buf + 8, &size, 4);
 	memcpy(buf + VU_HDR_SIZE, payload, size);
 	if (send(conn, buf, VU_HDR_SIZE + size, MSG_NOSIGNAL) != (ssize_t)(VU_HDR_SIZE + size)) {
-		logf_("reply to request %u: %s", req, strerror(errno));
+		fb_log("reply to request %u: %s", req, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -1534,7 +1743,7 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			return -1;
 		memcpy(&S.acked, p, 8);
 		if (S.verbose)
-			logf_("features acked 0x%" PRIx64, S.acked);
+			fb_log("features acked 0x%" PRIx64, S.acked);
 		return 0;
 	case VU_GET_PROTOCOL_FEATURES:
 		return reply_u64(req, S.protocol) ? -2 : 1;
@@ -1591,7 +1800,7 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 			}
 		} else if (req == VU_SET_VRING_ENABLE) {
 			if (S.verbose)
-				logf_("queue %u %s", st.index, st.num ? "enabled" : "disabled");
+				fb_log("queue %u %s", st.index, st.num ? "enabled" : "disabled");
 			q->enabled = st.num != 0;
 			q->serve_pending = true;
 		} else {
@@ -1660,7 +1869,7 @@ static int handle(uint32_t req, uint32_t flags, const uint8_t *p, uint32_t size,
 	case VU_SET_LOG_BASE:
 	case VU_SET_LOG_FD:
 	default:
-		logf_("request %u (%s) not supported", req, req_name(req));
+		fb_log("request %u (%s) not supported", req, req_name(req));
 		(void)flags;
 		return -1;
 	}
@@ -1696,20 +1905,20 @@ static int serve_message(void)
 	if (n != VU_HDR_SIZE || size > VU_PAYLOAD_MAX ||
 	    (size && recv(conn, payload, size, MSG_WAITALL) != (ssize_t)size)) {
 		if (n == VU_HDR_SIZE)
-			logf_("request %u: payload of %u bytes not read", req, size);
+			fb_log("request %u: payload of %u bytes not read", req, size);
 		for (unsigned i = 0; i < nfds; i++)
 			close(fds[i]);
 		return -1;
 	}
 	if (S.verbose)
-		logf_("<- %s (%u bytes, %u fds)", req_name(req), size, nfds);
+		fb_log("<- %s (%u bytes, %u fds)", req_name(req), size, nfds);
 	r = handle(req, flags, payload, size, fds, &nfds);
 	for (unsigned i = 0; i < nfds; i++)
 		close(fds[i]);
 	if (r == -2)
 		return -1;
 	if (r == -1)
-		logf_("request %s: refused", req_name(req));
+		fb_log("request %s: refused", req_name(req));
 	/* REPLY_ACK: a u64 status for requests that have no reply of their own. */
 	if (r != 1 && flags & VU_FLAG_NEED && S.acked_protocol >> VU_PF_REPLY_ACK & 1)
 		if (reply_u64(req, r ? 1 : 0))
@@ -1775,7 +1984,7 @@ static uint64_t parse_size(const char *s)
 	default: break;
 	}
 	if (*end || !v || v % BLK_SECTOR)
-		die("--size %s: give a multiple of 512 bytes (suffix K, M or G)", s);
+		fb_die("--size %s: give a multiple of 512 bytes (suffix K, M or G)", s);
 	return v;
 }
 
@@ -1787,7 +1996,7 @@ static void parse_faults(char *list)
 		while (f < F_COUNT && strcmp(faults[f].name, name))
 			f++;
 		if (f == F_COUNT)
-			die("--fault %s: no such fault (--list-faults names them)", name);
+			fb_die("--fault %s: no such fault (--list-faults names them)", name);
 		S.fault[f] = true;
 	}
 }
@@ -1798,11 +2007,11 @@ static int listen_on(const char *path)
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (strlen(path) >= sizeof(a.sun_path))
-		die("--socket-path %s: too long for a unix socket", path);
+		fb_die("--socket-path %s: too long for a unix socket", path);
 	strcpy(a.sun_path, path);
 	unlink(path);
 	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 1))
-		die("--socket-path %s: %s", path, strerror(errno));
+		fb_die("--socket-path %s: %s", path, strerror(errno));
 	return s;
 }
 
@@ -1832,6 +2041,9 @@ int main(int argc, char **argv)
 		{"rng", no_argument, NULL, 'R'},
 		{"scsi", no_argument, NULL, 'C'},
 		{"net", no_argument, NULL, 'N'},
+		{"pci-proxy", required_argument, NULL, 'p'},
+		{"in-order", no_argument, NULL, 'O'},
+		{"log", required_argument, NULL, 'L'},
 		{"list-faults", no_argument, NULL, 'l'},
 		{"print-capabilities", no_argument, NULL, 'c'},
 		{"verbose", no_argument, NULL, 'v'},
@@ -1839,7 +2051,8 @@ int main(int argc, char **argv)
 		{0, 0, 0, 0},
 	};
 	sigset_t sigs;
-	int lsock, sfd, c;
+	int lsock = -1, sfd, c, proxy_fd = -1;
+	const char *log_path = NULL;
 
 	S.size = 64ull << 20;
 	S.queues = 1;
@@ -1856,7 +2069,7 @@ int main(int argc, char **argv)
 		case 'q':
 			S.queues = (unsigned)strtoul(optarg, NULL, 10);
 			if (!S.queues || S.queues > MAX_QUEUES)
-				die("--queues %s: give 1 to %u", optarg, MAX_QUEUES);
+				fb_die("--queues %s: give 1 to %u", optarg, MAX_QUEUES);
 			break;
 		case 'E': S.event_idx_off = true; break;
 		case 'I': S.indirect_off = true; break;
@@ -1864,6 +2077,14 @@ int main(int argc, char **argv)
 		case 'R': S.rng = true; break;
 		case 'C': S.scsi = true; break;
 		case 'N': S.net = true; break;
+		case 'p':
+			proxy_fd = (int)strtol(optarg, NULL, 10);
+			if (proxy_fd < 3 || proxy_fd > 1023)
+				fb_die("--pci-proxy %s: give a descriptor number from 3 to 1023", optarg);
+			S.pci = true;
+			break;
+		case 'O': S.in_order = true; break;
+		case 'L': log_path = optarg; break;
 		case 'l':
 			for (unsigned f = 0; f < F_COUNT; f++)
 				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
@@ -1877,25 +2098,40 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 1;
 		}
 	}
-	if (optind < argc)
-		die("unexpected argument %s", argv[optind]);
-	if (!S.socket_path)
-		die("--socket-path is required");
+	if (S.pci && optind == argc)
+		fb_die("--pci-proxy: give the command to run after --, e.g. qemu-system-x86_64 ... "
+		       "-device x-pci-proxy-dev,fd=%d", proxy_fd);
+	if (!S.pci && optind < argc)
+		fb_die("unexpected argument %s", argv[optind]);
+	if (!S.socket_path && !S.pci)
+		fb_die("--socket-path is required (or --pci-proxy)");
+	for (unsigned f = F_FIRST_PCI; f < F_COUNT; f++)
+		if (S.fault[f] && !S.pci)
+			fb_die("--fault %s: needs --pci-proxy (QEMU keeps that register of a "
+			       "vhost-user device)",
+			       faults[f].name);
+	if (S.fault[F_SCSI_SIZES_KEPT] && !S.scsi)
+		fb_die("--fault scsi-sizes-kept: needs --scsi");
+	if (S.in_order && !S.pci)
+		fb_die("--in-order: needs --pci-proxy (QEMU 7.2 clears VIRTIO_F_IN_ORDER for "
+		       "vhost-user devices)");
+	if (S.pci && S.net)
+		fb_die("--net: not with --pci-proxy (the control queue and configuration are QEMU's)");
 	if (S.rng && (S.queues != 1 || S.packed))
-		die("--rng: one split queue (virtio-rng's requestq); no --queues or --packed");
+		fb_die("--rng: one split queue (virtio-rng's requestq); no --queues or --packed");
 	if (S.fault[F_NO_ENTROPY] && !S.rng)
-		die("--fault no-entropy: needs --rng");
+		fb_die("--fault no-entropy: needs --rng");
 	if (S.scsi && (S.rng || S.queues != 1 || S.packed))
-		die("--scsi: one request queue, split (virtio-scsi's controlq, eventq and requestq); "
+		fb_die("--scsi: one request queue, split (virtio-scsi's controlq, eventq and requestq); "
 		    "no --rng, --queues or --packed");
 	if ((S.fault[F_BAD_TARGET_FAILURE] || S.fault[F_TARGET_FAILURE]) && !S.scsi)
-		die("--fault %s: needs --scsi",
+		fb_die("--fault %s: needs --scsi",
 		    faults[S.fault[F_BAD_TARGET_FAILURE] ? F_BAD_TARGET_FAILURE : F_TARGET_FAILURE].name);
 	if (S.net && (S.rng || S.scsi || S.queues != 1 || S.packed))
-		die("--net: one queue pair, split (virtio-net's receiveq1 and transmitq1); "
+		fb_die("--net: one queue pair, split (virtio-net's receiveq1 and transmitq1); "
 		    "no --rng, --scsi, --queues or --packed");
 	if (S.fault[F_NUM_BUFFERS_TWO] && !S.net)
-		die("--fault num-buffers-two: needs --net");
+		fb_die("--fault num-buffers-two: needs --net");
 	if (S.scsi)
 		S.queues = VLP_SCSI_REQUESTQ + 1;
 	if (S.net)
@@ -1903,7 +2139,7 @@ int main(int argc, char **argv)
 	S.rng_state = 0x9e3779b97f4a7c15ull;
 	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (S.disk == MAP_FAILED)
-		die("cannot allocate %" PRIu64 " bytes for the disk", S.size);
+		fb_die("cannot allocate %" PRIu64 " bytes for the disk", S.size);
 	fill_pattern();
 	S.features = device_features();
 	S.protocol = 1ull << VU_PF_MQ | 1ull << VU_PF_REPLY_ACK;
@@ -1920,11 +2156,26 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGUSR1);
 	sigaddset(&sigs, SIGUSR2);
+	if (S.pci) {
+		/* Here only in the process that serves; the other runs the command. */
+		conn = fp_launch(proxy_fd, argv + optind);
+		if (log_path && !freopen(log_path, "w", stderr))
+			exit(1);
+		if (log_path)
+			setvbuf(stderr, NULL, _IOLBF, 0);
+	}
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	lsock = listen_on(S.socket_path);
-	logf_("listening on %s: %" PRIu64 " bytes, features 0x%" PRIx64 ", faults %s", S.socket_path,
-	      S.size, S.features, S.armed ? "armed" : "disarmed");
+	if (S.pci) {
+		fb_log("pid %d serving a virtio-pci function (device type %u) on descriptor %d of %s: "
+		       "features 0x%" PRIx64 ", faults %s",
+		       (int)getpid(), fb_device_id(), proxy_fd, argv[optind], S.features,
+		       S.armed ? "armed" : "disarmed");
+	} else {
+		lsock = listen_on(S.socket_path);
+		fb_log("listening on %s: %" PRIu64 " bytes, features 0x%" PRIx64 ", faults %s",
+		       S.socket_path, S.size, S.features, S.armed ? "armed" : "disarmed");
+	}
 
 	for (;;) {
 		struct pollfd pf[2 + MAX_QUEUES];
@@ -1951,7 +2202,7 @@ int main(int argc, char **argv)
 		if (poll(pf, np, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
-			die("poll: %s", strerror(errno));
+			fb_die("poll: %s", strerror(errno));
 		}
 		if (pf[0].revents) {
 			struct signalfd_siginfo si;
@@ -1959,10 +2210,11 @@ int main(int argc, char **argv)
 			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGUSR1 || si.ssi_signo == SIGUSR2) {
 					S.armed = si.ssi_signo == SIGUSR1;
-					logf_("faults %s by signal", S.armed ? "armed" : "disarmed");
+					fb_log("faults %s by signal", S.armed ? "armed" : "disarmed");
 				} else {
 					print_counts();
-					unlink(S.socket_path);
+					if (S.socket_path)
+						unlink(S.socket_path);
 					return 0;
 				}
 			}
@@ -1970,13 +2222,21 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < S.queues; i++)
 			if (S.vq[i].late_pending && !ms_until(&S.vq[i].late))
 				complete_late(&S.vq[i]);
+		if (pf[1].revents && S.pci) {
+			if (fp_message(conn) < 0) {
+				fb_log("QEMU is gone");
+				print_counts();
+				return 0;
+			}
+			continue;
+		}
 		if (pf[1].revents) {
 			if (conn < 0) {
 				conn = accept4(lsock, NULL, NULL, SOCK_CLOEXEC);
 				if (conn >= 0)
-					logf_("front-end connected");
+					fb_log("front-end connected");
 			} else if (serve_message()) {
-				logf_("front-end disconnected");
+				fb_log("front-end disconnected");
 				end_session();
 			}
 			continue;

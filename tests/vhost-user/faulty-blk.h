@@ -7,6 +7,7 @@
 #ifndef FAULTY_BLK_H
 #define FAULTY_BLK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Header: request (u32), flags (u32), size (u32), then size bytes of payload. */
@@ -148,6 +149,105 @@ enum net_queue {
 #define NET_ETHERTYPE_HI 0x88
 #define NET_ETHERTYPE_LO 0xb5
 #define NET_PAYLOAD "faulty-blk --net: a received frame\n"
+
+/* One switch per device rule a driver can observe (the table in
+ * faulty-blk.c gives each its name, section and effect).  From
+ * F_RESET_STATUS_STUCK on, the faults of registers that QEMU keeps for a
+ * vhost-user device: only --pci-proxy (faulty-pci.c) can break them. */
+enum fault {
+	F_USED_ID_NOT_HEAD,
+	F_USED_ID_TWICE,
+	F_USED_LEN_OVER,
+	F_USED_LEN_UNDER,
+	F_USED_IDX_SKIP,
+	F_USED_FLAGS,
+	F_WRITE_READABLE,
+	F_WRITE_DESC_TABLE,
+	F_NO_NOTIFY,
+	F_NOTIFY_SUPPRESSED,
+	F_IGNORE_INDIRECT,
+	F_SPLIT_HEADER,
+	F_HANG,
+	F_COMPLETE_AFTER_RESET,
+	F_OUT_OF_ORDER,
+	F_SPURIOUS_USED,
+	F_DESC_AS_ENABLE,
+	F_NO_WRITE_FLAG,
+	F_GET_ID_UNSUPP,
+	F_UNKNOWN_OK,
+	F_OUT_OF_RANGE_OK,
+	F_NO_ENTROPY,
+	F_BAD_TARGET_FAILURE,
+	F_TARGET_FAILURE,
+	F_NUM_BUFFERS_TWO,
+	F_RO_WRITES,
+	F_WCE_NO_FLUSH,
+	F_CONFIG_PADDING,
+	F_NO_VERSION1,
+	F_RESET_STATUS_STUCK,
+	F_RESET_QUEUE_ENABLE,
+	F_RESET_VECTORS,
+	F_DEVICE_FEATURE_FLAKY,
+	F_FEATURES_OK_ONCE,
+	F_DRIVER_FEATURE_LOST,
+	F_QUEUE_SIZE_ABSENT,
+	F_CONFIG_64BIT_LATCH,
+	F_PCI_CFG_WINDOW_ALIGNED,
+	F_ISR_STICKY,
+	F_VECTOR_ZERO_ONLY,
+	F_VECTOR_UNCHECKED,
+	F_NO_VECTOR_IRQ,
+	F_NEEDS_RESET_SILENT,
+	F_SCSI_SIZES_KEPT,
+	F_COUNT
+};
+#define F_FIRST_PCI F_RESET_STATUS_STUCK
+
+/* --scsi: struct virtio_scsi_config (5.6.4), the fields the device fills
+ * (the configuration is the back-end's own only with --pci-proxy). */
+enum scsi_config_offset {
+	SCSI_CFG_NUM_QUEUES = 0,  /* le32, the request queues */
+	SCSI_CFG_SEG_MAX = 4,     /* le32 */
+	SCSI_CFG_MAX_SECTORS = 8, /* le32 */
+	SCSI_CFG_CMD_PER_LUN = 12, /* le32 */
+	SCSI_CFG_EVENT_INFO = 16, /* le32 event_info_size */
+	SCSI_CFG_SENSE_SIZE = 20, /* le32, writable */
+	SCSI_CFG_CDB_SIZE = 24,   /* le32, writable */
+	SCSI_CFG_MAX_CHANNEL = 28, /* le16 */
+	SCSI_CFG_MAX_TARGET = 30, /* le16 */
+	SCSI_CFG_MAX_LUN = 32,    /* le32 */
+	SCSI_CFG_SIZE = 36,
+};
+
+/* The device engine (faulty-blk.c), as the PCI front drives it. */
+struct fb_memory_region {
+	uint64_t gpa, size, offset; /* offset: where gpa starts in fd */
+	int fd;
+};
+void fb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* A fault switched on and armed (the register faults apply to any ring). */
+bool fb_fault(enum fault f);
+void fb_applied(enum fault f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fb_verbose(void);
+uint32_t fb_device_id(void);      /* the virtio device type (5) */
+uint64_t fb_offered(void);        /* what the device offers */
+unsigned fb_queue_count(void);
+unsigned fb_config_size(void);    /* 0: the type has no configuration */
+uint8_t *fb_config(void);
+void fb_config_written(unsigned off, unsigned len, uint64_t v);
+void fb_config_reset(void);       /* what a reset does to the configuration */
+void fb_ack(uint64_t features);   /* FEATURES_OK accepted for these */
+int fb_map_memory(const struct fb_memory_region *r, unsigned n);
+void fb_queue_start(unsigned q, unsigned num, uint64_t desc, uint64_t driver, uint64_t device);
+void fb_queue_kick(unsigned q);
+void fb_reset(void);              /* every queue stopped, nothing acked */
+
+/* The PCI front (faulty-pci.c): QEMU's x-pci-proxy-dev talks to it. */
+int fp_launch(int fdnum, char **argv); /* the socket's end that stays here */
+int fp_message(int sock);              /* one message handled; -1 when QEMU is gone */
+void fp_queue_interrupt(unsigned q);   /* a used buffer notification (2.7.7.2) */
+void fp_needs_reset(void);             /* a ring the device cannot follow (2.1.2) */
 
 /* The in-band control: a write request whose data starts with one of these
  * lines arms or disarms the faults; its data is not stored. */
