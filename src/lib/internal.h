@@ -566,6 +566,11 @@ int vlp_host_slot_path(char *buf, size_t len, const char *sys_root, const struct
 		       const char *leaf);
 /* Linux's physical memory as an ELF core: /proc/kcore. */
 const char *vlp_host_kcore_path(void);
+const char *vlp_host_iomem_path(void);
+bool vlp_host_iomem_name(const char *path, uint64_t first, uint64_t last, char *name, size_t len);
+/* Where a kcore reader learns what a range that is not System RAM is
+ * (open_kcore: /proc/iomem for /proc/kcore, none for another file). */
+void vlp_guestmem_set_iomem(struct vlp_guestmem *mem, const char *path);
 
 /* below vlp/registers.h */
 /* How one BAR is reached: "mmap", "pio", "window", "snapshot", or NULL. */

@@ -961,6 +961,15 @@ static uint8_t file_byte(uint64_t off)
 	return (uint8_t)((off & 0xff) ^ (off >> 8));
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* An ELF64 core: 4 program headers (a PT_NOTE, a PT_LOAD with p_paddr -1,
  * two PT_LOAD RAM segments: pa 0x1000-0x1fff at file 0x1000 and pa
  * 0x2000-0x2fff at file 0x3000), file bytes from file_byte(). */
@@ -1085,6 +1094,21 @@ static void test_kcore(void **state)
 	assert_int_equal(rec.calls, 2);
 	/* recorded ranges are for recorded memory only */
 	assert_int_equal(vlp_guestmem_add_range(ctx, gm, 0, buf, 1), -EINVAL);
+	/* what /proc/iomem calls a range that is not System RAM: the firmware's
+	 * reserved memory is -EACCES (a note for the ring decoder), the rest
+	 * -EFAULT with its name; inside System RAM, the old reason */
+	snprintf(path, sizeof(path), "%s/iomem", tmpdir);
+	write_file(path, "00000000-00000fff : Reserved\n00001000-00002fff : System RAM\n"
+			 "  00001000-00001fff : Kernel code\n00003000-00003fff : PCI Bus 0000:00\n");
+	vlp_guestmem_set_iomem(gm, path);
+	assert_int_equal(vlp_guestmem_read(ctx, gm, 0x10, buf, 8), -EACCES);
+	assert_non_null(strstr(vlp_ctx_error(ctx), "0x10-0x17 is not System RAM but \"Reserved\""));
+	assert_int_equal(vlp_guestmem_read(ctx, gm, 0x3000, buf, 1), -EFAULT);
+	assert_non_null(strstr(vlp_ctx_error(ctx), "not System RAM but \"PCI Bus 0000:00\""));
+	assert_int_equal(vlp_guestmem_read(ctx, gm, 0x1ff8, buf, 16), -EFAULT);
+	assert_non_null(strstr(vlp_ctx_error(ctx), "is not inside one System RAM range"));
+	assert_int_equal(vlp_guestmem_read(ctx, gm, 0x4000, buf, 1), -EFAULT); /* in no entry */
+	assert_int_equal(vlp_guestmem_bytes_read(gm), 16);
 	vlp_guestmem_free(gm);
 
 	/* errors: one line each */

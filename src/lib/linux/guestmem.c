@@ -37,6 +37,7 @@ struct vlp_guestmem {
 	bool kcore;
 	int fd;
 	char path[256];
+	char iomem[256]; /* kcore: what names the ranges that are not System RAM */
 	struct gm_range *ranges;
 	size_t nranges, cap;
 	uint64_t bytes_read;
@@ -199,6 +200,8 @@ int vlp_guestmem_open_kcore(struct vlp_ctx *ctx, const char *path, struct vlp_gu
 		return err;
 	mem->kcore = true;
 	snprintf(mem->path, sizeof(mem->path), "%s", path);
+	if (!strcmp(path, VLP_KCORE_PATH))
+		vlp_guestmem_set_iomem(mem, vlp_host_iomem_path());
 	mem->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (mem->fd < 0) {
 		err = open_error(ctx, mem->path, errno);
@@ -212,6 +215,28 @@ int vlp_guestmem_open_kcore(struct vlp_ctx *ctx, const char *path, struct vlp_gu
 	}
 	*out = mem;
 	return 0;
+}
+
+void vlp_guestmem_set_iomem(struct vlp_guestmem *mem, const char *path)
+{
+	snprintf(mem->iomem, sizeof(mem->iomem), "%s", path ? path : "");
+}
+
+/* A kcore read outside System RAM: what /proc/iomem calls the range, and
+ * -EACCES for memory the firmware reserved (e820 "Reserved": a ring there
+ * is usually the firmware's own, left live when no driver took over). */
+static int not_ram(struct vlp_ctx *ctx, const struct vlp_guestmem *mem, uint64_t pa, size_t len)
+{
+	char kind[64];
+
+	if (!mem->iomem[0] || !vlp_host_iomem_name(mem->iomem, pa, pa + len - 1, kind, sizeof(kind)) ||
+	    !strcmp(kind, "System RAM"))
+		return vlp_error(ctx, EFAULT,
+				 "guest memory 0x%llx-0x%llx is not inside one System RAM range: not read",
+				 (unsigned long long)pa, (unsigned long long)(pa + len - 1));
+	return vlp_error(ctx, strcmp(kind, "Reserved") ? EFAULT : EACCES,
+			 "guest memory 0x%llx-0x%llx is not System RAM but \"%s\" (%s): not read",
+			 (unsigned long long)pa, (unsigned long long)(pa + len - 1), kind, mem->iomem);
 }
 
 int vlp_guestmem_new_recorded(struct vlp_ctx *ctx, struct vlp_guestmem **out)
@@ -268,13 +293,13 @@ int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa
 			break;
 		}
 	}
+	if (!r && mem->kcore)
+		return not_ram(ctx, mem, pa, len);
 	if (!r)
 		return vlp_error(ctx, EFAULT,
 				 "guest memory 0x%llx-0x%llx is not inside one %s range: not read",
 				 (unsigned long long)pa, (unsigned long long)(pa + len - 1),
-				 mem->kcore    ? "System RAM"
-				 : mem->reader ? "RAM"
-					       : "recorded");
+				 mem->reader ? "RAM" : "recorded");
 	if (mem->win && pa >= mem->win_pa && pa - mem->win_pa <= mem->win_len &&
 	    len <= mem->win_len - (pa - mem->win_pa)) {
 		memcpy(buf, mem->win + (pa - mem->win_pa), len);

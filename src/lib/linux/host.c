@@ -10,6 +10,7 @@
  *   SYS/bus/pci/drivers_probe          asks the kernel to bind a driver
  *   PROC/interrupts, PROC/irq/N/...    Linux's IRQ counts and affinity
  *   /proc/kcore, /proc/self/pagemap    guest memory, physical addresses
+ *   /proc/iomem                        what a physical range is (RAM, Reserved)
  *
  * SYS and PROC are /sys and /proc unless a caller names another root (unit
  * tests point them at a synthetic tree); NULL always means the real one.
@@ -61,6 +62,37 @@ void vlp_host_unbind_path(char *buf, size_t len, const char *sys_root, const cha
 const char *vlp_host_kcore_path(void)
 {
 	return PROC_ROOT "/kcore";
+}
+
+const char *vlp_host_iomem_path(void)
+{
+	return PROC_ROOT "/iomem";
+}
+
+/* /proc/iomem's lines are "first-last : name", the nested ones indented:
+ * the name of the top-level entry that holds [first, last].  Without root
+ * every address reads 0, and no entry holds anything. */
+bool vlp_host_iomem_name(const char *path, uint64_t first, uint64_t last, char *name, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long a, b;
+		int at = 0;
+
+		if (line[0] == ' ' || sscanf(line, "%llx-%llx : %n", &a, &b, &at) != 2 || !at)
+			continue;
+		if (a < b && a <= first && last <= b) {
+			snprintf(name, len, "%.*s", (int)strcspn(line + at, "\n"), line + at);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
 }
 
 const char *vlp_host_pagemap_path(void)

@@ -119,10 +119,12 @@ static void finding(struct dec *d, enum vlp_severity sev, const char *check, con
 	va_end(ap);
 }
 
-/* One area, read once; a failure is a finding with the reader's reason. */
+/* One area, read once; a failure is a finding with the reader's reason
+ * (a note for memory the firmware reserved: not the device's fault). */
 static uint8_t *read_area(struct dec *d, const char *what, uint64_t pa, size_t len)
 {
 	uint8_t *buf;
+	int err;
 
 	if (!charge(d, len))
 		return NULL;
@@ -131,9 +133,14 @@ static uint8_t *read_area(struct dec *d, const char *what, uint64_t pa, size_t l
 		d->err = -ENOMEM;
 		return NULL;
 	}
-	if (vlp_guestmem_read(d->ctx, d->mem, pa, buf, len) < 0) {
-		finding(d, VLP_SEV_ERROR, "ring-memory", NULL, "%s not read: %s", what,
-			vlp_ctx_error(d->ctx));
+	err = vlp_guestmem_read(d->ctx, d->mem, pa, buf, len);
+	if (err < 0) {
+		bool firmware = err == -EACCES;
+
+		finding(d, firmware ? VLP_SEV_INFO : VLP_SEV_ERROR, "ring-memory", NULL,
+			"%s not read: %s%s", what, vlp_ctx_error(d->ctx),
+			firmware ? "; not judged: rings in reserved memory are the firmware's, live until a driver resets the device"
+				 : "");
 		free(buf);
 		return NULL;
 	}
