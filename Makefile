@@ -105,7 +105,7 @@ TOOL := $(if $(filter build,$(B)),virtio-lspci,$(B)/virtio-lspci)
 
 .PHONY: all clean install uninstall run check bench deps test-deps lint format row-literals \
 	unit layers sanitize golden golden-update check-corpus check-corpus-update roundtrip diff-names crosscheck live fuzz \
-	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-libvirt qemu-exercise faulty-blk repl-tty tui qemu-tui \
+	docs-check utf8 exit-status readme-examples valgrind qemu qemu-active qemu-repl qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-pci-proxy qemu-libvirt qemu-exercise faulty-blk repl-tty tui qemu-tui \
 	prometheus qemu-prometheus qemu-host build-clang deb deb-test symbols
 
 all: $(TOOL) $(STATIC_LIB) $(SHARED_LIB) $(B)/libvlp.pc
@@ -339,6 +339,12 @@ qemu-selftest: virtio-lspci
 qemu-vhost-user: virtio-lspci $(FAULTY_BLK)
 	@tests/qemu/vhost-user.sh
 
+# Whole virtio-pci functions served by faulty-blk --pci-proxy through QEMU's
+# x-pci-proxy-dev: the register checks of --check --exercise failing on each fault
+# and passing on the clean devices.
+qemu-pci-proxy: virtio-lspci $(FAULTY_BLK)
+	@tests/qemu/pci-proxy.sh
+
 # --domain and --all-domains through a libvirtd started by hand (root): a
 # transient TCG domain compared with virsh qemu-monitor-command's answers.
 qemu-libvirt: virtio-lspci
@@ -461,7 +467,7 @@ row-literals:
 	@tests/row-literals.sh
 
 # Every suite runs even when one fails; the summary says which failed.
-CHECK_SUITES := unit valgrind row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-libvirt qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
+CHECK_SUITES := unit valgrind row-literals layers sanitize golden check-corpus roundtrip diff-names crosscheck live tui docs-check utf8 exit-status readme-examples prometheus lint fuzz qemu qemu-repl qemu-active qemu-rings qemu-negotiate qemu-dma qemu-nudge qemu-selftest qemu-vhost-user qemu-pci-proxy qemu-libvirt qemu-exercise qemu-tui qemu-prometheus qemu-host repl-tty build-clang deb-test
 # Warnings are errors for the tests (see WARN); WERROR=0 on the command line
 # turns that off.
 $(CHECK_SUITES) check golden-update check-corpus-update: WERROR = 1

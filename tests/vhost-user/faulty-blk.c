@@ -9,6 +9,8 @@
  *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
  *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
  *              [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi | --net] [-v]
+ *   faulty-blk --pci-proxy=FD [--log=FILE] [--in-order] [the options above but
+ *              --socket-path and --net] -- COMMAND [ARG...]
  *   faulty-blk --list-faults | --print-capabilities | --help
  *
  *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
@@ -54,6 +56,17 @@
  * start of the receive queue puts one broadcast frame in the first buffer the
  * driver makes available, its header's num_buffers 1 (5.1.6.4.1; MRG_RXBUF is
  * never offered).  The fault num-buffers-two writes 2 there.
+ *
+ * --pci-proxy=FD serves the whole virtio-pci function instead, to QEMU's
+ * x-pci-proxy-dev (faulty-pci.c): it runs COMMAND (QEMU, or a script that
+ * runs it) with a socket as descriptor FD, for -device
+ * x-pci-proxy-dev,fd=FD, and serves from a process of its own until QEMU
+ * closes it (--log=FILE: that process's messages and counts).  Then the
+ * registers QEMU keeps for vhost-user devices are the back-end's too, and
+ * so are their faults (from reset-status-stuck on in --list-faults);
+ * --in-order offers VIRTIO_F_IN_ORDER, which QEMU 7.2 clears for vhost-user
+ * devices (the fault out-of-order then breaks 6.2's MUST).  QEMU's proxy
+ * carries no MSI-X message: interrupts are seen as pending bits.
  */
 #include <endian.h>
 #include <errno.h>
@@ -1957,6 +1970,7 @@ static void usage(FILE *o)
 	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
 	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
 	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi | --net] [-v]\n"
+	      "       faulty-blk --pci-proxy=FD [--log=FILE] [--in-order] [OPTION...] -- COMMAND [ARG...]\n"
 	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
 	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
 	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
@@ -1968,7 +1982,12 @@ static void usage(FILE *o)
 	      "--scsi: a vhost-user-scsi host instead (QEMU: -device vhost-user-scsi-pci): target\n"
 	      "0 with LUN 0 and no medium; other targets BAD_TARGET (fault bad-target-failure).\n"
 	      "--net: a virtio-net's queue pair instead (QEMU: -netdev vhost-user): frames sent are\n"
-	      "dropped; one broadcast frame received per ring start (fault num-buffers-two).\n",
+	      "dropped; one broadcast frame received per ring start (fault num-buffers-two).\n"
+	      "--pci-proxy=FD: the whole virtio-pci function instead, for QEMU's -device\n"
+	      "x-pci-proxy-dev,fd=FD: runs COMMAND with the socket as descriptor FD and serves\n"
+	      "until QEMU closes it (--log=FILE: where the serving process logs); the faults from\n"
+	      "reset-status-stuck on break the registers QEMU keeps for vhost-user devices.\n"
+	      "--in-order (with --pci-proxy): VIRTIO_F_IN_ORDER offered.\n",
 	      o);
 }
 
@@ -2087,7 +2106,7 @@ int main(int argc, char **argv)
 		case 'L': log_path = optarg; break;
 		case 'l':
 			for (unsigned f = 0; f < F_COUNT; f++)
-				printf("%-22s %-9s %s\n", faults[f].name, faults[f].section,
+				printf("%-22s %-11s %s\n", faults[f].name, faults[f].section,
 				       faults[f].what);
 			return 0;
 		case 'c':
@@ -2163,6 +2182,7 @@ int main(int argc, char **argv)
 			exit(1);
 		if (log_path)
 			setvbuf(stderr, NULL, _IOLBF, 0);
+		fp_start();
 	}
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);

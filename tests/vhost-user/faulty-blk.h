@@ -245,6 +245,7 @@ void fb_reset(void);              /* every queue stopped, nothing acked */
 
 /* The PCI front (faulty-pci.c): QEMU's x-pci-proxy-dev talks to it. */
 int fp_launch(int fdnum, char **argv); /* the socket's end that stays here */
+void fp_start(void);                   /* the function as after a PCI reset */
 int fp_message(int sock);              /* one message handled; -1 when QEMU is gone */
 void fp_queue_interrupt(unsigned q);   /* a used buffer notification (2.7.7.2) */
 void fp_needs_reset(void);             /* a ring the device cannot follow (2.1.2) */

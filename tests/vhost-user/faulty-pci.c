@@ -679,9 +679,21 @@ static void function_reset(void)
 	for (unsigned v = 0; v < P.vectors; v++)
 		st32(P.msix_table + 16 * v + 12, 1);
 	P.refused_once = P.accepted_valid = false;
+	/* a device reset's faults keep what a function reset clears */
+	P.config_vector = VLP_NO_VECTOR;
+	for (unsigned i = 0; i < P.nq; i++)
+		P.q[i] = (struct queue){.vector = VLP_NO_VECTOR};
 	P.status = 0;
 	device_reset();
 	memset(P.enable_shown, 0, sizeof(P.enable_shown));
+}
+
+void fp_start(void)
+{
+	P.nq = fb_queue_count();
+	P.vectors = P.nq + 1;
+	P.intx = -1;
+	function_reset();
 }
 
 /* ------------------------------------------------------------ messages */
@@ -816,10 +828,6 @@ int fp_launch(int fdnum, char **argv)
 		if (fork() != 0)
 			_exit(0);
 		close(sv[1]);
-		P.nq = fb_queue_count();
-		P.vectors = P.nq + 1;
-		P.intx = -1;
-		function_reset();
 		return sv[0];
 	}
 	waitpid(child, NULL, 0);
