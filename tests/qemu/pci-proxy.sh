@@ -39,16 +39,20 @@ fb_refused "--in-order: needs --pci-proxy" --socket-path="$work/r.sock" --in-ord
 fb_refused "--fault scsi-sizes-kept: needs --scsi" --pci-proxy=10 --fault=scsi-sizes-kept -- true
 fb_refused "--pci-proxy: give the command to run after --" --pci-proxy=10
 fb_refused "--pci-proxy 2: give a descriptor number from 3 to 1023" --pci-proxy=2 -- true
+fb_refused "--console: with --pci-proxy" --socket-path="$work/r.sock" --console
+fb_refused "--fault mac-set-reversed: needs --net" --pci-proxy=10 --fault=mac-set-reversed -- true
 
-# slot name: faulty-blk's options | the exercise's options.  clean, rng-clean, scsi-clean
-# and packed-clean serve without faults; every other name is a fault of a block device
-# (scsi-sizes-kept: of a SCSI host; packed-out-of-order: out-of-order on packed rings with
-# VIRTIO_F_IN_ORDER offered).
+# slot name: faulty-blk's options | the exercise's options.  clean, rng-clean, scsi-clean,
+# packed-clean, net-clean and console-clean serve without faults; every other name is a
+# fault of a block device, or of the type its options give (packed-out-of-order:
+# out-of-order on packed rings with VIRTIO_F_IN_ORDER offered).
 devices=(
 	"0a clean||--hostile"
 	"0b rng-clean|--rng|--hostile"
 	"0c scsi-clean|--scsi|--config-writes"
 	"0d packed-clean|--packed --in-order|"
+	"05 net-clean|--net|" "06 mac-set-reversed|--net|"
+	"07 console-clean|--console|" "08 emerg-unconfigured|--console|"
 	"0e reset-status-stuck||" "0f reset-queue-enable||" "10 reset-vectors||"
 	"11 device-feature-flaky||" "12 features-ok-once||" "13 driver-feature-lost||"
 	"14 queue-size-absent||" "15 config-64bit-latch||" "16 pci-cfg-window-aligned||"
@@ -131,12 +135,20 @@ done
 # ---- the clean devices: the register checks pass, and so do those QEMU 7.2's own
 # devices fail (FEATURES_OK after an unoffered bit, queue_size after a write, requests
 # consumed before DRIVER_OK: make qemu-exercise).
+# (A network device has no harmless request: the request checks are not made on it.)
 regs=(reset-status reset-queues reset-vectors device-feature version-1 unoffered-bit
 	features-ok-again driver-feature queue-size-absent queue-size-pow2 pci-cfg-window
-	vector-map vector-map-fail before-driver-ok isr-read-clears no-vector-no-irq notify-used)
-for n in clean rng-clean scsi-clean packed-clean; do
+	vector-map vector-map-fail)
+reqs=(before-driver-ok isr-read-clears no-vector-no-irq notify-used)
+for n in clean rng-clean scsi-clean packed-clean net-clean console-clean; do
 	for r in "${regs[@]}"; do made_passed "$n" "$r"; done
+	[[ $n == net-clean ]] || for r in "${reqs[@]}"; do made_passed "$n" "$r"; done
 done
+made_passed net-clean net-mac-addr-set
+made_passed net-clean net-num-buffers
+made_passed console-clean console-emerg
+check "console-clean: the emergency line reached the device" \
+	grep -q 'emergency write: virtio-lspci --check --exercise: emergency write' "$work/px-$(slot_of console-clean).log"
 made_passed clean config-64bit
 made_passed clean needs-reset
 made_passed rng-clean entropy-bytes
@@ -173,7 +185,8 @@ for pair in reset-status:reset-status-stuck reset-queues:reset-queue-enable \
 	pci-cfg-window:pci-cfg-window-aligned isr-read-clears:isr-sticky \
 	vector-map:vector-zero-only vector-map-fail:vector-unchecked \
 	no-vector-no-irq:no-vector-irq needs-reset:needs-reset-silent \
-	scsi-sizes-reset:scsi-sizes-kept in-order:packed-out-of-order version-1:no-version1; do
+	scsi-sizes-reset:scsi-sizes-kept in-order:packed-out-of-order version-1:no-version1 \
+	net-mac-addr-set:mac-set-reversed console-emerg:emerg-unconfigured; do
 	r=${pair%%:*} f=${pair#*:} key=${f#packed-}
 	if grep -qx "exercise-$r" <(xids "$f" error; xids "$f" warning); then seen=yes; else seen=no; fi
 	printf '%-30s %-24s %s\n' "exercise-$r" "$f" "$seen" >>"$work/faults.table"

@@ -9,8 +9,8 @@
  *   faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]
  *              [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]
  *              [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi | --net] [-v]
- *   faulty-blk --pci-proxy=FD [--log=FILE] [--in-order] [the options above but
- *              --socket-path and --net] -- COMMAND [ARG...]
+ *   faulty-blk --pci-proxy=FD [--log=FILE] [--in-order] [--console] [the options
+ *              above but --socket-path] -- COMMAND [ARG...]
  *   faulty-blk --list-faults | --print-capabilities | --help
  *
  *   qemu-system-x86_64 -object memory-backend-memfd,id=mem,size=512M,share=on \
@@ -65,8 +65,11 @@
  * registers QEMU keeps for vhost-user devices are the back-end's too, and
  * so are their faults (from reset-status-stuck on in --list-faults);
  * --in-order offers VIRTIO_F_IN_ORDER, which QEMU 7.2 clears for vhost-user
- * devices (the fault out-of-order then breaks 6.2's MUST).  QEMU's proxy
- * carries no MSI-X message: interrupts are seen as pending bits.
+ * devices (the fault out-of-order then breaks 6.2's MUST).  --net then has
+ * a configuration (mac) and a control queue of its own, which takes
+ * VIRTIO_NET_CTRL_MAC_ADDR_SET; --console serves a virtio-console's port 0
+ * (transmitted lines dropped, nothing received, emerg_wr logged).  QEMU's
+ * proxy carries no MSI-X message: interrupts are seen as pending bits.
  */
 #include <endian.h>
 #include <errno.h>
@@ -287,6 +290,16 @@ static const struct fault_row {
 	[F_SCSI_SIZES_KEPT] = {"scsi-sizes-kept", "5.6.4.2",
 			       "--pci-proxy --scsi: sense_size and cdb_size keep what the driver "
 			       "wrote across a reset"},
+	/* 5.1.6.5.2.1: "The device MUST update mac in config space before it
+	 * consumes the VIRTIO_NET_CTRL_MAC_ADDR_SET command". */
+	[F_MAC_SET_REVERSED] = {"mac-set-reversed", "5.1.6.5.2.1",
+				"--pci-proxy --net: VIRTIO_NET_CTRL_MAC_ADDR_SET stores the address "
+				"with its bytes reversed"},
+	/* 5.3.5.1: "The device MUST allow a write to emerg_wr, even on an
+	 * unconfigured device." */
+	[F_EMERG_UNCONFIGURED] = {"emerg-unconfigured", "5.3.5.1",
+				  "--pci-proxy --console: a write to emerg_wr while device_status is "
+				  "0 sets DEVICE_NEEDS_RESET"},
 };
 
 /* ------------------------------------------------------------ state */
@@ -336,6 +349,7 @@ static struct {
 	bool rng;            /* --rng: a vhost-user-rng device (5.4) instead */
 	bool scsi;           /* --scsi: a vhost-user-scsi host (5.6) instead */
 	bool net;            /* --net: a virtio-net's queue pair (5.1) instead */
+	bool console;        /* --console: a virtio-console's port 0 (5.3), --pci-proxy only */
 	bool pci;            /* --pci-proxy: the whole PCI function, not QEMU's vhost-user */
 	bool in_order;       /* --in-order: VIRTIO_F_IN_ORDER offered */
 	uint64_t rng_state;  /* its xorshift64 generator */
@@ -439,7 +453,8 @@ static uint64_t device_features(void)
 	/* virtio-rng defines no feature bits (5.4.3); the SCSI host offers none
 	 * of its own (5.6.3), nor the network queue pair (QEMU offers its own
 	 * bits: MAC, CTRL_VQ; 5.1.3) */
-	uint64_t f = S.rng || S.scsi || S.net ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
+	uint64_t f = S.rng || S.scsi || S.net || S.console
+			     ? 1ull << VLP_F_VERSION_1 | 1ull << VU_F_PROTOCOL_FEATURES
 			   : 1ull << VLP_BLK_F_SIZE_MAX | 1ull << VLP_BLK_F_SEG_MAX |
 				     1ull << VLP_BLK_F_BLK_SIZE | 1ull << VLP_BLK_F_FLUSH |
 				     1ull << VLP_BLK_F_CONFIG_WCE | 1ull << VLP_F_VERSION_1 |
@@ -459,6 +474,11 @@ static uint64_t device_features(void)
 		f &= ~(1ull << VLP_BLK_F_FLUSH);
 	if (S.in_order)
 		f |= 1ull << VLP_F_IN_ORDER;
+	/* the network device's own configuration and control queue (5.1.3) */
+	if (S.net && S.pci)
+		f |= 1ull << VLP_NET_F_MAC | 1ull << VLP_NET_F_CTRL_VQ | 1ull << VLP_NET_F_CTRL_MAC_ADDR;
+	if (S.console)
+		f |= 1ull << VLP_CONSOLE_F_EMERG_WRITE;
 	if (S.fault[F_NO_VERSION1])
 		f &= ~(1ull << VLP_F_VERSION_1);
 	/* the vhost-user protocol's own bit, not a device feature */
@@ -477,6 +497,12 @@ static void fill_config(void)
 	uint8_t *c = S.config;
 
 	memset(c, 0, sizeof(S.config));
+	if (S.net) {
+		memcpy(c + NET_CFG_MAC, NET_DEVICE_MAC, 6);
+		return;
+	}
+	if (S.console) /* no size, one port: emerg_wr alone matters (5.3.4) */
+		return;
 	if (S.scsi) {
 		/* one request queue, target 0 LUN 0 (5.6.4) */
 		put_le32(c + SCSI_CFG_NUM_QUEUES, 1);
@@ -975,6 +1001,30 @@ static uint32_t serve_scsi_control(uint16_t head, struct chain *c)
 	return len;
 }
 
+/* --net with --pci-proxy: a control queue command (5.1.6.5): class, command,
+ * data, then the ack byte; VIRTIO_NET_CTRL_MAC_ADDR_SET sets the mac
+ * (5.1.6.5.2), anything else VIRTIO_NET_ERR. */
+static uint32_t serve_net_control(uint16_t head, struct chain *c)
+{
+	uint8_t cmd[2 + 6], ack = NET_ERR;
+
+	if (c->rlen < 2 || !c->wlen) {
+		fb_log("control queue: chain %u: no room for the command or the ack", head);
+		return 0;
+	}
+	chain_copy(c, false, 0, cmd, c->rlen < sizeof(cmd) ? (uint32_t)c->rlen : sizeof(cmd), false);
+	if (cmd[0] == VLP_NET_CTRL_MAC && cmd[1] == VLP_NET_CTRL_MAC_ADDR_SET && c->rlen == sizeof(cmd)) {
+		for (unsigned i = 0; i < 6; i++)
+			S.config[NET_CFG_MAC + i] = cmd[2 + (on(F_MAC_SET_REVERSED) ? 5 - i : i)];
+		if (on(F_MAC_SET_REVERSED))
+			fb_applied(F_MAC_SET_REVERSED, "%02x:%02x:%02x:%02x:%02x:%02x stored reversed",
+				   cmd[2], cmd[3], cmd[4], cmd[5], cmd[6], cmd[7]);
+		ack = VLP_NET_OK;
+	}
+	chain_copy(c, true, c->wlen - 1, &ack, 1, true);
+	return 1;
+}
+
 /* Serves one chain; returns the used.len to report. */
 static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 {
@@ -994,7 +1044,9 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	if (S.scsi)
 		return q - S.vq == SCSI_CONTROLQ ? serve_scsi_control(head, c)
 						 : serve_scsi_cmd(head, c);
-	if (S.net) /* a transmitted frame: dropped, nothing written */
+	if (S.net && q - S.vq == NET_CTRLQ)
+		return serve_net_control(head, c);
+	if (S.net || S.console) /* a transmitted frame or line: dropped, nothing written */
 		return 0;
 	/* 5.2.6: a header to read and a status byte to write at the least. */
 	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
@@ -1373,6 +1425,9 @@ static void process(struct vq *q)
 	/* --scsi: the event queue's buffers wait for events that never come */
 	if (S.scsi && q - S.vq == SCSI_EVENTQ)
 		return;
+	/* --console: nothing is ever received on port 0 */
+	if (S.console && q - S.vq == CONSOLE_RECEIVEQ)
+		return;
 	if (S.net && q - S.vq == NET_RXQ) {
 		receive_frame(q);
 		return;
@@ -1516,7 +1571,8 @@ int fb_verbose(void)
 
 uint32_t fb_device_id(void)
 {
-	return S.rng ? VLP_ID_ENTROPY : S.scsi ? VLP_ID_SCSI : VLP_ID_BLOCK;
+	return S.rng ? VLP_ID_ENTROPY : S.scsi ? VLP_ID_SCSI : S.net ? VLP_ID_NET
+		: S.console ? VLP_ID_CONSOLE : VLP_ID_BLOCK;
 }
 
 uint64_t fb_offered(void)
@@ -1533,7 +1589,8 @@ unsigned fb_config_size(void)
 {
 	/* virtio-rng has no configuration (5.4.4); the block one up to
 	 * unused1 (5.2.4, no DISCARD or WRITE_ZEROES fields offered) */
-	return S.rng ? 0 : S.scsi ? SCSI_CFG_SIZE : BLK_CFG_UNUSED1 + 3;
+	return S.rng ? 0 : S.scsi ? SCSI_CFG_SIZE : S.net ? NET_CFG_SIZE
+		: S.console ? CONSOLE_CFG_SIZE : BLK_CFG_UNUSED1 + 3;
 }
 
 uint8_t *fb_config(void)
@@ -1545,15 +1602,17 @@ uint8_t *fb_config(void)
  * sense_size and cdb_size (5.6.4); the other bytes are read-only. */
 void fb_config_written(unsigned off, unsigned len, uint64_t v)
 {
+	bool blk = fb_device_id() == VLP_ID_BLOCK;
+
 	for (unsigned i = 0; i < len && off + i < fb_config_size(); i++) {
 		unsigned b = off + i;
 		bool writable = S.scsi ? b >= SCSI_CFG_SENSE_SIZE && b < SCSI_CFG_CDB_SIZE + 4
-				       : b == BLK_CFG_WRITEBACK && offered(VLP_BLK_F_CONFIG_WCE);
+				       : blk && b == BLK_CFG_WRITEBACK && offered(VLP_BLK_F_CONFIG_WCE);
 
 		if (writable)
 			S.config[b] = (uint8_t)(v >> (8 * i));
 	}
-	if (!S.scsi && off <= BLK_CFG_WRITEBACK && off + len > BLK_CFG_WRITEBACK)
+	if (blk && off <= BLK_CFG_WRITEBACK && off + len > BLK_CFG_WRITEBACK)
 		S.config[BLK_CFG_WRITEBACK] = S.config[BLK_CFG_WRITEBACK] ? 1 : 0;
 }
 
@@ -1569,6 +1628,21 @@ void fb_config_reset(void)
 		fb_applied(F_SCSI_SIZES_KEPT, "sense_size %u and cdb_size %u kept across a reset",
 			   sizes[0] | sizes[1] << 8, sizes[4] | sizes[5] << 8);
 	}
+}
+
+/* 5.3.6: what the driver writes to emerg_wr is output, a line at a time here. */
+void fb_emergency_write(uint8_t c)
+{
+	static char line[128];
+	static size_t n;
+
+	if (c != '\n' && n < sizeof(line) - 1) {
+		line[n++] = (char)c;
+		return;
+	}
+	line[n] = 0;
+	fb_log("emergency write: %s", line);
+	n = 0;
 }
 
 void fb_ack(uint64_t features)
@@ -1970,7 +2044,7 @@ static void usage(FILE *o)
 	fputs("usage: faulty-blk --socket-path=PATH [--size=BYTES[K|M|G]] [--fault=NAME[,NAME...]]\n"
 	      "                  [--disarmed] [--serial=TEXT] [--read-only] [--queues=N]\n"
 	      "                  [--no-event-idx] [--no-indirect] [--packed] [--rng | --scsi | --net] [-v]\n"
-	      "       faulty-blk --pci-proxy=FD [--log=FILE] [--in-order] [OPTION...] -- COMMAND [ARG...]\n"
+	      "       faulty-blk --pci-proxy=FD [--log=FILE] [--in-order] [--console] [OPTION...] -- COMMAND [ARG...]\n"
 	      "       faulty-blk --list-faults | --print-capabilities | --help\n"
 	      "A vhost-user-blk back-end for tests: a RAM disk holding a known pattern (the 16\n"
 	      "bytes at offset o are \"%012x fb\\n\" of o), with faults that break virtio device\n"
@@ -1987,7 +2061,9 @@ static void usage(FILE *o)
 	      "x-pci-proxy-dev,fd=FD: runs COMMAND with the socket as descriptor FD and serves\n"
 	      "until QEMU closes it (--log=FILE: where the serving process logs); the faults from\n"
 	      "reset-status-stuck on break the registers QEMU keeps for vhost-user devices.\n"
-	      "--in-order (with --pci-proxy): VIRTIO_F_IN_ORDER offered.\n",
+	      "--in-order (with --pci-proxy): VIRTIO_F_IN_ORDER offered.  --console (with\n"
+	      "--pci-proxy): a virtio-console's port 0 instead (fault emerg-unconfigured); --net\n"
+	      "with --pci-proxy has a control queue of its own (fault mac-set-reversed).\n",
 	      o);
 }
 
@@ -2060,6 +2136,7 @@ int main(int argc, char **argv)
 		{"rng", no_argument, NULL, 'R'},
 		{"scsi", no_argument, NULL, 'C'},
 		{"net", no_argument, NULL, 'N'},
+		{"console", no_argument, NULL, 'K'},
 		{"pci-proxy", required_argument, NULL, 'p'},
 		{"in-order", no_argument, NULL, 'O'},
 		{"log", required_argument, NULL, 'L'},
@@ -2096,6 +2173,7 @@ int main(int argc, char **argv)
 		case 'R': S.rng = true; break;
 		case 'C': S.scsi = true; break;
 		case 'N': S.net = true; break;
+		case 'K': S.console = true; break;
 		case 'p':
 			proxy_fd = (int)strtol(optarg, NULL, 10);
 			if (proxy_fd < 3 || proxy_fd > 1023)
@@ -2134,8 +2212,13 @@ int main(int argc, char **argv)
 	if (S.in_order && !S.pci)
 		fb_die("--in-order: needs --pci-proxy (QEMU 7.2 clears VIRTIO_F_IN_ORDER for "
 		       "vhost-user devices)");
-	if (S.pci && S.net)
-		fb_die("--net: not with --pci-proxy (the control queue and configuration are QEMU's)");
+	if (S.console && (!S.pci || S.rng || S.scsi || S.net || S.queues != 1 || S.packed))
+		fb_die("--console: with --pci-proxy, port 0 alone, split; no --rng, --scsi, --net, "
+		       "--queues or --packed");
+	if (S.fault[F_MAC_SET_REVERSED] && !S.net)
+		fb_die("--fault mac-set-reversed: needs --net");
+	if (S.fault[F_EMERG_UNCONFIGURED] && !S.console)
+		fb_die("--fault emerg-unconfigured: needs --console");
 	if (S.rng && (S.queues != 1 || S.packed))
 		fb_die("--rng: one split queue (virtio-rng's requestq); no --queues or --packed");
 	if (S.fault[F_NO_ENTROPY] && !S.rng)
@@ -2154,7 +2237,9 @@ int main(int argc, char **argv)
 	if (S.scsi)
 		S.queues = VLP_SCSI_REQUESTQ + 1;
 	if (S.net)
-		S.queues = NET_TXQ + 1;
+		S.queues = S.pci ? NET_CTRLQ + 1 : NET_TXQ + 1;
+	if (S.console)
+		S.queues = CONSOLE_TRANSMITQ + 1;
 	S.rng_state = 0x9e3779b97f4a7c15ull;
 	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (S.disk == MAP_FAILED)
@@ -2164,7 +2249,7 @@ int main(int argc, char **argv)
 	S.protocol = 1ull << VU_PF_MQ | 1ull << VU_PF_REPLY_ACK;
 	/* QEMU's vhost-user-rng, -scsi and -net keep the configuration themselves (and
 	 * warn of a back-end offering it) */
-	if (!S.rng && !S.scsi && !S.net)
+	if (!S.rng && !S.scsi && !S.net && !S.console)
 		S.protocol |= 1ull << VU_PF_CONFIG;
 	fill_config();
 	for (unsigned i = 0; i < MAX_QUEUES; i++)

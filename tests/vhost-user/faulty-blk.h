@@ -143,6 +143,26 @@ enum scsi_status {
 enum net_queue {
 	NET_RXQ = 0,
 	NET_TXQ = 1,
+	NET_CTRLQ = 2, /* with --pci-proxy only: QEMU's otherwise */
+};
+/* struct virtio_net_config (5.1.4) up to max_virtqueue_pairs, and the
+ * control queue's ack for a command not supported (5.1.6.5). */
+enum net_config_offset {
+	NET_CFG_MAC = 0,
+	NET_CFG_SIZE = 12,
+};
+#define NET_ERR 1
+#define NET_DEVICE_MAC "\x52\x54\x00\xfb\x00\x02"
+
+/* --console (with --pci-proxy): struct virtio_console_config (5.3.4) and
+ * the queues of port 0 (5.3.2, no MULTIPORT). */
+enum console_config_offset {
+	CONSOLE_CFG_EMERG_WR = 8, /* le32 */
+	CONSOLE_CFG_SIZE = 12,
+};
+enum console_queue {
+	CONSOLE_RECEIVEQ = 0,
+	CONSOLE_TRANSMITQ = 1,
 };
 #define NET_FRAME_LEN 60u      /* the shortest Ethernet frame, without its FCS */
 #define NET_SRC_MAC "\x52\x54\x00\xfb\x00\x01"
@@ -199,6 +219,8 @@ enum fault {
 	F_NO_VECTOR_IRQ,
 	F_NEEDS_RESET_SILENT,
 	F_SCSI_SIZES_KEPT,
+	F_MAC_SET_REVERSED,
+	F_EMERG_UNCONFIGURED,
 	F_COUNT
 };
 #define F_FIRST_PCI F_RESET_STATUS_STUCK
@@ -237,6 +259,7 @@ unsigned fb_config_size(void);    /* 0: the type has no configuration */
 uint8_t *fb_config(void);
 void fb_config_written(unsigned off, unsigned len, uint64_t v);
 void fb_config_reset(void);       /* what a reset does to the configuration */
+void fb_emergency_write(uint8_t c); /* --console: a byte written to emerg_wr */
 void fb_ack(uint64_t features);   /* FEATURES_OK accepted for these */
 int fb_map_memory(const struct fb_memory_region *r, unsigned n);
 void fb_queue_start(unsigned q, unsigned num, uint64_t desc, uint64_t driver, uint64_t device);

@@ -530,6 +530,17 @@ static uint64_t device_config_read(unsigned off, unsigned size)
 	return v;
 }
 
+/* 5.3.6.1: a driver may write emerg_wr before it sets DRIVER_OK, or any
+ * status bit. */
+static void emergency_write(uint8_t c)
+{
+	fb_emergency_write(c);
+	if (!P.status && fb_fault(F_EMERG_UNCONFIGURED)) {
+		P.status = VLP_S_MASK(VLP_S_DEVICE_NEEDS_RESET);
+		fb_applied(F_EMERG_UNCONFIGURED, "emerg_wr written at device_status 0: DEVICE_NEEDS_RESET");
+	}
+}
+
 static uint64_t virtio_bar_read(uint64_t off, unsigned size)
 {
 	uint8_t isr;
@@ -555,7 +566,12 @@ static void virtio_bar_write(uint64_t off, unsigned size, uint64_t v)
 	if (off < AT_COMMON + AREA) {
 		common_write((unsigned)off, size, v);
 	} else if (off >= AT_DEVICE && off < AT_DEVICE + AREA) {
-		fb_config_written((unsigned)(off - AT_DEVICE), size, v);
+		unsigned at = (unsigned)(off - AT_DEVICE);
+
+		if (fb_device_id() == VLP_ID_CONSOLE && at == CONSOLE_CFG_EMERG_WR)
+			emergency_write((uint8_t)v);
+		else
+			fb_config_written(at, size, v);
 	} else if (off >= AT_NOTIFY && off < AT_NOTIFY + AREA) {
 		unsigned qi = (unsigned)(off - AT_NOTIFY) / NOTIFY_MULTIPLIER;
 
