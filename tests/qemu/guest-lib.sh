@@ -26,6 +26,25 @@ vlp_json() {
 	vlp_show "$vlp_name" $? /tmp/vlp-run.json
 }
 
+# vlp_exercise NAME SLOT [OPTION...]: --check --exercise -J OPTION... on 00:SLOT, shown as
+# the run "NAME exercise": its time in ms (from /proc/uptime), one line of JSON, then what
+# it said on stderr.
+vlp_exercise() {
+	vlp_xname=$1 vlp_xslot=$2
+	shift 2
+	vlp_t0=$(cut -d' ' -f1 /proc/uptime | tr -d .)
+	virtio-lspci --check --exercise "$@" -J -s "00:$vlp_xslot" >/tmp/vlp-x 2>/tmp/vlp-xerr
+	vlp_rc=$?
+	vlp_t1=$(cut -d' ' -f1 /proc/uptime | tr -d .)
+	{
+		echo "ms=$(((vlp_t1 - vlp_t0) * 10))"
+		sed 's/^ *//' /tmp/vlp-x | tr -d '\n'
+		echo
+		cat /tmp/vlp-xerr
+	} >/tmp/vlp-x2
+	vlp_show "$vlp_xname exercise" $vlp_rc /tmp/vlp-x2
+}
+
 # vlp_sync NAME: tells the host hook "STEP NAME" on the second serial port (the host's
 # vlp_serve_steps), then waits for its OK.
 vlp_sync() {

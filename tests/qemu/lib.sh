@@ -163,6 +163,23 @@ vlp_guest() {
 	check "guest finished" grep -q "^$end" "$out"
 }
 
+# vlp_faulty_blk: $fb, the test device tests/vhost-user/faulty-blk (make faulty-blk), else vlp_cant.
+vlp_faulty_blk() {
+	fb=$VLP_REPO_ROOT/build/tests/faulty-blk
+	[[ -x $fb ]] || vlp_cant "$fb is missing: run make faulty-blk first"
+}
+
+# vlp_refused LABEL WHAT COMMAND [ARG...]: the check that COMMAND refuses to run: exit 1
+# and one line that says WHAT.
+vlp_refused() {
+	local label=$1 what=$2 msg rc ok=false
+	shift 2
+	msg=$("$@" 2>&1)
+	rc=$?
+	[ "$rc" = 1 ] && [ "$(wc -l <<<"$msg")" = 1 ] && grep -qF -- "$what" <<<"$msg" && ok=true
+	check "$label: refused, exit 1 ($msg)" "$ok"
+}
+
 # vlp_sync_port SOCKET: appends to the caller's array A the QEMU arguments of a second
 # serial port (the guest's /dev/ttyS1) on the unix socket SOCKET, the console staying on
 # the first: the guest's "STEP NAME" lines reach the host hook there (vlp_serve_steps),

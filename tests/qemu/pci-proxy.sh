@@ -16,9 +16,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 vlp_suite pci-proxy
 vlp_parse_keep "$@"
-fb=$VLP_REPO_ROOT/build/tests/faulty-blk
 vlp_need jq
-[[ -x $fb ]] || vlp_cant "$fb is missing: run make faulty-blk first"
+vlp_faulty_blk
 vlp_setup_or_skip
 qemu-system-x86_64 -device help 2>&1 | grep -q '"x-pci-proxy-dev"' ||
 	skip_suite "$VLP_PROG" "this QEMU has no x-pci-proxy-dev (built without multi-process support)"
@@ -26,13 +25,10 @@ vlp_work "$keep"
 out=$work/guest.out vlp_mark=@@VLP-PX
 
 # faulty-blk's refusals of the register faults without the PCI front, one line each, exit 1.
-fb_refused() { # WHAT ARGS...
-	local what=$1 msg rc ok=false
+fb_refused() { # WHAT ARGS...: faulty-blk started with ARGS refuses, saying WHAT
+	local what=$1
 	shift
-	msg=$("$fb" "$@" 2>&1)
-	rc=$?
-	[ "$rc" = 1 ] && [ "$(wc -l <<<"$msg")" = 1 ] && grep -qF -- "$what" <<<"$msg" && ok=true
-	check "faulty-blk $*: refused, exit 1 ($msg)" "$ok"
+	vlp_refused "faulty-blk $*" "$what" "$fb" "$@"
 }
 fb_refused "--fault isr-sticky: needs --pci-proxy" --socket-path="$work/r.sock" --fault=isr-sticky
 fb_refused "--in-order: needs --pci-proxy" --socket-path="$work/r.sock" --in-order

@@ -17,9 +17,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 vlp_suite vhost-user
 vlp_parse_keep "$@"
-fb=$VLP_REPO_ROOT/build/tests/faulty-blk
 vlp_need jq
-[[ -x $fb ]] || vlp_cant "$fb is missing: run make faulty-blk first"
+vlp_faulty_blk
 # (after setup.sh: it installs qemu-system-x86, which brings qemu-system-common)
 vlp_setup_or_skip
 command -v qemu-storage-daemon >/dev/null ||
@@ -28,12 +27,9 @@ vlp_work "$keep"
 out=$work/guest.out vlp_mark=@@VLP-VU
 # faulty-blk's refusals of what --rng, --scsi and --net cannot serve: one line each, exit 1.
 fb_refused() { # WHAT ARGS...: the back-end started with ARGS refuses, saying WHAT
-	local what=$1 msg rc ok=false
+	local what=$1
 	shift
-	msg=$("$fb" "$@" --socket-path="$work/refused.sock" 2>&1)
-	rc=$?
-	[ "$rc" = 1 ] && [ "$(wc -l <<<"$msg")" = 1 ] && grep -qF -- "$what" <<<"$msg" && ok=true
-	check "faulty-blk $*: refused, exit 1 ($msg)" "$ok"
+	vlp_refused "faulty-blk $*" "$what" "$fb" "$@" --socket-path="$work/refused.sock"
 }
 fb_refused "--rng: one split queue" --rng --packed
 fb_refused "--fault no-entropy: needs --rng" --fault=no-entropy

@@ -432,12 +432,12 @@ static void fill_pattern(void)
 	}
 }
 
-static void put_le16(uint8_t *p, uint16_t v)
+void put_le16(uint8_t *p, uint16_t v)
 {
 	v = htole16(v);
 	memcpy(p, &v, 2);
 }
-static void put_le32(uint8_t *p, uint32_t v)
+void put_le32(uint8_t *p, uint32_t v)
 {
 	v = htole32(v);
 	memcpy(p, &v, 4);

@@ -246,6 +246,8 @@ struct fb_memory_region {
 	uint64_t gpa, size, offset; /* offset: where gpa starts in fd */
 	int fd;
 };
+void put_le16(uint8_t *p, uint16_t v);
+void put_le32(uint8_t *p, uint32_t v);
 void fb_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* A fault switched on and armed (the register faults apply to any ring). */

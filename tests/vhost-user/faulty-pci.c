@@ -150,16 +150,6 @@ static uint32_t ld32(const uint8_t *p)
 	memcpy(&v, p, 4);
 	return le32toh(v);
 }
-static void st32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
-static void st16_(uint8_t *p, uint16_t v)
-{
-	v = htole16(v);
-	memcpy(p, &v, 2);
-}
 
 static void vendor_cap(uint8_t at, uint8_t next, uint8_t len, enum vcap_type type, uint32_t off,
 		       uint32_t length)
@@ -171,13 +161,13 @@ static void vendor_cap(uint8_t at, uint8_t next, uint8_t len, enum vcap_type typ
 	c[VCAP_LEN] = len;
 	c[VCAP_TYPE] = type;
 	c[VCAP_BAR] = VIRTIO_BAR;
-	st32(c + VCAP_OFFSET, off);
-	st32(c + VCAP_LENGTH, length);
+	put_le32(c + VCAP_OFFSET, off);
+	put_le32(c + VCAP_LENGTH, length);
 }
 
 static void wmask32(unsigned at, uint32_t m)
 {
-	st32(P.wmask + at, m);
+	put_le32(P.wmask + at, m);
 }
 
 /* The configuration space of a modern virtio-pci function (4.1.2, 4.1.4). */
@@ -189,29 +179,29 @@ static void build_config_space(void)
 
 	memset(&P.cfg, 0, sizeof(P.cfg));
 	memset(&P.wmask, 0, sizeof(P.wmask));
-	st16_(c, VLP_VIRTIO_VENDOR);
-	st16_(c + 2, (uint16_t)(VLP_VIRTIO_MODERN_BASE + type));
-	st16_(c + PCI_STATUS, PCI_STATUS_CAP_LIST);
+	put_le16(c, VLP_VIRTIO_VENDOR);
+	put_le16(c + 2, (uint16_t)(VLP_VIRTIO_MODERN_BASE + type));
+	put_le16(c + PCI_STATUS, PCI_STATUS_CAP_LIST);
 	c[0x08] = 1; /* revision 1: a modern-only device (4.1.2.1) */
 	c[0x0a] = 0x80;
 	c[0x0b] = 0xff; /* class: unassigned */
-	st16_(c + PCI_SUBSYSTEM_VENDOR, VLP_VIRTIO_VENDOR);
-	st16_(c + PCI_SUBSYSTEM_VENDOR + 2, 0x1100);
+	put_le16(c + PCI_SUBSYSTEM_VENDOR, VLP_VIRTIO_VENDOR);
+	put_le16(c + PCI_SUBSYSTEM_VENDOR + 2, 0x1100);
 	c[PCI_CAP_PTR] = CAP_MSIX;
 	c[PCI_INTERRUPT_LINE + 1] = 1; /* INTA */
 	/* MSI-X: nq + 1 vectors, the table at BAR 1 + 0, the PBA at + 0x800 */
 	c[CAP_MSIX] = PCI_CAP_ID_MSIX;
 	c[CAP_MSIX + 1] = CAP_COMMON;
-	st16_(c + CAP_MSIX + 2, (uint16_t)(P.vectors - 1));
-	st32(c + CAP_MSIX + 4, MSIX_BAR);
-	st32(c + CAP_MSIX + 8, MSIX_PBA | MSIX_BAR);
+	put_le16(c + CAP_MSIX + 2, (uint16_t)(P.vectors - 1));
+	put_le32(c + CAP_MSIX + 4, MSIX_BAR);
+	put_le32(c + CAP_MSIX + 8, MSIX_PBA | MSIX_BAR);
 	vendor_cap(CAP_COMMON, CAP_ISR, 16, VCAP_COMMON, AT_COMMON, CC_SIZE);
 	vendor_cap(CAP_ISR, after_isr, 16, VCAP_ISR, AT_ISR, 1);
 	if (fb_config_size())
 		vendor_cap(CAP_DEVICE, CAP_NOTIFY, 16, VCAP_DEVICE, AT_DEVICE, fb_config_size());
 	vendor_cap(CAP_NOTIFY, CAP_PCI_CFG, 20, VCAP_NOTIFY, AT_NOTIFY,
 		   NOTIFY_MULTIPLIER * P.nq);
-	st32(c + CAP_NOTIFY + VCAP_DATA, NOTIFY_MULTIPLIER);
+	put_le32(c + CAP_NOTIFY + VCAP_DATA, NOTIFY_MULTIPLIER);
 	vendor_cap(CAP_PCI_CFG, 0, 20, VCAP_PCI, 0, 0);
 	c[CAP_PCI_CFG + VCAP_BAR] = 0;
 	/* what a driver may write: command (I/O, memory, bus master, parity,
@@ -415,38 +405,38 @@ static uint64_t common_read(unsigned off, unsigned size)
 	struct queue *q = selected();
 	uint64_t v = 0;
 
-	st32(img + CC_DFSELECT, P.dfselect);
+	put_le32(img + CC_DFSELECT, P.dfselect);
 	if (off <= CC_DF && off + size > CC_DF)
-		st32(img + CC_DF, feature_word());
-	st32(img + CC_GFSELECT, P.gfselect);
+		put_le32(img + CC_DF, feature_word());
+	put_le32(img + CC_GFSELECT, P.gfselect);
 	if (P.gfselect < 2)
-		st32(img + CC_GF, P.driver_features[P.gfselect]);
+		put_le32(img + CC_GF, P.driver_features[P.gfselect]);
 	if (P.gfselect == 1 && fb_fault(F_DRIVER_FEATURE_LOST) && off <= CC_GF && off + size > CC_GF) {
 		fb_applied(F_DRIVER_FEATURE_LOST, "driver_feature_select 1: 0 read");
-		st32(img + CC_GF, 0);
+		put_le32(img + CC_GF, 0);
 	}
-	st16_(img + CC_MSIX, P.config_vector);
-	st16_(img + CC_NUMQ, (uint16_t)P.nq);
+	put_le16(img + CC_MSIX, P.config_vector);
+	put_le16(img + CC_NUMQ, (uint16_t)P.nq);
 	img[CC_STATUS] = P.status;
 	img[CC_CFGGEN] = P.generation;
-	st16_(img + CC_Q_SELECT, P.queue_select);
+	put_le16(img + CC_Q_SELECT, P.queue_select);
 	if (q) {
-		st16_(img + CC_Q_SIZE, q->size);
-		st16_(img + CC_Q_MSIX, q->vector);
-		st16_(img + CC_Q_ENABLE, q->enabled || P.enable_shown[P.queue_select]);
-		st16_(img + CC_Q_NOFF, P.queue_select);
-		st32(img + CC_Q_DESC, (uint32_t)q->desc);
-		st32(img + CC_Q_DESC + 4, (uint32_t)(q->desc >> 32));
-		st32(img + CC_Q_DRIVER, (uint32_t)q->driver);
-		st32(img + CC_Q_DRIVER + 4, (uint32_t)(q->driver >> 32));
-		st32(img + CC_Q_DEVICE, (uint32_t)q->device);
-		st32(img + CC_Q_DEVICE + 4, (uint32_t)(q->device >> 32));
+		put_le16(img + CC_Q_SIZE, q->size);
+		put_le16(img + CC_Q_MSIX, q->vector);
+		put_le16(img + CC_Q_ENABLE, q->enabled || P.enable_shown[P.queue_select]);
+		put_le16(img + CC_Q_NOFF, P.queue_select);
+		put_le32(img + CC_Q_DESC, (uint32_t)q->desc);
+		put_le32(img + CC_Q_DESC + 4, (uint32_t)(q->desc >> 32));
+		put_le32(img + CC_Q_DRIVER, (uint32_t)q->driver);
+		put_le32(img + CC_Q_DRIVER + 4, (uint32_t)(q->driver >> 32));
+		put_le32(img + CC_Q_DEVICE, (uint32_t)q->device);
+		put_le32(img + CC_Q_DEVICE + 4, (uint32_t)(q->device >> 32));
 	} else {
-		st16_(img + CC_Q_MSIX, VLP_NO_VECTOR);
+		put_le16(img + CC_Q_MSIX, VLP_NO_VECTOR);
 		if (fb_fault(F_QUEUE_SIZE_ABSENT) && off <= CC_Q_SIZE && off + size > CC_Q_SIZE) {
 			fb_applied(F_QUEUE_SIZE_ABSENT, "queue_select %u: queue_size %u read",
 				   P.queue_select, QUEUE_MAX);
-			st16_(img + CC_Q_SIZE, QUEUE_MAX);
+			put_le16(img + CC_Q_SIZE, QUEUE_MAX);
 		}
 	}
 	if (off >= CC_SIZE || size > CC_SIZE - off)
@@ -693,7 +683,7 @@ static void function_reset(void)
 {
 	build_config_space();
 	for (unsigned v = 0; v < P.vectors; v++)
-		st32(P.msix_table + 16 * v + 12, 1);
+		put_le32(P.msix_table + 16 * v + 12, 1);
 	P.refused_once = P.accepted_valid = false;
 	/* a device reset's faults keep what a function reset clears */
 	P.config_vector = VLP_NO_VECTOR;

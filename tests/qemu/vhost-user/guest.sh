@@ -56,23 +56,6 @@ check() {
 	vlp_show "$1 check" $rc /tmp/c2
 }
 
-# exercise NAME SLOT [WHAT OPTION]: --check --exercise -J [OPTION] on the unbound device,
-# shown as "NAME WHAT" (exercise by default): its time in ms (from /proc/uptime), one line
-# of JSON, then what it said on stderr.
-exercise() {
-	t0=$(cut -d' ' -f1 /proc/uptime | tr -d .)
-	virtio-lspci --check --exercise ${4:+"$4"} -J -s "00:$2" >/tmp/x 2>/tmp/xerr
-	rc=$?
-	t1=$(cut -d' ' -f1 /proc/uptime | tr -d .)
-	{
-		echo "ms=$(((t1 - t0) * 10))"
-		sed 's/^ *//' /tmp/x | tr -d '\n'
-		echo
-		cat /tmp/xerr
-	} >/tmp/x2
-	vlp_show "$1 ${3:-exercise}" $rc /tmp/x2
-}
-
 while read -r slot name; do
 	case $name in
 	rng-* | scsi-* | net-*)
@@ -88,9 +71,9 @@ while read -r slot name; do
 		fi
 		echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
 		if [ "$name" = rng-clean ] || [ "$name" = scsi-clean ]; then
-			exercise "$name" "$slot" exercise --hostile
+			vlp_exercise "$name" "$slot" --hostile
 		else
-			exercise "$name" "$slot"
+			vlp_exercise "$name" "$slot"
 		fi
 		if [ "$name" = scsi-clean ]; then
 			virtio-lspci --selftest "00:$slot" >/tmp/s 2>&1
@@ -133,8 +116,8 @@ while read -r slot name; do
 		# the notification): its exercise comes last, after the rebind.
 		# The clean faulty-blk with --hostile: a device that is not QEMU's
 		# given the malformed chains after the other checks.
-		[ "$name" = clean ] && exercise "$name" "$slot" exercise --hostile
-		[ "$name" = qsd ] || [ "$name" = clean ] || exercise "$name" "$slot"
+		[ "$name" = clean ] && vlp_exercise "$name" "$slot" --hostile
+		[ "$name" = qsd ] || [ "$name" = clean ] || vlp_exercise "$name" "$slot"
 		virtio-lspci --selftest --rebind "00:$slot" >/tmp/s 2>&1
 		vlp_show "$name selftest" $? /tmp/s
 		i=0
@@ -146,7 +129,7 @@ while read -r slot name; do
 		show "$name" reread /tmp/r
 		if [ "$name" = qsd ]; then
 			echo "0000:00:$slot" >/sys/bus/pci/drivers/virtio-pci/unbind
-			exercise "$name" "$slot"
+			vlp_exercise "$name" "$slot"
 		fi
 		;;
 	*+x)
@@ -163,9 +146,9 @@ while read -r slot name; do
 		done
 		if [ -e "/tmp/unbind.$slot" ] && [ "$name" = packed-clean+x ]; then
 			# the packed clean back-end: --hostile's lists on a packed ring too
-			exercise "$name" "$slot" exercise --hostile
+			vlp_exercise "$name" "$slot" --hostile
 		elif [ -e "/tmp/unbind.$slot" ]; then
-			exercise "$name" "$slot"
+			vlp_exercise "$name" "$slot"
 		else
 			echo "the unbind did not end within 3 s" >/tmp/u
 			vlp_show "$name unbind" 1 /tmp/u
@@ -199,9 +182,9 @@ while read -r slot name; do
 			# ro-writes: the write a read-only device must refuse is made
 			# (faulty-blk's RAM disk; the kernel refuses writes itself).
 			if [ "$name" = ro-writes ]; then
-				exercise "$name" "$slot" exercise --media-writes
+				vlp_exercise "$name" "$slot" --media-writes
 			else
-				exercise "$name" "$slot"
+				vlp_exercise "$name" "$slot"
 			fi
 			virtio-lspci --selftest "00:$slot" >/tmp/s 2>&1
 			vlp_show "$name selftest" $? /tmp/s
