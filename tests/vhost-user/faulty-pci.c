@@ -121,6 +121,7 @@ enum {
 
 struct queue {
 	uint16_t size, vector;
+	uint16_t vector_at_ok; /* vector-remap-ignored: the one DRIVER_OK found */
 	bool enabled, kicked_early;
 	uint64_t desc, driver, device;
 };
@@ -264,6 +265,12 @@ void fp_queue_interrupt(unsigned qi)
 {
 	unsigned v = P.q[qi].vector;
 
+	if (fb_fault(F_VECTOR_REMAP_IGNORED) && v != P.q[qi].vector_at_ok) {
+		fb_applied(F_VECTOR_REMAP_IGNORED, "queue %u: vector %u mapped, %u used", qi, v,
+			   P.q[qi].vector_at_ok);
+		v = P.q[qi].vector_at_ok;
+	}
+
 	P.isr |= 1u << VLP_ISR_QUEUE_INTERRUPT;
 	if (v == VLP_NO_VECTOR && msix_control() & MSIX_CTL_ENABLE) {
 		if (!fb_fault(F_NO_VECTOR_IRQ))
@@ -378,8 +385,11 @@ static void write_status(uint8_t v)
 	    !features_ok((uint64_t)P.driver_features[1] << 32 | P.driver_features[0]))
 		P.status &= (uint8_t)~fok;
 	/* 2.1.2: nothing consumed before DRIVER_OK; the kicks before it wait */
-	if (v & dok && !(was & dok))
+	if (v & dok && !(was & dok)) {
+		for (unsigned i = 0; i < P.nq; i++)
+			P.q[i].vector_at_ok = P.q[i].vector;
 		kick_early_queues();
+	}
 }
 
 static struct queue *selected(void)
@@ -655,6 +665,8 @@ static uint32_t config_read(uint32_t addr, unsigned len)
 {
 	uint32_t v = 0;
 
+	if (addr >= CFG_SIZE || len > 4)
+		return ~0u;
 	if (addr == CAP_PCI_CFG + VCAP_DATA)
 		return (uint32_t)window(false, 0);
 	for (unsigned i = 0; i < len && addr + i < CFG_SIZE; i++)
@@ -664,6 +676,8 @@ static uint32_t config_read(uint32_t addr, unsigned len)
 
 static void config_write(uint32_t addr, unsigned len, uint32_t v)
 {
+	if (addr >= CFG_SIZE || len > 4)
+		return;
 	if (addr == CAP_PCI_CFG + VCAP_DATA) {
 		window(true, v);
 		return;
@@ -767,10 +781,17 @@ int fp_message(int sock)
 		r = -1;
 		goto out;
 	}
+	/* each request's data has its one size (mpqemu_msg_valid) */
+	if (((cmd == MPQ_PCI_CFGREAD || cmd == MPQ_PCI_CFGWRITE) && size != sizeof(d.conf)) ||
+	    ((cmd == MPQ_BAR_READ || cmd == MPQ_BAR_WRITE) && size != sizeof(d.bar)) ||
+	    (cmd == MPQ_SYNC_SYSMEM && size != sizeof(d.sysmem))) {
+		fb_log("message %d: %" PRIu64 " data bytes: not its size", cmd, size);
+		r = cmd == MPQ_SYNC_SYSMEM ? 0 : reply(sock, ~0ull);
+		goto out;
+	}
 	switch (cmd) {
 	case MPQ_SYNC_SYSMEM:
-		if (size == sizeof(d.sysmem))
-			sync_sysmem(&d.sysmem, fds, nfds);
+		sync_sysmem(&d.sysmem, fds, nfds);
 		break; /* no answer */
 	case MPQ_SET_IRQFD:
 		if (nfds == 2) {
@@ -792,12 +813,13 @@ int fp_message(int sock)
 		r = reply(sock, 0);
 		break;
 	case MPQ_BAR_READ:
-		r = reply(sock, d.bar.memory ? bar_read(d.bar.addr, d.bar.size) : ~0ull);
+		r = reply(sock, d.bar.memory && d.bar.size <= 8 ? bar_read(d.bar.addr, d.bar.size)
+							       : ~0ull);
 		break;
 	case MPQ_BAR_WRITE:
 		if (fb_verbose() > 1)
 			fb_log("BAR write 0x%" PRIx64 "/%u 0x%" PRIx64, d.bar.addr, d.bar.size, d.bar.val);
-		if (d.bar.memory)
+		if (d.bar.memory && d.bar.size <= 8)
 			bar_write(d.bar.addr, d.bar.size, d.bar.val);
 		r = reply(sock, 0);
 		break;

@@ -233,7 +233,7 @@ static int event_idx(struct ex *x, struct vlp_vqs *vqs, const struct vlp_vq_seg 
 		 * (QEMU 7.2's vhost back-ends keep the notifier of DRIVER_OK):
 		 * a silence here proves nothing about used_event. */
 		ex_not_run(x, XR_EVENT_IDX_NOTIFY,
-			   "vector 0's pending bit was already set; after queue 0 was remapped to vector 1 while DRIVER_OK, vector 1's stayed 0 for %u ms (the device may not honour a remap at run time)",
+			   "vector 0 was already pending; queue 0 remapped to vector 1 while DRIVER_OK, vector 1's bit stayed 0 for %u ms (a remap at run time may not be honoured)",
 			   PENDING_MS);
 		return 0;
 	}
