@@ -599,7 +599,7 @@ static int set_mem_table(const uint8_t *p, uint32_t size, const int *fds, unsign
 		S.nregions = i + 1;
 		if (S.verbose)
 			fb_log("region %u: guest 0x%" PRIx64 " size 0x%" PRIx64 " user 0x%" PRIx64, i,
-			      r.guest_addr, r.size, r.user_addr);
+			       r.guest_addr, r.size, r.user_addr);
 	}
 	return 0;
 }
@@ -835,8 +835,8 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 			for (uint64_t at = 0; at < dlen; at += BLK_SECTOR)
 				chain_copy(c, true, at, zero, BLK_SECTOR, true);
 			fb_applied(F_OUT_OF_RANGE_OK,
-				"READ of %" PRIu64 " bytes at sector %" PRIu64 " past the capacity: OK",
-				dlen, sector);
+				   "READ of %" PRIu64 " bytes at sector %" PRIu64 " past the capacity: OK",
+				   dlen, sector);
 			*written = (uint32_t)dlen + 1;
 			return BLK_S_OK;
 		}
@@ -903,7 +903,7 @@ static uint32_t serve_entropy(uint16_t head, struct chain *c)
 
 	if (on(F_NO_ENTROPY)) {
 		fb_applied(F_NO_ENTROPY, "chain %u: used.len 0 for %" PRIu64 " writable bytes", head,
-			c->wlen);
+			   c->wlen);
 		return 0;
 	}
 	for (uint64_t at = 0; at < c->wlen; at += sizeof(bytes)) {
@@ -934,7 +934,7 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 
 	if (c->rlen < sizeof(req) || c->wlen < sizeof(resp)) {
 		fb_log("chain %u: no room for the command (%" PRIu64 " readable bytes) or its "
-		      "response (%" PRIu64 " writable)", head, c->rlen, c->wlen);
+		       "response (%" PRIu64 " writable)", head, c->rlen, c->wlen);
 		return 0;
 	}
 	chain_copy(c, false, 0, req, sizeof(req), false);
@@ -945,12 +945,12 @@ static uint32_t serve_scsi_cmd(uint16_t head, struct chain *c)
 		resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_BAD_TARGET;
 		if (cdb[0] == VLP_SCSI_OP_TEST_UNIT_READY && on(F_BAD_TARGET_FAILURE)) {
 			fb_applied(F_BAD_TARGET_FAILURE, "chain %u: TEST UNIT READY to absent target %u: "
-				"VIRTIO_SCSI_S_FAILURE", head, lun[1]);
+				   "VIRTIO_SCSI_S_FAILURE", head, lun[1]);
 			resp[VLP_SCSI_RESP_RESPONSE] = VLP_SCSI_S_FAILURE;
 		}
 	} else if (on(F_TARGET_FAILURE)) {
 		fb_applied(F_TARGET_FAILURE, "chain %u: command 0x%02x to target 0: "
-			"VIRTIO_SCSI_S_TARGET_FAILURE", head, cdb[0]);
+			   "VIRTIO_SCSI_S_TARGET_FAILURE", head, cdb[0]);
 		resp[VLP_SCSI_RESP_RESPONSE] = SCSI_S_TARGET_FAILURE;
 	} else if (cdb[0] == VLP_SCSI_OP_INQUIRY && cdb[1] & SCSI_INQUIRY_EVPD) {
 		asc = SCSI_ASC_INVALID_FIELD_IN_CDB; /* no vital product data pages */
@@ -1044,7 +1044,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	S.queue_requests[q - S.vq]++;
 	if (c->indirect && on(F_IGNORE_INDIRECT)) {
 		fb_applied(F_IGNORE_INDIRECT, "chain %u uses an indirect table: returned untouched",
-			head);
+			   head);
 		return 0;
 	}
 	if (S.rng)
@@ -1059,7 +1059,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	/* 5.2.6: a header to read and a status byte to write at the least. */
 	if (c->rlen < BLK_HDR_SIZE || c->wlen < 1) {
 		fb_log("queue %td: chain %u: no room for the header or the status byte",
-		      q - S.vq, head);
+		       q - S.vq, head);
 		return 0;
 	}
 	chain_copy(c, false, 0, hdr, BLK_HDR_SIZE, false);
@@ -1070,7 +1070,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	if (on(F_SPLIT_HEADER) &&
 	    (c->seg[0].writable || c->seg[0].len != BLK_HDR_SIZE || c->seg[c->n - 1].len != 1)) {
 		fb_applied(F_SPLIT_HEADER, "chain %u: header or status not in a descriptor of its own: IOERR",
-			head);
+			   head);
 		status = BLK_S_IOERR;
 	} else {
 		status = blk_io(c, type, sector, &written);
@@ -1099,7 +1099,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	}
 	if (on(F_USED_LEN_UNDER)) {
 		fb_applied(F_USED_LEN_UNDER, "chain %u: used.len %u for %u bytes written", head,
-			written - 1, written);
+			   written - 1, written);
 		return written - 1;
 	}
 	return written;
@@ -1151,12 +1151,12 @@ static void put_used_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 	if (len && on(F_NO_WRITE_FLAG)) {
 		flags &= (uint16_t)~VLP_DESC_F_WRITE;
 		fb_applied(F_NO_WRITE_FLAG, "slot %u: %u bytes written, flags 0x%04x without WRITE",
-			q->used_idx, len, flags);
+			   q->used_idx, len, flags);
 	}
 	if (on(F_USED_FLAGS)) {
 		flags ^= VLP_DESC_F_USED;
 		fb_applied(F_USED_FLAGS, "slot %u: flags 0x%04x, USED unlike the wrap counter %u",
-			q->used_idx, flags, q->used_wrap);
+			   q->used_idx, flags, q->used_wrap);
 	}
 	put_le32(d + 8, len);
 	st16(d + 12, id);
@@ -1188,7 +1188,7 @@ static void complete_packed(struct vq *q, uint16_t id, uint32_t len, unsigned nd
 		l = htole32(le32toh(l) + 1);
 		memcpy(lenp, &l, 4);
 		fb_applied(F_WRITE_DESC_TABLE, "slot %u (skipped after slot %u): len + 1",
-			(slot + 1u) % q->num, slot);
+			   (slot + 1u) % q->num, slot);
 	}
 }
 
@@ -1219,7 +1219,7 @@ static void notify(struct vq *q, bool need)
 			return;
 		S.against++;
 		fb_applied(F_NOTIFY_SUPPRESSED, "notified used.idx %u although the driver suppressed it",
-			q->used_idx);
+			   q->used_idx);
 	}
 	S.notified++;
 	if (S.verbose)
@@ -1262,7 +1262,7 @@ static void publish_packed(struct vq *q, uint16_t old, bool old_wrap)
 	if (flags == VLP_EVENT_F_DESC && on(F_DESC_AS_ENABLE)) {
 		need = true;
 		fb_applied(F_DESC_AS_ENABLE, "slot %u: RING_EVENT_FLAGS_DESC (off_wrap 0x%04x) taken as ENABLE",
-			q->used_idx, off_wrap);
+			   q->used_idx, off_wrap);
 	} else if (flags == VLP_EVENT_F_DESC && S.acked >> VLP_F_EVENT_IDX & 1) {
 		/* Positions as one count: the previous lap's slots below 0. */
 		int now = q->used_idx, from = q->used_wrap != old_wrap ? old - (int)q->num : old;
@@ -1308,7 +1308,7 @@ static void spurious(struct vq *q)
 static void ring_broken(struct vq *q, uint16_t head)
 {
 	fb_log("queue %td: chain at head %u cannot be followed: the queue stops until reset",
-	      q - S.vq, head);
+	       q - S.vq, head);
 	q->broken = true;
 	if (S.pci)
 		fp_needs_reset();
@@ -1337,7 +1337,7 @@ static bool hold(struct vq *q, uint16_t head, const struct chain *c, unsigned nd
 	S.queue_requests[q - S.vq]++;
 	q->held[q->nheld++] = (struct held){head, (uint32_t)c->wlen, (uint16_t)ndesc};
 	fb_applied(on(F_HANG) ? F_HANG : F_COMPLETE_AFTER_RESET, "chain %u held (%u held)", head,
-		q->nheld);
+		   q->nheld);
 	return true;
 }
 
@@ -1451,7 +1451,7 @@ static void process(struct vq *q)
 
 		if ((uint16_t)(avail_idx - q->last_avail) > q->num) {
 			fb_log("queue %td: avail.idx %u is more than %u past %u", q - S.vq, avail_idx,
-			      q->num, q->last_avail);
+			       q->num, q->last_avail);
 			ring_broken(q, 0);
 			return;
 		}
@@ -1494,7 +1494,7 @@ static void complete_late(struct vq *q)
 		return;
 	for (unsigned i = 0; i < q->nheld; i++) {
 		fb_applied(F_COMPLETE_AFTER_RESET, "chain %u completed after the ring was stopped",
-			q->held[i].head);
+			   q->held[i].head);
 		if (q->packed)
 			put_used_packed(q, q->held[i].head, 1, q->held[i].ndesc);
 		else
@@ -2233,13 +2233,13 @@ int main(int argc, char **argv)
 		fb_die("--fault no-entropy: needs --rng");
 	if (S.scsi && (S.rng || S.queues != 1 || S.packed))
 		fb_die("--scsi: one request queue, split (virtio-scsi's controlq, eventq and requestq); "
-		    "no --rng, --queues or --packed");
+		       "no --rng, --queues or --packed");
 	if ((S.fault[F_BAD_TARGET_FAILURE] || S.fault[F_TARGET_FAILURE]) && !S.scsi)
 		fb_die("--fault %s: needs --scsi",
-		    faults[S.fault[F_BAD_TARGET_FAILURE] ? F_BAD_TARGET_FAILURE : F_TARGET_FAILURE].name);
+		       faults[S.fault[F_BAD_TARGET_FAILURE] ? F_BAD_TARGET_FAILURE : F_TARGET_FAILURE].name);
 	if (S.net && (S.rng || S.scsi || S.queues != 1 || S.packed))
 		fb_die("--net: one queue pair, split (virtio-net's receiveq1 and transmitq1); "
-		    "no --rng, --scsi, --queues or --packed");
+		       "no --rng, --scsi, --queues or --packed");
 	if (S.fault[F_NUM_BUFFERS_TWO] && !S.net)
 		fb_die("--fault num-buffers-two: needs --net");
 	if (S.scsi)
