@@ -93,7 +93,6 @@
 #include "faulty-blk.h"
 #include "vlp/spec.h"
 
-#define MAX_QUEUES 8u
 #define MAX_SEGS 1024u
 #define QUEUE_SIZE_MAX 1024u
 #define LATE_MS 200 /* complete-after-reset: how long after the stop */
@@ -2041,6 +2040,8 @@ static void print_counts(void)
 		S.requests, S.writes, S.notified, S.suppressed, S.against);
 	for (unsigned i = 0; i < S.queues; i++)
 		fprintf(stderr, "%s%lu", i ? "," : " queue_requests=", S.queue_requests[i]);
+	if (S.pci)
+		fprintf(stderr, " msix_messages_lost=%lu", fp_messages_lost());
 	for (unsigned f = 0; f < F_COUNT; f++)
 		if (S.fault[f])
 			fprintf(stderr, " %s=%lu", faults[f].name, S.applied[f]);

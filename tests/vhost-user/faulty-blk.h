@@ -242,6 +242,8 @@ enum scsi_config_offset {
 	SCSI_CFG_SIZE = 36,
 };
 
+#define MAX_QUEUES 8u /* the most queues a device here has */
+
 /* The device engine (faulty-blk.c), as the PCI front drives it. */
 struct fb_memory_region {
 	uint64_t gpa, size, offset; /* offset: where gpa starts in fd */
@@ -275,6 +277,7 @@ void fp_start(void);                   /* the function as after a PCI reset */
 int fp_message(int sock);              /* one message handled; -1 when QEMU is gone */
 void fp_queue_interrupt(unsigned q);   /* a used buffer notification (2.7.7.2) */
 void fp_needs_reset(void);             /* a ring the device cannot follow (2.1.2) */
+unsigned long fp_messages_lost(void);  /* MSI-X messages QEMU's proxy could not carry */
 
 /* The in-band control: a write request whose data starts with one of these
  * lines arms or disarms the faults; its data is not stored. */

@@ -96,7 +96,7 @@ enum vcap_type { VCAP_COMMON = 1, VCAP_NOTIFY = 2, VCAP_ISR = 3, VCAP_DEVICE = 4
 #define VIRTIO_BAR_SIZE 0x4000u
 enum { AT_COMMON = 0x0000, AT_ISR = 0x1000, AT_DEVICE = 0x2000, AT_NOTIFY = 0x3000, AREA = 0x1000 };
 #define NOTIFY_MULTIPLIER 4u
-#define QUEUE_MAX 256u
+#define QUEUE_SIZE 256u /* what queue_size presents after a reset */
 
 /* struct virtio_pci_common_cfg (4.1.4.3): offsets. */
 enum {
@@ -131,7 +131,7 @@ static struct {
 	uint32_t dfselect, gfselect, driver_features[2];
 	uint16_t config_vector, queue_select;
 	uint8_t status, isr, generation;
-	struct queue q[QUEUE_MAX];
+	struct queue q[MAX_QUEUES];
 	unsigned nq, vectors;
 	uint8_t msix_table[MSIX_PBA];
 	uint64_t pba;
@@ -139,7 +139,7 @@ static struct {
 	/* fault state */
 	unsigned long feature_reads;
 	uint64_t accepted;
-	bool accepted_valid, refused_once, latched, enable_shown[QUEUE_MAX];
+	bool accepted_valid, refused_once, latched, enable_shown[MAX_QUEUES];
 	uint32_t latch;
 	unsigned long lost; /* MSI-X messages QEMU cannot carry */
 } P;
@@ -227,6 +227,11 @@ static uint16_t msix_control(void)
 static bool vector_masked(unsigned v)
 {
 	return msix_control() & MSIX_CTL_FMASK || ld32(P.msix_table + 16 * v + 12) & 1;
+}
+
+unsigned long fp_messages_lost(void)
+{
+	return P.lost;
 }
 
 /* An unmasked vector's pending message is sent, or would be: QEMU's proxy
@@ -334,7 +339,7 @@ static void device_reset(void)
 		if (keep_enable && q->enabled)
 			fb_applied(F_RESET_QUEUE_ENABLE, "queue %u: queue_enable 1 kept", i);
 		P.enable_shown[i] = keep_enable && q->enabled;
-		*q = (struct queue){.size = QUEUE_MAX, .vector = keep_vectors ? q->vector : VLP_NO_VECTOR};
+		*q = (struct queue){.size = QUEUE_SIZE, .vector = keep_vectors ? q->vector : VLP_NO_VECTOR};
 	}
 	/* vectors no longer used lose their pending messages (as QEMU does) */
 	P.pba = 0;
@@ -445,8 +450,8 @@ static uint64_t common_read(unsigned off, unsigned size)
 		put_le16(img + CC_Q_MSIX, VLP_NO_VECTOR);
 		if (fb_fault(F_QUEUE_SIZE_ABSENT) && off <= CC_Q_SIZE && off + size > CC_Q_SIZE) {
 			fb_applied(F_QUEUE_SIZE_ABSENT, "queue_select %u: queue_size %u read",
-				   P.queue_select, QUEUE_MAX);
-			put_le16(img + CC_Q_SIZE, QUEUE_MAX);
+				   P.queue_select, QUEUE_SIZE);
+			put_le16(img + CC_Q_SIZE, QUEUE_SIZE);
 		}
 	}
 	if (off >= CC_SIZE || size > CC_SIZE - off)
@@ -488,7 +493,7 @@ static void common_write(unsigned off, unsigned size, uint64_t v)
 	switch (off) {
 	case CC_Q_SIZE:
 		/* 4.1.4.3.1: 0 or a power of 2 presented, whatever is written */
-		if (v && v <= QUEUE_MAX && !(v & (v - 1)))
+		if (v && v <= QUEUE_SIZE && !(v & (v - 1)))
 			q->size = (uint16_t)v;
 		return;
 	case CC_Q_MSIX: q->vector = map_vector((uint16_t)v); return;
