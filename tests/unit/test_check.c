@@ -13,6 +13,7 @@
 #include "vlp.h"
 #include "internal.h"
 #include "junit.h"
+#include "check/checkrun.h"
 
 struct cfg {
 	uint8_t b[4096];
@@ -429,6 +430,25 @@ static void test_exercise_rows(void **state)
 
 /* A report made by hand: outcomes per check, and its JUnit rendering
  * (counts, failure types, --strict, escaping of strings). */
+/* A NOT RUN reason longer than the report holds ends in "...". */
+static void test_skip_reason_cut(void **state)
+{
+	struct vlp_check_report rep = { 0 };
+	struct check_run r = { .rep = &rep };
+	char longer[2 * VLP_CHECK_REASON_MAX];
+
+	(void)state;
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	chk_skip(&r, NULL, "fits");
+	chk_skip(&r, NULL, longer);
+	assert_int_equal(rep.nskipped, 2);
+	assert_string_equal(rep.skipped[0].reason, "fits");
+	assert_int_equal(strlen(rep.skipped[1].reason), VLP_CHECK_REASON_MAX - 1);
+	assert_string_equal(rep.skipped[1].reason + VLP_CHECK_REASON_MAX - 4, "...");
+	free(rep.skipped);
+}
+
 static void test_outcome_junit(void **state)
 {
 	const struct vlp_check *err = vlp_check_find("exercise-unoffered-bit");
@@ -499,6 +519,7 @@ int main(void)
 		cmocka_unit_test(test_rings_keep_confirmed),
 		cmocka_unit_test(test_exercise_rows),
 		cmocka_unit_test(test_outcome_junit),
+		cmocka_unit_test(test_skip_reason_cut),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

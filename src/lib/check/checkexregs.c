@@ -29,7 +29,7 @@ void ex_ran(struct ex *x, enum ex_row k)
 
 void ex_not_run(struct ex *x, enum ex_row k, const char *fmt, ...)
 {
-	char why[160];
+	char why[2 * VLP_CHECK_REASON_MAX]; /* chk_skip marks where it is cut */
 	va_list ap;
 
 	if (x->decided[k])

@@ -71,7 +71,9 @@ void chk_skip(struct check_run *r, const struct vlp_check *check, const char *re
 	sk = &rep->skipped[rep->nskipped++];
 	sk->check = check;
 	sk->not_asked = false;
-	snprintf(sk->reason, sizeof(sk->reason), "%s", reason);
+	/* A reason longer than the report holds ends in "...", never silently cut. */
+	if (snprintf(sk->reason, sizeof(sk->reason), "%s", reason) >= (int)sizeof(sk->reason))
+		memcpy(sk->reason + sizeof(sk->reason) - 4, "...", 4);
 }
 
 void vlp_check_report_free(struct vlp_check_report *rep)

@@ -52,10 +52,12 @@ struct vlp_check_finding {
 	char where[48];             /* "[70]" (capability), "queue 2", "common", "header" */
 };
 
-/* A check that could not run on this device, and why. */
+/* A check that could not run on this device, and why (a longer reason
+ * ends in "..."). */
+#define VLP_CHECK_REASON_MAX 160
 struct vlp_check_skip {
 	const struct vlp_check *check;
-	char reason[160];
+	char reason[VLP_CHECK_REASON_MAX];
 	bool not_asked; /* a check that writes to the device, made only when asked */
 };
 
