@@ -542,8 +542,9 @@ int vlp_guestmem_add_range(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64
 int vlp_guestmem_read(struct vlp_ctx *ctx, struct vlp_guestmem *mem, uint64_t pa, void *buf,
 		      size_t len);
 /* Reads len (1..VLP_GUESTMEM_READ_MAX) bytes at pa: 0, or -EFAULT when the
- * range is not wholly inside one segment/range, -E2BIG above the maximum,
- * -EIO on a failed read; the message names the address. */
+ * range is not wholly inside one segment/range (kcore: -EACCES when
+ * /proc/iomem calls it "Reserved", the firmware's), -E2BIG above the
+ * maximum, -EIO on a failed read; the message names the address. */
 /* A reader's memory (a VM's RAM through its monitor): read [pa, pa+len)
  * in one request and serve the reads wholly inside it from that copy until
  * the next call; len 0 (or a range not wholly inside one RAM range, or
