@@ -91,7 +91,7 @@ check "guest ran (exit $rc)" [ "$rc" = 0 ]
 check "guest finished" grep -q '^@@VLP-PX-END' "$out"
 # Each faulty-blk ends when QEMU closed its socket, its counts line last.
 for d in "${devices[@]}"; do
-	slot=${d%% *} log=$work/px-${d%% *}.log
+	log=$work/px-${d%% *}.log
 	for _ in $(seq 50); do grep -q 'counts:' "$log" 2>/dev/null && break; sleep 0.1; done
 	grep -q 'counts:' "$log" 2>/dev/null ||
 		kill -TERM "$(sed -n 's/^faulty-blk: pid \([0-9]*\) serving.*/\1/p' "$log")" 2>/dev/null
