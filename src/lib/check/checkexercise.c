@@ -100,12 +100,14 @@ const char *ex_request_of(struct ex *x, struct ex_request *req)
 	req->type = type;
 	switch (type) {
 	case VLP_ID_ENTROPY: /* 5.4.6: requestq, a device-writable buffer */
+		req->q = VLP_ENTROPY_REQUESTQ;
 		req->name = "an entropy request";
 		req->segs[0] = (struct vlp_vq_seg){ true, NULL, 0, ENTROPY_LEN };
 		req->nsegs = 1;
 		return NULL;
 	case VLP_ID_BLOCK: /* 5.2.6: VIRTIO_BLK_T_IN of sector 0 */
 		vlp_selftest_blk_header(req->hdr, 0, 0);
+		req->q = VLP_BLK_REQUESTQ;
 		req->name = "a READ of sector 0";
 		req->segs[0] = (struct vlp_vq_seg){ false, req->hdr, BLK_HDR, BLK_HDR };
 		req->segs[1] = (struct vlp_vq_seg){ true, NULL, 0, 512 };
@@ -113,7 +115,7 @@ const char *ex_request_of(struct ex *x, struct ex_request *req)
 		req->nsegs = 3;
 		return NULL;
 	case VLP_ID_CONSOLE: /* 5.3.6: port 0's transmitq, one line */
-		req->q = 1;
+		req->q = VLP_CONSOLE_TRANSMITQ;
 		req->name = "a line on port 0's transmitq";
 		req->segs[0] = (struct vlp_vq_seg){ false, EXERCISE_LINE, strlen(EXERCISE_LINE),
 						    strlen(EXERCISE_LINE) };

@@ -20,11 +20,8 @@
 
 #include "checkrun.h"
 
-#define BLK_REQUESTQ 0
 #define BLK_T_UNKNOWN 0x7eu /* a request type 5.2.6 does not define (even: not OUT) */
-#define NET_RECEIVEQ 0
-#define NET_CONTROLQ 2   /* 5.1.2: without VIRTIO_NET_F_MQ */
-#define NET_RX_BUF 1526u /* the header and a 1514-byte frame */
+#define NET_RX_BUF 1526u    /* the header and a 1514-byte frame */
 #define NET_RX_BUFS 4u
 #define NET_RX_MS 1000u     /* how long a received frame is waited for */
 #define SCSI_TARGET_MAX 255 /* lun[1] is one byte (5.6.6.1) */
@@ -460,7 +457,7 @@ static int blk_request(struct ex *x, struct vlp_vqs *vqs, uint32_t type, uint64_
 				 : (struct vlp_vq_seg){ true, NULL, 0, len };
 	segs[n++] = (struct vlp_vq_seg){ true, NULL, 0, 1 };
 	*status = 0xff;
-	if ((err = transfer(x, vqs, BLK_REQUESTQ, segs, n, &u, &done)) || !done)
+	if ((err = transfer(x, vqs, VLP_BLK_REQUESTQ, segs, n, &u, &done)) || !done)
 		return err;
 	*status = u.seg_data[n - 1][0];
 	if (in && len && !data)
@@ -512,7 +509,7 @@ static int blk_read_only(struct ex *x, struct vlp_vqs *vqs)
 		snprintf(v.evidence + len, sizeof(v.evidence) - len,
 			 "; sector 0 written back: status %u", st3);
 	}
-	decide(x, XR_BLK_READ_ONLY, &v, chk_at_queue(&x->r, BLK_REQUESTQ));
+	decide(x, XR_BLK_READ_ONLY, &v, chk_at_queue(&x->r, VLP_BLK_REQUESTQ));
 	return 0;
 }
 
@@ -529,20 +526,20 @@ static int blk_requests(struct ex *x, struct vlp_vqs *vqs)
 	if (st == 0xff)
 		ex_not_run(x, XR_BLK_GET_ID, NO_ANSWER);
 	vlp_extype_get_id(st, id, &v);
-	decide(x, XR_BLK_GET_ID, &v, chk_at_queue(&x->r, BLK_REQUESTQ));
+	decide(x, XR_BLK_GET_ID, &v, chk_at_queue(&x->r, VLP_BLK_REQUESTQ));
 	if ((err = blk_request(x, vqs, BLK_T_UNKNOWN, 0, NULL, 0, NULL, &st)))
 		return err;
 	if (st == 0xff)
 		ex_not_run(x, XR_BLK_UNSUPPORTED, NO_ANSWER);
 	vlp_extype_unsupported(BLK_T_UNKNOWN, st, &v);
-	decide(x, XR_BLK_UNSUPPORTED, &v, chk_at_queue(&x->r, BLK_REQUESTQ));
+	decide(x, XR_BLK_UNSUPPORTED, &v, chk_at_queue(&x->r, VLP_BLK_REQUESTQ));
 	if ((err = device_field(x, VLP_BLK_CAPACITY, -1, &cap)) ||
 	    (err = blk_request(x, vqs, VLP_BLK_T_IN, cap, NULL, sizeof(sector), sector, &st)))
 		return err;
 	if (st == 0xff)
 		ex_not_run(x, XR_BLK_OUT_OF_RANGE, NO_ANSWER);
 	vlp_extype_out_of_range(cap, cap, st, &v);
-	decide(x, XR_BLK_OUT_OF_RANGE, &v, chk_at_queue(&x->r, BLK_REQUESTQ));
+	decide(x, XR_BLK_OUT_OF_RANGE, &v, chk_at_queue(&x->r, VLP_BLK_REQUESTQ));
 	return blk_read_only(x, vqs);
 }
 
@@ -592,7 +589,7 @@ static int net_mac_set(struct ex *x, struct vlp_vqs *vqs)
 			return err;
 		req[2 + i] = (uint8_t)b;
 	}
-	if ((err = transfer(x, vqs, NET_CONTROLQ, segs, 2, &u, &done)))
+	if ((err = transfer(x, vqs, VLP_NET_CONTROLQ, segs, 2, &u, &done)))
 		return err;
 	if (!done) {
 		ex_not_run(x, XR_NET_MAC_ADDR_SET, "the command was not used within 2000 ms");
@@ -604,7 +601,7 @@ static int net_mac_set(struct ex *x, struct vlp_vqs *vqs)
 		after[i] = (uint8_t)b;
 	}
 	vlp_extype_mac_set(req + 2, after, u.seg_data[1][0], &v);
-	decide(x, XR_NET_MAC_ADDR_SET, &v, chk_at_queue(&x->r, NET_CONTROLQ));
+	decide(x, XR_NET_MAC_ADDR_SET, &v, chk_at_queue(&x->r, VLP_NET_CONTROLQ));
 	return 0;
 }
 
@@ -620,11 +617,11 @@ static int net_receive(struct ex *x, struct vlp_vqs *vqs)
 	int err = 0;
 
 	for (unsigned i = 0; i < NET_RX_BUFS && !err; i++)
-		err = vlp_vqs_post(x->r.ctx, vqs, NET_RECEIVEQ, true, NULL, 0, NET_RX_BUF, &id);
+		err = vlp_vqs_post(x->r.ctx, vqs, VLP_NET_RECEIVEQ, true, NULL, 0, NET_RX_BUF, &id);
 	if (!err)
-		err = vlp_vqs_kick(x->r.ctx, vqs, NET_RECEIVEQ, &nt);
+		err = vlp_vqs_kick(x->r.ctx, vqs, VLP_NET_RECEIVEQ, &nt);
 	if (!err)
-		err = vlp_vqs_poll(x->r.ctx, vqs, NET_RECEIVEQ, NET_RX_MS, &u, 1, &got, &waited);
+		err = vlp_vqs_poll(x->r.ctx, vqs, VLP_NET_RECEIVEQ, NET_RX_MS, &u, 1, &got, &waited);
 	if (err == -ETIMEDOUT || (!err && !got)) {
 		ex_not_run(x, XR_NET_NUM_BUFFERS,
 			   "no frame arrived within %u ms (the tool transmits nothing: a frame on the network is not harmless)",
@@ -634,7 +631,7 @@ static int net_receive(struct ex *x, struct vlp_vqs *vqs)
 	if (err)
 		return err;
 	vlp_extype_num_buffers(u.data, u.len, &v);
-	decide(x, XR_NET_NUM_BUFFERS, &v, chk_at_queue(&x->r, NET_RECEIVEQ));
+	decide(x, XR_NET_NUM_BUFFERS, &v, chk_at_queue(&x->r, VLP_NET_RECEIVEQ));
 	return 0;
 }
 

@@ -22,25 +22,8 @@
 
 #define POLL_MS 2000 /* how long a request may take */
 
-#define CONSOLE_TRANSMITQ 1 /* port 0's transmitq (5.3.2) */
-#define ENTROPY_REQUESTQ 0  /* 5.4.2 */
-/* 5.2.6 block requests */
-#define BLK_REQUESTQ 0
-#define BLK_T_IN 0
-#define BLK_T_GET_ID 8
-#define BLK_S_OK 0
-#define BLK_S_IOERR 1
-#define BLK_S_UNSUPP 2
-#define BLK_ID_BYTES 20
-#define BLK_SECTOR 512u
-/* 5.1 network */
-#define NET_TRANSMITQ 1
-#define NET_CONTROLQ 2
-#define NET_CTRL_RX 0
-#define NET_CTRL_RX_PROMISC 0
-#define NET_OK 0
-#define NET_FRAME_LEN 60u
-/* 5.6 SCSI host */
+/* The queues, requests and answers: vlp/spec.h. */
+#define NET_FRAME_LEN 60u /* Ethernet's shortest frame, without its FCS */
 #define SCSI_TARGETS_MAX 256
 
 struct run {
@@ -133,7 +116,7 @@ static void test_entropy(struct run *r)
 		char name[16];
 
 		snprintf(name, sizeof(name), "read %u", i + 1);
-		if (transfer(r, ENTROPY_REQUESTQ, true, NULL, 0, VLP_SELFTEST_READ_LEN, &u)) {
+		if (transfer(r, VLP_ENTROPY_REQUESTQ, true, NULL, 0, VLP_SELFTEST_READ_LEN, &u)) {
 			lib_step(r, name);
 			return;
 		}
@@ -168,11 +151,11 @@ void vlp_selftest_blk_header(uint8_t hdr[VLP_SELFTEST_BLK_HDR], uint32_t type, u
 static const char *blk_status_name(uint8_t s)
 {
 	switch (s) {
-	case BLK_S_OK:
+	case VLP_BLK_S_OK:
 		return "VIRTIO_BLK_S_OK";
-	case BLK_S_IOERR:
+	case VLP_BLK_S_IOERR:
 		return "VIRTIO_BLK_S_IOERR";
-	case BLK_S_UNSUPP:
+	case VLP_BLK_S_UNSUPP:
 		return "VIRTIO_BLK_S_UNSUPP";
 	}
 	return "an undefined status";
@@ -224,7 +207,7 @@ static int blk_request(struct run *r, uint32_t type, uint64_t sector, uint8_t *d
 	int err;
 
 	vlp_selftest_blk_header(hdr, type, sector);
-	err = chain_transfer(r, BLK_REQUESTQ, segs, 3, &u);
+	err = chain_transfer(r, VLP_BLK_REQUESTQ, segs, 3, &u);
 	if (err)
 		return err;
 	*status = u.seg_data[2][0];
@@ -237,30 +220,30 @@ static int blk_request(struct run *r, uint32_t type, uint64_t sector, uint8_t *d
 static void test_block(struct run *r)
 {
 	struct vlp_selftest_result *o = r->out;
-	uint8_t buf[BLK_SECTOR], status = 0xff;
+	uint8_t buf[VLP_BLK_SECTOR], status = 0xff;
 	uint64_t cap = 0;
 	struct vlp_reg reg;
 	size_t n;
 
-	if (blk_request(r, BLK_T_IN, 0, o->sector0, BLK_SECTOR, &status)) {
+	if (blk_request(r, VLP_BLK_T_IN, 0, o->sector0, VLP_BLK_SECTOR, &status)) {
 		lib_step(r, "read sector 0");
-	} else if (status != BLK_S_OK) {
+	} else if (status != VLP_BLK_S_OK) {
 		step(r, "read sector 0", false, "VIRTIO_BLK_T_IN: status %u (%s)", status,
 		     blk_status_name(status));
 	} else {
 		o->has_sector0 = true;
 		step(r, "read sector 0", true, "VIRTIO_BLK_T_IN: %u bytes, VIRTIO_BLK_S_OK",
-		     BLK_SECTOR);
+		     VLP_BLK_SECTOR);
 	}
 	memset(buf, 0, sizeof(buf));
-	if (blk_request(r, BLK_T_GET_ID, 0, buf, BLK_ID_BYTES, &status)) {
+	if (blk_request(r, VLP_BLK_T_GET_ID, 0, buf, VLP_BLK_ID_BYTES, &status)) {
 		lib_step(r, "get id");
-	} else if (status != BLK_S_OK) {
+	} else if (status != VLP_BLK_S_OK) {
 		step(r, "get id", false, "VIRTIO_BLK_T_GET_ID: status %u (%s)", status,
 		     blk_status_name(status));
 	} else {
 		/* 5.2.6: NUL-terminated unless it fills all 20 bytes. */
-		for (n = 0; n < BLK_ID_BYTES && buf[n]; n++)
+		for (n = 0; n < VLP_BLK_ID_BYTES && buf[n]; n++)
 			o->id[n] = (char)(buf[n] >= 0x20 && buf[n] < 0x7f ? buf[n] : '?');
 		o->id[n] = '\0';
 		o->has_id = true;
@@ -276,21 +259,21 @@ static void test_block(struct run *r)
 		step(r, STEP_CAPACITY, true, "0 sectors: nothing to read");
 		return;
 	}
-	if (blk_request(r, BLK_T_IN, cap - 1, buf, BLK_SECTOR, &status)) {
+	if (blk_request(r, VLP_BLK_T_IN, cap - 1, buf, VLP_BLK_SECTOR, &status)) {
 		lib_step(r, STEP_CAPACITY);
 		return;
 	}
-	if (status != BLK_S_OK) {
+	if (status != VLP_BLK_S_OK) {
 		step(r, STEP_CAPACITY, false,
 		     "the last sector %" PRIu64 " of capacity %" PRIu64 ": status %u (%s)", cap - 1,
 		     cap, status, blk_status_name(status));
 		return;
 	}
-	if (blk_request(r, BLK_T_IN, cap, buf, BLK_SECTOR, &status)) {
+	if (blk_request(r, VLP_BLK_T_IN, cap, buf, VLP_BLK_SECTOR, &status)) {
 		lib_step(r, STEP_CAPACITY);
 		return;
 	}
-	if (status == BLK_S_OK)
+	if (status == VLP_BLK_S_OK)
 		step(r, STEP_CAPACITY, false,
 		     "sector %" PRIu64 ", past the capacity of %" PRIu64 " sectors, read as well",
 		     cap, cap);
@@ -313,7 +296,7 @@ static void test_console(struct run *r)
 
 	snprintf(o->written, sizeof(o->written), "%s", VLP_SELFTEST_CONSOLE_LINE);
 	len = strlen(o->written);
-	if (transfer(r, CONSOLE_TRANSMITQ, false, o->written, len, len, &u)) {
+	if (transfer(r, VLP_CONSOLE_TRANSMITQ, false, o->written, len, len, &u)) {
 		lib_step(r, "transmitq");
 		o->written[0] = '\0';
 		return;
@@ -569,11 +552,12 @@ static void test_net(struct run *r)
 			char name[24];
 
 			snprintf(name, sizeof(name), "promisc %s", on ? "on" : "off");
-			if (net_ctrl(r, NET_CONTROLQ, NET_CTRL_RX, NET_CTRL_RX_PROMISC, on, &ack)) {
+			if (net_ctrl(r, VLP_NET_CONTROLQ, VLP_NET_CTRL_RX, VLP_NET_CTRL_RX_PROMISC,
+				     on, &ack)) {
 				lib_step(r, name);
 				return;
 			}
-			if (ack != NET_OK) {
+			if (ack != VLP_NET_OK) {
 				step(r, name, false,
 				     "VIRTIO_NET_CTRL_RX_PROMISC %u: ack %u (VIRTIO_NET_ERR)", on,
 				     ack);
@@ -599,7 +583,7 @@ static void test_net(struct run *r)
 			mac[i] = (uint8_t)v;
 		}
 	n = vlp_selftest_net_frame(frame, sizeof(frame), mac);
-	if (transfer(r, NET_TRANSMITQ, false, frame, n, n, &u)) {
+	if (transfer(r, VLP_NET_TRANSMITQ, false, frame, n, n, &u)) {
 		lib_step(r, "transmit");
 		return;
 	}

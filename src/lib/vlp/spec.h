@@ -229,12 +229,28 @@ enum vlp_scsi_feature_bit {
 	VLP_SCSI_F_T10_PI = 3,
 };
 
+/* Virtqueue indices (5.x.2): the one request queue of a block device
+ * without MQ and of an entropy device, a network device's first queue pair
+ * and its control queue without VIRTIO_NET_F_MQ, port 0 of a console
+ * without MULTIPORT, a SCSI host's control, event and first request queue. */
+#define VLP_BLK_REQUESTQ 0
+#define VLP_ENTROPY_REQUESTQ 0
+#define VLP_NET_RECEIVEQ 0
+#define VLP_NET_TRANSMITQ 1
+#define VLP_NET_CONTROLQ 2
+#define VLP_CONSOLE_RECEIVEQ 0
+#define VLP_CONSOLE_TRANSMITQ 1
+#define VLP_SCSI_CONTROLQ 0
+#define VLP_SCSI_EVENTQ 1
+#define VLP_SCSI_REQUESTQ 2
+
 /* Requests and answers the exercise checks make (chapter 5).  Block
  * request types and status bytes (5.2.6); the network control queue's MAC
  * class and ack (5.1.6.5, 5.1.6.5.2); the SCSI response byte (5.6.6.1). */
 enum vlp_blk_request {
 	VLP_BLK_T_IN = 0,
 	VLP_BLK_T_OUT = 1,
+	VLP_BLK_T_FLUSH = 4,
 	VLP_BLK_T_GET_ID = 8,
 };
 enum vlp_blk_status {
@@ -249,14 +265,15 @@ enum vlp_blk_status {
 #define VLP_NET_HDR_LEN 12
 #define VLP_NET_HDR_LEGACY_LEN 10
 #define VLP_NET_HDR_NUM_BUFFERS 10
+#define VLP_NET_CTRL_RX 0 /* class, and its command PROMISC (5.1.6.5.1) */
+#define VLP_NET_CTRL_RX_PROMISC 0
 #define VLP_NET_CTRL_MAC 1
 #define VLP_NET_CTRL_MAC_ADDR_SET 1
 #define VLP_NET_OK 0
-/* 5.6: the first request queue; struct virtio_scsi_req_cmd before its CDB
- * (lun[8], id, task_attr, prio, crn) and struct virtio_scsi_resp_cmd before
- * its sense (sense_len, residual, status_qualifier, status, response), the
- * response byte at 11 (5.6.6). */
-#define VLP_SCSI_REQUESTQ 2
+/* 5.6: struct virtio_scsi_req_cmd before its CDB (lun[8], id, task_attr,
+ * prio, crn) and struct virtio_scsi_resp_cmd before its sense (sense_len,
+ * residual, status_qualifier, status, response), the response byte at 11
+ * (5.6.6). */
 #define VLP_SCSI_REQ_HDR 19
 #define VLP_SCSI_RESP_HDR 12
 #define VLP_SCSI_RESP_SENSE_LEN 0 /* le32 */
