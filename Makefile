@@ -249,7 +249,8 @@ $(FUZZ_REPLAY): tests/fuzz/replay.c tests/fuzz/fuzz_dump.c $(STATIC_LIB) $(CLI_L
 # The vhost-user-blk back-end that breaks device rules on purpose
 # (tests/vhost-user/faulty-blk.c), and its PCI front for QEMU's
 # x-pci-proxy-dev (faulty-pci.c), for the QEMU suites; it takes the feature
-# bits from the library's spec.h, nothing else of the project.
+# bits, queue indices and request codes from the library's spec.h, nothing
+# else of the project.
 FAULTY_BLK := $(B)/tests/faulty-blk
 FAULTY_BLK_SRC := tests/vhost-user/faulty-blk.c tests/vhost-user/faulty-pci.c
 $(FAULTY_BLK): $(FAULTY_BLK_SRC) tests/vhost-user/faulty-blk.h src/lib/vlp/spec.h src/lib/vlp/base.h

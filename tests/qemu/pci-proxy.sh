@@ -37,6 +37,7 @@ fb_refused "--pci-proxy: give the command to run after --" --pci-proxy=10
 fb_refused "--pci-proxy 2: give a descriptor number from 3 to 1023" --pci-proxy=2 -- true
 fb_refused "--console: with --pci-proxy" --socket-path="$work/r.sock" --console
 fb_refused "--fault mac-set-reversed: needs --net" --pci-proxy=10 --fault=mac-set-reversed -- true
+fb_refused "--fault emerg-unconfigured: needs --console" --pci-proxy=10 --fault=emerg-unconfigured -- true
 
 # slot name: faulty-blk's options | the exercise's options.  clean, rng-clean, scsi-clean,
 # packed-clean, net-clean and console-clean serve without faults; every other name is a

@@ -522,10 +522,10 @@ static void fill_config(void)
 		put_le32(c + SCSI_CFG_MAX_LUN, 16383);
 		return;
 	}
-	put_le64(c + BLK_CFG_CAPACITY, S.size / BLK_SECTOR);
+	put_le64(c + BLK_CFG_CAPACITY, S.size / VLP_BLK_SECTOR);
 	put_le32(c + BLK_CFG_SIZE_MAX, 65536);
 	put_le32(c + BLK_CFG_SEG_MAX, 126); /* 5.2.4: segments in a request */
-	put_le32(c + BLK_CFG_BLK_SIZE, BLK_SECTOR);
+	put_le32(c + BLK_CFG_BLK_SIZE, VLP_BLK_SECTOR);
 	c[BLK_CFG_WRITEBACK] = 1;
 	put_le16(c + BLK_CFG_NUM_QUEUES, (uint16_t)S.queues);
 	if (S.fault[F_CONFIG_PADDING]) {
@@ -822,27 +822,27 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 	uint64_t off, dlen;
 
 	switch (type) {
-	case BLK_T_IN:
+	case VLP_BLK_T_IN:
 		dlen = c->wlen - 1;
-		if (dlen % BLK_SECTOR)
-			return BLK_S_IOERR;
-		if (sector > S.size / BLK_SECTOR || dlen > S.size - sector * BLK_SECTOR) {
-			static uint8_t zero[BLK_SECTOR];
+		if (dlen % VLP_BLK_SECTOR)
+			return VLP_BLK_S_IOERR;
+		if (sector > S.size / VLP_BLK_SECTOR || dlen > S.size - sector * VLP_BLK_SECTOR) {
+			static uint8_t zero[VLP_BLK_SECTOR];
 
 			if (!on(F_OUT_OF_RANGE_OK))
-				return BLK_S_IOERR;
-			for (uint64_t at = 0; at < dlen; at += BLK_SECTOR)
-				chain_copy(c, true, at, zero, BLK_SECTOR, true);
+				return VLP_BLK_S_IOERR;
+			for (uint64_t at = 0; at < dlen; at += VLP_BLK_SECTOR)
+				chain_copy(c, true, at, zero, VLP_BLK_SECTOR, true);
 			fb_applied(F_OUT_OF_RANGE_OK,
 				   "READ of %" PRIu64 " bytes at sector %" PRIu64 " past the capacity: OK",
 				   dlen, sector);
 			*written = (uint32_t)dlen + 1;
-			return BLK_S_OK;
+			return VLP_BLK_S_OK;
 		}
-		chain_copy(c, true, 0, S.disk + sector * BLK_SECTOR, dlen, true);
+		chain_copy(c, true, 0, S.disk + sector * VLP_BLK_SECTOR, dlen, true);
 		*written = (uint32_t)dlen + 1;
-		return BLK_S_OK;
-	case BLK_T_OUT:
+		return VLP_BLK_S_OK;
+	case VLP_BLK_T_OUT:
 		dlen = c->rlen - BLK_HDR_SIZE;
 		if (dlen >= sizeof(CONTROL_ARM) - 1) {
 			char line[32] = {0};
@@ -850,47 +850,47 @@ static uint8_t blk_io(struct chain *c, uint32_t type, uint64_t sector, uint32_t 
 			chain_copy(c, false, BLK_HDR_SIZE, (uint8_t *)line, sizeof(line) - 1, false);
 			if (!strncmp(line, CONTROL_ARM, sizeof(CONTROL_ARM) - 1)) {
 				S.arm_pending = true;
-				return BLK_S_OK;
+				return VLP_BLK_S_OK;
 			}
 			if (!strncmp(line, CONTROL_DISARM, sizeof(CONTROL_DISARM) - 1)) {
 				S.disarm_pending = true;
-				return BLK_S_OK;
+				return VLP_BLK_S_OK;
 			}
 		}
 		if (offered(VLP_BLK_F_RO) && !S.fault[F_RO_WRITES])
-			return BLK_S_IOERR;
-		if (dlen % BLK_SECTOR || sector > S.size / BLK_SECTOR ||
-		    dlen > S.size - sector * BLK_SECTOR)
-			return BLK_S_IOERR;
+			return VLP_BLK_S_IOERR;
+		if (dlen % VLP_BLK_SECTOR || sector > S.size / VLP_BLK_SECTOR ||
+		    dlen > S.size - sector * VLP_BLK_SECTOR)
+			return VLP_BLK_S_IOERR;
 		if (offered(VLP_BLK_F_RO))
 			fb_applied(F_RO_WRITES, "wrote %" PRIu64 " bytes at sector %" PRIu64
 					     " of a read-only device, status OK", dlen, sector);
-		off = sector * BLK_SECTOR;
+		off = sector * VLP_BLK_SECTOR;
 		chain_copy(c, false, BLK_HDR_SIZE, S.disk + off, dlen, false);
 		S.writes++;
-		return BLK_S_OK;
-	case BLK_T_FLUSH:
-		return offered(VLP_BLK_F_FLUSH) ? BLK_S_OK : BLK_S_UNSUPP;
-	case BLK_T_GET_ID: {
-		uint8_t id[BLK_ID_BYTES] = {0};
+		return VLP_BLK_S_OK;
+	case VLP_BLK_T_FLUSH:
+		return offered(VLP_BLK_F_FLUSH) ? VLP_BLK_S_OK : VLP_BLK_S_UNSUPP;
+	case VLP_BLK_T_GET_ID: {
+		uint8_t id[VLP_BLK_ID_BYTES] = {0};
 
 		if (on(F_GET_ID_UNSUPP)) {
 			fb_applied(F_GET_ID_UNSUPP, "GET_ID answered UNSUPP");
-			return BLK_S_UNSUPP;
+			return VLP_BLK_S_UNSUPP;
 		}
-		uint64_t n = c->wlen - 1 < BLK_ID_BYTES ? c->wlen - 1 : BLK_ID_BYTES;
+		uint64_t n = c->wlen - 1 < VLP_BLK_ID_BYTES ? c->wlen - 1 : VLP_BLK_ID_BYTES;
 
-		memcpy(id, S.serial, strnlen(S.serial, BLK_ID_BYTES));
+		memcpy(id, S.serial, strnlen(S.serial, VLP_BLK_ID_BYTES));
 		chain_copy(c, true, 0, id, n, true);
 		*written = (uint32_t)n + 1;
-		return BLK_S_OK;
+		return VLP_BLK_S_OK;
 	}
 	default:
 		if (on(F_UNKNOWN_OK)) {
 			fb_applied(F_UNKNOWN_OK, "request type %" PRIu32 " answered OK", type);
-			return BLK_S_OK;
+			return VLP_BLK_S_OK;
 		}
-		return BLK_S_UNSUPP;
+		return VLP_BLK_S_UNSUPP;
 	}
 }
 
@@ -1049,9 +1049,9 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	if (S.rng)
 		return serve_entropy(head, c);
 	if (S.scsi)
-		return q - S.vq == SCSI_CONTROLQ ? serve_scsi_control(head, c)
+		return q - S.vq == VLP_SCSI_CONTROLQ ? serve_scsi_control(head, c)
 						 : serve_scsi_cmd(head, c);
-	if (S.net && q - S.vq == NET_CTRLQ)
+	if (S.net && q - S.vq == VLP_NET_CONTROLQ)
 		return serve_net_control(head, c);
 	if (S.net || S.console) /* a transmitted frame or line: dropped, nothing written */
 		return 0;
@@ -1070,7 +1070,7 @@ static uint32_t serve(struct vq *q, uint16_t head, struct chain *c)
 	    (c->seg[0].writable || c->seg[0].len != BLK_HDR_SIZE || c->seg[c->n - 1].len != 1)) {
 		fb_applied(F_SPLIT_HEADER, "chain %u: header or status not in a descriptor of its own: IOERR",
 			   head);
-		status = BLK_S_IOERR;
+		status = VLP_BLK_S_IOERR;
 	} else {
 		status = blk_io(c, type, sector, &written);
 	}
@@ -1430,12 +1430,12 @@ static void process(struct vq *q)
 	if (!q->started || !q->enabled || q->broken || !q->desc)
 		return;
 	/* --scsi: the event queue's buffers wait for events that never come */
-	if (S.scsi && q - S.vq == SCSI_EVENTQ)
+	if (S.scsi && q - S.vq == VLP_SCSI_EVENTQ)
 		return;
 	/* --console: nothing is ever received on port 0 */
-	if (S.console && q - S.vq == CONSOLE_RECEIVEQ)
+	if (S.console && q - S.vq == VLP_CONSOLE_RECEIVEQ)
 		return;
-	if (S.net && q - S.vq == NET_RXQ) {
+	if (S.net && q - S.vq == VLP_NET_RECEIVEQ) {
 		receive_frame(q);
 		return;
 	}
@@ -2087,7 +2087,7 @@ static uint64_t parse_size(const char *s)
 	case 'K': v <<= 10; end++; break;
 	default: break;
 	}
-	if (*end || !v || v % BLK_SECTOR)
+	if (*end || !v || v % VLP_BLK_SECTOR)
 		fb_die("--size %s: give a multiple of 512 bytes (suffix K, M or G)", s);
 	return v;
 }
@@ -2246,9 +2246,9 @@ int main(int argc, char **argv)
 	if (S.scsi)
 		S.queues = VLP_SCSI_REQUESTQ + 1;
 	if (S.net)
-		S.queues = S.pci ? NET_CTRLQ + 1 : NET_TXQ + 1;
+		S.queues = S.pci ? VLP_NET_CONTROLQ + 1 : VLP_NET_TRANSMITQ + 1;
 	if (S.console)
-		S.queues = CONSOLE_TRANSMITQ + 1;
+		S.queues = VLP_CONSOLE_TRANSMITQ + 1;
 	S.rng_state = 0x9e3779b97f4a7c15ull;
 	S.disk = mmap(NULL, S.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (S.disk == MAP_FAILED)

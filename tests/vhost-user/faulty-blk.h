@@ -2,8 +2,11 @@
 /* faulty-blk: the numbers of the vhost-user protocol (QEMU's
  * docs/interop/vhost-user.rst, "Message Specification" and "Front-end message
  * types") and of the virtio block request (virtio 1.2, 5.2.6) that the test
- * device uses.  The virtio feature bits and ring flags come from the
- * project's one table of them, src/lib/vlp/spec.h. */
+ * device uses.  The virtio feature bits, ring flags, queue indices and
+ * request codes come from the project's one table of them,
+ * src/lib/vlp/spec.h; the register and configuration offsets here are the
+ * test device's own, from the spec, so that a wrong offset in the
+ * library's tables shows as a failure rather than being shared. */
 #ifndef FAULTY_BLK_H
 #define FAULTY_BLK_H
 
@@ -78,21 +81,9 @@ struct vu_vring_addr {
 #define VU_CONFIG_HDR 12u /* offset, size, flags; then size bytes */
 
 /* Virtio block requests (5.2.6): the header the driver writes, then data,
- * then one status byte the device writes. */
+ * then one status byte the device writes (the types, status bytes, sector
+ * and ID sizes, and every device type's queue indices: vlp/spec.h). */
 #define BLK_HDR_SIZE 16u /* le32 type, le32 reserved, le64 sector */
-#define BLK_SECTOR 512u  /* sector is in 512-byte units whatever blk_size says */
-#define BLK_ID_BYTES 20u /* 5.2.6: GET_ID writes a 20-byte string */
-enum blk_type {
-	BLK_T_IN = 0,
-	BLK_T_OUT = 1,
-	BLK_T_FLUSH = 4,
-	BLK_T_GET_ID = 8,
-};
-enum blk_status {
-	BLK_S_OK = 0,
-	BLK_S_IOERR = 1,
-	BLK_S_UNSUPP = 2,
-};
 /* struct virtio_blk_config (5.2.4): offsets of the fields the device fills. */
 enum blk_config_offset {
 	BLK_CFG_CAPACITY = 0,   /* le64, in 512-byte sectors */
@@ -106,14 +97,10 @@ enum blk_config_offset {
 	BLK_CFG_SIZE = 256,     /* the buffer GET_CONFIG answers from */
 };
 
-/* --scsi (5.6): the queues before the first request queue, where lun[8]
- * stands in struct virtio_scsi_req_cmd, the control queue's request types
- * (5.6.6.2).  The request queue, the header sizes, the response's fields and
- * values and the INQUIRY data's length are the project's (vlp/spec.h). */
-enum scsi_queue {
-	SCSI_CONTROLQ = 0,
-	SCSI_EVENTQ = 1,
-};
+/* --scsi (5.6): where lun[8] stands in struct virtio_scsi_req_cmd, the
+ * control queue's request types (5.6.6.2).  The queues, the header sizes,
+ * the response's fields and values and the INQUIRY data's length are the
+ * project's (vlp/spec.h). */
 #define SCSI_REQ_LUN 0      /* lun[0] 1, lun[1] the target, lun[2..3] the LUN; the CDB
 			     * at VLP_SCSI_REQ_HDR */
 #define SCSI_S_TARGET_FAILURE 7 /* the target failed: do not retry (5.6.6.1) */
@@ -136,15 +123,10 @@ enum scsi_status {
 #define SCSI_INQUIRY_EVPD 0x01 /* CDB byte 1: a vital product data page asked for */
 #define SCSI_ASC_LUN_NOT_SUPPORTED 0x25
 
-/* --net (5.1): the receive and transmit queues of the one queue pair (the
- * control queue is QEMU's); the frame put in a receive buffer once per start
- * of the ring: Ethernet broadcast from a locally administered address, the
+/* --net (5.1): the one queue pair, and with --pci-proxy the control queue
+ * (QEMU's otherwise); the frame put in a receive buffer once per start of
+ * the ring: Ethernet broadcast from a locally administered address, the
  * local experimental EtherType 0x88b5 (IEEE 802), a line of text. */
-enum net_queue {
-	NET_RXQ = 0,
-	NET_TXQ = 1,
-	NET_CTRLQ = 2, /* with --pci-proxy only: QEMU's otherwise */
-};
 /* struct virtio_net_config (5.1.4) up to max_virtqueue_pairs, and the
  * control queue's ack for a command not supported (5.1.6.5). */
 enum net_config_offset {
@@ -154,15 +136,10 @@ enum net_config_offset {
 #define NET_ERR 1
 #define NET_DEVICE_MAC "\x52\x54\x00\xfb\x00\x02"
 
-/* --console (with --pci-proxy): struct virtio_console_config (5.3.4) and
- * the queues of port 0 (5.3.2, no MULTIPORT). */
+/* --console (with --pci-proxy): struct virtio_console_config (5.3.4). */
 enum console_config_offset {
 	CONSOLE_CFG_EMERG_WR = 8, /* le32 */
 	CONSOLE_CFG_SIZE = 12,
-};
-enum console_queue {
-	CONSOLE_RECEIVEQ = 0,
-	CONSOLE_TRANSMITQ = 1,
 };
 #define NET_FRAME_LEN 60u      /* the shortest Ethernet frame, without its FCS */
 #define NET_SRC_MAC "\x52\x54\x00\xfb\x00\x01"
